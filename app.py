@@ -1,0 +1,19 @@
+"""CRM Strategy Workbench: the router. Pages live in pages/, the domain in crmstrategy/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="CRM Strategy Workbench", page_icon=":material/hub:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Overview": [
+            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page("pages/workspaces.py", title="Workspaces", icon=":material/folder_open:"),
+        ],
+        "1 · Analysis": [
+            st.Page("pages/segments.py", title="Segments", icon=":material/groups:"),
+            st.Page("pages/personas.py", title="Personas", icon=":material/person:"),
+        ],
+    }
+)
+navigation.run()

@@ -1,0 +1,1 @@
+"""CRM Strategy Workbench domain: tables, services, calculations and exports (no Streamlit here)."""

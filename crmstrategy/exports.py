@@ -1,0 +1,129 @@
+"""Files users take away: segment tables (CSV/XLSX) and persona cards (Markdown/PDF)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fpdf import FPDF
+
+from crmstrategy.models import PERSONA_LABELS, SEGMENT_LABELS, PersonaRead, SegmentRead
+from crmstrategy.tabular import Sheet, to_csv_bytes, to_xlsx_bytes
+
+FONT_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
+SEGMENT_COLUMNS = list(SEGMENT_LABELS)
+
+
+def _segment_rows(segments: list[SegmentRead]) -> list[list]:
+    return [[getattr(s, f) for f in SEGMENT_COLUMNS] for s in segments]
+
+
+def segments_csv(segments: list[SegmentRead]) -> bytes:
+    return to_csv_bytes([SEGMENT_LABELS[f] for f in SEGMENT_COLUMNS], _segment_rows(segments))
+
+
+def segments_xlsx(segments: list[SegmentRead], currency: str) -> bytes:
+    header = [SEGMENT_LABELS[f] + (f" ({currency})" if f in ("revenue", "potential") else "")
+              for f in SEGMENT_COLUMNS]
+    money = "#,##0"
+    formats = {SEGMENT_COLUMNS.index("customer_count"): "#,##0",
+               SEGMENT_COLUMNS.index("revenue"): money, SEGMENT_COLUMNS.index("potential"): money,
+               SEGMENT_COLUMNS.index("expected_growth_pct"): "0.0"}
+    widths = {0: 28, 1: 50, 2: 50, 3: 30, 9: 40}
+    return to_xlsx_bytes([Sheet("Segments", header, _segment_rows(segments), widths, formats)])
+
+
+# --- persona card ----------------------------------------------------------------------
+
+CARD_SECTIONS = ("goals", "needs", "pains", "motives", "buying_process", "touchpoints")
+
+
+def persona_facts(persona: PersonaRead) -> list[tuple[str, str]]:
+    facts = [("Segment", persona.segment_name)]
+    for key in ("role_title", "decision_role", "desired_relationship", "lifecycle_stage"):
+        value = getattr(persona, key)
+        if value:
+            facts.append((PERSONA_LABELS[key], value))
+    return facts
+
+
+def channel_lines(persona: PersonaRead) -> list[str]:
+    grouped: dict[str, list[str]] = {}
+    for channel in persona.channels:
+        grouped.setdefault(channel.kind, []).append(channel.channel)
+    return [f"{kind}: {', '.join(names)}" for kind, names in grouped.items()]
+
+
+def _md_literal(text: str) -> str:
+    """Markdown-escape text for a downloaded .md file, so a wiki shows it as typed."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", text)
+
+
+def persona_markdown(persona: PersonaRead) -> str:
+    lines = [f"# {_md_literal(persona.name)}", ""]
+    if persona.quote:
+        lines += [f"> {_md_literal(line)}" for line in persona.quote.split("\n")] + [""]
+    lines += [f"- **{label}:** {_md_literal(value)}" for label, value in persona_facts(persona)]
+    lines.append("")
+    for key in CARD_SECTIONS:
+        value = getattr(persona, key)
+        if value:
+            lines += [f"## {PERSONA_LABELS[key]}", "", _md_literal(value), ""]
+    channels = channel_lines(persona)
+    if channels:
+        lines += [f"## {PERSONA_LABELS['channels']}", ""] + [f"- {_md_literal(c)}" for c in channels] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+class _CardPDF(FPDF):
+    def __init__(self):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.add_font("DejaVu", "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_margins(18, 18, 18)
+
+
+def _pdf_safe(text: str) -> str:
+    # DejaVu has no emoji; keep the rest of the text rather than failing on a glyph.
+    return "".join(ch if ord(ch) < 0x1F000 else "\u25a1" for ch in text)
+
+
+def persona_pdf(persona: PersonaRead) -> bytes:
+    pdf = _CardPDF()
+    pdf.set_title(_pdf_safe(persona.name))
+    pdf.add_page()
+    pdf.set_fill_color(31, 78, 121)
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("DejaVu", "B", 22)
+    pdf.multi_cell(0, 12, _pdf_safe(persona.name), fill=True, padding=4)
+    pdf.set_text_color(30, 30, 30)
+    pdf.ln(3)
+    if persona.quote:
+        pdf.set_font("DejaVu", "I", 13)
+        pdf.multi_cell(0, 7, _pdf_safe(f"“{persona.quote}”"))
+        pdf.ln(2)
+    pdf.set_font("DejaVu", "", 11)
+    for label, value in persona_facts(persona):
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(48, 7, label)
+        pdf.set_font("DejaVu", "", 11)
+        pdf.multi_cell(0, 7, _pdf_safe(value))
+    for key in CARD_SECTIONS:
+        value = getattr(persona, key)
+        if value:
+            pdf.ln(2)
+            pdf.set_font("DejaVu", "B", 13)
+            pdf.multi_cell(0, 8, PERSONA_LABELS[key])
+            pdf.set_font("DejaVu", "", 11)
+            pdf.multi_cell(0, 6, _pdf_safe(value))
+    channels = channel_lines(persona)
+    if channels:
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.multi_cell(0, 8, PERSONA_LABELS["channels"])
+        pdf.set_font("DejaVu", "", 11)
+        for line in channels:
+            pdf.multi_cell(0, 6, _pdf_safe(line))
+    return bytes(pdf.output())

@@ -1,0 +1,360 @@
+"""Tables and input models, one family per entity (Base, Create, Update, table, Read).
+
+`table=True` classes do not validate on construction, so services validate through the
+`...Create` model first and then build the table row with `Model.model_validate(...)`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from crmstrategy.text import clean_name, clean_text
+
+LIFECYCLE_STAGES = ("Identify", "Recruit", "Develop", "Retain", "Win back")
+DECISION_ROLES = ("Decision-maker", "Influencer", "User")
+RELATIONSHIPS = ("Transactional", "Preferred supplier", "Trusted advisor", "Strategic partner")
+CHANNEL_KINDS = ("Owned", "Bought", "Earned")
+DEFAULT_VALUE_DRIVERS = ("Price", "Service", "Quality", "Convenience", "Expertise")
+
+MAX_MONEY = 1e13
+MAX_CUSTOMERS = 1_000_000_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
+    """Match `value` to one of `options` ignoring case, spaces, dashes and underscores."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    key = re.sub(r"[\s_\-]+", "", text.lower())
+    for option in options:
+        if re.sub(r"[\s_\-]+", "", option.lower()) == key:
+            return option
+    raise ValueError(f"{label} must be one of {', '.join(options)} (got '{text[:40]}').")
+
+
+def _fk(target: str, *, nullable: bool = False) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
+
+
+# --- Workspace -----------------------------------------------------------------------
+
+class WorkspaceBase(SQLModel):
+    name: str = Field(max_length=200)
+    currency: str = Field(default="NOK", max_length=3)
+    description: str = Field(default="", sa_type=Text)
+
+
+class WorkspaceCreate(WorkspaceBase):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Workspace name")
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, v):
+        text = str(v or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", text):
+            raise ValueError("Currency must be a three-letter code such as NOK, DKK, SEK or EUR.")
+        return text
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, v):
+        return clean_text(v, "Description")
+
+
+class WorkspaceUpdate(SQLModel):
+    name: str | None = None
+    currency: str | None = None
+    description: str | None = None
+
+
+class Workspace(WorkspaceBase, table=True):
+    __table_args__ = (UniqueConstraint("name", name="uq_workspace_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class WorkspaceRead(WorkspaceBase):
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- Value drivers (a workspace-level list the user can extend) -----------------------
+
+class ValueDriverCreate(BaseModel):
+    name: str
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Value driver")
+
+
+class ValueDriver(SQLModel, table=True):
+    __tablename__ = "value_driver"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_value_driver_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    name: str = Field(max_length=120)
+    position: int = 0
+
+
+class SegmentValueDriver(SQLModel, table=True):
+    __tablename__ = "segment_value_driver"
+    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    value_driver_id: int = Field(sa_column=Column(Integer, ForeignKey("value_driver.id", ondelete="CASCADE"),
+                                                  primary_key=True))
+
+
+# --- Segment (advice 1: needs-based) ---------------------------------------------------
+
+SEGMENT_LABELS = {
+    "name": "Name",
+    "description": "Description",
+    "defining_needs": "Defining needs",
+    "value_drivers": "Value drivers",
+    "customer_count": "Customers",
+    "revenue": "Revenue",
+    "potential": "Potential",
+    "expected_growth_pct": "Expected growth %",
+    "lifecycle_focus": "Lifecycle focus",
+    "notes": "Notes",
+}
+
+
+class SegmentBase(SQLModel):
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_type=Text)
+    defining_needs: str = Field(default="", sa_type=Text)
+    customer_count: int | None = Field(default=None, ge=0, le=MAX_CUSTOMERS)
+    revenue: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    potential: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    expected_growth_pct: float | None = Field(default=None, ge=-100, le=1000)
+    lifecycle_focus: str | None = Field(default=None, max_length=20)
+    notes: str = Field(default="", sa_type=Text)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Segment name")
+
+    @field_validator("description", "defining_needs", "notes", mode="before")
+    @classmethod
+    def _texts(cls, v, info):
+        return clean_text(v, SEGMENT_LABELS[info.field_name])
+
+    @field_validator("customer_count", "revenue", "potential", "expected_growth_pct", mode="before")
+    @classmethod
+    def _blank_number(cls, v):
+        if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+            return None
+        if isinstance(v, str):
+            text = v.strip().replace("\u00a0", "").replace(" ", "").replace("%", "")
+            if "," in text and "." not in text:
+                text = text.replace(",", ".")  # Nordic decimal comma
+            return text
+        return v
+
+    @field_validator("lifecycle_focus", mode="before")
+    @classmethod
+    def _lifecycle(cls, v):
+        return choice(v, LIFECYCLE_STAGES, "Lifecycle focus")
+
+
+class SegmentCreate(SegmentBase):
+    model_config = ConfigDict(extra="forbid")
+    value_drivers: list[str] = []
+
+    @field_validator("value_drivers", mode="before")
+    @classmethod
+    def _drivers(cls, v):
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [part for part in re.split(r"[;,\n]", v)]
+        names = []
+        for item in v:
+            if item is None or not str(item).strip():
+                continue
+            name = clean_name(item, "Value driver")
+            if name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        return names
+
+
+class SegmentUpdate(SQLModel):
+    """Partial change; the service merges it with the stored row and validates as a Create."""
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    description: str | None = None
+    defining_needs: str | None = None
+    value_drivers: list[str] | str | None = None
+    customer_count: int | float | str | None = None
+    revenue: float | str | None = None
+    potential: float | str | None = None
+    expected_growth_pct: float | str | None = None
+    lifecycle_focus: str | None = None
+    notes: str | None = None
+
+
+class Segment(SegmentBase, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_segment_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    position: int = 0
+
+
+class SegmentRead(SegmentBase):
+    id: int
+    workspace_id: int
+    position: int
+    value_drivers: list[str] = []
+
+
+# --- Persona (advice 1, seed 004) ------------------------------------------------------
+
+PERSONA_LABELS = {
+    "name": "Name",
+    "segment_id": "Segment",
+    "role_title": "Role or title",
+    "decision_role": "Decision role",
+    "desired_relationship": "Desired relationship",
+    "lifecycle_stage": "Lifecycle stage",
+    "goals": "Goals",
+    "needs": "Needs",
+    "pains": "Pains and obstacles",
+    "motives": "Motives",
+    "buying_process": "Buying process",
+    "touchpoints": "Touchpoints",
+    "quote": "Quote",
+    "channels": "Preferred channels",
+}
+PERSONA_TEXT_FIELDS = ("goals", "needs", "pains", "motives", "buying_process", "touchpoints", "quote")
+
+
+class ChannelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    channel: str
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        kind = choice(v, CHANNEL_KINDS, "Channel type")
+        if kind is None:
+            raise ValueError("Channel type is required (Owned, Bought or Earned).")
+        return kind
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, v):
+        return clean_name(v, "Channel")
+
+
+class PersonaBase(SQLModel):
+    name: str = Field(max_length=120)
+    segment_id: int = Field(sa_column=_fk("segment.id"))
+    role_title: str = Field(default="", max_length=200)
+    decision_role: str | None = Field(default=None, max_length=20)
+    desired_relationship: str | None = Field(default=None, max_length=30)
+    lifecycle_stage: str | None = Field(default=None, max_length=20)
+    goals: str = Field(default="", sa_type=Text)
+    needs: str = Field(default="", sa_type=Text)
+    pains: str = Field(default="", sa_type=Text)
+    motives: str = Field(default="", sa_type=Text)
+    buying_process: str = Field(default="", sa_type=Text)
+    touchpoints: str = Field(default="", sa_type=Text)
+    quote: str = Field(default="", sa_type=Text)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Persona name")
+
+    @field_validator("role_title", mode="before")
+    @classmethod
+    def _role(cls, v):
+        return clean_text(v, "Role or title", max_length=200)
+
+    @field_validator(*PERSONA_TEXT_FIELDS, mode="before")
+    @classmethod
+    def _texts(cls, v, info):
+        return clean_text(v, PERSONA_LABELS[info.field_name])
+
+    @field_validator("decision_role", mode="before")
+    @classmethod
+    def _decision_role(cls, v):
+        return choice(v, DECISION_ROLES, "Decision role")
+
+    @field_validator("desired_relationship", mode="before")
+    @classmethod
+    def _relationship(cls, v):
+        return choice(v, RELATIONSHIPS, "Desired relationship")
+
+    @field_validator("lifecycle_stage", mode="before")
+    @classmethod
+    def _lifecycle(cls, v):
+        return choice(v, LIFECYCLE_STAGES, "Lifecycle stage")
+
+
+class PersonaCreate(PersonaBase):
+    model_config = ConfigDict(extra="forbid")
+    channels: list[ChannelIn] = []
+
+
+class PersonaUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    segment_id: int | None = None
+    role_title: str | None = None
+    decision_role: str | None = None
+    desired_relationship: str | None = None
+    lifecycle_stage: str | None = None
+    goals: str | None = None
+    needs: str | None = None
+    pains: str | None = None
+    motives: str | None = None
+    buying_process: str | None = None
+    touchpoints: str | None = None
+    quote: str | None = None
+    channels: list[ChannelIn] | list[dict] | None = None
+
+
+class Persona(PersonaBase, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_persona_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+
+
+class PersonaChannel(SQLModel, table=True):
+    __tablename__ = "persona_channel"
+    id: int | None = Field(default=None, primary_key=True)
+    persona_id: int = Field(sa_column=_fk("persona.id"))
+    kind: str = Field(max_length=10)
+    channel: str = Field(max_length=120)
+    position: int = 0
+
+
+class PersonaRead(PersonaBase):
+    id: int
+    workspace_id: int
+    segment_name: str
+    channels: list[ChannelIn] = []

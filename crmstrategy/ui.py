@@ -1,0 +1,158 @@
+"""The one Streamlit helper module: engine cache, the page frame with the workspace switcher,
+running a user action in one transaction, and showing problems where the user looks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.errors import ValidationProblem
+from crmstrategy.models import WorkspaceRead
+from crmstrategy.text import md_escape
+from crmstrategy.workspace_io import import_workspace, load_demo_document
+from crmstrategy.workspaces import list_workspaces
+
+APP_TITLE = "CRM Strategy Workbench"
+WORKSPACE_PARAM = "ws"
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str) -> Engine:
+    """One engine per database URL for the whole server; schema upgraded, demo loaded if empty."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with read_session(engine) as session:
+        empty = not list_workspaces(session=session)
+    if empty:
+        with unit_of_work(engine) as session:
+            import_workspace(session=session, document=load_demo_document())
+    return engine
+
+
+def database_url() -> str:
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # no secrets.toml is the normal case, and Streamlit raises for it
+        secrets = {}
+    return database_url_from_env(secrets)
+
+
+def engine() -> Engine:
+    return engine_for(database_url())
+
+
+def read(fn: Callable[..., Any], **kwargs) -> Any:
+    """Call a read service in a short session of its own."""
+    with read_session(engine()) as session:
+        return fn(session=session, **kwargs)
+
+
+def attempt(fn: Callable[..., Any], **kwargs) -> tuple[Any | None, ValidationProblem | None]:
+    """Run one user action in one transaction: (result, None), or (None, problem) with
+    nothing written. For callbacks, which cannot draw beside their widget."""
+    try:
+        with unit_of_work(engine()) as session:
+            return fn(session=session, **kwargs), None
+    except ValidationProblem as exc:
+        return None, exc
+
+
+def act(fn: Callable[..., Any], *, where=None, **kwargs) -> Any | None:
+    """Run one user action in one transaction; on a problem show it in `where` (a container
+    beside the input) and return None."""
+    result, problem = attempt(fn, **kwargs)
+    if problem is not None:
+        show_problems(problem, where)
+    return result
+
+
+def show_problems(exc: ValidationProblem, where=None) -> None:
+    target = where if where is not None else st
+    lines = [f"- {md_escape(str(p))}" for p in exc.problems[:20]]
+    if len(exc.problems) > 20:
+        lines.append(f"- … and {len(exc.problems) - 20} more")
+    heading = "Nothing was saved." if len(exc.problems) > 1 else "Nothing was saved:"
+    if len(exc.problems) == 1:
+        target.error(f"{heading} {md_escape(str(exc.problems[0]))}", icon=":material/error:")
+    else:
+        target.error(heading + "\n\n" + "\n".join(lines), icon=":material/error:")
+
+
+def flash(key: str, message: str) -> None:
+    """Remember a confirmation to show after the rerun, where the action happened."""
+    st.session_state[f"_flash_{key}"] = message
+
+
+def show_flash(key: str) -> None:
+    message = st.session_state.pop(f"_flash_{key}", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def set_workspace(workspace_id: int) -> None:
+    st.session_state["workspace_id"] = workspace_id
+    st.query_params[WORKSPACE_PARAM] = str(workspace_id)
+
+
+def _switch_workspace() -> None:
+    set_workspace(st.session_state["workspace_switcher"])
+
+
+def _onboarding() -> None:
+    st.title(APP_TITLE)
+    st.info("There are no workspaces yet. Start from the demo to see a worked example, or start empty.")
+    left, right = st.columns(2)
+    if left.button("Load the demo workspace", key="onboarding_demo", type="primary"):
+        created = act(import_workspace, document=load_demo_document())
+        if created:
+            set_workspace(created.id)
+            st.rerun()
+    if right.button("Go to Workspaces to create one", key="onboarding_create"):
+        st.switch_page("pages/workspaces.py")
+    st.stop()
+
+
+def workbench_page(title: str) -> WorkspaceRead:
+    """Frame every page: page config, sidebar with the workspace switcher; returns the
+    current workspace (from the URL, then this session, then the first one)."""
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/hub:", layout="wide")
+    workspaces = read(list_workspaces)
+    by_id = {w.id: w for w in workspaces}
+    current_id = None
+    raw = st.query_params.get(WORKSPACE_PARAM)
+    if raw is not None:
+        try:
+            current_id = int(raw)
+        except ValueError:
+            current_id = None
+        if current_id not in by_id:
+            st.sidebar.warning("The workspace in the link does not exist any more; showing another one.")
+            current_id = None
+    if current_id is None and st.session_state.get("workspace_id") in by_id:
+        current_id = st.session_state["workspace_id"]
+    if current_id is None:
+        if not workspaces:
+            if title == "Workspaces":
+                return None  # the Workspaces page offers creation itself
+            _onboarding()
+        current_id = workspaces[0].id
+    set_workspace(current_id)
+    st.session_state["workspace_switcher"] = current_id
+    with st.sidebar:
+        st.markdown(f"### :material/hub: {APP_TITLE}")
+        st.selectbox("Workspace", options=list(by_id), format_func=lambda i: by_id[i].name,
+                     key="workspace_switcher", on_change=_switch_workspace,
+                     help="Everything you see and edit belongs to this workspace. The link in the "
+                          "address bar opens the same workspace.")
+        st.caption("Method: 1 · Analysis → 2 · Strategy → 3 · Implementation")
+    return by_id[current_id]
+
+
+def page_link(page: str, label: str, icon: str | None = None) -> None:
+    """A link to another page that keeps the current workspace in the URL."""
+    params = {WORKSPACE_PARAM: st.query_params.get(WORKSPACE_PARAM, "")}
+    st.page_link(page, label=label, icon=icon, query_params=params)

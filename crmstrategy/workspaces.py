@@ -1,0 +1,93 @@
+"""Workspace services: list, create, rename, delete. Copies go through the JSON export/import."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from crmstrategy.errors import Problem, ValidationProblem
+from crmstrategy.models import (
+    DEFAULT_VALUE_DRIVERS, ValueDriver, Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate,
+    utcnow,
+)
+from crmstrategy.validation import validated
+
+
+def list_workspaces(*, session: Session) -> list[WorkspaceRead]:
+    rows = session.exec(select(Workspace).order_by(func.lower(Workspace.name))).all()
+    return [WorkspaceRead.model_validate(row, from_attributes=True) for row in rows]
+
+
+def get_workspace(*, session: Session, workspace_id: int) -> WorkspaceRead:
+    return WorkspaceRead.model_validate(require_workspace(session, workspace_id), from_attributes=True)
+
+
+def require_workspace(session: Session, workspace_id: int) -> Workspace:
+    row = session.get(Workspace, workspace_id)
+    if row is None:
+        raise ValidationProblem("That workspace does not exist (it may have been deleted).")
+    return row
+
+
+def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
+    query = select(Workspace.id).where(func.lower(Workspace.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(Workspace.id != exclude_id)
+    if session.exec(query).first() is not None:
+        raise ValidationProblem([Problem("Workspace name", f"A workspace named '{name}' already exists.")])
+
+
+def free_workspace_name(*, session: Session, wanted: str) -> str:
+    """`wanted`, or `wanted (2)`, `(3)`, ... whichever is not taken yet."""
+    taken = {n.lower() for n in session.exec(select(Workspace.name)).all()}
+    if wanted.lower() not in taken:
+        return wanted
+    n = 2
+    while f"{wanted} ({n})".lower() in taken:
+        n += 1
+    return f"{wanted} ({n})"
+
+
+def create_workspace(*, session: Session, data: WorkspaceCreate | dict,
+                     with_default_value_drivers: bool = True) -> WorkspaceRead:
+    clean = validated(WorkspaceCreate, data)
+    _check_unique_name(session, clean.name)
+    row = Workspace.model_validate(clean.model_dump())
+    session.add(row)
+    session.flush()
+    if with_default_value_drivers:
+        for position, name in enumerate(DEFAULT_VALUE_DRIVERS):
+            session.add(ValueDriver(workspace_id=row.id, name=name, position=position))
+        session.flush()
+    return WorkspaceRead.model_validate(row, from_attributes=True)
+
+
+def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict) -> WorkspaceRead:
+    row = require_workspace(session, workspace_id)
+    update = changes if isinstance(changes, WorkspaceUpdate) else WorkspaceUpdate.model_validate(changes)
+    merged = row.model_dump(include={"name", "currency", "description"}) | update.model_dump(exclude_unset=True)
+    clean = validated(WorkspaceCreate, merged)
+    _check_unique_name(session, clean.name, exclude_id=workspace_id)
+    for key, value in clean.model_dump().items():
+        setattr(row, key, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return WorkspaceRead.model_validate(row, from_attributes=True)
+
+
+def delete_workspace(*, session: Session, workspace_id: int, confirm_name: str) -> str:
+    """Delete only when the caller repeats the workspace's name (the explicit confirmation)."""
+    row = require_workspace(session, workspace_id)
+    if (confirm_name or "").strip() != row.name:
+        raise ValidationProblem([Problem("Confirmation", f"Type the workspace name '{row.name}' exactly to delete it.")])
+    name = row.name
+    session.delete(row)
+    session.flush()
+    return name
+
+
+def touch_workspace(session: Session, workspace_id: int) -> None:
+    row = require_workspace(session, workspace_id)
+    row.updated_at = utcnow()
+    session.add(row)

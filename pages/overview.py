@@ -1,0 +1,41 @@
+"""Overview: where the workspace stands in the method, and the next thing to do."""
+
+import streamlit as st
+
+from crmstrategy.personas import list_personas
+from crmstrategy.progress import analysis_progress
+from crmstrategy.segments import list_segments
+from crmstrategy.text import md_escape
+from crmstrategy.ui import page_link, read, workbench_page
+
+ws = workbench_page("Overview")
+
+st.title(md_escape(ws.name))
+if ws.description:
+    st.text(ws.description)
+
+segments = read(list_segments, workspace_id=ws.id)
+personas = read(list_personas, workspace_id=ws.id)
+steps = [analysis_progress(segments, personas)]
+
+metrics = st.columns(3)
+metrics[0].metric("Segments", len(segments))
+metrics[1].metric("Personas", len(personas))
+metrics[2].metric("Customers in segments", f"{sum(s.customer_count or 0 for s in segments):,}".replace(",", " "))
+
+next_check = next((c for step in steps for c in step.checks if not c.done), None)
+if next_check:
+    with st.container(border=True):
+        st.markdown(f"**Next step:** {md_escape(next_check.label)}")
+        st.text(next_check.detail)
+        page_link(next_check.page, "Go there", icon=":material/arrow_forward:")
+
+for step in steps:
+    st.subheader(f"{step.step} — {step.done_count} of {len(step.checks)} done")
+    for check in step.checks:
+        with st.container(border=True):
+            mark, text = st.columns([1, 11], vertical_alignment="center")
+            mark.markdown(":green[:material/check_circle:]" if check.done else ":orange[:material/radio_button_unchecked:]")
+            text.markdown(f"**{md_escape(check.label)}**  \n{md_escape(check.detail)}")
+
+st.caption("Steps 2 · Strategy and 3 · Implementation build on this analysis.")

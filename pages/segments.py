@@ -1,0 +1,163 @@
+"""Segments (advice 1): needs-based segments in a table that saves every change at once."""
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.editor import editor_commands
+from crmstrategy.errors import ValidationProblem
+from crmstrategy.exports import segments_csv, segments_xlsx
+from crmstrategy.models import LIFECYCLE_STAGES, MAX_CUSTOMERS, MAX_MONEY, SEGMENT_LABELS, SegmentCreate
+from crmstrategy.personas import persona_counts
+from crmstrategy.segments import add_value_driver, apply_segment_edits, create_segments, list_segments, list_value_drivers
+from crmstrategy.tabular import preview_import, to_csv_bytes
+from crmstrategy.ui import act, attempt, flash, read, show_flash, show_problems, workbench_page
+
+ws = workbench_page("Segments")
+EDITABLE = set(SEGMENT_LABELS)
+
+st.title("Segments")
+st.caption("Advice 1 · Customers first: group customers by what they need and how you create value for "
+           "them, not by who buys most. Every change in the table is saved at once.")
+
+segments = read(list_segments, workspace_id=ws.id)
+drivers = read(list_value_drivers, workspace_id=ws.id)
+counts = read(persona_counts, workspace_id=ws.id)
+
+version = st.session_state.setdefault("segments_editor_version", 0)
+editor_key = f"segments_editor_{ws.id}_{version}"
+st.session_state[f"{editor_key}_ids"] = [s.id for s in segments]
+
+
+def save_edits(workspace_id: int, key: str) -> None:
+    commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], EDITABLE)
+    if not commands:
+        return
+    done, problem = attempt(apply_segment_edits, workspace_id=workspace_id, commands=commands)
+    if problem is not None:
+        st.session_state["segments_problems"] = problem
+        return
+    st.session_state.pop("segments_problems", None)
+    st.session_state["segments_editor_version"] += 1
+    parts = [f"{n} {what}" for what, n in done.items() if n]
+    flash("segments", "Saved: " + ", ".join(parts) + ".")
+
+
+show_flash("segments")
+problems = st.session_state.get("segments_problems")
+if problems:
+    show_problems(problems)
+    if st.button("Discard unsaved changes", key="segments_discard", icon=":material/undo:"):
+        st.session_state.pop("segments_problems", None)
+        st.session_state["segments_editor_version"] += 1
+        st.rerun()
+
+frame = pd.DataFrame(
+    {
+        "name": [s.name for s in segments],
+        "description": [s.description for s in segments],
+        "defining_needs": [s.defining_needs for s in segments],
+        "value_drivers": [list(s.value_drivers) for s in segments],
+        "customer_count": pd.array([s.customer_count for s in segments], dtype="Int64"),
+        "revenue": pd.array([s.revenue for s in segments], dtype="Float64"),
+        "potential": pd.array([s.potential for s in segments], dtype="Float64"),
+        "expected_growth_pct": pd.array([s.expected_growth_pct for s in segments], dtype="Float64"),
+        "lifecycle_focus": [s.lifecycle_focus for s in segments],
+        "notes": [s.notes for s in segments],
+        "personas": [counts.get(s.id, 0) for s in segments],
+    }
+)
+money = f"%,.0f {ws.currency}"
+st.data_editor(
+    frame,
+    key=editor_key,
+    on_change=save_edits,
+    args=(ws.id, editor_key),
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    disabled=["personas"],
+    column_config={
+        "name": st.column_config.TextColumn("Name", required=True, max_chars=120, pinned=True, width="medium",
+                                            help="A short name for the group, in the customers' terms."),
+        "description": st.column_config.TextColumn("Description", max_chars=4000, width="large"),
+        "defining_needs": st.column_config.TextColumn("Defining needs", max_chars=4000, width="large",
+                                                      help="What these customers need that others do not."),
+        "value_drivers": st.column_config.MultiselectColumn(
+            "Value drivers", options=drivers, accept_new_options=True, width="medium",
+            help="How you create value for them. New names extend the workspace's list."),
+        "customer_count": st.column_config.NumberColumn("Customers", min_value=0, max_value=MAX_CUSTOMERS,
+                                                        step=1, format="localized"),
+        "revenue": st.column_config.NumberColumn(f"Revenue ({ws.currency})", min_value=0, max_value=MAX_MONEY,
+                                                 format=money),
+        "potential": st.column_config.NumberColumn(f"Potential ({ws.currency})", min_value=0, max_value=MAX_MONEY,
+                                                   format=money, help="Revenue you could reach in this segment."),
+        "expected_growth_pct": st.column_config.NumberColumn("Growth %", min_value=-100, max_value=1000,
+                                                             format="%.1f %%", help="Expected yearly growth."),
+        "lifecycle_focus": st.column_config.SelectboxColumn("Lifecycle focus", options=list(LIFECYCLE_STAGES)),
+        "notes": st.column_config.TextColumn("Notes", max_chars=4000, width="medium"),
+        "personas": st.column_config.NumberColumn("Personas", help="Personas describing this segment."),
+    },
+)
+if not segments:
+    st.info("No segments yet. Add a row in the table above, or import a CSV or Excel file below.")
+
+with st.expander("Value drivers", icon=":material/sell:"):
+    st.write("How you create value for customers. The list is shared by all segments in this workspace.")
+    st.text(", ".join(drivers) if drivers else "No value drivers yet.")
+    col, button = st.columns([3, 1], vertical_alignment="bottom")
+    new_driver = col.text_input("New value driver", key="segments_new_driver", max_chars=120)
+    driver_problems = st.container()
+    if button.button("Add", key="segments_add_driver"):
+        added = act(add_value_driver, workspace_id=ws.id, name=new_driver, where=driver_problems)
+        if added:
+            flash("segments", f"Added the value driver '{added}'.")
+            st.rerun()
+
+with st.expander("Import segments from CSV or Excel", icon=":material/upload_file:"):
+    st.write("Columns: " + ", ".join(SEGMENT_LABELS.values()) + ". Only **Name** is required. "
+             "Value drivers are separated by semicolons. You see a preview first; nothing is saved "
+             "until you confirm.")
+    st.download_button("Download a template (.csv)", key="segments_template",
+                       data=to_csv_bytes(list(SEGMENT_LABELS.values()), []), file_name="segments-template.csv",
+                       mime="text/csv", on_click="ignore")
+    uploader_key = f"segments_import_{st.session_state.setdefault('segments_import_version', 0)}"
+    upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"], key=uploader_key)
+    if upload is not None:
+        try:
+            preview = preview_import(upload.getvalue(), upload.name, model=SegmentCreate, labels=SEGMENT_LABELS,
+                                     required={"name"}, existing_names=[s.name for s in segments])
+        except ValidationProblem as exc:
+            show_problems(exc)
+        else:
+            ready, rejected = len(preview.valid), len(preview.rejected)
+            st.markdown(f"**{ready}** row{'s' if ready != 1 else ''} ready to import, "
+                        f"**{rejected}** rejected.")
+            if preview.valid:
+                st.dataframe(pd.DataFrame([m.model_dump() | {"row": n} for n, m in preview.valid])
+                             .set_index("row").rename(columns=SEGMENT_LABELS), width="stretch")
+            if preview.rejected:
+                st.markdown("**Rejected rows** (fix them in the file and upload it again):")
+                st.dataframe(pd.DataFrame({"Row": [r.row for r in preview.rejected],
+                                           "Name": [str(r.values.get("name") or "") for r in preview.rejected],
+                                           "Why": [" ".join(r.reasons) for r in preview.rejected]}),
+                             hide_index=True, width="stretch")
+            import_problems = st.container()
+            if st.button(f"Import {ready} segment{'s' if ready != 1 else ''}", key="segments_import_confirm",
+                         type="primary", disabled=not ready):
+                created = act(create_segments, workspace_id=ws.id, rows=[m for _, m in preview.valid],
+                              where=import_problems)
+                if created is not None:
+                    st.session_state["segments_import_version"] += 1
+                    st.session_state["segments_editor_version"] += 1
+                    flash("segments", f"Imported {created} segment{'s' if created != 1 else ''}.")
+                    st.rerun()
+
+st.markdown("**Export**")
+left, right, _ = st.columns([1, 1, 3])
+left.download_button("Segments (.xlsx)", key="segments_export_xlsx", icon=":material/download:",
+                     data=lambda: segments_xlsx(read(list_segments, workspace_id=ws.id), ws.currency),
+                     file_name=f"{ws.name} - segments.xlsx", on_click="ignore",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button("Segments (.csv)", key="segments_export_csv", icon=":material/download:",
+                      data=lambda: segments_csv(read(list_segments, workspace_id=ws.id)),
+                      file_name=f"{ws.name} - segments.csv", mime="text/csv", on_click="ignore")

@@ -1,0 +1,113 @@
+"""Workspaces: create (empty or from the demo), rename, duplicate, export, import, delete."""
+
+import streamlit as st
+
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, flash, read, set_workspace, show_flash, show_problems, workbench_page
+from crmstrategy.errors import ValidationProblem
+from crmstrategy.workspace_io import (
+    export_workspace, export_workspace_json, import_workspace, load_demo_document, parse_workspace_file,
+)
+from crmstrategy.workspaces import create_workspace, delete_workspace, list_workspaces, update_workspace
+
+ws = workbench_page("Workspaces")
+
+st.title("Workspaces")
+st.caption("A workspace holds one strategy: one company or one business unit. "
+           "Everything in it is saved as you go.")
+show_flash("workspaces")
+
+create_tab, current_tab, import_tab = st.tabs(["Create", "Current workspace", "Import"])
+
+with create_tab:
+    with st.form("workspace_create", clear_on_submit=False, border=True):
+        name = st.text_input("Name", key="ws_create_name", max_chars=200,
+                             placeholder="e.g. Nordvik Rørhandel 2027")
+        currency = st.text_input("Currency", value="NOK", key="ws_create_currency", max_chars=3,
+                                 help="Three-letter code, used for revenue and potential.")
+        start = st.radio("Start from", ["Empty", "A copy of the demo"], key="ws_create_start", horizontal=True)
+        submitted = st.form_submit_button("Create workspace", type="primary")
+    problems = st.container()
+    if submitted:
+        if start == "Empty":
+            created = act(create_workspace, data={"name": name, "currency": currency}, where=problems)
+        else:
+            demo = load_demo_document()
+            demo["workspace"]["currency"] = currency
+            created = act(import_workspace, document=demo, name=name, exact_name=True, where=problems)
+        if created:
+            set_workspace(created.id)
+            flash("workspaces", f"Created '{created.name}'. It is now the current workspace.")
+            st.rerun()
+
+if ws is not None:
+    with current_tab:
+        st.subheader(md_escape(ws.name))
+        with st.form("workspace_rename", border=True):
+            new_name = st.text_input("Name", value=ws.name, key="ws_rename_name", max_chars=200)
+            new_currency = st.text_input("Currency", value=ws.currency, key="ws_rename_currency", max_chars=3)
+            new_description = st.text_area("Description", value=ws.description, key="ws_rename_description",
+                                           help="One or two sentences on the company and the purpose.")
+            renamed = st.form_submit_button("Save changes", type="primary")
+        problems = st.container()
+        if renamed:
+            saved = act(update_workspace, workspace_id=ws.id, where=problems,
+                        changes={"name": new_name, "currency": new_currency, "description": new_description})
+            if saved:
+                flash("workspaces", f"Saved '{saved.name}'.")
+                st.rerun()
+
+        st.markdown("**Duplicate**")
+        dup_col, dup_button = st.columns([3, 1], vertical_alignment="bottom")
+        dup_name = dup_col.text_input("Name of the copy", value=f"{ws.name} (copy)", key="ws_duplicate_name",
+                                      max_chars=200)
+        dup_problems = st.container()
+        if dup_button.button("Duplicate", key="ws_duplicate"):
+            def _duplicate(session):
+                return import_workspace(session=session, document=export_workspace(session=session, workspace_id=ws.id),
+                                        name=dup_name)
+            copy = act(_duplicate, where=dup_problems)
+            if copy:
+                set_workspace(copy.id)
+                flash("workspaces", f"Duplicated as '{copy.name}', now the current workspace.")
+                st.rerun()
+
+        st.markdown("**Export**")
+        st.download_button("Download workspace (.json)", key="ws_export",
+                           data=lambda: read(export_workspace_json, workspace_id=ws.id),
+                           file_name=f"{ws.name}.json", mime="application/json", on_click="ignore",
+                           icon=":material/download:",
+                           help="One file with everything in this workspace; import it here or elsewhere.")
+
+        with st.expander("Delete this workspace", icon=":material/delete:"):
+            st.warning("Deleting removes the workspace and everything in it. This cannot be undone. "
+                       "Download it first if you may need it again.")
+            confirm = st.text_input("Type the name of the workspace to confirm", key="ws_delete_confirm")
+            delete_problems = st.container()
+            if st.button("Delete workspace", key="ws_delete", type="primary"):
+                if act(delete_workspace, workspace_id=ws.id, confirm_name=confirm, where=delete_problems):
+                    remaining = read(list_workspaces)
+                    st.session_state.pop("workspace_id", None)
+                    st.query_params.clear()
+                    if remaining:
+                        set_workspace(remaining[0].id)
+                    flash("workspaces", f"Deleted '{ws.name}'.")
+                    st.rerun()
+
+with import_tab:
+    st.write("Import a workspace exported from this workbench (.json). It becomes a new workspace; "
+             "nothing existing is changed.")
+    upload = st.file_uploader("Workspace file", type=["json"], key="ws_import_file")
+    import_name = st.text_input("Name (optional: keep the name in the file)", key="ws_import_name", max_chars=200)
+    import_problems = st.container()
+    if st.button("Import workspace", key="ws_import", type="primary", disabled=upload is None):
+        try:
+            document = parse_workspace_file(upload.getvalue())
+        except ValidationProblem as exc:
+            show_problems(exc, import_problems)
+        else:
+            imported = act(import_workspace, document=document, name=import_name or None, where=import_problems)
+            if imported:
+                set_workspace(imported.id)
+                flash("workspaces", f"Imported '{imported.name}', now the current workspace.")
+                st.rerun()
