@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from crmstrategy.models import PERSONA_LABELS, SEGMENT_LABELS, PersonaRead, SegmentRead
 from crmstrategy.tabular import Sheet, to_csv_bytes, to_xlsx_bytes
@@ -97,33 +98,33 @@ def persona_pdf(persona: PersonaRead) -> bytes:
     pdf.set_fill_color(31, 78, 121)
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("DejaVu", "B", 22)
-    pdf.multi_cell(0, 12, _pdf_safe(persona.name), fill=True, padding=4)
+    pdf.multi_cell(0, 12, _pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(30, 30, 30)
     pdf.ln(3)
     if persona.quote:
         pdf.set_font("DejaVu", "I", 13)
-        pdf.multi_cell(0, 7, _pdf_safe(f"“{persona.quote}”"))
+        pdf.multi_cell(0, 7, _pdf_safe(f"“{persona.quote}”"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
     pdf.set_font("DejaVu", "", 11)
     for label, value in persona_facts(persona):
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(48, 7, label)
         pdf.set_font("DejaVu", "", 11)
-        pdf.multi_cell(0, 7, _pdf_safe(value))
+        pdf.multi_cell(0, 7, _pdf_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for key in CARD_SECTIONS:
         value = getattr(persona, key)
         if value:
             pdf.ln(2)
             pdf.set_font("DejaVu", "B", 13)
-            pdf.multi_cell(0, 8, PERSONA_LABELS[key])
+            pdf.multi_cell(0, 8, PERSONA_LABELS[key], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font("DejaVu", "", 11)
-            pdf.multi_cell(0, 6, _pdf_safe(value))
+            pdf.multi_cell(0, 6, _pdf_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     channels = channel_lines(persona)
     if channels:
         pdf.ln(2)
         pdf.set_font("DejaVu", "B", 13)
-        pdf.multi_cell(0, 8, PERSONA_LABELS["channels"])
+        pdf.multi_cell(0, 8, PERSONA_LABELS["channels"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVu", "", 11)
         for line in channels:
-            pdf.multi_cell(0, 6, _pdf_safe(line))
+            pdf.multi_cell(0, 6, _pdf_safe(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

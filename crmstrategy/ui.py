@@ -90,7 +90,7 @@ def flash(key: str, message: str) -> None:
 def show_flash(key: str) -> None:
     message = st.session_state.pop(f"_flash_{key}", None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(md_escape(message), icon=":material/check_circle:")
 
 
 def set_workspace(workspace_id: int) -> None:

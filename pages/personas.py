@@ -130,7 +130,7 @@ with edit_tab:
         prefix = f"persona_edit_{selected.id}"
         with st.form(prefix, border=True):
             values = persona_form(prefix, selected)
-            save = st.form_submit_button("Save persona", type="primary")
+            save = st.form_submit_button("Save persona", type="primary", key=f"{prefix}_submit")
         edit_problems = st.container()
         if save:
             saved = act(update_persona, workspace_id=ws.id, persona_id=selected.id, changes=values,
@@ -150,7 +150,7 @@ with edit_tab:
 with new_tab:
     with st.form("persona_new", border=True, clear_on_submit=False):
         values = persona_form("persona_new", None)
-        create = st.form_submit_button("Create persona", type="primary")
+        create = st.form_submit_button("Create persona", type="primary", key="persona_new_submit")
     new_problems = st.container()
     if create:
         created = act(create_persona, workspace_id=ws.id, data=values, where=new_problems)

@@ -53,17 +53,17 @@ if problems:
 
 frame = pd.DataFrame(
     {
-        "name": [s.name for s in segments],
-        "description": [s.description for s in segments],
-        "defining_needs": [s.defining_needs for s in segments],
-        "value_drivers": [list(s.value_drivers) for s in segments],
+        "name": pd.array([s.name for s in segments], dtype="string"),
+        "description": pd.array([s.description for s in segments], dtype="string"),
+        "defining_needs": pd.array([s.defining_needs for s in segments], dtype="string"),
+        "value_drivers": pd.Series([list(s.value_drivers) for s in segments], dtype=object),
         "customer_count": pd.array([s.customer_count for s in segments], dtype="Int64"),
         "revenue": pd.array([s.revenue for s in segments], dtype="Float64"),
         "potential": pd.array([s.potential for s in segments], dtype="Float64"),
         "expected_growth_pct": pd.array([s.expected_growth_pct for s in segments], dtype="Float64"),
-        "lifecycle_focus": [s.lifecycle_focus for s in segments],
-        "notes": [s.notes for s in segments],
-        "personas": [counts.get(s.id, 0) for s in segments],
+        "lifecycle_focus": pd.array([s.lifecycle_focus for s in segments], dtype="string"),
+        "notes": pd.array([s.notes for s in segments], dtype="string"),
+        "personas": pd.array([counts.get(s.id, 0) for s in segments], dtype="Int64"),
     }
 )
 money = f"%,.0f {ws.currency}"

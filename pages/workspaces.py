@@ -26,7 +26,7 @@ with create_tab:
         currency = st.text_input("Currency", value="NOK", key="ws_create_currency", max_chars=3,
                                  help="Three-letter code, used for revenue and potential.")
         start = st.radio("Start from", ["Empty", "A copy of the demo"], key="ws_create_start", horizontal=True)
-        submitted = st.form_submit_button("Create workspace", type="primary")
+        submitted = st.form_submit_button("Create workspace", type="primary", key="ws_create_submit")
     problems = st.container()
     if submitted:
         if start == "Empty":
@@ -48,7 +48,7 @@ if ws is not None:
             new_currency = st.text_input("Currency", value=ws.currency, key="ws_rename_currency", max_chars=3)
             new_description = st.text_area("Description", value=ws.description, key="ws_rename_description",
                                            help="One or two sentences on the company and the purpose.")
-            renamed = st.form_submit_button("Save changes", type="primary")
+            renamed = st.form_submit_button("Save changes", type="primary", key="ws_rename_submit")
         problems = st.container()
         if renamed:
             saved = act(update_workspace, workspace_id=ws.id, where=problems,

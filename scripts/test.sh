@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite: unit, integration (SQLite and a
+# throwaway PostgreSQL), AppTest and browser tests. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh dev
+exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
