@@ -122,7 +122,8 @@ def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate |
     session.flush()
     _set_value_drivers(session, workspace_id, segment.id, clean.value_drivers)
     touch_workspace(session, workspace_id)
-    return _read(segment, clean.value_drivers)
+    # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
+    return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
 
 
 def update_segment(*, session: Session, workspace_id: int, segment_id: int,
@@ -140,7 +141,8 @@ def update_segment(*, session: Session, workspace_id: int, segment_id: int,
     if "value_drivers" in update.model_fields_set:
         _set_value_drivers(session, workspace_id, segment_id, clean.value_drivers)
     touch_workspace(session, workspace_id)
-    return _read(segment, clean.value_drivers)
+    # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
+    return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
 
 
 def persona_count(session: Session, workspace_id: int, segment_id: int) -> int:

@@ -41,6 +41,10 @@ def _unneutralise(value):
     return value
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -57,7 +61,8 @@ def to_csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
-        writer.writerow([safe_cell(_cell_text(v)) for v in row])
+        # Numbers are never formulas: a negative number stays a number, not the text "'-5".
+        writer.writerow([_cell_text(v) if _is_number(v) else safe_cell(_cell_text(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -109,6 +114,13 @@ def _xlsx_value(value):
 
 def read_table(raw: bytes, filename: str) -> tuple[list[str], list[list]]:
     """Header and rows of an uploaded CSV or XLSX, or a ValidationProblem saying why not."""
+    header, numbered = _read_numbered(raw, filename)
+    return header, [row for _, row in numbered]
+
+
+def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int, list]]]:
+    """Like read_table, with each row's number as the spreadsheet shows it (header = row 1);
+    blank rows are skipped but still counted, so the numbers match what the user sees."""
     name = (filename or "").lower()
     if not raw:
         raise ValidationProblem("The file is empty.")
@@ -121,7 +133,8 @@ def read_table(raw: bytes, filename: str) -> tuple[list[str], list[list]]:
         header, rows = _read_csv(raw)
     else:
         raise ValidationProblem("Choose a .csv or .xlsx file.")
-    rows = [row for row in rows if any(str(v).strip() for v in row if v is not None)]
+    rows = [(number, row) for number, row in enumerate(rows, start=2)
+            if any(str(v).strip() for v in row if v is not None)]
     if not header or not any(str(h).strip() for h in header):
         raise ValidationProblem("The file has no header row.")
     if not rows:
@@ -138,6 +151,8 @@ def _read_csv(raw: bytes) -> tuple[list[str], list[list]]:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ValidationProblem("The file is not a text CSV file.")
     if "\x00" in text:
         raise ValidationProblem("The file is not a text CSV file.")
     first_line = text.split("\n", 1)[0]
@@ -211,13 +226,12 @@ class ImportPreview:
 def preview_import(raw: bytes, filename: str, *, model: type[BaseModel], labels: dict[str, str],
                    required: set[str], existing_names: Iterable[str] = (),
                    extra_check: Callable[[BaseModel], list[str]] | None = None) -> ImportPreview:
-    header, rows = read_table(raw, filename)
+    header, rows = _read_numbered(raw, filename)
     mapping = map_header(header, labels, required)
     seen = {n.lower() for n in existing_names}
     in_file: dict[str, int] = {}
     valid, rejected = [], []
-    for offset, row in enumerate(rows):
-        number = offset + 2
+    for number, row in rows:
         values = {f: (row[i] if i < len(row) else None) for i, f in enumerate(mapping) if f}
         try:
             item = model.model_validate(values)

@@ -127,6 +127,8 @@ def _validate_document(document: dict) -> tuple[WorkspaceCreate, list[str], list
         problems += [Problem(f"workspace › {p.field}", p.message) for p in problems_from_pydantic(exc)]
     segments: list[tuple[str, SegmentCreate]] = []
     refs: set[str] = set()
+    segment_names: dict[str, str] = {}
+    persona_names: dict[str, str] = {}
     for n, item in enumerate(parsed.segments, start=1):
         item = dict(item)
         ref = str(item.pop("ref", "") or "")
@@ -134,7 +136,9 @@ def _validate_document(document: dict) -> tuple[WorkspaceCreate, list[str], list
             problems.append(Problem(f"segments[{n}] › ref", "is missing or used twice."))
         refs.add(ref)
         try:
-            segments.append((ref, SegmentCreate.model_validate(item)))
+            segment = SegmentCreate.model_validate(item)
+            _check_name_once(problems, segment.name, f"segments[{n}]", segment_names)
+            segments.append((ref, segment))
         except ValidationError as exc:
             problems += [Problem(f"segments[{n}] › {p.field}", p.message)
                          for p in problems_from_pydantic(exc, SEGMENT_LABELS)]
@@ -148,6 +152,7 @@ def _validate_document(document: dict) -> tuple[WorkspaceCreate, list[str], list
                                     f"refers to segment '{segment_ref}', which is not in the file."))
         try:
             clean = PersonaCreate.model_validate(item | {"segment_id": 0})
+            _check_name_once(problems, clean.name, f"personas[{n}]", persona_names)
             personas.append((segment_ref, clean.model_dump(exclude={"segment_id"})))
         except ValidationError as exc:
             problems += [Problem(f"personas[{n}] › {p.field}", p.message)
@@ -155,6 +160,14 @@ def _validate_document(document: dict) -> tuple[WorkspaceCreate, list[str], list
     if problems:
         raise ValidationProblem(problems)
     return workspace, parsed.value_drivers, segments, personas
+
+
+def _check_name_once(problems: list[Problem], name: str, where: str, seen: dict[str, str]) -> None:
+    """Names are unique per workspace (ignoring case), so a file may use each name once."""
+    if name.lower() in seen:
+        problems.append(Problem(f"{where} › Name", f"'{name}' is already used by {seen[name.lower()]} in the file."))
+    else:
+        seen[name.lower()] = where
 
 
 def import_workspace(*, session: Session, document: dict, name: str | None = None,

@@ -77,10 +77,10 @@ st.data_editor(
     width="stretch",
     disabled=["personas"],
     column_config={
-        "name": st.column_config.TextColumn("Name", required=True, max_chars=120, pinned=True, width="medium",
+        "name": st.column_config.TextColumn("Name", required=True, max_chars=120, width="medium",
                                             help="A short name for the group, in the customers' terms."),
-        "description": st.column_config.TextColumn("Description", max_chars=4000, width="large"),
-        "defining_needs": st.column_config.TextColumn("Defining needs", max_chars=4000, width="large",
+        "description": st.column_config.TextColumn("Description", max_chars=4000, width="medium"),
+        "defining_needs": st.column_config.TextColumn("Defining needs", max_chars=4000, width="medium",
                                                       help="What these customers need that others do not."),
         "value_drivers": st.column_config.MultiselectColumn(
             "Value drivers", options=drivers, accept_new_options=True, width="medium",

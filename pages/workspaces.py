@@ -17,7 +17,7 @@ st.caption("A workspace holds one strategy: one company or one business unit. "
            "Everything in it is saved as you go.")
 show_flash("workspaces")
 
-create_tab, current_tab, import_tab = st.tabs(["Create", "Current workspace", "Import"])
+current_tab, create_tab, import_tab = st.tabs(["Current workspace", "Create", "Import"])
 
 with create_tab:
     with st.form("workspace_create", clear_on_submit=False, border=True):

@@ -1,0 +1,135 @@
+"""Browser fixtures: `streamlit run app.py` on a free loopback port with a temp database,
+driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(os.environ.get("CRMSTRATEGY_SCREENSHOTS", "/tmp/crmstrategy-screenshots"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database_url: str, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = os.environ | {"CRMSTRATEGY_DATABASE_URL": database_url}
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not answer within 60 s; see {log_path}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-server")
+    process, url = start_server(f"sqlite:///{folder / 'browser.db'}", folder / "streamlit.log")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: scripts/setup.sh dev installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_timeout(250)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=20_000)
+    expect(page.locator("h1").first).to_be_visible()
+
+
+def no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def goto(page: Page, url: str) -> Page:
+    page.goto(url)
+    settle(page)
+    no_exception(page)
+    return page
+
+
+def by_key(page: Page, key: str, inner: str = ""):
+    """The element Streamlit created with `key=` (it carries the class st-key-<key>)."""
+    return page.locator(f".st-key-{key} {inner}".strip()).first
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def add_row_in_editor(page: Page, rows_before: int, value: str) -> None:
+    """Type `value` into the first column of a new row of the (canvas) data editor.
+
+    Clicking the trailing empty row appends a row and opens its first cell's editor.
+    """
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("canvas").first).to_be_visible()
+    box = grid.bounding_box()
+    row_height = box["height"] / (rows_before + 2)  # header, rows, trailing "add" row
+    grid.click(position={"x": 60, "y": row_height * (rows_before + 1.5)})
+    editor = page.get_by_test_id("portal").locator(".gdg-clip-region textarea")
+    expect(editor).to_be_visible()
+    settle(page)  # adding the row reruns the app once
+    editor.fill(value)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def current_workspace(page: Page):
+    """The workspace switcher in the sidebar (its value is the current workspace's name)."""
+    return page.get_by_test_id("stSidebar").get_by_role("combobox", name="Workspace")
