@@ -1,0 +1,1 @@
+"""Benchmark of the workbench pages on the demo and on a generated large workspace."""

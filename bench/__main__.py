@@ -1,0 +1,88 @@
+"""Time a full AppTest run of every page on the demo and on a large workspace.
+
+    python -m bench [--runs 7]
+
+Prints one table (median of the runs after a warm-up run per page) and the peak RSS.
+Targets on the 2-core reference machine: 150 ms a page on the demo, 500 ms on the large one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/segments.py", "pages/personas.py"]
+DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
+
+
+def _prepare(url: str) -> tuple[int, int]:
+    from bench.generate import large_workspace_document
+    from crmstrategy.db import make_engine, unit_of_work, upgrade
+    from crmstrategy.workspace_io import import_workspace, load_demo_document
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with unit_of_work(engine) as session:
+        demo = import_workspace(session=session, document=load_demo_document()).id
+    with unit_of_work(engine) as session:
+        large = import_workspace(session=session, document=large_workspace_document()).id
+    engine.dispose()
+    return demo, large
+
+
+def _time_page(page: str, workspace_id: int, runs: int) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["ws"] = str(workspace_id)
+    at.run()
+    at.switch_page(page)
+    at.run()  # warm-up of this page
+    if at.exception:
+        raise RuntimeError(f"{page} raised: {at.exception[0].value}")
+    samples = []
+    for _ in range(runs):
+        at.switch_page(page)
+        start = time.perf_counter()
+        at.run()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Page timings on the demo and a large workspace.")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per page (after one warm-up)")
+    args = parser.parse_args()
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        os.environ["CRMSTRATEGY_DATABASE_URL"] = url
+        demo, large = _prepare(url)
+        rows = []
+        for page in PAGES:
+            demo_ms = _time_page(page, demo, args.runs)
+            large_ms = _time_page(page, large, args.runs)
+            rows.append((page, demo_ms, large_ms))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Pages, AppTest full run, median of {args.runs} after a warm-up "
+          f"(large = 50 segments, 300 personas); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large")
+    print(f"{'page':<24}{'demo ms':>10}{'large ms':>10}{'large/demo':>12}  within target")
+    for page, demo_ms, large_ms in rows:
+        ok = demo_ms <= DEMO_TARGET_MS and large_ms <= LARGE_TARGET_MS
+        print(f"{page:<24}{demo_ms:>10.1f}{large_ms:>10.1f}{large_ms / demo_ms:>12.2f}  {'yes' if ok else 'NO'}")
+    print(f"peak RSS: {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

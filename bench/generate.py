@@ -1,0 +1,71 @@
+"""Generate a large workspace as a workspace JSON document (loaded through the normal import).
+
+    python -m bench.generate --out large.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+
+from crmstrategy.models import CHANNEL_KINDS, DECISION_ROLES, LIFECYCLE_STAGES, RELATIONSHIPS
+from crmstrategy.workspace_io import FORMAT_VERSION, KIND
+
+SEGMENTS = 50
+PERSONAS = 300
+
+_NEEDS = ["fast delivery", "expert advice", "predictable prices", "one contact person", "self-service ordering",
+          "documentation", "sustainable products", "flexible credit", "training", "same-day pick-up"]
+_PAINS = ["back-orders", "wrong invoices", "long queues", "unclear delivery times", "price changes",
+          "no answer after hours", "complaints from end customers", "too many logins"]
+_ROLES = ["Owner", "Purchasing manager", "Site manager", "Office manager", "Technical lead", "CFO", "Installer"]
+_CHANNELS = {"Owned": ["App", "Web shop", "Newsletter", "Trade counter", "Customer portal"],
+             "Bought": ["Trade fair", "Search ads", "Trade magazine"],
+             "Earned": ["Word of mouth", "Reviews", "Instagram"]}
+_DRIVERS = ["Price", "Service", "Quality", "Convenience", "Expertise", "Availability", "Delivery precision",
+            "Sustainability"]
+
+
+def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS, seed: int = 7,
+                             name: str = "Large workspace") -> dict:
+    rng = random.Random(seed)
+
+    def sentence(words: list[str], n: int) -> str:
+        return "; ".join(rng.sample(words, min(n, len(words)))).capitalize() + "."
+
+    segment_items = []
+    for i in range(1, segments + 1):
+        segment_items.append({
+            "ref": f"S{i}", "name": f"Segment {i:03d} · {rng.choice(_NEEDS).capitalize()}",
+            "description": "Customers who " + sentence(_NEEDS, 2).lower() + " Æøå in Norwegian letters.",
+            "defining_needs": sentence(_NEEDS, 3), "value_drivers": rng.sample(_DRIVERS, 3),
+            "customer_count": rng.randint(10, 5000), "revenue": float(rng.randint(1, 500) * 1_000_000),
+            "potential": float(rng.randint(1, 800) * 1_000_000), "expected_growth_pct": float(rng.randint(-5, 25)),
+            "lifecycle_focus": rng.choice(LIFECYCLE_STAGES), "notes": "Generated for the benchmark.",
+        })
+    persona_items = []
+    for i in range(1, personas + 1):
+        kinds = rng.sample(CHANNEL_KINDS, 2)
+        persona_items.append({
+            "ref": f"P{i}", "segment": f"S{(i - 1) % segments + 1}", "name": f"Persona {i:03d}",
+            "role_title": rng.choice(_ROLES), "decision_role": rng.choice(DECISION_ROLES),
+            "desired_relationship": rng.choice(RELATIONSHIPS), "lifecycle_stage": rng.choice(LIFECYCLE_STAGES),
+            "goals": sentence(_NEEDS, 2), "needs": sentence(_NEEDS, 3), "pains": sentence(_PAINS, 3),
+            "motives": "Wants to look good to their own customers.", "buying_process": "Orders weekly; compares two suppliers.",
+            "touchpoints": "App, phone, counter.", "quote": "Det må bare virke – hver gang.",
+            "channels": [{"kind": k, "channel": rng.choice(_CHANNELS[k])} for k in kinds],
+        })
+    return {"format_version": FORMAT_VERSION, "kind": KIND, "exported_at": None,
+            "workspace": {"name": name, "currency": "NOK", "description": "Generated large workspace."},
+            "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--segments", type=int, default=SEGMENTS)
+    parser.add_argument("--personas", type=int, default=PERSONAS)
+    args = parser.parse_args()
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(large_workspace_document(args.segments, args.personas), handle, ensure_ascii=False, indent=1)

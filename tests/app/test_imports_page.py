@@ -1,0 +1,93 @@
+"""Imports through the pages: preview and confirm for segments, refusals for bad workspace files."""
+
+import io
+import json
+
+from openpyxl import Workbook
+
+from crmstrategy.segments import list_segments
+from crmstrategy.workspaces import list_workspaces
+from tests.app.conftest import errors, open_page, successes
+
+
+def _demo_id(db):
+    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+
+
+def _segment_uploader(at):
+    return next(u for u in at.file_uploader if str(u.key).startswith("segments_import_"))
+
+
+def test_segment_csv_preview_rejects_rows_and_writes_only_on_confirm(app, db):
+    csv = ("Name;Customers;Lifecycle focus;Value drivers\n"
+           "Small shops;120;Retain;Price; Service\n"
+           "Bad number;lots;Retain;\n"
+           "Project contractors;10;Develop;\n"
+           "Øvrige kunder;5;win back;Quality\n").encode("utf-8")
+    at = open_page(app, "pages/segments.py")
+    _segment_uploader(at).set_value(("segments.csv", csv, "text/csv")).run()
+    assert not at.exception
+    assert any("**2** rows ready to import, **2** rejected" in m.value for m in at.markdown)
+    rejected = at.dataframe[-1].value
+    assert list(rejected["Row"]) == [3, 4]
+    assert "must be a number" in rejected["Why"][0]
+    assert "already exists" in rejected["Why"][1]
+    assert len(db(list_segments, workspace_id=_demo_id(db))) == 4  # nothing written yet
+
+    at.button(key="segments_import_confirm").click().run()
+    assert not errors(at)
+    assert "Imported 2 segments." in successes(at)
+    segments = {s.name: s for s in db(list_segments, workspace_id=_demo_id(db))}
+    assert segments["Øvrige kunder"].lifecycle_focus == "Win back"
+    assert segments["Small shops"].customer_count == 120
+
+
+def test_segment_xlsx_with_wrong_columns_is_refused(app, db):
+    workbook = Workbook()
+    workbook.active.append(["Segment title", "Size"])
+    workbook.active.append(["A", 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    at = open_page(app, "pages/segments.py")
+    _segment_uploader(at).set_value(("segments.xlsx", buffer.getvalue(), "application/octet-stream")).run()
+    assert any("Unknown columns: 'Segment title', 'Size'" in e for e in errors(at))
+    assert len(db(list_segments, workspace_id=_demo_id(db))) == 4
+
+
+def test_empty_and_oversized_segment_files_are_refused(app):
+    at = open_page(app, "pages/segments.py")
+    _segment_uploader(at).set_value(("empty.csv", b"", "text/csv")).run()
+    assert any("The file is empty" in e for e in errors(at))
+    big = b"Name\n" + b"x" * (50 * 1024 * 1024)
+    _segment_uploader(at).set_value(("big.csv", big, "text/csv")).run()
+    assert any("52.4 MB" in e and "limit" in e for e in errors(at))
+
+
+def _import(at, name, content):
+    at.file_uploader(key="ws_import_file").set_value((name, content, "application/json")).run()
+    at.button(key="ws_import").click().run()
+    return at
+
+
+def test_bad_workspace_files_are_refused_and_nothing_is_created(app, db):
+    at = open_page(app, "pages/workspaces.py")
+    _import(at, "broken.json", b'{"format_version": 1, "kind": ')
+    assert any("not valid JSON" in e for e in errors(at))
+    _import(at, "future.json", json.dumps({"format_version": 99, "kind": "crm-strategy-workbench/workspace"}).encode())
+    assert any("format version 99" in e for e in errors(at))
+    _import(at, "deep.json", b"[" * 100_000 + b"]" * 100_000)
+    assert any("nested too deeply" in e for e in errors(at))
+    missing_ref = {"format_version": 1, "kind": "crm-strategy-workbench/workspace", "workspace": {"name": "X"},
+                   "segments": [], "personas": [{"ref": "P1", "segment": "S9", "name": "Orphan"}]}
+    _import(at, "orphan.json", json.dumps(missing_ref).encode())
+    assert any("refers to segment 'S9'" in e for e in errors(at))
+    assert len(db(list_workspaces)) == 1
+
+
+def test_valid_workspace_file_is_imported_under_a_free_name(app, db):
+    from crmstrategy.workspace_io import DEMO_PATH
+    at = open_page(app, "pages/workspaces.py")
+    _import(at, "demo.json", DEMO_PATH.read_bytes())
+    assert not errors(at)
+    names = sorted(w.name for w in db(list_workspaces))
+    assert names == ["Demo: Nordvik Rørhandel", "Demo: Nordvik Rørhandel (2)"]
