@@ -34,7 +34,7 @@ def save_edits(workspace_id: int, key: str) -> None:
         return
     done, problem = attempt(apply_segment_edits, workspace_id=workspace_id, commands=commands)
     if problem is not None:
-        st.session_state["segments_problems"] = problem
+        st.session_state["segments_problems"] = (workspace_id, problem)
         return
     st.session_state.pop("segments_problems", None)
     st.session_state["segments_editor_version"] += 1
@@ -43,9 +43,9 @@ def save_edits(workspace_id: int, key: str) -> None:
 
 
 show_flash("segments")
-problems = st.session_state.get("segments_problems")
-if problems:
-    show_problems(problems)
+pending_problems = st.session_state.get("segments_problems")
+if pending_problems and pending_problems[0] == ws.id:
+    show_problems(pending_problems[1])
     if st.button("Discard unsaved changes", key="segments_discard", icon=":material/undo:"):
         st.session_state.pop("segments_problems", None)
         st.session_state["segments_editor_version"] += 1

@@ -80,3 +80,16 @@ def test_export_and_import_a_workspace(server, page, tmp_path):
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Imported '{document['workspace']['name']} (")
     expect(current_workspace(page)).to_have_value(re.compile(re.escape(document['workspace']['name']) + r" \(\d+\)"))
     no_exception(page)
+
+
+def test_a_refused_table_edit_shows_why_and_can_be_discarded(server, page):
+    goto(page, server + "/segments?ws=1")
+    add_row_in_editor(page, rows_before=4, value="project contractors")
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
+        "A segment named 'project contractors' already exists")
+    by_key(page, "segments_discard", "button").click()
+    settle(page)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    grid_text = page.get_by_test_id("stDataFrame").first.locator("table")
+    expect(grid_text).not_to_contain_text("project contractors")
+    no_exception(page)
