@@ -10,7 +10,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+
+from crmstrategy.errors import ValidationProblem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'workbench.db'}"
@@ -90,12 +93,20 @@ def current_revision(engine: Engine) -> str | None:
 
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction for one user action: commit on success, roll back on any error."""
+    """One transaction for one user action: commit on success, roll back on any error.
+
+    A constraint the services did not foresee (two people saving the same name at the same
+    moment) becomes a ValidationProblem, so the user reads a sentence, not a traceback.
+    """
     bind = engine.execution_options(sqlite_write=True) if engine.dialect.name == "sqlite" else engine
     session = Session(bind, expire_on_commit=False)
     try:
         yield session
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ValidationProblem("Someone saved a conflicting change at the same moment (for example the "
+                                "same name). Nothing was saved; look at the current data and try again.") from None
     except BaseException:
         session.rollback()
         raise

@@ -98,7 +98,10 @@ def persona_pdf(persona: PersonaRead) -> bytes:
     pdf.set_fill_color(31, 78, 121)
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("DejaVu", "B", 22)
-    pdf.multi_cell(0, 12, _pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # Every multi_cell returns to the left margin: fpdf2's default (XPos.RIGHT) leaves the next
+    # cell no width, and a second fact or section then fails with "Not enough horizontal space".
+    pdf.multi_cell(0, 12, _pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     pdf.set_text_color(30, 30, 30)
     pdf.ln(3)
     if persona.quote:

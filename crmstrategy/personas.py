@@ -80,7 +80,7 @@ def _set_channels(session: Session, persona_id: int, channels: list[ChannelIn]) 
 
 
 def create_persona(*, session: Session, workspace_id: int, data: PersonaCreate | dict) -> PersonaRead:
-    require_workspace(session, workspace_id)
+    require_workspace(session, workspace_id, for_update=True)
     clean = validated(PersonaCreate, data, labels=PERSONA_LABELS)
     segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
     _check_unique_name(session, workspace_id, clean.name, None)
@@ -94,6 +94,7 @@ def create_persona(*, session: Session, workspace_id: int, data: PersonaCreate |
 
 def update_persona(*, session: Session, workspace_id: int, persona_id: int,
                    changes: PersonaUpdate | dict) -> PersonaRead:
+    require_workspace(session, workspace_id, for_update=True)
     current = get_persona(session=session, workspace_id=workspace_id, persona_id=persona_id)
     update = validated(PersonaUpdate, changes, labels=PERSONA_LABELS)
     merged = (current.model_dump(exclude={"id", "workspace_id", "segment_name"})
@@ -112,6 +113,7 @@ def update_persona(*, session: Session, workspace_id: int, persona_id: int,
 
 
 def delete_persona(*, session: Session, workspace_id: int, persona_id: int) -> str:
+    require_workspace(session, workspace_id, for_update=True)
     persona = _require_persona(session, workspace_id, persona_id)
     name = persona.name
     session.delete(persona)

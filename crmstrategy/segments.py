@@ -25,7 +25,7 @@ def list_value_drivers(*, session: Session, workspace_id: int) -> list[str]:
 
 
 def add_value_driver(*, session: Session, workspace_id: int, name: str) -> str:
-    require_workspace(session, workspace_id)
+    require_workspace(session, workspace_id, for_update=True)
     clean = validated(ValueDriverCreate, {"name": name}).name
     existing = {n.lower() for n in list_value_drivers(session=session, workspace_id=workspace_id)}
     if clean.lower() in existing:
@@ -111,7 +111,7 @@ def _set_value_drivers(session: Session, workspace_id: int, segment_id: int, nam
 
 def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate | dict,
                    row: int | None = None) -> SegmentRead:
-    require_workspace(session, workspace_id)
+    require_workspace(session, workspace_id, for_update=True)
     clean = validated(SegmentCreate, data, labels=SEGMENT_LABELS, row=row)
     _check_unique_name(session, workspace_id, clean.name, None, row)
     position = session.exec(select(func.coalesce(func.max(Segment.position), -1))
@@ -128,6 +128,7 @@ def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate |
 
 def update_segment(*, session: Session, workspace_id: int, segment_id: int,
                    changes: SegmentUpdate | dict, row: int | None = None) -> SegmentRead:
+    require_workspace(session, workspace_id, for_update=True)
     current = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
     update = validated(SegmentUpdate, changes, labels=SEGMENT_LABELS, row=row)
     merged = current.model_dump(exclude={"id", "workspace_id", "position"}) | update.model_dump(exclude_unset=True)
@@ -153,6 +154,7 @@ def persona_count(session: Session, workspace_id: int, segment_id: int) -> int:
 def delete_segment(*, session: Session, workspace_id: int, segment_id: int,
                    with_personas: bool = False, row: int | None = None) -> None:
     """Refuses while personas belong to the segment, unless the caller confirmed `with_personas`."""
+    require_workspace(session, workspace_id, for_update=True)
     segment = _require_segment(session, workspace_id, segment_id)
     count = persona_count(session, workspace_id, segment_id)
     if count and not with_personas:

@@ -22,8 +22,11 @@ def get_workspace(*, session: Session, workspace_id: int) -> WorkspaceRead:
     return WorkspaceRead.model_validate(require_workspace(session, workspace_id), from_attributes=True)
 
 
-def require_workspace(session: Session, workspace_id: int) -> Workspace:
-    row = session.get(Workspace, workspace_id)
+def require_workspace(session: Session, workspace_id: int, *, for_update: bool = False) -> Workspace:
+    """The workspace row. Writers pass `for_update`, which locks the row on PostgreSQL so that
+    writers to one workspace take turns (SQLite's BEGIN IMMEDIATE already serialises them);
+    otherwise two at once race on check-then-insert, e.g. the same new value driver."""
+    row = session.get(Workspace, workspace_id, with_for_update=True if for_update else None)
     if row is None:
         raise ValidationProblem("That workspace does not exist (it may have been deleted).")
     return row
@@ -63,8 +66,8 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict,
 
 
 def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict) -> WorkspaceRead:
-    row = require_workspace(session, workspace_id)
-    update = changes if isinstance(changes, WorkspaceUpdate) else WorkspaceUpdate.model_validate(changes)
+    row = require_workspace(session, workspace_id, for_update=True)
+    update = validated(WorkspaceUpdate, changes)
     merged = row.model_dump(include={"name", "currency", "description"}) | update.model_dump(exclude_unset=True)
     clean = validated(WorkspaceCreate, merged)
     _check_unique_name(session, clean.name, exclude_id=workspace_id)

@@ -1,0 +1,36 @@
+"""Helpers for integration tests: row counts in a fresh session and small builders."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from crmstrategy.db import read_session, unit_of_work
+from crmstrategy.personas import create_persona
+from crmstrategy.segments import create_segment
+from crmstrategy.workspaces import create_workspace
+
+
+def count(engine, model, **where) -> int:
+    """Rows of `model` (optionally filtered by equality), counted in a new session."""
+    query = select(func.count()).select_from(model)
+    for column, value in where.items():
+        query = query.where(getattr(model, column) == value)
+    with read_session(engine) as session:
+        return session.exec(query).one()
+
+
+def new_workspace(engine, name: str = "Acme", **values) -> int:
+    with unit_of_work(engine) as session:
+        return create_workspace(session=session, data={"name": name} | values).id
+
+
+def new_segment(engine, workspace_id: int, name: str, **values) -> int:
+    with unit_of_work(engine) as session:
+        return create_segment(session=session, workspace_id=workspace_id, data={"name": name} | values).id
+
+
+def new_persona(engine, workspace_id: int, segment_id: int, name: str, **values) -> int:
+    with unit_of_work(engine) as session:
+        return create_persona(session=session, workspace_id=workspace_id,
+                              data={"name": name, "segment_id": segment_id} | values).id

@@ -1,0 +1,133 @@
+"""Workspace services on SQLite and PostgreSQL: create, unique names, rename, confirmed delete."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmstrategy.db import read_session, unit_of_work
+from crmstrategy.errors import ValidationProblem
+from crmstrategy.models import (
+    DEFAULT_VALUE_DRIVERS, Persona, PersonaChannel, Segment, SegmentValueDriver, ValueDriver, Workspace,
+)
+from crmstrategy.segments import list_value_drivers
+from crmstrategy.workspaces import (
+    create_workspace, delete_workspace, free_workspace_name, get_workspace, list_workspaces, update_workspace,
+)
+from tests.integration.support import count, new_persona, new_segment, new_workspace
+
+
+def test_create_workspace_stores_it_with_the_default_value_drivers(engine):
+    with unit_of_work(engine) as session:
+        created = create_workspace(session=session, data={"name": "  Nordvik   Rørhandel ", "currency": "nok",
+                                                          "description": "Grossist"})
+    with read_session(engine) as session:
+        stored = get_workspace(session=session, workspace_id=created.id)
+        drivers = list_value_drivers(session=session, workspace_id=created.id)
+    assert (stored.name, stored.currency, stored.description) == ("Nordvik Rørhandel", "NOK", "Grossist")
+    assert drivers == list(DEFAULT_VALUE_DRIVERS)
+    assert stored.created_at is not None
+
+
+def test_workspaces_are_listed_alphabetically_ignoring_case(engine):
+    for name in ("beta", "Alpha", "Gamma"):
+        new_workspace(engine, name)
+    with read_session(engine) as session:
+        assert [w.name for w in list_workspaces(session=session)] == ["Alpha", "beta", "Gamma"]
+
+
+@pytest.mark.parametrize("duplicate", ["Acme", "ACME", "  acme  "])
+def test_duplicate_workspace_name_is_refused_ignoring_case(engine, duplicate):
+    new_workspace(engine, "Acme")
+    with pytest.raises(ValidationProblem) as refused:
+        with unit_of_work(engine) as session:
+            create_workspace(session=session, data={"name": duplicate})
+    assert refused.value.problems[0].field == "Workspace name"
+    assert "already exists" in refused.value.problems[0].message
+    assert count(engine, Workspace) == 1
+    assert count(engine, ValueDriver) == len(DEFAULT_VALUE_DRIVERS)
+
+
+def test_invalid_workspace_is_refused_and_nothing_written(engine):
+    with pytest.raises(ValidationProblem) as refused:
+        with unit_of_work(engine) as session:
+            create_workspace(session=session, data={"name": " ", "currency": "kroner"})
+    assert {p.field for p in refused.value.problems} == {"Name", "Currency"}
+    assert count(engine, Workspace) == 0
+
+
+def test_rename_workspace(engine):
+    workspace_id = new_workspace(engine, "Acme")
+    with unit_of_work(engine) as session:
+        update_workspace(session=session, workspace_id=workspace_id, changes={"name": "Acme Nordic"})
+    with read_session(engine) as session:
+        stored = get_workspace(session=session, workspace_id=workspace_id)
+    assert stored.name == "Acme Nordic"
+    assert stored.currency == "NOK"
+    assert stored.updated_at >= stored.created_at
+
+
+def test_rename_to_own_name_in_other_case_is_allowed(engine):
+    workspace_id = new_workspace(engine, "acme")
+    with unit_of_work(engine) as session:
+        assert update_workspace(session=session, workspace_id=workspace_id, changes={"name": "ACME"}).name == "ACME"
+
+
+def test_rename_to_another_workspaces_name_is_refused(engine):
+    new_workspace(engine, "Acme")
+    other = new_workspace(engine, "Other")
+    with pytest.raises(ValidationProblem, match="already exists"):
+        with unit_of_work(engine) as session:
+            update_workspace(session=session, workspace_id=other, changes={"name": "acme"})
+    with read_session(engine) as session:
+        assert get_workspace(session=session, workspace_id=other).name == "Other"
+
+
+def test_free_workspace_name_adds_the_first_free_number(engine):
+    for name in ("Demo", "Demo (2)"):
+        new_workspace(engine, name)
+    with read_session(engine) as session:
+        assert free_workspace_name(session=session, wanted="demo") == "demo (3)"
+        assert free_workspace_name(session=session, wanted="New") == "New"
+
+
+@pytest.mark.parametrize("confirmation", ["", "acme", "Acme Inc", None])
+def test_delete_without_the_exact_name_is_refused_and_nothing_deleted(engine, confirmation):
+    workspace_id = new_workspace(engine, "Acme")
+    new_segment(engine, workspace_id, "Installers")
+    with pytest.raises(ValidationProblem) as refused:
+        with unit_of_work(engine) as session:
+            delete_workspace(session=session, workspace_id=workspace_id, confirm_name=confirmation)
+    assert refused.value.problems[0].message == "Type the workspace name 'Acme' exactly to delete it."
+    assert count(engine, Workspace) == 1
+    assert count(engine, Segment) == 1
+
+
+def test_delete_with_the_exact_name_cascades_to_everything_in_the_workspace(engine):
+    doomed = new_workspace(engine, "Doomed")
+    kept = new_workspace(engine, "Kept")
+    for workspace_id in (doomed, kept):
+        segment_id = new_segment(engine, workspace_id, "Installers", value_drivers=["Price", "Speed"])
+        new_persona(engine, workspace_id, segment_id, "Ivar",
+                    channels=[{"kind": "Owned", "channel": "Newsletter"},
+                              {"kind": "Earned", "channel": "Word of mouth"}])
+    assert count(engine, PersonaChannel) == 4
+
+    with unit_of_work(engine) as session:
+        assert delete_workspace(session=session, workspace_id=doomed, confirm_name=" Doomed ") == "Doomed"
+
+    assert count(engine, Workspace) == 1
+    assert count(engine, Workspace, id=doomed) == 0
+    assert count(engine, Segment, workspace_id=doomed) == 0
+    assert count(engine, Persona, workspace_id=doomed) == 0
+    assert count(engine, ValueDriver, workspace_id=doomed) == 0
+    assert count(engine, Segment) == 1
+    assert count(engine, Persona) == 1
+    assert count(engine, SegmentValueDriver) == 2
+    assert count(engine, PersonaChannel) == 2
+    assert count(engine, ValueDriver) == len(DEFAULT_VALUE_DRIVERS) + 1
+
+
+def test_a_missing_workspace_is_refused(engine):
+    with pytest.raises(ValidationProblem, match="does not exist"):
+        with read_session(engine) as session:
+            get_workspace(session=session, workspace_id=12345)

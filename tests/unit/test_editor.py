@@ -1,0 +1,68 @@
+"""Data-editor state becomes Create/Update/Delete commands with ids and 1-based rows."""
+
+from __future__ import annotations
+
+from crmstrategy.editor import Create, Delete, EditorCommands, Update, editor_commands
+
+IDS = [10, 20, 30]
+EDITABLE = {"name", "customer_count", "value_drivers"}
+
+
+def test_no_changes_give_no_commands():
+    commands = editor_commands(IDS, {"edited_rows": {}, "added_rows": [], "deleted_rows": []}, EDITABLE)
+    assert not commands
+    assert commands == EditorCommands()
+
+
+def test_edited_rows_become_updates_with_ids_and_row_numbers():
+    commands = editor_commands(IDS, {"edited_rows": {2: {"name": "C2"}, 0: {"customer_count": 5}}}, EDITABLE)
+    assert commands.updates == [Update(10, {"customer_count": 5}, 1), Update(30, {"name": "C2"}, 3)]
+    assert commands.creates == [] and commands.deletes == []
+
+
+def test_edited_row_indexes_given_as_text_are_understood():
+    commands = editor_commands(IDS, {"edited_rows": {"1": {"name": "B"}}}, EDITABLE)
+    assert commands.updates == [Update(20, {"name": "B"}, 2)]
+
+
+def test_added_rows_become_creates_numbered_after_the_existing_rows():
+    state = {"added_rows": [{"name": "New one", "customer_count": 3}, {"name": "Another"}]}
+    commands = editor_commands(IDS, state, EDITABLE)
+    assert commands.creates == [Create({"name": "New one", "customer_count": 3}, 4), Create({"name": "Another"}, 5)]
+
+
+def test_blank_added_rows_are_ignored_but_still_counted_for_row_numbers():
+    state = {"added_rows": [{}, {"name": "  ", "customer_count": None, "value_drivers": []},
+                            {"customer_count": float("nan")}, {"name": "Real"}]}
+    commands = editor_commands(IDS, state, EDITABLE)
+    assert commands.creates == [Create({"name": "Real"}, 7)]
+
+
+def test_deleted_rows_become_deletes():
+    commands = editor_commands(IDS, {"deleted_rows": [2, 0]}, EDITABLE)
+    assert commands.deletes == [Delete(10, 1), Delete(30, 3)]
+
+
+def test_non_editable_columns_are_ignored():
+    state = {"edited_rows": {0: {"id": 999, "personas": 7}, 1: {"personas": 1, "name": "B"}},
+             "added_rows": [{"id": 5, "personas": 2}]}
+    commands = editor_commands(IDS, state, EDITABLE)
+    assert commands.updates == [Update(20, {"name": "B"}, 2)]
+    assert commands.creates == []
+
+
+def test_edits_to_a_deleted_row_are_dropped():
+    commands = editor_commands(IDS, {"edited_rows": {1: {"name": "Gone"}}, "deleted_rows": [1]}, EDITABLE)
+    assert commands.updates == []
+    assert commands.deletes == [Delete(20, 2)]
+
+
+def test_out_of_range_indexes_are_ignored():
+    state = {"edited_rows": {3: {"name": "X"}, -1: {"name": "Y"}}, "deleted_rows": [5, -1, 3]}
+    commands = editor_commands(IDS, state, EDITABLE)
+    assert not commands
+
+
+def test_commands_are_truthy_when_anything_changed():
+    assert editor_commands(IDS, {"deleted_rows": [0]}, EDITABLE)
+    assert editor_commands([], {"added_rows": [{"name": "First"}]}, EDITABLE).creates == [Create({"name": "First"}, 1)]
