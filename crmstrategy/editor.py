@@ -6,7 +6,10 @@ Streamlit reports edits as {"edited_rows": {row_index: {column: value}}, "added_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from crmstrategy.errors import Problem, ValidationProblem
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,25 @@ def _blank(value) -> bool:
     if isinstance(value, (str, list, tuple)) and not value:
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def apply_commands(commands: EditorCommands, *, create: Callable[[Create], object],
+                   update: Callable[[Update], object], delete: Callable[[Delete], object]) -> dict[str, int]:
+    """Run every command (deletes, then updates, then creates) in the caller's transaction.
+
+    Problems from all rows are gathered before raising, so the user sees them all at once;
+    the caller's unit of work then rolls everything back.
+    """
+    problems: list[Problem] = []
+    counts = {"created": 0, "updated": 0, "deleted": 0}
+    for kind, items, fn in (("deleted", commands.deletes, delete), ("updated", commands.updates, update),
+                            ("created", commands.creates, create)):
+        for command in items:
+            try:
+                fn(command)
+                counts[kind] += 1
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
+    return counts

@@ -12,7 +12,7 @@ from crmstrategy.models import (
     PERSONA_LABELS, ChannelIn, Persona, PersonaChannel, PersonaCreate, PersonaRead, PersonaUpdate, Segment,
 )
 from crmstrategy.validation import validated
-from crmstrategy.workspaces import require_workspace, touch_workspace
+from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
 def list_personas(*, session: Session, workspace_id: int, segment_id: int | None = None) -> list[PersonaRead]:
@@ -36,10 +36,7 @@ def _read(persona: Persona, segment_name: str, channels: list[ChannelIn]) -> Per
 
 
 def _require_persona(session: Session, workspace_id: int, persona_id: int) -> Persona:
-    row = session.get(Persona, persona_id)
-    if row is None or row.workspace_id != workspace_id:
-        raise ValidationProblem("That persona does not exist in this workspace (it may have been deleted).")
-    return row
+    return require_in_workspace(session, Persona, persona_id, workspace_id, "persona")
 
 
 def get_persona(*, session: Session, workspace_id: int, persona_id: int) -> PersonaRead:

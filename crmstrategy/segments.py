@@ -7,14 +7,14 @@ from collections import defaultdict
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from crmstrategy.editor import EditorCommands
+from crmstrategy.editor import EditorCommands, apply_commands
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import (
     SEGMENT_LABELS, Persona, Segment, SegmentCreate, SegmentRead, SegmentUpdate, SegmentValueDriver,
     ValueDriver, ValueDriverCreate,
 )
 from crmstrategy.validation import validated
-from crmstrategy.workspaces import require_workspace, touch_workspace
+from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
 # --- value drivers ---------------------------------------------------------------------
@@ -77,10 +77,7 @@ def _read(row: Segment, drivers: list[str]) -> SegmentRead:
 
 
 def _require_segment(session: Session, workspace_id: int, segment_id: int) -> Segment:
-    row = session.get(Segment, segment_id)
-    if row is None or row.workspace_id != workspace_id:
-        raise ValidationProblem("That segment does not exist in this workspace (it may have been deleted).")
-    return row
+    return require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
 
 
 def get_segment(*, session: Session, workspace_id: int, segment_id: int) -> SegmentRead:
@@ -171,30 +168,13 @@ def apply_segment_edits(*, session: Session, workspace_id: int, commands: Editor
 
     Problems from every row are gathered first, so the user sees them all at once.
     """
-    problems: list[Problem] = []
-    counts = {"created": 0, "updated": 0, "deleted": 0}
-    for command in commands.deletes:
-        try:
-            delete_segment(session=session, workspace_id=workspace_id, segment_id=command.id, row=command.row)
-            counts["deleted"] += 1
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    for command in commands.updates:
-        try:
-            update_segment(session=session, workspace_id=workspace_id, segment_id=command.id,
-                           changes=command.changes, row=command.row)
-            counts["updated"] += 1
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    for command in commands.creates:
-        try:
-            create_segment(session=session, workspace_id=workspace_id, data=command.values, row=command.row)
-            counts["created"] += 1
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationProblem(problems)
-    return counts
+    return apply_commands(
+        commands,
+        delete=lambda c: delete_segment(session=session, workspace_id=workspace_id, segment_id=c.id, row=c.row),
+        update=lambda c: update_segment(session=session, workspace_id=workspace_id, segment_id=c.id,
+                                        changes=c.changes, row=c.row),
+        create=lambda c: create_segment(session=session, workspace_id=workspace_id, data=c.values, row=c.row),
+    )
 
 
 def create_segments(*, session: Session, workspace_id: int, rows: list[SegmentCreate]) -> int:

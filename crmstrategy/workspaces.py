@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -11,6 +13,8 @@ from crmstrategy.models import (
     utcnow,
 )
 from crmstrategy.validation import validated
+
+T = TypeVar("T")
 
 
 def list_workspaces(*, session: Session) -> list[WorkspaceRead]:
@@ -29,6 +33,15 @@ def require_workspace(session: Session, workspace_id: int, *, for_update: bool =
     row = session.get(Workspace, workspace_id, with_for_update=True if for_update else None)
     if row is None:
         raise ValidationProblem("That workspace does not exist (it may have been deleted).")
+    return row
+
+
+def require_in_workspace(session: Session, model: type[T], row_id: int, workspace_id: int, noun: str) -> T:
+    """The `model` row with `row_id`, only if it belongs to `workspace_id`: another workspace's
+    rows are never reachable through this one's id."""
+    row = session.get(model, row_id)
+    if row is None or row.workspace_id != workspace_id:
+        raise ValidationProblem(f"That {noun} does not exist in this workspace (it may have been deleted).")
     return row
 
 

@@ -66,3 +66,28 @@ def test_out_of_range_indexes_are_ignored():
 def test_commands_are_truthy_when_anything_changed():
     assert editor_commands(IDS, {"deleted_rows": [0]}, EDITABLE)
     assert editor_commands([], {"added_rows": [{"name": "First"}]}, EDITABLE).creates == [Create({"name": "First"}, 1)]
+
+
+def test_apply_commands_gathers_every_rows_problem_before_raising():
+    import pytest
+
+    from crmstrategy.editor import Create, Delete, EditorCommands, Update, apply_commands
+    from crmstrategy.errors import Problem, ValidationProblem
+
+    ran = []
+
+    def refuse_odd_rows(command):
+        ran.append(command.row)
+        if command.row % 2:
+            raise ValidationProblem([Problem("Name", "bad", command.row)])
+
+    commands = EditorCommands(deletes=[Delete(1, 1)], updates=[Update(2, {"name": "x"}, 2)],
+                              creates=[Create({"name": "y"}, 3), Create({"name": "z"}, 4)])
+    with pytest.raises(ValidationProblem) as caught:
+        apply_commands(commands, create=refuse_odd_rows, update=refuse_odd_rows, delete=refuse_odd_rows)
+    assert ran == [1, 2, 3, 4]  # deletes, then updates, then creates, none skipped
+    assert [p.row for p in caught.value.problems] == [1, 3]
+
+    ok = apply_commands(EditorCommands(updates=[Update(2, {}, 2)], creates=[Create({}, 4)]),
+                        create=refuse_odd_rows, update=refuse_odd_rows, delete=refuse_odd_rows)
+    assert ok == {"created": 1, "updated": 1, "deleted": 0}
