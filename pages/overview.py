@@ -28,7 +28,8 @@ if next_check:
     with st.container(border=True):
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
-        page_link(next_check.page, "Go there", icon=":material/arrow_forward:")
+        destination = next_check.page.removeprefix("pages/").removesuffix(".py").capitalize()
+        page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
 
 for step in steps:
     st.subheader(f"{step.step} — {step.done_count} of {len(step.checks)} done")
