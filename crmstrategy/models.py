@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
@@ -358,3 +358,262 @@ class PersonaRead(PersonaBase):
     workspace_id: int
     segment_name: str
     channels: list[ChannelIn] = []
+
+
+# --- Insight log (advice 1: what customers and frontline colleagues said) --------------
+
+INSIGHT_SOURCES = ("Customer interview", "Sales", "Customer service", "Survey", "Data analysis", "Other")
+INSIGHT_KINDS = ("Need", "Pain", "Motive", "Request")
+DEFAULT_THEMES = ("Delivery", "Price", "Service", "Product", "Digital channels", "Communication")
+
+INSIGHT_LABELS = {
+    "text": "Text",
+    "kind": "Type",
+    "source_type": "Source",
+    "recorded_by": "Recorded by",
+    "recorded_on": "Date",
+    "theme": "Theme",
+    "segments": "Segments",
+    "personas": "Personas",
+}
+
+
+class Theme(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_theme_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    name: str = Field(max_length=120)
+    position: int = 0
+
+
+class InsightBase(SQLModel):
+    text: str = Field(sa_type=Text)
+    kind: str = Field(max_length=20)
+    source_type: str = Field(max_length=40)
+    recorded_by: str = Field(default="", max_length=120)
+    recorded_on: date
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "Insight text")
+        if not text:
+            raise ValueError("Insight text is required: write what was said or observed.")
+        return text
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        kind = choice(v, INSIGHT_KINDS, "Type")
+        if kind is None:
+            raise ValueError(f"Type is required: {', '.join(INSIGHT_KINDS)}.")
+        return kind
+
+    @field_validator("source_type", mode="before")
+    @classmethod
+    def _source(cls, v):
+        source = choice(v, INSIGHT_SOURCES, "Source")
+        if source is None:
+            raise ValueError(f"Source is required: {', '.join(INSIGHT_SOURCES)}.")
+        return source
+
+    @field_validator("recorded_by", mode="before")
+    @classmethod
+    def _recorded_by(cls, v):
+        return clean_text(v, "Recorded by", max_length=120)
+
+    @field_validator("recorded_on", mode="before")
+    @classmethod
+    def _recorded_on(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("Date is required.")
+        if isinstance(v, datetime):
+            v = v.date()
+        if isinstance(v, str):
+            try:
+                v = date.fromisoformat(v.strip()[:10])
+            except ValueError:
+                raise ValueError(f"Date must look like 2026-11-23 (got '{v[:20]}').") from None
+        if isinstance(v, date) and v > date.today():
+            raise ValueError(f"Date {v.isoformat()} is in the future; record what has been said.")
+        return v
+
+
+class InsightCreate(InsightBase):
+    """Segments and personas by id; the theme by name (a new name extends the list)."""
+    model_config = ConfigDict(extra="forbid")
+    theme: str | None = None
+    segment_ids: list[int] = []
+    persona_ids: list[int] = []
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _theme(cls, v):
+        if v is None or (isinstance(v, float) and v != v) or not str(v).strip():
+            return None
+        return clean_name(v, "Theme")
+
+
+class InsightUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = None
+    kind: str | None = None
+    source_type: str | None = None
+    recorded_by: str | None = None
+    recorded_on: date | str | None = None
+    theme: str | None = None
+    segment_ids: list[int] | None = None
+    persona_ids: list[int] | None = None
+
+
+class Insight(InsightBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    theme_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("theme.id", ondelete="SET NULL"), nullable=True, index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class InsightSegment(SQLModel, table=True):
+    __tablename__ = "insight_segment"
+    insight_id: int = Field(sa_column=Column(Integer, ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True))
+    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True))
+
+
+class InsightPersona(SQLModel, table=True):
+    __tablename__ = "insight_persona"
+    insight_id: int = Field(sa_column=Column(Integer, ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True))
+    persona_id: int = Field(sa_column=Column(Integer, ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True))
+
+
+class InsightRead(InsightBase):
+    id: int
+    workspace_id: int
+    theme: str | None = None
+    segment_ids: list[int] = []
+    persona_ids: list[int] = []
+    segment_names: list[str] = []
+    persona_names: list[str] = []
+
+
+# --- Participants (who takes part in the workshop; rated statements name them) ---------
+
+class ParticipantBase(SQLModel):
+    name: str = Field(max_length=120)
+    department: str = Field(default="", max_length=120)
+    role: str = Field(default="", max_length=120)
+    is_leader: bool = False
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Participant name")
+
+    @field_validator("department", "role", mode="before")
+    @classmethod
+    def _short(cls, v, info):
+        return clean_text(v, info.field_name.capitalize(), max_length=120)
+
+
+class ParticipantCreate(ParticipantBase):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParticipantUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    department: str | None = None
+    role: str | None = None
+    is_leader: bool | None = None
+
+
+class Participant(ParticipantBase, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_participant_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+
+
+class ParticipantRead(ParticipantBase):
+    id: int
+    workspace_id: int
+
+
+# --- Readiness check (seed 002, the vicious circle; seed 000, ownership) ---------------
+
+class ReadinessStatementBase(SQLModel):
+    text: str = Field(sa_type=Text)
+    why: str = Field(default="", sa_type=Text)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "Statement", max_length=300)
+        if not text:
+            raise ValueError("Statement is required: write it as something that can be true or false.")
+        return text
+
+    @field_validator("why", mode="before")
+    @classmethod
+    def _why(cls, v):
+        return clean_text(v, "Why it matters", max_length=1000)
+
+
+class ReadinessStatementCreate(ReadinessStatementBase):
+    model_config = ConfigDict(extra="forbid")
+    key: str | None = None
+
+
+class ReadinessStatement(ReadinessStatementBase, table=True):
+    __tablename__ = "readiness_statement"
+    __table_args__ = (UniqueConstraint("workspace_id", "text", name="uq_readiness_statement_text"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    key: str | None = Field(default=None, max_length=40)  # the standard statements' keys; None for own ones
+    position: int = 0
+
+
+class ReadinessStatementRead(ReadinessStatementBase):
+    id: int
+    workspace_id: int
+    key: str | None
+    position: int
+
+
+class ReadinessRatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    statement_id: int
+    score: int | None = None
+    note: str = ""
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _score(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        try:
+            score = int(v)
+        except (TypeError, ValueError):
+            raise ValueError("Score must be a whole number from 1 to 5.") from None
+        if score != v and not isinstance(v, str) or not 1 <= score <= 5:
+            raise ValueError("Score must be a whole number from 1 to 5.")
+        return score
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v):
+        return clean_text(v, "Note", max_length=1000)
+
+
+class ReadinessRating(SQLModel, table=True):
+    __tablename__ = "readiness_rating"
+    __table_args__ = (UniqueConstraint("statement_id", "participant_id", name="uq_readiness_rating"),)
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(sa_column=Column(Integer, ForeignKey("readiness_statement.id", ondelete="CASCADE"),
+                                               nullable=False, index=True))
+    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
+                                                 nullable=False, index=True))
+    score: int
+    note: str = Field(default="", sa_type=Text)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

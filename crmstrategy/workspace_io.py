@@ -7,6 +7,7 @@ so a file can be imported into any database, any number of times.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,15 +15,22 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydantic
+from crmstrategy.insights import add_theme, create_insight, list_insights, list_themes
 from crmstrategy.models import (
-    PERSONA_LABELS, SEGMENT_LABELS, PersonaCreate, SegmentCreate, WorkspaceCreate, WorkspaceRead,
+    DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, InsightCreate, ParticipantCreate, PersonaCreate,
+    ReadinessRatingIn, ReadinessStatementCreate, SegmentCreate, WorkspaceCreate, WorkspaceRead,
+)
+from crmstrategy.participants import create_participant, list_participants
+from crmstrategy.readiness_ratings import (
+    add_statement, all_ratings, list_statements, save_ratings, seed_standard_statements,
 )
 from crmstrategy.validation import validated
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import add_value_driver, create_segment, list_segments, list_value_drivers
 from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1 had no insights, themes, participants or readiness check
 KIND = "crm-strategy-workbench/workspace"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
@@ -30,6 +38,8 @@ DEMO_PATH = Path(__file__).resolve().parent.parent / "data" / "demo_workspace.js
 
 _SEGMENT_FIELDS = list(SegmentCreate.model_fields)
 _PERSONA_FIELDS = [f for f in PersonaCreate.model_fields if f != "segment_id"]
+_INSIGHT_FIELDS = ["text", "kind", "source_type", "recorded_by", "recorded_on", "theme"]
+_PARTICIPANT_FIELDS = list(ParticipantCreate.model_fields)
 
 
 class _WorkspaceFile(BaseModel):
@@ -41,6 +51,10 @@ class _WorkspaceFile(BaseModel):
     value_drivers: list[str] = []
     segments: list[dict] = []
     personas: list[dict] = []
+    themes: list[str] | None = None
+    participants: list[dict] = []
+    insights: list[dict] = []
+    readiness: list[dict] | None = None
 
 
 # --- export ----------------------------------------------------------------------------
@@ -50,6 +64,15 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
     segments = list_segments(session=session, workspace_id=workspace_id)
     segment_refs = {segment.id: f"S{n}" for n, segment in enumerate(segments, start=1)}
     personas = list_personas(session=session, workspace_id=workspace_id)
+    persona_refs = {persona.id: f"P{n}" for n, persona in enumerate(personas, start=1)}
+    participants = list_participants(session=session, workspace_id=workspace_id)
+    participant_refs = {p.id: f"U{n}" for n, p in enumerate(participants, start=1)}
+    insights = sorted(list_insights(session=session, workspace_id=workspace_id), key=lambda i: (i.recorded_on, i.id))
+    ratings: dict[int, list] = {}
+    for rating in sorted(all_ratings(session=session, workspace_id=workspace_id),
+                         key=lambda r: participant_refs[r.participant_id]):
+        ratings.setdefault(rating.statement_id, []).append(
+            {"participant": participant_refs[rating.participant_id], "score": rating.score, "note": rating.note})
     return {
         "format_version": FORMAT_VERSION,
         "kind": KIND,
@@ -60,9 +83,20 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
             {"ref": segment_refs[s.id]} | s.model_dump(include=set(_SEGMENT_FIELDS)) for s in segments
         ],
         "personas": [
-            {"ref": f"P{n}", "segment": segment_refs[p.segment_id]}
-            | p.model_dump(include=set(_PERSONA_FIELDS))
-            for n, p in enumerate(personas, start=1)
+            {"ref": persona_refs[p.id], "segment": segment_refs[p.segment_id]} | p.model_dump(include=set(_PERSONA_FIELDS))
+            for p in personas
+        ],
+        "themes": list_themes(session=session, workspace_id=workspace_id),
+        "participants": [{"ref": participant_refs[p.id]} | p.model_dump(include=set(_PARTICIPANT_FIELDS))
+                         for p in participants],
+        "insights": [
+            i.model_dump(include=set(_INSIGHT_FIELDS), mode="json")
+            | {"segments": [segment_refs[s] for s in i.segment_ids], "personas": [persona_refs[p] for p in i.persona_ids]}
+            for i in insights
+        ],
+        "readiness": [
+            {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
+            for s in list_statements(session=session, workspace_id=workspace_id)
         ],
     }
 
@@ -97,9 +131,10 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     if not isinstance(document, dict) or document.get("kind") != KIND:
         raise ValidationProblem("This JSON file is not a CRM Strategy Workbench workspace export.")
     version = document.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ValidationProblem(f"The file has format version {version!r}; this workbench reads version "
-                                f"{FORMAT_VERSION}. Export it again from a current workbench.")
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        raise ValidationProblem(f"The file has format version {version!r}; this workbench reads versions "
+                                f"{readable}. Export it again from a current workbench.")
     return document
 
 
@@ -113,53 +148,115 @@ def _depth(value, level: int = 1) -> int:
     return level
 
 
-def _validate_document(document: dict) -> tuple[WorkspaceCreate, list[str], list[tuple[str, SegmentCreate]],
-                                                 list[tuple[str, dict]]]:
+@dataclass
+class _Parsed:
+    """A validated document: every row checked, every reference resolved to a ref in the file."""
+    workspace: WorkspaceCreate
+    value_drivers: list[str]
+    segments: list[tuple[str, SegmentCreate]] = field(default_factory=list)
+    personas: list[tuple[str, str, dict]] = field(default_factory=list)  # (ref, segment ref, fields)
+    themes: list[str] | None = None  # None: a version 1 file, the defaults apply
+    participants: list[tuple[str, ParticipantCreate]] = field(default_factory=list)
+    insights: list[tuple[InsightCreate, list[str], list[str]]] = field(default_factory=list)
+    readiness: list[tuple[ReadinessStatementCreate, list[tuple[str, ReadinessRatingIn]]]] | None = None
+
+
+def _rows(problems: list[Problem], items: list[dict], where: str, model, labels: dict | None = None,
+          pop: tuple[str, ...] = (), extra: dict | None = None):
+    """Validate each item of a section; yields (index, popped values, model) for the good ones."""
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(f"{where}[{n}]", "must be an object."))
+            continue
+        item = dict(item)
+        popped = [item.pop(key, None) for key in pop]
+        try:
+            yield n, popped, model.model_validate(item | (extra or {}))
+        except ValidationError as exc:
+            problems.extend(Problem(f"{where}[{n}] › {p.field}", p.message)
+                            for p in problems_from_pydantic(exc, labels))
+
+
+def _ref(problems: list[Problem], value, where: str, known: set[str], what: str) -> str:
+    ref = str(value or "")
+    if ref not in known:
+        problems.append(Problem(where, f"refers to {what} '{ref}', which is not in the file."))
+    return ref
+
+
+def _collect_refs(problems: list[Problem], items: list, where: str) -> set[str]:
+    """The refs a section defines, taken before its rows are validated, so that one bad row
+    gives one message rather than one more for everything that refers to it."""
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        ref = str(item.get("ref") or "") if isinstance(item, dict) else ""
+        if not ref or ref in seen:
+            problems.append(Problem(f"{where}[{n}] › ref", "is missing or used twice."))
+        seen.add(ref)
+    return seen
+
+
+def _validate_document(document: dict) -> _Parsed:
     try:
-        parsed = _WorkspaceFile.model_validate(document)
+        raw = _WorkspaceFile.model_validate(document)
     except ValidationError as exc:
         raise ValidationProblem(problems_from_pydantic(exc)) from None
     problems: list[Problem] = []
-    workspace = None
     try:
-        workspace = WorkspaceCreate.model_validate(parsed.workspace)
+        workspace = WorkspaceCreate.model_validate(raw.workspace)
     except ValidationError as exc:
+        workspace = None
         problems += [Problem(f"workspace › {p.field}", p.message) for p in problems_from_pydantic(exc)]
-    segments: list[tuple[str, SegmentCreate]] = []
-    refs: set[str] = set()
-    segment_names: dict[str, str] = {}
-    persona_names: dict[str, str] = {}
-    for n, item in enumerate(parsed.segments, start=1):
-        item = dict(item)
-        ref = str(item.pop("ref", "") or "")
-        if not ref or ref in refs:
-            problems.append(Problem(f"segments[{n}] › ref", "is missing or used twice."))
-        refs.add(ref)
-        try:
-            segment = SegmentCreate.model_validate(item)
-            _check_name_once(problems, segment.name, f"segments[{n}]", segment_names)
-            segments.append((ref, segment))
-        except ValidationError as exc:
-            problems += [Problem(f"segments[{n}] › {p.field}", p.message)
-                         for p in problems_from_pydantic(exc, SEGMENT_LABELS)]
-    personas: list[tuple[str, dict]] = []
-    for n, item in enumerate(parsed.personas, start=1):
-        item = dict(item)
-        item.pop("ref", None)
-        segment_ref = str(item.pop("segment", "") or "")
-        if segment_ref not in refs:
-            problems.append(Problem(f"personas[{n}] › segment",
-                                    f"refers to segment '{segment_ref}', which is not in the file."))
-        try:
-            clean = PersonaCreate.model_validate(item | {"segment_id": 0})
-            _check_name_once(problems, clean.name, f"personas[{n}]", persona_names)
-            personas.append((segment_ref, clean.model_dump(exclude={"segment_id"})))
-        except ValidationError as exc:
-            problems += [Problem(f"personas[{n}] › {p.field}", p.message)
-                         for p in problems_from_pydantic(exc, PERSONA_LABELS)]
+    parsed = _Parsed(workspace, raw.value_drivers, themes=raw.themes)
+
+    segment_refs = _collect_refs(problems, raw.segments, "segments")
+    persona_refs = _collect_refs(problems, raw.personas, "personas")
+    participant_refs = _collect_refs(problems, raw.participants, "participants")
+    names: dict[str, str] = {}
+    for n, (ref,), segment in _rows(problems, raw.segments, "segments", SegmentCreate, SEGMENT_LABELS, ("ref",)):
+        _check_name_once(problems, segment.name, f"segments[{n}]", names)
+        parsed.segments.append((str(ref), segment))
+
+    names = {}
+    for n, (ref, segment_ref), persona in _rows(problems, raw.personas, "personas", PersonaCreate, PERSONA_LABELS,
+                                                ("ref", "segment"), {"segment_id": 0}):
+        _check_name_once(problems, persona.name, f"personas[{n}]", names)
+        parsed.personas.append((str(ref), _ref(problems, segment_ref, f"personas[{n}] › segment", segment_refs, "segment"),
+                                persona.model_dump(exclude={"segment_id"})))
+
+    names = {}
+    for n, (ref,), participant in _rows(problems, raw.participants, "participants", ParticipantCreate, None, ("ref",)):
+        _check_name_once(problems, participant.name, f"participants[{n}]", names)
+        parsed.participants.append((str(ref), participant))
+
+    for n, (segments, personas), insight in _rows(problems, raw.insights, "insights", InsightCreate, INSIGHT_LABELS,
+                                                  ("segments", "personas")):
+        where = f"insights[{n}]"
+        parsed.insights.append((
+            insight,
+            [_ref(problems, r, f"{where} › segments", segment_refs, "segment") for r in (segments or [])],
+            [_ref(problems, r, f"{where} › personas", persona_refs, "persona") for r in (personas or [])],
+        ))
+
+    if raw.readiness is not None:
+        parsed.readiness = []
+        texts: dict[str, str] = {}
+        for n, (ratings,), statement in _rows(problems, raw.readiness, "readiness", ReadinessStatementCreate,
+                                              None, ("ratings",)):
+            _check_name_once(problems, statement.text, f"readiness[{n}]", texts)
+            clean_ratings, raters = [], set()
+            for m, (participant,), rating in _rows(problems, ratings or [], f"readiness[{n}] › ratings",
+                                                   ReadinessRatingIn, None, ("participant",), {"statement_id": 0}):
+                ref = _ref(problems, participant, f"readiness[{n}] › ratings[{m}] › participant", participant_refs,
+                           "participant")
+                if ref in raters or rating.score is None:
+                    problems.append(Problem(f"readiness[{n}] › ratings[{m}]", "needs a score, once per participant."))
+                raters.add(ref)
+                clean_ratings.append((ref, rating))
+            parsed.readiness.append((statement, clean_ratings))
     if problems:
         raise ValidationProblem(problems)
-    return workspace, parsed.value_drivers, segments, personas
+    return parsed
 
 
 def _check_name_once(problems: list[Problem], name: str, where: str, seen: dict[str, str]) -> None:
@@ -185,22 +282,38 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
         given = document.get("workspace") if isinstance(document.get("workspace"), dict) else {}
         chosen = validated(WorkspaceCreate, {"name": name, "currency": given.get("currency", "NOK")})
         document = document | {"workspace": given | chosen.model_dump(include={"name", "currency"})}
-    workspace_data, drivers, segments, personas = _validate_document(document)
+    parsed = _validate_document(document)
+    workspace_data = parsed.workspace
     if not exact_name:
         workspace_data = workspace_data.model_copy(
             update={"name": free_workspace_name(session=session, wanted=workspace_data.name)})
-    workspace = create_workspace(session=session, data=workspace_data, with_default_value_drivers=False)
-    for driver in drivers:
-        try:
-            add_value_driver(session=session, workspace_id=workspace.id, name=driver)
-        except ValidationProblem as exc:
-            raise ValidationProblem([Problem("value_drivers", str(exc))]) from None
-    segment_ids: dict[str, int] = {}
-    for ref, segment in segments:
-        segment_ids[ref] = create_segment(session=session, workspace_id=workspace.id, data=segment).id
-    for segment_ref, persona in personas:
-        create_persona(session=session, workspace_id=workspace.id,
-                       data=persona | {"segment_id": segment_ids[segment_ref]})
+    workspace = create_workspace(session=session, data=workspace_data, with_defaults=False)
+    ws = workspace.id
+    for driver in parsed.value_drivers:
+        add_value_driver(session=session, workspace_id=ws, name=driver)
+    for theme in parsed.themes if parsed.themes is not None else DEFAULT_THEMES:
+        add_theme(session=session, workspace_id=ws, name=theme)
+    segment_ids = {ref: create_segment(session=session, workspace_id=ws, data=segment).id
+                   for ref, segment in parsed.segments}
+    persona_ids = {ref: create_persona(session=session, workspace_id=ws,
+                                       data=persona | {"segment_id": segment_ids[segment_ref]}).id
+                   for ref, segment_ref, persona in parsed.personas}
+    participant_ids = {ref: create_participant(session=session, workspace_id=ws, data=participant).id
+                       for ref, participant in parsed.participants}
+    for insight, segment_refs, persona_refs in parsed.insights:
+        create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
+            "segment_ids": [segment_ids[r] for r in segment_refs],
+            "persona_ids": [persona_ids[r] for r in persona_refs]}))
+    if parsed.readiness is None:
+        seed_standard_statements(session, ws)
+    else:
+        for statement, ratings in parsed.readiness:
+            statement_id = add_statement(session=session, workspace_id=ws, data=statement).id
+            by_participant: dict[str, list[ReadinessRatingIn]] = {}
+            for ref, rating in ratings:
+                by_participant.setdefault(ref, []).append(rating.model_copy(update={"statement_id": statement_id}))
+            for ref, items in by_participant.items():
+                save_ratings(session=session, workspace_id=ws, participant_id=participant_ids[ref], ratings=items)
     return workspace
 
 

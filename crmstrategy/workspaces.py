@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import (
-    DEFAULT_VALUE_DRIVERS, ValueDriver, Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate,
+    DEFAULT_THEMES, DEFAULT_VALUE_DRIVERS, Theme, ValueDriver, Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate,
     utcnow,
 )
 from crmstrategy.validation import validated
@@ -64,17 +64,21 @@ def free_workspace_name(*, session: Session, wanted: str) -> str:
     return f"{wanted} ({n})"
 
 
-def create_workspace(*, session: Session, data: WorkspaceCreate | dict,
-                     with_default_value_drivers: bool = True) -> WorkspaceRead:
+def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_defaults: bool = True) -> WorkspaceRead:
+    """A new workspace; `with_defaults` fills the starting lists (value drivers, themes, the
+    readiness statements). An import brings its own and passes False."""
     clean = validated(WorkspaceCreate, data)
     _check_unique_name(session, clean.name)
     row = Workspace.model_validate(clean.model_dump())
     session.add(row)
     session.flush()
-    if with_default_value_drivers:
+    if with_defaults:
+        from crmstrategy.readiness_ratings import seed_standard_statements  # it imports this module
         for position, name in enumerate(DEFAULT_VALUE_DRIVERS):
             session.add(ValueDriver(workspace_id=row.id, name=name, position=position))
-        session.flush()
+        for position, name in enumerate(DEFAULT_THEMES):
+            session.add(Theme(workspace_id=row.id, name=name, position=position))
+        seed_standard_statements(session, row.id)
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 

@@ -9,7 +9,13 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from crmstrategy import models  # noqa: F401  (registers every table on the metadata)
-from crmstrategy.db import current_revision, make_engine, read_session, unit_of_work, upgrade
+from alembic.script import ScriptDirectory
+
+from crmstrategy.insights import list_themes
+from crmstrategy.models import DEFAULT_THEMES
+from crmstrategy.readiness import STANDARD_STATEMENTS
+from crmstrategy.readiness_ratings import list_statements
+from crmstrategy.db import alembic_config, current_revision, make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import get_segment, list_segments
 from tests.conftest import _fresh_postgres_database
@@ -37,6 +43,10 @@ def _tables(engine) -> set[str]:
         return set(inspect(connection).get_table_names())
 
 
+def _head(engine) -> str:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
 def test_data_written_at_0001_is_found_after_upgrading_to_head(empty_engine):
     upgrade(empty_engine, "0001")
     assert current_revision(empty_engine) == "0001"
@@ -60,8 +70,14 @@ def test_data_written_at_0001_is_found_after_upgrading_to_head(empty_engine):
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == "0002"
-    assert {"persona", "persona_channel"} <= _tables(empty_engine)
+    assert current_revision(empty_engine) == _head(empty_engine)
+    assert {"persona", "persona_channel", "insight", "readiness_statement"} <= _tables(empty_engine)
+    with read_session(empty_engine) as session:
+        # 0003 gives workspaces that already existed the standard check and the default themes.
+        statements = list_statements(session=session, workspace_id=workspace_id)
+        assert [s.key for s in statements] == [key for key, _, _ in STANDARD_STATEMENTS]
+        assert all(s.why for s in statements)
+        assert list_themes(session=session, workspace_id=workspace_id) == list(DEFAULT_THEMES)
     with read_session(empty_engine) as session:
         [segment] = list_segments(session=session, workspace_id=workspace_id)
     assert (segment.id, segment.name, segment.customer_count, segment.revenue, segment.expected_growth_pct) == (
@@ -80,7 +96,7 @@ def test_data_written_at_0001_is_found_after_upgrading_to_head(empty_engine):
 
 def test_upgrading_an_up_to_date_database_changes_nothing(engine, demo_workspace_id):
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == _head(engine)
     with read_session(engine) as session:
         assert len(list_segments(session=session, workspace_id=demo_workspace_id)) == 4
 

@@ -51,7 +51,7 @@ def test_text_that_is_not_utf8_is_refused():
 def test_unknown_format_version_is_refused_naming_both_versions():
     message = _refusal(json.dumps(MINIMAL | {"format_version": 99}))
     assert "format version 99" in message
-    assert "reads version 1" in message
+    assert "reads versions 1 and 2" in message
 
 
 def test_missing_format_version_is_refused():
