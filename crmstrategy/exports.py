@@ -8,7 +8,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from crmstrategy.models import PERSONA_LABELS, SEGMENT_LABELS, PersonaRead, SegmentRead
+from crmstrategy.models import INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, InsightRead, PersonaRead, SegmentRead
 from crmstrategy.tabular import Sheet, to_csv_bytes, to_xlsx_bytes
 
 FONT_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
@@ -32,6 +32,25 @@ def segments_xlsx(segments: list[SegmentRead], currency: str) -> bytes:
                SEGMENT_COLUMNS.index("expected_growth_pct"): "0.0"}
     widths = {0: 28, 1: 50, 2: 50, 3: 30, 9: 40}
     return to_xlsx_bytes([Sheet("Segments", header, _segment_rows(segments), widths, formats)])
+
+
+INSIGHT_COLUMNS = ["recorded_on", "kind", "text", "source_type", "theme", "segments", "personas", "recorded_by"]
+
+
+def _insight_rows(insights: list[InsightRead]) -> list[list]:
+    return [[i.recorded_on, i.kind, i.text, i.source_type, i.theme or "", "; ".join(i.segment_names),
+             "; ".join(i.persona_names), i.recorded_by] for i in insights]
+
+
+def insights_csv(insights: list[InsightRead]) -> bytes:
+    return to_csv_bytes([INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS],
+                        [[r[0].isoformat(), *r[1:]] for r in _insight_rows(insights)])
+
+
+def insights_xlsx(insights: list[InsightRead]) -> bytes:
+    widths = {0: 12, 1: 10, 2: 70, 3: 18, 4: 18, 5: 30, 6: 30, 7: 18}
+    return to_xlsx_bytes([Sheet("Insights", [INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS], _insight_rows(insights),
+                                widths, {0: "yyyy-mm-dd"})])
 
 
 # --- persona card ----------------------------------------------------------------------

@@ -190,3 +190,13 @@ def segment_evidence(*, session: Session, workspace_id: int) -> dict[int, Eviden
 def persona_evidence(*, session: Session, workspace_id: int) -> dict[int, Evidence]:
     persona_ids = list(session.exec(select(Persona.id).where(Persona.workspace_id == workspace_id)).all())
     return evidence_by_persona(insight_links(session=session, workspace_id=workspace_id), persona_ids)
+
+
+def latest_insights_for_persona(*, session: Session, workspace_id: int, persona_id: int,
+                                limit: int = 3) -> list[tuple[str, str, str]]:
+    """(date, source, text) of the newest insights naming the persona, for its card."""
+    rows = session.exec(select(Insight.recorded_on, Insight.source_type, Insight.text)
+                        .join(InsightPersona, InsightPersona.insight_id == Insight.id)
+                        .where(Insight.workspace_id == workspace_id, InsightPersona.persona_id == persona_id)
+                        .order_by(Insight.recorded_on.desc(), Insight.id.desc()).limit(limit)).all()
+    return [(on.isoformat(), source, text) for on, source, text in rows]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crmstrategy.evidence import Evidence
 from crmstrategy.models import PersonaRead, SegmentRead
+from crmstrategy.readiness import ReadinessSummary
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,27 @@ def _names(items: list[str], limit: int = 4) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead]) -> StepProgress:
+def evidence_sentence(segments: list[SegmentRead], personas: list[PersonaRead],
+                      segment_evidence: dict[int, Evidence], persona_evidence: dict[int, Evidence]) -> str:
+    """One sentence on which segments and personas rest on no or thin evidence."""
+    weak_segments = [s.name for s in segments if segment_evidence.get(s.id, Evidence(0, 0)).level != "solid"]
+    weak_personas = [p.name for p in personas if persona_evidence.get(p.id, Evidence(0, 0)).level != "solid"]
+    if not weak_segments and not weak_personas:
+        return "Every segment and persona rests on at least 3 insights from 2 kinds of source."
+    parts = []
+    if weak_segments:
+        parts.append(f"{len(weak_segments)} segment{'s' if len(weak_segments) != 1 else ''} "
+                     f"({_names(weak_segments, 3)})")
+    if weak_personas:
+        parts.append(f"{len(weak_personas)} persona{'s' if len(weak_personas) != 1 else ''} "
+                     f"({_names(weak_personas, 3)})")
+    return " and ".join(parts) + " rest on no or thin evidence: fewer than 3 insights, or one kind of source."
+
+
+def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
+                      segment_evidence: dict[int, Evidence] | None = None,
+                      persona_evidence: dict[int, Evidence] | None = None,
+                      readiness: ReadinessSummary | None = None) -> StepProgress:
     checks: list[Check] = []
     n = len(segments)
     checks.append(Check(
@@ -62,4 +84,23 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead]) 
         "Every persona has needs and pains." if personas and not thin
         else ("No personas yet." if not personas else f"Needs or pains missing: {_names(thin)}."),
         "pages/personas.py"))
+    if segment_evidence is not None and persona_evidence is not None:
+        solid = bool(segments) and all(segment_evidence.get(s.id, Evidence(0, 0)).level == "solid" for s in segments) \
+            and all(persona_evidence.get(p.id, Evidence(0, 0)).level == "solid" for p in personas)
+        checks.append(Check("Segments and personas rest on what customers said", solid,
+                            evidence_sentence(segments, personas, segment_evidence, persona_evidence)
+                            if segments else "No segments yet.", "pages/insights.py"))
+    if readiness is not None:
+        unrated = [s.text for s in readiness.statements if s.count == 0]
+        rated_all = bool(readiness.statements) and not unrated
+        if readiness.overall is None:
+            detail = "Nobody has rated the readiness statements yet."
+        else:
+            detail = f"Readiness {readiness.overall_percent}/100."
+            if unrated:
+                detail += f" Not rated yet: {len(unrated)} statement{'s' if len(unrated) != 1 else ''}."
+            weak = readiness.weak_points
+            if weak:
+                detail += f" Weakest: {weak[0].text}"
+        checks.append(Check("Readiness check rated", rated_all, detail, "pages/readiness.py"))
     return StepProgress("1 · Analysis", checks)

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from crmstrategy.insights import persona_evidence, segment_evidence
 from crmstrategy.personas import list_personas
 from crmstrategy.progress import analysis_progress
+from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page
@@ -16,12 +18,15 @@ if ws.description:
 
 segments = read(list_segments, workspace_id=ws.id)
 personas = read(list_personas, workspace_id=ws.id)
-steps = [analysis_progress(segments, personas)]
+readiness = read(readiness_summary, workspace_id=ws.id)
+steps = [analysis_progress(segments, personas, read(segment_evidence, workspace_id=ws.id),
+                           read(persona_evidence, workspace_id=ws.id), readiness)]
 
-metrics = st.columns(3)
+metrics = st.columns(4)
 metrics[0].metric("Segments", len(segments))
 metrics[1].metric("Personas", len(personas))
 metrics[2].metric("Customers in segments", f"{sum(s.customer_count or 0 for s in segments):,}".replace(",", " "))
+metrics[3].metric("Readiness", "not rated" if readiness.overall is None else f"{readiness.overall_percent} / 100")
 
 next_check = next((c for step in steps for c in step.checks if not c.done), None)
 if next_check:
@@ -38,5 +43,14 @@ for step in steps:
             mark, text = st.columns([1, 11], vertical_alignment="center")
             mark.markdown(":green[:material/check_circle:]" if check.done else ":orange[:material/radio_button_unchecked:]")
             text.markdown(f"**{md_escape(check.label)}**  \n{md_escape(check.detail)}")
+
+if readiness.weak_points:
+    st.subheader("Readiness: the weakest points", anchor=False)
+    for item in readiness.weak_points[:3]:
+        with st.container(border=True):
+            colour = "red" if item.level == "weak" else "orange"
+            st.markdown(f":{colour}-badge[{item.mean:.1f} of 5] **{md_escape(item.text)}**")
+            st.text(item.why)
+    page_link("pages/readiness.py", "Open the readiness check", icon=":material/arrow_forward:")
 
 st.caption("Steps 2 · Strategy and 3 · Implementation build on this analysis.")

@@ -7,6 +7,8 @@ from crmstrategy.exports import CARD_SECTIONS, channel_lines, persona_markdown, 
 from crmstrategy.models import (
     CHANNEL_KINDS, DECISION_ROLES, LIFECYCLE_STAGES, PERSONA_LABELS, PERSONA_TEXT_FIELDS, RELATIONSHIPS, PersonaRead,
 )
+from crmstrategy.evidence import Evidence
+from crmstrategy.insights import latest_insights_for_persona, persona_evidence
 from crmstrategy.personas import create_persona, delete_persona, list_personas, parse_channel_lines, update_persona
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
@@ -26,6 +28,7 @@ if not segments:
     st.stop()
 segment_names = {s.id: s.name for s in segments}
 personas = read(list_personas, workspace_id=ws.id)
+evidence = read(persona_evidence, workspace_id=ws.id)
 
 ALL = 0
 filter_col, pick_col = st.columns([1, 2])
@@ -94,9 +97,12 @@ def render_card(p: PersonaRead) -> None:
         st.markdown(f"**{subtitle}**")
         if p.quote:
             st.markdown("> *“" + md_escape(p.quote).replace("  \n", "  \n> ") + "”*")
-        tags = [v for v in (p.decision_role, p.desired_relationship, p.lifecycle_stage) if v]
-        if tags:
-            st.markdown(" ".join(f":blue-badge[{tag}]" for tag in tags))
+        tags = " ".join(f":blue-badge[{tag}]" for tag in (p.decision_role, p.desired_relationship,
+                                                            p.lifecycle_stage) if tag)
+        found = evidence.get(p.id, Evidence(0, 0))
+        colour = {"solid": "green", "thin": "orange", "none": "red"}[found.level]
+        backing = f":{colour}-badge[Backed by {found.label}]" if found.insights else ":red-badge[No insights yet]"
+        st.markdown(f"{tags} {backing}".strip())
         columns = st.columns(3)
         for index, field in enumerate(CARD_SECTIONS):
             value = getattr(p, field)
@@ -106,6 +112,12 @@ def render_card(p: PersonaRead) -> None:
         channels = channel_lines(p)
         st.markdown(f"**{PERSONA_LABELS['channels']}**")
         st.text("\n".join(channels) if channels else "—")
+        said = read(latest_insights_for_persona, workspace_id=ws.id, persona_id=p.id)
+        if said:
+            st.markdown("**What they said**")
+            for on, source, text in said:
+                st.caption(f"{on} · {source}")
+                st.text(text)
 
 
 card_tab, edit_tab, new_tab, table_tab = st.tabs(["Card", "Edit", "New persona", "All personas"])

@@ -7,9 +7,12 @@ from crmstrategy.editor import editor_commands
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.exports import segments_csv, segments_xlsx
 from crmstrategy.models import LIFECYCLE_STAGES, MAX_CUSTOMERS, MAX_MONEY, SEGMENT_LABELS, SegmentCreate
+from crmstrategy.evidence import Evidence
+from crmstrategy.insights import segment_evidence
 from crmstrategy.personas import persona_counts
 from crmstrategy.segments import add_value_driver, apply_segment_edits, create_segments, list_segments, list_value_drivers
 from crmstrategy.tabular import preview_import, to_csv_bytes
+from crmstrategy.text import md_escape
 from crmstrategy.ui import act, attempt, flash, read, show_flash, show_problems, workbench_page
 
 ws = workbench_page("Segments")
@@ -22,6 +25,14 @@ st.caption("Advice 1 · Customers first: group customers by what they need and h
 segments = read(list_segments, workspace_id=ws.id)
 drivers = read(list_value_drivers, workspace_id=ws.id)
 counts = read(persona_counts, workspace_id=ws.id)
+evidence = read(segment_evidence, workspace_id=ws.id)
+EVIDENCE_MARK = {"solid": "✓", "thin": "⚠ thin ·", "none": "✗ none ·"}
+
+
+def evidence_text(segment_id: int) -> str:
+    found = evidence.get(segment_id, Evidence(0, 0))
+    return f"{EVIDENCE_MARK[found.level]} {found.label}"
+
 
 version = st.session_state.setdefault("segments_editor_version", 0)
 editor_key = f"segments_editor_{ws.id}_{version}"
@@ -64,6 +75,7 @@ frame = pd.DataFrame(
         "lifecycle_focus": pd.array([s.lifecycle_focus for s in segments], dtype="string"),
         "notes": pd.array([s.notes for s in segments], dtype="string"),
         "personas": pd.array([counts.get(s.id, 0) for s in segments], dtype="Int64"),
+        "evidence": pd.array([evidence_text(s.id) for s in segments], dtype="string"),
     }
 )
 money = f"%,.0f {ws.currency}"
@@ -75,7 +87,7 @@ st.data_editor(
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
-    disabled=["personas"],
+    disabled=["personas", "evidence"],
     column_config={
         "name": st.column_config.TextColumn("Name", required=True, max_chars=120, width="medium",
                                             help="A short name for the group, in the customers' terms."),
@@ -96,8 +108,17 @@ st.data_editor(
         "lifecycle_focus": st.column_config.SelectboxColumn("Lifecycle focus", options=list(LIFECYCLE_STAGES)),
         "notes": st.column_config.TextColumn("Notes", max_chars=4000, width="medium"),
         "personas": st.column_config.NumberColumn("Personas", help="Personas describing this segment."),
+        "evidence": st.column_config.TextColumn(
+            "Evidence", width="medium",
+            help="Insights naming the segment or its personas, and how many kinds of source they come from. "
+                 "Thin: fewer than 3 insights, or all from one kind of source."),
     },
 )
+thin = [s.name for s in segments if evidence.get(s.id, Evidence(0, 0)).level != "solid"]
+if thin:
+    st.warning(f"{len(thin)} segment{'s' if len(thin) != 1 else ''} rest{'s' if len(thin) == 1 else ''} on no or "
+               "thin evidence: " + md_escape(", ".join(thin)) + ". Capture what customers said on the Insights page.",
+               icon=":material/warning:")
 if not segments:
     st.info("No segments yet. Add a row in the table above, or import a CSV or Excel file below.")
 

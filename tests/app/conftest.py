@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from crmstrategy.db import make_engine, read_session
 from tests.conftest import ROOT
 
-PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/segments.py", "pages/personas.py"]
+PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
+         "pages/personas.py", "pages/insights.py", "pages/readiness.py"]
 
 
 @pytest.fixture

@@ -1,0 +1,84 @@
+"""Participants: who takes part in the workshop, from which department and in which role."""
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
+from crmstrategy.ui import act, flash, read, show_flash, workbench_page
+
+ws = workbench_page("Participants")
+
+st.title("Participants")
+st.caption("Advice 7 · Anchor it: involve leaders and people from several departments from the analysis on. "
+           "Participants rate the readiness check, and later the strengths.")
+show_flash("participants")
+
+participants = read(list_participants, workspace_id=ws.id)
+departments = sorted({p.department for p in participants if p.department})
+leaders = [p for p in participants if p.is_leader]
+if participants:
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Participants", len(participants))
+    m2.metric("Departments", len(departments))
+    m3.metric("Leaders", len(leaders))
+    if len(departments) < 2:
+        st.warning("Only one department takes part so far. CRM needs sales, marketing, service and IT together.")
+    if not leaders:
+        st.warning("No leader takes part yet. Without top management the strategy is not anchored.")
+    st.dataframe(pd.DataFrame({"Name": [p.name for p in participants],
+                               "Department": [p.department for p in participants],
+                               "Role": [p.role for p in participants],
+                               "Leader": [p.is_leader for p in participants]}),
+                 hide_index=True, width="stretch")
+else:
+    st.info("No participants yet. Add the people in the room, with their department.")
+
+add_tab, edit_tab = st.tabs(["Add a participant", "Edit or remove"])
+with add_tab:
+    with st.form("participant_new", border=True):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Name", key="participant_new_name", max_chars=120)
+        department = c2.text_input("Department", key="participant_new_department", max_chars=120,
+                                   placeholder="e.g. Sales, Customer service, IT")
+        role = c3.text_input("Role", key="participant_new_role", max_chars=120, placeholder="e.g. Sales director")
+        is_leader = st.checkbox("Part of the leadership team", key="participant_new_leader")
+        add = st.form_submit_button("Add participant", type="primary", key="participant_new_submit")
+    add_problems = st.container()
+    if add:
+        created = act(create_participant, workspace_id=ws.id, where=add_problems,
+                      data={"name": name, "department": department, "role": role, "is_leader": is_leader})
+        if created:
+            for key in ("participant_new_name", "participant_new_role"):
+                st.session_state.pop(key, None)
+            flash("participants", f"Added {created.name}.")
+            st.rerun()
+
+with edit_tab:
+    if not participants:
+        st.caption("Nobody to edit yet.")
+    else:
+        by_id = {p.id: p for p in participants}
+        chosen = st.selectbox("Participant", list(by_id), format_func=lambda i: by_id[i].name,
+                              key="participant_edit_choice")
+        person = by_id[chosen]
+        prefix = f"participant_edit_{person.id}"
+        with st.form(prefix, border=True):
+            c1, c2, c3 = st.columns(3)
+            e_name = c1.text_input("Name", value=person.name, key=f"{prefix}_name", max_chars=120)
+            e_department = c2.text_input("Department", value=person.department, key=f"{prefix}_department",
+                                         max_chars=120)
+            e_role = c3.text_input("Role", value=person.role, key=f"{prefix}_role", max_chars=120)
+            e_leader = st.checkbox("Part of the leadership team", value=person.is_leader, key=f"{prefix}_leader")
+            save = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")
+        edit_problems = st.container()
+        if save:
+            if act(update_participant, workspace_id=ws.id, participant_id=person.id, where=edit_problems,
+                   changes={"name": e_name, "department": e_department, "role": e_role, "is_leader": e_leader}):
+                flash("participants", f"Saved {e_name.strip()}.")
+                st.rerun()
+        sure = st.checkbox(f"Yes, remove {person.name} and their ratings", key="participant_delete_confirm")
+        if st.button("Remove participant", key="participant_delete", disabled=not sure):
+            if act(delete_participant, workspace_id=ws.id, participant_id=person.id):
+                st.session_state.pop("participant_delete_confirm", None)
+                flash("participants", f"Removed {person.name}.")
+                st.rerun()

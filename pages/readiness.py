@@ -1,0 +1,136 @@
+"""Readiness (seed 002): is the organisation ready for CRM? Participants rate the known
+failure causes; the summary puts the weakest points first, with why each matters."""
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.participants import create_participant, list_participants
+from crmstrategy.readiness_ratings import (
+    add_statement, delete_statement, list_statements, ratings_of, readiness_summary, save_ratings,
+)
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+
+ws = workbench_page("Readiness")
+
+st.title("Readiness check")
+st.caption("Seed 002 · The vicious circle: without top management, business goals, data-quality demands and "
+           "integrated departments, users give up and the return is poor. Rate each statement from "
+           "1 (not at all) to 5 (fully in place).")
+show_flash("readiness")
+
+summary = read(readiness_summary, workspace_id=ws.id)
+statements = read(list_statements, workspace_id=ws.id)
+participants = read(list_participants, workspace_id=ws.id)
+
+LEVEL_COLOUR = {"weak": "red", "needs attention": "orange", "in place": "green", "not rated": "gray"}
+
+summary_tab, rate_tab, statements_tab = st.tabs(["Summary", "Rate", "Statements"])
+
+with summary_tab:
+    if summary.overall is None:
+        st.info("Nobody has rated the statements yet. Open **Rate**, pick your name and rate each statement.")
+    else:
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Readiness", f"{summary.overall_percent} / 100",
+                  help="The mean of the statements' mean scores, on 0-100 (1 is 0, 5 is 100).")
+        m2.metric("Mean score", f"{summary.overall:.1f} of 5")
+        m3.metric("Weak points", len(summary.weak_points))
+        if summary.weak_points:
+            st.subheader("Weakest points first", anchor=False)
+        for item in summary.weak_points:
+            with st.container(border=True):
+                colour = LEVEL_COLOUR[item.level]
+                st.markdown(f":{colour}-badge[{item.level}] **{md_escape(item.text)}**")
+                st.markdown(f"Mean **{item.mean:.1f}** from {item.count} rating{'s' if item.count != 1 else ''} · "
+                            f"spread {item.spread:.1f} · range {item.low}–{item.high}")
+                if item.why:
+                    st.text(item.why)
+                for note in item.notes:
+                    st.caption("“" + md_escape(note) + "”")
+    st.subheader("All statements", anchor=False)
+    st.dataframe(pd.DataFrame({
+        "Statement": [s.text for s in summary.statements],
+        "Mean": [None if s.mean is None else round(s.mean, 2) for s in summary.statements],
+        "Spread (sd)": [None if s.spread is None else round(s.spread, 2) for s in summary.statements],
+        "Range": [f"{s.low}–{s.high}" if s.count else "" for s in summary.statements],
+        "Ratings": [s.count for s in summary.statements],
+        "Level": [s.level for s in summary.statements],
+    }), hide_index=True, width="stretch",
+        column_config={"Statement": st.column_config.TextColumn(width="large"),
+                       "Mean": st.column_config.ProgressColumn(min_value=1, max_value=5, format="%.1f")})
+
+with rate_tab:
+    if not participants:
+        st.info("Ratings belong to participants. Add yourself here, or the whole group on the Participants page.")
+        with st.form("readiness_add_self", border=True):
+            c1, c2 = st.columns(2)
+            me = c1.text_input("Your name", key="readiness_self_name", max_chars=120)
+            department = c2.text_input("Your department", key="readiness_self_department", max_chars=120)
+            add_me = st.form_submit_button("Add me", type="primary", key="readiness_self_submit")
+        add_problems = st.container()
+        if add_me:
+            if act(create_participant, workspace_id=ws.id, where=add_problems,
+                   data={"name": me, "department": department}):
+                flash("readiness", f"Added {me.strip()}. Now rate the statements.")
+                st.rerun()
+        page_link("pages/participants.py", "Go to Participants", icon=":material/group_add:")
+    else:
+        by_id = {p.id: p for p in participants}
+        rater = st.selectbox("Rating as", list(by_id), key="readiness_rater",
+                             format_func=lambda i: f"{by_id[i].name}" + (f" · {by_id[i].department}"
+                                                                          if by_id[i].department else ""))
+        mine = read(ratings_of, workspace_id=ws.id, participant_id=rater)
+        choices = [None, 1, 2, 3, 4, 5]
+        with st.form(f"readiness_form_{rater}", border=True):
+            typed = []
+            for statement in statements:
+                current = mine.get(statement.id)
+                st.markdown(f"**{md_escape(statement.text)}**")
+                score_col, note_col = st.columns([2, 3])
+                score = score_col.radio(
+                    "Score", choices, horizontal=True, key=f"readiness_score_{rater}_{statement.id}",
+                    index=choices.index(current.score if current else None), label_visibility="collapsed",
+                    format_func=lambda v: "–" if v is None else str(v))
+                note = note_col.text_input("Note", value=current.note if current else "", max_chars=1000,
+                                           key=f"readiness_note_{rater}_{statement.id}",
+                                           label_visibility="collapsed", placeholder="Why this score? (optional)")
+                typed.append({"statement_id": statement.id, "score": score, "note": note})
+            save = st.form_submit_button("Save my ratings", type="primary", key=f"readiness_submit_{rater}")
+        save_problems = st.container()
+        if save:
+            saved = act(save_ratings, workspace_id=ws.id, participant_id=rater, ratings=typed, where=save_problems)
+            if saved is not None:
+                flash("readiness", f"Saved {saved} rating{'s' if saved != 1 else ''} for {by_id[rater].name}.")
+                st.rerun()
+
+with statements_tab:
+    st.write("The seven standard statements come from the failure causes in seeds 000 and 002. "
+             "Add statements of your own where your organisation has its own risks.")
+    for statement in statements:
+        with st.container(border=True):
+            st.markdown(("" if statement.key else ":violet-badge[own] ") + f"**{md_escape(statement.text)}**")
+            if statement.why:
+                st.text(statement.why)
+    with st.form("readiness_new_statement", border=True):
+        text = st.text_input("New statement", key="readiness_new_text", max_chars=300,
+                             placeholder="Something that can be true or false, e.g. 'Our shops share one customer view.'")
+        why = st.text_area("Why it matters (optional)", key="readiness_new_why", height=80)
+        add = st.form_submit_button("Add statement", type="primary", key="readiness_new_submit")
+    new_problems = st.container()
+    if add:
+        if act(add_statement, workspace_id=ws.id, where=new_problems, data={"text": text, "why": why}):
+            st.session_state.pop("readiness_new_text", None)
+            st.session_state.pop("readiness_new_why", None)
+            flash("readiness", "Added the statement. Everyone can rate it now.")
+            st.rerun()
+    own = [s for s in statements if not s.key]
+    if own:
+        own_by_id = {s.id: s for s in own}
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = c1.selectbox("Remove a statement of your own", list(own_by_id), key="readiness_remove_choice",
+                              format_func=lambda i: own_by_id[i].text)
+        if c2.button("Remove", key="readiness_remove"):
+            if act(delete_statement, workspace_id=ws.id, statement_id=chosen):
+                flash("readiness", "Removed the statement and its ratings.")
+                st.rerun()
