@@ -100,8 +100,9 @@ def render_card(p: PersonaRead) -> None:
         tags = " ".join(f":blue-badge[{tag}]" for tag in (p.decision_role, p.desired_relationship,
                                                             p.lifecycle_stage) if tag)
         found = evidence.get(p.id, Evidence(0, 0))
-        colour = {"solid": "green", "thin": "orange", "none": "red"}[found.level]
-        backing = f":{colour}-badge[Backed by {found.label}]" if found.insights else ":red-badge[No insights yet]"
+        backing = {"solid": f":green-badge[Backed by {found.label}]",
+                   "thin": f":orange-badge[Thin evidence: {found.label}]",
+                   "none": ":red-badge[No insights yet]"}[found.level]
         st.markdown(f"{tags} {backing}".strip())
         columns = st.columns(3)
         for index, field in enumerate(CARD_SECTIONS):

@@ -35,7 +35,8 @@ with summary_tab:
         m1.metric("Readiness", f"{summary.overall_percent} / 100",
                   help="The mean of the statements' mean scores, on 0-100 (1 is 0, 5 is 100).")
         m2.metric("Mean score", f"{summary.overall:.1f} of 5")
-        m3.metric("Weak points", len(summary.weak_points))
+        m3.metric("Weak or needing attention", len(summary.weak_points),
+                  help="Weak: mean below 2.5. Needs attention: below 3.5.")
         if summary.weak_points:
             st.subheader("Weakest points first", anchor=False)
         for item in summary.weak_points:
