@@ -9,11 +9,18 @@ import argparse
 import json
 import random
 
-from crmstrategy.models import CHANNEL_KINDS, DECISION_ROLES, LIFECYCLE_STAGES, RELATIONSHIPS
+from datetime import date, timedelta
+
+from crmstrategy.models import (
+    CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, RELATIONSHIPS,
+)
+from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.workspace_io import FORMAT_VERSION, KIND
 
 SEGMENTS = 50
 PERSONAS = 300
+INSIGHTS = 2000
+PARTICIPANTS = 12
 
 _NEEDS = ["fast delivery", "expert advice", "predictable prices", "one contact person", "self-service ordering",
           "documentation", "sustainable products", "flexible credit", "training", "same-day pick-up"]
@@ -27,8 +34,11 @@ _DRIVERS = ["Price", "Service", "Quality", "Convenience", "Expertise", "Availabi
             "Sustainability"]
 
 
-def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS, seed: int = 7,
-                             name: str = "Large workspace") -> dict:
+_DEPARTMENTS = ["Management", "Sales", "Marketing", "Customer service", "IT", "Finance"]
+
+
+def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS, insights: int = INSIGHTS,
+                             participants: int = PARTICIPANTS, seed: int = 7, name: str = "Large workspace") -> dict:
     rng = random.Random(seed)
 
     def sentence(words: list[str], n: int) -> str:
@@ -56,9 +66,27 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
             "touchpoints": "App, phone, counter.", "quote": "Det må bare virke – hver gang.",
             "channels": [{"kind": k, "channel": rng.choice(_CHANNELS[k])} for k in kinds],
         })
+    participant_items = [{"ref": f"U{i}", "name": f"Participant {i:02d}", "department": _DEPARTMENTS[i % 6],
+                          "role": rng.choice(_ROLES), "is_leader": i <= 2} for i in range(1, participants + 1)]
+    start = date.today() - timedelta(days=730)
+    insight_items = []
+    for i in range(insights):
+        persona = rng.randint(1, personas)
+        insight_items.append({
+            "text": f"Insight {i:04d}: " + sentence(_PAINS + _NEEDS, 2), "kind": rng.choice(INSIGHT_KINDS),
+            "source_type": rng.choice(INSIGHT_SOURCES), "recorded_by": f"Participant {rng.randint(1, participants):02d}",
+            "recorded_on": (start + timedelta(days=rng.randint(0, 729))).isoformat(), "theme": rng.choice(DEFAULT_THEMES),
+            "segments": [f"S{rng.randint(1, segments)}"] if i % 3 else [], "personas": [f"P{persona}"] if i % 2 else [],
+        })
+    readiness = [{"key": key, "text": text, "why": why,
+                  "ratings": [{"participant": f"U{u}", "score": rng.randint(1, 5), "note": ""}
+                              for u in range(1, participants + 1)]}
+                 for key, text, why in STANDARD_STATEMENTS]
     return {"format_version": FORMAT_VERSION, "kind": KIND, "exported_at": None,
             "workspace": {"name": name, "currency": "NOK", "description": "Generated large workspace."},
-            "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items}
+            "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items,
+            "themes": list(DEFAULT_THEMES), "participants": participant_items, "insights": insight_items,
+            "readiness": readiness}
 
 
 if __name__ == "__main__":
@@ -66,6 +94,8 @@ if __name__ == "__main__":
     parser.add_argument("--out", required=True)
     parser.add_argument("--segments", type=int, default=SEGMENTS)
     parser.add_argument("--personas", type=int, default=PERSONAS)
+    parser.add_argument("--insights", type=int, default=INSIGHTS)
     args = parser.parse_args()
     with open(args.out, "w", encoding="utf-8") as handle:
-        json.dump(large_workspace_document(args.segments, args.personas), handle, ensure_ascii=False, indent=1)
+        json.dump(large_workspace_document(args.segments, args.personas, args.insights), handle,
+                  ensure_ascii=False, indent=1)

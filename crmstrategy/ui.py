@@ -116,9 +116,23 @@ def _onboarding() -> None:
     st.stop()
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Streamlit decides once per process, from the mere presence of a pages/ folder, to run a
+    page file on its own (without app.py) until app.py has called st.navigation. The first
+    visitor of a freshly started server who arrives by a deep link (/segments?ws=2) would get
+    bare file names as navigation. Turning that mode off and rerunning lets app.py, with its
+    sections, take over at once, on the same page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def workbench_page(title: str) -> WorkspaceRead:
     """Frame every page: page config, sidebar with the workspace switcher; returns the
     current workspace (from the URL, then this session, then the first one)."""
+    _leave_legacy_pages_mode()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/hub:", layout="wide")
     workspaces = read(list_workspaces)
     by_id = {w.id: w for w in workspaces}

@@ -133,3 +133,12 @@ def add_row_in_editor(page: Page, rows_before: int, value: str) -> None:
 def current_workspace(page: Page):
     """The workspace switcher in the sidebar (its value is the current workspace's name)."""
     return page.get_by_test_id("stSidebar").get_by_role("combobox", name="Workspace")
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Pick `option` in the selectbox or multiselect created with `key=` (type, then Enter)."""
+    box = by_key(page, key, "input")
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).first.click()
+    page.keyboard.press("Escape")

@@ -11,7 +11,8 @@ from tests.browser.conftest import add_row_in_editor, by_key, current_workspace,
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"overview": "/", "workspaces": "/workspaces", "segments": "/segments", "personas": "/personas"}
+PAGES = {"overview": "/", "workspaces": "/workspaces", "participants": "/participants", "segments": "/segments",
+         "personas": "/personas", "insights": "/insights", "readiness": "/readiness"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -93,3 +94,25 @@ def test_a_refused_table_edit_shows_why_and_can_be_discarded(server, page):
     grid_text = page.get_by_test_id("stDataFrame").first.locator("table")
     expect(grid_text).not_to_contain_text("project contractors")
     no_exception(page)
+
+
+def test_a_deep_link_to_a_fresh_server_shows_the_method_navigation(browser, tmp_path):
+    """The first visit of a just-started server comes through a shared link, not through /."""
+    from tests.browser.conftest import start_server
+
+    process, url = start_server(f"sqlite:///{tmp_path / 'fresh.db'}", tmp_path / "streamlit.log")
+    try:
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        goto(page, url + "/readiness?ws=1")
+        navigation = page.get_by_test_id("stSidebarNav")
+        for section in ("Overview", "1 · Analysis"):
+            expect(navigation).to_contain_text(section)
+        expect(navigation.get_by_role("link", name="Readiness")).to_be_visible()
+        expect(navigation.get_by_role("link", name="app")).to_have_count(0)
+        expect(page.locator("h1").first).to_have_text("Readiness check")
+        assert "/readiness" in page.url and "ws=1" in page.url
+        context.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,106 @@
+"""Participants and the readiness check through their pages, with the error paths."""
+
+from crmstrategy.participants import list_participants
+from crmstrategy.readiness_ratings import list_statements, ratings_of, readiness_summary
+from crmstrategy.workspaces import list_workspaces
+from tests.app.conftest import errors, open_page, successes
+
+
+def _demo_id(db):
+    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+
+
+def _new_workspace(at, name="Blank"):
+    open_page(at, "pages/workspaces.py")
+    at.text_input(key="ws_create_name").input(name)
+    at.button(key="ws_create_submit").click().run()
+    return at
+
+
+def test_add_participants_and_see_the_anchoring_warnings(app, db):
+    at = _new_workspace(app)
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
+    at = open_page(at, "pages/participants.py")
+    at.text_input(key="participant_new_name").input("Kari")
+    at.text_input(key="participant_new_department").input("Sales")
+    at.button(key="participant_new_submit").click().run()
+    assert "Added Kari." in successes(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Only one department" in warnings and "No leader" in warnings
+    at.text_input(key="participant_new_name").input("kari")
+    at.button(key="participant_new_submit").click().run()
+    assert any("already a participant" in e for e in errors(at))
+    at.text_input(key="participant_new_name").input("Ola")
+    at.text_input(key="participant_new_department").input("IT")
+    at.checkbox(key="participant_new_leader").check()
+    at.button(key="participant_new_submit").click().run()
+    assert not at.warning
+    assert [(p.name, p.department, p.is_leader) for p in db(list_participants, workspace_id=ws)] == [
+        ("Kari", "Sales", False), ("Ola", "IT", True)]
+
+
+def test_edit_and_remove_a_participant(app, db):
+    at = open_page(app, "pages/participants.py")
+    person = db(list_participants, workspace_id=_demo_id(db))[0]
+    at.selectbox(key="participant_edit_choice").set_value(person.id).run()
+    at.text_input(key=f"participant_edit_{person.id}_role").input("Chief executive")
+    at.button(key=f"participant_edit_{person.id}_submit").click().run()
+    assert not errors(at)
+    assert next(p for p in db(list_participants, workspace_id=_demo_id(db)) if p.id == person.id).role == "Chief executive"
+    at.checkbox(key="participant_delete_confirm").check().run()
+    at.button(key="participant_delete").click().run()
+    assert person.id not in {p.id for p in db(list_participants, workspace_id=_demo_id(db))}
+
+
+def test_rating_as_a_participant_updates_the_summary(app, db):
+    ws = _demo_id(db)
+    before = db(readiness_summary, workspace_id=ws).overall_percent
+    rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")  # has not rated
+    statements = db(list_statements, workspace_id=ws)
+    at = open_page(app, "pages/readiness.py")
+    at.selectbox(key="readiness_rater").set_value(rater.id).run()
+    for statement in statements:
+        at.radio(key=f"readiness_score_{rater.id}_{statement.id}").set_value(5)
+    at.text_input(key=f"readiness_note_{rater.id}_{statements[0].id}").input("Leaders <b>show up</b>")
+    at.button(key=f"readiness_submit_{rater.id}").click().run()
+    assert "Saved 7 ratings for Siri Nilsen." in successes(at)
+    mine = db(ratings_of, workspace_id=ws, participant_id=rater.id)
+    assert {r.score for r in mine.values()} == {5}
+    assert mine[statements[0].id].note == "Leaders <b>show up</b>"
+    assert db(readiness_summary, workspace_id=ws).overall_percent > before
+
+
+def test_note_without_score_is_refused(app, db):
+    ws = _demo_id(db)
+    rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")
+    statement = db(list_statements, workspace_id=ws)[0]
+    at = open_page(app, "pages/readiness.py")
+    at.selectbox(key="readiness_rater").set_value(rater.id).run()
+    at.text_input(key=f"readiness_note_{rater.id}_{statement.id}").input("Unsure")
+    at.button(key=f"readiness_submit_{rater.id}").click().run()
+    assert any("Give a score from 1 to 5 with the note" in e for e in errors(at))
+    assert db(ratings_of, workspace_id=ws, participant_id=rater.id) == {}
+
+
+def test_own_statement_can_be_added_and_removed_but_not_a_standard_one(app, db):
+    ws = _demo_id(db)
+    at = open_page(app, "pages/readiness.py")
+    at.text_input(key="readiness_new_text").input("Our branches share one customer view.")
+    at.button(key="readiness_new_submit").click().run()
+    assert not errors(at)
+    assert len(db(list_statements, workspace_id=ws)) == 8
+    at.text_input(key="readiness_new_text").input("our branches share one customer view.")
+    at.button(key="readiness_new_submit").click().run()
+    assert any("already in the check" in e for e in errors(at))
+    at.button(key="readiness_remove").click().run()
+    assert len(db(list_statements, workspace_id=ws)) == 7
+
+
+def test_without_participants_you_can_add_yourself_and_rate(app, db):
+    at = _new_workspace(app)
+    at = open_page(at, "pages/readiness.py")
+    assert any("Nobody has rated" in i.value for i in at.info)
+    at.text_input(key="readiness_self_name").input("Facilitator")
+    at.button(key="readiness_self_submit").click().run()
+    assert not errors(at)
+    assert at.selectbox(key="readiness_rater").value is not None
