@@ -116,15 +116,37 @@ def _onboarding() -> None:
     st.stop()
 
 
+_navigation_declared = False  # has app.py declared the navigation in this process yet?
+
+
+def method_navigation():
+    """The app's pages, grouped by the steps of the method (app.py runs what this returns)."""
+    global _navigation_declared
+    _navigation_declared = True
+    return st.navigation({
+        "Overview": [
+            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page("pages/workspaces.py", title="Workspaces", icon=":material/folder_open:"),
+            st.Page("pages/participants.py", title="Participants", icon=":material/group:"),
+        ],
+        "1 · Analysis": [
+            st.Page("pages/segments.py", title="Segments", icon=":material/groups:"),
+            st.Page("pages/personas.py", title="Personas", icon=":material/person:"),
+            st.Page("pages/insights.py", title="Insights", icon=":material/record_voice_over:"),
+            st.Page("pages/readiness.py", title="Readiness", icon=":material/fact_check:"),
+        ],
+    })
+
+
 def _leave_legacy_pages_mode() -> None:
     """Streamlit decides once per process, from the mere presence of a pages/ folder, to run a
     page file on its own (without app.py) until app.py has called st.navigation. The first
-    visitor of a freshly started server who arrives by a deep link (/segments?ws=2) would get
-    bare file names as navigation. Turning that mode off and rerunning lets app.py, with its
-    sections, take over at once, on the same page."""
+    visitor of a freshly started server who arrives by a deep link (/segments?ws=2) would see
+    bare file names as navigation. Until app.py has run once, end that mode and rerun, so app.py
+    and its sections take over on the same page. That is a fresh page load: no click is lost."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not _navigation_declared:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
