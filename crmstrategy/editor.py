@@ -92,3 +92,17 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
     if problems:
         raise ValidationProblem(problems)
     return counts
+
+
+def create_all(rows: list[tuple[int, object]], create: Callable[[object, int], object]) -> int:
+    """A confirmed import: `create(data, row)` for each (file row number, data), all or nothing;
+    every row's problems are gathered before raising."""
+    problems: list[Problem] = []
+    for number, data in rows:
+        try:
+            create(data, number)
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
+    return len(rows)

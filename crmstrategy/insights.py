@@ -8,6 +8,7 @@ from collections import defaultdict
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
+from crmstrategy.editor import create_all
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.evidence import Evidence, InsightLinks, evidence_by_persona, evidence_by_segment
 from crmstrategy.models import (
@@ -162,17 +163,10 @@ def delete_insights(*, session: Session, workspace_id: int, insight_ids: list[in
     return len(insight_ids)
 
 
-def create_insights(*, session: Session, workspace_id: int, rows: list[tuple[int, InsightCreate]]) -> int:
-    """The confirmed import: every row or none; rows are (file row number, insight)."""
-    problems: list[Problem] = []
-    for number, data in rows:
-        try:
-            create_insight(session=session, workspace_id=workspace_id, data=data, row=number)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationProblem(problems)
-    return len(rows)
+def create_insights(*, session: Session, workspace_id: int, rows: list[tuple[int, InsightCreate | dict]]) -> int:
+    """The confirmed import, in the caller's transaction: rows are (file row number, insight)."""
+    return create_all(rows, lambda data, row: create_insight(session=session, workspace_id=workspace_id,
+                                                             data=data, row=row))
 
 
 # --- evidence --------------------------------------------------------------------------

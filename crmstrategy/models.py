@@ -43,6 +43,13 @@ def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
     raise ValueError(f"{label} must be one of {', '.join(options)} (got '{text[:40]}').")
 
 
+def required_choice(value: object, options: tuple[str, ...], label: str) -> str:
+    found = choice(value, options, label)
+    if found is None:
+        raise ValueError(f"{label} is required: {', '.join(options)}.")
+    return found
+
+
 def _fk(target: str, *, nullable: bool = False) -> Column:
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
 
@@ -258,10 +265,7 @@ class ChannelIn(BaseModel):
     @field_validator("kind", mode="before")
     @classmethod
     def _kind(cls, v):
-        kind = choice(v, CHANNEL_KINDS, "Channel type")
-        if kind is None:
-            raise ValueError("Channel type is required (Owned, Bought or Earned).")
-        return kind
+        return required_choice(v, CHANNEL_KINDS, "Channel type")
 
     @field_validator("channel", mode="before")
     @classmethod
@@ -404,18 +408,12 @@ class InsightBase(SQLModel):
     @field_validator("kind", mode="before")
     @classmethod
     def _kind(cls, v):
-        kind = choice(v, INSIGHT_KINDS, "Type")
-        if kind is None:
-            raise ValueError(f"Type is required: {', '.join(INSIGHT_KINDS)}.")
-        return kind
+        return required_choice(v, INSIGHT_KINDS, "Type")
 
     @field_validator("source_type", mode="before")
     @classmethod
     def _source(cls, v):
-        source = choice(v, INSIGHT_SOURCES, "Source")
-        if source is None:
-            raise ValueError(f"Source is required: {', '.join(INSIGHT_SOURCES)}.")
-        return source
+        return required_choice(v, INSIGHT_SOURCES, "Source")
 
     @field_validator("recorded_by", mode="before")
     @classmethod
@@ -434,7 +432,10 @@ class InsightBase(SQLModel):
                 v = date.fromisoformat(v.strip()[:10])
             except ValueError:
                 raise ValueError(f"Date must look like 2026-11-23 (got '{v[:20]}').") from None
-        if isinstance(v, date) and v > date.today():
+        if not isinstance(v, date):
+            # A number would otherwise pass as a Unix timestamp, unchecked against today.
+            raise ValueError(f"Date must look like 2026-11-23 (got '{str(v)[:20]}').")
+        if v > date.today():
             raise ValueError(f"Date {v.isoformat()} is in the future; record what has been said.")
         return v
 
@@ -592,9 +593,11 @@ class ReadinessRatingIn(BaseModel):
     def _score(cls, v):
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
+        if isinstance(v, bool):  # int(True) is 1: a JSON `true` is not a score
+            raise ValueError("Score must be a whole number from 1 to 5.")
         try:
             score = int(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
             raise ValueError("Score must be a whole number from 1 to 5.") from None
         if score != v and not isinstance(v, str) or not 1 <= score <= 5:
             raise ValueError("Score must be a whole number from 1 to 5.")

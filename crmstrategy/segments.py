@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from crmstrategy.editor import EditorCommands, apply_commands
+from crmstrategy.editor import EditorCommands, apply_commands, create_all
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import (
     SEGMENT_LABELS, Persona, Segment, SegmentCreate, SegmentRead, SegmentUpdate, SegmentValueDriver,
@@ -177,14 +177,7 @@ def apply_segment_edits(*, session: Session, workspace_id: int, commands: Editor
     )
 
 
-def create_segments(*, session: Session, workspace_id: int, rows: list[SegmentCreate]) -> int:
-    """Create many segments in the caller's transaction (the confirmed import)."""
-    problems: list[Problem] = []
-    for number, data in enumerate(rows, start=1):
-        try:
-            create_segment(session=session, workspace_id=workspace_id, data=data, row=number)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationProblem(problems)
-    return len(rows)
+def create_segments(*, session: Session, workspace_id: int, rows: list[tuple[int, SegmentCreate | dict]]) -> int:
+    """The confirmed import, in the caller's transaction: rows are (file row number, segment)."""
+    return create_all(rows, lambda data, row: create_segment(session=session, workspace_id=workspace_id,
+                                                             data=data, row=row))

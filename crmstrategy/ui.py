@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.models import WorkspaceRead
+from crmstrategy.tabular import ImportPreview, to_csv_bytes
 from crmstrategy.text import md_escape
 from crmstrategy.workspace_io import import_workspace, load_demo_document
 from crmstrategy.workspaces import list_workspaces
@@ -192,3 +194,55 @@ def page_link(page: str, label: str, icon: str | None = None) -> None:
     """A link to another page that keeps the current workspace in the URL."""
     params = {WORKSPACE_PARAM: st.query_params.get(WORKSPACE_PARAM, "")}
     st.page_link(page, label=label, icon=icon, query_params=params)
+
+
+def import_panel(*, key: str, noun: str, columns_help: str, template_header: list[str],
+                 parse: Callable[[bytes, str], ImportPreview], preview_table: Callable[[list], pd.DataFrame],
+                 save: Callable[..., int | None], workspace_id: int, after_save: Callable[[], None] | None = None) -> None:
+    """Upload a CSV/XLSX, see which rows are ready and which are rejected and why, then confirm.
+    Nothing is written before the confirmation, and then all ready rows in one transaction.
+    `save(session=, workspace_id=, rows=[(file row, data)])` is the service that writes them."""
+    st.write(columns_help + " You see a preview first; nothing is saved until you confirm.")
+    st.download_button("Download a template (.csv)", key=f"{key}_template", on_click="ignore",
+                       data=to_csv_bytes(template_header, []), file_name=f"{key}-template.csv", mime="text/csv")
+    version_key = f"{key}_import_version"
+    upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"],
+                              key=f"{key}_import_{st.session_state.setdefault(version_key, 0)}")
+    if upload is None:
+        return
+    try:
+        preview = parse(upload.getvalue(), upload.name)
+    except ValidationProblem as exc:
+        show_problems(exc)
+        return
+    ready, rejected = len(preview.valid), len(preview.rejected)
+    plural = "s" if ready != 1 else ""
+    st.markdown(f"**{ready}** row{plural} ready to import, **{rejected}** rejected.")
+    if preview.valid:
+        st.dataframe(preview_table(preview.valid), hide_index=True, width="stretch")
+    if preview.rejected:
+        st.markdown("**Rejected rows** (fix them in the file and upload it again):")
+        st.dataframe(pd.DataFrame({"Row": [r.row for r in preview.rejected],
+                                   "Values": [" · ".join(str(v)[:40] for v in r.values.values() if v not in (None, ""))
+                                              for r in preview.rejected],
+                                   "Why": [" ".join(r.reasons) for r in preview.rejected]}),
+                     hide_index=True, width="stretch")
+    problems = st.container()
+    if st.button(f"Import {ready} {noun}{plural}", key=f"{key}_import_confirm", type="primary", disabled=not ready):
+        created = act(save, workspace_id=workspace_id, rows=preview.valid, where=problems)
+        if created is not None:
+            st.session_state[version_key] += 1
+            if after_save:
+                after_save()
+            flash(key, f"Imported {created} {noun}{'s' if created != 1 else ''}.")
+            st.rerun()
+
+
+def export_buttons(*, key: str, label: str, base_name: str, xlsx: Callable[[], bytes], csv: Callable[[], bytes]) -> None:
+    """Excel and CSV downloads, built only when clicked."""
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(f"{label} (.xlsx)", key=f"{key}_export_xlsx", icon=":material/download:", data=xlsx,
+                         file_name=f"{base_name}.xlsx", on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    right.download_button(f"{label} (.csv)", key=f"{key}_export_csv", icon=":material/download:", data=csv,
+                          file_name=f"{base_name}.csv", mime="text/csv", on_click="ignore")

@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.errors import ValidationProblem
 from crmstrategy.exports import INSIGHT_COLUMNS, insights_csv, insights_xlsx
 from crmstrategy.insight_filters import SORTS, InsightFilter, apply_filter
 from crmstrategy.insight_import import preview_insight_import
@@ -15,8 +14,7 @@ from crmstrategy.insights import (
 from crmstrategy.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_SOURCES
 from crmstrategy.personas import list_personas
 from crmstrategy.segments import list_segments
-from crmstrategy.tabular import to_csv_bytes
-from crmstrategy.ui import act, flash, read, show_flash, show_problems, workbench_page
+from crmstrategy.ui import act, export_buttons, flash, import_panel, read, show_flash, workbench_page
 
 ws = workbench_page("Insights")
 
@@ -173,51 +171,19 @@ with st.expander("Themes", icon=":material/label:"):
             st.rerun()
 
 with st.expander("Import insights from CSV or Excel", icon=":material/upload_file:"):
-    st.write("Columns: " + ", ".join(INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS) + ". Text, Type, Source and "
-             "Date are required; segments and personas by name, separated by semicolons. You see a preview "
-             "first; nothing is saved until you confirm.")
-    st.download_button("Download a template (.csv)", key="insights_template", on_click="ignore",
-                       data=to_csv_bytes([INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS], []),
-                       file_name="insights-template.csv", mime="text/csv")
-    uploader_key = f"insights_import_{st.session_state.setdefault('insights_import_version', 0)}"
-    upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"], key=uploader_key)
-    if upload is not None:
-        try:
-            preview = preview_insight_import(upload.getvalue(), upload.name,
-                                             segments={s.name: s.id for s in segments},
-                                             personas={p.name: p.id for p in personas})
-        except ValidationProblem as exc:
-            show_problems(exc)
-        else:
-            ready, rejected = len(preview.valid), len(preview.rejected)
-            st.markdown(f"**{ready}** row{'s' if ready != 1 else ''} ready to import, **{rejected}** rejected.")
-            if preview.valid:
-                st.dataframe(pd.DataFrame({"Row": [n for n, _ in preview.valid],
-                                           "Text": [m.text for _, m in preview.valid],
-                                           "Type": [m.kind for _, m in preview.valid],
-                                           "Source": [m.source_type for _, m in preview.valid],
-                                           "Date": [m.recorded_on for _, m in preview.valid]}),
-                             hide_index=True, width="stretch")
-            if preview.rejected:
-                st.markdown("**Rejected rows** (fix them in the file and upload it again):")
-                st.dataframe(pd.DataFrame({"Row": [r.row for r in preview.rejected],
-                                           "Text": [str(r.values.get("text") or "")[:80] for r in preview.rejected],
-                                           "Why": [" ".join(r.reasons) for r in preview.rejected]}),
-                             hide_index=True, width="stretch")
-            import_problems = st.container()
-            if st.button(f"Import {ready} insight{'s' if ready != 1 else ''}", key="insights_import_confirm",
-                         type="primary", disabled=not ready):
-                created = act(create_insights, workspace_id=ws.id, rows=preview.valid, where=import_problems)
-                if created is not None:
-                    st.session_state["insights_import_version"] += 1
-                    flash("insights", f"Imported {created} insight{'s' if created != 1 else ''}.")
-                    st.rerun()
+    import_panel(
+        key="insights", noun="insight", workspace_id=ws.id, save=create_insights,
+        columns_help="Columns: " + ", ".join(INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS) + ". Text, Type, Source "
+                     "and Date are required; segments and personas by name, separated by semicolons.",
+        template_header=[INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS],
+        parse=lambda raw, name: preview_insight_import(raw, name, segments={s.name: s.id for s in segments},
+                                                       personas={p.name: p.id for p in personas}),
+        preview_table=lambda valid: pd.DataFrame({"Row": [n for n, _ in valid], "Text": [m.text for _, m in valid],
+                                                  "Type": [m.kind for _, m in valid],
+                                                  "Source": [m.source_type for _, m in valid],
+                                                  "Date": [m.recorded_on for _, m in valid]}),
+    )
 
 st.markdown("**Export** (what the filters show)")
-left, right, _ = st.columns([1, 1, 3])
-left.download_button("Insights (.xlsx)", key="insights_export_xlsx", icon=":material/download:",
-                     data=lambda: insights_xlsx(shown), file_name=f"{ws.name} - insights.xlsx", on_click="ignore",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button("Insights (.csv)", key="insights_export_csv", icon=":material/download:",
-                      data=lambda: insights_csv(shown), file_name=f"{ws.name} - insights.csv", mime="text/csv",
-                      on_click="ignore")
+export_buttons(key="insights", label="Insights", base_name=f"{ws.name} - insights",
+               xlsx=lambda: insights_xlsx(shown), csv=lambda: insights_csv(shown))

@@ -4,16 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.editor import editor_commands
-from crmstrategy.errors import ValidationProblem
 from crmstrategy.exports import segments_csv, segments_xlsx
 from crmstrategy.models import LIFECYCLE_STAGES, MAX_CUSTOMERS, MAX_MONEY, SEGMENT_LABELS, SegmentCreate
 from crmstrategy.evidence import Evidence
 from crmstrategy.insights import segment_evidence
 from crmstrategy.personas import persona_counts
 from crmstrategy.segments import add_value_driver, apply_segment_edits, create_segments, list_segments, list_value_drivers
-from crmstrategy.tabular import preview_import, to_csv_bytes
+from crmstrategy.tabular import preview_import
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, attempt, flash, read, show_flash, show_problems, workbench_page
+from crmstrategy.ui import (
+    act, attempt, export_buttons, flash, import_panel, read, show_flash, show_problems, workbench_page,
+)
 
 ws = workbench_page("Segments")
 EDITABLE = set(SEGMENT_LABELS)
@@ -135,50 +136,20 @@ with st.expander("Value drivers", icon=":material/sell:"):
             st.rerun()
 
 with st.expander("Import segments from CSV or Excel", icon=":material/upload_file:"):
-    st.write("Columns: " + ", ".join(SEGMENT_LABELS.values()) + ". Only **Name** is required. "
-             "Value drivers are separated by semicolons. You see a preview first; nothing is saved "
-             "until you confirm.")
-    st.download_button("Download a template (.csv)", key="segments_template",
-                       data=to_csv_bytes(list(SEGMENT_LABELS.values()), []), file_name="segments-template.csv",
-                       mime="text/csv", on_click="ignore")
-    uploader_key = f"segments_import_{st.session_state.setdefault('segments_import_version', 0)}"
-    upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"], key=uploader_key)
-    if upload is not None:
-        try:
-            preview = preview_import(upload.getvalue(), upload.name, model=SegmentCreate, labels=SEGMENT_LABELS,
-                                     required={"name"}, existing_names=[s.name for s in segments])
-        except ValidationProblem as exc:
-            show_problems(exc)
-        else:
-            ready, rejected = len(preview.valid), len(preview.rejected)
-            st.markdown(f"**{ready}** row{'s' if ready != 1 else ''} ready to import, "
-                        f"**{rejected}** rejected.")
-            if preview.valid:
-                st.dataframe(pd.DataFrame([m.model_dump() | {"row": n} for n, m in preview.valid])
-                             .set_index("row").rename(columns=SEGMENT_LABELS), width="stretch")
-            if preview.rejected:
-                st.markdown("**Rejected rows** (fix them in the file and upload it again):")
-                st.dataframe(pd.DataFrame({"Row": [r.row for r in preview.rejected],
-                                           "Name": [str(r.values.get("name") or "") for r in preview.rejected],
-                                           "Why": [" ".join(r.reasons) for r in preview.rejected]}),
-                             hide_index=True, width="stretch")
-            import_problems = st.container()
-            if st.button(f"Import {ready} segment{'s' if ready != 1 else ''}", key="segments_import_confirm",
-                         type="primary", disabled=not ready):
-                created = act(create_segments, workspace_id=ws.id, rows=[m for _, m in preview.valid],
-                              where=import_problems)
-                if created is not None:
-                    st.session_state["segments_import_version"] += 1
-                    st.session_state["segments_editor_version"] += 1
-                    flash("segments", f"Imported {created} segment{'s' if created != 1 else ''}.")
-                    st.rerun()
+    import_panel(
+        key="segments", noun="segment", workspace_id=ws.id, save=create_segments,
+        columns_help="Columns: " + ", ".join(SEGMENT_LABELS.values()) + ". Only **Name** is required. "
+                     "Value drivers are separated by semicolons.",
+        template_header=list(SEGMENT_LABELS.values()),
+        parse=lambda raw, name: preview_import(raw, name, model=SegmentCreate, labels=SEGMENT_LABELS, required={"name"},
+                                               existing_names=[s.name for s in segments]),
+        preview_table=lambda valid: pd.DataFrame([m.model_dump() | {"row": n} for n, m in valid])
+        .set_index("row").rename(columns=SEGMENT_LABELS).reset_index(),
+        after_save=lambda: st.session_state.__setitem__("segments_editor_version",
+                                                        st.session_state["segments_editor_version"] + 1),
+    )
 
 st.markdown("**Export**")
-left, right, _ = st.columns([1, 1, 3])
-left.download_button("Segments (.xlsx)", key="segments_export_xlsx", icon=":material/download:",
-                     data=lambda: segments_xlsx(read(list_segments, workspace_id=ws.id), ws.currency),
-                     file_name=f"{ws.name} - segments.xlsx", on_click="ignore",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button("Segments (.csv)", key="segments_export_csv", icon=":material/download:",
-                      data=lambda: segments_csv(read(list_segments, workspace_id=ws.id)),
-                      file_name=f"{ws.name} - segments.csv", mime="text/csv", on_click="ignore")
+export_buttons(key="segments", label="Segments", base_name=f"{ws.name} - segments",
+               xlsx=lambda: segments_xlsx(read(list_segments, workspace_id=ws.id), ws.currency),
+               csv=lambda: segments_csv(read(list_segments, workspace_id=ws.id)))

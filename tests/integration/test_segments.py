@@ -219,12 +219,12 @@ def test_create_segments_imports_all_or_nothing(engine, workspace_id):
     with pytest.raises(ValidationProblem) as refused:
         with unit_of_work(engine) as session:
             create_segments(session=session, workspace_id=workspace_id,
-                            rows=[{"name": "One"}, {"name": "Two"}, {"name": "one"}])
-    assert [p.row for p in refused.value.problems] == [3]
+                            rows=[(2, {"name": "One"}), (3, {"name": "Two"}), (5, {"name": "one"})])
+    assert [p.row for p in refused.value.problems] == [5]  # the row number in the file
     assert count(engine, Segment) == 0
     with unit_of_work(engine) as session:
         assert create_segments(session=session, workspace_id=workspace_id,
-                               rows=[{"name": "One"}, {"name": "Two"}]) == 2
+                               rows=[(2, {"name": "One"}), (3, {"name": "Two"})]) == 2
     assert [s.name for s in _segments(engine, workspace_id)] == ["One", "Two"]
 
 
