@@ -89,6 +89,8 @@ st.data_editor(
     hide_index=True,
     width="stretch",
     disabled=["personas", "evidence"],
+    column_order=["name", "personas", "evidence", "description", "defining_needs", "value_drivers", "customer_count",
+                  "revenue", "potential", "expected_growth_pct", "lifecycle_focus", "notes"],
     column_config={
         "name": st.column_config.TextColumn("Name", required=True, max_chars=120, width="medium",
                                             help="A short name for the group, in the customers' terms."),
