@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import field_validator
+
 from crmstrategy.models import INSIGHT_LABELS, InsightCreate
 from crmstrategy.tabular import ImportPreview, preview_import
 
@@ -20,6 +22,12 @@ class _InsightRow(InsightCreate):
     """A file row: segments and personas by name, resolved by `preview_insight_import`."""
     segments: str | None = None
     personas: str | None = None
+
+    @field_validator("segments", "personas", mode="before")
+    @classmethod
+    def _as_text(cls, v):
+        # A spreadsheet cell holding a name like 2025 arrives as a number.
+        return None if v is None else str(v)
 
 
 def preview_insight_import(raw: bytes, filename: str, *, segments: dict[str, int],

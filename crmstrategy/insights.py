@@ -156,6 +156,7 @@ def update_insight(*, session: Session, workspace_id: int, insight_id: int, chan
 
 def delete_insights(*, session: Session, workspace_id: int, insight_ids: list[int]) -> int:
     require_workspace(session, workspace_id, for_update=True)
+    insight_ids = list(dict.fromkeys(insight_ids))
     for insight_id in insight_ids:
         session.delete(require_in_workspace(session, Insight, insight_id, workspace_id, "insight"))
     session.flush()

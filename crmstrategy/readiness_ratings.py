@@ -90,6 +90,9 @@ def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
         if rating.score is None and rating.note:
             problems.append(Problem(statements[rating.statement_id].text, "Give a score from 1 to 5 with the note."))
             continue
+        if any(c.statement_id == rating.statement_id for c in clean):
+            problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
+            continue
         clean.append(rating)
     if problems:
         raise ValidationProblem(problems)

@@ -24,7 +24,11 @@ from crmstrategy.participants import create_participant, list_participants
 from crmstrategy.readiness_ratings import (
     add_statement, all_ratings, list_statements, save_ratings, seed_standard_statements,
 )
+from crmstrategy.readiness import STANDARD_STATEMENTS
+from crmstrategy.text import clean_name
 from crmstrategy.validation import validated
+
+STANDARD_KEYS = {key for key, _, _ in STANDARD_STATEMENTS}
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import add_value_driver, create_segment, list_segments, list_value_drivers
 from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace
@@ -184,6 +188,16 @@ def _ref(problems: list[Problem], value, where: str, known: set[str], what: str)
     return ref
 
 
+def _list(problems: list[Problem], value, where: str) -> list:
+    """A list of refs or ratings inside a row; anything else is a problem, not a crash."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(where, "must be a list."))
+        return []
+    return value
+
+
 def _collect_refs(problems: list[Problem], items: list, where: str) -> set[str]:
     """The refs a section defines, taken before its rows are validated, so that one bad row
     gives one message rather than one more for everything that refers to it."""
@@ -207,7 +221,8 @@ def _validate_document(document: dict) -> _Parsed:
     except ValidationError as exc:
         workspace = None
         problems += [Problem(f"workspace › {p.field}", p.message) for p in problems_from_pydantic(exc)]
-    parsed = _Parsed(workspace, raw.value_drivers, themes=raw.themes)
+    parsed = _Parsed(workspace, _names_once(problems, raw.value_drivers, "value_drivers"),
+                     themes=None if raw.themes is None else _names_once(problems, raw.themes, "themes"))
 
     segment_refs = _collect_refs(problems, raw.segments, "segments")
     persona_refs = _collect_refs(problems, raw.personas, "personas")
@@ -234,8 +249,10 @@ def _validate_document(document: dict) -> _Parsed:
         where = f"insights[{n}]"
         parsed.insights.append((
             insight,
-            [_ref(problems, r, f"{where} › segments", segment_refs, "segment") for r in (segments or [])],
-            [_ref(problems, r, f"{where} › personas", persona_refs, "persona") for r in (personas or [])],
+            [_ref(problems, r, f"{where} › segments", segment_refs, "segment")
+             for r in _list(problems, segments, f"{where} › segments")],
+            [_ref(problems, r, f"{where} › personas", persona_refs, "persona")
+             for r in _list(problems, personas, f"{where} › personas")],
         ))
 
     if raw.readiness is not None:
@@ -244,8 +261,12 @@ def _validate_document(document: dict) -> _Parsed:
         for n, (ratings,), statement in _rows(problems, raw.readiness, "readiness", ReadinessStatementCreate,
                                               None, ("ratings",)):
             _check_name_once(problems, statement.text, f"readiness[{n}]", texts)
+            if statement.key is not None and statement.key not in STANDARD_KEYS:
+                problems.append(Problem(f"readiness[{n}] › key", f"'{statement.key}' is not a standard statement; "
+                                        "leave the key out for a statement of your own."))
             clean_ratings, raters = [], set()
-            for m, (participant,), rating in _rows(problems, ratings or [], f"readiness[{n}] › ratings",
+            for m, (participant,), rating in _rows(problems, _list(problems, ratings, f"readiness[{n}] › ratings"),
+                                                   f"readiness[{n}] › ratings",
                                                    ReadinessRatingIn, None, ("participant",), {"statement_id": 0}):
                 ref = _ref(problems, participant, f"readiness[{n}] › ratings[{m}] › participant", participant_refs,
                            "participant")
@@ -257,6 +278,21 @@ def _validate_document(document: dict) -> _Parsed:
     if problems:
         raise ValidationProblem(problems)
     return parsed
+
+
+def _names_once(problems: list[Problem], items: list[str], where: str) -> list[str]:
+    """A list of names (value drivers, themes): each a valid name, each once."""
+    seen: dict[str, str] = {}
+    names = []
+    for n, item in enumerate(items, start=1):
+        try:
+            name = clean_name(item, "Name")
+        except ValueError as exc:
+            problems.append(Problem(f"{where}[{n}]", str(exc)))
+            continue
+        _check_name_once(problems, name, f"{where}[{n}]", seen)
+        names.append(name)
+    return names
 
 
 def _check_name_once(problems: list[Problem], name: str, where: str, seen: dict[str, str]) -> None:
@@ -307,6 +343,10 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
     if parsed.readiness is None:
         seed_standard_statements(session, ws)
     else:
+        given = {statement.key for statement, _ in parsed.readiness}
+        for key, text, why in STANDARD_STATEMENTS:
+            if key not in given:  # the method's statements are always part of the check
+                parsed.readiness.append((ReadinessStatementCreate(key=key, text=text, why=why), []))
         for statement, ratings in parsed.readiness:
             statement_id = add_statement(session=session, workspace_id=ws, data=statement).id
             by_participant: dict[str, list[ReadinessRatingIn]] = {}

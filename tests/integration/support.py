@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -34,3 +36,26 @@ def new_persona(engine, workspace_id: int, segment_id: int, name: str, **values)
     with unit_of_work(engine) as session:
         return create_persona(session=session, workspace_id=workspace_id,
                               data={"name": name, "segment_id": segment_id} | values).id
+
+
+def run_together(jobs) -> list[BaseException]:
+    """Start every job at the same instant (a barrier) and collect what each raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(job):
+        try:
+            barrier.wait(timeout=60)
+            job()
+        except BaseException as exc:  # noqa: BLE001  (reported by the test)
+            with lock:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a writer never finished"
+    return errors

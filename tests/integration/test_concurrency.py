@@ -7,33 +7,10 @@ import threading
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.models import DEFAULT_VALUE_DRIVERS
 from crmstrategy.segments import add_value_driver, create_segment, list_segments, list_value_drivers
-from tests.integration.support import new_workspace
+from tests.integration.support import run_together, new_workspace
 
 SEGMENT_WRITERS = 20
 DRIVER_WRITERS = 5
-
-
-def _run_together(jobs) -> list[BaseException]:
-    """Start every job at the same instant (a barrier) and collect what each raised."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait(timeout=60)
-            job()
-        except BaseException as exc:  # noqa: BLE001  (reported by the test)
-            with lock:
-                errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a writer never finished"
-    return errors
 
 
 def test_twenty_simultaneous_writers_all_succeed(engine):
@@ -54,7 +31,7 @@ def test_twenty_simultaneous_writers_all_succeed(engine):
         return job
 
     jobs = [create(n) for n in range(SEGMENT_WRITERS)] + [add_driver(n) for n in range(DRIVER_WRITERS)]
-    errors = _run_together(jobs)
+    errors = run_together(jobs)
 
     assert errors == []
     with read_session(engine) as session:
@@ -73,7 +50,6 @@ def test_twenty_simultaneous_writers_all_succeed(engine):
 
 def test_two_workspaces_with_one_name_at_once_give_a_readable_refusal(engine):
     """The race the services cannot see: both check, both insert; the loser gets a sentence."""
-    import threading
 
     from crmstrategy.db import read_session, unit_of_work
     from crmstrategy.errors import ValidationProblem

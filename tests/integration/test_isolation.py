@@ -6,7 +6,15 @@ import pytest
 
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
-from crmstrategy.models import Persona, PersonaChannel, Segment
+from crmstrategy.insights import (
+    create_insight, delete_insights, get_insight, latest_insights_for_persona, list_insights, persona_evidence,
+    segment_evidence, update_insight,
+)
+from crmstrategy.models import Insight, InsightPersona, Participant, Persona, PersonaChannel, ReadinessRating, Segment
+from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
+from crmstrategy.readiness_ratings import (
+    add_statement, delete_statement, list_statements, ratings_of, readiness_summary, save_ratings,
+)
 from crmstrategy.personas import delete_persona, get_persona, list_personas, persona_counts, update_persona
 from crmstrategy.segments import delete_segment, get_segment, list_segments, list_value_drivers, update_segment
 from tests.integration.support import count, new_persona, new_segment, new_workspace
@@ -74,3 +82,83 @@ def test_same_value_driver_name_in_two_workspaces_stays_separate(engine, two_wor
     assert a_segments[0].value_drivers == ["A-only driver"]
     assert b_segments[1].value_drivers == ["a-only DRIVER"]
     assert a_drivers.count("A-only driver") == 1 and "a-only DRIVER" not in a_drivers
+
+
+# --- insights, participants and the readiness check ------------------------------------
+
+@pytest.fixture
+def two_logs(engine, two_workspaces):
+    """Workspace A has an insight, a participant with a rating and an own statement; B has the same kinds."""
+    ids = dict(two_workspaces)
+    with unit_of_work(engine) as session:
+        ids["a_insight"] = create_insight(session=session, workspace_id=ids["a"], data={
+            "text": "A's secret", "kind": "Pain", "source_type": "Sales", "recorded_on": "2026-09-02",
+            "segment_ids": [ids["a_segment"]], "persona_ids": [ids["a_persona"]]})
+        ids["a_participant"] = create_participant(session=session, workspace_id=ids["a"], data={"name": "Anne"}).id
+        ids["a_statement"] = add_statement(session=session, workspace_id=ids["a"], data={"text": "A's own."}).id
+        save_ratings(session=session, workspace_id=ids["a"], participant_id=ids["a_participant"],
+                     ratings=[{"statement_id": ids["a_statement"], "score": 2}])
+        ids["b_participant"] = create_participant(session=session, workspace_id=ids["b"], data={"name": "Bo"}).id
+    with read_session(engine) as session:
+        ids["b_statement"] = list_statements(session=session, workspace_id=ids["b"])[0].id
+    return ids
+
+
+def _log_snapshot(engine, ids):
+    with read_session(engine) as session:
+        return [(list_insights(session=session, workspace_id=w), list_participants(session=session, workspace_id=w),
+                 list_statements(session=session, workspace_id=w), readiness_summary(session=session, workspace_id=w))
+                for w in (ids["a"], ids["b"])]
+
+
+CROSS_WORKSPACE_LOG_CALLS = {
+    "get insight": lambda s, ids: get_insight(session=s, workspace_id=ids["b"], insight_id=ids["a_insight"]),
+    "update insight": lambda s, ids: update_insight(session=s, workspace_id=ids["b"], insight_id=ids["a_insight"],
+                                                    changes={"text": "Hijacked"}),
+    "delete insight": lambda s, ids: delete_insights(session=s, workspace_id=ids["b"], insight_ids=[ids["a_insight"]]),
+    "update participant": lambda s, ids: update_participant(session=s, workspace_id=ids["b"],
+                                                            participant_id=ids["a_participant"],
+                                                            changes={"name": "Hijacked"}),
+    "delete participant": lambda s, ids: delete_participant(session=s, workspace_id=ids["b"],
+                                                            participant_id=ids["a_participant"]),
+    "ratings of participant": lambda s, ids: ratings_of(session=s, workspace_id=ids["b"],
+                                                        participant_id=ids["a_participant"]),
+    "rate as participant": lambda s, ids: save_ratings(session=s, workspace_id=ids["b"],
+                                                       participant_id=ids["a_participant"],
+                                                       ratings=[{"statement_id": ids["b_statement"], "score": 5}]),
+    "delete statement": lambda s, ids: delete_statement(session=s, workspace_id=ids["b"],
+                                                        statement_id=ids["a_statement"]),
+}
+
+
+@pytest.mark.parametrize("call", CROSS_WORKSPACE_LOG_CALLS.values(), ids=CROSS_WORKSPACE_LOG_CALLS.keys())
+def test_insight_and_readiness_access_through_another_workspace_is_refused(engine, two_logs, call):
+    before = _log_snapshot(engine, two_logs)
+    with pytest.raises(ValidationProblem, match="does not exist in this workspace"):
+        with unit_of_work(engine) as session:
+            call(session, two_logs)
+    assert _log_snapshot(engine, two_logs) == before
+    assert count(engine, Insight) == 1 and count(engine, InsightPersona) == 1
+    assert count(engine, Participant) == 2 and count(engine, ReadinessRating) == 1
+
+
+def test_rating_another_workspaces_statement_is_refused(engine, two_logs):
+    with pytest.raises(ValidationProblem, match="not part of this workspace's check"):
+        with unit_of_work(engine) as session:
+            save_ratings(session=session, workspace_id=two_logs["b"], participant_id=two_logs["b_participant"],
+                         ratings=[{"statement_id": two_logs["a_statement"], "score": 5}])
+    assert count(engine, ReadinessRating) == 1
+
+
+def test_workspace_b_sees_none_of_workspace_as_log_evidence_or_ratings(engine, two_logs):
+    b = two_logs["b"]
+    with read_session(engine) as session:
+        assert list_insights(session=session, workspace_id=b) == []
+        assert [p.name for p in list_participants(session=session, workspace_id=b)] == ["Bo"]
+        assert "A's own." not in [s.text for s in list_statements(session=session, workspace_id=b)]
+        assert readiness_summary(session=session, workspace_id=b).overall is None
+        assert set(segment_evidence(session=session, workspace_id=b)) == {two_logs["b_segment"]}
+        assert persona_evidence(session=session, workspace_id=b) == {}
+        assert latest_insights_for_persona(session=session, workspace_id=b, persona_id=two_logs["a_persona"]) == []
+        a_summary = readiness_summary(session=session, workspace_id=two_logs["a"])
+    assert a_summary.overall == 2

@@ -11,10 +11,15 @@ from sqlmodel import SQLModel
 from crmstrategy import models  # noqa: F401  (registers every table on the metadata)
 from alembic.script import ScriptDirectory
 
-from crmstrategy.insights import list_themes
-from crmstrategy.models import DEFAULT_THEMES
+from sqlalchemy import func
+from sqlmodel import select as sqlmodel_select
+
+from crmstrategy.insights import create_insight, list_insights, list_themes
+from crmstrategy.models import DEFAULT_THEMES, ReadinessStatement
+from crmstrategy.participants import create_participant
 from crmstrategy.readiness import STANDARD_STATEMENTS
-from crmstrategy.readiness_ratings import list_statements
+from crmstrategy.readiness_ratings import add_statement, list_statements, readiness_summary, save_ratings
+from crmstrategy.workspaces import create_workspace
 from crmstrategy.db import alembic_config, current_revision, make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import get_segment, list_segments
@@ -107,3 +112,70 @@ def test_models_and_migrations_agree(engine):
                                                                "compare_server_default": True})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
+
+
+def _insert_workspace(connection, name: str) -> int:
+    return connection.execute(text(
+        "INSERT INTO workspace (name, currency, description, created_at, updated_at) "
+        "VALUES (:name, 'NOK', '', '2025-05-01 10:00:00+00:00', '2025-05-01 10:00:00+00:00') RETURNING id"),
+        {"name": name}).scalar_one()
+
+
+def test_workspaces_at_0002_get_the_standard_statements_and_default_themes_at_0003(empty_engine):
+    upgrade(empty_engine, "0002")
+    assert current_revision(empty_engine) == "0002"
+    assert "insight" not in _tables(empty_engine) and "readiness_statement" not in _tables(empty_engine)
+
+    with empty_engine.begin() as connection:
+        first = _insert_workspace(connection, "Nordvik Rørhandel")
+        second = _insert_workspace(connection, "Second")
+        segment_id = connection.execute(text(
+            "INSERT INTO segment (workspace_id, position, name, description, defining_needs, notes) "
+            "VALUES (:w, 0, 'Installers', '', 'Parts today', '') RETURNING id"), {"w": first}).scalar_one()
+        persona_id = connection.execute(text(
+            "INSERT INTO persona (workspace_id, segment_id, name, role_title, goals, needs, pains, motives, "
+            "buying_process, touchpoints, quote) "
+            "VALUES (:w, :s, 'Kjetil', 'Owner', '', 'Speed', '', '', '', '', '') RETURNING id"),
+            {"w": first, "s": segment_id}).scalar_one()
+
+    upgrade(empty_engine)
+
+    assert current_revision(empty_engine) == _head(empty_engine) == "0003"
+    with read_session(empty_engine) as session:
+        for workspace_id in (first, second):
+            statements = list_statements(session=session, workspace_id=workspace_id)
+            # The migration stores no "why"; it is shown from the catalogue by key.
+            assert [(s.key, s.text, s.why) for s in statements] == list(STANDARD_STATEMENTS)
+            assert [s.position for s in statements] == list(range(7))
+            assert list_themes(session=session, workspace_id=workspace_id) == list(DEFAULT_THEMES)
+        assert session.exec(sqlmodel_select(func.count()).select_from(ReadinessStatement)).one() == 14
+        assert [p.name for p in list_personas(session=session, workspace_id=first)] == ["Kjetil"]
+
+    # The upgraded workspace works with the new services: rate, record an insight, add a statement.
+    with unit_of_work(empty_engine) as session:
+        statement_id = list_statements(session=session, workspace_id=first)[0].id
+        participant_id = create_participant(session=session, workspace_id=first, data={"name": "Tor"}).id
+        save_ratings(session=session, workspace_id=first, participant_id=participant_id,
+                     ratings=[{"statement_id": statement_id, "score": 2}])
+        create_insight(session=session, workspace_id=first, data={
+            "text": "Parts missing", "kind": "Pain", "source_type": "Sales", "recorded_on": "2026-09-02",
+            "theme": "delivery", "persona_ids": [persona_id]})
+        add_statement(session=session, workspace_id=first, data={"text": "Our own statement."})
+    with read_session(empty_engine) as session:
+        assert readiness_summary(session=session, workspace_id=first).overall == 2
+        [insight] = list_insights(session=session, workspace_id=first)
+        assert (insight.theme, insight.persona_names) == ("Delivery", ["Kjetil"])
+        assert list_themes(session=session, workspace_id=first) == list(DEFAULT_THEMES)
+        assert list_statements(session=session, workspace_id=first)[-1].position == 7
+
+
+def test_an_empty_database_at_0002_upgrades_to_0003_without_seeding_anything(empty_engine):
+    upgrade(empty_engine, "0002")
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM readiness_statement")).scalar_one() == 0
+        assert connection.execute(text("SELECT count(*) FROM theme")).scalar_one() == 0
+    with unit_of_work(empty_engine) as session:
+        workspace_id = create_workspace(session=session, data={"name": "New"}).id
+    with read_session(empty_engine) as session:
+        assert len(list_statements(session=session, workspace_id=workspace_id)) == 7

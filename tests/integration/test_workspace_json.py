@@ -9,7 +9,16 @@ import pytest
 
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
-from crmstrategy.models import Persona, PersonaChannel, Segment, ValueDriver, Workspace
+from datetime import date, timedelta
+
+from crmstrategy.insights import list_insights, list_themes
+from crmstrategy.models import (
+    DEFAULT_THEMES, Insight, InsightPersona, InsightSegment, Participant, Persona, PersonaChannel, ReadinessRating,
+    ReadinessStatement, Segment, Theme, ValueDriver, Workspace,
+)
+from crmstrategy.participants import list_participants
+from crmstrategy.readiness import STANDARD_STATEMENTS
+from crmstrategy.readiness_ratings import all_ratings, list_statements
 from crmstrategy.workspace_io import (
     export_workspace, export_workspace_json, import_workspace, load_demo_document, parse_workspace_file,
 )
@@ -165,3 +174,205 @@ def test_a_failed_import_leaves_existing_workspaces_untouched(engine, demo_works
     before = _export(engine, demo_workspace_id)
     _refused_import(engine, _demo_with(lambda d: d["personas"][0].update(segment="nope")))
     assert _without_volatile(_export(engine, demo_workspace_id)) == _without_volatile(before)
+
+
+# --- format version 2: insights, themes, participants, the readiness check -------------
+
+NEW_TABLES = (Theme, Insight, InsightSegment, InsightPersona, Participant, ReadinessStatement, ReadinessRating)
+
+
+def _counts(engine) -> dict:
+    return {model.__name__: count(engine, model) for model in (Workspace, Segment, Persona, *NEW_TABLES)}
+
+
+def _refused_v2(engine, change) -> ValidationProblem:
+    """Import the demo spoiled by `change`; it must be refused with no row written anywhere."""
+    before = _counts(engine)
+    refusal = _refused_import(engine, _demo_with(change))
+    assert _counts(engine) == before
+    return refusal
+
+
+def test_demo_export_carries_insights_participants_and_ratings(engine, demo_workspace_id):
+    demo = load_demo_document()
+    exported = _export(engine, demo_workspace_id)
+    assert exported["format_version"] == 2
+    assert len(exported["insights"]) == len(demo["insights"]) == 17
+    assert exported["participants"] == demo["participants"]
+    assert exported["themes"] == demo["themes"]
+    assert exported["insights"] == demo["insights"]
+    assert exported["readiness"] == demo["readiness"]
+    assert sum(len(s["ratings"]) for s in exported["readiness"]) == count(engine, ReadinessRating) == 28
+    first = exported["insights"][0]
+    assert (first["recorded_on"], first["segments"], first["personas"]) == ("2026-09-02", ["S1"], ["P1"])
+
+
+def test_round_trip_keeps_insight_links_and_ratings_in_the_database(engine, demo_workspace_id):
+    first = _export(engine, demo_workspace_id)
+    copy_id = _import(engine, parse_workspace_file(json.dumps(first).encode())).id
+    assert _without_volatile(_export(engine, copy_id)) == _without_volatile(first)
+    with read_session(engine) as session:
+        originals = list_insights(session=session, workspace_id=demo_workspace_id)
+        copies = list_insights(session=session, workspace_id=copy_id)
+        copy_ratings = all_ratings(session=session, workspace_id=copy_id)
+        copy_statements = {s.id for s in list_statements(session=session, workspace_id=copy_id)}
+        copy_participants = {p.id for p in list_participants(session=session, workspace_id=copy_id)}
+    assert sorted((i.text, tuple(i.segment_names), tuple(i.persona_names)) for i in copies) == sorted(
+        (i.text, tuple(i.segment_names), tuple(i.persona_names)) for i in originals)
+    assert not {i.id for i in copies} & {i.id for i in originals}
+    assert len(copy_ratings) == 28
+    assert {r.statement_id for r in copy_ratings} <= copy_statements
+    assert {r.participant_id for r in copy_ratings} <= copy_participants
+    assert count(engine, Insight) == 34
+
+
+def _version_1(document: dict) -> dict:
+    document = copy.deepcopy(document)
+    document["format_version"] = 1
+    for key in ("themes", "participants", "insights", "readiness"):
+        document.pop(key)
+    return document
+
+
+def test_a_version_1_file_gets_the_default_themes_and_the_standard_statements(engine):
+    document = _version_1(load_demo_document())
+    raw = json.dumps(document).encode()
+    workspace_id = _import(engine, parse_workspace_file(raw)).id
+    with read_session(engine) as session:
+        assert list_themes(session=session, workspace_id=workspace_id) == list(DEFAULT_THEMES)
+        statements = list_statements(session=session, workspace_id=workspace_id)
+        assert list_insights(session=session, workspace_id=workspace_id) == []
+        assert list_participants(session=session, workspace_id=workspace_id) == []
+    assert [(s.key, s.text, s.why) for s in statements] == list(STANDARD_STATEMENTS)
+    assert count(engine, ReadinessRating) == 0
+    assert count(engine, Segment, workspace_id=workspace_id) == len(document["segments"])
+    exported = _export(engine, workspace_id)
+    assert exported["format_version"] == 2
+    assert exported["insights"] == [] and exported["participants"] == []
+    assert [s["ratings"] for s in exported["readiness"]] == [[]] * 7
+
+
+def test_an_unknown_format_version_is_refused():
+    raw = json.dumps(load_demo_document() | {"format_version": 3}).encode()
+    with pytest.raises(ValidationProblem, match="format version 3"):
+        parse_workspace_file(raw)
+
+
+def test_an_insight_referring_to_a_missing_segment_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["insights"][2].update(segments=["S1", "S99"]))
+    assert [str(p) for p in refusal.problems] == [
+        "insights[3] › segments: refers to segment 'S99', which is not in the file."]
+
+
+def test_an_insight_referring_to_a_missing_persona_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["insights"][0].update(personas=["P42"]))
+    assert [str(p) for p in refusal.problems] == [
+        "insights[1] › personas: refers to persona 'P42', which is not in the file."]
+
+
+def test_a_rating_by_a_missing_participant_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["readiness"][1]["ratings"][0].update(participant="U9"))
+    assert [str(p) for p in refusal.problems] == [
+        "readiness[2] › ratings[1] › participant: refers to participant 'U9', which is not in the file."]
+
+
+def test_a_rating_without_a_score_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["readiness"][0]["ratings"][2].pop("score"))
+    assert [str(p) for p in refusal.problems] == ["readiness[1] › ratings[3]: needs a score, once per participant."]
+
+
+def test_a_rating_with_a_score_out_of_range_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["readiness"][0]["ratings"][0].update(score=7))
+    [problem] = refusal.problems
+    assert problem.field == "readiness[1] › ratings[1] › Score"
+
+
+def test_two_ratings_by_one_participant_for_one_statement_are_refused_and_nothing_created(engine):
+    def twice(d):
+        d["readiness"][4]["ratings"].append({"participant": "U2", "score": 1, "note": "Again"})
+    refusal = _refused_v2(engine, twice)
+    assert [str(p) for p in refusal.problems] == ["readiness[5] › ratings[5]: needs a score, once per participant."]
+
+
+def test_an_insight_dated_in_the_future_is_refused_and_nothing_created(engine):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    refusal = _refused_v2(engine, lambda d: d["insights"][5].update(recorded_on=tomorrow))
+    [problem] = refusal.problems
+    assert problem.field == "insights[6] › Date"
+    assert f"Date {tomorrow} is in the future" in problem.message
+
+
+def test_duplicate_participant_names_are_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["participants"][3].update(name=d["participants"][0]["name"].lower()))
+    [problem] = refusal.problems
+    assert problem.field == "participants[4] › Name"
+    assert "'erik solberg' is already used by participants[1]" in problem.message
+
+
+def test_duplicate_readiness_statements_are_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["readiness"][6].update(text=d["readiness"][0]["text"].upper()))
+    assert [p.field for p in refusal.problems] == ["readiness[7] › Name"]
+
+
+def test_a_participant_ref_used_twice_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["participants"][1].update(ref="U1"))
+    assert "participants[2] › ref" in [p.field for p in refusal.problems]
+
+
+def test_a_score_of_infinity_in_the_file_is_refused_and_nothing_created(engine):
+    # Python's json module reads the non-standard Infinity; it must not crash the import.
+    document = _demo_with(lambda d: None)
+    raw = json.dumps(document).replace('"score": 4', '"score": Infinity', 1).encode()
+    before = _counts(engine)
+    with pytest.raises(ValidationProblem) as refused:
+        _import(engine, parse_workspace_file(raw))
+    assert [p.field for p in refused.value.problems] == ["readiness[1] › ratings[1] › Score"]
+    assert _counts(engine) == before
+
+
+def test_a_score_of_true_in_the_file_is_refused_and_nothing_created(engine):
+    refusal = _refused_v2(engine, lambda d: d["readiness"][2]["ratings"][1].update(score=True))
+    assert [p.field for p in refusal.problems] == ["readiness[3] › ratings[2] › Score"]
+
+
+@pytest.mark.parametrize("spoil, field", [
+    (lambda d: d["readiness"][0].update(ratings=5), "readiness[1] › ratings"),
+    (lambda d: d["readiness"][0].update(ratings="U1"), "readiness[1] › ratings"),
+    (lambda d: d["insights"][0].update(segments=1), "insights[1] › segments"),
+    (lambda d: d["insights"][0].update(personas={"P1": True}), "insights[1] › personas"),
+], ids=["ratings number", "ratings text", "segments number", "personas object"])
+def test_a_reference_list_that_is_not_a_list_is_refused_and_nothing_created(engine, spoil, field):
+    refusal = _refused_v2(engine, spoil)
+    assert [str(p) for p in refusal.problems] == [f"{field}: must be a list."]
+
+
+def test_an_insight_dated_by_a_number_is_refused_and_nothing_created(engine):
+    midnight = 1_780_000_000 - 1_780_000_000 % 86_400
+    refusal = _refused_v2(engine, lambda d: d["insights"][3].update(recorded_on=midnight))
+    [problem] = refusal.problems
+    assert problem.field == "insights[4] › Date"
+    assert "Date must look like 2026-11-23" in problem.message
+
+
+def test_an_unknown_statement_key_is_refused(engine):
+    document = _demo_with(lambda d: d["readiness"][0].update(key="made_up"))
+    refusal = _refused_import(engine, document)
+    assert [p.field for p in refusal.problems] == ["readiness[1] › key"]
+    assert "not a standard statement" in refusal.problems[0].message
+
+
+def test_a_file_without_some_standard_statements_gets_them_back(engine):
+    document = _demo_with(lambda d: d.update(readiness=d["readiness"][2:]))
+    with unit_of_work(engine) as session:
+        workspace = import_workspace(session=session, document=document)
+    with read_session(engine) as session:
+        keys = {s.key for s in list_statements(session=session, workspace_id=workspace.id)}
+    assert keys == {key for key, _, _ in STANDARD_STATEMENTS}
+
+
+def test_duplicate_theme_names_in_the_file_are_refused_by_position(engine):
+    document = _demo_with(lambda d: d["themes"].append(d["themes"][0].upper()))
+    refusal = _refused_import(engine, document)
+    [problem] = refusal.problems
+    assert problem.field == f"themes[{len(document['themes'])}] › Name"
+    assert "themes[1]" in problem.message

@@ -6,9 +6,14 @@ import pytest
 
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
+from crmstrategy.insights import list_themes
 from crmstrategy.models import (
-    DEFAULT_VALUE_DRIVERS, Persona, PersonaChannel, Segment, SegmentValueDriver, ValueDriver, Workspace,
+    DEFAULT_THEMES, DEFAULT_VALUE_DRIVERS, Insight, InsightPersona, InsightSegment, Participant, Persona,
+    PersonaChannel, ReadinessRating, ReadinessStatement, Segment, SegmentValueDriver, Theme, ValueDriver, Workspace,
 )
+from crmstrategy.readiness import STANDARD_STATEMENTS
+from crmstrategy.readiness_ratings import list_statements
+from crmstrategy.workspace_io import import_workspace, load_demo_document
 from crmstrategy.segments import list_value_drivers
 from crmstrategy.workspaces import (
     create_workspace, delete_workspace, free_workspace_name, get_workspace, list_workspaces, update_workspace,
@@ -131,3 +136,33 @@ def test_a_missing_workspace_is_refused(engine):
     with pytest.raises(ValidationProblem, match="does not exist"):
         with read_session(engine) as session:
             get_workspace(session=session, workspace_id=12345)
+
+
+def test_a_new_workspace_starts_with_the_default_themes_and_the_standard_readiness_check(engine):
+    workspace_id = new_workspace(engine, "Acme")
+    with read_session(engine) as session:
+        assert list_themes(session=session, workspace_id=workspace_id) == list(DEFAULT_THEMES)
+        statements = list_statements(session=session, workspace_id=workspace_id)
+    assert [(s.key, s.text, s.why) for s in statements] == list(STANDARD_STATEMENTS)
+
+
+def test_a_refused_workspace_leaves_no_themes_or_statements(engine):
+    new_workspace(engine, "Acme")
+    with pytest.raises(ValidationProblem):
+        with unit_of_work(engine) as session:
+            create_workspace(session=session, data={"name": "ACME"})
+    assert count(engine, Theme) == len(DEFAULT_THEMES)
+    assert count(engine, ReadinessStatement) == len(STANDARD_STATEMENTS)
+
+
+def test_deleting_a_workspace_removes_its_insights_participants_and_ratings(engine):
+    kept = new_workspace(engine, "Kept")
+    with unit_of_work(engine) as session:
+        doomed = import_workspace(session=session, document=load_demo_document())
+    assert count(engine, Insight) == 17 and count(engine, ReadinessRating) == 28
+    with unit_of_work(engine) as session:
+        delete_workspace(session=session, workspace_id=doomed.id, confirm_name=doomed.name)
+    for model in (Insight, InsightSegment, InsightPersona, Participant, ReadinessRating):
+        assert count(engine, model) == 0, model.__name__
+    assert count(engine, Theme) == count(engine, Theme, workspace_id=kept) == len(DEFAULT_THEMES)
+    assert count(engine, ReadinessStatement) == count(engine, ReadinessStatement, workspace_id=kept) == 7

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from datetime import date, datetime, timedelta
+
 from crmstrategy.models import (
-    LIFECYCLE_STAGES, ChannelIn, PersonaCreate, SegmentCreate, WorkspaceCreate, choice,
+    LIFECYCLE_STAGES, ChannelIn, InsightCreate, ParticipantCreate, PersonaCreate, ReadinessRatingIn,
+    ReadinessStatementCreate, SegmentCreate, WorkspaceCreate, choice,
 )
 
 
@@ -152,3 +155,100 @@ def test_persona_requires_a_segment():
 def test_workspace_currency_is_upper_cased_and_must_be_three_letters():
     assert WorkspaceCreate(name="Acme", currency=" nok ").currency == "NOK"
     assert _refused_fields(WorkspaceCreate, {"name": "Acme", "currency": "kroner"}) == {"currency"}
+
+
+# --- insights --------------------------------------------------------------------------
+
+def _insight(**values) -> InsightCreate:
+    return InsightCreate.model_validate(
+        {"text": "Parts are missing", "kind": "Pain", "source_type": "Sales", "recorded_on": "2026-09-02"} | values)
+
+
+def test_insight_choices_are_matched_and_text_is_cleaned():
+    insight = _insight(kind=" need ", source_type="customer_service", text="  Line one\r\nLine two  ",
+                       recorded_on=datetime(2026, 9, 2, 14, 30), theme="  Digital   channels ")
+    assert (insight.kind, insight.source_type) == ("Need", "Customer service")
+    assert insight.text == "Line one\nLine two"
+    assert insight.recorded_on == date(2026, 9, 2)
+    assert insight.theme == "Digital channels"
+    assert (insight.segment_ids, insight.persona_ids) == ([], [])
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", float("nan")])
+def test_a_blank_theme_is_no_theme(blank):
+    assert _insight(theme=blank).theme is None
+
+
+@pytest.mark.parametrize("field, value", [
+    ("text", ""), ("text", "   "), ("text", None), ("text", "t" * 4001),
+    ("kind", "Complaint"), ("kind", None), ("source_type", "Rumour"), ("source_type", ""),
+    ("recorded_on", None), ("recorded_on", "yesterday"), ("recorded_on", "2026-02-30"),
+    ("theme", "t" * 121),
+])
+def test_insight_with_a_wrong_value_is_refused(field, value):
+    data = {"text": "T", "kind": "Pain", "source_type": "Sales", "recorded_on": "2026-09-02", field: value}
+    assert _refused_fields(InsightCreate, data) == {field}
+
+
+def test_insight_dated_in_the_future_is_refused_and_today_is_not():
+    tomorrow = date.today() + timedelta(days=1)
+    with pytest.raises(ValidationError, match=f"Date {tomorrow.isoformat()} is in the future"):
+        _insight(recorded_on=tomorrow)
+    assert _insight(recorded_on=date.today()).recorded_on == date.today()
+
+
+@pytest.mark.parametrize("number", [0, 1_780_000_000 - 1_780_000_000 % 86_400, 2_000_000_000 - 2_000_000_000 % 86_400,
+                                    46_000, 45_900.0])
+def test_a_number_is_not_a_date(number):
+    """A number (a Unix timestamp, an Excel serial) would pass as a date unchecked, even in the future."""
+    with pytest.raises(ValidationError, match="Date must look like 2026-11-23"):
+        _insight(recorded_on=number)
+
+
+def test_insight_with_an_unknown_field_is_refused():
+    assert _refused_fields(InsightCreate, {"text": "T", "kind": "Pain", "source_type": "Sales",
+                                           "recorded_on": "2026-09-02", "mood": "angry"}) == {"mood"}
+
+
+# --- participants ----------------------------------------------------------------------
+
+def test_participant_is_cleaned():
+    participant = ParticipantCreate.model_validate({"name": "  Hanne   Lie ", "department": " Management ",
+                                                    "role": "CEO", "is_leader": True})
+    assert (participant.name, participant.department, participant.role, participant.is_leader) == (
+        "Hanne Lie", "Management", "CEO", True)
+    assert ParticipantCreate(name="Tor").is_leader is False
+
+
+@pytest.mark.parametrize("field, value", [("name", ""), ("name", "  "), ("name", "n" * 121),
+                                          ("department", "d" * 121), ("role", "r" * 121)])
+def test_participant_with_a_wrong_value_is_refused(field, value):
+    assert _refused_fields(ParticipantCreate, {"name": "Tor", field: value}) == {field}
+
+
+# --- readiness -------------------------------------------------------------------------
+
+def test_readiness_statement_is_cleaned_and_needs_text():
+    statement = ReadinessStatementCreate.model_validate({"text": "  Data has an owner. ", "why": " Because. "})
+    assert (statement.text, statement.why, statement.key) == ("Data has an owner.", "Because.", None)
+    assert _refused_fields(ReadinessStatementCreate, {"text": "  "}) == {"text"}
+    assert _refused_fields(ReadinessStatementCreate, {"text": "s" * 301}) == {"text"}
+    assert _refused_fields(ReadinessStatementCreate, {"text": "OK", "why": "w" * 1001}) == {"why"}
+
+
+@pytest.mark.parametrize("score, stored", [(1, 1), (5, 5), ("3", 3), (" 4 ", 4), (2.0, 2), (None, None),
+                                           ("", None), ("  ", None)])
+def test_rating_score_accepts_whole_numbers_from_1_to_5_or_nothing(score, stored):
+    assert ReadinessRatingIn(statement_id=1, score=score).score == stored
+
+
+@pytest.mark.parametrize("score", [0, 6, -1, 2.5, "2.5", "x", "five", 100, float("inf"), float("-inf"),
+                                   float("nan"), True, False, [3]])
+def test_rating_score_outside_1_to_5_or_not_whole_is_refused(score):
+    with pytest.raises(ValidationError, match="Score must be a whole number from 1 to 5"):
+        ReadinessRatingIn(statement_id=1, score=score)
+
+
+def test_rating_note_is_cleaned_and_limited():
+    assert ReadinessRatingIn(statement_id=1, score=2, note="  Nobody owns it  ").note == "Nobody owns it"
+    assert _refused_fields(ReadinessRatingIn, {"statement_id": 1, "score": 2, "note": "n" * 1001}) == {"note"}

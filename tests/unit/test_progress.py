@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from crmstrategy.evidence import Evidence
 from crmstrategy.models import PersonaRead, SegmentRead
-from crmstrategy.progress import analysis_progress
+from crmstrategy.progress import analysis_progress, evidence_sentence
+from crmstrategy.readiness import Rating, summarise
 
 
 def _segment(id: int, name: str, **values) -> SegmentRead:
@@ -77,3 +79,117 @@ def test_persona_without_pains_is_named():
     check = _by_label(analysis_progress([a], [_persona(1, "Ivar", a, pains="")]))["Personas with needs and pains"]
     assert not check.done
     assert check.detail == "Needs or pains missing: 'Ivar'."
+
+
+# --- evidence --------------------------------------------------------------------------
+
+EVIDENCE_CHECK = "Segments and personas rest on what customers said"
+SOLID, THIN = Evidence(3, 2), Evidence(5, 1)
+
+
+def _evidence_check(segments, personas, segment_evidence, persona_evidence):
+    progress = analysis_progress(segments, personas, segment_evidence, persona_evidence)
+    assert len(progress.checks) == 6
+    return _by_label(progress)[EVIDENCE_CHECK]
+
+
+def test_evidence_check_is_left_out_when_no_evidence_is_given():
+    a = _segment(1, "Installers")
+    assert EVIDENCE_CHECK not in _by_label(analysis_progress([a], [], segment_evidence={1: SOLID}))
+
+
+def test_evidence_check_names_the_weak_segments_and_personas():
+    a, b = _segment(1, "Installers"), _segment(2, "Renovators")
+    ivar, rita = _persona(1, "Ivar", a), _persona(2, "Rita", b)
+    # Renovators rest on one kind of source; Rita is missing from the evidence: none.
+    check = _evidence_check([a, b], [ivar, rita], {1: SOLID, 2: THIN}, {1: SOLID})
+    assert not check.done
+    assert check.detail == ("1 segment ('Renovators') and 1 persona ('Rita') rest on no or thin evidence: "
+                            "fewer than 3 insights, or one kind of source.")
+    assert check.page == "pages/insights.py"
+
+
+def test_evidence_check_with_only_weak_personas():
+    a = _segment(1, "Installers")
+    personas = [_persona(1, "Ivar", a), _persona(2, "Rita", a)]
+    check = _evidence_check([a], personas, {1: SOLID}, {1: Evidence(2, 2), 2: Evidence(0, 0)})
+    assert not check.done
+    assert check.detail == ("2 personas ('Ivar', 'Rita') rest on no or thin evidence: "
+                            "fewer than 3 insights, or one kind of source.")
+
+
+def test_evidence_check_shortens_long_lists_after_three_names():
+    segments = [_segment(n, f"S{n}") for n in range(1, 6)]
+    check = _evidence_check(segments, [], {}, {})
+    assert check.detail.startswith("5 segments ('S1', 'S2', 'S3' and 2 more) rest on no or thin evidence")
+
+
+def test_evidence_check_is_done_when_everything_is_solid():
+    a, b = _segment(1, "Installers"), _segment(2, "Renovators")
+    check = _evidence_check([a, b], [_persona(1, "Ivar", a)], {1: SOLID, 2: Evidence(9, 4)}, {1: SOLID})
+    assert check.done
+    assert check.detail == "Every segment and persona rests on at least 3 insights from 2 kinds of source."
+
+
+def test_evidence_check_without_segments_is_not_done():
+    check = _evidence_check([], [], {}, {})
+    assert not check.done
+    assert check.detail == "No segments yet."
+
+
+def test_evidence_sentence_treats_missing_evidence_as_none():
+    a = _segment(1, "Installers")
+    assert evidence_sentence([a], [], {}, {}).startswith("1 segment ('Installers') rest on no or thin")
+
+
+# --- readiness -------------------------------------------------------------------------
+
+READINESS_CHECK = "Readiness check rated"
+STATEMENTS = [(1, "Top management anchors CRM.", ""), (2, "Goals are set.", ""), (3, "CRM has an owner.", "")]
+
+
+def _readiness_check(ratings):
+    progress = analysis_progress([], [], readiness=summarise(STATEMENTS, ratings))
+    check = _by_label(progress)[READINESS_CHECK]
+    assert check.page == "pages/readiness.py"
+    return check
+
+
+def test_readiness_check_gives_the_score_the_unrated_count_and_the_weakest_statement():
+    # Statement 1: [1, 2] -> 1.5 (weak); statement 2: [4, 4] -> 4; statement 3 unrated.
+    # Overall (1.5 + 4) / 2 = 2.75 -> (1.75 / 4) * 100 = 43.75 -> 44.
+    check = _readiness_check([Rating(1, 1, 1), Rating(1, 2, 2), Rating(2, 1, 4), Rating(2, 2, 4)])
+    assert not check.done
+    assert check.detail == "Readiness 44/100. Not rated yet: 1 statement. Weakest: Top management anchors CRM."
+
+
+def test_readiness_check_counts_several_unrated_statements():
+    check = _readiness_check([Rating(2, 1, 5)])
+    assert check.detail == "Readiness 100/100. Not rated yet: 2 statements."
+    assert not check.done
+
+
+def test_readiness_check_is_done_when_every_statement_is_rated():
+    # Means 4, 3, 5: statement 2 (3, needs attention) is the weakest.
+    check = _readiness_check([Rating(1, 1, 4), Rating(2, 1, 3), Rating(3, 1, 5)])
+    assert check.done
+    assert check.detail == "Readiness 75/100. Weakest: Goals are set."
+
+
+def test_readiness_check_without_weak_points_names_none():
+    check = _readiness_check([Rating(1, 1, 4), Rating(2, 1, 5), Rating(3, 1, 4)])
+    assert check.done
+    assert check.detail == "Readiness 83/100."
+
+
+def test_readiness_check_before_anyone_rated():
+    check = _readiness_check([])
+    assert not check.done
+    assert check.detail == "Nobody has rated the readiness statements yet."
+
+
+def test_readiness_check_with_no_statements_is_not_done():
+    progress = analysis_progress([], [], readiness=summarise([], []))
+    check = _by_label(progress)[READINESS_CHECK]
+    assert not check.done
+    assert check.detail == "Nobody has rated the readiness statements yet."
