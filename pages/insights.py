@@ -95,8 +95,12 @@ f_sort = f8.selectbox("Sort", list(SORTS), key="insights_sort")
 date_from = dates[0] if len(dates) >= 1 else None
 date_to = dates[1] if len(dates) == 2 else date_from if len(dates) == 1 else None
 
-shown = apply_filter(insights, InsightFilter(f_segment, f_persona, f_source, f_theme, f_kind, date_from, date_to,
-                                             f_search, f_sort), persona_segment)
+current_filter = InsightFilter(f_segment, f_persona, f_source, f_theme, f_kind, date_from, date_to, f_search, f_sort)
+# Selections are row positions; once the filter changes they would point at other notes.
+if st.session_state.get("insights_last_filter") not in (None, current_filter):
+    st.session_state.pop("insights_table", None)
+st.session_state["insights_last_filter"] = current_filter
+shown = apply_filter(insights, current_filter, persona_segment)
 st.caption(f"{len(shown)} of {len(insights)} insights shown.")
 table = pd.DataFrame({
     INSIGHT_LABELS["recorded_on"]: [i.recorded_on for i in shown],

@@ -112,3 +112,12 @@ def test_insight_csv_import_preview_then_confirm(app, db):
     at.button(key="insights_import_confirm").click().run()
     assert "Imported 1 insight." in successes(at)
     assert len(db(list_insights, workspace_id=_demo_id(db))) == before + 1
+
+
+def test_changing_the_filter_clears_the_selection(app, db):
+    at = open_page(app, "pages/insights.py")
+    at.session_state["insights_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert any(e.label.startswith("Edit insight #") for e in at.expander)
+    at.selectbox(key="insights_filter_kind").set_value("Motive").run()
+    assert not any(e.label.startswith("Edit insight #") for e in at.expander)
