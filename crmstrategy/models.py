@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -60,6 +60,10 @@ class WorkspaceBase(SQLModel):
     name: str = Field(max_length=200)
     currency: str = Field(default="NOK", max_length=3)
     description: str = Field(default="", sa_type=Text)
+    # How attractiveness weighs size, potential and growth (advice 2); shares of their sum.
+    weight_size: float = Field(default=30.0, ge=0, le=100)
+    weight_potential: float = Field(default=40.0, ge=0, le=100)
+    weight_growth: float = Field(default=30.0, ge=0, le=100)
 
 
 class WorkspaceCreate(WorkspaceBase):
@@ -83,11 +87,20 @@ class WorkspaceCreate(WorkspaceBase):
     def _description(cls, v):
         return clean_text(v, "Description")
 
+    @model_validator(mode="after")
+    def _some_weight(self):
+        if self.weight_size + self.weight_potential + self.weight_growth <= 0:
+            raise ValueError("At least one attractiveness weight must be above zero.")
+        return self
+
 
 class WorkspaceUpdate(SQLModel):
     name: str | None = None
     currency: str | None = None
     description: str | None = None
+    weight_size: float | None = None
+    weight_potential: float | None = None
+    weight_growth: float | None = None
 
 
 class Workspace(WorkspaceBase, table=True):
@@ -145,6 +158,7 @@ SEGMENT_LABELS = {
     "lifecycle_focus": "Lifecycle focus",
     "notes": "Notes",
 }
+PRIORITIES = ("Primary target", "Secondary", "Not prioritised")
 
 
 class SegmentBase(SQLModel):
@@ -157,11 +171,23 @@ class SegmentBase(SQLModel):
     expected_growth_pct: float | None = Field(default=None, ge=-100, le=1000)
     lifecycle_focus: str | None = Field(default=None, max_length=20)
     notes: str = Field(default="", sa_type=Text)
+    priority: str | None = Field(default=None, max_length=20)
+    priority_rationale: str = Field(default="", sa_type=Text)
 
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v):
         return clean_name(v, "Segment name")
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _priority(cls, v):
+        return choice(v, PRIORITIES, "Priority")
+
+    @field_validator("priority_rationale", mode="before")
+    @classmethod
+    def _rationale(cls, v):
+        return clean_text(v, "Rationale")
 
     @field_validator("description", "defining_needs", "notes", mode="before")
     @classmethod
@@ -220,6 +246,8 @@ class SegmentUpdate(SQLModel):
     expected_growth_pct: float | str | None = None
     lifecycle_focus: str | None = None
     notes: str | None = None
+    priority: str | None = None
+    priority_rationale: str | None = None
 
 
 class Segment(SegmentBase, table=True):
@@ -227,12 +255,14 @@ class Segment(SegmentBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     position: int = 0
+    ratings_revealed: bool = False  # the facilitator has shown everyone's strength ratings
 
 
 class SegmentRead(SegmentBase):
     id: int
     workspace_id: int
     position: int
+    ratings_revealed: bool = False
     value_drivers: list[str] = []
 
 
@@ -620,3 +650,118 @@ class ReadinessRating(SQLModel, table=True):
     score: int
     note: str = Field(default="", sa_type=Text)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+# --- Key factors and strength (advice 2: where you are strong) -------------------------
+
+class FactorCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Factor")
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, v):
+        return clean_text(v, "Description", max_length=1000)
+
+
+class Factor(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_factor_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_type=Text)
+
+
+def score_1_to_5(v, label: str):
+    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"{label} must be a whole number from 1 to 5.")
+    try:
+        score = float(v)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{label} must be a whole number from 1 to 5.") from None
+    if score != score or not score.is_integer() or not 1 <= score <= 5:
+        raise ValueError(f"{label} must be a whole number from 1 to 5.")
+    return int(score)
+
+
+class SegmentFactorIn(BaseModel):
+    """One key factor of a segment: the factor by name (new names join the library)."""
+    model_config = ConfigDict(extra="forbid")
+    factor: str
+    weight: float
+    competitor_strength: int | None = None
+    agreed_strength: int | None = None
+
+    @field_validator("factor", mode="before")
+    @classmethod
+    def _factor(cls, v):
+        return clean_name(v, "Factor")
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight(cls, v):
+        try:
+            weight = float(v)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError("Weight must be a number above zero.") from None
+        if weight != weight or not 0 < weight <= 1000:
+            raise ValueError("Weight must be above zero (and at most 1,000); remove the factor instead of "
+                             "weighting it zero.")
+        return weight
+
+    @field_validator("competitor_strength", "agreed_strength", mode="before")
+    @classmethod
+    def _strength(cls, v, info):
+        return score_1_to_5(v, "Competitor's strength" if info.field_name == "competitor_strength"
+                             else "Agreed strength")
+
+
+class SegmentFactor(SQLModel, table=True):
+    __tablename__ = "segment_factor"
+    __table_args__ = (UniqueConstraint("segment_id", "factor_id", name="uq_segment_factor"),)
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int = Field(sa_column=_fk("segment.id"))
+    factor_id: int = Field(sa_column=_fk("factor.id"))
+    weight: float
+    competitor_strength: int | None = None
+    agreed_strength: int | None = None
+    position: int = 0
+
+
+class SegmentFactorRead(BaseModel):
+    id: int
+    segment_id: int
+    factor_id: int
+    factor: str
+    weight: float
+    competitor_strength: int | None
+    agreed_strength: int | None
+
+
+class StrengthRating(SQLModel, table=True):
+    __tablename__ = "strength_rating"
+    __table_args__ = (UniqueConstraint("segment_factor_id", "participant_id", name="uq_strength_rating"),)
+    id: int | None = Field(default=None, primary_key=True)
+    segment_factor_id: int = Field(sa_column=_fk("segment_factor.id"))
+    participant_id: int = Field(sa_column=_fk("participant.id"))
+    score: int
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class StrengthRatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    segment_factor_id: int
+    score: int | None = None
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _score(cls, v):
+        return score_1_to_5(v, "Strength")

@@ -17,8 +17,9 @@ from sqlmodel import Session
 from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydantic
 from crmstrategy.insights import add_theme, create_insight, list_insights, list_themes
 from crmstrategy.models import (
-    DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, InsightCreate, ParticipantCreate, PersonaCreate,
-    ReadinessRatingIn, ReadinessStatementCreate, SegmentCreate, WorkspaceCreate, WorkspaceRead,
+    DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, FactorCreate, InsightCreate, ParticipantCreate,
+    PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate, SegmentCreate, SegmentFactorIn, StrengthRatingIn,
+    WorkspaceCreate, WorkspaceRead,
 )
 from crmstrategy.participants import create_participant, list_participants
 from crmstrategy.readiness_ratings import (
@@ -31,10 +32,14 @@ from crmstrategy.validation import validated
 STANDARD_KEYS = {key for key, _, _ in STANDARD_STATEMENTS}
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import add_value_driver, create_segment, list_segments, list_value_drivers
+from crmstrategy.strengths import (
+    add_factor, list_factors, save_strength_ratings, segment_strength, set_ratings_revealed, set_segment_factors,
+)
 from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace
 
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 1 had no insights, themes, participants or readiness check
+FORMAT_VERSION = 3
+# version 1 had no insights, themes, participants or readiness check; version 2 no key factors
+READABLE_VERSIONS = (1, 2, 3)
 KIND = "crm-strategy-workbench/workspace"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
@@ -59,6 +64,7 @@ class _WorkspaceFile(BaseModel):
     participants: list[dict] = []
     insights: list[dict] = []
     readiness: list[dict] | None = None
+    factors: list[dict] = []
 
 
 # --- export ----------------------------------------------------------------------------
@@ -81,10 +87,15 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
         "format_version": FORMAT_VERSION,
         "kind": KIND,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "workspace": workspace.model_dump(include={"name", "currency", "description"}),
+        "workspace": workspace.model_dump(include={"name", "currency", "description", "weight_size",
+                                                   "weight_potential", "weight_growth"}),
         "value_drivers": list_value_drivers(session=session, workspace_id=workspace_id),
+        "factors": [{"name": f.name, "description": f.description}
+                    for f in list_factors(session=session, workspace_id=workspace_id)],
         "segments": [
-            {"ref": segment_refs[s.id]} | s.model_dump(include=set(_SEGMENT_FIELDS)) for s in segments
+            {"ref": segment_refs[s.id]} | s.model_dump(include=set(_SEGMENT_FIELDS))
+            | _key_factors(session, workspace_id, s.id, {p.name: participant_refs[p.id] for p in participants})
+            for s in segments
         ],
         "personas": [
             {"ref": persona_refs[p.id], "segment": segment_refs[p.segment_id]} | p.model_dump(include=set(_PERSONA_FIELDS))
@@ -101,6 +112,20 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
         "readiness": [
             {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
             for s in list_statements(session=session, workspace_id=workspace_id)
+        ],
+    }
+
+
+def _key_factors(session: Session, workspace_id: int, segment_id: int, participant_refs: dict[str, str]) -> dict:
+    strength = segment_strength(session=session, workspace_id=workspace_id, segment_id=segment_id)
+    return {
+        "ratings_revealed": strength.revealed,
+        "key_factors": [
+            {"factor": f.factor.factor, "weight": f.factor.weight, "competitor_strength": f.factor.competitor_strength,
+             "agreed_strength": f.factor.agreed_strength,
+             "ratings": sorted(({"participant": participant_refs[name], "score": score}
+                                for name, score in f.by_participant.items()), key=lambda r: r["participant"])}
+            for f in strength.factors
         ],
     }
 
@@ -163,6 +188,9 @@ class _Parsed:
     participants: list[tuple[str, ParticipantCreate]] = field(default_factory=list)
     insights: list[tuple[InsightCreate, list[str], list[str]]] = field(default_factory=list)
     readiness: list[tuple[ReadinessStatementCreate, list[tuple[str, ReadinessRatingIn]]]] | None = None
+    factors: list[FactorCreate] = field(default_factory=list)
+    # segment ref -> (revealed, [(key factor, [(participant ref, score)])])
+    key_factors: dict[str, tuple[bool, list[tuple[SegmentFactorIn, list[tuple[str, int]]]]]] = field(default_factory=dict)
 
 
 def _rows(problems: list[Problem], items: list[dict], where: str, model, labels: dict | None = None,
@@ -228,9 +256,20 @@ def _validate_document(document: dict) -> _Parsed:
     persona_refs = _collect_refs(problems, raw.personas, "personas")
     participant_refs = _collect_refs(problems, raw.participants, "participants")
     names: dict[str, str] = {}
-    for n, (ref,), segment in _rows(problems, raw.segments, "segments", SegmentCreate, SEGMENT_LABELS, ("ref",)):
+    for n, (_,), factor in _rows(problems, raw.factors, "factors", FactorCreate, None, ("ref",)):
+        _check_name_once(problems, factor.name, f"factors[{n}]", names)
+        parsed.factors.append(factor)
+
+    names = {}
+    for n, (ref, revealed, key_factors), segment in _rows(problems, raw.segments, "segments", SegmentCreate,
+                                                          SEGMENT_LABELS, ("ref", "ratings_revealed", "key_factors")):
         _check_name_once(problems, segment.name, f"segments[{n}]", names)
         parsed.segments.append((str(ref), segment))
+        if revealed not in (None, True, False):
+            problems.append(Problem(f"segments[{n}] › ratings_revealed", "must be true or false."))
+        parsed.key_factors[str(ref)] = (revealed is True, _parse_key_factors(
+            problems, _list(problems, key_factors, f"segments[{n}] › key_factors"), f"segments[{n}] › key_factors",
+            participant_refs))
 
     names = {}
     for n, (ref, segment_ref), persona in _rows(problems, raw.personas, "personas", PersonaCreate, PERSONA_LABELS,
@@ -278,6 +317,26 @@ def _validate_document(document: dict) -> _Parsed:
     if problems:
         raise ValidationProblem(problems)
     return parsed
+
+
+def _parse_key_factors(problems: list[Problem], items: list, where: str, participant_refs: set[str]):
+    result, seen = [], set()
+    for n, (ratings,), factor in _rows(problems, items, where, SegmentFactorIn, None, ("ratings",)):
+        if factor.factor.lower() in seen:
+            problems.append(Problem(f"{where}[{n}] › factor", f"'{factor.factor}' is listed twice."))
+        seen.add(factor.factor.lower())
+        clean, raters = [], set()
+        for m, (participant,), rating in _rows(problems, _list(problems, ratings, f"{where}[{n}] › ratings"),
+                                               f"{where}[{n}] › ratings", StrengthRatingIn, None, ("participant",),
+                                               {"segment_factor_id": 0}):
+            ref = _ref(problems, participant, f"{where}[{n}] › ratings[{m}] › participant", participant_refs,
+                       "participant")
+            if ref in raters or rating.score is None:
+                problems.append(Problem(f"{where}[{n}] › ratings[{m}]", "needs a score, once per participant."))
+            raters.add(ref)
+            clean.append((ref, rating.score))
+        result.append((factor, clean))
+    return result
 
 
 def _names_once(problems: list[Problem], items: list[str], where: str) -> list[str]:
@@ -336,6 +395,22 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
                    for ref, segment_ref, persona in parsed.personas}
     participant_ids = {ref: create_participant(session=session, workspace_id=ws, data=participant).id
                        for ref, participant in parsed.participants}
+    for factor in parsed.factors:
+        add_factor(session=session, workspace_id=ws, data=factor)
+    for ref, (revealed, key_factors) in parsed.key_factors.items():
+        if not key_factors:
+            continue
+        created = set_segment_factors(session=session, workspace_id=ws, segment_id=segment_ids[ref],
+                                      factors=[factor for factor, _ in key_factors])
+        by_participant: dict[str, list[dict]] = {}
+        for row, (_, ratings) in zip(created, key_factors):
+            for participant_ref, score in ratings:
+                by_participant.setdefault(participant_ref, []).append({"segment_factor_id": row.id, "score": score})
+        for participant_ref, items in by_participant.items():
+            save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
+                                  participant_id=participant_ids[participant_ref], ratings=items)
+        if revealed:
+            set_ratings_revealed(session=session, workspace_id=ws, segment_id=segment_ids[ref], revealed=True)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],

@@ -85,7 +85,7 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
 def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict) -> WorkspaceRead:
     row = require_workspace(session, workspace_id, for_update=True)
     update = validated(WorkspaceUpdate, changes)
-    merged = row.model_dump(include={"name", "currency", "description"}) | update.model_dump(exclude_unset=True)
+    merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
     clean = validated(WorkspaceCreate, merged)
     _check_unique_name(session, clean.name, exclude_id=workspace_id)
     for key, value in clean.model_dump().items():

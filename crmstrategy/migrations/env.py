@@ -15,14 +15,27 @@ def run_migrations_online() -> None:
         from crmstrategy.db import database_url_from_env, make_engine
         engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url_from_env())
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection if sqlite else None
+        if sqlite:
+            # Batch migrations rebuild a table (copy, drop, rename). With foreign keys on, dropping
+            # the old table would cascade into every child table. The pragma only works outside a
+            # transaction, so it goes to the driver before SQLAlchemy begins one.
+            raw.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:5]}")
         connection.commit()
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 run_migrations_online()
