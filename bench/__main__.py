@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
-         "pages/personas.py", "pages/insights.py", "pages/readiness.py"]
+         "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py"]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
 
 

@@ -106,3 +106,16 @@ def create_all(rows: list[tuple[int, object]], create: Callable[[object, int], o
     if problems:
         raise ValidationProblem(problems)
     return len(rows)
+
+
+def table_records(records: list[dict], columns: dict[str, str]) -> list[dict]:
+    """The rows of an edited table that is saved as a whole (key factors, agreed values, the
+    target choice): column label -> field name, blanks (NaN, "") as None, and rows left
+    entirely blank dropped. Columns not in `columns` (shares, medians) are ignored."""
+    result = []
+    for record in records:
+        row = {name: (None if _blank(record.get(label)) else record.get(label)) for label, name in columns.items()}
+        row = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+        if any(v is not None for v in row.values()):
+            result.append(row)
+    return result

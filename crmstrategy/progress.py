@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmstrategy.evidence import Evidence
-from crmstrategy.models import PersonaRead, SegmentRead
+from crmstrategy.models import PRIORITIES, PersonaRead, SegmentRead
 from crmstrategy.readiness import ReadinessSummary
 
 
@@ -52,7 +52,8 @@ def evidence_sentence(segments: list[SegmentRead], personas: list[PersonaRead],
 def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
                       segment_evidence: dict[int, Evidence] | None = None,
                       persona_evidence: dict[int, Evidence] | None = None,
-                      readiness: ReadinessSummary | None = None) -> StepProgress:
+                      readiness: ReadinessSummary | None = None,
+                      abilities: dict[int, float | None] | None = None) -> StepProgress:
     checks: list[Check] = []
     n = len(segments)
     checks.append(Check(
@@ -103,4 +104,28 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
             if weak:
                 detail += f" Weakest: {weak[0].text}"
         checks.append(Check("Readiness check rated", rated_all, detail, "pages/readiness.py"))
+    if abilities is not None:
+        unscored = [s.name for s in segments if abilities.get(s.id) is None]
+        checks.append(Check(
+            "Where we are strong, per segment", n > 0 and not unscored,
+            "No segments yet." if not n else
+            ("Every segment has key factors with an agreed strength." if not unscored
+             else f"No key factors with a strength yet: {_names(unscored)}."),
+            "pages/strengths.py"))
     return StepProgress("1 · Analysis", checks)
+
+
+def strategy_progress(segments: list[SegmentRead]) -> StepProgress:
+    """Step 2 as far as it is built: the choice of target segments."""
+    primary = [s.name for s in segments if s.priority == PRIORITIES[0]]
+    targets = [s for s in segments if s.priority in PRIORITIES[:2]]
+    unchosen = [s.name for s in segments if s.priority is None]
+    if not segments:
+        detail = "No segments yet."
+    elif not primary:
+        detail = "No primary target yet: choose one or two segments to win first."
+    else:
+        detail = f"Primary: {_names(primary)}." + (f" Not decided yet: {_names(unchosen)}." if unchosen else "")
+    checks = [Check("Target segments chosen", bool(primary) and not unchosen
+                    and all(s.priority_rationale.strip() for s in targets), detail, "pages/targets.py")]
+    return StepProgress("2 · Strategy", checks)

@@ -20,6 +20,7 @@ ATTRACTIVENESS_LABELS = {"size": "Size (revenue)", "potential": "Potential", "gr
 SENSITIVITY_STEP = 0.20
 FEW_FACTORS, MANY_FACTORS = 4, 6
 DISAGREEMENT_RANGE = 2
+QUADRANT_LINE = 50.0
 
 
 class ScoreError(ValueError):
@@ -164,7 +165,7 @@ def sensitivity(segments: list[SegmentFigures], weights: dict[str, float],
     return Sensitivity(base, worst, best)
 
 
-def quadrant(ability: float | None, attractiveness: float | None, line: float = 50.0) -> str:
+def quadrant(ability: float | None, attractiveness: float | None, line: float = QUADRANT_LINE) -> str:
     if ability is None or attractiveness is None:
         return "Not scored yet"
     if attractiveness >= line:

@@ -136,6 +136,10 @@ def method_navigation():
             st.Page("pages/personas.py", title="Personas", icon=":material/person:"),
             st.Page("pages/insights.py", title="Insights", icon=":material/record_voice_over:"),
             st.Page("pages/readiness.py", title="Readiness", icon=":material/fact_check:"),
+            st.Page("pages/strengths.py", title="Strengths", icon=":material/fitness_center:"),
+        ],
+        "2 · Strategy": [
+            st.Page("pages/targets.py", title="Target segments", icon=":material/my_location:"),
         ],
     })
 
@@ -188,6 +192,32 @@ def workbench_page(title: str) -> WorkspaceRead:
                           "address bar opens the same workspace.")
         st.caption("Method: 1 · Analysis → 2 · Strategy → 3 · Implementation")
     return by_id[current_id]
+
+
+def choose_participant(*, key: str, participants: list, flash_key: str, purpose: str) -> int | None:
+    """"Rating as …": the participant this browser rates for. With no participants yet, a small
+    form to add oneself (ratings always belong to a named participant)."""
+    from crmstrategy.participants import create_participant
+
+    key_prefix = key.removesuffix("_rater")
+    if not participants:
+        st.info(f"{purpose} belong to participants. Add yourself here, or the whole group on the Participants page.")
+        with st.form(f"{key_prefix}_add_self", border=True):
+            c1, c2 = st.columns(2)
+            me = c1.text_input("Your name", key=f"{key_prefix}_self_name", max_chars=120)
+            department = c2.text_input("Your department", key=f"{key_prefix}_self_department", max_chars=120)
+            add_me = st.form_submit_button("Add me", type="primary", key=f"{key_prefix}_self_submit")
+        add_problems = st.container()
+        if add_me:
+            if act(create_participant, workspace_id=st.session_state["workspace_id"], where=add_problems,
+                   data={"name": me, "department": department}):
+                flash(flash_key, f"Added {me.strip()}. Now give your ratings.")
+                st.rerun()
+        page_link("pages/participants.py", "Go to Participants", icon=":material/group_add:")
+        return None
+    by_id = {p.id: p for p in participants}
+    return st.selectbox("Rating as", list(by_id), key=key,
+                        format_func=lambda i: by_id[i].name + (f" · {by_id[i].department}" if by_id[i].department else ""))
 
 
 def page_link(page: str, label: str, icon: str | None = None) -> None:

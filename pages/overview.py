@@ -3,10 +3,12 @@
 import streamlit as st
 
 from crmstrategy.insights import persona_evidence, segment_evidence
+from crmstrategy.models import PRIORITIES
 from crmstrategy.personas import list_personas
-from crmstrategy.progress import analysis_progress
+from crmstrategy.progress import analysis_progress, strategy_progress
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
+from crmstrategy.strengths import priority_matrix
 from crmstrategy.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page
 
@@ -19,21 +21,27 @@ if ws.description:
 segments = read(list_segments, workspace_id=ws.id)
 personas = read(list_personas, workspace_id=ws.id)
 readiness = read(readiness_summary, workspace_id=ws.id)
+matrix = read(priority_matrix, workspace_id=ws.id)
 steps = [analysis_progress(segments, personas, read(segment_evidence, workspace_id=ws.id),
-                           read(persona_evidence, workspace_id=ws.id), readiness)]
+                           read(persona_evidence, workspace_id=ws.id), readiness,
+                           abilities={r.segment_id: r.ability for r in matrix.rows}),
+         strategy_progress(segments)]
 
-metrics = st.columns(4)
+metrics = st.columns(5)
 metrics[0].metric("Segments", len(segments))
 metrics[1].metric("Personas", len(personas))
 metrics[2].metric("Customers in segments", f"{sum(s.customer_count or 0 for s in segments):,}".replace(",", " "))
 metrics[3].metric("Readiness", "not rated" if readiness.overall is None else f"{readiness.overall_percent} / 100")
+targets = [r for r in matrix.rows if r.priority in PRIORITIES[:2]]
+metrics[4].metric("Target segments", len(targets))
 
 next_check = next((c for step in steps for c in step.checks if not c.done), None)
 if next_check:
     with st.container(border=True):
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
-        destination = next_check.page.removeprefix("pages/").removesuffix(".py").capitalize()
+        destination = {"pages/targets.py": "Target segments"}.get(
+            next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
         page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
 
 for step in steps:
@@ -44,6 +52,19 @@ for step in steps:
             mark.markdown(":green[:material/check_circle:]" if check.done else ":orange[:material/radio_button_unchecked:]")
             text.markdown(f"**{md_escape(check.label)}**  \n{md_escape(check.detail)}")
 
+st.subheader("Target segments", anchor=False)
+if not targets:
+    st.caption("None chosen yet. The priority matrix on Target segments helps the group choose.")
+for row in sorted(targets, key=lambda r: PRIORITIES.index(r.priority)):
+    with st.container(border=True):
+        colour = "green" if row.priority == PRIORITIES[0] else "blue"
+        scores = ("ability not scored" if row.ability is None else f"ability {row.ability:.0f}") \
+            + f" · attractiveness {row.attractiveness:.0f} · {row.quadrant.lower()}"
+        st.markdown(f":{colour}-badge[{row.priority}] **{md_escape(row.name)}** · {scores}")
+        if row.rationale:
+            st.text(row.rationale)
+page_link("pages/targets.py", "Open the priority matrix", icon=":material/arrow_forward:")
+
 if readiness.weak_points:
     st.subheader("Readiness: the weakest points", anchor=False)
     for item in readiness.weak_points[:3]:
@@ -53,4 +74,4 @@ if readiness.weak_points:
             st.text(item.why)
     page_link("pages/readiness.py", "Open the readiness check", icon=":material/arrow_forward:")
 
-st.caption("Steps 2 · Strategy and 3 · Implementation build on this analysis.")
+st.caption("Step 3 · Implementation builds on this analysis and strategy.")

@@ -4,12 +4,12 @@ failure causes; the summary puts the weakest points first, with why each matters
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.participants import create_participant, list_participants
+from crmstrategy.participants import list_participants
 from crmstrategy.readiness_ratings import (
     add_statement, delete_statement, list_statements, ratings_of, readiness_summary, save_ratings,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, choose_participant, flash, read, show_flash, workbench_page
 
 ws = workbench_page("Readiness")
 
@@ -62,25 +62,10 @@ with summary_tab:
                        "Mean": st.column_config.ProgressColumn(min_value=1, max_value=5, format="%.1f")})
 
 with rate_tab:
-    if not participants:
-        st.info("Ratings belong to participants. Add yourself here, or the whole group on the Participants page.")
-        with st.form("readiness_add_self", border=True):
-            c1, c2 = st.columns(2)
-            me = c1.text_input("Your name", key="readiness_self_name", max_chars=120)
-            department = c2.text_input("Your department", key="readiness_self_department", max_chars=120)
-            add_me = st.form_submit_button("Add me", type="primary", key="readiness_self_submit")
-        add_problems = st.container()
-        if add_me:
-            if act(create_participant, workspace_id=ws.id, where=add_problems,
-                   data={"name": me, "department": department}):
-                flash("readiness", f"Added {me.strip()}. Now rate the statements.")
-                st.rerun()
-        page_link("pages/participants.py", "Go to Participants", icon=":material/group_add:")
-    else:
+    rater = choose_participant(key="readiness_rater", participants=participants, flash_key="readiness",
+                               purpose="Ratings")
+    if rater is not None:
         by_id = {p.id: p for p in participants}
-        rater = st.selectbox("Rating as", list(by_id), key="readiness_rater",
-                             format_func=lambda i: f"{by_id[i].name}" + (f" · {by_id[i].department}"
-                                                                          if by_id[i].department else ""))
         mine = read(ratings_of, workspace_id=ws.id, participant_id=rater)
         choices = [None, 1, 2, 3, 4, 5]
         with st.form(f"readiness_form_{rater}", border=True):

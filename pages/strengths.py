@@ -1,0 +1,241 @@
+"""Strengths (advice 2): per segment the 4-6 factors that matter most to its customers, each
+participant's rating of how strong we are on them (hidden until the facilitator reveals), and
+the agreed values that make the ability score."""
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.editor import table_records
+from crmstrategy.participants import list_participants
+from crmstrategy.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
+from crmstrategy.segments import list_segments
+from crmstrategy.strengths import (
+    add_factor, delete_factor, list_factors, ratings_of, save_strength_ratings, segment_strength,
+    set_agreed_strengths, set_ratings_revealed, set_segment_factors,
+)
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, choose_participant, flash, page_link, read, show_flash, workbench_page
+
+ws = workbench_page("Strengths")
+
+st.title("Where we are strong")
+st.caption("Advice 2 · For each segment: the 4 to 6 factors that matter most to those customers, and how strong "
+           "we are on each (1 = weak, 5 = best in the market), against the main competitor. Everyone rates on "
+           "their own; the facilitator reveals the ratings and the group agrees the values the scores use.")
+show_flash("strengths")
+
+segments = read(list_segments, workspace_id=ws.id)
+if not segments:
+    st.info("Strengths are rated per segment, and there are no segments yet.")
+    page_link("pages/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+    st.stop()
+
+segment_names = {s.id: s.name for s in segments}
+if st.session_state.get("strength_segment") not in segment_names:
+    st.session_state["strength_segment"] = segments[0].id
+segment_id = st.selectbox("Segment", list(segment_names), key="strength_segment",
+                          format_func=lambda i: segment_names[i])
+strength = read(segment_strength, workspace_id=ws.id, segment_id=segment_id)
+participants = read(list_participants, workspace_id=ws.id)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Ability", "not scored" if strength.ability is None else f"{strength.ability:.0f} / 100",
+          help="Importance-weighted strength on the key factors; see 'How this is computed' below.")
+m2.metric("Key factors", len(strength.factors))
+m3.metric("Rated by", f"{len(strength.raters)} of {len(strength.participants)}")
+m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
+if strength.advice:
+    st.warning(strength.advice, icon=":material/info:")
+
+factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"])
+
+with factors_tab:
+    library = read(list_factors, workspace_id=ws.id)
+    st.write(f"The factors these customers choose a supplier by, with how much each matters. Weights are "
+             f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
+             "Pick factors from the library or add new ones below.")
+    table = pd.DataFrame({
+        "Factor": [f.factor.factor for f in strength.factors],
+        "Weight": [f.factor.weight for f in strength.factors],
+        "Share": [f"{f.share:.0f} %" for f in strength.factors],
+        "Competitor's strength": pd.array([f.factor.competitor_strength for f in strength.factors], dtype="Int64"),
+    })
+    version = st.session_state.setdefault(f"strength_factors_version_{segment_id}", 0)
+    edited = st.data_editor(
+        table, key=f"strength_factors_{segment_id}_{version}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "Factor": st.column_config.SelectboxColumn(options=[f.name for f in library], required=True,
+                                                       width="large", help="From the workspace's factor library."),
+            "Weight": st.column_config.NumberColumn(help="How much this factor matters to the segment's customers, "
+                                                         "relative to the others (above zero).", format="%g"),
+            "Share": st.column_config.TextColumn(disabled=True, help="The weight as a share of all weights "
+                                                                    "(as last saved)."),
+            "Competitor's strength": st.column_config.NumberColumn(
+                min_value=1, max_value=5, step=1, help="The main competitor's strength, 1-5 (optional), so the "
+                                                       "gap shows."),
+        })
+    factor_problems = st.container()
+    if st.button("Save key factors", key="strength_factors_save", type="primary"):
+        rows = table_records(edited.to_dict("records"), {"Factor": "factor", "Weight": "weight",
+                                                          "Competitor's strength": "competitor_strength"})
+        saved = act(set_segment_factors, workspace_id=ws.id, segment_id=segment_id, factors=rows,
+                    where=factor_problems)
+        if saved is not None:
+            st.session_state[f"strength_factors_version_{segment_id}"] += 1
+            flash("strengths", f"Saved {len(saved)} key factor{'s' if len(saved) != 1 else ''} for "
+                               f"{segment_names[segment_id]}.")
+            st.rerun()
+    st.caption("Removing a factor from a segment also removes the participants' ratings of it.")
+
+    left, right = st.columns(2)
+    with left, st.form("strength_new_factor", border=True):
+        st.markdown("**Add a factor to the library**")
+        name = st.text_input("Factor", key="strength_new_factor_name", max_chars=120,
+                             placeholder="e.g. Delivery precision")
+        description = st.text_input("What it means (optional)", key="strength_new_factor_description",
+                                    max_chars=1000)
+        add = st.form_submit_button("Add factor", key="strength_new_factor_submit")
+    new_problems = left.container()
+    if add:
+        created = act(add_factor, workspace_id=ws.id, data={"name": name, "description": description},
+                      where=new_problems)
+        if created:
+            st.session_state.pop("strength_new_factor_name", None)
+            st.session_state.pop("strength_new_factor_description", None)
+            flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
+            st.rerun()
+    with right:
+        st.markdown("**The factor library**")
+        if not library:
+            st.caption("No factors yet.")
+        st.dataframe(pd.DataFrame({"Factor": [f.name for f in library],
+                                   "Used by": [", ".join(f.segments) or "–" for f in library],
+                                   "Means": [f.description for f in library]}),
+                     hide_index=True, width="stretch", height=min(400, 38 + 35 * max(len(library), 1)))
+        unused = {f.id: f.name for f in library if not f.segments}
+        if unused:
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            chosen = c1.selectbox("Remove an unused factor", list(unused), key="strength_remove_factor",
+                                  format_func=lambda i: unused[i])
+            if c2.button("Remove", key="strength_remove_factor_submit"):
+                if act(delete_factor, workspace_id=ws.id, factor_id=chosen):
+                    flash("strengths", f"Removed '{unused[chosen]}' from the library.")
+                    st.rerun()
+
+with rate_tab:
+    if not strength.factors:
+        st.info("This segment has no key factors yet. Add them under **Key factors**, then everyone rates here.")
+    else:
+        rater = choose_participant(key="strength_rater", participants=participants, flash_key="strengths",
+                                   purpose="Strength ratings")
+        if rater is not None:
+            mine = read(ratings_of, workspace_id=ws.id, segment_id=segment_id, participant_id=rater)
+            choices = [None, 1, 2, 3, 4, 5]
+            st.write("How strong are we on each factor, as these customers see it? "
+                     "1 = weak, 3 = as good as the others, 5 = best in the market.")
+            with st.form(f"strength_form_{segment_id}_{rater}", border=True):
+                typed = []
+                for f in strength.factors:
+                    st.markdown(f"**{md_escape(f.factor.factor)}** · matters {f.share:.0f} %")
+                    score = st.radio(
+                        md_escape(f.factor.factor), choices, horizontal=True, label_visibility="collapsed",
+                        key=f"strength_score_{segment_id}_{rater}_{f.factor.id}",
+                        index=choices.index(mine.get(f.factor.id)), format_func=lambda v: "–" if v is None else str(v))
+                    typed.append({"segment_factor_id": f.factor.id, "score": score})
+                save = st.form_submit_button("Save my ratings", type="primary",
+                                             key=f"strength_submit_{segment_id}_{rater}")
+            save_problems = st.container()
+            if save:
+                saved = act(save_strength_ratings, workspace_id=ws.id, segment_id=segment_id, participant_id=rater,
+                            ratings=typed, where=save_problems)
+                if saved is not None:
+                    rater_name = next(p.name for p in participants if p.id == rater)
+                    flash("strengths", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
+                    st.rerun()
+            if not strength.revealed:
+                st.caption(":material/visibility_off: Your ratings are hidden from the others until the facilitator "
+                           "reveals them, so nobody anchors on the first number said aloud.")
+
+with facilitator_tab:
+    if not strength.factors:
+        st.info("Add key factors first; then participants rate them and you reveal the ratings here.")
+    else:
+        waiting = [name for name in strength.participants if name not in strength.raters]
+        st.markdown(f"**{len(strength.raters)} of {len(strength.participants)} participants have rated.**"
+                    + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.raters else ""))
+        if strength.revealed:
+            if st.button("Hide the ratings again", key="strength_hide", icon=":material/visibility_off:"):
+                if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=False) is not None:
+                    st.rerun()
+        elif st.button("Reveal the ratings", key="strength_reveal", type="primary", icon=":material/visibility:",
+                       disabled=not strength.raters, help="Shows every participant's rating to everyone."):
+            if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=True) is not None:
+                flash("strengths", "Ratings revealed. Discuss the factors where you disagree, then agree the values.")
+                st.rerun()
+
+        if strength.revealed:
+            names = strength.raters
+            overview = pd.DataFrame({"Factor": [f.factor.factor for f in strength.factors],
+                                     "Share": [f"{f.share:.0f} %" for f in strength.factors]})
+            for name in names:
+                overview[name] = pd.array([f.by_participant.get(name) for f in strength.factors], dtype="Int64")
+            overview["Mean"] = [None if f.stats.mean is None else round(f.stats.mean, 2) for f in strength.factors]
+            overview["Median"] = [f.stats.median for f in strength.factors]
+            overview["Spread (sd)"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
+                                       for f in strength.factors]
+            overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
+            st.dataframe(overview, hide_index=True, width="stretch", key="strength_overview")
+
+            st.subheader("Discuss these first", anchor=False)
+            if not strength.discuss_first:
+                st.success(f"No factor has ratings {DISAGREEMENT_RANGE} or more points apart: the group broadly "
+                           "agrees.", icon=":material/handshake:")
+            for f in strength.discuss_first:
+                with st.container(border=True):
+                    st.markdown(f":red-badge[spread {f.stats.spread:.2f}] **{md_escape(f.factor.factor)}** · "
+                                f"ratings from {f.stats.low} to {f.stats.high}, median {f.stats.median:g}")
+                    st.text(" · ".join(f"{name}: {score}" for name, score in
+                                       sorted(f.by_participant.items(), key=lambda kv: kv[1])))
+        else:
+            st.caption("The individual ratings, their mean, median and spread appear here after you reveal them.")
+
+        st.subheader("Agreed strength", anchor=False)
+        st.write("The value the scores use. Left blank, the median of the ratings is used; type the value the "
+                 "group agrees on where the discussion changed it.")
+        agreed = pd.DataFrame({
+            "id": [f.factor.id for f in strength.factors],
+            "Factor": [f.factor.factor for f in strength.factors],
+            "Median": [f.stats.median if strength.revealed else None for f in strength.factors],
+            "Agreed": pd.array([f.factor.agreed_strength for f in strength.factors], dtype="Int64"),
+            "Competitor": pd.array([f.factor.competitor_strength for f in strength.factors], dtype="Int64"),
+            "Gap": pd.array([f.gap if strength.revealed or f.factor.agreed_strength is not None else None
+                             for f in strength.factors], dtype="Int64"),
+        })
+        agreed_version = st.session_state.setdefault(f"strength_agreed_version_{segment_id}", 0)
+        edited_agreed = st.data_editor(
+            agreed, key=f"strength_agreed_{segment_id}_{agreed_version}", hide_index=True, width="stretch",
+            disabled=["id", "Factor", "Median", "Competitor", "Gap"], column_order=["Factor", "Median", "Agreed",
+                                                                                    "Competitor", "Gap"],
+            column_config={"Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1,
+                                                                   help="Blank: the median is used."),
+                           "Gap": st.column_config.NumberColumn(help="Our strength minus the competitor's.")})
+        agreed_problems = st.container()
+        if st.button("Save agreed values", key="strength_agreed_save", type="primary"):
+            rows = table_records(edited_agreed.to_dict("records"), {"id": "id", "Agreed": "agreed"})
+            if act(set_agreed_strengths, workspace_id=ws.id, segment_id=segment_id,
+                   agreed={int(r["id"]): r["agreed"] for r in rows}, where=agreed_problems) is not None:
+                st.session_state[f"strength_agreed_version_{segment_id}"] += 1
+                flash("strengths", "Saved the agreed values; the ability score uses them now.")
+                st.rerun()
+
+with st.expander("How this is computed"):
+    st.markdown(
+        "**Ability (0-100)** is the importance-weighted strength on the segment's key factors:\n\n"
+        "ability = Σ (weight × (strength − 1) / 4) ÷ Σ weight × 100\n\n"
+        "so a strength of 1 counts as 0 and 5 as 100. The strength of a factor is the **agreed value**, or, "
+        "where none is agreed, the **median** of the participants' ratings (rounded half up). Factors with "
+        "neither are left out of both sums.\n\n"
+        f"**Spread** is the standard deviation of the ratings; **discuss these first** lists the factors where "
+        f"ratings are {DISAGREEMENT_RANGE} or more points apart, the largest spread first.\n\n"
+        "**Attractiveness** and the priority matrix are on the Target segments page.")
+page_link("pages/targets.py", "Next: choose target segments", icon=":material/arrow_forward:")

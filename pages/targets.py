@@ -1,0 +1,135 @@
+"""Target segments (advice 2): ability against attractiveness in a priority matrix, whether the
+ranking holds when the weights move, and the choice of primary and secondary targets."""
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.charts import chart_png, chart_svg, priority_matrix_chart
+from crmstrategy.editor import table_records
+from crmstrategy.models import PRIORITIES
+from crmstrategy.scores import ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, QUADRANT_LINE, SENSITIVITY_STEP
+from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+
+ws = workbench_page("Target segments")
+
+st.title("Target segments")
+st.caption("Advice 2 · Prioritise the segments that are attractive and where you are strong. The matrix puts "
+           "ability (from Strengths) against attractiveness (size, potential, growth); the choice and its "
+           "rationale are what the customer promise and the plan build on.")
+show_flash("targets")
+
+matrix = read(priority_matrix, workspace_id=ws.id)
+if not matrix.rows:
+    st.info("There are no segments yet, so there is nothing to prioritise.")
+    page_link("pages/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+    st.stop()
+
+chart_col = st.container()
+weights_col, sensitivity_col = st.columns(2, gap="large")
+with weights_col:
+    st.markdown("**Attractiveness weights**")
+    with st.form("target_weights", border=True):
+        typed = {key: st.number_input(label, min_value=0.0, max_value=100.0, step=5.0, format="%g",
+                                      value=float(matrix.weights[key]), key=f"target_weight_{key}")
+                 for key, label in ATTRACTIVENESS_LABELS.items()}
+        st.caption("Now: " + " · ".join(f"{ATTRACTIVENESS_LABELS[k]} {matrix.shares[k]:.0f} %" for k in matrix.shares)
+                   + ". Defaults: " + " / ".join(f"{v:g}" for v in DEFAULT_ATTRACTIVENESS_WEIGHTS.values()) + ".")
+        apply_weights = st.form_submit_button("Apply weights", type="primary", key="target_weights_submit")
+    weight_problems = st.container()
+    if apply_weights:
+        if act(set_attractiveness_weights, workspace_id=ws.id, where=weight_problems, **typed) is not None:
+            flash("targets", "Applied the weights; the matrix and the ranking use them now.")
+            st.rerun()
+    if matrix.weights != DEFAULT_ATTRACTIVENESS_WEIGHTS and st.button("Back to the default weights",
+                                                                       key="target_weights_reset"):
+        if act(set_attractiveness_weights, workspace_id=ws.id, **DEFAULT_ATTRACTIVENESS_WEIGHTS) is not None:
+            for key in ATTRACTIVENESS_LABELS:
+                st.session_state.pop(f"target_weight_{key}", None)
+            st.rerun()
+
+with sensitivity_col:
+    st.markdown("**Does the ranking hold?**")
+    step = f"±{SENSITIVITY_STEP:.0%}"
+    if len(matrix.rows) < 2:
+        st.caption("With one segment there is no ranking to test.")
+    elif not matrix.unstable:
+        st.success(f"Stable: no segment changes place by attractiveness when any weight moves {step}.",
+                   icon=":material/verified:")
+    else:
+        st.warning(f"Not stable: moving one weight {step} changes the places of "
+                   + ", ".join(f"{md_escape(r.name)} (place {r.best_rank}–{r.worst_rank})" for r in matrix.unstable)
+                   + ". Discuss the weights before choosing between them.", icon=":material/swap_vert:")
+        if matrix.stable:
+            st.caption("Stable: " + ", ".join(f"{md_escape(r.name)} (place {r.rank})" for r in matrix.stable) + ".")
+
+with chart_col:
+    # theme=None keeps the chart's own projector-sized fonts, the same as in the downloaded files
+    st.altair_chart(priority_matrix_chart(matrix.rows, currency=ws.currency, width="container"), theme=None,
+                    width="stretch", key="target_matrix")
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
+                       data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),
+                       file_name="priority-matrix.png", mime="image/png")
+    d2.download_button("Matrix (.svg)", key="target_matrix_svg", icon=":material/download:", on_click="ignore",
+                       data=lambda: chart_svg(priority_matrix_chart(matrix.rows, currency=ws.currency)),
+                       file_name="priority-matrix.svg", mime="image/svg+xml")
+for note in matrix.notes:
+    st.info(md_escape(note), icon=":material/info:")
+
+st.subheader("The choice", anchor=False)
+st.write("Mark each segment a primary target, secondary or not prioritised, and say why in a sentence: "
+         "a target needs a rationale. The Overview and the later steps use this choice.")
+choice = pd.DataFrame({
+    "id": [r.segment_id for r in matrix.rows],
+    "Segment": [r.name for r in matrix.rows],
+    "Ability": [None if r.ability is None else round(r.ability) for r in matrix.rows],
+    "Attractiveness": [round(r.attractiveness) for r in matrix.rows],
+    "Quadrant": [r.quadrant for r in matrix.rows],
+    "Place": [f"{r.rank}" if r.stable else f"{r.rank} ({r.best_rank}–{r.worst_rank})" for r in matrix.rows],
+    "Priority": [r.priority for r in matrix.rows],
+    "Rationale": [r.rationale for r in matrix.rows],
+})
+version = st.session_state.setdefault("target_choice_version", 0)
+edited = st.data_editor(
+    choice, key=f"target_choice_{version}", hide_index=True, width="stretch",
+    column_order=["Segment", "Ability", "Attractiveness", "Quadrant", "Place", "Priority", "Rationale"],
+    disabled=["id", "Segment", "Ability", "Attractiveness", "Quadrant", "Place"],
+    column_config={
+        "Segment": st.column_config.TextColumn(width="medium"),
+        "Ability": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d"),
+        "Attractiveness": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d"),
+        "Place": st.column_config.TextColumn(help="Place by attractiveness; in brackets the places it reaches "
+                                                  "when a weight moves ±20%."),
+        "Priority": st.column_config.SelectboxColumn(options=list(PRIORITIES), width="small"),
+        "Rationale": st.column_config.TextColumn(width="large", max_chars=4000),
+    })
+choice_problems = st.container()
+if st.button("Save the choice", key="target_choice_save", type="primary"):
+    rows = table_records(edited.to_dict("records"), {"id": "id", "Priority": "priority", "Rationale": "rationale"})
+    if act(save_priorities, workspace_id=ws.id, where=choice_problems,
+           choices={int(r["id"]): (r["priority"], r["rationale"] or "") for r in rows}) is not None:
+        st.session_state["target_choice_version"] += 1
+        flash("targets", "Saved the choice of target segments.")
+        st.rerun()
+
+chosen = [r for r in matrix.rows if r.priority in PRIORITIES[:2]]
+if chosen:
+    st.markdown("**Targets:** " + " · ".join(f"{md_escape(r.name)} ({r.priority.lower()})" for r in chosen))
+
+with st.expander("How this is computed"):
+    shares = " + ".join(f"{matrix.shares[k]:.0f} % × {ATTRACTIVENESS_LABELS[k].lower()}" for k in matrix.shares)
+    st.markdown(
+        "**Attractiveness (0-100).** Revenue, potential and expected growth are each scaled across the segments, "
+        "so that the lowest segment gets 0 and the highest 1 (when all are equal, each gets 0.5; a missing value "
+        f"counts as 0). The weights combine them: attractiveness = ({shares}) × 100. The weights are shares of "
+        "their sum, so 30/40/30 and 3/4/3 mean the same.\n\n"
+        "**Ability (0-100)** comes from the Strengths page: the importance-weighted agreed strength on the key "
+        "factors, where 1 is 0 and 5 is 100.\n\n"
+        f"**Quadrants** split both axes at {QUADRANT_LINE:g}: *Prioritise* (attractive, strong), *Build ability* "
+        "(attractive, not yet strong), *Maintain* (strong, less attractive), *Deprioritise*.\n\n"
+        f"**Does the ranking hold?** Each weight in turn is moved {SENSITIVITY_STEP:.0%} down and up with the others "
+        "unchanged, and the segments are ranked by attractiveness again. A segment whose place never changes is "
+        "stable; otherwise its range of places is shown. The bubble size is the revenue potential (else the revenue).")
+page_link("pages/strengths.py", "Back to Strengths", icon=":material/arrow_back:")
