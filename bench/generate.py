@@ -12,7 +12,8 @@ import random
 from datetime import date, timedelta
 
 from crmstrategy.models import (
-    CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, RELATIONSHIPS,
+    CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, PRIORITIES,
+    RELATIONSHIPS,
 )
 from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.workspace_io import FORMAT_VERSION, KIND
@@ -35,6 +36,19 @@ _DRIVERS = ["Price", "Service", "Quality", "Convenience", "Expertise", "Availabi
 
 
 _DEPARTMENTS = ["Management", "Sales", "Marketing", "Customer service", "IT", "Finance"]
+FACTORS = 30
+KEY_FACTORS = 5  # per segment, each rated by every participant
+
+
+def _key_factors(rng: random.Random, participants: int) -> list[dict]:
+    items = []
+    for number in rng.sample(range(1, FACTORS + 1), KEY_FACTORS):
+        centre = rng.randint(2, 4)
+        items.append({"factor": f"Factor {number:02d}", "weight": float(rng.randint(1, 10) * 5),
+                      "competitor_strength": rng.randint(1, 5), "agreed_strength": rng.choice([None, None, centre]),
+                      "ratings": [{"participant": f"U{u}", "score": min(5, max(1, centre + rng.randint(-2, 2)))}
+                                  for u in range(1, participants + 1)]})
+    return items
 
 
 def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS, insights: int = INSIGHTS,
@@ -53,6 +67,9 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
             "customer_count": rng.randint(10, 5000), "revenue": float(rng.randint(1, 500) * 1_000_000),
             "potential": float(rng.randint(1, 800) * 1_000_000), "expected_growth_pct": float(rng.randint(-5, 25)),
             "lifecycle_focus": rng.choice(LIFECYCLE_STAGES), "notes": "Generated for the benchmark.",
+            "priority": PRIORITIES[0] if i <= 5 else PRIORITIES[1] if i <= 15 else PRIORITIES[2] if i <= 40 else None,
+            "priority_rationale": "Generated: attractive and we are strong." if i <= 40 else "",
+            "ratings_revealed": i % 2 == 0, "key_factors": _key_factors(rng, participants),
         })
     persona_items = []
     for i in range(1, personas + 1):
@@ -83,7 +100,10 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
                               for u in range(1, participants + 1)]}
                  for key, text, why in STANDARD_STATEMENTS]
     return {"format_version": FORMAT_VERSION, "kind": KIND, "exported_at": None,
-            "workspace": {"name": name, "currency": "NOK", "description": "Generated large workspace."},
+            "workspace": {"name": name, "currency": "NOK", "description": "Generated large workspace.",
+                          "weight_size": 25.0, "weight_potential": 50.0, "weight_growth": 25.0},
+            "factors": [{"name": f"Factor {n:02d}", "description": f"What customers weigh, number {n}."}
+                        for n in range(1, FACTORS + 1)],
             "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items,
             "themes": list(DEFAULT_THEMES), "participants": participant_items, "insights": insight_items,
             "readiness": readiness}

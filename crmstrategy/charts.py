@@ -42,22 +42,25 @@ def priority_matrix_chart(rows, *, currency: str = "", width: int | str = 720, h
     colour = alt.Color("Priority:N", title="Priority",
                        scale=alt.Scale(domain=list(PRIORITY_COLOURS), range=list(PRIORITY_COLOURS.values())),
                        legend=alt.Legend(orient="bottom", labelFontSize=14, titleFontSize=14, labelLimit=0))
-    tooltip = ["Segment", "Ability", "Attractiveness", "Revenue", "Potential", "Growth", "Priority", "Quadrant"]
+    # Channel objects rather than "Field:Q" shorthands: Altair parses each shorthand against the
+    # whole schema, which made building this chart take most of the page's time.
+    tooltip = [alt.Tooltip(f"{name}:{'Q' if name in ('Ability', 'Attractiveness') else 'N'}")
+               for name in ("Segment", "Ability", "Attractiveness", "Revenue", "Potential", "Growth", "Priority",
+                            "Quadrant")]
     base = alt.Chart(data)
     bubbles = base.mark_circle(opacity=0.75, stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip,
         size=alt.Size("Bubble:Q", title="Potential", legend=None, scale=alt.Scale(range=[250, 2400])))
     labels = base.mark_text(dy=-32, fontSize=15, fontWeight="bold", color="#222").encode(
-        x="Ability:Q", y="Attractiveness:Q", text="Segment:N", tooltip=tooltip)
-    lines = pd.DataFrame({"value": [QUADRANT_LINE]})
-    vertical = alt.Chart(lines).mark_rule(color="#555", strokeDash=[6, 4]).encode(x=alt.X("value:Q", scale=scale))
-    horizontal = alt.Chart(lines).mark_rule(color="#555", strokeDash=[6, 4]).encode(y=alt.Y("value:Q", scale=scale))
-    corners = []
-    for qx, qy, text, align in QUADRANT_LABELS:
-        corners.append(alt.Chart(pd.DataFrame({"x": [qx], "y": [qy], "t": [text]})).mark_text(
-            align=align, baseline="top" if qy > 50 else "bottom", fontSize=16, color="#777", fontStyle="italic"
-        ).encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="t:N"))
-    return alt.layer(vertical, horizontal, *corners, bubbles, labels).properties(
+        x=x, y=y, text=alt.Text("Segment:N"), tooltip=tooltip)
+    lines = alt.Chart(pd.DataFrame({"value": [QUADRANT_LINE]}))
+    vertical = lines.mark_rule(color="#555", strokeDash=[6, 4]).encode(x=alt.X("value:Q", scale=scale))
+    horizontal = lines.mark_rule(color="#555", strokeDash=[6, 4]).encode(y=alt.Y("value:Q", scale=scale))
+    corners = alt.Chart(pd.DataFrame(QUADRANT_LABELS, columns=["x", "y", "t", "align"])).mark_text(
+        align=alt.expr("datum.align"), baseline=alt.expr("datum.y > 50 ? 'top' : 'bottom'"), fontSize=16,
+        color="#777", fontStyle="italic",
+    ).encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text=alt.Text("t:N"))
+    return alt.layer(vertical, horizontal, corners, bubbles, labels).properties(
         width=width, height=height, title="Priority matrix"
     ).configure_axis(labelFontSize=14, titleFontSize=15).configure_title(fontSize=18)
 
@@ -66,6 +69,12 @@ def _money(value: float | None, currency: str) -> str:
     if value is None:
         return "–"
     return f"{value:,.0f}".replace(",", " ") + (f" {currency}" if currency else "")
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec for st.vega_lite_chart. Unvalidated: validating against the schema
+    on every page run costs more than the rest of the page; the tests validate it instead."""
+    return chart.to_dict(validate=False)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> bytes:

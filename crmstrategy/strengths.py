@@ -77,8 +77,14 @@ def delete_factor(*, session: Session, workspace_id: int, factor_id: int) -> str
 
 
 def _factor_by_name(session: Session, workspace_id: int, name: str) -> Factor | None:
-    return session.exec(select(Factor).where(Factor.workspace_id == workspace_id,
-                                             func.lower(Factor.name) == name.lower())).first()
+    # Compared in Python: SQL lower() folds only ASCII on SQLite (and on PostgreSQL with the C
+    # locale), so lower('Økonomi') = 'Økonomi' would never equal 'økonomi' and a second segment
+    # using the factor would insert it again and hit the unique name.
+    wanted = name.lower()
+    for row in session.exec(select(Factor).where(Factor.workspace_id == workspace_id)).all():
+        if row.name.lower() == wanted:
+            return row
+    return None
 
 
 # --- a segment's key factors -----------------------------------------------------------

@@ -4,7 +4,7 @@ ranking holds when the weights move, and the choice of primary and secondary tar
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.charts import chart_png, chart_svg, priority_matrix_chart
+from crmstrategy.charts import chart_png, chart_spec, chart_svg, priority_matrix_chart
 from crmstrategy.editor import table_records
 from crmstrategy.models import PRIORITIES
 from crmstrategy.scores import ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, QUADRANT_LINE, SENSITIVITY_STEP
@@ -66,8 +66,8 @@ with sensitivity_col:
 
 with chart_col:
     # theme=None keeps the chart's own projector-sized fonts, the same as in the downloaded files
-    st.altair_chart(priority_matrix_chart(matrix.rows, currency=ws.currency, width="container"), theme=None,
-                    width="stretch", key="target_matrix")
+    st.vega_lite_chart(chart_spec(priority_matrix_chart(matrix.rows, currency=ws.currency, width="container")),
+                       theme=None, width="stretch", key="target_matrix")
     d1, d2, _ = st.columns([1, 1, 3])
     d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
                        data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),

@@ -91,3 +91,14 @@ def test_apply_commands_gathers_every_rows_problem_before_raising():
     ok = apply_commands(EditorCommands(updates=[Update(2, {}, 2)], creates=[Create({}, 4)]),
                         create=refuse_odd_rows, update=refuse_odd_rows, delete=refuse_odd_rows)
     assert ok == {"created": 1, "updated": 1, "deleted": 0}
+
+
+def test_table_records_maps_labels_drops_blank_rows_and_turns_nan_into_none():
+    from crmstrategy.editor import table_records
+
+    records = [{"Factor": " Price ", "Weight": 30.0, "Share": "30 %", "Competitor": float("nan")},
+               {"Factor": None, "Weight": float("nan"), "Share": None, "Competitor": None},
+               {"Factor": "", "Weight": 0, "Share": "", "Competitor": 4}]
+    rows = table_records(records, {"Factor": "factor", "Weight": "weight", "Competitor": "competitor_strength"})
+    assert rows == [{"factor": "Price", "weight": 30.0, "competitor_strength": None},
+                    {"factor": None, "weight": 0, "competitor_strength": 4}]

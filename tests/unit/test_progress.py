@@ -193,3 +193,29 @@ def test_readiness_check_with_no_statements_is_not_done():
     check = _by_label(progress)[READINESS_CHECK]
     assert not check.done
     assert check.detail == "Nobody has rated the readiness statements yet."
+
+
+def test_strength_check_names_the_segments_without_an_ability_score():
+    a, b = _segment(1, "Installers"), _segment(2, "Renovators")
+    check = _by_label(analysis_progress([a, b], [], abilities={1: 62.5, 2: None}))["Where we are strong, per segment"]
+    assert not check.done and "'Renovators'" in check.detail and "Installers" not in check.detail
+    check = _by_label(analysis_progress([a, b], [], abilities={1: 62.5, 2: 0.0}))["Where we are strong, per segment"]
+    assert check.done  # an ability of 0 is a score, not a missing one
+
+
+def test_target_choice_needs_a_primary_target_every_segment_decided_and_rationales():
+    from crmstrategy.progress import strategy_progress
+
+    def check(*segments):
+        return strategy_progress(list(segments)).checks[0]
+
+    assert not check().done and check().detail == "No segments yet."
+    secondary_only = check(_segment(1, "A", priority="Secondary", priority_rationale="Later"))
+    assert not secondary_only.done and "No primary target" in secondary_only.detail
+    undecided = check(_segment(1, "A", priority="Primary target", priority_rationale="Strong"), _segment(2, "B"))
+    assert not undecided.done and "Not decided yet: 'B'" in undecided.detail
+    no_reason = check(_segment(1, "A", priority="Primary target"), _segment(2, "B", priority="Not prioritised"))
+    assert not no_reason.done
+    done = check(_segment(1, "A", priority="Primary target", priority_rationale="Strong"),
+                 _segment(2, "B", priority="Not prioritised"))
+    assert done.done and done.detail == "Primary: 'A'." and done.page == "pages/targets.py"
