@@ -265,7 +265,7 @@ def _validate_document(document: dict) -> _Parsed:
                                                           SEGMENT_LABELS, ("ref", "ratings_revealed", "key_factors")):
         _check_name_once(problems, segment.name, f"segments[{n}]", names)
         parsed.segments.append((str(ref), segment))
-        if revealed not in (None, True, False):
+        if revealed is not None and not isinstance(revealed, bool):  # 1 == True, but 1 is not a flag
             problems.append(Problem(f"segments[{n}] › ratings_revealed", "must be true or false."))
         parsed.key_factors[str(ref)] = (revealed is True, _parse_key_factors(
             problems, _list(problems, key_factors, f"segments[{n}] › key_factors"), f"segments[{n}] › key_factors",
@@ -398,6 +398,8 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
     for factor in parsed.factors:
         add_factor(session=session, workspace_id=ws, data=factor)
     for ref, (revealed, key_factors) in parsed.key_factors.items():
+        if revealed:  # also for a segment without key factors, so the flag survives a round trip
+            set_ratings_revealed(session=session, workspace_id=ws, segment_id=segment_ids[ref], revealed=True)
         if not key_factors:
             continue
         created = set_segment_factors(session=session, workspace_id=ws, segment_id=segment_ids[ref],
@@ -409,8 +411,6 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
         for participant_ref, items in by_participant.items():
             save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
                                   participant_id=participant_ids[participant_ref], ratings=items)
-        if revealed:
-            set_ratings_revealed(session=session, workspace_id=ws, segment_id=segment_ids[ref], revealed=True)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],

@@ -13,14 +13,16 @@ from datetime import date, timedelta
 
 from crmstrategy.insights import list_insights, list_themes
 from crmstrategy.models import (
-    DEFAULT_THEMES, Insight, InsightPersona, InsightSegment, Participant, Persona, PersonaChannel, ReadinessRating,
-    ReadinessStatement, Segment, Theme, ValueDriver, Workspace,
+    DEFAULT_THEMES, Factor, Insight, InsightPersona, InsightSegment, Participant, Persona, PersonaChannel,
+    ReadinessRating, ReadinessStatement, Segment, SegmentFactor, StrengthRating, Theme, ValueDriver, Workspace,
 )
 from crmstrategy.participants import list_participants
 from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.readiness_ratings import all_ratings, list_statements
+from crmstrategy.strengths import priority_matrix
 from crmstrategy.workspace_io import (
-    export_workspace, export_workspace_json, import_workspace, load_demo_document, parse_workspace_file,
+    FORMAT_VERSION, export_workspace, export_workspace_json, import_workspace, load_demo_document,
+    parse_workspace_file,
 )
 from crmstrategy.workspaces import list_workspaces
 from tests.integration.support import count, new_workspace
@@ -196,7 +198,7 @@ def _refused_v2(engine, change) -> ValidationProblem:
 def test_demo_export_carries_insights_participants_and_ratings(engine, demo_workspace_id):
     demo = load_demo_document()
     exported = _export(engine, demo_workspace_id)
-    assert exported["format_version"] == 2
+    assert exported["format_version"] == FORMAT_VERSION
     assert len(exported["insights"]) == len(demo["insights"]) == 17
     assert exported["participants"] == demo["participants"]
     assert exported["themes"] == demo["themes"]
@@ -229,8 +231,11 @@ def test_round_trip_keeps_insight_links_and_ratings_in_the_database(engine, demo
 def _version_1(document: dict) -> dict:
     document = copy.deepcopy(document)
     document["format_version"] = 1
-    for key in ("themes", "participants", "insights", "readiness"):
+    for key in ("themes", "participants", "insights", "readiness", "factors"):
         document.pop(key)
+    for segment in document["segments"]:  # key factors came with version 3
+        for key in ("key_factors", "ratings_revealed", "priority", "priority_rationale"):
+            segment.pop(key)
     return document
 
 
@@ -247,14 +252,14 @@ def test_a_version_1_file_gets_the_default_themes_and_the_standard_statements(en
     assert count(engine, ReadinessRating) == 0
     assert count(engine, Segment, workspace_id=workspace_id) == len(document["segments"])
     exported = _export(engine, workspace_id)
-    assert exported["format_version"] == 2
+    assert exported["format_version"] == FORMAT_VERSION
     assert exported["insights"] == [] and exported["participants"] == []
     assert [s["ratings"] for s in exported["readiness"]] == [[]] * 7
 
 
 def test_an_unknown_format_version_is_refused():
-    raw = json.dumps(load_demo_document() | {"format_version": 3}).encode()
-    with pytest.raises(ValidationProblem, match="format version 3"):
+    raw = json.dumps(load_demo_document() | {"format_version": FORMAT_VERSION + 1}).encode()
+    with pytest.raises(ValidationProblem, match=f"format version {FORMAT_VERSION + 1}"):
         parse_workspace_file(raw)
 
 
@@ -322,7 +327,8 @@ def test_a_participant_ref_used_twice_is_refused_and_nothing_created(engine):
 def test_a_score_of_infinity_in_the_file_is_refused_and_nothing_created(engine):
     # Python's json module reads the non-standard Infinity; it must not crash the import.
     document = _demo_with(lambda d: None)
-    raw = json.dumps(document).replace('"score": 4', '"score": Infinity', 1).encode()
+    head, readiness = json.dumps(document).split('"readiness"')  # the first readiness score, not a key factor's
+    raw = (head + '"readiness"' + readiness.replace('"score": 4', '"score": Infinity', 1)).encode()
     before = _counts(engine)
     with pytest.raises(ValidationProblem) as refused:
         _import(engine, parse_workspace_file(raw))
@@ -376,3 +382,169 @@ def test_duplicate_theme_names_in_the_file_are_refused_by_position(engine):
     [problem] = refusal.problems
     assert problem.field == f"themes[{len(document['themes'])}] › Name"
     assert "themes[1]" in problem.message
+
+
+# --- format version 3: the factor library, key factors, strength ratings, the choice ---
+
+STRENGTH_TABLES = (Factor, SegmentFactor, StrengthRating)
+
+
+def _all_counts(engine) -> dict:
+    return _counts(engine) | {model.__name__: count(engine, model) for model in STRENGTH_TABLES}
+
+
+def _refused_v3(engine, change) -> ValidationProblem:
+    """Import the demo spoiled by `change`; refused, with no row written in any table."""
+    before = _all_counts(engine)
+    refusal = _refused_import(engine, _demo_with(change))
+    assert _all_counts(engine) == before
+    return refusal
+
+
+def _strength_parts(document: dict) -> dict:
+    return {
+        "weights": {k: document["workspace"][k] for k in ("weight_size", "weight_potential", "weight_growth")},
+        "factors": document["factors"],
+        "segments": [{k: s[k] for k in ("name", "ratings_revealed", "key_factors", "priority", "priority_rationale")}
+                     for s in document["segments"]],
+    }
+
+
+def test_demo_export_carries_factors_key_factors_ratings_and_choices(engine, demo_workspace_id):
+    demo = load_demo_document()
+    exported = _export(engine, demo_workspace_id)
+    assert exported["format_version"] == FORMAT_VERSION == 3
+    assert _strength_parts(exported) == _strength_parts(demo)
+    assert len(exported["factors"]) == count(engine, Factor) == 12
+    assert sum(len(s["key_factors"]) for s in exported["segments"]) == count(engine, SegmentFactor) == 17
+    # S1: 5 factors x 5 participants; S2: 4 x 4; S3 and S4 have agreed values only.
+    assert sum(len(k["ratings"]) for s in exported["segments"] for k in s["key_factors"]) == 41
+    assert count(engine, StrengthRating) == 41
+    assert [s["ratings_revealed"] for s in exported["segments"]] == [True, False, False, False]
+
+
+def test_demo_round_trip_keeps_every_strength_detail(engine, demo_workspace_id):
+    first = _export(engine, demo_workspace_id)
+    copy_id = _import(engine, parse_workspace_file(json.dumps(first, ensure_ascii=False).encode())).id
+    second = _export(engine, copy_id)
+    assert _without_volatile(second) == _without_volatile(first)
+    assert _strength_parts(second) == _strength_parts(first) == _strength_parts(load_demo_document())
+    assert count(engine, StrengthRating) == 2 * 41
+    with read_session(engine) as session:
+        matrices = [{r.name: (r.ability, r.attractiveness, r.quadrant, r.priority, r.rationale)
+                     for r in priority_matrix(session=session, workspace_id=w).rows}
+                    for w in (demo_workspace_id, copy_id)]
+    assert matrices[0] == matrices[1]
+    assert matrices[1]["Time-pressed installers"][0] == pytest.approx(66.25)
+
+
+def test_own_weights_agreed_strengths_and_a_hidden_choice_round_trip(engine):
+    def change(d):
+        d["workspace"].update(weight_size=10.0, weight_potential=55.5, weight_growth=0.0)
+        d["segments"][1]["ratings_revealed"] = True
+        d["segments"][1]["key_factors"][0].update(agreed_strength=5, competitor_strength=None)
+        d["segments"][3].update(priority=None, priority_rationale="")
+        d["factors"].append({"name": "Økonomi", "description": "Unused for now."})
+        d["segments"][0]["key_factors"].append({"factor": "Øvrig service", "weight": 5.5, "competitor_strength": 2,
+                                                "agreed_strength": None, "ratings": []})
+        d["segments"][1]["key_factors"].append({"factor": "Øvrig service", "weight": 1.0, "competitor_strength": None,
+                                                "agreed_strength": 1, "ratings": [{"participant": "U5", "score": 1}]})
+    document = _demo_with(change)
+    workspace_id = _import(engine, document).id
+    exported = _export(engine, workspace_id)
+    expected = _strength_parts(document)
+    expected["factors"] = sorted(expected["factors"] + [{"name": "Øvrig service", "description": ""}],
+                                 key=lambda f: f["name"].lower())
+    assert _strength_parts(exported) == expected
+    copy_id = _import(engine, parse_workspace_file(json.dumps(exported).encode())).id
+    assert _without_volatile(_export(engine, copy_id)) == _without_volatile(exported)
+
+
+def test_a_revealed_segment_without_key_factors_stays_revealed(engine):
+    document = _demo_with(lambda d: d["segments"][3].update(key_factors=[], ratings_revealed=True))
+    workspace_id = _import(engine, document).id
+    exported = _export(engine, workspace_id)
+    assert [(s["ratings_revealed"], len(s["key_factors"])) for s in exported["segments"]] == [
+        (True, 5), (False, 4), (False, 4), (True, 0)]
+
+
+def _version_2(document: dict) -> dict:
+    document = copy.deepcopy(document)
+    document["format_version"] = 2
+    document.pop("factors")
+    for key in ("weight_size", "weight_potential", "weight_growth"):
+        document["workspace"].pop(key)
+    for segment in document["segments"]:
+        for key in ("key_factors", "ratings_revealed", "priority", "priority_rationale"):
+            segment.pop(key)
+    return document
+
+
+def test_a_version_2_file_without_factors_still_imports(engine):
+    document = _version_2(load_demo_document())
+    workspace_id = _import(engine, parse_workspace_file(json.dumps(document).encode())).id
+    assert (count(engine, Factor), count(engine, SegmentFactor), count(engine, StrengthRating)) == (0, 0, 0)
+    assert count(engine, ReadinessRating) == 28
+    exported = _export(engine, workspace_id)
+    assert exported["format_version"] == FORMAT_VERSION
+    assert exported["factors"] == []
+    assert [(s["key_factors"], s["ratings_revealed"], s["priority"], s["priority_rationale"])
+            for s in exported["segments"]] == [([], False, None, "")] * len(document["segments"])
+    assert {k: exported["workspace"][k] for k in ("weight_size", "weight_potential", "weight_growth")} == {
+        "weight_size": 30, "weight_potential": 40, "weight_growth": 30}
+    assert exported["participants"] == document["participants"]
+    with read_session(engine) as session:
+        rows = priority_matrix(session=session, workspace_id=workspace_id).rows
+    assert [r.ability for r in rows] == [None] * 4
+
+
+def test_a_key_factor_rating_by_an_unknown_participant_is_refused_and_nothing_written(engine):
+    refusal = _refused_v3(engine, lambda d: d["segments"][0]["key_factors"][1]["ratings"][2].update(participant="U9"))
+    assert [str(p) for p in refusal.problems] == [
+        "segments[1] › key_factors[2] › ratings[3] › participant: refers to participant 'U9', which is not in the file."]
+
+
+@pytest.mark.parametrize("weight", [0, -10, "heavy", None])
+def test_a_key_factor_weight_that_is_not_above_zero_is_refused_and_nothing_written(engine, weight):
+    refusal = _refused_v3(engine, lambda d: d["segments"][1]["key_factors"][2].update(weight=weight))
+    [problem] = refusal.problems
+    assert problem.field == "segments[2] › key_factors[3] › Weight"
+    assert "above zero" in problem.message
+
+
+def test_a_factor_twice_in_a_segment_is_refused_and_nothing_written(engine):
+    refusal = _refused_v3(engine, lambda d: d["segments"][0]["key_factors"][3].update(factor="stock AVAILABILITY"))
+    assert [str(p) for p in refusal.problems] == [
+        "segments[1] › key_factors[4] › factor: 'stock AVAILABILITY' is listed twice."]
+
+
+@pytest.mark.parametrize("revealed", ["yes", 1, "true", []])
+def test_ratings_revealed_that_is_not_true_or_false_is_refused_and_nothing_written(engine, revealed):
+    refusal = _refused_v3(engine, lambda d: d["segments"][0].update(ratings_revealed=revealed))
+    assert [str(p) for p in refusal.problems] == ["segments[1] › ratings_revealed: must be true or false."]
+
+
+def test_two_ratings_by_one_participant_for_one_key_factor_are_refused(engine):
+    refusal = _refused_v3(engine, lambda d: d["segments"][1]["key_factors"][0]["ratings"].append(
+        {"participant": "U1", "score": 5}))
+    assert [str(p) for p in refusal.problems] == [
+        "segments[2] › key_factors[1] › ratings[5]: needs a score, once per participant."]
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: d["segments"][0]["key_factors"][0]["ratings"][0].update(score=6),
+     "segments[1] › key_factors[1] › ratings[1] › Score"),
+    (lambda d: d["segments"][2]["key_factors"][1].update(agreed_strength=0),
+     "segments[3] › key_factors[2] › Agreed strength"),
+    (lambda d: d["segments"][3]["key_factors"][0].update(competitor_strength=2.5),
+     "segments[4] › key_factors[1] › Competitor strength"),
+    (lambda d: d["segments"][0].update(key_factors={"factor": "Price level"}), "segments[1] › key_factors"),
+    (lambda d: d["segments"][0]["key_factors"][0].update(ratings="U1"), "segments[1] › key_factors[1] › ratings"),
+    (lambda d: d["segments"][0]["key_factors"][0].update(factor="  "), "segments[1] › key_factors[1] › Factor"),
+    (lambda d: d["factors"][4].update(name=d["factors"][0]["name"].upper()), "factors[5] › Name"),
+    (lambda d: d["segments"][0].update(priority="Top"), "segments[1] › Priority"),
+], ids=["score 6", "agreed 0", "competitor 2.5", "key factors object", "ratings text", "blank factor",
+        "library name twice", "unknown priority"])
+def test_a_bad_strength_detail_is_refused_by_place_and_nothing_written(engine, change, field):
+    refusal = _refused_v3(engine, change)
+    assert [p.field for p in refusal.problems] == [field]
