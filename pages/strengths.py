@@ -47,7 +47,7 @@ m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
 if strength.advice:
     st.warning(strength.advice, icon=":material/info:")
 
-factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"])
+factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"], key="strength_tabs")
 
 with factors_tab:
     library = read(list_factors, workspace_id=ws.id)

@@ -12,7 +12,8 @@ from tests.browser.conftest import add_row_in_editor, by_key, current_workspace,
 pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "/", "workspaces": "/workspaces", "participants": "/participants", "segments": "/segments",
-         "personas": "/personas", "insights": "/insights", "readiness": "/readiness"}
+         "personas": "/personas", "insights": "/insights", "readiness": "/readiness", "strengths": "/strengths",
+         "targets": "/targets"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -32,14 +33,14 @@ def test_create_workspace_segment_and_persona_then_find_them_after_reload(server
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Created 'Browser Co'")
     workspace_id = re.search(r"ws=(\d+)", page.url).group(1)
 
-    page.get_by_role("link", name="Segments").click()
+    page.get_by_role("link", name="Segments", exact=True).click()
     settle(page)
     assert f"ws={workspace_id}" in page.url
     add_row_in_editor(page, rows_before=0, value="Browser segment")
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Saved: 1 created")
     no_exception(page)
 
-    page.get_by_role("link", name="Personas").click()
+    page.get_by_role("link", name="Personas", exact=True).click()
     settle(page)
     page.get_by_role("tab", name="New persona").click()
     by_key(page, "persona_new_name", "input").fill("Åse <b>the buyer</b>")
@@ -106,7 +107,7 @@ def test_a_deep_link_to_a_fresh_server_shows_the_method_navigation(browser, tmp_
         page = context.new_page()
         goto(page, url + "/readiness?ws=1")
         navigation = page.get_by_test_id("stSidebarNav")
-        for section in ("Overview", "1 · Analysis"):
+        for section in ("Overview", "1 · Analysis", "2 · Strategy"):
             expect(navigation).to_contain_text(section)
         expect(navigation.get_by_role("link", name="Readiness")).to_be_visible()
         expect(navigation.get_by_role("link", name="app")).to_have_count(0)

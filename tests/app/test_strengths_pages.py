@@ -1,0 +1,444 @@
+"""Strengths and Target segments through their pages (and the targets on the Overview), with the
+error paths: hidden ratings until the reveal, the factor library, the weights."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from crmstrategy.db import make_engine, unit_of_work
+from crmstrategy.participants import list_participants
+from crmstrategy.scores import DEFAULT_ATTRACTIVENESS_WEIGHTS
+from crmstrategy.segments import create_segment, list_segments
+from crmstrategy.strengths import (
+    list_factors, priority_matrix, ratings_of, segment_strength, set_segment_factors,
+)
+from crmstrategy.workspaces import list_workspaces
+from tests.app.conftest import errors, open_page, plain, successes
+
+STATS = ["Mean", "Median", "Spread (sd)", "Range"]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _demo_id(db) -> int:
+    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+
+
+def _segment(db, ws: int, name: str):
+    return next(s for s in db(list_segments, workspace_id=ws) if s.name == name)
+
+
+def _participant(db, ws: int, name: str):
+    return next(p for p in db(list_participants, workspace_id=ws) if p.name == name)
+
+
+def _write(app_db, fn, **kwargs):
+    """Setup data written straight through a service, in one transaction."""
+    engine = make_engine(app_db)
+    try:
+        with unit_of_work(engine) as session:
+            return fn(session=session, **kwargs)
+    finally:
+        engine.dispose()
+
+
+def _new_workspace(at, name="Blank"):
+    open_page(at, "pages/workspaces.py")
+    at.text_input(key="ws_create_name").input(name)
+    at.button(key="ws_create_submit").click().run()
+    assert not errors(at)
+    return at
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _overview(at):
+    """The facilitator's table of individual ratings (the dataframe with the statistics columns)."""
+    found = [d for d in at.dataframe if set(STATS) <= set(d.value.columns)]
+    assert len(found) <= 1
+    return found[0].value if found else None
+
+
+def _strengths_on(at, segment_id: int):
+    at = open_page(at, "pages/strengths.py")
+    at.selectbox(key="strength_segment").set_value(segment_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _page_links(at) -> list[str]:
+    """The pages linked from the page (by their URL path)."""
+    return [link.proto.page for link in at.get("page_link")]
+
+
+# --- Strengths -----------------------------------------------------------------------------
+
+def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
+    ws = _demo_id(db)
+    installers = _segment(db, ws, "Time-pressed installers")
+    expected = db(segment_strength, workspace_id=ws, segment_id=installers.id)
+    at = open_page(app, "pages/strengths.py")
+    assert at.selectbox(key="strength_segment").value == installers.id
+    metrics = _metrics(at)
+    assert metrics["Ability"] == f"{expected.ability:.0f} / 100"
+    assert metrics["Key factors"] == "5"
+    assert metrics["Rated by"] == "5 of 5"
+    assert metrics["Ratings"] == "revealed"
+    assert [t.label for t in at.tabs] == ["Key factors", "Rate", "Facilitator"]
+
+    overview = _overview(at)
+    assert overview is not None
+    participants = [p.name for p in db(list_participants, workspace_id=ws)]
+    assert list(overview.columns) == ["Factor", "Share", *sorted(participants, key=str.lower), *STATS]
+    accuracy = overview.set_index("Factor").loc["Order accuracy"]
+    assert (accuracy["Mona Dahl"], accuracy["Erik Solberg"], accuracy["Range"]) == (1, 5, "1–5")
+
+    assert "Discuss these first" in [s.value for s in at.subheader]
+    contested = [plain(m.value) for m in at.markdown if "spread" in m.value and "Order accuracy" in m.value]
+    assert contested and "ratings from 1 to 5" in contested[0]
+    lines = [t.value for t in at.text]
+    assert any(line.startswith("Mona Dahl: 1") and line.endswith("Erik Solberg: 5") for line in lines), lines
+    assert "How this is computed" in [e.label for e in at.expander]
+    assert at.button(key="strength_hide") and not [b for b in at.button if b.key == "strength_reveal"]
+
+
+def test_rating_as_a_participant_through_the_form_saves(app, db):
+    ws = _demo_id(db)
+    contractors = _segment(db, ws, "Project contractors")
+    mona = _participant(db, ws, "Mona Dahl")  # the one who has not rated this segment
+    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == {}
+    factors = db(segment_strength, workspace_id=ws, segment_id=contractors.id).factors
+    at = _strengths_on(app, contractors.id)
+    assert _metrics(at)["Rated by"] == "4 of 5"
+    at.selectbox(key="strength_rater").set_value(mona.id).run()
+    wanted = {f.factor.id: score for f, score in zip(factors, [2, 5, 3, 4])}
+    for factor_id, score in wanted.items():
+        radio = at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{factor_id}")
+        assert radio.value is None  # nothing rated yet, nothing pre-filled from the others
+        radio.set_value(score)
+    at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
+    assert not errors(at)
+    assert "Saved 4 ratings for Mona Dahl." in successes(at)
+    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == wanted
+    assert _metrics(at)["Rated by"] == "5 of 5"
+    # Still hidden: rating does not show anyone the others' ratings.
+    assert _metrics(at)["Ratings"] == "hidden" and _overview(at) is None
+    assert any("hidden from the others" in c.value for c in at.caption)
+
+    # The form shows her own ratings again; clearing one ("–") removes it.
+    first = factors[0].factor.id
+    radio = at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{first}")
+    assert radio.value == 2
+    radio.set_value("–")  # the option None, by its label (AppTest sends nothing for a None value)
+    at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
+    assert "Saved 3 ratings for Mona Dahl." in successes(at)
+    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == {
+        k: v for k, v in wanted.items() if k != first}
+
+
+def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
+    ws = _demo_id(db)
+    bare = _write(app_db, create_segment, workspace_id=ws, data={"name": "Export customers"})
+    at = _strengths_on(app, bare.id)
+    assert not errors(at)
+    metrics = _metrics(at)
+    assert (metrics["Ability"], metrics["Key factors"], metrics["Rated by"]) == ("not scored", "0", "0 of 5")
+    assert any("0 factors" in w.value for w in at.warning)  # the gentle 4-6 advice
+    infos = [i.value for i in at.info]
+    assert any("This segment has no key factors yet" in i for i in infos)
+    assert any("Add key factors first" in i for i in infos)
+    keys = {w.key for w in at.button} | {w.key for w in at.radio} | {w.key for w in at.selectbox}
+    assert "strength_rater" not in keys
+    assert not any(str(k).startswith(("strength_score_", "strength_submit_")) for k in keys)
+    assert "strength_reveal" not in keys and "strength_agreed_save" not in keys
+
+    # With factors but nobody's ratings, the reveal button is there but cannot be pressed.
+    _write(app_db, set_segment_factors, workspace_id=ws, segment_id=bare.id,
+           factors=[{"factor": "Order accuracy", "weight": 1}, {"factor": "Export papers", "weight": 1}])
+    at.run()
+    assert not errors(at)
+    assert at.button(key="strength_reveal").disabled
+    assert any("0 of 5 participants have rated" in m.value for m in at.markdown)
+    assert at.selectbox(key="strength_rater").value is not None
+
+
+def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
+    """The facilitator changes the key factors while a participant is filling in the form: the
+    submit saves the factors that are still there, and nothing for the one that went."""
+    ws = _demo_id(db)
+    contractors = _segment(db, ws, "Project contractors")
+    mona = _participant(db, ws, "Mona Dahl")
+    factors = [f.factor for f in db(segment_strength, workspace_id=ws, segment_id=contractors.id).factors]
+    at = _strengths_on(app, contractors.id)
+    at.selectbox(key="strength_rater").set_value(mona.id).run()
+    for factor in factors:
+        at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{factor.id}").set_value(5)
+    _write(app_db, set_segment_factors, workspace_id=ws, segment_id=contractors.id,
+           factors=[{"factor": f.factor, "weight": f.weight} for f in factors[1:]]
+           + [{"factor": "Trade credit", "weight": 10}])
+    at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
+    assert not errors(at)
+    assert "Saved 3 ratings for Mona Dahl." in successes(at)
+    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == {
+        f.id: 5 for f in factors[1:]}
+    assert _metrics(at)["Key factors"] == "4"
+
+
+def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
+    ws = _demo_id(db)
+    contractors = _segment(db, ws, "Project contractors")
+    at = _strengths_on(app, contractors.id)
+    assert _metrics(at)["Ratings"] == "hidden"
+    assert _overview(at) is None
+    assert "Discuss these first" not in [s.value for s in at.subheader]
+    assert any("appear here after you reveal" in c.value for c in at.caption)
+    agreed = next(d.value for d in at.dataframe if "Agreed" in d.value.columns)
+    assert agreed["Median"].isna().all()  # not even the median leaks before the reveal
+    assert not [t for t in at.text if ":" in t.value]  # no "name: score" lines
+    assert not [b for b in at.button if b.key == "strength_hide"]
+
+    at.button(key="strength_reveal").click().run()
+    assert not errors(at)
+    assert any("Ratings revealed" in s for s in successes(at))
+    assert db(segment_strength, workspace_id=ws, segment_id=contractors.id).revealed
+    assert _metrics(at)["Ratings"] == "revealed"
+    overview = _overview(at)
+    assert overview is not None
+    raters = ["Erik Solberg", "Hanne Lie", "Siri Nilsen", "Tor Haugen"]  # Mona Dahl has not rated it
+    assert list(overview.columns) == ["Factor", "Share", *raters, *STATS]
+    assert "Discuss these first" in [s.value for s in at.subheader]
+    assert not next(d.value for d in at.dataframe if "Agreed" in d.value.columns)["Median"].isna().any()
+
+    at.button(key="strength_hide").click().run()
+    assert not errors(at)
+    assert not db(segment_strength, workspace_id=ws, segment_id=contractors.id).revealed
+    assert _metrics(at)["Ratings"] == "hidden"
+    assert _overview(at) is None
+    assert at.button(key="strength_reveal")
+
+
+def test_saving_unchanged_tables_keeps_the_ratings(app, db):
+    ws = _demo_id(db)
+    installers = _segment(db, ws, "Time-pressed installers")
+    erik = _participant(db, ws, "Erik Solberg")
+    before = db(segment_strength, workspace_id=ws, segment_id=installers.id)
+    mine = db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id)
+    at = open_page(app, "pages/strengths.py")
+    at.button(key="strength_factors_save").click().run()
+    assert not errors(at)
+    assert "Saved 5 key factors for Time-pressed installers." in successes(at)
+    at.button(key="strength_agreed_save").click().run()
+    assert not errors(at)
+    assert any("Saved the agreed values" in s for s in successes(at))
+    after = db(segment_strength, workspace_id=ws, segment_id=installers.id)
+    assert [(f.factor.factor, f.factor.weight, f.factor.competitor_strength, f.factor.agreed_strength)
+            for f in after.factors] == [(f.factor.factor, f.factor.weight, f.factor.competitor_strength,
+                                         f.factor.agreed_strength) for f in before.factors]
+    assert after.ability == before.ability
+    assert db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id) == mine
+
+
+def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
+    ws = _demo_id(db)
+    before = db(list_factors, workspace_id=ws)
+    at = open_page(app, "pages/strengths.py")
+    at.text_input(key="strength_new_factor_name").input("  Digital <b>ordering</b> ")
+    at.text_input(key="strength_new_factor_description").input("Order from the van, 24/7.")
+    at.button(key="strength_new_factor_submit").click().run()
+    assert not errors(at)
+    assert any("Added 'Digital <b>ordering</b>' to the library" in s for s in successes(at))
+    assert at.text_input(key="strength_new_factor_name").value == ""  # ready for the next one
+    added = next(f for f in db(list_factors, workspace_id=ws) if f.name == "Digital <b>ordering</b>")
+    assert (added.description, added.segments) == ("Order from the van, 24/7.", ())
+    library = next(d.value for d in at.dataframe if "Used by" in d.value.columns)
+    assert "Digital <b>ordering</b>" in set(library["Factor"])
+
+    at.text_input(key="strength_new_factor_name").input("order ACCURACY")
+    at.button(key="strength_new_factor_submit").click().run()
+    assert any("'order ACCURACY' is already in the library" in e for e in errors(at))
+    assert len(db(list_factors, workspace_id=ws)) == len(before) + 1
+    assert at.text_input(key="strength_new_factor_name").value == "order ACCURACY"  # kept to correct
+
+    at.text_input(key="strength_new_factor_name").input("   ")
+    at.button(key="strength_new_factor_submit").click().run()
+    assert errors(at)
+    assert len(db(list_factors, workspace_id=ws)) == len(before) + 1
+
+
+def test_remove_an_unused_factor(app, app_db, db):
+    ws = _demo_id(db)
+    at = open_page(app, "pages/strengths.py")
+    # Every demo factor is some segment's key factor: nothing to remove, so no remover.
+    assert all(f.segments for f in db(list_factors, workspace_id=ws))
+    assert "strength_remove_factor" not in {s.key for s in at.selectbox}
+    for name in ("Spare factor", "Another spare"):
+        at.text_input(key="strength_new_factor_name").input(name)
+        at.button(key="strength_new_factor_submit").click().run()
+        assert not errors(at)
+    spare = {f.name: f.id for f in db(list_factors, workspace_id=ws) if not f.segments}
+    remover = at.selectbox(key="strength_remove_factor")
+    assert sorted(remover.options) == sorted(spare)  # only the unused ones are offered
+    remover.set_value(spare["Spare factor"]).run()
+    at.button(key="strength_remove_factor_submit").click().run()
+    assert not errors(at)
+    assert any("Removed 'Spare factor' from the library." in s for s in successes(at))
+    assert {f.name for f in db(list_factors, workspace_id=ws) if not f.segments} == {"Another spare"}
+
+
+@pytest.mark.parametrize("page, message", [("pages/strengths.py", "there are no segments yet"),
+                                           ("pages/targets.py", "There are no segments yet")])
+def test_a_new_empty_workspace_points_to_segments(app, page, message):
+    at = _new_workspace(app)
+    at = open_page(at, page)
+    assert not at.exception and not errors(at)
+    assert any(message in i.value for i in at.info)
+    assert "segments" in _page_links(at)
+    assert not at.tabs and not at.get("vega_lite_chart")
+
+
+def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
+    at = _new_workspace(app)
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
+    segment = _write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
+    factors = _write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id,
+                     factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")])
+    at = open_page(at, "pages/strengths.py")
+    assert any("Strength ratings belong to participants" in i.value for i in at.info)
+    assert "strength_rater" not in {s.key for s in at.selectbox}
+    assert "participants" in _page_links(at)
+    at.text_input(key="strength_self_name").input(" Åse Berg ")
+    at.text_input(key="strength_self_department").input("Sales")
+    at.button(key="strength_self_submit").click().run()
+    assert not errors(at)
+    assert "Added Åse Berg. Now give your ratings." in successes(at)
+    me = _participant(db, ws, "Åse Berg")
+    assert me.department == "Sales"
+    assert at.selectbox(key="strength_rater").value == me.id
+    for factor in factors:
+        at.radio(key=f"strength_score_{segment.id}_{me.id}_{factor.id}").set_value(3)
+    at.button(key=f"strength_submit_{segment.id}_{me.id}").click().run()
+    assert "Saved 4 ratings for Åse Berg." in successes(at)
+    assert db(ratings_of, workspace_id=ws, segment_id=segment.id, participant_id=me.id) == {
+        f.id: 3 for f in factors}
+
+
+def test_adding_yourself_with_a_blank_name_is_refused(app, app_db, db):
+    at = _new_workspace(app)
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
+    segment = _write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
+    _write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}])
+    at = open_page(at, "pages/strengths.py")
+    at.button(key="strength_self_submit").click().run()
+    assert errors(at)
+    assert db(list_participants, workspace_id=ws) == []
+
+
+# --- Target segments -----------------------------------------------------------------------
+
+def _weights(db, ws):
+    return db(priority_matrix, workspace_id=ws).weights
+
+
+def _set_weights(at, size, potential, growth):
+    at.number_input(key="target_weight_size").set_value(size)
+    at.number_input(key="target_weight_potential").set_value(potential)
+    at.number_input(key="target_weight_growth").set_value(growth)
+    at.button(key="target_weights_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, db):
+    ws = _demo_id(db)
+    matrix = db(priority_matrix, workspace_id=ws)
+    at = open_page(app, "pages/targets.py")
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    drawn = set()
+    for dataset in charts[0].proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        if "Segment" in table.column_names:
+            drawn |= set(table.column("Segment").to_pylist())
+    assert drawn == {r.name for r in matrix.rows}
+    # The files are built only when clicked (the browser test downloads the SVG).
+    downloads = {d.key: d.label for d in at.get("download_button")}
+    assert downloads == {"target_matrix_png": "Matrix (.png)", "target_matrix_svg": "Matrix (.svg)"}
+
+    assert not matrix.unstable
+    assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)
+    choice = next(d.value for d in at.dataframe if "Priority" in d.value.columns)
+    assert list(choice["Segment"]) == [r.name for r in matrix.rows]
+    assert sorted(choice["Priority"]) == ["Not prioritised", "Primary target", "Primary target", "Secondary"]
+    assert at.button(key="target_choice_save")
+    assert "How this is computed" in [e.label for e in at.expander]
+    assert "target_weights_reset" not in {b.key for b in at.button}  # the weights are the defaults
+    assert [n.value for n in at.number_input] == [30.0, 40.0, 30.0]
+
+
+def test_all_zero_weights_are_refused(app, db):
+    ws = _demo_id(db)
+    at = _set_weights(open_page(app, "pages/targets.py"), 0.0, 0.0, 0.0)
+    assert any("At least one attractiveness weight must be above zero" in e for e in errors(at))
+    assert _weights(db, ws) == DEFAULT_ATTRACTIVENESS_WEIGHTS
+    assert "target_weights_reset" not in {b.key for b in at.button}
+
+
+def test_new_weights_apply_and_the_defaults_come_back(app, db):
+    ws = _demo_id(db)
+    at = _set_weights(open_page(app, "pages/targets.py"), 50.0, 25.0, 25.0)
+    assert not errors(at)
+    assert any("Applied the weights" in s for s in successes(at))
+    assert _weights(db, ws) == {"size": 50.0, "potential": 25.0, "growth": 25.0}
+    assert any("Now: Size (revenue) 50 % · Potential 25 % · Expected growth 25 %" in c.value for c in at.caption)
+    assert at.button(key="target_weights_reset")
+
+    at.button(key="target_weights_reset").click().run()
+    assert not errors(at)
+    assert _weights(db, ws) == DEFAULT_ATTRACTIVENESS_WEIGHTS
+    assert [n.value for n in at.number_input] == [30.0, 40.0, 30.0]
+    assert "target_weights_reset" not in {b.key for b in at.button}
+
+
+def test_weights_that_move_the_ranking_say_so(app, db):
+    ws = _demo_id(db)
+    at = _set_weights(open_page(app, "pages/targets.py"), 10.0, 40.0, 30.0)
+    assert not errors(at)
+    matrix = db(priority_matrix, workspace_id=ws)
+    assert matrix.unstable  # the demo's ranking is sensitive with these weights
+    warning = next(plain(w.value) for w in at.warning if w.value.startswith("Not stable"))
+    for row in matrix.unstable:
+        assert f"{row.name} (place {row.best_rank}–{row.worst_rank})" in warning
+    stable = next(plain(c.value) for c in at.caption if c.value.startswith("Stable:"))
+    assert all(row.name in stable for row in matrix.stable)
+
+
+def test_saving_the_unchanged_choice_keeps_it(app, db):
+    ws = _demo_id(db)
+    before = [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)]
+    at = open_page(app, "pages/targets.py")
+    at.button(key="target_choice_save").click().run()
+    assert not errors(at)
+    assert "Saved the choice of target segments." in successes(at)
+    assert [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)] == before
+
+
+# --- Overview ------------------------------------------------------------------------------
+
+def test_overview_shows_the_target_segments_and_the_strategy_step(app, db):
+    ws = _demo_id(db)
+    at = open_page(app, "pages/overview.py")
+    subheaders = [s.value for s in at.subheader]
+    assert "Target segments" in subheaders
+    assert any(s.startswith("2 · Strategy — ") for s in subheaders)
+    assert _metrics(at)["Target segments"] == "3"
+    primary = [s.name for s in db(list_segments, workspace_id=ws) if s.priority == "Primary target"]
+    assert primary == ["Time-pressed installers", "Project contractors"]
+    cards = [plain(m.value) for m in at.markdown if "-badge[" in m.value]
+    for name in primary:
+        assert any("Primary target" in card and f"**{name}**" in card for card in cards), cards
+    assert any("Secondary" in card and "Quality-focused renovators" in card for card in cards)
+    assert not any("Facility managers" in card for card in cards)
+    assert "targets" in _page_links(at)

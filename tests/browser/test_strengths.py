@@ -1,0 +1,195 @@
+"""A strengths round in a real workshop: two people rate on their own laptops at the same time,
+the facilitator reveals and sees both, and the priority matrix goes out as an SVG. Plus one
+edit in the key-factors table. Against a server of its own, on a database set up through the
+services, so the ids and names are known."""
+
+from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.participants import create_participant
+from crmstrategy.segments import create_segment
+from crmstrategy.strengths import ratings_of, segment_factors, segment_strength, set_segment_factors
+from crmstrategy.workspaces import create_workspace
+from tests.browser.conftest import by_key, choose, goto, no_exception, screenshot, settle, start_server
+
+pytestmark = pytest.mark.browser
+
+SEGMENT = "Rørleggere & VVS"          # non-ASCII and an ampersand, for the SVG
+OTHER_SEGMENT = "Facility buyers"
+FACTORS = [("Lagerstatus", 30), ("Levering", 30), ("Pris", 20), ("Rådgivning", 20)]
+# Lagerstatus: 1 against 5, the one the group must discuss; the others at most 1 apart.
+SCORES = {"Åse Berg": [1, 4, 3, 2], "Bjørn Dæhlie": [5, 4, 4, 3]}
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    """A server on a database holding one workshop: two segments with key factors (only the
+    second has agreed values) and two participants who have not rated yet."""
+    folder = tmp_path_factory.mktemp("strengths-server")
+    url = f"sqlite:///{folder / 'workshop.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with unit_of_work(engine) as session:
+        ws = create_workspace(session=session, data={"name": "Workshop Tromsø"})
+        segment = create_segment(session=session, workspace_id=ws.id, data={
+            "name": SEGMENT, "revenue": 120_000_000, "potential": 200_000_000, "expected_growth_pct": 4})
+        factors = set_segment_factors(session=session, workspace_id=ws.id, segment_id=segment.id,
+                                      factors=[{"factor": n, "weight": w} for n, w in FACTORS])
+        other = create_segment(session=session, workspace_id=ws.id, data={
+            "name": OTHER_SEGMENT, "revenue": 40_000_000, "potential": 50_000_000, "expected_growth_pct": 1})
+        set_segment_factors(session=session, workspace_id=ws.id, segment_id=other.id, factors=[
+            {"factor": n, "weight": w, "agreed_strength": 3} for n, w in FACTORS])
+        people = {name: create_participant(session=session, workspace_id=ws.id, data={"name": name, "department": d})
+                  for name, d in (("Åse Berg", "Salg"), ("Bjørn Dæhlie", "IT"))}
+    process, server_url = start_server(url, folder / "streamlit.log")
+    try:
+        yield SimpleNamespace(url=server_url, engine=engine, ws=ws.id, segment=segment.id, other=other.id,
+                              factors=factors, people={name: p.id for name, p in people.items()})
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        engine.dispose()
+
+
+def _read(workshop, fn, **kwargs):
+    with read_session(workshop.engine) as session:
+        return fn(session=session, workspace_id=workshop.ws, **kwargs)
+
+
+def _new_page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
+def _fill_in_ratings(page: Page, workshop, name: str) -> None:
+    """Open the Rate tab as `name` and click a score for every factor (without saving)."""
+    goto(page, f"{workshop.url}/strengths?ws={workshop.ws}")
+    page.get_by_role("tab", name="Rate").click()
+    department = {"Åse Berg": "Salg", "Bjørn Dæhlie": "IT"}[name]
+    choose(page, "strength_rater", f"{name} · {department}")
+    settle(page)
+    me = workshop.people[name]
+    for factor, score in zip(workshop.factors, SCORES[name]):
+        radios = by_key(page, f"strength_score_{workshop.segment}_{me}_{factor.id}")
+        radios.get_by_text(str(score), exact=True).click()
+        expect(radios.get_by_role("radio", checked=True)).to_have_value(str(score))  # option index = score
+
+
+def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_the_svg(workshop, browser, tmp_path):
+    raters = {name: _new_page(browser) for name in SCORES}
+    try:
+        for name, page in raters.items():
+            _fill_in_ratings(page, workshop, name)
+        # Both press "Save my ratings" at (nearly) the same moment.
+        for name, page in raters.items():
+            by_key(page, f"strength_submit_{workshop.segment}_{workshop.people[name]}", "button").click()
+        for name, page in raters.items():
+            settle(page)
+            expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Saved 4 ratings for {name}.")
+            expect(page.get_by_role("tab", name="Rate")).to_have_attribute("aria-selected", "true")
+            no_exception(page)
+            # Still hidden: nobody sees the other's numbers before the reveal.
+            expect(page.get_by_test_id("stMetric").filter(has_text="Ratings")).to_contain_text("hidden")
+    finally:
+        for page in raters.values():
+            page.context.close()
+
+    for name, scores in SCORES.items():
+        stored = _read(workshop, ratings_of, segment_id=workshop.segment, participant_id=workshop.people[name])
+        assert stored == {f.id: s for f, s in zip(workshop.factors, scores)}, name
+
+    facilitator = _new_page(browser)
+    try:
+        page = goto(facilitator, f"{workshop.url}/strengths?ws={workshop.ws}")
+        page.get_by_role("tab", name="Facilitator").click()
+        panel = page.get_by_role("tabpanel", name="Facilitator")
+        expect(panel).to_contain_text("2 of 2 participants have rated.")
+        expect(panel.get_by_test_id("stDataFrame")).to_have_count(1)  # only the agreed values, no ratings yet
+        by_key(page, "strength_reveal", "button").click()
+        settle(page)
+        expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Ratings revealed.")
+        # The confirmation above the tabs does not send the facilitator back to the first tab.
+        expect(page.get_by_role("tab", name="Facilitator")).to_have_attribute("aria-selected", "true")
+        assert _read(workshop, segment_strength, segment_id=workshop.segment).revealed
+
+        overview = panel.get_by_test_id("stDataFrame").first
+        overview.scroll_into_view_if_needed()  # the grid draws (and lists its cells) once in view
+        # Norwegian order puts Å last; Python's str.lower sort agrees here.
+        expect(overview.locator("[role=columnheader]")).to_have_text(
+            ["Factor", "Share", "Bjørn Dæhlie", "Åse Berg", "Mean", "Median", "Spread (sd)", "Range"])
+        table = overview.locator("table")
+        expect(table).to_contain_text("Lagerstatus30 %51")  # factor, share, Bjørn's 5, Åse's 1, ...
+        expect(table).to_contain_text("1–5")
+        discuss = panel.get_by_test_id("stLayoutWrapper").filter(has_text="ratings from")  # the bordered card
+        expect(discuss).to_have_count(1)
+        expect(discuss).to_contain_text("Lagerstatus")
+        expect(discuss).to_contain_text("ratings from 1 to 5, median 3")
+        expect(discuss.get_by_test_id("stText")).to_have_text("Åse Berg: 1 · Bjørn Dæhlie: 5")
+        no_exception(page)
+        page.mouse.wheel(0, 250)
+        page.wait_for_timeout(300)
+        screenshot(page, "strengths-facilitator-revealed")
+
+        goto(page, f"{workshop.url}/targets?ws={workshop.ws}")
+        expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+        screenshot(page, "targets-workshop")
+        with page.expect_download() as download_info:
+            by_key(page, "target_matrix_svg", "button").click()
+        download = download_info.value
+        assert download.suggested_filename == "priority-matrix.svg"
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        no_exception(page)
+    finally:
+        facilitator.context.close()
+
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    texts = {"".join(element.itertext()).strip() for element in root.iter() if element.tag.endswith("text")}
+    assert SEGMENT in texts and OTHER_SEGMENT in texts, texts
+    assert "Priority matrix" in texts
+
+
+def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
+    """One real edit in the (canvas) data editor: the first factor's weight, then Save."""
+    page = _new_page(browser)
+    try:
+        goto(page, f"{workshop.url}/strengths?ws={workshop.ws}")
+        choose(page, "strength_segment", OTHER_SEGMENT)
+        settle(page)
+        expect(page.get_by_test_id("stMetric").filter(has_text="Key factors")).to_contain_text("4")
+        grid = by_key(page, f"strength_factors_{workshop.other}_0")
+        expect(grid.locator("canvas").first).to_be_visible()
+        row_height = grid.bounding_box()["height"] / (len(FACTORS) + 2)  # header, rows, trailing "add" row
+        grid.click(position={"x": 60, "y": row_height * 1.5})  # first row, Factor
+        page.keyboard.press("ArrowRight")                       # Weight
+        page.keyboard.press("Enter")
+        editor = page.get_by_test_id("portal").locator("input, textarea")
+        expect(editor).to_be_visible()
+        expect(editor).to_have_value(str(FACTORS[0][1]))
+        editor.fill("60")
+        page.keyboard.press("Enter")
+        settle(page)
+        by_key(page, "strength_factors_save", "button").click()
+        settle(page)
+        expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
+            f"Saved 4 key factors for {OTHER_SEGMENT}.")
+        no_exception(page)
+        saved = _read(workshop, segment_factors, segment_id=workshop.other)
+        assert [(f.factor, f.weight, f.agreed_strength) for f in saved] == [
+            (FACTORS[0][0], 60.0, 3), *[(n, float(w), 3) for n, w in FACTORS[1:]]]
+        # The table is drawn afresh with the share of the new weight: 60 of 130.
+        expect(by_key(page, f"strength_factors_{workshop.other}_1", "table")).to_contain_text("Lagerstatus6046 %")
+    finally:
+        page.context.close()
