@@ -36,9 +36,11 @@ def priority_matrix_chart(rows, *, currency: str = "", width: int | str = 720, h
         "Quadrant": [r.quadrant for r in drawn],
     }, columns=["Segment", "Ability", "Attractiveness", "Bubble", "Revenue", "Potential", "Growth", "Priority",
                 "Quadrant"])
-    scale = alt.Scale(domain=[0, 100], nice=False)
-    x = alt.X("Ability:Q", scale=scale, axis=alt.Axis(tickCount=10), title="Ability: where we are strong (0-100)")
-    y = alt.Y("Attractiveness:Q", scale=scale, axis=alt.Axis(tickCount=10), title="Attractiveness: size, potential, growth (0-100)")
+    # A little room beyond 0-100, so bubbles at the edges are drawn whole
+    scale = alt.Scale(domain=[-4, 104], nice=False)
+    ticks = alt.Axis(values=list(range(0, 101, 10)))
+    x = alt.X("Ability:Q", scale=scale, axis=ticks, title="Ability: where we are strong (0-100)")
+    y = alt.Y("Attractiveness:Q", scale=scale, axis=ticks, title="Attractiveness: size, potential, growth (0-100)")
     colour = alt.Color("Priority:N", title="Priority",
                        scale=alt.Scale(domain=list(PRIORITY_COLOURS), range=list(PRIORITY_COLOURS.values())),
                        legend=alt.Legend(orient="bottom", labelFontSize=14, titleFontSize=14, labelLimit=0))
@@ -51,7 +53,8 @@ def priority_matrix_chart(rows, *, currency: str = "", width: int | str = 720, h
     bubbles = base.mark_circle(opacity=0.75, stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip,
         size=alt.Size("Bubble:Q", title="Potential", legend=None, scale=alt.Scale(range=[250, 2400])))
-    labels = base.mark_text(dy=-32, fontSize=15, fontWeight="bold", color="#222").encode(
+    # Names above their bubble, except near the top edge, where they would run into the title
+    labels = base.mark_text(dy=alt.expr("datum.Attractiveness > 88 ? 34 : -32"), fontSize=15, fontWeight="bold", color="#222").encode(
         x=x, y=y, text=alt.Text("Segment:N"), tooltip=tooltip)
     lines = alt.Chart(pd.DataFrame({"value": [QUADRANT_LINE]}))
     vertical = lines.mark_rule(color="#555", strokeDash=[6, 4]).encode(x=alt.X("value:Q", scale=scale))

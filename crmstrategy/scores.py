@@ -3,7 +3,8 @@ spread of participants' ratings, and the sensitivity of the segment ranking. Pur
 numbers out; no database, no Streamlit.
 
 Ability (0-100): the importance-weighted mean of the agreed strengths (1-5), where 1 is 0 and 5 is
-100. Factors without a strength yet are left out of both sums.
+100. A factor without an agreed value uses the median of the ratings once they are revealed;
+factors without either are left out of both sums.
 
 Attractiveness (0-100): each of size (current revenue), potential and growth is scaled across the
 workspace's segments so that the lowest is 0 and the highest 1 (all equal: 0.5 each), then the
@@ -83,9 +84,12 @@ class RatingStats:
         return int(self.median + 0.5)
 
 
-def effective_strength(agreed: int | None, stats: RatingStats) -> int | None:
-    """What the scores use: the agreed value, else the median of the ratings, else nothing."""
-    return agreed if agreed is not None else stats.default_agreed
+def effective_strength(agreed: int | None, stats: RatingStats, revealed: bool = True) -> int | None:
+    """What the scores use: the agreed value, else the median of the ratings once they are
+    revealed (hidden ratings must not show through a score), else nothing."""
+    if agreed is not None:
+        return agreed
+    return stats.default_agreed if revealed else None
 
 
 def ability_score(factors: list[tuple[float, int | None]]) -> float | None:

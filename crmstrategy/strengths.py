@@ -300,7 +300,8 @@ def segment_strength(*, session: Session, workspace_id: int, segment_id: int) ->
     for f, share in zip(factors, shares):
         by_participant = dict(sorted(scores[f.id].items(), key=lambda kv: kv[0].lower()))
         stats = RatingStats(tuple(by_participant.values()))
-        rated.append(FactorRatings(f, share, by_participant, stats, effective_strength(f.agreed_strength, stats)))
+        rated.append(FactorRatings(f, share, by_participant, stats, effective_strength(f.agreed_strength, stats,
+                                                                                     segment.ratings_revealed)))
     by_id = {r.factor.id: r for r in rated}
     contested = discuss_first({r.factor.id: r.stats for r in rated})
     raters = sorted({name for r in rated for name in r.by_participant}, key=str.lower)
@@ -425,7 +426,8 @@ def priority_matrix(*, session: Session, workspace_id: int, weights: dict[str, f
         return PriorityMatrix(weights, shares, [], ["There are no segments yet."])
     factors = _segment_factors(session, [s.id for s in segments])
     scores = _scores_by_factor(session, [f.id for fs in factors.values() for f in fs])
-    abilities = {s.id: ability_score([(f.weight, effective_strength(f.agreed_strength, RatingStats(tuple(scores[f.id]))))
+    abilities = {s.id: ability_score([(f.weight, effective_strength(f.agreed_strength, RatingStats(tuple(scores[f.id])),
+                                                                    s.ratings_revealed))
                                       for f in factors[s.id]]) for s in segments}
     figures = [SegmentFigures(s.id, s.revenue, s.potential, s.expected_growth_pct) for s in segments]
     attractiveness = attractiveness_scores(figures, weights)

@@ -18,6 +18,13 @@ from crmstrategy.ui import act, choose_participant, flash, page_link, read, show
 
 ws = workbench_page("Strengths")
 
+
+def _scores(values: list) -> pd.Series:
+    """Whole scores with gaps: floats, so a gap shows as an empty cell rather than "None"."""
+    return pd.Series([float("nan") if v is None else float(v) for v in values], dtype="float64")
+
+
+
 st.title("Where we are strong")
 st.caption("Advice 2 · For each segment: the 4 to 6 factors that matter most to those customers, and how strong "
            "we are on each (1 = weak, 5 = best in the market), against the main competitor. Everyone rates on "
@@ -58,7 +65,7 @@ with factors_tab:
         "Factor": [f.factor.factor for f in strength.factors],
         "Weight": [f.factor.weight for f in strength.factors],
         "Share": [f"{f.share:.0f} %" for f in strength.factors],
-        "Competitor's strength": pd.array([f.factor.competitor_strength for f in strength.factors], dtype="Int64"),
+        "Competitor's strength": _scores([f.factor.competitor_strength for f in strength.factors]),
     })
     version = st.session_state.setdefault(f"strength_factors_version_{segment_id}", 0)
     edited = st.data_editor(
@@ -71,7 +78,7 @@ with factors_tab:
             "Share": st.column_config.TextColumn(disabled=True, help="The weight as a share of all weights "
                                                                     "(as last saved)."),
             "Competitor's strength": st.column_config.NumberColumn(
-                min_value=1, max_value=5, step=1, help="The main competitor's strength, 1-5 (optional), so the "
+                min_value=1, max_value=5, step=1, format="%d", help="The main competitor's strength, 1-5 (optional), so the "
                                                        "gap shows."),
         })
     factor_problems = st.container()
@@ -178,13 +185,14 @@ with facilitator_tab:
             overview = pd.DataFrame({"Factor": [f.factor.factor for f in strength.factors],
                                      "Share": [f"{f.share:.0f} %" for f in strength.factors]})
             for name in names:
-                overview[name] = pd.array([f.by_participant.get(name) for f in strength.factors], dtype="Int64")
+                overview[name] = _scores([f.by_participant.get(name) for f in strength.factors])
             overview["Mean"] = [None if f.stats.mean is None else round(f.stats.mean, 2) for f in strength.factors]
             overview["Median"] = [f.stats.median for f in strength.factors]
             overview["Spread (sd)"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
                                        for f in strength.factors]
             overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
-            st.dataframe(overview, hide_index=True, width="stretch", key="strength_overview")
+            st.dataframe(overview, hide_index=True, width="stretch", key="strength_overview",
+                         column_config={name: st.column_config.NumberColumn(format="%d") for name in names})
 
             st.subheader("Discuss these first", anchor=False)
             if not strength.discuss_first:
@@ -200,25 +208,28 @@ with facilitator_tab:
             st.caption("The individual ratings, their mean, median and spread appear here after you reveal them.")
 
         st.subheader("Agreed strength", anchor=False)
-        st.write("The value the scores use. Left blank, the median of the ratings is used; type the value the "
-                 "group agrees on where the discussion changed it.")
+        st.write("The value the scores use. Left blank, the median of the ratings is used once they are "
+                 "revealed; type the value the group agrees on where the discussion changed it (or where there "
+                 "are no ratings).")
         agreed = pd.DataFrame({
             "id": [f.factor.id for f in strength.factors],
             "Factor": [f.factor.factor for f in strength.factors],
             "Median": [f.stats.median if strength.revealed else None for f in strength.factors],
-            "Agreed": pd.array([f.factor.agreed_strength for f in strength.factors], dtype="Int64"),
-            "Competitor": pd.array([f.factor.competitor_strength for f in strength.factors], dtype="Int64"),
-            "Gap": pd.array([f.gap if strength.revealed or f.factor.agreed_strength is not None else None
-                             for f in strength.factors], dtype="Int64"),
+            "Agreed": _scores([f.factor.agreed_strength for f in strength.factors]),
+            "Competitor": _scores([f.factor.competitor_strength for f in strength.factors]),
+            "Gap": _scores([f.gap if strength.revealed or f.factor.agreed_strength is not None else None
+                             for f in strength.factors]),
         })
         agreed_version = st.session_state.setdefault(f"strength_agreed_version_{segment_id}", 0)
         edited_agreed = st.data_editor(
             agreed, key=f"strength_agreed_{segment_id}_{agreed_version}", hide_index=True, width="stretch",
             disabled=["id", "Factor", "Median", "Competitor", "Gap"], column_order=["Factor", "Median", "Agreed",
                                                                                     "Competitor", "Gap"],
-            column_config={"Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1,
-                                                                   help="Blank: the median is used."),
-                           "Gap": st.column_config.NumberColumn(help="Our strength minus the competitor's.")})
+            column_config={"Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d",
+                                                                   help="Blank: the median is used once revealed."),
+                           "Competitor": st.column_config.NumberColumn(format="%d"),
+                           "Gap": st.column_config.NumberColumn(format="%+d",
+                                                                help="Our strength minus the competitor's.")})
         agreed_problems = st.container()
         if st.button("Save agreed values", key="strength_agreed_save", type="primary"):
             rows = table_records(edited_agreed.to_dict("records"), {"id": "id", "Agreed": "agreed"})
@@ -233,8 +244,9 @@ with st.expander("How this is computed"):
         "**Ability (0-100)** is the importance-weighted strength on the segment's key factors:\n\n"
         "ability = Σ (weight × (strength − 1) / 4) ÷ Σ weight × 100\n\n"
         "so a strength of 1 counts as 0 and 5 as 100. The strength of a factor is the **agreed value**, or, "
-        "where none is agreed, the **median** of the participants' ratings (rounded half up). Factors with "
-        "neither are left out of both sums.\n\n"
+        "where none is agreed, the **median** of the participants' ratings (rounded half up) once the "
+        "facilitator has revealed them: hidden ratings never show through a score. Factors with neither are "
+        "left out of both sums.\n\n"
         f"**Spread** is the standard deviation of the ratings; **discuss these first** lists the factors where "
         f"ratings are {DISAGREEMENT_RANGE} or more points apart, the largest spread first.\n\n"
         "**Attractiveness** and the priority matrix are on the Target segments page.")

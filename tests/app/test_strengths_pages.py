@@ -107,35 +107,35 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
 
 def test_rating_as_a_participant_through_the_form_saves(app, db):
     ws = _demo_id(db)
-    contractors = _segment(db, ws, "Project contractors")
-    mona = _participant(db, ws, "Mona Dahl")  # the one who has not rated this segment
-    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == {}
-    factors = db(segment_strength, workspace_id=ws, segment_id=contractors.id).factors
-    at = _strengths_on(app, contractors.id)
-    assert _metrics(at)["Rated by"] == "4 of 5"
-    at.selectbox(key="strength_rater").set_value(mona.id).run()
+    facility = _segment(db, ws, "Facility managers")  # a round in progress: hidden
+    hanne = _participant(db, ws, "Hanne Lie")  # one who has not rated this segment
+    assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {}
+    factors = db(segment_strength, workspace_id=ws, segment_id=facility.id).factors
+    at = _strengths_on(app, facility.id)
+    assert _metrics(at)["Rated by"] == "3 of 5"
+    at.selectbox(key="strength_rater").set_value(hanne.id).run()
     wanted = {f.factor.id: score for f, score in zip(factors, [2, 5, 3, 4])}
     for factor_id, score in wanted.items():
-        radio = at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{factor_id}")
+        radio = at.radio(key=f"strength_score_{facility.id}_{hanne.id}_{factor_id}")
         assert radio.value is None  # nothing rated yet, nothing pre-filled from the others
         radio.set_value(score)
-    at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
+    at.button(key=f"strength_submit_{facility.id}_{hanne.id}").click().run()
     assert not errors(at)
-    assert "Saved 4 ratings for Mona Dahl." in successes(at)
-    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == wanted
-    assert _metrics(at)["Rated by"] == "5 of 5"
+    assert "Saved 4 ratings for Hanne Lie." in successes(at)
+    assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == wanted
+    assert _metrics(at)["Rated by"] == "4 of 5"
     # Still hidden: rating does not show anyone the others' ratings.
     assert _metrics(at)["Ratings"] == "hidden" and _overview(at) is None
     assert any("hidden from the others" in c.value for c in at.caption)
 
     # The form shows her own ratings again; clearing one ("–") removes it.
     first = factors[0].factor.id
-    radio = at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{first}")
+    radio = at.radio(key=f"strength_score_{facility.id}_{hanne.id}_{first}")
     assert radio.value == 2
     radio.set_value("–")  # the option None, by its label (AppTest sends nothing for a None value)
-    at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
-    assert "Saved 3 ratings for Mona Dahl." in successes(at)
-    assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == {
+    at.button(key=f"strength_submit_{facility.id}_{hanne.id}").click().run()
+    assert "Saved 3 ratings for Hanne Lie." in successes(at)
+    assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {
         k: v for k, v in wanted.items() if k != first}
 
 
@@ -189,8 +189,8 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
 
 def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     ws = _demo_id(db)
-    contractors = _segment(db, ws, "Project contractors")
-    at = _strengths_on(app, contractors.id)
+    facility = _segment(db, ws, "Facility managers")  # a new round of ratings, not revealed yet
+    at = _strengths_on(app, facility.id)
     assert _metrics(at)["Ratings"] == "hidden"
     assert _overview(at) is None
     assert "Discuss these first" not in [s.value for s in at.subheader]
@@ -203,18 +203,18 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     at.button(key="strength_reveal").click().run()
     assert not errors(at)
     assert any("Ratings revealed" in s for s in successes(at))
-    assert db(segment_strength, workspace_id=ws, segment_id=contractors.id).revealed
+    assert db(segment_strength, workspace_id=ws, segment_id=facility.id).revealed
     assert _metrics(at)["Ratings"] == "revealed"
     overview = _overview(at)
     assert overview is not None
-    raters = ["Erik Solberg", "Hanne Lie", "Siri Nilsen", "Tor Haugen"]  # Mona Dahl has not rated it
+    raters = ["Erik Solberg", "Mona Dahl", "Tor Haugen"]
     assert list(overview.columns) == ["Factor", "Share", *raters, *STATS]
     assert "Discuss these first" in [s.value for s in at.subheader]
     assert not next(d.value for d in at.dataframe if "Agreed" in d.value.columns)["Median"].isna().any()
 
     at.button(key="strength_hide").click().run()
     assert not errors(at)
-    assert not db(segment_strength, workspace_id=ws, segment_id=contractors.id).revealed
+    assert not db(segment_strength, workspace_id=ws, segment_id=facility.id).revealed
     assert _metrics(at)["Ratings"] == "hidden"
     assert _overview(at) is None
     assert at.button(key="strength_reveal")

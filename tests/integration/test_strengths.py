@@ -382,15 +382,39 @@ def test_revealing_one_segment_leaves_the_others_hidden(engine, ws):
 
 # --- strength, agreed values and ability ----------------------------------------------
 
-def _two_factor_segment(engine, ws) -> dict[str, int]:
-    """Weights 2 and 1; Quality rated 5, 5, 4 (median 5), Price rated 2, 1, 3 (median 2)."""
+def _reveal(engine, ws, segment=None) -> None:
+    with unit_of_work(engine) as session:
+        set_ratings_revealed(session=session, workspace_id=ws["id"], segment_id=segment or ws["segment"],
+                             revealed=True)
+
+
+def _two_factor_segment(engine, ws, reveal: bool = True) -> dict[str, int]:
+    """Weights 2 and 1; Quality rated 5, 5, 4 (median 5), Price rated 2, 1, 3 (median 2); revealed."""
     _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2, "competitor_strength": 3},
                                                    {"factor": "Price", "weight": 1, "competitor_strength": 4}])
     ids = _ids(engine, ws)
     _rate(engine, ws, "tor", {ids["Quality"]: 5, ids["Price"]: 2})
     _rate(engine, ws, "hanne", {ids["Quality"]: 5, ids["Price"]: 1})
     _rate(engine, ws, "mona", {ids["Quality"]: 4, ids["Price"]: 3})
+    if reveal:
+        _reveal(engine, ws)
     return ids
+
+
+def test_hidden_ratings_do_not_count_until_revealed_but_agreed_values_do(engine, ws):
+    ids = _two_factor_segment(engine, ws, reveal=False)
+    strength = _strength(engine, ws["id"], ws["segment"])
+    assert [f.strength for f in strength.factors] == [None, None] and strength.ability is None
+    with read_session(engine) as session:
+        assert priority_matrix(session=session, workspace_id=ws["id"]).rows[0].ability is None
+    with unit_of_work(engine) as session:
+        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
+                             agreed={ids["Price"]: 3})
+    # Only the agreed Price counts while the ratings are hidden: 1 * (3-1)/4 / 1 * 100 = 50.
+    assert _strength(engine, ws["id"], ws["segment"]).ability == pytest.approx(50)
+    _reveal(engine, ws)
+    # Revealed, Quality's median 5 joins: (2*1 + 1*0.5) / 3 * 100 = 83.33.
+    assert _strength(engine, ws["id"], ws["segment"]).ability == pytest.approx(250 / 3)
 
 
 def test_segment_strength_end_to_end(engine, ws):
@@ -417,6 +441,7 @@ def test_an_unrated_factor_is_left_out_of_ability(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2},
                                                    {"factor": "Price", "weight": 1}])
     _rate(engine, ws, "tor", {_ids(engine, ws)["Price"]: 2})
+    _reveal(engine, ws)
     strength = _strength(engine, ws["id"], ws["segment"])
     # Only Price counts: 1 * 0.25 / 1 * 100 = 25.
     assert strength.ability == pytest.approx(25)

@@ -417,10 +417,11 @@ def test_demo_export_carries_factors_key_factors_ratings_and_choices(engine, dem
     assert _strength_parts(exported) == _strength_parts(demo)
     assert len(exported["factors"]) == count(engine, Factor) == 12
     assert sum(len(s["key_factors"]) for s in exported["segments"]) == count(engine, SegmentFactor) == 17
-    # S1: 5 factors x 5 participants; S2: 4 x 4; S3 and S4 have agreed values only.
-    assert sum(len(k["ratings"]) for s in exported["segments"] for k in s["key_factors"]) == 41
-    assert count(engine, StrengthRating) == 41
-    assert [s["ratings_revealed"] for s in exported["segments"]] == [True, False, False, False]
+    # S1: 5 factors x 5 participants; S2: 4 x 4; S3 agreed values only; S4 agreed values and
+    # 4 x 3 ratings from a new round, not yet revealed.
+    assert sum(len(k["ratings"]) for s in exported["segments"] for k in s["key_factors"]) == 53
+    assert count(engine, StrengthRating) == 53
+    assert [s["ratings_revealed"] for s in exported["segments"]] == [True, True, False, False]
 
 
 def test_demo_round_trip_keeps_every_strength_detail(engine, demo_workspace_id):
@@ -429,7 +430,7 @@ def test_demo_round_trip_keeps_every_strength_detail(engine, demo_workspace_id):
     second = _export(engine, copy_id)
     assert _without_volatile(second) == _without_volatile(first)
     assert _strength_parts(second) == _strength_parts(first) == _strength_parts(load_demo_document())
-    assert count(engine, StrengthRating) == 2 * 41
+    assert count(engine, StrengthRating) == 2 * 53
     with read_session(engine) as session:
         matrices = [{r.name: (r.ability, r.attractiveness, r.quadrant, r.priority, r.rationale)
                      for r in priority_matrix(session=session, workspace_id=w).rows}
@@ -441,7 +442,7 @@ def test_demo_round_trip_keeps_every_strength_detail(engine, demo_workspace_id):
 def test_own_weights_agreed_strengths_and_a_hidden_choice_round_trip(engine):
     def change(d):
         d["workspace"].update(weight_size=10.0, weight_potential=55.5, weight_growth=0.0)
-        d["segments"][1]["ratings_revealed"] = True
+        d["segments"][1]["ratings_revealed"] = False
         d["segments"][1]["key_factors"][0].update(agreed_strength=5, competitor_strength=None)
         d["segments"][3].update(priority=None, priority_rationale="")
         d["factors"].append({"name": "Økonomi", "description": "Unused for now."})
@@ -465,7 +466,7 @@ def test_a_revealed_segment_without_key_factors_stays_revealed(engine):
     workspace_id = _import(engine, document).id
     exported = _export(engine, workspace_id)
     assert [(s["ratings_revealed"], len(s["key_factors"])) for s in exported["segments"]] == [
-        (True, 5), (False, 4), (False, 4), (True, 0)]
+        (True, 5), (True, 4), (False, 4), (True, 0)]
 
 
 def _version_2(document: dict) -> dict:

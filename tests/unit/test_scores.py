@@ -131,6 +131,13 @@ def test_effective_strength_prefers_the_agreed_value():
     assert effective_strength(5, RatingStats(())) == 5
 
 
+def test_hidden_ratings_do_not_show_through_the_strength():
+    stats = RatingStats((5, 4, 1, 4, 2))
+    assert effective_strength(None, stats, revealed=False) is None
+    assert effective_strength(3, stats, revealed=False) == 3  # an agreed value counts either way
+    assert effective_strength(None, stats, revealed=True) == 4
+
+
 # --- discuss first ---------------------------------------------------------------------
 
 def _disagreement_stats() -> dict[int, RatingStats]:
