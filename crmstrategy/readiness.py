@@ -6,6 +6,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+from crmstrategy.scores import ScoreSpread
+
 # (key, statement, why it matters). The order is the order of the vicious circle in seed 002.
 STANDARD_STATEMENTS: tuple[tuple[str, str, str], ...] = (
     ("top_management", "Top management anchors CRM: leaders take part and set the direction.",
@@ -43,33 +45,12 @@ class Rating:
 
 
 @dataclass(frozen=True)
-class StatementSummary:
+class StatementSummary(ScoreSpread):
     statement_id: int
     text: str
     why: str
     scores: list[int]
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.scores)
-
-    @property
-    def mean(self) -> float | None:
-        return statistics.fmean(self.scores) if self.scores else None
-
-    @property
-    def spread(self) -> float | None:
-        """Population standard deviation: 0 when everyone agrees (or one person rated)."""
-        return statistics.pstdev(self.scores) if self.scores else None
-
-    @property
-    def low(self) -> int | None:
-        return min(self.scores) if self.scores else None
-
-    @property
-    def high(self) -> int | None:
-        return max(self.scores) if self.scores else None
 
     @property
     def level(self) -> str:

@@ -14,6 +14,7 @@ user's weights combine them.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_ATTRACTIVENESS_WEIGHTS = {"size": 30.0, "potential": 40.0, "growth": 30.0}
@@ -47,9 +48,10 @@ def factor_count_advice(count: int) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class RatingStats:
-    scores: tuple[int, ...]
+class ScoreSpread:
+    """Count, mean, median, spread and range of `self.scores` (ratings 1-5), for any class that
+    has them: a factor's strength ratings here, a readiness statement's in crmstrategy.readiness."""
+    scores: Sequence[int]
 
     @property
     def count(self) -> int:
@@ -65,7 +67,7 @@ class RatingStats:
 
     @property
     def spread(self) -> float | None:
-        """Population standard deviation."""
+        """Population standard deviation: 0 when everyone agrees (or one person rated)."""
         return statistics.pstdev(self.scores) if self.scores else None
 
     @property
@@ -75,6 +77,11 @@ class RatingStats:
     @property
     def high(self) -> int | None:
         return max(self.scores) if self.scores else None
+
+
+@dataclass(frozen=True)
+class RatingStats(ScoreSpread):
+    scores: tuple[int, ...]
 
     @property
     def default_agreed(self) -> int | None:

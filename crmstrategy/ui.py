@@ -220,6 +220,19 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
                         format_func=lambda i: by_id[i].name + (f" · {by_id[i].department}" if by_id[i].department else ""))
 
 
+def segments_or_stop(workspace_id: int, why: str) -> list:
+    """The workspace's segments; with none yet, say why this page needs them, link to Segments and
+    stop the page there."""
+    from crmstrategy.segments import list_segments
+
+    segments = read(list_segments, workspace_id=workspace_id)
+    if not segments:
+        st.info(why)
+        page_link("pages/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+        st.stop()
+    return segments
+
+
 def page_link(page: str, label: str, icon: str | None = None) -> None:
     """A link to another page that keeps the current workspace in the URL."""
     params = {WORKSPACE_PARAM: st.query_params.get(WORKSPACE_PARAM, "")}

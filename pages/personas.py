@@ -10,9 +10,8 @@ from crmstrategy.models import (
 from crmstrategy.evidence import Evidence
 from crmstrategy.insights import latest_insights_for_persona, persona_evidence
 from crmstrategy.personas import create_persona, delete_persona, list_personas, parse_channel_lines, update_persona
-from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, flash, read, segments_or_stop, show_flash, workbench_page
 
 ws = workbench_page("Personas")
 
@@ -21,11 +20,7 @@ st.caption("Advice 1 · Give each segment a persona with flesh and blood: what t
            "their way, how they buy, and in their own words.")
 show_flash("personas")
 
-segments = read(list_segments, workspace_id=ws.id)
-if not segments:
-    st.info("Personas belong to segments. Create a segment first.")
-    page_link("pages/segments.py", "Go to Segments", icon=":material/groups:")
-    st.stop()
+segments = segments_or_stop(ws.id, "Personas belong to segments. Create a segment first.")
 segment_names = {s.id: s.name for s in segments}
 personas = read(list_personas, workspace_id=ws.id)
 evidence = read(persona_evidence, workspace_id=ws.id)

@@ -8,13 +8,14 @@ import streamlit as st
 from crmstrategy.editor import table_records
 from crmstrategy.participants import list_participants
 from crmstrategy.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
-from crmstrategy.segments import list_segments
 from crmstrategy.strengths import (
     add_factor, delete_factor, list_factors, ratings_of, save_strength_ratings, segment_strength,
     set_agreed_strengths, set_ratings_revealed, set_segment_factors,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, choose_participant, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, choose_participant, flash, page_link, read, segments_or_stop, show_flash, workbench_page,
+)
 
 ws = workbench_page("Strengths")
 
@@ -31,11 +32,7 @@ st.caption("Advice 2 · For each segment: the 4 to 6 factors that matter most to
            "their own; the facilitator reveals the ratings and the group agrees the values the scores use.")
 show_flash("strengths")
 
-segments = read(list_segments, workspace_id=ws.id)
-if not segments:
-    st.info("Strengths are rated per segment, and there are no segments yet.")
-    page_link("pages/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
-    st.stop()
+segments = segments_or_stop(ws.id, "Strengths are rated per segment, and there are no segments yet.")
 
 segment_names = {s.id: s.name for s in segments}
 if st.session_state.get("strength_segment") not in segment_names:
