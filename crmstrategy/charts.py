@@ -86,3 +86,103 @@ def chart_svg(chart: alt.TopLevelMixin) -> bytes:
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+# --- the strategy map and value against effort ------------------------------------------
+
+KIND_COLOURS = {"strategy": "#4b3f8f", "objective": "#1b7f3b", "initiative": "#2f6fb3", "enabler": "#b8860b"}
+LAYER_TITLES = ["Company strategy", "CRM objectives", "Initiatives", "Enablers"]
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a name into lines of about `width` characters at spaces (long words stay whole)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dict[int, tuple[float, float]],
+                       breached: set[int], *, width: int | str | None = None) -> alt.LayerChart:
+    """The layered map: company strategy on top, then objectives, initiatives, enablers; colour by
+    kind, a red ring round nodes that break a rule, lines from each node to what it supports.
+    `nodes` maps id -> an object with kind, name, owner. In a crowded layer the names alternate
+    above and below their node, so 60 nodes stay legible."""
+    from crmstrategy.models import NODE_KIND_LABELS
+
+    widest = max((sum(1 for p in positions.values() if p[1] == layer) for layer in range(4)), default=1) or 1
+    crowded = widest > 8
+    fixed_width = max(820, (110 if crowded else 160) * widest)
+    per_layer: dict[float, int] = {}
+    rows = []
+    for node_id in sorted(positions, key=lambda n: (positions[n][1], positions[n][0])):
+        x, y = positions[node_id]
+        index = per_layer.get(y, 0)
+        per_layer[y] = index + 1
+        node = nodes[node_id]
+        rows.append({"x": x, "y": y, "Name": node.name, "label": wrap(node.name, 14 if crowded else 18),
+                     "Kind": NODE_KIND_LABELS[node.kind], "Owner": node.owner or "– no owner –",
+                     "Breaks a rule": "yes" if node_id in breached else "no",
+                     "dy": (30 if index % 2 == 0 else -44) if crowded else 30})
+    node_data = pd.DataFrame(rows, columns=["x", "y", "Name", "label", "Kind", "Owner", "Breaks a rule", "dy"])
+    edge_data = pd.DataFrame([{"x": positions[s][0], "y": positions[s][1], "x2": positions[t][0],
+                               "y2": positions[t][1]} for s, t in links if s in positions and t in positions],
+                             columns=["x", "y", "x2", "y2"])
+    x_scale = alt.Scale(domain=[0, 1], nice=False)
+    y_scale = alt.Scale(domain=[-0.55, 3.6], reverse=True, nice=False)
+    y_axis = alt.Axis(values=[0, 1, 2, 3], labelExpr=f"{LAYER_TITLES}[datum.value]", title=None, grid=False,
+                      labelFontSize=14, labelFontWeight="bold", domain=False, ticks=False)
+    x = alt.X("x:Q", scale=x_scale, axis=None)
+    y = alt.Y("y:Q", scale=y_scale, axis=y_axis)
+    edges = alt.Chart(edge_data).mark_rule(color="#8a8a8a", strokeWidth=1.6).encode(
+        x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"))
+    tooltip = [alt.Tooltip("Name:N"), alt.Tooltip("Kind:N"), alt.Tooltip("Owner:N"), alt.Tooltip("Breaks a rule:N")]
+    kinds = list(NODE_KIND_LABELS.values())
+    colour = alt.Color("Kind:N", scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in NODE_KIND_LABELS]),
+                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=14, labelLimit=0))
+    base = alt.Chart(node_data)
+    rings = base.transform_filter(alt.datum["Breaks a rule"] == "yes").mark_circle(
+        size=1300, color="#d62728", opacity=0.9).encode(x=x, y=y, tooltip=tooltip)
+    dots = base.mark_circle(size=520, opacity=1, stroke="white", strokeWidth=2).encode(
+        x=x, y=y, color=colour, tooltip=tooltip)
+    text = {"fontSize": 12 if crowded else 14, "lineBreak": "\n", "baseline": "top", "dy": alt.expr("datum.dy")}
+    # A white outline under each name keeps it readable where a line runs behind it
+    halo = base.mark_text(**text, color="white", stroke="white", strokeWidth=5, strokeJoin="round").encode(
+        x=x, y=y, text=alt.Text("label:N"))
+    labels = base.mark_text(**text, color="#1a1a1a").encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
+    return alt.layer(edges, rings, dots, halo, labels).properties(
+        width=width or fixed_width, height=620, title="Strategy map"
+    ).configure_title(fontSize=18).configure_view(stroke=None)
+
+
+def value_effort_chart(points: list[dict], *, width: int | str = 640, height: int = 440) -> alt.LayerChart:
+    """Initiatives by business value (1-5) against effort (mean of complexity, time and cost,
+    1-5); the quick-wins quadrant (value above 3, effort below 3) shaded and named. `points`:
+    dicts with Initiative, Value, Effort, Owner, Quick win."""
+    from crmstrategy.strategy_graph import QUICK_WIN_LINE
+
+    data = pd.DataFrame(points, columns=["Initiative", "Value", "Effort", "Owner", "Quick win"])
+    scale = alt.Scale(domain=[0.8, 5.2], nice=False)
+    x = alt.X("Effort:Q", scale=scale, axis=alt.Axis(values=[1, 2, 3, 4, 5]),
+              title="Effort (complexity, time, cost: 1 low – 5 high)")
+    y = alt.Y("Value:Q", scale=scale, axis=alt.Axis(values=[1, 2, 3, 4, 5]), title="Business value (1-5)")
+    quadrant = alt.Chart(pd.DataFrame({"x": [0.8], "x2": [QUICK_WIN_LINE], "y": [QUICK_WIN_LINE], "y2": [5.2]}))
+    shade = quadrant.mark_rect(color="#1b7f3b", opacity=0.10).encode(
+        x=alt.X("x:Q", scale=scale), x2="x2:Q", y=alt.Y("y:Q", scale=scale), y2="y2:Q")
+    name = quadrant.mark_text(text="Quick wins", align="left", baseline="top", dx=8, dy=8, fontSize=16,
+                              color="#1b7f3b", fontStyle="italic").encode(x=alt.X("x:Q", scale=scale),
+                                                                          y=alt.Y("y2:Q", scale=scale))
+    tooltip = [alt.Tooltip("Initiative:N"), alt.Tooltip("Value:Q"), alt.Tooltip("Effort:Q", format=".1f"),
+               alt.Tooltip("Owner:N"), alt.Tooltip("Quick win:N")]
+    base = alt.Chart(data)
+    dots = base.mark_circle(size=260, color=KIND_COLOURS["initiative"], opacity=0.85).encode(
+        x=x, y=y, tooltip=tooltip)
+    labels = base.mark_text(dy=-16, fontSize=13, color="#1a1a1a").encode(
+        x=x, y=y, text=alt.Text("Initiative:N"), tooltip=tooltip)
+    return alt.layer(shade, name, dots, labels).properties(width=width, height=height,
+                                                           title="Value against effort")

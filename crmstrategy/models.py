@@ -64,6 +64,8 @@ class WorkspaceBase(SQLModel):
     weight_size: float = Field(default=30.0, ge=0, le=100)
     weight_potential: float = Field(default=40.0, ge=0, le=100)
     weight_growth: float = Field(default=30.0, ge=0, le=100)
+    # Advice 5: more long-term goals than this blur the direction (a warning, not a limit).
+    max_long_term_goals: int = Field(default=5, ge=1, le=50)
 
 
 class WorkspaceCreate(WorkspaceBase):
@@ -101,6 +103,7 @@ class WorkspaceUpdate(SQLModel):
     weight_size: float | None = None
     weight_potential: float | None = None
     weight_growth: float | None = None
+    max_long_term_goals: int | None = None
 
 
 class Workspace(WorkspaceBase, table=True):
@@ -765,3 +768,271 @@ class StrengthRatingIn(BaseModel):
     @classmethod
     def _score(cls, v):
         return score_1_to_5(v, "Strength")
+
+
+# --- The strategy map (advice 3-4) and measurable goals (advice 5, seed 004) ------------
+
+NODE_KINDS = ("strategy", "objective", "initiative", "enabler")
+NODE_KIND_LABELS = {"strategy": "Company strategy", "objective": "CRM objective", "initiative": "Initiative",
+                    "enabler": "Enabler"}
+# Which kind may point at which, and what the link means: the source supports (or enables) the target.
+LINK_RULES = {("objective", "strategy"): "supports", ("initiative", "objective"): "supports",
+              ("enabler", "initiative"): "enables"}
+CONSTRAINT_KINDS = ("IT-platform order", "Market priorities", "Product portfolio", "Other")
+MAP_NODE_LABELS = {"kind": "Kind", "name": "Name", "description": "Description", "owner": "Owner",
+                   "business_value": "Business value", "complexity": "Complexity", "time_effort": "Time",
+                   "cost": "Cost", "lifecycle_stage": "Lifecycle stage", "channel": "Channel"}
+INITIATIVE_ONLY = ("business_value", "complexity", "time_effort", "cost", "lifecycle_stage", "channel")
+
+
+def _kind(value) -> str:
+    if isinstance(value, str):
+        for key, label in NODE_KIND_LABELS.items():
+            if value.strip().lower() in (key, label.lower()):
+                return key
+    raise ValueError(f"Kind must be one of: {', '.join(NODE_KIND_LABELS.values())}.")
+
+
+class MapNodeBase(SQLModel):
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_type=Text)
+    owner: str = Field(default="", max_length=120)
+    business_value: int | None = None
+    complexity: int | None = None
+    time_effort: int | None = None
+    cost: int | None = None
+    lifecycle_stage: str | None = Field(default=None, max_length=20)
+    channel: str | None = Field(default=None, max_length=120)
+
+
+class MapNodeCreate(MapNodeBase):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        return _kind(v)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Name")
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, v):
+        return clean_text(v, "Description")
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner(cls, v):
+        return clean_text(v, "Owner", max_length=120).strip()
+
+    @field_validator("business_value", "complexity", "time_effort", "cost", mode="before")
+    @classmethod
+    def _one_to_five(cls, v, info):
+        return score_1_to_5(v, MAP_NODE_LABELS[info.field_name])
+
+    @field_validator("lifecycle_stage", mode="before")
+    @classmethod
+    def _stage(cls, v):
+        return choice(v, LIFECYCLE_STAGES, "Lifecycle stage")
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, v):
+        return clean_text(v, "Channel", max_length=120).strip() or None
+
+    @model_validator(mode="after")
+    def _initiative_fields(self):
+        if self.kind != "initiative":
+            given = [MAP_NODE_LABELS[f] for f in INITIATIVE_ONLY if getattr(self, f) is not None]
+            if given:
+                raise ValueError(f"Only initiatives have {', '.join(given).lower()}.")
+        return self
+
+
+class MapNodeUpdate(SQLModel):
+    name: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    business_value: int | str | None = None
+    complexity: int | str | None = None
+    time_effort: int | str | None = None
+    cost: int | str | None = None
+    lifecycle_stage: str | None = None
+    channel: str | None = None
+
+
+class MapNode(MapNodeBase, table=True):
+    __tablename__ = "map_node"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_map_node_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    position: int = 0
+
+
+class MapNodeRead(MapNodeBase):
+    id: int
+    workspace_id: int
+    position: int
+
+    @property
+    def effort(self) -> float | None:
+        """Mean of complexity, time and cost (those given)."""
+        parts = [v for v in (self.complexity, self.time_effort, self.cost) if v is not None]
+        return sum(parts) / len(parts) if parts else None
+
+
+class MapLink(SQLModel, table=True):
+    __tablename__ = "map_link"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", name="uq_map_link"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    source_id: int = Field(sa_column=_fk("map_node.id"))
+    target_id: int = Field(sa_column=_fk("map_node.id"))
+
+
+class StrategyConstraintCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    text: str
+    node_ids: list[int] = []
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        return required_choice(v, CONSTRAINT_KINDS, "Kind of constraint")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "Constraint", max_length=1000)
+        if not text.strip():
+            raise ValueError("Say what the company strategy requires or rules out.")
+        return text
+
+
+class StrategyConstraint(SQLModel, table=True):
+    __tablename__ = "strategy_constraint"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    kind: str = Field(max_length=30)
+    text: str = Field(sa_type=Text)
+
+
+class ConstraintNode(SQLModel, table=True):
+    __tablename__ = "constraint_node"
+    constraint_id: int = Field(sa_column=Column(Integer, ForeignKey("strategy_constraint.id", ondelete="CASCADE"),
+                                                primary_key=True))
+    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True))
+
+
+class StrategyConstraintRead(BaseModel):
+    id: int
+    kind: str
+    text: str
+    node_ids: list[int]
+
+
+GOAL_TYPES = ("Result", "Process")
+GOAL_MEASURES = ("Value", "Activity")
+VALUE_EXAMPLES = "churn, loyalty, conversion, revenue, satisfaction"
+ACTIVITY_EXAMPLES = "opens, clicks, visits"
+GOAL_LABELS = {"objective_id": "Objective", "goal_type": "Result or process", "metric": "Metric", "unit": "Unit",
+               "baseline": "Baseline", "target": "Target", "deadline": "Deadline", "owner": "Owner",
+               "measures": "Measures value or activity"}
+MAX_GOAL_VALUE = 1e12
+
+
+class GoalBase(SQLModel):
+    objective_id: int = Field(sa_column=_fk("map_node.id"))
+    goal_type: str = Field(default="Result", max_length=10)
+    metric: str = Field(max_length=120)
+    unit: str = Field(default="", max_length=40)
+    baseline: float
+    target: float
+    deadline: date
+    owner: str = Field(default="", max_length=120)
+    measures: str = Field(default="Value", max_length=10)
+
+
+class GoalCreate(GoalBase):
+    model_config = ConfigDict(extra="forbid")
+    objective_id: int
+
+    @field_validator("goal_type", mode="before")
+    @classmethod
+    def _type(cls, v):
+        return required_choice(v, GOAL_TYPES, "Result or process")
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _measures(cls, v):
+        return required_choice(v, GOAL_MEASURES, "Measures value or activity")
+
+    @field_validator("metric", mode="before")
+    @classmethod
+    def _metric(cls, v):
+        return clean_name(v, "Metric")
+
+    @field_validator("unit", "owner", mode="before")
+    @classmethod
+    def _short(cls, v, info):
+        return clean_text(v, GOAL_LABELS[info.field_name], max_length=120 if info.field_name == "owner" else 40).strip()
+
+    @field_validator("baseline", "target", mode="before")
+    @classmethod
+    def _number(cls, v, info):
+        label = GOAL_LABELS[info.field_name]
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError(f"{label} is required: a number.")
+        if isinstance(v, bool):
+            raise ValueError(f"{label} must be a number.")
+        try:
+            number = float(str(v).replace(",", ".").replace(" ", "").replace("\u00a0", "")) \
+                if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"{label} must be a number (got '{str(v)[:30]}').") from None
+        if number != number or abs(number) > MAX_GOAL_VALUE:
+            raise ValueError(f"{label} must be a number of reasonable size.")
+        return number
+
+    @model_validator(mode="after")
+    def _moves(self):
+        if self.target == self.baseline:
+            raise ValueError("The target equals the baseline, so the goal asks for no change: set where you "
+                             "want to be by the deadline.")
+        return self
+
+
+class GoalUpdate(SQLModel):
+    goal_type: str | None = None
+    metric: str | None = None
+    unit: str | None = None
+    baseline: float | str | None = None
+    target: float | str | None = None
+    deadline: date | str | None = None
+    owner: str | None = None
+    measures: str | None = None
+
+
+class Goal(GoalBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+
+
+class GoalRead(GoalBase):
+    id: int
+    workspace_id: int
+    objective_id: int
+
+
+class Milestone(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("goal_id", "due", name="uq_milestone_due"),)
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(sa_column=_fk("goal.id"))
+    due: date
+    value: float

@@ -18,8 +18,8 @@ from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydanti
 from crmstrategy.insights import add_theme, create_insight, list_insights, list_themes
 from crmstrategy.models import (
     DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, FactorCreate, InsightCreate, ParticipantCreate,
-    PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate, SegmentCreate, SegmentFactorIn, StrengthRatingIn,
-    WorkspaceCreate, WorkspaceRead,
+    GOAL_LABELS, MAP_NODE_LABELS, GoalCreate, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
+    SegmentCreate, SegmentFactorIn, StrategyConstraintCreate, StrengthRatingIn, WorkspaceCreate, WorkspaceRead,
 )
 from crmstrategy.participants import create_participant, list_participants
 from crmstrategy.readiness_ratings import (
@@ -32,14 +32,19 @@ from crmstrategy.validation import validated
 STANDARD_KEYS = {key for key, _, _ in STANDARD_STATEMENTS}
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import add_value_driver, create_segment, list_segments, list_value_drivers
+from crmstrategy.strategy_map import (
+    add_constraint, add_link, create_goal, create_node, list_constraints, list_goals, list_links, list_nodes,
+    milestones_of, set_milestones,
+)
 from crmstrategy.strengths import (
     add_factor, list_factors, save_strength_ratings, segment_strength, set_ratings_revealed, set_segment_factors,
 )
 from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace
 
-FORMAT_VERSION = 3
-# version 1 had no insights, themes, participants or readiness check; version 2 no key factors
-READABLE_VERSIONS = (1, 2, 3)
+FORMAT_VERSION = 4
+# version 1 had no insights, themes, participants or readiness check; version 2 no key factors;
+# version 3 no strategy map or goals
+READABLE_VERSIONS = (1, 2, 3, 4)
 KIND = "crm-strategy-workbench/workspace"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
@@ -65,6 +70,10 @@ class _WorkspaceFile(BaseModel):
     insights: list[dict] = []
     readiness: list[dict] | None = None
     factors: list[dict] = []
+    map_nodes: list[dict] = []
+    map_links: list[list] = []
+    constraints: list[dict] = []
+    goals: list[dict] = []
 
 
 # --- export ----------------------------------------------------------------------------
@@ -88,7 +97,7 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
         "kind": KIND,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workspace": workspace.model_dump(include={"name", "currency", "description", "weight_size",
-                                                   "weight_potential", "weight_growth"}),
+                                                   "weight_potential", "weight_growth", "max_long_term_goals"}),
         "value_drivers": list_value_drivers(session=session, workspace_id=workspace_id),
         "factors": [{"name": f.name, "description": f.description}
                     for f in list_factors(session=session, workspace_id=workspace_id)],
@@ -113,6 +122,23 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
             {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
             for s in list_statements(session=session, workspace_id=workspace_id)
         ],
+    } | _strategy_map_sections(session, workspace_id)
+
+
+def _strategy_map_sections(session: Session, workspace_id: int) -> dict:
+    nodes = list_nodes(session=session, workspace_id=workspace_id)
+    refs = {n.id: f"N{i}" for i, n in enumerate(nodes, start=1)}
+    goals = list_goals(session=session, workspace_id=workspace_id)
+    milestones = milestones_of(session=session, workspace_id=workspace_id)
+    return {
+        "map_nodes": [{"ref": refs[n.id]} | n.model_dump(include=set(MapNodeCreate.model_fields)) for n in nodes],
+        "map_links": [[refs[s], refs[t]] for s, t in list_links(session=session, workspace_id=workspace_id)],
+        "constraints": [{"kind": c.kind, "text": c.text, "nodes": [refs[n] for n in c.node_ids]}
+                        for c in list_constraints(session=session, workspace_id=workspace_id)],
+        "goals": [{"objective": refs[g.objective_id]}
+                  | g.model_dump(include=set(GoalCreate.model_fields) - {"objective_id"}, mode="json")
+                  | {"milestones": [{"due": d.isoformat(), "value": v} for d, v in milestones.get(g.id, [])]}
+                  for g in goals],
     }
 
 
@@ -189,6 +215,10 @@ class _Parsed:
     insights: list[tuple[InsightCreate, list[str], list[str]]] = field(default_factory=list)
     readiness: list[tuple[ReadinessStatementCreate, list[tuple[str, ReadinessRatingIn]]]] | None = None
     factors: list[FactorCreate] = field(default_factory=list)
+    map_nodes: list[tuple[str, MapNodeCreate]] = field(default_factory=list)
+    map_links: list[tuple[str, str]] = field(default_factory=list)
+    constraints: list[tuple[StrategyConstraintCreate, list[str]]] = field(default_factory=list)
+    goals: list[tuple[str, GoalCreate, list[tuple[str, object]]]] = field(default_factory=list)
     # segment ref -> (revealed, [(key factor, [(participant ref, score)])])
     key_factors: dict[str, tuple[bool, list[tuple[SegmentFactorIn, list[tuple[str, int]]]]]] = field(default_factory=dict)
 
@@ -314,9 +344,45 @@ def _validate_document(document: dict) -> _Parsed:
                 raters.add(ref)
                 clean_ratings.append((ref, rating))
             parsed.readiness.append((statement, clean_ratings))
+    _parse_strategy_map(problems, raw, parsed)
     if problems:
         raise ValidationProblem(problems)
     return parsed
+
+
+def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _Parsed) -> None:
+    """Nodes, links, constraints and goals; link kinds are checked again when the import adds
+    them, inside the same transaction."""
+    node_refs = _collect_refs(problems, raw.map_nodes, "map_nodes")
+    kinds: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for n, (ref,), node in _rows(problems, raw.map_nodes, "map_nodes", MapNodeCreate, MAP_NODE_LABELS, ("ref",)):
+        _check_name_once(problems, node.name, f"map_nodes[{n}]", names)
+        parsed.map_nodes.append((str(ref), node))
+        kinds[str(ref)] = node.kind
+    for n, link in enumerate(raw.map_links, start=1):
+        if not isinstance(link, list) or len(link) != 2:
+            problems.append(Problem(f"map_links[{n}]", "must be a pair [supporting ref, supported ref]."))
+            continue
+        source = _ref(problems, link[0], f"map_links[{n}]", node_refs, "map node")
+        target = _ref(problems, link[1], f"map_links[{n}]", node_refs, "map node")
+        parsed.map_links.append((source, target))
+    for n, (nodes,), constraint in _rows(problems, raw.constraints, "constraints", StrategyConstraintCreate, None,
+                                         ("nodes",)):
+        parsed.constraints.append((constraint, [_ref(problems, r, f"constraints[{n}] › nodes", node_refs, "map node")
+                                                for r in _list(problems, nodes, f"constraints[{n}] › nodes")]))
+    for n, (objective, milestones), goal in _rows(problems, raw.goals, "goals", GoalCreate, GOAL_LABELS,
+                                                  ("objective", "milestones"), {"objective_id": 0}):
+        ref = _ref(problems, objective, f"goals[{n}] › objective", node_refs, "map node")
+        if ref in kinds and kinds[ref] != "objective":
+            problems.append(Problem(f"goals[{n}] › objective", f"'{ref}' is not an objective."))
+        items = []
+        for m, item in enumerate(_list(problems, milestones, f"goals[{n}] › milestones"), start=1):
+            if not isinstance(item, dict) or set(item) != {"due", "value"}:
+                problems.append(Problem(f"goals[{n}] › milestones[{m}]", "must be an object with due and value."))
+                continue
+            items.append((item["due"], item["value"]))
+        parsed.goals.append((ref, goal, items))
 
 
 def _parse_key_factors(problems: list[Problem], items: list, where: str, participant_refs: set[str]):
@@ -411,6 +477,7 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
         for participant_ref, items in by_participant.items():
             save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
                                   participant_id=participant_ids[participant_ref], ratings=items)
+    _import_strategy_map(session, ws, parsed)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],
@@ -430,6 +497,30 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
             for ref, items in by_participant.items():
                 save_ratings(session=session, workspace_id=ws, participant_id=participant_ids[ref], ratings=items)
     return workspace
+
+
+def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> None:
+    node_ids = {ref: create_node(session=session, workspace_id=ws, data=node).id for ref, node in parsed.map_nodes}
+    problems: list[Problem] = []
+    for n, (source, target) in enumerate(parsed.map_links, start=1):
+        try:
+            add_link(session=session, workspace_id=ws, source_id=node_ids[source], target_id=node_ids[target])
+        except ValidationProblem as exc:
+            problems.extend(Problem(f"map_links[{n}]", p.message) for p in exc.problems)
+    for n, (goal_ref, goal, milestones) in enumerate(parsed.goals, start=1):
+        try:
+            # A file may hold goals whose deadline has passed since it was exported.
+            created = create_goal(session=session, workspace_id=ws, allow_past_deadline=True,
+                                  data=goal.model_copy(update={"objective_id": node_ids[goal_ref]}))
+            if milestones:
+                set_milestones(session=session, workspace_id=ws, goal_id=created.id, milestones=milestones)
+        except ValidationProblem as exc:
+            problems.extend(Problem(f"goals[{n}] › {p.field}", p.message) for p in exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
+    for constraint, refs in parsed.constraints:
+        add_constraint(session=session, workspace_id=ws,
+                       data=constraint.model_copy(update={"node_ids": [node_ids[r] for r in refs]}))
 
 
 def load_demo_document() -> dict:
