@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import networkx as nx
 from sqlalchemy import delete, func, or_
@@ -274,7 +274,10 @@ def set_milestones(*, session: Session, workspace_id: int, goal_id: int,
     problems, clean, seen = [], [], set()
     for n, (due, value) in enumerate(milestones, start=1):
         try:
-            due = due if isinstance(due, date) else date.fromisoformat(str(due)[:10])
+            if isinstance(due, datetime):  # a pandas Timestamp from the table is one
+                due = due.date()
+            elif not isinstance(due, date):
+                due = date.fromisoformat(str(due)[:10])
         except (TypeError, ValueError):
             problems.append(Problem("Date", "is not a date (use YYYY-MM-DD).", n))
             continue

@@ -140,6 +140,8 @@ def method_navigation():
         ],
         "2 · Strategy": [
             st.Page("pages/targets.py", title="Target segments", icon=":material/my_location:"),
+            st.Page("pages/strategy_map.py", title="Strategy map", icon=":material/account_tree:"),
+            st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
         ],
     })
 

@@ -11,7 +11,8 @@ from crmstrategy.db import make_engine, read_session
 from tests.conftest import ROOT
 
 PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
-         "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py"]
+         "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py",
+         "pages/strategy_map.py", "pages/goals.py"]
 
 
 @pytest.fixture

@@ -1,0 +1,174 @@
+"""Goals (advice 5, seed 004): measurable goals on the CRM objectives, with baseline, target,
+deadline, owner and milestones; warnings for objectives measured by activity alone and for
+too many long-term goals."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.editor import table_records
+from crmstrategy.milestones import LONG_TERM_DAYS
+from crmstrategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
+from crmstrategy.strategy_map import (
+    create_goal, delete_goal, generate_milestones, goal_advice, list_goals, list_nodes, milestones_of,
+    set_long_term_limit, set_milestones, update_goal,
+)
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+
+ws = workbench_page("Goals")
+
+st.title("Measurable goals")
+st.caption("Advice 5 · Concrete goals let you intervene in time, but too many long-term goals blur the direction. "
+           f"Seed 000: measure value ({VALUE_EXAMPLES}), not only activity ({ACTIVITY_EXAMPLES}).")
+show_flash("goals")
+
+objectives = {n.id: n for n in read(list_nodes, workspace_id=ws.id) if n.kind == "objective"}
+if not objectives:
+    st.info("Goals measure the CRM objectives, and the map has none yet.")
+    page_link("pages/strategy_map.py", "Add objectives on the strategy map", icon=":material/arrow_forward:")
+    st.stop()
+
+today = date.today()
+goals = read(list_goals, workspace_id=ws.id)
+milestones = read(milestones_of, workspace_id=ws.id)
+advice = goal_advice(goals, ws.max_long_term_goals, today)
+by_id = {g.id: g for g in goals}
+
+if advice.too_many_long_term:
+    st.warning(f"{len(advice.long_term)} long-term goals (more than {LONG_TERM_DAYS} days away); the workspace's "
+               f"limit is {advice.limit}. Too many long-term goals blur the direction: keep the few that matter.",
+               icon=":material/warning:")
+for objective_id in advice.activity_only:
+    st.warning(f"'{md_escape(objectives[objective_id].name)}' is measured only by activity. Seed 000 warns against "
+               f"tracking activity alone: add a goal on value ({VALUE_EXAMPLES}).", icon=":material/warning:")
+without = [o.name for o in objectives.values() if not any(g.objective_id == o.id for g in goals)]
+if without:
+    st.info("No measurable goal yet: " + md_escape(", ".join(without)) + ".", icon=":material/info:")
+
+st.dataframe(pd.DataFrame({
+    "Objective": [objectives[g.objective_id].name for g in goals],
+    "Goal": [g.metric for g in goals],
+    "Type": [g.goal_type for g in goals],
+    "Measures": [g.measures for g in goals],
+    "Baseline": [f"{g.baseline:g} {g.unit}".strip() for g in goals],
+    "Target": [f"{g.target:g} {g.unit}".strip() for g in goals],
+    "Deadline": [g.deadline for g in goals],
+    "Owner": [g.owner or "– no owner –" for g in goals],
+    "Long-term": ["yes" if g.id in advice.long_term else "" for g in goals],
+    "Milestones": [len(milestones.get(g.id, [])) for g in goals],
+}), hide_index=True, width="stretch", key="goals_table")
+
+add_tab, edit_tab, milestones_tab, settings_tab = st.tabs(["Add a goal", "Edit or delete", "Milestones", "Settings"],
+                                                          key="goals_tabs")
+
+with add_tab:
+    with st.form("goal_new", border=True):
+        c1, c2 = st.columns(2)
+        objective = c1.selectbox("Objective", list(objectives), key="goal_new_objective",
+                                 format_func=lambda i: objectives[i].name)
+        metric = c2.text_input("Metric", key="goal_new_metric", max_chars=120, placeholder="e.g. Installer churn per year")
+        c1, c2, c3 = st.columns(3)
+        goal_type = c1.radio("Result or process", GOAL_TYPES, key="goal_new_type", horizontal=True,
+                             help="Result: the outcome for the business. Process: what must happen to get there.")
+        measures = c2.radio("Measures", GOAL_MEASURES, key="goal_new_measures", horizontal=True,
+                            help=f"Value: {VALUE_EXAMPLES}. Activity: {ACTIVITY_EXAMPLES}.")
+        unit = c3.text_input("Unit", key="goal_new_unit", max_chars=40, placeholder="%, NOK, score 1-5")
+        c1, c2, c3, c4 = st.columns(4)
+        baseline = c1.text_input("Baseline (today)", key="goal_new_baseline")
+        target = c2.text_input("Target", key="goal_new_target")
+        deadline = c3.date_input("Deadline", value=None, min_value=today, key="goal_new_deadline")
+        owner = c4.text_input("Owner", key="goal_new_owner", max_chars=120)
+        add = st.form_submit_button("Add goal", type="primary", key="goal_new_submit")
+    add_problems = st.container()
+    if add:
+        created = act(create_goal, workspace_id=ws.id, where=add_problems, data={
+            "objective_id": objective, "metric": metric, "goal_type": goal_type, "measures": measures, "unit": unit,
+            "baseline": baseline, "target": target, "deadline": deadline, "owner": owner})
+        if created:
+            for key in ("goal_new_metric", "goal_new_unit", "goal_new_baseline", "goal_new_target",
+                        "goal_new_deadline", "goal_new_owner"):
+                st.session_state.pop(key, None)
+            flash("goals", f"Added '{created.metric}'. Generate its milestones under Milestones.")
+            st.rerun()
+
+with edit_tab:
+    if not goals:
+        st.caption("No goals yet.")
+    else:
+        chosen = st.selectbox("Goal", list(by_id), key="goal_edit_choice",
+                              format_func=lambda i: f"{by_id[i].metric} · {objectives[by_id[i].objective_id].name}")
+        goal = by_id[chosen]
+        with st.form(f"goal_edit_{chosen}", border=True):
+            c1, c2, c3 = st.columns(3)
+            changes = {
+                "metric": c1.text_input("Metric", value=goal.metric, key=f"goal_edit_metric_{chosen}", max_chars=120),
+                "unit": c2.text_input("Unit", value=goal.unit, key=f"goal_edit_unit_{chosen}", max_chars=40),
+                "owner": c3.text_input("Owner", value=goal.owner, key=f"goal_edit_owner_{chosen}", max_chars=120),
+                "goal_type": c1.radio("Result or process", GOAL_TYPES, index=GOAL_TYPES.index(goal.goal_type),
+                                      key=f"goal_edit_type_{chosen}", horizontal=True),
+                "measures": c2.radio("Measures", GOAL_MEASURES, index=GOAL_MEASURES.index(goal.measures),
+                                     key=f"goal_edit_measures_{chosen}", horizontal=True),
+                "deadline": c3.date_input("Deadline", value=goal.deadline, key=f"goal_edit_deadline_{chosen}"),
+                "baseline": c1.text_input("Baseline", value=f"{goal.baseline:g}", key=f"goal_edit_baseline_{chosen}"),
+                "target": c2.text_input("Target", value=f"{goal.target:g}", key=f"goal_edit_target_{chosen}"),
+            }
+            save = st.form_submit_button("Save changes", type="primary", key=f"goal_edit_submit_{chosen}")
+        edit_problems = st.container()
+        if save:
+            if act(update_goal, workspace_id=ws.id, goal_id=chosen, changes=changes, where=edit_problems):
+                flash("goals", "Saved the goal.")
+                st.rerun()
+        if st.button(f"Delete '{md_escape(goal.metric)}' and its milestones", key=f"goal_delete_{chosen}"):
+            if act(delete_goal, workspace_id=ws.id, goal_id=chosen) is not None:
+                st.session_state.pop("goal_edit_choice", None)
+                flash("goals", f"Deleted '{goal.metric}'.")
+                st.rerun()
+
+with milestones_tab:
+    if not goals:
+        st.caption("No goals yet.")
+    else:
+        chosen = st.selectbox("Goal", list(by_id), key="goal_milestone_choice",
+                              format_func=lambda i: f"{by_id[i].metric} · {objectives[by_id[i].objective_id].name}")
+        goal = by_id[chosen]
+        st.write(f"From **{goal.baseline:g}** today to **{goal.target:g} {md_escape(goal.unit)}** by "
+                 f"{goal.deadline.isoformat()}. Generate evenly spaced milestones, then adjust any of them.")
+        c1, c2, _ = st.columns([1, 1, 2])
+        gen_problems = st.container()
+        for column, per in ((c1, "quarter"), (c2, "month")):
+            if column.button(f"Generate per {per}", key=f"goal_generate_{per}"):
+                made = act(generate_milestones, workspace_id=ws.id, goal_id=chosen, per=per, where=gen_problems)
+                if made is not None:
+                    st.session_state["goal_milestones_version"] = st.session_state.get("goal_milestones_version", 0) + 1
+                    flash("goals", f"Made {len(made)} milestone{'s' if len(made) != 1 else ''}, one per {per}.")
+                    st.rerun()
+        current = milestones.get(chosen, [])
+        table = pd.DataFrame({"Date": [d for d, _ in current], "Value": [v for _, v in current]})
+        version = st.session_state.get("goal_milestones_version", 0)
+        edited = st.data_editor(table, key=f"goal_milestones_{chosen}_{version}", num_rows="dynamic", hide_index=True,
+                                width="stretch", column_config={
+                                    "Date": st.column_config.DateColumn(required=True, max_value=goal.deadline),
+                                    "Value": st.column_config.NumberColumn(required=True, format="%g")})
+        save_problems = st.container()
+        if st.button("Save milestones", key="goal_milestones_save", type="primary"):
+            rows = table_records(edited.to_dict("records"), {"Date": "due", "Value": "value"})
+            saved = act(set_milestones, workspace_id=ws.id, goal_id=chosen, where=save_problems,
+                        milestones=[(r["due"], r["value"]) for r in rows])
+            if saved is not None:
+                st.session_state["goal_milestones_version"] = version + 1
+                flash("goals", f"Saved {len(saved)} milestone{'s' if len(saved) != 1 else ''}.")
+                st.rerun()
+
+with settings_tab:
+    with st.form("goal_settings", border=True):
+        limit = st.number_input("Warn above this many long-term goals", min_value=1, max_value=50, step=1,
+                                value=ws.max_long_term_goals, key="goal_limit",
+                                help=f"A long-term goal has its deadline more than {LONG_TERM_DAYS} days away.")
+        apply_limit = st.form_submit_button("Save", key="goal_limit_submit")
+    if apply_limit and act(set_long_term_limit, workspace_id=ws.id, limit=limit) is not None:
+        flash("goals", f"Warning above {int(limit)} long-term goals.")
+        st.rerun()
+
+page_link("pages/strategy_map.py", "Back to the strategy map", icon=":material/arrow_back:")
