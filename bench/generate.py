@@ -15,6 +15,7 @@ from crmstrategy.models import (
     CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, PRIORITIES,
     RELATIONSHIPS,
 )
+from crmstrategy.milestones import generate
 from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.workspace_io import FORMAT_VERSION, KIND
 
@@ -36,8 +37,46 @@ _DRIVERS = ["Price", "Service", "Quality", "Convenience", "Expertise", "Availabi
 
 
 _DEPARTMENTS = ["Management", "Sales", "Marketing", "Customer service", "IT", "Finance"]
+MAP_NODES = 60
 FACTORS = 30
 KEY_FACTORS = 5  # per segment, each rated by every participant
+
+
+def strategy_map_sections(rng: random.Random, nodes: int = MAP_NODES, participants: int = PARTICIPANTS) -> dict:
+    """A map of `nodes` elements (about 1:3:4:2 strategy, objectives, initiatives, enablers), every
+    initiative supporting one or two objectives, each objective a goal with quarterly milestones."""
+    counts = {"strategy": max(1, nodes // 10), "objective": max(1, nodes * 3 // 10),
+              "initiative": max(1, nodes * 4 // 10)}
+    counts["enabler"] = max(1, nodes - sum(counts.values()))
+    items, refs = [], {kind: [] for kind in counts}
+    for kind, count in counts.items():
+        for i in range(1, count + 1):
+            ref = f"N{len(items) + 1}"
+            refs[kind].append(ref)
+            extra = {"business_value": rng.randint(1, 5), "complexity": rng.randint(1, 5),
+                     "time_effort": rng.randint(1, 5), "cost": rng.randint(1, 5),
+                     "lifecycle_stage": rng.choice(LIFECYCLE_STAGES), "channel": rng.choice(_CHANNELS["Owned"])} \
+                if kind == "initiative" else {}
+            items.append({"ref": ref, "kind": kind, "name": f"{kind.capitalize()} {i:02d} · Økt kundeverdi",
+                          "description": "Generated for the benchmark.",
+                          "owner": "" if i % 9 == 0 else f"Participant {rng.randint(1, participants):02d}"} | extra)
+    links = [[o, rng.choice(refs["strategy"])] for o in refs["objective"]]
+    for ref in refs["initiative"]:
+        links += [[ref, o] for o in rng.sample(refs["objective"], min(2, len(refs["objective"])))]
+    for ref in refs["enabler"]:
+        links += [[ref, i] for i in rng.sample(refs["initiative"], min(3, len(refs["initiative"])))]
+    today = date.today()
+    goals = []
+    for n, ref in enumerate(refs["objective"]):
+        deadline = date(today.year + 1 + n % 2, 12, 31)
+        goals.append({"objective": ref, "goal_type": "Result", "metric": f"Goal {n + 1:02d}", "unit": "%",
+                      "baseline": 10.0, "target": 20.0 + n, "deadline": deadline.isoformat(),
+                      "owner": f"Participant {n % participants + 1:02d}", "measures": rng.choice(["Value", "Activity"]),
+                      "milestones": [{"due": d.isoformat(), "value": v}
+                                     for d, v in generate(10.0, 20.0 + n, today, deadline)]})
+    return {"map_nodes": items, "map_links": links, "goals": goals,
+            "constraints": [{"kind": "IT-platform order", "text": "Platform work comes first.",
+                             "nodes": refs["enabler"][:2]}]}
 
 
 def _key_factors(rng: random.Random, participants: int) -> list[dict]:
@@ -106,7 +145,7 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
                         for n in range(1, FACTORS + 1)],
             "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items,
             "themes": list(DEFAULT_THEMES), "participants": participant_items, "insights": insight_items,
-            "readiness": readiness}
+            "readiness": readiness} | strategy_map_sections(rng, participants=participants)
 
 
 if __name__ == "__main__":

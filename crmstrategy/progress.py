@@ -115,8 +115,13 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
     return StepProgress("1 · Analysis", checks)
 
 
-def strategy_progress(segments: list[SegmentRead]) -> StepProgress:
-    """Step 2 as far as it is built: the choice of target segments."""
+GOAL_RULE = "Objective without a measurable goal"
+
+
+def strategy_progress(segments: list[SegmentRead], node_kinds: list[str] | None = None,
+                      breaches: list | None = None) -> StepProgress:
+    """Step 2: the choice of target segments; with the map (`node_kinds` of its elements and
+    the rule breaches from strategy_graph.check_rules), its lines and its goals."""
     primary = [s.name for s in segments if s.priority == PRIORITIES[0]]
     targets = [s for s in segments if s.priority in PRIORITIES[:2]]
     unchosen = [s.name for s in segments if s.priority is None]
@@ -128,4 +133,22 @@ def strategy_progress(segments: list[SegmentRead]) -> StepProgress:
         detail = f"Primary: {_names(primary)}." + (f" Not decided yet: {_names(unchosen)}." if unchosen else "")
     checks = [Check("Target segments chosen", bool(primary) and not unchosen
                     and all(s.priority_rationale.strip() for s in targets), detail, "pages/targets.py")]
+    if node_kinds is not None:
+        breaches = breaches or []
+        objectives, initiatives = node_kinds.count("objective"), node_kinds.count("initiative")
+        line_breaches = [b for b in breaches if b.rule != GOAL_RULE and b.severity == "warning"]
+        if not objectives or not initiatives:
+            detail = "No objectives and initiatives on the map yet: start from the company strategy."
+        elif line_breaches:
+            detail = f"{len(line_breaches)} rule{'s' if len(line_breaches) != 1 else ''} broken. " \
+                     f"{line_breaches[0].rule}: {line_breaches[0].message}"
+        else:
+            detail = f"{objectives} objectives and {initiatives} initiatives, every line clear."
+        checks.append(Check("A strategy map with clear lines", bool(objectives and initiatives) and not line_breaches,
+                            detail, "pages/strategy_map.py"))
+        without_goal = next((b for b in breaches if b.rule == GOAL_RULE), None)
+        checks.append(Check(
+            "A measurable goal for every objective", bool(objectives) and without_goal is None,
+            "No objectives yet." if not objectives else
+            (without_goal.message if without_goal else "Every objective has a measurable goal."), "pages/goals.py"))
     return StepProgress("2 · Strategy", checks)

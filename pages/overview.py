@@ -8,6 +8,7 @@ from crmstrategy.personas import list_personas
 from crmstrategy.progress import analysis_progress, strategy_progress
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
+from crmstrategy.strategy_map import strategy_map
 from crmstrategy.strengths import priority_matrix
 from crmstrategy.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page
@@ -22,10 +23,11 @@ segments = read(list_segments, workspace_id=ws.id)
 personas = read(list_personas, workspace_id=ws.id)
 readiness = read(readiness_summary, workspace_id=ws.id)
 matrix = read(priority_matrix, workspace_id=ws.id)
+smap = read(strategy_map, workspace_id=ws.id)
 steps = [analysis_progress(segments, personas, read(segment_evidence, workspace_id=ws.id),
                            read(persona_evidence, workspace_id=ws.id), readiness,
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
-         strategy_progress(segments)]
+         strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches)]
 
 metrics = st.columns(5)
 metrics[0].metric("Segments", len(segments))
@@ -40,7 +42,7 @@ if next_check:
     with st.container(border=True):
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
-        destination = {"pages/targets.py": "Target segments"}.get(
+        destination = {"pages/targets.py": "Target segments", "pages/strategy_map.py": "Strategy map"}.get(
             next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
         page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
 

@@ -219,3 +219,29 @@ def test_target_choice_needs_a_primary_target_every_segment_decided_and_rational
     done = check(_segment(1, "A", priority="Primary target", priority_rationale="Strong"),
                  _segment(2, "B", priority="Not prioritised"))
     assert done.done and done.detail == "Primary: 'A'." and done.page == "pages/targets.py"
+
+
+def test_the_map_checks_separate_its_lines_from_its_goals():
+    from crmstrategy.progress import strategy_progress
+    from crmstrategy.strategy_graph import Breach
+
+    def checks(kinds, breaches):
+        return _by_label(strategy_progress([], kinds, breaches))
+
+    empty = checks([], [])
+    assert not empty["A strategy map with clear lines"].done
+    assert "start from the company strategy" in empty["A strategy map with clear lines"].detail
+    assert not empty["A measurable goal for every objective"].done
+    goal = Breach("Objective without a measurable goal", "Without a measurable goal …: Churn.", (2,))
+    loose = Breach("Initiative supports no objective", "Every initiative must …: Newsletter.", (3,))
+    advice = Breach("More than 15 objectives and initiatives", "The map has 16 …", (2, 3), "advice")
+    kinds = ["strategy", "objective", "initiative"]
+    only_goal = checks(kinds, [goal, advice])
+    assert only_goal["A strategy map with clear lines"].done  # advice is not a broken line
+    assert not only_goal["A measurable goal for every objective"].done
+    assert only_goal["A measurable goal for every objective"].detail == goal.message
+    broken = checks(kinds, [loose])
+    assert not broken["A strategy map with clear lines"].done
+    assert broken["A strategy map with clear lines"].detail.startswith("1 rule broken. Initiative supports no objective")
+    assert broken["A measurable goal for every objective"].done
+    assert strategy_progress([]).checks[-1].label == "Target segments chosen"  # without a map: one check
