@@ -117,7 +117,10 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
 
     widest = max((sum(1 for p in positions.values() if p[1] == layer) for layer in range(4)), default=1) or 1
     crowded = widest > 8
-    fixed_width = max(820, (110 if crowded else 160) * widest)
+    # Names of neighbours in a crowded layer go to alternating rows (below, above, further below)
+    offsets = [22, -58, 64] if widest > 14 else [30, -44] if crowded else [30]
+    fixed_width = max(820, (80 if crowded else 160) * widest)
+    height = 760 if widest > 14 else 620
     per_layer: dict[float, int] = {}
     rows = []
     for node_id in sorted(positions, key=lambda n: (positions[n][1], positions[n][0])):
@@ -127,8 +130,7 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
         node = nodes[node_id]
         rows.append({"x": x, "y": y, "Name": node.name, "label": wrap(node.name, 14 if crowded else 18),
                      "Kind": NODE_KIND_LABELS[node.kind], "Owner": node.owner or "– no owner –",
-                     "Breaks a rule": "yes" if node_id in breached else "no",
-                     "dy": (30 if index % 2 == 0 else -44) if crowded else 30})
+                     "Breaks a rule": "yes" if node_id in breached else "no", "dy": offsets[index % len(offsets)]})
     node_data = pd.DataFrame(rows, columns=["x", "y", "Name", "label", "Kind", "Owner", "Breaks a rule", "dy"])
     edge_data = pd.DataFrame([{"x": positions[s][0], "y": positions[s][1], "x2": positions[t][0],
                                "y2": positions[t][1]} for s, t in links if s in positions and t in positions],
@@ -150,13 +152,13 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
         size=1300, color="#d62728", opacity=0.9).encode(x=x, y=y, tooltip=tooltip)
     dots = base.mark_circle(size=520, opacity=1, stroke="white", strokeWidth=2).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
-    text = {"fontSize": 12 if crowded else 14, "lineBreak": "\n", "baseline": "top", "dy": alt.expr("datum.dy")}
+    text = {"fontSize": 11 if widest > 14 else 12 if crowded else 14, "lineBreak": "\n", "baseline": "top", "dy": alt.expr("datum.dy")}
     # A white outline under each name keeps it readable where a line runs behind it
     halo = base.mark_text(**text, color="white", stroke="white", strokeWidth=5, strokeJoin="round").encode(
         x=x, y=y, text=alt.Text("label:N"))
     labels = base.mark_text(**text, color="#1a1a1a").encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
     return alt.layer(edges, rings, dots, halo, labels).properties(
-        width=width or fixed_width, height=620, title="Strategy map"
+        width=width or fixed_width, height=height, title="Strategy map"
     ).configure_title(fontSize=18).configure_view(stroke=None)
 
 

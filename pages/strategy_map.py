@@ -43,8 +43,8 @@ if not nodes:
 else:
     chart = strategy_map_chart(nodes, smap.links, smap.positions, smap.breached_nodes())
     st.vega_lite_chart(chart_spec(strategy_map_chart(nodes, smap.links, smap.positions, smap.breached_nodes(),
-                                                     width="container" if len(nodes) <= 24 else None)),
-                       theme=None, width="stretch" if len(nodes) <= 24 else "content", key="map_chart")
+                                                     width="container")),
+                       theme=None, width="stretch", key="map_chart")
     d1, d2, _ = st.columns([1, 1, 3])
     d1.download_button("Map (.png)", key="map_png", icon=":material/download:", on_click="ignore",
                        data=lambda: chart_png(chart), file_name="strategy-map.png", mime="image/png")
