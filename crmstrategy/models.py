@@ -1000,6 +1000,20 @@ class GoalCreate(GoalBase):
             raise ValueError(f"{label} must be a number of reasonable size.")
         return number
 
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("Choose the date by which the target is to be reached.")
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, str):
+            try:
+                return date.fromisoformat(v.strip()[:10])
+            except ValueError:
+                raise ValueError(f"'{v.strip()[:20]}' is not a date; write it as YYYY-MM-DD.") from None
+        return v
+
     @model_validator(mode="after")
     def _moves(self):
         if self.target == self.baseline:
