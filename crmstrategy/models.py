@@ -775,6 +775,15 @@ class StrengthRatingIn(BaseModel):
 NODE_KINDS = ("strategy", "objective", "initiative", "enabler")
 NODE_KIND_LABELS = {"strategy": "Company strategy", "objective": "CRM objective", "initiative": "Initiative",
                     "enabler": "Enabler"}
+# The kinds as nouns inside a sentence, with their article
+NODE_KIND_NOUNS = {"strategy": "company-strategy element", "objective": "CRM objective", "initiative": "initiative",
+                   "enabler": "enabler"}
+
+
+def with_article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 # Which kind may point at which, and what the link means: the source supports (or enables) the target.
 LINK_RULES = {("objective", "strategy"): "supports", ("initiative", "objective"): "supports",
               ("enabler", "initiative"): "enables"}
@@ -854,13 +863,14 @@ class MapNodeCreate(MapNodeBase):
 
 
 class MapNodeUpdate(SQLModel):
+    # Scores as float | str so that 2.5 or "high" reach MapNodeCreate's one clear message
     name: str | None = None
     description: str | None = None
     owner: str | None = None
-    business_value: int | str | None = None
-    complexity: int | str | None = None
-    time_effort: int | str | None = None
-    cost: int | str | None = None
+    business_value: float | str | None = None
+    complexity: float | str | None = None
+    time_effort: float | str | None = None
+    cost: float | str | None = None
     lifecycle_stage: str | None = None
     channel: str | None = None
 
@@ -962,6 +972,13 @@ class GoalBase(SQLModel):
 class GoalCreate(GoalBase):
     model_config = ConfigDict(extra="forbid")
     objective_id: int
+
+    @field_validator("objective_id", mode="before")
+    @classmethod
+    def _objective(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("Choose the objective the goal measures.")
+        return v
 
     @field_validator("goal_type", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from crmstrategy.models import LINK_RULES, NODE_KIND_LABELS, NODE_KINDS
+from crmstrategy.models import LINK_RULES, NODE_KIND_NOUNS, NODE_KINDS, with_article
 
 MAP_ADVICE_LOW, MAP_ADVICE_HIGH = 10, 15  # objectives and initiatives together (advice 4)
 LAYER = {"strategy": 0, "objective": 1, "initiative": 2, "enabler": 3}  # top to bottom
@@ -35,6 +35,11 @@ def build_graph(nodes: list[NodeInfo], links: list[tuple[int, int]]) -> nx.DiGra
     return graph
 
 
+def allowed_links() -> str:
+    """'CRM objective supports company-strategy element; …', for messages and the page."""
+    return "; ".join(f"{NODE_KIND_NOUNS[a]} {verb} {NODE_KIND_NOUNS[b]}" for (a, b), verb in LINK_RULES.items())
+
+
 def link_problem(kind_source: str, kind_target: str, source: int, target: int,
                  existing: set[tuple[int, int]]) -> str | None:
     """Why a link may not be added, or None. The kinds fix the direction: a link is always from
@@ -46,10 +51,8 @@ def link_problem(kind_source: str, kind_target: str, source: int, target: int,
     if (target, source) in existing:
         return "These two are already linked the other way round."
     if (kind_source, kind_target) not in LINK_RULES:
-        allowed = "; ".join(f"{NODE_KIND_LABELS[a].lower()} {verb} {NODE_KIND_LABELS[b].lower()}"
-                            for (a, b), verb in LINK_RULES.items())
-        return (f"A {NODE_KIND_LABELS[kind_source].lower()} cannot be linked to a "
-                f"{NODE_KIND_LABELS[kind_target].lower()}. Links allowed: {allowed}.")
+        return (f"{with_article(NODE_KIND_NOUNS[kind_source]).capitalize()} cannot be linked to "
+                f"{with_article(NODE_KIND_NOUNS[kind_target])}. Links allowed: {allowed_links()}.")
     return None
 
 

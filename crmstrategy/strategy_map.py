@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.milestones import MilestoneError, generate, is_long_term
 from crmstrategy.models import (
-    GOAL_LABELS, MAP_NODE_LABELS, NODE_KIND_LABELS, ConstraintNode, Goal, GoalCreate, GoalRead,
+    GOAL_LABELS, MAP_NODE_LABELS, NODE_KIND_NOUNS, ConstraintNode, Goal, GoalCreate, GoalRead,
     GoalUpdate, MapLink, MapNode, MapNodeCreate, MapNodeRead, MapNodeUpdate, Milestone, StrategyConstraint,
-    StrategyConstraintCreate, StrategyConstraintRead,
+    StrategyConstraintCreate, StrategyConstraintRead, with_article,
 )
 from crmstrategy.strategy_graph import Breach, NodeInfo, build_graph, check_rules, layered_layout, link_problem
 from crmstrategy.validation import validated
@@ -128,7 +128,8 @@ def add_link(*, session: Session, workspace_id: int, source_id: int, target_id: 
     return source_id, target_id
 
 
-def remove_link(*, session: Session, workspace_id: int, source_id: int, target_id: int) -> None:
+def remove_link(*, session: Session, workspace_id: int, source_id: int, target_id: int) -> tuple[int, int]:
+    """Remove a link; returns it (so the page can tell success from a refusal)."""
     require_workspace(session, workspace_id, for_update=True)
     row = session.exec(select(MapLink).where(MapLink.workspace_id == workspace_id, MapLink.source_id == source_id,
                                              MapLink.target_id == target_id)).first()
@@ -137,6 +138,7 @@ def remove_link(*, session: Session, workspace_id: int, source_id: int, target_i
     session.delete(row)
     session.flush()
     touch_workspace(session, workspace_id)
+    return source_id, target_id
 
 
 # --- constraints from the company strategy ----------------------------------------------
@@ -191,8 +193,8 @@ def _require_objective(session: Session, workspace_id: int, objective_id) -> Map
         raise ValidationProblem([Problem("Objective", "Choose the objective the goal measures.")])
     node = require_in_workspace(session, MapNode, objective_id, workspace_id, "objective")
     if node.kind != "objective":
-        raise ValidationProblem([Problem("Objective", f"Goals belong to CRM objectives; '{node.name}' is a "
-                                         f"{NODE_KIND_LABELS[node.kind].lower()}.")])
+        raise ValidationProblem([Problem("Objective", f"Goals belong to CRM objectives; '{node.name}' is "
+                                         f"{with_article(NODE_KIND_NOUNS[node.kind])}.")])
     return node
 
 
@@ -314,10 +316,12 @@ def _replace_milestones(session: Session, workspace_id: int, goal: Goal,
 def set_long_term_limit(*, session: Session, workspace_id: int, limit) -> int:
     workspace = require_workspace(session, workspace_id, for_update=True)
     try:
+        if isinstance(limit, bool):  # True == 1, but a flag is not a count
+            raise ValueError
         value = int(limit)
         if value != float(limit) or not 1 <= value <= 50:
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # int(inf) raises OverflowError
         raise ValidationProblem([Problem("Long-term goals", "The limit must be a whole number from 1 to 50.")]) from None
     workspace.max_long_term_goals = value
     session.add(workspace)

@@ -342,7 +342,7 @@ def set_priority(*, session: Session, workspace_id: int, segment_id: int, priori
     except ValueError as exc:
         problems.append(Problem("Rationale", str(exc)))
     if priority in PRIORITIES[:2] and not (rationale or "").strip():
-        problems.append(Problem("Rationale", f"Say in a sentence why '{row.name}' is a {priority.lower()}: "
+        problems.append(Problem("Rationale", f"Say in a sentence why '{row.name}' is marked '{priority}': "
                                 "the people who were not in the room will ask."))
     if problems:
         raise ValidationProblem(problems)

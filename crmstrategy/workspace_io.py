@@ -71,7 +71,7 @@ class _WorkspaceFile(BaseModel):
     readiness: list[dict] | None = None
     factors: list[dict] = []
     map_nodes: list[dict] = []
-    map_links: list[list] = []
+    map_links: list = []  # each item is checked (and numbered from 1) by _parse_strategy_map
     constraints: list[dict] = []
     goals: list[dict] = []
 
@@ -235,8 +235,14 @@ def _rows(problems: list[Problem], items: list[dict], where: str, model, labels:
         try:
             yield n, popped, model.model_validate(item | (extra or {}))
         except ValidationError as exc:
-            problems.extend(Problem(f"{where}[{n}] › {p.field}", p.message)
+            problems.extend(Problem(_at(f"{where}[{n}]", p.field), p.message)
                             for p in problems_from_pydantic(exc, labels))
+
+
+def _at(*parts: str) -> str:
+    """A place in the file, e.g. "goals[2] › milestones[3] › Value"; a rule about a whole row
+    (target equal to baseline) has no field, and gets no dangling separator."""
+    return " › ".join(part for part in parts if part)
 
 
 def _ref(problems: list[Problem], value, where: str, known: set[str], what: str) -> str:
@@ -514,8 +520,9 @@ def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> None:
                                   data=goal.model_copy(update={"objective_id": node_ids[goal_ref]}))
             if milestones:
                 set_milestones(session=session, workspace_id=ws, goal_id=created.id, milestones=milestones)
-        except ValidationProblem as exc:
-            problems.extend(Problem(f"goals[{n}] › {p.field}", p.message) for p in exc.problems)
+        except ValidationProblem as exc:  # set_milestones numbers the milestones from 1, as the file does
+            problems.extend(Problem(_at(f"goals[{n}]", "" if p.row is None else f"milestones[{p.row}]", p.field),
+                                    p.message) for p in exc.problems)
     if problems:
         raise ValidationProblem(problems)
     for constraint, refs in parsed.constraints:

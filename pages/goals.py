@@ -145,7 +145,9 @@ with milestones_tab:
                     flash("goals", f"Made {len(made)} milestone{'s' if len(made) != 1 else ''}, one per {per}.")
                     st.rerun()
         current = milestones.get(chosen, [])
-        table = pd.DataFrame({"Date": [d for d, _ in current], "Value": [v for _, v in current]})
+        # Typed columns: an empty list would make both float, which the date column refuses to edit
+        table = pd.DataFrame({"Date": pd.Series([d for d, _ in current], dtype="object"),
+                              "Value": pd.Series([v for _, v in current], dtype="float64")})
         version = st.session_state.get("goal_milestones_version", 0)
         edited = st.data_editor(table, key=f"goal_milestones_{chosen}_{version}", num_rows="dynamic", hide_index=True,
                                 width="stretch", column_config={

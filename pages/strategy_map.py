@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.charts import chart_png, chart_spec, chart_svg, strategy_map_chart, value_effort_chart
-from crmstrategy.models import CONSTRAINT_KINDS, LIFECYCLE_STAGES, LINK_RULES, NODE_KIND_LABELS
+from crmstrategy.models import CONSTRAINT_KINDS, LIFECYCLE_STAGES, LINK_RULES, NODE_KIND_LABELS, NODE_KIND_NOUNS
 from crmstrategy.strategy_graph import (
-    MAP_ADVICE_HIGH, MAP_ADVICE_LOW, at_risk_if_slips, feeds, is_quick_win, needs_enabler, value_effort_ranking,
+    MAP_ADVICE_HIGH, MAP_ADVICE_LOW, allowed_links, at_risk_if_slips, feeds, is_quick_win, needs_enabler, value_effort_ranking,
 )
 from crmstrategy.strategy_map import (
     add_constraint, add_link, create_node, delete_constraint, delete_node, deletion_impact, remove_link,
@@ -33,7 +33,7 @@ SCALE = [None, 1, 2, 3, 4, 5]
 
 def label(node_id: int) -> str:
     node = nodes[node_id]
-    return f"{node.name} · {NODE_KIND_LABELS[node.kind].lower()}"
+    return f"{node.name} · {NODE_KIND_NOUNS[node.kind]}"
 
 
 if not nodes:
@@ -152,9 +152,7 @@ with elements_tab:
                         st.rerun()
 
 with links_tab:
-    st.write("A link goes from what supports to what it supports: "
-             + "; ".join(f"{NODE_KIND_LABELS[a].lower()} {verb} {NODE_KIND_LABELS[b].lower()}"
-                         for (a, b), verb in LINK_RULES.items()) + ".")
+    st.write(f"A link goes from what supports to what it supports: {allowed_links()}.")
     if len(nodes) < 2:
         st.caption("Add at least two elements first.")
     else:
@@ -197,7 +195,7 @@ with questions_tab:
                 st.markdown(f"**{question}**")
                 options = [n.id for n in smap.of_kind(kind)]
                 if not options:
-                    st.caption(f"No {NODE_KIND_LABELS[kind].lower()} on the map yet.")
+                    st.caption(f"No {NODE_KIND_NOUNS[kind]} on the map yet.")
                     continue
                 picked = st.selectbox(NODE_KIND_LABELS[kind], options, key=f"map_question_{kind}",
                                       format_func=lambda n: nodes[n].name)

@@ -567,7 +567,7 @@ def test_a_target_needs_a_rationale(engine, ws, priority, rationale):
                        rationale=rationale)
     [problem] = refusal.problems
     assert problem.field == "Rationale"
-    assert f"why 'Installers' is a {priority.lower()}" in problem.message
+    assert f"why 'Installers' is marked '{priority}'" in problem.message
     assert _segment(engine, ws)[0] is None
 
 

@@ -13,12 +13,14 @@ from datetime import date, timedelta
 
 from crmstrategy.insights import list_insights, list_themes
 from crmstrategy.models import (
-    DEFAULT_THEMES, Factor, Insight, InsightPersona, InsightSegment, Participant, Persona, PersonaChannel,
-    ReadinessRating, ReadinessStatement, Segment, SegmentFactor, StrengthRating, Theme, ValueDriver, Workspace,
+    DEFAULT_THEMES, ConstraintNode, Factor, Goal, Insight, InsightPersona, InsightSegment, MapLink, MapNode, Milestone,
+    Participant, Persona, PersonaChannel, ReadinessRating, ReadinessStatement, Segment, SegmentFactor,
+    StrategyConstraint, StrengthRating, Theme, ValueDriver, Workspace,
 )
 from crmstrategy.participants import list_participants
 from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.readiness_ratings import all_ratings, list_statements
+from crmstrategy.strategy_map import milestones_of, strategy_map
 from crmstrategy.strengths import priority_matrix
 from crmstrategy.workspace_io import (
     FORMAT_VERSION, export_workspace, export_workspace_json, import_workspace, load_demo_document,
@@ -28,6 +30,8 @@ from crmstrategy.workspaces import list_workspaces
 from tests.integration.support import count, new_workspace
 
 DEMO_NAME = "Demo: Nordvik Rørhandel"
+MAP_TABLES = (MapNode, MapLink, StrategyConstraint, ConstraintNode, Goal, Milestone)
+MAP_SECTIONS = ("map_nodes", "map_links", "constraints", "goals")  # came with format version 4
 
 
 def _export(engine, workspace_id) -> dict:
@@ -231,8 +235,9 @@ def test_round_trip_keeps_insight_links_and_ratings_in_the_database(engine, demo
 def _version_1(document: dict) -> dict:
     document = copy.deepcopy(document)
     document["format_version"] = 1
-    for key in ("themes", "participants", "insights", "readiness", "factors"):
+    for key in ("themes", "participants", "insights", "readiness", "factors", *MAP_SECTIONS):
         document.pop(key)
+    document["workspace"].pop("max_long_term_goals")  # came with version 4
     for segment in document["segments"]:  # key factors came with version 3
         for key in ("key_factors", "ratings_revealed", "priority", "priority_rationale"):
             segment.pop(key)
@@ -255,6 +260,7 @@ def test_a_version_1_file_gets_the_default_themes_and_the_standard_statements(en
     assert exported["format_version"] == FORMAT_VERSION
     assert exported["insights"] == [] and exported["participants"] == []
     assert [s["ratings"] for s in exported["readiness"]] == [[]] * 7
+    assert {key: exported[key] for key in MAP_SECTIONS} == dict.fromkeys(MAP_SECTIONS, [])
 
 
 def test_an_unknown_format_version_is_refused():
@@ -390,7 +396,7 @@ STRENGTH_TABLES = (Factor, SegmentFactor, StrengthRating)
 
 
 def _all_counts(engine) -> dict:
-    return _counts(engine) | {model.__name__: count(engine, model) for model in STRENGTH_TABLES}
+    return _counts(engine) | {model.__name__: count(engine, model) for model in STRENGTH_TABLES + MAP_TABLES}
 
 
 def _refused_v3(engine, change) -> ValidationProblem:
@@ -413,7 +419,7 @@ def _strength_parts(document: dict) -> dict:
 def test_demo_export_carries_factors_key_factors_ratings_and_choices(engine, demo_workspace_id):
     demo = load_demo_document()
     exported = _export(engine, demo_workspace_id)
-    assert exported["format_version"] == FORMAT_VERSION == 3
+    assert exported["format_version"] == FORMAT_VERSION == 4
     assert _strength_parts(exported) == _strength_parts(demo)
     assert len(exported["factors"]) == count(engine, Factor) == 12
     assert sum(len(s["key_factors"]) for s in exported["segments"]) == count(engine, SegmentFactor) == 17
@@ -472,8 +478,9 @@ def test_a_revealed_segment_without_key_factors_stays_revealed(engine):
 def _version_2(document: dict) -> dict:
     document = copy.deepcopy(document)
     document["format_version"] = 2
-    document.pop("factors")
-    for key in ("weight_size", "weight_potential", "weight_growth"):
+    for key in ("factors", *MAP_SECTIONS):
+        document.pop(key)
+    for key in ("weight_size", "weight_potential", "weight_growth", "max_long_term_goals"):
         document["workspace"].pop(key)
     for segment in document["segments"]:
         for key in ("key_factors", "ratings_revealed", "priority", "priority_rationale"):
@@ -494,6 +501,8 @@ def test_a_version_2_file_without_factors_still_imports(engine):
     assert {k: exported["workspace"][k] for k in ("weight_size", "weight_potential", "weight_growth")} == {
         "weight_size": 30, "weight_potential": 40, "weight_growth": 30}
     assert exported["participants"] == document["participants"]
+    assert {key: exported[key] for key in MAP_SECTIONS} == dict.fromkeys(MAP_SECTIONS, [])
+    assert exported["workspace"]["max_long_term_goals"] == 5
     with read_session(engine) as session:
         rows = priority_matrix(session=session, workspace_id=workspace_id).rows
     assert [r.ability for r in rows] == [None] * 4
@@ -549,3 +558,180 @@ def test_two_ratings_by_one_participant_for_one_key_factor_are_refused(engine):
 def test_a_bad_strength_detail_is_refused_by_place_and_nothing_written(engine, change, field):
     refusal = _refused_v3(engine, change)
     assert [p.field for p in refusal.problems] == [field]
+
+
+# --- format version 4: the strategy map, constraints, goals and milestones -------------
+
+def _map_parts(document: dict) -> dict:
+    return {key: document[key] for key in MAP_SECTIONS} | {
+        "max_long_term_goals": document["workspace"]["max_long_term_goals"]}
+
+
+def test_demo_export_carries_the_map_constraints_goals_and_milestones(engine, demo_workspace_id):
+    demo = load_demo_document()
+    exported = _export(engine, demo_workspace_id)
+    assert _map_parts(exported) == _map_parts(demo)
+    assert (len(exported["map_nodes"]), len(exported["map_links"]), len(exported["constraints"]),
+            len(exported["goals"])) == (13, 16, 3, 5)
+    assert sum(len(g["milestones"]) for g in exported["goals"]) == count(engine, Milestone) == 31
+    assert (count(engine, MapNode), count(engine, MapLink), count(engine, StrategyConstraint),
+            count(engine, ConstraintNode), count(engine, Goal)) == (13, 16, 3, 4, 5)
+
+
+def test_demo_map_round_trips_identically(engine, demo_workspace_id):
+    first = _export(engine, demo_workspace_id)
+    copy_id = _import(engine, parse_workspace_file(json.dumps(first, ensure_ascii=False).encode())).id
+    second = _export(engine, copy_id)
+    assert _map_parts(second) == _map_parts(first) == _map_parts(load_demo_document())
+    assert count(engine, MapNode) == 2 * 13 and count(engine, Milestone) == 2 * 31
+    with read_session(engine) as session:
+        maps = [strategy_map(session=session, workspace_id=w) for w in (demo_workspace_id, copy_id)]
+        milestones = [milestones_of(session=session, workspace_id=w) for w in (demo_workspace_id, copy_id)]
+
+    def by_name(the_map) -> dict:
+        names = {n.id: n.name for n in the_map.nodes.values()}
+        return {"links": sorted((names[s], names[t]) for s, t in the_map.links),
+                "breaches": [(b.rule, [names[n] for n in b.nodes]) for b in the_map.breaches],
+                "positions": {names[n]: p for n, p in the_map.positions.items()},
+                "constraints": [(c.kind, c.text, sorted(names[n] for n in c.node_ids)) for c in the_map.constraints]}
+
+    assert by_name(maps[1]) == by_name(maps[0])
+    assert not set(maps[0].nodes) & set(maps[1].nodes)  # new rows, not shared ones
+    goals = [{g.metric: milestones[i][g.id] for g in maps[i].goals} for i in range(2)]
+    assert goals[1] == goals[0]
+
+
+def test_own_long_term_limit_and_a_map_with_past_deadlines_round_trip(engine):
+    def change(d):
+        d["workspace"]["max_long_term_goals"] = 2
+        d["goals"][0].update(deadline="2020-06-30", milestones=[{"due": "2020-03-31", "value": 60.0},
+                                                                {"due": "2020-06-30", "value": 120.0}])
+        d["constraints"].append({"kind": "Other", "text": "Ålesund waits until 2028.", "nodes": []})
+        d["map_nodes"].append({"ref": "N14", "kind": "objective", "name": "Økt lojalitet", "owner": ""})
+    document = _demo_with(change)
+    workspace_id = _import(engine, document).id
+    exported = _export(engine, workspace_id)
+    assert exported["workspace"]["max_long_term_goals"] == 2
+    assert exported["goals"][0]["deadline"] == "2020-06-30"  # an old file's goal is kept, not refused
+    assert exported["goals"][0]["milestones"] == [{"due": "2020-03-31", "value": 60.0},
+                                                 {"due": "2020-06-30", "value": 120.0}]
+    assert exported["constraints"][-1] == {"kind": "Other", "text": "Ålesund waits until 2028.", "nodes": []}
+    assert exported["map_nodes"][-1]["name"] == "Økt lojalitet"
+    copy_id = _import(engine, parse_workspace_file(json.dumps(exported).encode())).id
+    assert _without_volatile(_export(engine, copy_id)) == _without_volatile(exported)
+
+
+def _version_3(document: dict) -> dict:
+    document = copy.deepcopy(document)
+    document["format_version"] = 3
+    for key in MAP_SECTIONS:
+        document.pop(key)
+    document["workspace"].pop("max_long_term_goals")
+    return document
+
+
+def test_a_version_3_file_without_a_map_still_imports_with_an_empty_map(engine):
+    document = _version_3(load_demo_document())
+    workspace_id = _import(engine, parse_workspace_file(json.dumps(document).encode())).id
+    assert {name: n for name, n in _all_counts(engine).items() if name in {m.__name__ for m in MAP_TABLES}} == \
+        dict.fromkeys((m.__name__ for m in MAP_TABLES), 0)
+    with read_session(engine) as session:
+        the_map = strategy_map(session=session, workspace_id=workspace_id)
+    assert (the_map.nodes, the_map.links, the_map.breaches, the_map.goals, the_map.constraints) == ({}, [], [], [], [])
+    exported = _export(engine, workspace_id)
+    assert exported["format_version"] == FORMAT_VERSION
+    assert _map_parts(exported) == dict.fromkeys(MAP_SECTIONS, []) | {"max_long_term_goals": 5}
+    assert _strength_parts(exported) == _strength_parts(document)  # everything of version 3 is kept
+    assert count(engine, StrengthRating) == 53
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda d: d["map_links"].append(["N3", "N99"]),
+     "map_links[17]: refers to map node 'N99', which is not in the file."),
+    (lambda d: d["map_links"][0].__setitem__(0, "N0"),
+     "map_links[1]: refers to map node 'N0', which is not in the file."),
+    (lambda d: d["map_links"].append(["N3"]), "map_links[17]: must be a pair [supporting ref, supported ref]."),
+    (lambda d: d["map_links"].append({"from": "N6", "to": "N4"}),
+     "map_links[17]: must be a pair [supporting ref, supported ref]."),
+    (lambda d: d["map_links"].append(["N6", "N4", "N3"]),
+     "map_links[17]: must be a pair [supporting ref, supported ref]."),
+    (lambda d: d.update(map_links={"N6": "N4"}), "Map links: has the wrong type."),
+    (lambda d: d["goals"][0].update(objective="N6"), "goals[1] › objective: 'N6' is not an objective."),
+    (lambda d: d["goals"][4].update(objective="N42"),
+     "goals[5] › objective: refers to map node 'N42', which is not in the file."),
+    (lambda d: d["goals"][1]["milestones"][2].pop("value"),
+     "goals[2] › milestones[3]: must be an object with due and value."),
+    (lambda d: d["goals"][1].update(target=14.0),
+     "goals[2]: The target equals the baseline, so the goal asks for no change: set where you want to be by the "
+     "deadline."),
+    (lambda d: d["goals"][2].update(baseline="high"), "goals[3] › Baseline: Baseline must be a number (got 'high')."),
+    (lambda d: d["constraints"][0].update(nodes=["N8", "N99"]),
+     "constraints[1] › nodes: refers to map node 'N99', which is not in the file."),
+    (lambda d: d["map_nodes"][2].update(business_value=3), "map_nodes[3]: Only initiatives have business value."),
+    (lambda d: d["map_nodes"][3].update(name="REDUCE churn AMONG installers"),
+     "map_nodes[4] › Name: 'REDUCE churn AMONG installers' is already used by map_nodes[3] in the file."),
+    (lambda d: d["map_nodes"][0].update(kind="vision"),
+     "map_nodes[1] › Kind: Kind must be one of: Company strategy, CRM objective, Initiative, Enabler."),
+    (lambda d: d["workspace"].update(max_long_term_goals=0), "workspace › Max long term goals: must be at least 1."),
+], ids=["link unknown ref", "link unknown source", "link not a pair", "link an object", "link of three", "links an object",
+        "goal on an initiative",
+        "goal on an unknown node", "milestone without value", "target equals baseline", "baseline text",
+        "constraint unknown node", "initiative field on objective", "node name twice",
+        "unknown kind", "long-term limit 0"])
+def test_a_bad_map_detail_is_refused_by_place_and_nothing_written(engine, change, problem):
+    refusal = _refused_v3(engine, change)
+    assert [str(p) for p in refusal.problems] == [problem]
+
+
+@pytest.mark.parametrize("link, message", [
+    # ["N1", "N3"] (strategy -> objective) is the reverse of the demo's N3 -> N1, which is reported first;
+    # N5 supports N2 only, so ["N1", "N5"] is refused for its kinds alone.
+    (["N1", "N5"], "A company-strategy element cannot be linked to a CRM objective. Links allowed: CRM objective "
+                   "supports company-strategy element; initiative supports CRM objective; enabler enables initiative."),
+    (["N11", "N3"], "An enabler cannot be linked to a CRM objective. Links allowed: CRM objective supports "
+                    "company-strategy element; initiative supports CRM objective; enabler enables initiative."),
+    (["N1", "N3"], "These two are already linked the other way round."),
+    (["N6", "N3"], "These two are already linked."),
+    (["N6", "N6"], "A node cannot support itself."),
+], ids=["strategy to objective", "enabler to objective", "reverse", "twice", "self"])
+def test_a_link_the_map_rules_refuse_is_refused_at_import_and_nothing_written(engine, link, message):
+    # These pass the file check and are refused when the import adds them, after the elements
+    # were created in the same transaction: the whole import must still roll back.
+    refusal = _refused_v3(engine, lambda d: d["map_links"].append(link))
+    assert [str(p) for p in refusal.problems] == [f"map_links[17]: {message}"]
+
+
+def test_a_milestone_the_goal_refuses_is_refused_at_import_by_place_and_nothing_written(engine):
+    def spoil(d):
+        d["goals"][1]["milestones"].append({"due": "2028-03-31", "value": 8.0})
+        d["goals"][3]["milestones"][1].update(value="lots")
+        d["goals"][4]["milestones"][0].update(due="soon")
+    refusal = _refused_v3(engine, spoil)
+    assert [str(p) for p in refusal.problems] == [
+        "goals[2] › milestones[6] › Date: 2028-03-31 is after the goal's deadline (2027-12-31).",
+        "goals[4] › milestones[2] › Value: must be a number.",
+        "goals[5] › milestones[1] › Date: is not a date (use YYYY-MM-DD).",
+    ]
+
+
+def test_every_map_problem_in_a_file_is_reported_at_once(engine):
+    def spoil(d):
+        d["map_links"].append(["N3", "N99"])
+        d["goals"][0].update(objective="N6")
+        d["goals"][1]["milestones"][0].pop("due")
+        d["constraints"][2].update(text=" ")
+    refusal = _refused_v3(engine, spoil)
+    assert [p.field for p in refusal.problems] == [
+        "map_links[17]", "constraints[3] › Text", "goals[1] › objective", "goals[2] › milestones[1]"]
+
+
+def test_a_node_ref_used_twice_is_refused_and_so_is_every_use_of_the_lost_ref(engine):
+    refusal = _refused_v3(engine, lambda d: d["map_nodes"][4].update(ref="N1"))
+    assert [str(p) for p in refusal.problems] == [
+        "map_nodes[5] › ref: is missing or used twice.",
+        # N5 "Higher satisfaction at the counter" is now missing: its two links and two goals say so.
+        "map_links[3]: refers to map node 'N5', which is not in the file.",
+        "map_links[7]: refers to map node 'N5', which is not in the file.",
+        "goals[3] › objective: refers to map node 'N5', which is not in the file.",
+        "goals[4] › objective: refers to map node 'N5', which is not in the file.",
+    ]
