@@ -41,15 +41,16 @@ if not nodes:
             "overall strategy wants, e.g. 'Grow with existing customers'), then the CRM objectives that support "
             "them, then the initiatives and enablers. Use **Elements** below.")
 else:
-    chart = strategy_map_chart(nodes, smap.links, smap.positions, smap.breached_nodes())
-    st.vega_lite_chart(chart_spec(strategy_map_chart(nodes, smap.links, smap.positions, smap.breached_nodes(),
-                                                     width="container")),
-                       theme=None, width="stretch", key="map_chart")
+    def map_chart(width=None):
+        return strategy_map_chart(nodes, smap.links, smap.positions, smap.breached_nodes(), width=width)
+
+    st.vega_lite_chart(chart_spec(map_chart("container")), theme=None, width="stretch", key="map_chart")
     d1, d2, _ = st.columns([1, 1, 3])
+    # The files are drawn at a fixed size, and only when asked for
     d1.download_button("Map (.png)", key="map_png", icon=":material/download:", on_click="ignore",
-                       data=lambda: chart_png(chart), file_name="strategy-map.png", mime="image/png")
+                       data=lambda: chart_png(map_chart()), file_name="strategy-map.png", mime="image/png")
     d2.download_button("Map (.svg)", key="map_svg", icon=":material/download:", on_click="ignore",
-                       data=lambda: chart_svg(chart), file_name="strategy-map.svg", mime="image/svg+xml")
+                       data=lambda: chart_svg(map_chart()), file_name="strategy-map.svg", mime="image/svg+xml")
 
     st.subheader("Rules", anchor=False)
     if not smap.breaches:
