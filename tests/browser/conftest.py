@@ -87,6 +87,9 @@ def settle(page: Page) -> None:
     """Wait until Streamlit has finished the current run."""
     page.wait_for_timeout(250)
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=20_000)
+    # The status widget shows only for runs that take a while; the app's own state says when a
+    # run (and the rerun an action may ask for) has ended, and its elements are in place.
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=20_000)
     expect(page.locator("h1").first).to_be_visible()
 
 
