@@ -133,7 +133,8 @@ with milestones_tab:
         chosen = st.selectbox("Goal", list(by_id), key="goal_milestone_choice",
                               format_func=lambda i: f"{by_id[i].metric} · {objectives[by_id[i].objective_id].name}")
         goal = by_id[chosen]
-        st.write(f"From **{goal.baseline:g}** today to **{goal.target:g} {md_escape(goal.unit)}** by "
+        unit = md_escape(goal.unit)
+        st.write(f"From **{goal.baseline:g} {unit}** today to **{goal.target:g} {unit}** by "
                  f"{goal.deadline.isoformat()}. Generate evenly spaced milestones, then adjust any of them.")
         c1, c2, _ = st.columns([1, 1, 2])
         gen_problems = st.container()
@@ -170,7 +171,7 @@ with settings_tab:
                                 help=f"A long-term goal has its deadline more than {LONG_TERM_DAYS} days away.")
         apply_limit = st.form_submit_button("Save", key="goal_limit_submit")
     if apply_limit and act(set_long_term_limit, workspace_id=ws.id, limit=limit) is not None:
-        flash("goals", f"Warning above {int(limit)} long-term goals.")
+        flash("goals", f"Warning above {int(limit)} long-term goal{'s' if int(limit) != 1 else ''}.")
         st.rerun()
 
 page_link("pages/strategy_map.py", "Back to the strategy map", icon=":material/arrow_back:")

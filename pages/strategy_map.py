@@ -53,7 +53,10 @@ else:
                        data=lambda: chart_svg(map_chart()), file_name="strategy-map.svg", mime="image/svg+xml")
 
     st.subheader("Rules", anchor=False)
-    if not smap.breaches:
+    if not smap.of_kind("objective") or not smap.of_kind("initiative"):
+        st.info("The rules check the lines between objectives and initiatives: add both, and link them.",
+                icon=":material/info:")
+    elif not smap.breaches:
         st.success("The map keeps every rule: each initiative supports an objective, each objective has initiatives "
                    "and a measurable goal, no cycles, every element has an owner.", icon=":material/verified:")
     for breach in smap.breaches:
@@ -218,6 +221,7 @@ with constraints_tab:
                 c1.caption("Constrains: " + md_escape(", ".join(nodes[n].name for n in constraint.node_ids)))
             if c2.button("Remove", key=f"map_constraint_remove_{constraint.id}"):
                 if act(delete_constraint, workspace_id=ws.id, constraint_id=constraint.id) is not None:
+                    flash("map", "Removed the constraint.")
                     st.rerun()
     with st.form("map_new_constraint", border=True):
         c1, c2 = st.columns([1, 2])
@@ -255,7 +259,9 @@ with value_tab:
                 "Value": [nodes[i].business_value for i in ranked],
                 "Effort": [None if nodes[i].effort is None else round(nodes[i].effort, 1) for i in ranked],
                 "Quick win": ["yes" if is_quick_win(nodes[i].business_value, nodes[i].effort) else "" for i in ranked],
-            }), hide_index=True, width="stretch", key="map_value_ranking")
+            }), hide_index=True, width="stretch", key="map_value_ranking",
+                column_config={"#": st.column_config.NumberColumn(width="small"),
+                               "Initiative": st.column_config.TextColumn(width="medium")})
             missing = [nodes[i].name for i in ranked if nodes[i].business_value is None or nodes[i].effort is None]
             if missing:
                 st.caption("Not in the chart (value or effort missing): " + md_escape(", ".join(missing)) + ".")

@@ -742,7 +742,7 @@ def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
     at.number_input(key="goal_limit").set_value(1)
     at.button(key="goal_limit_submit").click().run()
     assert not errors(_ran(at))
-    assert "Warning above 1 long-term goals." in successes(at)
+    assert "Warning above 1 long-term goal." in successes(at)
     assert next(w for w in db(list_workspaces) if w.id == ws).max_long_term_goals == 1
     warnings = [w.value for w in at.warning if "long-term goals" in w.value]
     assert warnings == [f"{len(long_term)} long-term goals (more than 365 days away); the workspace's limit is 1. "

@@ -159,8 +159,9 @@ def _link(page: Page, source: str, target: str) -> None:
 
 def _open_tab(page: Page, name: str) -> None:
     """Make sure tab `name` is the one shown. After an action Streamlit normally keeps the tab,
-    but now and then (about one run in eight here, on Goals' third and fourth tabs) the rerun
-    shows the first tab again; the tests check what was saved, not that."""
+    but now and then (about one run in eight here, on Goals' Milestones tab) the rerun shows the
+    first tab again: it seems to disable a tab while its content is stale during a rerun, and the
+    tab list then selects the first tab that is not. The tests check what was saved, not that."""
     tab = page.get_by_role("tab", name=name, exact=True)
     if tab.get_attribute("aria-selected") != "true":
         tab.click()
