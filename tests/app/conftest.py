@@ -61,3 +61,30 @@ def errors(at: AppTest) -> list[str]:
 
 def successes(at: AppTest) -> list[str]:
     return [plain(s.value) for s in at.success]
+
+
+def demo_id(db) -> int:
+    from crmstrategy.workspaces import list_workspaces
+
+    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+
+
+def new_workspace(at: AppTest, name: str = "Blank") -> AppTest:
+    """Create an empty workspace through the Workspaces page (it becomes the current one)."""
+    open_page(at, "pages/workspaces.py")
+    at.text_input(key="ws_create_name").input(name)
+    at.button(key="ws_create_submit").click().run()
+    assert not errors(at)
+    return at
+
+
+def write(app_db: str, fn, **kwargs):
+    """Setup data written straight through a service, in one transaction."""
+    from crmstrategy.db import unit_of_work
+
+    engine = make_engine(app_db)
+    try:
+        with unit_of_work(engine) as session:
+            return fn(session=session, **kwargs)
+    finally:
+        engine.dispose()

@@ -7,11 +7,7 @@ from openpyxl import Workbook
 
 from crmstrategy.segments import list_segments
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, successes
-
-
-def _demo_id(db):
-    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+from tests.app.conftest import demo_id, errors, open_page, successes
 
 
 def _segment_uploader(at):
@@ -32,12 +28,12 @@ def test_segment_csv_preview_rejects_rows_and_writes_only_on_confirm(app, db):
     assert list(rejected["Row"]) == [3, 4]
     assert "must be a number" in rejected["Why"][0]
     assert "already exists" in rejected["Why"][1]
-    assert len(db(list_segments, workspace_id=_demo_id(db))) == 4  # nothing written yet
+    assert len(db(list_segments, workspace_id=demo_id(db))) == 4  # nothing written yet
 
     at.button(key="segments_import_confirm").click().run()
     assert not errors(at)
     assert "Imported 2 segments." in successes(at)
-    segments = {s.name: s for s in db(list_segments, workspace_id=_demo_id(db))}
+    segments = {s.name: s for s in db(list_segments, workspace_id=demo_id(db))}
     assert segments["Øvrige kunder"].lifecycle_focus == "Win back"
     assert segments["Small shops"].customer_count == 120
 
@@ -51,7 +47,7 @@ def test_segment_xlsx_with_wrong_columns_is_refused(app, db):
     at = open_page(app, "pages/segments.py")
     _segment_uploader(at).set_value(("segments.xlsx", buffer.getvalue(), "application/octet-stream")).run()
     assert any("Unknown columns: 'Segment title', 'Size'" in e for e in errors(at))
-    assert len(db(list_segments, workspace_id=_demo_id(db))) == 4
+    assert len(db(list_segments, workspace_id=demo_id(db))) == 4
 
 
 def test_empty_and_oversized_segment_files_are_refused(app):

@@ -2,20 +2,15 @@
 
 from crmstrategy.insights import list_insights, list_themes
 from crmstrategy.segments import list_segments
-from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, successes
-
-
-def _demo_id(db):
-    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+from tests.app.conftest import demo_id, errors, open_page, successes
 
 
 def _segment(db, name):
-    return next(s.id for s in db(list_segments, workspace_id=_demo_id(db)) if s.name == name)
+    return next(s.id for s in db(list_segments, workspace_id=demo_id(db)) if s.name == name)
 
 
 def test_three_notes_in_a_row_keep_segment_source_and_type(app, db):
-    before = len(db(list_insights, workspace_id=_demo_id(db)))
+    before = len(db(list_insights, workspace_id=demo_id(db)))
     facility = _segment(db, "Facility managers")
     at = open_page(app, "pages/insights.py")
     at.multiselect(key="insight_segments").set_value([facility])
@@ -33,7 +28,7 @@ def test_three_notes_in_a_row_keep_segment_source_and_type(app, db):
         assert at.selectbox(key="insight_source").value == "Sales"
         assert at.selectbox(key="insight_kind").value == "Request"
         assert at.text_input(key="insight_recorded_by").value == "Erik"
-    insights = db(list_insights, workspace_id=_demo_id(db))
+    insights = db(list_insights, workspace_id=demo_id(db))
     assert len(insights) == before + 3
     notes = [i for i in insights if i.text.startswith("Workshop note")]
     assert {i.text for i in notes} == {f"Workshop note {n} <b>literal</b>" for n in range(3)}
@@ -42,7 +37,7 @@ def test_three_notes_in_a_row_keep_segment_source_and_type(app, db):
 
 def test_filter_by_segment_and_search(app, db):
     contractors = _segment(db, "Project contractors")
-    expected = [i for i in db(list_insights, workspace_id=_demo_id(db))
+    expected = [i for i in db(list_insights, workspace_id=demo_id(db))
                 if contractors in i.segment_ids or any(n in ("Ingrid the project purchaser", "Morten the site manager")
                                                        for n in i.persona_names)]
     at = open_page(app, "pages/insights.py")
@@ -56,12 +51,12 @@ def test_filter_by_segment_and_search(app, db):
 
 
 def test_empty_note_is_refused_and_nothing_written(app, db):
-    before = len(db(list_insights, workspace_id=_demo_id(db)))
+    before = len(db(list_insights, workspace_id=demo_id(db)))
     at = open_page(app, "pages/insights.py")
     at.text_area(key="insight_text").input("   ")
     at.button(key="insight_submit").click().run()
     assert any("Insight text is required" in e for e in errors(at))
-    assert len(db(list_insights, workspace_id=_demo_id(db))) == before
+    assert len(db(list_insights, workspace_id=demo_id(db))) == before
 
 
 def test_new_theme_typed_in_the_capture_form_joins_the_list(app, db):
@@ -70,7 +65,7 @@ def test_new_theme_typed_in_the_capture_form_joins_the_list(app, db):
     at.text_input(key="insight_new_theme").input("Competition")
     at.button(key="insight_submit").click().run()
     assert not errors(at)
-    assert "Competition" in db(list_themes, workspace_id=_demo_id(db))
+    assert "Competition" in db(list_themes, workspace_id=demo_id(db))
     assert at.text_input(key="insight_new_theme").value == ""
 
 
@@ -78,14 +73,14 @@ def test_select_a_row_to_edit_then_delete_it(app, db):
     at = open_page(app, "pages/insights.py")
     at.text_input(key="insights_search").input("pick-up code").run()
     assert len(at.dataframe[0].value) == 1
-    target = next(i for i in db(list_insights, workspace_id=_demo_id(db)) if "pick-up code" in i.text)
+    target = next(i for i in db(list_insights, workspace_id=demo_id(db)) if "pick-up code" in i.text)
     at.session_state["insights_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     prefix = f"insight_edit_{target.id}"
     at.text_area(key=f"{prefix}_text").input("Small firms ask for a pick-up code in the app.")
     at.button(key=f"{prefix}_submit").click().run()
     assert not errors(at)
-    edited = next(i for i in db(list_insights, workspace_id=_demo_id(db)) if i.id == target.id)
+    edited = next(i for i in db(list_insights, workspace_id=demo_id(db)) if i.id == target.id)
     assert edited.text == "Small firms ask for a pick-up code in the app."
     assert edited.segment_ids == target.segment_ids and edited.persona_ids == target.persona_ids
 
@@ -95,11 +90,11 @@ def test_select_a_row_to_edit_then_delete_it(app, db):
     at.checkbox(key="insights_delete_confirm").check().run()
     at.button(key="insights_delete").click().run()
     assert not errors(at)
-    assert target.id not in {i.id for i in db(list_insights, workspace_id=_demo_id(db))}
+    assert target.id not in {i.id for i in db(list_insights, workspace_id=demo_id(db))}
 
 
 def test_insight_csv_import_preview_then_confirm(app, db):
-    before = len(db(list_insights, workspace_id=_demo_id(db)))
+    before = len(db(list_insights, workspace_id=demo_id(db)))
     csv = ("Text;Type;Source;Date;Segments;Personas\n"
            "Wants delivery by 7;Need;Sales;2026-10-01;Time-pressed installers;\n"
            "Unknown segment;Pain;Sales;2026-10-01;Nobody;\n"
@@ -108,10 +103,10 @@ def test_insight_csv_import_preview_then_confirm(app, db):
     uploader = next(u for u in at.file_uploader if str(u.key).startswith("insights_import_"))
     uploader.set_value(("insights.csv", csv, "text/csv")).run()
     assert any("**1** row ready to import, **2** rejected" in m.value for m in at.markdown)
-    assert len(db(list_insights, workspace_id=_demo_id(db))) == before
+    assert len(db(list_insights, workspace_id=demo_id(db))) == before
     at.button(key="insights_import_confirm").click().run()
     assert "Imported 1 insight." in successes(at)
-    assert len(db(list_insights, workspace_id=_demo_id(db))) == before + 1
+    assert len(db(list_insights, workspace_id=demo_id(db))) == before + 1
 
 
 def test_changing_the_filter_clears_the_selection(app, db):

@@ -3,22 +3,11 @@
 from crmstrategy.participants import list_participants
 from crmstrategy.readiness_ratings import list_statements, ratings_of, readiness_summary
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, successes
-
-
-def _demo_id(db):
-    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
-
-
-def _new_workspace(at, name="Blank"):
-    open_page(at, "pages/workspaces.py")
-    at.text_input(key="ws_create_name").input(name)
-    at.button(key="ws_create_submit").click().run()
-    return at
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, successes
 
 
 def test_add_participants_and_see_the_anchoring_warnings(app, db):
-    at = _new_workspace(app)
+    at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
     at = open_page(at, "pages/participants.py")
     at.text_input(key="participant_new_name").input("Kari")
@@ -41,19 +30,19 @@ def test_add_participants_and_see_the_anchoring_warnings(app, db):
 
 def test_edit_and_remove_a_participant(app, db):
     at = open_page(app, "pages/participants.py")
-    person = db(list_participants, workspace_id=_demo_id(db))[0]
+    person = db(list_participants, workspace_id=demo_id(db))[0]
     at.selectbox(key="participant_edit_choice").set_value(person.id).run()
     at.text_input(key=f"participant_edit_{person.id}_role").input("Chief executive")
     at.button(key=f"participant_edit_{person.id}_submit").click().run()
     assert not errors(at)
-    assert next(p for p in db(list_participants, workspace_id=_demo_id(db)) if p.id == person.id).role == "Chief executive"
+    assert next(p for p in db(list_participants, workspace_id=demo_id(db)) if p.id == person.id).role == "Chief executive"
     at.checkbox(key="participant_delete_confirm").check().run()
     at.button(key="participant_delete").click().run()
-    assert person.id not in {p.id for p in db(list_participants, workspace_id=_demo_id(db))}
+    assert person.id not in {p.id for p in db(list_participants, workspace_id=demo_id(db))}
 
 
 def test_rating_as_a_participant_updates_the_summary(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     before = db(readiness_summary, workspace_id=ws).overall_percent
     rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")  # has not rated
     statements = db(list_statements, workspace_id=ws)
@@ -71,7 +60,7 @@ def test_rating_as_a_participant_updates_the_summary(app, db):
 
 
 def test_note_without_score_is_refused(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")
     statement = db(list_statements, workspace_id=ws)[0]
     at = open_page(app, "pages/readiness.py")
@@ -83,7 +72,7 @@ def test_note_without_score_is_refused(app, db):
 
 
 def test_own_statement_can_be_added_and_removed_but_not_a_standard_one(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/readiness.py")
     at.text_input(key="readiness_new_text").input("Our branches share one customer view.")
     at.button(key="readiness_new_submit").click().run()
@@ -97,7 +86,7 @@ def test_own_statement_can_be_added_and_removed_but_not_a_standard_one(app, db):
 
 
 def test_without_participants_you_can_add_yourself_and_rate(app, db):
-    at = _new_workspace(app)
+    at = new_workspace(app)
     at = open_page(at, "pages/readiness.py")
     assert any("Nobody has rated" in i.value for i in at.info)
     at.text_input(key="readiness_self_name").input("Facilitator")

@@ -1,12 +1,7 @@
 """The Personas page: create, edit and delete personas through the forms, with error paths."""
 
 from crmstrategy.personas import list_personas
-from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, successes
-
-
-def _demo_id(db):
-    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
+from tests.app.conftest import demo_id, errors, open_page, successes
 
 
 def test_create_persona_with_channels_and_literal_text(app, db):
@@ -18,7 +13,7 @@ def test_create_persona_with_channels_and_literal_text(app, db):
     at.text_input(key="persona_new_channels_earned").input("Reviews")
     at.button(key="persona_new_submit").click().run()
     assert not errors(at)
-    persona = next(p for p in db(list_personas, workspace_id=_demo_id(db)) if p.name.startswith("Åse"))
+    persona = next(p for p in db(list_personas, workspace_id=demo_id(db)) if p.name.startswith("Åse"))
     assert persona.name == "Åse 🚀 <i>the buyer</i>"
     assert persona.needs == "**Fast** answers\nשלום عربى"
     assert persona.decision_role == "Influencer"
@@ -32,7 +27,7 @@ def test_create_persona_with_channels_and_literal_text(app, db):
 
 
 def test_blank_name_and_long_text_are_refused_and_nothing_written(app, db):
-    before = len(db(list_personas, workspace_id=_demo_id(db)))
+    before = len(db(list_personas, workspace_id=demo_id(db)))
     at = open_page(app, "pages/personas.py")
     at.text_input(key="persona_new_name").input("  ")
     at.button(key="persona_new_submit").click().run()
@@ -41,7 +36,7 @@ def test_blank_name_and_long_text_are_refused_and_nothing_written(app, db):
     at.text_area(key="persona_new_pains").input("x" * 10_000)
     at.button(key="persona_new_submit").click().run()
     assert any("10,000 characters" in e for e in errors(at))
-    assert len(db(list_personas, workspace_id=_demo_id(db))) == before
+    assert len(db(list_personas, workspace_id=demo_id(db))) == before
 
 
 def test_duplicate_persona_name_is_refused(app, db):
@@ -58,17 +53,17 @@ def test_edit_and_delete_the_selected_persona(app, db):
     at.text_input(key=f"persona_edit_{selected}_channels_bought").input("Trade fair")
     at.button(key=f"persona_edit_{selected}_submit").click().run()
     assert not errors(at)
-    persona = next(p for p in db(list_personas, workspace_id=_demo_id(db)) if p.id == selected)
+    persona = next(p for p in db(list_personas, workspace_id=demo_id(db)) if p.id == selected)
     assert persona.name == "Renamed persona"
     assert ("Bought", "Trade fair") in [(c.kind, c.channel) for c in persona.channels]
     at.checkbox(key="persona_delete_confirm").check().run()
     at.button(key="persona_delete").click().run()
     assert not errors(at)
-    assert selected not in [p.id for p in db(list_personas, workspace_id=_demo_id(db))]
+    assert selected not in [p.id for p in db(list_personas, workspace_id=demo_id(db))]
 
 
 def test_segment_filter_limits_the_choice(app, db):
-    personas = db(list_personas, workspace_id=_demo_id(db))
+    personas = db(list_personas, workspace_id=demo_id(db))
     segment_id = next(p.segment_id for p in personas if p.name.startswith("Ingrid"))
     at = open_page(app, "pages/personas.py")
     at.selectbox(key="personas_segment_filter").set_value(segment_id).run()

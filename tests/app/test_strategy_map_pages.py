@@ -9,14 +9,13 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
-from crmstrategy.db import make_engine, unit_of_work
 from crmstrategy.milestones import generate, is_long_term
 from crmstrategy.models import NODE_KIND_NOUNS
 from crmstrategy.strategy_map import (
     create_goal, create_node, list_constraints, list_goals, list_links, list_nodes, milestones_of,
 )
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, plain, successes
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
 
 # The demo's map (data/demo_workspace.json), by name
 STRATEGY = ["Grow with existing customers", "Be the installer's easiest supplier"]
@@ -33,28 +32,6 @@ INITIATIVE_FIELDS = ["map_new_value", "map_new_complexity", "map_new_time", "map
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-def _demo_id(db) -> int:
-    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
-
-
-def _write(app_db, fn, **kwargs):
-    """Setup data written straight through a service, in one transaction."""
-    engine = make_engine(app_db)
-    try:
-        with unit_of_work(engine) as session:
-            return fn(session=session, **kwargs)
-    finally:
-        engine.dispose()
-
-
-def _new_workspace(at, name="Blank"):
-    open_page(at, "pages/workspaces.py")
-    at.text_input(key="ws_create_name").input(name)
-    at.button(key="ws_create_submit").click().run()
-    assert not errors(at)
-    return at
-
 
 def _nodes(db, ws) -> dict:
     """The map's nodes by name."""
@@ -144,7 +121,7 @@ def _page_links(at) -> list[str]:
 # --- Strategy map: the demo ----------------------------------------------------------------
 
 def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/strategy_map.py")
     assert not errors(at)
     drawn = _map_chart(at)
@@ -169,7 +146,7 @@ def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(a
 # --- adding elements -----------------------------------------------------------------------
 
 def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/strategy_map.py")
 
     _add_node(at, "strategy", "  Profitable growth in Sweden ", owner="Hanne Lie", description="From 2028.")
@@ -209,7 +186,7 @@ def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(
 
 
 def test_a_duplicate_or_blank_name_is_refused_and_nothing_is_written(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     before = db(list_nodes, workspace_id=ws)
     at = open_page(app, "pages/strategy_map.py")
     _add_node(at, "objective", "reduce CHURN among installers", owner="Someone")
@@ -227,7 +204,7 @@ def test_a_duplicate_or_blank_name_is_refused_and_nothing_is_written(app, db):
 
 
 def test_initiative_only_fields_are_offered_only_for_initiatives(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/strategy_map.py")
 
     def offered(at) -> set[str]:
@@ -266,8 +243,8 @@ def test_initiative_only_fields_are_offered_only_for_initiatives(app, db):
 # --- links ---------------------------------------------------------------------------------
 
 def test_link_an_objective_to_the_strategy_then_remove_the_link(app, app_db, db):
-    ws = _demo_id(db)
-    new = _write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Win back lapsed installers",
+    ws = demo_id(db)
+    new = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Win back lapsed installers",
                                                             "owner": "Erik Solberg"})
     ids = _ids(db, ws)
     at = open_page(app, "pages/strategy_map.py")
@@ -296,7 +273,7 @@ def test_link_an_objective_to_the_strategy_then_remove_the_link(app, app_db, db)
 
 
 def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     before = db(list_links, workspace_id=ws)
     at = open_page(app, "pages/strategy_map.py")
@@ -336,7 +313,7 @@ def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
 # --- edit and delete -----------------------------------------------------------------------
 
 def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     node = _nodes(db, ws)[OBJECTIVES[1]]
     at = open_page(app, "pages/strategy_map.py")
     at.selectbox(key="map_edit_node").set_value(node.id).run()
@@ -360,12 +337,12 @@ def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
 
 
 def test_deleting_a_node_shows_its_links_first_and_removes_them(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     contact = ids["Project contact for every large contractor"]
     at = open_page(app, "pages/strategy_map.py")
     at.selectbox(key="map_edit_node").set_value(contact).run()
-    assert f"Delete 'Project contact for every large contractor'" in [e.label for e in _ran(at).expander]
+    assert "Delete 'Project contact for every large contractor'" in [e.label for e in _ran(at).expander]
     assert ("Goes with it: 2 links: One CRM platform joining all touchpoints → Project contact for every large "
             "contractor; Project contact for every large contractor → More projects per contractor") in _texts(at)
     at.button(key=f"map_delete_{contact}").click().run()
@@ -381,7 +358,7 @@ def test_deleting_a_node_shows_its_links_first_and_removes_them(app, db):
 
 
 def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     satisfaction = ids[OBJECTIVES[2]]
     goals_before = db(list_goals, workspace_id=ws)
@@ -414,7 +391,7 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
 # --- the impact questions ------------------------------------------------------------------
 
 def test_impact_questions_answer_from_the_demo_map(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     at = open_page(app, "pages/strategy_map.py")
     # Order ahead supports both objectives on churn and counter satisfaction; churn supports both
@@ -439,10 +416,10 @@ def test_impact_questions_answer_from_the_demo_map(app, db):
 
 
 def test_an_unlinked_enabler_and_objective_have_empty_answers(app, app_db, db):
-    ws = _demo_id(db)
-    enabler = _write(app_db, create_node, workspace_id=ws, data={"kind": "enabler", "name": "Spare enabler",
+    ws = demo_id(db)
+    enabler = write(app_db, create_node, workspace_id=ws, data={"kind": "enabler", "name": "Spare enabler",
                                                                 "owner": "Tor Haugen"})
-    objective = _write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Spare objective",
+    objective = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Spare objective",
                                                                   "owner": "Tor Haugen"})
     at = open_page(app, "pages/strategy_map.py")
     assert _question(at, "enabler", enabler.id) == ([], ["Nothing needs it yet."])
@@ -453,7 +430,7 @@ def test_an_unlinked_enabler_and_objective_have_empty_answers(app, app_db, db):
 # --- constraints ---------------------------------------------------------------------------
 
 def test_add_and_remove_a_constraint(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     at = open_page(app, "pages/strategy_map.py")
     at.selectbox(key="map_constraint_kind").set_value("Market priorities")
@@ -482,7 +459,7 @@ def test_add_and_remove_a_constraint(app, db):
 
 
 def test_a_constraint_without_text_is_refused(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/strategy_map.py")
     at.text_area(key="map_constraint_text").input("   ")
     at.button(key="map_constraint_submit").click().run()
@@ -493,8 +470,8 @@ def test_a_constraint_without_text_is_refused(app, db):
 # --- value against effort ------------------------------------------------------------------
 
 def test_value_tab_ranks_by_value_per_effort_and_marks_the_quick_win(app, app_db, db):
-    ws = _demo_id(db)
-    _write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Stand at the trade fair",
+    ws = demo_id(db)
+    write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Stand at the trade fair",
                                                       "owner": "Siri Nilsen", "business_value": 3})  # no effort
     at = open_page(app, "pages/strategy_map.py")
     ranking = next(d.value for d in at.dataframe if "Quick win" in d.value.columns)
@@ -523,7 +500,7 @@ def test_value_tab_ranks_by_value_per_effort_and_marks_the_quick_win(app, app_db
 # --- an empty workspace --------------------------------------------------------------------
 
 def test_an_empty_workspace_shows_an_empty_map_and_goals_point_to_it(app, db):
-    at = _new_workspace(app)
+    at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
     at = open_page(at, "pages/strategy_map.py")
     assert not errors(at)
@@ -557,11 +534,11 @@ def _objective_goal(app_db, ws, objective: str | None = None, **goal):
     """A goal (and, if named, a new objective for it) written through the services."""
     objective_id = goal.pop("objective_id", None)
     if objective is not None:
-        objective_id = _write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": objective,
+        objective_id = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": objective,
                                                                          "owner": "Erik Solberg"}).id
     data = {"objective_id": objective_id, "metric": "A metric", "goal_type": "Result", "measures": "Value",
             "baseline": 1, "target": 2, "deadline": date.today() + timedelta(days=200)} | goal
-    return _write(app_db, create_goal, workspace_id=ws, data=data)
+    return write(app_db, create_goal, workspace_id=ws, data=data)
 
 
 def _fill_goal(at, *, objective: int, metric: str, baseline: str, target: str, deadline: date | None,
@@ -581,7 +558,7 @@ def _fill_goal(at, *, objective: int, metric: str, baseline: str, target: str, d
 
 
 def test_goals_on_the_demo_show_the_five_goals(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     goals = db(list_goals, workspace_id=ws)
     at = open_page(app, "pages/goals.py")
     assert not errors(at)
@@ -607,7 +584,7 @@ def test_goals_on_the_demo_show_the_five_goals(app, db):
 
 
 def test_add_a_goal(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     deadline = date.today() + timedelta(days=300)
     at = open_page(app, "pages/goals.py")
@@ -626,7 +603,7 @@ def test_add_a_goal(app, db):
 
 
 def test_a_target_equal_to_the_baseline_is_refused(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     before = db(list_goals, workspace_id=ws)
     at = open_page(app, "pages/goals.py")
     _fill_goal(at, objective=_ids(db, ws)[OBJECTIVES[0]], metric="Churn", baseline="12", target="12,0",
@@ -639,7 +616,7 @@ def test_a_target_equal_to_the_baseline_is_refused(app, db):
 
 
 def test_text_in_the_baseline_is_refused_naming_the_baseline(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     before = db(list_goals, workspace_id=ws)
     at = open_page(app, "pages/goals.py")
     # Without a deadline first: refused, naming the deadline.
@@ -654,7 +631,7 @@ def test_text_in_the_baseline_is_refused_naming_the_baseline(app, db):
 
 
 def test_edit_a_goal(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Counter satisfaction (CSAT)")
     at = open_page(app, "pages/goals.py")
     at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
@@ -677,7 +654,7 @@ def test_edit_a_goal(app, db):
 
 
 def test_delete_a_goal_with_its_milestones(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Projects per key contractor")
     assert len(db(milestones_of, workspace_id=ws)[goal.id]) == 7
     at = open_page(app, "pages/goals.py")
@@ -695,7 +672,7 @@ def test_delete_a_goal_with_its_milestones(app, db):
 
 
 def test_generate_quarterly_milestones(app, app_db, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     deadline = date.today() + timedelta(days=400)
     goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes won",
                            baseline=20, target=32, deadline=deadline)
@@ -730,7 +707,7 @@ def test_generate_quarterly_milestones(app, app_db, db):
 
 
 def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     ids = _ids(db, ws)
     far = date.today() + timedelta(days=500)
     for metric in ("Repeat projects", "Contractor NPS"):  # long-term whatever day the test runs
@@ -751,7 +728,7 @@ def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
 
 
 def test_an_objective_measured_only_by_activity_warns(app, app_db, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     goal = _objective_goal(app_db, ws, "Active app users", metric="App logins", goal_type="Process",
                            measures="Activity", unit="logins per week", baseline=200, target=500)
     at = open_page(app, "pages/goals.py")
@@ -770,7 +747,7 @@ def test_an_objective_measured_only_by_activity_warns(app, app_db, db):
 def test_a_goal_without_milestones_opens_an_empty_milestone_table(app, app_db, db):
     """The earliest deadline comes first, so a new goal due soon is the one the Milestones tab
     opens with; its empty table once made the whole page fail (an empty column read as numbers)."""
-    ws = _demo_id(db)
+    ws = demo_id(db)
     goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes answered in a day",
                            baseline=40, target=80, deadline=date.today() + timedelta(days=30))
     at = open_page(app, "pages/goals.py")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from crmstrategy.db import make_engine, unit_of_work
 from crmstrategy.participants import list_participants
 from crmstrategy.scores import DEFAULT_ATTRACTIVENESS_WEIGHTS
 from crmstrategy.segments import create_segment, list_segments
@@ -14,16 +13,12 @@ from crmstrategy.strengths import (
     list_factors, priority_matrix, ratings_of, segment_strength, set_segment_factors,
 )
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, plain, successes
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
 
 STATS = ["Mean", "Median", "Spread (sd)", "Range"]
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-def _demo_id(db) -> int:
-    return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
-
 
 def _segment(db, ws: int, name: str):
     return next(s for s in db(list_segments, workspace_id=ws) if s.name == name)
@@ -31,24 +26,6 @@ def _segment(db, ws: int, name: str):
 
 def _participant(db, ws: int, name: str):
     return next(p for p in db(list_participants, workspace_id=ws) if p.name == name)
-
-
-def _write(app_db, fn, **kwargs):
-    """Setup data written straight through a service, in one transaction."""
-    engine = make_engine(app_db)
-    try:
-        with unit_of_work(engine) as session:
-            return fn(session=session, **kwargs)
-    finally:
-        engine.dispose()
-
-
-def _new_workspace(at, name="Blank"):
-    open_page(at, "pages/workspaces.py")
-    at.text_input(key="ws_create_name").input(name)
-    at.button(key="ws_create_submit").click().run()
-    assert not errors(at)
-    return at
 
 
 def _metrics(at) -> dict[str, str]:
@@ -77,7 +54,7 @@ def _page_links(at) -> list[str]:
 # --- Strengths -----------------------------------------------------------------------------
 
 def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     installers = _segment(db, ws, "Time-pressed installers")
     expected = db(segment_strength, workspace_id=ws, segment_id=installers.id)
     at = open_page(app, "pages/strengths.py")
@@ -106,7 +83,7 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
 
 
 def test_rating_as_a_participant_through_the_form_saves(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     facility = _segment(db, ws, "Facility managers")  # a round in progress: hidden
     hanne = _participant(db, ws, "Hanne Lie")  # one who has not rated this segment
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {}
@@ -140,8 +117,8 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
 
 
 def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
-    ws = _demo_id(db)
-    bare = _write(app_db, create_segment, workspace_id=ws, data={"name": "Export customers"})
+    ws = demo_id(db)
+    bare = write(app_db, create_segment, workspace_id=ws, data={"name": "Export customers"})
     at = _strengths_on(app, bare.id)
     assert not errors(at)
     metrics = _metrics(at)
@@ -156,7 +133,7 @@ def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
     assert "strength_reveal" not in keys and "strength_agreed_save" not in keys
 
     # With factors but nobody's ratings, the reveal button is there but cannot be pressed.
-    _write(app_db, set_segment_factors, workspace_id=ws, segment_id=bare.id,
+    write(app_db, set_segment_factors, workspace_id=ws, segment_id=bare.id,
            factors=[{"factor": "Order accuracy", "weight": 1}, {"factor": "Export papers", "weight": 1}])
     at.run()
     assert not errors(at)
@@ -168,7 +145,7 @@ def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
 def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
     """The facilitator changes the key factors while a participant is filling in the form: the
     submit saves the factors that are still there, and nothing for the one that went."""
-    ws = _demo_id(db)
+    ws = demo_id(db)
     contractors = _segment(db, ws, "Project contractors")
     mona = _participant(db, ws, "Mona Dahl")
     factors = [f.factor for f in db(segment_strength, workspace_id=ws, segment_id=contractors.id).factors]
@@ -176,7 +153,7 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
     at.selectbox(key="strength_rater").set_value(mona.id).run()
     for factor in factors:
         at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{factor.id}").set_value(5)
-    _write(app_db, set_segment_factors, workspace_id=ws, segment_id=contractors.id,
+    write(app_db, set_segment_factors, workspace_id=ws, segment_id=contractors.id,
            factors=[{"factor": f.factor, "weight": f.weight} for f in factors[1:]]
            + [{"factor": "Trade credit", "weight": 10}])
     at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
@@ -188,7 +165,7 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
 
 
 def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     facility = _segment(db, ws, "Facility managers")  # a new round of ratings, not revealed yet
     at = _strengths_on(app, facility.id)
     assert _metrics(at)["Ratings"] == "hidden"
@@ -221,7 +198,7 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
 
 
 def test_saving_unchanged_tables_keeps_the_ratings(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     installers = _segment(db, ws, "Time-pressed installers")
     erik = _participant(db, ws, "Erik Solberg")
     before = db(segment_strength, workspace_id=ws, segment_id=installers.id)
@@ -242,7 +219,7 @@ def test_saving_unchanged_tables_keeps_the_ratings(app, db):
 
 
 def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     before = db(list_factors, workspace_id=ws)
     at = open_page(app, "pages/strengths.py")
     at.text_input(key="strength_new_factor_name").input("  Digital <b>ordering</b> ")
@@ -269,7 +246,7 @@ def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
 
 
 def test_remove_an_unused_factor(app, app_db, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/strengths.py")
     # Every demo factor is some segment's key factor: nothing to remove, so no remover.
     assert all(f.segments for f in db(list_factors, workspace_id=ws))
@@ -291,7 +268,7 @@ def test_remove_an_unused_factor(app, app_db, db):
 @pytest.mark.parametrize("page, message", [("pages/strengths.py", "there are no segments yet"),
                                            ("pages/targets.py", "There are no segments yet")])
 def test_a_new_empty_workspace_points_to_segments(app, page, message):
-    at = _new_workspace(app)
+    at = new_workspace(app)
     at = open_page(at, page)
     assert not at.exception and not errors(at)
     assert any(message in i.value for i in at.info)
@@ -300,10 +277,10 @@ def test_a_new_empty_workspace_points_to_segments(app, page, message):
 
 
 def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
-    at = _new_workspace(app)
+    at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
-    segment = _write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
-    factors = _write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id,
+    segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
+    factors = write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id,
                      factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")])
     at = open_page(at, "pages/strengths.py")
     assert any("Strength ratings belong to participants" in i.value for i in at.info)
@@ -326,10 +303,10 @@ def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
 
 
 def test_adding_yourself_with_a_blank_name_is_refused(app, app_db, db):
-    at = _new_workspace(app)
+    at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
-    segment = _write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
-    _write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}])
+    segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
+    write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}])
     at = open_page(at, "pages/strengths.py")
     at.button(key="strength_self_submit").click().run()
     assert errors(at)
@@ -352,7 +329,7 @@ def _set_weights(at, size, potential, growth):
 
 
 def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     matrix = db(priority_matrix, workspace_id=ws)
     at = open_page(app, "pages/targets.py")
     charts = at.get("vega_lite_chart")
@@ -379,7 +356,7 @@ def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, d
 
 
 def test_all_zero_weights_are_refused(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = _set_weights(open_page(app, "pages/targets.py"), 0.0, 0.0, 0.0)
     assert any("At least one attractiveness weight must be above zero" in e for e in errors(at))
     assert _weights(db, ws) == DEFAULT_ATTRACTIVENESS_WEIGHTS
@@ -387,7 +364,7 @@ def test_all_zero_weights_are_refused(app, db):
 
 
 def test_new_weights_apply_and_the_defaults_come_back(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = _set_weights(open_page(app, "pages/targets.py"), 50.0, 25.0, 25.0)
     assert not errors(at)
     assert any("Applied the weights" in s for s in successes(at))
@@ -403,7 +380,7 @@ def test_new_weights_apply_and_the_defaults_come_back(app, db):
 
 
 def test_weights_that_move_the_ranking_say_so(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = _set_weights(open_page(app, "pages/targets.py"), 10.0, 40.0, 30.0)
     assert not errors(at)
     matrix = db(priority_matrix, workspace_id=ws)
@@ -416,7 +393,7 @@ def test_weights_that_move_the_ranking_say_so(app, db):
 
 
 def test_saving_the_unchanged_choice_keeps_it(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     before = [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)]
     at = open_page(app, "pages/targets.py")
     at.button(key="target_choice_save").click().run()
@@ -428,7 +405,7 @@ def test_saving_the_unchanged_choice_keeps_it(app, db):
 # --- Overview ------------------------------------------------------------------------------
 
 def test_overview_shows_the_target_segments_and_the_strategy_step(app, db):
-    ws = _demo_id(db)
+    ws = demo_id(db)
     at = open_page(app, "pages/overview.py")
     subheaders = [s.value for s in at.subheader]
     assert "Target segments" in subheaders
