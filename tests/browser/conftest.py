@@ -9,10 +9,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from sqlmodel import Session
+
+from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
 
 from tests.conftest import ROOT
 
@@ -52,16 +58,50 @@ def start_server(database_url: str, log_path: Path) -> tuple[subprocess.Popen, s
     raise RuntimeError(f"streamlit did not answer within 60 s; see {log_path}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser-server")
-    process, url = start_server(f"sqlite:///{folder / 'browser.db'}", folder / "streamlit.log")
-    yield url
+def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-server")
+    process, url = start_server(f"sqlite:///{folder / 'browser.db'}", folder / "streamlit.log")
+    yield url
+    stop_server(process)
+
+
+@contextmanager
+def own_server(folder: Path, setup: Callable[[Session], dict]) -> Iterator[SimpleNamespace]:
+    """A server on a database of its own, prepared through the services before it starts (so
+    the demo is not loaded): yields url, engine and whatever `setup(session)` returned."""
+    url = f"sqlite:///{folder / 'own.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with unit_of_work(engine) as session:
+        values = setup(session)
+    process, server_url = start_server(url, folder / "streamlit.log")
+    try:
+        yield SimpleNamespace(url=server_url, engine=engine, **values)
+    finally:
+        stop_server(process)
+        engine.dispose()
+
+
+def read_in(env: SimpleNamespace, fn, **kwargs):
+    """A read service on an own_server's database, for its workspace `env.ws`."""
+    with read_session(env.engine) as session:
+        return fn(session=session, workspace_id=env.ws, **kwargs)
+
+
+def new_page(browser) -> Page:
+    """A page in a browser context of its own (its own cookies and session), as a second user."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    return context.new_page()
 
 
 @pytest.fixture(scope="session")

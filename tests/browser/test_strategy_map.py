@@ -6,20 +6,18 @@ milestone changed in the Goals table. Against a server of its own, on a new empt
 from __future__ import annotations
 
 import re
-import subprocess
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.db import unit_of_work
 from crmstrategy.milestones import generate
 from crmstrategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
 from crmstrategy.strategy_map import create_goal, list_links, list_nodes, milestones_of, strategy_map
 from crmstrategy.workspaces import create_workspace
-from tests.browser.conftest import by_key, goto, no_exception, screenshot, settle, start_server
+from tests.browser.conftest import by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
@@ -38,33 +36,11 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory):
     """A server on a database holding one new, empty workspace."""
-    folder = tmp_path_factory.mktemp("map-server")
-    url = f"sqlite:///{folder / 'map.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with unit_of_work(engine) as session:
-        ws = create_workspace(session=session, data={"name": "Kart-verksted Bodø"})
-    process, server_url = start_server(url, folder / "streamlit.log")
-    try:
-        yield SimpleNamespace(url=server_url, engine=engine, ws=ws.id)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        engine.dispose()
+    def setup(session):
+        return {"ws": create_workspace(session=session, data={"name": "Kart-verksted Bodø"}).id}
 
-
-def _read(blank, fn, **kwargs):
-    with read_session(blank.engine) as session:
-        return fn(session=session, workspace_id=blank.ws, **kwargs)
-
-
-def _new_page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    return context.new_page()
+    with own_server(tmp_path_factory.mktemp("map-server"), setup) as env:
+        yield env
 
 
 def _success(page: Page, text: str) -> None:
@@ -180,7 +156,7 @@ def _aria(element) -> dict[str, str]:
 
 
 def test_build_a_small_map_and_download_it_as_svg(blank, browser, tmp_path):
-    page = _new_page(browser)
+    page = new_page(browser)
     try:
         goto(page, f"{blank.url}/strategy_map?ws={blank.ws}")
         expect(page.get_by_test_id("stAlertContentInfo").first).to_contain_text("The map is empty.")
@@ -190,7 +166,7 @@ def test_build_a_small_map_and_download_it_as_svg(blank, browser, tmp_path):
         _add_element(page, "objective")
         _add_element(page, "initiative", bump_value=4)
         _add_element(page, "enabler")
-        nodes = {n.name: n for n in _read(blank, list_nodes)}
+        nodes = {n.name: n for n in read_in(blank, list_nodes)}
         assert {name: n.kind for name, n in nodes.items()} == {v[1]: k for k, v in ELEMENTS.items()}
         initiative = nodes[ELEMENTS["initiative"][1]]
         assert (initiative.business_value, initiative.complexity, initiative.time_effort, initiative.cost) == (
@@ -202,7 +178,7 @@ def test_build_a_small_map_and_download_it_as_svg(blank, browser, tmp_path):
 
         for source, target in LINKS:
             _link(page, source, target)
-        assert sorted(_read(blank, list_links)) == sorted(
+        assert sorted(read_in(blank, list_links)) == sorted(
             (nodes[ELEMENTS[s][1]].id, nodes[ELEMENTS[t][1]].id) for s, t in LINKS)
         _open_tab(page, "Links")
         links_panel = page.get_by_role("tabpanel", name="Links")
@@ -256,7 +232,7 @@ def test_build_a_small_map_and_download_it_as_svg(blank, browser, tmp_path):
 def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
     """Quarterly milestones generated for a goal, then one value edited in the (canvas) data
     editor and saved."""
-    objective = next((n for n in _read(blank, list_nodes) if n.kind == "objective"), None)
+    objective = next((n for n in read_in(blank, list_nodes) if n.kind == "objective"), None)
     with unit_of_work(blank.engine) as session:
         if objective is None:  # this test run on its own
             from crmstrategy.strategy_map import create_node
@@ -269,7 +245,7 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
     expected = generate(14, 9, date.today(), deadline, "quarter")
     assert len(expected) >= 3
 
-    page = _new_page(browser)
+    page = new_page(browser)
     try:
         goto(page, f"{blank.url}/goals?ws={blank.ws}")
         expect(page.get_by_test_id("stDataFrame").first.locator("table")).to_contain_text("Tapte rørleggere per år")
@@ -280,7 +256,7 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
         by_key(page, "goal_generate_quarter", "button").click()
         settle(page)
         _success(page, f"Made {len(expected)} milestones, one per quarter.")
-        assert _read(blank, milestones_of)[goal.id] == expected
+        assert read_in(blank, milestones_of)[goal.id] == expected
         _open_tab(page, "Milestones")
 
         grid = by_key(page, f"goal_milestones_{goal.id}_1")
@@ -302,14 +278,14 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
         by_key(page, "goal_milestones_save", "button").click()
         settle(page)
         _success(page, f"Saved {len(expected)} milestones.")
-        assert _read(blank, milestones_of)[goal.id] == [(expected[0][0], 13.5), *expected[1:]]
+        assert read_in(blank, milestones_of)[goal.id] == [(expected[0][0], 13.5), *expected[1:]]
 
         page.mouse.wheel(0, -5000)
         page.wait_for_timeout(300)
         screenshot(page, "goals-workshop")
         # The rule on the map is kept now that the objective has a goal.
         goto(page, f"{blank.url}/strategy_map?ws={blank.ws}")
-        broken = [b.rule for b in _read(blank, strategy_map).breaches]
+        broken = [b.rule for b in read_in(blank, strategy_map).breaches]
         assert "Objective without a measurable goal" not in broken
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
         expect(_rules(page)).to_have_text(broken)  # none after the first test, which linked the map

@@ -5,19 +5,18 @@ services, so the ids and names are known."""
 
 from __future__ import annotations
 
-import subprocess
 import xml.etree.ElementTree as ET
-from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.participants import create_participant
 from crmstrategy.segments import create_segment
 from crmstrategy.strengths import ratings_of, segment_factors, segment_strength, set_segment_factors
 from crmstrategy.workspaces import create_workspace
-from tests.browser.conftest import by_key, choose, goto, no_exception, screenshot, settle, start_server
+from tests.browser.conftest import (
+    by_key, choose, goto, new_page, no_exception, own_server, read_in, screenshot, settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,48 +27,28 @@ FACTORS = [("Lagerstatus", 30), ("Levering", 30), ("Pris", 20), ("Rådgivning", 
 SCORES = {"Åse Berg": [1, 4, 3, 2], "Bjørn Dæhlie": [5, 4, 4, 3]}
 
 
+def _workshop(session) -> dict:
+    """One workshop: two segments with key factors (only the second has agreed values) and two
+    participants who have not rated yet."""
+    ws = create_workspace(session=session, data={"name": "Workshop Tromsø"})
+    segment = create_segment(session=session, workspace_id=ws.id, data={
+        "name": SEGMENT, "revenue": 120_000_000, "potential": 200_000_000, "expected_growth_pct": 4})
+    factors = set_segment_factors(session=session, workspace_id=ws.id, segment_id=segment.id,
+                                  factors=[{"factor": n, "weight": w} for n, w in FACTORS])
+    other = create_segment(session=session, workspace_id=ws.id, data={
+        "name": OTHER_SEGMENT, "revenue": 40_000_000, "potential": 50_000_000, "expected_growth_pct": 1})
+    set_segment_factors(session=session, workspace_id=ws.id, segment_id=other.id, factors=[
+        {"factor": n, "weight": w, "agreed_strength": 3} for n, w in FACTORS])
+    people = {name: create_participant(session=session, workspace_id=ws.id, data={"name": name, "department": d})
+              for name, d in (("Åse Berg", "Salg"), ("Bjørn Dæhlie", "IT"))}
+    return {"ws": ws.id, "segment": segment.id, "other": other.id, "factors": factors,
+            "people": {name: p.id for name, p in people.items()}}
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
-    """A server on a database holding one workshop: two segments with key factors (only the
-    second has agreed values) and two participants who have not rated yet."""
-    folder = tmp_path_factory.mktemp("strengths-server")
-    url = f"sqlite:///{folder / 'workshop.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with unit_of_work(engine) as session:
-        ws = create_workspace(session=session, data={"name": "Workshop Tromsø"})
-        segment = create_segment(session=session, workspace_id=ws.id, data={
-            "name": SEGMENT, "revenue": 120_000_000, "potential": 200_000_000, "expected_growth_pct": 4})
-        factors = set_segment_factors(session=session, workspace_id=ws.id, segment_id=segment.id,
-                                      factors=[{"factor": n, "weight": w} for n, w in FACTORS])
-        other = create_segment(session=session, workspace_id=ws.id, data={
-            "name": OTHER_SEGMENT, "revenue": 40_000_000, "potential": 50_000_000, "expected_growth_pct": 1})
-        set_segment_factors(session=session, workspace_id=ws.id, segment_id=other.id, factors=[
-            {"factor": n, "weight": w, "agreed_strength": 3} for n, w in FACTORS])
-        people = {name: create_participant(session=session, workspace_id=ws.id, data={"name": name, "department": d})
-                  for name, d in (("Åse Berg", "Salg"), ("Bjørn Dæhlie", "IT"))}
-    process, server_url = start_server(url, folder / "streamlit.log")
-    try:
-        yield SimpleNamespace(url=server_url, engine=engine, ws=ws.id, segment=segment.id, other=other.id,
-                              factors=factors, people={name: p.id for name, p in people.items()})
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        engine.dispose()
-
-
-def _read(workshop, fn, **kwargs):
-    with read_session(workshop.engine) as session:
-        return fn(session=session, workspace_id=workshop.ws, **kwargs)
-
-
-def _new_page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    return context.new_page()
+    with own_server(tmp_path_factory.mktemp("strengths-server"), _workshop) as env:
+        yield env
 
 
 def _fill_in_ratings(page: Page, workshop, name: str) -> None:
@@ -87,7 +66,7 @@ def _fill_in_ratings(page: Page, workshop, name: str) -> None:
 
 
 def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_the_svg(workshop, browser, tmp_path):
-    raters = {name: _new_page(browser) for name in SCORES}
+    raters = {name: new_page(browser) for name in SCORES}
     try:
         for name, page in raters.items():
             _fill_in_ratings(page, workshop, name)
@@ -106,10 +85,10 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
             page.context.close()
 
     for name, scores in SCORES.items():
-        stored = _read(workshop, ratings_of, segment_id=workshop.segment, participant_id=workshop.people[name])
+        stored = read_in(workshop, ratings_of, segment_id=workshop.segment, participant_id=workshop.people[name])
         assert stored == {f.id: s for f, s in zip(workshop.factors, scores)}, name
 
-    facilitator = _new_page(browser)
+    facilitator = new_page(browser)
     try:
         page = goto(facilitator, f"{workshop.url}/strengths?ws={workshop.ws}")
         page.get_by_role("tab", name="Facilitator").click()
@@ -121,7 +100,7 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Ratings revealed.")
         # The confirmation above the tabs does not send the facilitator back to the first tab.
         expect(page.get_by_role("tab", name="Facilitator")).to_have_attribute("aria-selected", "true")
-        assert _read(workshop, segment_strength, segment_id=workshop.segment).revealed
+        assert read_in(workshop, segment_strength, segment_id=workshop.segment).revealed
 
         overview = panel.get_by_test_id("stDataFrame").first
         overview.scroll_into_view_if_needed()  # the grid draws (and lists its cells) once in view
@@ -163,7 +142,7 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
 
 def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
     """One real edit in the (canvas) data editor: the first factor's weight, then Save."""
-    page = _new_page(browser)
+    page = new_page(browser)
     try:
         goto(page, f"{workshop.url}/strengths?ws={workshop.ws}")
         choose(page, "strength_segment", OTHER_SEGMENT)
@@ -186,7 +165,7 @@ def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
             f"Saved 4 key factors for {OTHER_SEGMENT}.")
         no_exception(page)
-        saved = _read(workshop, segment_factors, segment_id=workshop.other)
+        saved = read_in(workshop, segment_factors, segment_id=workshop.other)
         assert [(f.factor, f.weight, f.agreed_strength) for f in saved] == [
             (FACTORS[0][0], 60.0, 3), *[(n, float(w), 3) for n, w in FACTORS[1:]]]
         # The table is drawn afresh with the share of the new weight: 60 of 130.
