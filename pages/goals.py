@@ -60,6 +60,13 @@ st.dataframe(pd.DataFrame({
     "Milestones": [len(milestones.get(g.id, [])) for g in goals],
 }), hide_index=True, width="stretch", key="goals_table")
 
+
+
+def choose_goal(key: str) -> int:
+    return st.selectbox("Goal", list(by_id), key=key,
+                        format_func=lambda i: f"{by_id[i].metric} · {objectives[by_id[i].objective_id].name}")
+
+
 add_tab, edit_tab, milestones_tab, settings_tab = st.tabs(["Add a goal", "Edit or delete", "Milestones", "Settings"],
                                                           key="goals_tabs")
 
@@ -97,8 +104,7 @@ with edit_tab:
     if not goals:
         st.caption("No goals yet.")
     else:
-        chosen = st.selectbox("Goal", list(by_id), key="goal_edit_choice",
-                              format_func=lambda i: f"{by_id[i].metric} · {objectives[by_id[i].objective_id].name}")
+        chosen = choose_goal("goal_edit_choice")
         goal = by_id[chosen]
         with st.form(f"goal_edit_{chosen}", border=True):
             c1, c2, c3 = st.columns(3)
@@ -130,8 +136,7 @@ with milestones_tab:
     if not goals:
         st.caption("No goals yet.")
     else:
-        chosen = st.selectbox("Goal", list(by_id), key="goal_milestone_choice",
-                              format_func=lambda i: f"{by_id[i].metric} · {objectives[by_id[i].objective_id].name}")
+        chosen = choose_goal("goal_milestone_choice")
         goal = by_id[chosen]
         unit = md_escape(goal.unit)
         st.write(f"From **{goal.baseline:g} {unit}** today to **{goal.target:g} {unit}** by "
