@@ -1067,3 +1067,105 @@ class Milestone(SQLModel, table=True):
     goal_id: int = Field(sa_column=_fk("goal.id"))
     due: date
     value: float
+
+
+# --- Customer promise (advice 6) ---------------------------------------------------------
+
+PROMISE_PARTS = {"delivers": "What we deliver", "value": "How it creates value", "perceived": "How we want to be perceived"}
+PROMISE_LABELS = PROMISE_PARTS | {"text": "The promise", "author": "Author", "note": "What changed",
+                                  "segment_ids": "Segments"}
+PROMISE_PART_MAX = 400
+PROMISE_TEXT_MAX = 600
+PROMISE_NOTE_MAX = 300
+TERM_KINDS = ("buzzword", "jargon")
+MAX_TERMS = 300
+
+
+class PromiseVersionBase(SQLModel):
+    delivers: str = Field(default="", sa_type=Text)
+    value: str = Field(default="", sa_type=Text)
+    perceived: str = Field(default="", sa_type=Text)
+    text: str = Field(sa_type=Text)
+    author: str = Field(max_length=120)
+    note: str = Field(default="", max_length=PROMISE_NOTE_MAX)
+
+
+class PromiseVersionCreate(PromiseVersionBase):
+    model_config = ConfigDict(extra="forbid")
+    segment_ids: list[int] = []
+
+    @field_validator("delivers", "value", "perceived", mode="before")
+    @classmethod
+    def _part(cls, v, info):
+        return clean_text(v, PROMISE_PARTS[info.field_name], max_length=PROMISE_PART_MAX)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "The promise", max_length=10**9)
+        if not text:
+            raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
+        if len(text) > PROMISE_TEXT_MAX:
+            raise ValueError(f"The promise is {len(text):,} characters long; a promise must fit on a card, so keep "
+                             f"it to {PROMISE_TEXT_MAX} (the suggested ceiling is far lower). Move the detail to "
+                             "the three parts.")
+        return text
+
+    @field_validator("author", mode="before")
+    @classmethod
+    def _author(cls, v):
+        if v is None or not str(v).strip():
+            raise ValueError("Write your name, so the history shows who wrote each version.")
+        return clean_name(v, "Author")
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v):
+        return clean_text(v, "What changed", max_length=PROMISE_NOTE_MAX)
+
+
+class PromiseVersion(PromiseVersionBase, table=True):
+    __tablename__ = "promise_version"
+    __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_promise_version_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    number: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    restored_from: int | None = None  # the number of the version this one restores
+    is_current: bool = False
+
+
+class PromiseVersionSegment(SQLModel, table=True):
+    __tablename__ = "promise_version_segment"
+    version_id: int = Field(sa_column=Column(Integer, ForeignKey("promise_version.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True))
+
+
+class PromiseVersionRead(PromiseVersionBase):
+    id: int
+    workspace_id: int
+    number: int
+    created_at: datetime
+    restored_from: int | None
+    is_current: bool
+    segment_ids: list[int] = []
+    segment_names: list[str] = []
+
+    @field_validator("created_at", mode="after")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        # SQLite hands back naive datetimes; they were written in UTC, so say so (PostgreSQL does).
+        return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+
+
+class PromiseTerm(SQLModel, table=True):
+    """One entry of a workspace's buzzword or jargon list."""
+    __tablename__ = "promise_term"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", "term", name="uq_promise_term"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    kind: str = Field(max_length=10)
+    term: str = Field(max_length=60)
+    position: int = 0

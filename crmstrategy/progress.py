@@ -119,9 +119,10 @@ GOAL_RULE = "Objective without a measurable goal"
 
 
 def strategy_progress(segments: list[SegmentRead], node_kinds: list[str] | None = None,
-                      breaches: list | None = None) -> StepProgress:
+                      breaches: list | None = None, *, promise_versions: list | None = None) -> StepProgress:
     """Step 2: the choice of target segments; with the map (`node_kinds` of its elements and
-    the rule breaches from strategy_graph.check_rules), its lines and its goals."""
+    the rule breaches from strategy_graph.check_rules), its lines and its goals; with the
+    `promise_versions` (PromiseVersionRead, oldest first), the customer promise."""
     primary = [s.name for s in segments if s.priority == PRIORITIES[0]]
     targets = [s for s in segments if s.priority in PRIORITIES[:2]]
     unchosen = [s.name for s in segments if s.priority is None]
@@ -151,4 +152,17 @@ def strategy_progress(segments: list[SegmentRead], node_kinds: list[str] | None 
             "A measurable goal for every objective", bool(objectives) and without_goal is None,
             "No objectives yet." if not objectives else
             (without_goal.message if without_goal else "Every objective has a measurable goal."), "pages/goals.py"))
+    if promise_versions is not None:
+        checks.append(promise_check(promise_versions))
     return StepProgress("2 · Strategy", checks)
+
+
+def promise_check(versions: list) -> Check:
+    current = next((v for v in versions if v.is_current), None)
+    if current is not None:
+        detail = f"Version {current.number} of {len(versions)} is the current promise."
+    elif versions:
+        detail = f"{len(versions)} version{'s' if len(versions) != 1 else ''} saved, none marked as the current promise."
+    else:
+        detail = "No promise yet: what we deliver, how it creates value, how we want to be perceived."
+    return Check("A customer promise", current is not None, detail, "pages/promise.py")

@@ -142,8 +142,10 @@ def method_navigation():
             st.Page("pages/targets.py", title="Target segments", icon=":material/my_location:"),
             st.Page("pages/strategy_map.py", title="Strategy map", icon=":material/account_tree:"),
             st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
+            st.Page("pages/promise.py", title="Customer promise", icon=":material/handshake:"),
+            st.Page("pages/promise_present.py", title="Present the promise", icon=":material/slideshow:"),
         ],
-    })
+    }, expanded=True)  # every step of the method in sight, not "View 3 more"
 
 
 def _leave_legacy_pages_mode() -> None:
@@ -291,3 +293,56 @@ def export_buttons(*, key: str, label: str, base_name: str, xlsx: Callable[[], b
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(f"{label} (.csv)", key=f"{key}_export_csv", icon=":material/download:", data=csv,
                           file_name=f"{base_name}.csv", mime="text/csv", on_click="ignore")
+
+
+_CHECK_MARKS = {"pass": ":green[:material/check_circle:]", "warn": ":orange[:material/error:]",
+                "info": ":gray[:material/info:]"}
+
+
+def show_check(check) -> None:
+    """One promise check (crmstrategy.promise_checks.PromiseCheck): its mark, title and sentence, and
+    the words it found or misses as badges."""
+    with st.container(border=True, key=f"promise_check_{check.key}"):
+        st.markdown(f"{_CHECK_MARKS[check.status]} **{check.title}**  \n{md_escape(check.message)}")
+        if check.key == "needs" and (check.found or check.missing):
+            st.markdown(" ".join([f":green-badge[:material/check: {md_escape(w)}]" for w in check.found]
+                                 + [f":orange-badge[{md_escape(w)}]" for w in check.missing]))
+        elif check.found:
+            st.markdown(" ".join(f":red-badge[{md_escape(w)}]" for w in check.found))
+
+
+def word_diff_markdown(diff: list[tuple[str, str]], side: str) -> str:
+    """One side of a word diff as Markdown: the left side ("removed") strikes its own words through
+    in red, the right side ("added") marks its own in green; a run of changed words is one mark.
+    Every word is escaped, so it shows literally."""
+    runs: list[tuple[str, list[str]]] = []
+    for op, word in diff:
+        if op not in ("same", side):
+            continue
+        if runs and runs[-1][0] == op:
+            runs[-1][1].append(word)
+        else:
+            runs.append((op, [word]))
+    shown = []
+    for op, run in runs:
+        text = " ".join(md_escape(w) for w in run)
+        shown.append(text if op == "same" else
+                     f":red-background[~~{text}~~]" if op == "removed" else f":green-background[{text}]")
+    return " ".join(shown)
+
+
+def promise_downloads(version, workspace_name: str, *, key: str) -> None:
+    """The promise as a PDF card, a PNG card and plain text, each built only when clicked."""
+    from crmstrategy.promise_cards import card_of, promise_pdf, promise_png, promise_text
+
+    base = f"customer-promise-v{version.number}"
+    c1, c2, c3, _ = st.columns([1, 1, 1, 2])
+    c1.download_button("PDF card", key=f"{key}_pdf", icon=":material/download:", on_click="ignore",
+                       data=lambda: promise_pdf(card_of(version, workspace_name)), file_name=f"{base}.pdf",
+                       mime="application/pdf")
+    c2.download_button("PNG card", key=f"{key}_png", icon=":material/download:", on_click="ignore",
+                       data=lambda: promise_png(card_of(version, workspace_name)), file_name=f"{base}.png",
+                       mime="image/png")
+    c3.download_button("Text", key=f"{key}_txt", icon=":material/download:", on_click="ignore",
+                       data=lambda: promise_text(version, workspace_name).encode("utf-8"), file_name=f"{base}.txt",
+                       mime="text/plain")

@@ -18,10 +18,11 @@ from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydanti
 from crmstrategy.insights import add_theme, create_insight, list_insights, list_themes
 from crmstrategy.models import (
     DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, FactorCreate, InsightCreate, ParticipantCreate,
-    GOAL_LABELS, MAP_NODE_LABELS, GoalCreate, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
+    GOAL_LABELS, MAP_NODE_LABELS, PROMISE_LABELS, GoalCreate, PromiseVersionCreate, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
     SegmentCreate, SegmentFactorIn, StrategyConstraintCreate, StrengthRatingIn, WorkspaceCreate, WorkspaceRead,
 )
 from crmstrategy.participants import create_participant, list_participants
+from crmstrategy.promise import list_versions, parse_terms, promise_terms, save_version, seed_terms
 from crmstrategy.readiness_ratings import (
     add_statement, all_ratings, list_statements, save_ratings, seed_standard_statements,
 )
@@ -41,10 +42,10 @@ from crmstrategy.strengths import (
 )
 from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 # version 1 had no insights, themes, participants or readiness check; version 2 no key factors;
-# version 3 no strategy map or goals
-READABLE_VERSIONS = (1, 2, 3, 4)
+# version 3 no strategy map or goals; version 4 no customer promise
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 KIND = "crm-strategy-workbench/workspace"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
@@ -74,6 +75,7 @@ class _WorkspaceFile(BaseModel):
     map_links: list = []  # each item is checked (and numbered from 1) by _parse_strategy_map
     constraints: list[dict] = []
     goals: list[dict] = []
+    promise: dict | None = None  # None: a file from before version 5, the default word lists apply
 
 
 # --- export ----------------------------------------------------------------------------
@@ -122,7 +124,20 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
             {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
             for s in list_statements(session=session, workspace_id=workspace_id)
         ],
-    } | _strategy_map_sections(session, workspace_id)
+    } | _strategy_map_sections(session, workspace_id) | _promise_section(session, workspace_id, segment_refs)
+
+
+def _promise_section(session: Session, workspace_id: int, segment_refs: dict[int, str]) -> dict:
+    versions = list_versions(session=session, workspace_id=workspace_id)
+    terms = promise_terms(session=session, workspace_id=workspace_id)
+    return {"promise": {
+        "buzzwords": terms["buzzword"], "jargon": terms["jargon"],
+        "current": next((v.number for v in versions if v.is_current), None),
+        "versions": [v.model_dump(include={"number", "author", "delivers", "value", "perceived", "text", "note",
+                                           "restored_from"})
+                     | {"created_at": v.created_at.isoformat(timespec="seconds"),
+                        "segments": [segment_refs[s] for s in v.segment_ids]} for v in versions],
+    }}
 
 
 def _strategy_map_sections(session: Session, workspace_id: int) -> dict:
@@ -219,6 +234,9 @@ class _Parsed:
     map_links: list[tuple[str, str]] = field(default_factory=list)
     constraints: list[tuple[StrategyConstraintCreate, list[str]]] = field(default_factory=list)
     goals: list[tuple[str, GoalCreate, list[tuple[str, object]]]] = field(default_factory=list)
+    # None: the default word lists; else (buzzwords, jargon, [(number, version, created_at, restored_from,
+    # segment refs)], current number)
+    promise: tuple[list[str], list[str], list[tuple], int | None] | None = None
     # segment ref -> (revealed, [(key factor, [(participant ref, score)])])
     key_factors: dict[str, tuple[bool, list[tuple[SegmentFactorIn, list[tuple[str, int]]]]]] = field(default_factory=dict)
 
@@ -351,6 +369,8 @@ def _validate_document(document: dict) -> _Parsed:
                 clean_ratings.append((ref, rating))
             parsed.readiness.append((statement, clean_ratings))
     _parse_strategy_map(problems, raw, parsed)
+    if raw.promise is not None:
+        parsed.promise = _parse_promise(problems, raw.promise, segment_refs)
     if problems:
         raise ValidationProblem(problems)
     return parsed
@@ -389,6 +409,47 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
                 continue
             items.append((item["due"], item["value"]))
         parsed.goals.append((ref, goal, items))
+
+
+_PROMISE_KEYS = {"buzzwords", "jargon", "current", "versions"}
+
+
+def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str]) -> tuple:
+    """The word lists and the versions; numbers are kept, so 'restored from version 2' still holds."""
+    for key in sorted(set(section) - _PROMISE_KEYS):
+        problems.append(Problem(f"promise › {key}", "is not a known field."))
+    lists = []
+    for key in ("buzzwords", "jargon"):
+        try:
+            lists.append(parse_terms([str(t) for t in _list(problems, section.get(key), f"promise › {key}")]))
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"promise › {key}[{p.row}]" if p.row else f"promise › {key}"), p.message)
+                            for p in exc.problems)
+            lists.append([])
+    versions, numbers = [], set()
+    for n, (number, created_at, restored_from, segments), version in _rows(
+            problems, _list(problems, section.get("versions"), "promise › versions"), "promise › versions",
+            PromiseVersionCreate, PROMISE_LABELS, ("number", "created_at", "restored_from", "segments")):
+        where = f"promise › versions[{n}]"
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1 or number in numbers:
+            problems.append(Problem(f"{where} › number", "must be a whole number from 1, once per version."))
+        elif restored_from is not None and (not isinstance(restored_from, int) or restored_from not in numbers):
+            problems.append(Problem(f"{where} › restored_from", "must be the number of an earlier version."))
+        numbers.add(number)
+        try:
+            when = datetime.fromisoformat(str(created_at)) if created_at else None
+        except ValueError:
+            problems.append(Problem(f"{where} › created_at", f"'{str(created_at)[:30]}' is not a date and time."))
+            when = None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        refs = [_ref(problems, r, f"{where} › segments", segment_refs, "segment")
+                for r in _list(problems, segments, f"{where} › segments")]
+        versions.append((number, version, when, restored_from, refs))
+    current = section.get("current")
+    if current is not None and current not in numbers:
+        problems.append(Problem("promise › current", f"refers to version {current!r}, which is not in the file."))
+    return lists[0], lists[1], versions, current
 
 
 def _parse_key_factors(problems: list[Problem], items: list, where: str, participant_refs: set[str]):
@@ -484,6 +545,7 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
             save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
                                   participant_id=participant_ids[participant_ref], ratings=items)
     _import_strategy_map(session, ws, parsed)
+    _import_promise(session, ws, parsed, segment_ids)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],
@@ -528,6 +590,22 @@ def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> None:
     for constraint, refs in parsed.constraints:
         add_constraint(session=session, workspace_id=ws,
                        data=constraint.model_copy(update={"node_ids": [node_ids[r] for r in refs]}))
+
+
+def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dict[str, int]) -> None:
+    if parsed.promise is None:
+        seed_terms(session, ws)
+        return
+    buzzwords, jargon, versions, current = parsed.promise
+    seed_terms(session, ws, {"buzzword": buzzwords, "jargon": jargon})
+    # Numbers are given by position, so a file numbered 1, 2, 5 gets 1, 2, 3; the references follow.
+    new_number: dict[int, int] = {}
+    for position, (number, version, created_at, restored_from, refs) in enumerate(sorted(versions, key=lambda v: v[0]),
+                                                                                   start=1):
+        new_number[number] = position
+        save_version(session=session, workspace_id=ws, created_at=created_at, make_current=number == current,
+                     restored_from=new_number.get(restored_from),
+                     data=version.model_copy(update={"segment_ids": [segment_ids[r] for r in refs]}))
 
 
 def load_demo_document() -> dict:

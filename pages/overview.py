@@ -6,6 +6,7 @@ from crmstrategy.insights import persona_evidence, segment_evidence
 from crmstrategy.models import PRIORITIES
 from crmstrategy.personas import list_personas
 from crmstrategy.progress import analysis_progress, strategy_progress
+from crmstrategy.promise import list_versions
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
 from crmstrategy.strategy_map import strategy_map
@@ -24,10 +25,13 @@ personas = read(list_personas, workspace_id=ws.id)
 readiness = read(readiness_summary, workspace_id=ws.id)
 matrix = read(priority_matrix, workspace_id=ws.id)
 smap = read(strategy_map, workspace_id=ws.id)
+promise_versions = read(list_versions, workspace_id=ws.id)
+promise = next((v for v in promise_versions if v.is_current), None)
 steps = [analysis_progress(segments, personas, read(segment_evidence, workspace_id=ws.id),
                            read(persona_evidence, workspace_id=ws.id), readiness,
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
-         strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches)]
+         strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
+                           promise_versions=promise_versions)]
 
 metrics = st.columns(5)
 metrics[0].metric("Segments", len(segments))
@@ -42,9 +46,15 @@ if next_check:
     with st.container(border=True):
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
-        destination = {"pages/targets.py": "Target segments", "pages/strategy_map.py": "Strategy map"}.get(
+        destination = {"pages/targets.py": "Target segments", "pages/strategy_map.py": "Strategy map",
+                       "pages/promise.py": "Customer promise"}.get(
             next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
         page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
+
+if promise is not None:
+    with st.container(border=True, key="overview_promise"):
+        st.caption(f"Our customer promise · version {promise.number}")
+        st.markdown("#### " + md_escape(promise.text))
 
 for step in steps:
     st.subheader(f"{step.step} — {step.done_count} of {len(step.checks)} done")

@@ -38,7 +38,7 @@ def test_empty_workspace_overview_points_to_segments(app):
     at = open_page(app, "pages/overview.py")
     assert any("Next step" in m.value for m in at.markdown)
     assert any("0 of 8 done" in h.value for h in at.subheader)
-    assert any("2 · Strategy — 0 of 3 done" in h.value for h in at.subheader)
+    assert any("2 · Strategy — 0 of 4 done" in h.value for h in at.subheader)
 
 
 def test_link_with_workspace_opens_that_workspace(app, db):
