@@ -9,7 +9,7 @@ import argparse
 import json
 import random
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from crmstrategy.models import (
     CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, PRIORITIES,
@@ -40,6 +40,30 @@ _DEPARTMENTS = ["Management", "Sales", "Marketing", "Customer service", "IT", "F
 MAP_NODES = 60
 FACTORS = 30
 KEY_FACTORS = 5  # per segment, each rated by every participant
+PROMISE_VERSIONS = 200
+
+
+def promise_section(rng: random.Random, segments: int = SEGMENTS, participants: int = PARTICIPANTS,
+                    versions: int = PROMISE_VERSIONS) -> dict:
+    """A long history of the promise: every version speaks to the target segments (the first 15),
+    some restore an earlier one, the last is current; default word lists."""
+    from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
+
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    items = []
+    for n in range(1, versions + 1):
+        need, pain = rng.choice(_NEEDS), rng.choice(_PAINS)
+        items.append({"number": n, "created_at": (start + timedelta(hours=3 * n)).isoformat(),
+                      "author": f"Participant {rng.randint(1, participants):02d}",
+                      "delivers": f"{need.capitalize()} for every customer.",
+                      "value": f"No more {pain}: customers spend their time on their own customers.",
+                      "perceived": "The supplier that makes the day easier.",
+                      "text": f"Version {n}: {need} and no more {pain}, so your day goes to your customers – "
+                              "levert som lovet, på lager når du trenger det.",
+                      "note": "Sharper." if n % 3 else "", "restored_from": n - 5 if n % 17 == 0 else None,
+                      "segments": [f"S{i}" for i in range(1, min(segments, 15) + 1)]})
+    return {"promise": {"buzzwords": list(DEFAULT_BUZZWORDS), "jargon": list(DEFAULT_JARGON), "current": versions,
+                        "versions": items}}
 
 
 def strategy_map_sections(rng: random.Random, nodes: int = MAP_NODES, participants: int = PARTICIPANTS) -> dict:
@@ -145,7 +169,8 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
                         for n in range(1, FACTORS + 1)],
             "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items,
             "themes": list(DEFAULT_THEMES), "participants": participant_items, "insights": insight_items,
-            "readiness": readiness} | strategy_map_sections(rng, participants=participants)
+            "readiness": readiness} | strategy_map_sections(rng, participants=participants) \
+        | promise_section(rng, segments, participants)
 
 
 if __name__ == "__main__":

@@ -86,10 +86,13 @@ with compose_tab:
         author = c1.text_input("Your name", key="promise_author", max_chars=120)
         note = c2.text_input("What changed (optional)", key="promise_note", max_chars=PROMISE_NOTE_MAX,
                              placeholder="e.g. cut the superlatives, named the counter")
-        make_current = st.checkbox("Make it the current promise", key="promise_make_current",
-                                   value=not current, disabled=not current,
-                                   help="The current promise is the one on the Overview, in present mode and on "
-                                        "the cards. The first version becomes current by itself.")
+        current_help = ("The current promise is the one on the Overview, in present mode and on the cards. The first "
+                        "version becomes current by itself.")
+        if current:
+            make_current = st.checkbox("Make it the current promise", key="promise_make_current", help=current_help)
+        else:  # the first version becomes current whatever is ticked; a separate key keeps that out of later saves
+            make_current = st.checkbox("Make it the current promise", key="promise_make_current_first", value=True,
+                                       disabled=True, help=current_help)
         save_problems = st.container()
         if st.button("Save as a new version", key="promise_save", type="primary", icon=":material/save:"):
             saved = act(save_version, workspace_id=ws.id, where=save_problems,
@@ -97,7 +100,8 @@ with compose_tab:
                         data={field: st.session_state[key] for field, key in COMPOSER.items()}
                         | {"author": author, "note": note, "segment_ids": st.session_state["promise_segments"]})
             if saved:
-                st.session_state.pop("promise_note", None)
+                for key in ("promise_note", "promise_make_current"):
+                    st.session_state.pop(key, None)
                 flash("promise", f"Saved version {saved.number}" + (" as the current promise." if saved.is_current
                                                                     else ". Nothing was overwritten."))
                 st.rerun()

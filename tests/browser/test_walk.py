@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "/", "workspaces": "/workspaces", "participants": "/participants", "segments": "/segments",
          "personas": "/personas", "insights": "/insights", "readiness": "/readiness", "strengths": "/strengths",
-         "targets": "/targets", "strategy_map": "/strategy_map", "goals": "/goals"}
+         "targets": "/targets", "strategy_map": "/strategy_map", "goals": "/goals", "promise": "/promise",
+         "promise_present": "/promise_present"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -110,7 +111,8 @@ def test_a_deep_link_to_a_fresh_server_shows_the_method_navigation(browser, tmp_
         for section in ("Overview", "1 · Analysis", "2 · Strategy"):
             expect(navigation).to_contain_text(section)
         expect(navigation.get_by_role("link", name="Readiness")).to_be_visible()
-        for title in ("Target segments", "Strategy map", "Goals"):  # the strategy step's pages
+        for title in ("Target segments", "Strategy map", "Goals", "Customer promise",
+                      "Present the promise"):  # the strategy step's pages
             expect(navigation.get_by_role("link", name=title, exact=True)).to_be_visible()
         expect(navigation.get_by_role("link", name="app")).to_have_count(0)
         expect(page.locator("h1").first).to_have_text("Readiness check")
