@@ -119,7 +119,8 @@ def wrap_to_width(text: str, font: ImageFont.FreeTypeFont, width: float) -> list
                 if line:
                     lines.append(line)
                     line = ""
-                cut = max(1, max(i for i in range(1, len(word) + 1) if font.getlength(word[:i]) <= width))
+                fits = [i for i in range(1, len(word) + 1) if font.getlength(word[:i]) <= width]
+                cut = fits[-1] if fits else 1  # narrower than one letter: one letter a line
                 lines.append(word[:cut])
                 word = word[cut:]
             candidate = f"{line} {word}".strip()

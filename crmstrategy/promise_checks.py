@@ -90,7 +90,8 @@ def stem(word: str) -> str:
     'delivery' or 'leveransen' with 'leveranse', not a linguist's stemmer."""
     word = word.lower().replace("’", "'").split("'")[0]
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+        # A plain plural s may leave three letters (jobs -> job); longer endings need a longer word.
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
             return word[: -len(suffix)]
     return word
 
@@ -239,19 +240,20 @@ def _quoted(items: list[str]) -> str:
     return ", ".join(f"'{i}'" for i in items)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def length_check(text: str) -> PromiseCheck:
     n_words, n_chars, n_sentences = len(words(text)), len(normalise(text)), sentence_count(text)
-    figures = f"{n_words} words, {n_chars} characters, {n_sentences} sentence{'s' if n_sentences != 1 else ''}"
+    figures = f"{_count(n_words, 'word')}, {_count(n_chars, 'character')}, {_count(n_sentences, 'sentence')}"
     if not n_chars:
         return PromiseCheck("length", "Short enough to remember", "warn",
                             "Write the promise itself: one or two sentences that everyone can repeat.")
-    over = []
-    if n_words > WORD_CEILING:
-        over.append(f"{n_words - WORD_CEILING} words")
-    if n_chars > CHAR_CEILING:
-        over.append(f"{n_chars - CHAR_CEILING} characters")
-    if n_sentences > SENTENCE_CEILING:
-        over.append(f"{n_sentences - SENTENCE_CEILING} sentence{'s' if n_sentences - SENTENCE_CEILING != 1 else ''}")
+    over = [_count(n - ceiling, noun) for n, ceiling, noun in ((n_words, WORD_CEILING, "word"),
+                                                              (n_chars, CHAR_CEILING, "character"),
+                                                              (n_sentences, SENTENCE_CEILING, "sentence"))
+            if n > ceiling]
     if over:
         return PromiseCheck("length", "Short enough to remember", "warn",
                             f"{figures}: {' and '.join(over)} over the ceiling of {WORD_CEILING} words, "
@@ -273,29 +275,24 @@ def parts_check(draft: PromiseDraft) -> PromiseCheck:
                         "What we deliver, how it creates value and how we want to be perceived are all written down.")
 
 
-def buzzword_check(text: str, buzzwords: list[str]) -> PromiseCheck:
+def _terms_check(key: str, title: str, text: str, terms: list[str], noun: str, advice: str) -> PromiseCheck:
     if not normalise(text):
-        return PromiseCheck("buzzwords", "No buzzwords or vague superlatives", "info",
-                            "Nothing to check yet: write the promise.")
-    found = find_terms(text, buzzwords)
+        return PromiseCheck(key, title, "info", "Nothing to check yet: write the promise.")
+    found = find_terms(text, terms)
     if found:
-        return PromiseCheck("buzzwords", "No buzzwords or vague superlatives", "warn",
-                            f"Found {_quoted(found)}. Every company says this, so it tells the customer nothing: "
-                            "say what they actually get instead.", found=found)
-    return PromiseCheck("buzzwords", "No buzzwords or vague superlatives", "pass",
-                        f"None of the workspace's {len(buzzwords)} buzzwords and superlatives are in the promise.")
+        return PromiseCheck(key, title, "warn", f"Found {_quoted(found)}. {advice}", found=found)
+    return PromiseCheck(key, title, "pass", f"None of the workspace's {len(terms)} {noun} are in the promise.")
+
+
+def buzzword_check(text: str, buzzwords: list[str]) -> PromiseCheck:
+    return _terms_check("buzzwords", "No buzzwords or vague superlatives", text, buzzwords,
+                        "buzzwords and superlatives",
+                        "Every company says this, so it tells the customer nothing: say what they actually get instead.")
 
 
 def jargon_check(text: str, jargon: list[str]) -> PromiseCheck:
-    if not normalise(text):
-        return PromiseCheck("jargon", "No internal jargon", "info", "Nothing to check yet: write the promise.")
-    found = find_terms(text, jargon)
-    if found:
-        return PromiseCheck("jargon", "No internal jargon", "warn",
-                            f"Found {_quoted(found)}. Customers do not speak our internal language: use the words "
-                            "they use.", found=found)
-    return PromiseCheck("jargon", "No internal jargon", "pass",
-                        f"None of the workspace's {len(jargon)} internal terms are in the promise.")
+    return _terms_check("jargon", "No internal jargon", text, jargon, "internal terms",
+                        "Customers do not speak our internal language: use the words they use.")
 
 
 def needs_check(text: str, needs: list[NeedTerm], scope: str) -> PromiseCheck:

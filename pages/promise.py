@@ -52,6 +52,8 @@ if st.session_state.get("promise_composer_ws") != ws.id:
     st.session_state["promise_segments"] = [i for i in (latest.segment_ids if latest else
                                                         read(default_segment_ids, workspace_id=ws.id)) if i in segments]
     st.session_state["promise_composer_ws"] = ws.id
+# A segment someone deleted meanwhile leaves the choice rather than break it.
+st.session_state["promise_segments"] = [i for i in st.session_state.get("promise_segments", []) if i in segments]
 
 
 def load_into_composer(version_id: int) -> None:
@@ -112,6 +114,12 @@ with compose_tab:
         st.markdown(f"**Checks · {review.passed} of {len(review.checks)} pass**")
         for check in review.checks:
             show_check(check)
+        if review.needs:
+            with st.expander("Where these needs and pains come from"):
+                for need in review.needs:
+                    said = "; ".join(f"{source.source}: “{source.text}”" for source in need.examples)
+                    st.markdown(f"**{md_escape(need.word)}** · {need.count} mention{'s' if need.count != 1 else ''}"
+                                f"  \n{md_escape(said)}")
 
 with versions_tab:
     if not versions:
