@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from crmstrategy.promise_checks import CHAR_CEILING
 from crmstrategy.text import clean_name, clean_text
 
 LIFECYCLE_STAGES = ("Identify", "Recruit", "Develop", "Retain", "Win back")
@@ -1106,9 +1107,8 @@ class PromiseVersionCreate(PromiseVersionBase):
         if not text:
             raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
         if len(text) > PROMISE_TEXT_MAX:
-            raise ValueError(f"The promise is {len(text):,} characters long; a promise must fit on a card, so keep "
-                             f"it to {PROMISE_TEXT_MAX} (the suggested ceiling is far lower). Move the detail to "
-                             "the three parts.")
+            raise ValueError(f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
+                             f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts.")
         return text
 
     @field_validator("author", mode="before")

@@ -4,7 +4,7 @@ overwritten), comparing two versions word by word, and the workspace's word list
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.models import PROMISE_NOTE_MAX, PROMISE_PART_MAX, PROMISE_PARTS, PROMISE_TEXT_MAX
+from crmstrategy.models import PROMISE_NOTE_MAX, PROMISE_PARTS
 from crmstrategy.promise import (
     TERM_NOUNS, default_segment_ids, list_versions, promise_terms, reset_terms, restore_version, review_promise,
     save_version, set_current, set_terms,
@@ -72,12 +72,12 @@ with compose_tab:
     left, right = st.columns([3, 2], gap="large")
     with left:
         for field, label in PROMISE_PARTS.items():
-            st.text_area(label, key=COMPOSER[field], height=68, max_chars=PROMISE_PART_MAX, placeholder={
+            # No max_chars: a long paste would be cut without a word; the save says what is too long instead.
+            st.text_area(label, key=COMPOSER[field], height=68, placeholder={
                 "delivers": "e.g. parts in stock, on site when the job needs them",
                 "value": "e.g. for the customer: installers spend the day earning, not chasing parts",
                 "perceived": "e.g. the installer's easiest supplier"}[field])
         st.text_area("The promise, in one or two sentences", key=COMPOSER["text"], height=120,
-                     max_chars=PROMISE_TEXT_MAX,
                      help=f"Aim for at most {WORD_CEILING} words and {CHAR_CEILING} characters. The checks beside "
                           "it update when you leave the field or press Ctrl+Enter.")
         st.multiselect("Segments it speaks to", list(segments), key="promise_segments",
