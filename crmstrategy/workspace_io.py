@@ -414,6 +414,10 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
 _PROMISE_KEYS = {"buzzwords", "jargon", "current", "versions"}
 
 
+def _whole_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str]) -> tuple:
     """The word lists and the versions; numbers are kept, so 'restored from version 2' still holds."""
     for key in sorted(set(section) - _PROMISE_KEYS):
@@ -421,34 +425,44 @@ def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str
     lists = []
     for key in ("buzzwords", "jargon"):
         try:
-            lists.append(parse_terms([str(t) for t in _list(problems, section.get(key), f"promise › {key}")]))
+            lists.append(parse_terms(_list(problems, section.get(key), f"promise › {key}")))
         except ValidationProblem as exc:
             problems.extend(Problem(_at(f"promise › {key}[{p.row}]" if p.row else f"promise › {key}"), p.message)
                             for p in exc.problems)
             lists.append([])
-    versions, numbers = [], set()
+    items = _list(problems, section.get("versions"), "promise › versions")
+    # Every number first, so a version may restore one listed after it in the file.
+    numbers: set[int] = set()
+    for item in items:
+        number = item.get("number") if isinstance(item, dict) else None
+        if _whole_number(number):
+            numbers.add(number)
+    versions, seen = [], set()
     for n, (number, created_at, restored_from, segments), version in _rows(
-            problems, _list(problems, section.get("versions"), "promise › versions"), "promise › versions",
-            PromiseVersionCreate, PROMISE_LABELS, ("number", "created_at", "restored_from", "segments")):
+            problems, items, "promise › versions", PromiseVersionCreate, PROMISE_LABELS,
+            ("number", "created_at", "restored_from", "segments")):
         where = f"promise › versions[{n}]"
-        if not isinstance(number, int) or isinstance(number, bool) or number < 1 or number in numbers:
+        if not _whole_number(number) or number in seen:
             problems.append(Problem(f"{where} › number", "must be a whole number from 1, once per version."))
-        elif restored_from is not None and (not isinstance(restored_from, int) or restored_from not in numbers):
-            problems.append(Problem(f"{where} › restored_from", "must be the number of an earlier version."))
-        numbers.add(number)
+        else:
+            seen.add(number)
+            if restored_from is not None and not (_whole_number(restored_from) and restored_from in numbers
+                                                  and restored_from < number):
+                problems.append(Problem(f"{where} › restored_from", "must be the number of an earlier version."))
         try:
             when = datetime.fromisoformat(str(created_at)) if created_at else None
         except ValueError:
             problems.append(Problem(f"{where} › created_at", f"'{str(created_at)[:30]}' is not a date and time."))
             when = None
-        if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        if when is not None:  # stored in UTC: SQLite keeps no offset
+            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
         refs = [_ref(problems, r, f"{where} › segments", segment_refs, "segment")
                 for r in _list(problems, segments, f"{where} › segments")]
         versions.append((number, version, when, restored_from, refs))
     current = section.get("current")
-    if current is not None and current not in numbers:
-        problems.append(Problem("promise › current", f"refers to version {current!r}, which is not in the file."))
+    if current is not None and not (_whole_number(current) and current in numbers):
+        problems.append(Problem("promise › current", f"refers to version {str(current)[:20]}, which is not in the "
+                                "file."))
     return lists[0], lists[1], versions, current
 
 

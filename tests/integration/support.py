@@ -13,6 +13,18 @@ from crmstrategy.segments import create_segment
 from crmstrategy.workspaces import create_workspace
 
 
+def call(engine, service, **kwargs):
+    """A write service in one transaction of its own."""
+    with unit_of_work(engine) as session:
+        return service(session=session, **kwargs)
+
+
+def read(engine, service, **kwargs):
+    """A read service in a session of its own."""
+    with read_session(engine) as session:
+        return service(session=session, **kwargs)
+
+
 def count(engine, model, **where) -> int:
     """Rows of `model` (optionally filtered by equality), counted in a new session."""
     query = select(func.count()).select_from(model)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -20,27 +19,9 @@ from crmstrategy.participants import create_participant
 from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.readiness_ratings import add_statement, list_statements, readiness_summary, save_ratings
 from crmstrategy.workspaces import create_workspace
-from crmstrategy.db import alembic_config, current_revision, make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.db import alembic_config, current_revision, read_session, unit_of_work, upgrade
 from crmstrategy.personas import create_persona, list_personas
 from crmstrategy.segments import get_segment, list_segments
-from tests.conftest import _fresh_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_engine(request, tmp_path):
-    """An engine on a database with no schema at all."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url, drop = _fresh_postgres_database(request.getfixturevalue("postgres_url"))
-    engine = make_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        drop()
 
 
 def _tables(engine) -> set[str]:

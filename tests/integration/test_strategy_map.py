@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from crmstrategy.db import read_session, unit_of_work
+from crmstrategy.db import unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.milestones import generate
 from crmstrategy.models import ConstraintNode, Goal, MapLink, MapNode, Milestone, StrategyConstraint
@@ -18,7 +18,7 @@ from crmstrategy.strategy_map import (
     milestones_of, remove_link, set_long_term_limit, set_milestones, strategy_map, update_goal, update_node,
 )
 from crmstrategy.workspaces import get_workspace
-from tests.integration.support import count, new_workspace
+from tests.integration.support import call as _call, read as _read, count, new_workspace
 
 TODAY = date(2026, 11, 23)  # the clock of every goal test
 
@@ -46,16 +46,6 @@ def _refused(engine, service, **kwargs) -> ValidationProblem:
         with unit_of_work(engine) as session:
             service(session=session, **kwargs)
     return refused.value
-
-
-def _call(engine, service, **kwargs):
-    with unit_of_work(engine) as session:
-        return service(session=session, **kwargs)
-
-
-def _read(engine, service, **kwargs):
-    with read_session(engine) as session:
-        return service(session=session, **kwargs)
 
 
 def _nodes(engine, workspace_id) -> dict[str, object]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-import pytest
 from PIL import Image, ImageFont
 from pypdf import PdfReader
 
