@@ -42,16 +42,23 @@ with st.container(border=True, key="promise_current"):
         st.markdown("**No promise yet.** Write the three parts below, then the promise itself, and save it: the "
                     "first version becomes the current promise.")
 
-# The composer starts from the newest version, and again when the workspace changes.
+# The composer starts from the newest version, and again when the workspace changes. Streamlit forgets
+# a widget's value once another page has run, so the draft also lives under a key of its own and comes
+# back from there: a visit to Personas in the middle of a sentence loses nothing.
 COMPOSER = {"delivers": "promise_delivers", "value": "promise_value", "perceived": "promise_perceived",
             "text": "promise_text"}
-if st.session_state.get("promise_composer_ws") != ws.id:
+DRAFT_KEYS = [*COMPOSER.values(), "promise_segments", "promise_author"]
+draft = st.session_state.setdefault("promise_draft", {})
+if draft.get("workspace") != ws.id:
     latest = versions[-1] if versions else None
-    for field, key in COMPOSER.items():
-        st.session_state[key] = getattr(latest, field) if latest else ""
-    st.session_state["promise_segments"] = [i for i in (latest.segment_ids if latest else
-                                                        read(default_segment_ids, workspace_id=ws.id)) if i in segments]
-    st.session_state["promise_composer_ws"] = ws.id
+    draft.update({key: getattr(latest, field) if latest else "" for field, key in COMPOSER.items()})
+    draft["promise_segments"] = latest.segment_ids if latest else read(default_segment_ids, workspace_id=ws.id)
+    draft["workspace"] = ws.id
+    for key in DRAFT_KEYS[:-1]:  # the author's name stays: the same person, another workspace
+        st.session_state.pop(key, None)
+for key in DRAFT_KEYS:
+    if key not in st.session_state and key in draft:
+        st.session_state[key] = draft[key]
 # A segment someone deleted meanwhile leaves the choice rather than break it.
 st.session_state["promise_segments"] = [i for i in st.session_state.get("promise_segments", []) if i in segments]
 
@@ -107,9 +114,10 @@ with compose_tab:
                 flash("promise", f"Saved version {saved.number}" + (" as the current promise." if saved.is_current
                                                                     else ". Nothing was overwritten."))
                 st.rerun()
+    draft.update({key: st.session_state[key] for key in DRAFT_KEYS})
     with right:
-        draft = PromiseDraft(**{field: st.session_state[key] for field, key in COMPOSER.items()})
-        review = read(review_promise, workspace_id=ws.id, draft=draft,
+        review = read(review_promise, workspace_id=ws.id,
+                      draft=PromiseDraft(**{field: st.session_state[key] for field, key in COMPOSER.items()}),
                       segment_ids=st.session_state["promise_segments"], terms=terms)
         st.markdown(f"**Checks · {review.passed} of {len(review.checks)} pass**")
         for check in review.checks:

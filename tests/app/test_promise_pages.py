@@ -266,6 +266,19 @@ def test_a_5000_character_promise_is_refused_with_its_length_and_nothing_is_writ
     assert db(list_versions, workspace_id=ws) == []
 
 
+def test_a_draft_survives_a_visit_to_another_page_and_a_workspace_change_starts_afresh(app, db):
+    at = _promise(app)
+    at.text_area(key="promise_text").input("Half a thought about the counter").run()
+    at.text_input(key="promise_author").input("Kari Nordmann").run()
+    open_page(at, "pages/personas.py")
+    at = _promise(at)
+    assert at.text_area(key="promise_text").value == "Half a thought about the counter"
+    assert at.text_input(key="promise_author").value == "Kari Nordmann"
+    at = _promise(new_workspace(at, "Another company"))
+    assert at.text_area(key="promise_text").value == ""  # that workspace has no promise yet
+    assert at.text_input(key="promise_author").value == "Kari Nordmann"  # still the same person
+
+
 # --- the versions tab ------------------------------------------------------------------------
 
 def test_mark_an_older_version_as_current_and_present_mode_follows(app, db):
