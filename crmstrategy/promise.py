@@ -219,6 +219,13 @@ def default_segment_ids(*, session: Session, workspace_id: int) -> list[int]:
 
 
 @dataclass(frozen=True)
+class NeedsInScope:
+    """The needs and pains that come back most for a choice of segments, and that choice in words."""
+    needs: list[NeedTerm]
+    scope: str
+
+
+@dataclass(frozen=True)
 class PromiseReview:
     checks: list[PromiseCheck]
     needs: list[NeedTerm]
@@ -229,10 +236,7 @@ class PromiseReview:
         return sum(c.passed for c in self.checks)
 
 
-def review_promise(*, session: Session, workspace_id: int, draft: PromiseDraft, segment_ids: list[int],
-                   terms: dict[str, list[str]] | None = None) -> PromiseReview:
-    """Every check of a draft against this workspace's word lists and the chosen segments' needs."""
-    terms = terms or promise_terms(session=session, workspace_id=workspace_id)
+def needs_in_scope(*, session: Session, workspace_id: int, segment_ids: list[int]) -> NeedsInScope:
     names = list(session.exec(select(Segment.name).where(Segment.workspace_id == workspace_id,
                                                          Segment.id.in_(segment_ids or [-1]))
                               .order_by(Segment.position, Segment.id)).all())
@@ -243,7 +247,20 @@ def review_promise(*, session: Session, workspace_id: int, draft: PromiseDraft, 
                                                    else names[0])
     who = " ".join(names + list(session.exec(select(Persona.name).where(
         Persona.workspace_id == workspace_id, Persona.segment_id.in_(segment_ids or [-1]))).all()))
-    needs = top_needs(needs_and_pains(session=session, workspace_id=workspace_id, segment_ids=segment_ids), ignore=who)
+    sources = needs_and_pains(session=session, workspace_id=workspace_id, segment_ids=segment_ids)
+    return NeedsInScope(top_needs(sources, ignore=who), scope)
+
+
+def review_draft(draft: PromiseDraft, terms: dict[str, list[str]], needs: NeedsInScope) -> PromiseReview:
+    """Every check of a draft, once its word lists and needs are known (no database)."""
     checks = check_promise(draft, buzzwords=terms.get("buzzword", []), jargon=terms.get("jargon", []),
-                           needs=needs, scope=scope)
-    return PromiseReview(checks, needs, scope)
+                           needs=needs.needs, scope=needs.scope)
+    return PromiseReview(checks, needs.needs, needs.scope)
+
+
+def review_promise(*, session: Session, workspace_id: int, draft: PromiseDraft, segment_ids: list[int],
+                   terms: dict[str, list[str]] | None = None) -> PromiseReview:
+    """Every check of a draft against this workspace's word lists and the chosen segments' needs."""
+    terms = terms or promise_terms(session=session, workspace_id=workspace_id)
+    return review_draft(draft, terms, needs_in_scope(session=session, workspace_id=workspace_id,
+                                                     segment_ids=segment_ids))

@@ -180,10 +180,34 @@ def split_items(text: str) -> list[str]:
     return [p.strip(" .;-•*") for p in parts if p.strip(" .;-•*")]
 
 
+class _Stems:
+    """Stems that match by `stems_match`, found without a scan: exactly, or among those that share
+    the first five letters (a prefix match needs five letters, so nothing else can match)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, str] = {}
+        self.by_start: dict[str, list[str]] = {}
+
+    def add(self, stem_: str) -> None:
+        if stem_ not in self.exact:
+            self.exact[stem_] = stem_
+            if len(stem_) >= 5:
+                self.by_start.setdefault(stem_[:5], []).append(stem_)
+
+    def find(self, stem_: str) -> str | None:
+        if stem_ in self.exact:
+            return stem_
+        if len(stem_) >= 5:
+            return next((k for k in self.by_start.get(stem_[:5], ()) if stems_match(k, stem_)), None)
+        return None
+
+
 def top_needs(sources: list[NeedSource], limit: int = TOP_NEEDS, ignore: str = "") -> list[NeedTerm]:
     """The words that come back most across the needs and pains (ties: the first said first).
     Words of `ignore` (the segments' and personas' names: who they are, not what they need) do not count."""
-    ignored = [s for s, _ in content_stems(ignore)]
+    ignored, keys = _Stems(), _Stems()
+    for ignored_stem, _ in content_stems(ignore):
+        ignored.add(ignored_stem)
     counts: Counter[str] = Counter()
     written: dict[str, Counter[str]] = {}
     examples: dict[str, list[NeedSource]] = {}
@@ -191,10 +215,13 @@ def top_needs(sources: list[NeedSource], limit: int = TOP_NEEDS, ignore: str = "
     for source in sources:
         seen: set[str] = set()
         for item_stem, word in content_stems(source.text):
-            if any(stems_match(item_stem, i) for i in ignored):
+            if ignored.find(item_stem) is not None:
                 continue
-            key = next((k for k in order if stems_match(k, item_stem)), item_stem)
-            order.setdefault(key, len(order))
+            key = keys.find(item_stem)
+            if key is None:
+                key = item_stem
+                keys.add(key)
+                order[key] = len(order)
             written.setdefault(key, Counter())[word] += 1
             if key in seen:
                 continue

@@ -6,8 +6,8 @@ import streamlit as st
 
 from crmstrategy.models import PROMISE_NOTE_MAX, PROMISE_PARTS
 from crmstrategy.promise import (
-    TERM_NOUNS, default_segment_ids, list_versions, promise_terms, reset_terms, restore_version, review_promise,
-    save_version, set_current, set_terms,
+    TERM_NOUNS, default_segment_ids, list_versions, needs_in_scope, promise_terms, reset_terms, restore_version,
+    review_draft, save_version, set_current, set_terms,
 )
 from crmstrategy.promise_checks import CHAR_CEILING, WORD_CEILING, PromiseDraft, word_diff, words
 from crmstrategy.segments import list_segments
@@ -59,6 +59,18 @@ if draft.get("workspace") != ws.id:
 for key in DRAFT_KEYS:
     if key not in st.session_state and key in draft:
         st.session_state[key] = draft[key]
+_needs: dict[tuple[int, ...], object] = {}
+
+
+def needs_for(segment_ids: list[int]):
+    """The needs of a choice of segments, looked up once per page run (the composer and both sides
+    of a comparison often share one)."""
+    key = tuple(sorted(segment_ids))
+    if key not in _needs:
+        _needs[key] = read(needs_in_scope, workspace_id=ws.id, segment_ids=list(key))
+    return _needs[key]
+
+
 # A segment someone deleted meanwhile leaves the choice rather than break it.
 st.session_state["promise_segments"] = [i for i in st.session_state.get("promise_segments", []) if i in segments]
 
@@ -116,9 +128,8 @@ with compose_tab:
                 st.rerun()
     draft.update({key: st.session_state[key] for key in DRAFT_KEYS})
     with right:
-        review = read(review_promise, workspace_id=ws.id,
-                      draft=PromiseDraft(**{field: st.session_state[key] for field, key in COMPOSER.items()}),
-                      segment_ids=st.session_state["promise_segments"], terms=terms)
+        review = review_draft(PromiseDraft(**{field: st.session_state[key] for field, key in COMPOSER.items()}),
+                              terms, needs_for(st.session_state["promise_segments"]))
         st.markdown(f"**Checks · {review.passed} of {len(review.checks)} pass**")
         for check in review.checks:
             show_check(check)
@@ -207,8 +218,8 @@ with compare_tab:
             st.markdown("**Segments:** " + "; ".join(
                 ([f"no longer {md_escape(', '.join(gone))}"] if gone else [])
                 + ([f"now also {md_escape(', '.join(new))}"] if new else [])))
-        scores = [read(review_promise, workspace_id=ws.id, terms=terms, segment_ids=v.segment_ids,
-                       draft=PromiseDraft(v.delivers, v.value, v.perceived, v.text)) for v in (a, b)]
+        scores = [review_draft(PromiseDraft(v.delivers, v.value, v.perceived, v.text), terms, needs_for(v.segment_ids))
+                  for v in (a, b)]
         st.markdown(f"**Checks:** version {a.number} passes {scores[0].passed} of {len(scores[0].checks)}, "
                     f"version {b.number} passes {scores[1].passed} of {len(scores[1].checks)}.")
 
