@@ -3,6 +3,7 @@ running a user action in one transaction, and showing problems where the user lo
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -293,6 +294,19 @@ def export_buttons(*, key: str, label: str, base_name: str, xlsx: Callable[[], b
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(f"{label} (.csv)", key=f"{key}_export_csv", icon=":material/download:", data=csv,
                           file_name=f"{base_name}.csv", mime="text/csv", on_click="ignore")
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _cached_spec(fingerprint: str, _build: Callable[[], dict]) -> dict:
+    return _build()
+
+
+def cached_chart_spec(name: str, build: Callable[[], dict], *inputs: Any) -> dict:
+    """The Vega-Lite spec of the chart `name`, built once for the same `inputs` (everything the
+    chart is drawn from, passed whole). Building an Altair chart costs most of a page's run, and a workshop reruns
+    the page on every click while the map or matrix rarely changes."""
+    fingerprint = hashlib.sha256(repr((name, inputs)).encode("utf-8")).hexdigest()
+    return _cached_spec(fingerprint, build)
 
 
 _CHECK_MARKS = {"pass": ":green[:material/check_circle:]", "warn": ":orange[:material/error:]",

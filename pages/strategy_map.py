@@ -15,7 +15,7 @@ from crmstrategy.strategy_map import (
     strategy_map, update_node,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, cached_chart_spec, flash, page_link, read, show_flash, workbench_page
 
 ws = workbench_page("Strategy map")
 
@@ -44,7 +44,9 @@ else:
     def map_chart(width=None):
         return strategy_map_chart(nodes, smap.links, smap.positions, smap.breached_nodes(), width=width)
 
-    st.vega_lite_chart(chart_spec(map_chart("container")), theme=None, width="stretch", key="map_chart")
+    map_spec = cached_chart_spec("strategy map", lambda: chart_spec(map_chart("container")), sorted(nodes.items()),
+                                 smap.links, sorted(smap.positions.items()), sorted(smap.breached_nodes()))
+    st.vega_lite_chart(map_spec, theme=None, width="stretch", key="map_chart")
     d1, d2, _ = st.columns([1, 1, 3])
     # The files are drawn at a fixed size, and only when asked for
     d1.download_button("Map (.png)", key="map_png", icon=":material/download:", on_click="ignore",
@@ -248,8 +250,9 @@ with value_tab:
                   for n in initiatives if n.business_value is not None and n.effort is not None]
         c1, c2 = st.columns([3, 2], gap="large")
         with c1:
-            st.vega_lite_chart(chart_spec(value_effort_chart(points, width="container")), theme=None,
-                               width="stretch", key="map_value_chart")
+            value_spec = cached_chart_spec("value against effort",
+                                           lambda: chart_spec(value_effort_chart(points, width="container")), points)
+            st.vega_lite_chart(value_spec, theme=None, width="stretch", key="map_value_chart")
         with c2:
             st.markdown("**Ranked: most value per effort first**")
             ranked = value_effort_ranking([(n.id, n.business_value, n.effort) for n in initiatives])

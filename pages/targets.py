@@ -10,7 +10,7 @@ from crmstrategy.models import PRIORITIES
 from crmstrategy.scores import ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, QUADRANT_LINE, SENSITIVITY_STEP
 from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, cached_chart_spec, flash, page_link, read, show_flash, workbench_page
 
 ws = workbench_page("Target segments")
 
@@ -66,8 +66,9 @@ with sensitivity_col:
 
 with chart_col:
     # theme=None keeps the chart's own projector-sized fonts, the same as in the downloaded files
-    st.vega_lite_chart(chart_spec(priority_matrix_chart(matrix.rows, currency=ws.currency, width="container")),
-                       theme=None, width="stretch", key="target_matrix")
+    matrix_spec = cached_chart_spec("priority matrix", lambda: chart_spec(priority_matrix_chart(
+        matrix.rows, currency=ws.currency, width="container")), matrix.rows, ws.currency)
+    st.vega_lite_chart(matrix_spec, theme=None, width="stretch", key="target_matrix")
     d1, d2, _ = st.columns([1, 1, 3])
     d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
                        data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),
