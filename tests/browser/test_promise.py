@@ -18,7 +18,7 @@ from tests.browser.conftest import by_key, goto, new_page, no_exception, own_ser
 
 pytestmark = pytest.mark.browser
 
-FIRST = "We are the leading partner with world-class solutions for <b>every</b> installer."
+FIRST = "We are the leading partner with world-class solutions for <b>every</b> [installer](x) :red[now]."
 SECOND = "Parts in stock when the job needs them, and invoices that match every job."
 
 
@@ -80,8 +80,10 @@ def test_two_versions_saved_and_compared(browser, tmp_path):
         marked = " ".join(right.locator("span[style*='background']").all_inner_texts())
         assert "Parts in stock" in marked and "leading" not in marked
         # User text is literal: the tag is shown, not rendered.
-        expect(left).to_contain_text("<b>every</b>")
+        expect(left).to_contain_text("<b>every</b> [installer](x) :red[now].")
         expect(left.locator("b", has_text="every")).to_have_count(0)
+        expect(left.locator("a", has_text="installer")).to_have_count(0)  # the heading's own anchor aside
+        expect(left.locator("a[href='x']")).to_have_count(0)
         screenshot(page, "promise-compare")
         no_exception(page)
 
