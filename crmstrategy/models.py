@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from crmstrategy.promise_checks import CHAR_CEILING
@@ -67,6 +67,8 @@ class WorkspaceBase(SQLModel):
     weight_growth: float = Field(default=30.0, ge=0, le=100)
     # Advice 5: more long-term goals than this blur the direction (a warning, not a limit).
     max_long_term_goals: int = Field(default=5, ge=1, le=50)
+    # Advice 8: the 3/6/12-month horizons count from here (None: from the day the workspace was made).
+    plan_start: date | None = None
 
 
 class WorkspaceCreate(WorkspaceBase):
@@ -105,6 +107,7 @@ class WorkspaceUpdate(SQLModel):
     weight_potential: float | None = None
     weight_growth: float | None = None
     max_long_term_goals: int | None = None
+    plan_start: date | None = None
 
 
 class Workspace(WorkspaceBase, table=True):
@@ -1169,3 +1172,237 @@ class PromiseTerm(SQLModel, table=True):
     kind: str = Field(max_length=10)
     term: str = Field(max_length=60)
     position: int = 0
+
+
+# --- Implementation plan and anchoring (advice 7-8) -----------------------------------------
+
+ACTION_KINDS = ("Task", "Communication")
+METHOD_STEPS = ("Analysis", "Strategy", "Implementation")
+ACTION_LABELS = {"title": "Title", "description": "Description", "department": "Department", "owner": "Owner",
+                 "horizon": "Horizon", "start_date": "Start", "due_date": "Due", "status": "Status",
+                 "kind": "Kind", "audience": "Who is told", "notes": "Notes", "initiative_ids": "Initiatives"}
+
+
+def optional_date(v, label: str):
+    """A date from a date, a datetime or YYYY-MM-DD text; None for nothing at all."""
+    if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip()[:10])
+        except ValueError:
+            raise ValueError(f"'{v.strip()[:20]}' is not a date; write it as YYYY-MM-DD.") from None
+    if not isinstance(v, date):
+        raise ValueError(f"{label} must be a date.")
+    return v
+
+
+class ActionBase(SQLModel):
+    title: str = Field(max_length=120)
+    description: str = Field(default="", sa_type=Text)
+    department: str = Field(default="", max_length=120)
+    owner: str = Field(default="", max_length=120)
+    horizon: int | None = None  # set by hand; with a due date the dates decide (plan_rules)
+    start_date: date | None = None
+    due_date: date | None = None
+    status: str = Field(default="Not started", max_length=20)
+    kind: str = Field(default="Task", max_length=20)
+    audience: str = Field(default="", max_length=200)
+    notes: str = Field(default="", sa_type=Text)
+
+
+class ActionCreate(ActionBase):
+    model_config = ConfigDict(extra="forbid")
+    initiative_ids: list[int] = []
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, v):
+        return clean_name(v, "Title")
+
+    @field_validator("department", "owner", mode="before")
+    @classmethod
+    def _short(cls, v, info):
+        return re.sub(r"\s+", " ", clean_text(v, ACTION_LABELS[info.field_name], max_length=120))
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _audience(cls, v):
+        return clean_text(v, "Who is told", max_length=200)
+
+    @field_validator("description", "notes", mode="before")
+    @classmethod
+    def _texts(cls, v, info):
+        return clean_text(v, ACTION_LABELS[info.field_name])
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, v):
+        from crmstrategy.plan_rules import STATUSES
+        return required_choice(v if v not in (None, "") else "Not started", STATUSES, "Status")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        return required_choice(v if v not in (None, "") else "Task", ACTION_KINDS, "Kind")
+
+    @field_validator("horizon", mode="before")
+    @classmethod
+    def _horizon(cls, v):
+        from crmstrategy.plan_rules import HORIZONS
+        if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
+            return None
+        text = re.sub(r"\s*(months?|mnd|måneder|måneders|mån)\.?$", "", str(v).strip().lower())
+        try:
+            months = int(float(text))
+        except ValueError:
+            raise ValueError(f"The horizon is 3, 6 or 12 months (got '{str(v)[:20]}').") from None
+        if months not in HORIZONS:
+            raise ValueError(f"The horizon is 3, 6 or 12 months (got {months}).")
+        return months
+
+    @field_validator("start_date", "due_date", mode="before")
+    @classmethod
+    def _dates(cls, v, info):
+        return optional_date(v, ACTION_LABELS[info.field_name])
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValueError(f"The due date {self.due_date.isoformat()} is before the start "
+                             f"{self.start_date.isoformat()}: an action cannot end before it begins.")
+        return self
+
+
+class ActionUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    description: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    horizon: int | str | None = None
+    start_date: date | str | None = None
+    due_date: date | str | None = None
+    status: str | None = None
+    kind: str | None = None
+    audience: str | None = None
+    notes: str | None = None
+    initiative_ids: list[int] | None = None
+
+
+class Action(ActionBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class ActionInitiative(SQLModel, table=True):
+    __tablename__ = "action_initiative"
+    action_id: int = Field(sa_column=Column(Integer, ForeignKey("action.id", ondelete="CASCADE"), primary_key=True))
+    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True))
+
+
+class ActionRead(ActionBase):
+    id: int
+    workspace_id: int
+    initiative_ids: list[int] = []
+    initiative_names: list[str] = []
+    shown_horizon: int | None = None  # from the due date, else as set by hand
+    beyond_plan: bool = False         # due more than 12 months after the plan's start
+
+
+class ActionChange(SQLModel, table=True):
+    """One changed field of an action: who, when, from what to what (the plan's memory)."""
+    __tablename__ = "action_change"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    action_id: int = Field(sa_column=_fk("action.id"))
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    changed_by: str = Field(default="", max_length=120)
+    field: str = Field(max_length=40)
+    old: str = Field(default="", sa_type=Text)
+    new: str = Field(default="", sa_type=Text)
+
+
+class PlanReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reviewed_on: date
+    reviewed_by: str
+    changes: str = ""
+
+    @field_validator("reviewed_on", mode="before")
+    @classmethod
+    def _on(cls, v):
+        day = optional_date(v, "Reviewed on")
+        if day is None:
+            raise ValueError("Say on which day the plan was reviewed.")
+        return day
+
+    @field_validator("reviewed_by", mode="before")
+    @classmethod
+    def _by(cls, v):
+        return clean_name(v, "Reviewed by")
+
+    @field_validator("changes", mode="before")
+    @classmethod
+    def _changes(cls, v):
+        return clean_text(v, "What changed")
+
+
+class PlanReview(SQLModel, table=True):
+    __tablename__ = "plan_review"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    reviewed_on: date
+    reviewed_by: str = Field(max_length=120)
+    changes: str = Field(default="", sa_type=Text)
+
+
+class StepParticipation(SQLModel, table=True):
+    """Which participant took part in which step of the method (advice 7)."""
+    __tablename__ = "step_participation"
+    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
+                                                 primary_key=True))
+    step: str = Field(sa_column=Column(String(20), primary_key=True))
+
+
+ROLE_IMPACT_LABELS = {"audience": "Role or department", "means": "What the strategy means for them",
+                      "must_do": "What they must do", "do_differently": "What they must do differently"}
+
+
+class RoleImpactBase(SQLModel):
+    audience: str = Field(max_length=120)
+    means: str = Field(default="", sa_type=Text)
+    must_do: str = Field(default="", sa_type=Text)
+    do_differently: str = Field(default="", sa_type=Text)
+
+
+class RoleImpactCreate(RoleImpactBase):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _audience(cls, v):
+        return clean_name(v, "Role or department")
+
+    @field_validator("means", "must_do", "do_differently", mode="before")
+    @classmethod
+    def _texts(cls, v, info):
+        return clean_text(v, ROLE_IMPACT_LABELS[info.field_name])
+
+
+class RoleImpact(RoleImpactBase, table=True):
+    __tablename__ = "role_impact"
+    __table_args__ = (UniqueConstraint("workspace_id", "audience", name="uq_role_impact_audience"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    position: int = 0
+
+
+class RoleImpactRead(RoleImpactBase):
+    id: int
+    workspace_id: int
