@@ -108,7 +108,7 @@ def anchoring_warnings(people: list[Taker]) -> list[str]:
     if not took_part:
         return ["Nobody is recorded as having taken part in any step yet: mark who took part in which step."]
     warnings = []
-    departments = {p.department.strip().casefold() for p in took_part if p.department.strip()}
+    departments = {" ".join(p.department.split()).casefold() for p in took_part if p.department.strip()}
     if len(departments) <= 1:
         warnings.append("Only one department took part. Involve leaders and employees from several departments, "
                         "so everyone knows what the strategy means for them.")
