@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydantic
 from crmstrategy.insights import add_theme, create_insight, list_insights, list_themes
 from crmstrategy.models import (
     DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, FactorCreate, InsightCreate, ParticipantCreate,
-    GOAL_LABELS, MAP_NODE_LABELS, PROMISE_LABELS, GoalCreate, PromiseVersionCreate, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
+    GOAL_LABELS, MAP_NODE_LABELS, PROMISE_LABELS, GoalCreate, PromiseVersionCreate, ACTION_LABELS, ActionChange,
+    ActionCreate, METHOD_STEPS, PlanReviewCreate, RoleImpactCreate, ROLE_IMPACT_LABELS, optional_date, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
     SegmentCreate, SegmentFactorIn, StrategyConstraintCreate, StrengthRatingIn, WorkspaceCreate, WorkspaceRead,
 )
 from crmstrategy.participants import create_participant, list_participants
+from crmstrategy.plan import (
+    action_history, add_review, create_action, list_actions, list_reviews, list_role_impacts, participation,
+    plan_start_of, save_role_impact, set_participation, set_plan_start,
+)
 from crmstrategy.promise import list_versions, parse_terms, promise_terms, save_version, seed_terms
 from crmstrategy.readiness_ratings import (
     add_statement, all_ratings, list_statements, save_ratings, seed_standard_statements,
@@ -40,18 +46,20 @@ from crmstrategy.strategy_map import (
 from crmstrategy.strengths import (
     add_factor, list_factors, save_strength_ratings, segment_strength, set_ratings_revealed, set_segment_factors,
 )
-from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace
+from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace, require_workspace
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 # version 1 had no insights, themes, participants or readiness check; version 2 no key factors;
-# version 3 no strategy map or goals; version 4 no customer promise
-READABLE_VERSIONS = (1, 2, 3, 4, 5)
+# version 3 no strategy map or goals; version 4 no customer promise; version 5 no implementation plan
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 KIND = "crm-strategy-workbench/workspace"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
 DEMO_PATH = Path(__file__).resolve().parent.parent / "data" / "demo_workspace.json"
 
 _SEGMENT_FIELDS = list(SegmentCreate.model_fields)
+_ACTION_FIELDS = set(ActionCreate.model_fields) - {"initiative_ids"}
+_HISTORY_KEYS = {"changed_at", "changed_by", "field", "old", "new"}
 _PERSONA_FIELDS = [f for f in PersonaCreate.model_fields if f != "segment_id"]
 _INSIGHT_FIELDS = ["text", "kind", "source_type", "recorded_by", "recorded_on", "theme"]
 _PARTICIPANT_FIELDS = list(ParticipantCreate.model_fields)
@@ -76,6 +84,7 @@ class _WorkspaceFile(BaseModel):
     constraints: list[dict] = []
     goals: list[dict] = []
     promise: dict | None = None  # None: a file from before version 5, the default word lists apply
+    plan: dict | None = None     # None: a file from before version 6, no plan yet
 
 
 # --- export ----------------------------------------------------------------------------
@@ -124,7 +133,34 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
             {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
             for s in list_statements(session=session, workspace_id=workspace_id)
         ],
-    } | _strategy_map_sections(session, workspace_id) | _promise_section(session, workspace_id, segment_refs)
+    } | _strategy_map_sections(session, workspace_id) | _promise_section(session, workspace_id, segment_refs) \
+        | _plan_section(session, workspace_id, participant_refs)
+
+
+def _plan_section(session: Session, workspace_id: int, participant_refs: dict[int, str]) -> dict:
+    node_refs = {n.id: f"N{i}" for i, n in enumerate(list_nodes(session=session, workspace_id=workspace_id), start=1)}
+    steps = participation(session=session, workspace_id=workspace_id)
+    return {"plan": {
+        "start": plan_start_of(require_workspace(session, workspace_id)).isoformat(),
+        "actions": [a.model_dump(include=_ACTION_FIELDS, mode="json")
+                    | {"initiatives": [node_refs[i] for i in a.initiative_ids],
+                       "history": [{"changed_at": _utc(c.changed_at).isoformat(timespec="seconds"),
+                                    "changed_by": c.changed_by, "field": c.field, "old": c.old, "new": c.new}
+                                   for c in reversed(action_history(session=session, workspace_id=workspace_id,
+                                                                    action_id=a.id))]}
+                    for a in sorted(list_actions(session=session, workspace_id=workspace_id), key=lambda a: a.id)],
+        "reviews": [{"reviewed_on": r.reviewed_on.isoformat(), "reviewed_by": r.reviewed_by, "changes": r.changes}
+                    for r in reversed(list_reviews(session=session, workspace_id=workspace_id))],
+        "participation": [{"participant": participant_refs[p], "steps": steps[p]}
+                          for p in sorted(steps, key=lambda p: participant_refs[p])],
+        "role_impacts": [r.model_dump(include=set(RoleImpactCreate.model_fields))
+                         for r in list_role_impacts(session=session, workspace_id=workspace_id)],
+    }}
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _promise_section(session: Session, workspace_id: int, segment_refs: dict[int, str]) -> dict:
@@ -237,6 +273,9 @@ class _Parsed:
     # None: the default word lists; else (buzzwords, jargon, [(number, version, created_at, restored_from,
     # segment refs)], current number)
     promise: tuple[list[str], list[str], list[tuple], int | None] | None = None
+    # None: no plan in the file; else (start, [(action, node refs, history)], reviews, [(participant ref, steps)],
+    # role impacts)
+    plan: tuple | None = None
     # segment ref -> (revealed, [(key factor, [(participant ref, score)])])
     key_factors: dict[str, tuple[bool, list[tuple[SegmentFactorIn, list[tuple[str, int]]]]]] = field(default_factory=dict)
 
@@ -371,6 +410,9 @@ def _validate_document(document: dict) -> _Parsed:
     _parse_strategy_map(problems, raw, parsed)
     if raw.promise is not None:
         parsed.promise = _parse_promise(problems, raw.promise, segment_refs)
+    if raw.plan is not None:
+        node_refs = {str(n.get("ref") or "") for n in raw.map_nodes if isinstance(n, dict)}
+        parsed.plan = _parse_plan(problems, raw.plan, node_refs, participant_refs)
     if problems:
         raise ValidationProblem(problems)
     return parsed
@@ -412,6 +454,65 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
 
 
 _PROMISE_KEYS = {"buzzwords", "jargon", "current", "versions"}
+
+
+_PLAN_KEYS = {"start", "actions", "reviews", "participation", "role_impacts"}
+
+
+def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], participant_refs: set[str]) -> tuple:
+    """The plan's start, actions (with the initiatives they serve and their history), reviews, who
+    took part in which step, and the role impacts. The horizon rules run again at import."""
+    for key in sorted(set(section) - _PLAN_KEYS):
+        problems.append(Problem(f"plan › {key}", "is not a known field."))
+    try:
+        start = optional_date(section.get("start"), "start")
+    except ValueError as exc:
+        problems.append(Problem("plan › start", str(exc)))
+        start = None
+    actions = []
+    for n, (initiatives, history), action in _rows(problems, _list(problems, section.get("actions"), "plan › actions"),
+                                                   "plan › actions", ActionCreate, ACTION_LABELS,
+                                                   ("initiatives", "history")):
+        where = f"plan › actions[{n}]"
+        refs = [_ref(problems, r, f"{where} › initiatives", node_refs, "map node")
+                for r in _list(problems, initiatives, f"{where} › initiatives")]
+        actions.append((action, refs, _parse_history(problems, history, where)))
+    reviews = [review for _, _, review in _rows(problems, _list(problems, section.get("reviews"), "plan › reviews"),
+                                                "plan › reviews", PlanReviewCreate)]
+    steps = []
+    for n, item in enumerate(_list(problems, section.get("participation"), "plan › participation"), start=1):
+        where = f"plan › participation[{n}]"
+        if not isinstance(item, dict) or set(item) != {"participant", "steps"} or not isinstance(item["steps"], list):
+            problems.append(Problem(where, "must be an object with participant and steps."))
+            continue
+        ref = _ref(problems, item["participant"], f"{where} › participant", participant_refs, "participant")
+        unknown = [s for s in item["steps"] if s not in METHOD_STEPS]
+        if unknown:
+            problems.append(Problem(f"{where} › steps", f"'{str(unknown[0])[:30]}' is not a step of the method: "
+                                    f"{', '.join(METHOD_STEPS)}."))
+        steps.append((ref, [s for s in item["steps"] if s in METHOD_STEPS]))
+    impacts = [impact for _, _, impact in _rows(problems, _list(problems, section.get("role_impacts"),
+                                                                "plan › role_impacts"),
+                                                "plan › role_impacts", RoleImpactCreate, ROLE_IMPACT_LABELS)]
+    return start, actions, reviews, steps, impacts
+
+
+def _parse_history(problems: list[Problem], history, where: str) -> list[dict]:
+    changes = []
+    for m, item in enumerate(_list(problems, history, f"{where} › history"), start=1):
+        if not isinstance(item, dict) or set(item) != _HISTORY_KEYS or not all(
+                isinstance(item[k], str) for k in _HISTORY_KEYS):
+            problems.append(Problem(f"{where} › history[{m}]", "must be an object with changed_at, changed_by, "
+                                    "field, old and new, all text."))
+            continue
+        try:
+            when = _utc(datetime.fromisoformat(item["changed_at"]))
+        except ValueError:
+            problems.append(Problem(f"{where} › history[{m}] › changed_at", "is not a date and time."))
+            continue
+        changes.append({"changed_at": when, "changed_by": item["changed_by"][:120], "field": item["field"][:40],
+                        "old": item["old"], "new": item["new"]})
+    return changes
 
 
 def _whole_number(value) -> bool:
@@ -560,6 +661,7 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
                                   participant_id=participant_ids[participant_ref], ratings=items)
     _import_strategy_map(session, ws, parsed)
     _import_promise(session, ws, parsed, segment_ids)
+    _import_plan(session, ws, parsed, participant_ids)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],
@@ -620,6 +722,42 @@ def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dic
         save_version(session=session, workspace_id=ws, created_at=created_at, make_current=number == current,
                      restored_from=new_number.get(restored_from),
                      data=version.model_copy(update={"segment_ids": [segment_ids[r] for r in refs]}))
+
+
+def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: dict[str, int]) -> None:
+    if parsed.plan is None:
+        return
+    start, actions, reviews, steps, impacts = parsed.plan
+    if start is not None:
+        set_plan_start(session=session, workspace_id=ws, start=start)
+    node_ids = {f"N{i}": n.id for i, n in enumerate(list_nodes(session=session, workspace_id=ws), start=1)}
+    problems: list[Problem] = []
+    for n, (action, refs, history) in enumerate(actions, start=1):
+        try:
+            created = create_action(session=session, workspace_id=ws,
+                                    data=action.model_copy(update={"initiative_ids": [node_ids[r] for r in refs]}))
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"plan › actions[{n}]", p.field), p.message) for p in exc.problems)
+            continue
+        if history:  # the file's history replaces the one the import itself would start
+            session.exec(delete(ActionChange).where(ActionChange.action_id == created.id))
+            for change in history:
+                session.add(ActionChange(workspace_id=ws, action_id=created.id, **change))
+            session.flush()
+    for n, review in enumerate(reviews, start=1):
+        try:  # a review in the file happened before it was exported, so any date is past
+            add_review(session=session, workspace_id=ws, data=review, today=date.max)
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"plan › reviews[{n}]", p.field), p.message) for p in exc.problems)
+    for ref, chosen in steps:
+        set_participation(session=session, workspace_id=ws, participant_id=participant_ids[ref], steps=chosen)
+    for n, impact in enumerate(impacts, start=1):
+        try:
+            save_role_impact(session=session, workspace_id=ws, data=impact)
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"plan › role_impacts[{n}]", p.field), p.message) for p in exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
 
 
 def load_demo_document() -> dict:

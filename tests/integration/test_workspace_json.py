@@ -419,7 +419,7 @@ def _strength_parts(document: dict) -> dict:
 def test_demo_export_carries_factors_key_factors_ratings_and_choices(engine, demo_workspace_id):
     demo = load_demo_document()
     exported = _export(engine, demo_workspace_id)
-    assert exported["format_version"] == FORMAT_VERSION == 5
+    assert exported["format_version"] == FORMAT_VERSION == 6
     assert _strength_parts(exported) == _strength_parts(demo)
     assert len(exported["factors"]) == count(engine, Factor) == 12
     assert sum(len(s["key_factors"]) for s in exported["segments"]) == count(engine, SegmentFactor) == 17
