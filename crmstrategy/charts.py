@@ -188,3 +188,47 @@ def value_effort_chart(points: list[dict], *, width: int | str = 640, height: in
         x=x, y=y, text=alt.Text("Initiative:N"), tooltip=tooltip)
     return alt.layer(shade, name, dots, labels).properties(width=width, height=height,
                                                            title="Value against effort")
+
+
+# --- the implementation plan's timeline --------------------------------------------------------
+
+STATUS_COLOURS = {"Not started": "#9aa7b8", "In progress": "#2f6fb3", "Done": "#1b7f3b", "Blocked": "#b8860b",
+                  "Overdue": "#d62728"}
+
+
+def plan_timeline_chart(actions, plan_start, today, *, group_by: str = "horizon",
+                        width: int | str = 900) -> alt.LayerChart:
+    """A Gantt chart of the dated actions: a bar from the start (else the plan's start, but never
+    after the due date) to the due date, grouped by horizon or department, coloured by status with
+    overdue actions in red, and a line for today. `actions` are plan ActionRead."""
+    from crmstrategy.plan_rules import is_overdue
+
+    rows = []
+    for a in actions:
+        if a.due_date is None:
+            continue
+        begin = min(a.start_date or plan_start, a.due_date)
+        group = (f"{a.shown_horizon} months" if a.shown_horizon else "No horizon") if group_by == "horizon" \
+            else (a.department or "No department")
+        overdue = is_overdue(a.status, a.due_date, today)
+        rows.append({"Action": a.title, "Group": group, "Start": begin.isoformat(), "Due": a.due_date.isoformat(),
+                     "Owner": a.owner or "– no owner –", "Status": "Overdue" if overdue else a.status,
+                     "Initiatives": "; ".join(a.initiative_names) or "–"})
+    data = alt.Data(values=rows)
+    groups = sorted({r["Group"] for r in rows}, key=lambda g: (g[0].isdigit() is False, int(g.split()[0])
+                                                                if g[0].isdigit() else 0, g))
+    colour = alt.Color("Status:N", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=13))
+    y = alt.Y("Action:N", sort=alt.EncodingSortField("Due", order="ascending"), title=None,
+              axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    tooltip = [alt.Tooltip(f"{name}:N") for name in ("Action", "Owner", "Status", "Start", "Due", "Initiatives")]
+    # The bars take the facet's data (each group its own rows); the today line has its own.
+    bars = alt.Chart().mark_bar(cornerRadius=3, height=14).encode(
+        x=alt.X("Start:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12)), x2="Due:T",
+        y=y, color=colour, tooltip=tooltip)
+    today_line = alt.Chart(alt.Data(values=[{"Today": today.isoformat()}])).mark_rule(
+        color="#d62728", strokeDash=[6, 4], strokeWidth=2).encode(x="Today:T")
+    return alt.layer(bars, today_line, data=data).properties(width=width, height=alt.Step(22)).facet(
+        row=alt.Row("Group:N", sort=groups, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold",
+                                                                           labelAngle=0, labelAlign="left")),
+    ).resolve_scale(y="independent").properties(title="Timeline")

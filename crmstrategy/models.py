@@ -1406,3 +1406,25 @@ class RoleImpact(RoleImpactBase, table=True):
 class RoleImpactRead(RoleImpactBase):
     id: int
     workspace_id: int
+
+
+class PlanReviewRead(BaseModel):
+    id: int
+    reviewed_on: date
+    reviewed_by: str
+    changes: str
+
+
+class ActionChangeRead(BaseModel):
+    id: int
+    action_id: int
+    changed_at: datetime
+    changed_by: str
+    field: str
+    old: str
+    new: str
+
+    @field_validator("changed_at", mode="after")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import (
-    ACTION_LABELS, METHOD_STEPS, ROLE_IMPACT_LABELS, Action, ActionChange, ActionCreate, ActionInitiative, ActionRead,
-    ActionUpdate, MapNode, Participant, PlanReview, PlanReviewCreate, RoleImpact, RoleImpactCreate, RoleImpactRead,
-    StepParticipation, Workspace, optional_date, utcnow,
+    ACTION_LABELS, METHOD_STEPS, ROLE_IMPACT_LABELS, Action, ActionChange, ActionChangeRead, ActionCreate,
+    ActionInitiative, ActionRead, ActionUpdate, MapNode, Participant, PlanReview, PlanReviewCreate, PlanReviewRead,
+    RoleImpact, RoleImpactCreate, RoleImpactRead, StepParticipation, Workspace, optional_date, utcnow,
 )
 from crmstrategy.plan_rules import effective_horizon, horizon_problem, later_than_plan
 from crmstrategy.validation import validated
@@ -128,6 +128,8 @@ def update_action(*, session: Session, workspace_id: int, action_id: int, change
     current_ids = list(session.exec(select(ActionInitiative.node_id)
                                     .where(ActionInitiative.action_id == action_id)).all())
     merged = action.model_dump(include=set(_TRACKED)) | {"initiative_ids": current_ids} | update
+    if update.get("due_date") and "horizon" not in update:
+        merged["horizon"] = None  # once dated, the dates decide; a horizon set by hand gives way
     clean = validated(ActionCreate, merged, labels=ACTION_LABELS, row=row)
     start = plan_start_of(workspace)
     initiative_ids = _check(session, workspace_id, clean, start, row)
@@ -166,11 +168,12 @@ def delete_action(*, session: Session, workspace_id: int, action_id: int) -> str
     return title
 
 
-def action_history(*, session: Session, workspace_id: int, action_id: int) -> list[ActionChange]:
+def action_history(*, session: Session, workspace_id: int, action_id: int) -> list[ActionChangeRead]:
     """What changed, newest first."""
     require_in_workspace(session, Action, action_id, workspace_id, "action")
-    return list(session.exec(select(ActionChange).where(ActionChange.action_id == action_id)
-                             .order_by(ActionChange.changed_at.desc(), ActionChange.id.desc())).all())
+    rows = session.exec(select(ActionChange).where(ActionChange.action_id == action_id)
+                        .order_by(ActionChange.changed_at.desc(), ActionChange.id.desc())).all()
+    return [ActionChangeRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 def plan_gaps(*, session: Session, workspace_id: int) -> tuple[list[str], list[str]]:
@@ -189,7 +192,7 @@ def plan_gaps(*, session: Session, workspace_id: int) -> tuple[list[str], list[s
 # --- reviews -------------------------------------------------------------------------------------
 
 def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | dict,
-               today: date | None = None) -> PlanReview:
+               today: date | None = None) -> PlanReviewRead:
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(PlanReviewCreate, data)
     if clean.reviewed_on > (today or date.today()):
@@ -198,13 +201,14 @@ def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | 
     session.add(review)
     session.flush()
     touch_workspace(session, workspace_id)
-    return review
+    return PlanReviewRead.model_validate(review, from_attributes=True)
 
 
-def list_reviews(*, session: Session, workspace_id: int) -> list[PlanReview]:
+def list_reviews(*, session: Session, workspace_id: int) -> list[PlanReviewRead]:
     """Newest first."""
-    return list(session.exec(select(PlanReview).where(PlanReview.workspace_id == workspace_id)
-                             .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())).all())
+    rows = session.exec(select(PlanReview).where(PlanReview.workspace_id == workspace_id)
+                        .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())).all()
+    return [PlanReviewRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 # --- anchoring -----------------------------------------------------------------------------------
@@ -273,3 +277,43 @@ def delete_role_impact(*, session: Session, workspace_id: int, impact_id: int) -
     session.flush()
     touch_workspace(session, workspace_id)
     return audience
+
+
+# --- the plan table (st.data_editor) -------------------------------------------------------------
+
+EDITOR_COLUMNS = ("title", "department", "owner", "horizon", "start_date", "due_date", "status", "initiatives")
+
+
+def editor_values(values: dict, initiative_ids: dict[str, int]) -> dict:
+    """One edited or added row of the plan table as service fields: blanks as None, the
+    initiatives column (names) as ids; a name the map no longer has is kept as -1 so the
+    service refuses it rather than silently dropping it."""
+    out = {}
+    for key, value in values.items():
+        if key == "initiatives":
+            out["initiative_ids"] = [initiative_ids.get(name, -1) for name in (value or [])]
+        elif key in EDITOR_COLUMNS:
+            out[key] = None if value is None or (isinstance(value, float) and value != value) else value
+    return out
+
+
+def apply_action_edits(*, session: Session, workspace_id: int, commands, initiative_ids: dict[str, int],
+                       changed_by: str = "") -> dict[str, int]:
+    """Everything changed in the plan table, all or nothing (crmstrategy.editor commands)."""
+    from crmstrategy.editor import apply_commands
+
+    return apply_commands(
+        commands,
+        delete=lambda c: delete_action(session=session, workspace_id=workspace_id, action_id=c.id),
+        update=lambda c: update_action(session=session, workspace_id=workspace_id, action_id=c.id, row=c.row,
+                                       changes=editor_values(c.changes, initiative_ids), changed_by=changed_by),
+        create=lambda c: create_action(session=session, workspace_id=workspace_id, row=c.row,
+                                       data=editor_values(c.values, initiative_ids), changed_by=changed_by),
+    )
+
+
+def save_participation(*, session: Session, workspace_id: int, steps_by_participant: dict[int, list[str]]) -> int:
+    """The whole "who took part in which step" table at once; returns how many people took part."""
+    for participant_id, steps in steps_by_participant.items():
+        set_participation(session=session, workspace_id=workspace_id, participant_id=participant_id, steps=steps)
+    return sum(bool(steps) for steps in steps_by_participant.values())

@@ -146,6 +146,10 @@ def method_navigation():
             st.Page("pages/promise.py", title="Customer promise", icon=":material/handshake:"),
             st.Page("pages/promise_present.py", title="Present the promise", icon=":material/slideshow:"),
         ],
+        "3 · Implementation": [
+            st.Page("pages/plan.py", title="3/6/12-month plan", icon=":material/event_note:"),
+            st.Page("pages/anchoring.py", title="Anchoring", icon=":material/anchor:"),
+        ],
     }, expanded=True)  # every step of the method in sight, not "View 3 more"
 
 

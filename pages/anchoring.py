@@ -1,0 +1,100 @@
+"""Anchoring (advice 7): who took part in which step, what the strategy means for each role or
+department (what they must do, and do differently), and the communication activities of the plan."""
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.models import METHOD_STEPS, ROLE_IMPACT_LABELS
+from crmstrategy.participants import list_participants
+from crmstrategy.plan import (
+    delete_role_impact, list_actions, list_role_impacts, participation, save_participation, save_role_impact,
+)
+from crmstrategy.plan_rules import Taker, anchoring_warnings
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+
+ws = workbench_page("Anchoring")
+
+st.title("Anchoring")
+st.caption("Advice 7 · Anchor it, a lot: involve leaders and employees from several departments from the analysis "
+           "on. Everyone must know what the strategy means for them: what they must do, and do differently. "
+           "(Only 16% of frontline staff understand their company's priorities.)")
+show_flash("anchoring")
+
+people = read(list_participants, workspace_id=ws.id)
+steps = read(participation, workspace_id=ws.id)
+for warning in anchoring_warnings([Taker(p.name, p.department, p.is_leader, tuple(steps.get(p.id, [])))
+                                   for p in people]):
+    st.warning(warning, icon=":material/groups:")
+
+st.subheader("Who took part in which step", anchor=False)
+if not people:
+    st.info("No participants yet.")
+    page_link("pages/participants.py", "Add the participants first", icon=":material/group_add:")
+else:
+    table = pd.DataFrame({"Participant": [p.name for p in people], "Department": [p.department for p in people],
+                          "Leader": [p.is_leader for p in people]}
+                         | {step: [step in steps.get(p.id, []) for p in people] for step in METHOD_STEPS})
+    edited = st.data_editor(table, key=f"anchoring_steps_{ws.id}", hide_index=True, width="stretch",
+                            disabled=["Participant", "Department", "Leader"],
+                            column_config={step: st.column_config.CheckboxColumn(step) for step in METHOD_STEPS})
+    steps_problems = st.container()
+    if st.button("Save who took part", key="anchoring_steps_save", type="primary"):
+        chosen = {p.id: [s for s in METHOD_STEPS if bool(edited.iloc[n][s])] for n, p in enumerate(people)}
+        saved = act(save_participation, workspace_id=ws.id, steps_by_participant=chosen, where=steps_problems)
+        if saved is not None:
+            flash("anchoring", f"Saved: {saved} of {len(people)} took part in at least one step.")
+            st.rerun()
+    by_department: dict[str, list[str]] = {}
+    for p in people:
+        for step in steps.get(p.id, []):
+            by_department.setdefault(step, [])
+            if p.department and p.department not in by_department[step]:
+                by_department[step].append(p.department)
+    st.caption(" · ".join(f"{step}: {', '.join(by_department[step]) or 'no department'}"
+                          for step in METHOD_STEPS if step in by_department) or "Nobody marked yet.")
+
+st.subheader("What the strategy means for each role or department", anchor=False)
+impacts = read(list_role_impacts, workspace_id=ws.id)
+if not impacts:
+    st.caption("None described yet. Start with the departments that meet customers.")
+columns = st.columns(2)
+for n, impact in enumerate(impacts):
+    with columns[n % 2].container(border=True, key=f"anchoring_impact_{impact.id}"):
+        st.markdown(f"#### {md_escape(impact.audience)}")
+        for key in ("means", "must_do", "do_differently"):
+            if getattr(impact, key):
+                st.markdown(f"**{ROLE_IMPACT_LABELS[key]}:** {md_escape(getattr(impact, key))}")
+
+by_id = {i.id: i for i in impacts}
+choice = st.selectbox("Add or change", [None, *by_id], key="anchoring_impact_choice",
+                      format_func=lambda i: "A new role or department" if i is None else by_id[i].audience)
+current = by_id.get(choice)
+with st.form(f"anchoring_impact_form_{choice}", border=True):
+    values = {key: (st.text_input if key == "audience" else st.text_area)(
+        label, value=getattr(current, key) if current else "", key=f"anchoring_impact_{key}_{choice}",
+        **({"max_chars": 120} if key == "audience" else {"height": 80}))
+        for key, label in ROLE_IMPACT_LABELS.items()}
+    save = st.form_submit_button("Save", type="primary", key="anchoring_impact_save")
+impact_problems = st.container()
+if save:
+    saved = act(save_role_impact, workspace_id=ws.id, data=values, impact_id=choice, where=impact_problems)
+    if saved:
+        flash("anchoring", f"Saved what the strategy means for {saved.audience}.")
+        st.rerun()
+if current and st.button(f"Delete '{md_escape(current.audience)}'", key="anchoring_impact_delete"):
+    if act(delete_role_impact, workspace_id=ws.id, impact_id=current.id) is not None:
+        st.session_state.pop("anchoring_impact_choice", None)
+        flash("anchoring", f"Deleted '{current.audience}'.")
+        st.rerun()
+
+st.subheader("Communication activities: who tells whom, and when", anchor=False)
+talks = [a for a in read(list_actions, workspace_id=ws.id) if a.kind == "Communication"]
+if talks:
+    st.dataframe(pd.DataFrame({"When": [a.due_date for a in talks], "Who tells": [a.owner or "– no owner –" for a in talks],
+                               "Whom": [a.audience for a in talks], "What": [a.title for a in talks],
+                               "Status": [a.status for a in talks]}), hide_index=True, width="stretch",
+                 key="anchoring_talks")
+else:
+    st.caption("No communication activities in the plan yet.")
+page_link("pages/plan.py", "Add them to the plan as actions of the kind Communication", icon=":material/arrow_forward:")

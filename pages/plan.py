@@ -1,0 +1,326 @@
+"""The 3/6/12-month plan (advice 8): actions with one owner each, edited in a filterable table;
+what matters most per horizon and department; the timeline; reviews and each action's history;
+the files teams take home."""
+
+from datetime import date, datetime, UTC
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.charts import chart_spec, plan_timeline_chart
+from crmstrategy.editor import editor_commands
+from crmstrategy.models import ACTION_KINDS, ACTION_LABELS
+from crmstrategy.participants import list_participants
+from crmstrategy.plan import (
+    EDITOR_COLUMNS, action_history, add_review, apply_action_edits, create_action, list_actions, list_reviews,
+    list_role_impacts, plan_gaps, plan_start_of, set_plan_start,
+)
+from crmstrategy.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
+from crmstrategy.plan_rules import HORIZONS, STATUSES, has_owner, is_overdue, owner_note, review_state
+from crmstrategy.strategy_map import list_nodes
+from crmstrategy.text import md_escape
+from crmstrategy.ui import (
+    act, attempt, cached_chart_spec, flash, page_link, read, show_flash, show_problems, workbench_page,
+)
+
+ws = workbench_page("Implementation plan")
+
+st.title("3/6/12-month plan")
+st.caption("Advice 8 · What matters most in the next 3, 6 and 12 months in each department, with a short "
+           "description and, above all, one person responsible. A plan must be maintained.")
+show_flash("plan")
+
+today = date.today()
+start = plan_start_of(ws)
+actions = read(list_actions, workspace_id=ws.id)
+participants = [p.name for p in read(list_participants, workspace_id=ws.id)]
+initiatives = {n.id: n.name for n in read(list_nodes, workspace_id=ws.id) if n.kind == "initiative"}
+initiative_ids = {name: node_id for node_id, name in initiatives.items()}
+reviews = read(list_reviews, workspace_id=ws.id)
+review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
+without_action, serving_nothing = read(plan_gaps, workspace_id=ws.id)
+
+overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
+no_owner = [a for a in actions if not has_owner(a.owner)]
+outsiders = sorted({a.owner.strip() for a in actions if has_owner(a.owner)
+                    and a.owner.strip().casefold() not in {p.casefold() for p in participants}})
+
+m = st.columns(5)
+m[0].metric("Actions", len(actions))
+m[1].metric("Open", sum(a.status != "Done" for a in actions))
+m[2].metric("Overdue", len(overdue))
+m[3].metric("Without an owner", len(no_owner))
+m[4].metric("Last review", reviews[0].reviewed_on.isoformat() if reviews else "never")
+
+
+def _titles(items) -> str:
+    shown = ", ".join(f"'{a.title}'" for a in items[:5])
+    return md_escape(shown + (f" and {len(items) - 5} more" if len(items) > 5 else ""))
+
+
+attention = []  # (colour, icon, sentence): one box, so the plan itself stays in sight
+if review.due:
+    attention.append(("orange", "event", md_escape(review.message) + " Record the review under **Review and history**."))
+if no_owner:
+    attention.append(("red", "person_off", f"**{len(no_owner)} without an owner:** {_titles(no_owner)}. Every action "
+                                           "needs one person who is responsible."))
+if overdue:
+    attention.append(("orange", "schedule", f"**{len(overdue)} overdue:** {_titles(overdue)}."))
+if outsiders:
+    attention.append(("blue", "info", md_escape(f"Owners who are not among the participants: {', '.join(outsiders)}. "
+                                                "That is allowed; add them on Participants if they should take "
+                                                "part.")))
+if initiatives and without_action:
+    attention.append(("blue", "account_tree", "**Initiatives with no action yet:** "
+                      + md_escape(", ".join(without_action)) + "."))
+if serving_nothing:
+    attention.append(("blue", "link_off", "**Actions that serve no initiative:** " + md_escape(", ".join(serving_nothing))
+                      + ". Link them, or ask whether they belong in this plan."))
+if attention:
+    with st.container(border=True, key="plan_attention"):
+        st.markdown("  \n".join(f":{colour}[:material/{icon}:] {text}" for colour, icon, text in attention))
+
+plan_tab, focus_tab, timeline_tab, add_tab, review_tab, files_tab = st.tabs(
+    ["Plan", "What matters most", "Timeline", "Add an action", "Review and history", "Downloads"], key="plan_tabs")
+
+# --- the table ---------------------------------------------------------------------------------
+
+with plan_tab:
+    f = st.columns(5)
+    departments = sorted({a.department for a in actions if a.department}, key=str.casefold)
+    owners = sorted({a.owner for a in actions if a.owner}, key=str.casefold)
+    chosen_departments = f[0].multiselect("Department", departments, key="plan_filter_department")
+    chosen_owners = f[1].multiselect("Owner", owners, key="plan_filter_owner")
+    chosen_horizons = f[2].multiselect("Horizon", HORIZONS, key="plan_filter_horizon",
+                                       format_func=lambda h: f"{h} months")
+    chosen_statuses = f[3].multiselect("Status", STATUSES, key="plan_filter_status")
+    chosen_initiatives = f[4].multiselect("Initiative", list(initiatives), key="plan_filter_initiative",
+                                          format_func=lambda i: initiatives[i])
+    shown = [a for a in actions
+             if (not chosen_departments or a.department in chosen_departments)
+             and (not chosen_owners or a.owner in chosen_owners)
+             and (not chosen_horizons or a.shown_horizon in chosen_horizons)
+             and (not chosen_statuses or a.status in chosen_statuses)
+             and (not chosen_initiatives or set(a.initiative_ids) & set(chosen_initiatives))]
+    editor_name = st.text_input("Your name (for the history of what you change)", key="plan_editor_name",
+                                max_chars=120)
+
+    version = st.session_state.setdefault("plan_editor_version", 0)
+    editor_key = f"plan_editor_{ws.id}_{version}"
+    st.session_state[f"{editor_key}_ids"] = [a.id for a in shown]
+
+    def save_edits(workspace_id: int, key: str) -> None:
+        commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], set(EDITOR_COLUMNS))
+        if not commands:
+            return
+        done, problem = attempt(apply_action_edits, workspace_id=workspace_id, commands=commands,
+                                initiative_ids=initiative_ids, changed_by=st.session_state.get("plan_editor_name", ""))
+        if problem is not None:
+            st.session_state["plan_problems"] = (workspace_id, problem)
+            return
+        st.session_state.pop("plan_problems", None)
+        st.session_state["plan_editor_version"] += 1
+        flash("plan", "Saved: " + ", ".join(f"{n} {what}" for what, n in done.items() if n) + ".")
+
+    pending = st.session_state.get("plan_problems")
+    if pending and pending[0] == ws.id:
+        show_problems(pending[1])
+        if st.button("Discard unsaved changes", key="plan_discard", icon=":material/undo:"):
+            st.session_state.pop("plan_problems", None)
+            st.session_state["plan_editor_version"] += 1
+            st.rerun()
+
+    def flags(a) -> str:
+        found = []
+        if is_overdue(a.status, a.due_date, today):
+            found.append("overdue")
+        if not has_owner(a.owner):
+            found.append("no owner")
+        if not a.initiative_ids:
+            found.append("serves no initiative")
+        if a.beyond_plan:
+            found.append("beyond 12 months")
+        return " · ".join(found)
+
+    frame = pd.DataFrame({
+        "title": pd.array([a.title for a in shown], dtype="string"),
+        "flags": pd.array([flags(a) for a in shown], dtype="string"),
+        "department": pd.array([a.department for a in shown], dtype="string"),
+        "owner": pd.array([a.owner for a in shown], dtype="string"),
+        "horizon": pd.array([a.shown_horizon for a in shown], dtype="Int64"),
+        "start_date": pd.Series([a.start_date for a in shown], dtype="object"),
+        "due_date": pd.Series([a.due_date for a in shown], dtype="object"),
+        "status": pd.array([a.status for a in shown], dtype="string"),
+        "initiatives": pd.Series([list(a.initiative_names) for a in shown], dtype=object),
+    })
+    st.data_editor(
+        frame, key=editor_key, on_change=save_edits, args=(ws.id, editor_key), num_rows="dynamic", hide_index=True,
+        width="stretch", disabled=["flags"],
+        column_config={
+            "title": st.column_config.TextColumn(ACTION_LABELS["title"], required=True, max_chars=120, width="large"),
+            "flags": st.column_config.TextColumn("Needs attention", width="medium"),
+            "department": st.column_config.TextColumn(ACTION_LABELS["department"], max_chars=120),
+            "owner": st.column_config.TextColumn(ACTION_LABELS["owner"], max_chars=120,
+                                                 help="One named person who is responsible."),
+            "horizon": st.column_config.SelectboxColumn("Horizon (months)", options=list(HORIZONS),
+                                                        help="From the due date; set by hand only for undated "
+                                                             "actions."),
+            "start_date": st.column_config.DateColumn(ACTION_LABELS["start_date"], format="YYYY-MM-DD"),
+            "due_date": st.column_config.DateColumn(ACTION_LABELS["due_date"], format="YYYY-MM-DD"),
+            "status": st.column_config.SelectboxColumn(ACTION_LABELS["status"], options=list(STATUSES),
+                                                       required=True),
+            "initiatives": st.column_config.MultiselectColumn(ACTION_LABELS["initiative_ids"],
+                                                              options=list(initiatives.values()), width="large"),
+        })
+    st.caption(f"{len(shown)} of {len(actions)} actions shown. Every change is saved at once; the horizons count "
+               f"from the plan's start, {start.isoformat()}.")
+
+# --- what matters most ---------------------------------------------------------------------------
+
+with focus_tab:
+    if not actions:
+        st.caption("No actions yet.")
+    for horizon in HORIZONS:
+        chosen = [a for a in actions if a.shown_horizon == horizon and a.status != "Done"]
+        st.subheader(f"Next {horizon} months", anchor=False)
+        if not chosen:
+            st.caption("Nothing open in this horizon.")
+            continue
+        groups = sorted({a.department for a in chosen}, key=lambda d: (d == "", d.casefold()))
+        columns = st.columns(min(3, len(groups)))
+        for n, department in enumerate(groups):
+            with columns[n % len(columns)].container(border=True):
+                st.markdown(f"**{md_escape(department) if department else 'No department'}**")
+                for a in (a for a in chosen if a.department == department):
+                    owner = md_escape(a.owner) if has_owner(a.owner) else ":red-badge[no owner]"
+                    late = " :red-badge[overdue]" if is_overdue(a.status, a.due_date, today) else ""
+                    due = f" · due {a.due_date.isoformat()}" if a.due_date else ""
+                    st.markdown(f"{md_escape(a.title)}  \n:gray[{owner}{due} · {a.status}]{late}")
+
+# --- timeline ------------------------------------------------------------------------------------
+
+with timeline_tab:
+    dated = [a for a in actions if a.due_date]
+    if not dated:
+        st.caption("The timeline shows actions with a due date; none has one yet.")
+    else:
+        group_by = st.radio("Group by", ["horizon", "department"], horizontal=True, key="plan_timeline_group")
+        spec = cached_chart_spec("plan timeline", lambda: chart_spec(plan_timeline_chart(
+            dated, start, today, group_by=group_by, width="container")), dated, start, today, group_by)
+        st.vega_lite_chart(spec, theme=None, width="stretch", key="plan_timeline")
+        undated = len(actions) - len(dated)
+        st.caption("The dashed red line is today; overdue actions are red."
+                   + (f" {undated} action{'s' if undated != 1 else ''} without a due date are not drawn." if undated
+                      else ""))
+
+# --- adding an action ----------------------------------------------------------------------------
+
+with add_tab:
+    with st.form("plan_new", border=True):
+        title = st.text_input(ACTION_LABELS["title"], key="plan_new_title", max_chars=120)
+        description = st.text_area(ACTION_LABELS["description"], key="plan_new_description", height=80)
+        c1, c2, c3 = st.columns(3)
+        department = c1.text_input(ACTION_LABELS["department"], key="plan_new_department", max_chars=120)
+        owner = c2.selectbox(ACTION_LABELS["owner"], participants, index=None, key="plan_new_owner",
+                             accept_new_options=True, placeholder="Choose or type a name",
+                             help="One named person. Someone who is not among the participants is allowed.")
+        kind = c3.radio(ACTION_LABELS["kind"], ACTION_KINDS, horizontal=True, key="plan_new_kind",
+                        help="A communication activity says who tells whom, and when.")
+        c1, c2, c3, c4 = st.columns(4)
+        start_date = c1.date_input(ACTION_LABELS["start_date"], value=None, key="plan_new_start")
+        due_date = c2.date_input(ACTION_LABELS["due_date"], value=None, key="plan_new_due")
+        horizon = c3.selectbox("Horizon", [None, *HORIZONS], key="plan_new_horizon",
+                               format_func=lambda h: "From the due date" if h is None else f"{h} months")
+        status = c4.selectbox(ACTION_LABELS["status"], STATUSES, key="plan_new_status")
+        chosen = st.multiselect("Initiatives it serves", list(initiatives), key="plan_new_initiatives",
+                                format_func=lambda i: initiatives[i])
+        audience = st.text_input(f"{ACTION_LABELS['audience']} (for a communication activity)",
+                                 key="plan_new_audience", max_chars=200)
+        notes = st.text_area(ACTION_LABELS["notes"], key="plan_new_notes", height=68)
+        add = st.form_submit_button("Add the action", type="primary", key="plan_new_submit")
+    add_problems = st.container()
+    if add:
+        created = act(create_action, workspace_id=ws.id, where=add_problems,
+                      changed_by=st.session_state.get("plan_editor_name", ""), data={
+                          "title": title, "description": description, "department": department, "owner": owner,
+                          "kind": kind, "start_date": start_date, "due_date": due_date, "horizon": horizon,
+                          "status": status, "initiative_ids": chosen, "audience": audience, "notes": notes})
+        if created:
+            for key in ("plan_new_title", "plan_new_description", "plan_new_start", "plan_new_due",
+                        "plan_new_initiatives", "plan_new_audience", "plan_new_notes", "plan_new_horizon"):
+                st.session_state.pop(key, None)
+            note = owner_note(created.owner, participants)
+            flash("plan", f"Added '{created.title}'" + (f" to the {created.shown_horizon}-month horizon"
+                                                         if created.shown_horizon else "") + "."
+                  + (f" {note}" if note else ""))
+            st.rerun()
+
+# --- review and history --------------------------------------------------------------------------
+
+with review_tab:
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("**Record a review of the plan**")
+        with st.form("plan_review", border=True):
+            reviewed_on = st.date_input("Reviewed on", value=today, max_value=today, key="plan_review_on")
+            reviewed_by = st.text_input("Reviewed by", key="plan_review_by", max_chars=120)
+            changes = st.text_area("What changed", key="plan_review_changes", height=80)
+            save_review = st.form_submit_button("Save the review", type="primary", key="plan_review_submit")
+        review_problems = st.container()
+        if save_review and act(add_review, workspace_id=ws.id, where=review_problems,
+                               data={"reviewed_on": reviewed_on, "reviewed_by": reviewed_by, "changes": changes}):
+            for key in ("plan_review_by", "plan_review_changes"):
+                st.session_state.pop(key, None)
+            flash("plan", f"Review of {reviewed_on.isoformat()} recorded.")
+            st.rerun()
+        with st.form("plan_start_form", border=True):
+            new_start = st.date_input("The plan starts", value=start, key="plan_start",
+                                      help="The 3, 6 and 12 months count from this day.")
+            save_start = st.form_submit_button("Save the start", key="plan_start_submit")
+        if save_start and act(set_plan_start, workspace_id=ws.id, start=new_start) is not None:
+            flash("plan", f"The plan starts {new_start.isoformat()}; the horizons follow.")
+            st.rerun()
+    with right:
+        st.markdown("**Review log**")
+        if reviews:
+            st.dataframe(pd.DataFrame({"Reviewed on": [r.reviewed_on for r in reviews],
+                                       "By": [r.reviewed_by for r in reviews],
+                                       "What changed": [r.changes for r in reviews]}),
+                         hide_index=True, width="stretch", key="plan_reviews_table")
+        else:
+            st.caption("No review yet.")
+        st.markdown("**History of an action**")
+        if actions:
+            by_id = {a.id: a for a in actions}
+            chosen_action = st.selectbox("Action", list(by_id), key="plan_history_action",
+                                         format_func=lambda i: by_id[i].title)
+            history = read(action_history, workspace_id=ws.id, action_id=chosen_action)
+            st.dataframe(pd.DataFrame({
+                "When (UTC)": [c.changed_at.strftime("%Y-%m-%d %H:%M") for c in history],
+                "Who": [c.changed_by or "–" for c in history],
+                "What": [ACTION_LABELS.get(c.field, c.field.capitalize()) for c in history],
+                "From": [c.old for c in history], "To": [c.new for c in history]}),
+                hide_index=True, width="stretch", key="plan_history_table")
+
+# --- downloads -----------------------------------------------------------------------------------
+
+with files_tab:
+    st.write("The whole plan, for Excel, calendars and wikis. Spreadsheet cells are safe to open: nothing a "
+             "participant typed runs as a formula.")
+    impacts = read(list_role_impacts, workspace_id=ws.id)
+    c = st.columns(4)
+    c[0].download_button("Excel (.xlsx)", key="plan_xlsx", icon=":material/download:", on_click="ignore",
+                         data=lambda: plan_xlsx(actions, impacts, today), file_name="crm-plan.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    c[1].download_button("CSV", key="plan_csv", icon=":material/download:", on_click="ignore",
+                         data=lambda: plan_csv(actions, today), file_name="crm-plan.csv", mime="text/csv")
+    c[2].download_button("Calendar (.ics)", key="plan_ics", icon=":material/download:", on_click="ignore",
+                         data=lambda: plan_ics(actions, ws.name, datetime.now(UTC)), file_name="crm-plan.ics",
+                         mime="text/calendar")
+    c[3].download_button("Markdown", key="plan_md", icon=":material/download:", on_click="ignore",
+                         data=lambda: plan_markdown(actions, impacts, ws.name, today).encode("utf-8"),
+                         file_name="crm-plan.md", mime="text/markdown")
+    st.caption("The calendar has one event per open action on its due date, with the owner and initiative; done "
+               "and undated actions are left out.")
+
+page_link("pages/anchoring.py", "Next: anchor the strategy in the organisation", icon=":material/arrow_forward:")
