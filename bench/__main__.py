@@ -23,9 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
          "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py",
-         "pages/strategy_map.py", "pages/goals.py", "pages/promise.py", "pages/promise_present.py"]
+         "pages/strategy_map.py", "pages/goals.py", "pages/promise.py", "pages/promise_present.py",
+         "pages/plan.py", "pages/anchoring.py"]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
-PROMISE_VERSIONS = 200  # bench.generate.PROMISE_VERSIONS, named here for the table's heading
+PROMISE_VERSIONS, ACTIONS = 200, 1000  # as bench.generate makes them, named here for the table's heading
 EXPORT_TARGET_MS = 2000
 
 
@@ -91,6 +92,18 @@ def _map_svg(session, workspace_id: int) -> bytes:
     return chart_svg(strategy_map_chart(smap.nodes, smap.links, smap.positions, smap.breached_nodes()))
 
 
+def _plan_file(session, workspace_id: int, kind: str) -> bytes:
+    from datetime import UTC, date, datetime
+
+    from crmstrategy.plan import list_actions, list_role_impacts
+    from crmstrategy.plan_exports import plan_ics, plan_xlsx
+
+    actions = list_actions(session=session, workspace_id=workspace_id)
+    if kind == "ics":
+        return plan_ics(actions, "Large workspace", datetime.now(UTC))
+    return plan_xlsx(actions, list_role_impacts(session=session, workspace_id=workspace_id), date.today())
+
+
 def _promise_card(session, workspace_id: int, kind: str) -> bytes:
     from crmstrategy.promise import current_promise
     from crmstrategy.promise_cards import card_of, promise_pdf, promise_png
@@ -104,7 +117,8 @@ def _promise_card(session, workspace_id: int, kind: str) -> bytes:
 _EXPORTS = [("priority matrix .svg", _matrix_svg), ("priority matrix .png", _matrix_png),
             ("strategy map .svg", _map_svg), ("workspace .json", _workspace_json),
             ("promise card .pdf", lambda s, w: _promise_card(s, w, "pdf")),
-            ("promise card .png", lambda s, w: _promise_card(s, w, "png"))]
+            ("promise card .png", lambda s, w: _promise_card(s, w, "png")),
+            ("plan .xlsx", lambda s, w: _plan_file(s, w, "xlsx")), ("plan .ics", lambda s, w: _plan_file(s, w, "ics"))]
 MAP_NODES, MAP_TARGET_MS = 200, 200
 
 
@@ -168,7 +182,7 @@ def main() -> int:
     print(f"Pages, AppTest full run, median of {args.runs} after a warm-up "
           f"(large = 50 segments, 300 personas, 2,000 insights, 12 participants rating 7 statements and "
           f"5 key factors of every segment: 3,000 strength ratings; a 60-node strategy map with 18 goals; "
-          f"{PROMISE_VERSIONS} promise versions); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large")
+          f"{PROMISE_VERSIONS} promise versions; a plan of {ACTIONS:,} actions); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large")
     print(f"{'page':<24}{'demo ms':>10}{'large ms':>10}{'large/demo':>12}  within target")
     for page, demo_ms, large_ms in rows:
         ok = demo_ms <= DEMO_TARGET_MS and large_ms <= LARGE_TARGET_MS

@@ -41,6 +41,37 @@ MAP_NODES = 60
 FACTORS = 30
 KEY_FACTORS = 5  # per segment, each rated by every participant
 PROMISE_VERSIONS = 200
+ACTIONS = 1000
+
+
+def plan_section(rng: random.Random, initiative_refs: list[str], participants: int = PARTICIPANTS,
+                 actions: int = ACTIONS) -> dict:
+    """A plan of `actions` actions over the three horizons and six departments: some done, some
+    overdue, some without an owner or initiative, a few undated; a history, reviews, steps, roles."""
+    from crmstrategy.plan_rules import STATUSES, add_months
+
+    start = date.today() - timedelta(days=60)
+    items = []
+    for n in range(1, actions + 1):
+        due = None if n % 25 == 0 else add_months(start, rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])) \
+            - timedelta(days=rng.randint(0, 27))
+        owner = "" if n % 40 == 0 else f"Participant {rng.randint(1, participants):02d}"
+        items.append({"title": f"Action {n:04d} · {rng.choice(_NEEDS)} for the customer", "description": "Generated.",
+                      "department": _DEPARTMENTS[n % len(_DEPARTMENTS)], "owner": owner,
+                      "horizon": 12 if due is None else None,
+                      "start_date": None if due is None else (due - timedelta(days=rng.randint(10, 60))).isoformat(),
+                      "due_date": None if due is None else due.isoformat(), "status": rng.choice(STATUSES),
+                      "kind": "Communication" if n % 10 == 0 else "Task", "audience": "All staff" if n % 10 == 0 else "",
+                      "notes": "", "initiatives": [] if n % 30 == 0 else rng.sample(initiative_refs, 1),
+                      "history": [{"changed_at": f"{start.isoformat()}T09:00:00+00:00", "changed_by": "Participant 01",
+                                   "field": "created", "old": "", "new": f"Action {n:04d}"}]})
+    return {"plan": {"start": start.isoformat(), "actions": items,
+                     "reviews": [{"reviewed_on": (start + timedelta(days=d)).isoformat(), "reviewed_by": "Participant 01",
+                                  "changes": "Quarterly review."} for d in (0, 30)],
+                     "participation": [{"participant": f"U{u}", "steps": ["Analysis", "Strategy", "Implementation"]}
+                                       for u in range(1, participants + 1)],
+                     "role_impacts": [{"audience": d, "means": "Generated.", "must_do": "Generated.",
+                                       "do_differently": "Generated."} for d in _DEPARTMENTS]}}
 
 
 def promise_section(rng: random.Random, segments: int = SEGMENTS, participants: int = PARTICIPANTS,
@@ -162,6 +193,7 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
                   "ratings": [{"participant": f"U{u}", "score": rng.randint(1, 5), "note": ""}
                               for u in range(1, participants + 1)]}
                  for key, text, why in STANDARD_STATEMENTS]
+    map_sections = strategy_map_sections(rng, participants=participants)
     return {"format_version": FORMAT_VERSION, "kind": KIND, "exported_at": None,
             "workspace": {"name": name, "currency": "NOK", "description": "Generated large workspace.",
                           "weight_size": 25.0, "weight_potential": 50.0, "weight_growth": 25.0},
@@ -169,8 +201,9 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
                         for n in range(1, FACTORS + 1)],
             "value_drivers": _DRIVERS, "segments": segment_items, "personas": persona_items,
             "themes": list(DEFAULT_THEMES), "participants": participant_items, "insights": insight_items,
-            "readiness": readiness} | strategy_map_sections(rng, participants=participants) \
-        | promise_section(rng, segments, participants)
+            "readiness": readiness} | map_sections \
+        | promise_section(rng, segments, participants) | plan_section(rng, [
+            n["ref"] for n in map_sections["map_nodes"] if n["kind"] == "initiative"], participants)
 
 
 if __name__ == "__main__":

@@ -1256,24 +1256,26 @@ class ActionCreate(ActionBase):
             return None
         text = re.sub(r"\s*(months?|mnd|måneder|måneders|mån)\.?$", "", str(v).strip().lower())
         try:
-            months = int(float(text))
+            number = float(text.replace(",", "."))
         except ValueError:
             raise ValueError(f"The horizon is 3, 6 or 12 months (got '{str(v)[:20]}').") from None
-        if months not in HORIZONS:
-            raise ValueError(f"The horizon is 3, 6 or 12 months (got {months}).")
-        return months
+        if not number.is_integer() or int(number) not in HORIZONS:
+            raise ValueError(f"The horizon is 3, 6 or 12 months (got {str(v).strip()[:20]}).")
+        return int(number)
 
     @field_validator("start_date", "due_date", mode="before")
     @classmethod
     def _dates(cls, v, info):
         return optional_date(v, ACTION_LABELS[info.field_name])
 
-    @model_validator(mode="after")
-    def _order(self):
-        if self.start_date and self.due_date and self.due_date < self.start_date:
-            raise ValueError(f"The due date {self.due_date.isoformat()} is before the start "
-                             f"{self.start_date.isoformat()}: an action cannot end before it begins.")
-        return self
+    @field_validator("due_date", mode="after")
+    @classmethod
+    def _after_start(cls, v, info):
+        start = info.data.get("start_date")  # declared before due_date, so already checked
+        if start and v and v < start:
+            raise ValueError(f"The due date {v.isoformat()} is before the start {start.isoformat()}: an action "
+                             "cannot end before it begins.")
+        return v
 
 
 class ActionUpdate(SQLModel):

@@ -166,3 +166,34 @@ def promise_check(versions: list) -> Check:
     else:
         detail = "No promise yet: what we deliver, how it creates value, how we want to be perceived."
     return Check("A customer promise", current is not None, detail, "pages/promise.py")
+
+
+def implementation_progress(actions: list, reviewed: bool, initiatives_without_action: list[str],
+                            anchoring: list[str]) -> StepProgress:
+    """Step 3: a plan over the three horizons, one owner per action, initiatives in the plan, a plan
+    reviewed within 90 days, and a strategy anchored across departments (the anchoring warnings)."""
+    from crmstrategy.plan_rules import HORIZONS, has_owner
+
+    horizons = {a.shown_horizon for a in actions}
+    missing = [f"{h} months" for h in HORIZONS if h not in horizons]
+    checks = [Check("A plan for the next 3, 6 and 12 months", bool(actions) and not missing,
+                    "No actions yet." if not actions else
+                    (f"{len(actions)} actions over all three horizons." if not missing
+                     else f"Nothing planned for: {', '.join(missing)}."), "pages/plan.py")]
+    no_owner = [a.title for a in actions if not has_owner(a.owner)]
+    checks.append(Check("One owner for every action", bool(actions) and not no_owner,
+                        "No actions yet." if not actions else
+                        ("Every action has an owner." if not no_owner else f"Without an owner: {_names(no_owner)}."),
+                        "pages/plan.py"))
+    checks.append(Check("Every initiative has an action", bool(actions) and not initiatives_without_action,
+                        "No actions yet." if not actions else
+                        ("Every initiative on the map has an action." if not initiatives_without_action
+                         else f"No action yet: {_names(initiatives_without_action)}."), "pages/plan.py"))
+    checks.append(Check("The plan is maintained", bool(actions) and reviewed,
+                        "No actions yet." if not actions else
+                        ("Reviewed within the last 90 days." if reviewed else "Not reviewed for 90 days, or never."),
+                        "pages/plan.py"))
+    checks.append(Check("Anchored across departments and leaders", not anchoring,
+                        anchoring[0] if anchoring else "Leaders and several departments took part.",
+                        "pages/anchoring.py"))
+    return StepProgress("3 · Implementation", checks)

@@ -5,7 +5,12 @@ import streamlit as st
 from crmstrategy.insights import persona_evidence, segment_evidence
 from crmstrategy.models import PRIORITIES
 from crmstrategy.personas import list_personas
-from crmstrategy.progress import analysis_progress, strategy_progress
+from datetime import date
+
+from crmstrategy.participants import list_participants
+from crmstrategy.plan import list_actions, list_reviews, participation, plan_gaps
+from crmstrategy.plan_rules import Taker, anchoring_warnings, is_overdue, review_state
+from crmstrategy.progress import analysis_progress, implementation_progress, strategy_progress
 from crmstrategy.promise import list_versions
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
@@ -27,11 +32,21 @@ matrix = read(priority_matrix, workspace_id=ws.id)
 smap = read(strategy_map, workspace_id=ws.id)
 promise_versions = read(list_versions, workspace_id=ws.id)
 promise = next((v for v in promise_versions if v.is_current), None)
+today = date.today()
+actions = read(list_actions, workspace_id=ws.id)
+reviews = read(list_reviews, workspace_id=ws.id)
+review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
+steps_taken = read(participation, workspace_id=ws.id)
+anchoring = anchoring_warnings([Taker(p.name, p.department, p.is_leader, tuple(steps_taken.get(p.id, [])))
+                                for p in read(list_participants, workspace_id=ws.id)])
+without_action, _ = read(plan_gaps, workspace_id=ws.id)
+overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
 steps = [analysis_progress(segments, personas, read(segment_evidence, workspace_id=ws.id),
                            read(persona_evidence, workspace_id=ws.id), readiness,
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
          strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
-                           promise_versions=promise_versions)]
+                           promise_versions=promise_versions),
+         implementation_progress(actions, not review.due, without_action, anchoring)]
 
 metrics = st.columns(5)
 metrics[0].metric("Segments", len(segments))
@@ -47,9 +62,18 @@ if next_check:
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
         destination = {"pages/targets.py": "Target segments", "pages/strategy_map.py": "Strategy map",
-                       "pages/promise.py": "Customer promise"}.get(
+                       "pages/promise.py": "Customer promise", "pages/plan.py": "the 3/6/12-month plan"}.get(
             next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
         page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
+
+if review.due or overdue:
+    with st.container(border=True, key="overview_plan_warnings"):
+        if review.due:
+            st.markdown(f":orange[:material/event:] **The plan needs a review.** {md_escape(review.message)}")
+        if overdue:
+            st.markdown(f":red[:material/schedule:] **{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}:** "
+                        + md_escape(", ".join(a.title for a in overdue[:5])) + (" …" if len(overdue) > 5 else ""))
+        page_link("pages/plan.py", "Open the plan", icon=":material/arrow_forward:")
 
 if promise is not None:
     with st.container(border=True, key="overview_promise"):
@@ -86,4 +110,4 @@ if readiness.weak_points:
             st.text(item.why)
     page_link("pages/readiness.py", "Open the readiness check", icon=":material/arrow_forward:")
 
-st.caption("Step 3 · Implementation builds on this analysis and strategy.")
+

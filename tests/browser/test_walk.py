@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PAGES = {"overview": "/", "workspaces": "/workspaces", "participants": "/participants", "segments": "/segments",
          "personas": "/personas", "insights": "/insights", "readiness": "/readiness", "strengths": "/strengths",
          "targets": "/targets", "strategy_map": "/strategy_map", "goals": "/goals", "promise": "/promise",
-         "promise_present": "/promise_present"}
+         "promise_present": "/promise_present", "plan": "/plan", "anchoring": "/anchoring"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -108,7 +108,7 @@ def test_a_deep_link_to_a_fresh_server_shows_the_method_navigation(browser, tmp_
         page = context.new_page()
         goto(page, url + "/readiness?ws=1")
         navigation = page.get_by_test_id("stSidebarNav")
-        for section in ("Overview", "1 · Analysis", "2 · Strategy"):
+        for section in ("Overview", "1 · Analysis", "2 · Strategy", "3 · Implementation"):
             expect(navigation).to_contain_text(section)
         expect(navigation.get_by_role("link", name="Readiness")).to_be_visible()
         for title in ("Target segments", "Strategy map", "Goals", "Customer promise",
