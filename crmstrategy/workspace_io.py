@@ -659,9 +659,9 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
         for participant_ref, items in by_participant.items():
             save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
                                   participant_id=participant_ids[participant_ref], ratings=items)
-    _import_strategy_map(session, ws, parsed)
+    node_ids = _import_strategy_map(session, ws, parsed)
     _import_promise(session, ws, parsed, segment_ids)
-    _import_plan(session, ws, parsed, participant_ids)
+    _import_plan(session, ws, parsed, participant_ids, node_ids)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],
@@ -683,7 +683,8 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
     return workspace
 
 
-def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> None:
+def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> dict[str, int]:
+    """Nodes, links, goals and constraints; returns the file's node refs -> the new node ids."""
     node_ids = {ref: create_node(session=session, workspace_id=ws, data=node).id for ref, node in parsed.map_nodes}
     problems: list[Problem] = []
     for n, (source, target) in enumerate(parsed.map_links, start=1):
@@ -706,6 +707,7 @@ def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> None:
     for constraint, refs in parsed.constraints:
         add_constraint(session=session, workspace_id=ws,
                        data=constraint.model_copy(update={"node_ids": [node_ids[r] for r in refs]}))
+    return node_ids
 
 
 def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dict[str, int]) -> None:
@@ -724,13 +726,13 @@ def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dic
                      data=version.model_copy(update={"segment_ids": [segment_ids[r] for r in refs]}))
 
 
-def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: dict[str, int]) -> None:
+def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: dict[str, int],
+                 node_ids: dict[str, int]) -> None:
     if parsed.plan is None:
         return
     start, actions, reviews, steps, impacts = parsed.plan
     if start is not None:
         set_plan_start(session=session, workspace_id=ws, start=start)
-    node_ids = {f"N{i}": n.id for i, n in enumerate(list_nodes(session=session, workspace_id=ws), start=1)}
     problems: list[Problem] = []
     for n, (action, refs, history) in enumerate(actions, start=1):
         try:

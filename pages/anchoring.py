@@ -80,6 +80,8 @@ impact_problems = st.container()
 if save:
     saved = act(save_role_impact, workspace_id=ws.id, data=values, impact_id=choice, where=impact_problems)
     if saved:
+        for key in ROLE_IMPACT_LABELS:  # an empty form for the next one; a changed one shows as saved
+            st.session_state.pop(f"anchoring_impact_{key}_{choice}", None)
         flash("anchoring", f"Saved what the strategy means for {saved.audience}.")
         st.rerun()
 if current and st.button(f"Delete '{md_escape(current.audience)}'", key="anchoring_impact_delete"):

@@ -2,7 +2,7 @@
 what matters most per horizon and department; the timeline; reviews and each action's history;
 the files teams take home."""
 
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +16,9 @@ from crmstrategy.plan import (
     list_role_impacts, plan_gaps, plan_start_of, set_plan_start,
 )
 from crmstrategy.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
-from crmstrategy.plan_rules import HORIZONS, STATUSES, has_owner, is_overdue, owner_note, review_state
+from crmstrategy.plan_rules import (
+    HORIZONS, REVIEW_DAYS, STATUSES, has_owner, is_overdue, owner_note, review_state,
+)
 from crmstrategy.strategy_map import list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
@@ -50,7 +52,10 @@ m[0].metric("Actions", len(actions))
 m[1].metric("Open", sum(a.status != "Done" for a in actions))
 m[2].metric("Overdue", len(overdue))
 m[3].metric("Without an owner", len(no_owner))
-m[4].metric("Last review", reviews[0].reviewed_on.isoformat() if reviews else "never")
+m[4].metric("Next review by", (reviews[0].reviewed_on + timedelta(days=REVIEW_DAYS)).isoformat() if reviews
+            else "now" if actions else "–",
+            help=f"A plan must be maintained: review it at least every {REVIEW_DAYS} days. Last review: "
+                 + (reviews[0].reviewed_on.isoformat() if reviews else "never") + ".")
 
 
 def _titles(items) -> str:
@@ -210,8 +215,8 @@ with timeline_tab:
         st.vega_lite_chart(spec, theme=None, width="stretch", key="plan_timeline")
         undated = len(actions) - len(dated)
         st.caption("The dashed red line is today; overdue actions are red."
-                   + (f" {undated} action{'s' if undated != 1 else ''} without a due date are not drawn." if undated
-                      else ""))
+                   + (f" {undated} action{'s' if undated != 1 else ''} without a due date "
+                      f"{'are' if undated != 1 else 'is'} not drawn." if undated else ""))
 
 # --- adding an action ----------------------------------------------------------------------------
 
