@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 
 from crmstrategy.participants import create_participant
 from crmstrategy.plan import action_history, list_actions, list_reviews, list_role_impacts
