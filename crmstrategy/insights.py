@@ -186,6 +186,15 @@ def segment_evidence(*, session: Session, workspace_id: int) -> dict[int, Eviden
                                segment_ids)
 
 
+def workspace_evidence(*, session: Session, workspace_id: int) -> tuple[dict[int, Evidence], dict[int, Evidence]]:
+    """(segment evidence, persona evidence) from one reading of the insight links, for the Overview."""
+    links = insight_links(session=session, workspace_id=workspace_id)
+    persona_segment = dict(session.exec(select(Persona.id, Persona.segment_id)
+                                        .where(Persona.workspace_id == workspace_id)).all())
+    segment_ids = list(session.exec(select(Segment.id).where(Segment.workspace_id == workspace_id)).all())
+    return evidence_by_segment(links, persona_segment, segment_ids), evidence_by_persona(links, list(persona_segment))
+
+
 def persona_evidence(*, session: Session, workspace_id: int) -> dict[int, Evidence]:
     persona_ids = list(session.exec(select(Persona.id).where(Persona.workspace_id == workspace_id)).all())
     return evidence_by_persona(insight_links(session=session, workspace_id=workspace_id), persona_ids)

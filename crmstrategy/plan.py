@@ -4,6 +4,7 @@ means per role or department. The rules themselves are pure, in crmstrategy.plan
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete
@@ -176,6 +177,33 @@ def action_history(*, session: Session, workspace_id: int, action_id: int) -> li
     return [ActionChangeRead.model_validate(r, from_attributes=True) for r in rows]
 
 
+def histories(*, session: Session, workspace_id: int) -> dict[int, list[ActionChangeRead]]:
+    """Every action's history at once (oldest first), for the workspace file."""
+    found: dict[int, list[ActionChangeRead]] = {}
+    for row in session.exec(select(ActionChange).where(ActionChange.workspace_id == workspace_id)
+                            .order_by(ActionChange.changed_at, ActionChange.id)):
+        found.setdefault(row.action_id, []).append(ActionChangeRead.model_validate(row, from_attributes=True))
+    return found
+
+
+@dataclass(frozen=True)
+class ActionBrief:
+    """What the Overview needs of an action, read without building the full read model."""
+    title: str
+    owner: str
+    status: str
+    due_date: date | None
+    shown_horizon: int | None
+
+
+def action_briefs(*, session: Session, workspace_id: int) -> list[ActionBrief]:
+    start = plan_start_of(require_workspace(session, workspace_id))
+    rows = session.exec(select(Action.title, Action.owner, Action.status, Action.due_date, Action.horizon)
+                        .where(Action.workspace_id == workspace_id).order_by(Action.id)).all()
+    return [ActionBrief(title, owner, status, due, effective_horizon(horizon, start, due))
+            for title, owner, status, due, horizon in rows]
+
+
 def plan_gaps(*, session: Session, workspace_id: int) -> tuple[list[str], list[str]]:
     """(initiatives of the map that no action serves, actions that serve no initiative)."""
     served = set(session.exec(select(ActionInitiative.node_id).join(Action, Action.id == ActionInitiative.action_id)
@@ -281,7 +309,8 @@ def delete_role_impact(*, session: Session, workspace_id: int, impact_id: int) -
 
 # --- the plan table (st.data_editor) -------------------------------------------------------------
 
-EDITOR_COLUMNS = ("title", "department", "owner", "horizon", "start_date", "due_date", "status", "initiatives")
+EDITOR_COLUMNS = ("title", "department", "owner", "horizon", "start_date", "due_date", "status", "initiatives",
+                  "description", "kind", "audience", "notes")
 
 
 def editor_values(values: dict, initiative_ids: dict[str, int]) -> dict:

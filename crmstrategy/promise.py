@@ -35,6 +35,19 @@ def list_versions(*, session: Session, workspace_id: int) -> list[PromiseVersion
     return _read_all(session, rows)
 
 
+@dataclass(frozen=True)
+class VersionStub:
+    number: int
+    is_current: bool
+
+
+def version_stubs(*, session: Session, workspace_id: int) -> list[VersionStub]:
+    """Each version's number and whether it is current: what the Overview's check needs."""
+    return [VersionStub(n, c) for n, c in session.exec(
+        select(PromiseVersion.number, PromiseVersion.is_current).where(PromiseVersion.workspace_id == workspace_id)
+        .order_by(PromiseVersion.number)).all()]
+
+
 def current_promise(*, session: Session, workspace_id: int) -> PromiseVersionRead | None:
     row = session.exec(select(PromiseVersion).where(PromiseVersion.workspace_id == workspace_id,
                                                     PromiseVersion.is_current)).first()

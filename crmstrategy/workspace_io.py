@@ -25,7 +25,7 @@ from crmstrategy.models import (
 )
 from crmstrategy.participants import create_participant, list_participants
 from crmstrategy.plan import (
-    action_history, add_review, create_action, list_actions, list_reviews, list_role_impacts, participation,
+    add_review, create_action, histories, list_actions, list_reviews, list_role_impacts, participation,
     plan_start_of, save_role_impact, set_participation, set_plan_start,
 )
 from crmstrategy.promise import list_versions, parse_terms, promise_terms, save_version, seed_terms
@@ -140,14 +140,14 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
 def _plan_section(session: Session, workspace_id: int, participant_refs: dict[int, str]) -> dict:
     node_refs = {n.id: f"N{i}" for i, n in enumerate(list_nodes(session=session, workspace_id=workspace_id), start=1)}
     steps = participation(session=session, workspace_id=workspace_id)
+    history = histories(session=session, workspace_id=workspace_id)
     return {"plan": {
         "start": plan_start_of(require_workspace(session, workspace_id)).isoformat(),
         "actions": [a.model_dump(include=_ACTION_FIELDS, mode="json")
                     | {"initiatives": [node_refs[i] for i in a.initiative_ids],
                        "history": [{"changed_at": _utc(c.changed_at).isoformat(timespec="seconds"),
                                     "changed_by": c.changed_by, "field": c.field, "old": c.old, "new": c.new}
-                                   for c in reversed(action_history(session=session, workspace_id=workspace_id,
-                                                                    action_id=a.id))]}
+                                   for c in history.get(a.id, [])]}
                     for a in sorted(list_actions(session=session, workspace_id=workspace_id), key=lambda a: a.id)],
         "reviews": [{"reviewed_on": r.reviewed_on.isoformat(), "reviewed_by": r.reviewed_by, "changes": r.changes}
                     for r in reversed(list_reviews(session=session, workspace_id=workspace_id))],

@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from crmstrategy.insights import persona_evidence, segment_evidence
+from crmstrategy.insights import workspace_evidence
 from crmstrategy.models import PRIORITIES
 from crmstrategy.personas import list_personas
 from datetime import date
 
 from crmstrategy.participants import list_participants
-from crmstrategy.plan import list_actions, list_reviews, participation, plan_gaps
+from crmstrategy.plan import action_briefs, list_reviews, participation, plan_gaps
 from crmstrategy.plan_rules import Taker, anchoring_warnings, is_overdue, review_state
 from crmstrategy.progress import analysis_progress, implementation_progress, strategy_progress
-from crmstrategy.promise import list_versions
+from crmstrategy.promise import current_promise, version_stubs
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
 from crmstrategy.strategy_map import strategy_map
@@ -30,10 +30,10 @@ personas = read(list_personas, workspace_id=ws.id)
 readiness = read(readiness_summary, workspace_id=ws.id)
 matrix = read(priority_matrix, workspace_id=ws.id)
 smap = read(strategy_map, workspace_id=ws.id)
-promise_versions = read(list_versions, workspace_id=ws.id)
-promise = next((v for v in promise_versions if v.is_current), None)
+promise_versions = read(version_stubs, workspace_id=ws.id)
+promise = read(current_promise, workspace_id=ws.id) if any(v.is_current for v in promise_versions) else None
 today = date.today()
-actions = read(list_actions, workspace_id=ws.id)
+actions = read(action_briefs, workspace_id=ws.id)
 reviews = read(list_reviews, workspace_id=ws.id)
 review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
 steps_taken = read(participation, workspace_id=ws.id)
@@ -41,8 +41,8 @@ anchoring = anchoring_warnings([Taker(p.name, p.department, p.is_leader, tuple(s
                                 for p in read(list_participants, workspace_id=ws.id)])
 without_action, _ = read(plan_gaps, workspace_id=ws.id)
 overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
-steps = [analysis_progress(segments, personas, read(segment_evidence, workspace_id=ws.id),
-                           read(persona_evidence, workspace_id=ws.id), readiness,
+segment_evidence, persona_evidence = read(workspace_evidence, workspace_id=ws.id)
+steps = [analysis_progress(segments, personas, segment_evidence, persona_evidence, readiness,
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
          strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
                            promise_versions=promise_versions),

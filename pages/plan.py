@@ -157,6 +157,10 @@ with plan_tab:
         "due_date": pd.Series([a.due_date for a in shown], dtype="object"),
         "status": pd.array([a.status for a in shown], dtype="string"),
         "initiatives": pd.Series([list(a.initiative_names) for a in shown], dtype=object),
+        "description": pd.array([a.description for a in shown], dtype="string"),
+        "kind": pd.array([a.kind for a in shown], dtype="string"),
+        "audience": pd.array([a.audience for a in shown], dtype="string"),
+        "notes": pd.array([a.notes for a in shown], dtype="string"),
     })
     st.data_editor(
         frame, key=editor_key, on_change=save_edits, args=(ws.id, editor_key), num_rows="dynamic", hide_index=True,
@@ -176,11 +180,17 @@ with plan_tab:
                                                        required=True),
             "initiatives": st.column_config.MultiselectColumn(ACTION_LABELS["initiative_ids"],
                                                               options=list(initiatives.values()), width="large"),
+            "description": st.column_config.TextColumn(ACTION_LABELS["description"], max_chars=4000, width="large"),
+            "kind": st.column_config.SelectboxColumn(ACTION_LABELS["kind"], options=list(ACTION_KINDS), required=True),
+            "audience": st.column_config.TextColumn(ACTION_LABELS["audience"], max_chars=200),
+            "notes": st.column_config.TextColumn(ACTION_LABELS["notes"], max_chars=4000, width="large"),
         })
     st.caption(f"{len(shown)} of {len(actions)} actions shown. Every change is saved at once; the horizons count "
                f"from the plan's start, {start.isoformat()}.")
 
 # --- what matters most ---------------------------------------------------------------------------
+
+FOCUS_SHOWN = 8  # per department and horizon, the soonest due first
 
 with focus_tab:
     if not actions:
@@ -194,13 +204,18 @@ with focus_tab:
         groups = sorted({a.department for a in chosen}, key=lambda d: (d == "", d.casefold()))
         columns = st.columns(min(3, len(groups)))
         for n, department in enumerate(groups):
+            mine = [a for a in chosen if a.department == department]
+            lines = []
+            for a in mine[:FOCUS_SHOWN]:
+                owner = md_escape(a.owner) if has_owner(a.owner) else ":red-badge[no owner]"
+                late = " :red-badge[overdue]" if is_overdue(a.status, a.due_date, today) else ""
+                due = f" · due {a.due_date.isoformat()}" if a.due_date else ""
+                lines.append(f"{md_escape(a.title)}  \n:gray[{owner}{due} · {a.status}]{late}")
+            if len(mine) > FOCUS_SHOWN:
+                lines.append(f":gray[… and {len(mine) - FOCUS_SHOWN} more: filter the table by {md_escape(department)}]")
             with columns[n % len(columns)].container(border=True):
-                st.markdown(f"**{md_escape(department) if department else 'No department'}**")
-                for a in (a for a in chosen if a.department == department):
-                    owner = md_escape(a.owner) if has_owner(a.owner) else ":red-badge[no owner]"
-                    late = " :red-badge[overdue]" if is_overdue(a.status, a.due_date, today) else ""
-                    due = f" · due {a.due_date.isoformat()}" if a.due_date else ""
-                    st.markdown(f"{md_escape(a.title)}  \n:gray[{owner}{due} · {a.status}]{late}")
+                # One element per department: a large plan stays quick to draw
+                st.markdown(f"**{md_escape(department) if department else 'No department'}**\n\n" + "\n\n".join(lines))
 
 # --- timeline ------------------------------------------------------------------------------------
 

@@ -25,6 +25,27 @@ def read(engine, service, **kwargs):
         return service(session=session, **kwargs)
 
 
+def export_document(engine, workspace_id: int) -> dict:
+    from crmstrategy.workspace_io import export_workspace
+    return read(engine, export_workspace, workspace_id=workspace_id)
+
+
+def import_document(engine, document: dict, **kwargs):
+    from crmstrategy.workspace_io import import_workspace
+    with unit_of_work(engine) as session:
+        return import_workspace(session=session, document=document, **kwargs)
+
+
+def demo_copy(name: str) -> dict:
+    """The demo's workspace file under another name, to change and import."""
+    import copy
+
+    from crmstrategy.workspace_io import load_demo_document
+    document = copy.deepcopy(load_demo_document())
+    document["workspace"]["name"] = name
+    return document
+
+
 def count(engine, model, **where) -> int:
     """Rows of `model` (optionally filtered by equality), counted in a new session."""
     query = select(func.count()).select_from(model)

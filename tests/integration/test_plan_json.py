@@ -4,7 +4,6 @@ history and plan start carried into the import, and duplicating a workspace with
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -16,24 +15,16 @@ from crmstrategy.models import Action, ActionChange, RoleImpact, Workspace
 from crmstrategy.plan import action_history, list_actions, list_reviews, list_role_impacts, participation
 from crmstrategy.workspace_io import export_workspace, import_workspace, load_demo_document, parse_workspace_file
 from crmstrategy.workspaces import get_workspace
-from tests.integration.support import count, read
+from tests.integration.support import demo_copy, export_document, import_document, count, read
 
 DEMO_TITLES_WITH_TWO_CHANGES = {"Agree the signals of a regular going quiet", "Merge duplicate customer records"}
 
 
-def _export(engine, workspace_id) -> dict:
-    return read(engine, export_workspace, workspace_id=workspace_id)
-
-
-def _import(engine, document, **kwargs):
-    with unit_of_work(engine) as session:
-        return import_workspace(session=session, document=document, **kwargs)
+_export, _import = export_document, import_document
 
 
 def _demo(name: str = "Plan copy") -> dict:
-    document = copy.deepcopy(load_demo_document())
-    document["workspace"]["name"] = name
-    return document
+    return demo_copy(name)
 
 
 def _actions_by_title(engine, workspace_id) -> dict:

@@ -3,7 +3,6 @@ promise, restoring, the buzzword and jargon lists, the needs it is checked again
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -23,7 +22,10 @@ from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON, Promis
 from crmstrategy.segments import delete_segment, list_segments
 from crmstrategy.workspace_io import export_workspace, import_workspace, load_demo_document, parse_workspace_file
 from crmstrategy.workspaces import delete_workspace
-from tests.integration.support import call as _call, read as _read, count, new_persona, new_segment, new_workspace
+from tests.integration.support import (
+    demo_copy, export_document, import_document, call as _call, read as _read,
+    count, new_persona, new_segment, new_workspace,
+)
 
 DEFAULTS = {"buzzword": list(DEFAULT_BUZZWORDS), "jargon": list(DEFAULT_JARGON)}
 SCRIPT = "<script>alert(1)</script> **bold**"
@@ -412,19 +414,11 @@ def test_a_review_without_segments_has_nothing_to_check_the_needs_against(engine
 
 # --- JSON ------------------------------------------------------------------------------------
 
-def _export(engine, workspace_id) -> dict:
-    return _read(engine, export_workspace, workspace_id=workspace_id)
-
-
-def _import(engine, document, **kwargs):
-    with unit_of_work(engine) as session:
-        return import_workspace(session=session, document=document, **kwargs)
+_export, _import = export_document, import_document
 
 
 def _demo(name: str = "Promise copy") -> dict:
-    document = copy.deepcopy(load_demo_document())
-    document["workspace"]["name"] = name
-    return document
+    return demo_copy(name)
 
 
 def test_export_of_the_demo_has_its_three_versions_and_the_current_one(engine, demo_workspace_id):
