@@ -110,6 +110,13 @@ with plan_tab:
     editor_name = st.text_input("Your name (for the history of what you change)", key="plan_editor_name",
                                 max_chars=120)
 
+    # The editor reports edits by row position, so another filter (other rows) gets an editor of its own,
+    # and a refusal that belonged to the old rows is dropped with it.
+    filters = repr((chosen_departments, chosen_owners, chosen_horizons, chosen_statuses, chosen_initiatives))
+    if st.session_state.get("plan_editor_filters") != filters:
+        st.session_state["plan_editor_filters"] = filters
+        st.session_state.pop("plan_problems", None)
+        st.session_state["plan_editor_version"] = st.session_state.get("plan_editor_version", 0) + 1
     version = st.session_state.setdefault("plan_editor_version", 0)
     editor_key = f"plan_editor_{ws.id}_{version}"
     st.session_state[f"{editor_key}_ids"] = [a.id for a in shown]
