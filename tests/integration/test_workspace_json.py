@@ -32,6 +32,7 @@ from tests.integration.support import count, new_workspace
 DEMO_NAME = "Demo: Nordvik Rørhandel"
 MAP_TABLES = (MapNode, MapLink, StrategyConstraint, ConstraintNode, Goal, Milestone)
 MAP_SECTIONS = ("map_nodes", "map_links", "constraints", "goals")  # came with format version 4
+LATER_SECTIONS = ("promise", "plan")  # came with format versions 5 and 6
 
 
 def _export(engine, workspace_id) -> dict:
@@ -235,7 +236,7 @@ def test_round_trip_keeps_insight_links_and_ratings_in_the_database(engine, demo
 def _version_1(document: dict) -> dict:
     document = copy.deepcopy(document)
     document["format_version"] = 1
-    for key in ("themes", "participants", "insights", "readiness", "factors", *MAP_SECTIONS):
+    for key in ("themes", "participants", "insights", "readiness", "factors", *MAP_SECTIONS, *LATER_SECTIONS):
         document.pop(key)
     document["workspace"].pop("max_long_term_goals")  # came with version 4
     for segment in document["segments"]:  # key factors came with version 3
@@ -478,7 +479,7 @@ def test_a_revealed_segment_without_key_factors_stays_revealed(engine):
 def _version_2(document: dict) -> dict:
     document = copy.deepcopy(document)
     document["format_version"] = 2
-    for key in ("factors", *MAP_SECTIONS):
+    for key in ("factors", *MAP_SECTIONS, *LATER_SECTIONS):
         document.pop(key)
     for key in ("weight_size", "weight_potential", "weight_growth", "max_long_term_goals"):
         document["workspace"].pop(key)
@@ -624,7 +625,7 @@ def test_own_long_term_limit_and_a_map_with_past_deadlines_round_trip(engine):
 def _version_3(document: dict) -> dict:
     document = copy.deepcopy(document)
     document["format_version"] = 3
-    for key in MAP_SECTIONS:
+    for key in (*MAP_SECTIONS, *LATER_SECTIONS):
         document.pop(key)
     document["workspace"].pop("max_long_term_goals")
     return document
