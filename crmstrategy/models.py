@@ -30,6 +30,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC, so say so (PostgreSQL does)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
     """Match `value` to one of `options` ignoring case, spaces, dashes and underscores."""
     if value is None or (isinstance(value, float) and value != value):
@@ -1159,8 +1164,7 @@ class PromiseVersionRead(PromiseVersionBase):
     @field_validator("created_at", mode="after")
     @classmethod
     def _utc(cls, v: datetime) -> datetime:
-        # SQLite hands back naive datetimes; they were written in UTC, so say so (PostgreSQL does).
-        return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+        return as_utc(v)
 
 
 class PromiseTerm(SQLModel, table=True):
@@ -1429,4 +1433,4 @@ class ActionChangeRead(BaseModel):
     @field_validator("changed_at", mode="after")
     @classmethod
     def _utc(cls, v: datetime) -> datetime:
-        return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+        return as_utc(v)

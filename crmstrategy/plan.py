@@ -109,10 +109,10 @@ def create_action(*, session: Session, workspace_id: int, data: ActionCreate | d
                              field="created", new=action.title))
     session.flush()
     touch_workspace(session, workspace_id)
-    return list_one(session, workspace_id, action.id, start)
+    return _read_one(session, action.id, start)
 
 
-def list_one(session: Session, workspace_id: int, action_id: int, start: date) -> ActionRead:
+def _read_one(session: Session, action_id: int, start: date) -> ActionRead:
     row = session.get(Action, action_id)
     links = session.exec(select(MapNode.id, MapNode.name).join(ActionInitiative, ActionInitiative.node_id == MapNode.id)
                          .where(ActionInitiative.action_id == action_id)
@@ -150,7 +150,7 @@ def update_action(*, session: Session, workspace_id: int, action_id: int, change
     session.add(action)
     session.flush()
     touch_workspace(session, workspace_id)
-    return list_one(session, workspace_id, action_id, start)
+    return _read_one(session, action_id, start)
 
 
 def _text(value) -> str:

@@ -20,7 +20,7 @@ from crmstrategy.insights import add_theme, create_insight, list_insights, list_
 from crmstrategy.models import (
     DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, FactorCreate, InsightCreate, ParticipantCreate,
     GOAL_LABELS, MAP_NODE_LABELS, PROMISE_LABELS, GoalCreate, PromiseVersionCreate, ACTION_LABELS, ActionChange,
-    ActionCreate, METHOD_STEPS, PlanReviewCreate, RoleImpactCreate, ROLE_IMPACT_LABELS, optional_date, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
+    ActionCreate, METHOD_STEPS, PlanReviewCreate, RoleImpactCreate, ROLE_IMPACT_LABELS, as_utc, optional_date, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
     SegmentCreate, SegmentFactorIn, StrategyConstraintCreate, StrengthRatingIn, WorkspaceCreate, WorkspaceRead,
 )
 from crmstrategy.participants import create_participant, list_participants
@@ -145,7 +145,7 @@ def _plan_section(session: Session, workspace_id: int, participant_refs: dict[in
         "start": plan_start_of(require_workspace(session, workspace_id)).isoformat(),
         "actions": [a.model_dump(include=_ACTION_FIELDS, mode="json")
                     | {"initiatives": [node_refs[i] for i in a.initiative_ids],
-                       "history": [{"changed_at": _utc(c.changed_at).isoformat(timespec="seconds"),
+                       "history": [{"changed_at": as_utc(c.changed_at).isoformat(timespec="seconds"),
                                     "changed_by": c.changed_by, "field": c.field, "old": c.old, "new": c.new}
                                    for c in history.get(a.id, [])]}
                     for a in sorted(list_actions(session=session, workspace_id=workspace_id), key=lambda a: a.id)],
@@ -158,9 +158,6 @@ def _plan_section(session: Session, workspace_id: int, participant_refs: dict[in
     }}
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _promise_section(session: Session, workspace_id: int, segment_refs: dict[int, str]) -> dict:
@@ -506,7 +503,7 @@ def _parse_history(problems: list[Problem], history, where: str) -> list[dict]:
                                     "field, old and new, all text."))
             continue
         try:
-            when = _utc(datetime.fromisoformat(item["changed_at"]))
+            when = as_utc(datetime.fromisoformat(item["changed_at"]))
         except ValueError:
             problems.append(Problem(f"{where} › history[{m}] › changed_at", "is not a date and time."))
             continue
@@ -556,7 +553,7 @@ def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str
             problems.append(Problem(f"{where} › created_at", f"'{str(created_at)[:30]}' is not a date and time."))
             when = None
         if when is not None:  # stored in UTC: SQLite keeps no offset
-            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+            when = as_utc(when)
         refs = [_ref(problems, r, f"{where} › segments", segment_refs, "segment")
                 for r in _list(problems, segments, f"{where} › segments")]
         versions.append((number, version, when, restored_from, refs))

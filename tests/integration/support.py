@@ -46,6 +46,21 @@ def demo_copy(name: str) -> dict:
     return document
 
 
+def set_at(path: str, value):
+    """A change to one section of a workspace file: "actions.2.due_date" sets actions[2]["due_date"]
+    (list positions 0-based)."""
+    def change(section: dict) -> None:
+        *parents, last = path.split(".")
+        target = section
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        if isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+    return change
+
+
 def count(engine, model, **where) -> int:
     """Rows of `model` (optionally filtered by equality), counted in a new session."""
     query = select(func.count()).select_from(model)

@@ -15,7 +15,7 @@ from crmstrategy.models import Action, ActionChange, RoleImpact, Workspace
 from crmstrategy.plan import action_history, list_actions, list_reviews, list_role_impacts, participation
 from crmstrategy.workspace_io import export_workspace, import_workspace, load_demo_document, parse_workspace_file
 from crmstrategy.workspaces import get_workspace
-from tests.integration.support import demo_copy, export_document, import_document, count, read
+from tests.integration.support import set_at, demo_copy, export_document, import_document, count, read
 
 DEMO_TITLES_WITH_TWO_CHANGES = {"Agree the signals of a regular going quiet", "Merge duplicate customer records"}
 
@@ -88,18 +88,7 @@ def test_a_version_5_file_without_a_plan_imports_with_an_empty_plan(engine):
 
 # --- refusals ---------------------------------------------------------------------------------
 
-def _set(path: str, value):
-    """A change to the demo's plan section: "actions.2.due_date" sets actions[2]'s due date (0-based)."""
-    def change(plan: dict) -> None:
-        *parents, last = path.split(".")
-        target = plan
-        for part in parents:
-            target = target[int(part)] if isinstance(target, list) else target[part]
-        if isinstance(target, list):
-            target[int(last)] = value
-        else:
-            target[last] = value
-    return change
+_set = set_at  # "actions.2.due_date" sets the plan's actions[2] due date (0-based)
 
 
 def _drop(path: str):

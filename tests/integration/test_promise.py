@@ -23,7 +23,7 @@ from crmstrategy.segments import delete_segment, list_segments
 from crmstrategy.workspace_io import export_workspace, import_workspace, load_demo_document, parse_workspace_file
 from crmstrategy.workspaces import delete_workspace
 from tests.integration.support import (
-    demo_copy, export_document, import_document, call as _call, read as _read,
+    set_at, demo_copy, export_document, import_document, call as _call, read as _read,
     count, new_persona, new_segment, new_workspace,
 )
 
@@ -460,18 +460,7 @@ def test_a_file_without_a_promise_section_gets_the_default_lists_and_no_versions
     assert _read(engine, current_promise, workspace_id=ws) is None
 
 
-def _set(path: str, value):
-    """A change to the demo's promise section: "versions.1.number" sets versions[1]'s number (0-based)."""
-    def change(promise: dict) -> None:
-        *parents, last = path.split(".")
-        target = promise
-        for part in parents:
-            target = target[int(part)] if isinstance(target, list) else target[part]
-        if isinstance(target, list):
-            target[int(last)] = value
-        else:
-            target[last] = value
-    return change
+_set = set_at  # "versions.1.number" sets the promise's versions[1] number (0-based)
 
 
 @pytest.mark.parametrize("change, where", [
