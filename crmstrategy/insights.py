@@ -47,7 +47,7 @@ def _insert_theme(session: Session, workspace_id: int, name: str) -> Theme:
     return row
 
 
-def _resolve_theme(session: Session, workspace_id: int, name: str | None) -> int | None:
+def resolve_theme(session: Session, workspace_id: int, name: str | None) -> int | None:
     if name is None:
         return None
     existing = session.exec(select(Theme).where(Theme.workspace_id == workspace_id,
@@ -127,7 +127,7 @@ def create_insight(*, session: Session, workspace_id: int, data: InsightCreate |
     _check_links(session, workspace_id, clean.segment_ids, clean.persona_ids, row)
     insight = Insight.model_validate(clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"})
                                      | {"workspace_id": workspace_id,
-                                        "theme_id": _resolve_theme(session, workspace_id, clean.theme)})
+                                        "theme_id": resolve_theme(session, workspace_id, clean.theme)})
     session.add(insight)
     session.flush()
     _set_links(session, insight.id, clean.segment_ids, clean.persona_ids)
@@ -146,7 +146,7 @@ def update_insight(*, session: Session, workspace_id: int, insight_id: int, chan
     insight = require_in_workspace(session, Insight, insight_id, workspace_id, "insight")
     for key, value in clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"}).items():
         setattr(insight, key, value)
-    insight.theme_id = _resolve_theme(session, workspace_id, clean.theme)
+    insight.theme_id = resolve_theme(session, workspace_id, clean.theme)
     session.add(insight)
     session.flush()
     _set_links(session, insight_id, clean.segment_ids, clean.persona_ids)

@@ -962,7 +962,8 @@ VALUE_EXAMPLES = "churn, loyalty, conversion, revenue, satisfaction"
 ACTIVITY_EXAMPLES = "opens, clicks, visits"
 GOAL_LABELS = {"objective_id": "Objective", "goal_type": "Result or process", "metric": "Metric", "unit": "Unit",
                "baseline": "Baseline", "target": "Target", "deadline": "Deadline", "owner": "Owner",
-               "measures": "Measures value or activity"}
+               "measures": "Measures value or activity",
+               "baseline_on": "Baseline measured on"}
 MAX_GOAL_VALUE = 1e12
 
 
@@ -976,6 +977,7 @@ class GoalBase(SQLModel):
     deadline: date
     owner: str = Field(default="", max_length=120)
     measures: str = Field(default="Value", max_length=10)
+    baseline_on: date | None = None  # when the baseline was measured: where the milestone path starts
 
 
 class GoalCreate(GoalBase):
@@ -1012,19 +1014,12 @@ class GoalCreate(GoalBase):
     @field_validator("baseline", "target", mode="before")
     @classmethod
     def _number(cls, v, info):
-        label = GOAL_LABELS[info.field_name]
-        if v is None or (isinstance(v, str) and not v.strip()):
-            raise ValueError(f"{label} is required: a number.")
-        if isinstance(v, bool):
-            raise ValueError(f"{label} must be a number.")
-        try:
-            number = float(str(v).replace(",", ".").replace(" ", "").replace("\u00a0", "")) \
-                if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
-            raise ValueError(f"{label} must be a number (got '{str(v)[:30]}').") from None
-        if number != number or abs(number) > MAX_GOAL_VALUE:
-            raise ValueError(f"{label} must be a number of reasonable size.")
-        return number
+        return number_value(v, GOAL_LABELS[info.field_name])
+
+    @field_validator("baseline_on", mode="before")
+    @classmethod
+    def _baseline_on(cls, v):
+        return optional_date(v, "Baseline measured on")
 
     @field_validator("deadline", mode="before")
     @classmethod
@@ -1045,6 +1040,9 @@ class GoalCreate(GoalBase):
         if self.target == self.baseline:
             raise ValueError("The target equals the baseline, so the goal asks for no change: set where you "
                              "want to be by the deadline.")
+        if self.baseline_on is not None and self.baseline_on >= self.deadline:
+            raise ValueError(f"The baseline was measured on {self.baseline_on.isoformat()}, not before the deadline "
+                             f"{self.deadline.isoformat()}: the path to the target runs from the one to the other.")
         return self
 
 
@@ -1057,6 +1055,7 @@ class GoalUpdate(SQLModel):
     deadline: date | str | None = None
     owner: str | None = None
     measures: str | None = None
+    baseline_on: date | str | None = None
 
 
 class Goal(GoalBase, table=True):
@@ -1434,3 +1433,251 @@ class ActionChangeRead(BaseModel):
     @classmethod
     def _utc(cls, v: datetime) -> datetime:
         return as_utc(v)
+
+
+# --- Follow-up: measurements and customer feedback (advice 9, seed 000) ----------------------
+
+# What each customer measure is, and the values it can take (a satisfaction score may be on a
+# 1-5, 1-10 or 0-100 scale, so it is only kept within 0-100).
+CUSTOMER_MEASURES = {"Satisfaction": ("score", 0.0, 100.0), "NPS": ("NPS, -100 to 100", -100.0, 100.0),
+                     "Loyalty": ("% returning customers", 0.0, 100.0), "Churn": ("% of customers lost", 0.0, 100.0),
+                     "Conversion": ("% of offers won", 0.0, 100.0)}
+MEASUREMENT_LABELS = {"goal_id": "Goal", "measure": "Measure", "segment_id": "Segment", "measured_on": "Date",
+                      "value": "Value", "note": "Note", "recorded_by": "Recorded by"}
+MEASUREMENT_NOTE_MAX = 300
+
+
+def number_value(v, label: str) -> float:
+    """A number from a number or text ("12,5", "1 200"); a clear sentence for anything else."""
+    if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
+        raise ValueError(f"{label} is required: a number.")
+    if isinstance(v, bool):
+        raise ValueError(f"{label} must be a number.")
+    try:
+        number = float(str(v).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "").removesuffix("%")) \
+            if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{label} must be a number (got '{str(v).strip()[:30]}').") from None
+    if number != number or abs(number) > MAX_GOAL_VALUE:
+        raise ValueError(f"{label} must be a number of reasonable size.")
+    return number
+
+
+class MeasurementFields(SQLModel):
+    measured_on: date
+    value: float
+    note: str = Field(default="", max_length=MEASUREMENT_NOTE_MAX)
+    recorded_by: str = Field(default="", max_length=120)
+
+    @field_validator("measured_on", mode="before")
+    @classmethod
+    def _on(cls, v):
+        day = optional_date(v, "Date")
+        if day is None:
+            raise ValueError("Date is required: the day the value was measured.")
+        return day
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v):
+        return number_value(v, "Value")
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v):
+        return clean_text(v, "Note", max_length=MEASUREMENT_NOTE_MAX)
+
+    @field_validator("recorded_by", mode="before")
+    @classmethod
+    def _by(cls, v):
+        return re.sub(r"\s+", " ", clean_text(v, "Recorded by", max_length=120))
+
+
+class GoalMeasurementCreate(MeasurementFields):
+    model_config = ConfigDict(extra="forbid")
+    goal_id: int
+
+    @field_validator("goal_id", mode="before")
+    @classmethod
+    def _goal(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("Choose the goal the value measures.")
+        return v
+
+
+class GoalMeasurement(MeasurementFields, table=True):
+    __tablename__ = "goal_measurement"
+    __table_args__ = (UniqueConstraint("goal_id", "measured_on", name="uq_goal_measurement_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    goal_id: int = Field(sa_column=_fk("goal.id"))
+
+
+class GoalMeasurementRead(MeasurementFields):
+    id: int
+    goal_id: int
+
+
+class CustomerMeasurementCreate(MeasurementFields):
+    """A customer measure (advice 9) on a day, for one segment or (no segment) for all customers."""
+    model_config = ConfigDict(extra="forbid")
+    measure: str
+    segment_id: int | None = None
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _measure(cls, v):
+        return required_choice(v, tuple(CUSTOMER_MEASURES), "Measure")
+
+    @model_validator(mode="after")
+    def _in_range(self):
+        what, low, high = CUSTOMER_MEASURES[self.measure]
+        if not low <= self.value <= high:
+            raise ValueError(f"{self.measure} ({what}) lies between {low:g} and {high:g}; {self.value:g} is outside.")
+        return self
+
+
+class CustomerMeasurement(MeasurementFields, table=True):
+    __tablename__ = "customer_measurement"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    measure: str = Field(max_length=20)
+    segment_id: int | None = Field(default=None, sa_column=_fk("segment.id", nullable=True))
+
+
+class CustomerMeasurementRead(MeasurementFields):
+    id: int
+    measure: str
+    segment_id: int | None = None
+    segment_name: str = ""  # "" for all customers
+
+
+FEEDBACK_STATUSES = ("New", "Routed", "Acted on")
+SENTIMENTS = ("Positive", "Neutral", "Negative")
+FEEDBACK_CHANNELS = ("Phone", "Email", "Counter", "Visit", "Meeting", "Survey", "Web", "App", "Social media")
+FEEDBACK_LABELS = {"text": "Feedback", "source": "Source", "channel": "Channel", "received_on": "Date",
+                   "segment_id": "Segment", "persona_id": "Persona", "theme": "Theme", "sentiment": "Sentiment",
+                   "routed_to": "Routed to", "status": "Status", "action_id": "Action", "response": "What was done",
+                   "recorded_by": "Recorded by"}
+
+
+class FeedbackBase(SQLModel):
+    text: str = Field(sa_type=Text)
+    source: str = Field(default="", max_length=120)
+    channel: str = Field(default="", max_length=60)
+    received_on: date
+    sentiment: str = Field(default="Neutral", max_length=10)
+    routed_to: str = Field(default="", max_length=120)
+    status: str = Field(default="New", max_length=10)
+    response: str = Field(default="", sa_type=Text)
+    recorded_by: str = Field(default="", max_length=120)
+
+
+class FeedbackCreate(FeedbackBase):
+    """Segment, persona and action by id; the theme by name (shared with the insight log)."""
+    model_config = ConfigDict(extra="forbid")
+    segment_id: int | None = None
+    persona_id: int | None = None
+    action_id: int | None = None
+    theme: str | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "Feedback")
+        if not text:
+            raise ValueError("Feedback is required: write what the customer said.")
+        return text
+
+    @field_validator("source", "routed_to", "recorded_by", mode="before")
+    @classmethod
+    def _short(cls, v, info):
+        return re.sub(r"\s+", " ", clean_text(v, FEEDBACK_LABELS[info.field_name], max_length=120))
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, v):
+        return re.sub(r"\s+", " ", clean_text(v, "Channel", max_length=60))
+
+    @field_validator("received_on", mode="before")
+    @classmethod
+    def _on(cls, v):
+        day = optional_date(v, "Date")
+        if day is None:
+            raise ValueError("Date is required: the day the feedback was given.")
+        return day
+
+    @field_validator("sentiment", mode="before")
+    @classmethod
+    def _sentiment(cls, v):
+        return required_choice(v if v not in (None, "") else "Neutral", SENTIMENTS, "Sentiment")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, v):
+        return required_choice(v if v not in (None, "") else "New", FEEDBACK_STATUSES, "Status")
+
+    @field_validator("response", mode="before")
+    @classmethod
+    def _response(cls, v):
+        return clean_text(v, "What was done")
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _theme(cls, v):
+        if v is None or (isinstance(v, float) and v != v) or not str(v).strip():
+            return None
+        return clean_name(v, "Theme")
+
+    @model_validator(mode="after")
+    def _routing(self):
+        if self.status != "New" and not self.routed_to:
+            raise ValueError(f"Feedback that is '{self.status.lower()}' has been routed to someone: say to whom "
+                             "(an owner or a department).")
+        if self.status == "Acted on" and self.action_id is None and not self.response:
+            raise ValueError("Feedback acted on says what was done: link the plan action it led to, or write "
+                             "what was done.")
+        return self
+
+
+class FeedbackUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = None
+    source: str | None = None
+    channel: str | None = None
+    received_on: date | str | None = None
+    segment_id: int | None = None
+    persona_id: int | None = None
+    theme: str | None = None
+    sentiment: str | None = None
+    routed_to: str | None = None
+    status: str | None = None
+    action_id: int | None = None
+    response: str | None = None
+    recorded_by: str | None = None
+
+
+def _fk_or_null(target: str) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete="SET NULL"), nullable=True, index=True)
+
+
+class Feedback(FeedbackBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    segment_id: int | None = Field(default=None, sa_column=_fk_or_null("segment.id"))
+    persona_id: int | None = Field(default=None, sa_column=_fk_or_null("persona.id"))
+    theme_id: int | None = Field(default=None, sa_column=_fk_or_null("theme.id"))
+    action_id: int | None = Field(default=None, sa_column=_fk_or_null("action.id"))
+    status_changed_on: date | None = None  # when it was routed or acted on, for the 30-day rule
+
+
+class FeedbackRead(FeedbackBase):
+    id: int
+    segment_id: int | None = None
+    persona_id: int | None = None
+    action_id: int | None = None
+    theme: str | None = None
+    segment_name: str = ""
+    persona_name: str = ""
+    action_title: str = ""
+    status_changed_on: date | None = None

@@ -13,14 +13,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydantic
+from crmstrategy.follow_up import (
+    add_customer_measurement, create_feedback, customer_measurements, goal_measurements, list_feedback,
+    set_goal_measurements,
+)
 from crmstrategy.insights import add_theme, create_insight, list_insights, list_themes
 from crmstrategy.models import (
     DEFAULT_THEMES, INSIGHT_LABELS, PERSONA_LABELS, SEGMENT_LABELS, FactorCreate, InsightCreate, ParticipantCreate,
     GOAL_LABELS, MAP_NODE_LABELS, PROMISE_LABELS, GoalCreate, PromiseVersionCreate, ACTION_LABELS, ActionChange,
-    ActionCreate, METHOD_STEPS, PlanReviewCreate, RoleImpactCreate, ROLE_IMPACT_LABELS, as_utc, optional_date, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
+    Action, ActionCreate, METHOD_STEPS, PlanReviewCreate, CustomerMeasurementCreate, FEEDBACK_LABELS, FeedbackCreate,
+    GoalMeasurementCreate, MEASUREMENT_LABELS, RoleImpactCreate, ROLE_IMPACT_LABELS, as_utc, optional_date, MapNodeCreate, PersonaCreate, ReadinessRatingIn, ReadinessStatementCreate,
     SegmentCreate, SegmentFactorIn, StrategyConstraintCreate, StrengthRatingIn, WorkspaceCreate, WorkspaceRead,
 )
 from crmstrategy.participants import create_participant, list_participants
@@ -48,10 +53,10 @@ from crmstrategy.strengths import (
 )
 from crmstrategy.workspaces import create_workspace, free_workspace_name, get_workspace, require_workspace
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 # version 1 had no insights, themes, participants or readiness check; version 2 no key factors;
 # version 3 no strategy map or goals; version 4 no customer promise; version 5 no implementation plan
-READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6, 7)
 KIND = "crm-strategy-workbench/workspace"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
@@ -85,6 +90,7 @@ class _WorkspaceFile(BaseModel):
     goals: list[dict] = []
     promise: dict | None = None  # None: a file from before version 5, the default word lists apply
     plan: dict | None = None     # None: a file from before version 6, no plan yet
+    follow_up: dict | None = None  # None: a file from before version 7, nothing measured yet
 
 
 # --- export ----------------------------------------------------------------------------
@@ -134,21 +140,57 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
             for s in list_statements(session=session, workspace_id=workspace_id)
         ],
     } | _strategy_map_sections(session, workspace_id) | _promise_section(session, workspace_id, segment_refs) \
-        | _plan_section(session, workspace_id, participant_refs)
+        | _plan_section(session, workspace_id, participant_refs) \
+        | _follow_up_section(session, workspace_id, segment_refs, persona_refs)
+
+
+def _goal_refs(session: Session, workspace_id: int) -> dict[int, str]:
+    return {g.id: f"G{n}" for n, g in enumerate(list_goals(session=session, workspace_id=workspace_id), start=1)}
+
+
+def _action_refs(session: Session, workspace_id: int) -> dict[int, str]:
+    ids = session.exec(select(Action.id).where(Action.workspace_id == workspace_id).order_by(Action.id)).all()
+    return {action_id: f"A{n}" for n, action_id in enumerate(ids, start=1)}
+
+
+_MEASURED = {"measured_on", "value", "note", "recorded_by"}
+_FEEDBACK_FIELDS = set(FeedbackCreate.model_fields) - {"segment_id", "persona_id", "action_id"}
+
+
+def _follow_up_section(session: Session, workspace_id: int, segment_refs: dict[int, str],
+                       persona_refs: dict[int, str]) -> dict:
+    goal_refs = _goal_refs(session, workspace_id)
+    action_refs = _action_refs(session, workspace_id)
+    measured = goal_measurements(session=session, workspace_id=workspace_id)
+    return {"follow_up": {
+        "goal_measurements": [{"goal": goal_refs[goal_id]} | m.model_dump(include=_MEASURED, mode="json")
+                              for goal_id in goal_refs for m in measured.get(goal_id, [])],
+        "customer_measurements": [
+            {"measure": m.measure, "segment": segment_refs.get(m.segment_id)} | m.model_dump(include=_MEASURED,
+                                                                                             mode="json")
+            for m in customer_measurements(session=session, workspace_id=workspace_id)],
+        "feedback": [
+            f.model_dump(include=_FEEDBACK_FIELDS | {"status_changed_on"}, mode="json")
+            | {"segment": segment_refs.get(f.segment_id), "persona": persona_refs.get(f.persona_id),
+               "action": action_refs.get(f.action_id)}
+            for f in reversed(list_feedback(session=session, workspace_id=workspace_id))],
+    }}
 
 
 def _plan_section(session: Session, workspace_id: int, participant_refs: dict[int, str]) -> dict:
     node_refs = {n.id: f"N{i}" for i, n in enumerate(list_nodes(session=session, workspace_id=workspace_id), start=1)}
     steps = participation(session=session, workspace_id=workspace_id)
     history = histories(session=session, workspace_id=workspace_id)
+    actions = list_actions(session=session, workspace_id=workspace_id)
+    refs = _action_refs(session, workspace_id)
     return {"plan": {
         "start": plan_start_of(require_workspace(session, workspace_id)).isoformat(),
-        "actions": [a.model_dump(include=_ACTION_FIELDS, mode="json")
+        "actions": [{"ref": refs[a.id]} | a.model_dump(include=_ACTION_FIELDS, mode="json")
                     | {"initiatives": [node_refs[i] for i in a.initiative_ids],
                        "history": [{"changed_at": as_utc(c.changed_at).isoformat(timespec="seconds"),
                                     "changed_by": c.changed_by, "field": c.field, "old": c.old, "new": c.new}
                                    for c in history.get(a.id, [])]}
-                    for a in sorted(list_actions(session=session, workspace_id=workspace_id), key=lambda a: a.id)],
+                    for a in sorted(actions, key=lambda a: a.id)],
         "reviews": [{"reviewed_on": r.reviewed_on.isoformat(), "reviewed_by": r.reviewed_by, "changes": r.changes}
                     for r in reversed(list_reviews(session=session, workspace_id=workspace_id))],
         "participation": [{"participant": participant_refs[p], "steps": steps[p]}
@@ -177,13 +219,14 @@ def _strategy_map_sections(session: Session, workspace_id: int) -> dict:
     nodes = list_nodes(session=session, workspace_id=workspace_id)
     refs = {n.id: f"N{i}" for i, n in enumerate(nodes, start=1)}
     goals = list_goals(session=session, workspace_id=workspace_id)
+    goal_refs = _goal_refs(session, workspace_id)
     milestones = milestones_of(session=session, workspace_id=workspace_id)
     return {
         "map_nodes": [{"ref": refs[n.id]} | n.model_dump(include=set(MapNodeCreate.model_fields)) for n in nodes],
         "map_links": [[refs[s], refs[t]] for s, t in list_links(session=session, workspace_id=workspace_id)],
         "constraints": [{"kind": c.kind, "text": c.text, "nodes": [refs[n] for n in c.node_ids]}
                         for c in list_constraints(session=session, workspace_id=workspace_id)],
-        "goals": [{"objective": refs[g.objective_id]}
+        "goals": [{"ref": goal_refs[g.id], "objective": refs[g.objective_id]}
                   | g.model_dump(include=set(GoalCreate.model_fields) - {"objective_id"}, mode="json")
                   | {"milestones": [{"due": d.isoformat(), "value": v} for d, v in milestones.get(g.id, [])]}
                   for g in goals],
@@ -266,7 +309,10 @@ class _Parsed:
     map_nodes: list[tuple[str, MapNodeCreate]] = field(default_factory=list)
     map_links: list[tuple[str, str]] = field(default_factory=list)
     constraints: list[tuple[StrategyConstraintCreate, list[str]]] = field(default_factory=list)
-    goals: list[tuple[str, GoalCreate, list[tuple[str, object]]]] = field(default_factory=list)
+    goals: list[tuple[str, str, GoalCreate, list[tuple[str, object]]]] = field(default_factory=list)  # ref, objective
+    # None: nothing measured in the file; else (goal measurements [(goal ref, fields)], customer measurements
+    # [(segment ref or None, model)], feedback [(model, status changed on, segment, persona, action refs)])
+    follow_up: tuple | None = None
     # None: the default word lists; else (buzzwords, jargon, [(number, version, created_at, restored_from,
     # segment refs)], current number)
     promise: tuple[list[str], list[str], list[tuple], int | None] | None = None
@@ -410,6 +456,10 @@ def _validate_document(document: dict) -> _Parsed:
     if raw.plan is not None:
         node_refs = {str(n.get("ref") or "") for n in raw.map_nodes if isinstance(n, dict)}
         parsed.plan = _parse_plan(problems, raw.plan, node_refs, participant_refs)
+    if raw.follow_up is not None:
+        action_refs = {ref for ref, *_ in parsed.plan[1]} if parsed.plan else set()
+        parsed.follow_up = _parse_follow_up(problems, raw.follow_up, {ref for ref, *_ in parsed.goals},
+                                            segment_refs, persona_refs, action_refs)
     if problems:
         raise ValidationProblem(problems)
     return parsed
@@ -436,8 +486,8 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
                                          ("nodes",)):
         parsed.constraints.append((constraint, [_ref(problems, r, f"constraints[{n}] › nodes", node_refs, "map node")
                                                 for r in _list(problems, nodes, f"constraints[{n}] › nodes")]))
-    for n, (objective, milestones), goal in _rows(problems, raw.goals, "goals", GoalCreate, GOAL_LABELS,
-                                                  ("objective", "milestones"), {"objective_id": 0}):
+    for n, (goal_ref, objective, milestones), goal in _rows(problems, raw.goals, "goals", GoalCreate, GOAL_LABELS,
+                                                            ("ref", "objective", "milestones"), {"objective_id": 0}):
         ref = _ref(problems, objective, f"goals[{n}] › objective", node_refs, "map node")
         if ref in kinds and kinds[ref] != "objective":
             problems.append(Problem(f"goals[{n}] › objective", f"'{ref}' is not an objective."))
@@ -447,7 +497,7 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
                 problems.append(Problem(f"goals[{n}] › milestones[{m}]", "must be an object with due and value."))
                 continue
             items.append((item["due"], item["value"]))
-        parsed.goals.append((ref, goal, items))
+        parsed.goals.append((str(goal_ref or f"G{n}"), ref, goal, items))
 
 
 _PROMISE_KEYS = {"buzzwords", "jargon", "current", "versions"}
@@ -467,13 +517,14 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
         problems.append(Problem("plan › start", str(exc)))
         start = None
     actions = []
-    for n, (initiatives, history), action in _rows(problems, _list(problems, section.get("actions"), "plan › actions"),
-                                                   "plan › actions", ActionCreate, ACTION_LABELS,
-                                                   ("initiatives", "history")):
+    for n, (ref, initiatives, history), action in _rows(problems, _list(problems, section.get("actions"),
+                                                                         "plan › actions"),
+                                                         "plan › actions", ActionCreate, ACTION_LABELS,
+                                                         ("ref", "initiatives", "history")):
         where = f"plan › actions[{n}]"
         refs = [_ref(problems, r, f"{where} › initiatives", node_refs, "map node")
                 for r in _list(problems, initiatives, f"{where} › initiatives")]
-        actions.append((action, refs, _parse_history(problems, history, where)))
+        actions.append((str(ref or f"A{n}"), action, refs, _parse_history(problems, history, where)))
     reviews = [review for _, _, review in _rows(problems, _list(problems, section.get("reviews"), "plan › reviews"),
                                                 "plan › reviews", PlanReviewCreate)]
     steps = []
@@ -492,6 +543,52 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
                                                                 "plan › role_impacts"),
                                                 "plan › role_impacts", RoleImpactCreate, ROLE_IMPACT_LABELS)]
     return start, actions, reviews, steps, impacts
+
+
+_FOLLOW_UP_KEYS = {"goal_measurements", "customer_measurements", "feedback"}
+
+
+def _optional_ref(problems: list[Problem], value, where: str, known: set[str], what: str) -> str | None:
+    return None if value is None else _ref(problems, value, where, known, what)
+
+
+def _parse_follow_up(problems: list[Problem], section: dict, goal_refs: set[str], segment_refs: set[str],
+                     persona_refs: set[str], action_refs: set[str]) -> tuple:
+    """Measured values per goal, customer measures, and the feedback log with its links."""
+    for key in sorted(set(section) - _FOLLOW_UP_KEYS):
+        problems.append(Problem(f"follow_up › {key}", "is not a known field."))
+    measured = []
+    for n, (goal,), item in _rows(problems, _list(problems, section.get("goal_measurements"),
+                                                   "follow_up › goal_measurements"),
+                                  "follow_up › goal_measurements", GoalMeasurementCreate, MEASUREMENT_LABELS,
+                                  ("goal",), {"goal_id": 0}):
+        measured.append((_ref(problems, goal, f"follow_up › goal_measurements[{n}] › goal", goal_refs, "goal"),
+                         item.model_dump(exclude={"goal_id"})))
+    customer = []
+    for n, (segment,), item in _rows(problems, _list(problems, section.get("customer_measurements"),
+                                                      "follow_up › customer_measurements"),
+                                     "follow_up › customer_measurements", CustomerMeasurementCreate,
+                                     MEASUREMENT_LABELS, ("segment",)):
+        customer.append((_optional_ref(problems, segment, f"follow_up › customer_measurements[{n}] › segment",
+                                       segment_refs, "segment"), item))
+    feedback = []
+    # A placeholder id stands in for a linked action, so that "acted on needs an action or what was done"
+    # is checked as the form checks it; the import puts the new action's id in its place.
+    items = [item | {"action_id": 0} if isinstance(item, dict) and item.get("action") is not None else item
+             for item in _list(problems, section.get("feedback"), "follow_up › feedback")]
+    for n, (changed_on, segment, persona, action), item in _rows(
+            problems, items, "follow_up › feedback", FeedbackCreate, FEEDBACK_LABELS,
+            ("status_changed_on", "segment", "persona", "action")):
+        where = f"follow_up › feedback[{n}]"
+        try:
+            changed = optional_date(changed_on, "status_changed_on")
+        except ValueError as exc:
+            problems.append(Problem(f"{where} › status_changed_on", str(exc)))
+            changed = None
+        feedback.append((item, changed, _optional_ref(problems, segment, f"{where} › segment", segment_refs, "segment"),
+                         _optional_ref(problems, persona, f"{where} › persona", persona_refs, "persona"),
+                         _optional_ref(problems, action, f"{where} › action", action_refs, "action")))
+    return measured, customer, feedback
 
 
 def _parse_history(problems: list[Problem], history, where: str) -> list[dict]:
@@ -656,9 +753,10 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
         for participant_ref, items in by_participant.items():
             save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
                                   participant_id=participant_ids[participant_ref], ratings=items)
-    node_ids = _import_strategy_map(session, ws, parsed)
+    node_ids, goal_ids = _import_strategy_map(session, ws, parsed)
     _import_promise(session, ws, parsed, segment_ids)
-    _import_plan(session, ws, parsed, participant_ids, node_ids)
+    action_ids = _import_plan(session, ws, parsed, participant_ids, node_ids)
+    _import_follow_up(session, ws, parsed, goal_ids, segment_ids, persona_ids, action_ids)
     for insight, segment_refs, persona_refs in parsed.insights:
         create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
             "segment_ids": [segment_ids[r] for r in segment_refs],
@@ -680,8 +778,8 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
     return workspace
 
 
-def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> dict[str, int]:
-    """Nodes, links, goals and constraints; returns the file's node refs -> the new node ids."""
+def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes, links, goals and constraints; returns the file's node and goal refs -> the new ids."""
     node_ids = {ref: create_node(session=session, workspace_id=ws, data=node).id for ref, node in parsed.map_nodes}
     problems: list[Problem] = []
     for n, (source, target) in enumerate(parsed.map_links, start=1):
@@ -689,11 +787,13 @@ def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> dict[str
             add_link(session=session, workspace_id=ws, source_id=node_ids[source], target_id=node_ids[target])
         except ValidationProblem as exc:
             problems.extend(Problem(f"map_links[{n}]", p.message) for p in exc.problems)
-    for n, (goal_ref, goal, milestones) in enumerate(parsed.goals, start=1):
+    goal_ids: dict[str, int] = {}
+    for n, (ref, goal_ref, goal, milestones) in enumerate(parsed.goals, start=1):
         try:
             # A file may hold goals whose deadline has passed since it was exported.
             created = create_goal(session=session, workspace_id=ws, allow_past_deadline=True,
                                   data=goal.model_copy(update={"objective_id": node_ids[goal_ref]}))
+            goal_ids[ref] = created.id
             if milestones:
                 set_milestones(session=session, workspace_id=ws, goal_id=created.id, milestones=milestones)
         except ValidationProblem as exc:  # set_milestones numbers the milestones from 1, as the file does
@@ -704,7 +804,7 @@ def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> dict[str
     for constraint, refs in parsed.constraints:
         add_constraint(session=session, workspace_id=ws,
                        data=constraint.model_copy(update={"node_ids": [node_ids[r] for r in refs]}))
-    return node_ids
+    return node_ids, goal_ids
 
 
 def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dict[str, int]) -> None:
@@ -724,20 +824,23 @@ def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dic
 
 
 def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: dict[str, int],
-                 node_ids: dict[str, int]) -> None:
+                 node_ids: dict[str, int]) -> dict[str, int]:
+    """The plan; returns the file's action refs -> the new action ids."""
     if parsed.plan is None:
-        return
+        return {}
     start, actions, reviews, steps, impacts = parsed.plan
+    action_ids: dict[str, int] = {}
     if start is not None:
         set_plan_start(session=session, workspace_id=ws, start=start)
     problems: list[Problem] = []
-    for n, (action, refs, history) in enumerate(actions, start=1):
+    for n, (ref, action, refs, history) in enumerate(actions, start=1):
         try:
             created = create_action(session=session, workspace_id=ws,
                                     data=action.model_copy(update={"initiative_ids": [node_ids[r] for r in refs]}))
         except ValidationProblem as exc:
             problems.extend(Problem(_at(f"plan › actions[{n}]", p.field), p.message) for p in exc.problems)
             continue
+        action_ids[ref] = created.id
         if history:  # the file's history replaces the one the import itself would start
             session.exec(delete(ActionChange).where(ActionChange.action_id == created.id))
             for change in history:
@@ -755,6 +858,43 @@ def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: di
             save_role_impact(session=session, workspace_id=ws, data=impact)
         except ValidationProblem as exc:
             problems.extend(Problem(_at(f"plan › role_impacts[{n}]", p.field), p.message) for p in exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
+    return action_ids
+
+
+def _import_follow_up(session: Session, ws: int, parsed: _Parsed, goal_ids: dict[str, int],
+                      segment_ids: dict[str, int], persona_ids: dict[str, int], action_ids: dict[str, int]) -> None:
+    if parsed.follow_up is None:
+        return
+    measured, customer, feedback = parsed.follow_up
+    problems: list[Problem] = []
+    by_goal: dict[str, list[tuple[int, dict]]] = {}
+    for n, (goal_ref, fields) in enumerate(measured, start=1):
+        by_goal.setdefault(goal_ref, []).append((n, fields))
+    for goal_ref, rows in by_goal.items():
+        try:  # the file's values were measured before it was exported, so no day is in the future
+            set_goal_measurements(session=session, workspace_id=ws, goal_id=goal_ids[goal_ref], today=date.max,
+                                  rows=[fields for _, fields in rows])
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"follow_up › goal_measurements[{rows[p.row - 1][0] if p.row else '?'}]",
+                                        p.field), p.message) for p in exc.problems)
+    for n, (segment_ref, item) in enumerate(customer, start=1):
+        try:
+            add_customer_measurement(session=session, workspace_id=ws, today=date.max, data=item.model_copy(
+                update={"segment_id": None if segment_ref is None else segment_ids[segment_ref]}))
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"follow_up › customer_measurements[{n}]", p.field), p.message)
+                            for p in exc.problems)
+    for n, (item, changed_on, segment_ref, persona_ref, action_ref) in enumerate(feedback, start=1):
+        try:
+            create_feedback(session=session, workspace_id=ws, today=date.max, status_changed_on=changed_on,
+                            data=item.model_copy(update={
+                                "segment_id": None if segment_ref is None else segment_ids[segment_ref],
+                                "persona_id": None if persona_ref is None else persona_ids[persona_ref],
+                                "action_id": None if action_ref is None else action_ids[action_ref]}))
+        except ValidationProblem as exc:
+            problems.extend(Problem(_at(f"follow_up › feedback[{n}]", p.field), p.message) for p in exc.problems)
     if problems:
         raise ValidationProblem(problems)
 

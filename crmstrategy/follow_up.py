@@ -1,0 +1,306 @@
+"""Follow-up services (advice 9, seed 000): measured values per goal and their status against the
+milestone path, customer measures per segment over time, and the customer feedback log with its
+routing to an owner and the plan action it led to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from crmstrategy.errors import Problem, ValidationProblem
+from crmstrategy.follow_up_rules import GoalStatus, goal_status
+from crmstrategy.insights import resolve_theme
+from crmstrategy.models import (
+    FEEDBACK_LABELS, MEASUREMENT_LABELS, Action, CustomerMeasurement, CustomerMeasurementCreate,
+    CustomerMeasurementRead, Feedback, FeedbackCreate, FeedbackRead, FeedbackUpdate, Goal, GoalMeasurement,
+    GoalMeasurementCreate, GoalMeasurementRead, GoalRead, MapNode, Persona, Segment, Theme,
+)
+from crmstrategy.strategy_map import list_goals, milestones_of
+from crmstrategy.validation import validated
+from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _not_in_future(day: date, today: date, row: int | None) -> None:
+    if day > today:
+        raise ValidationProblem([Problem("Date", f"{day.isoformat()} is in the future: a measurement records a value "
+                                         "already measured.", row)])
+
+
+# --- goal measurements --------------------------------------------------------------------
+
+def goal_measurements(*, session: Session, workspace_id: int) -> dict[int, list[GoalMeasurementRead]]:
+    """Each goal's measured values, oldest first."""
+    rows = session.exec(select(GoalMeasurement).where(GoalMeasurement.workspace_id == workspace_id)
+                        .order_by(GoalMeasurement.goal_id, GoalMeasurement.measured_on)).all()
+    result: dict[int, list[GoalMeasurementRead]] = {}
+    for row in rows:
+        result.setdefault(row.goal_id, []).append(GoalMeasurementRead.model_validate(row, from_attributes=True))
+    return result
+
+
+def _require_goal(session: Session, workspace_id: int, goal_id: int, row: int | None) -> Goal:
+    goal = session.get(Goal, goal_id) if goal_id is not None else None
+    if goal is None or goal.workspace_id != workspace_id:
+        raise ValidationProblem([Problem("Goal", "That goal does not exist any more (it may have been deleted "
+                                         "since the page was opened): nothing was saved.", row)])
+    return goal
+
+
+def add_goal_measurement(*, session: Session, workspace_id: int, data: GoalMeasurementCreate | dict,
+                         today: date | None = None, row: int | None = None) -> GoalMeasurementRead:
+    """One measured value of a goal: on a day not in the future, once per goal and day."""
+    require_workspace(session, workspace_id, for_update=True)
+    clean = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
+    goal = _require_goal(session, workspace_id, clean.goal_id, row)
+    _not_in_future(clean.measured_on, today or date.today(), row)
+    taken = session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id,
+                                                       GoalMeasurement.measured_on == clean.measured_on)).first()
+    if taken is not None:
+        raise ValidationProblem([Problem("Date", f"'{goal.metric}' already has a value on "
+                                         f"{clean.measured_on.isoformat()} ({_fmt(taken.value)}). Change or delete "
+                                         "that one, or choose another day.", row)])
+    measurement = GoalMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+    session.add(measurement)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return GoalMeasurementRead.model_validate(measurement, from_attributes=True)
+
+
+def set_goal_measurements(*, session: Session, workspace_id: int, goal_id: int, rows: list[dict],
+                          today: date | None = None) -> int:
+    """Replace a goal's values with the rows of its table (measured_on, value, note, recorded_by),
+    all or nothing; every problem is reported with its row."""
+    require_workspace(session, workspace_id, for_update=True)
+    goal = _require_goal(session, workspace_id, goal_id, None)
+    today = today or date.today()
+    problems: list[Problem] = []
+    clean: list[GoalMeasurementCreate] = []
+    seen: dict[date, int] = {}
+    for n, values in enumerate(rows, start=1):
+        try:
+            item = validated(GoalMeasurementCreate, values | {"goal_id": goal_id}, labels=MEASUREMENT_LABELS, row=n)
+            _not_in_future(item.measured_on, today, n)
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+            continue
+        if item.measured_on in seen:
+            problems.append(Problem("Date", f"{item.measured_on.isoformat()} is also on row {seen[item.measured_on]}: "
+                                    "one value per day.", n))
+            continue
+        seen[item.measured_on] = n
+        clean.append(item)
+    if problems:
+        raise ValidationProblem(problems)
+    session.exec(delete(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id))
+    session.flush()
+    for item in clean:
+        session.add(GoalMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return len(clean)
+
+
+# --- customer measures --------------------------------------------------------------------
+
+def customer_measurements(*, session: Session, workspace_id: int) -> list[CustomerMeasurementRead]:
+    rows = session.exec(select(CustomerMeasurement, Segment.name)
+                        .join(Segment, Segment.id == CustomerMeasurement.segment_id, isouter=True)
+                        .where(CustomerMeasurement.workspace_id == workspace_id)
+                        .order_by(CustomerMeasurement.measure, CustomerMeasurement.measured_on,
+                                  CustomerMeasurement.id)).all()
+    return [CustomerMeasurementRead.model_validate(row.model_dump() | {"segment_name": name or ""})
+            for row, name in rows]
+
+
+def add_customer_measurement(*, session: Session, workspace_id: int, data: CustomerMeasurementCreate | dict,
+                             today: date | None = None, row: int | None = None) -> CustomerMeasurementRead:
+    """A customer measure on a day, for one segment or for all customers; once per measure, segment and day."""
+    require_workspace(session, workspace_id, for_update=True)
+    clean = validated(CustomerMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
+    name = ""
+    if clean.segment_id is not None:
+        segment = session.get(Segment, clean.segment_id)
+        if segment is None or segment.workspace_id != workspace_id:
+            raise ValidationProblem([Problem("Segment", "That segment does not exist any more (it may have been "
+                                             "deleted): nothing was saved.", row)])
+        name = segment.name
+    _not_in_future(clean.measured_on, today or date.today(), row)
+    same = select(CustomerMeasurement).where(CustomerMeasurement.workspace_id == workspace_id,
+                                             CustomerMeasurement.measure == clean.measure,
+                                             CustomerMeasurement.measured_on == clean.measured_on)
+    same = same.where(CustomerMeasurement.segment_id.is_(None) if clean.segment_id is None
+                      else CustomerMeasurement.segment_id == clean.segment_id)
+    taken = session.exec(same).first()
+    if taken is not None:
+        raise ValidationProblem([Problem("Date", f"{clean.measure} for {name or 'all customers'} already has a value "
+                                         f"on {clean.measured_on.isoformat()} ({_fmt(taken.value)}). Delete that one "
+                                         "first, or choose another day.", row)])
+    measurement = CustomerMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+    session.add(measurement)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return CustomerMeasurementRead.model_validate(measurement.model_dump() | {"segment_name": name})
+
+
+def delete_customer_measurements(*, session: Session, workspace_id: int, measurement_ids: list[int]) -> int:
+    require_workspace(session, workspace_id, for_update=True)
+    for measurement_id in dict.fromkeys(measurement_ids):
+        session.delete(require_in_workspace(session, CustomerMeasurement, measurement_id, workspace_id,
+                                            "customer measurement"))
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return len(set(measurement_ids))
+
+
+def import_measurements(*, session: Session, workspace_id: int, rows: list[tuple[int, object]],
+                        today: date | None = None) -> int:
+    """The rows of an import preview (GoalMeasurementCreate or CustomerMeasurementCreate, with
+    their file row), in one transaction: a goal deleted since the preview refuses them all."""
+    problems: list[Problem] = []
+    for number, item in rows:
+        try:
+            if isinstance(item, GoalMeasurementCreate):
+                add_goal_measurement(session=session, workspace_id=workspace_id, data=item, today=today, row=number)
+            else:
+                add_customer_measurement(session=session, workspace_id=workspace_id, data=item, today=today,
+                                         row=number)
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
+    return len(rows)
+
+
+# --- goals with their status -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GoalFollowUp:
+    goal: GoalRead
+    objective: str
+    milestones: list[tuple[date, float]]
+    measurements: list[GoalMeasurementRead]
+    status: GoalStatus
+
+
+def goal_follow_up(*, session: Session, workspace_id: int, today: date | None = None) -> list[GoalFollowUp]:
+    """Every goal with its objective, milestones, measured values and status on `today`."""
+    today = today or date.today()
+    objectives = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id,
+                                                                          MapNode.kind == "objective")).all())
+    milestones = milestones_of(session=session, workspace_id=workspace_id)
+    measured = goal_measurements(session=session, workspace_id=workspace_id)
+    result = []
+    for goal in list_goals(session=session, workspace_id=workspace_id):
+        values = measured.get(goal.id, [])
+        status = goal_status(baseline=goal.baseline, target=goal.target, deadline=goal.deadline,
+                             milestones=milestones.get(goal.id, []), baseline_on=goal.baseline_on,
+                             measurements=[(m.measured_on, m.value) for m in values], today=today, unit=goal.unit)
+        result.append(GoalFollowUp(goal, objectives.get(goal.objective_id, ""), milestones.get(goal.id, []), values,
+                                   status))
+    return result
+
+
+# --- customer feedback -------------------------------------------------------------------------
+
+def list_feedback(*, session: Session, workspace_id: int, feedback_id: int | None = None) -> list[FeedbackRead]:
+    """Newest first (or the one with `feedback_id`), with the names of what it is linked to."""
+    query = (select(Feedback, Segment.name, Persona.name, Theme.name, Action.title)
+             .join(Segment, Segment.id == Feedback.segment_id, isouter=True)
+             .join(Persona, Persona.id == Feedback.persona_id, isouter=True)
+             .join(Theme, Theme.id == Feedback.theme_id, isouter=True)
+             .join(Action, Action.id == Feedback.action_id, isouter=True)
+             .where(Feedback.workspace_id == workspace_id))
+    if feedback_id is not None:
+        query = query.where(Feedback.id == feedback_id)
+    rows = session.exec(query.order_by(Feedback.received_on.desc(), Feedback.id.desc())).all()
+    return [FeedbackRead.model_validate(row.model_dump() | {"segment_name": segment or "", "persona_name": persona or "",
+                                                            "theme": theme, "action_title": action or ""})
+            for row, segment, persona, theme, action in rows]
+
+
+def _check_feedback_links(session: Session, workspace_id: int, clean: FeedbackCreate, row: int | None) -> FeedbackCreate:
+    """Segment, persona and action belong to this workspace; a persona alone brings its segment."""
+    def missing(noun: str) -> ValidationProblem:
+        return ValidationProblem([Problem(noun.capitalize(), f"That {noun} does not exist in this workspace any more "
+                                          "(it may have been deleted): nothing was saved.", row)])
+    segment_id = clean.segment_id
+    if segment_id is not None:
+        segment = session.get(Segment, segment_id)
+        if segment is None or segment.workspace_id != workspace_id:
+            raise missing("segment")
+    if clean.persona_id is not None:
+        persona = session.get(Persona, clean.persona_id)
+        if persona is None or persona.workspace_id != workspace_id:
+            raise missing("persona")
+        if segment_id is None:
+            segment_id = persona.segment_id
+        elif persona.segment_id != segment_id:
+            raise ValidationProblem([Problem("Persona", f"'{persona.name}' belongs to another segment than the one "
+                                             "chosen: choose the persona's own segment, or no segment.", row)])
+    if clean.action_id is not None:
+        action = session.get(Action, clean.action_id)
+        if action is None or action.workspace_id != workspace_id:
+            raise missing("action")
+    return clean.model_copy(update={"segment_id": segment_id})
+
+
+def create_feedback(*, session: Session, workspace_id: int, data: FeedbackCreate | dict, today: date | None = None,
+                    status_changed_on: date | None = None, row: int | None = None) -> int:
+    """New feedback; routed or acted on already, its status changed today unless `status_changed_on` says
+    when (a workspace file does)."""
+    require_workspace(session, workspace_id, for_update=True)
+    clean = validated(FeedbackCreate, data, labels=FEEDBACK_LABELS, row=row)
+    today = today or date.today()
+    if clean.received_on > today:
+        raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record feedback "
+                                         "already given.", row)])
+    clean = _check_feedback_links(session, workspace_id, clean, row)
+    item = Feedback.model_validate(clean.model_dump(exclude={"theme"}) | {
+        "workspace_id": workspace_id, "theme_id": resolve_theme(session, workspace_id, clean.theme),
+        "status_changed_on": None if clean.status == "New" else status_changed_on or today})
+    session.add(item)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return item.id
+
+
+def update_feedback(*, session: Session, workspace_id: int, feedback_id: int, changes: FeedbackUpdate | dict,
+                    today: date | None = None) -> FeedbackRead:
+    """Change any field; routing to someone or acting on it records the day its status changed."""
+    require_workspace(session, workspace_id, for_update=True)
+    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback")
+    update = validated(FeedbackUpdate, changes, labels=FEEDBACK_LABELS)
+    theme = session.get(Theme, item.theme_id).name if item.theme_id else None
+    current = item.model_dump(include=set(FeedbackCreate.model_fields) - {"theme"}) | {"theme": theme}
+    clean = validated(FeedbackCreate, current | update.model_dump(exclude_unset=True), labels=FEEDBACK_LABELS)
+    today = today or date.today()
+    if clean.received_on > today:
+        raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record feedback "
+                                         "already given.")])
+    clean = _check_feedback_links(session, workspace_id, clean, None)
+    if clean.status != item.status:
+        item.status_changed_on = None if clean.status == "New" else today
+    for key, value in clean.model_dump(exclude={"theme"}).items():
+        setattr(item, key, value)
+    item.theme_id = resolve_theme(session, workspace_id, clean.theme)
+    session.add(item)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return list_feedback(session=session, workspace_id=workspace_id, feedback_id=feedback_id)[0]
+
+
+def delete_feedback(*, session: Session, workspace_id: int, feedback_id: int) -> str:
+    require_workspace(session, workspace_id, for_update=True)
+    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback")
+    text = item.text
+    session.delete(item)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return text
