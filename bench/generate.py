@@ -42,6 +42,9 @@ FACTORS = 30
 KEY_FACTORS = 5  # per segment, each rated by every participant
 PROMISE_VERSIONS = 200
 ACTIONS = 1000
+MEASUREMENTS = 5000  # goal values and customer measures together
+CUSTOMER_MEASUREMENTS = 1000
+FEEDBACK = 600
 
 
 def plan_section(rng: random.Random, initiative_refs: list[str], participants: int = PARTICIPANTS,
@@ -121,17 +124,64 @@ def strategy_map_sections(rng: random.Random, nodes: int = MAP_NODES, participan
     for ref in refs["enabler"]:
         links += [[ref, i] for i in rng.sample(refs["initiative"], min(3, len(refs["initiative"])))]
     today = date.today()
+    baseline_on = today - timedelta(days=365)
     goals = []
     for n, ref in enumerate(refs["objective"]):
         deadline = date(today.year + 1 + n % 2, 12, 31)
-        goals.append({"objective": ref, "goal_type": "Result", "metric": f"Goal {n + 1:02d}", "unit": "%",
-                      "baseline": 10.0, "target": 20.0 + n, "deadline": deadline.isoformat(),
+        goals.append({"ref": f"G{n + 1}", "objective": ref, "goal_type": "Result", "metric": f"Goal {n + 1:02d}",
+                      "unit": "%", "baseline": 10.0, "target": 20.0 + n, "deadline": deadline.isoformat(),
+                      "baseline_on": baseline_on.isoformat(),
                       "owner": f"Participant {n % participants + 1:02d}", "measures": rng.choice(["Value", "Activity"]),
                       "milestones": [{"due": d.isoformat(), "value": v}
-                                     for d, v in generate(10.0, 20.0 + n, today, deadline)]})
+                                     for d, v in generate(10.0, 20.0 + n, baseline_on, deadline)]})
     return {"map_nodes": items, "map_links": links, "goals": goals,
             "constraints": [{"kind": "IT-platform order", "text": "Platform work comes first.",
                              "nodes": refs["enabler"][:2]}]}
+
+
+def follow_up_section(rng: random.Random, goals: list[dict], segments: int = SEGMENTS, actions: int = ACTIONS,
+                      measurements: int = MEASUREMENTS, feedback: int = FEEDBACK) -> dict:
+    """Weekly values for every goal back from today (some goals keep up with their path, some fall
+    behind), monthly customer measures for the target segments and all customers, and a feedback
+    log in every status, part of it linked to actions and part waiting for more than 30 days."""
+    from crmstrategy.models import CUSTOMER_MEASURES, FEEDBACK_STATUSES, SENTIMENTS
+
+    today = date.today()
+    goal_count = max(1, measurements - CUSTOMER_MEASUREMENTS)
+    measured = []
+    for n, goal in enumerate(goals):
+        weeks = goal_count // len(goals) + (1 if n < goal_count % len(goals) else 0)
+        pace = (0.95, 0.8, 0.4)[n % 3]  # on track, at risk, off track
+        rise = (goal["target"] - goal["baseline"]) / (2 * 52)
+        for week in range(weeks):
+            day = today - timedelta(weeks=weeks - 1 - week)
+            since = max(0, (day - date.fromisoformat(goal["baseline_on"])).days // 7)
+            measured.append({"goal": goal["ref"], "measured_on": day.isoformat(),
+                             "value": round(goal["baseline"] + pace * rise * since + rng.uniform(-0.3, 0.3), 2),
+                             "note": "", "recorded_by": "Participant 01"})
+    customer = []
+    series = [(m, f"S{s}" if s else None) for m in CUSTOMER_MEASURES for s in range(0, min(segments, 15) + 1)]
+    for n in range(CUSTOMER_MEASUREMENTS):
+        measure, segment = series[n % len(series)]
+        months = n // len(series)
+        day = today - timedelta(days=30 * months + 1)
+        _, low, high = CUSTOMER_MEASURES[measure]
+        customer.append({"measure": measure, "segment": segment, "measured_on": day.isoformat(),
+                         "value": round(rng.uniform(max(low, 0), min(high, 60)), 1), "note": "",
+                         "recorded_by": "Participant 02"})
+    items = []
+    for n in range(1, feedback + 1):
+        status = FEEDBACK_STATUSES[n % 3]
+        items.append({"text": f"Feedback {n:04d}: {rng.choice(_PAINS)} – «det må bli bedre».",
+                      "source": f"Customer {n:04d}", "channel": rng.choice(["Phone", "Email", "Counter", "App"]),
+                      "received_on": (today - timedelta(days=rng.randint(0, 200))).isoformat(),
+                      "sentiment": rng.choice(SENTIMENTS), "routed_to": "" if status == "New" else _DEPARTMENTS[n % 6],
+                      "status": status, "response": "Handled." if status == "Acted on" else "",
+                      "recorded_by": "Participant 03", "theme": rng.choice(DEFAULT_THEMES),
+                      "status_changed_on": None if status == "New" else today.isoformat(),
+                      "segment": f"S{rng.randint(1, segments)}", "persona": None,
+                      "action": f"A{rng.randint(1, actions)}" if status == "Acted on" and n % 2 else None})
+    return {"follow_up": {"goal_measurements": measured, "customer_measurements": customer, "feedback": items}}
 
 
 def _key_factors(rng: random.Random, participants: int) -> list[dict]:
@@ -203,7 +253,8 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
             "themes": list(DEFAULT_THEMES), "participants": participant_items, "insights": insight_items,
             "readiness": readiness} | map_sections \
         | promise_section(rng, segments, participants) | plan_section(rng, [
-            n["ref"] for n in map_sections["map_nodes"] if n["kind"] == "initiative"], participants)
+            n["ref"] for n in map_sections["map_nodes"] if n["kind"] == "initiative"], participants) \
+        | follow_up_section(rng, map_sections["goals"], segments)
 
 
 if __name__ == "__main__":

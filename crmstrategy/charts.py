@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
 import altair as alt
 import pandas as pd
 import vl_convert
@@ -81,11 +86,53 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> bytes:
-    return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
+    return vl_convert.vegalite_to_svg(chart.to_json(validate=False)).encode("utf-8")
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+    return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=scale)
+
+
+def _png_of_spec(spec: str, scale: float) -> bytes:
+    return vl_convert.vegalite_to_png(spec, scale=scale)
+
+
+_renderer: ProcessPoolExecutor | None = None
+_renderer_lock = threading.Lock()
+
+
+def _render_pool() -> ProcessPoolExecutor:
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _renderer
+
+
+class RenderedChart:
+    """A chart's PNG, drawn in a process of its own: vl-convert keeps Python's lock while it draws,
+    so in a thread it would stall everything else (other visitors included) for seconds. If that
+    process cannot be had, the chart is drawn here instead."""
+
+    def __init__(self, chart: alt.TopLevelMixin, scale: float = 2.0):
+        self.spec, self.scale = chart.to_json(validate=False), scale
+        try:
+            self._future = _render_pool().submit(_png_of_spec, self.spec, scale)
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self._future = None
+        self._png: bytes | None = None
+
+    def png(self) -> bytes:
+        if self._png is None:
+            try:
+                self._png = self._future.result() if self._future is not None else None
+            except (BrokenProcessPool, OSError):
+                global _renderer
+                with _renderer_lock:
+                    _renderer = None  # a new process next time
+            if self._png is None:
+                self._png = _png_of_spec(self.spec, self.scale)
+        return self._png
 
 
 # --- the strategy map and value against effort ------------------------------------------
@@ -107,6 +154,16 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def _widest_layer(positions: dict[int, tuple[float, float]]) -> int:
+    return max((sum(1 for p in positions.values() if p[1] == layer) for layer in range(4)), default=1) or 1
+
+
+def strategy_map_size(positions: dict[int, tuple[float, float]]) -> tuple[int, int]:
+    """The plotting area of the map (pixels at scale 1): wider as its widest layer fills up."""
+    widest = _widest_layer(positions)
+    return max(820, (80 if widest > 8 else 160) * widest), 760 if widest > 14 else 620
+
+
 def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dict[int, tuple[float, float]],
                        breached: set[int], *, width: int | str | None = None) -> alt.LayerChart:
     """The layered map: company strategy on top, then objectives, initiatives, enablers; colour by
@@ -115,12 +172,11 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
     above and below their node, so 60 nodes stay legible."""
     from crmstrategy.models import NODE_KIND_LABELS
 
-    widest = max((sum(1 for p in positions.values() if p[1] == layer) for layer in range(4)), default=1) or 1
+    widest = _widest_layer(positions)
     crowded = widest > 8
     # Names of neighbours in a crowded layer go to alternating rows (below, above, further below)
     offsets = [22, -58, 64] if widest > 14 else [30, -44] if crowded else [30]
-    fixed_width = max(820, (80 if crowded else 160) * widest)
-    height = 760 if widest > 14 else 620
+    fixed_width, height = strategy_map_size(positions)
     per_layer: dict[float, int] = {}
     rows = []
     for node_id in sorted(positions, key=lambda n: (positions[n][1], positions[n][0])):
@@ -232,3 +288,83 @@ def plan_timeline_chart(actions, plan_start, today, *, group_by: str = "horizon"
         row=alt.Row("Group:N", sort=groups, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold",
                                                                            labelAngle=0, labelAlign="left")),
     ).resolve_scale(y="independent").properties(title="Timeline")
+
+
+# --- follow-up --------------------------------------------------------------------------
+
+DOTS_UP_TO = 60
+GOAL_STATUS_COLOURS = {"On track": "#1b7f3b", "At risk": "#e08a00", "Off track": "#d62728", "Not measured": "#9aa7b8"}
+
+
+def goal_label(metric: str, unit: str, status: str) -> str:
+    # The status first: a title too long for its panel is cut at the end.
+    return f"{status} · {metric}{f' ({unit})' if unit else ''}"
+
+
+def goal_trend_chart(goals: list[dict], today, *, columns: int = 1, width: int | str = 640,
+                     height: int = 260) -> alt.FacetChart:
+    """Measured values against the milestone path, one panel per goal: the path dashed from the
+    baseline through the milestones (diamonds) to the target, the values as a line in the colour
+    of the goal's status, and a line for today. Each goal is a dict of metric, unit, status, and
+    path and measured as (date, value) pairs. Several goals in one chart render as one image,
+    which keeps a document of many goals quick to build."""
+    rows, order = [], []
+    for goal in goals:
+        label = goal_label(goal["metric"], goal["unit"], goal["status"])
+        order.append(label)
+        last = len(goal["path"]) - 1
+        rows += [{"Goal": label, "Series": "Path", "Date": d.isoformat(), "Value": v, "Status": goal["status"],
+                  "Point": "Baseline" if i == 0 else ("Target" if i == last else "Milestone")}
+                 for i, (d, v) in enumerate(goal["path"])]
+        dense = len(goal["measured"]) > DOTS_UP_TO  # a dot per value only while the dots stay apart
+        rows += [{"Goal": label, "Series": "Measured", "Date": d.isoformat(), "Value": v, "Status": goal["status"],
+                  "Point": "Measured", "Dense": dense} for d, v in goal["measured"]]
+        rows.append({"Goal": label, "Series": "Today", "Date": today.isoformat(), "Value": None,
+                     "Status": goal["status"], "Point": "Today"})
+    x = alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12, labelAngle=0, tickCount=5))
+    y = alt.Y("Value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=12))
+    colour = alt.Color("Status:N", scale=alt.Scale(domain=list(GOAL_STATUS_COLOURS),
+                                                   range=list(GOAL_STATUS_COLOURS.values())), legend=None)
+    tooltip = [alt.Tooltip("Point:N", title="What"), alt.Tooltip("Date:T", format="%Y-%m-%d"),
+               alt.Tooltip("Value:Q", format=",.2f")]
+
+    def series(name: str) -> alt.Chart:
+        return alt.Chart().transform_filter(alt.datum.Series == name)
+    layers = alt.layer(
+        series("Path").mark_line(color="#6b7280", strokeDash=[6, 4], strokeWidth=2).encode(x=x, y=y),
+        series("Path").mark_point(shape="diamond", size=90, filled=True, color="#6b7280").encode(
+            x=x, y=y, tooltip=tooltip),
+        series("Measured").mark_line(strokeWidth=3).encode(x=x, y=y, color=colour),
+        series("Measured").mark_circle(size=45, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+        .transform_filter(alt.datum.Dense == False),  # noqa: E712 (a Vega expression, not Python)
+        series("Today").mark_rule(color="#374151", strokeDash=[2, 3], strokeWidth=1).encode(x="Date:T"),
+        data=pd.DataFrame(rows),
+    ).properties(width=width, height=height)
+    return layers.facet(
+        facet=alt.Facet("Goal:N", sort=order, title=None, header=alt.Header(
+            labelFontSize=14, labelFontWeight="bold", labelAnchor="start",
+            labelLimit=width if isinstance(width, int) else 0)),
+        columns=columns,
+    ).resolve_scale(y="independent", x="independent")
+
+
+def customer_measure_chart(measures: dict[str, str], rows: list[dict], *, columns: int = 1, width: int | str = 640,
+                           height: int = 240) -> alt.FacetChart:
+    """Customer measures over time, a panel per measure (`measures` maps each to what it is, e.g.
+    "% of customers lost") and a line per segment ("All customers" when none). `rows` have
+    Measure, Date (ISO), Segment and Value."""
+    titles = {m: f"{m} ({what})" for m, what in measures.items()}
+    data = [r | {"Panel": titles[r["Measure"]]} for r in rows if r["Measure"] in titles]
+    x = alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12, labelAngle=0, tickCount=5))
+    y = alt.Y("Value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=12))
+    colour = alt.Color("Segment:N", legend=alt.Legend(orient="bottom", title=None, labelFontSize=12, labelLimit=260,
+                                                      columns=3))
+    tooltip = [alt.Tooltip("Segment:N"), alt.Tooltip("Date:T", format="%Y-%m-%d"), alt.Tooltip("Value:Q", format=",.2f")]
+    layers = alt.layer(alt.Chart().mark_line(strokeWidth=3).encode(x=x, y=y, color=colour),
+                       alt.Chart().mark_circle(size=40, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip),
+                       data=pd.DataFrame(data)).properties(width=width, height=height)
+    return layers.facet(facet=alt.Facet("Panel:N", sort=[titles[m] for m in measures], title=None,
+                                        header=alt.Header(labelFontSize=14, labelFontWeight="bold",
+                                                          labelAnchor="start",
+                                                          labelLimit=width if isinstance(width, int) else 0)),
+                        columns=columns).resolve_scale(y="independent", x="independent")

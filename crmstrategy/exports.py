@@ -74,24 +74,24 @@ def channel_lines(persona: PersonaRead) -> list[str]:
     return [f"{kind}: {', '.join(names)}" for kind, names in grouped.items()]
 
 
-def _md_literal(text: str) -> str:
+def md_literal(text: str) -> str:
     """Markdown-escape text for a downloaded .md file, so a wiki shows it as typed."""
     return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", text)
 
 
 def persona_markdown(persona: PersonaRead) -> str:
-    lines = [f"# {_md_literal(persona.name)}", ""]
+    lines = [f"# {md_literal(persona.name)}", ""]
     if persona.quote:
-        lines += [f"> {_md_literal(line)}" for line in persona.quote.split("\n")] + [""]
-    lines += [f"- **{label}:** {_md_literal(value)}" for label, value in persona_facts(persona)]
+        lines += [f"> {md_literal(line)}" for line in persona.quote.split("\n")] + [""]
+    lines += [f"- **{label}:** {md_literal(value)}" for label, value in persona_facts(persona)]
     lines.append("")
     for key in CARD_SECTIONS:
         value = getattr(persona, key)
         if value:
-            lines += [f"## {PERSONA_LABELS[key]}", "", _md_literal(value), ""]
+            lines += [f"## {PERSONA_LABELS[key]}", "", md_literal(value), ""]
     channels = channel_lines(persona)
     if channels:
-        lines += [f"## {PERSONA_LABELS['channels']}", ""] + [f"- {_md_literal(c)}" for c in channels] + [""]
+        lines += [f"## {PERSONA_LABELS['channels']}", ""] + [f"- {md_literal(c)}" for c in channels] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 

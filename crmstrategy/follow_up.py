@@ -37,11 +37,15 @@ def _not_in_future(day: date, today: date, row: int | None) -> None:
 
 def goal_measurements(*, session: Session, workspace_id: int) -> dict[int, list[GoalMeasurementRead]]:
     """Each goal's measured values, oldest first."""
-    rows = session.exec(select(GoalMeasurement).where(GoalMeasurement.workspace_id == workspace_id)
+    columns = (GoalMeasurement.id, GoalMeasurement.goal_id, GoalMeasurement.measured_on, GoalMeasurement.value,
+               GoalMeasurement.note, GoalMeasurement.recorded_by)
+    rows = session.exec(select(*columns).where(GoalMeasurement.workspace_id == workspace_id)
                         .order_by(GoalMeasurement.goal_id, GoalMeasurement.measured_on)).all()
     result: dict[int, list[GoalMeasurementRead]] = {}
-    for row in rows:
-        result.setdefault(row.goal_id, []).append(GoalMeasurementRead.model_validate(row, from_attributes=True))
+    for mid, goal_id, measured_on, value, note, by in rows:
+        # Read back as written, so not validated again: thousands of values would cost a page a second.
+        result.setdefault(goal_id, []).append(GoalMeasurementRead.model_construct(
+            id=mid, goal_id=goal_id, measured_on=measured_on, value=value, note=note, recorded_by=by))
     return result
 
 
@@ -211,7 +215,8 @@ def goal_follow_up(*, session: Session, workspace_id: int, today: date | None = 
 
 def list_feedback(*, session: Session, workspace_id: int, feedback_id: int | None = None) -> list[FeedbackRead]:
     """Newest first (or the one with `feedback_id`), with the names of what it is linked to."""
-    query = (select(Feedback, Segment.name, Persona.name, Theme.name, Action.title)
+    fields = [f for f in FeedbackRead.model_fields if f not in _LINKED_NAMES]
+    query = (select(*(getattr(Feedback, f) for f in fields), Segment.name, Persona.name, Theme.name, Action.title)
              .join(Segment, Segment.id == Feedback.segment_id, isouter=True)
              .join(Persona, Persona.id == Feedback.persona_id, isouter=True)
              .join(Theme, Theme.id == Feedback.theme_id, isouter=True)
@@ -220,9 +225,13 @@ def list_feedback(*, session: Session, workspace_id: int, feedback_id: int | Non
     if feedback_id is not None:
         query = query.where(Feedback.id == feedback_id)
     rows = session.exec(query.order_by(Feedback.received_on.desc(), Feedback.id.desc())).all()
-    return [FeedbackRead.model_validate(row.model_dump() | {"segment_name": segment or "", "persona_name": persona or "",
-                                                            "theme": theme, "action_title": action or ""})
-            for row, segment, persona, theme, action in rows]
+    # Read back as written, so not validated again (a long log would cost every page run).
+    return [FeedbackRead.model_construct(**dict(zip(fields, row[:len(fields)])),
+                                         **dict(zip(_LINKED_NAMES, (v or "" for v in row[len(fields):]))))
+            for row in rows]
+
+
+_LINKED_NAMES = ("segment_name", "persona_name", "theme", "action_title")
 
 
 def _check_feedback_links(session: Session, workspace_id: int, clean: FeedbackCreate, row: int | None) -> FeedbackCreate:

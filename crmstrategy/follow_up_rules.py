@@ -16,9 +16,9 @@ FEEDBACK_ACT_DAYS = 30  # feedback not acted on for longer than this stands out
 
 STATUS_RULE = (
     "The path runs straight from the baseline (on the day it was measured) through each milestone to the target "
-    "at the deadline. **On track:** the latest value is on or ahead of the path, or behind it by less than "
-    f"{AT_RISK_BEHIND:.0%} of the way from baseline to target. **At risk:** behind by {AT_RISK_BEHIND:.0%} to "
-    f"{OFF_TRACK_BEHIND:.0%}, or last measured more than {STALE_DAYS} days ago. **Off track:** behind by more "
+    "at the deadline. On track: the latest value is on or ahead of the path, or behind it by less than "
+    f"{AT_RISK_BEHIND:.0%} of the way from baseline to target. At risk: behind by {AT_RISK_BEHIND:.0%} to "
+    f"{OFF_TRACK_BEHIND:.0%}, or last measured more than {STALE_DAYS} days ago. Off track: behind by more "
     f"than {OFF_TRACK_BEHIND:.0%}, or the deadline has passed without reaching the target.")
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from crmstrategy.exports import _md_literal
+from crmstrategy.exports import md_literal
 from crmstrategy.models import ACTION_LABELS, ROLE_IMPACT_LABELS, ActionRead, RoleImpactRead
 from crmstrategy.plan_rules import HORIZONS, has_owner, is_overdue
 from crmstrategy.tabular import Sheet, to_csv_bytes, to_xlsx_bytes
@@ -64,30 +64,30 @@ def plan_ics(actions: list[ActionRead], workspace: str, now: datetime) -> bytes:
 
 def plan_markdown(actions: list[ActionRead], impacts: list[RoleImpactRead], workspace: str, today: date) -> str:
     """By horizon, then department: what matters most in the next 3, 6 and 12 months, with owners."""
-    lines = [f"# Implementation plan · {_md_literal(workspace)}", ""]
+    lines = [f"# Implementation plan · {md_literal(workspace)}", ""]
     for horizon in (*HORIZONS, None):
         chosen = [a for a in actions if a.shown_horizon == horizon]
         if not chosen:
             continue
         lines += [f"## {'Next ' + str(horizon) + ' months' if horizon else 'No horizon yet'}", ""]
         for department in sorted({a.department for a in chosen}, key=lambda d: (d == "", d.casefold())):
-            lines += [f"### {_md_literal(department) if department else 'No department'}", ""]
+            lines += [f"### {md_literal(department) if department else 'No department'}", ""]
             for a in (a for a in chosen if a.department == department):
-                owner = _md_literal(a.owner) if has_owner(a.owner) else "**no owner**"
+                owner = md_literal(a.owner) if has_owner(a.owner) else "**no owner**"
                 due = f", due {a.due_date.isoformat()}" if a.due_date else ""
                 overdue = " **(overdue)**" if is_overdue(a.status, a.due_date, today) else ""
-                lines.append(f"- **{_md_literal(a.title)}** · {owner}{due} · {a.status}{overdue}")
+                lines.append(f"- **{md_literal(a.title)}** · {owner}{due} · {a.status}{overdue}")
                 if a.initiative_names:
-                    lines.append(f"  - Serves: {_md_literal('; '.join(a.initiative_names))}")
+                    lines.append(f"  - Serves: {md_literal('; '.join(a.initiative_names))}")
                 if a.description:
-                    lines.append(f"  - {_md_literal(a.description)}")
+                    lines.append(f"  - {md_literal(a.description)}")
             lines.append("")
     if impacts:
         lines += ["## What the strategy means for each role", ""]
         for r in impacts:
-            lines += [f"### {_md_literal(r.audience)}", ""]
+            lines += [f"### {md_literal(r.audience)}", ""]
             for key in ("means", "must_do", "do_differently"):
                 if getattr(r, key):
-                    lines.append(f"- **{ROLE_IMPACT_LABELS[key]}:** {_md_literal(getattr(r, key))}")
+                    lines.append(f"- **{ROLE_IMPACT_LABELS[key]}:** {md_literal(getattr(r, key))}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

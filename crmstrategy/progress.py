@@ -169,9 +169,10 @@ def promise_check(versions: list) -> Check:
 
 
 def implementation_progress(actions: list, reviewed: bool, initiatives_without_action: list[str],
-                            anchoring: list[str]) -> StepProgress:
+                            anchoring: list[str], goal_statuses: list[str] | None = None) -> StepProgress:
     """Step 3: a plan over the three horizons, one owner per action, initiatives in the plan, a plan
-    reviewed within 90 days, and a strategy anchored across departments (the anchoring warnings)."""
+    reviewed within 90 days, a strategy anchored across departments (the anchoring warnings), and
+    with `goal_statuses` (follow_up_rules.GOAL_STATUSES, one per goal) goals followed up."""
     from crmstrategy.plan_rules import HORIZONS, has_owner
 
     horizons = {a.shown_horizon for a in actions}
@@ -196,4 +197,13 @@ def implementation_progress(actions: list, reviewed: bool, initiatives_without_a
     checks.append(Check("Anchored across departments and leaders", not anchoring,
                         anchoring[0] if anchoring else "Leaders and several departments took part.",
                         "pages/anchoring.py"))
+    if goal_statuses is not None:
+        unmeasured = goal_statuses.count("Not measured")
+        counts = ", ".join(f"{goal_statuses.count(s)} {s.lower()}" for s in ("On track", "At risk", "Off track")
+                           if goal_statuses.count(s))
+        checks.append(Check("Goals followed up with measured values", bool(goal_statuses) and not unmeasured,
+                            "No goals yet." if not goal_statuses else
+                            (f"Every goal is measured: {counts}." if not unmeasured else
+                             f"{unmeasured} of {len(goal_statuses)} goals have no measured value yet."
+                             + (f" The others: {counts}." if counts else "")), "pages/follow_up.py"))
     return StepProgress("3 · Implementation", checks)

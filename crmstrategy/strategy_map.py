@@ -257,11 +257,12 @@ def milestones_of(*, session: Session, workspace_id: int, goal_ids: list[int] | 
 
 def generate_milestones(*, session: Session, workspace_id: int, goal_id: int, per: str = "quarter",
                         today: date | None = None) -> list[tuple[date, float]]:
-    """Replace a goal's milestones with evenly spaced ones from today's baseline to the target."""
+    """Replace a goal's milestones with evenly spaced ones from the baseline (on the day it was
+    measured, else today) to the target."""
     require_workspace(session, workspace_id, for_update=True)
     goal = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
     try:
-        milestones = generate(goal.baseline, goal.target, today or date.today(), goal.deadline, per)
+        milestones = generate(goal.baseline, goal.target, goal.baseline_on or today or date.today(), goal.deadline, per)
     except MilestoneError as exc:
         raise ValidationProblem([Problem("Milestones", str(exc))]) from None
     return _replace_milestones(session, workspace_id, goal, milestones)

@@ -129,6 +129,7 @@ def method_navigation():
     return st.navigation({
         "Overview": [
             st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page("pages/health.py", title="Health check", icon=":material/health_and_safety:"),
             st.Page("pages/workspaces.py", title="Workspaces", icon=":material/folder_open:"),
             st.Page("pages/participants.py", title="Participants", icon=":material/group:"),
         ],
@@ -149,6 +150,9 @@ def method_navigation():
         "3 · Implementation": [
             st.Page("pages/plan.py", title="3/6/12-month plan", icon=":material/event_note:"),
             st.Page("pages/anchoring.py", title="Anchoring", icon=":material/anchor:"),
+            st.Page("pages/follow_up.py", title="Follow-up", icon=":material/monitoring:"),
+            st.Page("pages/feedback.py", title="Customer feedback", icon=":material/forum:"),
+            st.Page("pages/document.py", title="Strategy document", icon=":material/description:"),
         ],
     }, expanded=True)  # every step of the method in sight, not "View 3 more"
 

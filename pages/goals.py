@@ -57,6 +57,7 @@ st.dataframe(pd.DataFrame({
     "Deadline": [g.deadline for g in goals],
     "Owner": [g.owner or "– no owner –" for g in goals],
     "Long-term": ["yes" if g.id in advice.long_term else "" for g in goals],
+    "Baseline on": [g.baseline_on for g in goals],
     "Milestones": [len(milestones.get(g.id, [])) for g in goals],
 }), hide_index=True, width="stretch", key="goals_table")
 
@@ -82,20 +83,23 @@ with add_tab:
         measures = c2.radio("Measures", GOAL_MEASURES, key="goal_new_measures", horizontal=True,
                             help=f"Value: {VALUE_EXAMPLES}. Activity: {ACTIVITY_EXAMPLES}.")
         unit = c3.text_input("Unit", key="goal_new_unit", max_chars=40, placeholder="%, NOK, score 1-5")
-        c1, c2, c3, c4 = st.columns(4)
-        baseline = c1.text_input("Baseline (today)", key="goal_new_baseline")
-        target = c2.text_input("Target", key="goal_new_target")
-        deadline = c3.date_input("Deadline", value=None, min_value=today, key="goal_new_deadline")
-        owner = c4.text_input("Owner", key="goal_new_owner", max_chars=120)
+        c1, c2, c3, c4, c5 = st.columns(5)
+        baseline = c1.text_input("Baseline", key="goal_new_baseline")
+        baseline_on = c2.date_input("Baseline measured on", value=today, max_value=today, key="goal_new_baseline_on",
+                                    help="Where the milestone path starts: the follow-up compares measured values "
+                                         "with the path from here to the target.")
+        target = c3.text_input("Target", key="goal_new_target")
+        deadline = c4.date_input("Deadline", value=None, min_value=today, key="goal_new_deadline")
+        owner = c5.text_input("Owner", key="goal_new_owner", max_chars=120)
         add = st.form_submit_button("Add goal", type="primary", key="goal_new_submit")
     add_problems = st.container()
     if add:
         created = act(create_goal, workspace_id=ws.id, where=add_problems, data={
             "objective_id": objective, "metric": metric, "goal_type": goal_type, "measures": measures, "unit": unit,
-            "baseline": baseline, "target": target, "deadline": deadline, "owner": owner})
+            "baseline": baseline, "baseline_on": baseline_on, "target": target, "deadline": deadline, "owner": owner})
         if created:
-            for key in ("goal_new_metric", "goal_new_unit", "goal_new_baseline", "goal_new_target",
-                        "goal_new_deadline", "goal_new_owner"):
+            for key in ("goal_new_metric", "goal_new_unit", "goal_new_baseline", "goal_new_baseline_on",
+                        "goal_new_target", "goal_new_deadline", "goal_new_owner"):
                 st.session_state.pop(key, None)
             flash("goals", f"Added '{created.metric}'. Generate its milestones under Milestones.")
             st.rerun()
@@ -119,6 +123,8 @@ with edit_tab:
                 "deadline": c3.date_input("Deadline", value=goal.deadline, key=f"goal_edit_deadline_{chosen}"),
                 "baseline": c1.text_input("Baseline", value=f"{goal.baseline:g}", key=f"goal_edit_baseline_{chosen}"),
                 "target": c2.text_input("Target", value=f"{goal.target:g}", key=f"goal_edit_target_{chosen}"),
+                "baseline_on": c3.date_input("Baseline measured on", value=goal.baseline_on, max_value=today,
+                                             key=f"goal_edit_baseline_on_{chosen}"),
             }
             save = st.form_submit_button("Save changes", type="primary", key=f"goal_edit_submit_{chosen}")
         edit_problems = st.container()
@@ -139,7 +145,8 @@ with milestones_tab:
         chosen = choose_goal("goal_milestone_choice")
         goal = by_id[chosen]
         unit = md_escape(goal.unit)
-        st.write(f"From **{goal.baseline:g} {unit}** today to **{goal.target:g} {unit}** by "
+        since = goal.baseline_on.isoformat() if goal.baseline_on else "today"
+        st.write(f"From **{goal.baseline:g} {unit}** ({since}) to **{goal.target:g} {unit}** by "
                  f"{goal.deadline.isoformat()}. Generate evenly spaced milestones, then adjust any of them.")
         c1, c2, _ = st.columns([1, 1, 2])
         gen_problems = st.container()

@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from crmstrategy.follow_up import goal_follow_up, list_feedback
+from crmstrategy.health import snapshot_of
+from crmstrategy.health_rules import run_rules
 from crmstrategy.insights import workspace_evidence
 from crmstrategy.models import PRIORITIES
 from crmstrategy.personas import list_personas
@@ -37,16 +40,24 @@ actions = read(action_briefs, workspace_id=ws.id)
 reviews = read(list_reviews, workspace_id=ws.id)
 review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
 steps_taken = read(participation, workspace_id=ws.id)
+participants = read(list_participants, workspace_id=ws.id)
 anchoring = anchoring_warnings([Taker(p.name, p.department, p.is_leader, tuple(steps_taken.get(p.id, [])))
-                                for p in read(list_participants, workspace_id=ws.id)])
+                                for p in participants])
 without_action, _ = read(plan_gaps, workspace_id=ws.id)
+goals = read(goal_follow_up, workspace_id=ws.id, today=today)
 overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
 segment_evidence, persona_evidence = read(workspace_evidence, workspace_id=ws.id)
 steps = [analysis_progress(segments, personas, segment_evidence, persona_evidence, readiness,
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
          strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
                            promise_versions=promise_versions),
-         implementation_progress(actions, not review.due, without_action, anchoring)]
+         implementation_progress(actions, not review.due, without_action, anchoring,
+                                 goal_statuses=[g.status.status for g in goals])]
+health = run_rules(snapshot_of(
+    today=today, segments=segments, segment_evidence=segment_evidence, promise_versions=promise_versions,
+    nodes=list(smap.nodes.values()), initiatives_without_action=without_action, goals=goals, actions=actions,
+    reviews=reviews, readiness=readiness, participants=participants,
+    feedback=read(list_feedback, workspace_id=ws.id)))
 
 metrics = st.columns(5)
 metrics[0].metric("Segments", len(segments))
@@ -62,7 +73,8 @@ if next_check:
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
         destination = {"pages/targets.py": "Target segments", "pages/strategy_map.py": "Strategy map",
-                       "pages/promise.py": "Customer promise", "pages/plan.py": "the 3/6/12-month plan"}.get(
+                       "pages/promise.py": "Customer promise", "pages/plan.py": "the 3/6/12-month plan",
+                       "pages/follow_up.py": "Follow-up"}.get(
             next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
         page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
 
@@ -74,6 +86,18 @@ if review.due or overdue:
             st.markdown(f":red[:material/schedule:] **{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}:** "
                         + md_escape(", ".join(a.title for a in overdue[:5])) + (" …" if len(overdue) > 5 else ""))
         page_link("pages/plan.py", "Open the plan", icon=":material/arrow_forward:")
+
+failed = [r for r in health if not r.passed]
+with st.container(border=True, key="overview_health"):
+    if failed:
+        marks = {"Critical": "red", "Warning": "orange", "Notice": "blue"}
+        st.markdown(f":material/health_and_safety: **Strategy health: {len(health) - len(failed)} of {len(health)} "
+                    "rules pass.** " + " ".join(f":{marks[r.rule.severity]}-badge[{md_escape(r.rule.title)}]"
+                                               for r in failed))
+        st.caption(md_escape(f"Most serious: {failed[0].rule.title}. {failed[0].finding.message}"))
+    else:
+        st.markdown(f":green[:material/health_and_safety:] **Strategy health: all {len(health)} rules pass.**")
+    page_link("pages/health.py", "Open the health check", icon=":material/arrow_forward:")
 
 if promise is not None:
     with st.container(border=True, key="overview_promise"):

@@ -1,0 +1,193 @@
+"""Customer feedback (advice 9): what customers said in conversations across the organisation, routed
+to an owner or department, followed to the plan action it led to; counts by theme, segment and
+status, and feedback not acted on for 30 days standing out."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from crmstrategy.follow_up import create_feedback, delete_feedback, list_feedback, update_feedback
+from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS, feedback_overdue, feedback_waiting_days
+from crmstrategy.insights import list_themes
+from crmstrategy.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS
+from crmstrategy.participants import list_participants
+from crmstrategy.personas import list_personas
+from crmstrategy.plan import list_actions
+from crmstrategy.segments import list_segments
+from crmstrategy.text import md_escape
+from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+
+ws = workbench_page("Customer feedback")
+
+st.title("Customer feedback")
+st.caption("Advice 9 · Above all, systematic customer feedback: collected from conversations across the "
+           "organisation and routed to where it is used. Feedback left lying teaches customers not to give it.")
+show_flash("feedback")
+
+today = date.today()
+feedback = read(list_feedback, workspace_id=ws.id)
+segments = {s.id: s.name for s in read(list_segments, workspace_id=ws.id)}
+personas = {p.id: p for p in read(list_personas, workspace_id=ws.id)}
+actions = {a.id: a.title for a in read(list_actions, workspace_id=ws.id)}
+themes = read(list_themes, workspace_id=ws.id)
+people = read(list_participants, workspace_id=ws.id)
+routes = list(dict.fromkeys([p.department for p in people if p.department] + [p.name for p in people]
+                            + [f.routed_to for f in feedback if f.routed_to]))
+late = [f for f in feedback if feedback_overdue(f.status, f.received_on, today)]
+
+m = st.columns(4)
+for column, status in zip(m, FEEDBACK_STATUSES):
+    column.metric(status, sum(f.status == status for f in feedback))
+m[3].metric(f"Not acted on for {FEEDBACK_ACT_DAYS}+ days", len(late))
+
+if late:
+    with st.container(border=True, key="feedback_late"):
+        st.markdown(f":orange[:material/schedule:] **{len(late)} piece{'s' if len(late) != 1 else ''} of feedback "
+                    f"not acted on for more than {FEEDBACK_ACT_DAYS} days**, longest waiting first:")
+        for f in sorted(late, key=lambda f: f.received_on)[:8]:
+            where = f"routed to {md_escape(f.routed_to)}" if f.routed_to else ":orange[not routed to anyone]"
+            st.markdown(f"- **{(today - f.received_on).days} days** · {md_escape(f.text[:140])}"
+                        f"{'…' if len(f.text) > 140 else ''} · {where}")
+        if len(late) > 8:
+            st.caption(f"… and {len(late) - 8} more in the log.")
+
+log_tab, add_tab, route_tab, counts_tab = st.tabs(["Log", "Add feedback", "Route or act on it", "Counts"],
+                                                  key="feedback_tabs")
+
+with log_tab:
+    if not feedback:
+        st.info("No feedback yet. Record what customers tell sales, service and the counter, and route it to "
+                "whoever can act on it.", icon=":material/info:")
+    else:
+        c1, c2, c3 = st.columns(3)
+        statuses = c1.multiselect("Status", FEEDBACK_STATUSES, key="feedback_filter_status")
+        chosen_themes = c2.multiselect("Theme", sorted({f.theme for f in feedback if f.theme}),
+                                       key="feedback_filter_theme")
+        chosen_segments = c3.multiselect("Segment", sorted({f.segment_name for f in feedback if f.segment_name}),
+                                         key="feedback_filter_segment")
+        late_only = st.toggle(f"Only feedback not acted on for more than {FEEDBACK_ACT_DAYS} days",
+                              key="feedback_filter_late")
+        shown = [f for f in feedback if (not statuses or f.status in statuses)
+                 and (not chosen_themes or f.theme in chosen_themes)
+                 and (not chosen_segments or f.segment_name in chosen_segments)
+                 and (not late_only or feedback_overdue(f.status, f.received_on, today))]
+        st.caption(f"{len(shown)} of {len(feedback)} shown, newest first.")
+        waiting = [feedback_waiting_days(f.status, f.received_on, today) for f in shown]
+        st.dataframe(pd.DataFrame({
+            "Received": [f.received_on for f in shown],
+            "Feedback": [f.text for f in shown],
+            "Waiting": ["" if w is None else (f"⚠ {w} days" if w > FEEDBACK_ACT_DAYS else f"{w} days") for w in waiting],
+            "Status": [f.status for f in shown],
+            "Routed to": [f.routed_to for f in shown],
+            "Action": [f.action_title for f in shown],
+            "Sentiment": [f.sentiment for f in shown],
+            "Theme": [f.theme or "" for f in shown],
+            "Segment": [f.segment_name for f in shown],
+            "Persona": [f.persona_name for f in shown],
+            "Source": [f.source for f in shown],
+            "Channel": [f.channel for f in shown],
+        }), hide_index=True, width="stretch", key="feedback_table", column_config={
+            "Feedback": st.column_config.TextColumn(width="large"),
+            "Waiting": st.column_config.TextColumn(help=f"Days since it was received, until it is acted on. Over "
+                                                        f"{FEEDBACK_ACT_DAYS} days is marked ⚠.")})
+
+
+def persona_label(pid):
+    return "– none –" if pid is None else f"{personas[pid].name} ({personas[pid].segment_name})"
+
+
+with add_tab:
+    with st.form("feedback_new", border=True):
+        text = st.text_area("What the customer said", key="feedback_new_text", height=90,
+                            placeholder="In their own words, as far as you can")
+        c1, c2, c3 = st.columns(3)
+        source = c1.text_input("Source", key="feedback_new_source", max_chars=120,
+                               placeholder="Who said it, or who heard it")
+        channel = c2.selectbox("Channel", FEEDBACK_CHANNELS, index=None, key="feedback_new_channel",
+                               accept_new_options=True, placeholder="Choose or type")
+        received_on = c3.date_input("Date", value=today, max_value=today, key="feedback_new_date")
+        c1, c2, c3 = st.columns(3)
+        segment = c1.selectbox("Segment", [None] + list(segments), key="feedback_new_segment",
+                               format_func=lambda s: "– none –" if s is None else segments[s])
+        persona = c2.selectbox("Persona", [None] + list(personas), key="feedback_new_persona", format_func=persona_label)
+        theme = c3.selectbox("Theme", themes, index=None, key="feedback_new_theme", accept_new_options=True,
+                             placeholder="Choose or type a new one")
+        c1, c2, c3 = st.columns(3)
+        sentiment = c1.radio("Sentiment", SENTIMENTS, index=1, key="feedback_new_sentiment", horizontal=True)
+        routed_to = c2.selectbox("Route to", routes, index=None, key="feedback_new_route", accept_new_options=True,
+                                 placeholder="An owner or a department",
+                                 help="Routing it sets the status to Routed.")
+        by = c3.text_input("Recorded by", key="feedback_new_by", max_chars=120)
+        add = st.form_submit_button("Add feedback", type="primary", key="feedback_new_submit")
+    add_problems = st.container()
+    if add:
+        created = act(create_feedback, workspace_id=ws.id, where=add_problems, data={
+            "text": text, "source": source, "channel": channel or "", "received_on": received_on,
+            "segment_id": segment, "persona_id": persona, "theme": theme, "sentiment": sentiment,
+            "routed_to": routed_to or "", "status": "Routed" if routed_to else "New", "recorded_by": by})
+        if created is not None:
+            for key in ("feedback_new_text", "feedback_new_source", "feedback_new_persona", "feedback_new_route"):
+                st.session_state.pop(key, None)
+            flash("feedback", "Added the feedback" + (f" and routed it to {routed_to}." if routed_to else "."))
+            st.rerun()
+
+with route_tab:
+    if not feedback:
+        st.caption("No feedback yet.")
+    else:
+        # What waits longest comes first: that is what a review meeting goes through.
+        order = sorted(feedback, key=lambda f: (f.status == "Acted on", f.received_on))
+        by_id = {f.id: f for f in order}
+        chosen = st.selectbox("Feedback", list(by_id), key="feedback_choice", format_func=lambda i: (
+            f"{by_id[i].status} · {by_id[i].received_on.isoformat()} · {by_id[i].text[:70]}"
+            f"{'…' if len(by_id[i].text) > 70 else ''}"))
+        item = by_id[chosen]
+        st.text(item.text)
+        st.caption(" · ".join(x for x in (item.source, item.channel, item.segment_name, item.persona_name,
+                                          item.theme or "", item.sentiment) if x))
+        action_ids = [None] + list(actions)
+        with st.form(f"feedback_route_{chosen}", border=True):
+            c1, c2 = st.columns(2)
+            route_options = routes if item.routed_to in routes or not item.routed_to else routes + [item.routed_to]
+            routed = c1.selectbox("Routed to", route_options, key=f"feedback_route_to_{chosen}",
+                                  index=route_options.index(item.routed_to) if item.routed_to else None,
+                                  accept_new_options=True, placeholder="An owner or a department")
+            status = c2.radio("Status", FEEDBACK_STATUSES, index=FEEDBACK_STATUSES.index(item.status),
+                              key=f"feedback_status_{chosen}", horizontal=True)
+            action = st.selectbox("The plan action it led to", action_ids, key=f"feedback_action_{chosen}",
+                                  index=action_ids.index(item.action_id) if item.action_id in actions else 0,
+                                  format_func=lambda a: "– none –" if a is None else actions[a])
+            response = st.text_area("What was done", value=item.response, key=f"feedback_response_{chosen}",
+                                    height=70, placeholder="Needed when it is acted on without a plan action")
+            save = st.form_submit_button("Save", type="primary", key=f"feedback_route_submit_{chosen}")
+        route_problems = st.container()
+        if save:
+            if act(update_feedback, workspace_id=ws.id, feedback_id=chosen, where=route_problems,
+                   changes={"routed_to": routed or "", "status": status, "action_id": action, "response": response}):
+                flash("feedback", f"Saved: {status.lower()}" + (f", routed to {routed}." if routed else "."))
+                st.rerun()
+        if st.button("Delete this feedback", key=f"feedback_delete_{chosen}"):
+            if act(delete_feedback, workspace_id=ws.id, feedback_id=chosen) is not None:
+                st.session_state.pop("feedback_choice", None)
+                flash("feedback", "Deleted the feedback.")
+                st.rerun()
+
+with counts_tab:
+    if not feedback:
+        st.caption("No feedback yet.")
+    else:
+        frame = pd.DataFrame({"Theme": [f.theme or "No theme" for f in feedback],
+                              "Segment": [f.segment_name or "No segment" for f in feedback],
+                              "Status": pd.Categorical([f.status for f in feedback], categories=FEEDBACK_STATUSES)})
+        for dimension in ("Theme", "Segment"):
+            st.markdown(f"**By {dimension.lower()} and status**")
+            table = pd.crosstab(frame[dimension], frame["Status"], dropna=False)
+            table["Total"] = table.sum(axis=1)
+            table = table.sort_values("Total", ascending=False)
+            left, right = st.columns([2, 3])
+            left.dataframe(table, width="stretch", key=f"feedback_counts_{dimension.lower()}")
+            right.bar_chart(table.drop(columns="Total"), horizontal=True, height=max(200, 28 * len(table)),
+                            color=["#9aa7b8", "#2f6fb3", "#1b7f3b"])
+
+page_link("pages/health.py", "Next: the strategy health check", icon=":material/arrow_forward:")
