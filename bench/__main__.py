@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
          "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py",
          "pages/strategy_map.py", "pages/goals.py", "pages/promise.py", "pages/promise_present.py",
-         "pages/plan.py", "pages/anchoring.py"]
+         "pages/plan.py", "pages/anchoring.py", "pages/follow_up.py", "pages/feedback.py", "pages/health.py",
+         "pages/document.py"]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
 PROMISE_VERSIONS, ACTIONS = 200, 1000  # as bench.generate makes them, named here for the table's heading
 EXPORT_TARGET_MS = 2000

@@ -13,7 +13,8 @@ from tests.conftest import ROOT
 PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
          "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py",
          "pages/strategy_map.py", "pages/goals.py", "pages/promise.py", "pages/promise_present.py",
-         "pages/plan.py", "pages/anchoring.py"]
+         "pages/plan.py", "pages/anchoring.py", "pages/follow_up.py", "pages/feedback.py", "pages/health.py",
+         "pages/document.py"]
 
 
 @pytest.fixture

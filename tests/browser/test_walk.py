@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 PAGES = {"overview": "/", "workspaces": "/workspaces", "participants": "/participants", "segments": "/segments",
          "personas": "/personas", "insights": "/insights", "readiness": "/readiness", "strengths": "/strengths",
          "targets": "/targets", "strategy_map": "/strategy_map", "goals": "/goals", "promise": "/promise",
-         "promise_present": "/promise_present", "plan": "/plan", "anchoring": "/anchoring"}
+         "promise_present": "/promise_present", "plan": "/plan", "anchoring": "/anchoring", "follow_up": "/follow_up",
+         "feedback": "/feedback", "health": "/health", "document": "/document"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
