@@ -27,8 +27,9 @@ PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "p
          "pages/plan.py", "pages/anchoring.py", "pages/follow_up.py", "pages/feedback.py", "pages/health.py",
          "pages/document.py"]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
-PROMISE_VERSIONS, ACTIONS = 200, 1000  # as bench.generate makes them, named here for the table's heading
+from bench.generate import ACTIONS, FEEDBACK, MEASUREMENTS, PROMISE_VERSIONS  # noqa: E402 (after the path is set)
 EXPORT_TARGET_MS = 2000
+DOCUMENT_TARGET_MS = 5000  # the whole strategy document, charts drawn included
 
 
 def _prepare(url: str) -> tuple[int, int]:
@@ -115,11 +116,22 @@ def _promise_card(session, workspace_id: int, kind: str) -> bytes:
     return promise_pdf(card) if kind == "pdf" else promise_png(card)
 
 
+def _strategy_document(session, workspace_id: int, kind: str) -> bytes:
+    from crmstrategy.document_exports import document_html, document_markdown_zip, document_pdf
+    from crmstrategy.strategy_document import strategy_document
+
+    render = {"pdf": document_pdf, "html": document_html, "md": document_markdown_zip}[kind]
+    return render(strategy_document(session=session, workspace_id=workspace_id))
+
+
 _EXPORTS = [("priority matrix .svg", _matrix_svg), ("priority matrix .png", _matrix_png),
             ("strategy map .svg", _map_svg), ("workspace .json", _workspace_json),
             ("promise card .pdf", lambda s, w: _promise_card(s, w, "pdf")),
             ("promise card .png", lambda s, w: _promise_card(s, w, "png")),
-            ("plan .xlsx", lambda s, w: _plan_file(s, w, "xlsx")), ("plan .ics", lambda s, w: _plan_file(s, w, "ics"))]
+            ("plan .xlsx", lambda s, w: _plan_file(s, w, "xlsx")), ("plan .ics", lambda s, w: _plan_file(s, w, "ics")),
+            ("strategy document .pdf", lambda s, w: _strategy_document(s, w, "pdf")),
+            ("strategy document .html", lambda s, w: _strategy_document(s, w, "html")),
+            ("strategy document .md", lambda s, w: _strategy_document(s, w, "md"))]
 MAP_NODES, MAP_TARGET_MS = 200, 200
 
 
@@ -183,15 +195,18 @@ def main() -> int:
     print(f"Pages, AppTest full run, median of {args.runs} after a warm-up "
           f"(large = 50 segments, 300 personas, 2,000 insights, 12 participants rating 7 statements and "
           f"5 key factors of every segment: 3,000 strength ratings; a 60-node strategy map with 18 goals; "
-          f"{PROMISE_VERSIONS} promise versions; a plan of {ACTIONS:,} actions); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large")
+          f"{PROMISE_VERSIONS} promise versions; a plan of {ACTIONS:,} actions; {MEASUREMENTS:,} measurements and "
+          f"{FEEDBACK} pieces of feedback); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large")
     print(f"{'page':<24}{'demo ms':>10}{'large ms':>10}{'large/demo':>12}  within target")
     for page, demo_ms, large_ms in rows:
         ok = demo_ms <= DEMO_TARGET_MS and large_ms <= LARGE_TARGET_MS
         print(f"{page:<24}{demo_ms:>10.1f}{large_ms:>10.1f}{large_ms / demo_ms:>12.2f}  {'yes' if ok else 'NO'}")
-    print(f"\nDownloads, median of {args.runs}; target {EXPORT_TARGET_MS} ms on the large workspace")
-    print(f"{'download':<24}{'demo ms':>10}{'large ms':>10}  within target")
+    print(f"\nDownloads, median of {args.runs}; target on the large workspace {EXPORT_TARGET_MS} ms, the strategy "
+          f"document {DOCUMENT_TARGET_MS} ms")
+    print(f"{'download':<26}{'demo ms':>10}{'large ms':>10}  within target")
     for name, demo_ms, large_ms in exports:
-        print(f"{name:<24}{demo_ms:>10.1f}{large_ms:>10.1f}  {'yes' if large_ms <= EXPORT_TARGET_MS else 'NO'}")
+        target = DOCUMENT_TARGET_MS if name.startswith("strategy document") else EXPORT_TARGET_MS
+        print(f"{name:<26}{demo_ms:>10.1f}{large_ms:>10.1f}  {'yes' if large_ms <= target else 'NO'}")
     print(f"\nStrategy map of {MAP_NODES} nodes: graph, every rule and the layout: {map_ms:.1f} ms "
           f"(target {MAP_TARGET_MS} ms: {'yes' if map_ms <= MAP_TARGET_MS else 'NO'})")
     print(f"peak RSS: {peak_mb:.0f} MB")

@@ -69,9 +69,9 @@ with goals_tab:
             "Goal": [i.goal.metric for i in items],
             "Objective": [i.objective for i in items],
             "Owner": [i.goal.owner or "– no owner –" for i in items],
-            "Latest": ["–" if i.status.latest is None else f"{i.status.latest[1]:g} {i.goal.unit}".strip()
+            "Latest": ["–" if i.status.latest is None else
+                       f"{i.status.latest[1]:g} {i.goal.unit}".strip() + f" ({i.status.latest[0].isoformat()})"
                        for i in items],
-            "Measured on": [None if i.status.latest is None else i.status.latest[0] for i in items],
             "Path expects": ["–" if i.status.expected is None else f"{i.status.expected:.3g} {i.goal.unit}".strip()
                              for i in items],
             "Target": [f"{i.goal.target:g} {i.goal.unit}".strip() for i in items],
@@ -93,10 +93,11 @@ with goals_tab:
             st.caption("The baseline has no date, so the path starts at the first value measured. Set the date "
                        "on the Goals page.")
         st.markdown("**Measured values** · edit, add or delete rows, then save.")
-        table = pd.DataFrame({"Date": pd.Series([m.measured_on for m in item.measurements], dtype="object"),
-                              "Value": pd.Series([m.value for m in item.measurements], dtype="float64"),
-                              "Note": pd.Series([m.note for m in item.measurements], dtype="object"),
-                              "Recorded by": pd.Series([m.recorded_by for m in item.measurements], dtype="object")})
+        newest = item.measurements[::-1]  # the values being added and corrected are the recent ones
+        table = pd.DataFrame({"Date": pd.Series([m.measured_on for m in newest], dtype="object"),
+                              "Value": pd.Series([m.value for m in newest], dtype="float64"),
+                              "Note": pd.Series([m.note for m in newest], dtype="object"),
+                              "Recorded by": pd.Series([m.recorded_by for m in newest], dtype="object")})
         version = st.session_state.get("follow_values_version", 0)
         edited = st.data_editor(table, key=f"follow_values_{chosen}_{version}", num_rows="dynamic", hide_index=True,
                                 width="stretch", column_config={

@@ -92,7 +92,7 @@ with st.container(border=True, key="overview_health"):
     if failed:
         marks = {"Critical": "red", "Warning": "orange", "Notice": "blue"}
         st.markdown(f":material/health_and_safety: **Strategy health: {len(health) - len(failed)} of {len(health)} "
-                    "rules pass.** " + " ".join(f":{marks[r.rule.severity]}-badge[{md_escape(r.rule.title)}]"
+                    "rules pass.** " + " ".join(f":{marks[r.rule.severity]}-badge[:material/close: {md_escape(r.rule.title)}]"
                                                for r in failed))
         st.caption(md_escape(f"Most serious: {failed[0].rule.title}. {failed[0].finding.message}"))
     else:
