@@ -39,7 +39,7 @@ class _Writer:
 
     def __init__(self, workspace: str):
         pdf = FPDF(orientation="P", unit="mm", format="A4")
-        for style, file in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"), ("I", "DejaVuSans-Oblique.ttf")):
+        for style, file in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):  # each font costs its parsing
             pdf.add_font("DejaVu", style, str(FONT_DIR / file))
         pdf.set_margins(18, 18, 18)
         pdf.set_auto_page_break(False)
@@ -49,6 +49,7 @@ class _Writer:
         self.top, self.bottom = 18.0, pdf.h - 18.0
         self.y = self.top
         self.placed: list[tuple] = []  # (page, x, y, width, height, image) of each chart
+        self._font: tuple | None = None
         self._widths: dict[tuple[str, str], dict[str, float]] = {}
         self.new_page()
 
@@ -56,6 +57,7 @@ class _Writer:
     def new_page(self) -> None:
         pdf = self.pdf
         pdf.add_page()
+        self._font = None  # a new page starts without the font set on it
         self.font("", 8, GREY)
         footer = _pdf_text(f"{self.workspace} · CRM strategy · page {pdf.page_no()}")
         pdf.text(self.left + (self.width - self.text_width(footer, "", 8)) / 2, pdf.h - 9, footer)
@@ -67,8 +69,10 @@ class _Writer:
 
     # --- text ----------------------------------------------------------------------------
     def font(self, style: str, size: float, colour=TEXT) -> None:
-        self.pdf.set_font("DejaVu", style, size)
-        self.pdf.set_text_color(*colour)
+        if (style, size, colour) != self._font:  # fpdf2 does work on every call, changed or not
+            self.pdf.set_font("DejaVu", style, size)
+            self.pdf.set_text_color(*colour)
+            self._font = (style, size, colour)
 
     def text_width(self, text: str, style: str, size: float) -> float:
         key = ("DejaVu", style)
