@@ -311,10 +311,12 @@ def goal_trend_chart(goals: list[dict], today, *, columns: int = 1, width: int |
     rows, order = [], []
     for goal in goals:
         label = goal_label(goal["metric"], goal["unit"], goal["status"])
+        while label in order:  # goals may share a metric; each keeps a panel of its own
+            label += " "
         order.append(label)
         last = len(goal["path"]) - 1
         rows += [{"Goal": label, "Series": "Path", "Date": d.isoformat(), "Value": v, "Status": goal["status"],
-                  "Point": "Baseline" if i == 0 else ("Target" if i == last else "Milestone")}
+                  "Point": "Target" if i == last else ("Baseline" if i == 0 else "Milestone")}
                  for i, (d, v) in enumerate(goal["path"])]
         dense = len(goal["measured"]) > DOTS_UP_TO  # a dot per value only while the dots stay apart
         rows += [{"Goal": label, "Series": "Measured", "Date": d.isoformat(), "Value": v, "Status": goal["status"],

@@ -83,7 +83,7 @@ def goal_status(*, baseline: float, target: float, deadline: date, milestones: l
         sentence = f"{where}: behind by {_fmt(gap)}, {behind:.0%} of the way from baseline to target."
     if behind > OFF_TRACK_BEHIND:
         status = "Off track"
-    elif behind > AT_RISK_BEHIND:
+    elif behind >= AT_RISK_BEHIND:
         status = "At risk"
     else:
         status = "On track"

@@ -186,7 +186,10 @@ def one_department(s: HealthSnapshot) -> Finding | None:
         return None
     if not s.departments:
         return Finding("Nobody is recorded as taking part: a strategy made by one person is anchored nowhere.")
-    only = next(iter(departments.values()), "no department given")
+    if not departments:
+        return Finding("No participant has a department recorded: say where each comes from, so it shows whether "
+                       "several departments took part (advice 7).")
+    only = next(iter(departments.values()))
     return Finding(f"Everyone who took part is from one department ({only}). Advice 7: involve several departments "
                    "from the analysis on; seed 002: a CRM lead alone in one department fails.", (only,))
 
@@ -213,6 +216,7 @@ def feedback_not_acted_on(s: HealthSnapshot) -> Finding | None:
 
 
 def run_rules(snapshot: HealthSnapshot) -> list[RuleResult]:
-    """Every rule, failed ones first by severity, then the passed ones, each in the order declared."""
+    """Every rule's result: the failed ones first, then the passed ones; within each, the most serious
+    first, and rules of the same severity in the order they are declared."""
     results = [RuleResult(r, r.check(snapshot)) for r in RULES]
     return sorted(results, key=lambda r: (r.passed, SEVERITIES.index(r.rule.severity)))

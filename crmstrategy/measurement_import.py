@@ -57,7 +57,8 @@ def preview_measurement_import(raw: bytes, filename: str, *, goals: dict[int, st
                            "measured.")
         key = row.measure.lower()
         try:
-            if key in by_metric:
+            # A goal and a customer measure may share a name ("Churn"): a segment says it is the measure.
+            if key in by_metric and not (row.segment and key in measures):
                 if len(by_metric[key]) > 1:
                     return reasons + [f"Two goals are called '{row.measure}': rename one on the Goals page first."]
                 if row.segment:

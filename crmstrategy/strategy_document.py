@@ -123,12 +123,11 @@ def goal_panel(item: GoalFollowUp, *, per_month: bool = False) -> dict:
     """What goal_trend_chart draws of one goal (`per_month`: one value a month)."""
     goal = item.goal
     measured = [(m.measured_on, m.value) for m in item.measurements]
+    start = path_start(goal.baseline_on, measured)  # from every value, as the status was judged
+    path = milestone_path(goal.baseline, goal.target, start, goal.deadline, item.milestones) \
+        if start is not None and start < goal.deadline else [(goal.deadline, goal.target)]
     if per_month:
         measured = monthly(measured)
-    start = path_start(goal.baseline_on, measured) or min(item.status.latest[0] if item.status.latest else goal.deadline,
-                                                          goal.deadline)
-    path = milestone_path(goal.baseline, goal.target, start, goal.deadline, item.milestones) \
-        if start < goal.deadline else [(goal.deadline, goal.target)]
     return {"metric": goal.metric, "unit": goal.unit, "status": item.status.status, "path": path, "measured": measured}
 
 
