@@ -226,9 +226,9 @@ def list_feedback(*, session: Session, workspace_id: int, feedback_id: int | Non
         query = query.where(Feedback.id == feedback_id)
     rows = session.exec(query.order_by(Feedback.received_on.desc(), Feedback.id.desc())).all()
     # Read back as written, so not validated again (a long log would cost every page run).
-    return [FeedbackRead.model_construct(**dict(zip(fields, row[:len(fields)])),
-                                         **dict(zip(_LINKED_NAMES, (v or "" for v in row[len(fields):]))))
-            for row in rows]
+    return [FeedbackRead.model_construct(**dict(zip(fields, row[:len(fields)])), segment_name=segment or "",
+                                         persona_name=persona or "", theme=theme, action_title=action or "")
+            for *row, segment, persona, theme, action in rows]
 
 
 _LINKED_NAMES = ("segment_name", "persona_name", "theme", "action_title")

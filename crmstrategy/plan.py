@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import (
     ACTION_LABELS, METHOD_STEPS, ROLE_IMPACT_LABELS, Action, ActionChange, ActionChangeRead, ActionCreate,
-    ActionInitiative, ActionRead, ActionUpdate, MapNode, Participant, PlanReview, PlanReviewCreate, PlanReviewRead,
+    ActionInitiative, ActionRead, ActionUpdate, Feedback, MapNode, Participant, PlanReview, PlanReviewCreate, PlanReviewRead,
     RoleImpact, RoleImpactCreate, RoleImpactRead, StepParticipation, Workspace, optional_date, utcnow,
 )
 from crmstrategy.plan_rules import effective_horizon, horizon_problem, later_than_plan
@@ -160,9 +160,15 @@ def _text(value) -> str:
 
 
 def delete_action(*, session: Session, workspace_id: int, action_id: int) -> str:
+    """Delete an action. Feedback it acted on keeps, in words, what was done about it: the link goes
+    with the action, and feedback acted on says what was done."""
     require_workspace(session, workspace_id, for_update=True)
     action = require_in_workspace(session, Action, action_id, workspace_id, "action")
     title = action.title
+    for feedback in session.exec(select(Feedback).where(Feedback.action_id == action_id,
+                                                        Feedback.status == "Acted on", Feedback.response == "")).all():
+        feedback.response = f"Led to the plan action '{title}' (since deleted)."
+        session.add(feedback)
     session.delete(action)
     session.flush()
     touch_workspace(session, workspace_id)
