@@ -246,6 +246,18 @@ def segments_or_stop(workspace_id: int, why: str) -> list:
     return segments
 
 
+def vanished(key: str, options: list) -> bool:
+    """Whether what this browser chose in the select box `key` is gone from its `options` (someone
+    deleted it meanwhile). Asked before the box is drawn: a box whose choice is gone falls back to
+    its first option, and a form would then save on something the user never chose."""
+    if key not in st.session_state:
+        return False
+    try:
+        return st.session_state[key] not in options
+    except Exception:  # a choice that cannot even be read back is gone too
+        return True
+
+
 def page_link(page: str, label: str, icon: str | None = None) -> None:
     """A link to another page that keeps the current workspace in the URL."""
     params = {WORKSPACE_PARAM: st.query_params.get(WORKSPACE_PARAM, "")}

@@ -16,7 +16,7 @@ from crmstrategy.personas import list_personas
 from crmstrategy.plan import list_actions
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, flash, page_link, read, show_flash, vanished, workbench_page
 
 ws = workbench_page("Customer feedback")
 
@@ -98,6 +98,10 @@ def persona_label(pid):
 
 
 with add_tab:
+    # Asked before the boxes are drawn: they fall back to "none" once their choice is deleted.
+    gone = [noun for key, options, noun in (("feedback_new_segment", [None] + list(segments), "segment"),
+                                            ("feedback_new_persona", [None] + list(personas), "persona"))
+            if vanished(key, options)]
     with st.form("feedback_new", border=True):
         text = st.text_area("What the customer said", key="feedback_new_text", height=90,
                             placeholder="In their own words, as far as you can")
@@ -121,7 +125,10 @@ with add_tab:
         by = c3.text_input("Recorded by", key="feedback_new_by", max_chars=120)
         add = st.form_submit_button("Add feedback", type="primary", key="feedback_new_submit")
     add_problems = st.container()
-    if add:
+    if add and gone:
+        add_problems.error(f"The {gone[0]} you chose does not exist any more (it was deleted since the page was "
+                           "opened): nothing was saved. Choose again.", icon=":material/error:")
+    elif add:
         created = act(create_feedback, workspace_id=ws.id, where=add_problems, data={
             "text": text, "source": source, "channel": channel or "", "received_on": received_on,
             "segment_id": segment, "persona_id": persona, "theme": theme, "sentiment": sentiment,
@@ -147,6 +154,7 @@ with route_tab:
         st.caption(" · ".join(x for x in (item.source, item.channel, item.segment_name, item.persona_name,
                                           item.theme or "", item.sentiment) if x))
         action_ids = [None] + list(actions)
+        action_gone = vanished(f"feedback_action_{chosen}", action_ids)
         with st.form(f"feedback_route_{chosen}", border=True):
             c1, c2 = st.columns(2)
             route_options = routes if item.routed_to in routes or not item.routed_to else routes + [item.routed_to]
@@ -162,7 +170,10 @@ with route_tab:
                                     height=70, placeholder="Needed when it is acted on without a plan action")
             save = st.form_submit_button("Save", type="primary", key=f"feedback_route_submit_{chosen}")
         route_problems = st.container()
-        if save:
+        if save and action_gone:
+            route_problems.error("The plan action you chose does not exist any more (it was deleted since the page "
+                                 "was opened): nothing was saved. Choose again.", icon=":material/error:")
+        elif save:
             if act(update_feedback, workspace_id=ws.id, feedback_id=chosen, where=route_problems,
                    changes={"routed_to": routed or "", "status": status, "action_id": action, "response": response}):
                 flash("feedback", f"Saved: {status.lower()}" + (f", routed to {routed}." if routed else "."))

@@ -19,7 +19,9 @@ from crmstrategy.models import CUSTOMER_MEASURES
 from crmstrategy.segments import list_segments
 from crmstrategy.strategy_document import customer_rows, goal_panel
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, cached_chart_spec, flash, import_panel, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, cached_chart_spec, flash, import_panel, page_link, read, show_flash, vanished, workbench_page,
+)
 
 ws = workbench_page("Follow-up")
 
@@ -151,6 +153,10 @@ with add_tab:
         return f"Goal: {by_id[value].goal.metric}" if kind == "goal" else \
             f"Customer measure: {value} ({CUSTOMER_MEASURES[value][0]})"
 
+    # Asked before the boxes are drawn: they fall back to another option once theirs is deleted.
+    gone = [noun for key, options, noun in (("measurement_new_what", choices, "goal"),
+                                            ("measurement_new_segment", [None] + list(segment_names), "segment"))
+            if vanished(key, options)]
     with st.form("measurement_new", border=True):
         what = st.selectbox("What was measured", choices, key="measurement_new_what", format_func=what_label)
         c1, c2, c3 = st.columns([2, 1, 1])
@@ -168,11 +174,14 @@ with add_tab:
     if add:
         kind, target = what
         fields = {"measured_on": measured_on, "value": value, "note": note, "recorded_by": by}
-        if kind == "goal":
+        created = None
+        if gone:
+            add_problems.error(f"The {gone[0]} you chose does not exist any more (it was deleted since the page was "
+                               "opened): nothing was saved. Choose again.", icon=":material/error:")
+        elif kind == "goal":
             if segment is not None:
                 add_problems.error("Goals are not measured per segment: choose 'All customers' for a goal.",
                                    icon=":material/error:")
-                created = None
             else:
                 created = act(add_goal_measurement, workspace_id=ws.id, where=add_problems,
                               data=fields | {"goal_id": target})
