@@ -16,7 +16,7 @@ from crmstrategy.follow_up import goal_measurements
 from crmstrategy.strategy_document import SECTIONS
 from crmstrategy.strategy_map import list_goals
 from crmstrategy.workspace_io import import_workspace, load_demo_document
-from tests.browser.conftest import by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle
+from tests.browser.conftest import by_key, new_page, no_exception, own_server, read_in, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,19 @@ def _setup(session) -> dict:
     ws = import_workspace(session=session, document=load_demo_document())
     assert ws.name == DEMO_NAME
     return {"ws": ws.id}
+
+
+def _settle(page) -> None:
+    """settle, after waiting generously for a run on a busy machine (the demo's pages draw charts)."""
+    page.wait_for_timeout(250)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=90_000)
+    settle(page)
+
+
+def _open(page, url: str) -> None:
+    page.goto(url, timeout=60_000)
+    _settle(page)
+    no_exception(page)
 
 
 def _goal_id(env, metric: str) -> int:
@@ -58,7 +71,7 @@ def _pick(page, key: str, option: str) -> None:
 def test_strategy_document_downloads_as_pdf_and_html(browser, tmp_path):
     with own_server(tmp_path, _setup) as env:
         page = new_page(browser)
-        goto(page, f"{env.url}/document?ws={env.ws}")
+        _open(page, f"{env.url}/document?ws={env.ws}")
         screenshot(page, "document")
         # The PDF is built on the click (charts drawn in a process of their own): allow it time.
         with page.expect_download(timeout=60_000) as pdf_download:
@@ -89,13 +102,13 @@ def test_add_a_goal_measurement_and_refuse_one_that_is_not_a_number(browser, tmp
         before = _values(env, churn)
         assert date(2026, 11, 15) not in before  # the demo measures on month ends only
         page = new_page(browser)
-        goto(page, f"{env.url}/follow_up?ws={env.ws}")
+        _open(page, f"{env.url}/follow_up?ws={env.ws}")
         page.get_by_role("tab", name="Add a measurement").click()
         # The date input is a field of year, month and day segments; it loads lazily.
         year = by_key(page, "measurement_new_date", "[data-type=year]")
         expect(year).to_be_visible(timeout=20_000)
         _pick(page, "measurement_new_what", f"Goal: {CHURN}")
-        expect(by_key(page, "measurement_new_what")).to_contain_text(f"Goal: {CHURN}")
+        expect(by_key(page, "measurement_new_what", "input")).to_have_value(f"Goal: {CHURN}")
         by_key(page, "measurement_new_value", "input").fill("14.2")
         by_key(page, "measurement_new_note", "input").fill("Mid-month check – æøå")
         year.click()
@@ -103,7 +116,7 @@ def test_add_a_goal_measurement_and_refuse_one_that_is_not_a_number(browser, tmp
         expect(by_key(page, "measurement_new_date", "[data-type=month]")).to_have_text("11")
         expect(by_key(page, "measurement_new_date", "[data-type=day]")).to_have_text("15")
         by_key(page, "measurement_new_submit", "button").click()
-        settle(page)
+        _settle(page)
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Added 14.2 on 2026-11-15.")
         after = _values(env, churn)
         assert after == before | {date(2026, 11, 15): 14.2}
@@ -112,13 +125,13 @@ def test_add_a_goal_measurement_and_refuse_one_that_is_not_a_number(browser, tmp
         screenshot(page, "follow-up-added")
 
         page.get_by_role("tab", name="Add a measurement").click()
-        _pick(page, "measurement_new_what", f"Goal: {CHURN}")
+        expect(by_key(page, "measurement_new_what", "input")).to_have_value(f"Goal: {CHURN}")
         by_key(page, "measurement_new_value", "input").fill("abc")
         year.click()
         page.keyboard.type("20261116")
         expect(by_key(page, "measurement_new_date", "[data-type=day]")).to_have_text("16")
         by_key(page, "measurement_new_submit", "button").click()
-        settle(page)
+        _settle(page)
         expect(page.get_by_test_id("stAlertContentError")).to_contain_text("must be a number")
         expect(page.get_by_test_id("stAlertContentSuccess")).to_have_count(0)
         assert _values(env, churn) == after
@@ -126,34 +139,72 @@ def test_add_a_goal_measurement_and_refuse_one_that_is_not_a_number(browser, tmp
         no_exception(page)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "pages/follow_up.py empties the form after an add by popping measurement_new_value and measurement_new_note "
+    "from st.session_state; AppTest sees them empty, but the browser keeps showing (and sends again) the old "
+    "value and note, so a second submit silently adds the same value again"))
+def test_the_form_is_emptied_for_the_next_measurement(browser, tmp_path):
+    with own_server(tmp_path, _setup) as env:
+        churn = _goal_id(env, CHURN)
+        before = _values(env, churn)
+        page = new_page(browser)
+        _open(page, f"{env.url}/follow_up?ws={env.ws}")
+        page.get_by_role("tab", name="Add a measurement").click()
+        year = by_key(page, "measurement_new_date", "[data-type=year]")
+        expect(year).to_be_visible(timeout=20_000)
+        _pick(page, "measurement_new_what", f"Goal: {CHURN}")
+        by_key(page, "measurement_new_value", "input").fill("14.2")
+        by_key(page, "measurement_new_note", "input").fill("Mid-month check")
+        year.click()
+        page.keyboard.type("20261115")
+        expect(by_key(page, "measurement_new_date", "[data-type=day]")).to_have_text("15")
+        by_key(page, "measurement_new_submit", "button").click()
+        _settle(page)
+        expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Added 14.2 on 2026-11-15.")
+        assert _values(env, churn) == before | {date(2026, 11, 15): 14.2}
+
+        page.get_by_role("tab", name="Add a measurement").click()
+        expect(by_key(page, "measurement_new_value", "input")).to_have_value("")
+        expect(by_key(page, "measurement_new_note", "input")).to_have_value("")
+        # Submitting again with only another date must not add the previous value once more.
+        year.click()
+        page.keyboard.type("20261116")
+        expect(by_key(page, "measurement_new_date", "[data-type=day]")).to_have_text("16")
+        by_key(page, "measurement_new_submit", "button").click()
+        _settle(page)
+        expect(page.get_by_test_id("stAlertContentError")).to_contain_text("Value is required")
+        assert _values(env, churn) == before | {date(2026, 11, 15): 14.2}
+
+
 def test_edit_one_measured_value_in_the_table_and_save(browser, tmp_path):
     with own_server(tmp_path, _setup) as env:
         churn = _goal_id(env, CHURN)
         before = _values(env, churn)
-        first_day = min(before)
-        assert (first_day, before[first_day]) == (date(2024, 12, 31), 15.4)
+        latest = max(before)
+        assert (latest, before[latest]) == (date(2026, 11, 30), 14.7)
         page = new_page(browser)
-        goto(page, f"{env.url}/follow_up?ws={env.ws}")
+        _open(page, f"{env.url}/follow_up?ws={env.ws}")
         # The goal most off track is shown first: the demo's installer churn.
-        expect(by_key(page, "follow_goal")).to_contain_text(f"{CHURN} · Off track")
+        expect(by_key(page, "follow_goal", "input")).to_have_value(f"{CHURN} · Off track")
         grid = by_key(page, f"follow_values_{churn}_0")
         grid.scroll_into_view_if_needed()
         expect(grid.locator("canvas").first).to_be_visible(timeout=20_000)
-        expect(grid.locator("table")).to_contain_text(first_day.isoformat())
-        grid.click(position={"x": 60, "y": ROW_HEIGHT * 1.5})  # first row (oldest), Date
+        # The values are listed newest first.
+        expect(grid.locator("table tbody tr").first).to_contain_text("2026-11-3014.7Erik Solberg")
+        grid.click(position={"x": 60, "y": ROW_HEIGHT * 1.5})  # first row (newest), Date
         page.keyboard.press("ArrowRight")                       # Value
         page.keyboard.press("Enter")
         editor = page.get_by_test_id("portal").locator("input, textarea")
         expect(editor).to_be_visible()
-        expect(editor).to_have_value(re.compile(r"^15\.4"))
-        editor.fill("15.6")
+        expect(editor).to_have_value(re.compile(r"^14\.7"))
+        editor.fill("14.5")
         page.keyboard.press("Enter")
-        settle(page)
+        _settle(page)
         screenshot(page, "follow-up-value-edited")
         by_key(page, "follow_values_save", "button").click()
-        settle(page)
+        _settle(page)
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
             f"Saved {len(before)} values of '{CHURN}'.")
-        assert _values(env, churn) == before | {first_day: 15.6}
+        assert _values(env, churn) == before | {latest: 14.5}
         screenshot(page, "follow-up-saved")
         no_exception(page)
