@@ -96,6 +96,18 @@ def show_flash(key: str) -> None:
         st.success(md_escape(message), icon=":material/check_circle:")
 
 
+def clear_form(values: dict[str, Any]) -> None:
+    """Empty a form after its action succeeded: on the next run its widgets take `values` (their
+    empty values). Forgetting a widget's value is not enough: the browser keeps showing, and sends
+    again, what was typed; a value assigned before the widget is drawn is sent to the browser."""
+    st.session_state["_form_resets"] = st.session_state.get("_form_resets", {}) | values
+
+
+def _apply_form_resets() -> None:
+    for key, value in st.session_state.pop("_form_resets", {}).items():
+        st.session_state[key] = value
+
+
 def set_workspace(workspace_id: int) -> None:
     st.session_state["workspace_id"] = workspace_id
     st.query_params[WORKSPACE_PARAM] = str(workspace_id)
@@ -174,6 +186,7 @@ def workbench_page(title: str) -> WorkspaceRead:
     """Frame every page: page config, sidebar with the workspace switcher; returns the
     current workspace (from the URL, then this session, then the first one)."""
     _leave_legacy_pages_mode()
+    _apply_form_resets()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/hub:", layout="wide")
     workspaces = read(list_workspaces)
     by_id = {w.id: w for w in workspaces}

@@ -457,9 +457,12 @@ def _validate_document(document: dict) -> _Parsed:
         node_refs = {str(n.get("ref") or "") for n in raw.map_nodes if isinstance(n, dict)}
         parsed.plan = _parse_plan(problems, raw.plan, node_refs, participant_refs)
     if raw.follow_up is not None:
-        action_refs = {ref for ref, *_ in parsed.plan[1]} if parsed.plan else set()
-        parsed.follow_up = _parse_follow_up(problems, raw.follow_up, {ref for ref, *_ in parsed.goals},
-                                            segment_refs, persona_refs, action_refs)
+        # Every goal and action the file names counts, valid or not, so that one bad goal gives one message
+        # rather than one more for each of its measurements.
+        actions = raw.plan.get("actions") if isinstance(raw.plan, dict) else None
+        parsed.follow_up = _parse_follow_up(problems, raw.follow_up, _positional_refs(raw.goals, "G"),
+                                            segment_refs, persona_refs,
+                                            _positional_refs(actions if isinstance(actions, list) else [], "A"))
     if problems:
         raise ValidationProblem(problems)
     return parsed
@@ -546,6 +549,12 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
 
 
 _FOLLOW_UP_KEYS = {"goal_measurements", "customer_measurements", "feedback"}
+
+
+def _positional_refs(items: list, prefix: str) -> set[str]:
+    """The refs of goals or actions: their own, else by position (G1, A2), as files before version 7 had none."""
+    return {str((item.get("ref") if isinstance(item, dict) else None) or f"{prefix}{n}")
+            for n, item in enumerate(items, start=1)}
 
 
 def _optional_ref(problems: list[Problem], value, where: str, known: set[str], what: str) -> str | None:

@@ -16,7 +16,7 @@ from crmstrategy.personas import list_personas
 from crmstrategy.plan import list_actions
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, vanished, workbench_page
+from crmstrategy.ui import act, clear_form, flash, page_link, read, show_flash, vanished, workbench_page
 
 ws = workbench_page("Customer feedback")
 
@@ -134,8 +134,8 @@ with add_tab:
             "segment_id": segment, "persona_id": persona, "theme": theme, "sentiment": sentiment,
             "routed_to": routed_to or "", "status": "Routed" if routed_to else "New", "recorded_by": by})
         if created is not None:
-            for key in ("feedback_new_text", "feedback_new_source", "feedback_new_persona", "feedback_new_route"):
-                st.session_state.pop(key, None)
+            clear_form({"feedback_new_text": "", "feedback_new_source": "", "feedback_new_persona": None,
+                        "feedback_new_route": None})
             flash("feedback", "Added the feedback" + (f" and routed it to {routed_to}." if routed_to else "."))
             st.rerun()
 

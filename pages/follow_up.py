@@ -20,7 +20,7 @@ from crmstrategy.segments import list_segments
 from crmstrategy.strategy_document import customer_rows, goal_panel
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, flash, import_panel, page_link, read, show_flash, vanished, workbench_page,
+    act, cached_chart_spec, clear_form, flash, import_panel, page_link, read, show_flash, vanished, workbench_page,
 )
 
 ws = workbench_page("Follow-up")
@@ -189,8 +189,7 @@ with add_tab:
             created = act(add_customer_measurement, workspace_id=ws.id, where=add_problems,
                           data=fields | {"measure": target, "segment_id": segment})
         if created is not None:
-            for key in ("measurement_new_value", "measurement_new_note"):
-                st.session_state.pop(key, None)
+            clear_form({"measurement_new_value": "", "measurement_new_note": ""})
             flash("follow_up", f"Added {created.value:g} on {created.measured_on.isoformat()}.")
             st.rerun()
 

@@ -15,7 +15,7 @@ from crmstrategy.strategy_map import (
     set_long_term_limit, set_milestones, update_goal,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, clear_form, flash, page_link, read, show_flash, workbench_page
 
 ws = workbench_page("Goals")
 
@@ -98,9 +98,8 @@ with add_tab:
             "objective_id": objective, "metric": metric, "goal_type": goal_type, "measures": measures, "unit": unit,
             "baseline": baseline, "baseline_on": baseline_on, "target": target, "deadline": deadline, "owner": owner})
         if created:
-            for key in ("goal_new_metric", "goal_new_unit", "goal_new_baseline", "goal_new_baseline_on",
-                        "goal_new_target", "goal_new_deadline", "goal_new_owner"):
-                st.session_state.pop(key, None)
+            clear_form({"goal_new_metric": "", "goal_new_unit": "", "goal_new_baseline": "", "goal_new_target": "",
+                        "goal_new_deadline": None, "goal_new_owner": ""})
             flash("goals", f"Added '{created.metric}'. Generate its milestones under Milestones.")
             st.rerun()
 

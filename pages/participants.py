@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
-from crmstrategy.ui import act, flash, read, show_flash, workbench_page
+from crmstrategy.ui import act, clear_form, flash, read, show_flash, workbench_page
 
 ws = workbench_page("Participants")
 
@@ -48,8 +48,7 @@ with add_tab:
         created = act(create_participant, workspace_id=ws.id, where=add_problems,
                       data={"name": name, "department": department, "role": role, "is_leader": is_leader})
         if created:
-            for key in ("participant_new_name", "participant_new_role"):
-                st.session_state.pop(key, None)
+            clear_form({"participant_new_name": "", "participant_new_role": ""})
             flash("participants", f"Added {created.name}.")
             st.rerun()
 

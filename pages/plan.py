@@ -22,7 +22,7 @@ from crmstrategy.plan_rules import (
 from crmstrategy.strategy_map import list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, cached_chart_spec, flash, page_link, read, show_flash, show_problems, workbench_page,
+    act, attempt, cached_chart_spec, clear_form, flash, page_link, read, show_flash, show_problems, workbench_page,
 )
 
 ws = workbench_page("Implementation plan")
@@ -273,9 +273,9 @@ with add_tab:
                           "kind": kind, "start_date": start_date, "due_date": due_date, "horizon": horizon,
                           "status": status, "initiative_ids": chosen, "audience": audience, "notes": notes})
         if created:
-            for key in ("plan_new_title", "plan_new_description", "plan_new_start", "plan_new_due",
-                        "plan_new_initiatives", "plan_new_audience", "plan_new_notes", "plan_new_horizon"):
-                st.session_state.pop(key, None)
+            clear_form({"plan_new_title": "", "plan_new_description": "", "plan_new_start": None, "plan_new_due": None,
+                        "plan_new_initiatives": [], "plan_new_audience": "", "plan_new_notes": "",
+                        "plan_new_horizon": None})
             note = owner_note(created.owner, participants)
             flash("plan", f"Added '{created.title}'" + (f" to the {created.shown_horizon}-month horizon"
                                                          if created.shown_horizon else "") + "."
@@ -296,8 +296,7 @@ with review_tab:
         review_problems = st.container()
         if save_review and act(add_review, workspace_id=ws.id, where=review_problems,
                                data={"reviewed_on": reviewed_on, "reviewed_by": reviewed_by, "changes": changes}):
-            for key in ("plan_review_by", "plan_review_changes"):
-                st.session_state.pop(key, None)
+            clear_form({"plan_review_by": "", "plan_review_changes": ""})
             flash("plan", f"Review of {reviewed_on.isoformat()} recorded.")
             st.rerun()
         with st.form("plan_start_form", border=True):

@@ -15,7 +15,9 @@ from crmstrategy.strategy_map import (
     strategy_map, update_node,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, cached_chart_spec, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, cached_chart_spec, clear_form, flash, page_link, read, show_flash, workbench_page,
+)
 
 ws = workbench_page("Strategy map")
 
@@ -100,8 +102,7 @@ with elements_tab:
             created = act(create_node, workspace_id=ws.id, where=add_problems,
                           data={"kind": kind, "name": name, "owner": owner, "description": description} | extra)
             if created:
-                for key in ("map_new_name", "map_new_owner", "map_new_description", "map_new_channel"):
-                    st.session_state.pop(key, None)
+                clear_form({"map_new_name": "", "map_new_owner": "", "map_new_description": "", "map_new_channel": ""})
                 flash("map", f"Added '{created.name}'. Link it under Links.")
                 st.rerun()
     with right:

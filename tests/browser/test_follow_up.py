@@ -139,10 +139,6 @@ def test_add_a_goal_measurement_and_refuse_one_that_is_not_a_number(browser, tmp
         no_exception(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pages/follow_up.py empties the form after an add by popping measurement_new_value and measurement_new_note "
-    "from st.session_state; AppTest sees them empty, but the browser keeps showing (and sends again) the old "
-    "value and note, so a second submit silently adds the same value again"))
 def test_the_form_is_emptied_for_the_next_measurement(browser, tmp_path):
     with own_server(tmp_path, _setup) as env:
         churn = _goal_id(env, CHURN)

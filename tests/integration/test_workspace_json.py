@@ -32,7 +32,7 @@ from tests.integration.support import count, new_workspace
 DEMO_NAME = "Demo: Nordvik Rørhandel"
 MAP_TABLES = (MapNode, MapLink, StrategyConstraint, ConstraintNode, Goal, Milestone)
 MAP_SECTIONS = ("map_nodes", "map_links", "constraints", "goals")  # came with format version 4
-LATER_SECTIONS = ("promise", "plan")  # came with format versions 5 and 6
+LATER_SECTIONS = ("promise", "plan", "follow_up")  # came with format versions 5, 6 and 7
 
 
 def _export(engine, workspace_id) -> dict:
@@ -420,7 +420,7 @@ def _strength_parts(document: dict) -> dict:
 def test_demo_export_carries_factors_key_factors_ratings_and_choices(engine, demo_workspace_id):
     demo = load_demo_document()
     exported = _export(engine, demo_workspace_id)
-    assert exported["format_version"] == FORMAT_VERSION == 6
+    assert exported["format_version"] == FORMAT_VERSION == 7
     assert _strength_parts(exported) == _strength_parts(demo)
     assert len(exported["factors"]) == count(engine, Factor) == 12
     assert sum(len(s["key_factors"]) for s in exported["segments"]) == count(engine, SegmentFactor) == 17
@@ -574,7 +574,7 @@ def test_demo_export_carries_the_map_constraints_goals_and_milestones(engine, de
     assert _map_parts(exported) == _map_parts(demo)
     assert (len(exported["map_nodes"]), len(exported["map_links"]), len(exported["constraints"]),
             len(exported["goals"])) == (13, 16, 3, 5)
-    assert sum(len(g["milestones"]) for g in exported["goals"]) == count(engine, Milestone) == 31
+    assert sum(len(g["milestones"]) for g in exported["goals"]) == count(engine, Milestone) == 41
     assert (count(engine, MapNode), count(engine, MapLink), count(engine, StrategyConstraint),
             count(engine, ConstraintNode), count(engine, Goal)) == (13, 16, 3, 4, 5)
 
@@ -584,7 +584,7 @@ def test_demo_map_round_trips_identically(engine, demo_workspace_id):
     copy_id = _import(engine, parse_workspace_file(json.dumps(first, ensure_ascii=False).encode())).id
     second = _export(engine, copy_id)
     assert _map_parts(second) == _map_parts(first) == _map_parts(load_demo_document())
-    assert count(engine, MapNode) == 2 * 13 and count(engine, Milestone) == 2 * 31
+    assert count(engine, MapNode) == 2 * 13 and count(engine, Milestone) == 2 * 41
     with read_session(engine) as session:
         maps = [strategy_map(session=session, workspace_id=w) for w in (demo_workspace_id, copy_id)]
         milestones = [milestones_of(session=session, workspace_id=w) for w in (demo_workspace_id, copy_id)]
@@ -605,7 +605,8 @@ def test_demo_map_round_trips_identically(engine, demo_workspace_id):
 def test_own_long_term_limit_and_a_map_with_past_deadlines_round_trip(engine):
     def change(d):
         d["workspace"]["max_long_term_goals"] = 2
-        d["goals"][0].update(deadline="2020-06-30", milestones=[{"due": "2020-03-31", "value": 60.0},
+        d["goals"][0].update(deadline="2020-06-30", baseline_on="2019-12-31",
+                             milestones=[{"due": "2020-03-31", "value": 60.0},
                                                                 {"due": "2020-06-30", "value": 120.0}])
         d["constraints"].append({"kind": "Other", "text": "Ålesund waits until 2028.", "nodes": []})
         d["map_nodes"].append({"ref": "N14", "kind": "objective", "name": "Økt lojalitet", "owner": ""})
@@ -709,7 +710,7 @@ def test_a_milestone_the_goal_refuses_is_refused_at_import_by_place_and_nothing_
         d["goals"][4]["milestones"][0].update(due="soon")
     refusal = _refused_v3(engine, spoil)
     assert [str(p) for p in refusal.problems] == [
-        "goals[2] › milestones[6] › Date: 2028-03-31 is after the goal's deadline (2027-12-31).",
+        "goals[2] › milestones[9] › Date: 2028-03-31 is after the goal's deadline (2027-12-31).",
         "goals[4] › milestones[2] › Value: must be a number.",
         "goals[5] › milestones[1] › Date: is not a date (use YYYY-MM-DD).",
     ]
