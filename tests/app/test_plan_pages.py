@@ -435,8 +435,8 @@ def test_overview_shows_step_3_and_the_overdue_action(app):
     at = open_page(app, "pages/overview.py")
     review = review_state(DEMO_REVIEW, date.today(), True)
     # 3/6/12 covered and anchored; one action without owner and the newsletter without action
-    done = 2 + (not review.due)
-    assert f"3 · Implementation — {done} of 5 done" in [s.value for s in at.subheader]
+    done = 3 + (not review.due)  # and every demo goal is measured
+    assert f"3 · Implementation — {done} of 6 done" in [s.value for s in at.subheader]
     warnings = " ".join(plain(m.value) for m in at.get_by_key("overview_plan_warnings").markdown)
     assert "overdue action" in warnings and MERGE in warnings
     assert ("The plan needs a review." in warnings) == review.due

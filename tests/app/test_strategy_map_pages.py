@@ -572,8 +572,8 @@ def test_goals_on_the_demo_show_the_five_goals(app, db):
     assert (row["Objective"], row["Type"], row["Measures"], row["Baseline"], row["Target"], row["Owner"]) == (
         OBJECTIVES[0], "Result", "Value", "14 %", "9 %", "Erik Solberg")
     assert dict(zip(table["Goal"], table["Milestones"])) == {
-        "Proactive calls to quiet regulars": 9, "Installer churn per year": 5, "Counter satisfaction (CSAT)": 5,
-        "Orders placed ahead in the app": 5, "Projects per key contractor": 7}
+        "Proactive calls to quiet regulars": 9, "Installer churn per year": 8, "Counter satisfaction (CSAT)": 8,
+        "Orders placed ahead in the app": 6, "Projects per key contractor": 10}
     today = date.today()
     assert list(table["Long-term"]) == ["yes" if is_long_term(g.deadline, today) else "" for g in goals]
     # Five goals cannot exceed the limit of 5; churn has a value goal beside its activity goal.
@@ -656,7 +656,7 @@ def test_edit_a_goal(app, db):
 def test_delete_a_goal_with_its_milestones(app, db):
     ws = demo_id(db)
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Projects per key contractor")
-    assert len(db(milestones_of, workspace_id=ws)[goal.id]) == 7
+    assert len(db(milestones_of, workspace_id=ws)[goal.id]) == 10
     at = open_page(app, "pages/goals.py")
     at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
     at.button(key=f"goal_delete_{goal.id}").click().run()
