@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from crmstrategy.charts import (
     DOTS_UP_TO, GOAL_STATUS_COLOURS, chart_png, customer_measure_chart, goal_label, goal_trend_chart,
 )
