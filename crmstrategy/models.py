@@ -1202,6 +1202,14 @@ def optional_date(v, label: str):
     return v
 
 
+def required_date(v, label: str, missing: str):
+    """As optional_date, with `missing` as the sentence when there is no date at all."""
+    day = optional_date(v, label)
+    if day is None:
+        raise ValueError(missing)
+    return day
+
+
 class ActionBase(SQLModel):
     title: str = Field(max_length=120)
     description: str = Field(default="", sa_type=Text)
@@ -1342,10 +1350,7 @@ class PlanReviewCreate(BaseModel):
     @field_validator("reviewed_on", mode="before")
     @classmethod
     def _on(cls, v):
-        day = optional_date(v, "Reviewed on")
-        if day is None:
-            raise ValueError("Say on which day the plan was reviewed.")
-        return day
+        return required_date(v, "Reviewed on", "Say on which day the plan was reviewed.")
 
     @field_validator("reviewed_by", mode="before")
     @classmethod
@@ -1472,10 +1477,7 @@ class MeasurementFields(SQLModel):
     @field_validator("measured_on", mode="before")
     @classmethod
     def _on(cls, v):
-        day = optional_date(v, "Date")
-        if day is None:
-            raise ValueError("Date is required: the day the value was measured.")
-        return day
+        return required_date(v, "Date", "Date is required: the day the value was measured.")
 
     @field_validator("value", mode="before")
     @classmethod
@@ -1602,10 +1604,7 @@ class FeedbackCreate(FeedbackBase):
     @field_validator("received_on", mode="before")
     @classmethod
     def _on(cls, v):
-        day = optional_date(v, "Date")
-        if day is None:
-            raise ValueError("Date is required: the day the feedback was given.")
-        return day
+        return required_date(v, "Date", "Date is required: the day the feedback was given.")
 
     @field_validator("sentiment", mode="before")
     @classmethod
