@@ -76,7 +76,7 @@ def channel_lines(persona: PersonaRead) -> list[str]:
 
 def md_literal(text: str) -> str:
     """Markdown-escape text for a downloaded .md file, so a wiki shows it as typed."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", text)
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~&])", r"\\\1", text)
 
 
 def persona_markdown(persona: PersonaRead) -> str:

@@ -78,16 +78,17 @@ def add_goal_measurement(*, session: Session, workspace_id: int, data: GoalMeasu
 
 
 def set_goal_measurements(*, session: Session, workspace_id: int, goal_id: int, rows: list[dict],
-                          today: date | None = None) -> int:
+                          today: date | None = None, row_numbers: list[int] | None = None) -> int:
     """Replace a goal's values with the rows of its table (measured_on, value, note, recorded_by),
-    all or nothing; every problem is reported with its row."""
+    all or nothing; every problem is reported with its row (numbered from 1, or by `row_numbers`:
+    where each row stands in a file holding other goals' values too)."""
     require_workspace(session, workspace_id, for_update=True)
     goal = _require_goal(session, workspace_id, goal_id, None)
     today = today or date.today()
     problems: list[Problem] = []
     clean: list[GoalMeasurementCreate] = []
     seen: dict[date, int] = {}
-    for n, values in enumerate(rows, start=1):
+    for n, values in zip(row_numbers or range(1, len(rows) + 1), rows):
         try:
             item = validated(GoalMeasurementCreate, values | {"goal_id": goal_id}, labels=MEASUREMENT_LABELS, row=n)
             _not_in_future(item.measured_on, today, n)

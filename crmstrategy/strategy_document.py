@@ -377,7 +377,7 @@ def _plan(doc: StrategyDocument) -> list[Block]:
                               f"{a.shown_horizon} months" if a.shown_horizon else "–",
                               a.due_date.isoformat() if a.due_date else "–", a.status,
                               "; ".join(a.initiative_names) or "–"] for a in actions],
-                            [3, 1.4, 0.9, 1.0, 1.0, 2.2]))
+                            [2.8, 1.4, 0.9, 1.3, 1.0, 2.1]))  # a date fits its column on one line
     return blocks
 
 

@@ -489,8 +489,10 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
                                          ("nodes",)):
         parsed.constraints.append((constraint, [_ref(problems, r, f"constraints[{n}] › nodes", node_refs, "map node")
                                                 for r in _list(problems, nodes, f"constraints[{n}] › nodes")]))
+    goal_refs: set[str] = set()
     for n, (goal_ref, objective, milestones), goal in _rows(problems, raw.goals, "goals", GoalCreate, GOAL_LABELS,
                                                             ("ref", "objective", "milestones"), {"objective_id": 0}):
+        _ref_once(problems, _positional_ref({"ref": goal_ref}, "G", n), f"goals[{n}]", goal_refs)
         ref = _ref(problems, objective, f"goals[{n}] › objective", node_refs, "map node")
         if ref in kinds and kinds[ref] != "objective":
             problems.append(Problem(f"goals[{n}] › objective", f"'{ref}' is not an objective."))
@@ -500,7 +502,7 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
                 problems.append(Problem(f"goals[{n}] › milestones[{m}]", "must be an object with due and value."))
                 continue
             items.append((item["due"], item["value"]))
-        parsed.goals.append((str(goal_ref or f"G{n}"), ref, goal, items))
+        parsed.goals.append((_positional_ref({"ref": goal_ref}, "G", n), ref, goal, items))
 
 
 _PROMISE_KEYS = {"buzzwords", "jargon", "current", "versions"}
@@ -519,15 +521,17 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
     except ValueError as exc:
         problems.append(Problem("plan › start", str(exc)))
         start = None
-    actions = []
+    actions, action_refs = [], set()
     for n, (ref, initiatives, history), action in _rows(problems, _list(problems, section.get("actions"),
                                                                          "plan › actions"),
                                                          "plan › actions", ActionCreate, ACTION_LABELS,
                                                          ("ref", "initiatives", "history")):
         where = f"plan › actions[{n}]"
+        ref = _positional_ref({"ref": ref}, "A", n)
+        _ref_once(problems, ref, where, action_refs)
         refs = [_ref(problems, r, f"{where} › initiatives", node_refs, "map node")
                 for r in _list(problems, initiatives, f"{where} › initiatives")]
-        actions.append((str(ref or f"A{n}"), action, refs, _parse_history(problems, history, where)))
+        actions.append((ref, action, refs, _parse_history(problems, history, where)))
     reviews = [review for _, _, review in _rows(problems, _list(problems, section.get("reviews"), "plan › reviews"),
                                                 "plan › reviews", PlanReviewCreate)]
     steps = []
@@ -551,10 +555,19 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
 _FOLLOW_UP_KEYS = {"goal_measurements", "customer_measurements", "feedback"}
 
 
+def _positional_ref(item, prefix: str, n: int) -> str:
+    """The ref of a goal or an action: its own, else by position (G1, A2), as files before version 7 had none."""
+    return str((item.get("ref") if isinstance(item, dict) else None) or f"{prefix}{n}")
+
+
 def _positional_refs(items: list, prefix: str) -> set[str]:
-    """The refs of goals or actions: their own, else by position (G1, A2), as files before version 7 had none."""
-    return {str((item.get("ref") if isinstance(item, dict) else None) or f"{prefix}{n}")
-            for n, item in enumerate(items, start=1)}
+    return {_positional_ref(item, prefix, n) for n, item in enumerate(items, start=1)}
+
+
+def _ref_once(problems: list[Problem], ref: str, where: str, seen: set[str]) -> None:
+    if ref in seen:
+        problems.append(Problem(f"{where} › ref", f"'{ref}' is used twice: each needs a ref of its own."))
+    seen.add(ref)
 
 
 def _optional_ref(problems: list[Problem], value, where: str, known: set[str], what: str) -> str | None:
@@ -884,10 +897,10 @@ def _import_follow_up(session: Session, ws: int, parsed: _Parsed, goal_ids: dict
     for goal_ref, rows in by_goal.items():
         try:  # the file's values were measured before it was exported, so no day is in the future
             set_goal_measurements(session=session, workspace_id=ws, goal_id=goal_ids[goal_ref], today=date.max,
-                                  rows=[fields for _, fields in rows])
+                                  rows=[fields for _, fields in rows], row_numbers=[n for n, _ in rows])
         except ValidationProblem as exc:
-            problems.extend(Problem(_at(f"follow_up › goal_measurements[{rows[p.row - 1][0] if p.row else '?'}]",
-                                        p.field), p.message) for p in exc.problems)
+            problems.extend(Problem(_at(f"follow_up › goal_measurements[{p.row}]", p.field), p.message)
+                            for p in exc.problems)
     for n, (segment_ref, item) in enumerate(customer, start=1):
         try:
             add_customer_measurement(session=session, workspace_id=ws, today=date.max, data=item.model_copy(
@@ -897,7 +910,9 @@ def _import_follow_up(session: Session, ws: int, parsed: _Parsed, goal_ids: dict
                             for p in exc.problems)
     for n, (item, changed_on, segment_ref, persona_ref, action_ref) in enumerate(feedback, start=1):
         try:
-            create_feedback(session=session, workspace_id=ws, today=date.max, status_changed_on=changed_on,
+            # A file without the day the status changed: the day it was received is the one day known.
+            create_feedback(session=session, workspace_id=ws, today=date.max,
+                            status_changed_on=changed_on or item.received_on,
                             data=item.model_copy(update={
                                 "segment_id": None if segment_ref is None else segment_ids[segment_ref],
                                 "persona_id": None if persona_ref is None else persona_ids[persona_ref],

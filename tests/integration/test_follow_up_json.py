@@ -262,10 +262,6 @@ def test_two_values_of_one_goal_on_one_day_are_refused_at_the_row_and_write_noth
     assert _counts(engine) == before
 
 
-@pytest.mark.xfail(strict=True, reason="set_goal_measurements (crmstrategy/follow_up.py) names the earlier row by its "
-                                       "place among that goal's rows, and workspace_io._import_follow_up rewrites "
-                                       "only the problem's place, so the message says 'also on row 2' of a value "
-                                       "that is goal_measurements[5] in the file")
 def test_the_duplicate_day_message_names_the_earlier_row_of_the_file(engine):
     document = demo_copy("Twice")
     first, _ = _two_values_on_one_day(document)
@@ -307,9 +303,6 @@ def test_measurements_and_feedback_follow_the_refs_of_the_file(engine, rewrite):
 
 # --- what the file may leave out --------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="A routed or acted-on feedback without status_changed_on is stored as changed "
-                                       "on 9999-12-31: workspace_io._import_follow_up passes today=date.max and "
-                                       "follow_up.create_feedback falls back to `status_changed_on or today`")
 def test_feedback_routed_without_a_status_day_is_not_stored_as_changed_in_the_future(engine):
     document = demo_copy("No status day")
     item = document["follow_up"]["feedback"][2]
@@ -325,9 +318,6 @@ def test_feedback_routed_without_a_status_day_is_not_stored_as_changed_in_the_fu
     assert date.fromisoformat(stored["status_changed_on"]) <= date.today()
 
 
-@pytest.mark.xfail(strict=True, reason="Goal refs are not checked to be unique (workspace_io._parse_strategy_map): "
-                                       "with two goals 'G1' the second takes the first one's measurements and the "
-                                       "first is left with none, silently")
 def test_two_goals_with_one_ref_are_refused(engine):
     document = demo_copy("Goal ref twice")
     document["goals"][1]["ref"] = "G1"
@@ -340,8 +330,6 @@ def test_two_goals_with_one_ref_are_refused(engine):
     assert _counts(engine) == before
 
 
-@pytest.mark.xfail(strict=True, reason="Action refs are not checked to be unique (workspace_io._parse_plan): with "
-                                       "two actions 'A4' feedback linked to A4 is linked to the later one, silently")
 def test_two_actions_with_one_ref_are_refused(engine):
     document = demo_copy("Action ref twice")
     document["plan"]["actions"][5]["ref"] = "A4"  # A6 becomes a second A4

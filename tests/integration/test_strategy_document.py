@@ -304,10 +304,6 @@ def test_the_pdf_holds_an_image_for_every_chart(demo, demo_pdf):
     assert Counter(sizes) >= Counter(c.size_px for c in charts)  # each chart's own picture, at full size
 
 
-@pytest.mark.xfail(strict=True, reason="The plan table's Due column (width 1.0 of 9.5, "
-                                       "crmstrategy/strategy_document.py:380) is narrower than an ISO date at 8.5 pt, "
-                                       "so the PDF writer breaks every due date by characters: '2027-01-2' on one "
-                                       "line, '0' on the next")
 def test_the_plan_table_shows_each_due_date_whole(demo, demo_pdf):
     plan = demo_pdf.sections()["The 3/6/12-month plan"]
     spaced = re.sub(r"\s+", " ", plan)
@@ -394,9 +390,6 @@ def test_markdown_characters_in_user_text_are_escaped(hostile):
     assert "### Warehouse" in lines and "## Warehouse \\(3\\)" in lines
 
 
-@pytest.mark.xfail(strict=True, reason="md_literal (crmstrategy/exports.py:77) escapes no '&', so an entity reference "
-                                       "typed in user text ('&amp;', '&lt;b&gt;', '&#169;') is shown by a Markdown "
-                                       "reader as the character it names, not as typed")
 def test_entity_references_in_user_text_are_escaped_in_markdown(hostile):
     text, _ = document_markdown(hostile)
     [row] = [line for line in text.splitlines() if line.startswith("|") and "amp;D" in line]
