@@ -370,3 +370,22 @@ def customer_measure_chart(measures: dict[str, str], rows: list[dict], *, column
                                                           labelAnchor="start",
                                                           labelLimit=width if isinstance(width, int) else 0)),
                         columns=columns).resolve_scale(y="independent", x="independent")
+
+
+FEEDBACK_STATUS_COLOURS = {"New": "#9aa7b8", "Routed": "#2f6fb3", "Acted on": "#1b7f3b"}
+
+
+def feedback_counts_chart(counts: list[tuple[str, dict[str, int]]], *, width: int | str = "container") -> alt.Chart:
+    """Horizontal bars per group (theme or segment), stacked by status, the largest group on top."""
+    rows = [{"Group": group, "Status": status, "Feedback": n} for group, by_status in counts
+            for status, n in by_status.items() if n]
+    order = [group for group, _ in counts]
+    return alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        y=alt.Y("Group:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13)),
+        x=alt.X("sum(Feedback):Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("Status:N", scale=alt.Scale(domain=list(FEEDBACK_STATUS_COLOURS),
+                                                    range=list(FEEDBACK_STATUS_COLOURS.values())),
+                        legend=alt.Legend(orient="bottom", title=None, labelFontSize=13)),
+        order=alt.Order("Status:N"),
+        tooltip=[alt.Tooltip("Group:N", title="Group"), alt.Tooltip("Status:N"), alt.Tooltip("Feedback:Q")],
+    ).properties(width=width, height=alt.Step(26))

@@ -194,21 +194,31 @@ class GoalFollowUp:
     status: GoalStatus
 
 
-def goal_follow_up(*, session: Session, workspace_id: int, today: date | None = None) -> list[GoalFollowUp]:
-    """Every goal with its objective, milestones, measured values and status on `today`."""
+def goal_follow_up(*, session: Session, workspace_id: int, today: date | None = None,
+                   with_values: bool = True) -> list[GoalFollowUp]:
+    """Every goal with its objective, milestones, measured values and status on `today`. Without
+    `with_values` only the status is judged from them and `measurements` stays empty: what the
+    Overview and the health check need, at a fraction of the reading."""
     today = today or date.today()
     objectives = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id,
                                                                           MapNode.kind == "objective")).all())
     milestones = milestones_of(session=session, workspace_id=workspace_id)
-    measured = goal_measurements(session=session, workspace_id=workspace_id)
+    if with_values:
+        measured = goal_measurements(session=session, workspace_id=workspace_id)
+        points = {goal_id: [(m.measured_on, m.value) for m in values] for goal_id, values in measured.items()}
+    else:
+        measured, points = {}, {}
+        for goal_id, day, value in session.exec(select(GoalMeasurement.goal_id, GoalMeasurement.measured_on,
+                                                       GoalMeasurement.value)
+                                                .where(GoalMeasurement.workspace_id == workspace_id)).all():
+            points.setdefault(goal_id, []).append((day, value))
     result = []
     for goal in list_goals(session=session, workspace_id=workspace_id):
-        values = measured.get(goal.id, [])
         status = goal_status(baseline=goal.baseline, target=goal.target, deadline=goal.deadline,
                              milestones=milestones.get(goal.id, []), baseline_on=goal.baseline_on,
-                             measurements=[(m.measured_on, m.value) for m in values], today=today, unit=goal.unit)
-        result.append(GoalFollowUp(goal, objectives.get(goal.objective_id, ""), milestones.get(goal.id, []), values,
-                                   status))
+                             measurements=points.get(goal.id, []), today=today, unit=goal.unit)
+        result.append(GoalFollowUp(goal, objectives.get(goal.objective_id, ""), milestones.get(goal.id, []),
+                                   measured.get(goal.id, []), status))
     return result
 
 

@@ -102,3 +102,12 @@ def feedback_waiting_days(status: str, received_on: date, today: date) -> int | 
 def feedback_overdue(status: str, received_on: date, today: date) -> bool:
     waited = feedback_waiting_days(status, received_on, today)
     return waited is not None and waited > FEEDBACK_ACT_DAYS
+
+
+def counts_by_status(pairs: list[tuple[str, str]], statuses: tuple[str, ...]) -> list[tuple[str, dict[str, int]]]:
+    """(group, status) pairs, e.g. (theme, status) per piece of feedback, counted per group and
+    status; the largest group first, ties by name."""
+    counts: dict[str, dict[str, int]] = {}
+    for group, status in pairs:
+        counts.setdefault(group, dict.fromkeys(statuses, 0))[status] += 1
+    return sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0].lower()))

@@ -55,7 +55,8 @@ def health_snapshot(*, session: Session, workspace_id: int, today: date | None =
         promise_versions=version_stubs(session=session, workspace_id=workspace_id),
         nodes=list_nodes(session=session, workspace_id=workspace_id),
         initiatives_without_action=plan_gaps(session=session, workspace_id=workspace_id)[0],
-        goals=goal_follow_up(session=session, workspace_id=workspace_id, today=today) if goals is None else goals,
+        goals=goal_follow_up(session=session, workspace_id=workspace_id, today=today, with_values=False)
+        if goals is None else goals,
         actions=action_briefs(session=session, workspace_id=workspace_id),
         reviews=list_reviews(session=session, workspace_id=workspace_id),
         readiness=readiness_summary(session=session, workspace_id=workspace_id),

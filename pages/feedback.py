@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.follow_up import create_feedback, delete_feedback, list_feedback, update_feedback
-from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS, feedback_overdue, feedback_waiting_days
+from crmstrategy.charts import chart_spec, feedback_counts_chart
+from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS, counts_by_status, feedback_overdue, feedback_waiting_days
 from crmstrategy.insights import list_themes
 from crmstrategy.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS
 from crmstrategy.participants import list_participants
@@ -16,7 +17,9 @@ from crmstrategy.personas import list_personas
 from crmstrategy.plan import list_actions
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, clear_form, flash, page_link, read, show_flash, vanished, workbench_page
+from crmstrategy.ui import (
+    act, cached_chart_spec, clear_form, flash, page_link, read, show_flash, vanished, workbench_page,
+)
 
 ws = workbench_page("Customer feedback")
 
@@ -188,17 +191,16 @@ with counts_tab:
     if not feedback:
         st.caption("No feedback yet.")
     else:
-        frame = pd.DataFrame({"Theme": [f.theme or "No theme" for f in feedback],
-                              "Segment": [f.segment_name or "No segment" for f in feedback],
-                              "Status": pd.Categorical([f.status for f in feedback], categories=FEEDBACK_STATUSES)})
-        for dimension in ("Theme", "Segment"):
-            st.markdown(f"**By {dimension.lower()} and status**")
-            table = pd.crosstab(frame[dimension], frame["Status"], dropna=False)
-            table["Total"] = table.sum(axis=1)
-            table = table.sort_values("Total", ascending=False)
+        for dimension, label_of in (("theme", lambda f: f.theme or "No theme"),
+                                    ("segment", lambda f: f.segment_name or "No segment")):
+            counts = counts_by_status([(label_of(f), f.status) for f in feedback], FEEDBACK_STATUSES)
+            st.markdown(f"**By {dimension} and status**")
             left, right = st.columns([2, 3])
-            left.dataframe(table, width="stretch", key=f"feedback_counts_{dimension.lower()}")
-            right.bar_chart(table.drop(columns="Total"), horizontal=True, height=max(200, 28 * len(table)),
-                            color=["#9aa7b8", "#2f6fb3", "#1b7f3b"])
+            left.dataframe(pd.DataFrame([{dimension.capitalize(): group, **by_status, "Total": sum(by_status.values())}
+                                         for group, by_status in counts]),
+                           hide_index=True, width="stretch", key=f"feedback_counts_{dimension}")
+            with right:
+                spec = cached_chart_spec("feedback counts", lambda: chart_spec(feedback_counts_chart(counts)), counts)
+                st.vega_lite_chart(spec, theme=None, width="stretch", key=f"feedback_chart_{dimension}")
 
 page_link("pages/health.py", "Next: the strategy health check", icon=":material/arrow_forward:")

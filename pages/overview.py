@@ -44,7 +44,7 @@ participants = read(list_participants, workspace_id=ws.id)
 anchoring = anchoring_warnings([Taker(p.name, p.department, p.is_leader, tuple(steps_taken.get(p.id, [])))
                                 for p in participants])
 without_action, _ = read(plan_gaps, workspace_id=ws.id)
-goals = read(goal_follow_up, workspace_id=ws.id, today=today)
+goals = read(goal_follow_up, workspace_id=ws.id, today=today, with_values=False)
 overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
 segment_evidence, persona_evidence = read(workspace_evidence, workspace_id=ws.id)
 steps = [analysis_progress(segments, personas, segment_evidence, persona_evidence, readiness,

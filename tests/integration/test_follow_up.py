@@ -576,6 +576,10 @@ def test_goal_follow_up_of_the_demo(engine, demo_workspace_id):
     assert churn.objective == "Reduce churn among installers"
     assert churn.status.latest == (date(2026, 11, 30), 14.7)
     assert churn.measurements[-1].value == 14.7 and len(churn.milestones) == 8
+    # Statuses alone (the Overview's and the health check's reading) judge the same, from the same values
+    quick = read(engine, goal_follow_up, workspace_id=demo_workspace_id, today=TODAY, with_values=False)
+    assert [(f.goal.id, f.status) for f in quick] == [(f.goal.id, f.status) for f in followed]
+    assert all(f.measurements == [] for f in quick)
 
 
 def test_a_goal_without_measurements_is_not_measured_and_one_ahead_of_its_path_is_on_track(engine):

@@ -362,3 +362,15 @@ def test_feedback_waiting_30_days_is_not_overdue_and_31_is():
 
 def test_feedback_acted_on_is_never_overdue():
     assert feedback_overdue("Acted on", RECEIVED, RECEIVED + timedelta(days=400)) is False
+
+
+def test_feedback_is_counted_per_group_and_status_largest_group_first():
+    from crmstrategy.follow_up_rules import counts_by_status
+
+    pairs = [("Price", "New"), ("Delivery", "Routed"), ("Delivery", "Acted on"), ("price", "New"),
+             ("Delivery", "New"), ("Service", "New"), ("Price", "Acted on")]
+    counts = counts_by_status(pairs, ("New", "Routed", "Acted on"))
+    assert counts == [("Delivery", {"New": 1, "Routed": 1, "Acted on": 1}),
+                      ("Price", {"New": 1, "Routed": 0, "Acted on": 1}),
+                      ("price", {"New": 1, "Routed": 0, "Acted on": 0}),
+                      ("Service", {"New": 1, "Routed": 0, "Acted on": 0})]
