@@ -252,6 +252,8 @@ def document_pdf(doc: StrategyDocument) -> bytes:
     return bytes(pdf.output())
 
 
+SHORT_CELL = 14  # characters
+
 _CSS = """
 body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #1e1e1e; max-width: 60rem;
        margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; }
@@ -264,8 +266,9 @@ p.strong { font-weight: bold; }
 p.title { color: #1f4e79; font-size: 2.6rem; font-weight: bold; margin: 1rem 0 .2rem; }
 table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .9rem; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .45rem; border-bottom: 1px solid #d0d7de;
-         overflow-wrap: anywhere; white-space: pre-wrap; }
+         overflow-wrap: break-word; white-space: pre-wrap; }
 th { color: #1f4e79; }
+td.short { white-space: nowrap; }
 img { max-width: 100%; height: auto; display: block; margin: .8rem auto; }
 @media print { h1 { break-before: page; } h1:first-of-type { break-before: avoid; } img, tr { break-inside: avoid; } }
 """
@@ -288,7 +291,9 @@ def document_html(doc: StrategyDocument) -> bytes:
         elif isinstance(block, Table):
             head = "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in block.header) + "</tr></thead>" \
                 if any(block.header) else ""
-            body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in block.rows)
+            # A date or a short status stays on one line; a browser would break a date at its hyphens.
+            body = "".join("<tr>" + "".join(f'<td class="short">{e(str(c))}</td>' if len(str(c)) <= SHORT_CELL
+                                            else f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in block.rows)
             out.append(f"<table>{head}<tbody>{body}</tbody></table>")
         elif isinstance(block, Image):
             data = base64.b64encode(block.png).decode("ascii")

@@ -266,7 +266,7 @@ def _segments(doc: StrategyDocument) -> list[Block]:
     blocks.append(Table(["Segment", "Priority", "Attractiveness", "Ability", "Why"],
                         [[r.name, r.priority or "Not chosen yet", f"{r.attractiveness:.0f}",
                           "–" if r.ability is None else f"{r.ability:.0f}", r.rationale] for r in rows],
-                        [2.2, 1.3, 1.1, 0.8, 3.6]))
+                        [2.1, 1.5, 1.5, 0.9, 3.2]))  # "Attractiveness" and "Not prioritised" on one line
     return blocks
 
 
