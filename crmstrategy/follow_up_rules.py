@@ -31,7 +31,8 @@ class GoalStatus:
     behind: float | None = None    # share of the way from baseline to target the goal lags (negative: ahead)
 
 
-def _fmt(value: float) -> str:
+def format_number(value: float) -> str:
+    """A measured value as people read it: at most two decimals, no trailing zeros, thousands grouped by spaces."""
     return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ")
 
 
@@ -67,20 +68,20 @@ def goal_status(*, baseline: float, target: float, deadline: date, milestones: l
         expected = target
         behind = (target - value) * direction / span
         if reached:
-            return GoalStatus("On track", f"Target {_fmt(target)}{unit_text} reached: {_fmt(value)}{unit_text} on "
+            return GoalStatus("On track", f"Target {format_number(target)}{unit_text} reached: {format_number(value)}{unit_text} on "
                               f"{day.isoformat()}.", (day, value), expected, behind)
-        return GoalStatus("Off track", f"The deadline {deadline.isoformat()} has passed at {_fmt(value)}{unit_text} "
-                          f"(measured {day.isoformat()}), short of the target {_fmt(target)}{unit_text}.",
+        return GoalStatus("Off track", f"The deadline {deadline.isoformat()} has passed at {format_number(value)}{unit_text} "
+                          f"(measured {day.isoformat()}), short of the target {format_number(target)}{unit_text}.",
                           (day, value), expected, behind)
     path = milestone_path(baseline, target, min(start, day), deadline, milestones) if start <= deadline else []
     expected = expected_at(path[1:], baseline, path[0][0], day) if path else baseline
     behind = (expected - value) * direction / span
     gap = abs(expected - value)
-    where = f"Latest {_fmt(value)}{unit_text} on {day.isoformat()}; the path expects {_fmt(expected)}{unit_text} by then"
+    where = f"Latest {format_number(value)}{unit_text} on {day.isoformat()}; the path expects {format_number(expected)}{unit_text} by then"
     if behind <= 0:
-        sentence = f"{where}: ahead by {_fmt(gap)}."
+        sentence = f"{where}: ahead by {format_number(gap)}."
     else:
-        sentence = f"{where}: behind by {_fmt(gap)}, {behind:.0%} of the way from baseline to target."
+        sentence = f"{where}: behind by {format_number(gap)}, {behind:.0%} of the way from baseline to target."
     if behind > OFF_TRACK_BEHIND:
         status = "Off track"
     elif behind >= AT_RISK_BEHIND:

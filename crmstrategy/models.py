@@ -49,7 +49,10 @@ def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
     raise ValueError(f"{label} must be one of {', '.join(options)} (got '{text[:40]}').")
 
 
-def required_choice(value: object, options: tuple[str, ...], label: str) -> str:
+def required_choice(value: object, options: tuple[str, ...], label: str, default: str | None = None) -> str:
+    """One of `options` (see choice); `default` stands in for no value at all (None or "")."""
+    if default is not None and value in (None, ""):
+        value = default
     found = choice(value, options, label)
     if found is None:
         raise ValueError(f"{label} is required: {', '.join(options)}.")
@@ -1252,12 +1255,12 @@ class ActionCreate(ActionBase):
     @classmethod
     def _status(cls, v):
         from crmstrategy.plan_rules import STATUSES
-        return required_choice(v if v not in (None, "") else "Not started", STATUSES, "Status")
+        return required_choice(v, STATUSES, "Status", default="Not started")
 
     @field_validator("kind", mode="before")
     @classmethod
     def _kind(cls, v):
-        return required_choice(v if v not in (None, "") else "Task", ACTION_KINDS, "Kind")
+        return required_choice(v, ACTION_KINDS, "Kind", default="Task")
 
     @field_validator("horizon", mode="before")
     @classmethod
@@ -1609,12 +1612,12 @@ class FeedbackCreate(FeedbackBase):
     @field_validator("sentiment", mode="before")
     @classmethod
     def _sentiment(cls, v):
-        return required_choice(v if v not in (None, "") else "Neutral", SENTIMENTS, "Sentiment")
+        return required_choice(v, SENTIMENTS, "Sentiment", default="Neutral")
 
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, v):
-        return required_choice(v if v not in (None, "") else "New", FEEDBACK_STATUSES, "Status")
+        return required_choice(v, FEEDBACK_STATUSES, "Status", default="New")
 
     @field_validator("response", mode="before")
     @classmethod

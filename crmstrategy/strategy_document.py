@@ -14,7 +14,9 @@ from crmstrategy.charts import (
     RenderedChart, customer_measure_chart, goal_trend_chart, priority_matrix_chart, strategy_map_chart, strategy_map_size,
 )
 from crmstrategy.follow_up import GoalFollowUp, customer_measurements, goal_follow_up, list_feedback
-from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS, STATUS_RULE, feedback_overdue, milestone_path, path_start
+from crmstrategy.follow_up_rules import (
+    FEEDBACK_ACT_DAYS, STATUS_RULE, feedback_overdue, format_number, milestone_path, path_start,
+)
 from crmstrategy.health import health_check
 from crmstrategy.health_rules import RuleResult
 from crmstrategy.models import (
@@ -219,10 +221,7 @@ SECTIONS = ("Our customer promise", "Target segments", "Personas", "The strategy
 
 
 def _num(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ")
-    return f"{text} {unit}".strip()
+    return "–" if value is None else f"{format_number(value)} {unit}".strip()
 
 
 def _joined(names: list[str], limit: int = 12) -> str:
