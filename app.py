@@ -1,4 +1,4 @@
-"""CRM Strategy Workbench: the router. Pages live in pages/, the domain in crmstrategy/."""
+"""CRM Strategy Workbench: the router. Pages live in app_pages/<step>/, the domain in crmstrategy/."""
 
 import streamlit as st
 

@@ -21,13 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
-         "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py",
-         "pages/strategy_map.py", "pages/goals.py", "pages/promise.py", "pages/promise_present.py",
-         "pages/plan.py", "pages/anchoring.py", "pages/follow_up.py", "pages/feedback.py", "pages/health.py",
-         "pages/document.py"]
+PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "app_pages/analysis/participants.py", "app_pages/analysis/segments.py",
+         "app_pages/analysis/personas.py", "app_pages/analysis/insights.py", "app_pages/analysis/readiness.py", "app_pages/analysis/strengths.py", "app_pages/strategy/targets.py",
+         "app_pages/strategy/strategy_map.py", "app_pages/strategy/goals.py", "app_pages/strategy/promise.py", "app_pages/strategy/promise_present.py",
+         "app_pages/implementation/plan.py", "app_pages/implementation/anchoring.py", "app_pages/implementation/follow_up.py", "app_pages/implementation/feedback.py", "app_pages/overview/health.py",
+         "app_pages/implementation/document.py"]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
 from bench.generate import ACTIONS, FEEDBACK, MEASUREMENTS, PROMISE_VERSIONS  # noqa: E402 (after the path is set)
+from crmstrategy import clock
 EXPORT_TARGET_MS = 2000
 DOCUMENT_TARGET_MS = 5000  # the whole strategy document, charts drawn included
 
@@ -102,8 +103,8 @@ def _plan_file(session, workspace_id: int, kind: str) -> bytes:
 
     actions = list_actions(session=session, workspace_id=workspace_id)
     if kind == "ics":
-        return plan_ics(actions, "Large workspace", datetime.now(UTC))
-    return plan_xlsx(actions, list_role_impacts(session=session, workspace_id=workspace_id), date.today())
+        return plan_ics(actions, "Large workspace", clock.now())
+    return plan_xlsx(actions, list_role_impacts(session=session, workspace_id=workspace_id), clock.today())
 
 
 def _promise_card(session, workspace_id: int, kind: str) -> bytes:

@@ -11,6 +11,7 @@ import random
 
 from datetime import UTC, date, datetime, timedelta
 
+from crmstrategy import clock
 from crmstrategy.models import (
     CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, PRIORITIES,
     RELATIONSHIPS,
@@ -53,7 +54,7 @@ def plan_section(rng: random.Random, initiative_refs: list[str], participants: i
     overdue, some without an owner or initiative, a few undated; a history, reviews, steps, roles."""
     from crmstrategy.plan_rules import STATUSES, add_months
 
-    start = date.today() - timedelta(days=60)
+    start = clock.today() - timedelta(days=60)
     items = []
     for n in range(1, actions + 1):
         due = None if n % 25 == 0 else add_months(start, rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])) \
@@ -123,7 +124,7 @@ def strategy_map_sections(rng: random.Random, nodes: int = MAP_NODES, participan
         links += [[ref, o] for o in rng.sample(refs["objective"], min(2, len(refs["objective"])))]
     for ref in refs["enabler"]:
         links += [[ref, i] for i in rng.sample(refs["initiative"], min(3, len(refs["initiative"])))]
-    today = date.today()
+    today = clock.today()
     baseline_on = today - timedelta(days=365)
     goals = []
     for n, ref in enumerate(refs["objective"]):
@@ -146,7 +147,7 @@ def follow_up_section(rng: random.Random, goals: list[dict], segments: int = SEG
     log in every status, part of it linked to actions and part waiting for more than 30 days."""
     from crmstrategy.models import CUSTOMER_MEASURES, FEEDBACK_STATUSES, SENTIMENTS
 
-    today = date.today()
+    today = clock.today()
     goal_count = max(1, measurements - CUSTOMER_MEASUREMENTS)
     measured = []
     for n, goal in enumerate(goals):
@@ -229,7 +230,7 @@ def large_workspace_document(segments: int = SEGMENTS, personas: int = PERSONAS,
         })
     participant_items = [{"ref": f"U{i}", "name": f"Participant {i:02d}", "department": _DEPARTMENTS[i % 6],
                           "role": rng.choice(_ROLES), "is_leader": i <= 2} for i in range(1, participants + 1)]
-    start = date.today() - timedelta(days=730)
+    start = clock.today() - timedelta(days=730)
     insight_items = []
     for i in range(insights):
         persona = rng.randint(1, personas)

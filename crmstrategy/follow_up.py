@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from crmstrategy import clock
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.follow_up_rules import GoalStatus, goal_status
 from crmstrategy.insights import resolve_theme
@@ -63,7 +64,7 @@ def add_goal_measurement(*, session: Session, workspace_id: int, data: GoalMeasu
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
     goal = _require_goal(session, workspace_id, clean.goal_id, row)
-    _not_in_future(clean.measured_on, today or date.today(), row)
+    _not_in_future(clean.measured_on, today or clock.today(), row)
     taken = session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id,
                                                        GoalMeasurement.measured_on == clean.measured_on)).first()
     if taken is not None:
@@ -84,7 +85,7 @@ def set_goal_measurements(*, session: Session, workspace_id: int, goal_id: int, 
     where each row stands in a file holding other goals' values too)."""
     require_workspace(session, workspace_id, for_update=True)
     goal = _require_goal(session, workspace_id, goal_id, None)
-    today = today or date.today()
+    today = today or clock.today()
     problems: list[Problem] = []
     clean: list[GoalMeasurementCreate] = []
     seen: dict[date, int] = {}
@@ -136,7 +137,7 @@ def add_customer_measurement(*, session: Session, workspace_id: int, data: Custo
             raise ValidationProblem([Problem("Segment", "That segment does not exist any more (it may have been "
                                              "deleted): nothing was saved.", row)])
         name = segment.name
-    _not_in_future(clean.measured_on, today or date.today(), row)
+    _not_in_future(clean.measured_on, today or clock.today(), row)
     same = select(CustomerMeasurement).where(CustomerMeasurement.workspace_id == workspace_id,
                                              CustomerMeasurement.measure == clean.measure,
                                              CustomerMeasurement.measured_on == clean.measured_on)
@@ -199,7 +200,7 @@ def goal_follow_up(*, session: Session, workspace_id: int, today: date | None = 
     """Every goal with its objective, milestones, measured values and status on `today`. Without
     `with_values` only the status is judged from them and `measurements` stays empty: what the
     Overview and the health check need, at a fraction of the reading."""
-    today = today or date.today()
+    today = today or clock.today()
     objectives = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id,
                                                                           MapNode.kind == "objective")).all())
     milestones = milestones_of(session=session, workspace_id=workspace_id)
@@ -277,7 +278,7 @@ def create_feedback(*, session: Session, workspace_id: int, data: FeedbackCreate
     when (a workspace file does)."""
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(FeedbackCreate, data, labels=FEEDBACK_LABELS, row=row)
-    today = today or date.today()
+    today = today or clock.today()
     if clean.received_on > today:
         raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record feedback "
                                          "already given.", row)])
@@ -300,7 +301,7 @@ def update_feedback(*, session: Session, workspace_id: int, feedback_id: int, ch
     theme = session.get(Theme, item.theme_id).name if item.theme_id else None
     current = item.model_dump(include=set(FeedbackCreate.model_fields) - {"theme"}) | {"theme": theme}
     clean = validated(FeedbackCreate, current | update.model_dump(exclude_unset=True), labels=FEEDBACK_LABELS)
-    today = today or date.today()
+    today = today or clock.today()
     if clean.received_on > today:
         raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record feedback "
                                          "already given.")])

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from crmstrategy import clock
 from crmstrategy.evidence import Evidence
 from crmstrategy.follow_up import GoalFollowUp, goal_follow_up, list_feedback
 from crmstrategy.follow_up_rules import feedback_waiting_days
@@ -48,7 +49,7 @@ def snapshot_of(*, today: date, segments: list[SegmentRead], segment_evidence: d
 def health_snapshot(*, session: Session, workspace_id: int, today: date | None = None,
                     goals: list[GoalFollowUp] | None = None, feedback: list[FeedbackRead] | None = None) -> HealthSnapshot:
     """`goals` and `feedback`, when the caller has read them already for the same day, are not read again."""
-    today = today or date.today()
+    today = today or clock.today()
     return snapshot_of(
         today=today, segments=list_segments(session=session, workspace_id=workspace_id),
         segment_evidence=workspace_evidence(session=session, workspace_id=workspace_id)[0],

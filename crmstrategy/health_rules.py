@@ -87,7 +87,7 @@ def _blank(owner: str | None) -> bool:
     return not (owner or "").strip()
 
 
-@rule("target_segments", "Target segments chosen", "Critical", "pages/targets.py", "Choose target segments")
+@rule("target_segments", "Target segments chosen", "Critical", "app_pages/strategy/targets.py", "Choose target segments")
 def no_target_segments(s: HealthSnapshot) -> Finding | None:
     if any(priority == "Primary target" for _, priority, _ in s.segments):
         return None
@@ -97,14 +97,14 @@ def no_target_segments(s: HealthSnapshot) -> Finding | None:
                    "equally and wins no one.", tuple(name for name, _, _ in s.segments))
 
 
-@rule("promise", "A current customer promise", "Warning", "pages/promise.py", "Write the customer promise")
+@rule("promise", "A current customer promise", "Warning", "app_pages/strategy/promise.py", "Write the customer promise")
 def no_current_promise(s: HealthSnapshot) -> Finding | None:
     if s.current_promise:
         return None
     return Finding("No current customer promise: nobody can say in a sentence what the customers are to get.")
 
 
-@rule("owners", "Every objective, goal and action has an owner", "Critical", "pages/plan.py", "Name the owners")
+@rule("owners", "Every objective, goal and action has an owner", "Critical", "app_pages/implementation/plan.py", "Name the owners")
 def missing_owners(s: HealthSnapshot) -> Finding | None:
     items = ([f"Objective: {name}" for name, owner in s.objectives if _blank(owner)]
              + [f"Goal: {g.metric}" for g in s.goals if _blank(g.owner)]
@@ -115,7 +115,7 @@ def missing_owners(s: HealthSnapshot) -> Finding | None:
                    "ownership far more often than for want of technology.", tuple(items))
 
 
-@rule("activity_goals", "Goals measure value, not only activity", "Warning", "pages/goals.py", "Add a value goal")
+@rule("activity_goals", "Goals measure value, not only activity", "Warning", "app_pages/strategy/goals.py", "Add a value goal")
 def activity_only_goals(s: HealthSnapshot) -> Finding | None:
     by_objective: dict[str, set[str]] = {}
     for goal in s.goals:
@@ -128,7 +128,7 @@ def activity_only_goals(s: HealthSnapshot) -> Finding | None:
 
 
 @rule("map_size", f"The map keeps to {MAP_ADVICE_HIGH} objectives and initiatives", "Warning",
-      "pages/strategy_map.py", "Simplify the strategy map")
+      "app_pages/strategy/strategy_map.py", "Simplify the strategy map")
 def map_too_complex(s: HealthSnapshot) -> Finding | None:
     size = len(s.objectives) + len(s.initiatives)
     if size <= MAP_ADVICE_HIGH:
@@ -137,7 +137,7 @@ def map_too_complex(s: HealthSnapshot) -> Finding | None:
                    "to adjust (seed 000) and hard for everyone to understand (advice 4). Merge or drop some.")
 
 
-@rule("initiative_actions", "Every initiative has an action", "Warning", "pages/plan.py", "Plan the initiatives")
+@rule("initiative_actions", "Every initiative has an action", "Warning", "app_pages/implementation/plan.py", "Plan the initiatives")
 def initiatives_without_actions(s: HealthSnapshot) -> Finding | None:
     bare = tuple(name for name, has_action in s.initiatives if not has_action)
     if not bare:
@@ -146,7 +146,7 @@ def initiatives_without_actions(s: HealthSnapshot) -> Finding | None:
                    "to make them happen.", bare)
 
 
-@rule("goals_on_track", "Goals on track", "Critical", "pages/follow_up.py", "Follow up the goals")
+@rule("goals_on_track", "Goals on track", "Critical", "app_pages/implementation/follow_up.py", "Follow up the goals")
 def goals_off_track(s: HealthSnapshot) -> Finding | None:
     off = [g for g in s.goals if g.status == "Off track"]
     if not off:
@@ -155,7 +155,7 @@ def goals_off_track(s: HealthSnapshot) -> Finding | None:
                    "the deadline.", tuple(f"{g.metric} ({g.owner or 'no owner'})" for g in off))
 
 
-@rule("plan_reviewed", f"The plan reviewed within {REVIEW_DAYS} days", "Warning", "pages/plan.py", "Review the plan")
+@rule("plan_reviewed", f"The plan reviewed within {REVIEW_DAYS} days", "Warning", "app_pages/implementation/plan.py", "Review the plan")
 def plan_not_reviewed(s: HealthSnapshot) -> Finding | None:
     if not s.actions:
         return None  # there is no plan to review yet; the owners rule and step 3 say so
@@ -169,7 +169,7 @@ def plan_not_reviewed(s: HealthSnapshot) -> Finding | None:
                    "quarter (advice 8).")
 
 
-@rule("readiness", "No weak readiness points", "Warning", "pages/readiness.py", "Work on readiness")
+@rule("readiness", "No weak readiness points", "Warning", "app_pages/analysis/readiness.py", "Work on readiness")
 def weak_readiness(s: HealthSnapshot) -> Finding | None:
     if not s.weak_readiness:
         return None
@@ -178,7 +178,7 @@ def weak_readiness(s: HealthSnapshot) -> Finding | None:
                    tuple(f"{text} ({mean:.1f} of 5)" for text, mean in s.weak_readiness))
 
 
-@rule("departments", "Participants from several departments", "Warning", "pages/participants.py",
+@rule("departments", "Participants from several departments", "Warning", "app_pages/analysis/participants.py",
       "Invite other departments")
 def one_department(s: HealthSnapshot) -> Finding | None:
     departments = {d.strip().lower(): d.strip() for d in s.departments if d.strip()}
@@ -194,7 +194,7 @@ def one_department(s: HealthSnapshot) -> Finding | None:
                    "from the analysis on; seed 002: a CRM lead alone in one department fails.", (only,))
 
 
-@rule("evidence", "Every segment rests on what customers said", "Notice", "pages/insights.py",
+@rule("evidence", "Every segment rests on what customers said", "Notice", "app_pages/analysis/insights.py",
       "Record customer insight")
 def segments_without_evidence(s: HealthSnapshot) -> Finding | None:
     bare = tuple(name for name, _, insights in s.segments if insights == 0)
@@ -204,7 +204,7 @@ def segments_without_evidence(s: HealthSnapshot) -> Finding | None:
                    "talk to them before building on it (advice 1).", bare)
 
 
-@rule("feedback", f"Customer feedback acted on within {FEEDBACK_ACT_DAYS} days", "Warning", "pages/feedback.py",
+@rule("feedback", f"Customer feedback acted on within {FEEDBACK_ACT_DAYS} days", "Warning", "app_pages/implementation/feedback.py",
       "Act on the feedback")
 def feedback_not_acted_on(s: HealthSnapshot) -> Finding | None:
     late = sorted(((text, days) for text, days in s.feedback_waiting if days > FEEDBACK_ACT_DAYS), key=lambda x: -x[1])

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from crmstrategy import clock
 from crmstrategy.promise_checks import CHAR_CEILING
 from crmstrategy.text import clean_name, clean_text
 
@@ -27,7 +28,7 @@ MAX_CUSTOMERS = 1_000_000_000
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -480,7 +481,7 @@ class InsightBase(SQLModel):
         if not isinstance(v, date):
             # A number would otherwise pass as a Unix timestamp, unchecked against today.
             raise ValueError(f"Date must look like 2026-11-23 (got '{str(v)[:20]}').")
-        if v > date.today():
+        if v > clock.today():
             raise ValueError(f"Date {v.isoformat()} is in the future; record what has been said.")
         return v
 

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from crmstrategy import clock
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import (
     ACTION_LABELS, METHOD_STEPS, ROLE_IMPACT_LABELS, Action, ActionChange, ActionChangeRead, ActionCreate,
@@ -229,7 +230,7 @@ def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | 
                today: date | None = None) -> PlanReviewRead:
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(PlanReviewCreate, data)
-    if clean.reviewed_on > (today or date.today()):
+    if clean.reviewed_on > (today or clock.today()):
         raise ValidationProblem([Problem("Reviewed on", "A review cannot be dated in the future.")])
     review = PlanReview.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
     session.add(review)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
+from crmstrategy import clock
 from crmstrategy.charts import (
     RenderedChart, customer_measure_chart, goal_trend_chart, priority_matrix_chart, strategy_map_chart, strategy_map_size,
 )
@@ -191,11 +192,11 @@ def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
 def strategy_document(*, session: Session, workspace_id: int, today: date | None = None,
                       with_charts: bool = True) -> StrategyDocument:
     """Read everything the document shows; the charts start rendering as soon as their data is read."""
-    today = today or date.today()
+    today = today or clock.today()
     matrix = priority_matrix(session=session, workspace_id=workspace_id)
     doc = StrategyDocument(
         workspace=get_workspace(session=session, workspace_id=workspace_id), today=today,
-        generated_at=datetime.now(UTC), segments=matrix.rows,
+        generated_at=clock.now(), segments=matrix.rows,
         smap=strategy_map(session=session, workspace_id=workspace_id),
         goals=goal_follow_up(session=session, workspace_id=workspace_id, today=today),
         customer=customer_measurements(session=session, workspace_id=workspace_id))

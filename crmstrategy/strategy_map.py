@@ -11,6 +11,7 @@ import networkx as nx
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
+from crmstrategy import clock
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.milestones import MilestoneError, generate, is_long_term
 from crmstrategy.models import (
@@ -203,7 +204,7 @@ def create_goal(*, session: Session, workspace_id: int, data: GoalCreate | dict,
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(GoalCreate, data, labels=GOAL_LABELS)
     _require_objective(session, workspace_id, clean.objective_id)
-    _check_deadline(clean.deadline, today or date.today(), allow_past_deadline)
+    _check_deadline(clean.deadline, today or clock.today(), allow_past_deadline)
     row = Goal.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
     session.add(row)
     session.flush()
@@ -225,7 +226,7 @@ def update_goal(*, session: Session, workspace_id: int, goal_id: int, changes: G
     clean = validated(GoalCreate, row.model_dump(include=set(GoalCreate.model_fields))
                       | update.model_dump(exclude_unset=True), labels=GOAL_LABELS)
     if clean.deadline != row.deadline:
-        _check_deadline(clean.deadline, today or date.today(), False)
+        _check_deadline(clean.deadline, today or clock.today(), False)
     for key, value in clean.model_dump().items():
         setattr(row, key, value)
     session.add(row)
@@ -262,7 +263,7 @@ def generate_milestones(*, session: Session, workspace_id: int, goal_id: int, pe
     require_workspace(session, workspace_id, for_update=True)
     goal = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
     try:
-        milestones = generate(goal.baseline, goal.target, goal.baseline_on or today or date.today(), goal.deadline, per)
+        milestones = generate(goal.baseline, goal.target, goal.baseline_on or today or clock.today(), goal.deadline, per)
     except MilestoneError as exc:
         raise ValidationProblem([Problem("Milestones", str(exc))]) from None
     return _replace_milestones(session, workspace_id, goal, milestones)

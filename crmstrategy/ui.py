@@ -127,65 +127,47 @@ def _onboarding() -> None:
             set_workspace(created.id)
             st.rerun()
     if right.button("Go to Workspaces to create one", key="onboarding_create"):
-        st.switch_page("pages/workspaces.py")
+        st.switch_page("app_pages/overview/workspaces.py")
     st.stop()
 
 
-_navigation_declared = False  # has app.py declared the navigation in this process yet?
-
-
 def method_navigation():
-    """The app's pages, grouped by the steps of the method (app.py runs what this returns)."""
-    global _navigation_declared
-    _navigation_declared = True
+    """The app's pages, grouped by the steps of the method (app.py runs what this returns). A new
+    workspace starts with who takes part, then walks the three steps in this order."""
     return st.navigation({
         "Overview": [
-            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-            st.Page("pages/health.py", title="Health check", icon=":material/health_and_safety:"),
-            st.Page("pages/workspaces.py", title="Workspaces", icon=":material/folder_open:"),
-            st.Page("pages/participants.py", title="Participants", icon=":material/group:"),
+            st.Page("app_pages/overview/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page("app_pages/overview/health.py", title="Health check", icon=":material/health_and_safety:"),
+            st.Page("app_pages/overview/workspaces.py", title="Workspaces", icon=":material/folder_open:"),
         ],
         "1 · Analysis": [
-            st.Page("pages/segments.py", title="Segments", icon=":material/groups:"),
-            st.Page("pages/personas.py", title="Personas", icon=":material/person:"),
-            st.Page("pages/insights.py", title="Insights", icon=":material/record_voice_over:"),
-            st.Page("pages/readiness.py", title="Readiness", icon=":material/fact_check:"),
-            st.Page("pages/strengths.py", title="Strengths", icon=":material/fitness_center:"),
+            st.Page("app_pages/analysis/participants.py", title="Participants", icon=":material/group:"),
+            st.Page("app_pages/analysis/segments.py", title="Segments", icon=":material/groups:"),
+            st.Page("app_pages/analysis/personas.py", title="Personas", icon=":material/person:"),
+            st.Page("app_pages/analysis/insights.py", title="Insights", icon=":material/record_voice_over:"),
+            st.Page("app_pages/analysis/readiness.py", title="Readiness", icon=":material/fact_check:"),
+            st.Page("app_pages/analysis/strengths.py", title="Strengths", icon=":material/fitness_center:"),
         ],
         "2 · Strategy": [
-            st.Page("pages/targets.py", title="Target segments", icon=":material/my_location:"),
-            st.Page("pages/strategy_map.py", title="Strategy map", icon=":material/account_tree:"),
-            st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
-            st.Page("pages/promise.py", title="Customer promise", icon=":material/handshake:"),
-            st.Page("pages/promise_present.py", title="Present the promise", icon=":material/slideshow:"),
+            st.Page("app_pages/strategy/targets.py", title="Target segments", icon=":material/my_location:"),
+            st.Page("app_pages/strategy/strategy_map.py", title="Strategy map", icon=":material/account_tree:"),
+            st.Page("app_pages/strategy/goals.py", title="Goals", icon=":material/flag:"),
+            st.Page("app_pages/strategy/promise.py", title="Customer promise", icon=":material/handshake:"),
+            st.Page("app_pages/strategy/promise_present.py", title="Present the promise", icon=":material/slideshow:"),
         ],
         "3 · Implementation": [
-            st.Page("pages/plan.py", title="3/6/12-month plan", icon=":material/event_note:"),
-            st.Page("pages/anchoring.py", title="Anchoring", icon=":material/anchor:"),
-            st.Page("pages/follow_up.py", title="Follow-up", icon=":material/monitoring:"),
-            st.Page("pages/feedback.py", title="Customer feedback", icon=":material/forum:"),
-            st.Page("pages/document.py", title="Strategy document", icon=":material/description:"),
+            st.Page("app_pages/implementation/plan.py", title="3/6/12-month plan", icon=":material/event_note:"),
+            st.Page("app_pages/implementation/anchoring.py", title="Anchoring", icon=":material/anchor:"),
+            st.Page("app_pages/implementation/follow_up.py", title="Follow-up", icon=":material/monitoring:"),
+            st.Page("app_pages/implementation/feedback.py", title="Customer feedback", icon=":material/forum:"),
+            st.Page("app_pages/implementation/document.py", title="Strategy document", icon=":material/description:"),
         ],
     }, expanded=True)  # every step of the method in sight, not "View 3 more"
-
-
-def _leave_legacy_pages_mode() -> None:
-    """Streamlit decides once per process, from the mere presence of a pages/ folder, to run a
-    page file on its own (without app.py) until app.py has called st.navigation. The first
-    visitor of a freshly started server who arrives by a deep link (/segments?ws=2) would see
-    bare file names as navigation. Until app.py has run once, end that mode and rerun, so app.py
-    and its sections take over on the same page. That is a fresh page load: no click is lost."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not _navigation_declared:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def workbench_page(title: str) -> WorkspaceRead:
     """Frame every page: page config, sidebar with the workspace switcher; returns the
     current workspace (from the URL, then this session, then the first one)."""
-    _leave_legacy_pages_mode()
     _apply_form_resets()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/hub:", layout="wide")
     workspaces = read(list_workspaces)
@@ -239,7 +221,7 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
                    data={"name": me, "department": department}):
                 flash(flash_key, f"Added {me.strip()}. Now give your ratings.")
                 st.rerun()
-        page_link("pages/participants.py", "Go to Participants", icon=":material/group_add:")
+        page_link("app_pages/analysis/participants.py", "Go to Participants", icon=":material/group_add:")
         return None
     by_id = {p.id: p for p in participants}
     return st.selectbox("Rating as", list(by_id), key=key,
@@ -254,7 +236,7 @@ def segments_or_stop(workspace_id: int, why: str) -> list:
     segments = read(list_segments, workspace_id=workspace_id)
     if not segments:
         st.info(why)
-        page_link("pages/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+        page_link("app_pages/analysis/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
         st.stop()
     return segments
 

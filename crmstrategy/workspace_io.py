@@ -7,14 +7,16 @@ so a file can be imported into any database, any number of times.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from crmstrategy import clock
 from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydantic
 from crmstrategy.follow_up import (
     add_customer_measurement, create_feedback, customer_measurements, goal_measurements, list_feedback,
@@ -112,7 +114,7 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
     return {
         "format_version": FORMAT_VERSION,
         "kind": KIND,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_at": clock.now().isoformat(timespec="seconds"),
         "workspace": workspace.model_dump(include={"name", "currency", "description", "weight_size",
                                                    "weight_potential", "weight_growth", "max_long_term_goals"}),
         "value_drivers": list_value_drivers(session=session, workspace_id=workspace_id),
@@ -923,5 +925,31 @@ def _import_follow_up(session: Session, ws: int, parsed: _Parsed, goal_ids: dict
         raise ValidationProblem(problems)
 
 
-def load_demo_document() -> dict:
-    return parse_workspace_file(DEMO_PATH.read_bytes())
+# The day the demo's story is told from: its last measurements, its overdue actions and its
+# late feedback are as they should look on this day. Loading moves every date by the same number
+# of days, so the demo tells the same story on whatever day it is loaded.
+DEMO_ANCHOR = date(2026, 12, 1)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+
+
+def shift_dates(value, days: int):
+    """`value` (parsed JSON) with every date and moment moved by `days`; user text is never a
+    bare date, so only whole values that are dates move."""
+    if isinstance(value, dict):
+        return {key: shift_dates(item, days) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shift_dates(item, days) for item in value]
+    if isinstance(value, str) and days:
+        if _DATE.fullmatch(value):
+            return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+        if _MOMENT.fullmatch(value):
+            moved = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
+            return moved.isoformat(timespec="seconds")
+    return value
+
+
+def load_demo_document(today: date | None = None) -> dict:
+    """The demo, its dates moved from its anchor day to `today` (the clock's day)."""
+    document = parse_workspace_file(DEMO_PATH.read_bytes())
+    return shift_dates(document, ((today or clock.today()) - DEMO_ANCHOR).days)

@@ -5,13 +5,13 @@ import tempfile
 from pathlib import Path
 
 from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
-from crmstrategy.workspace_io import DEMO_PATH, export_workspace, import_workspace, load_demo_document
+from crmstrategy.workspace_io import DEMO_ANCHOR, DEMO_PATH, export_workspace, import_workspace, load_demo_document
 
 with tempfile.TemporaryDirectory() as tmp:
     engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.db'}")
     upgrade(engine)
     with unit_of_work(engine) as session:
-        workspace = import_workspace(session=session, document=load_demo_document())
+        workspace = import_workspace(session=session, document=load_demo_document(today=DEMO_ANCHOR))
     with read_session(engine) as session:
         document = export_workspace(session=session, workspace_id=workspace.id)
     engine.dispose()

@@ -14,6 +14,11 @@ from crmstrategy.workspace_io import import_workspace, load_demo_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Every test runs on one fixed day, the demo's own anchor day, whatever the real date: pages,
+# services, the demo and the browser tests' server all read it through crmstrategy.clock.
+TODAY = "2026-12-01"
+os.environ["CRMSTRATEGY_TODAY"] = TODAY
+
 
 @pytest.fixture(scope="session")
 def postgres_url():

@@ -10,11 +10,11 @@ from streamlit.testing.v1 import AppTest
 from crmstrategy.db import make_engine, read_session
 from tests.conftest import ROOT
 
-PAGES = ["pages/overview.py", "pages/workspaces.py", "pages/participants.py", "pages/segments.py",
-         "pages/personas.py", "pages/insights.py", "pages/readiness.py", "pages/strengths.py", "pages/targets.py",
-         "pages/strategy_map.py", "pages/goals.py", "pages/promise.py", "pages/promise_present.py",
-         "pages/plan.py", "pages/anchoring.py", "pages/follow_up.py", "pages/feedback.py", "pages/health.py",
-         "pages/document.py"]
+PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "app_pages/analysis/participants.py", "app_pages/analysis/segments.py",
+         "app_pages/analysis/personas.py", "app_pages/analysis/insights.py", "app_pages/analysis/readiness.py", "app_pages/analysis/strengths.py", "app_pages/strategy/targets.py",
+         "app_pages/strategy/strategy_map.py", "app_pages/strategy/goals.py", "app_pages/strategy/promise.py", "app_pages/strategy/promise_present.py",
+         "app_pages/implementation/plan.py", "app_pages/implementation/anchoring.py", "app_pages/implementation/follow_up.py", "app_pages/implementation/feedback.py", "app_pages/overview/health.py",
+         "app_pages/implementation/document.py"]
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def demo_id(db) -> int:
 
 def new_workspace(at: AppTest, name: str = "Blank") -> AppTest:
     """Create an empty workspace through the Workspaces page (it becomes the current one)."""
-    open_page(at, "pages/workspaces.py")
+    open_page(at, "app_pages/overview/workspaces.py")
     at.text_input(key="ws_create_name").input(name)
     at.button(key="ws_create_submit").click().run()
     assert not errors(at)

@@ -5,7 +5,7 @@ the feedback log with its late box, adding, routing and acting on feedback, user
 literally; the health check's failed rules with their links; the document's sections and downloads;
 the health summary and the follow-up check on the Overview; and every page on an empty workspace.
 
-The pages use the real date.today(): every assertion holds for any day from 2026-12-01 on (the demo's
+The pages use the real clock.today(): every assertion holds for any day from 2026-12-01 on (the demo's
 data lies around 2026-11, so the churn goal is off track and only falls further behind, and feedback
 not acted on only waits longer). No exact "days waiting" numbers are asserted."""
 
@@ -15,6 +15,7 @@ from datetime import date
 
 import pytest
 
+from crmstrategy import clock
 from crmstrategy.follow_up import customer_measurements, goal_measurements, list_feedback
 from crmstrategy.follow_up_rules import GOAL_STATUSES
 from crmstrategy.plan import list_actions
@@ -72,7 +73,7 @@ def _segment(db, ws: int, name: str) -> int:
 
 
 def _follow_up(at):
-    return open_page(at, "pages/follow_up.py")
+    return open_page(at, "app_pages/implementation/follow_up.py")
 
 
 def _measure(at, what, *, value: str, on: date = DAY, segment=None, note: str = "", by: str = ""):
@@ -88,7 +89,7 @@ def _measure(at, what, *, value: str, on: date = DAY, segment=None, note: str = 
 
 
 def _feedback_page(at):
-    return open_page(at, "pages/feedback.py")
+    return open_page(at, "app_pages/implementation/feedback.py")
 
 
 def _add_feedback(at, text: str, *, received: date | None = None, route: str | None = None, **choices):
@@ -305,7 +306,7 @@ def test_new_feedback_is_saved_as_new(app, db):
     assert (saved.status, saved.routed_to, saved.source, saved.channel, saved.segment_name, saved.theme,
             saved.sentiment, saved.recorded_by, saved.received_on) == (
         "New", "", "Ingrid at Bygg AS", "Phone", "Project contractors", "Digital channels", "Negative",
-        "Mona Dahl", date.today())
+        "Mona Dahl", clock.today())
     assert _metrics(at)["New"] == "5"
     assert at.text_area(key="feedback_new_text").value == ""  # emptied for the next one
 
@@ -410,7 +411,7 @@ def test_user_text_with_markup_is_shown_literally(app, db):
     _ran(at)
     assert MARKUP in [t.value for t in at.text]  # st.text: shown as typed
 
-    at = open_page(at, "pages/health.py")
+    at = open_page(at, "app_pages/overview/health.py")
     items = [m.value for m in at.get_by_key("health_feedback").markdown]
     (listed,) = [m for m in items if MARKUP in plain(m)]
     assert "**bold**" not in listed and ":red[y]" not in listed
@@ -419,7 +420,7 @@ def test_user_text_with_markup_is_shown_literally(app, db):
 # --- the health check ----------------------------------------------------------------------
 
 def test_demo_health_check_lists_the_failed_rules_with_links(app):
-    at = open_page(app, "pages/health.py")
+    at = open_page(app, "app_pages/overview/health.py")
     metrics = _metrics(at)
     passed, total = metrics["Rules passed"].split(" of ")
     assert int(total) == 12 and int(passed) < 12
@@ -449,7 +450,7 @@ def test_demo_health_check_lists_the_failed_rules_with_links(app):
 def test_health_check_on_an_empty_workspace_fails_target_segments(app, db):
     at = new_workspace(app, "Empty health")
     assert at.query_params["ws"] == str(_current_ws(db))
-    at = open_page(at, "pages/health.py")
+    at = open_page(at, "app_pages/overview/health.py")
     box = at.get_by_key("health_target_segments")
     text = " ".join(_texts(box))
     assert "**Target segments chosen**" in text and "No segments yet" in text
@@ -461,7 +462,7 @@ def test_health_check_on_an_empty_workspace_fails_target_segments(app, db):
 # --- the strategy document -----------------------------------------------------------------
 
 def test_document_lists_its_sections_and_offers_three_downloads(app):
-    at = open_page(app, "pages/document.py")
+    at = open_page(app, "app_pages/implementation/document.py")
     holds = next(plain(m.value) for m in at.markdown if m.value.startswith("1. "))
     assert holds.split("\n") == [f"{n}. {title}" for n, title in enumerate(SECTIONS, start=1)]
     buttons = {d.key: d.label for d in at.get("download_button")}
@@ -471,7 +472,7 @@ def test_document_lists_its_sections_and_offers_three_downloads(app):
 # --- the Overview --------------------------------------------------------------------------
 
 def test_overview_shows_the_health_summary_and_the_follow_up_check(app):
-    at = open_page(app, "pages/overview.py")
+    at = open_page(app, "app_pages/overview/overview.py")
     health = at.get_by_key("overview_health")
     summary = " ".join(_texts(health))
     assert "Strategy health:" in summary and "rules pass" in summary
@@ -487,21 +488,21 @@ def test_overview_shows_the_health_summary_and_the_follow_up_check(app):
 
 # --- an empty workspace ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("page", ["pages/follow_up.py", "pages/feedback.py", "pages/health.py", "pages/document.py"])
+@pytest.mark.parametrize("page", ["app_pages/implementation/follow_up.py", "app_pages/implementation/feedback.py", "app_pages/overview/health.py", "app_pages/implementation/document.py"])
 def test_each_page_opens_on_an_empty_workspace(app, db, page):
     at = new_workspace(app, "Empty")
     at = open_page(at, page)
     assert not errors(at)
     assert at.title[0].value  # the page drew itself
-    if page == "pages/follow_up.py":
+    if page == "app_pages/implementation/follow_up.py":
         assert not at.metric
         assert any(i.value.startswith("No measurable goals yet") for i in at.info)
-    elif page == "pages/feedback.py":
+    elif page == "app_pages/implementation/feedback.py":
         assert [(m.label, m.value) for m in at.metric] == [("New", "0"), ("Routed", "0"), ("Acted on", "0"),
                                                            ("Not acted on for 30+ days", "0")]
         assert not _has_key(at, "feedback_late")
         assert any(i.value.startswith("No feedback yet") for i in at.info)
-    elif page == "pages/health.py":
+    elif page == "app_pages/overview/health.py":
         assert _metrics(at)["Rules passed"].endswith(" of 12")
     else:
         assert len(at.get("download_button")) == 3

@@ -20,7 +20,7 @@ def test_segment_csv_preview_rejects_rows_and_writes_only_on_confirm(app, db):
            "Bad number;lots;Retain;\n"
            "Project contractors;10;Develop;\n"
            "Øvrige kunder;5;win back;Quality\n").encode("utf-8")
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     _segment_uploader(at).set_value(("segments.csv", csv, "text/csv")).run()
     assert not at.exception
     assert any("**2** rows ready to import, **2** rejected" in m.value for m in at.markdown)
@@ -44,14 +44,14 @@ def test_segment_xlsx_with_wrong_columns_is_refused(app, db):
     workbook.active.append(["A", 1])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     _segment_uploader(at).set_value(("segments.xlsx", buffer.getvalue(), "application/octet-stream")).run()
     assert any("Unknown columns: 'Segment title', 'Size'" in e for e in errors(at))
     assert len(db(list_segments, workspace_id=demo_id(db))) == 4
 
 
 def test_empty_and_oversized_segment_files_are_refused(app):
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     _segment_uploader(at).set_value(("empty.csv", b"", "text/csv")).run()
     assert any("The file is empty" in e for e in errors(at))
     big = b"Name\n" + b"x" * (50 * 1024 * 1024)
@@ -66,7 +66,7 @@ def _import(at, name, content):
 
 
 def test_bad_workspace_files_are_refused_and_nothing_is_created(app, db):
-    at = open_page(app, "pages/workspaces.py")
+    at = open_page(app, "app_pages/overview/workspaces.py")
     _import(at, "broken.json", b'{"format_version": 1, "kind": ')
     assert any("not valid JSON" in e for e in errors(at))
     _import(at, "future.json", json.dumps({"format_version": 99, "kind": "crm-strategy-workbench/workspace"}).encode())
@@ -82,7 +82,7 @@ def test_bad_workspace_files_are_refused_and_nothing_is_created(app, db):
 
 def test_valid_workspace_file_is_imported_under_a_free_name(app, db):
     from crmstrategy.workspace_io import DEMO_PATH
-    at = open_page(app, "pages/workspaces.py")
+    at = open_page(app, "app_pages/overview/workspaces.py")
     _import(at, "demo.json", DEMO_PATH.read_bytes())
     assert not errors(at)
     names = sorted(w.name for w in db(list_workspaces))

@@ -12,7 +12,7 @@ def _segment(db, name):
 def test_three_notes_in_a_row_keep_segment_source_and_type(app, db):
     before = len(db(list_insights, workspace_id=demo_id(db)))
     facility = _segment(db, "Facility managers")
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     at.multiselect(key="insight_segments").set_value([facility])
     at.selectbox(key="insight_source").set_value("Sales")
     at.selectbox(key="insight_kind").set_value("Request")
@@ -40,7 +40,7 @@ def test_filter_by_segment_and_search(app, db):
     expected = [i for i in db(list_insights, workspace_id=demo_id(db))
                 if contractors in i.segment_ids or any(n in ("Ingrid the project purchaser", "Morten the site manager")
                                                        for n in i.persona_names)]
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     at.selectbox(key="insights_filter_segment").set_value(contractors).run()
     table = at.dataframe[0].value
     assert len(table) == len(expected) > 0
@@ -52,7 +52,7 @@ def test_filter_by_segment_and_search(app, db):
 
 def test_empty_note_is_refused_and_nothing_written(app, db):
     before = len(db(list_insights, workspace_id=demo_id(db)))
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     at.text_area(key="insight_text").input("   ")
     at.button(key="insight_submit").click().run()
     assert any("Insight text is required" in e for e in errors(at))
@@ -60,7 +60,7 @@ def test_empty_note_is_refused_and_nothing_written(app, db):
 
 
 def test_new_theme_typed_in_the_capture_form_joins_the_list(app, db):
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     at.text_area(key="insight_text").input("They compare us with the web shops.")
     at.text_input(key="insight_new_theme").input("Competition")
     at.button(key="insight_submit").click().run()
@@ -70,7 +70,7 @@ def test_new_theme_typed_in_the_capture_form_joins_the_list(app, db):
 
 
 def test_select_a_row_to_edit_then_delete_it(app, db):
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     at.text_input(key="insights_search").input("pick-up code").run()
     assert len(at.dataframe[0].value) == 1
     target = next(i for i in db(list_insights, workspace_id=demo_id(db)) if "pick-up code" in i.text)
@@ -99,7 +99,7 @@ def test_insight_csv_import_preview_then_confirm(app, db):
            "Wants delivery by 7;Need;Sales;2026-10-01;Time-pressed installers;\n"
            "Unknown segment;Pain;Sales;2026-10-01;Nobody;\n"
            "From the future;Pain;Sales;2099-01-01;;\n").encode()
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     uploader = next(u for u in at.file_uploader if str(u.key).startswith("insights_import_"))
     uploader.set_value(("insights.csv", csv, "text/csv")).run()
     assert any("**1** row ready to import, **2** rejected" in m.value for m in at.markdown)
@@ -110,7 +110,7 @@ def test_insight_csv_import_preview_then_confirm(app, db):
 
 
 def test_changing_the_filter_clears_the_selection(app, db):
-    at = open_page(app, "pages/insights.py")
+    at = open_page(app, "app_pages/analysis/insights.py")
     at.session_state["insights_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert any(e.label.startswith("Edit insight #") for e in at.expander)

@@ -21,7 +21,7 @@ def test_first_start_loads_the_demo(app, db):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_opens_on_an_empty_workspace(app, db, page):
-    open_page(app, "pages/workspaces.py")
+    open_page(app, "app_pages/overview/workspaces.py")
     app.text_input(key="ws_create_name").input("Blank slate")
     app.button(key="ws_create_submit").click().run()
     assert not errors(app)
@@ -32,34 +32,34 @@ def test_page_opens_on_an_empty_workspace(app, db, page):
 
 
 def test_empty_workspace_overview_points_to_segments(app):
-    open_page(app, "pages/workspaces.py")
+    open_page(app, "app_pages/overview/workspaces.py")
     app.text_input(key="ws_create_name").input("Blank slate")
     app.button(key="ws_create_submit").click().run()
-    at = open_page(app, "pages/overview.py")
+    at = open_page(app, "app_pages/overview/overview.py")
     assert any("Next step" in m.value for m in at.markdown)
     assert any("0 of 8 done" in h.value for h in at.subheader)
     assert any("2 · Strategy — 0 of 4 done" in h.value for h in at.subheader)
 
 
 def test_link_with_workspace_opens_that_workspace(app, db):
-    open_page(app, "pages/workspaces.py")
+    open_page(app, "app_pages/overview/workspaces.py")
     app.text_input(key="ws_create_name").input("Second")
     app.button(key="ws_create_submit").click().run()
     demo = next(w for w in db(list_workspaces) if w.name.startswith("Demo"))
     app.query_params["ws"] = str(demo.id)
-    at = open_page(app, "pages/overview.py")
+    at = open_page(app, "app_pages/overview/overview.py")
     assert at.sidebar.selectbox(key="workspace_switcher").value == demo.id
     assert at.query_params["ws"] == str(demo.id)
 
 
 def test_link_to_a_missing_workspace_says_so(app):
     app.query_params["ws"] = "99999"
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     assert any("does not exist" in w.value for w in at.sidebar.warning)
     assert not errors(at)
 
 
 def test_link_with_garbage_workspace_id_does_not_crash(app):
     app.query_params["ws"] = "<script>"
-    at = open_page(app, "pages/personas.py")
+    at = open_page(app, "app_pages/analysis/personas.py")
     assert not at.exception

@@ -9,7 +9,7 @@ from tests.app.conftest import demo_id, errors, new_workspace, open_page, succes
 def test_add_participants_and_see_the_anchoring_warnings(app, db):
     at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
-    at = open_page(at, "pages/participants.py")
+    at = open_page(at, "app_pages/analysis/participants.py")
     at.text_input(key="participant_new_name").input("Kari")
     at.text_input(key="participant_new_department").input("Sales")
     at.button(key="participant_new_submit").click().run()
@@ -29,7 +29,7 @@ def test_add_participants_and_see_the_anchoring_warnings(app, db):
 
 
 def test_edit_and_remove_a_participant(app, db):
-    at = open_page(app, "pages/participants.py")
+    at = open_page(app, "app_pages/analysis/participants.py")
     person = db(list_participants, workspace_id=demo_id(db))[0]
     at.selectbox(key="participant_edit_choice").set_value(person.id).run()
     at.text_input(key=f"participant_edit_{person.id}_role").input("Chief executive")
@@ -46,7 +46,7 @@ def test_rating_as_a_participant_updates_the_summary(app, db):
     before = db(readiness_summary, workspace_id=ws).overall_percent
     rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")  # has not rated
     statements = db(list_statements, workspace_id=ws)
-    at = open_page(app, "pages/readiness.py")
+    at = open_page(app, "app_pages/analysis/readiness.py")
     at.selectbox(key="readiness_rater").set_value(rater.id).run()
     for statement in statements:
         at.radio(key=f"readiness_score_{rater.id}_{statement.id}").set_value(5)
@@ -63,7 +63,7 @@ def test_note_without_score_is_refused(app, db):
     ws = demo_id(db)
     rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")
     statement = db(list_statements, workspace_id=ws)[0]
-    at = open_page(app, "pages/readiness.py")
+    at = open_page(app, "app_pages/analysis/readiness.py")
     at.selectbox(key="readiness_rater").set_value(rater.id).run()
     at.text_input(key=f"readiness_note_{rater.id}_{statement.id}").input("Unsure")
     at.button(key=f"readiness_submit_{rater.id}").click().run()
@@ -73,7 +73,7 @@ def test_note_without_score_is_refused(app, db):
 
 def test_own_statement_can_be_added_and_removed_but_not_a_standard_one(app, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/readiness.py")
+    at = open_page(app, "app_pages/analysis/readiness.py")
     at.text_input(key="readiness_new_text").input("Our branches share one customer view.")
     at.button(key="readiness_new_submit").click().run()
     assert not errors(at)
@@ -87,7 +87,7 @@ def test_own_statement_can_be_added_and_removed_but_not_a_standard_one(app, db):
 
 def test_without_participants_you_can_add_yourself_and_rate(app, db):
     at = new_workspace(app)
-    at = open_page(at, "pages/readiness.py")
+    at = open_page(at, "app_pages/analysis/readiness.py")
     assert any("Nobody has rated" in i.value for i in at.info)
     at.text_input(key="readiness_self_name").input("Facilitator")
     at.button(key="readiness_self_submit").click().run()

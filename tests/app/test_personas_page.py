@@ -5,7 +5,7 @@ from tests.app.conftest import demo_id, errors, open_page, successes
 
 
 def test_create_persona_with_channels_and_literal_text(app, db):
-    at = open_page(app, "pages/personas.py")
+    at = open_page(app, "app_pages/analysis/personas.py")
     at.text_input(key="persona_new_name").input("Åse 🚀 <i>the buyer</i>")
     at.text_area(key="persona_new_needs").input("**Fast** answers\nשלום عربى")
     at.selectbox(key="persona_new_decision_role").set_value("Influencer")
@@ -28,7 +28,7 @@ def test_create_persona_with_channels_and_literal_text(app, db):
 
 def test_blank_name_and_long_text_are_refused_and_nothing_written(app, db):
     before = len(db(list_personas, workspace_id=demo_id(db)))
-    at = open_page(app, "pages/personas.py")
+    at = open_page(app, "app_pages/analysis/personas.py")
     at.text_input(key="persona_new_name").input("  ")
     at.button(key="persona_new_submit").click().run()
     assert any("Persona name is required" in e for e in errors(at))
@@ -40,14 +40,14 @@ def test_blank_name_and_long_text_are_refused_and_nothing_written(app, db):
 
 
 def test_duplicate_persona_name_is_refused(app, db):
-    at = open_page(app, "pages/personas.py")
+    at = open_page(app, "app_pages/analysis/personas.py")
     at.text_input(key="persona_new_name").input("kjetil the van installer")
     at.button(key="persona_new_submit").click().run()
     assert any("already exists" in e for e in errors(at))
 
 
 def test_edit_and_delete_the_selected_persona(app, db):
-    at = open_page(app, "pages/personas.py")
+    at = open_page(app, "app_pages/analysis/personas.py")
     selected = at.selectbox(key="personas_selected").value
     at.text_input(key=f"persona_edit_{selected}_name").input("Renamed persona")
     at.text_input(key=f"persona_edit_{selected}_channels_bought").input("Trade fair")
@@ -65,7 +65,7 @@ def test_edit_and_delete_the_selected_persona(app, db):
 def test_segment_filter_limits_the_choice(app, db):
     personas = db(list_personas, workspace_id=demo_id(db))
     segment_id = next(p.segment_id for p in personas if p.name.startswith("Ingrid"))
-    at = open_page(app, "pages/personas.py")
+    at = open_page(app, "app_pages/analysis/personas.py")
     at.selectbox(key="personas_segment_filter").set_value(segment_id).run()
     expected = {p.id for p in personas if p.segment_id == segment_id}
     assert len(expected) == 2

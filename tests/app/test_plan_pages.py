@@ -3,7 +3,7 @@
 an action's history, the downloads, what matters most, the timeline; anchoring's warnings, role
 impacts and communication table; and step 3 on the Overview.
 
-The pages use the real date.today(): every assertion holds for any day from 2026-12-01 on (the
+The pages use the real clock.today(): every assertion holds for any day from 2026-12-01 on (the
 review warning is computed here with the same rule the pages use)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 
+from crmstrategy import clock
 from crmstrategy.participants import create_participant
 from crmstrategy.plan import action_history, list_actions, list_reviews, list_role_impacts
 from crmstrategy.plan_rules import REVIEW_DAYS, review_state
@@ -37,7 +38,7 @@ def _ran(at):
 
 
 def _plan(at):
-    return open_page(at, "pages/plan.py")
+    return open_page(at, "app_pages/implementation/plan.py")
 
 
 def _metrics(at) -> dict[str, str]:
@@ -120,7 +121,7 @@ def test_demo_plan_shows_the_metrics_and_everything_that_needs_attention(app, db
     assert "Owners who are not among the participants: Lars Berg." in text
     assert f"**Initiatives with no action yet:** {NEWSLETTER}." in text
     assert f"**Actions that serve no initiative:** {PRICE_LISTS}, {BOARD}." in text
-    review = review_state(DEMO_REVIEW, date.today(), True)
+    review = review_state(DEMO_REVIEW, clock.today(), True)
     assert ("review the plan at least every" in text) == review.due
     assert _shown_caption(at).startswith("20 of 20 actions shown.")
     assert "the horizons count from the plan's start, 2026-11-02." in _shown_caption(at)
@@ -243,7 +244,7 @@ def test_recording_a_review_puts_it_first_and_in_the_metric(app, db):
     ws = demo_id(db)
     at = _plan(app)
     _assert_review_metric_shows(at, DEMO_REVIEW)
-    today = date.today()
+    today = clock.today()
     at.text_input(key="plan_review_by").input("Hanne Lie")
     at.text_area(key="plan_review_changes").input("Owner for the counter training found.")
     at.button(key="plan_review_submit").click().run()
@@ -347,7 +348,7 @@ def test_the_timeline_is_drawn_and_can_be_grouped_by_department(app):
 # --- anchoring -----------------------------------------------------------------------------
 
 def _anchoring(at):
-    return open_page(at, "pages/anchoring.py")
+    return open_page(at, "app_pages/implementation/anchoring.py")
 
 
 def test_anchoring_on_the_demo_has_no_warning_and_lists_the_communication_activities(app):
@@ -432,8 +433,8 @@ def test_the_new_role_impact_form_is_emptied_after_saving(app):
 # --- the Overview --------------------------------------------------------------------------
 
 def test_overview_shows_step_3_and_the_overdue_action(app):
-    at = open_page(app, "pages/overview.py")
-    review = review_state(DEMO_REVIEW, date.today(), True)
+    at = open_page(app, "app_pages/overview/overview.py")
+    review = review_state(DEMO_REVIEW, clock.today(), True)
     # 3/6/12 covered and anchored; one action without owner and the newsletter without action
     done = 3 + (not review.due)  # and every demo goal is measured
     assert f"3 · Implementation — {done} of 6 done" in [s.value for s in at.subheader]

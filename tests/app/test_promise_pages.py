@@ -31,7 +31,7 @@ def _ran(at):
 
 
 def _promise(at):
-    return open_page(at, "pages/promise.py")
+    return open_page(at, "app_pages/strategy/promise.py")
 
 
 def _markdowns(node) -> list[str]:
@@ -246,7 +246,7 @@ def test_html_and_markdown_in_the_promise_are_saved_exactly_and_shown_literally(
     versions_heading = _heading(at.tabs[1])
     assert plain(versions_heading) == "#### " + text
 
-    present = open_page(at, "pages/promise_present.py")
+    present = open_page(at, "app_pages/strategy/promise_present.py")
     assert plain(present.title[0].value) == text
     assert "<b>" not in present.title[0].value
 
@@ -270,7 +270,7 @@ def test_a_draft_survives_a_visit_to_another_page_and_a_workspace_change_starts_
     at = _promise(app)
     at.text_area(key="promise_text").input("Half a thought about the counter").run()
     at.text_input(key="promise_author").input("Kari Nordmann").run()
-    open_page(at, "pages/personas.py")
+    open_page(at, "app_pages/analysis/personas.py")
     at = _promise(at)
     assert at.text_area(key="promise_text").value == "Half a thought about the counter"
     assert at.text_input(key="promise_author").value == "Kari Nordmann"
@@ -297,7 +297,7 @@ def test_mark_an_older_version_as_current_and_present_mode_follows(app, db):
     assert [v.is_current for v in db(list_versions, workspace_id=ws)] == [True, False, False]
     assert plain(_heading(at.get_by_key("promise_current"))) == "#### " + V1
 
-    present = open_page(at, "pages/promise_present.py")
+    present = open_page(at, "app_pages/strategy/promise_present.py")
     assert [plain(t.value) for t in present.title] == [V1]
 
 
@@ -430,26 +430,26 @@ def test_a_new_jargon_term_is_found_by_the_composer_check(app, db):
 # --- present mode and the Overview -------------------------------------------------------------
 
 def test_present_mode_shows_the_current_promise_or_says_there_is_none(app):
-    at = open_page(app, "pages/promise_present.py")
+    at = open_page(app, "app_pages/strategy/promise_present.py")
     assert [plain(t.value) for t in at.title] == [V3]
     captions = [plain(c.value) for c in at.caption]
     assert "Demo: Nordvik Rørhandel · Our customer promise" in captions
     assert "For Time-pressed installers, Project contractors, Quality-focused renovators" in captions
 
-    at = open_page(new_workspace(at), "pages/promise_present.py")
+    at = open_page(new_workspace(at), "app_pages/strategy/promise_present.py")
     assert [t.value for t in at.title] == ["No customer promise yet"]
     assert not any("Our customer promise" in c.value for c in at.caption)
 
 
 def test_overview_shows_the_current_promise_and_the_check_only_when_there_is_one(app):
-    at = open_page(app, "pages/overview.py")
+    at = open_page(app, "app_pages/overview/overview.py")
     box = at.get_by_key("overview_promise")
     assert plain(_heading(box)) == "#### " + V3
     assert [c.value for c in box.caption] == ["Our customer promise · version 3"]
     done, text = _overview_promise_check(at)
     assert done and text == "**A customer promise**\nVersion 3 of 3 is the current promise."
 
-    at = open_page(new_workspace(at), "pages/overview.py")
+    at = open_page(new_workspace(at), "app_pages/overview/overview.py")
     assert not any(getattr(b, "key", None) == "overview_promise" for b in at.container)
     done, text = _overview_promise_check(at)
     assert not done and text.startswith("**A customer promise**\nNo promise yet")

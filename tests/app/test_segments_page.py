@@ -5,7 +5,7 @@ from tests.app.conftest import demo_id, errors, open_page
 
 
 def test_table_lists_the_demo_segments_with_persona_counts(app):
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     editor = at.dataframe
     assert editor, "the segment table is on the page"
     frame = editor[0].value
@@ -15,7 +15,7 @@ def test_table_lists_the_demo_segments_with_persona_counts(app):
 
 
 def test_add_value_driver_and_refuse_duplicates(app, db):
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     at.text_input(key="segments_new_driver").input("Sustainability")
     at.button(key="segments_add_driver").click().run()
     assert not errors(at)
@@ -30,5 +30,5 @@ def test_add_value_driver_and_refuse_duplicates(app, db):
 
 
 def test_segment_count_unchanged_by_viewing(app, db):
-    open_page(app, "pages/segments.py")
+    open_page(app, "app_pages/analysis/segments.py")
     assert len(db(list_segments, workspace_id=demo_id(db))) == 4

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
+from crmstrategy import clock
 from crmstrategy.milestones import generate, is_long_term
 from crmstrategy.models import NODE_KIND_NOUNS
 from crmstrategy.strategy_map import (
@@ -122,7 +123,7 @@ def _page_links(at) -> list[str]:
 
 def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(app, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     assert not errors(at)
     drawn = _map_chart(at)
     assert sorted(drawn["Name"]) == sorted(STRATEGY + OBJECTIVES + INITIATIVES + ENABLERS)
@@ -147,7 +148,7 @@ def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(a
 
 def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(app, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
 
     _add_node(at, "strategy", "  Profitable growth in Sweden ", owner="Hanne Lie", description="From 2028.")
     assert not errors(at)
@@ -188,7 +189,7 @@ def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(
 def test_a_duplicate_or_blank_name_is_refused_and_nothing_is_written(app, db):
     ws = demo_id(db)
     before = db(list_nodes, workspace_id=ws)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     _add_node(at, "objective", "reduce CHURN among installers", owner="Someone")
     assert any("'reduce CHURN among installers' is already on the map" in e for e in errors(at)), errors(at)
     assert db(list_nodes, workspace_id=ws) == before
@@ -205,7 +206,7 @@ def test_a_duplicate_or_blank_name_is_refused_and_nothing_is_written(app, db):
 
 def test_initiative_only_fields_are_offered_only_for_initiatives(app, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
 
     def offered(at) -> set[str]:
         keys = {w.key for w in at.select_slider} | {w.key for w in at.selectbox} | {w.key for w in at.text_input}
@@ -247,7 +248,7 @@ def test_link_an_objective_to_the_strategy_then_remove_the_link(app, app_db, db)
     new = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Win back lapsed installers",
                                                             "owner": "Erik Solberg"})
     ids = _ids(db, ws)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key="map_link_source").set_value(new.id).run()
     target = at.selectbox(key="map_link_target")
     # An objective supports the company strategy: only the two strategy elements are offered.
@@ -276,7 +277,7 @@ def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
     before = db(list_links, workspace_id=ws)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     # No target chosen (the placeholder "Choose")
     at.selectbox(key="map_link_source").set_value(ids[NEWSLETTER]).run()
     assert at.selectbox(key="map_link_target").value is None
@@ -315,7 +316,7 @@ def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
 def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     ws = demo_id(db)
     node = _nodes(db, ws)[OBJECTIVES[1]]
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key="map_edit_node").set_value(node.id).run()
     at.text_input(key=f"map_edit_name_{node.id}").input("More projects per key contractor ")
     at.text_input(key=f"map_edit_owner_{node.id}").input("Siri Nilsen")
@@ -340,7 +341,7 @@ def test_deleting_a_node_shows_its_links_first_and_removes_them(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
     contact = ids["Project contact for every large contractor"]
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key="map_edit_node").set_value(contact).run()
     assert "Delete 'Project contact for every large contractor'" in [e.label for e in _ran(at).expander]
     assert ("Goes with it: 2 links: One CRM platform joining all touchpoints → Project contact for every large "
@@ -364,7 +365,7 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
     goals_before = db(list_goals, workspace_id=ws)
     doomed = [g.id for g in goals_before if g.objective_id == satisfaction]
     assert len(doomed) == 2
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key="map_edit_node").set_value(satisfaction).run()
     goes = next(t for t in _texts(_ran(at)) if t.startswith("Goes with it:"))
     assert goes == ("Goes with it: 2 links: Higher satisfaction at the counter → Be the installer's easiest "
@@ -393,7 +394,7 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
 def test_impact_questions_answer_from_the_demo_map(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     # Order ahead supports both objectives on churn and counter satisfaction; churn supports both
     # strategy elements, satisfaction the second: all four are at risk, top layer first.
     answer, infos = _question(at, "initiative", ids[ORDER_AHEAD])
@@ -421,7 +422,7 @@ def test_an_unlinked_enabler_and_objective_have_empty_answers(app, app_db, db):
                                                                 "owner": "Tor Haugen"})
     objective = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Spare objective",
                                                                   "owner": "Tor Haugen"})
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     assert _question(at, "enabler", enabler.id) == ([], ["Nothing needs it yet."])
     assert _question(at, "objective", objective.id) == ([], ["Nothing feeds it yet."])
     assert "Enabler enables nothing" in _rules(at)
@@ -432,7 +433,7 @@ def test_an_unlinked_enabler_and_objective_have_empty_answers(app, app_db, db):
 def test_add_and_remove_a_constraint(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key="map_constraint_kind").set_value("Market priorities")
     at.multiselect(key="map_constraint_nodes").set_value([ids[OBJECTIVES[1]], ids["Loyalty programme for installers"]])
     at.text_area(key="map_constraint_text").input("Contractors in Oslo and Bergen first.")
@@ -460,7 +461,7 @@ def test_add_and_remove_a_constraint(app, db):
 
 def test_a_constraint_without_text_is_refused(app, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.text_area(key="map_constraint_text").input("   ")
     at.button(key="map_constraint_submit").click().run()
     assert errors(_ran(at)) == ["Nothing was saved: Constraint: Say what the company strategy requires or rules out."]
@@ -473,7 +474,7 @@ def test_value_tab_ranks_by_value_per_effort_and_marks_the_quick_win(app, app_db
     ws = demo_id(db)
     write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Stand at the trade fair",
                                                       "owner": "Siri Nilsen", "business_value": 3})  # no effort
-    at = open_page(app, "pages/strategy_map.py")
+    at = open_page(app, "app_pages/strategy/strategy_map.py")
     ranking = next(d.value for d in at.dataframe if "Quick win" in d.value.columns)
     # By hand from the demo (value / mean of complexity, time, cost):
     #   proactive call 4 / (2+2+1)/3 = 2.4 · newsletter 2 / 1 = 2.0 · project contact 5 / 3 = 1.67
@@ -502,7 +503,7 @@ def test_value_tab_ranks_by_value_per_effort_and_marks_the_quick_win(app, app_db
 def test_an_empty_workspace_shows_an_empty_map_and_goals_point_to_it(app, db):
     at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
-    at = open_page(at, "pages/strategy_map.py")
+    at = open_page(at, "app_pages/strategy/strategy_map.py")
     assert not errors(at)
     assert any(i.value.startswith("The map is empty.") for i in at.info)
     assert not at.get("vega_lite_chart") and not at.get("download_button")
@@ -512,19 +513,19 @@ def test_an_empty_workspace_shows_an_empty_map_and_goals_point_to_it(app, db):
     assert "No initiatives on the map yet." in captions
     assert "map_link_add" not in {b.key for b in at.button}
 
-    goals = open_page(at, "pages/goals.py")
+    goals = open_page(at, "app_pages/strategy/goals.py")
     assert not errors(goals)
     assert [i.value for i in goals.info] == ["Goals measure the CRM objectives, and the map has none yet."]
     assert "strategy_map" in _page_links(goals)
     assert not goals.tabs and not goals.dataframe
 
     # The first element brings the map (and the Goals page still waits for an objective).
-    at = open_page(goals, "pages/strategy_map.py")
+    at = open_page(goals, "app_pages/strategy/strategy_map.py")
     _add_node(at, "strategy", "Grow in the north", owner="Åse")
     assert "Added 'Grow in the north'. Link it under Links." in successes(at)
     assert _map_chart(at)["Name"] == ["Grow in the north"]
     assert _nodes(db, ws)["Grow in the north"].kind == "strategy"
-    goals = open_page(at, "pages/goals.py")
+    goals = open_page(at, "app_pages/strategy/goals.py")
     assert [i.value for i in goals.info] == ["Goals measure the CRM objectives, and the map has none yet."]
 
 
@@ -537,7 +538,7 @@ def _objective_goal(app_db, ws, objective: str | None = None, **goal):
         objective_id = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": objective,
                                                                          "owner": "Erik Solberg"}).id
     data = {"objective_id": objective_id, "metric": "A metric", "goal_type": "Result", "measures": "Value",
-            "baseline": 1, "target": 2, "deadline": date.today() + timedelta(days=200)} | goal
+            "baseline": 1, "target": 2, "deadline": clock.today() + timedelta(days=200)} | goal
     return write(app_db, create_goal, workspace_id=ws, data=data)
 
 
@@ -560,7 +561,7 @@ def _fill_goal(at, *, objective: int, metric: str, baseline: str, target: str, d
 def test_goals_on_the_demo_show_the_five_goals(app, db):
     ws = demo_id(db)
     goals = db(list_goals, workspace_id=ws)
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     assert not errors(at)
     table = _goals_table(at)
     assert len(table) == 5
@@ -574,7 +575,7 @@ def test_goals_on_the_demo_show_the_five_goals(app, db):
     assert dict(zip(table["Goal"], table["Milestones"])) == {
         "Proactive calls to quiet regulars": 9, "Installer churn per year": 8, "Counter satisfaction (CSAT)": 8,
         "Orders placed ahead in the app": 6, "Projects per key contractor": 10}
-    today = date.today()
+    today = clock.today()
     assert list(table["Long-term"]) == ["yes" if is_long_term(g.deadline, today) else "" for g in goals]
     # Five goals cannot exceed the limit of 5; churn has a value goal beside its activity goal.
     assert not at.warning
@@ -586,8 +587,8 @@ def test_goals_on_the_demo_show_the_five_goals(app, db):
 def test_add_a_goal(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
-    deadline = date.today() + timedelta(days=300)
-    at = open_page(app, "pages/goals.py")
+    deadline = clock.today() + timedelta(days=300)
+    at = open_page(app, "app_pages/strategy/goals.py")
     _fill_goal(at, objective=ids[OBJECTIVES[1]], metric="Share of wallet, key contractors", baseline="22,5",
                target="35", deadline=deadline, unit="%", owner="Erik Solberg")
     assert not errors(at)
@@ -605,9 +606,9 @@ def test_add_a_goal(app, db):
 def test_a_target_equal_to_the_baseline_is_refused(app, db):
     ws = demo_id(db)
     before = db(list_goals, workspace_id=ws)
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     _fill_goal(at, objective=_ids(db, ws)[OBJECTIVES[0]], metric="Churn", baseline="12", target="12,0",
-               deadline=date.today() + timedelta(days=90))
+               deadline=clock.today() + timedelta(days=90))
     assert len(errors(at)) == 1
     assert "The target equals the baseline" in errors(at)[0]
     assert not successes(at)
@@ -618,14 +619,14 @@ def test_a_target_equal_to_the_baseline_is_refused(app, db):
 def test_text_in_the_baseline_is_refused_naming_the_baseline(app, db):
     ws = demo_id(db)
     before = db(list_goals, workspace_id=ws)
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     # Without a deadline first: refused, naming the deadline.
     _fill_goal(at, objective=_ids(db, ws)[OBJECTIVES[0]], metric="Churn", baseline="10", target="8", deadline=None)
     assert len(errors(at)) == 1 and errors(at)[0].startswith("Nothing was saved: Deadline"), errors(at)
     assert db(list_goals, workspace_id=ws) == before
 
     _fill_goal(at, objective=_ids(db, ws)[OBJECTIVES[0]], metric="Churn", baseline="about ten", target="8",
-               deadline=date.today() + timedelta(days=90))
+               deadline=clock.today() + timedelta(days=90))
     assert errors(at) == ["Nothing was saved: Baseline: Baseline must be a number (got 'about ten')."]
     assert db(list_goals, workspace_id=ws) == before
 
@@ -633,7 +634,7 @@ def test_text_in_the_baseline_is_refused_naming_the_baseline(app, db):
 def test_edit_a_goal(app, db):
     ws = demo_id(db)
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Counter satisfaction (CSAT)")
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
     assert at.text_input(key=f"goal_edit_baseline_{goal.id}").value == "3.6"
     at.text_input(key=f"goal_edit_metric_{goal.id}").input("Counter CSAT")
@@ -657,7 +658,7 @@ def test_delete_a_goal_with_its_milestones(app, db):
     ws = demo_id(db)
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Projects per key contractor")
     assert len(db(milestones_of, workspace_id=ws)[goal.id]) == 10
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
     at.button(key=f"goal_delete_{goal.id}").click().run()
     assert not errors(_ran(at))
@@ -667,21 +668,21 @@ def test_delete_a_goal_with_its_milestones(app, db):
     assert len(_goals_table(at)) == 4
     # Its objective has no goal now: the page says so, and the map's rules too.
     assert any(plain(i.value) == f"No measurable goal yet: {OBJECTIVES[1]}." for i in at.info)
-    at = open_page(at, "pages/strategy_map.py")
+    at = open_page(at, "app_pages/strategy/strategy_map.py")
     assert "Objective without a measurable goal" in _rules(at)
 
 
 def test_generate_quarterly_milestones(app, app_db, db):
     ws = demo_id(db)
-    deadline = date.today() + timedelta(days=400)
+    deadline = clock.today() + timedelta(days=400)
     goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes won",
                            baseline=20, target=32, deadline=deadline)
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     at.selectbox(key="goal_milestone_choice").set_value(goal.id).run()
     assert any(f"to **32 ** by {deadline.isoformat()}" in m.value for m in _ran(at).markdown)
     at.button(key="goal_generate_quarter").click().run()
     assert not errors(_ran(at))
-    expected = generate(20, 32, date.today(), deadline, "quarter")
+    expected = generate(20, 32, clock.today(), deadline, "quarter")
     assert len(expected) >= 5
     assert f"Made {len(expected)} milestones, one per quarter." in successes(at)
     assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == expected
@@ -702,18 +703,18 @@ def test_generate_quarterly_milestones(app, app_db, db):
     # Monthly ones replace them.
     at.button(key="goal_generate_month").click().run()
     assert not errors(_ran(at))
-    assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == generate(20, 32, date.today(),
+    assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == generate(20, 32, clock.today(),
                                                                                         deadline, "month")
 
 
 def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
-    far = date.today() + timedelta(days=500)
+    far = clock.today() + timedelta(days=500)
     for metric in ("Repeat projects", "Contractor NPS"):  # long-term whatever day the test runs
         _objective_goal(app_db, ws, objective_id=ids[OBJECTIVES[1]], metric=metric, deadline=far)
-    long_term = [g for g in db(list_goals, workspace_id=ws) if is_long_term(g.deadline, date.today())]
-    at = open_page(app, "pages/goals.py")
+    long_term = [g for g in db(list_goals, workspace_id=ws) if is_long_term(g.deadline, clock.today())]
+    at = open_page(app, "app_pages/strategy/goals.py")
     # Above the demo's limit of 5 only while the demo's own deadlines are over a year away.
     assert bool([w for w in at.warning if "long-term goals" in w.value]) == (len(long_term) > 5)
     at.number_input(key="goal_limit").set_value(1)
@@ -731,7 +732,7 @@ def test_an_objective_measured_only_by_activity_warns(app, app_db, db):
     ws = demo_id(db)
     goal = _objective_goal(app_db, ws, "Active app users", metric="App logins", goal_type="Process",
                            measures="Activity", unit="logins per week", baseline=200, target=500)
-    at = open_page(app, "pages/goals.py")
+    at = open_page(app, "app_pages/strategy/goals.py")
     warnings = [plain(w.value) for w in at.warning]
     assert len(warnings) == 1
     assert warnings[0].startswith("'Active app users' is measured only by activity.")
@@ -739,7 +740,7 @@ def test_an_objective_measured_only_by_activity_warns(app, app_db, db):
 
     # A value goal for the same objective ends the warning.
     _fill_goal(at, objective=goal.objective_id, metric="Repeat orders from app users", baseline="30",
-               target="45", deadline=date.today() + timedelta(days=180), unit="%")
+               target="45", deadline=clock.today() + timedelta(days=180), unit="%")
     assert not errors(at)
     assert not at.warning
 
@@ -749,8 +750,8 @@ def test_a_goal_without_milestones_opens_an_empty_milestone_table(app, app_db, d
     opens with; its empty table once made the whole page fail (an empty column read as numbers)."""
     ws = demo_id(db)
     goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes answered in a day",
-                           baseline=40, target=80, deadline=date.today() + timedelta(days=30))
-    at = open_page(app, "pages/goals.py")
+                           baseline=40, target=80, deadline=clock.today() + timedelta(days=30))
+    at = open_page(app, "app_pages/strategy/goals.py")
     assert at.selectbox(key="goal_milestone_choice").value == goal.id
     editor = next(d for d in at.dataframe if d.key == f"goal_milestones_{goal.id}_0")
     assert len(editor.value) == 0 and list(editor.value.columns) == ["Date", "Value"]

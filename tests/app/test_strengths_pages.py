@@ -40,7 +40,7 @@ def _overview(at):
 
 
 def _strengths_on(at, segment_id: int):
-    at = open_page(at, "pages/strengths.py")
+    at = open_page(at, "app_pages/analysis/strengths.py")
     at.selectbox(key="strength_segment").set_value(segment_id).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -57,7 +57,7 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     ws = demo_id(db)
     installers = _segment(db, ws, "Time-pressed installers")
     expected = db(segment_strength, workspace_id=ws, segment_id=installers.id)
-    at = open_page(app, "pages/strengths.py")
+    at = open_page(app, "app_pages/analysis/strengths.py")
     assert at.selectbox(key="strength_segment").value == installers.id
     metrics = _metrics(at)
     assert metrics["Ability"] == f"{expected.ability:.0f} / 100"
@@ -203,7 +203,7 @@ def test_saving_unchanged_tables_keeps_the_ratings(app, db):
     erik = _participant(db, ws, "Erik Solberg")
     before = db(segment_strength, workspace_id=ws, segment_id=installers.id)
     mine = db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id)
-    at = open_page(app, "pages/strengths.py")
+    at = open_page(app, "app_pages/analysis/strengths.py")
     at.button(key="strength_factors_save").click().run()
     assert not errors(at)
     assert "Saved 5 key factors for Time-pressed installers." in successes(at)
@@ -221,7 +221,7 @@ def test_saving_unchanged_tables_keeps_the_ratings(app, db):
 def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
     ws = demo_id(db)
     before = db(list_factors, workspace_id=ws)
-    at = open_page(app, "pages/strengths.py")
+    at = open_page(app, "app_pages/analysis/strengths.py")
     at.text_input(key="strength_new_factor_name").input("  Digital <b>ordering</b> ")
     at.text_input(key="strength_new_factor_description").input("Order from the van, 24/7.")
     at.button(key="strength_new_factor_submit").click().run()
@@ -247,7 +247,7 @@ def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
 
 def test_remove_an_unused_factor(app, app_db, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/strengths.py")
+    at = open_page(app, "app_pages/analysis/strengths.py")
     # Every demo factor is some segment's key factor: nothing to remove, so no remover.
     assert all(f.segments for f in db(list_factors, workspace_id=ws))
     assert "strength_remove_factor" not in {s.key for s in at.selectbox}
@@ -265,8 +265,8 @@ def test_remove_an_unused_factor(app, app_db, db):
     assert {f.name for f in db(list_factors, workspace_id=ws) if not f.segments} == {"Another spare"}
 
 
-@pytest.mark.parametrize("page, message", [("pages/strengths.py", "there are no segments yet"),
-                                           ("pages/targets.py", "There are no segments yet")])
+@pytest.mark.parametrize("page, message", [("app_pages/analysis/strengths.py", "there are no segments yet"),
+                                           ("app_pages/strategy/targets.py", "There are no segments yet")])
 def test_a_new_empty_workspace_points_to_segments(app, page, message):
     at = new_workspace(app)
     at = open_page(at, page)
@@ -282,7 +282,7 @@ def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
     segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
     factors = write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id,
                      factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")])
-    at = open_page(at, "pages/strengths.py")
+    at = open_page(at, "app_pages/analysis/strengths.py")
     assert any("Strength ratings belong to participants" in i.value for i in at.info)
     assert "strength_rater" not in {s.key for s in at.selectbox}
     assert "participants" in _page_links(at)
@@ -307,7 +307,7 @@ def test_adding_yourself_with_a_blank_name_is_refused(app, app_db, db):
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
     segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
     write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}])
-    at = open_page(at, "pages/strengths.py")
+    at = open_page(at, "app_pages/analysis/strengths.py")
     at.button(key="strength_self_submit").click().run()
     assert errors(at)
     assert db(list_participants, workspace_id=ws) == []
@@ -331,7 +331,7 @@ def _set_weights(at, size, potential, growth):
 def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, db):
     ws = demo_id(db)
     matrix = db(priority_matrix, workspace_id=ws)
-    at = open_page(app, "pages/targets.py")
+    at = open_page(app, "app_pages/strategy/targets.py")
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
     drawn = set()
@@ -357,7 +357,7 @@ def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, d
 
 def test_all_zero_weights_are_refused(app, db):
     ws = demo_id(db)
-    at = _set_weights(open_page(app, "pages/targets.py"), 0.0, 0.0, 0.0)
+    at = _set_weights(open_page(app, "app_pages/strategy/targets.py"), 0.0, 0.0, 0.0)
     assert any("At least one attractiveness weight must be above zero" in e for e in errors(at))
     assert _weights(db, ws) == DEFAULT_ATTRACTIVENESS_WEIGHTS
     assert "target_weights_reset" not in {b.key for b in at.button}
@@ -365,7 +365,7 @@ def test_all_zero_weights_are_refused(app, db):
 
 def test_new_weights_apply_and_the_defaults_come_back(app, db):
     ws = demo_id(db)
-    at = _set_weights(open_page(app, "pages/targets.py"), 50.0, 25.0, 25.0)
+    at = _set_weights(open_page(app, "app_pages/strategy/targets.py"), 50.0, 25.0, 25.0)
     assert not errors(at)
     assert any("Applied the weights" in s for s in successes(at))
     assert _weights(db, ws) == {"size": 50.0, "potential": 25.0, "growth": 25.0}
@@ -381,7 +381,7 @@ def test_new_weights_apply_and_the_defaults_come_back(app, db):
 
 def test_weights_that_move_the_ranking_say_so(app, db):
     ws = demo_id(db)
-    at = _set_weights(open_page(app, "pages/targets.py"), 10.0, 40.0, 30.0)
+    at = _set_weights(open_page(app, "app_pages/strategy/targets.py"), 10.0, 40.0, 30.0)
     assert not errors(at)
     matrix = db(priority_matrix, workspace_id=ws)
     assert matrix.unstable  # the demo's ranking is sensitive with these weights
@@ -395,7 +395,7 @@ def test_weights_that_move_the_ranking_say_so(app, db):
 def test_saving_the_unchanged_choice_keeps_it(app, db):
     ws = demo_id(db)
     before = [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)]
-    at = open_page(app, "pages/targets.py")
+    at = open_page(app, "app_pages/strategy/targets.py")
     at.button(key="target_choice_save").click().run()
     assert not errors(at)
     assert "Saved the choice of target segments." in successes(at)
@@ -406,7 +406,7 @@ def test_saving_the_unchanged_choice_keeps_it(app, db):
 
 def test_overview_shows_the_target_segments_and_the_strategy_step(app, db):
     ws = demo_id(db)
-    at = open_page(app, "pages/overview.py")
+    at = open_page(app, "app_pages/overview/overview.py")
     subheaders = [s.value for s in at.subheader]
     assert "Target segments" in subheaders
     assert any(s.startswith("2 · Strategy — ") for s in subheaders)

@@ -6,7 +6,7 @@ from tests.app.conftest import errors, open_page, successes
 
 
 def _create(at, name, currency="NOK", from_demo=False):
-    open_page(at, "pages/workspaces.py")
+    open_page(at, "app_pages/overview/workspaces.py")
     at.text_input(key="ws_create_name").input(name)
     at.text_input(key="ws_create_currency").input(currency)
     if from_demo:
@@ -52,17 +52,17 @@ def test_copy_of_the_demo_with_a_taken_name_is_refused(app, db):
 
 
 def test_rename_with_html_keeps_it_literal(app, db):
-    at = open_page(app, "pages/workspaces.py")
+    at = open_page(app, "app_pages/overview/workspaces.py")
     at.text_input(key="ws_rename_name").input("<b>Bold</b> **strategy**")
     at.button(key="ws_rename_submit").click().run()
     assert not errors(at)
     assert [w.name for w in db(list_workspaces)] == ["<b>Bold</b> **strategy**"]
-    at = open_page(at, "pages/overview.py")
+    at = open_page(at, "app_pages/overview/overview.py")
     assert at.title[0].value == r"\<b\>Bold\<\/b\> \*\*strategy\*\*"
 
 
 def test_duplicate_makes_a_copy_and_switches_to_it(app, db):
-    at = open_page(app, "pages/workspaces.py")
+    at = open_page(app, "app_pages/overview/workspaces.py")
     at.text_input(key="ws_duplicate_name").input("Copy for Oslo")
     at.button(key="ws_duplicate").click().run()
     assert not errors(at)
@@ -73,7 +73,7 @@ def test_duplicate_makes_a_copy_and_switches_to_it(app, db):
 
 def test_delete_needs_the_exact_name(app, db):
     _create(app, "Short-lived")
-    at = open_page(app, "pages/workspaces.py")
+    at = open_page(app, "app_pages/overview/workspaces.py")
     at.text_input(key="ws_delete_confirm").input("short-lived")
     at.button(key="ws_delete").click().run()
     assert any("exactly" in e for e in errors(at))
@@ -88,6 +88,6 @@ def test_delete_needs_the_exact_name(app, db):
 def test_switching_workspace_in_the_sidebar_updates_the_link(app, db):
     _create(app, "Other")
     demo = next(w for w in db(list_workspaces) if w.name.startswith("Demo"))
-    at = open_page(app, "pages/segments.py")
+    at = open_page(app, "app_pages/analysis/segments.py")
     at.sidebar.selectbox(key="workspace_switcher").set_value(demo.id).run()
     assert at.query_params["ws"] == str(demo.id)

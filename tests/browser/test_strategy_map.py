@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from crmstrategy import clock
 from crmstrategy.db import unit_of_work
 from crmstrategy.milestones import generate
 from crmstrategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
@@ -238,11 +239,11 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
             from crmstrategy.strategy_map import create_node
             objective = create_node(session=session, workspace_id=blank.ws, data={
                 "kind": "objective", "name": ELEMENTS["objective"][1], "owner": ELEMENTS["objective"][2]})
-        deadline = date.today() + timedelta(days=330)
+        deadline = clock.today() + timedelta(days=330)
         goal = create_goal(session=session, workspace_id=blank.ws, data={
             "objective_id": objective.id, "metric": "Tapte rørleggere per år", "goal_type": "Result",
             "measures": "Value", "unit": "%", "baseline": 14, "target": 9, "deadline": deadline, "owner": "Erik"})
-    expected = generate(14, 9, date.today(), deadline, "quarter")
+    expected = generate(14, 9, clock.today(), deadline, "quarter")
     assert len(expected) >= 3
 
     page = new_page(browser)

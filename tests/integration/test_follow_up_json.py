@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from crmstrategy import clock
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.follow_up import customer_measurements, goal_measurements, list_feedback
 from crmstrategy.models import (
@@ -315,7 +316,7 @@ def test_feedback_routed_without_a_status_day_is_not_stored_as_changed_in_the_fu
         return
     stored = export_document(engine, workspace_id)["follow_up"]["feedback"][2]
     assert stored["text"] == item["text"]
-    assert date.fromisoformat(stored["status_changed_on"]) <= date.today()
+    assert date.fromisoformat(stored["status_changed_on"]) <= clock.today()
 
 
 def test_two_goals_with_one_ref_are_refused(engine):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.evidence import Evidence
@@ -228,7 +229,7 @@ def test_empty_text_is_refused(engine, ws, text):
 
 
 def test_a_future_date_is_refused_with_a_message(engine, ws):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     refusal = _refused(engine, create_insight, workspace_id=ws["id"], data=_data(recorded_on=tomorrow.isoformat()))
     assert refusal.problems == [Problem(
         "Date", f"Date {tomorrow.isoformat()} is in the future; record what has been said.")]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
+from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work, upgrade
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.insights import create_insight
@@ -102,7 +103,7 @@ def test_author_created_at_and_segments_are_stored_and_read_back_in_segment_orde
     assert version.segment_names == ["Alpha", "Gamma"]
     assert version.created_at.utcoffset() == timedelta(0)
     assert version.created_at == saved.created_at
-    assert abs(version.created_at - datetime.now(UTC)) < timedelta(hours=1)
+    assert abs(version.created_at - clock.now()) < timedelta(hours=1)
     assert _promise_counts(engine, ws)["segment links"] == 2
     assert beta not in version.segment_ids
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
 from datetime import date, timedelta
@@ -307,7 +308,7 @@ def test_two_ratings_by_one_participant_for_one_statement_are_refused_and_nothin
 
 
 def test_an_insight_dated_in_the_future_is_refused_and_nothing_created(engine):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     refusal = _refused_v2(engine, lambda d: d["insights"][5].update(recorded_on=tomorrow))
     [problem] = refusal.problems
     assert problem.field == "insights[6] › Date"

@@ -296,7 +296,7 @@ def test_the_rules_are_the_twelve_functions_each_registered_once():
 def test_every_rule_has_a_known_severity_and_a_page_that_exists():
     for r in RULES:
         assert r.severity in SEVERITIES, r.key
-        assert r.page.startswith("pages/") and r.page.endswith(".py"), r.key
+        assert r.page.startswith("app_pages/") and r.page.endswith(".py"), r.key
         assert (ROOT / r.page).is_file(), r.page
         assert r.title and r.fix, r.key
 

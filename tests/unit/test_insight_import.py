@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import Workbook
 
+from crmstrategy import clock
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.insight_import import preview_insight_import
 from crmstrategy.models import InsightCreate
@@ -120,7 +121,7 @@ def test_wrong_values_are_rejected_with_a_reason(change, phrase):
 
 
 def test_a_future_date_is_rejected():
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     preview = _preview(_csv([_row(Date=tomorrow)]))
     assert preview.valid == []
     [reason] = preview.rejected[0].reasons
@@ -128,8 +129,8 @@ def test_a_future_date_is_rejected():
 
 
 def test_today_is_not_the_future():
-    preview = _preview(_csv([_row(Date=date.today().isoformat())]))
-    assert [insight.recorded_on for _, insight in preview.valid] == [date.today()]
+    preview = _preview(_csv([_row(Date=clock.today().isoformat())]))
+    assert [insight.recorded_on for _, insight in preview.valid] == [clock.today()]
 
 
 def test_a_missing_required_column_refuses_the_file():

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from datetime import date, datetime, timedelta
 
+from crmstrategy import clock
 from crmstrategy.models import (
     LIFECYCLE_STAGES, ChannelIn, InsightCreate, ParticipantCreate, PersonaCreate, ReadinessRatingIn,
     ReadinessStatementCreate, SegmentCreate, WorkspaceCreate, choice,
@@ -191,10 +192,10 @@ def test_insight_with_a_wrong_value_is_refused(field, value):
 
 
 def test_insight_dated_in_the_future_is_refused_and_today_is_not():
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     with pytest.raises(ValidationError, match=f"Date {tomorrow.isoformat()} is in the future"):
         _insight(recorded_on=tomorrow)
-    assert _insight(recorded_on=date.today()).recorded_on == date.today()
+    assert _insight(recorded_on=clock.today()).recorded_on == clock.today()
 
 
 @pytest.mark.parametrize("number", [0, 1_780_000_000 - 1_780_000_000 % 86_400, 2_000_000_000 - 2_000_000_000 % 86_400,

@@ -108,7 +108,7 @@ def test_the_anchoring_check_carries_the_first_warning():
     progress = implementation_progress(_planned(), True, [], warnings)
     last = progress.checks[-1]
     assert (last.label, last.done, last.detail, last.page) == (
-        "Anchored across departments and leaders", False, "Only one department took part.", "pages/anchoring.py")
+        "Anchored across departments and leaders", False, "Only one department took part.", "app_pages/implementation/anchoring.py")
     assert progress.done_count == 4
 
 
@@ -117,6 +117,6 @@ def test_a_plan_in_order_has_all_five_checks_done_in_order_with_their_pages():
     assert [c.label for c in progress.checks] == LABELS
     assert all(c.done for c in progress.checks)
     assert progress.done_count == 5
-    assert [c.page for c in progress.checks] == ["pages/plan.py"] * 4 + ["pages/anchoring.py"]
+    assert [c.page for c in progress.checks] == ["app_pages/implementation/plan.py"] * 4 + ["app_pages/implementation/anchoring.py"]
     assert progress.checks[0].detail == "3 actions over all three horizons."
     assert progress.checks[-1].detail == "Leaders and several departments took part."

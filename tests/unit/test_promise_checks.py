@@ -325,7 +325,7 @@ def test_the_promise_check_is_done_with_a_current_version():
     check = promise_check([_version(1), _version(2, is_current=True), _version(3)])
     assert check.done
     assert check.detail == "Version 2 of 3 is the current promise."
-    assert check.page == "pages/promise.py"
+    assert check.page == "app_pages/strategy/promise.py"
 
 
 def test_the_promise_check_is_not_done_without_a_current_version():
@@ -339,4 +339,4 @@ def test_the_promise_check_is_not_done_without_versions():
     check = promise_check([])
     assert not check.done
     assert check.detail.startswith("No promise yet")
-    assert check.page == "pages/promise.py"
+    assert check.page == "app_pages/strategy/promise.py"

@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.exports import INSIGHT_COLUMNS, insights_csv, insights_xlsx
 from crmstrategy.insight_filters import SORTS, InsightFilter, apply_filter
 from crmstrategy.insight_import import preview_insight_import
@@ -50,7 +51,7 @@ with st.container(border=True):
         kind_col, source_col, date_col, by_col = st.columns(4)
         kind = kind_col.selectbox("Type", INSIGHT_KINDS, key="insight_kind")
         source = source_col.selectbox("Source", INSIGHT_SOURCES, key="insight_source")
-        recorded_on = date_col.date_input("Date", value=date.today(), max_value=date.today(), key="insight_date",
+        recorded_on = date_col.date_input("Date", value=clock.today(), max_value=clock.today(), key="insight_date",
                                           format="YYYY-MM-DD")
         recorded_by = by_col.text_input("Recorded by", key="insight_recorded_by", max_chars=120)
         seg_col, per_col = st.columns(2)
@@ -132,7 +133,7 @@ if len(selected) == 1:
             e_kind = c1.selectbox("Type", INSIGHT_KINDS, index=INSIGHT_KINDS.index(item.kind), key=f"{prefix}_kind")
             e_source = c2.selectbox("Source", INSIGHT_SOURCES, index=INSIGHT_SOURCES.index(item.source_type),
                                     key=f"{prefix}_source")
-            e_date = c3.date_input("Date", value=item.recorded_on, max_value=date.today(), key=f"{prefix}_date",
+            e_date = c3.date_input("Date", value=item.recorded_on, max_value=clock.today(), key=f"{prefix}_date",
                                    format="YYYY-MM-DD")
             e_by = c4.text_input("Recorded by", value=item.recorded_by, key=f"{prefix}_by", max_chars=120)
             c5, c6, c7 = st.columns(3)

@@ -272,4 +272,4 @@ with value_tab:
         st.caption("Effort is the mean of complexity, time and cost. Quick wins: business value above 3 and "
                    "effort below 3.")
 
-page_link("pages/goals.py", "Next: measurable goals for the objectives", icon=":material/arrow_forward:")
+page_link("app_pages/strategy/goals.py", "Next: measurable goals for the objectives", icon=":material/arrow_forward:")

@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.document_exports import document_html, document_markdown_zip, document_pdf
 from crmstrategy.strategy_document import SECTIONS, strategy_document
 from crmstrategy.ui import read, workbench_page
@@ -23,7 +24,7 @@ st.caption("A cover with the workspace's name and the current customer promise; 
 
 def build(render):
     # Read and render only on the click, in a session of its own.
-    return render(read(strategy_document, workspace_id=ws.id, today=date.today()))
+    return render(read(strategy_document, workspace_id=ws.id, today=clock.today()))
 
 
 stem = "crm-strategy"

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.follow_up import create_feedback, delete_feedback, list_feedback, update_feedback
 from crmstrategy.charts import chart_spec, feedback_counts_chart
 from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS, counts_by_status, feedback_overdue, feedback_waiting_days
@@ -28,7 +29,7 @@ st.caption("Advice 9 · Above all, systematic customer feedback: collected from 
            "organisation and routed to where it is used. Feedback left lying teaches customers not to give it.")
 show_flash("feedback")
 
-today = date.today()
+today = clock.today()
 feedback = read(list_feedback, workspace_id=ws.id)
 segments = {s.id: s.name for s in read(list_segments, workspace_id=ws.id)}
 personas = {p.id: p for p in read(list_personas, workspace_id=ws.id)}
@@ -203,4 +204,4 @@ with counts_tab:
                 spec = cached_chart_spec("feedback counts", lambda: chart_spec(feedback_counts_chart(counts)), counts)
                 st.vega_lite_chart(spec, theme=None, width="stretch", key=f"feedback_chart_{dimension}")
 
-page_link("pages/health.py", "Next: the strategy health check", icon=":material/arrow_forward:")
+page_link("app_pages/overview/health.py", "Next: the strategy health check", icon=":material/arrow_forward:")

@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.health import health_check
 from crmstrategy.health_rules import SEVERITIES
 from crmstrategy.text import md_escape
@@ -17,7 +18,7 @@ st.caption("Seed 000: programmes stall after launch for want of ownership, of a 
            "structures simple enough to adjust. Seed 002: without leadership, business goals and data-quality "
            "demands they enter a vicious circle. Each rule below checks one of those failure modes.")
 
-results = read(health_check, workspace_id=ws.id, today=date.today())
+results = read(health_check, workspace_id=ws.id, today=clock.today())
 failed = [r for r in results if not r.passed]
 passed = [r for r in results if r.passed]
 MARKS = {"Critical": ":red-badge[:material/error: Critical]", "Warning": ":orange-badge[:material/warning: Warning]",

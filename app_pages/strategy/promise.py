@@ -37,7 +37,7 @@ with st.container(border=True, key="promise_current"):
         if current.segment_names:
             st.caption("Speaks to " + md_escape(", ".join(current.segment_names)))
         promise_downloads(current, ws.name, key="promise_current")
-        page_link("pages/promise_present.py", "Present it on the projector", icon=":material/slideshow:")
+        page_link("app_pages/strategy/promise_present.py", "Present it on the projector", icon=":material/slideshow:")
     else:
         st.markdown("**No promise yet.** Write the three parts below, then the promise itself, and save it: the "
                     "first version becomes the current promise.")
@@ -248,4 +248,4 @@ with lists_tab:
                     flash("promise", f"Back to the {len(saved)} default {noun}.")
                     st.rerun()
 
-page_link("pages/targets.py", "Back to the target segments", icon=":material/arrow_back:")
+page_link("app_pages/strategy/targets.py", "Back to the target segments", icon=":material/arrow_back:")

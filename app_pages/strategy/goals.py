@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.editor import table_records
 from crmstrategy.milestones import LONG_TERM_DAYS
 from crmstrategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
@@ -27,10 +28,10 @@ show_flash("goals")
 objectives = {n.id: n for n in read(list_nodes, workspace_id=ws.id) if n.kind == "objective"}
 if not objectives:
     st.info("Goals measure the CRM objectives, and the map has none yet.")
-    page_link("pages/strategy_map.py", "Add objectives on the strategy map", icon=":material/arrow_forward:")
+    page_link("app_pages/strategy/strategy_map.py", "Add objectives on the strategy map", icon=":material/arrow_forward:")
     st.stop()
 
-today = date.today()
+today = clock.today()
 goals = read(list_goals, workspace_id=ws.id)
 milestones = read(milestones_of, workspace_id=ws.id)
 advice = goal_advice(goals, ws.max_long_term_goals, today)
@@ -185,4 +186,4 @@ with settings_tab:
         flash("goals", f"Warning above {int(limit)} long-term goal{'s' if int(limit) != 1 else ''}.")
         st.rerun()
 
-page_link("pages/strategy_map.py", "Back to the strategy map", icon=":material/arrow_back:")
+page_link("app_pages/strategy/strategy_map.py", "Back to the strategy map", icon=":material/arrow_back:")

@@ -30,7 +30,7 @@ for warning in anchoring_warnings([Taker(p.name, p.department, p.is_leader, tupl
 st.subheader("Who took part in which step", anchor=False)
 if not people:
     st.info("No participants yet.")
-    page_link("pages/participants.py", "Add the participants first", icon=":material/group_add:")
+    page_link("app_pages/analysis/participants.py", "Add the participants first", icon=":material/group_add:")
 else:
     table = pd.DataFrame({"Participant": [p.name for p in people], "Department": [p.department for p in people],
                           "Leader": [p.is_leader for p in people]}
@@ -99,4 +99,4 @@ if talks:
                  key="anchoring_talks")
 else:
     st.caption("No communication activities in the plan yet.")
-page_link("pages/plan.py", "Add them to the plan as actions of the kind Communication", icon=":material/arrow_forward:")
+page_link("app_pages/implementation/plan.py", "Add them to the plan as actions of the kind Communication", icon=":material/arrow_forward:")

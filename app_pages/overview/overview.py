@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.follow_up import goal_follow_up, list_feedback
 from crmstrategy.health import snapshot_of
 from crmstrategy.health_rules import run_rules
@@ -35,7 +36,7 @@ matrix = read(priority_matrix, workspace_id=ws.id)
 smap = read(strategy_map, workspace_id=ws.id)
 promise_versions = read(version_stubs, workspace_id=ws.id)
 promise = read(current_promise, workspace_id=ws.id) if any(v.is_current for v in promise_versions) else None
-today = date.today()
+today = clock.today()
 actions = read(action_briefs, workspace_id=ws.id)
 reviews = read(list_reviews, workspace_id=ws.id)
 review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
@@ -72,9 +73,9 @@ if next_check:
     with st.container(border=True):
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
-        destination = {"pages/targets.py": "Target segments", "pages/strategy_map.py": "Strategy map",
-                       "pages/promise.py": "Customer promise", "pages/plan.py": "the 3/6/12-month plan",
-                       "pages/follow_up.py": "Follow-up"}.get(
+        destination = {"app_pages/strategy/targets.py": "Target segments", "app_pages/strategy/strategy_map.py": "Strategy map",
+                       "app_pages/strategy/promise.py": "Customer promise", "app_pages/implementation/plan.py": "the 3/6/12-month plan",
+                       "app_pages/implementation/follow_up.py": "Follow-up"}.get(
             next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
         page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
 
@@ -85,7 +86,7 @@ if review.due or overdue:
         if overdue:
             st.markdown(f":red[:material/schedule:] **{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}:** "
                         + md_escape(", ".join(a.title for a in overdue[:5])) + (" …" if len(overdue) > 5 else ""))
-        page_link("pages/plan.py", "Open the plan", icon=":material/arrow_forward:")
+        page_link("app_pages/implementation/plan.py", "Open the plan", icon=":material/arrow_forward:")
 
 failed = [r for r in health if not r.passed]
 with st.container(border=True, key="overview_health"):
@@ -97,7 +98,7 @@ with st.container(border=True, key="overview_health"):
         st.caption(md_escape(f"Most serious: {failed[0].rule.title}. {failed[0].finding.message}"))
     else:
         st.markdown(f":green[:material/health_and_safety:] **Strategy health: all {len(health)} rules pass.**")
-    page_link("pages/health.py", "Open the health check", icon=":material/arrow_forward:")
+    page_link("app_pages/overview/health.py", "Open the health check", icon=":material/arrow_forward:")
 
 if promise is not None:
     with st.container(border=True, key="overview_promise"):
@@ -123,7 +124,7 @@ for row in sorted(targets, key=lambda r: PRIORITIES.index(r.priority)):
         st.markdown(f":{colour}-badge[{row.priority}] **{md_escape(row.name)}** · {scores}")
         if row.rationale:
             st.text(row.rationale)
-page_link("pages/targets.py", "Open the priority matrix", icon=":material/arrow_forward:")
+page_link("app_pages/strategy/targets.py", "Open the priority matrix", icon=":material/arrow_forward:")
 
 if readiness.weak_points:
     st.subheader("Readiness: the weakest points", anchor=False)
@@ -132,6 +133,6 @@ if readiness.weak_points:
             colour = "red" if item.level == "weak" else "orange"
             st.markdown(f":{colour}-badge[{item.mean:.1f} of 5] **{md_escape(item.text)}**")
             st.text(item.why)
-    page_link("pages/readiness.py", "Open the readiness check", icon=":material/arrow_forward:")
+    page_link("app_pages/analysis/readiness.py", "Open the readiness check", icon=":material/arrow_forward:")
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.charts import chart_spec, customer_measure_chart, goal_trend_chart
 from crmstrategy.editor import table_records
 from crmstrategy.follow_up import (
@@ -31,7 +32,7 @@ st.caption("Advice 9 · Seed 000: CRM programmes stall after launch for want of 
            "and conversion.")
 show_flash("follow_up")
 
-today = date.today()
+today = clock.today()
 items = read(goal_follow_up, workspace_id=ws.id, today=today)
 customer = read(customer_measurements, workspace_id=ws.id)
 segments = read(list_segments, workspace_id=ws.id)
@@ -58,7 +59,7 @@ if items:
 else:
     st.info("No measurable goals yet: goals are set on the CRM objectives. Customer measures can be followed "
             "already.", icon=":material/info:")
-    page_link("pages/goals.py", "Set measurable goals", icon=":material/arrow_forward:")
+    page_link("app_pages/strategy/goals.py", "Set measurable goals", icon=":material/arrow_forward:")
 
 goals_tab, customer_tab, add_tab, import_tab = st.tabs(
     ["Goals", "Customer measures", "Add a measurement", "Import from CSV/XLSX"], key="follow_up_tabs")
@@ -216,4 +217,4 @@ with import_tab:
     )
     show_flash("measurements")
 
-page_link("pages/feedback.py", "Next: customer feedback", icon=":material/arrow_forward:")
+page_link("app_pages/implementation/feedback.py", "Next: customer feedback", icon=":material/arrow_forward:")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from crmstrategy import clock
 from crmstrategy.charts import chart_spec, plan_timeline_chart
 from crmstrategy.editor import editor_commands
 from crmstrategy.models import ACTION_KINDS, ACTION_LABELS
@@ -32,7 +33,7 @@ st.caption("Advice 8 · What matters most in the next 3, 6 and 12 months in each
            "description and, above all, one person responsible. A plan must be maintained.")
 show_flash("plan")
 
-today = date.today()
+today = clock.today()
 start = plan_start_of(ws)
 actions = read(list_actions, workspace_id=ws.id)
 participants = [p.name for p in read(list_participants, workspace_id=ws.id)]
@@ -341,7 +342,7 @@ with files_tab:
     c[1].download_button("CSV", key="plan_csv", icon=":material/download:", on_click="ignore",
                          data=lambda: plan_csv(actions, today), file_name="crm-plan.csv", mime="text/csv")
     c[2].download_button("Calendar (.ics)", key="plan_ics", icon=":material/download:", on_click="ignore",
-                         data=lambda: plan_ics(actions, ws.name, datetime.now(UTC)), file_name="crm-plan.ics",
+                         data=lambda: plan_ics(actions, ws.name, clock.now()), file_name="crm-plan.ics",
                          mime="text/calendar")
     c[3].download_button("Markdown", key="plan_md", icon=":material/download:", on_click="ignore",
                          data=lambda: plan_markdown(actions, impacts, ws.name, today).encode("utf-8"),
@@ -349,4 +350,4 @@ with files_tab:
     st.caption("The calendar has one event per open action on its due date, with the owner and initiative; done "
                "and undated actions are left out.")
 
-page_link("pages/anchoring.py", "Next: anchor the strategy in the organisation", icon=":material/arrow_forward:")
+page_link("app_pages/implementation/anchoring.py", "Next: anchor the strategy in the organisation", icon=":material/arrow_forward:")

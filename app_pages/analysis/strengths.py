@@ -247,4 +247,4 @@ with st.expander("How this is computed"):
         f"**Spread** is the standard deviation of the ratings; **discuss these first** lists the factors where "
         f"ratings are {DISAGREEMENT_RANGE} or more points apart, the largest spread first.\n\n"
         "**Attractiveness** and the priority matrix are on the Target segments page.")
-page_link("pages/targets.py", "Next: choose target segments", icon=":material/arrow_forward:")
+page_link("app_pages/strategy/targets.py", "Next: choose target segments", icon=":material/arrow_forward:")

@@ -26,5 +26,5 @@ with st.container(key="promise_present"):
         st.title(md_escape(promise.text), anchor=False)
         if promise.segment_names:
             st.caption("For " + md_escape(", ".join(promise.segment_names)))
-page_link("pages/promise.py", "Back to the composer", icon=":material/arrow_back:")
+page_link("app_pages/strategy/promise.py", "Back to the composer", icon=":material/arrow_back:")
 st.caption("On the projector: close the sidebar with « and press F11 for full screen.")

@@ -23,7 +23,7 @@ show_flash("targets")
 matrix = read(priority_matrix, workspace_id=ws.id)
 if not matrix.rows:
     st.info("There are no segments yet, so there is nothing to prioritise.")
-    page_link("pages/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+    page_link("app_pages/analysis/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
     st.stop()
 
 chart_col = st.container()
@@ -133,4 +133,4 @@ with st.expander("How this is computed"):
         f"**Does the ranking hold?** Each weight in turn is moved {SENSITIVITY_STEP:.0%} down and up with the others "
         "unchanged, and the segments are ranked by attractiveness again. A segment whose place never changes is "
         "stable; otherwise its range of places is shown. The bubble size is the revenue potential (else the revenue).")
-page_link("pages/strengths.py", "Back to Strengths", icon=":material/arrow_back:")
+page_link("app_pages/analysis/strengths.py", "Back to Strengths", icon=":material/arrow_back:")
