@@ -23,12 +23,14 @@ class Update:
     id: int
     changes: dict
     row: int
+    version: int | None = None  # the version the row was drawn at, checked by the service
 
 
 @dataclass(frozen=True)
 class Delete:
     id: int
     row: int
+    version: int | None = None
 
 
 @dataclass
@@ -41,20 +43,23 @@ class EditorCommands:
         return bool(self.deletes or self.updates or self.creates)
 
 
-def editor_commands(ids: list[int], state: dict, editable: set[str]) -> EditorCommands:
-    """Map editor state to commands. `ids[i]` is the id of shown row i; columns outside
-    `editable` (ids, computed columns) are ignored, and so are added rows left entirely blank."""
+def editor_commands(ids: list[int], state: dict, editable: set[str],
+                    versions: list[int] | None = None) -> EditorCommands:
+    """Map editor state to commands. `ids[i]` is the id of shown row i and `versions[i]` the
+    version it was drawn at (passed on, so an edit of a row changed since is refused); columns
+    outside `editable` (ids, computed columns) are ignored, and so are added rows left entirely blank."""
     commands = EditorCommands()
+    drawn = versions if versions is not None else [None] * len(ids)
     deleted = sorted({int(i) for i in state.get("deleted_rows", []) if 0 <= int(i) < len(ids)})
     for index in deleted:
-        commands.deletes.append(Delete(ids[index], index + 1))
+        commands.deletes.append(Delete(ids[index], index + 1, drawn[index]))
     for raw_index, changes in sorted(state.get("edited_rows", {}).items(), key=lambda kv: int(kv[0])):
         index = int(raw_index)
         if index in deleted or not 0 <= index < len(ids):
             continue
         kept = {k: v for k, v in changes.items() if k in editable}
         if kept:
-            commands.updates.append(Update(ids[index], kept, index + 1))
+            commands.updates.append(Update(ids[index], kept, index + 1, drawn[index]))
     for offset, values in enumerate(state.get("added_rows", [])):
         kept = {k: v for k, v in values.items() if k in editable}
         if any(not _blank(v) for v in kept.values()):

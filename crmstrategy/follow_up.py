@@ -21,6 +21,7 @@ from crmstrategy.models import (
 )
 from crmstrategy.strategy_map import list_goals, milestones_of
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump, check_versions
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -78,13 +79,26 @@ def add_goal_measurement(*, session: Session, workspace_id: int, data: GoalMeasu
     return GoalMeasurementRead.model_validate(measurement, from_attributes=True)
 
 
+def measurement_versions(*, session: Session, workspace_id: int, goal_id: int) -> dict[int, int]:
+    """The goal's measured values as id → version: what its table is drawn from."""
+    _require_goal(session, workspace_id, goal_id, None)
+    return dict(session.exec(select(GoalMeasurement.id, GoalMeasurement.version)
+                             .where(GoalMeasurement.goal_id == goal_id)).all())
+
+
 def set_goal_measurements(*, session: Session, workspace_id: int, goal_id: int, rows: list[dict],
-                          today: date | None = None, row_numbers: list[int] | None = None) -> int:
+                          today: date | None = None, row_numbers: list[int] | None = None,
+                          drawn: dict[int, int] | None = None) -> int:
     """Replace a goal's values with the rows of its table (measured_on, value, note, recorded_by),
     all or nothing; every problem is reported with its row (numbered from 1, or by `row_numbers`:
-    where each row stands in a file holding other goals' values too)."""
+    where each row stands in a file holding other goals' values too). `drawn`
+    (measurement_versions when the table was drawn) refuses the save when someone changed the
+    values since."""
     require_workspace(session, workspace_id, for_update=True)
     goal = _require_goal(session, workspace_id, goal_id, None)
+    if drawn is not None:
+        check_versions(session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal_id)).all(), drawn,
+                       subject=f"The measured values of '{goal.metric}'")
     today = today or clock.today()
     problems: list[Problem] = []
     clean: list[GoalMeasurementCreate] = []
@@ -293,10 +307,12 @@ def create_feedback(*, session: Session, workspace_id: int, data: FeedbackCreate
 
 
 def update_feedback(*, session: Session, workspace_id: int, feedback_id: int, changes: FeedbackUpdate | dict,
-                    today: date | None = None) -> FeedbackRead:
-    """Change any field; routing to someone or acting on it records the day its status changed."""
+                    version: int, today: date | None = None) -> FeedbackRead:
+    """Change any field; routing to someone or acting on it records the day its status changed.
+    `version`: the one the form was drawn from; refused when someone changed the feedback since."""
     require_workspace(session, workspace_id, for_update=True)
-    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback")
+    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback", version=version,
+                                labels={k: v for k, v in FEEDBACK_LABELS.items() if not k.endswith("_id")})
     update = validated(FeedbackUpdate, changes, labels=FEEDBACK_LABELS)
     theme = session.get(Theme, item.theme_id).name if item.theme_id else None
     current = item.model_dump(include=set(FeedbackCreate.model_fields) - {"theme"}) | {"theme": theme}
@@ -311,15 +327,16 @@ def update_feedback(*, session: Session, workspace_id: int, feedback_id: int, ch
     for key, value in clean.model_dump(exclude={"theme"}).items():
         setattr(item, key, value)
     item.theme_id = resolve_theme(session, workspace_id, clean.theme)
+    bump(item)
     session.add(item)
     session.flush()
     touch_workspace(session, workspace_id)
     return list_feedback(session=session, workspace_id=workspace_id, feedback_id=feedback_id)[0]
 
 
-def delete_feedback(*, session: Session, workspace_id: int, feedback_id: int) -> str:
+def delete_feedback(*, session: Session, workspace_id: int, feedback_id: int, version: int | None = None) -> str:
     require_workspace(session, workspace_id, for_update=True)
-    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback")
+    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback", version=version)
     text = item.text
     session.delete(item)
     session.flush()

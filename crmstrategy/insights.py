@@ -17,6 +17,7 @@ from crmstrategy.models import (
 )
 from crmstrategy.text import clean_name
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -135,8 +136,12 @@ def create_insight(*, session: Session, workspace_id: int, data: InsightCreate |
     return insight.id
 
 
-def update_insight(*, session: Session, workspace_id: int, insight_id: int, changes: InsightUpdate | dict) -> int:
+def update_insight(*, session: Session, workspace_id: int, insight_id: int, changes: InsightUpdate | dict,
+                   version: int) -> int:
+    """`version`: the one the form was drawn from; refused when someone changed the insight since."""
     require_workspace(session, workspace_id, for_update=True)
+    require_in_workspace(session, Insight, insight_id, workspace_id, "insight", version=version,
+                         labels={"text": "Text", "kind": "Kind", "recorded_by": "Recorded by", "recorded_on": "Date"})
     current = get_insight(session=session, workspace_id=workspace_id, insight_id=insight_id)
     update = validated(InsightUpdate, changes, labels=INSIGHT_LABELS)
     merged = (current.model_dump(include={"text", "kind", "source_type", "recorded_by", "recorded_on", "theme",
@@ -147,6 +152,7 @@ def update_insight(*, session: Session, workspace_id: int, insight_id: int, chan
     for key, value in clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"}).items():
         setattr(insight, key, value)
     insight.theme_id = resolve_theme(session, workspace_id, clean.theme)
+    bump(insight)
     session.add(insight)
     session.flush()
     _set_links(session, insight_id, clean.segment_ids, clean.persona_ids)

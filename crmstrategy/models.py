@@ -14,6 +14,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, Uniq
 from sqlmodel import Field, SQLModel
 
 from crmstrategy import clock
+from crmstrategy.versioning import Versioned
 from crmstrategy.promise_checks import CHAR_CEILING
 from crmstrategy.text import clean_name, clean_text
 
@@ -122,11 +123,15 @@ class WorkspaceUpdate(SQLModel):
 class Workspace(WorkspaceBase, table=True):
     __table_args__ = (UniqueConstraint("name", name="uq_workspace_name"),)
     id: int | None = Field(default=None, primary_key=True)
+    # Not the Versioned mixin: every write in a workspace touches its row, and a rename must not
+    # be refused because someone added a segment. update_workspace moves this one on itself.
+    version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class WorkspaceRead(WorkspaceBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     created_at: datetime
     updated_at: datetime
@@ -266,7 +271,7 @@ class SegmentUpdate(SQLModel):
     priority_rationale: str | None = None
 
 
-class Segment(SegmentBase, table=True):
+class Segment(SegmentBase, Versioned, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_segment_name"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -275,6 +280,7 @@ class Segment(SegmentBase, table=True):
 
 
 class SegmentRead(SegmentBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     position: int
@@ -388,7 +394,7 @@ class PersonaUpdate(SQLModel):
     channels: list[ChannelIn] | list[dict] | None = None
 
 
-class Persona(PersonaBase, table=True):
+class Persona(PersonaBase, Versioned, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_persona_name"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -404,6 +410,7 @@ class PersonaChannel(SQLModel, table=True):
 
 
 class PersonaRead(PersonaBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     segment_name: str
@@ -513,7 +520,7 @@ class InsightUpdate(SQLModel):
     persona_ids: list[int] | None = None
 
 
-class Insight(InsightBase, table=True):
+class Insight(InsightBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     theme_id: int | None = Field(default=None, sa_column=Column(
@@ -536,6 +543,7 @@ class InsightPersona(SQLModel, table=True):
 
 
 class InsightRead(InsightBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     theme: str | None = None
@@ -546,6 +554,9 @@ class InsightRead(InsightBase):
 
 
 # --- Participants (who takes part in the workshop; rated statements name them) ---------
+
+PARTICIPANT_LABELS = {"name": "Name", "department": "Department", "role": "Role", "is_leader": "Leader"}
+
 
 class ParticipantBase(SQLModel):
     name: str = Field(max_length=120)
@@ -576,13 +587,14 @@ class ParticipantUpdate(SQLModel):
     is_leader: bool | None = None
 
 
-class Participant(ParticipantBase, table=True):
+class Participant(ParticipantBase, Versioned, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_participant_name"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
 
 
 class ParticipantRead(ParticipantBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
 
@@ -612,7 +624,7 @@ class ReadinessStatementCreate(ReadinessStatementBase):
     key: str | None = None
 
 
-class ReadinessStatement(ReadinessStatementBase, table=True):
+class ReadinessStatement(ReadinessStatementBase, Versioned, table=True):
     __tablename__ = "readiness_statement"
     __table_args__ = (UniqueConstraint("workspace_id", "text", name="uq_readiness_statement_text"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -622,6 +634,7 @@ class ReadinessStatement(ReadinessStatementBase, table=True):
 
 
 class ReadinessStatementRead(ReadinessStatementBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     key: str | None
@@ -686,7 +699,7 @@ class FactorCreate(BaseModel):
         return clean_text(v, "Description", max_length=1000)
 
 
-class Factor(SQLModel, table=True):
+class Factor(Versioned, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_factor_name"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -740,7 +753,7 @@ class SegmentFactorIn(BaseModel):
                              else "Agreed strength")
 
 
-class SegmentFactor(SQLModel, table=True):
+class SegmentFactor(Versioned, table=True):
     __tablename__ = "segment_factor"
     __table_args__ = (UniqueConstraint("segment_id", "factor_id", name="uq_segment_factor"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -753,6 +766,7 @@ class SegmentFactor(SQLModel, table=True):
 
 
 class SegmentFactorRead(BaseModel):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     segment_id: int
     factor_id: int
@@ -888,7 +902,7 @@ class MapNodeUpdate(SQLModel):
     channel: str | None = None
 
 
-class MapNode(MapNodeBase, table=True):
+class MapNode(MapNodeBase, Versioned, table=True):
     __tablename__ = "map_node"
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_map_node_name"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -897,6 +911,7 @@ class MapNode(MapNodeBase, table=True):
 
 
 class MapNodeRead(MapNodeBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     position: int
@@ -937,7 +952,7 @@ class StrategyConstraintCreate(BaseModel):
         return text
 
 
-class StrategyConstraint(SQLModel, table=True):
+class StrategyConstraint(Versioned, table=True):
     __tablename__ = "strategy_constraint"
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -954,6 +969,7 @@ class ConstraintNode(SQLModel, table=True):
 
 
 class StrategyConstraintRead(BaseModel):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     kind: str
     text: str
@@ -1062,18 +1078,19 @@ class GoalUpdate(SQLModel):
     baseline_on: date | str | None = None
 
 
-class Goal(GoalBase, table=True):
+class Goal(GoalBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
 
 
 class GoalRead(GoalBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     objective_id: int
 
 
-class Milestone(SQLModel, table=True):
+class Milestone(Versioned, table=True):
     __table_args__ = (UniqueConstraint("goal_id", "due", name="uq_milestone_due"),)
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(sa_column=_fk("goal.id"))
@@ -1309,7 +1326,7 @@ class ActionUpdate(SQLModel):
     initiative_ids: list[int] | None = None
 
 
-class Action(ActionBase, table=True):
+class Action(ActionBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -1324,6 +1341,7 @@ class ActionInitiative(SQLModel, table=True):
 
 
 class ActionRead(ActionBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
     initiative_ids: list[int] = []
@@ -1409,7 +1427,7 @@ class RoleImpactCreate(RoleImpactBase):
         return clean_text(v, ROLE_IMPACT_LABELS[info.field_name])
 
 
-class RoleImpact(RoleImpactBase, table=True):
+class RoleImpact(RoleImpactBase, Versioned, table=True):
     __tablename__ = "role_impact"
     __table_args__ = (UniqueConstraint("workspace_id", "audience", name="uq_role_impact_audience"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -1418,6 +1436,7 @@ class RoleImpact(RoleImpactBase, table=True):
 
 
 class RoleImpactRead(RoleImpactBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     workspace_id: int
 
@@ -1511,7 +1530,7 @@ class GoalMeasurementCreate(MeasurementFields):
         return v
 
 
-class GoalMeasurement(MeasurementFields, table=True):
+class GoalMeasurement(MeasurementFields, Versioned, table=True):
     __tablename__ = "goal_measurement"
     __table_args__ = (UniqueConstraint("goal_id", "measured_on", name="uq_goal_measurement_day"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -1520,6 +1539,7 @@ class GoalMeasurement(MeasurementFields, table=True):
 
 
 class GoalMeasurementRead(MeasurementFields):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     goal_id: int
 
@@ -1543,7 +1563,7 @@ class CustomerMeasurementCreate(MeasurementFields):
         return self
 
 
-class CustomerMeasurement(MeasurementFields, table=True):
+class CustomerMeasurement(MeasurementFields, Versioned, table=True):
     __tablename__ = "customer_measurement"
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -1552,6 +1572,7 @@ class CustomerMeasurement(MeasurementFields, table=True):
 
 
 class CustomerMeasurementRead(MeasurementFields):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     measure: str
     segment_id: int | None = None
@@ -1664,7 +1685,7 @@ def _fk_or_null(target: str) -> Column:
     return Column(Integer, ForeignKey(target, ondelete="SET NULL"), nullable=True, index=True)
 
 
-class Feedback(FeedbackBase, table=True):
+class Feedback(FeedbackBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     segment_id: int | None = Field(default=None, sa_column=_fk_or_null("segment.id"))
@@ -1675,6 +1696,7 @@ class Feedback(FeedbackBase, table=True):
 
 
 class FeedbackRead(FeedbackBase):
+    version: int = 1  # the version this was read at; an edit sends it back
     id: int
     segment_id: int | None = None
     persona_id: int | None = None

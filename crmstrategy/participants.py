@@ -6,8 +6,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crmstrategy.errors import Problem, ValidationProblem
-from crmstrategy.models import Participant, ParticipantCreate, ParticipantRead, ParticipantUpdate
+from crmstrategy.models import PARTICIPANT_LABELS, Participant, ParticipantCreate, ParticipantRead, ParticipantUpdate
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -38,25 +39,30 @@ def create_participant(*, session: Session, workspace_id: int, data: Participant
 
 
 def update_participant(*, session: Session, workspace_id: int, participant_id: int,
-                       changes: ParticipantUpdate | dict) -> ParticipantRead:
+                       changes: ParticipantUpdate | dict, version: int) -> ParticipantRead:
+    """`version`: the one the form was drawn from; refused when someone changed the participant since."""
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    row = require_in_workspace(session, Participant, participant_id, workspace_id, "participant", version=version,
+                               labels=PARTICIPANT_LABELS)
     update = validated(ParticipantUpdate, changes)
     clean = validated(ParticipantCreate, row.model_dump(include=set(ParticipantCreate.model_fields))
                       | update.model_dump(exclude_unset=True))
     _check_unique_name(session, workspace_id, clean.name, participant_id)
     for key, value in clean.model_dump().items():
         setattr(row, key, value)
+    bump(row)
     session.add(row)
     session.flush()
     touch_workspace(session, workspace_id)
     return ParticipantRead.model_validate(row, from_attributes=True)
 
 
-def delete_participant(*, session: Session, workspace_id: int, participant_id: int) -> str:
-    """Deletes the participant and their ratings."""
+def delete_participant(*, session: Session, workspace_id: int, participant_id: int,
+                       version: int | None = None) -> str:
+    """Deletes the participant and their ratings; with `version`, only as it was when drawn."""
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    row = require_in_workspace(session, Participant, participant_id, workspace_id, "participant", version=version,
+                               labels=PARTICIPANT_LABELS)
     name = row.name
     session.delete(row)
     session.flush()

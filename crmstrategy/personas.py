@@ -12,6 +12,7 @@ from crmstrategy.models import (
     PERSONA_LABELS, ChannelIn, Persona, PersonaChannel, PersonaCreate, PersonaRead, PersonaUpdate, Segment,
 )
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump, check_version
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -90,11 +91,14 @@ def create_persona(*, session: Session, workspace_id: int, data: PersonaCreate |
 
 
 def update_persona(*, session: Session, workspace_id: int, persona_id: int,
-                   changes: PersonaUpdate | dict) -> PersonaRead:
+                   changes: PersonaUpdate | dict, version: int) -> PersonaRead:
+    """`version`: the one the form was drawn from; refused when someone changed the persona since."""
     require_workspace(session, workspace_id, for_update=True)
+    check_version(_require_persona(session, workspace_id, persona_id), version, labels=PERSONA_LABELS,
+                  noun="persona")
     current = get_persona(session=session, workspace_id=workspace_id, persona_id=persona_id)
     update = validated(PersonaUpdate, changes, labels=PERSONA_LABELS)
-    merged = (current.model_dump(exclude={"id", "workspace_id", "segment_name"})
+    merged = (current.model_dump(exclude={"id", "workspace_id", "segment_name", "version"})
               | update.model_dump(exclude_unset=True))
     clean = validated(PersonaCreate, merged, labels=PERSONA_LABELS)
     segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
@@ -102,6 +106,7 @@ def update_persona(*, session: Session, workspace_id: int, persona_id: int,
     persona = _require_persona(session, workspace_id, persona_id)
     for key, value in clean.model_dump(exclude={"channels"}).items():
         setattr(persona, key, value)
+    bump(persona)
     session.add(persona)
     session.flush()
     _set_channels(session, persona_id, clean.channels)
@@ -109,9 +114,10 @@ def update_persona(*, session: Session, workspace_id: int, persona_id: int,
     return _read(persona, segment.name, clean.channels)
 
 
-def delete_persona(*, session: Session, workspace_id: int, persona_id: int) -> str:
+def delete_persona(*, session: Session, workspace_id: int, persona_id: int, version: int | None = None) -> str:
     require_workspace(session, workspace_id, for_update=True)
     persona = _require_persona(session, workspace_id, persona_id)
+    check_version(persona, version, labels=PERSONA_LABELS, noun="persona")
     name = persona.name
     session.delete(persona)
     session.flush()

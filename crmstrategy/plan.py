@@ -19,6 +19,7 @@ from crmstrategy.models import (
 )
 from crmstrategy.plan_rules import effective_horizon, horizon_problem, later_than_plan
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 _TRACKED = [f for f in ActionCreate.model_fields if f != "initiative_ids"]
@@ -122,10 +123,12 @@ def _read_one(session: Session, action_id: int, start: date) -> ActionRead:
 
 
 def update_action(*, session: Session, workspace_id: int, action_id: int, changes: ActionUpdate | dict,
-                  changed_by: str = "", row: int | None = None) -> ActionRead:
-    """Change an action; every changed field goes into its history with who and when."""
+                  version: int, changed_by: str = "", row: int | None = None) -> ActionRead:
+    """Change an action; every changed field goes into its history with who and when. `version`:
+    the one the edit was drawn from; refused when someone changed the action since."""
     workspace = require_workspace(session, workspace_id, for_update=True)
-    action = require_in_workspace(session, Action, action_id, workspace_id, "action")
+    action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row,
+                                  labels={k: v for k, v in ACTION_LABELS.items() if k in _TRACKED})
     update = validated(ActionUpdate, changes, labels=ACTION_LABELS, row=row).model_dump(exclude_unset=True)
     current_ids = list(session.exec(select(ActionInitiative.node_id)
                                     .where(ActionInitiative.action_id == action_id)).all())
@@ -148,6 +151,7 @@ def update_action(*, session: Session, workspace_id: int, action_id: int, change
                                  old=_names(session, current_ids), new=_names(session, initiative_ids)))
         _set_initiatives(session, action_id, initiative_ids)
     action.updated_at = when
+    bump(action)
     session.add(action)
     session.flush()
     touch_workspace(session, workspace_id)
@@ -160,11 +164,12 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def delete_action(*, session: Session, workspace_id: int, action_id: int) -> str:
+def delete_action(*, session: Session, workspace_id: int, action_id: int, version: int | None = None,
+                  row: int | None = None) -> str:
     """Delete an action. Feedback it acted on keeps, in words, what was done about it: the link goes
-    with the action, and feedback acted on says what was done."""
+    with the action, and feedback acted on says what was done. With `version`, only as it was drawn."""
     require_workspace(session, workspace_id, for_update=True)
-    action = require_in_workspace(session, Action, action_id, workspace_id, "action")
+    action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row)
     title = action.title
     for feedback in session.exec(select(Feedback).where(Feedback.action_id == action_id,
                                                         Feedback.status == "Acted on", Feedback.response == "")).all():
@@ -282,8 +287,9 @@ def list_role_impacts(*, session: Session, workspace_id: int) -> list[RoleImpact
 
 
 def save_role_impact(*, session: Session, workspace_id: int, data: RoleImpactCreate | dict,
-                     impact_id: int | None = None) -> RoleImpactRead:
-    """Add what the strategy means for a role or department, or change one (`impact_id`)."""
+                     impact_id: int | None = None, version: int | None = None) -> RoleImpactRead:
+    """Add what the strategy means for a role or department, or change one (`impact_id`, drawn at
+    `version`: refused when someone changed it since)."""
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(RoleImpactCreate, data, labels=ROLE_IMPACT_LABELS)
     for other_id, audience in session.exec(select(RoleImpact.id, RoleImpact.audience)
@@ -295,18 +301,20 @@ def save_role_impact(*, session: Session, workspace_id: int, data: RoleImpactCre
         position = len(list_role_impacts(session=session, workspace_id=workspace_id))
         row = RoleImpact.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
     else:
-        row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department")
+        row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department",
+                                   version=version, labels=ROLE_IMPACT_LABELS)
         for key, value in clean.model_dump().items():
             setattr(row, key, value)
+        bump(row)
     session.add(row)
     session.flush()
     touch_workspace(session, workspace_id)
     return RoleImpactRead.model_validate(row, from_attributes=True)
 
 
-def delete_role_impact(*, session: Session, workspace_id: int, impact_id: int) -> str:
+def delete_role_impact(*, session: Session, workspace_id: int, impact_id: int, version: int | None = None) -> str:
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department")
+    row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department", version=version)
     audience = row.audience
     session.delete(row)
     session.flush()
@@ -340,8 +348,10 @@ def apply_action_edits(*, session: Session, workspace_id: int, commands, initiat
 
     return apply_commands(
         commands,
-        delete=lambda c: delete_action(session=session, workspace_id=workspace_id, action_id=c.id),
+        delete=lambda c: delete_action(session=session, workspace_id=workspace_id, action_id=c.id, row=c.row,
+                                       version=c.version),
         update=lambda c: update_action(session=session, workspace_id=workspace_id, action_id=c.id, row=c.row,
+                                       version=c.version,
                                        changes=editor_values(c.changes, initiative_ids), changed_by=changed_by),
         create=lambda c: create_action(session=session, workspace_id=workspace_id, row=c.row,
                                        data=editor_values(c.values, initiative_ids), changed_by=changed_by),

@@ -14,6 +14,7 @@ from crmstrategy.models import (
     ValueDriver, ValueDriverCreate,
 )
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump, check_version
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -124,17 +125,20 @@ def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate |
 
 
 def update_segment(*, session: Session, workspace_id: int, segment_id: int,
-                   changes: SegmentUpdate | dict, row: int | None = None) -> SegmentRead:
+                   changes: SegmentUpdate | dict, version: int, row: int | None = None) -> SegmentRead:
+    """`version`: the one the table row was drawn from; refused when someone changed the segment since."""
     require_workspace(session, workspace_id, for_update=True)
+    check_version(_require_segment(session, workspace_id, segment_id), version, labels=SEGMENT_LABELS, row=row)
     current = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
     update = validated(SegmentUpdate, changes, labels=SEGMENT_LABELS, row=row)
-    merged = (current.model_dump(exclude={"id", "workspace_id", "position", "ratings_revealed"})
+    merged = (current.model_dump(exclude={"id", "workspace_id", "position", "ratings_revealed", "version"})
               | update.model_dump(exclude_unset=True))
     clean = validated(SegmentCreate, merged, labels=SEGMENT_LABELS, row=row)
     _check_unique_name(session, workspace_id, clean.name, segment_id, row)
     segment = _require_segment(session, workspace_id, segment_id)
     for key, value in clean.model_dump(exclude={"value_drivers"}).items():
         setattr(segment, key, value)
+    bump(segment)
     session.add(segment)
     session.flush()
     if "value_drivers" in update.model_fields_set:
@@ -150,10 +154,12 @@ def persona_count(session: Session, workspace_id: int, segment_id: int) -> int:
 
 
 def delete_segment(*, session: Session, workspace_id: int, segment_id: int,
-                   with_personas: bool = False, row: int | None = None) -> None:
-    """Refuses while personas belong to the segment, unless the caller confirmed `with_personas`."""
+                   with_personas: bool = False, row: int | None = None, version: int | None = None) -> None:
+    """Refuses while personas belong to the segment, unless the caller confirmed `with_personas`;
+    with `version`, only as it was when drawn."""
     require_workspace(session, workspace_id, for_update=True)
     segment = _require_segment(session, workspace_id, segment_id)
+    check_version(segment, version, labels=SEGMENT_LABELS, row=row)
     count = persona_count(session, workspace_id, segment_id)
     if count and not with_personas:
         raise ValidationProblem([Problem(
@@ -171,9 +177,10 @@ def apply_segment_edits(*, session: Session, workspace_id: int, commands: Editor
     """
     return apply_commands(
         commands,
-        delete=lambda c: delete_segment(session=session, workspace_id=workspace_id, segment_id=c.id, row=c.row),
+        delete=lambda c: delete_segment(session=session, workspace_id=workspace_id, segment_id=c.id, row=c.row,
+                                        version=c.version),
         update=lambda c: update_segment(session=session, workspace_id=workspace_id, segment_id=c.id,
-                                        changes=c.changes, row=c.row),
+                                        changes=c.changes, row=c.row, version=c.version),
         create=lambda c: create_segment(session=session, workspace_id=workspace_id, data=c.values, row=c.row),
     )
 

@@ -21,6 +21,7 @@ from crmstrategy.models import (
 )
 from crmstrategy.strategy_graph import Breach, NodeInfo, build_graph, check_rules, layered_layout, link_problem
 from crmstrategy.validation import validated
+from crmstrategy.versioning import bump, check_versions
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -53,16 +54,20 @@ def create_node(*, session: Session, workspace_id: int, data: MapNodeCreate | di
     return MapNodeRead.model_validate(row, from_attributes=True)
 
 
-def update_node(*, session: Session, workspace_id: int, node_id: int, changes: MapNodeUpdate | dict) -> MapNodeRead:
-    """Rename or edit a node; its kind stays (the links depend on it)."""
+def update_node(*, session: Session, workspace_id: int, node_id: int, changes: MapNodeUpdate | dict,
+                version: int) -> MapNodeRead:
+    """Rename or edit a node; its kind stays (the links depend on it). `version`: the one the form
+    was drawn from."""
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, MapNode, node_id, workspace_id, "element of the map")
+    row = require_in_workspace(session, MapNode, node_id, workspace_id, "element of the map", version=version,
+                               labels={"name": "Name", "description": "Description", "owner": "Owner"})
     update = validated(MapNodeUpdate, changes, labels=MAP_NODE_LABELS)
     clean = validated(MapNodeCreate, row.model_dump(include=set(MapNodeCreate.model_fields))
                       | update.model_dump(exclude_unset=True), labels=MAP_NODE_LABELS)
     _check_unique_name(session, workspace_id, clean.name, node_id)
     for key, value in clean.model_dump().items():
         setattr(row, key, value)
+    bump(row)
     session.add(row)
     session.flush()
     touch_workspace(session, workspace_id)
@@ -89,9 +94,11 @@ def deletion_impact(*, session: Session, workspace_id: int, node_id: int) -> Del
                           list(goals), list(constraints))
 
 
-def delete_node(*, session: Session, workspace_id: int, node_id: int) -> DeletionImpact:
-    """Delete a node with its links and goals (the page shows deletion_impact and asks first)."""
+def delete_node(*, session: Session, workspace_id: int, node_id: int, version: int | None = None) -> DeletionImpact:
+    """Delete a node with its links and goals (the page shows deletion_impact and asks first);
+    with `version`, only as it was when drawn."""
     require_workspace(session, workspace_id, for_update=True)
+    require_in_workspace(session, MapNode, node_id, workspace_id, "element of the map", version=version)
     impact = deletion_impact(session=session, workspace_id=workspace_id, node_id=node_id)
     goal_ids = session.exec(select(Goal.id).where(Goal.objective_id == node_id)).all()
     if goal_ids:
@@ -218,10 +225,12 @@ def _check_deadline(deadline: date, today: date, allow_past: bool) -> None:
                                          "Choose a date still to come.")])
 
 
-def update_goal(*, session: Session, workspace_id: int, goal_id: int, changes: GoalUpdate | dict,
+def update_goal(*, session: Session, workspace_id: int, goal_id: int, changes: GoalUpdate | dict, version: int,
                 today: date | None = None) -> GoalRead:
+    """`version`: the one the form was drawn from; refused when someone changed the goal since."""
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
+    row = require_in_workspace(session, Goal, goal_id, workspace_id, "goal", version=version,
+                               labels={k: v for k, v in GOAL_LABELS.items() if not k.endswith("_id")})
     update = validated(GoalUpdate, changes, labels=GOAL_LABELS)
     clean = validated(GoalCreate, row.model_dump(include=set(GoalCreate.model_fields))
                       | update.model_dump(exclude_unset=True), labels=GOAL_LABELS)
@@ -229,15 +238,16 @@ def update_goal(*, session: Session, workspace_id: int, goal_id: int, changes: G
         _check_deadline(clean.deadline, today or clock.today(), False)
     for key, value in clean.model_dump().items():
         setattr(row, key, value)
+    bump(row)
     session.add(row)
     session.flush()
     touch_workspace(session, workspace_id)
     return GoalRead.model_validate(row, from_attributes=True)
 
 
-def delete_goal(*, session: Session, workspace_id: int, goal_id: int) -> str:
+def delete_goal(*, session: Session, workspace_id: int, goal_id: int, version: int | None = None) -> str:
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
+    row = require_in_workspace(session, Goal, goal_id, workspace_id, "goal", version=version)
     metric = row.metric
     session.exec(delete(Milestone).where(Milestone.goal_id == goal_id))
     session.delete(row)
@@ -269,12 +279,22 @@ def generate_milestones(*, session: Session, workspace_id: int, goal_id: int, pe
     return _replace_milestones(session, workspace_id, goal, milestones)
 
 
+def milestone_versions(*, session: Session, workspace_id: int, goal_id: int) -> dict[int, int]:
+    """The goal's milestone rows as id → version: what a milestone table is drawn from."""
+    require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
+    return dict(session.exec(select(Milestone.id, Milestone.version).where(Milestone.goal_id == goal_id)).all())
+
+
 def set_milestones(*, session: Session, workspace_id: int, goal_id: int,
-                   milestones: list[tuple[object, object]]) -> list[tuple[date, float]]:
+                   milestones: list[tuple[object, object]], drawn: dict[int, int] | None = None) -> list[tuple[date, float]]:
     """The user's own milestones (from the editable table): dates on or before the deadline,
-    each once, numbers as values."""
+    each once, numbers as values. `drawn` (milestone_versions when the table was drawn) refuses
+    the save when someone changed the milestones since."""
     require_workspace(session, workspace_id, for_update=True)
     goal = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
+    if drawn is not None:
+        check_versions(session.exec(select(Milestone).where(Milestone.goal_id == goal_id)).all(), drawn,
+                       subject=f"The milestones of '{goal.metric}'")
     problems, clean, seen = [], [], set()
     for n, (due, value) in enumerate(milestones, start=1):
         try:

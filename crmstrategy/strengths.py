@@ -24,6 +24,7 @@ from crmstrategy.scores import (
 from crmstrategy.segments import list_segments
 from crmstrategy.text import clean_text
 from crmstrategy.validation import validated
+from crmstrategy.versioning import check_versions
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
 
@@ -106,12 +107,28 @@ def _segment_factors(session: Session, segment_ids: list[int]) -> dict[int, list
     return result
 
 
-def set_segment_factors(*, session: Session, workspace_id: int, segment_id: int,
-                        factors: list[SegmentFactorIn | dict]) -> list[SegmentFactorRead]:
-    """Replace a segment's key factors with `factors` (in order). Factors kept keep their
-    participants' ratings; factors left out lose theirs; new names join the library."""
-    require_workspace(session, workspace_id, for_update=True)
+def key_factor_versions(*, session: Session, workspace_id: int, segment_id: int) -> dict[int, int]:
+    """The segment's key factors as id → version: what its key-factor tables are drawn from."""
     require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    return dict(session.exec(select(SegmentFactor.id, SegmentFactor.version)
+                             .where(SegmentFactor.segment_id == segment_id)).all())
+
+
+def _check_key_factors_drawn(session: Session, segment: Segment, drawn: dict[int, int] | None) -> None:
+    if drawn is not None:
+        check_versions(session.exec(select(SegmentFactor).where(SegmentFactor.segment_id == segment.id)).all(),
+                       drawn, subject=f"The key factors of '{segment.name}'")
+
+
+def set_segment_factors(*, session: Session, workspace_id: int, segment_id: int,
+                        factors: list[SegmentFactorIn | dict], drawn: dict[int, int] | None = None
+                        ) -> list[SegmentFactorRead]:
+    """Replace a segment's key factors with `factors` (in order). Factors kept keep their
+    participants' ratings; factors left out lose theirs; new names join the library. `drawn`
+    (key_factor_versions when the table was drawn) refuses the save when someone changed them since."""
+    require_workspace(session, workspace_id, for_update=True)
+    segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    _check_key_factors_drawn(session, segment, drawn)
     clean: list[SegmentFactorIn] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -225,10 +242,12 @@ def set_ratings_revealed(*, session: Session, workspace_id: int, segment_id: int
 
 
 def set_agreed_strengths(*, session: Session, workspace_id: int, segment_id: int,
-                         agreed: dict[int, int | None]) -> int:
-    """The facilitator's agreed strength per key factor (None: back to the median)."""
+                         agreed: dict[int, int | None], drawn: dict[int, int] | None = None) -> int:
+    """The facilitator's agreed strength per key factor (None: back to the median); `drawn` as for
+    set_segment_factors."""
     require_workspace(session, workspace_id, for_update=True)
-    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    _check_key_factors_drawn(session, segment, drawn)
     rows = {sf.id: sf for sf in session.exec(select(SegmentFactor).where(SegmentFactor.segment_id == segment_id)).all()}
     problems: list[Problem] = []
     clean: dict[int, int | None] = {}
@@ -331,9 +350,12 @@ def set_attractiveness_weights(*, session: Session, workspace_id: int, size, pot
 
 
 def set_priority(*, session: Session, workspace_id: int, segment_id: int, priority: str | None,
-                 rationale: str = "") -> SegmentRead:
+                 rationale: str = "", version: int | None = None) -> SegmentRead:
+    """Mark a segment as a target (or not) with why; with `version`, refused when someone changed
+    the segment since it was drawn."""
     require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment", version=version,
+                               labels={"name": "Segment", "priority": "Priority", "priority_rationale": "Rationale"})
     problems = []
     if priority is not None and priority not in PRIORITIES:
         problems.append(Problem("Priority", f"Choose one of: {', '.join(PRIORITIES)}."))
@@ -354,13 +376,15 @@ def set_priority(*, session: Session, workspace_id: int, segment_id: int, priori
 
 
 def save_priorities(*, session: Session, workspace_id: int,
-                    choices: dict[int, tuple[str | None, str]]) -> int:
-    """Several segments' choices in one go (the page's table), all or nothing."""
+                    choices: dict[int, tuple[str | None, str]], versions: dict[int, int] | None = None) -> int:
+    """Several segments' choices in one go (the page's table), all or nothing; `versions` are the
+    segments' versions when the table was drawn."""
     problems: list[Problem] = []
     for segment_id, (priority, rationale) in choices.items():
         try:
             set_priority(session=session, workspace_id=workspace_id, segment_id=segment_id,
-                         priority=priority, rationale=rationale)
+                         priority=priority, rationale=rationale,
+                         version=None if versions is None else versions.get(segment_id))
         except ValidationProblem as exc:
             problems.extend(exc.problems)
     if problems:

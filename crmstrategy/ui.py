@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.errors import ValidationProblem
+from crmstrategy.versioning import StaleEdit
 from crmstrategy.models import WorkspaceRead
 from crmstrategy.tabular import ImportPreview, to_csv_bytes
 from crmstrategy.text import md_escape
@@ -64,17 +65,46 @@ def attempt(fn: Callable[..., Any], **kwargs) -> tuple[Any | None, ValidationPro
         return None, exc
 
 
-def act(fn: Callable[..., Any], *, where=None, **kwargs) -> Any | None:
+def act(fn: Callable[..., Any], *, where=None, scope: tuple | None = None, **kwargs) -> Any | None:
     """Run one user action in one transaction; on a problem show it in `where` (a container
-    beside the input) and return None."""
+    beside the input) and return None. `scope` (kind, workspace id, item id, as for `edit_scope`):
+    after a save, or a save refused because someone else saved first, the item's form is drawn
+    afresh from what the item is then."""
     result, problem = attempt(fn, **kwargs)
     if problem is not None:
         show_problems(problem, where)
+    if scope is not None and (problem is None or isinstance(problem, StaleEdit)):
+        redraw(*scope)
     return result
+
+
+def edit_scope(kind: str, workspace_id: int, item_id: Any, version: Any) -> tuple[str, Any]:
+    """The key prefix for the widgets that edit one item, and the version they were drawn from
+    (an item's version, or a table's {row id: version}). The prefix names the workspace, the item
+    and that version: another workspace or item never shows this one's values, and a form drawn
+    before someone else saved keeps what was typed and is refused on save, never silently redrawn.
+    After a save, `redraw` lets the next run draw from the item as it is then."""
+    memory = f"_drawn_{kind}_{workspace_id}_{item_id}"
+    drawn = st.session_state.setdefault(memory, version)
+    tag = drawn if isinstance(drawn, int) else hashlib.sha256(repr(sorted(drawn.items())).encode()).hexdigest()[:8]
+    return f"{kind}_{workspace_id}_{item_id}_v{tag}", drawn
+
+
+def rows_tag(items: list) -> str:
+    """A short name for a list of items as drawn (their ids and versions), for an editable table's key."""
+    return hashlib.sha256(repr([(i.id, i.version) for i in items]).encode()).hexdigest()[:8]
+
+
+def redraw(kind: str, workspace_id: int, item_id: Any) -> None:
+    """Forget the version an item's form was drawn from: it is drawn from the item as it is now."""
+    st.session_state.pop(f"_drawn_{kind}_{workspace_id}_{item_id}", None)
 
 
 def show_problems(exc: ValidationProblem, where=None) -> None:
     target = where if where is not None else st
+    if isinstance(exc, StaleEdit):
+        _show_stale(exc, target)
+        return
     lines = [f"- {md_escape(str(p))}" for p in exc.problems[:20]]
     if len(exc.problems) > 20:
         lines.append(f"- … and {len(exc.problems) - 20} more")
@@ -83,6 +113,16 @@ def show_problems(exc: ValidationProblem, where=None) -> None:
         target.error(f"{heading} {md_escape(str(exc.problems[0]))}", icon=":material/error:")
     else:
         target.error(heading + "\n\n" + "\n".join(lines), icon=":material/error:")
+
+
+def _show_stale(exc: StaleEdit, target) -> None:
+    """Someone else saved first: say so, show what the item is now, and offer to start from there
+    (what this browser typed stays in the form until then, to copy from)."""
+    lines = [f"- **{md_escape(label)}:** {md_escape(value)}" for label, value in exc.current.items()]
+    where = f"Row {exc.problems[0].row}: " if exc.problems and exc.problems[0].row is not None else ""
+    target.error(where + md_escape(exc.problems[0].message) + ("\n\n" + "\n".join(lines) if lines else "")
+                 + "\n\nFrom your next click on, the form shows it as it is now.",
+                 icon=":material/sync_problem:")
 
 
 def flash(key: str, message: str) -> None:

@@ -13,6 +13,7 @@ from crmstrategy.models import (
     utcnow,
 )
 from crmstrategy.validation import validated
+from crmstrategy.versioning import check_version
 
 T = TypeVar("T")
 
@@ -36,13 +37,17 @@ def require_workspace(session: Session, workspace_id: int, *, for_update: bool =
     return row
 
 
-def require_in_workspace(session: Session, model: type[T], row_id: int, workspace_id: int, noun: str) -> T:
+def require_in_workspace(session: Session, model: type[T], row_id: int, workspace_id: int, noun: str, *,
+                         version: int | None = None, labels: dict[str, str] | None = None,
+                         row: int | None = None) -> T:
     """The `model` row with `row_id`, only if it belongs to `workspace_id`: another workspace's
-    rows are never reachable through this one's id."""
-    row = session.get(model, row_id)
-    if row is None or row.workspace_id != workspace_id:
+    rows are never reachable through this one's id. With `version` (the version an edit was drawn
+    from), refused when someone changed the row since; `labels` say what of it the refusal shows."""
+    found = session.get(model, row_id)
+    if found is None or found.workspace_id != workspace_id:
         raise ValidationProblem(f"That {noun} does not exist in this workspace (it may have been deleted).")
-    return row
+    check_version(found, version, labels=labels, noun=noun, row=row)
+    return found
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
@@ -84,8 +89,12 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 
-def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict) -> WorkspaceRead:
+def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict,
+                     version: int) -> WorkspaceRead:
+    """Rename or describe the workspace; `version` is the one the form was drawn from."""
     row = require_workspace(session, workspace_id, for_update=True)
+    check_version(row, version, labels={"name": "Name", "currency": "Currency", "description": "Description"},
+                  noun="workspace")
     update = validated(WorkspaceUpdate, changes)
     merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
     clean = validated(WorkspaceCreate, merged)
@@ -93,6 +102,7 @@ def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceU
     for key, value in clean.model_dump().items():
         setattr(row, key, value)
     row.updated_at = utcnow()
+    row.version += 1
     session.add(row)
     session.flush()
     return WorkspaceRead.model_validate(row, from_attributes=True)

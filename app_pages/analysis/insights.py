@@ -15,7 +15,9 @@ from crmstrategy.insights import (
 from crmstrategy.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_SOURCES
 from crmstrategy.personas import list_personas
 from crmstrategy.segments import list_segments
-from crmstrategy.ui import act, export_buttons, flash, import_panel, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, edit_scope, export_buttons, flash, import_panel, read, show_flash, workbench_page,
+)
 
 ws = workbench_page("Insights")
 
@@ -126,7 +128,7 @@ elif not selected:
 if len(selected) == 1:
     item = selected[0]
     with st.expander(f"Edit insight #{item.id}", expanded=True, icon=":material/edit:"):
-        prefix = f"insight_edit_{item.id}"
+        prefix, drawn = edit_scope("insight_edit", ws.id, item.id, item.version)
         with st.form(prefix, border=False):
             e_text = st.text_area("What was said or observed", value=item.text, key=f"{prefix}_text")
             c1, c2, c3, c4 = st.columns(4)
@@ -147,7 +149,8 @@ if len(selected) == 1:
             update = st.form_submit_button("Save changes", type="primary", key=f"{prefix}_submit")
         edit_problems = st.container()
         if update:
-            if act(update_insight, workspace_id=ws.id, insight_id=item.id, where=edit_problems, changes={
+            if act(update_insight, workspace_id=ws.id, insight_id=item.id, where=edit_problems, version=drawn,
+                   scope=("insight_edit", ws.id, item.id), changes={
                     "text": e_text, "kind": e_kind, "source_type": e_source, "recorded_on": e_date,
                     "recorded_by": e_by, "theme": e_theme or None, "segment_ids": e_segments,
                     "persona_ids": e_personas}):

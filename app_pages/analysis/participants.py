@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
-from crmstrategy.ui import act, clear_form, flash, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, clear_form, edit_scope, flash, read, show_flash, workbench_page,
+)
 
 ws = workbench_page("Participants")
 
@@ -48,7 +50,9 @@ with add_tab:
         created = act(create_participant, workspace_id=ws.id, where=add_problems,
                       data={"name": name, "department": department, "role": role, "is_leader": is_leader})
         if created:
-            clear_form({"participant_new_name": "", "participant_new_role": ""})
+            # Every field empties: the next person is not given this one's department or leader tick.
+            clear_form({"participant_new_name": "", "participant_new_department": "", "participant_new_role": "",
+                        "participant_new_leader": False})
             flash("participants", f"Added {created.name}.")
             st.rerun()
 
@@ -60,7 +64,7 @@ with edit_tab:
         chosen = st.selectbox("Participant", list(by_id), format_func=lambda i: by_id[i].name,
                               key="participant_edit_choice")
         person = by_id[chosen]
-        prefix = f"participant_edit_{person.id}"
+        prefix, drawn = edit_scope("participant_edit", ws.id, person.id, person.version)
         with st.form(prefix, border=True):
             c1, c2, c3 = st.columns(3)
             e_name = c1.text_input("Name", value=person.name, key=f"{prefix}_name", max_chars=120)
@@ -72,12 +76,14 @@ with edit_tab:
         edit_problems = st.container()
         if save:
             if act(update_participant, workspace_id=ws.id, participant_id=person.id, where=edit_problems,
+                   version=drawn, scope=("participant_edit", ws.id, person.id),
                    changes={"name": e_name, "department": e_department, "role": e_role, "is_leader": e_leader}):
                 flash("participants", f"Saved {e_name.strip()}.")
                 st.rerun()
         sure = st.checkbox(f"Yes, remove {person.name} and their ratings", key="participant_delete_confirm")
         if st.button("Remove participant", key="participant_delete", disabled=not sure):
-            if act(delete_participant, workspace_id=ws.id, participant_id=person.id):
+            if act(delete_participant, workspace_id=ws.id, participant_id=person.id, version=drawn,
+                   scope=("participant_edit", ws.id, person.id)):
                 st.session_state.pop("participant_delete_confirm", None)
                 flash("participants", f"Removed {person.name}.")
                 st.rerun()

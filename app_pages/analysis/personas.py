@@ -11,7 +11,9 @@ from crmstrategy.evidence import Evidence
 from crmstrategy.insights import latest_insights_for_persona, persona_evidence
 from crmstrategy.personas import create_persona, delete_persona, list_personas, parse_channel_lines, update_persona
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, read, segments_or_stop, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, edit_scope, flash, read, segments_or_stop, show_flash, workbench_page,
+)
 
 ws = workbench_page("Personas")
 
@@ -135,14 +137,14 @@ with edit_tab:
     if selected is None:
         st.info("Choose a persona above to edit it.")
     else:
-        prefix = f"persona_edit_{selected.id}"
+        prefix, drawn = edit_scope("persona_edit", ws.id, selected.id, selected.version)
         with st.form(prefix, border=True):
             values = persona_form(prefix, selected)
             save = st.form_submit_button("Save persona", type="primary", key=f"{prefix}_submit")
         edit_problems = st.container()
         if save:
             saved = act(update_persona, workspace_id=ws.id, persona_id=selected.id, changes=values,
-                        where=edit_problems)
+                        version=drawn, scope=("persona_edit", ws.id, selected.id), where=edit_problems)
             if saved:
                 st.session_state["personas_select_next"] = saved.id
                 flash("personas", f"Saved '{saved.name}'.")
@@ -150,7 +152,8 @@ with edit_tab:
         with st.expander("Delete this persona", icon=":material/delete:"):
             sure = st.checkbox(f"Yes, delete {selected.name}", key="persona_delete_confirm")
             if st.button("Delete persona", key="persona_delete", disabled=not sure):
-                if act(delete_persona, workspace_id=ws.id, persona_id=selected.id):
+                if act(delete_persona, workspace_id=ws.id, persona_id=selected.id, version=drawn,
+                       scope=("persona_edit", ws.id, selected.id)):
                     st.session_state.pop("persona_delete_confirm", None)
                     flash("personas", f"Deleted '{selected.name}'.")
                     st.rerun()

@@ -13,7 +13,7 @@ from crmstrategy.segments import add_value_driver, apply_segment_edits, create_s
 from crmstrategy.tabular import preview_import
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, export_buttons, flash, import_panel, read, show_flash, show_problems, workbench_page,
+    act, attempt, export_buttons, flash, import_panel, read, rows_tag, show_flash, show_problems, workbench_page,
 )
 
 ws = workbench_page("Segments")
@@ -36,12 +36,16 @@ def evidence_text(segment_id: int) -> str:
 
 
 version = st.session_state.setdefault("segments_editor_version", 0)
-editor_key = f"segments_editor_{ws.id}_{version}"
+# The key names the rows as drawn (ids and versions): when someone else changes the segments, a new
+# editor shows them as they are, and an edit made meanwhile carries the version it was drawn from.
+editor_key = f"segments_editor_{ws.id}_{version}_{rows_tag(segments)}"
 st.session_state[f"{editor_key}_ids"] = [s.id for s in segments]
+st.session_state[f"{editor_key}_versions"] = [s.version for s in segments]
 
 
 def save_edits(workspace_id: int, key: str) -> None:
-    commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], EDITABLE)
+    commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], EDITABLE,
+                               st.session_state[f"{key}_versions"])
     if not commands:
         return
     done, problem = attempt(apply_segment_edits, workspace_id=workspace_id, commands=commands)

@@ -14,7 +14,7 @@ from crmstrategy.strengths import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, choose_participant, flash, page_link, read, segments_or_stop, show_flash, workbench_page,
+    act, choose_participant, edit_scope, flash, page_link, read, segments_or_stop, show_flash, workbench_page,
 )
 
 ws = workbench_page("Strengths")
@@ -40,6 +40,10 @@ if st.session_state.get("strength_segment") not in segment_names:
 segment_id = st.selectbox("Segment", list(segment_names), key="strength_segment",
                           format_func=lambda i: segment_names[i])
 strength = read(segment_strength, workspace_id=ws.id, segment_id=segment_id)
+# Both key-factor tables are drawn from the segment's key factors as they are now; a save made after
+# someone else changed them is refused instead of overwriting their change.
+factors_key, drawn_factors = edit_scope("strength_factors", ws.id, segment_id,
+                                        {f.factor.id: f.factor.version for f in strength.factors})
 participants = read(list_participants, workspace_id=ws.id)
 
 m1, m2, m3, m4 = st.columns(4)
@@ -66,7 +70,7 @@ with factors_tab:
     })
     version = st.session_state.setdefault(f"strength_factors_version_{segment_id}", 0)
     edited = st.data_editor(
-        table, key=f"strength_factors_{segment_id}_{version}", num_rows="dynamic", hide_index=True, width="stretch",
+        table, key=f"{factors_key}_{version}", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             "Factor": st.column_config.SelectboxColumn(options=[f.name for f in library], required=True,
                                                        width="large", help="From the workspace's factor library."),
@@ -83,7 +87,7 @@ with factors_tab:
         rows = table_records(edited.to_dict("records"), {"Factor": "factor", "Weight": "weight",
                                                           "Competitor's strength": "competitor_strength"})
         saved = act(set_segment_factors, workspace_id=ws.id, segment_id=segment_id, factors=rows,
-                    where=factor_problems)
+                    drawn=drawn_factors, scope=("strength_factors", ws.id, segment_id), where=factor_problems)
         if saved is not None:
             st.session_state[f"strength_factors_version_{segment_id}"] += 1
             flash("strengths", f"Saved {len(saved)} key factor{'s' if len(saved) != 1 else ''} for "
@@ -219,7 +223,7 @@ with facilitator_tab:
         })
         agreed_version = st.session_state.setdefault(f"strength_agreed_version_{segment_id}", 0)
         edited_agreed = st.data_editor(
-            agreed, key=f"strength_agreed_{segment_id}_{agreed_version}", hide_index=True, width="stretch",
+            agreed, key=f"{factors_key}_agreed_{agreed_version}", hide_index=True, width="stretch",
             disabled=["id", "Factor", "Median", "Competitor", "Gap"], column_order=["Factor", "Median", "Agreed",
                                                                                     "Competitor", "Gap"],
             column_config={"Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d",
@@ -230,7 +234,8 @@ with facilitator_tab:
         agreed_problems = st.container()
         if st.button("Save agreed values", key="strength_agreed_save", type="primary"):
             rows = table_records(edited_agreed.to_dict("records"), {"id": "id", "Agreed": "agreed"})
-            if act(set_agreed_strengths, workspace_id=ws.id, segment_id=segment_id,
+            if act(set_agreed_strengths, workspace_id=ws.id, segment_id=segment_id, drawn=drawn_factors,
+                   scope=("strength_factors", ws.id, segment_id),
                    agreed={int(r["id"]): r["agreed"] for r in rows}, where=agreed_problems) is not None:
                 st.session_state[f"strength_agreed_version_{segment_id}"] += 1
                 flash("strengths", "Saved the agreed values; the ability score uses them now.")

@@ -11,7 +11,7 @@ from crmstrategy.plan import (
 )
 from crmstrategy.plan_rules import Taker, anchoring_warnings
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, edit_scope, flash, page_link, read, show_flash, workbench_page
 
 ws = workbench_page("Anchoring")
 
@@ -70,22 +70,28 @@ by_id = {i.id: i for i in impacts}
 choice = st.selectbox("Add or change", [None, *by_id], key="anchoring_impact_choice",
                       format_func=lambda i: "A new role or department" if i is None else by_id[i].audience)
 current = by_id.get(choice)
-with st.form(f"anchoring_impact_form_{choice}", border=True):
+# A new one is drawn at the count of those added in this browser, so each add starts an empty form.
+scoped, drawn = edit_scope("anchoring_impact", ws.id, choice,
+                           current.version if current else st.session_state.get("anchoring_impact_added", 0))
+with st.form(scoped, border=True):
     values = {key: (st.text_input if key == "audience" else st.text_area)(
-        label, value=getattr(current, key) if current else "", key=f"anchoring_impact_{key}_{choice}",
+        label, value=getattr(current, key) if current else "", key=f"{scoped}_{key}",
         **({"max_chars": 120} if key == "audience" else {"height": 80}))
         for key, label in ROLE_IMPACT_LABELS.items()}
     save = st.form_submit_button("Save", type="primary", key="anchoring_impact_save")
 impact_problems = st.container()
 if save:
-    saved = act(save_role_impact, workspace_id=ws.id, data=values, impact_id=choice, where=impact_problems)
+    # Saved or refused as stale, the form is drawn afresh: empty for the next new one, a changed one as saved.
+    saved = act(save_role_impact, workspace_id=ws.id, data=values, impact_id=choice, where=impact_problems,
+                version=drawn if current else None, scope=("anchoring_impact", ws.id, choice))
     if saved:
-        for key in ROLE_IMPACT_LABELS:  # an empty form for the next one; a changed one shows as saved
-            st.session_state.pop(f"anchoring_impact_{key}_{choice}", None)
+        if current is None:
+            st.session_state["anchoring_impact_added"] = st.session_state.get("anchoring_impact_added", 0) + 1
         flash("anchoring", f"Saved what the strategy means for {saved.audience}.")
         st.rerun()
 if current and st.button(f"Delete '{md_escape(current.audience)}'", key="anchoring_impact_delete"):
-    if act(delete_role_impact, workspace_id=ws.id, impact_id=current.id) is not None:
+    if act(delete_role_impact, workspace_id=ws.id, impact_id=current.id, version=drawn,
+           scope=("anchoring_impact", ws.id, choice)) is not None:
         st.session_state.pop("anchoring_impact_choice", None)
         flash("anchoring", f"Deleted '{current.audience}'.")
         st.rerun()

@@ -19,7 +19,7 @@ from crmstrategy.plan import list_actions
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, flash, page_link, read, show_flash, vanished, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, page_link, read, show_flash, vanished, workbench_page,
 )
 
 ws = workbench_page("Customer feedback")
@@ -154,36 +154,39 @@ with route_tab:
             f"{by_id[i].status} · {by_id[i].received_on.isoformat()} · {by_id[i].text[:70]}"
             f"{'…' if len(by_id[i].text) > 70 else ''}"))
         item = by_id[chosen]
+        scoped, drawn = edit_scope("feedback", ws.id, chosen, item.version)
         st.text(item.text)
         st.caption(" · ".join(x for x in (item.source, item.channel, item.segment_name, item.persona_name,
                                           item.theme or "", item.sentiment) if x))
         action_ids = [None] + list(actions)
-        action_gone = vanished(f"feedback_action_{chosen}", action_ids)
-        with st.form(f"feedback_route_{chosen}", border=True):
+        action_gone = vanished(f"{scoped}_action", action_ids)
+        with st.form(f"{scoped}_route", border=True):
             c1, c2 = st.columns(2)
             route_options = routes if item.routed_to in routes or not item.routed_to else routes + [item.routed_to]
-            routed = c1.selectbox("Routed to", route_options, key=f"feedback_route_to_{chosen}",
+            routed = c1.selectbox("Routed to", route_options, key=f"{scoped}_route_to",
                                   index=route_options.index(item.routed_to) if item.routed_to else None,
                                   accept_new_options=True, placeholder="An owner or a department")
             status = c2.radio("Status", FEEDBACK_STATUSES, index=FEEDBACK_STATUSES.index(item.status),
-                              key=f"feedback_status_{chosen}", horizontal=True)
-            action = st.selectbox("The plan action it led to", action_ids, key=f"feedback_action_{chosen}",
+                              key=f"{scoped}_status", horizontal=True)
+            action = st.selectbox("The plan action it led to", action_ids, key=f"{scoped}_action",
                                   index=action_ids.index(item.action_id) if item.action_id in actions else 0,
                                   format_func=lambda a: "– none –" if a is None else actions[a])
-            response = st.text_area("What was done", value=item.response, key=f"feedback_response_{chosen}",
+            response = st.text_area("What was done", value=item.response, key=f"{scoped}_response",
                                     height=70, placeholder="Needed when it is acted on without a plan action")
-            save = st.form_submit_button("Save", type="primary", key=f"feedback_route_submit_{chosen}")
+            save = st.form_submit_button("Save", type="primary", key=f"{scoped}_route_submit")
         route_problems = st.container()
         if save and action_gone:
             route_problems.error("The plan action you chose does not exist any more (it was deleted since the page "
                                  "was opened): nothing was saved. Choose again.", icon=":material/error:")
         elif save:
             if act(update_feedback, workspace_id=ws.id, feedback_id=chosen, where=route_problems,
+                   version=drawn, scope=("feedback", ws.id, chosen),
                    changes={"routed_to": routed or "", "status": status, "action_id": action, "response": response}):
                 flash("feedback", f"Saved: {status.lower()}" + (f", routed to {routed}." if routed else "."))
                 st.rerun()
-        if st.button("Delete this feedback", key=f"feedback_delete_{chosen}"):
-            if act(delete_feedback, workspace_id=ws.id, feedback_id=chosen) is not None:
+        if st.button("Delete this feedback", key=f"{scoped}_delete"):
+            if act(delete_feedback, workspace_id=ws.id, feedback_id=chosen, version=drawn,
+                   scope=("feedback", ws.id, chosen)) is not None:
                 st.session_state.pop("feedback_choice", None)
                 flash("feedback", "Deleted the feedback.")
                 st.rerun()

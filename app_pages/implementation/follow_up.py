@@ -12,7 +12,7 @@ from crmstrategy.charts import chart_spec, customer_measure_chart, goal_trend_ch
 from crmstrategy.editor import table_records
 from crmstrategy.follow_up import (
     add_customer_measurement, add_goal_measurement, customer_measurements, delete_customer_measurements,
-    goal_follow_up, import_measurements, set_goal_measurements,
+    goal_follow_up, import_measurements, measurement_versions, set_goal_measurements,
 )
 from crmstrategy.follow_up_rules import GOAL_STATUSES, STATUS_RULE
 from crmstrategy.measurement_import import IMPORT_LABELS, TEMPLATE_HEADER, preview_measurement_import
@@ -21,7 +21,7 @@ from crmstrategy.segments import list_segments
 from crmstrategy.strategy_document import customer_rows, goal_panel
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, flash, import_panel, page_link, read, show_flash, vanished, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, import_panel, page_link, read, show_flash, vanished, workbench_page,
 )
 
 ws = workbench_page("Follow-up")
@@ -102,7 +102,9 @@ with goals_tab:
                               "Note": pd.Series([m.note for m in newest], dtype="object"),
                               "Recorded by": pd.Series([m.recorded_by for m in newest], dtype="object")})
         version = st.session_state.get("follow_values_version", 0)
-        edited = st.data_editor(table, key=f"follow_values_{chosen}_{version}", num_rows="dynamic", hide_index=True,
+        table_key, drawn_values = edit_scope("follow_values", ws.id, chosen,
+                                             read(measurement_versions, workspace_id=ws.id, goal_id=chosen))
+        edited = st.data_editor(table, key=f"{table_key}_{version}", num_rows="dynamic", hide_index=True,
                                 width="stretch", column_config={
                                     "Date": st.column_config.DateColumn(required=True, max_value=today),
                                     "Value": st.column_config.NumberColumn(required=True, format="%g"),
@@ -112,7 +114,8 @@ with goals_tab:
         if st.button("Save the measured values", key="follow_values_save", type="primary"):
             rows = table_records(edited.to_dict("records"), {"Date": "measured_on", "Value": "value", "Note": "note",
                                                              "Recorded by": "recorded_by"})
-            saved = act(set_goal_measurements, workspace_id=ws.id, goal_id=chosen, rows=rows, where=save_problems)
+            saved = act(set_goal_measurements, workspace_id=ws.id, goal_id=chosen, rows=rows, where=save_problems,
+                        drawn=drawn_values, scope=("follow_values", ws.id, chosen))
             if saved is not None:
                 st.session_state["follow_values_version"] = version + 1
                 flash("follow_up", f"Saved {saved} value{'s' if saved != 1 else ''} of '{item.goal.metric}'.")

@@ -23,7 +23,8 @@ from crmstrategy.plan_rules import (
 from crmstrategy.strategy_map import list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, cached_chart_spec, clear_form, flash, page_link, read, show_flash, show_problems, workbench_page,
+    act, attempt, cached_chart_spec, clear_form, flash, page_link, read, rows_tag, show_flash, show_problems,
+    workbench_page,
 )
 
 ws = workbench_page("Implementation plan")
@@ -119,11 +120,15 @@ with plan_tab:
         st.session_state.pop("plan_problems", None)
         st.session_state["plan_editor_version"] = st.session_state.get("plan_editor_version", 0) + 1
     version = st.session_state.setdefault("plan_editor_version", 0)
-    editor_key = f"plan_editor_{ws.id}_{version}"
+    # The key names the rows as drawn (ids and versions): when someone else changes an action, a new
+    # editor shows it as it is, and an edit made meanwhile carries the version it was drawn from.
+    editor_key = f"plan_editor_{ws.id}_{version}_{rows_tag(shown)}"
     st.session_state[f"{editor_key}_ids"] = [a.id for a in shown]
+    st.session_state[f"{editor_key}_versions"] = [a.version for a in shown]
 
     def save_edits(workspace_id: int, key: str) -> None:
-        commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], set(EDITOR_COLUMNS))
+        commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], set(EDITOR_COLUMNS),
+                                   st.session_state[f"{key}_versions"])
         if not commands:
             return
         done, problem = attempt(apply_action_edits, workspace_id=workspace_id, commands=commands,

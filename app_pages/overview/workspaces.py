@@ -3,7 +3,7 @@
 import streamlit as st
 
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, flash, read, set_workspace, show_flash, show_problems, workbench_page
+from crmstrategy.ui import act, clear_form, edit_scope, flash, read, set_workspace, show_flash, show_problems, workbench_page
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.workspace_io import (
     export_workspace, export_workspace_json, import_workspace, load_demo_document, parse_workspace_file,
@@ -37,21 +37,26 @@ with create_tab:
             created = act(import_workspace, document=demo, name=name, exact_name=True, where=problems)
         if created:
             set_workspace(created.id)
+            clear_form({"ws_create_name": ""})  # the next new workspace starts from an empty name
             flash("workspaces", f"Created '{created.name}'. It is now the current workspace.")
             st.rerun()
 
 if ws is not None:
     with current_tab:
         st.subheader(md_escape(ws.name))
-        with st.form("workspace_rename", border=True):
-            new_name = st.text_input("Name", value=ws.name, key="ws_rename_name", max_chars=200)
-            new_currency = st.text_input("Currency", value=ws.currency, key="ws_rename_currency", max_chars=3)
-            new_description = st.text_area("Description", value=ws.description, key="ws_rename_description",
+        # Keyed by the workspace and the version drawn: after a create, a switch or a delete the form shows
+        # the current workspace, never the one before, and saves only onto the workspace it shows.
+        scoped, drawn = edit_scope("ws_rename", ws.id, ws.id, ws.version)
+        with st.form(scoped, border=True):
+            new_name = st.text_input("Name", value=ws.name, key=f"{scoped}_name", max_chars=200)
+            new_currency = st.text_input("Currency", value=ws.currency, key=f"{scoped}_currency", max_chars=3)
+            new_description = st.text_area("Description", value=ws.description, key=f"{scoped}_description",
                                            help="One or two sentences on the company and the purpose.")
-            renamed = st.form_submit_button("Save changes", type="primary", key="ws_rename_submit")
+            renamed = st.form_submit_button("Save changes", type="primary", key=f"{scoped}_submit")
         problems = st.container()
         if renamed:
-            saved = act(update_workspace, workspace_id=ws.id, where=problems,
+            saved = act(update_workspace, workspace_id=ws.id, where=problems, version=drawn,
+                        scope=("ws_rename", ws.id, ws.id),
                         changes={"name": new_name, "currency": new_currency, "description": new_description})
             if saved:
                 flash("workspaces", f"Saved '{saved.name}'.")
@@ -59,10 +64,10 @@ if ws is not None:
 
         st.markdown("**Duplicate**")
         dup_col, dup_button = st.columns([3, 1], vertical_alignment="bottom")
-        dup_name = dup_col.text_input("Name of the copy", value=f"{ws.name} (copy)", key="ws_duplicate_name",
+        dup_name = dup_col.text_input("Name of the copy", value=f"{ws.name} (copy)", key=f"{scoped}_duplicate_name",
                                       max_chars=200)
         dup_problems = st.container()
-        if dup_button.button("Duplicate", key="ws_duplicate"):
+        if dup_button.button("Duplicate", key=f"ws_duplicate_{ws.id}"):
             def _duplicate(session):
                 return import_workspace(session=session, document=export_workspace(session=session, workspace_id=ws.id),
                                         name=dup_name)
@@ -82,9 +87,9 @@ if ws is not None:
         with st.expander("Delete this workspace", icon=":material/delete:"):
             st.warning("Deleting removes the workspace and everything in it. This cannot be undone. "
                        "Download it first if you may need it again.")
-            confirm = st.text_input("Type the name of the workspace to confirm", key="ws_delete_confirm")
+            confirm = st.text_input("Type the name of the workspace to confirm", key=f"ws_delete_confirm_{ws.id}")
             delete_problems = st.container()
-            if st.button("Delete workspace", key="ws_delete", type="primary"):
+            if st.button("Delete workspace", key=f"ws_delete_{ws.id}", type="primary"):
                 if act(delete_workspace, workspace_id=ws.id, confirm_name=confirm, where=delete_problems):
                     remaining = read(list_workspaces)
                     st.session_state.pop("workspace_id", None)

@@ -13,10 +13,10 @@ from crmstrategy.milestones import LONG_TERM_DAYS
 from crmstrategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
 from crmstrategy.strategy_map import (
     create_goal, delete_goal, generate_milestones, goal_advice, list_goals, list_nodes, milestones_of,
-    set_long_term_limit, set_milestones, update_goal,
+    milestone_versions, set_long_term_limit, set_milestones, update_goal,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, clear_form, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, clear_form, edit_scope, flash, page_link, read, show_flash, workbench_page
 
 ws = workbench_page("Goals")
 
@@ -110,30 +110,33 @@ with edit_tab:
     else:
         chosen = choose_goal("goal_edit_choice")
         goal = by_id[chosen]
-        with st.form(f"goal_edit_{chosen}", border=True):
+        scoped, drawn = edit_scope("goal_edit", ws.id, chosen, goal.version)
+        with st.form(scoped, border=True):
             c1, c2, c3 = st.columns(3)
             changes = {
-                "metric": c1.text_input("Metric", value=goal.metric, key=f"goal_edit_metric_{chosen}", max_chars=120),
-                "unit": c2.text_input("Unit", value=goal.unit, key=f"goal_edit_unit_{chosen}", max_chars=40),
-                "owner": c3.text_input("Owner", value=goal.owner, key=f"goal_edit_owner_{chosen}", max_chars=120),
+                "metric": c1.text_input("Metric", value=goal.metric, key=f"{scoped}_metric", max_chars=120),
+                "unit": c2.text_input("Unit", value=goal.unit, key=f"{scoped}_unit", max_chars=40),
+                "owner": c3.text_input("Owner", value=goal.owner, key=f"{scoped}_owner", max_chars=120),
                 "goal_type": c1.radio("Result or process", GOAL_TYPES, index=GOAL_TYPES.index(goal.goal_type),
-                                      key=f"goal_edit_type_{chosen}", horizontal=True),
+                                      key=f"{scoped}_type", horizontal=True),
                 "measures": c2.radio("Measures", GOAL_MEASURES, index=GOAL_MEASURES.index(goal.measures),
-                                     key=f"goal_edit_measures_{chosen}", horizontal=True),
-                "deadline": c3.date_input("Deadline", value=goal.deadline, key=f"goal_edit_deadline_{chosen}"),
-                "baseline": c1.text_input("Baseline", value=f"{goal.baseline:g}", key=f"goal_edit_baseline_{chosen}"),
-                "target": c2.text_input("Target", value=f"{goal.target:g}", key=f"goal_edit_target_{chosen}"),
+                                     key=f"{scoped}_measures", horizontal=True),
+                "deadline": c3.date_input("Deadline", value=goal.deadline, key=f"{scoped}_deadline"),
+                "baseline": c1.text_input("Baseline", value=f"{goal.baseline:g}", key=f"{scoped}_baseline"),
+                "target": c2.text_input("Target", value=f"{goal.target:g}", key=f"{scoped}_target"),
                 "baseline_on": c3.date_input("Baseline measured on", value=goal.baseline_on, max_value=today,
-                                             key=f"goal_edit_baseline_on_{chosen}"),
+                                             key=f"{scoped}_baseline_on"),
             }
-            save = st.form_submit_button("Save changes", type="primary", key=f"goal_edit_submit_{chosen}")
+            save = st.form_submit_button("Save changes", type="primary", key=f"{scoped}_submit")
         edit_problems = st.container()
         if save:
-            if act(update_goal, workspace_id=ws.id, goal_id=chosen, changes=changes, where=edit_problems):
+            if act(update_goal, workspace_id=ws.id, goal_id=chosen, changes=changes, where=edit_problems,
+                   version=drawn, scope=("goal_edit", ws.id, chosen)):
                 flash("goals", "Saved the goal.")
                 st.rerun()
         if st.button(f"Delete '{md_escape(goal.metric)}' and its milestones", key=f"goal_delete_{chosen}"):
-            if act(delete_goal, workspace_id=ws.id, goal_id=chosen) is not None:
+            if act(delete_goal, workspace_id=ws.id, goal_id=chosen, version=drawn,
+                   scope=("goal_edit", ws.id, chosen)) is not None:
                 st.session_state.pop("goal_edit_choice", None)
                 flash("goals", f"Deleted '{goal.metric}'.")
                 st.rerun()
@@ -152,7 +155,8 @@ with milestones_tab:
         gen_problems = st.container()
         for column, per in ((c1, "quarter"), (c2, "month")):
             if column.button(f"Generate per {per}", key=f"goal_generate_{per}"):
-                made = act(generate_milestones, workspace_id=ws.id, goal_id=chosen, per=per, where=gen_problems)
+                made = act(generate_milestones, workspace_id=ws.id, goal_id=chosen, per=per, where=gen_problems,
+                           scope=("goal_milestones", ws.id, chosen))
                 if made is not None:
                     st.session_state["goal_milestones_version"] = st.session_state.get("goal_milestones_version", 0) + 1
                     flash("goals", f"Made {len(made)} milestone{'s' if len(made) != 1 else ''}, one per {per}.")
@@ -162,7 +166,9 @@ with milestones_tab:
         table = pd.DataFrame({"Date": pd.Series([d for d, _ in current], dtype="object"),
                               "Value": pd.Series([v for _, v in current], dtype="float64")})
         version = st.session_state.get("goal_milestones_version", 0)
-        edited = st.data_editor(table, key=f"goal_milestones_{chosen}_{version}", num_rows="dynamic", hide_index=True,
+        table_key, drawn_milestones = edit_scope("goal_milestones", ws.id, chosen,
+                                                 read(milestone_versions, workspace_id=ws.id, goal_id=chosen))
+        edited = st.data_editor(table, key=f"{table_key}_{version}", num_rows="dynamic", hide_index=True,
                                 width="stretch", column_config={
                                     "Date": st.column_config.DateColumn(required=True, max_value=goal.deadline),
                                     "Value": st.column_config.NumberColumn(required=True, format="%g")})
@@ -170,7 +176,8 @@ with milestones_tab:
         if st.button("Save milestones", key="goal_milestones_save", type="primary"):
             rows = table_records(edited.to_dict("records"), {"Date": "due", "Value": "value"})
             saved = act(set_milestones, workspace_id=ws.id, goal_id=chosen, where=save_problems,
-                        milestones=[(r["due"], r["value"]) for r in rows])
+                        milestones=[(r["due"], r["value"]) for r in rows], drawn=drawn_milestones,
+                        scope=("goal_milestones", ws.id, chosen))
             if saved is not None:
                 st.session_state["goal_milestones_version"] = version + 1
                 flash("goals", f"Saved {len(saved)} milestone{'s' if len(saved) != 1 else ''}.")

@@ -16,7 +16,7 @@ from crmstrategy.strategy_map import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, flash, page_link, read, show_flash, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, page_link, read, show_flash, workbench_page,
 )
 
 ws = workbench_page("Strategy map")
@@ -112,29 +112,31 @@ with elements_tab:
         else:
             chosen = st.selectbox("Element", list(nodes), key="map_edit_node", format_func=label)
             node = nodes[chosen]
-            with st.form(f"map_edit_{chosen}", border=True):
-                new_name = st.text_input("Name", value=node.name, key=f"map_edit_name_{chosen}", max_chars=120)
-                new_owner = st.text_input("Owner", value=node.owner, key=f"map_edit_owner_{chosen}", max_chars=120)
+            scoped, drawn = edit_scope("map_edit", ws.id, chosen, node.version)
+            with st.form(scoped, border=True):
+                new_name = st.text_input("Name", value=node.name, key=f"{scoped}_name", max_chars=120)
+                new_owner = st.text_input("Owner", value=node.owner, key=f"{scoped}_owner", max_chars=120)
                 new_description = st.text_area("Description", value=node.description, height=80,
-                                               key=f"map_edit_description_{chosen}")
+                                               key=f"{scoped}_description")
                 changes = {"name": new_name, "owner": new_owner, "description": new_description}
                 if node.kind == "initiative":
                     c1, c2 = st.columns(2)
                     for column, field, text in ((c1, "business_value", "Business value"), (c2, "complexity", "Complexity"),
                                                 (c1, "time_effort", "Time"), (c2, "cost", "Cost")):
                         changes[field] = column.select_slider(text, SCALE, value=getattr(node, field),
-                                                              key=f"map_edit_{field}_{chosen}",
+                                                              key=f"{scoped}_{field}",
                                                               format_func=lambda v: "–" if v is None else str(v))
                     changes["lifecycle_stage"] = c1.selectbox(
-                        "Lifecycle stage", [None, *LIFECYCLE_STAGES], key=f"map_edit_stage_{chosen}",
+                        "Lifecycle stage", [None, *LIFECYCLE_STAGES], key=f"{scoped}_stage",
                         index=[None, *LIFECYCLE_STAGES].index(node.lifecycle_stage),
                         format_func=lambda v: "–" if v is None else v)
                     changes["channel"] = c2.text_input("Channel", value=node.channel or "", max_chars=120,
-                                                       key=f"map_edit_channel_{chosen}")
-                save = st.form_submit_button("Save changes", type="primary", key=f"map_edit_submit_{chosen}")
+                                                       key=f"{scoped}_channel")
+                save = st.form_submit_button("Save changes", type="primary", key=f"{scoped}_submit")
             edit_problems = st.container()
             if save:
-                if act(update_node, workspace_id=ws.id, node_id=chosen, changes=changes, where=edit_problems):
+                if act(update_node, workspace_id=ws.id, node_id=chosen, changes=changes, where=edit_problems,
+                       version=drawn, scope=("map_edit", ws.id, chosen)):
                     flash("map", f"Saved '{new_name.strip()}'.")
                     st.rerun()
             for constraint in smap.constraints_of(chosen):
@@ -152,7 +154,8 @@ with elements_tab:
                         + (f"\nConstraints that mention it keep their text: {len(impact.constraints)}."
                            if impact.constraints else ""))
                 if st.button("Delete for good", key=f"map_delete_{chosen}", type="primary"):
-                    if act(delete_node, workspace_id=ws.id, node_id=chosen) is not None:
+                    if act(delete_node, workspace_id=ws.id, node_id=chosen, version=drawn,
+                           scope=("map_edit", ws.id, chosen)) is not None:
                         st.session_state.pop("map_edit_node", None)
                         flash("map", f"Deleted '{node.name}'" + (f" and {len(impact.links)} links." if impact.links
                                                                  else "."))

@@ -8,9 +8,10 @@ from crmstrategy.charts import chart_png, chart_spec, chart_svg, priority_matrix
 from crmstrategy.editor import table_records
 from crmstrategy.models import PRIORITIES
 from crmstrategy.scores import ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, QUADRANT_LINE, SENSITIVITY_STEP
+from crmstrategy.segments import list_segments
 from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, cached_chart_spec, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, cached_chart_spec, edit_scope, flash, page_link, read, show_flash, workbench_page
 
 ws = workbench_page("Target segments")
 
@@ -93,8 +94,11 @@ choice = pd.DataFrame({
     "Rationale": [r.rationale for r in matrix.rows],
 })
 version = st.session_state.setdefault("target_choice_version", 0)
+# The choice is drawn from the segments as they are now; saving over someone else's later change is refused.
+choice_key, drawn_segments = edit_scope("target_choice", ws.id, "all",
+                                        {s.id: s.version for s in read(list_segments, workspace_id=ws.id)})
 edited = st.data_editor(
-    choice, key=f"target_choice_{version}", hide_index=True, width="stretch",
+    choice, key=f"{choice_key}_{version}", hide_index=True, width="stretch",
     column_order=["Segment", "Ability", "Attractiveness", "Quadrant", "Place", "Priority", "Rationale"],
     disabled=["id", "Segment", "Ability", "Attractiveness", "Quadrant", "Place"],
     column_config={
@@ -109,7 +113,8 @@ edited = st.data_editor(
 choice_problems = st.container()
 if st.button("Save the choice", key="target_choice_save", type="primary"):
     rows = table_records(edited.to_dict("records"), {"id": "id", "Priority": "priority", "Rationale": "rationale"})
-    if act(save_priorities, workspace_id=ws.id, where=choice_problems,
+    if act(save_priorities, workspace_id=ws.id, where=choice_problems, versions=drawn_segments,
+           scope=("target_choice", ws.id, "all"),
            choices={int(r["id"]): (r["priority"], r["rationale"] or "") for r in rows}) is not None:
         st.session_state["target_choice_version"] += 1
         flash("targets", "Saved the choice of target segments.")

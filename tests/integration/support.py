@@ -107,3 +107,13 @@ def run_together(jobs) -> list[BaseException]:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a writer never finished"
     return errors
+
+
+def version_of(engine_or_session, model, row_id: int) -> int:
+    """The version a row is at now: what a page would send back with an edit drawn from it."""
+    from sqlmodel import Session
+
+    if isinstance(engine_or_session, Session):
+        return engine_or_session.get(model, row_id).version
+    with read_session(engine_or_session) as session:
+        return session.get(model, row_id).version

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Feedback
 from crmstrategy.db import unit_of_work
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.follow_up import (
@@ -84,7 +86,7 @@ def _one_feedback(engine, workspace_id: int, feedback_id: int):
 
 
 def _update(engine, workspace_id: int, feedback_id: int, today: date = TODAY, **changes):
-    return call(engine, update_feedback, workspace_id=workspace_id, feedback_id=feedback_id, changes=changes,
+    return call(engine, update_feedback, version=version_of(engine, Feedback, feedback_id), workspace_id=workspace_id, feedback_id=feedback_id, changes=changes,
                 today=today)
 
 
@@ -464,7 +466,7 @@ def test_another_workspaces_action_persona_or_segment_is_refused(engine, link, f
     assert _written(engine) == before
     # Nor can an existing feedback be linked to it.
     own = _feedback(engine, ws)
-    refused = _refused(engine, update_feedback, workspace_id=ws, feedback_id=own, today=TODAY,
+    refused = _refused(engine, update_feedback, version=version_of(engine, Feedback, own), workspace_id=ws, feedback_id=own, today=TODAY,
                        changes={link: foreign[link]} | extra)
     assert [p.field for p in refused.problems] == [field]
     item = _one_feedback(engine, ws, own)
@@ -550,7 +552,7 @@ def test_feedback_dated_in_the_future_is_refused_on_create_and_on_update(engine)
     assert problem.field == "Date" and "2026-12-02" in problem.message and "future" in problem.message
     assert count(engine, Feedback) == 0
     said = _feedback(engine, ws)
-    refused = _refused(engine, update_feedback, workspace_id=ws, feedback_id=said, today=TODAY,
+    refused = _refused(engine, update_feedback, version=version_of(engine, Feedback, said), workspace_id=ws, feedback_id=said, today=TODAY,
                        changes={"received_on": "2026-12-02", "text": "Changed"})
     assert [p.field for p in refused.problems] == ["Date"]
     item = _one_feedback(engine, ws, said)
@@ -663,7 +665,7 @@ def test_measurements_and_feedback_of_one_workspace_never_show_in_another(engine
     # Through this workspace another's goal and feedback cannot be changed.
     before = _written(engine)
     _refused(engine, set_goal_measurements, workspace_id=ws, goal_id=foreign_goal, today=TODAY, rows=[])
-    refused = _refused(engine, update_feedback, workspace_id=ws, feedback_id=theirs, today=TODAY,
+    refused = _refused(engine, update_feedback, version=version_of(engine, Feedback, theirs), workspace_id=ws, feedback_id=theirs, today=TODAY,
                        changes={"text": "Changed"})
     assert "does not exist in this workspace" in str(refused)
     assert _written(engine) == before

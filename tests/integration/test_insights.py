@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Insight
 from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
@@ -104,7 +106,7 @@ def test_update_replaces_the_links_and_keeps_other_fields(engine, ws):
     insight_id = _create(engine, ws["id"], theme="Delivery", recorded_by="Erik",
                          segment_ids=[ws["installers"]], persona_ids=[ws["kjetil"], ws["sara"]])
     with unit_of_work(engine) as session:
-        update_insight(session=session, workspace_id=ws["id"], insight_id=insight_id,
+        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id,
                        changes={"segment_ids": [ws["contractors"]], "persona_ids": [ws["ingrid"]], "kind": "Need"})
     stored = _get(engine, ws["id"], insight_id)
     assert (stored.segment_names, stored.persona_names) == (["Contractors"], ["Ingrid"])
@@ -117,10 +119,10 @@ def test_update_replaces_the_links_and_keeps_other_fields(engine, ws):
 def test_update_without_links_keeps_them_and_empty_lists_clear_them(engine, ws):
     insight_id = _create(engine, ws["id"], segment_ids=[ws["installers"]], persona_ids=[ws["kjetil"]])
     with unit_of_work(engine) as session:
-        update_insight(session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"text": "Changed"})
+        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"text": "Changed"})
     assert _get(engine, ws["id"], insight_id).persona_ids == [ws["kjetil"]]
     with unit_of_work(engine) as session:
-        update_insight(session=session, workspace_id=ws["id"], insight_id=insight_id,
+        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id,
                        changes={"segment_ids": [], "persona_ids": []})
     stored = _get(engine, ws["id"], insight_id)
     assert (stored.text, stored.segment_ids, stored.persona_ids) == ("Changed", [], [])
@@ -130,7 +132,7 @@ def test_update_without_links_keeps_them_and_empty_lists_clear_them(engine, ws):
 def test_update_with_a_new_theme_name_adds_the_theme(engine, ws):
     insight_id = _create(engine, ws["id"], theme="Delivery")
     with unit_of_work(engine) as session:
-        update_insight(session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"theme": " Invoicing "})
+        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"theme": " Invoicing "})
     assert _get(engine, ws["id"], insight_id).theme == "Invoicing"
     assert _themes(engine, ws["id"]) == [*DEFAULT_THEMES, "Invoicing"]
 
@@ -138,7 +140,7 @@ def test_update_with_a_new_theme_name_adds_the_theme(engine, ws):
 def test_update_matches_an_existing_theme_ignoring_case(engine, ws):
     insight_id = _create(engine, ws["id"])
     with unit_of_work(engine) as session:
-        update_insight(session=session, workspace_id=ws["id"], insight_id=insight_id,
+        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id,
                        changes={"theme": "DIGITAL CHANNELS"})
     assert _get(engine, ws["id"], insight_id).theme == "Digital channels"
     assert count(engine, Theme, workspace_id=ws["id"]) == len(DEFAULT_THEMES)
@@ -155,7 +157,7 @@ def test_a_theme_name_is_shared_by_insights_and_not_duplicated(engine, ws):
 def test_update_with_a_blank_theme_removes_the_theme_but_keeps_the_list(engine, ws):
     insight_id = _create(engine, ws["id"], theme="Price")
     with unit_of_work(engine) as session:
-        update_insight(session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"theme": ""})
+        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"theme": ""})
     assert _get(engine, ws["id"], insight_id).theme is None
     assert _themes(engine, ws["id"]) == list(DEFAULT_THEMES)
 
@@ -163,7 +165,7 @@ def test_update_with_a_blank_theme_removes_the_theme_but_keeps_the_list(engine, 
 def test_a_refused_update_changes_nothing(engine, ws):
     insight_id = _create(engine, ws["id"], segment_ids=[ws["installers"]])
     before = _get(engine, ws["id"], insight_id)
-    _refused(engine, update_insight, workspace_id=ws["id"], insight_id=insight_id,
+    _refused(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
              changes={"text": "", "segment_ids": [ws["contractors"]], "theme": "Brand new theme"})
     assert _get(engine, ws["id"], insight_id) == before
     assert "Brand new theme" not in _themes(engine, ws["id"])
@@ -210,7 +212,7 @@ def test_linking_another_workspaces_persona_in_an_update_is_refused(engine, ws):
     insight_id = _create(engine, ws["id"], persona_ids=[ws["kjetil"]])
     other = new_workspace(engine, "Other")
     foreign = new_persona(engine, other, new_segment(engine, other, "Their segment"), "Their persona")
-    _refused(engine, update_insight, workspace_id=ws["id"], insight_id=insight_id,
+    _refused(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
              changes={"persona_ids": [ws["sara"], foreign]})
     assert _get(engine, ws["id"], insight_id).persona_ids == [ws["kjetil"]]
 

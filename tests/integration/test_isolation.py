@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Insight, Participant, Persona, Segment
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.insights import (
@@ -40,12 +42,12 @@ def _snapshot(engine, workspace_id):
 
 CROSS_WORKSPACE_CALLS = {
     "get segment": lambda s, ids: get_segment(session=s, workspace_id=ids["b"], segment_id=ids["a_segment"]),
-    "update segment": lambda s, ids: update_segment(session=s, workspace_id=ids["b"], segment_id=ids["a_segment"],
+    "update segment": lambda s, ids: update_segment(version=version_of(s, Segment, ids["a_segment"]), session=s, workspace_id=ids["b"], segment_id=ids["a_segment"],
                                                     changes={"name": "Hijacked", "value_drivers": ["X"]}),
     "delete segment": lambda s, ids: delete_segment(session=s, workspace_id=ids["b"], segment_id=ids["a_segment"],
                                                     with_personas=True),
     "get persona": lambda s, ids: get_persona(session=s, workspace_id=ids["b"], persona_id=ids["a_persona"]),
-    "update persona": lambda s, ids: update_persona(session=s, workspace_id=ids["b"], persona_id=ids["a_persona"],
+    "update persona": lambda s, ids: update_persona(version=version_of(s, Persona, ids["a_persona"]), session=s, workspace_id=ids["b"], persona_id=ids["a_persona"],
                                                     changes={"name": "Hijacked", "segment_id": ids["b_segment"]}),
     "delete persona": lambda s, ids: delete_persona(session=s, workspace_id=ids["b"], persona_id=ids["a_persona"]),
 }
@@ -113,10 +115,10 @@ def _log_snapshot(engine, ids):
 
 CROSS_WORKSPACE_LOG_CALLS = {
     "get insight": lambda s, ids: get_insight(session=s, workspace_id=ids["b"], insight_id=ids["a_insight"]),
-    "update insight": lambda s, ids: update_insight(session=s, workspace_id=ids["b"], insight_id=ids["a_insight"],
+    "update insight": lambda s, ids: update_insight(version=version_of(s, Insight, ids["a_insight"]), session=s, workspace_id=ids["b"], insight_id=ids["a_insight"],
                                                     changes={"text": "Hijacked"}),
     "delete insight": lambda s, ids: delete_insights(session=s, workspace_id=ids["b"], insight_ids=[ids["a_insight"]]),
-    "update participant": lambda s, ids: update_participant(session=s, workspace_id=ids["b"],
+    "update participant": lambda s, ids: update_participant(version=version_of(s, Participant, ids["a_participant"]), session=s, workspace_id=ids["b"],
                                                             participant_id=ids["a_participant"],
                                                             changes={"name": "Hijacked"}),
     "delete participant": lambda s, ids: delete_participant(session=s, workspace_id=ids["b"],

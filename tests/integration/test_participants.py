@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Participant
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import Participant, ReadinessRating
@@ -76,7 +78,7 @@ def test_an_empty_name_is_refused(engine, workspace_id):
 def test_update_changes_only_the_given_fields(engine, workspace_id):
     participant_id = _new(engine, workspace_id, "Tor", department="IT", role="CRM lead")
     with unit_of_work(engine) as session:
-        updated = update_participant(session=session, workspace_id=workspace_id, participant_id=participant_id,
+        updated = update_participant(version=version_of(session, Participant, participant_id), session=session, workspace_id=workspace_id, participant_id=participant_id,
                                      changes={"role": "CRM owner", "is_leader": True})
     [stored] = _list(engine, workspace_id)
     assert stored == updated
@@ -86,7 +88,7 @@ def test_update_changes_only_the_given_fields(engine, workspace_id):
 def test_renaming_to_another_case_of_the_own_name_is_allowed(engine, workspace_id):
     participant_id = _new(engine, workspace_id, "tor haugen")
     with unit_of_work(engine) as session:
-        update_participant(session=session, workspace_id=workspace_id, participant_id=participant_id,
+        update_participant(version=version_of(session, Participant, participant_id), session=session, workspace_id=workspace_id, participant_id=participant_id,
                            changes={"name": "Tor Haugen"})
     assert [p.name for p in _list(engine, workspace_id)] == ["Tor Haugen"]
 
@@ -94,14 +96,14 @@ def test_renaming_to_another_case_of_the_own_name_is_allowed(engine, workspace_i
 def test_renaming_onto_another_participants_name_is_refused(engine, workspace_id):
     _new(engine, workspace_id, "Hanne")
     tor = _new(engine, workspace_id, "Tor", role="CRM lead")
-    _refused(engine, update_participant, workspace_id=workspace_id, participant_id=tor,
+    _refused(engine, update_participant, version=version_of(engine, Participant, tor), workspace_id=workspace_id, participant_id=tor,
              changes={"name": "HANNE", "role": "Changed"})
     assert sorted((p.name, p.role) for p in _list(engine, workspace_id)) == [("Hanne", ""), ("Tor", "CRM lead")]
 
 
 def test_an_invalid_update_is_refused_and_nothing_changed(engine, workspace_id):
     tor = _new(engine, workspace_id, "Tor", department="IT")
-    refusal = _refused(engine, update_participant, workspace_id=workspace_id, participant_id=tor,
+    refusal = _refused(engine, update_participant, version=version_of(engine, Participant, tor), workspace_id=workspace_id, participant_id=tor,
                        changes={"department": "d" * 121})
     assert refusal.problems[0].field == "Department"
     assert _list(engine, workspace_id)[0].department == "IT"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Persona
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.models import ChannelIn, Persona, PersonaChannel
@@ -56,7 +58,7 @@ def test_update_persona_changes_fields_and_replaces_channels(engine, workspace_i
     persona_id = new_persona(engine, workspace_id, segment_id, "Ivar", goals="Grow",
                              channels=[{"kind": "Owned", "channel": "Newsletter"}])
     with unit_of_work(engine) as session:
-        update_persona(session=session, workspace_id=workspace_id, persona_id=persona_id,
+        update_persona(version=version_of(session, Persona, persona_id), session=session, workspace_id=workspace_id, persona_id=persona_id,
                        changes={"segment_id": other_segment, "pains": "Queues",
                                 "channels": parse_channel_lines("Bought", "Google Ads, LinkedIn")})
     stored = _get(engine, workspace_id, persona_id)
@@ -70,7 +72,7 @@ def test_update_without_channels_keeps_them(engine, workspace_id, segment_id):
     persona_id = new_persona(engine, workspace_id, segment_id, "Ivar",
                              channels=[{"kind": "Owned", "channel": "Newsletter"}])
     with unit_of_work(engine) as session:
-        update_persona(session=session, workspace_id=workspace_id, persona_id=persona_id, changes={"quote": "Nå!"})
+        update_persona(version=version_of(session, Persona, persona_id), session=session, workspace_id=workspace_id, persona_id=persona_id, changes={"quote": "Nå!"})
     assert _get(engine, workspace_id, persona_id).channels == [ChannelIn(kind="Owned", channel="Newsletter")]
 
 
@@ -86,7 +88,7 @@ def test_persona_in_a_segment_of_another_workspace_is_refused(engine, workspace_
 def test_moving_a_persona_to_another_workspaces_segment_is_refused(engine, workspace_id, segment_id):
     persona_id = new_persona(engine, workspace_id, segment_id, "Ivar")
     foreign_segment = new_segment(engine, new_workspace(engine, "Other"), "Their segment")
-    _refused(engine, update_persona, workspace_id=workspace_id, persona_id=persona_id,
+    _refused(engine, update_persona, version=version_of(engine, Persona, persona_id), workspace_id=workspace_id, persona_id=persona_id,
              changes={"segment_id": foreign_segment})
     assert _get(engine, workspace_id, persona_id).segment_id == segment_id
 
@@ -109,7 +111,7 @@ def test_duplicate_persona_name_is_refused(engine, workspace_id, segment_id, dup
 def test_renaming_onto_another_personas_name_is_refused(engine, workspace_id, segment_id):
     new_persona(engine, workspace_id, segment_id, "Ivar")
     rita = new_persona(engine, workspace_id, segment_id, "Rita")
-    _refused(engine, update_persona, workspace_id=workspace_id, persona_id=rita, changes={"name": "ivar"})
+    _refused(engine, update_persona, version=version_of(engine, Persona, rita), workspace_id=workspace_id, persona_id=rita, changes={"name": "ivar"})
     assert _get(engine, workspace_id, rita).name == "Rita"
 
 
@@ -145,7 +147,7 @@ def test_10000_character_text_is_refused_and_nothing_written(engine, workspace_i
 
 def test_10000_character_update_is_refused_and_the_persona_unchanged(engine, workspace_id, segment_id):
     persona_id = new_persona(engine, workspace_id, segment_id, "Ivar", goals="Short")
-    _refused(engine, update_persona, workspace_id=workspace_id, persona_id=persona_id,
+    _refused(engine, update_persona, version=version_of(engine, Persona, persona_id), workspace_id=workspace_id, persona_id=persona_id,
              changes={"goals": "g" * 10_000, "name": "Renamed"})
     stored = _get(engine, workspace_id, persona_id)
     assert (stored.name, stored.goals) == ("Ivar", "Short")

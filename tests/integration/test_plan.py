@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
+from tests.integration.support import version_of
+from crmstrategy.models import Action
 from crmstrategy.db import read_session, unit_of_work, upgrade
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.models import (
@@ -53,7 +55,7 @@ def _add(engine, workspace_id: int, title: str = "Call quiet regulars", changed_
 
 
 def _update(engine, workspace_id: int, action_id: int, changed_by: str = "", **changes):
-    return call(engine, update_action, workspace_id=workspace_id, action_id=action_id, changes=changes,
+    return call(engine, update_action, version=version_of(engine, Action, action_id), workspace_id=workspace_id, action_id=action_id, changes=changes,
                 changed_by=changed_by)
 
 
@@ -208,7 +210,7 @@ def test_another_workspaces_action_cannot_be_changed_deleted_or_read_through_thi
     ws, other = _workspace(engine), _workspace(engine, "Other")
     theirs = _add(engine, other, "Theirs", owner="Kari")
     before = _plan_rows(engine)
-    attempts = [(update_action, {"changes": {"title": "Mine now"}}), (delete_action, {}), (action_history, {})]
+    attempts = [(update_action, {"changes": {"title": "Mine now"}, "version": 1}), (delete_action, {}), (action_history, {})]
     for service, extra in attempts:
         refused = _refused(engine, service, workspace_id=ws, action_id=theirs.id, **extra)
         assert "does not exist in this workspace" in str(refused), service.__name__
@@ -262,7 +264,7 @@ def test_dating_an_action_lets_the_dates_replace_a_hand_set_horizon_and_records_
     assert (dated.horizon, dated.shown_horizon, dated.due_date) == (None, 3, date(2026, 3, 1))
     changes = {c.field: (c.old, c.new) for c in _history(engine, ws, saved.id)}
     assert (changes["horizon"], changes["due_date"]) == (("12", ""), ("", "2026-03-01"))
-    refused = _refused(engine, update_action, workspace_id=ws, action_id=saved.id,
+    refused = _refused(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id,
                        changes={"due_date": "2026-09-01", "horizon": 3})
     assert "12-month" in refused.problems[0].message
     [kept] = _actions(engine, ws)
@@ -324,7 +326,7 @@ def test_a_refused_update_changes_nothing_and_writes_no_history(engine, demo_wor
                      ({"title": "Changed", "initiative_ids": [objective.id]}, "Initiatives"),
                      ({"title": ""}, "Title")]
     for changes, field in wrong_changes:
-        refused = _refused(engine, update_action, workspace_id=ws, action_id=saved.id, changes=changes)
+        refused = _refused(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id, changes=changes)
         assert field is None or [p.field for p in refused.problems] == [field], changes
     assert _plan_rows(engine) == before
     [kept] = [a for a in _actions(engine, ws) if a.id == saved.id]

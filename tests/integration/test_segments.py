@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Segment
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.editor import Create, Delete, EditorCommands, Update
 from crmstrategy.errors import Problem, ValidationProblem
@@ -79,7 +81,7 @@ def test_update_segment_changes_only_the_given_fields(engine, workspace_id):
     segment_id = new_segment(engine, workspace_id, "Installers", customer_count=10, value_drivers=["Price"],
                              notes="keep me")
     with unit_of_work(engine) as session:
-        update_segment(session=session, workspace_id=workspace_id, segment_id=segment_id,
+        update_segment(version=version_of(session, Segment, segment_id), session=session, workspace_id=workspace_id, segment_id=segment_id,
                        changes={"name": "Time-pressed installers", "customer_count": "12"})
     with read_session(engine) as session:
         segment = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
@@ -90,7 +92,7 @@ def test_update_segment_changes_only_the_given_fields(engine, workspace_id):
 def test_update_segment_replaces_value_drivers_when_given(engine, workspace_id):
     segment_id = new_segment(engine, workspace_id, "Installers", value_drivers=["Price", "Service"])
     with unit_of_work(engine) as session:
-        returned = update_segment(session=session, workspace_id=workspace_id, segment_id=segment_id,
+        returned = update_segment(version=version_of(session, Segment, segment_id), session=session, workspace_id=workspace_id, segment_id=segment_id,
                                   changes={"value_drivers": ["quality", "SPEED"]})
     assert _segments(engine, workspace_id)[0].value_drivers == ["Quality", "SPEED"]
     assert returned == _segments(engine, workspace_id)[0]
@@ -99,7 +101,7 @@ def test_update_segment_replaces_value_drivers_when_given(engine, workspace_id):
 
 def test_invalid_update_is_refused_and_nothing_changed(engine, workspace_id):
     segment_id = new_segment(engine, workspace_id, "Installers", customer_count=10)
-    refusal = _refused(engine, update_segment, workspace_id=workspace_id, segment_id=segment_id,
+    refusal = _refused(engine, update_segment, version=version_of(engine, Segment, segment_id), workspace_id=workspace_id, segment_id=segment_id,
                        changes={"name": "Renamed", "customer_count": -5})
     assert refusal.problems == [Problem("Customers", "must be at least 0.")]
     [segment] = _segments(engine, workspace_id)
@@ -118,7 +120,7 @@ def test_duplicate_segment_name_is_refused(engine, workspace_id, duplicate):
 def test_renaming_onto_another_segments_name_is_refused(engine, workspace_id):
     new_segment(engine, workspace_id, "Installers")
     other = new_segment(engine, workspace_id, "Renovators")
-    _refused(engine, update_segment, workspace_id=workspace_id, segment_id=other, changes={"name": "installers"})
+    _refused(engine, update_segment, version=version_of(engine, Segment, other), workspace_id=workspace_id, segment_id=other, changes={"name": "installers"})
     assert [s.name for s in _segments(engine, workspace_id)] == ["Installers", "Renovators"]
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Goal, MapNode
 from crmstrategy.db import unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.milestones import generate
@@ -95,7 +97,7 @@ def test_an_unknown_kind_is_refused_listing_the_kinds(engine, ws):
 
 
 def test_rename_and_edit_an_element(engine, ws):
-    updated = _call(engine, update_node, workspace_id=ws["id"], node_id=ws["initiative"],
+    updated = _call(engine, update_node, version=version_of(engine, MapNode, ws["initiative"]), workspace_id=ws["id"], node_id=ws["initiative"],
                     changes={"name": "Call regulars who go quiet", "owner": "Siri", "business_value": "5",
                              "channel": "Phone"})
     assert (updated.name, updated.owner, updated.business_value, updated.channel) == (
@@ -106,7 +108,7 @@ def test_rename_and_edit_an_element(engine, ws):
 
 
 def test_renaming_an_element_to_its_own_name_in_another_case_is_allowed(engine, ws):
-    updated = _call(engine, update_node, workspace_id=ws["id"], node_id=ws["objective"],
+    updated = _call(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=ws["id"], node_id=ws["objective"],
                     changes={"name": "ØKT LOJALITET"})
     assert updated.name == "ØKT LOJALITET"
 
@@ -114,7 +116,7 @@ def test_renaming_an_element_to_its_own_name_in_another_case_is_allowed(engine, 
 def test_the_kind_of_an_element_does_not_change(engine, ws):
     _call(engine, add_link, workspace_id=ws["id"], source_id=ws["objective"], target_id=ws["strategy"])
     try:
-        _call(engine, update_node, workspace_id=ws["id"], node_id=ws["objective"], changes={"kind": "enabler"})
+        _call(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=ws["id"], node_id=ws["objective"], changes={"kind": "enabler"})
     except ValidationProblem:
         pass  # refusing is as good as ignoring; changing it is not
     assert _nodes(engine, ws["id"])["Økt lojalitet"].kind == "objective"
@@ -131,7 +133,7 @@ def test_initiative_fields_on_another_kind_are_refused_and_nothing_written(engin
 
 
 def test_initiative_fields_cannot_be_added_to_an_objective_by_an_edit(engine, ws):
-    refusal = _refused(engine, update_node, workspace_id=ws["id"], node_id=ws["objective"],
+    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=ws["id"], node_id=ws["objective"],
                        changes={"complexity": 2})
     assert [p.message for p in refusal.problems] == ["Only initiatives have complexity."]
     assert _nodes(engine, ws["id"])["Økt lojalitet"].complexity is None
@@ -143,7 +145,7 @@ def test_initiative_fields_cannot_be_added_to_an_objective_by_an_edit(engine, ws
     ("time_effort", 2.5, "Time"),
 ])
 def test_a_bad_initiative_field_is_refused_naming_the_field(engine, ws, field, value, label):
-    refusal = _refused(engine, update_node, workspace_id=ws["id"], node_id=ws["initiative"], changes={field: value})
+    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["initiative"]), workspace_id=ws["id"], node_id=ws["initiative"], changes={field: value})
     assert [p.field for p in refusal.problems] == [label]
     assert getattr(_nodes(engine, ws["id"])["Call quiet regulars"], field) == {
         "business_value": 4, "complexity": 2, "cost": 1, "time_effort": 2, "lifecycle_stage": None}[field]
@@ -165,7 +167,7 @@ def test_a_name_already_on_the_map_is_refused_ignoring_case(engine, ws, existing
 
 
 def test_renaming_to_another_elements_name_is_refused(engine, ws):
-    refusal = _refused(engine, update_node, workspace_id=ws["id"], node_id=ws["enabler"],
+    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["enabler"]), workspace_id=ws["id"], node_id=ws["enabler"],
                        changes={"name": "øKT LOJALITET"})
     assert refusal.problems == [Problem("Name", "'øKT LOJALITET' is already on the map; give each element its own "
                                                 "name.")]
@@ -180,7 +182,7 @@ def test_the_same_name_in_two_workspaces_is_fine(engine, ws):
 
 def test_an_element_of_another_workspace_cannot_be_edited_through_this_one(engine, ws):
     other = new_workspace(engine, "Other")
-    refusal = _refused(engine, update_node, workspace_id=other, node_id=ws["objective"], changes={"name": "Mine"})
+    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=other, node_id=ws["objective"], changes={"name": "Mine"})
     assert "does not exist in this workspace" in str(refusal)
     assert "Økt lojalitet" in _nodes(engine, ws["id"])
 
@@ -402,7 +404,7 @@ def test_every_bad_field_of_a_goal_is_named_at_once(engine, ws):
 
 def test_update_goal_changes_fields_and_keeps_the_rest(engine, ws):
     goal = _goal(engine, ws)
-    updated = _call(engine, update_goal, workspace_id=ws["id"], goal_id=goal.id, today=TODAY,
+    updated = _call(engine, update_goal, version=version_of(engine, Goal, goal.id), workspace_id=ws["id"], goal_id=goal.id, today=TODAY,
                     changes={"target": "8,5", "owner": "Mona", "deadline": "2028-06-30"})
     assert (updated.target, updated.owner, updated.deadline, updated.baseline, updated.metric) == (
         8.5, "Mona", date(2028, 6, 30), 14.0, "Installer churn per year")
@@ -414,7 +416,7 @@ def test_update_goal_refuses_a_past_deadline_a_target_equal_to_the_baseline_and_
     goal = _goal(engine, ws)
     for changes, field in (({"deadline": "2026-01-01"}, "Deadline"), ({"target": 14}, ""),
                            ({"baseline": "n/a"}, "Baseline")):
-        refusal = _refused(engine, update_goal, workspace_id=ws["id"], goal_id=goal.id, changes=changes, today=TODAY)
+        refusal = _refused(engine, update_goal, version=version_of(engine, Goal, goal.id), workspace_id=ws["id"], goal_id=goal.id, changes=changes, today=TODAY)
         assert [p.field for p in refusal.problems] == [field]
     [stored] = _read(engine, list_goals, workspace_id=ws["id"])
     assert stored == goal
@@ -423,7 +425,7 @@ def test_update_goal_refuses_a_past_deadline_a_target_equal_to_the_baseline_and_
 def test_a_goal_whose_deadline_has_passed_can_still_be_edited_without_moving_it(engine, ws):
     goal = _goal(engine, ws, deadline="2026-12-31")
     # A month after the deadline the owner corrects the unit; the deadline is not touched.
-    updated = _call(engine, update_goal, workspace_id=ws["id"], goal_id=goal.id, changes={"unit": "percent"},
+    updated = _call(engine, update_goal, version=version_of(engine, Goal, goal.id), workspace_id=ws["id"], goal_id=goal.id, changes={"unit": "percent"},
                     today=date(2027, 1, 31))
     assert (updated.unit, updated.deadline) == ("percent", date(2026, 12, 31))
 
@@ -582,7 +584,7 @@ def test_a_fully_linked_small_map_with_a_goal_breaks_no_rule(engine, full):
 
 
 def test_the_map_of_an_unlinked_workspace_shows_every_rule_it_breaks(engine, ws):
-    _call(engine, update_node, workspace_id=ws["id"], node_id=ws["enabler"], changes={"owner": "  "})
+    _call(engine, update_node, version=version_of(engine, MapNode, ws["enabler"]), workspace_id=ws["id"], node_id=ws["enabler"], changes={"owner": "  "})
     the_map = _read(engine, strategy_map, workspace_id=ws["id"])
     assert {b.rule: b.nodes for b in the_map.breaches} == {
         "Initiative supports no objective": (ws["initiative"],),

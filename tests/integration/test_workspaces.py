@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.support import version_of
+from crmstrategy.models import Workspace
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.insights import list_themes
@@ -63,7 +65,7 @@ def test_invalid_workspace_is_refused_and_nothing_written(engine):
 def test_rename_workspace(engine):
     workspace_id = new_workspace(engine, "Acme")
     with unit_of_work(engine) as session:
-        update_workspace(session=session, workspace_id=workspace_id, changes={"name": "Acme Nordic"})
+        update_workspace(version=version_of(session, Workspace, workspace_id), session=session, workspace_id=workspace_id, changes={"name": "Acme Nordic"})
     with read_session(engine) as session:
         stored = get_workspace(session=session, workspace_id=workspace_id)
     assert stored.name == "Acme Nordic"
@@ -74,7 +76,7 @@ def test_rename_workspace(engine):
 def test_rename_to_own_name_in_other_case_is_allowed(engine):
     workspace_id = new_workspace(engine, "acme")
     with unit_of_work(engine) as session:
-        assert update_workspace(session=session, workspace_id=workspace_id, changes={"name": "ACME"}).name == "ACME"
+        assert update_workspace(version=version_of(session, Workspace, workspace_id), session=session, workspace_id=workspace_id, changes={"name": "ACME"}).name == "ACME"
 
 
 def test_rename_to_another_workspaces_name_is_refused(engine):
@@ -82,7 +84,7 @@ def test_rename_to_another_workspaces_name_is_refused(engine):
     other = new_workspace(engine, "Other")
     with pytest.raises(ValidationProblem, match="already exists"):
         with unit_of_work(engine) as session:
-            update_workspace(session=session, workspace_id=other, changes={"name": "acme"})
+            update_workspace(version=version_of(session, Workspace, other), session=session, workspace_id=other, changes={"name": "acme"})
     with read_session(engine) as session:
         assert get_workspace(session=session, workspace_id=other).name == "Other"
 
