@@ -85,6 +85,7 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
     the caller's unit of work then rolls everything back.
     """
     problems: list[Problem] = []
+    refusals: list[ValidationProblem] = []
     counts = {"created": 0, "updated": 0, "deleted": 0}
     for kind, items, fn in (("deleted", commands.deletes, delete), ("updated", commands.updates, update),
                             ("created", commands.creates, create)):
@@ -94,6 +95,9 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
                 counts[kind] += 1
             except ValidationProblem as exc:
                 problems.extend(exc.problems)
+                refusals.append(exc)
+    if len(refusals) == 1:
+        raise refusals[0]  # as it was raised: a stale edit keeps what the item is now, to be shown
     if problems:
         raise ValidationProblem(problems)
     return counts

@@ -119,8 +119,7 @@ def _show_stale(exc: StaleEdit, target) -> None:
     """Someone else saved first: say so, show what the item is now, and offer to start from there
     (what this browser typed stays in the form until then, to copy from)."""
     lines = [f"- **{md_escape(label)}:** {md_escape(value)}" for label, value in exc.current.items()]
-    where = f"Row {exc.problems[0].row}: " if exc.problems and exc.problems[0].row is not None else ""
-    target.error(where + md_escape(exc.problems[0].message) + ("\n\n" + "\n".join(lines) if lines else "")
+    target.error("Nothing was saved: " + md_escape(str(exc.problems[0])) + ("\n\n" + "\n".join(lines) if lines else "")
                  + "\n\nFrom your next click on, the form shows it as it is now.",
                  icon=":material/sync_problem:")
 

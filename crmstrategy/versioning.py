@@ -27,8 +27,7 @@ class StaleEdit(ValidationProblem):
         self.subject = subject
         self.current = current or {}
         message = (f"{subject} {'were' if plural else 'was'} changed by someone else since you opened "
-                   f"{'them' if plural else 'it'}: here is what {'they are' if plural else 'it is'} now. "
-                   "Nothing was saved.")
+                   f"{'them' if plural else 'it'}: here is what {'they are' if plural else 'it is'} now.")
         super().__init__([Problem("", message, row)])
 
 

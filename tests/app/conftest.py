@@ -90,3 +90,17 @@ def write(app_db: str, fn, **kwargs):
             return fn(session=session, **kwargs)
     finally:
         engine.dispose()
+
+
+_WIDGET_KINDS = ("text_input", "text_area", "checkbox", "radio", "selectbox", "multiselect", "select_slider",
+                 "date_input", "number_input", "button", "toggle")
+
+
+def scoped_key(at: AppTest, kind: str, item, field: str) -> str:
+    """The key of `field` in the form that edits one item: `kind_<workspace>_<item>_v<version>_field`
+    (crmstrategy.ui.edit_scope), whatever the workspace and the version it was drawn at; "*" for any item."""
+    item_pattern = r"\w+" if item == "*" else re.escape(str(item))
+    pattern = re.compile(rf"{re.escape(kind)}_\d+_{item_pattern}_v[0-9a-f]+_{re.escape(field)}")
+    found = {w.key for name in _WIDGET_KINDS for w in getattr(at, name) if w.key and pattern.fullmatch(w.key)}
+    assert len(found) == 1, (kind, item, field, found)
+    return found.pop()

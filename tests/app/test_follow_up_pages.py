@@ -23,7 +23,7 @@ from crmstrategy.segments import delete_segment, list_segments
 from crmstrategy.strategy_document import SECTIONS
 from crmstrategy.strategy_map import delete_goal, list_goals
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
 
 CHURN = "Installer churn per year"
 CHURN_OWNER = "Erik Solberg"
@@ -357,8 +357,8 @@ def test_acting_on_feedback_needs_an_action_or_what_was_done(app, db):
     _ran(at)
     assert PRICE_CHANGES in [t.value for t in at.text]
 
-    at.radio(key=f"feedback_status_{item.id}").set_value("Acted on")
-    at.button(key=f"feedback_route_submit_{item.id}").click().run()
+    at.radio(key=scoped_key(at, "feedback", item.id, "status")).set_value("Acted on")
+    at.button(key=scoped_key(at, "feedback", item.id, "route_submit")).click().run()
     _ran(at)
     (message,) = errors(at)
     assert "Feedback acted on says what was done" in message
@@ -366,8 +366,8 @@ def test_acting_on_feedback_needs_an_action_or_what_was_done(app, db):
     assert _feedback(db, ws, PRICE_CHANGES).status == "Routed"
 
     action = next(a for a in db(list_actions, workspace_id=ws) if a.title == "Merge duplicate customer records")
-    at.selectbox(key=f"feedback_action_{item.id}").set_value(action.id)
-    at.button(key=f"feedback_route_submit_{item.id}").click().run()
+    at.selectbox(key=scoped_key(at, "feedback", item.id, "action")).set_value(action.id)
+    at.button(key=scoped_key(at, "feedback", item.id, "route_submit")).click().run()
     _ran(at)
     assert not errors(at), errors(at)
     assert successes(at) == ["Saved: acted on, routed to Sales."]
@@ -384,9 +384,9 @@ def test_acting_on_feedback_with_what_was_done_saves_it(app, db):
     at = _feedback_page(app)
     at.selectbox(key="feedback_choice").set_value(item.id).run()
     _ran(at)
-    at.radio(key=f"feedback_status_{item.id}").set_value("Acted on")
-    at.text_area(key=f"feedback_response_{item.id}").input("Price changes are announced four weeks ahead.")
-    at.button(key=f"feedback_route_submit_{item.id}").click().run()
+    at.radio(key=scoped_key(at, "feedback", item.id, "status")).set_value("Acted on")
+    at.text_area(key=scoped_key(at, "feedback", item.id, "response")).input("Price changes are announced four weeks ahead.")
+    at.button(key=scoped_key(at, "feedback", item.id, "route_submit")).click().run()
     _ran(at)
     assert not errors(at), errors(at)
     saved = _feedback(db, ws, PRICE_CHANGES)

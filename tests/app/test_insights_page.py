@@ -2,7 +2,7 @@
 
 from crmstrategy.insights import list_insights, list_themes
 from crmstrategy.segments import list_segments
-from tests.app.conftest import demo_id, errors, open_page, successes
+from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes
 
 
 def _segment(db, name):
@@ -76,9 +76,9 @@ def test_select_a_row_to_edit_then_delete_it(app, db):
     target = next(i for i in db(list_insights, workspace_id=demo_id(db)) if "pick-up code" in i.text)
     at.session_state["insights_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
-    prefix = f"insight_edit_{target.id}"
-    at.text_area(key=f"{prefix}_text").input("Small firms ask for a pick-up code in the app.")
-    at.button(key=f"{prefix}_submit").click().run()
+    at.text_area(key=scoped_key(at, "insight_edit", target.id, "text")).input(
+        "Small firms ask for a pick-up code in the app.")
+    at.button(key=scoped_key(at, "insight_edit", target.id, "submit")).click().run()
     assert not errors(at)
     edited = next(i for i in db(list_insights, workspace_id=demo_id(db)) if i.id == target.id)
     assert edited.text == "Small firms ask for a pick-up code in the app."

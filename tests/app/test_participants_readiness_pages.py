@@ -3,7 +3,7 @@
 from crmstrategy.participants import list_participants
 from crmstrategy.readiness_ratings import list_statements, ratings_of, readiness_summary
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, successes
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, scoped_key, successes
 
 
 def test_add_participants_and_see_the_anchoring_warnings(app, db):
@@ -32,8 +32,8 @@ def test_edit_and_remove_a_participant(app, db):
     at = open_page(app, "app_pages/analysis/participants.py")
     person = db(list_participants, workspace_id=demo_id(db))[0]
     at.selectbox(key="participant_edit_choice").set_value(person.id).run()
-    at.text_input(key=f"participant_edit_{person.id}_role").input("Chief executive")
-    at.button(key=f"participant_edit_{person.id}_submit").click().run()
+    at.text_input(key=scoped_key(at, "participant_edit", person.id, "role")).input("Chief executive")
+    at.button(key=scoped_key(at, "participant_edit", person.id, "submit")).click().run()
     assert not errors(at)
     assert next(p for p in db(list_participants, workspace_id=demo_id(db)) if p.id == person.id).role == "Chief executive"
     at.checkbox(key="participant_delete_confirm").check().run()

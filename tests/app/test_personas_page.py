@@ -1,7 +1,7 @@
 """The Personas page: create, edit and delete personas through the forms, with error paths."""
 
 from crmstrategy.personas import list_personas
-from tests.app.conftest import demo_id, errors, open_page, successes
+from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes
 
 
 def test_create_persona_with_channels_and_literal_text(app, db):
@@ -49,9 +49,9 @@ def test_duplicate_persona_name_is_refused(app, db):
 def test_edit_and_delete_the_selected_persona(app, db):
     at = open_page(app, "app_pages/analysis/personas.py")
     selected = at.selectbox(key="personas_selected").value
-    at.text_input(key=f"persona_edit_{selected}_name").input("Renamed persona")
-    at.text_input(key=f"persona_edit_{selected}_channels_bought").input("Trade fair")
-    at.button(key=f"persona_edit_{selected}_submit").click().run()
+    at.text_input(key=scoped_key(at, "persona_edit", selected, "name")).input("Renamed persona")
+    at.text_input(key=scoped_key(at, "persona_edit", selected, "channels_bought")).input("Trade fair")
+    at.button(key=scoped_key(at, "persona_edit", selected, "submit")).click().run()
     assert not errors(at)
     persona = next(p for p in db(list_personas, workspace_id=demo_id(db)) if p.id == selected)
     assert persona.name == "Renamed persona"

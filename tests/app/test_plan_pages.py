@@ -17,7 +17,7 @@ from crmstrategy.plan import action_history, list_actions, list_reviews, list_ro
 from crmstrategy.plan_rules import REVIEW_DAYS, review_state
 from crmstrategy.strategy_map import list_nodes
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
 
 DEMO_START = date(2026, 11, 2)
 DEMO_REVIEW = date(2026, 11, 16)
@@ -380,9 +380,9 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
     at = _anchoring(app)
     assert len(db(list_role_impacts, workspace_id=ws)) == 5
 
-    at.text_input(key="anchoring_impact_audience_None").input("Finance")
-    at.text_area(key="anchoring_impact_means_None").input("Credit notes become rare.")
-    at.text_area(key="anchoring_impact_must_do_None").input("Match invoices to jobs.")
+    at.text_input(key=scoped_key(at, "anchoring_impact", None, "audience")).input("Finance")
+    at.text_area(key=scoped_key(at, "anchoring_impact", None, "means")).input("Credit notes become rare.")
+    at.text_area(key=scoped_key(at, "anchoring_impact", None, "must_do")).input("Match invoices to jobs.")
     at.button(key="anchoring_impact_save").click().run()
     _ran(at)
     assert not errors(at), errors(at)
@@ -393,7 +393,7 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
     card = [plain(m.value) for m in at.get_by_key(f"anchoring_impact_{finance.id}").markdown]
     assert card[0] == "#### Finance" and "Credit notes become rare." in card[1]
 
-    at.text_input(key="anchoring_impact_audience_None").input("sales")
+    at.text_input(key=scoped_key(at, "anchoring_impact", None, "audience")).input("sales")
     at.button(key="anchoring_impact_save").click().run()
     _ran(at)
     (message,) = errors(at)
@@ -402,8 +402,8 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
 
     at.selectbox(key="anchoring_impact_choice").set_value(finance.id).run()
     _ran(at)
-    assert at.text_area(key=f"anchoring_impact_means_{finance.id}").value == "Credit notes become rare."
-    at.text_area(key=f"anchoring_impact_do_differently_{finance.id}").input("Close the month in the CRM.")
+    assert at.text_area(key=scoped_key(at, "anchoring_impact", finance.id, "means")).value == "Credit notes become rare."
+    at.text_area(key=scoped_key(at, "anchoring_impact", finance.id, "do_differently")).input("Close the month in the CRM.")
     at.button(key="anchoring_impact_save").click().run()
     _ran(at)
     assert not errors(at), errors(at)
@@ -421,13 +421,13 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
 
 def test_the_new_role_impact_form_is_emptied_after_saving(app):
     at = _anchoring(app)
-    at.text_input(key="anchoring_impact_audience_None").input("Finance")
-    at.text_area(key="anchoring_impact_means_None").input("Credit notes become rare.")
+    at.text_input(key=scoped_key(at, "anchoring_impact", None, "audience")).input("Finance")
+    at.text_area(key=scoped_key(at, "anchoring_impact", None, "means")).input("Credit notes become rare.")
     at.button(key="anchoring_impact_save").click().run()
     _ran(at)
     assert successes(at) == ["Saved what the strategy means for Finance."]
-    assert at.text_input(key="anchoring_impact_audience_None").value == ""
-    assert at.text_area(key="anchoring_impact_means_None").value == ""
+    assert at.text_input(key=scoped_key(at, "anchoring_impact", None, "audience")).value == ""
+    assert at.text_area(key=scoped_key(at, "anchoring_impact", None, "means")).value == ""
 
 
 # --- the Overview --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from crmstrategy.strategy_map import (
     create_goal, create_node, list_constraints, list_goals, list_links, list_nodes, milestones_of,
 )
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
 
 # The demo's map (data/demo_workspace.json), by name
 STRATEGY = ["Grow with existing customers", "Be the installer's easiest supplier"]
@@ -236,9 +236,9 @@ def test_initiative_only_fields_are_offered_only_for_initiatives(app, db):
     assert not any(k.startswith("map_edit_") for k in keys)
     at.selectbox(key="map_edit_node").set_value(ids[ORDER_AHEAD]).run()
     order_ahead = ids[ORDER_AHEAD]
-    assert at.select_slider(key=f"map_edit_business_value_{order_ahead}").value == 5
-    assert at.selectbox(key=f"map_edit_stage_{order_ahead}").value == "Retain"
-    assert at.text_input(key=f"map_edit_channel_{order_ahead}").value == "App"
+    assert at.select_slider(key=scoped_key(at, "map_edit", order_ahead, "business_value")).value == 5
+    assert at.selectbox(key=scoped_key(at, "map_edit", order_ahead, "stage")).value == "Retain"
+    assert at.text_input(key=scoped_key(at, "map_edit", order_ahead, "channel")).value == "App"
 
 
 # --- links ---------------------------------------------------------------------------------
@@ -318,9 +318,9 @@ def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     node = _nodes(db, ws)[OBJECTIVES[1]]
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key="map_edit_node").set_value(node.id).run()
-    at.text_input(key=f"map_edit_name_{node.id}").input("More projects per key contractor ")
-    at.text_input(key=f"map_edit_owner_{node.id}").input("Siri Nilsen")
-    at.button(key=f"map_edit_submit_{node.id}").click().run()
+    at.text_input(key=scoped_key(at, "map_edit", node.id, "name")).input("More projects per key contractor ")
+    at.text_input(key=scoped_key(at, "map_edit", node.id, "owner")).input("Siri Nilsen")
+    at.button(key=scoped_key(at, "map_edit", node.id, "submit")).click().run()
     assert not errors(_ran(at))
     assert "Saved 'More projects per key contractor'." in successes(at)
     renamed = next(n for n in db(list_nodes, workspace_id=ws) if n.id == node.id)
@@ -331,8 +331,8 @@ def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     assert ("More projects per key contractor", STRATEGY[0]) in _links_by_name(db, ws)  # links kept
     assert at.selectbox(key="map_edit_node").value == node.id
 
-    at.text_input(key=f"map_edit_name_{node.id}").input(OBJECTIVES[0].upper())
-    at.button(key=f"map_edit_submit_{node.id}").click().run()
+    at.text_input(key=scoped_key(at, "map_edit", node.id, "name")).input(OBJECTIVES[0].upper())
+    at.button(key=scoped_key(at, "map_edit", node.id, "submit")).click().run()
     assert any(f"'{OBJECTIVES[0].upper()}' is already on the map" in e for e in errors(_ran(at))), errors(at)
     assert _nodes(db, ws)["More projects per key contractor"].id == node.id
 
@@ -636,11 +636,11 @@ def test_edit_a_goal(app, db):
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Counter satisfaction (CSAT)")
     at = open_page(app, "app_pages/strategy/goals.py")
     at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
-    assert at.text_input(key=f"goal_edit_baseline_{goal.id}").value == "3.6"
-    at.text_input(key=f"goal_edit_metric_{goal.id}").input("Counter CSAT")
-    at.text_input(key=f"goal_edit_target_{goal.id}").input("4,5")
-    at.text_input(key=f"goal_edit_owner_{goal.id}").input("Hanne Lie")
-    at.button(key=f"goal_edit_submit_{goal.id}").click().run()
+    assert at.text_input(key=scoped_key(at, "goal_edit", goal.id, "baseline")).value == "3.6"
+    at.text_input(key=scoped_key(at, "goal_edit", goal.id, "metric")).input("Counter CSAT")
+    at.text_input(key=scoped_key(at, "goal_edit", goal.id, "target")).input("4,5")
+    at.text_input(key=scoped_key(at, "goal_edit", goal.id, "owner")).input("Hanne Lie")
+    at.button(key=scoped_key(at, "goal_edit", goal.id, "submit")).click().run()
     assert not errors(_ran(at))
     assert "Saved the goal." in successes(at)
     saved = next(g for g in db(list_goals, workspace_id=ws) if g.id == goal.id)
@@ -648,8 +648,8 @@ def test_edit_a_goal(app, db):
         "Counter CSAT", 4.5, "Hanne Lie", 3.6, goal.deadline, goal.objective_id)
     assert "Counter CSAT" in set(_goals_table(at)["Goal"])
 
-    at.text_input(key=f"goal_edit_target_{goal.id}").input("3.6")  # equal to the baseline
-    at.button(key=f"goal_edit_submit_{goal.id}").click().run()
+    at.text_input(key=scoped_key(at, "goal_edit", goal.id, "target")).input("3.6")  # equal to the baseline
+    at.button(key=scoped_key(at, "goal_edit", goal.id, "submit")).click().run()
     assert any("The target equals the baseline" in e for e in errors(_ran(at)))
     assert next(g for g in db(list_goals, workspace_id=ws) if g.id == goal.id).target == 4.5
 
@@ -680,6 +680,7 @@ def test_generate_quarterly_milestones(app, app_db, db):
     at = open_page(app, "app_pages/strategy/goals.py")
     at.selectbox(key="goal_milestone_choice").set_value(goal.id).run()
     assert any(f"to **32 ** by {deadline.isoformat()}" in m.value for m in _ran(at).markdown)
+    before = _milestone_editor(at, goal.id).key
     at.button(key="goal_generate_quarter").click().run()
     assert not errors(_ran(at))
     expected = generate(20, 32, clock.today(), deadline, "quarter")
@@ -688,8 +689,8 @@ def test_generate_quarterly_milestones(app, app_db, db):
     assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == expected
     assert expected[-1] == (deadline, 32.0)
     # The table shows them (a new editor, so no stale edits survive).
-    editor = next(d for d in at.dataframe if d.key and d.key.startswith(f"goal_milestones_{goal.id}_"))
-    assert editor.key == f"goal_milestones_{goal.id}_1"
+    editor = _milestone_editor(at, goal.id)
+    assert editor.key != before
     assert list(editor.value["Value"]) == [v for _, v in expected]
     row = _goals_table(at).set_index("Goal").loc["Quotes won"]
     assert (row["Milestones"], row["Long-term"]) == (len(expected), "yes")
@@ -753,9 +754,15 @@ def test_a_goal_without_milestones_opens_an_empty_milestone_table(app, app_db, d
                            baseline=40, target=80, deadline=clock.today() + timedelta(days=30))
     at = open_page(app, "app_pages/strategy/goals.py")
     assert at.selectbox(key="goal_milestone_choice").value == goal.id
-    editor = next(d for d in at.dataframe if d.key == f"goal_milestones_{goal.id}_0")
+    editor = _milestone_editor(at, goal.id)
     assert len(editor.value) == 0 and list(editor.value.columns) == ["Date", "Value"]
     at.button(key="goal_milestones_save").click().run()
     assert not errors(_ran(at))
     assert "Saved 0 milestones." in successes(at)
     assert goal.id not in db(milestones_of, workspace_id=ws)
+
+
+def _milestone_editor(at, goal_id: int):
+    """The milestone table of one goal (keyed by workspace, goal and the milestones it was drawn from)."""
+    [editor] = [d for d in at.dataframe if d.key and re.fullmatch(rf"goal_milestones_\d+_{goal_id}_v\w+_\d+", d.key)]
+    return editor

@@ -2,7 +2,7 @@
 
 from crmstrategy.segments import list_segments
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, open_page, successes
+from tests.app.conftest import errors, open_page, scoped_key, successes
 
 
 def _create(at, name, currency="NOK", from_demo=False):
@@ -53,18 +53,23 @@ def test_copy_of_the_demo_with_a_taken_name_is_refused(app, db):
 
 def test_rename_with_html_keeps_it_literal(app, db):
     at = open_page(app, "app_pages/overview/workspaces.py")
-    at.text_input(key="ws_rename_name").input("<b>Bold</b> **strategy**")
-    at.button(key="ws_rename_submit").click().run()
+    at.text_input(key=scoped_key(at, "ws_rename", "*", "name")).input("<b>Bold</b> **strategy**")
+    at.button(key=scoped_key(at, "ws_rename", "*", "submit")).click().run()
     assert not errors(at)
     assert [w.name for w in db(list_workspaces)] == ["<b>Bold</b> **strategy**"]
     at = open_page(at, "app_pages/overview/overview.py")
     assert at.title[0].value == r"\<b\>Bold\<\/b\> \*\*strategy\*\*"
 
 
+def _current(at) -> int:
+    """The current workspace's id (the workbench keys its forms by it)."""
+    return at.sidebar.selectbox(key="workspace_switcher").value
+
+
 def test_duplicate_makes_a_copy_and_switches_to_it(app, db):
     at = open_page(app, "app_pages/overview/workspaces.py")
-    at.text_input(key="ws_duplicate_name").input("Copy for Oslo")
-    at.button(key="ws_duplicate").click().run()
+    at.text_input(key=scoped_key(at, "ws_rename", "*", "duplicate_name")).input("Copy for Oslo")
+    at.button(key=f"ws_duplicate_{_current(at)}").click().run()
     assert not errors(at)
     copy = next(w for w in db(list_workspaces) if w.name == "Copy for Oslo")
     assert at.sidebar.selectbox(key="workspace_switcher").value == copy.id
@@ -74,12 +79,12 @@ def test_duplicate_makes_a_copy_and_switches_to_it(app, db):
 def test_delete_needs_the_exact_name(app, db):
     _create(app, "Short-lived")
     at = open_page(app, "app_pages/overview/workspaces.py")
-    at.text_input(key="ws_delete_confirm").input("short-lived")
-    at.button(key="ws_delete").click().run()
+    at.text_input(key=f"ws_delete_confirm_{_current(at)}").input("short-lived")
+    at.button(key=f"ws_delete_{_current(at)}").click().run()
     assert any("exactly" in e for e in errors(at))
     assert "Short-lived" in [w.name for w in db(list_workspaces)]
-    at.text_input(key="ws_delete_confirm").input("Short-lived")
-    at.button(key="ws_delete").click().run()
+    at.text_input(key=f"ws_delete_confirm_{_current(at)}").input("Short-lived")
+    at.button(key=f"ws_delete_{_current(at)}").click().run()
     assert not errors(at)
     assert "Short-lived" not in [w.name for w in db(list_workspaces)]
     assert at.sidebar.selectbox(key="workspace_switcher").value is not None
@@ -91,3 +96,47 @@ def test_switching_workspace_in_the_sidebar_updates_the_link(app, db):
     at = open_page(app, "app_pages/analysis/segments.py")
     at.sidebar.selectbox(key="workspace_switcher").set_value(demo.id).run()
     assert at.query_params["ws"] == str(demo.id)
+
+
+def test_the_current_workspace_form_follows_create_switch_and_delete_and_renames_no_other(app, db):
+    """Found in a workshop: after deleting "Rating test (demo copy)", Save changes renamed the demo."""
+    demo = next(w for w in db(list_workspaces) if w.name.startswith("Demo"))
+    at = _create(app, "Rating test (demo copy)", from_demo=True)
+    copy = next(w for w in db(list_workspaces) if w.name == "Rating test (demo copy)")
+    at = open_page(at, "app_pages/overview/workspaces.py")
+    assert at.text_input(key=scoped_key(at, "ws_rename", copy.id, "name")).value == "Rating test (demo copy)"
+    assert at.text_input(key="ws_create_name").value == ""  # the create form starts empty again
+
+    at.sidebar.selectbox(key="workspace_switcher").set_value(demo.id).run()
+    assert at.text_input(key=scoped_key(at, "ws_rename", demo.id, "name")).value == demo.name
+    at.sidebar.selectbox(key="workspace_switcher").set_value(copy.id).run()
+
+    at.text_input(key=f"ws_delete_confirm_{copy.id}").input("Rating test (demo copy)")
+    at.button(key=f"ws_delete_{copy.id}").click().run()
+    assert not errors(at)
+    assert _current(at) == demo.id
+    assert at.text_input(key=scoped_key(at, "ws_rename", demo.id, "name")).value == demo.name
+    assert at.text_area(key=scoped_key(at, "ws_rename", demo.id, "description")).value == demo.description
+
+    at.button(key=scoped_key(at, "ws_rename", demo.id, "submit")).click().run()
+    assert not errors(at)
+    assert f"Saved '{demo.name}'." in successes(at)
+    assert [(w.id, w.name, w.description) for w in db(list_workspaces)] == [(demo.id, demo.name, demo.description)]
+
+
+def test_a_rename_form_opened_before_someone_else_renamed_is_refused(app, db, app_db):
+    from crmstrategy.workspaces import update_workspace
+    from tests.app.conftest import write
+
+    demo = next(w for w in db(list_workspaces) if w.name.startswith("Demo"))
+    at = open_page(app, "app_pages/overview/workspaces.py")
+    write(app_db, update_workspace, workspace_id=demo.id, version=demo.version, changes={"name": "Renamed elsewhere"})
+    at.text_area(key=scoped_key(at, "ws_rename", demo.id, "description")).input("Typed in the old form")
+    at.button(key=scoped_key(at, "ws_rename", demo.id, "submit")).click().run()
+    assert errors(at) == ["Nothing was saved: 'Renamed elsewhere' was changed by someone else since you opened it: here is what it is "
+                          "now.\n\n- **Name:** Renamed elsewhere\n- **Currency:** NOK\n- **Description:** "
+                          f"{demo.description}\n\nFrom your next click on, the form shows it as it is now."]
+    [now] = db(list_workspaces)
+    assert (now.name, now.description) == ("Renamed elsewhere", demo.description)
+    at.run()
+    assert at.text_input(key=scoped_key(at, "ws_rename", demo.id, "name")).value == "Renamed elsewhere"
