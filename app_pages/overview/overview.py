@@ -52,7 +52,8 @@ steps = [analysis_progress(segments, personas, segment_evidence, persona_evidenc
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
          strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
                            promise_versions=promise_versions),
-         implementation_progress(actions, not review.due, without_action, anchoring,
+         # A new plan is not yet due for review, but it has not been reviewed either
+         implementation_progress(actions, review.last_review is not None and not review.due, without_action, anchoring,
                                  goal_statuses=[g.status.status for g in goals])]
 health = run_rules(snapshot_of(
     today=today, segments=segments, segment_evidence=segment_evidence, promise_versions=promise_versions,

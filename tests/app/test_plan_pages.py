@@ -463,6 +463,11 @@ def test_a_plan_made_today_is_next_reviewed_90_days_after_its_start_not_now(app,
     waiting = " ".join(plain(m.value) for m in at.get_by_key("health_not_yet").markdown)
     assert "The plan started on 2026-12-01; its first review is due by 2027-03-01." in waiting
 
+    at = open_page(at, "app_pages/overview/overview.py")
+    [check] = [plain(m.value) for m in at.markdown if m.value.startswith("**The plan is maintained**")]
+    assert check == "**The plan is maintained**\nNot reviewed for 90 days, or never."  # not "reviewed", and no alarm
+    assert not _has_key(at, "overview_plan_warnings")
+
 
 def test_the_constraints_are_shown_beside_the_plan_with_the_nodes_they_touch(app, app_db, db):
     at = new_workspace(app, "Constrained")
