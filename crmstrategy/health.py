@@ -13,21 +13,25 @@ from crmstrategy.follow_up import GoalFollowUp, goal_follow_up, list_feedback
 from crmstrategy.follow_up_rules import feedback_waiting_days
 from crmstrategy.health_rules import GoalFacts, HealthSnapshot, RuleResult, run_rules
 from crmstrategy.insights import workspace_evidence
-from crmstrategy.models import FeedbackRead, MapNodeRead, ParticipantRead, PlanReviewRead, SegmentRead
+from crmstrategy.models import PRIORITIES, FeedbackRead, MapNodeRead, ParticipantRead, PlanReviewRead, SegmentRead
 from crmstrategy.participants import list_participants
-from crmstrategy.plan import action_briefs, list_reviews, plan_gaps
+from crmstrategy.plan import action_briefs, list_reviews, participation, plan_gaps, plan_start_of
 from crmstrategy.promise import version_stubs
 from crmstrategy.readiness import ReadinessSummary
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
 from crmstrategy.strategy_map import list_nodes
+from crmstrategy.strengths import key_factor_coverage
+from crmstrategy.workspaces import require_workspace
 
 
 def snapshot_of(*, today: date, segments: list[SegmentRead], segment_evidence: dict[int, Evidence],
                 promise_versions: list, nodes: list[MapNodeRead], initiatives_without_action: list[str],
                 goals: list[GoalFollowUp], actions: list, reviews: list[PlanReviewRead], readiness: ReadinessSummary,
-                participants: list[ParticipantRead], feedback: list[FeedbackRead]) -> HealthSnapshot:
-    """The snapshot from what has been read already (the Overview reads most of it for itself)."""
+                participants: list[ParticipantRead], feedback: list[FeedbackRead], plan_start: date | None,
+                steps_taken: dict[int, list[str]], factor_coverage: dict[int, tuple[int, int]]) -> HealthSnapshot:
+    """The snapshot from what has been read already (the Overview reads most of it for itself).
+    `steps_taken` is plan.participation, `factor_coverage` strengths.key_factor_coverage."""
     bare = set(initiatives_without_action)
     return HealthSnapshot(
         today=today,
@@ -43,6 +47,11 @@ def snapshot_of(*, today: date, segments: list[SegmentRead], segment_evidence: d
         departments=[p.department for p in participants],
         feedback_waiting=[(f.text, days) for f in feedback
                           if (days := feedback_waiting_days(f.status, f.received_on, today)) is not None],
+        plan_start=plan_start,
+        readiness_rated=len(readiness.rated),
+        feedback_count=len(feedback),
+        people=[(p.name, p.is_leader, bool(steps_taken.get(p.id))) for p in participants],
+        target_factors=[(s.name, *factor_coverage.get(s.id, (0, 0))) for s in segments if s.priority in PRIORITIES[:2]],
     )
 
 
@@ -62,11 +71,14 @@ def health_snapshot(*, session: Session, workspace_id: int, today: date | None =
         reviews=list_reviews(session=session, workspace_id=workspace_id),
         readiness=readiness_summary(session=session, workspace_id=workspace_id),
         participants=list_participants(session=session, workspace_id=workspace_id),
-        feedback=list_feedback(session=session, workspace_id=workspace_id) if feedback is None else feedback)
+        feedback=list_feedback(session=session, workspace_id=workspace_id) if feedback is None else feedback,
+        plan_start=plan_start_of(require_workspace(session, workspace_id)),
+        steps_taken=participation(session=session, workspace_id=workspace_id),
+        factor_coverage=key_factor_coverage(session=session, workspace_id=workspace_id))
 
 
 def health_check(*, session: Session, workspace_id: int, today: date | None = None,
                  goals: list[GoalFollowUp] | None = None, feedback: list[FeedbackRead] | None = None) -> list[RuleResult]:
-    """Every rule's result for the workspace, failed ones first by severity."""
+    """Every rule's result for the workspace: failed ones first by severity, then those not yet judged."""
     return run_rules(health_snapshot(session=session, workspace_id=workspace_id, today=today, goals=goals,
                                      feedback=feedback))

@@ -1,6 +1,8 @@
-"""The strategy health check: the ways CRM programmes stall (seeds 000 and 002) as explicit rules.
-Each rule is a function of a snapshot of the workspace that returns a finding, or None when the
-strategy passes it. Pure: no database, no Streamlit."""
+"""The strategy health check: the ways CRM programmes stall (missing ownership, no link to real value,
+structures too complex to adjust, absent leadership) as explicit rules. Each rule is a function of a
+snapshot of the workspace that returns a finding when the strategy fails it, None when it passes, or
+NotYet when there is nothing for it to judge yet (no goals, no plan, ...): an empty workspace must not
+look healthy. Pure: no database, no Streamlit."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS
-from crmstrategy.plan_rules import REVIEW_DAYS
+from crmstrategy.plan_rules import REVIEW_DAYS, next_review_by
 from crmstrategy.strategy_graph import MAP_ADVICE_HIGH
 
 SEVERITIES = ("Critical", "Warning", "Notice")  # most serious first
@@ -38,6 +40,11 @@ class HealthSnapshot:
     weak_readiness: list[tuple[str, float]] = field(default_factory=list)       # statement, mean score
     departments: list[str] = field(default_factory=list)                        # of each participant
     feedback_waiting: list[tuple[str, int]] = field(default_factory=list)       # text, days waiting (not acted on)
+    plan_start: date | None = None        # the day the plan's horizons count from
+    readiness_rated: int = 0              # readiness statements with at least one rating
+    feedback_count: int = 0               # every piece of feedback logged, acted on or not
+    people: list[tuple[str, bool, bool]] = field(default_factory=list)          # name, is a leader, took part in a step
+    target_factors: list[tuple[str, int, int]] = field(default_factory=list)    # target segment, key factors, of them with an agreed value or a rating
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class Rule:
     severity: str
     page: str   # where it is fixed
     fix: str    # the link's words
-    check: Callable[[HealthSnapshot], Finding | None]
+    check: Callable[[HealthSnapshot], Finding | NotYet | None]
 
 
 @dataclass(frozen=True)
@@ -57,13 +64,36 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NotYet:
+    """The rule has nothing to judge yet; `reason` says what it waits for."""
+    reason: str
+
+
+@dataclass(frozen=True)
 class RuleResult:
     rule: Rule
     finding: Finding | None
+    not_yet: NotYet | None = None
 
     @property
     def passed(self) -> bool:
-        return self.finding is None
+        return self.finding is None and self.not_yet is None
+
+    @property
+    def failed(self) -> bool:
+        return self.finding is not None
+
+    @property
+    def judged(self) -> bool:
+        return self.not_yet is None
+
+    @property
+    def state(self) -> str:
+        """One of STATES."""
+        return "Failed" if self.failed else "Not yet" if self.not_yet else "Passed"
+
+
+STATES = ("Failed", "Not yet", "Passed")  # the order results are listed in
 
 
 RULES: list[Rule] = []
@@ -73,7 +103,7 @@ def rule(key: str, title: str, severity: str, page: str, fix: str):
     """Register a rule function under its title, severity and the page where it is fixed."""
     assert severity in SEVERITIES
 
-    def register(check: Callable[[HealthSnapshot], Finding | None]):
+    def register(check: Callable[[HealthSnapshot], Finding | NotYet | None]):
         RULES.append(Rule(key, title, severity, page, fix, check))
         return check
     return register
@@ -105,40 +135,48 @@ def no_current_promise(s: HealthSnapshot) -> Finding | None:
 
 
 @rule("owners", "Every objective, goal and action has an owner", "Critical", "app_pages/implementation/plan.py", "Name the owners")
-def missing_owners(s: HealthSnapshot) -> Finding | None:
+def missing_owners(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not (s.objectives or s.goals or s.actions):
+        return NotYet("No objectives, goals or actions yet, so nothing to own.")
     items = ([f"Objective: {name}" for name, owner in s.objectives if _blank(owner)]
              + [f"Goal: {g.metric}" for g in s.goals if _blank(g.owner)]
              + [f"Action: {title}" for title, owner in s.actions if _blank(owner)])
     if not items:
         return None
-    return Finding(f"{_count(len(items), 'item')} without an owner. Seed 000: programmes stall for want of "
-                   "ownership far more often than for want of technology.", tuple(items))
+    return Finding(f"{_count(len(items), 'item')} without an owner. CRM programmes stall for want of ownership "
+                   "far more often than for want of technology.", tuple(items))
 
 
 @rule("activity_goals", "Goals measure value, not only activity", "Warning", "app_pages/strategy/goals.py", "Add a value goal")
-def activity_only_goals(s: HealthSnapshot) -> Finding | None:
+def activity_only_goals(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not s.goals:
+        return NotYet("No measurable goals yet.")
     by_objective: dict[str, set[str]] = {}
     for goal in s.goals:
         by_objective.setdefault(goal.objective, set()).add(goal.measures)
     only = sorted(name for name, kinds in by_objective.items() if kinds == {"Activity"})
     if not only:
         return None
-    return Finding(f"{_count(len(only), 'objective')} measured only by activity (opens, clicks, calls). Seed 000: "
-                   "track churn, loyalty and conversion, or nobody sees whether customers gain.", tuple(only))
+    return Finding(f"{_count(len(only), 'objective')} measured only by activity (opens, clicks, calls). Track "
+                   "churn, loyalty and conversion too, or nobody sees whether customers gain.", tuple(only))
 
 
 @rule("map_size", f"The map keeps to {MAP_ADVICE_HIGH} objectives and initiatives", "Warning",
       "app_pages/strategy/strategy_map.py", "Simplify the strategy map")
-def map_too_complex(s: HealthSnapshot) -> Finding | None:
+def map_too_complex(s: HealthSnapshot) -> Finding | NotYet | None:
     size = len(s.objectives) + len(s.initiatives)
+    if size == 0:
+        return NotYet("No objectives or initiatives on the strategy map yet.")
     if size <= MAP_ADVICE_HIGH:
         return None
     return Finding(f"{size} objectives and initiatives, more than {MAP_ADVICE_HIGH}: a structure this large is hard "
-                   "to adjust (seed 000) and hard for everyone to understand (advice 4). Merge or drop some.")
+                   "to adjust when something must change, and hard for everyone to understand. Merge or drop some.")
 
 
 @rule("initiative_actions", "Every initiative has an action", "Warning", "app_pages/implementation/plan.py", "Plan the initiatives")
-def initiatives_without_actions(s: HealthSnapshot) -> Finding | None:
+def initiatives_without_actions(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not s.initiatives:
+        return NotYet("No initiatives on the strategy map yet.")
     bare = tuple(name for name, has_action in s.initiatives if not has_action)
     if not bare:
         return None
@@ -147,34 +185,44 @@ def initiatives_without_actions(s: HealthSnapshot) -> Finding | None:
 
 
 @rule("goals_on_track", "Goals on track", "Critical", "app_pages/implementation/follow_up.py", "Follow up the goals")
-def goals_off_track(s: HealthSnapshot) -> Finding | None:
+def goals_off_track(s: HealthSnapshot) -> Finding | NotYet | None:
     off = [g for g in s.goals if g.status == "Off track"]
     if not off:
+        if not s.goals:
+            return NotYet("No measurable goals yet.")
+        if all(g.status == "Not measured" for g in s.goals):
+            return NotYet(f"None of the {_count(len(s.goals), 'goal')} has a measured value yet.")
         return None
     return Finding(f"{_count(len(off), 'goal')} off track: decide with the owner what to adjust, now rather than at "
                    "the deadline.", tuple(f"{g.metric} ({g.owner or 'no owner'})" for g in off))
 
 
 @rule("plan_reviewed", f"The plan reviewed within {REVIEW_DAYS} days", "Warning", "app_pages/implementation/plan.py", "Review the plan")
-def plan_not_reviewed(s: HealthSnapshot) -> Finding | None:
+def plan_not_reviewed(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.actions:
-        return None  # there is no plan to review yet; the owners rule and step 3 say so
+        return NotYet("No actions in the plan yet, so nothing to review.")
     if s.last_review is None:
-        return Finding("The plan has never been reviewed. A plan must be maintained (advice 8): review it at least "
-                       "every quarter.")
+        due = next_review_by(None, s.plan_start)
+        if due is not None and s.today <= due:
+            return NotYet(f"The plan started on {s.plan_start.isoformat()}; its first review is due by "
+                          f"{due.isoformat()}.")
+        return Finding("The plan has never been reviewed" + (f" since it started on {s.plan_start.isoformat()}"
+                                                               if s.plan_start else "")
+                       + ". A plan must be maintained: review it at least every quarter.")
     days = (s.today - s.last_review).days
     if days <= REVIEW_DAYS:
         return None
-    return Finding(f"Last reviewed on {s.last_review.isoformat()}, {days} days ago: review it at least every "
-                   "quarter (advice 8).")
+    return Finding(f"Last reviewed on {s.last_review.isoformat()}, {days} days ago: a plan must be maintained, "
+                   "review it at least every quarter.")
 
 
 @rule("readiness", "No weak readiness points", "Warning", "app_pages/analysis/readiness.py", "Work on readiness")
-def weak_readiness(s: HealthSnapshot) -> Finding | None:
+def weak_readiness(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.weak_readiness:
-        return None
-    return Finding(f"{_count(len(s.weak_readiness), 'readiness point')} rated weak. Seed 002: without leadership, "
-                   "business goals and data-quality demands the programme enters the vicious circle.",
+        return None if s.readiness_rated else NotYet("Nobody has rated the readiness statements yet.")
+    return Finding(f"{_count(len(s.weak_readiness), 'readiness point')} rated weak. Without leadership, business "
+                   "goals and demands on data quality a CRM programme enters a vicious circle: users give up and "
+                   "the return is poor.",
                    tuple(f"{text} ({mean:.1f} of 5)" for text, mean in s.weak_readiness))
 
 
@@ -188,35 +236,88 @@ def one_department(s: HealthSnapshot) -> Finding | None:
         return Finding("Nobody is recorded as taking part: a strategy made by one person is anchored nowhere.")
     if not departments:
         return Finding("No participant has a department recorded: say where each comes from, so it shows whether "
-                       "several departments took part (advice 7).")
+                       "several departments took part.")
     only = next(iter(departments.values()))
-    return Finding(f"Everyone who took part is from one department ({only}). Advice 7: involve several departments "
-                   "from the analysis on; seed 002: a CRM lead alone in one department fails.", (only,))
+    return Finding(f"Everyone who took part is from one department ({only}). Involve several departments from the "
+                   "analysis on: a CRM lead who stands alone in one department fails.", (only,))
 
 
 @rule("evidence", "Every segment rests on what customers said", "Notice", "app_pages/analysis/insights.py",
       "Record customer insight")
-def segments_without_evidence(s: HealthSnapshot) -> Finding | None:
+def segments_without_evidence(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not s.segments:
+        return NotYet("No segments yet.")
     bare = tuple(name for name, _, insights in s.segments if insights == 0)
     if not bare:
         return None
     return Finding(f"{_count(len(bare), 'segment')} without a single insight from customers or frontline staff: "
-                   "talk to them before building on it (advice 1).", bare)
+                   "talk to them before building on it.", bare)
 
 
 @rule("feedback", f"Customer feedback acted on within {FEEDBACK_ACT_DAYS} days", "Warning", "app_pages/implementation/feedback.py",
       "Act on the feedback")
-def feedback_not_acted_on(s: HealthSnapshot) -> Finding | None:
+def feedback_not_acted_on(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not (s.feedback_count or s.feedback_waiting):
+        return NotYet("No customer feedback logged yet.")
     late = sorted(((text, days) for text, days in s.feedback_waiting if days > FEEDBACK_ACT_DAYS), key=lambda x: -x[1])
     if not late:
         return None
     return Finding(f"{_count(len(late), 'piece')} of customer feedback not acted on for more than {FEEDBACK_ACT_DAYS} "
-                   "days: feedback left lying teaches customers and staff not to give it (advice 9).",
+                   "days: feedback left lying teaches customers and staff not to give it.",
                    tuple(f"{text[:80]}{'…' if len(text) > 80 else ''} ({days} days)" for text, days in late))
 
 
+@rule("leader", "A leader takes part", "Warning", "app_pages/analysis/participants.py", "Bring a leader in")
+def no_leader(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not s.people:
+        return NotYet("Nobody is recorded as taking part yet.")
+    leaders = [name for name, is_leader, _ in s.people if is_leader]
+    if not leaders:
+        return Finding(f"None of the {_count(len(s.people), 'participant')} is marked as a leader. When top "
+                       "management is absent, business goals are never set and CRM programmes stall: bring a "
+                       "leader in, and mark the leaders on Participants.")
+    steps_recorded = any(took_part for _, _, took_part in s.people)
+    if not steps_recorded or any(took_part for _, is_leader, took_part in s.people if is_leader):
+        return None
+    return Finding("No leader is recorded in any step of the work, though others are: when top management is "
+                   "absent CRM programmes stall. Involve the leaders and record which steps they took part in.",
+                   tuple(leaders))
+
+
+@rule("target_factors", "Every target segment has key factors and ratings", "Warning",
+      "app_pages/analysis/strengths.py", "Rate the key factors")
+def targets_without_factors(s: HealthSnapshot) -> Finding | NotYet | None:
+    if not s.target_factors:
+        return NotYet("No target segments chosen yet.")
+    items = tuple(f"{name}: no key factors" if factors == 0 else f"{name}: key factors not rated or agreed"
+                  for name, factors, judged in s.target_factors if factors == 0 or judged == 0)
+    if not items:
+        return None
+    return Finding(f"{_count(len(items), 'target segment')} without key factors rated: nobody has said what these "
+                   "customers choose a supplier by, or how strong the company is on it, so the choice rests on "
+                   "size alone.", items)
+
+
 def run_rules(snapshot: HealthSnapshot) -> list[RuleResult]:
-    """Every rule's result: the failed ones first, then the passed ones; within each, the most serious
-    first, and rules of the same severity in the order they are declared."""
-    results = [RuleResult(r, r.check(snapshot)) for r in RULES]
-    return sorted(results, key=lambda r: (r.passed, SEVERITIES.index(r.rule.severity)))
+    """Every rule's result: the failed ones first, then those not yet judged, then the passed ones;
+    within each, the most serious first, and rules of the same severity in the order they are declared."""
+    results = []
+    for r in RULES:
+        outcome = r.check(snapshot)
+        results.append(RuleResult(r, None, outcome) if isinstance(outcome, NotYet) else RuleResult(r, outcome))
+    return sorted(results, key=lambda r: (STATES.index(r.state), SEVERITIES.index(r.rule.severity)))
+
+
+def summary(results: list[RuleResult]) -> str:
+    """The check in one sentence, counting only the rules that could be judged: the Overview, the
+    health check page and the strategy document say the same."""
+    judged = [r for r in results if r.judged]
+    passed = sum(r.passed for r in judged)
+    waiting = len(results) - len(judged)
+    if not judged:
+        return f"No rule can be judged yet: all {len(results)} wait for the work they check."
+    head = (f"All {len(judged)} judged rules pass" if passed == len(judged)
+            else f"{passed} of {len(judged)} judged rules pass")
+    if not waiting:
+        head = f"All {len(results)} rules pass" if passed == len(results) else f"{passed} of {len(results)} rules pass"
+    return head + (f" · {waiting} not yet judged." if waiting else ".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 HORIZONS = (3, 6, 12)
 STATUSES = ("Not started", "In progress", "Done", "Blocked")
@@ -80,11 +80,25 @@ class ReviewState:
     message: str
 
 
-def review_state(last_review: date | None, today: date, has_actions: bool) -> ReviewState:
-    """Whether the plan is due for review: "a plan must be maintained"."""
+def next_review_by(last_review: date | None, plan_start: date | None) -> date | None:
+    """The day the plan is to be reviewed by: REVIEW_DAYS after the last review or, for a plan never
+    reviewed, after the plan's start (a plan made a minute ago is not due at once)."""
+    since = last_review or plan_start
+    return None if since is None else since + timedelta(days=REVIEW_DAYS)
+
+
+def review_state(last_review: date | None, today: date, has_actions: bool,
+                 plan_start: date | None = None) -> ReviewState:
+    """Whether the plan is due for review: "a plan must be maintained". A plan never reviewed is due
+    REVIEW_DAYS after its start (without `plan_start`: at once)."""
     if last_review is None:
-        return ReviewState(None, None, has_actions,
-                           "The plan has never been reviewed." if has_actions else "No actions to review yet.")
+        if not has_actions:
+            return ReviewState(None, None, False, "No actions to review yet.")
+        first = next_review_by(None, plan_start)
+        if first is not None and today <= first:
+            return ReviewState(None, None, False, f"Not reviewed yet: the first review is due by {first.isoformat()}, "
+                               f"{REVIEW_DAYS} days after the plan's start.")
+        return ReviewState(None, None, True, "The plan has never been reviewed.")
     days = (today - last_review).days
     if days > REVIEW_DAYS:
         return ReviewState(last_review, days, True, f"Last reviewed {days} days ago ({last_review.isoformat()}): "
@@ -113,5 +127,5 @@ def anchoring_warnings(people: list[Taker]) -> list[str]:
         warnings.append("Only one department took part. Involve leaders and employees from several departments, "
                         "so everyone knows what the strategy means for them.")
     if not any(p.is_leader for p in took_part):
-        warnings.append("No leader took part. Without top management CRM stalls (seed 002): bring a leader in.")
+        warnings.append("No leader took part. Without top management CRM programmes stall: bring a leader in.")
     return warnings

@@ -141,6 +141,16 @@ def attractiveness_scores(segments: list[SegmentFigures], weights: dict[str, flo
             + shares["growth"] * growth[s.segment_id] for s in segments}
 
 
+NOTHING_TO_RANK = ("Nothing to rank yet: score the segments' size, potential and growth and rate their key "
+                   "factors.")
+
+
+def nothing_to_rank(segments: list[SegmentFigures]) -> bool:
+    """True when no segment has a size, potential or growth: every segment is then equally attractive,
+    and a ranking that "holds" when the weights move would say nothing."""
+    return all(s.revenue is None and s.potential is None and s.growth is None for s in segments)
+
+
 def ranking(scores: dict[int, float]) -> list[int]:
     """Segment ids from the highest score; ties keep the order given."""
     return [sid for sid, _ in sorted(scores.items(), key=lambda kv: -kv[1])]

@@ -19,7 +19,7 @@ from crmstrategy.follow_up_rules import (
     FEEDBACK_ACT_DAYS, STATUS_RULE, feedback_overdue, format_number, milestone_path, path_start,
 )
 from crmstrategy.health import health_check
-from crmstrategy.health_rules import RuleResult
+from crmstrategy.health_rules import RuleResult, summary
 from crmstrategy.models import (
     CUSTOMER_MEASURES, FEEDBACK_STATUSES, PRIORITIES, ActionRead, CustomerMeasurementRead, FeedbackRead,
     PersonaRead, PromiseVersionRead, RoleImpactRead, WorkspaceRead,
@@ -217,8 +217,8 @@ def strategy_document(*, session: Session, workspace_id: int, today: date | None
 # --- the layout -----------------------------------------------------------------------------
 
 SECTIONS = ("Our customer promise", "Target segments", "Personas", "The strategy map", "Goals and follow-up",
-            "Customer measures", "The 3/6/12-month plan", "What it means for each role", "Customer feedback",
-            "Strategy health check")
+            "Customer measures", "The 3/6/12-month plan", "Constraints from the company strategy",
+            "What it means for each role", "Customer feedback", "Strategy health check")
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -381,8 +381,23 @@ def _plan(doc: StrategyDocument) -> list[Block]:
     return blocks
 
 
-def _roles(doc: StrategyDocument) -> list[Block]:
+def _constraints(doc: StrategyDocument) -> list[Block]:
+    """What the company strategy allows or demands, beside the plan that must respect it."""
     blocks: list[Block] = [Heading(1, SECTIONS[7])]
+    constraints = doc.smap.constraints
+    if not constraints:
+        return blocks + [Paragraph("No constraints recorded yet.", "muted")]
+    blocks.append(Paragraph("What the company strategy allows or demands, and the parts of the strategy map each "
+                            "one touches: the plan must respect them."))
+    blocks.append(Table(["Kind", "Constraint", "Touches"],
+                        [[c.kind, c.text, _joined([doc.smap.nodes[n].name for n in c.node_ids
+                                                   if n in doc.smap.nodes]) or "–"] for c in constraints],
+                        [1.3, 3.5, 2.5]))
+    return blocks
+
+
+def _roles(doc: StrategyDocument) -> list[Block]:
+    blocks: list[Block] = [Heading(1, SECTIONS[8])]
     if not doc.role_impacts:
         return blocks + [Paragraph("Not described yet.", "muted")]
     for impact in doc.role_impacts:
@@ -394,7 +409,7 @@ def _roles(doc: StrategyDocument) -> list[Block]:
 
 
 def _feedback(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Heading(1, SECTIONS[8])]
+    blocks: list[Block] = [Heading(1, SECTIONS[9])]
     if not doc.feedback:
         return blocks + [Paragraph("No customer feedback logged yet.", "muted")]
     by_status = Counter(f.status for f in doc.feedback)
@@ -412,17 +427,21 @@ def _feedback(doc: StrategyDocument) -> list[Block]:
 
 
 def _health(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[9])]
-    failed = [r for r in doc.health if not r.passed]
+    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[10])]
+    failed = [r for r in doc.health if r.failed]
+    waiting = [r for r in doc.health if not r.judged]
     passed = [r for r in doc.health if r.passed]
-    blocks.append(Paragraph(f"{len(passed)} of {len(doc.health)} rules pass. The rules follow why CRM programmes "
-                            "stall after launch (missing ownership, no link to value, structures too complex to "
-                            "adjust) and the vicious circle of absent leadership."))
+    blocks.append(Paragraph(summary(doc.health) + " The rules follow why CRM programmes stall after launch (missing "
+                            "ownership, no link to value, structures too complex to adjust) and the vicious circle "
+                            "of absent leadership. A rule with nothing to judge yet is neither passed nor failed."))
     if failed:
         blocks.append(Table(["Severity", "Rule", "What was found"],
                             [[r.rule.severity, r.rule.title, r.finding.message
                               + ("" if not r.finding.items else " " + _joined(list(r.finding.items), 8) + ".")]
                              for r in failed], [0.9, 2, 5]))
+    if waiting:
+        blocks.append(Heading(2, "Not yet judged"))
+        blocks.append(Bullets([f"{r.rule.title}: {r.not_yet.reason}" for r in waiting]))
     if passed:
         blocks.append(Heading(2, "Passed"))
         blocks.append(Bullets([r.rule.title for r in passed]))
@@ -432,4 +451,4 @@ def _health(doc: StrategyDocument) -> list[Block]:
 def document_blocks(doc: StrategyDocument) -> list[Block]:
     """The document, section by section (SECTIONS), as blocks."""
     return (_cover(doc) + _segments(doc) + _personas(doc) + _map(doc) + _goals(doc) + _customer(doc) + _plan(doc)
-            + _roles(doc) + _feedback(doc) + _health(doc))
+            + _constraints(doc) + _roles(doc) + _feedback(doc) + _health(doc))

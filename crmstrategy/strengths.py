@@ -18,8 +18,8 @@ from crmstrategy.models import (
 )
 from crmstrategy.scores import (
     ATTRACTIVENESS_LABELS, RatingStats, ScoreError, SegmentFigures, Sensitivity, ability_score,
-    attractiveness_scores, discuss_first, effective_strength, factor_count_advice, quadrant, sensitivity,
-    weight_shares,
+    attractiveness_scores, discuss_first, effective_strength, factor_count_advice, nothing_to_rank, quadrant,
+    sensitivity, weight_shares,
 )
 from crmstrategy.segments import list_segments
 from crmstrategy.text import clean_text
@@ -291,7 +291,8 @@ class SegmentStrength:
     segment: SegmentRead
     factors: list[FactorRatings]
     participants: list[str]                 # everyone in the workspace, by name
-    raters: list[str]                       # those who rated at least one factor
+    raters: list[str]                       # those who rated every key factor: only they have finished
+    started: list[str]                      # those who rated at least one key factor
     ability: float | None
     discuss_first: list[FactorRatings]
     advice: str | None                      # the gentle 4-6 warning
@@ -299,6 +300,14 @@ class SegmentStrength:
     @property
     def revealed(self) -> bool:
         return self.segment.ratings_revealed
+
+    @property
+    def waiting(self) -> list[str]:
+        """Participants who have not rated every key factor yet (none, or only some)."""
+        return [name for name in self.participants if name not in self.raters]
+
+    def rated_count(self, name: str) -> int:
+        return sum(name in f.by_participant for f in self.factors)
 
 
 def segment_strength(*, session: Session, workspace_id: int, segment_id: int) -> SegmentStrength:
@@ -323,9 +332,12 @@ def segment_strength(*, session: Session, workspace_id: int, segment_id: int) ->
                                                                                      segment.ratings_revealed)))
     by_id = {r.factor.id: r for r in rated}
     contested = discuss_first({r.factor.id: r.stats for r in rated})
-    raters = sorted({name for r in rated for name in r.by_participant}, key=str.lower)
+    started = sorted({name for r in rated for name in r.by_participant}, key=str.lower)
+    # A factor added after the round counts: whoever has not rated it yet has not finished.
+    raters = [name for name in started if all(name in r.by_participant for r in rated)]
     return SegmentStrength(
         segment=segment, factors=rated, participants=sorted(names.values(), key=str.lower), raters=raters,
+        started=started,
         ability=ability_score([(r.factor.weight, r.strength) for r in rated]),
         discuss_first=[by_id[i] for i in contested], advice=factor_count_advice(len(rated)))
 
@@ -430,6 +442,11 @@ class PriorityMatrix:
     def unstable(self) -> list[MatrixRow]:
         return [r for r in self.rows if not r.stable]
 
+    @property
+    def nothing_to_rank(self) -> bool:
+        """No segment has a size, potential or growth: there is no ranking to test."""
+        return nothing_to_rank([SegmentFigures(r.segment_id, r.revenue, r.potential, r.growth) for r in self.rows])
+
 
 def workspace_weights(session: Session, workspace_id: int) -> dict[str, float]:
     ws = require_workspace(session, workspace_id)
@@ -477,6 +494,21 @@ def priority_matrix(*, session: Session, workspace_id: int, weights: dict[str, f
             priority=s.priority, rationale=s.priority_rationale, factor_count=len(factors[s.id]),
             rank=sens.base_rank[s.id], best_rank=sens.best_rank[s.id], worst_rank=sens.worst_rank[s.id]))
     return PriorityMatrix(weights, shares, rows, notes)
+
+
+def key_factor_coverage(*, session: Session, workspace_id: int) -> dict[int, tuple[int, int]]:
+    """Segment id -> (its key factors, of them those with an agreed value or at least one rating), for
+    every segment that has key factors: what the health check asks of the target segments."""
+    rated = set(session.exec(select(StrengthRating.segment_factor_id).join(
+        SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id).join(
+        Segment, Segment.id == SegmentFactor.segment_id).where(Segment.workspace_id == workspace_id)).all())
+    coverage: dict[int, tuple[int, int]] = {}
+    for sf_id, segment_id, agreed in session.exec(
+            select(SegmentFactor.id, SegmentFactor.segment_id, SegmentFactor.agreed_strength)
+            .join(Segment, Segment.id == SegmentFactor.segment_id).where(Segment.workspace_id == workspace_id)).all():
+        factors, judged = coverage.get(segment_id, (0, 0))
+        coverage[segment_id] = (factors + 1, judged + (agreed is not None or sf_id in rated))
+    return coverage
 
 
 def _scores_by_factor(session: Session, segment_factor_ids: list[int]) -> dict[int, list[int]]:

@@ -50,7 +50,10 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("Ability", "not scored" if strength.ability is None else f"{strength.ability:.0f} / 100",
           help="Importance-weighted strength on the key factors; see 'How this is computed' below.")
 m2.metric("Key factors", len(strength.factors))
-m3.metric("Rated by", f"{len(strength.raters)} of {len(strength.participants)}")
+partly = [name for name in strength.started if name not in strength.raters]
+m3.metric("Rated every factor", f"{len(strength.raters)} of {len(strength.participants)}",
+          help="Participants who have rated every key factor of this segment"
+               + (f"; {len(partly)} more rated only some." if partly else "."))
 m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
 if strength.advice:
     st.warning(strength.advice, icon=":material/info:")
@@ -168,21 +171,25 @@ with facilitator_tab:
     if not strength.factors:
         st.info("Add key factors first; then participants rate them and you reveal the ratings here.")
     else:
-        waiting = [name for name in strength.participants if name not in strength.raters]
-        st.markdown(f"**{len(strength.raters)} of {len(strength.participants)} participants have rated.**"
-                    + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.raters else ""))
+        waiting = strength.waiting
+        total = len(strength.factors)
+        st.markdown(f"**{len(strength.raters)} of {len(strength.participants)} participants have rated every "
+                    "factor.**"
+                    + (" Partly rated: " + md_escape(", ".join(f"{name} ({strength.rated_count(name)} of {total})"
+                                                               for name in partly)) + "." if partly else "")
+                    + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.started else ""))
         if strength.revealed:
             if st.button("Hide the ratings again", key="strength_hide", icon=":material/visibility_off:"):
                 if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=False) is not None:
                     st.rerun()
         elif st.button("Reveal the ratings", key="strength_reveal", type="primary", icon=":material/visibility:",
-                       disabled=not strength.raters, help="Shows every participant's rating to everyone."):
+                       disabled=not strength.started, help="Shows every participant's rating to everyone."):
             if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=True) is not None:
                 flash("strengths", "Ratings revealed. Discuss the factors where you disagree, then agree the values.")
                 st.rerun()
 
         if strength.revealed:
-            names = strength.raters
+            names = strength.started  # everyone with a rating, finished or not
             overview = pd.DataFrame({"Factor": [f.factor.factor for f in strength.factors],
                                      "Share": [f"{f.share:.0f} %" for f in strength.factors]})
             for name in names:

@@ -2,7 +2,7 @@
 what matters most per horizon and department; the timeline; reviews and each action's history;
 the files teams take home."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +18,9 @@ from crmstrategy.plan import (
 )
 from crmstrategy.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
 from crmstrategy.plan_rules import (
-    HORIZONS, REVIEW_DAYS, STATUSES, has_owner, is_overdue, owner_note, review_state,
+    HORIZONS, REVIEW_DAYS, STATUSES, has_owner, is_overdue, next_review_by, owner_note, review_state,
 )
-from crmstrategy.strategy_map import list_nodes
+from crmstrategy.strategy_map import list_constraints, list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, attempt, cached_chart_spec, clear_form, flash, page_link, read, rows_tag, show_flash, show_problems,
@@ -38,10 +38,11 @@ today = clock.today()
 start = plan_start_of(ws)
 actions = read(list_actions, workspace_id=ws.id)
 participants = [p.name for p in read(list_participants, workspace_id=ws.id)]
-initiatives = {n.id: n.name for n in read(list_nodes, workspace_id=ws.id) if n.kind == "initiative"}
+map_nodes = read(list_nodes, workspace_id=ws.id)
+initiatives = {n.id: n.name for n in map_nodes if n.kind == "initiative"}
 initiative_ids = {name: node_id for node_id, name in initiatives.items()}
 reviews = read(list_reviews, workspace_id=ws.id)
-review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
+review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions), start)
 without_action, serving_nothing = read(plan_gaps, workspace_id=ws.id)
 
 overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
@@ -54,10 +55,12 @@ m[0].metric("Actions", len(actions))
 m[1].metric("Open", sum(a.status != "Done" for a in actions))
 m[2].metric("Overdue", len(overdue))
 m[3].metric("Without an owner", len(no_owner))
-m[4].metric("Next review by", (reviews[0].reviewed_on + timedelta(days=REVIEW_DAYS)).isoformat() if reviews
-            else "now" if actions else "–",
+# A plan never reviewed is due REVIEW_DAYS after its start, not at once: a plan made a minute ago is not late.
+next_review = next_review_by(reviews[0].reviewed_on if reviews else None, start)
+m[4].metric("Next review by", next_review.isoformat() if reviews or actions else "–",
             help=f"A plan must be maintained: review it at least every {REVIEW_DAYS} days. Last review: "
-                 + (reviews[0].reviewed_on.isoformat() if reviews else "never") + ".")
+                 + (reviews[0].reviewed_on.isoformat() if reviews else f"never (the plan started on {start.isoformat()})")
+                 + ".")
 
 
 def _titles(items) -> str:
@@ -86,6 +89,16 @@ if serving_nothing:
 if attention:
     with st.container(border=True, key="plan_attention"):
         st.markdown("  \n".join(f":{colour}[:material/{icon}:] {text}" for colour, icon, text in attention))
+
+constraints = read(list_constraints, workspace_id=ws.id)
+if constraints:  # what the company strategy allows or demands, beside the plan that must respect it
+    node_names = {n.id: n.name for n in map_nodes}
+    with st.container(border=True, key="plan_constraints"):
+        st.markdown("**Constraints from the company strategy**")
+        for constraint in constraints:
+            touches = ", ".join(node_names[n] for n in constraint.node_ids if n in node_names)
+            st.markdown(f":violet-badge[{md_escape(constraint.kind)}] {md_escape(constraint.text)}"
+                        + (f"  \n:grey[Touches: {md_escape(touches)}]" if touches else ""))
 
 plan_tab, focus_tab, timeline_tab, add_tab, review_tab, files_tab = st.tabs(
     ["Plan", "What matters most", "Timeline", "Add an action", "Review and history", "Downloads"], key="plan_tabs")

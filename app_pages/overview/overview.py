@@ -5,21 +5,21 @@ import streamlit as st
 from crmstrategy import clock
 from crmstrategy.follow_up import goal_follow_up, list_feedback
 from crmstrategy.health import snapshot_of
-from crmstrategy.health_rules import run_rules
+from crmstrategy.health_rules import run_rules, summary
 from crmstrategy.insights import workspace_evidence
 from crmstrategy.models import PRIORITIES
 from crmstrategy.personas import list_personas
 from datetime import date
 
 from crmstrategy.participants import list_participants
-from crmstrategy.plan import action_briefs, list_reviews, participation, plan_gaps
+from crmstrategy.plan import action_briefs, list_reviews, participation, plan_gaps, plan_start_of
 from crmstrategy.plan_rules import Taker, anchoring_warnings, is_overdue, review_state
 from crmstrategy.progress import analysis_progress, implementation_progress, strategy_progress
 from crmstrategy.promise import current_promise, version_stubs
 from crmstrategy.readiness_ratings import readiness_summary
 from crmstrategy.segments import list_segments
 from crmstrategy.strategy_map import strategy_map
-from crmstrategy.strengths import priority_matrix
+from crmstrategy.strengths import key_factor_coverage, priority_matrix
 from crmstrategy.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page
 
@@ -39,7 +39,7 @@ promise = read(current_promise, workspace_id=ws.id) if any(v.is_current for v in
 today = clock.today()
 actions = read(action_briefs, workspace_id=ws.id)
 reviews = read(list_reviews, workspace_id=ws.id)
-review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions))
+review = review_state(reviews[0].reviewed_on if reviews else None, today, bool(actions), plan_start_of(ws))
 steps_taken = read(participation, workspace_id=ws.id)
 participants = read(list_participants, workspace_id=ws.id)
 anchoring = anchoring_warnings([Taker(p.name, p.department, p.is_leader, tuple(steps_taken.get(p.id, [])))
@@ -52,13 +52,15 @@ steps = [analysis_progress(segments, personas, segment_evidence, persona_evidenc
                            abilities={r.segment_id: r.ability for r in matrix.rows}),
          strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
                            promise_versions=promise_versions),
-         implementation_progress(actions, not review.due, without_action, anchoring,
+         # A new plan is not yet due for review, but it has not been reviewed either
+         implementation_progress(actions, review.last_review is not None and not review.due, without_action, anchoring,
                                  goal_statuses=[g.status.status for g in goals])]
 health = run_rules(snapshot_of(
     today=today, segments=segments, segment_evidence=segment_evidence, promise_versions=promise_versions,
     nodes=list(smap.nodes.values()), initiatives_without_action=without_action, goals=goals, actions=actions,
     reviews=reviews, readiness=readiness, participants=participants,
-    feedback=read(list_feedback, workspace_id=ws.id)))
+    feedback=read(list_feedback, workspace_id=ws.id), plan_start=plan_start_of(ws), steps_taken=steps_taken,
+    factor_coverage=read(key_factor_coverage, workspace_id=ws.id)))
 
 metrics = st.columns(5)
 metrics[0].metric("Segments", len(segments))
@@ -88,16 +90,17 @@ if review.due or overdue:
                         + md_escape(", ".join(a.title for a in overdue[:5])) + (" …" if len(overdue) > 5 else ""))
         page_link("app_pages/implementation/plan.py", "Open the plan", icon=":material/arrow_forward:")
 
-failed = [r for r in health if not r.passed]
+failed = [r for r in health if r.failed]
 with st.container(border=True, key="overview_health"):
     if failed:
         marks = {"Critical": "red", "Warning": "orange", "Notice": "blue"}
-        st.markdown(f":material/health_and_safety: **Strategy health: {len(health) - len(failed)} of {len(health)} "
-                    "rules pass.** " + " ".join(f":{marks[r.rule.severity]}-badge[:material/close: {md_escape(r.rule.title)}]"
-                                               for r in failed))
+        st.markdown(f":material/health_and_safety: **Strategy health: {md_escape(summary(health))}** "
+                    + " ".join(f":{marks[r.rule.severity]}-badge[:material/close: {md_escape(r.rule.title)}]"
+                               for r in failed))
         st.caption(md_escape(f"Most serious: {failed[0].rule.title}. {failed[0].finding.message}"))
     else:
-        st.markdown(f":green[:material/health_and_safety:] **Strategy health: all {len(health)} rules pass.**")
+        mark = ":green[:material/health_and_safety:]" if all(r.judged for r in health) else ":material/health_and_safety:"
+        st.markdown(f"{mark} **Strategy health: {md_escape(summary(health))}**")
     page_link("app_pages/overview/health.py", "Open the health check", icon=":material/arrow_forward:")
 
 if promise is not None:

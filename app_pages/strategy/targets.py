@@ -7,7 +7,9 @@ import streamlit as st
 from crmstrategy.charts import chart_png, chart_spec, chart_svg, priority_matrix_chart
 from crmstrategy.editor import table_records
 from crmstrategy.models import PRIORITIES
-from crmstrategy.scores import ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, QUADRANT_LINE, SENSITIVITY_STEP
+from crmstrategy.scores import (
+    ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, NOTHING_TO_RANK, QUADRANT_LINE, SENSITIVITY_STEP,
+)
 from crmstrategy.segments import list_segments
 from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
 from crmstrategy.text import md_escape
@@ -53,7 +55,9 @@ with weights_col:
 with sensitivity_col:
     st.markdown("**Does the ranking hold?**")
     step = f"±{SENSITIVITY_STEP:.0%}"
-    if len(matrix.rows) < 2:
+    if matrix.nothing_to_rank:
+        st.info(NOTHING_TO_RANK, icon=":material/hourglass_empty:")
+    elif len(matrix.rows) < 2:
         st.caption("With one segment there is no ranking to test.")
     elif not matrix.unstable:
         st.success(f"Stable: no segment changes place by attractiveness when any weight moves {step}.",

@@ -422,9 +422,10 @@ def test_user_text_with_markup_is_shown_literally(app, db):
 def test_demo_health_check_lists_the_failed_rules_with_links(app):
     at = open_page(app, "app_pages/overview/health.py")
     metrics = _metrics(at)
-    passed, total = metrics["Rules passed"].split(" of ")
-    assert int(total) == 12 and int(passed) < 12
+    assert (metrics["Judged rules passed"], metrics["Not yet judged"]) == ("9 of 14", "0")  # the demo judges all
     assert int(metrics["Critical"]) >= 2
+    assert "9 of 14 rules pass." in [plain(m.value).strip("*") for m in at.markdown]
+    assert not _has_key(at, "health_not_yet")
     assert not at.success  # not every rule passes
 
     goals = at.get_by_key("health_goals_on_track")
@@ -459,6 +460,27 @@ def test_health_check_on_an_empty_workspace_fails_target_segments(app, db):
     assert not _has_key(at, "health_goals_on_track")  # no goals, none off track
 
 
+def test_an_empty_workspace_judges_only_three_rules_and_passes_none(app, db):
+    at = new_workspace(app, "Nothing yet")
+    at = open_page(at, "app_pages/overview/health.py")
+    metrics = _metrics(at)
+    assert (metrics["Judged rules passed"], metrics["Not yet judged"]) == ("0 of 3", "11")
+    assert "0 of 3 judged rules pass · 11 not yet judged." in [plain(m.value).strip("*") for m in at.markdown]
+    waiting = _texts(at.get_by_key("health_not_yet"))
+    assert len(waiting) == 11
+    assert "Goals on track: No measurable goals yet." in [w.split("] ", 1)[1].replace("**", "") for w in waiting]
+    assert not [e for e in at.expander if e.label.startswith("Passed (")]  # nothing passes on an empty workspace
+    assert not at.success
+    for key in ("target_segments", "promise", "departments"):
+        assert _has_key(at, f"health_{key}"), key
+    assert not _has_key(at, "health_owners") and not _has_key(at, "health_feedback")
+
+    at = open_page(at, "app_pages/overview/overview.py")
+    summary = " ".join(_texts(at.get_by_key("overview_health")))
+    assert "Strategy health: 0 of 3 judged rules pass · 11 not yet judged." in summary
+    assert "rules pass" in summary and "9 of 12" not in summary
+
+
 # --- the strategy document -----------------------------------------------------------------
 
 def test_document_lists_its_sections_and_offers_three_downloads(app):
@@ -476,7 +498,7 @@ def test_overview_shows_the_health_summary_and_the_follow_up_check(app):
     health = at.get_by_key("overview_health")
     summary = " ".join(_texts(health))
     assert "Strategy health:" in summary and "rules pass" in summary
-    assert "of 12 rules pass" in summary and "all 12 rules pass" not in summary
+    assert "Strategy health: 9 of 14 rules pass." in summary
     assert "Goals on track" in summary  # failing, as a badge
     (link,) = health.get("page_link")
     assert link.proto.page == "health"
@@ -503,6 +525,6 @@ def test_each_page_opens_on_an_empty_workspace(app, db, page):
         assert not _has_key(at, "feedback_late")
         assert any(i.value.startswith("No feedback yet") for i in at.info)
     elif page == "app_pages/overview/health.py":
-        assert _metrics(at)["Rules passed"].endswith(" of 12")
+        assert _metrics(at)["Judged rules passed"] == "0 of 3"
     else:
         assert len(at.get("download_button")) == 3

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from crmstrategy import clock
 from crmstrategy.participants import create_participant
-from crmstrategy.plan import action_history, list_actions, list_reviews, list_role_impacts
+from crmstrategy.plan import action_history, create_action, list_actions, list_reviews, list_role_impacts
 from crmstrategy.plan_rules import REVIEW_DAYS, review_state
-from crmstrategy.strategy_map import list_nodes
+from crmstrategy.strategy_map import add_constraint, create_node, list_nodes
 from crmstrategy.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
 
@@ -441,3 +441,57 @@ def test_overview_shows_step_3_and_the_overdue_action(app):
     warnings = " ".join(plain(m.value) for m in at.get_by_key("overview_plan_warnings").markdown)
     assert "overdue action" in warnings and MERGE in warnings
     assert ("The plan needs a review." in warnings) == review.due
+
+
+# --- a new plan's first review, and the constraints beside it ---------------------------------
+
+def test_a_plan_made_today_is_next_reviewed_90_days_after_its_start_not_now(app, app_db, db):
+    at = new_workspace(app, "Fresh plan")
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Fresh plan")
+    at = _plan(at)
+    assert _review_metric(at)[1] == "–"  # no plan yet, nothing to review
+    write(app_db, create_action, workspace_id=ws, data={"title": "Call the ten largest installers",
+                                                        "owner": "Mona", "due_date": "2027-01-15"})
+    at.run()
+    assert clock.today() == date(2026, 12, 1)  # the workspace, and so the plan, started today
+    label, value, help_text = _review_metric(at)
+    assert (label, value) == ("Next review by", "2027-03-01")
+    assert "Last review: never (the plan started on 2026-12-01)." in help_text
+    assert not _has_attention(at) or "never been reviewed" not in _attention(at)
+
+    at = open_page(at, "app_pages/overview/health.py")
+    waiting = " ".join(plain(m.value) for m in at.get_by_key("health_not_yet").markdown)
+    assert "The plan started on 2026-12-01; its first review is due by 2027-03-01." in waiting
+
+    at = open_page(at, "app_pages/overview/overview.py")
+    [check] = [plain(m.value) for m in at.markdown if m.value.startswith("**The plan is maintained**")]
+    assert check == "**The plan is maintained**\nNot reviewed for 90 days, or never."  # not "reviewed", and no alarm
+    assert not _has_key(at, "overview_plan_warnings")
+
+
+def test_the_constraints_are_shown_beside_the_plan_with_the_nodes_they_touch(app, app_db, db):
+    at = new_workspace(app, "Constrained")
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Constrained")
+    at = _plan(at)
+    assert not _has_key(at, "plan_constraints")  # nothing when there are none
+    app_node = write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Pick-up <app>"})
+    desk = write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Contractor desk"})
+    write(app_db, add_constraint, workspace_id=ws, data={"kind": "IT-platform order", "node_ids": [app_node.id, desk.id],
+                                                        "text": "The ERP upgrade comes first **in 2027**"})
+    write(app_db, add_constraint, workspace_id=ws, data={"kind": "Market priorities", "text": "Norway before Sweden"})
+    at.run()
+    box = [plain(m.value) for m in at.get_by_key("plan_constraints").markdown]
+    assert box == ["**Constraints from the company strategy**",
+                   ":violet-badge[IT-platform order] The ERP upgrade comes first **in 2027**\n"
+                   ":grey[Touches: Pick-up <app>, Contractor desk]",
+                   ":violet-badge[Market priorities] Norway before Sweden"]
+    raw = [m.value for m in at.get_by_key("plan_constraints").markdown]
+    assert r"\*\*in 2027\*\*" in raw[1] and r"\<app\>" in raw[1]  # typed text shown literally
+
+
+def _has_key(at, key: str) -> bool:
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True

@@ -8,9 +8,9 @@ import pytest
 
 from crmstrategy.participants import list_participants
 from crmstrategy.scores import DEFAULT_ATTRACTIVENESS_WEIGHTS
-from crmstrategy.segments import create_segment, list_segments
+from crmstrategy.segments import create_segment, list_segments, update_segment
 from crmstrategy.strengths import (
-    list_factors, priority_matrix, ratings_of, segment_strength, set_segment_factors,
+    list_factors, priority_matrix, ratings_of, save_strength_ratings, segment_strength, set_segment_factors,
 )
 from crmstrategy.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
@@ -62,7 +62,7 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     metrics = _metrics(at)
     assert metrics["Ability"] == f"{expected.ability:.0f} / 100"
     assert metrics["Key factors"] == "5"
-    assert metrics["Rated by"] == "5 of 5"
+    assert metrics["Rated every factor"] == "5 of 5"
     assert metrics["Ratings"] == "revealed"
     assert [t.label for t in at.tabs] == ["Key factors", "Rate", "Facilitator"]
 
@@ -89,7 +89,7 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {}
     factors = db(segment_strength, workspace_id=ws, segment_id=facility.id).factors
     at = _strengths_on(app, facility.id)
-    assert _metrics(at)["Rated by"] == "3 of 5"
+    assert _metrics(at)["Rated every factor"] == "3 of 5"
     at.selectbox(key="strength_rater").set_value(hanne.id).run()
     wanted = {f.factor.id: score for f, score in zip(factors, [2, 5, 3, 4])}
     for factor_id, score in wanted.items():
@@ -100,7 +100,7 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     assert not errors(at)
     assert "Saved 4 ratings for Hanne Lie." in successes(at)
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == wanted
-    assert _metrics(at)["Rated by"] == "4 of 5"
+    assert _metrics(at)["Rated every factor"] == "4 of 5"
     # Still hidden: rating does not show anyone the others' ratings.
     assert _metrics(at)["Ratings"] == "hidden" and _overview(at) is None
     assert any("hidden from the others" in c.value for c in at.caption)
@@ -114,6 +114,32 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     assert "Saved 3 ratings for Hanne Lie." in successes(at)
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {
         k: v for k, v in wanted.items() if k != first}
+    assert _metrics(at)["Rated every factor"] == "3 of 5"  # one factor left unrated: not finished any more
+
+
+def test_a_factor_added_after_the_round_counts_only_those_who_rated_it(app, app_db, db):
+    ws = demo_id(db)
+    installers = _segment(db, ws, "Time-pressed installers")
+    before = db(segment_strength, workspace_id=ws, segment_id=installers.id)
+    assert len(before.raters) == len(before.participants) == 5
+    write(app_db, set_segment_factors, workspace_id=ws, segment_id=installers.id,
+          factors=[{"factor": f.factor.factor, "weight": f.factor.weight,
+                    "competitor_strength": f.factor.competitor_strength} for f in before.factors]
+          + [{"factor": "Same-day pick-up", "weight": 1}])
+    new = next(f.factor.id for f in db(segment_strength, workspace_id=ws, segment_id=installers.id).factors
+               if f.factor.factor == "Same-day pick-up")
+    for name in ("Mona Dahl", "Erik Solberg"):
+        write(app_db, save_strength_ratings, workspace_id=ws, segment_id=installers.id,
+              participant_id=_participant(db, ws, name).id, ratings=[{"segment_factor_id": new, "score": 4}])
+
+    at = _strengths_on(app, installers.id)
+    assert not errors(at)
+    assert _metrics(at)["Key factors"] == "6"
+    assert _metrics(at)["Rated every factor"] == "2 of 5"
+    others = sorted((n for n in before.participants if n not in ("Mona Dahl", "Erik Solberg")), key=str.lower)
+    [line] = [plain(m.value) for m in at.markdown if "participants have rated every factor" in m.value]
+    assert line == ("**2 of 5 participants have rated every factor.** Partly rated: "
+                    + ", ".join(f"{name} (5 of 6)" for name in others) + ". Waiting for: " + ", ".join(others) + ".")
 
 
 def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
@@ -122,7 +148,7 @@ def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
     at = _strengths_on(app, bare.id)
     assert not errors(at)
     metrics = _metrics(at)
-    assert (metrics["Ability"], metrics["Key factors"], metrics["Rated by"]) == ("not scored", "0", "0 of 5")
+    assert (metrics["Ability"], metrics["Key factors"], metrics["Rated every factor"]) == ("not scored", "0", "0 of 5")
     assert any("0 factors" in w.value for w in at.warning)  # the gentle 4-6 advice
     infos = [i.value for i in at.info]
     assert any("This segment has no key factors yet" in i for i in infos)
@@ -138,7 +164,7 @@ def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
     at.run()
     assert not errors(at)
     assert at.button(key="strength_reveal").disabled
-    assert any("0 of 5 participants have rated" in m.value for m in at.markdown)
+    assert any("0 of 5 participants have rated every factor." in m.value for m in at.markdown)
     assert at.selectbox(key="strength_rater").value is not None
 
 
@@ -419,3 +445,24 @@ def test_overview_shows_the_target_segments_and_the_strategy_step(app, db):
     assert any("Secondary" in card and "Quality-focused renovators" in card for card in cards)
     assert not any("Facility managers" in card for card in cards)
     assert "targets" in _page_links(at)
+
+
+def test_segments_with_nothing_scored_have_nothing_to_rank_not_a_stable_ranking(app, app_db, db):
+    at = new_workspace(app, "Nothing scored")
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Nothing scored")
+    for name in ("Installers", "Contractors"):
+        write(app_db, create_segment, workspace_id=ws, data={"name": name})
+    at = open_page(at, "app_pages/strategy/targets.py")
+    assert not errors(at)
+    assert [i.value for i in at.info if i.value.startswith("Nothing to rank")] == [
+        "Nothing to rank yet: score the segments' size, potential and growth and rate their key factors."]
+    assert not [s for s in at.success if "Stable" in s.value]
+    assert not [w for w in at.warning if "Not stable" in w.value]
+    assert not [c for c in at.caption if c.value.startswith("Stable")]
+
+    # One figure makes a ranking to test
+    write(app_db, update_segment, workspace_id=ws, segment_id=_segment(db, ws, "Installers").id,
+          changes={"revenue": 1_000_000})
+    at.run()
+    assert not [i for i in at.info if i.value.startswith("Nothing to rank")]
+    assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)

@@ -22,9 +22,11 @@ from crmstrategy.measurement_import import TEMPLATE_HEADER, preview_measurement_
 from crmstrategy.models import (
     CustomerMeasurement, CustomerMeasurementCreate, Feedback, GoalMeasurement, GoalMeasurementCreate, Theme,
 )
-from crmstrategy.plan import create_action, delete_action
+from crmstrategy.participants import create_participant
+from crmstrategy.plan import create_action, delete_action, set_participation
 from crmstrategy.segments import delete_segment
 from crmstrategy.strategy_map import create_goal, create_node, delete_goal
+from crmstrategy.strengths import segment_factors, set_agreed_strengths, set_priority, set_segment_factors
 from crmstrategy.tabular import to_csv_bytes
 from tests.integration.support import (
     call, count, export_document, import_document, new_persona, new_segment, new_workspace, read,
@@ -600,8 +602,9 @@ DEMO_FAILURES = {"owners", "goals_on_track", "initiative_actions", "readiness", 
 
 def test_the_health_check_of_the_demo_fails_exactly_what_the_demo_lacks(engine, demo_workspace_id):
     results = read(engine, health_check, workspace_id=demo_workspace_id, today=TODAY)
-    failed = {r.rule.key: r.finding for r in results if not r.passed}
+    failed = {r.rule.key: r.finding for r in results if r.failed}
     assert set(failed) == DEMO_FAILURES
+    assert len(results) == 14 and all(r.judged for r in results)  # the demo gives every rule something to judge
     # Each failure is the demo's own data speaking.
     assert failed["owners"].items == ("Action: Counter training: greet regulars by name",)
     assert failed["goals_on_track"].items == ("Installer churn per year (Erik Solberg)",)
@@ -625,17 +628,56 @@ def test_acting_on_the_overdue_feedback_clears_the_feedback_rule(engine, demo_wo
     for item in waiting:
         _update(engine, ws, item.id, status="Acted on", routed_to=item.routed_to or "Sales",
                 response="Answered the customer")
-    failed = {r.rule.key for r in read(engine, health_check, workspace_id=ws, today=TODAY) if not r.passed}
+    failed = {r.rule.key for r in read(engine, health_check, workspace_id=ws, today=TODAY) if r.failed}
     assert failed == DEMO_FAILURES - {"feedback"}
 
 
 def test_the_health_check_of_a_new_workspace_asks_for_the_basics(engine):
     ws = new_workspace(engine, "Brand new")
     results = read(engine, health_check, workspace_id=ws, today=TODAY)
-    failed = {r.rule.key for r in results if not r.passed}
-    assert {"target_segments", "promise", "departments"} <= failed
-    assert "feedback" not in failed and "goals_on_track" not in failed
+    failed = {r.rule.key for r in results if r.failed}
+    assert failed == {"target_segments", "promise", "departments"}
+    assert not any(r.passed for r in results)  # nothing to judge is not a pass
+    assert {r.rule.key for r in results if not r.judged} == {
+        "owners", "goals_on_track", "activity_goals", "map_size", "initiative_actions", "plan_reviewed", "readiness",
+        "feedback", "leader", "target_factors", "evidence"}
     assert results[0].rule.key == "target_segments"  # the one Critical failure leads
+
+
+def _states(engine, ws) -> dict[str, str]:
+    return {r.rule.key: r.state for r in read(engine, health_check, workspace_id=ws, today=TODAY)}
+
+
+def test_the_leader_rule_reads_the_leader_flags_and_the_steps_taken(engine):
+    ws = new_workspace(engine, "Leaders")
+    kari = call(engine, create_participant, workspace_id=ws, data={"name": "Kari", "department": "Sales"})
+    assert _states(engine, ws)["leader"] == "Failed"  # one participant, no leader
+    mona = call(engine, create_participant, workspace_id=ws, data={"name": "Mona", "department": "Board",
+                                                                   "is_leader": True})
+    assert _states(engine, ws)["leader"] == "Passed"  # nobody's steps recorded yet: the flag is enough
+    call(engine, set_participation, workspace_id=ws, participant_id=kari.id, steps=["Analysis"])
+    failed = next(r for r in read(engine, health_check, workspace_id=ws, today=TODAY) if r.rule.key == "leader")
+    assert failed.failed and failed.finding.items == ("Mona",)  # others took part in a step, the leader in none
+    call(engine, set_participation, workspace_id=ws, participant_id=mona.id, steps=["Strategy"])
+    assert _states(engine, ws)["leader"] == "Passed"
+
+
+def test_the_target_factor_rule_reads_the_key_factors_of_the_target_segments(engine):
+    ws = new_workspace(engine, "Targets")
+    target = new_segment(engine, ws, "Installers")
+    other = new_segment(engine, ws, "Contractors")
+    assert _states(engine, ws)["target_factors"] == "Not yet"
+    call(engine, set_priority, workspace_id=ws, segment_id=target, priority="Primary target",
+         rationale="They buy most often.")
+    result = next(r for r in read(engine, health_check, workspace_id=ws, today=TODAY) if r.rule.key == "target_factors")
+    assert result.finding.items == ("Installers: no key factors",)
+    call(engine, set_segment_factors, workspace_id=ws, segment_id=other, factors=[{"factor": "Price", "weight": 1}])
+    call(engine, set_segment_factors, workspace_id=ws, segment_id=target, factors=[{"factor": "Stock", "weight": 1}])
+    result = next(r for r in read(engine, health_check, workspace_id=ws, today=TODAY) if r.rule.key == "target_factors")
+    assert result.finding.items == ("Installers: key factors not rated or agreed",)
+    [factor] = read(engine, segment_factors, workspace_id=ws, segment_id=target)
+    call(engine, set_agreed_strengths, workspace_id=ws, segment_id=target, agreed={factor.id: 4})
+    assert _states(engine, ws)["target_factors"] == "Passed"  # the other segment is no target: not asked
 
 
 # --- isolation -------------------------------------------------------------------------------
@@ -659,9 +701,9 @@ def test_measurements_and_feedback_of_one_workspace_never_show_in_another(engine
     assert [f.measurements[0].value for f in read(engine, goal_follow_up, workspace_id=other, today=TODAY)] == [10.0]
     # Ours is overdue; the other workspace's health does not hear of it.
     assert "feedback" in {r.rule.key for r in read(engine, health_check, workspace_id=ws, today=TODAY)
-                          if not r.passed}
+                          if r.failed}
     assert "feedback" not in {r.rule.key for r in read(engine, health_check, workspace_id=other, today=TODAY)
-                              if not r.passed}
+                              if r.failed}
     # Through this workspace another's goal and feedback cannot be changed.
     before = _written(engine)
     _refused(engine, set_goal_measurements, workspace_id=ws, goal_id=foreign_goal, today=TODAY, rows=[])

@@ -22,6 +22,7 @@ from bench.generate import large_workspace_document, strategy_map_sections
 from crmstrategy.document_exports import document_html, document_markdown, document_markdown_zip, document_pdf
 from crmstrategy.models import FEEDBACK_STATUSES, PRIORITIES
 from crmstrategy.plan import create_action, save_role_impact
+from crmstrategy.strategy_map import add_constraint, create_goal, create_node
 from crmstrategy.strategy_document import SECTIONS, Image, document_blocks, strategy_document
 from crmstrategy.workspace_io import load_demo_document
 from tests.integration.support import call, demo_copy, import_document, new_persona, new_segment, new_workspace, read
@@ -277,11 +278,22 @@ def test_the_pdf_text_holds_each_section_in_its_place(demo, demo_pdf):
     assert _holds(feedback, sentence)
     assert "Not acted on for more than 30 days (4)" in feedback.splitlines()
 
+    constraints = parts["Constraints from the company strategy"]
+    names = {n["ref"]: n["name"] for n in file["map_nodes"]}
+    assert len(file["constraints"]) == 3
+    for constraint in file["constraints"]:
+        assert _holds(constraints, constraint["kind"] + constraint["text"]), constraint["text"]  # a row
+        for ref in constraint["nodes"]:
+            assert _holds(constraints, names[ref]), names[ref]
+    assert not _holds(parts["The 3/6/12-month plan"], file["constraints"][0]["text"])
+
     health = parts["Strategy health check"]
     failed = [r.rule.title for r in doc.health if not r.passed]
     passed = [r.rule.title for r in doc.health if r.passed]
     assert failed and passed
-    assert _holds(health, f"{len(passed)} of {len(doc.health)} rules pass.")
+    assert len(doc.health) == 14 and all(r.judged for r in doc.health)  # the demo has something for every rule
+    assert _holds(health, f"{len(passed)} of 14 rules pass.")
+    assert len(passed) == 9
     for title in failed:
         assert _holds(health, title), title
     for title in passed:
@@ -472,6 +484,7 @@ EMPTY = {
     "Goals and follow-up": "No measurable goals yet.",
     "Customer measures": "No customer measures recorded yet.",
     "The 3/6/12-month plan": "No actions planned yet.",
+    "Constraints from the company strategy": "No constraints recorded yet.",
     "What it means for each role": "Not described yet.",
     "Customer feedback": "No customer feedback logged yet.",
 }
@@ -487,7 +500,10 @@ def test_an_empty_workspace_gives_every_section_with_nothing_yet_in_all_three_fo
     parts = pdf.sections()
     for title, sentence in EMPTY.items():
         assert sentence in parts[title].splitlines(), title
-    assert _holds(parts["Strategy health check"], "rules pass.")
+    health = parts["Strategy health check"]
+    assert _holds(health, "0 of 3 judged rules pass · 11 not yet judged.")
+    assert "Not yet judged" in health.splitlines() and "Passed" not in health.splitlines()
+    assert _holds(health, "• Goals on track: No measurable goals yet.")
     assert pdf.image_sizes() == []
 
     parsed = _Html(document_html(doc))
@@ -502,3 +518,59 @@ def test_an_empty_workspace_gives_every_section_with_nothing_yet_in_all_three_fo
         assert f"*{sentence}*" in [_md_unescape(line) for line in text.splitlines()], sentence
     with zipfile.ZipFile(io.BytesIO(document_markdown_zip(doc))) as archive:
         assert archive.namelist() == ["crm-strategy.md"]
+
+
+# --- the health check's three states ----------------------------------------------------------------
+
+def test_goals_that_are_all_not_measured_are_not_yet_judged_in_all_three_formats(engine):
+    workspace_id = new_workspace(engine, "Unmeasured goals")
+    objective = call(engine, create_node, workspace_id=workspace_id, data={"kind": "objective", "name": "Keep installers",
+                                                                           "owner": "Mona"})
+    for metric in ("Installer churn", "Share of wallet"):
+        call(engine, create_goal, workspace_id=workspace_id, today=TODAY,
+             data={"objective_id": objective.id, "metric": metric, "baseline": 10, "target": 5,
+                   "deadline": "2027-06-30", "owner": "Mona"})
+    doc = _document(engine, workspace_id, with_charts=False)
+    assert [g.status.status for g in doc.goals] == ["Not measured", "Not measured"]
+    states = {r.rule.key: r.state for r in doc.health}
+    assert (states["goals_on_track"], states["activity_goals"], states["owners"]) == ("Not yet", "Passed", "Passed")
+    judged = sum(r.judged for r in doc.health)
+    passed = sum(r.passed for r in doc.health)
+    sentence = f"{passed} of {judged} judged rules pass · {14 - judged} not yet judged."
+    reason = "Goals on track: None of the 2 goals has a measured value yet."
+
+    health = _Pdf(document_pdf(doc), "Unmeasured goals").sections()["Strategy health check"]
+    lines = health.splitlines()
+    assert _holds(health, sentence)
+    waiting, done = lines.index("Not yet judged"), lines.index("Passed")
+    assert waiting < done
+    assert _holds("\n".join(lines[waiting:done]), "• " + reason)
+    assert not _holds("\n".join(lines[done:]), "Goals on track")  # never "Passed: Goals on track"
+
+    parsed = _Html(document_html(doc))
+    assert parsed.h2[-2:] == ["Not yet judged", "Passed"]
+    assert any(p.startswith(sentence) for p in parsed.paragraphs)
+    raw = document_html(doc).decode("utf-8")
+    not_yet, passed_part = raw.split(">Not yet judged</h2>")[1].split(">Passed</h2>")
+    assert reason in not_yet and "Goals on track" not in passed_part
+
+    text, _ = document_markdown(doc)
+    plain = _md_unescape(text)
+    not_yet, passed_part = plain.split("\n## Not yet judged\n")[1].split("\n## Passed\n")
+    assert f"- {reason}" in not_yet.splitlines()
+    assert "Goals on track" not in passed_part.split("\n# ")[0]
+    assert sentence in plain
+
+
+def test_constraints_without_nodes_are_listed_in_all_three_formats(engine):
+    workspace_id = new_workspace(engine, "Constraints only")
+    call(engine, add_constraint, workspace_id=workspace_id, data={"kind": "Market priorities",
+                                                                 "text": "Norway <first> & **Sweden** later"})
+    doc = _document(engine, workspace_id, with_charts=False)
+    part = _Pdf(document_pdf(doc), "Constraints only").sections()["Constraints from the company strategy"]
+    assert _holds(part, "Market priorities Norway <first> & **Sweden** later –")
+    parsed = _Html(document_html(doc))
+    assert "Norway <first> & **Sweden** later" in parsed.cells
+    text, _ = document_markdown(doc)
+    [row] = [line for line in text.splitlines() if line.startswith("| Market priorities |")]
+    assert [_md_unescape(c) for c in _md_cells(row)] == ["Market priorities", "Norway <first> & **Sweden** later", "–"]

@@ -13,7 +13,8 @@ from crmstrategy.models import Factor, Participant, Segment, SegmentFactor, Segm
 from crmstrategy.participants import create_participant, delete_participant
 from crmstrategy.segments import delete_segment, list_segments
 from crmstrategy.strengths import (
-    add_factor, delete_factor, list_factors, priority_matrix, ratings_of, save_priorities, save_strength_ratings,
+    add_factor, delete_factor, key_factor_coverage, list_factors, priority_matrix, ratings_of, save_priorities,
+    save_strength_ratings,
     segment_factors, segment_strength, set_agreed_strengths, set_attractiveness_weights, set_priority,
     set_ratings_revealed, set_segment_factors, target_segments, workspace_weights,
 )
@@ -446,8 +447,42 @@ def test_an_unrated_factor_is_left_out_of_ability(engine, ws):
     # Only Price counts: 1 * 0.25 / 1 * 100 = 25.
     assert strength.ability == pytest.approx(25)
     assert strength.factors[0].strength is None and strength.factors[0].gap is None
-    assert strength.raters == ["Tor"]
+    assert strength.raters == []  # Tor rated Price only: not every factor
+    assert strength.started == ["Tor"]
     assert strength.participants == ["Hanne", "Mona", "Tor"]
+
+
+def test_rated_by_counts_only_those_who_rated_every_key_factor(engine, ws):
+    _two_factor_segment(engine, ws)  # all three rated Quality and Price
+    assert _strength(engine, ws["id"], ws["segment"]).raters == ["Hanne", "Mona", "Tor"]
+    _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2}, {"factor": "Price", "weight": 1},
+                                                   {"factor": "Delivery", "weight": 1}])
+    _rate(engine, ws, "mona", {_ids(engine, ws)["Delivery"]: 4})
+    _rate(engine, ws, "tor", {_ids(engine, ws)["Delivery"]: 3})
+    strength = _strength(engine, ws["id"], ws["segment"])
+    assert strength.raters == ["Mona", "Tor"]  # the newest factor has 2 ratings: 2 of 3 rated every factor
+    assert strength.started == ["Hanne", "Mona", "Tor"]
+    assert strength.waiting == ["Hanne"]
+    assert [strength.rated_count(n) for n in strength.participants] == [2, 3, 3]
+    with read_session(engine) as session:
+        assert key_factor_coverage(session=session, workspace_id=ws["id"]) == {ws["segment"]: (3, 3)}
+
+
+def test_key_factor_coverage_counts_factors_with_an_agreed_value_or_a_rating(engine, ws):
+    with read_session(engine) as session:
+        assert key_factor_coverage(session=session, workspace_id=ws["id"]) == {}
+    _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
+    ids = _ids(engine, ws)
+    with read_session(engine) as session:
+        assert key_factor_coverage(session=session, workspace_id=ws["id"]) == {ws["segment"]: (3, 0)}
+    _rate(engine, ws, "tor", {ids["Order accuracy"]: 2})  # hidden still counts: someone has rated it
+    with unit_of_work(engine) as session:
+        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
+                             agreed={ids["Stock availability"]: 4})
+    other = new_workspace(engine, "Other")  # another workspace's factors are not counted
+    _set_factors(engine, other, new_segment(engine, other, "Theirs"), [{"factor": "X", "weight": 1}])
+    with read_session(engine) as session:
+        assert key_factor_coverage(session=session, workspace_id=ws["id"]) == {ws["segment"]: (3, 2)}
 
 
 def test_a_segment_without_key_factors_or_ratings_has_no_ability(engine, ws):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -10,9 +11,10 @@ import pytest
 
 from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS
 from crmstrategy.health_rules import (
-    RULES, SEVERITIES, Finding, GoalFacts, HealthSnapshot, activity_only_goals, feedback_not_acted_on,
-    goals_off_track, initiatives_without_actions, map_too_complex, missing_owners, no_current_promise,
-    no_target_segments, one_department, plan_not_reviewed, run_rules, segments_without_evidence, weak_readiness,
+    RULES, SEVERITIES, Finding, GoalFacts, HealthSnapshot, NotYet, activity_only_goals, feedback_not_acted_on,
+    goals_off_track, initiatives_without_actions, map_too_complex, missing_owners, no_current_promise, no_leader,
+    no_target_segments, one_department, plan_not_reviewed, run_rules, segments_without_evidence, summary,
+    targets_without_factors, weak_readiness,
 )
 from crmstrategy.plan_rules import REVIEW_DAYS
 from crmstrategy.strategy_graph import MAP_ADVICE_HIGH
@@ -38,7 +40,15 @@ HEALTHY = HealthSnapshot(
     weak_readiness=[],
     departments=["Sales", "Customer service", "Sales"],
     feedback_waiting=[("The counter queue is long", 5)],
+    plan_start=TODAY - timedelta(days=200),
+    readiness_rated=12,
+    feedback_count=4,
+    people=[("Mona", True, True), ("Kari", False, True)],
+    target_factors=[("Installers", 5, 5), ("Contractors", 4, 1)],
 )
+
+# A new, empty workspace on the same day.
+EMPTY = HealthSnapshot(today=TODAY)
 
 
 def test_the_healthy_snapshot_passes_every_rule():
@@ -102,7 +112,12 @@ def test_an_owner_of_none_counts_as_missing():
 
 def test_everything_owned_passes():
     assert missing_owners(HEALTHY) is None
-    assert missing_owners(replace(HEALTHY, objectives=[], goals=[], actions=[])) is None
+    assert missing_owners(replace(HEALTHY, objectives=[], goals=[])) is None  # the actions alone are judged
+
+
+def test_nothing_to_own_is_not_yet_judged():
+    assert missing_owners(replace(HEALTHY, objectives=[], goals=[], actions=[])) == NotYet(
+        "No objectives, goals or actions yet, so nothing to own.")
 
 
 # --- value goals ---------------------------------------------------------------------------
@@ -123,8 +138,8 @@ def test_an_objective_with_one_value_and_one_activity_goal_is_fine():
     assert activity_only_goals(snapshot) is None
 
 
-def test_no_goals_do_not_fail_the_value_rule():
-    assert activity_only_goals(replace(HEALTHY, goals=[])) is None
+def test_no_goals_leave_the_value_rule_not_yet_judged():
+    assert activity_only_goals(replace(HEALTHY, goals=[])) == NotYet("No measurable goals yet.")
 
 
 # --- the size of the map ---------------------------------------------------------------------
@@ -137,6 +152,11 @@ def _map_of(objectives: int, initiatives: int) -> HealthSnapshot:
 def test_a_map_of_exactly_15_objectives_and_initiatives_passes():
     assert MAP_ADVICE_HIGH == 15
     assert map_too_complex(_map_of(7, 8)) is None
+
+
+def test_an_empty_map_is_not_yet_judged_for_size():
+    assert map_too_complex(_map_of(0, 0)) == NotYet("No objectives or initiatives on the strategy map yet.")
+    assert map_too_complex(_map_of(1, 0)) is None
 
 
 def test_a_map_of_16_objectives_and_initiatives_is_too_complex():
@@ -157,7 +177,11 @@ def test_initiatives_without_an_action_are_named():
 
 def test_every_initiative_with_an_action_passes():
     assert initiatives_without_actions(HEALTHY) is None
-    assert initiatives_without_actions(replace(HEALTHY, initiatives=[])) is None
+
+
+def test_no_initiatives_are_not_yet_judged():
+    assert initiatives_without_actions(replace(HEALTHY, initiatives=[])) == NotYet(
+        "No initiatives on the strategy map yet.")
 
 
 # --- goals off track ------------------------------------------------------------------------
@@ -175,6 +199,22 @@ def test_goals_at_risk_or_not_measured_are_not_off_track():
     assert goals_off_track(snapshot) is None
 
 
+def test_goals_none_of_them_measured_are_not_yet_judged_never_passed():
+    snapshot = replace(HEALTHY, goals=[_goal(status="Not measured"), _goal("NPS", status="Not measured")])
+    assert goals_off_track(snapshot) == NotYet("None of the 2 goals has a measured value yet.")
+    [result] = [r for r in run_rules(snapshot) if r.rule.key == "goals_on_track"]
+    assert (result.passed, result.failed, result.judged, result.state) == (False, False, False, "Not yet")
+
+
+def test_one_goal_off_track_among_unmeasured_ones_fails():
+    snapshot = replace(HEALTHY, goals=[_goal(status="Not measured"), _goal("NPS", status="Off track")])
+    assert goals_off_track(snapshot).items == ("NPS (Anna)",)
+
+
+def test_no_goals_are_not_yet_judged_on_track():
+    assert goals_off_track(replace(HEALTHY, goals=[])) == NotYet("No measurable goals yet.")
+
+
 # --- plan reviewed --------------------------------------------------------------------------
 
 def test_a_plan_reviewed_90_days_ago_passes():
@@ -187,14 +227,25 @@ def test_a_plan_reviewed_91_days_ago_is_due():
     assert finding.message.startswith("Last reviewed on 2026-03-02, 91 days ago")
 
 
-def test_a_plan_never_reviewed_is_a_finding():
-    finding = plan_not_reviewed(replace(HEALTHY, last_review=None))
-    assert finding.message.startswith("The plan has never been reviewed")
+def test_a_plan_never_reviewed_91_days_after_its_start_is_a_finding():
+    finding = plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=TODAY - timedelta(days=91)))
+    assert finding.message == ("The plan has never been reviewed since it started on 2026-03-02. A plan must be "
+                               "maintained: review it at least every quarter.")
+    assert plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=None)).message.startswith(
+        "The plan has never been reviewed.")
 
 
-def test_a_plan_with_no_actions_is_not_flagged_for_review():
-    assert plan_not_reviewed(replace(HEALTHY, actions=[], last_review=None)) is None
-    assert plan_not_reviewed(replace(HEALTHY, actions=[], last_review=TODAY - timedelta(days=400))) is None
+def test_a_plan_never_reviewed_within_90_days_of_its_start_is_not_yet_judged():
+    assert plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=TODAY)) == NotYet(
+        "The plan started on 2026-06-01; its first review is due by 2026-08-30.")
+    assert isinstance(plan_not_reviewed(replace(HEALTHY, last_review=None,
+                                                plan_start=TODAY - timedelta(days=90))), NotYet)
+
+
+def test_a_plan_with_no_actions_is_not_yet_judged_for_review():
+    expected = NotYet("No actions in the plan yet, so nothing to review.")
+    assert plan_not_reviewed(replace(HEALTHY, actions=[], last_review=None)) == expected
+    assert plan_not_reviewed(replace(HEALTHY, actions=[], last_review=TODAY - timedelta(days=400))) == expected
 
 
 # --- readiness ------------------------------------------------------------------------------
@@ -212,6 +263,11 @@ def test_one_weak_readiness_point_is_singular():
 
 def test_no_weak_readiness_passes():
     assert weak_readiness(HEALTHY) is None
+
+
+def test_readiness_nobody_rated_is_not_yet_judged():
+    assert weak_readiness(replace(HEALTHY, readiness_rated=0)) == NotYet(
+        "Nobody has rated the readiness statements yet.")
 
 
 # --- departments ----------------------------------------------------------------------------
@@ -251,7 +307,10 @@ def test_segments_without_insight_are_named():
 
 def test_segments_all_backed_by_insight_pass():
     assert segments_without_evidence(HEALTHY) is None
-    assert segments_without_evidence(replace(HEALTHY, segments=[])) is None
+
+
+def test_no_segments_leave_the_evidence_rule_not_yet_judged():
+    assert segments_without_evidence(replace(HEALTHY, segments=[])) == NotYet("No segments yet.")
 
 
 # --- feedback -------------------------------------------------------------------------------
@@ -277,18 +336,64 @@ def test_a_text_of_exactly_80_characters_is_not_cut():
 
 
 def test_no_feedback_waiting_passes():
-    assert feedback_not_acted_on(replace(HEALTHY, feedback_waiting=[])) is None
+    assert feedback_not_acted_on(replace(HEALTHY, feedback_waiting=[])) is None  # 4 logged, all acted on
+
+
+def test_no_feedback_logged_is_not_yet_judged():
+    assert feedback_not_acted_on(replace(HEALTHY, feedback_waiting=[], feedback_count=0)) == NotYet(
+        "No customer feedback logged yet.")
+
+
+# --- a leader takes part --------------------------------------------------------------------
+
+def test_no_leader_among_the_participants_fails():
+    finding = no_leader(replace(HEALTHY, people=[("Kari", False, True), ("Per", False, False)]))
+    assert finding.message.startswith("None of the 2 participants is marked as a leader.")
+    assert finding.items == ()
+
+
+def test_a_leader_who_took_no_step_while_others_did_fails_and_is_named():
+    finding = no_leader(replace(HEALTHY, people=[("Mona", True, False), ("Kari", False, True)]))
+    assert finding.message.startswith("No leader is recorded in any step of the work")
+    assert finding.items == ("Mona",)
+
+
+def test_a_leader_taking_part_passes():
+    assert no_leader(HEALTHY) is None
+    # Nobody's steps recorded yet: a leader among the participants is enough
+    assert no_leader(replace(HEALTHY, people=[("Mona", True, False), ("Kari", False, False)])) is None
+
+
+def test_no_participants_leave_the_leader_rule_not_yet_judged():
+    assert no_leader(replace(HEALTHY, people=[])) == NotYet("Nobody is recorded as taking part yet.")
+
+
+# --- target segments have key factors and ratings --------------------------------------------
+
+def test_target_segments_without_key_factors_or_ratings_are_named():
+    snapshot = replace(HEALTHY, target_factors=[("Installers", 0, 0), ("Contractors", 4, 0), ("Renovators", 5, 1)])
+    finding = targets_without_factors(snapshot)
+    assert finding.items == ("Installers: no key factors", "Contractors: key factors not rated or agreed")
+    assert finding.message.startswith("2 target segments without key factors rated")
+
+
+def test_target_segments_with_rated_factors_pass():
+    assert targets_without_factors(HEALTHY) is None
+
+
+def test_no_target_segments_leave_the_factor_rule_not_yet_judged():
+    assert targets_without_factors(replace(HEALTHY, target_factors=[])) == NotYet("No target segments chosen yet.")
 
 
 # --- run_rules ------------------------------------------------------------------------------
 
 EVERY_RULE_FUNCTION = {no_target_segments, no_current_promise, missing_owners, activity_only_goals, map_too_complex,
                        initiatives_without_actions, goals_off_track, plan_not_reviewed, weak_readiness, one_department,
-                       segments_without_evidence, feedback_not_acted_on}
+                       segments_without_evidence, feedback_not_acted_on, no_leader, targets_without_factors}
 
 
-def test_the_rules_are_the_twelve_functions_each_registered_once():
-    assert len(RULES) == 12
+def test_the_rules_are_the_fourteen_functions_each_registered_once():
+    assert len(RULES) == 14
     assert {r.check for r in RULES} == EVERY_RULE_FUNCTION
     assert len({r.key for r in RULES}) == len(RULES)
 
@@ -346,3 +451,42 @@ def test_participants_without_any_department_are_asked_for_one():
     finding = one_department(replace(HEALTHY, departments=["", "  "]))
     assert finding is not None and "No participant has a department recorded" in finding.message
     assert finding.items == ()
+
+
+# --- not yet judged, and the summary ------------------------------------------------------------
+
+def test_an_empty_workspace_fails_three_rules_and_judges_no_other():
+    results = run_rules(EMPTY)
+    assert [(r.rule.key, r.state) for r in results] == [
+        ("target_segments", "Failed"), ("promise", "Failed"), ("departments", "Failed"),
+        ("owners", "Not yet"), ("goals_on_track", "Not yet"), ("activity_goals", "Not yet"), ("map_size", "Not yet"),
+        ("initiative_actions", "Not yet"), ("plan_reviewed", "Not yet"), ("readiness", "Not yet"),
+        ("feedback", "Not yet"), ("leader", "Not yet"), ("target_factors", "Not yet"), ("evidence", "Not yet")]
+    assert not any(r.passed for r in results)
+    assert summary(results) == "0 of 3 judged rules pass · 11 not yet judged."
+
+
+def test_the_summary_counts_only_the_judged_rules():
+    assert summary(run_rules(HEALTHY)) == "All 14 rules pass."
+    some = run_rules(replace(HEALTHY, goals=[], current_promise=False))  # two goal rules wait, the promise fails
+    assert summary(some) == "11 of 12 judged rules pass · 2 not yet judged."
+    waiting = run_rules(replace(HEALTHY, goals=[]))
+    assert summary(waiting) == "All 12 judged rules pass · 2 not yet judged."
+    assert summary([r for r in run_rules(EMPTY) if not r.judged]) == (
+        "No rule can be judged yet: all 11 wait for the work they check.")
+
+
+def test_no_finding_or_reason_names_an_internal_reference():
+    snapshots = [EMPTY, replace(HEALTHY, current_promise=False, segments=[("Installers", None, 0)],
+                                departments=["Sales"], goals=[_goal(status="Off track", measures="Activity")],
+                                objectives=[("O", "")] + [(f"O{n}", "A") for n in range(16)],
+                                initiatives=[("I", False)], last_review=TODAY - timedelta(days=200),
+                                weak_readiness=[("X", 1.0)], feedback_waiting=[("Y", 40)],
+                                people=[("Kari", False, True)], target_factors=[("Installers", 0, 0)])]
+    texts = []
+    for snapshot in snapshots:
+        for r in run_rules(snapshot):
+            texts.append(r.finding.message if r.failed else r.not_yet.reason if r.not_yet else "")
+    assert len(texts) == 28 and all(texts)  # every rule says something: waits in the first, fails in the second
+    for text in texts:
+        assert not re.search(r"\b(seed|advice)\s*\d", text, re.I), text

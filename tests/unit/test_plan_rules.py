@@ -19,6 +19,7 @@ from crmstrategy.plan_rules import (
     horizon_problem,
     is_overdue,
     later_than_plan,
+    next_review_by,
     owner_note,
     review_state,
 )
@@ -199,6 +200,22 @@ def test_never_reviewed_plan_with_actions_is_due():
     assert state.due is True
     assert "never been reviewed" in state.message
     assert state.last_review is None and state.days_since is None
+
+
+def test_a_plan_never_reviewed_is_due_90_days_after_its_start():
+    assert next_review_by(None, date(2026, 12, 1)) == date(2027, 3, 1)
+    assert next_review_by(date(2027, 1, 10), date(2026, 12, 1)) == date(2027, 4, 10)  # the last review counts
+    assert next_review_by(None, None) is None
+
+
+def test_a_plan_made_today_and_never_reviewed_is_not_due_until_90_days_after_its_start():
+    today = date(2026, 12, 1)
+    state = review_state(None, today, has_actions=True, plan_start=today)
+    assert state.due is False
+    assert state.message == "Not reviewed yet: the first review is due by 2027-03-01, 90 days after the plan's start."
+    assert review_state(None, date(2027, 3, 1), has_actions=True, plan_start=today).due is False
+    late = review_state(None, date(2027, 3, 2), has_actions=True, plan_start=today)
+    assert (late.due, late.message) == (True, "The plan has never been reviewed.")
 
 
 def test_never_reviewed_plan_without_actions_is_not_due():

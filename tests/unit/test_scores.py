@@ -8,7 +8,8 @@ import pytest
 
 from crmstrategy.scores import (
     DISAGREEMENT_RANGE, RatingStats, ScoreError, SegmentFigures, ability_score, attractiveness_scores, discuss_first,
-    effective_strength, factor_count_advice, quadrant, ranking, sensitivity, weight_shares,
+    NOTHING_TO_RANK, effective_strength, factor_count_advice, nothing_to_rank, quadrant, ranking, sensitivity,
+    weight_shares,
 )
 
 EVEN = {"size": 30.0, "potential": 40.0, "growth": 30.0}
@@ -292,3 +293,15 @@ def test_factor_count_advice_asks_for_four_to_six():
     assert factor_count_advice(5) is None
     assert factor_count_advice(6) is None
     assert factor_count_advice(7) == "7 factors: keep the 4 to 6 that matter most, or the score blurs."
+
+
+# --- nothing to rank -----------------------------------------------------------------------------
+
+def test_segments_without_size_potential_or_growth_have_nothing_to_rank():
+    bare = [SegmentFigures(1, None, None, None), SegmentFigures(2, None, None, None)]
+    assert nothing_to_rank(bare) is True
+    assert nothing_to_rank([]) is True
+    # One known figure anywhere makes a ranking
+    assert nothing_to_rank(bare + [SegmentFigures(3, None, None, 4.0)]) is False
+    assert NOTHING_TO_RANK == ("Nothing to rank yet: score the segments' size, potential and growth and rate their "
+                               "key factors.")
