@@ -5,7 +5,7 @@ the agreed values that make the ability score."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import table_records
+from crmstrategy.editor import editor_frame, table_records
 from crmstrategy.participants import list_participants
 from crmstrategy.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
 from crmstrategy.strengths import (
@@ -58,12 +58,10 @@ with factors_tab:
     st.write(f"The factors these customers choose a supplier by, with how much each matters. Weights are "
              f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
              "Pick factors from the library or add new ones below.")
-    table = pd.DataFrame({
-        "Factor": [f.factor.factor for f in strength.factors],
-        "Weight": [f.factor.weight for f in strength.factors],
-        "Share": [f"{f.share:.0f} %" for f in strength.factors],
-        "Competitor's strength": _scores([f.factor.competitor_strength for f in strength.factors]),
-    })
+    table = editor_frame(
+        [{"Factor": f.factor.factor, "Weight": f.factor.weight, "Share": f"{f.share:.0f} %",
+          "Competitor's strength": f.factor.competitor_strength} for f in strength.factors],
+        {"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"})
     version = st.session_state.setdefault(f"strength_factors_version_{segment_id}", 0)
     edited = st.data_editor(
         table, key=f"strength_factors_{segment_id}_{version}", num_rows="dynamic", hide_index=True, width="stretch",
