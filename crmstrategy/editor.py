@@ -1,15 +1,52 @@
-"""Turn the state of an `st.data_editor` into service commands (pure, unit-tested).
+"""The tables behind every `st.data_editor` and the edits made in them (pure, unit-tested).
 
-Streamlit reports edits as {"edited_rows": {row_index: {column: value}}, "added_rows":
-[{column: value}], "deleted_rows": [row_index]}; row indexes refer to the rows shown.
+`editor_frame` builds the table an editor shows, each column typed as declared, so an empty
+table accepts a first row of every kind. The rest turns the editor's state into service
+commands: Streamlit reports edits as {"edited_rows": {row_index: {column: value}},
+"added_rows": [{column: value}], "deleted_rows": [row_index]}; row indexes refer to the rows shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import pandas as pd
+import pyarrow as pa
+
 from crmstrategy.errors import Problem, ValidationProblem
+
+# The editor reads a column's kind from its type, not from its column config. An untyped empty
+# column is float64 (from []) or has no type at all (object), so a name typed into it is parsed
+# as a number and lost, or a date comes back as whatever text the browser sent. Declared types
+# hold whether the table is empty or not; the nullable ones show a gap as an empty cell, and
+# `to_dict` gives None for it. Dates are Arrow dates, so edits come back as datetime.date.
+COLUMN_TYPES = {
+    "text": pd.StringDtype(na_value=pd.NA),
+    "number": pd.Float64Dtype(),
+    "whole": pd.Int64Dtype(),
+    "date": pd.ArrowDtype(pa.date32()),
+    "bool": pd.BooleanDtype(),
+    "list": object,  # multiselect cells; an empty list column is left for the editor to fill
+}
+
+
+def editor_frame(rows: Iterable[Mapping], columns: Mapping[str, str]) -> pd.DataFrame:
+    """The table for a data editor: one column per entry of `columns` (label -> kind, one of
+    COLUMN_TYPES), in that order, with each row's value under the label (missing is a gap).
+    Lists are copied, so editing the table never changes the rows."""
+    rows = list(rows)
+    frame = {}
+    for label, kind in columns.items():
+        if kind not in COLUMN_TYPES:
+            raise ValueError(f"Unknown column kind {kind!r} for {label!r}; one of {', '.join(COLUMN_TYPES)}.")
+        values = [row.get(label) for row in rows]
+        if kind == "list":
+            values = [list(v) if v is not None else [] for v in values]
+        elif kind == "number":
+            values = [None if v is None or (isinstance(v, float) and v != v) else float(v) for v in values]
+        frame[label] = pd.Series(values, dtype=COLUMN_TYPES[kind], index=pd.RangeIndex(len(rows)))
+    return pd.DataFrame(frame, index=pd.RangeIndex(len(rows)))
 
 
 @dataclass(frozen=True)
@@ -68,7 +105,7 @@ def editor_commands(ids: list[int], state: dict, editable: set[str],
 
 
 def _blank(value) -> bool:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float) and value != value:
         return True

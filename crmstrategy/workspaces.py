@@ -71,7 +71,8 @@ def free_workspace_name(*, session: Session, wanted: str) -> str:
 
 def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_defaults: bool = True) -> WorkspaceRead:
     """A new workspace; `with_defaults` fills the starting lists (value drivers, themes, the
-    readiness statements, the promise's buzzword and jargon lists). An import brings its own and passes False."""
+    readiness statements, the promise's buzzword and jargon lists, the starter factor library).
+    An import brings its own and passes False."""
     clean = validated(WorkspaceCreate, data)
     _check_unique_name(session, clean.name)
     row = Workspace.model_validate(clean.model_dump())
@@ -80,12 +81,14 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
     if with_defaults:
         from crmstrategy.promise import seed_terms  # both import this module
         from crmstrategy.readiness_ratings import seed_standard_statements
+        from crmstrategy.strengths import seed_starter_factors
         for position, name in enumerate(DEFAULT_VALUE_DRIVERS):
             session.add(ValueDriver(workspace_id=row.id, name=name, position=position))
         for position, name in enumerate(DEFAULT_THEMES):
             session.add(Theme(workspace_id=row.id, name=name, position=position))
         seed_standard_statements(session, row.id)
         seed_terms(session, row.id)
+        seed_starter_factors(session, row.id)
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 

@@ -5,7 +5,7 @@ the agreed values that make the ability score."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import table_records
+from crmstrategy.editor import editor_frame, table_records
 from crmstrategy.participants import list_participants
 from crmstrategy.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
 from crmstrategy.strengths import (
@@ -64,19 +64,21 @@ with factors_tab:
     library = read(list_factors, workspace_id=ws.id)
     st.write(f"The factors these customers choose a supplier by, with how much each matters. Weights are "
              f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
-             "Pick factors from the library or add new ones below.")
-    table = pd.DataFrame({
-        "Factor": [f.factor.factor for f in strength.factors],
-        "Weight": [f.factor.weight for f in strength.factors],
-        "Share": [f"{f.share:.0f} %" for f in strength.factors],
-        "Competitor's strength": _scores([f.factor.competitor_strength for f in strength.factors]),
-    })
+             "Type a factor from the library below, or a new name: it joins the library when you save.")
+    table = editor_frame(
+        [{"Factor": f.factor.factor, "Weight": f.factor.weight, "Share": f"{f.share:.0f} %",
+          "Competitor's strength": f.factor.competitor_strength} for f in strength.factors],
+        {"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"})
     version = st.session_state.setdefault(f"strength_factors_version_{segment_id}", 0)
     edited = st.data_editor(
         table, key=f"{factors_key}_{version}", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
-            "Factor": st.column_config.SelectboxColumn(options=[f.name for f in library], required=True,
-                                                       width="large", help="From the workspace's factor library."),
+            # Free text, not a select box (which allows only its options): a new factor can be typed
+            # straight into the table, and the service adds names it does not know to the library.
+            "Factor": st.column_config.TextColumn(
+                required=True, max_chars=120, width="large",
+                help="A factor from the library (the case does not matter) or a new one, which joins the library "
+                     "when you save. In the library: " + (", ".join(f.name for f in library) or "nothing yet") + "."),
             "Weight": st.column_config.NumberColumn(help="How much this factor matters to the segment's customers, "
                                                          "relative to the others (above zero).", format="%g"),
             "Share": st.column_config.TextColumn(disabled=True, help="The weight as a share of all weights "
@@ -92,9 +94,12 @@ with factors_tab:
         saved = act(set_segment_factors, workspace_id=ws.id, segment_id=segment_id, factors=rows,
                     drawn=drawn_factors, scope=("strength_factors", ws.id, segment_id), where=factor_problems)
         if saved is not None:
+            known = {f.name.lower() for f in library}
+            joined = [f.factor for f in saved if f.factor.lower() not in known]
             st.session_state[f"strength_factors_version_{segment_id}"] += 1
             flash("strengths", f"Saved {len(saved)} key factor{'s' if len(saved) != 1 else ''} for "
-                               f"{segment_names[segment_id]}.")
+                               f"{segment_names[segment_id]}."
+                               + (f" New in the library: {', '.join(joined)}." if joined else ""))
             st.rerun()
     st.caption("Removing a factor from a segment also removes the participants' ratings of it.")
 
@@ -121,7 +126,7 @@ with factors_tab:
             st.caption("No factors yet.")
         st.dataframe(pd.DataFrame({"Factor": [f.name for f in library],
                                    "Used by": [", ".join(f.segments) or "–" for f in library],
-                                   "Means": [f.description for f in library]}),
+                                   "Means": [f.description or "" for f in library]}),
                      hide_index=True, width="stretch", height=min(400, 38 + 35 * max(len(library), 1)))
         unused = {f.id: f.name for f in library if not f.segments}
         if unused:

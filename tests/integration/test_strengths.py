@@ -19,7 +19,7 @@ from crmstrategy.strengths import (
     set_ratings_revealed, set_segment_factors, target_segments, workspace_weights,
 )
 from crmstrategy.workspace_io import DEMO_PATH
-from crmstrategy.workspaces import delete_workspace, get_workspace
+from crmstrategy.workspaces import create_workspace, delete_workspace, get_workspace
 from tests.integration.support import count, new_segment, new_workspace
 
 INSTALLER_FACTORS = [
@@ -31,13 +31,21 @@ INSTALLER_FACTORS = [
 
 @pytest.fixture
 def ws(engine) -> dict:
-    """A workspace with one segment ("Installers") and three participants."""
-    workspace = new_workspace(engine, "Acme")
+    """A workspace with one segment ("Installers") and three participants, and an empty factor
+    library (no starter factors, as after an import of a workspace without any), so each test's
+    library holds exactly what it adds."""
+    workspace = _bare_workspace(engine, "Acme")
     segment = new_segment(engine, workspace, "Installers", revenue=100, potential=200, expected_growth_pct=5)
     with unit_of_work(engine) as session:
         people = {name.lower(): create_participant(session=session, workspace_id=workspace, data={"name": name}).id
                   for name in ("Tor", "Hanne", "Mona")}
     return {"id": workspace, "segment": segment} | people
+
+
+def _bare_workspace(engine, name: str) -> int:
+    """A workspace without the starting lists, so its factor library starts empty."""
+    with unit_of_work(engine) as session:
+        return create_workspace(session=session, data={"name": name}, with_defaults=False).id
 
 
 def _refused(engine, service, **kwargs) -> ValidationProblem:
@@ -116,7 +124,7 @@ def test_a_factor_without_a_proper_name_is_refused(engine, ws, name):
 
 
 def test_the_same_factor_name_in_two_workspaces_is_two_factors(engine, ws):
-    other = new_workspace(engine, "Other")
+    other = _bare_workspace(engine, "Other")
     for workspace_id in (ws["id"], other):
         with unit_of_work(engine) as session:
             add_factor(session=session, workspace_id=workspace_id, data={"name": "Price level"})
@@ -151,7 +159,7 @@ def test_a_factor_in_use_cannot_be_deleted_until_no_segment_uses_it(engine, ws):
 
 
 def test_a_factor_of_another_workspace_cannot_be_deleted_through_this_one(engine, ws):
-    other = new_workspace(engine, "Other")
+    other = _bare_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         theirs = add_factor(session=session, workspace_id=other, data={"name": "Theirs"}).id
     refusal = _refused(engine, delete_factor, workspace_id=ws["id"], factor_id=theirs)
@@ -272,7 +280,7 @@ def test_every_bad_row_is_reported(engine, ws):
 
 
 def test_key_factors_of_a_segment_of_another_workspace_are_refused(engine, ws):
-    other = new_workspace(engine, "Other")
+    other = _bare_workspace(engine, "Other")
     theirs = new_segment(engine, other, "Theirs")
     refusal = _refused(engine, set_segment_factors, workspace_id=ws["id"], segment_id=theirs,
                        factors=[{"factor": "Price level", "weight": 1}])
@@ -342,7 +350,7 @@ def test_a_strength_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
 
 def test_a_participant_of_another_workspace_cannot_rate(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
-    other = new_workspace(engine, "Other")
+    other = _bare_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         stranger = create_participant(session=session, workspace_id=other, data={"name": "Stranger"}).id
     refusal = _refused(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],

@@ -17,6 +17,7 @@ from crmstrategy.readiness import STANDARD_STATEMENTS
 from crmstrategy.readiness_ratings import list_statements
 from crmstrategy.workspace_io import import_workspace, load_demo_document
 from crmstrategy.segments import list_value_drivers
+from crmstrategy.strengths import add_factor, delete_factor, list_factors
 from crmstrategy.workspaces import (
     create_workspace, delete_workspace, free_workspace_name, get_workspace, list_workspaces, update_workspace,
 )
@@ -33,6 +34,39 @@ def test_create_workspace_stores_it_with_the_default_value_drivers(engine):
     assert (stored.name, stored.currency, stored.description) == ("Nordvik Rørhandel", "NOK", "Grossist")
     assert drivers == list(DEFAULT_VALUE_DRIVERS)
     assert stored.created_at is not None
+
+
+def test_a_new_workspace_starts_with_the_eight_starter_factors_and_what_each_means(engine):
+    workspace = new_workspace(engine, "Acme")
+    with read_session(engine) as session:
+        library = list_factors(session=session, workspace_id=workspace)
+    assert [(f.name, f.description, f.segments) for f in library] == [
+        ("Availability", "Products are in stock, and someone answers when customers need us.", ()),
+        ("Delivery precision", "Deliveries arrive complete, on the day and at the time agreed.", ()),
+        ("Ease of ordering", "Ordering is quick and simple, in the channel the customer prefers.", ()),
+        ("Expertise and advice", "Our people know the products and help customers choose the right solution.", ()),
+        ("Price level", "What customers pay compared with other suppliers, discounts and terms included.", ()),
+        ("Product range", "Customers find what they need in one place, the specialist items included.", ()),
+        ("Relationship", "Customers know and trust the people they deal with.", ()),
+        ("Service", "Questions, complaints and returns are handled quickly and helpfully.", ()),
+    ]
+    # A team edits the starter set like any library: an unused factor goes, a new one joins.
+    with unit_of_work(engine) as session:
+        delete_factor(session=session, workspace_id=workspace, factor_id=library[0].id)
+        add_factor(session=session, workspace_id=workspace, data={"name": "Trade credit"})
+    with read_session(engine) as session:
+        names = [f.name for f in list_factors(session=session, workspace_id=workspace)]
+    assert names == ["Delivery precision", "Ease of ordering", "Expertise and advice", "Price level", "Product range",
+                     "Relationship", "Service", "Trade credit"]
+
+
+def test_an_imported_workspace_brings_its_own_factor_library_and_no_starter_factors(engine):
+    with unit_of_work(engine) as session:
+        imported = import_workspace(session=session, document=load_demo_document())
+    with read_session(engine) as session:
+        names = {f.name for f in list_factors(session=session, workspace_id=imported.id)}
+    assert names == {factor["name"] for factor in load_demo_document()["factors"]}
+    assert "Ease of ordering" not in names
 
 
 def test_workspaces_are_listed_alphabetically_ignoring_case(engine):

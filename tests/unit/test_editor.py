@@ -102,3 +102,45 @@ def test_table_records_maps_labels_drops_blank_rows_and_turns_nan_into_none():
     rows = table_records(records, {"Factor": "factor", "Weight": "weight", "Competitor": "competitor_strength"})
     assert rows == [{"factor": "Price", "weight": 30.0, "competitor_strength": None},
                     {"factor": None, "weight": 0, "competitor_strength": 4}]
+
+
+# --- editor_frame: typed columns, empty or not ------------------------------------------------
+
+KINDS = {"Name": "text", "Weight": "number", "Count": "whole", "Due": "date", "Done": "bool", "Tags": "list"}
+
+
+def test_an_empty_editor_frame_has_every_column_typed_as_declared():
+    from crmstrategy.editor import editor_frame
+
+    frame = editor_frame([], KINDS)
+    assert list(frame.columns) == list(KINDS) and len(frame) == 0
+    assert [str(t) for t in frame.dtypes] == ["string", "Float64", "Int64", "date32[day][pyarrow]", "boolean",
+                                              "object"]
+
+
+def test_an_editor_frame_holds_each_rows_values_and_gaps_come_back_as_none():
+    from datetime import date
+
+    from crmstrategy.editor import editor_frame, table_records
+
+    tags = ["a"]
+    frame = editor_frame([{"Name": "Price level", "Weight": 35, "Count": 3, "Due": date(2027, 3, 31), "Done": True,
+                           "Tags": tags}, {"Name": "Service"}], KINDS)
+    assert [str(t) for t in frame.dtypes] == ["string", "Float64", "Int64", "date32[day][pyarrow]", "boolean",
+                                              "object"]
+    assert frame.to_dict("records") == [
+        {"Name": "Price level", "Weight": 35.0, "Count": 3, "Due": date(2027, 3, 31), "Done": True, "Tags": ["a"]},
+        {"Name": "Service", "Weight": None, "Count": None, "Due": None, "Done": None, "Tags": []}]
+    frame.at[0, "Tags"].append("b")
+    assert tags == ["a"]  # the rows are not changed through the table
+    assert table_records(frame.to_dict("records"), {"Name": "name", "Weight": "weight"}) == [
+        {"name": "Price level", "weight": 35.0}, {"name": "Service", "weight": None}]
+
+
+def test_an_unknown_column_kind_is_refused():
+    import pytest
+
+    from crmstrategy.editor import editor_frame
+
+    with pytest.raises(ValueError, match="Unknown column kind 'money' for 'Revenue'"):
+        editor_frame([], {"Revenue": "money"})
