@@ -462,7 +462,7 @@ def test_segments_with_nothing_scored_have_nothing_to_rank_not_a_stable_ranking(
 
     # One figure makes a ranking to test
     write(app_db, update_segment, workspace_id=ws, segment_id=_segment(db, ws, "Installers").id,
-          changes={"revenue": 1_000_000})
+          version=1, changes={"revenue": 1_000_000})
     at.run()
     assert not [i for i in at.info if i.value.startswith("Nothing to rank")]
     assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)
