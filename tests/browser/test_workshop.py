@@ -229,7 +229,14 @@ def _promise(page: Page, env) -> None:
     compare = page.get_by_role("tabpanel", name="Compare")
     expect(compare).to_contain_text("world-class")
     expect(compare).to_contain_text("invoices that match every job")
-    assert [v.text for v in _read(env, list_versions)][-2:] in (PROMISES, PROMISES[::-1])
+    # The leaders choose the sharper second version as the customer promise.
+    _tab(page, "Versions")
+    by_key(page, "promise_mark_current", "button").click()
+    settle(page)
+    _success(page, "Version 2 is now the current promise.")
+    versions = sorted(_read(env, list_versions), key=lambda v: v.number)
+    assert [(v.text, v.author, v.is_current) for v in versions] == [
+        (PROMISES[0], "Kari Holm", False), (PROMISES[1], "Per Lie", True)]
 
 
 def _plan(page: Page, env) -> None:
