@@ -428,7 +428,7 @@ def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, d
     choice = next(d.value for d in at.dataframe if "Priority" in d.value.columns)
     assert list(choice["Segment"]) == [r.name for r in matrix.rows]
     assert sorted(choice["Priority"]) == ["Not prioritised", "Primary target", "Primary target", "Secondary"]
-    assert at.button(key="target_choice_save")
+    assert "target_choice_save" not in {b.key for b in at.button}  # the table saves each change at once
     assert "How this is computed" in [e.label for e in at.expander]
     assert "target_weights_reset" not in {b.key for b in at.button}  # the weights are the defaults
     assert [n.value for n in at.number_input] == [30.0, 40.0, 30.0]
@@ -471,14 +471,39 @@ def test_weights_that_move_the_ranking_say_so(app, db):
     assert all(row.name in stable for row in matrix.stable)
 
 
-def test_saving_the_unchanged_choice_keeps_it(app, db):
+def test_a_priority_changed_in_the_choice_is_saved_at_once_and_the_rationale_in_the_form_under_it(app, db):
     ws = demo_id(db)
-    before = [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)]
+    before = {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)}
     at = open_page(app, "app_pages/strategy/targets.py")
-    at.button(key="target_choice_save").click().run()
+    key = editor_key(at, r"target_choice_\d+_all_v[0-9a-f]+_\d+")
+    shown = at.data_editor(key=key).value
+    assert list(shown.columns[:3]) == ["Segment", "Priority", "Rationale"]
+    row = list(shown["Segment"]).index("Facility managers")
+    assert before["Facility managers"][0] == "Not prioritised"
+
+    assert before["Facility managers"][1]  # the demo gives it a rationale, so it may become a target
+    edit_table(at, key, {"edited_rows": {str(row): {"Priority": "Secondary"}}})
     assert not errors(at)
     assert "Saved the choice of target segments." in successes(at)
-    assert [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)] == before
+    assert {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)} == \
+        before | {"Facility managers": ("Secondary", before["Facility managers"][1])}
+
+    # The rationale is written in the form under the table; the form saves on its button.
+    facility = _segment(db, ws, "Facility managers")
+    at.selectbox(key="target_rationale_segment").set_value(facility.id).run()
+    form = f"target_rationale_{ws}_{facility.id}_v{facility.version}"
+    assert at.selectbox(key=f"{form}_priority").value == "Secondary"
+    at.selectbox(key=f"{form}_priority").set_value("Primary target")
+    at.text_area(key=f"{form}_rationale").input("Service contracts *grow* <fast>")
+    at.button(key="target_rationale_save").click().run()
+    assert not errors(at)
+    assert "Saved the choice for Facility managers." in successes(at)
+    after = {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)}
+    assert after["Facility managers"] == ("Primary target", "Service contracts *grow* <fast>")
+    assert {k: v for k, v in after.items() if k != "Facility managers"} == \
+        {k: v for k, v in before.items() if k != "Facility managers"}
+    shown = at.data_editor(key=editor_key(at, r"target_choice_\d+_all_v[0-9a-f]+_\d+")).value
+    assert shown.set_index("Segment").loc["Facility managers", "Rationale"] == "Service contracts *grow* <fast>"
 
 
 # --- Overview ------------------------------------------------------------------------------
