@@ -2,7 +2,8 @@
 
 `editor_frame` builds the table an editor shows, each column typed as declared, so an empty
 table accepts a first row of every kind. The rest turns the editor's state into service
-commands: Streamlit reports edits as {"edited_rows": {row_index: {column: value}},
+commands (`editor_commands`, for tables saved row by row) or into the whole edited table
+(`edited_records`, for tables saved as a whole): Streamlit reports edits as {"edited_rows": {row_index: {column: value}},
 "added_rows": [{column: value}], "deleted_rows": [row_index]}; row indexes refer to the rows shown.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pandas as pd
 import pyarrow as pa
@@ -165,3 +167,54 @@ def table_records(records: list[dict], columns: dict[str, str]) -> list[dict]:
         if any(v is not None for v in row.values()):
             result.append(row)
     return result
+
+
+def edited_records(rows: Iterable[Mapping], state: Mapping, columns: Mapping[str, str]) -> list[dict]:
+    """The whole table as the user sees it after the edits in `state` (the editor's
+    edited_rows/added_rows/deleted_rows), for a service that saves a table as a whole.
+
+    `rows` are the rows as drawn (label -> value, as given to `editor_frame`; other keys such as an
+    id are kept) and `columns` the same label -> kind. The state holds what the browser sent, so
+    each edited value is read by its column's kind: a date typed into a cell arrives as text, a
+    whole number as a float. Deleted rows are left out; added rows follow the drawn ones, each with
+    every column (None where nothing was typed), and added rows left all blank are dropped."""
+    rows = [dict(row) for row in rows]
+    deleted = {int(i) for i in state.get("deleted_rows", [])}
+    for raw_index, changes in state.get("edited_rows", {}).items():
+        index = int(raw_index)
+        if 0 <= index < len(rows):
+            rows[index].update({label: _read(value, columns[label]) for label, value in changes.items()
+                                if label in columns})
+    result = [row for index, row in enumerate(rows) if index not in deleted]
+    for added in state.get("added_rows", []):
+        row = {label: _read(added.get(label), kind) for label, kind in columns.items()}
+        if any(not _blank(value) for value in row.values()):
+            result.append(row)
+    return result
+
+
+def _read(value, kind: str):
+    """One cell's value from the editor's state, as its column's kind (blank is None); a value that
+    cannot be read so is passed on as it came, for the service to refuse with its row."""
+    if _blank(value) and kind != "list":
+        return None
+    try:
+        if kind == "text":
+            return str(value)
+        if kind == "number":
+            return float(value)
+        if kind == "whole":
+            return int(round(float(value)))
+        if kind == "bool":
+            return bool(value)
+        if kind == "list":
+            return [] if value is None else list(value)
+        if kind == "date":
+            if isinstance(value, datetime):
+                return value.date()
+            if isinstance(value, date):
+                return value
+            return date.fromisoformat(str(value).strip()[:10])  # "2027-03-31" or "2027-03-31T00:00:00.000"
+    except (TypeError, ValueError):
+        return value
+    return value

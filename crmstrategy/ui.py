@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.editor import edited_records, editor_frame
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.versioning import StaleEdit
 from crmstrategy.models import WorkspaceRead
@@ -145,6 +146,62 @@ def clear_form(values: dict[str, Any]) -> None:
 def _apply_form_resets() -> None:
     for key, value in st.session_state.pop("_form_resets", {}).items():
         st.session_state[key] = value
+
+
+def saved_table(name: str, *, rows: list[dict], columns: dict[str, str], key: str, scope: tuple,
+                save: Callable[[list[dict]], tuple[Callable[..., Any], dict]], confirm: Callable[[Any], str],
+                **editor: Any) -> None:
+    """A data editor for a table saved as a whole (key factors, agreed values, the target choice,
+    milestones, measured values, who took part), saved at each change as the Segments and plan
+    tables are: every table in the app saves this way, only forms save on a button.
+
+    `rows` are the rows as drawn (label -> value, plus keys such as an id that are not shown) and
+    `columns` their label -> kind for `editor_frame`; `key` is the editor's key (from `edit_scope`)
+    and `scope` the (kind, workspace id, item id) it was drawn for. At each change the whole edited
+    table is rebuilt (`edited_records`) and `save(records)` names the service and its arguments
+    (with the versions drawn), run in one transaction. Saved, `confirm(result)` is shown at the table
+    and the table is drawn afresh; refused, the problem is shown at the table and what was typed
+    stays, so the next cell completes a half-typed row ("Discard unsaved changes" starts again from
+    what is saved). Refused because someone else saved first, the table is drawn as it is now at
+    once, as `act` does for forms."""
+    version = st.session_state.setdefault(f"_table_version_{name}", 0)
+    editor_key = f"{key}_{version}"
+    saved = st.session_state.pop(f"_table_saved_{name}", None)
+    if saved and saved[0] == scope:
+        st.success(md_escape(saved[1]), icon=":material/check_circle:")
+    refused = st.session_state.get(f"_table_problem_{name}")
+    if refused and isinstance(refused[2], StaleEdit):
+        st.session_state.pop(f"_table_problem_{name}")  # said once: the table shows what is saved now
+        if refused[0] == scope:
+            show_problems(refused[2])
+    elif refused and refused[0] == scope and refused[1] in st.session_state:  # what was typed is still there
+        show_problems(refused[2])
+        if st.button("Discard unsaved changes", key=f"{name}_discard", icon=":material/undo:"):
+            st.session_state.pop(f"_table_problem_{name}", None)
+            st.session_state[f"_table_version_{name}"] += 1
+            redraw(*scope)
+            st.rerun()
+    st.data_editor(editor_frame(rows, columns), key=editor_key, on_change=_save_table,
+                   args=(name, editor_key, rows, columns, scope, save, confirm), hide_index=True, width="stretch",
+                   **editor)
+
+
+def _save_table(name: str, editor_key: str, rows: list[dict], columns: dict[str, str], scope: tuple,
+                save: Callable[[list[dict]], tuple[Callable[..., Any], dict]], confirm: Callable[[Any], str]) -> None:
+    records = edited_records(rows, st.session_state.get(editor_key) or {}, columns)
+    if records == [dict(row) for row in rows]:
+        return  # a new row not typed into yet: nothing to save, and the row stays open for typing
+    fn, kwargs = save(records)
+    result, problem = attempt(fn, **kwargs)
+    if problem is None or isinstance(problem, StaleEdit):
+        st.session_state[f"_table_version_{name}"] = st.session_state.get(f"_table_version_{name}", 0) + 1
+        redraw(*scope)
+    if problem is None:
+        st.session_state.pop(f"_table_problem_{name}", None)
+        st.session_state[f"_table_saved_{name}"] = (scope, confirm(result))
+    else:
+        st.session_state.pop(f"_table_saved_{name}", None)
+        st.session_state[f"_table_problem_{name}"] = (scope, editor_key, problem)
 
 
 def set_workspace(workspace_id: int) -> None:

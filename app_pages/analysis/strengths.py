@@ -5,7 +5,7 @@ the agreed values that make the ability score."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import editor_frame, table_records
+from crmstrategy.editor import table_records
 from crmstrategy.participants import list_participants
 from crmstrategy.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
 from crmstrategy.strengths import (
@@ -14,7 +14,8 @@ from crmstrategy.strengths import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, choose_participant, edit_scope, flash, page_link, read, segments_or_stop, show_flash, workbench_page,
+    act, choose_participant, clear_form, edit_scope, flash, page_link, read, saved_table, segments_or_stop, show_flash,
+    workbench_page,
 )
 
 ws = workbench_page("Strengths")
@@ -64,21 +65,35 @@ with factors_tab:
     library = read(list_factors, workspace_id=ws.id)
     st.write(f"The factors these customers choose a supplier by, with how much each matters. Weights are "
              f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
-             "Type a factor from the library below, or a new name: it joins the library when you save.")
-    table = editor_frame(
-        [{"Factor": f.factor.factor, "Weight": f.factor.weight, "Share": f"{f.share:.0f} %",
-          "Competitor's strength": f.factor.competitor_strength} for f in strength.factors],
-        {"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"})
-    version = st.session_state.setdefault(f"strength_factors_version_{segment_id}", 0)
-    edited = st.data_editor(
-        table, key=f"{factors_key}_{version}", num_rows="dynamic", hide_index=True, width="stretch",
+             "Type a factor from the library below, or a new name: it joins the library. Every change is saved at "
+             "once.")
+    known = {f.name.lower() for f in library}
+
+    def _save_factors(records: list[dict]):
+        return set_segment_factors, {
+            "workspace_id": ws.id, "segment_id": segment_id, "drawn": drawn_factors,
+            "factors": table_records(records, {"Factor": "factor", "Weight": "weight",
+                                               "Competitor's strength": "competitor_strength"})}
+
+    def _factors_saved(saved) -> str:
+        joined = [f.factor for f in saved if f.factor.lower() not in known]
+        return (f"Saved the key factors of {segment_names[segment_id]}."
+                + (f" New in the library: {', '.join(joined)}." if joined else ""))
+
+    saved_table(
+        "strength_factors", key=factors_key, scope=("strength_factors", ws.id, segment_id),
+        save=_save_factors, confirm=_factors_saved, num_rows="dynamic",
+        rows=[{"Factor": f.factor.factor, "Weight": f.factor.weight, "Share": f"{f.share:.0f} %",
+               "Competitor's strength": f.factor.competitor_strength} for f in strength.factors],
+        columns={"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"},
         column_config={
             # Free text, not a select box (which allows only its options): a new factor can be typed
             # straight into the table, and the service adds names it does not know to the library.
             "Factor": st.column_config.TextColumn(
                 required=True, max_chars=120, width="large",
                 help="A factor from the library (the case does not matter) or a new one, which joins the library "
-                     "when you save. In the library: " + (", ".join(f.name for f in library) or "nothing yet") + "."),
+                     "when it is saved. In the library: " + (", ".join(f.name for f in library) or "nothing yet")
+                     + "."),
             "Weight": st.column_config.NumberColumn(help="How much this factor matters to the segment's customers, "
                                                          "relative to the others (above zero).", format="%g"),
             "Share": st.column_config.TextColumn(disabled=True, help="The weight as a share of all weights "
@@ -87,20 +102,6 @@ with factors_tab:
                 min_value=1, max_value=5, step=1, format="%d", help="The main competitor's strength, 1-5 (optional), so the "
                                                        "gap shows."),
         })
-    factor_problems = st.container()
-    if st.button("Save key factors", key="strength_factors_save", type="primary"):
-        rows = table_records(edited.to_dict("records"), {"Factor": "factor", "Weight": "weight",
-                                                          "Competitor's strength": "competitor_strength"})
-        saved = act(set_segment_factors, workspace_id=ws.id, segment_id=segment_id, factors=rows,
-                    drawn=drawn_factors, scope=("strength_factors", ws.id, segment_id), where=factor_problems)
-        if saved is not None:
-            known = {f.name.lower() for f in library}
-            joined = [f.factor for f in saved if f.factor.lower() not in known]
-            st.session_state[f"strength_factors_version_{segment_id}"] += 1
-            flash("strengths", f"Saved {len(saved)} key factor{'s' if len(saved) != 1 else ''} for "
-                               f"{segment_names[segment_id]}."
-                               + (f" New in the library: {', '.join(joined)}." if joined else ""))
-            st.rerun()
     st.caption("Removing a factor from a segment also removes the participants' ratings of it.")
 
     left, right = st.columns(2)
@@ -116,8 +117,7 @@ with factors_tab:
         created = act(add_factor, workspace_id=ws.id, data={"name": name, "description": description},
                       where=new_problems)
         if created:
-            st.session_state.pop("strength_new_factor_name", None)
-            st.session_state.pop("strength_new_factor_description", None)
+            clear_form({"strength_new_factor_name": "", "strength_new_factor_description": ""})
             flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
             st.rerun()
     with right:
@@ -224,34 +224,26 @@ with facilitator_tab:
         st.write("The value the scores use. Left blank, the median of the ratings is used once they are "
                  "revealed; type the value the group agrees on where the discussion changed it (or where there "
                  "are no ratings).")
-        agreed = pd.DataFrame({
-            "id": [f.factor.id for f in strength.factors],
-            "Factor": [f.factor.factor for f in strength.factors],
-            "Median": [f.stats.median if strength.revealed else None for f in strength.factors],
-            "Agreed": _scores([f.factor.agreed_strength for f in strength.factors]),
-            "Competitor": _scores([f.factor.competitor_strength for f in strength.factors]),
-            "Gap": _scores([f.gap if strength.revealed or f.factor.agreed_strength is not None else None
-                             for f in strength.factors]),
-        })
-        agreed_version = st.session_state.setdefault(f"strength_agreed_version_{segment_id}", 0)
-        edited_agreed = st.data_editor(
-            agreed, key=f"{factors_key}_agreed_{agreed_version}", hide_index=True, width="stretch",
-            disabled=["id", "Factor", "Median", "Competitor", "Gap"], column_order=["Factor", "Median", "Agreed",
-                                                                                    "Competitor", "Gap"],
-            column_config={"Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d",
+        saved_table(
+            "strength_agreed", key=f"{factors_key}_agreed", scope=("strength_factors", ws.id, segment_id),
+            save=lambda records: (set_agreed_strengths, {
+                "workspace_id": ws.id, "segment_id": segment_id, "drawn": drawn_factors,
+                "agreed": {int(r["id"]): r["Agreed"] for r in records}}),
+            confirm=lambda _: f"Saved the agreed values of {segment_names[segment_id]}; the ability score uses "
+                              "them now.",
+            rows=[{"id": f.factor.id, "Factor": f.factor.factor,
+                   "Median": f.stats.median if strength.revealed else None,
+                   "Agreed": f.factor.agreed_strength, "Competitor": f.factor.competitor_strength,
+                   "Gap": f.gap if strength.revealed or f.factor.agreed_strength is not None else None}
+                  for f in strength.factors],
+            columns={"Factor": "text", "Median": "number", "Agreed": "whole", "Competitor": "whole", "Gap": "whole"},
+            disabled=["Factor", "Median", "Competitor", "Gap"],
+            column_config={"Median": st.column_config.NumberColumn(format="%g"),
+                           "Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d",
                                                                    help="Blank: the median is used once revealed."),
                            "Competitor": st.column_config.NumberColumn(format="%d"),
                            "Gap": st.column_config.NumberColumn(format="%+d",
                                                                 help="Our strength minus the competitor's.")})
-        agreed_problems = st.container()
-        if st.button("Save agreed values", key="strength_agreed_save", type="primary"):
-            rows = table_records(edited_agreed.to_dict("records"), {"id": "id", "Agreed": "agreed"})
-            if act(set_agreed_strengths, workspace_id=ws.id, segment_id=segment_id, drawn=drawn_factors,
-                   scope=("strength_factors", ws.id, segment_id),
-                   agreed={int(r["id"]): r["agreed"] for r in rows}, where=agreed_problems) is not None:
-                st.session_state[f"strength_agreed_version_{segment_id}"] += 1
-                flash("strengths", "Saved the agreed values; the ability score uses them now.")
-                st.rerun()
 
 with st.expander("How this is computed"):
     st.markdown(

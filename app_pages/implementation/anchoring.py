@@ -11,7 +11,7 @@ from crmstrategy.plan import (
 )
 from crmstrategy.plan_rules import Taker, anchoring_warnings
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, edit_scope, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import act, edit_scope, flash, page_link, read, saved_table, show_flash, workbench_page
 
 ws = workbench_page("Anchoring")
 
@@ -32,19 +32,17 @@ if not people:
     st.info("No participants yet.")
     page_link("app_pages/analysis/participants.py", "Add the participants first", icon=":material/group_add:")
 else:
-    table = pd.DataFrame({"Participant": [p.name for p in people], "Department": [p.department for p in people],
-                          "Leader": [p.is_leader for p in people]}
-                         | {step: [step in steps.get(p.id, []) for p in people] for step in METHOD_STEPS})
-    edited = st.data_editor(table, key=f"anchoring_steps_{ws.id}", hide_index=True, width="stretch",
-                            disabled=["Participant", "Department", "Leader"],
-                            column_config={step: st.column_config.CheckboxColumn(step) for step in METHOD_STEPS})
-    steps_problems = st.container()
-    if st.button("Save who took part", key="anchoring_steps_save", type="primary"):
-        chosen = {p.id: [s for s in METHOD_STEPS if bool(edited.iloc[n][s])] for n, p in enumerate(people)}
-        saved = act(save_participation, workspace_id=ws.id, steps_by_participant=chosen, where=steps_problems)
-        if saved is not None:
-            flash("anchoring", f"Saved: {saved} of {len(people)} took part in at least one step.")
-            st.rerun()
+    saved_table(
+        "anchoring_steps", key=f"anchoring_steps_{ws.id}", scope=("anchoring_steps", ws.id, "all"),
+        save=lambda records: (save_participation, {
+            "workspace_id": ws.id,
+            "steps_by_participant": {int(r["id"]): [s for s in METHOD_STEPS if r[s]] for r in records}}),
+        confirm=lambda saved: f"Saved who took part: {saved} of {len(people)} in at least one step.",
+        rows=[{"id": p.id, "Participant": p.name, "Department": p.department or "", "Leader": p.is_leader}
+              | {step: step in steps.get(p.id, []) for step in METHOD_STEPS} for p in people],
+        columns={"Participant": "text", "Department": "text", "Leader": "bool"} | {step: "bool" for step in METHOD_STEPS},
+        disabled=["Participant", "Department", "Leader"],
+        column_config={step: st.column_config.CheckboxColumn(step) for step in METHOD_STEPS})
     by_department: dict[str, list[str]] = {}
     for p in people:
         for step in steps.get(p.id, []):

@@ -21,7 +21,8 @@ from crmstrategy.segments import list_segments
 from crmstrategy.strategy_document import customer_rows, goal_panel
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, import_panel, page_link, read, show_flash, vanished, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, import_panel, page_link, read, saved_table, show_flash,
+    vanished, workbench_page,
 )
 
 ws = workbench_page("Follow-up")
@@ -95,31 +96,25 @@ with goals_tab:
         if item.goal.baseline_on is None:
             st.caption("The baseline has no date, so the path starts at the first value measured. Set the date "
                        "on the Goals page.")
-        st.markdown("**Measured values** · edit, add or delete rows, then save.")
+        st.markdown("**Measured values** · edit, add or delete rows: every change is saved at once.")
         newest = item.measurements[::-1]  # the values being added and corrected are the recent ones
-        table = pd.DataFrame({"Date": pd.Series([m.measured_on for m in newest], dtype="object"),
-                              "Value": pd.Series([m.value for m in newest], dtype="float64"),
-                              "Note": pd.Series([m.note for m in newest], dtype="object"),
-                              "Recorded by": pd.Series([m.recorded_by for m in newest], dtype="object")})
-        version = st.session_state.get("follow_values_version", 0)
         table_key, drawn_values = edit_scope("follow_values", ws.id, chosen,
                                              read(measurement_versions, workspace_id=ws.id, goal_id=chosen))
-        edited = st.data_editor(table, key=f"{table_key}_{version}", num_rows="dynamic", hide_index=True,
-                                width="stretch", column_config={
-                                    "Date": st.column_config.DateColumn(required=True, max_value=today),
-                                    "Value": st.column_config.NumberColumn(required=True, format="%g"),
-                                    "Note": st.column_config.TextColumn(max_chars=300),
-                                    "Recorded by": st.column_config.TextColumn(max_chars=120)})
-        save_problems = st.container()
-        if st.button("Save the measured values", key="follow_values_save", type="primary"):
-            rows = table_records(edited.to_dict("records"), {"Date": "measured_on", "Value": "value", "Note": "note",
-                                                             "Recorded by": "recorded_by"})
-            saved = act(set_goal_measurements, workspace_id=ws.id, goal_id=chosen, rows=rows, where=save_problems,
-                        drawn=drawn_values, scope=("follow_values", ws.id, chosen))
-            if saved is not None:
-                st.session_state["follow_values_version"] = version + 1
-                flash("follow_up", f"Saved {saved} value{'s' if saved != 1 else ''} of '{item.goal.metric}'.")
-                st.rerun()
+        saved_table(
+            "follow_values", key=table_key, scope=("follow_values", ws.id, chosen), num_rows="dynamic",
+            save=lambda records: (set_goal_measurements, {
+                "workspace_id": ws.id, "goal_id": chosen, "drawn": drawn_values,
+                "rows": table_records(records, {"Date": "measured_on", "Value": "value", "Note": "note",
+                                                "Recorded by": "recorded_by"})}),
+            confirm=lambda saved: f"Saved {saved} value{'s' if saved != 1 else ''} of '{item.goal.metric}'.",
+            rows=[{"Date": m.measured_on, "Value": m.value, "Note": m.note or "", "Recorded by": m.recorded_by or ""}
+                  for m in newest],
+            columns={"Date": "date", "Value": "number", "Note": "text", "Recorded by": "text"},
+            column_config={
+                "Date": st.column_config.DateColumn(required=True, max_value=today, format="YYYY-MM-DD"),
+                "Value": st.column_config.NumberColumn(required=True, format="%g"),
+                "Note": st.column_config.TextColumn(max_chars=300, width="large"),
+                "Recorded by": st.column_config.TextColumn(max_chars=120)})
 
 with customer_tab:
     st.write("Satisfaction and loyalty, but above all whether customers stay and buy (advice 9): per target segment "

@@ -16,7 +16,9 @@ from crmstrategy.strategy_map import (
     milestone_versions, set_long_term_limit, set_milestones, update_goal,
 )
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, clear_form, edit_scope, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, clear_form, edit_scope, flash, page_link, read, saved_table, show_flash, workbench_page,
+)
 
 ws = workbench_page("Goals")
 
@@ -48,15 +50,15 @@ without = [o.name for o in objectives.values() if not any(g.objective_id == o.id
 if without:
     st.info("No measurable goal yet: " + md_escape(", ".join(without)) + ".", icon=":material/info:")
 
-st.dataframe(pd.DataFrame({
-    "Objective": [objectives[g.objective_id].name for g in goals],
+st.dataframe(pd.DataFrame({  # what, how far and by when, and who: first, so a laptop shows them without scrolling
     "Goal": [g.metric for g in goals],
-    "Type": [g.goal_type for g in goals],
-    "Measures": [g.measures for g in goals],
-    "Baseline": [f"{g.baseline:g} {g.unit}".strip() for g in goals],
     "Target": [f"{g.target:g} {g.unit}".strip() for g in goals],
     "Deadline": [g.deadline for g in goals],
     "Owner": [g.owner or "– no owner –" for g in goals],
+    "Baseline": [f"{g.baseline:g} {g.unit}".strip() for g in goals],
+    "Objective": [objectives[g.objective_id].name for g in goals],
+    "Type": [g.goal_type for g in goals],
+    "Measures": [g.measures for g in goals],
     "Long-term": ["yes" if g.id in advice.long_term else "" for g in goals],
     "Baseline on": [g.baseline_on for g in goals],
     "Milestones": [len(milestones.get(g.id, [])) for g in goals],
@@ -158,30 +160,24 @@ with milestones_tab:
                 made = act(generate_milestones, workspace_id=ws.id, goal_id=chosen, per=per, where=gen_problems,
                            scope=("goal_milestones", ws.id, chosen))
                 if made is not None:
-                    st.session_state["goal_milestones_version"] = st.session_state.get("goal_milestones_version", 0) + 1
+                    st.session_state["_table_version_goal_milestones"] = \
+                        st.session_state.get("_table_version_goal_milestones", 0) + 1
                     flash("goals", f"Made {len(made)} milestone{'s' if len(made) != 1 else ''}, one per {per}.")
                     st.rerun()
         current = milestones.get(chosen, [])
-        # Typed columns: an empty list would make both float, which the date column refuses to edit
-        table = pd.DataFrame({"Date": pd.Series([d for d, _ in current], dtype="object"),
-                              "Value": pd.Series([v for _, v in current], dtype="float64")})
-        version = st.session_state.get("goal_milestones_version", 0)
         table_key, drawn_milestones = edit_scope("goal_milestones", ws.id, chosen,
                                                  read(milestone_versions, workspace_id=ws.id, goal_id=chosen))
-        edited = st.data_editor(table, key=f"{table_key}_{version}", num_rows="dynamic", hide_index=True,
-                                width="stretch", column_config={
-                                    "Date": st.column_config.DateColumn(required=True, max_value=goal.deadline),
-                                    "Value": st.column_config.NumberColumn(required=True, format="%g")})
-        save_problems = st.container()
-        if st.button("Save milestones", key="goal_milestones_save", type="primary"):
-            rows = table_records(edited.to_dict("records"), {"Date": "due", "Value": "value"})
-            saved = act(set_milestones, workspace_id=ws.id, goal_id=chosen, where=save_problems,
-                        milestones=[(r["due"], r["value"]) for r in rows], drawn=drawn_milestones,
-                        scope=("goal_milestones", ws.id, chosen))
-            if saved is not None:
-                st.session_state["goal_milestones_version"] = version + 1
-                flash("goals", f"Saved {len(saved)} milestone{'s' if len(saved) != 1 else ''}.")
-                st.rerun()
+        saved_table(
+            "goal_milestones", key=table_key, scope=("goal_milestones", ws.id, chosen), num_rows="dynamic",
+            save=lambda records: (set_milestones, {
+                "workspace_id": ws.id, "goal_id": chosen, "drawn": drawn_milestones,
+                "milestones": [(r["due"], r["value"]) for r in table_records(records, {"Date": "due", "Value": "value"})]}),
+            confirm=lambda saved: f"Saved {len(saved)} milestone{'s' if len(saved) != 1 else ''} of '{goal.metric}'.",
+            rows=[{"Date": d, "Value": v} for d, v in current], columns={"Date": "date", "Value": "number"},
+            column_config={"Date": st.column_config.DateColumn(required=True, max_value=goal.deadline,
+                                                               format="YYYY-MM-DD"),
+                           "Value": st.column_config.NumberColumn(required=True, format="%g")})
+        st.caption("Every change in the table is saved at once.")
 
 with settings_tab:
     with st.form("goal_settings", border=True):

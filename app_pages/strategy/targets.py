@@ -1,11 +1,9 @@
 """Target segments (advice 2): ability against attractiveness in a priority matrix, whether the
 ranking holds when the weights move, and the choice of primary and secondary targets."""
 
-import pandas as pd
 import streamlit as st
 
 from crmstrategy.charts import chart_png, chart_spec, chart_svg, priority_matrix_chart
-from crmstrategy.editor import table_records
 from crmstrategy.models import PRIORITIES
 from crmstrategy.scores import (
     ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, NOTHING_TO_RANK, QUADRANT_LINE, SENSITIVITY_STEP,
@@ -13,7 +11,9 @@ from crmstrategy.scores import (
 from crmstrategy.segments import list_segments
 from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, cached_chart_spec, edit_scope, flash, page_link, read, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, cached_chart_spec, edit_scope, flash, page_link, read, saved_table, show_flash, workbench_page,
+)
 
 ws = workbench_page("Target segments")
 
@@ -86,42 +86,56 @@ for note in matrix.notes:
 
 st.subheader("The choice", anchor=False)
 st.write("Mark each segment a primary target, secondary or not prioritised, and say why in a sentence: "
-         "a target needs a rationale. The Overview and the later steps use this choice.")
-choice = pd.DataFrame({
-    "id": [r.segment_id for r in matrix.rows],
-    "Segment": [r.name for r in matrix.rows],
-    "Ability": [None if r.ability is None else round(r.ability) for r in matrix.rows],
-    "Attractiveness": [round(r.attractiveness) for r in matrix.rows],
-    "Quadrant": [r.quadrant for r in matrix.rows],
-    "Place": [f"{r.rank}" if r.stable else f"{r.rank} ({r.best_rank}–{r.worst_rank})" for r in matrix.rows],
-    "Priority": [r.priority for r in matrix.rows],
-    "Rationale": [r.rationale for r in matrix.rows],
-})
-version = st.session_state.setdefault("target_choice_version", 0)
+         "a target needs a rationale. The Overview and the later steps use this choice. A change of priority in "
+         "the table is saved at once; write the rationale in the form under it.")
 # The choice is drawn from the segments as they are now; saving over someone else's later change is refused.
 choice_key, drawn_segments = edit_scope("target_choice", ws.id, "all",
                                         {s.id: s.version for s in read(list_segments, workspace_id=ws.id)})
-edited = st.data_editor(
-    choice, key=f"{choice_key}_{version}", hide_index=True, width="stretch",
-    column_order=["Segment", "Ability", "Attractiveness", "Quadrant", "Place", "Priority", "Rationale"],
-    disabled=["id", "Segment", "Ability", "Attractiveness", "Quadrant", "Place"],
+saved_table(
+    "target_choice", key=choice_key, scope=("target_choice", ws.id, "all"),
+    save=lambda records: (save_priorities, {
+        "workspace_id": ws.id, "versions": drawn_segments,
+        "choices": {int(r["id"]): (r["Priority"], r["Rationale"] or "") for r in records}}),
+    confirm=lambda _: "Saved the choice of target segments.",
+    rows=[{"id": r.segment_id, "Segment": r.name, "Priority": r.priority, "Rationale": r.rationale or "",
+           "Ability": None if r.ability is None else round(r.ability), "Attractiveness": round(r.attractiveness),
+           "Quadrant": r.quadrant,
+           "Place": f"{r.rank}" if r.stable else f"{r.rank} ({r.best_rank}–{r.worst_rank})"} for r in matrix.rows],
+    columns={"Segment": "text", "Priority": "text", "Rationale": "text", "Ability": "whole",
+             "Attractiveness": "whole", "Quadrant": "text", "Place": "text"},
+    # Segment, priority and rationale first: the choice reads on a laptop without scrolling sideways.
+    disabled=["Segment", "Rationale", "Ability", "Attractiveness", "Quadrant", "Place"],
     column_config={
-        "Segment": st.column_config.TextColumn(width="medium"),
-        "Ability": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d"),
-        "Attractiveness": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d"),
-        "Place": st.column_config.TextColumn(help="Place by attractiveness; in brackets the places it reaches "
-                                                  "when a weight moves ±20%."),
-        "Priority": st.column_config.SelectboxColumn(options=list(PRIORITIES), width="small"),
-        "Rationale": st.column_config.TextColumn(width="large", max_chars=4000),
+        "Segment": st.column_config.TextColumn(width="medium", pinned=True),
+        "Priority": st.column_config.SelectboxColumn(options=list(PRIORITIES), width="medium"),
+        "Rationale": st.column_config.TextColumn(width="large", help="Written in the form under the table."),
+        "Ability": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d", width="small"),
+        "Attractiveness": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d", width="small"),
+        "Quadrant": st.column_config.TextColumn(width="small"),
+        "Place": st.column_config.TextColumn(width="small", help="Place by attractiveness; in brackets the places "
+                                                                 "it reaches when a weight moves ±20%."),
     })
-choice_problems = st.container()
-if st.button("Save the choice", key="target_choice_save", type="primary"):
-    rows = table_records(edited.to_dict("records"), {"id": "id", "Priority": "priority", "Rationale": "rationale"})
-    if act(save_priorities, workspace_id=ws.id, where=choice_problems, versions=drawn_segments,
-           scope=("target_choice", ws.id, "all"),
-           choices={int(r["id"]): (r["priority"], r["rationale"] or "") for r in rows}) is not None:
-        st.session_state["target_choice_version"] += 1
-        flash("targets", "Saved the choice of target segments.")
+
+by_segment = {r.segment_id: r for r in matrix.rows}
+with st.expander("Edit the rationale of a segment", icon=":material/edit_note:", expanded=False):
+    picked = st.selectbox("Segment", list(by_segment), key="target_rationale_segment",
+                          format_func=lambda i: by_segment[i].name)
+    row = by_segment[picked]
+    # Drawn at the segment's version in the choice above, so a save there or here draws both afresh.
+    drawn = drawn_segments.get(picked)
+    scoped = f"target_rationale_{ws.id}_{picked}_v{drawn}"
+    with st.form(scoped, border=False):
+        priority = st.selectbox("Priority", [None, *PRIORITIES], key=f"{scoped}_priority",
+                                index=[None, *PRIORITIES].index(row.priority),
+                                format_func=lambda p: "– not chosen –" if p is None else p)
+        rationale = st.text_area("Rationale", value=row.rationale or "", key=f"{scoped}_rationale", height=100,
+                                 max_chars=4000, placeholder="Why this segment, in a sentence or two.")
+        save_rationale = st.form_submit_button("Save the rationale", type="primary", key="target_rationale_save")
+    rationale_problems = st.container()
+    if save_rationale and act(save_priorities, workspace_id=ws.id, where=rationale_problems,
+                              versions={picked: drawn}, choices={picked: (priority, rationale)},
+                              scope=("target_choice", ws.id, "all")) is not None:
+        flash("targets", f"Saved the choice for {row.name}.")
         st.rerun()
 
 chosen = [r for r in matrix.rows if r.priority in PRIORITIES[:2]]

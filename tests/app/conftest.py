@@ -104,3 +104,28 @@ def scoped_key(at: AppTest, kind: str, item, field: str) -> str:
     found = {w.key for name in _WIDGET_KINDS for w in getattr(at, name) if w.key and pattern.fullmatch(w.key)}
     assert len(found) == 1, (kind, item, field, found)
     return found.pop()
+
+
+def edit_table(at: AppTest, key: str, state: dict) -> AppTest:
+    """Send the data editor `key` the edits `state` (edited_rows, added_rows, deleted_rows, as the
+    browser sends them: JSON, dates as "YYYY-MM-DD") and run, so its on_change callback saves them
+    as in the browser. AppTest cannot edit a data editor and assigning its state in
+    at.session_state does not call the callback, so the edit goes in with the widget states of
+    the next run (AppTest's `_run` is the one way to pass them)."""
+    import json
+
+    editor = at.data_editor(key=key)
+    states = at._tree.get_widget_states()
+    sent = states.widgets.add()
+    sent.id = editor.proto.id
+    sent.string_value = json.dumps({"edited_rows": {}, "added_rows": [], "deleted_rows": []} | state)
+    at._run(widget_state=states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def editor_key(at: AppTest, pattern: str) -> str:
+    """The key of the one data editor whose key matches `pattern` (keys name the workspace, item and
+    the versions drawn)."""
+    [key] = [d.key for d in at.data_editor if d.key and re.fullmatch(pattern, d.key)]
+    return key

@@ -23,7 +23,9 @@ from crmstrategy.segments import delete_segment, list_segments
 from crmstrategy.strategy_document import SECTIONS
 from crmstrategy.strategy_map import delete_goal, list_goals
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
+from tests.app.conftest import (
+    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, scoped_key, successes, write,
+)
 
 CHURN = "Installer churn per year"
 CHURN_OWNER = "Erik Solberg"
@@ -528,3 +530,21 @@ def test_each_page_opens_on_an_empty_workspace(app, db, page):
         assert _metrics(at)["Judged rules passed"] == "0 of 3"
     else:
         assert len(at.get("download_button")) == 3
+
+
+def test_a_value_added_in_the_measured_values_table_is_saved_at_once(app, db):
+    ws = demo_id(db)
+    at = open_page(app, "app_pages/implementation/follow_up.py")
+    assert "follow_values_save" not in {b.key for b in at.button}  # the table saves each change at once
+    goal_id = at.selectbox(key="follow_goal").value
+    metric = next(g.metric for g in db(list_goals, workspace_id=ws) if g.id == goal_id)
+    before = [(m.measured_on, m.value, m.note, m.recorded_by)
+              for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])]
+    day = next(date(2026, 11, d) for d in range(29, 0, -1) if date(2026, 11, d) not in {b[0] for b in before})
+    edit_table(at, editor_key(at, rf"follow_values_{ws}_{goal_id}_v[0-9a-f]+_\d+"),
+               {"added_rows": [{"Date": day.isoformat(), "Value": 12.5, "Note": "ERP <rolling>", "Recorded by": "Kari"}]})
+    assert not errors(at)
+    assert successes(at) == [f"Saved {len(before) + 1} values of '{metric}'."]
+    after = [(m.measured_on, m.value, m.note, m.recorded_by)
+              for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])]
+    assert sorted(after) == sorted(before + [(day, 12.5, "ERP <rolling>", "Kari")])

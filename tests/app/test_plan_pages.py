@@ -13,11 +13,13 @@ from datetime import date, timedelta
 
 from crmstrategy import clock
 from crmstrategy.participants import create_participant
-from crmstrategy.plan import action_history, create_action, list_actions, list_reviews, list_role_impacts
+from crmstrategy.plan import action_history, create_action, list_actions, list_reviews, list_role_impacts, participation
 from crmstrategy.plan_rules import REVIEW_DAYS, review_state
 from crmstrategy.strategy_map import add_constraint, create_node, list_nodes
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
+from tests.app.conftest import (
+    demo_id, edit_table, errors, new_workspace, open_page, plain, scoped_key, successes, write,
+)
 
 DEMO_START = date(2026, 11, 2)
 DEMO_REVIEW = date(2026, 11, 16)
@@ -495,3 +497,20 @@ def _has_key(at, key: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def test_a_tick_in_who_took_part_is_saved_at_once(app, db):
+    from crmstrategy.participants import list_participants
+
+    ws = demo_id(db)
+    people = db(list_participants, workspace_id=ws)
+    before = db(participation, workspace_id=ws)
+    first = people[0]
+    assert before[first.id] == ["Analysis", "Strategy", "Implementation"]
+    at = open_page(app, "app_pages/implementation/anchoring.py")
+    assert "anchoring_steps_save" not in {b.key for b in at.button}  # the table saves each change at once
+    edit_table(at, f"anchoring_steps_{ws}_0", {"edited_rows": {"0": {"Strategy": False}}})
+    assert not errors(at)
+    took_part = sum(bool(steps) for steps in before.values())
+    assert successes(at) == [f"Saved who took part: {took_part} of {len(people)} in at least one step."]
+    assert db(participation, workspace_id=ws) == before | {first.id: ["Analysis", "Implementation"]}

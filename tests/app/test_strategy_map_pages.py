@@ -16,7 +16,9 @@ from crmstrategy.strategy_map import (
     create_goal, create_node, list_constraints, list_goals, list_links, list_nodes, milestones_of,
 )
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, scoped_key, successes, write
+from tests.app.conftest import (
+    demo_id, edit_table, errors, new_workspace, open_page, plain, scoped_key, successes, write,
+)
 
 # The demo's map (data/demo_workspace.json), by name
 STRATEGY = ["Grow with existing customers", "Be the installer's easiest supplier"]
@@ -695,11 +697,12 @@ def test_generate_quarterly_milestones(app, app_db, db):
     row = _goals_table(at).set_index("Goal").loc["Quotes won"]
     assert (row["Milestones"], row["Long-term"]) == (len(expected), "yes")
 
-    # Saving the table unchanged keeps them.
-    at.button(key="goal_milestones_save").click().run()
+    # A value changed in the table is saved at once (there is no Save button).
+    assert "goal_milestones_save" not in {b.key for b in at.button}
+    edit_table(at, editor.key, {"edited_rows": {"0": {"Value": 21.5}}})
     assert not errors(_ran(at))
-    assert f"Saved {len(expected)} milestones." in successes(at)
-    assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == expected
+    assert f"Saved {len(expected)} milestones of 'Quotes won'." in successes(at)
+    assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == [(expected[0][0], 21.5)] + expected[1:]
 
     # Monthly ones replace them.
     at.button(key="goal_generate_month").click().run()
@@ -756,10 +759,12 @@ def test_a_goal_without_milestones_opens_an_empty_milestone_table(app, app_db, d
     assert at.selectbox(key="goal_milestone_choice").value == goal.id
     editor = _milestone_editor(at, goal.id)
     assert len(editor.value) == 0 and list(editor.value.columns) == ["Date", "Value"]
-    at.button(key="goal_milestones_save").click().run()
+    # A first row, as the browser sends it (the date as text), is saved at once.
+    edit_table(at, editor.key, {"added_rows": [{"Date": (clock.today() + timedelta(days=10)).isoformat(),
+                                                "Value": 55}]})
     assert not errors(_ran(at))
-    assert "Saved 0 milestones." in successes(at)
-    assert goal.id not in db(milestones_of, workspace_id=ws)
+    assert "Saved 1 milestone of 'Quotes answered in a day'." in successes(at)
+    assert db(milestones_of, workspace_id=ws)[goal.id] == [(clock.today() + timedelta(days=10), 55.0)]
 
 
 def _milestone_editor(at, goal_id: int):

@@ -13,7 +13,9 @@ from crmstrategy.strengths import (
     list_factors, priority_matrix, ratings_of, save_strength_ratings, segment_strength, set_segment_factors,
 )
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
+from tests.app.conftest import (
+    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, successes, write,
+)
 
 STATS = ["Mean", "Median", "Spread (sd)", "Range"]
 
@@ -223,25 +225,76 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     assert at.button(key="strength_reveal")
 
 
-def test_saving_unchanged_tables_keeps_the_ratings(app, db):
+FACTORS_EDITOR = r"strength_factors_\d+_\d+_v[0-9a-f]+_\d+"
+AGREED_EDITOR = r"strength_factors_\d+_\d+_v[0-9a-f]+_agreed_\d+"
+
+
+def _key_factors(db, ws: int, segment_id: int) -> list[tuple]:
+    return [(f.factor.factor, f.factor.weight, f.factor.competitor_strength, f.factor.agreed_strength)
+            for f in db(segment_strength, workspace_id=ws, segment_id=segment_id).factors]
+
+
+def test_a_change_in_either_key_factor_table_is_saved_at_once_and_keeps_the_ratings(app, db):
     ws = demo_id(db)
     installers = _segment(db, ws, "Time-pressed installers")
     erik = _participant(db, ws, "Erik Solberg")
-    before = db(segment_strength, workspace_id=ws, segment_id=installers.id)
+    before = _key_factors(db, ws, installers.id)
     mine = db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id)
     at = open_page(app, "app_pages/analysis/strengths.py")
-    at.button(key="strength_factors_save").click().run()
+    keys = {b.key for b in at.button}
+    assert "strength_factors_save" not in keys and "strength_agreed_save" not in keys  # no Save buttons any more
+
+    edit_table(at, editor_key(at, FACTORS_EDITOR), {"edited_rows": {"0": {"Weight": 45}}})
     assert not errors(at)
-    assert "Saved 5 key factors for Time-pressed installers." in successes(at)
-    at.button(key="strength_agreed_save").click().run()
-    assert not errors(at)
-    assert any("Saved the agreed values" in s for s in successes(at))
-    after = db(segment_strength, workspace_id=ws, segment_id=installers.id)
-    assert [(f.factor.factor, f.factor.weight, f.factor.competitor_strength, f.factor.agreed_strength)
-            for f in after.factors] == [(f.factor.factor, f.factor.weight, f.factor.competitor_strength,
-                                         f.factor.agreed_strength) for f in before.factors]
-    assert after.ability == before.ability
+    assert successes(at) == ["Saved the key factors of Time-pressed installers."]
+    assert _key_factors(db, ws, installers.id) == [(before[0][0], 45.0, *before[0][2:])] + before[1:]
     assert db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id) == mine
+    assert at.data_editor(key=editor_key(at, FACTORS_EDITOR)).value["Weight"].iloc[0] == 45.0  # drawn afresh
+
+    edit_table(at, editor_key(at, AGREED_EDITOR), {"edited_rows": {"1": {"Agreed": 2}}})
+    assert not errors(at)
+    assert successes(at) == ["Saved the agreed values of Time-pressed installers; the ability score uses them now."]
+    after = _key_factors(db, ws, installers.id)
+    assert after[1] == (*before[1][:3], 2)
+    assert [f[:3] for f in after] == [(before[0][0], 45.0, before[0][2])] + [f[:3] for f in before[1:]]
+    assert db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id) == mine
+
+
+def test_a_half_typed_key_factor_is_refused_at_the_table_kept_and_saved_once_complete(app, db):
+    ws = demo_id(db)
+    installers = _segment(db, ws, "Time-pressed installers")
+    before = _key_factors(db, ws, installers.id)
+    at = open_page(app, "app_pages/analysis/strengths.py")
+    key = editor_key(at, FACTORS_EDITOR)
+    edit_table(at, key, {"added_rows": [{"Factor": "Click and collect"}]})
+    assert len(errors(at)) == 1 and errors(at)[0].startswith("Nothing was saved:")
+    assert "Weight" in errors(at)[0]
+    assert at.button(key="strength_factors_discard")
+    assert _key_factors(db, ws, installers.id) == before
+    assert editor_key(at, FACTORS_EDITOR) == key  # the same editor: what was typed stays in it
+
+    # The next cell completes the row: the editor sends all its edits, and the whole table is saved.
+    edit_table(at, key, {"added_rows": [{"Factor": "Click and collect", "Weight": 10}]})
+    assert not errors(at)
+    assert successes(at) == ["Saved the key factors of Time-pressed installers. New in the library: "
+                             "Click and collect."]
+    assert _key_factors(db, ws, installers.id) == before + [("Click and collect", 10.0, None, None)]
+    assert "strength_factors_discard" not in {b.key for b in at.button}
+
+
+def test_discarding_a_refused_edit_draws_the_saved_table_again(app, db):
+    ws = demo_id(db)
+    installers = _segment(db, ws, "Time-pressed installers")
+    before = _key_factors(db, ws, installers.id)
+    at = open_page(app, "app_pages/analysis/strengths.py")
+    key = editor_key(at, FACTORS_EDITOR)
+    edit_table(at, key, {"edited_rows": {"0": {"Weight": -5}}})
+    assert len(errors(at)) == 1
+    at.button(key="strength_factors_discard").click().run()
+    assert not errors(at)
+    assert editor_key(at, FACTORS_EDITOR) != key
+    assert "strength_factors_discard" not in {b.key for b in at.button}
+    assert _key_factors(db, ws, installers.id) == before
 
 
 def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
@@ -375,7 +428,7 @@ def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, d
     choice = next(d.value for d in at.dataframe if "Priority" in d.value.columns)
     assert list(choice["Segment"]) == [r.name for r in matrix.rows]
     assert sorted(choice["Priority"]) == ["Not prioritised", "Primary target", "Primary target", "Secondary"]
-    assert at.button(key="target_choice_save")
+    assert "target_choice_save" not in {b.key for b in at.button}  # the table saves each change at once
     assert "How this is computed" in [e.label for e in at.expander]
     assert "target_weights_reset" not in {b.key for b in at.button}  # the weights are the defaults
     assert [n.value for n in at.number_input] == [30.0, 40.0, 30.0]
@@ -418,14 +471,39 @@ def test_weights_that_move_the_ranking_say_so(app, db):
     assert all(row.name in stable for row in matrix.stable)
 
 
-def test_saving_the_unchanged_choice_keeps_it(app, db):
+def test_a_priority_changed_in_the_choice_is_saved_at_once_and_the_rationale_in_the_form_under_it(app, db):
     ws = demo_id(db)
-    before = [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)]
+    before = {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)}
     at = open_page(app, "app_pages/strategy/targets.py")
-    at.button(key="target_choice_save").click().run()
+    key = editor_key(at, r"target_choice_\d+_all_v[0-9a-f]+_\d+")
+    shown = at.data_editor(key=key).value
+    assert list(shown.columns[:3]) == ["Segment", "Priority", "Rationale"]
+    row = list(shown["Segment"]).index("Facility managers")
+    assert before["Facility managers"][0] == "Not prioritised"
+
+    assert before["Facility managers"][1]  # the demo gives it a rationale, so it may become a target
+    edit_table(at, key, {"edited_rows": {str(row): {"Priority": "Secondary"}}})
     assert not errors(at)
     assert "Saved the choice of target segments." in successes(at)
-    assert [(s.name, s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)] == before
+    assert {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)} == \
+        before | {"Facility managers": ("Secondary", before["Facility managers"][1])}
+
+    # The rationale is written in the form under the table; the form saves on its button.
+    facility = _segment(db, ws, "Facility managers")
+    at.selectbox(key="target_rationale_segment").set_value(facility.id).run()
+    form = f"target_rationale_{ws}_{facility.id}_v{facility.version}"
+    assert at.selectbox(key=f"{form}_priority").value == "Secondary"
+    at.selectbox(key=f"{form}_priority").set_value("Primary target")
+    at.text_area(key=f"{form}_rationale").input("Service contracts *grow* <fast>")
+    at.button(key="target_rationale_save").click().run()
+    assert not errors(at)
+    assert "Saved the choice for Facility managers." in successes(at)
+    after = {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)}
+    assert after["Facility managers"] == ("Primary target", "Service contracts *grow* <fast>")
+    assert {k: v for k, v in after.items() if k != "Facility managers"} == \
+        {k: v for k, v in before.items() if k != "Facility managers"}
+    shown = at.data_editor(key=editor_key(at, r"target_choice_\d+_all_v[0-9a-f]+_\d+")).value
+    assert shown.set_index("Segment").loc["Facility managers", "Rationale"] == "Service contracts *grow* <fast>"
 
 
 # --- Overview ------------------------------------------------------------------------------
@@ -461,8 +539,9 @@ def test_segments_with_nothing_scored_have_nothing_to_rank_not_a_stable_ranking(
     assert not [c for c in at.caption if c.value.startswith("Stable")]
 
     # One figure makes a ranking to test
-    write(app_db, update_segment, workspace_id=ws, segment_id=_segment(db, ws, "Installers").id,
-          version=1, changes={"revenue": 1_000_000})
+    installers = _segment(db, ws, "Installers")
+    write(app_db, update_segment, workspace_id=ws, segment_id=installers.id, version=installers.version,
+          changes={"revenue": 1_000_000})
     at.run()
     assert not [i for i in at.info if i.value.startswith("Nothing to rank")]
     assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)

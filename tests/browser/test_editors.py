@@ -69,9 +69,7 @@ def _first_key_factor(page: Page, env, segment_name: str, factor: str, weight: s
     type_in_cell(page, factor, open_editor=False)
     type_in_cell(page, weight)
     page.keyboard.press("Tab")  # past the share, which is computed
-    type_in_cell(page, competitor, then="Enter")
-    by_key(page, "strength_factors_save", "button").click()
-    settle(page)
+    type_in_cell(page, competitor, then="Enter")  # each cell is saved as it is committed
     no_exception(page)
 
 
@@ -79,7 +77,7 @@ def test_a_first_key_factor_from_the_library_is_saved_on_a_segment_that_has_none
     page = new_page(browser)
     try:
         _first_key_factor(page, env, "Installers", "Stock availability", "35", "4")
-        expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Saved 1 key factor for Installers.")
+        expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Saved the key factors of Installers.")
         saved = read_in(env, segment_factors, segment_id=env.installers)
         assert [(f.factor, f.weight, f.competitor_strength) for f in saved] == [("Stock availability", 35.0, 4)]
         assert len(read_in(env, list_factors)) == len(STARTER_FACTORS) + 1
@@ -92,7 +90,7 @@ def test_a_new_factor_typed_in_the_key_factor_table_is_saved_and_joins_the_libra
     try:
         _first_key_factor(page, env, "Renovators", "Click and collect", "20", "3")
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-            "Saved 1 key factor for Renovators. New in the library: Click and collect.")
+            "Saved the key factors of Renovators. New in the library: Click and collect.")
         saved = read_in(env, segment_factors, segment_id=env.renovators)
         assert [(f.factor, f.weight, f.competitor_strength) for f in saved] == [("Click and collect", 20.0, 3)]
         library = {f.name: (f.description, f.segments) for f in read_in(env, list_factors)}

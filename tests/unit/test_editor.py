@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from crmstrategy.editor import Create, Delete, EditorCommands, Update, editor_commands
+from datetime import date
+
+from crmstrategy.editor import Create, Delete, EditorCommands, Update, edited_records, editor_commands
 
 IDS = [10, 20, 30]
 EDITABLE = {"name", "customer_count", "value_drivers"}
@@ -144,3 +146,53 @@ def test_an_unknown_column_kind_is_refused():
 
     with pytest.raises(ValueError, match="Unknown column kind 'money' for 'Revenue'"):
         editor_frame([], {"Revenue": "money"})
+
+
+# --- edited_records: the whole table after the edits, for services that save a table as a whole ---
+
+FACTOR_COLUMNS = {"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"}
+DRAWN = [{"id": 7, "Factor": "Delivery precision", "Weight": 30.0, "Share": "60 %", "Competitor's strength": 4.0},
+         {"id": 8, "Factor": "Price", "Weight": 20.0, "Share": "40 %", "Competitor's strength": None}]
+
+
+def test_an_unchanged_table_is_the_rows_as_drawn():
+    records = edited_records(DRAWN, {"edited_rows": {}, "added_rows": [], "deleted_rows": []}, FACTOR_COLUMNS)
+    assert records == DRAWN
+    assert records[0] is not DRAWN[0]  # copies: the drawn rows are not changed
+
+
+def test_edits_deletions_and_additions_make_the_whole_table_in_order():
+    state = {"edited_rows": {"1": {"Weight": 25, "Competitor's strength": 3}},
+             "added_rows": [{"Factor": "Stock availability", "Weight": 10}],
+             "deleted_rows": [0]}
+    assert edited_records(DRAWN, state, FACTOR_COLUMNS) == [
+        {"id": 8, "Factor": "Price", "Weight": 25.0, "Share": "40 %", "Competitor's strength": 3.0},
+        {"Factor": "Stock availability", "Weight": 10.0, "Share": None, "Competitor's strength": None}]
+    assert DRAWN[1]["Weight"] == 20.0
+
+
+def test_a_first_row_into_an_empty_table_is_read_by_each_columns_kind():
+    columns = {"Date": "date", "Value": "number", "Count": "whole", "Note": "text", "Done": "bool", "Tags": "list"}
+    state = {"added_rows": [{"Date": "2027-03-31T00:00:00.000", "Value": 12, "Count": 3.0, "Note": "ERP",
+                             "Done": True, "Tags": ["a"]},
+                            {"Date": "2027-04-30", "Value": "7.5"}]}
+    assert edited_records([], state, columns) == [
+        {"Date": date(2027, 3, 31), "Value": 12.0, "Count": 3, "Note": "ERP", "Done": True, "Tags": ["a"]},
+        {"Date": date(2027, 4, 30), "Value": 7.5, "Count": None, "Note": None, "Done": None, "Tags": []}]
+
+
+def test_added_rows_left_blank_are_dropped_and_a_partly_typed_row_is_kept():
+    state = {"added_rows": [{}, {"Factor": "  ", "Weight": None}, {"Factor": "Price"}]}
+    assert edited_records([], state, FACTOR_COLUMNS) == [
+        {"Factor": "Price", "Weight": None, "Share": None, "Competitor's strength": None}]
+
+
+def test_a_cleared_cell_is_none_and_a_value_that_cannot_be_read_is_passed_on_for_the_service_to_refuse():
+    state = {"edited_rows": {0: {"Weight": None, "Competitor's strength": "strong", "Unknown": 1}}}
+    assert edited_records(DRAWN[:1], state, FACTOR_COLUMNS) == [
+        {"id": 7, "Factor": "Delivery precision", "Weight": None, "Share": "60 %", "Competitor's strength": "strong"}]
+
+
+def test_edits_to_rows_that_are_not_drawn_are_ignored():
+    state = {"edited_rows": {5: {"Weight": 1}}, "deleted_rows": [9]}
+    assert edited_records(DRAWN, state, FACTOR_COLUMNS) == DRAWN
