@@ -126,7 +126,7 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
         with page.expect_download() as download_info:
             by_key(page, "target_matrix_svg", "button").click()
         download = download_info.value
-        assert download.suggested_filename == "priority-matrix.svg"
+        assert download.suggested_filename == "workshop-tromso-priority-matrix-2026-12-01.svg"
         path = tmp_path / download.suggested_filename
         download.save_as(path)
         no_exception(page)
