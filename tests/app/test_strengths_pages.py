@@ -15,7 +15,7 @@ from crmstrategy.strengths import (
 from crmstrategy.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, write
 
-STATS = ["Mean", "Median", "Spread (sd)", "Range"]
+STATS = ["Mean", "Median", "Spread", "Range"]
 
 
 # --- helpers -------------------------------------------------------------------------------
