@@ -306,8 +306,8 @@ def page_link(page: str, label: str, icon: str | None = None) -> None:
 
 def step_footer(title: str) -> None:
     """The foot of a page on the method's path (crmstrategy.method_path): "← Back" to the step before
-    and "Next step" to the one after, as links that keep the workspace; the next step stands out,
-    since walking on is what the group does most."""
+    and "Next step" to the one after, as links that keep the workspace; the next step stands out (in a
+    box, bold in the theme's primary colour), since walking on is what the group does most."""
     back, forward = neighbours(title)
     st.divider()
     with st.container(key="step_footer", horizontal=True, horizontal_alignment="distribute",
@@ -315,13 +315,9 @@ def step_footer(title: str) -> None:
         with st.container(key="step_back", width="content"):
             if back is not None:
                 page_link(back.page, f"← Back: {back.title}")
-        with st.container(key="step_next", width="content"):
-            if forward is not None:
-                page_link(forward.page, f"Next step: {forward.title} →")
-    primary = st.get_option("theme.primaryColor") or "#ff4b4b"
-    st.html(f"<style>.st-key-step_next a {{ background-color: {primary}; border-radius: 0.5rem; "
-            f"padding: 0.25rem 0.9rem; }} .st-key-step_next a, .st-key-step_next a p, .st-key-step_next a span "
-            f"{{ color: #ffffff; font-weight: 600; }}</style>")
+        if forward is not None:
+            with st.container(key="step_next", width="content", border=True):
+                page_link(forward.page, f"**:primary[Next step: {forward.title} →]**")
 
 
 def download_file_name(what: str, ext: str) -> str:

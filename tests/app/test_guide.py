@@ -64,9 +64,11 @@ def heading_levels(root) -> list[int]:
 
 
 def footer_labels(at) -> list[str]:
+    """The footer's links as the reader reads them (the Next step is bold in the primary colour)."""
     footers = [n for n in _nodes(at.main) if getattr(n, "key", None) == "step_footer"]
     assert len(footers) <= 1
-    return [link.proto.label for link in footers[0].get("page_link")] if footers else []
+    return [re.sub(r"^\*\*:primary\[(.*)\]\*\*$", r"\1", link.proto.label)
+            for link in footers[0].get("page_link")] if footers else []
 
 
 def expected_footer(page: str) -> list[str]:
@@ -106,7 +108,7 @@ def test_the_footer_links_keep_the_workspace(app, db):
     footer = [n for n in _nodes(at.main) if getattr(n, "key", None) == "step_footer"][0]
     links = [(link.proto.label, link.proto.page, link.proto.query_string) for link in footer.get("page_link")]
     assert links == [("← Back: Segments", "segments", f"ws={demo_id(db)}"),
-                     ("Next step: Insights →", "insights", f"ws={demo_id(db)}")]
+                     ("**:primary[Next step: Insights →]**", "insights", f"ws={demo_id(db)}")]
 
 
 def test_the_checks_would_see_what_they_look_for():
