@@ -53,8 +53,20 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
                       segment_evidence: dict[int, Evidence] | None = None,
                       persona_evidence: dict[int, Evidence] | None = None,
                       readiness: ReadinessSummary | None = None,
-                      abilities: dict[int, float | None] | None = None) -> StepProgress:
+                      abilities: dict[int, float | None] | None = None,
+                      participants: list | None = None) -> StepProgress:
+    """Step 1. With `participants` (ParticipantRead), the first check is who takes part: a new
+    workspace starts there, since the people in the room rate the readiness check and the strengths."""
     checks: list[Check] = []
+    if participants is not None:
+        departments = {p.department for p in participants if p.department}
+        leaders = sum(1 for p in participants if p.is_leader)
+        checks.append(Check(
+            "Who takes part", bool(participants),
+            "No participants yet. Name the people in the room, with their department." if not participants else
+            f"{len(participants)} participant{'s' if len(participants) != 1 else ''} from {len(departments)} "
+            f"department{'s' if len(departments) != 1 else ''}, {leaders} leader{'s' if leaders != 1 else ''}.",
+            "app_pages/analysis/participants.py"))
     n = len(segments)
     checks.append(Check(
         "Needs-based segments", n >= 2,

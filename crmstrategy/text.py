@@ -53,3 +53,25 @@ def md_escape(text: str) -> str:
         stripped = escaped.lstrip(" ")
         lines.append("\u00a0" * (len(escaped) - len(stripped)) + stripped)
     return "  \n".join(lines)
+
+
+# Letters that Unicode decomposition does not take apart into a base letter and an accent: spelled
+# out the way Scandinavians write them without their keyboard (ø as o, as in "Rørhandel" → "rorhandel").
+_SPELLED_OUT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "ß": "ss", "œ": "oe",
+                              "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
+SLUG_MAX = 60
+
+
+def slug(text: str, fallback: str = "workspace") -> str:
+    """`text` as a safe piece of a file name: lower case ASCII letters and digits joined by single
+    "-", at most SLUG_MAX characters; `fallback` when nothing is left."""
+    lowered = unicodedata.normalize("NFC", text).lower().translate(_SPELLED_OUT)
+    ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+    joined = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+    return joined[:SLUG_MAX].rstrip("-") or fallback
+
+
+def download_name(workspace_name: str, what: str, ext: str, day) -> str:
+    """The file name of a download: `<workspace>-<what>-<YYYY-MM-DD>.<ext>`, so files from several
+    workspaces and days can sit in one folder and still say what they are."""
+    return f"{slug(workspace_name)}-{slug(what, 'download')}-{day.isoformat()}.{ext}"

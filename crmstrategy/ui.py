@@ -11,13 +11,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from crmstrategy import clock
 from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.editor import edited_records, editor_frame
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.versioning import StaleEdit
 from crmstrategy.models import WorkspaceRead
 from crmstrategy.tabular import ImportPreview, to_csv_bytes
-from crmstrategy.text import md_escape
+from crmstrategy.method_path import neighbours
+from crmstrategy.text import download_name, md_escape
 from crmstrategy.workspace_io import import_workspace, load_demo_document
 from crmstrategy.workspaces import list_workspaces
 
@@ -288,8 +290,11 @@ def workbench_page(title: str) -> WorkspaceRead:
         current_id = workspaces[0].id
     set_workspace(current_id)
     st.session_state["workspace_switcher"] = current_id
+    # Remembered for the names of this run's downloads (download_file_name)
+    st.session_state["_workspace_name"] = by_id[current_id].name
     with st.sidebar:
-        st.markdown(f"### :material/hub: {APP_TITLE}")
+        # Bold, not a heading: the page's own title is its first heading
+        st.markdown(f"**:material/hub: {APP_TITLE}**")
         st.selectbox("Workspace", options=list(by_id), format_func=lambda i: by_id[i].name,
                      key="workspace_switcher", on_change=_switch_workspace,
                      help="Everything you see and edit belongs to this workspace. The link in the "
@@ -324,15 +329,16 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
                         format_func=lambda i: by_id[i].name + (f" · {by_id[i].department}" if by_id[i].department else ""))
 
 
-def segments_or_stop(workspace_id: int, why: str) -> list:
+def segments_or_stop(workspace_id: int, why: str, *, step: str) -> list:
     """The workspace's segments; with none yet, say why this page needs them, link to Segments and
-    stop the page there."""
+    stop the page there (after the footer of `step`, the page's place on the method's path)."""
     from crmstrategy.segments import list_segments
 
     segments = read(list_segments, workspace_id=workspace_id)
     if not segments:
         st.info(why)
         page_link("app_pages/analysis/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+        step_footer(step)
         st.stop()
     return segments
 
@@ -355,6 +361,27 @@ def page_link(page: str, label: str, icon: str | None = None) -> None:
     st.page_link(page, label=label, icon=icon, query_params=params)
 
 
+def step_footer(title: str) -> None:
+    """The foot of a page on the method's path (crmstrategy.method_path): "← Back" to the step before
+    and "Next step" to the one after, as links that keep the workspace; the next step stands out (in a
+    box, bold in the theme's primary colour), since walking on is what the group does most."""
+    back, forward = neighbours(title)
+    st.divider()
+    with st.container(key="step_footer", horizontal=True, horizontal_alignment="distribute",
+                      vertical_alignment="center"):
+        with st.container(key="step_back", width="content"):
+            if back is not None:
+                page_link(back.page, f"← Back: {back.title}")
+        if forward is not None:
+            with st.container(key="step_next", width="content", border=True):
+                page_link(forward.page, f"**:primary[Next step: {forward.title} →]**")
+
+
+def download_file_name(what: str, ext: str) -> str:
+    """The name of a download on this page: the current workspace, what it is, and today."""
+    return download_name(st.session_state.get("_workspace_name", ""), what, ext, clock.today())
+
+
 def import_panel(*, key: str, noun: str, columns_help: str, template_header: list[str],
                  parse: Callable[[bytes, str], ImportPreview], preview_table: Callable[[list], pd.DataFrame],
                  save: Callable[..., int | None], workspace_id: int, after_save: Callable[[], None] | None = None) -> None:
@@ -363,7 +390,8 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
     `save(session=, workspace_id=, rows=[(file row, data)])` is the service that writes them."""
     st.write(columns_help + " You see a preview first; nothing is saved until you confirm.")
     st.download_button("Download a template (.csv)", key=f"{key}_template", on_click="ignore",
-                       data=to_csv_bytes(template_header, []), file_name=f"{key}-template.csv", mime="text/csv")
+                       data=to_csv_bytes(template_header, []), file_name=download_file_name(f"{key}-template", "csv"),
+                       mime="text/csv")
     version_key = f"{key}_import_version"
     upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"],
                               key=f"{key}_import_{st.session_state.setdefault(version_key, 0)}")
@@ -397,14 +425,14 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
             st.rerun()
 
 
-def export_buttons(*, key: str, label: str, base_name: str, xlsx: Callable[[], bytes], csv: Callable[[], bytes]) -> None:
-    """Excel and CSV downloads, built only when clicked."""
+def export_buttons(*, key: str, label: str, what: str, xlsx: Callable[[], bytes], csv: Callable[[], bytes]) -> None:
+    """Excel and CSV downloads, built only when clicked; `what` names the files (download_file_name)."""
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(f"{label} (.xlsx)", key=f"{key}_export_xlsx", icon=":material/download:", data=xlsx,
-                         file_name=f"{base_name}.xlsx", on_click="ignore",
+                         file_name=download_file_name(what, "xlsx"), on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(f"{label} (.csv)", key=f"{key}_export_csv", icon=":material/download:", data=csv,
-                          file_name=f"{base_name}.csv", mime="text/csv", on_click="ignore")
+                          file_name=download_file_name(what, "csv"), mime="text/csv", on_click="ignore")
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -460,14 +488,14 @@ def promise_downloads(version, workspace_name: str, *, key: str) -> None:
     """The promise as a PDF card, a PNG card and plain text, each built only when clicked."""
     from crmstrategy.promise_cards import card_of, promise_pdf, promise_png, promise_text
 
-    base = f"customer-promise-v{version.number}"
+    what = f"customer-promise-v{version.number}"
     c1, c2, c3, _ = st.columns([1, 1, 1, 2])
     c1.download_button("PDF card", key=f"{key}_pdf", icon=":material/download:", on_click="ignore",
-                       data=lambda: promise_pdf(card_of(version, workspace_name)), file_name=f"{base}.pdf",
+                       data=lambda: promise_pdf(card_of(version, workspace_name)), file_name=download_file_name(what, "pdf"),
                        mime="application/pdf")
     c2.download_button("PNG card", key=f"{key}_png", icon=":material/download:", on_click="ignore",
-                       data=lambda: promise_png(card_of(version, workspace_name)), file_name=f"{base}.png",
+                       data=lambda: promise_png(card_of(version, workspace_name)), file_name=download_file_name(what, "png"),
                        mime="image/png")
     c3.download_button("Text", key=f"{key}_txt", icon=":material/download:", on_click="ignore",
-                       data=lambda: promise_text(version, workspace_name).encode("utf-8"), file_name=f"{base}.txt",
+                       data=lambda: promise_text(version, workspace_name).encode("utf-8"), file_name=download_file_name(what, "txt"),
                        mime="text/plain")

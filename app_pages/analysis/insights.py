@@ -18,11 +18,12 @@ from crmstrategy.segments import list_segments
 from crmstrategy.ui import (
     act, edit_scope, export_buttons, flash, import_panel, read, show_flash, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Insights")
 
 st.title("Insights")
-st.caption("Advice 1 · Rest the analysis on what customers and frontline colleagues actually said. "
+st.caption("Rest the analysis on what customers and frontline colleagues actually said. "
            "Capture notes as they come; tie each to the segments and personas it concerns.")
 show_flash("insights")
 
@@ -46,7 +47,7 @@ for key in ("insight_segments", "insight_personas"):
 
 NO_THEME = ""
 with st.container(border=True):
-    st.subheader("Capture an insight", anchor=False)
+    st.header("Capture an insight", anchor=False)
     with st.form("insight_capture", border=False):
         text = st.text_area("What was said or observed", key="insight_text", height=90,
                             placeholder="In their words, if you have them. Ctrl+Enter saves.")
@@ -77,7 +78,7 @@ with st.container(border=True):
             flash("insights", f"Saved insight #{created}. Type the next one.")
             st.rerun()
 
-st.subheader("Insight log", anchor=False)
+st.header("Insight log", anchor=False)
 ANY = None
 f1, f2, f3, f4 = st.columns(4)
 f_segment = f1.selectbox("Segment", [ANY, *segment_names], key="insights_filter_segment",
@@ -193,5 +194,7 @@ with st.expander("Import insights from CSV or Excel", icon=":material/upload_fil
     )
 
 st.markdown("**Export** (what the filters show)")
-export_buttons(key="insights", label="Insights", base_name=f"{ws.name} - insights",
+export_buttons(key="insights", label="Insights", what="insights",
                xlsx=lambda: insights_xlsx(shown), csv=lambda: insights_csv(shown))
+
+step_footer("Insights")

@@ -7,11 +7,12 @@ from crmstrategy.participants import create_participant, delete_participant, lis
 from crmstrategy.ui import (
     act, clear_form, edit_scope, flash, read, show_flash, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Participants")
 
 st.title("Participants")
-st.caption("Advice 7 · Anchor it: involve leaders and people from several departments from the analysis on. "
+st.caption("Anchor the strategy from the start: involve leaders and people from several departments from the analysis on. "
            "Participants rate the readiness check, and later the strengths.")
 show_flash("participants")
 
@@ -87,3 +88,5 @@ with edit_tab:
                 st.session_state.pop("participant_delete_confirm", None)
                 flash("participants", f"Removed {person.name}.")
                 st.rerun()
+
+step_footer("Participants")

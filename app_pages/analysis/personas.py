@@ -14,15 +14,16 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, edit_scope, flash, read, segments_or_stop, show_flash, workbench_page,
 )
+from crmstrategy.ui import download_file_name, step_footer
 
 ws = workbench_page("Personas")
 
 st.title("Personas")
-st.caption("Advice 1 · Give each segment a persona with flesh and blood: what they want, what gets in "
+st.caption("Give each segment a persona with flesh and blood: what they want, what gets in "
            "their way, how they buy, and in their own words.")
 show_flash("personas")
 
-segments = segments_or_stop(ws.id, "Personas belong to segments. Create a segment first.")
+segments = segments_or_stop(ws.id, "Personas belong to segments. Create a segment first.", step="Personas")
 segment_names = {s.id: s.name for s in segments}
 personas = read(list_personas, workspace_id=ws.id)
 evidence = read(persona_evidence, workspace_id=ws.id)
@@ -127,10 +128,10 @@ with card_tab:
         render_card(selected)
         md_col, pdf_col, _ = st.columns([1, 1, 3])
         md_col.download_button("Card (.md)", key="persona_download_md", icon=":material/download:",
-                               data=lambda: persona_markdown(selected), file_name=f"{selected.name}.md",
+                               data=lambda: persona_markdown(selected), file_name=download_file_name(f"persona-{selected.name}", "md"),
                                mime="text/markdown", on_click="ignore")
         pdf_col.download_button("Card (.pdf)", key="persona_download_pdf", icon=":material/picture_as_pdf:",
-                                data=lambda: persona_pdf(selected), file_name=f"{selected.name}.pdf",
+                                data=lambda: persona_pdf(selected), file_name=download_file_name(f"persona-{selected.name}", "pdf"),
                                 mime="application/pdf", on_click="ignore")
 
 with edit_tab:
@@ -186,3 +187,5 @@ with table_tab:
     missing = [s.name for s in segments if s.id not in {p.segment_id for p in personas}]
     if missing:
         st.warning("Segments without a persona: " + md_escape(", ".join(missing)))
+
+step_footer("Personas")

@@ -10,11 +10,12 @@ from crmstrategy.readiness_ratings import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import act, choose_participant, flash, read, show_flash, workbench_page
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Readiness")
 
 st.title("Readiness check")
-st.caption("Seed 002 · The vicious circle: without top management, business goals, data-quality demands and "
+st.caption("The vicious circle: without top management, business goals, data-quality demands and "
            "integrated departments, users give up and the return is poor. Rate each statement from "
            "1 (not at all) to 5 (fully in place).")
 show_flash("readiness")
@@ -38,7 +39,7 @@ with summary_tab:
         m3.metric("Weak or needing attention", len(summary.weak_points),
                   help="Weak: mean below 2.5. Needs attention: below 3.5.")
         if summary.weak_points:
-            st.subheader("Weakest points first", anchor=False)
+            st.header("Weakest points first", anchor=False)
         for item in summary.weak_points:
             with st.container(border=True):
                 colour = LEVEL_COLOUR[item.level]
@@ -49,11 +50,11 @@ with summary_tab:
                     st.text(item.why)
                 for note in item.notes:
                     st.caption("“" + md_escape(note) + "”")
-    st.subheader("All statements", anchor=False)
+    st.header("All statements", anchor=False)
     st.dataframe(pd.DataFrame({
         "Statement": [s.text for s in summary.statements],
         "Mean": [None if s.mean is None else round(s.mean, 2) for s in summary.statements],
-        "Spread (sd)": [None if s.spread is None else round(s.spread, 2) for s in summary.statements],
+        "Spread": [None if s.spread is None else round(s.spread, 2) for s in summary.statements],
         "Range": [f"{s.low}–{s.high}" if s.count else "" for s in summary.statements],
         "Ratings": [s.count for s in summary.statements],
         "Level": [s.level for s in summary.statements],
@@ -91,7 +92,8 @@ with rate_tab:
                 st.rerun()
 
 with statements_tab:
-    st.write("The seven standard statements come from the failure causes in seeds 000 and 002. "
+    st.write("The seven standard statements come from the known reasons CRM programmes fail: no owner, and the "
+             "vicious circle that starts when top management is absent. "
              "Add statements of your own where your organisation has its own risks.")
     for statement in statements:
         with st.container(border=True):
@@ -120,3 +122,5 @@ with statements_tab:
             if act(delete_statement, workspace_id=ws.id, statement_id=chosen):
                 flash("readiness", "Removed the statement and its ratings.")
                 st.rerun()
+
+step_footer("Readiness")

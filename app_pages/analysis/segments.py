@@ -15,12 +15,13 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, attempt, export_buttons, flash, import_panel, read, rows_tag, show_flash, show_problems, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Segments")
 EDITABLE = set(SEGMENT_LABELS)
 
 st.title("Segments")
-st.caption("Advice 1 · Customers first: group customers by what they need and how you create value for "
+st.caption("Customers first: group customers by what they need and how you create value for "
            "them, not by who buys most. Every change in the table is saved at once.")
 
 segments = read(list_segments, workspace_id=ws.id)
@@ -156,6 +157,8 @@ with st.expander("Import segments from CSV or Excel", icon=":material/upload_fil
     )
 
 st.markdown("**Export**")
-export_buttons(key="segments", label="Segments", base_name=f"{ws.name} - segments",
+export_buttons(key="segments", label="Segments", what="segments",
                xlsx=lambda: segments_xlsx(read(list_segments, workspace_id=ws.id), ws.currency),
                csv=lambda: segments_csv(read(list_segments, workspace_id=ws.id)))
+
+step_footer("Segments")

@@ -14,9 +14,9 @@ from crmstrategy.strengths import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, choose_participant, clear_form, edit_scope, flash, page_link, read, saved_table, segments_or_stop, show_flash,
-    workbench_page,
+    act, choose_participant, clear_form, edit_scope, flash, read, saved_table, segments_or_stop, show_flash, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Strengths")
 
@@ -28,12 +28,12 @@ def _scores(values: list) -> pd.Series:
 
 
 st.title("Where we are strong")
-st.caption("Advice 2 · For each segment: the 4 to 6 factors that matter most to those customers, and how strong "
+st.caption("For each segment: the 4 to 6 factors that matter most to those customers, and how strong "
            "we are on each (1 = weak, 5 = best in the market), against the main competitor. Everyone rates on "
            "their own; the facilitator reveals the ratings and the group agrees the values the scores use.")
 show_flash("strengths")
 
-segments = segments_or_stop(ws.id, "Strengths are rated per segment, and there are no segments yet.")
+segments = segments_or_stop(ws.id, "Strengths are rated per segment, and there are no segments yet.", step="Strengths")
 
 segment_names = {s.id: s.name for s in segments}
 if st.session_state.get("strength_segment") not in segment_names:
@@ -201,13 +201,13 @@ with facilitator_tab:
                 overview[name] = _scores([f.by_participant.get(name) for f in strength.factors])
             overview["Mean"] = [None if f.stats.mean is None else round(f.stats.mean, 2) for f in strength.factors]
             overview["Median"] = [f.stats.median for f in strength.factors]
-            overview["Spread (sd)"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
+            overview["Spread"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
                                        for f in strength.factors]
             overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
             st.dataframe(overview, hide_index=True, width="stretch", key="strength_overview",
                          column_config={name: st.column_config.NumberColumn(format="%d") for name in names})
 
-            st.subheader("Discuss these first", anchor=False)
+            st.header("Discuss these first", anchor=False)
             if not strength.discuss_first:
                 st.success(f"No factor has ratings {DISAGREEMENT_RANGE} or more points apart: the group broadly "
                            "agrees.", icon=":material/handshake:")
@@ -220,7 +220,7 @@ with facilitator_tab:
         else:
             st.caption("The individual ratings, their mean, median and spread appear here after you reveal them.")
 
-        st.subheader("Agreed strength", anchor=False)
+        st.header("Agreed strength", anchor=False)
         st.write("The value the scores use. Left blank, the median of the ratings is used once they are "
                  "revealed; type the value the group agrees on where the discussion changed it (or where there "
                  "are no ratings).")
@@ -256,4 +256,4 @@ with st.expander("How this is computed"):
         f"**Spread** is the standard deviation of the ratings; **discuss these first** lists the factors where "
         f"ratings are {DISAGREEMENT_RANGE} or more points apart, the largest spread first.\n\n"
         "**Attractiveness** and the priority matrix are on the Target segments page.")
-page_link("app_pages/strategy/targets.py", "Next: choose target segments", icon=":material/arrow_forward:")
+step_footer("Strengths")

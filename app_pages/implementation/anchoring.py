@@ -11,12 +11,14 @@ from crmstrategy.plan import (
 )
 from crmstrategy.plan_rules import Taker, anchoring_warnings
 from crmstrategy.text import md_escape
-from crmstrategy.ui import act, edit_scope, flash, page_link, read, saved_table, show_flash, workbench_page
+from crmstrategy.ui import (
+    act, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
+)
 
 ws = workbench_page("Anchoring")
 
 st.title("Anchoring")
-st.caption("Advice 7 · Anchor it, a lot: involve leaders and employees from several departments from the analysis "
+st.caption("Anchor it, a lot: involve leaders and employees from several departments from the analysis "
            "on. Everyone must know what the strategy means for them: what they must do, and do differently. "
            "(Only 16% of frontline staff understand their company's priorities.)")
 show_flash("anchoring")
@@ -27,7 +29,7 @@ for warning in anchoring_warnings([Taker(p.name, p.department, p.is_leader, tupl
                                    for p in people]):
     st.warning(warning, icon=":material/groups:")
 
-st.subheader("Who took part in which step", anchor=False)
+st.header("Who took part in which step", anchor=False)
 if not people:
     st.info("No participants yet.")
     page_link("app_pages/analysis/participants.py", "Add the participants first", icon=":material/group_add:")
@@ -52,14 +54,14 @@ else:
     st.caption(" · ".join(f"{step}: {', '.join(by_department[step]) or 'no department'}"
                           for step in METHOD_STEPS if step in by_department) or "Nobody marked yet.")
 
-st.subheader("What the strategy means for each role or department", anchor=False)
+st.header("What the strategy means for each role or department", anchor=False)
 impacts = read(list_role_impacts, workspace_id=ws.id)
 if not impacts:
     st.caption("None described yet. Start with the departments that meet customers.")
 columns = st.columns(2)
 for n, impact in enumerate(impacts):
     with columns[n % 2].container(border=True, key=f"anchoring_impact_{impact.id}"):
-        st.markdown(f"#### {md_escape(impact.audience)}")
+        st.markdown(f"### {md_escape(impact.audience)}")
         for key in ("means", "must_do", "do_differently"):
             if getattr(impact, key):
                 st.markdown(f"**{ROLE_IMPACT_LABELS[key]}:** {md_escape(getattr(impact, key))}")
@@ -94,7 +96,7 @@ if current and st.button(f"Delete '{md_escape(current.audience)}'", key="anchori
         flash("anchoring", f"Deleted '{current.audience}'.")
         st.rerun()
 
-st.subheader("Communication activities: who tells whom, and when", anchor=False)
+st.header("Communication activities: who tells whom, and when", anchor=False)
 talks = [a for a in read(list_actions, workspace_id=ws.id) if a.kind == "Communication"]
 if talks:
     st.dataframe(pd.DataFrame({"When": [a.due_date for a in talks], "Who tells": [a.owner or "– no owner –" for a in talks],
@@ -104,3 +106,5 @@ if talks:
 else:
     st.caption("No communication activities in the plan yet.")
 page_link("app_pages/implementation/plan.py", "Add them to the plan as actions of the kind Communication", icon=":material/arrow_forward:")
+
+step_footer("Anchoring")

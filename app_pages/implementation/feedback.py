@@ -19,13 +19,14 @@ from crmstrategy.plan import list_actions
 from crmstrategy.segments import list_segments
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, page_link, read, show_flash, vanished, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, read, show_flash, vanished, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Customer feedback")
 
 st.title("Customer feedback")
-st.caption("Advice 9 · Above all, systematic customer feedback: collected from conversations across the "
+st.caption("Above all, systematic customer feedback: collected from conversations across the "
            "organisation and routed to where it is used. Feedback left lying teaches customers not to give it.")
 show_flash("feedback")
 
@@ -207,4 +208,4 @@ with counts_tab:
                 spec = cached_chart_spec("feedback counts", lambda: chart_spec(feedback_counts_chart(counts)), counts)
                 st.vega_lite_chart(spec, theme=None, width="stretch", key=f"feedback_chart_{dimension}")
 
-page_link("app_pages/overview/health.py", "Next: the strategy health check", icon=":material/arrow_forward:")
+step_footer("Customer feedback")

@@ -24,11 +24,12 @@ from crmstrategy.ui import (
     act, cached_chart_spec, clear_form, edit_scope, flash, import_panel, page_link, read, saved_table, show_flash,
     vanished, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Follow-up")
 
 st.title("Follow-up: goals and customer measures")
-st.caption("Advice 9 · Seed 000: CRM programmes stall after launch for want of signals that something must be "
+st.caption("CRM programmes stall after launch for want of signals that something must be "
            "adjusted. Follow each goal against its milestones, and the customers' satisfaction, loyalty, churn "
            "and conversion.")
 show_flash("follow_up")
@@ -117,7 +118,7 @@ with goals_tab:
                 "Recorded by": st.column_config.TextColumn(max_chars=120)})
 
 with customer_tab:
-    st.write("Satisfaction and loyalty, but above all whether customers stay and buy (advice 9): per target segment "
+    st.write("Satisfaction and loyalty, but above all whether customers stay and buy: per target segment "
              "where it is known, else for all customers.")
     measured = [m for m in CUSTOMER_MEASURES if any(c.measure == m for c in customer)]
     if not customer:
@@ -215,4 +216,4 @@ with import_tab:
     )
     show_flash("measurements")
 
-page_link("app_pages/implementation/feedback.py", "Next: customer feedback", icon=":material/arrow_forward:")
+step_footer("Follow-up")

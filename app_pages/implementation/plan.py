@@ -23,14 +23,15 @@ from crmstrategy.plan_rules import (
 from crmstrategy.strategy_map import list_constraints, list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, cached_chart_spec, clear_form, flash, page_link, read, rows_tag, show_flash, show_problems,
+    act, attempt, cached_chart_spec, clear_form, flash, read, rows_tag, show_flash, show_problems,
     workbench_page,
 )
+from crmstrategy.ui import download_file_name, step_footer
 
 ws = workbench_page("Implementation plan")
 
 st.title("3/6/12-month plan")
-st.caption("Advice 8 · What matters most in the next 3, 6 and 12 months in each department, with a short "
+st.caption("What matters most in the next 3, 6 and 12 months in each department, with a short "
            "description and, above all, one person responsible. A plan must be maintained.")
 show_flash("plan")
 
@@ -223,7 +224,7 @@ with focus_tab:
         st.caption("No actions yet.")
     for horizon in HORIZONS:
         chosen = [a for a in actions if a.shown_horizon == horizon and a.status != "Done"]
-        st.subheader(f"Next {horizon} months", anchor=False)
+        st.header(f"Next {horizon} months", anchor=False)
         if not chosen:
             st.caption("Nothing open in this horizon.")
             continue
@@ -355,17 +356,17 @@ with files_tab:
     impacts = read(list_role_impacts, workspace_id=ws.id)
     c = st.columns(4)
     c[0].download_button("Excel (.xlsx)", key="plan_xlsx", icon=":material/download:", on_click="ignore",
-                         data=lambda: plan_xlsx(actions, impacts, today), file_name="crm-plan.xlsx",
+                         data=lambda: plan_xlsx(actions, impacts, today), file_name=download_file_name("plan", "xlsx"),
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     c[1].download_button("CSV", key="plan_csv", icon=":material/download:", on_click="ignore",
-                         data=lambda: plan_csv(actions, today), file_name="crm-plan.csv", mime="text/csv")
+                         data=lambda: plan_csv(actions, today), file_name=download_file_name("plan", "csv"), mime="text/csv")
     c[2].download_button("Calendar (.ics)", key="plan_ics", icon=":material/download:", on_click="ignore",
-                         data=lambda: plan_ics(actions, ws.name, clock.now()), file_name="crm-plan.ics",
+                         data=lambda: plan_ics(actions, ws.name, clock.now()), file_name=download_file_name("plan", "ics"),
                          mime="text/calendar")
     c[3].download_button("Markdown", key="plan_md", icon=":material/download:", on_click="ignore",
                          data=lambda: plan_markdown(actions, impacts, ws.name, today).encode("utf-8"),
-                         file_name="crm-plan.md", mime="text/markdown")
+                         file_name=download_file_name("plan", "md"), mime="text/markdown")
     st.caption("The calendar has one event per open action on its due date, with the owner and initiative; done "
                "and undated actions are left out.")
 
-page_link("app_pages/implementation/anchoring.py", "Next: anchor the strategy in the organisation", icon=":material/arrow_forward:")
+step_footer("3/6/12-month plan")

@@ -8,6 +8,7 @@ from crmstrategy.health import snapshot_of
 from crmstrategy.health_rules import run_rules, summary
 from crmstrategy.insights import workspace_evidence
 from crmstrategy.models import PRIORITIES
+from crmstrategy.method_path import title_of
 from crmstrategy.personas import list_personas
 from datetime import date
 
@@ -49,7 +50,7 @@ goals = read(goal_follow_up, workspace_id=ws.id, today=today, with_values=False)
 overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
 segment_evidence, persona_evidence = read(workspace_evidence, workspace_id=ws.id)
 steps = [analysis_progress(segments, personas, segment_evidence, persona_evidence, readiness,
-                           abilities={r.segment_id: r.ability for r in matrix.rows}),
+                           abilities={r.segment_id: r.ability for r in matrix.rows}, participants=participants),
          strategy_progress(segments, [n.kind for n in smap.nodes.values()], smap.breaches,
                            promise_versions=promise_versions),
          # A new plan is not yet due for review, but it has not been reviewed either
@@ -75,11 +76,7 @@ if next_check:
     with st.container(border=True):
         st.markdown(f"**Next step:** {md_escape(next_check.label)}")
         st.text(next_check.detail)
-        destination = {"app_pages/strategy/targets.py": "Target segments", "app_pages/strategy/strategy_map.py": "Strategy map",
-                       "app_pages/strategy/promise.py": "Customer promise", "app_pages/implementation/plan.py": "the 3/6/12-month plan",
-                       "app_pages/implementation/follow_up.py": "Follow-up"}.get(
-            next_check.page, next_check.page.removeprefix("pages/").removesuffix(".py").capitalize())
-        page_link(next_check.page, f"Go to {destination}", icon=":material/arrow_forward:")
+        page_link(next_check.page, f"Go to {title_of(next_check.page)}", icon=":material/arrow_forward:")
 
 if review.due or overdue:
     with st.container(border=True, key="overview_plan_warnings"):
@@ -106,17 +103,17 @@ with st.container(border=True, key="overview_health"):
 if promise is not None:
     with st.container(border=True, key="overview_promise"):
         st.caption(f"Our customer promise · version {promise.number}")
-        st.markdown("#### " + md_escape(promise.text))
+        st.markdown("**" + md_escape(promise.text) + "**")
 
 for step in steps:
-    st.subheader(f"{step.step} — {step.done_count} of {len(step.checks)} done")
+    st.header(f"{step.step} — {step.done_count} of {len(step.checks)} done")
     for check in step.checks:
         with st.container(border=True):
             mark, text = st.columns([1, 11], vertical_alignment="center")
             mark.markdown(":green[:material/check_circle:]" if check.done else ":orange[:material/radio_button_unchecked:]")
             text.markdown(f"**{md_escape(check.label)}**  \n{md_escape(check.detail)}")
 
-st.subheader("Target segments", anchor=False)
+st.header("Target segments", anchor=False)
 if not targets:
     st.caption("None chosen yet. The priority matrix on Target segments helps the group choose.")
 for row in sorted(targets, key=lambda r: PRIORITIES.index(r.priority)):
@@ -130,7 +127,7 @@ for row in sorted(targets, key=lambda r: PRIORITIES.index(r.priority)):
 page_link("app_pages/strategy/targets.py", "Open the priority matrix", icon=":material/arrow_forward:")
 
 if readiness.weak_points:
-    st.subheader("Readiness: the weakest points", anchor=False)
+    st.header("Readiness: the weakest points", anchor=False)
     for item in readiness.weak_points[:3]:
         with st.container(border=True):
             colour = "red" if item.level == "weak" else "orange"

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from crmstrategy.text import md_escape
+from crmstrategy import clock
+from crmstrategy.text import download_name, md_escape
 from crmstrategy.ui import act, clear_form, edit_scope, flash, read, set_workspace, show_flash, show_problems, workbench_page
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.workspace_io import (
@@ -43,7 +44,7 @@ with create_tab:
 
 if ws is not None:
     with current_tab:
-        st.subheader(md_escape(ws.name))
+        st.header(md_escape(ws.name))
         # Keyed by the workspace and the version drawn: after a create, a switch or a delete the form shows
         # the current workspace, never the one before, and saves only onto the workspace it shows.
         scoped, drawn = edit_scope("ws_rename", ws.id, ws.id, ws.version)
@@ -80,7 +81,7 @@ if ws is not None:
         st.markdown("**Export**")
         st.download_button("Download workspace (.json)", key="ws_export",
                            data=lambda: read(export_workspace_json, workspace_id=ws.id),
-                           file_name=f"{ws.name}.json", mime="application/json", on_click="ignore",
+                           file_name=download_name(ws.name, "workspace", "json", clock.today()), mime="application/json", on_click="ignore",
                            icon=":material/download:",
                            help="One file with everything in this workspace; import it here or elsewhere.")
 

@@ -17,20 +17,21 @@ from crmstrategy.strategy_map import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, clear_form, edit_scope, flash, page_link, read, saved_table, show_flash, workbench_page,
+    act, clear_form, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
 )
 
 ws = workbench_page("Goals")
 
 st.title("Measurable goals")
-st.caption("Advice 5 · Concrete goals let you intervene in time, but too many long-term goals blur the direction. "
-           f"Seed 000: measure value ({VALUE_EXAMPLES}), not only activity ({ACTIVITY_EXAMPLES}).")
+st.caption("Concrete goals let you intervene in time, but too many long-term goals blur the direction. "
+           f"Measure value ({VALUE_EXAMPLES}), not only activity ({ACTIVITY_EXAMPLES}).")
 show_flash("goals")
 
 objectives = {n.id: n for n in read(list_nodes, workspace_id=ws.id) if n.kind == "objective"}
 if not objectives:
     st.info("Goals measure the CRM objectives, and the map has none yet.")
     page_link("app_pages/strategy/strategy_map.py", "Add objectives on the strategy map", icon=":material/arrow_forward:")
+    step_footer("Goals")
     st.stop()
 
 today = clock.today()
@@ -44,8 +45,8 @@ if advice.too_many_long_term:
                f"limit is {advice.limit}. Too many long-term goals blur the direction: keep the few that matter.",
                icon=":material/warning:")
 for objective_id in advice.activity_only:
-    st.warning(f"'{md_escape(objectives[objective_id].name)}' is measured only by activity. Seed 000 warns against "
-               f"tracking activity alone: add a goal on value ({VALUE_EXAMPLES}).", icon=":material/warning:")
+    st.warning(f"'{md_escape(objectives[objective_id].name)}' is measured only by activity. CRM programmes that "
+               f"track activity alone stall: add a goal on value ({VALUE_EXAMPLES}).", icon=":material/warning:")
 without = [o.name for o in objectives.values() if not any(g.objective_id == o.id for g in goals)]
 if without:
     st.info("No measurable goal yet: " + md_escape(", ".join(without)) + ".", icon=":material/info:")
@@ -189,4 +190,4 @@ with settings_tab:
         flash("goals", f"Warning above {int(limit)} long-term goal{'s' if int(limit) != 1 else ''}.")
         st.rerun()
 
-page_link("app_pages/strategy/strategy_map.py", "Back to the strategy map", icon=":material/arrow_back:")
+step_footer("Goals")

@@ -15,11 +15,12 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, flash, page_link, promise_downloads, read, show_check, show_flash, word_diff_markdown, workbench_page,
 )
+from crmstrategy.ui import step_footer
 
 ws = workbench_page("Customer promise")
 
 st.title("Customer promise")
-st.caption("Advice 6 · Short and clear: what we deliver, how it creates value for the customer, and how we want "
+st.caption("Short and clear: what we deliver, how it creates value for the customer, and how we want "
            "to be perceived. A promise everyone can repeat keeps the orchestra playing in time.")
 show_flash("promise")
 
@@ -33,7 +34,7 @@ with st.container(border=True, key="promise_current"):
     if current:
         st.caption(f"The current promise · version {current.number} · {current.created_at:%Y-%m-%d %H:%M} · "
                    f"{md_escape(current.author)}")
-        st.markdown("#### " + md_escape(current.text))
+        st.markdown("**" + md_escape(current.text) + "**")
         if current.segment_names:
             st.caption("Speaks to " + md_escape(", ".join(current.segment_names)))
         promise_downloads(current, ws.name, key="promise_current")
@@ -160,7 +161,7 @@ with versions_tab:
                                                     + (" · current" if numbers[n].is_current else ""))
         version = numbers[chosen]
         with st.container(border=True):
-            st.markdown("#### " + md_escape(version.text))
+            st.markdown("**" + md_escape(version.text) + "**")
             for field, label in PROMISE_PARTS.items():
                 if getattr(version, field):
                     st.markdown(f"**{label}:** " + md_escape(getattr(version, field)))
@@ -205,7 +206,7 @@ with compare_tab:
             with column.container(border=True, key=f"promise_compare_{side}"):
                 st.caption(f"Version {version.number} · {version.created_at:%Y-%m-%d %H:%M} · "
                            f"{md_escape(version.author)}" + (" · current" if version.is_current else ""))
-                st.markdown("#### " + word_diff_markdown(word_diff(a.text, b.text), side))
+                st.markdown("**" + word_diff_markdown(word_diff(a.text, b.text), side) + "**")
                 for field, label in PROMISE_PARTS.items():
                     if getattr(a, field) != getattr(b, field):
                         st.markdown(f"**{label}:** " + word_diff_markdown(
@@ -248,4 +249,4 @@ with lists_tab:
                     flash("promise", f"Back to the {len(saved)} default {noun}.")
                     st.rerun()
 
-page_link("app_pages/strategy/targets.py", "Back to the target segments", icon=":material/arrow_back:")
+step_footer("Customer promise")

@@ -16,13 +16,14 @@ from crmstrategy.strategy_map import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, page_link, read, show_flash, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, read, show_flash, workbench_page,
 )
+from crmstrategy.ui import download_file_name, step_footer
 
 ws = workbench_page("Strategy map")
 
 st.title("Strategy map")
-st.caption(f"Advice 3-4 · Keep it simple, with clear lines: the {MAP_ADVICE_LOW}-{MAP_ADVICE_HIGH} most important "
+st.caption(f"Keep it simple, with clear lines: the {MAP_ADVICE_LOW}-{MAP_ADVICE_HIGH} most important "
            "objectives and initiatives, every initiative supporting an objective, every objective supporting the "
            "company strategy, and the enablers each initiative needs (such as a CRM platform that joins up all "
            "touchpoints).")
@@ -52,11 +53,11 @@ else:
     d1, d2, _ = st.columns([1, 1, 3])
     # The files are drawn at a fixed size, and only when asked for
     d1.download_button("Map (.png)", key="map_png", icon=":material/download:", on_click="ignore",
-                       data=lambda: chart_png(map_chart()), file_name="strategy-map.png", mime="image/png")
+                       data=lambda: chart_png(map_chart()), file_name=download_file_name("strategy-map", "png"), mime="image/png")
     d2.download_button("Map (.svg)", key="map_svg", icon=":material/download:", on_click="ignore",
-                       data=lambda: chart_svg(map_chart()), file_name="strategy-map.svg", mime="image/svg+xml")
+                       data=lambda: chart_svg(map_chart()), file_name=download_file_name("strategy-map", "svg"), mime="image/svg+xml")
 
-    st.subheader("Rules", anchor=False)
+    st.header("Rules", anchor=False)
     if not smap.of_kind("objective") or not smap.of_kind("initiative"):
         st.info("The rules check the lines between objectives and initiatives: add both, and link them.",
                 icon=":material/info:")
@@ -216,7 +217,7 @@ with questions_tab:
                     st.markdown(f"- {md_escape(nodes[node_id].name)} · *{NODE_KIND_LABELS[nodes[node_id].kind]}*")
 
 with constraints_tab:
-    st.write("Advice 3 · The company strategy also constrains CRM: the order of IT-platform work, market "
+    st.write("The company strategy also constrains CRM: the order of IT-platform work, market "
              "priorities, the product portfolio. Record them with the elements they constrain; they are shown "
              "beside those elements.")
     for constraint in smap.constraints:
@@ -275,4 +276,4 @@ with value_tab:
         st.caption("Effort is the mean of complexity, time and cost. Quick wins: business value above 3 and "
                    "effort below 3.")
 
-page_link("app_pages/strategy/goals.py", "Next: measurable goals for the objectives", icon=":material/arrow_forward:")
+step_footer("Strategy map")

@@ -12,13 +12,13 @@ from crmstrategy.segments import list_segments
 from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, edit_scope, flash, page_link, read, saved_table, show_flash, workbench_page,
+    act, cached_chart_spec, download_file_name, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
 )
 
 ws = workbench_page("Target segments")
 
 st.title("Target segments")
-st.caption("Advice 2 · Prioritise the segments that are attractive and where you are strong. The matrix puts "
+st.caption("Prioritise the segments that are attractive and where you are strong. The matrix puts "
            "ability (from Strengths) against attractiveness (size, potential, growth); the choice and its "
            "rationale are what the customer promise and the plan build on.")
 show_flash("targets")
@@ -27,6 +27,7 @@ matrix = read(priority_matrix, workspace_id=ws.id)
 if not matrix.rows:
     st.info("There are no segments yet, so there is nothing to prioritise.")
     page_link("app_pages/analysis/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+    step_footer("Target segments")
     st.stop()
 
 chart_col = st.container()
@@ -77,14 +78,14 @@ with chart_col:
     d1, d2, _ = st.columns([1, 1, 3])
     d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
                        data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),
-                       file_name="priority-matrix.png", mime="image/png")
+                       file_name=download_file_name("priority-matrix", "png"), mime="image/png")
     d2.download_button("Matrix (.svg)", key="target_matrix_svg", icon=":material/download:", on_click="ignore",
                        data=lambda: chart_svg(priority_matrix_chart(matrix.rows, currency=ws.currency)),
-                       file_name="priority-matrix.svg", mime="image/svg+xml")
+                       file_name=download_file_name("priority-matrix", "svg"), mime="image/svg+xml")
 for note in matrix.notes:
     st.info(md_escape(note), icon=":material/info:")
 
-st.subheader("The choice", anchor=False)
+st.header("The choice", anchor=False)
 st.write("Mark each segment a primary target, secondary or not prioritised, and say why in a sentence: "
          "a target needs a rationale. The Overview and the later steps use this choice. A change of priority in "
          "the table is saved at once; write the rationale in the form under it.")
@@ -156,4 +157,4 @@ with st.expander("How this is computed"):
         f"**Does the ranking hold?** Each weight in turn is moved {SENSITIVITY_STEP:.0%} down and up with the others "
         "unchanged, and the segments are ranked by attractiveness again. A segment whose place never changes is "
         "stable; otherwise its range of places is shown. The bubble size is the revenue potential (else the revenue).")
-page_link("app_pages/analysis/strengths.py", "Back to Strengths", icon=":material/arrow_back:")
+step_footer("Target segments")

@@ -31,14 +31,16 @@ def test_page_opens_on_an_empty_workspace(app, db, page):
     assert current == "Blank slate"
 
 
-def test_empty_workspace_overview_points_to_segments(app):
+def test_empty_workspace_overview_points_to_participants(app):
     open_page(app, "app_pages/overview/workspaces.py")
     app.text_input(key="ws_create_name").input("Blank slate")
     app.button(key="ws_create_submit").click().run()
     at = open_page(app, "app_pages/overview/overview.py")
-    assert any("Next step" in m.value for m in at.markdown)
-    assert any("0 of 8 done" in h.value for h in at.subheader)
-    assert any("2 · Strategy — 0 of 4 done" in h.value for h in at.subheader)
+    assert "**Next step:** Who takes part" in [m.value for m in at.markdown]
+    assert at.get("page_link")[0].proto.label == "Go to Participants"
+    assert at.get("page_link")[0].proto.page == "participants"
+    assert any("1 · Analysis — 0 of 9 done" in h.value for h in at.header)
+    assert any("2 · Strategy — 0 of 4 done" in h.value for h in at.header)
 
 
 def test_link_with_workspace_opens_that_workspace(app, db):

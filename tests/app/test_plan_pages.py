@@ -322,7 +322,7 @@ def test_the_four_downloads_are_offered(app):
 def test_what_matters_most_groups_open_actions_by_horizon_and_department(app):
     at = _plan(app)
     focus = at.tabs[1]
-    assert [s.value for s in focus.subheader] == ["Next 3 months", "Next 6 months", "Next 12 months"]
+    assert [s.value for s in focus.header] == ["Next 3 months", "Next 6 months", "Next 12 months"]
     texts = [m.value for m in focus.markdown]  # one block per department and horizon
     for department in ("Customer service", "IT", "Sales", "Marketing", "Management"):
         assert any(t.startswith(f"**{department}**\n\n") for t in texts), department
@@ -393,7 +393,7 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
     assert (finance.means, finance.must_do, finance.do_differently) == (
         "Credit notes become rare.", "Match invoices to jobs.", "")
     card = [plain(m.value) for m in at.get_by_key(f"anchoring_impact_{finance.id}").markdown]
-    assert card[0] == "#### Finance" and "Credit notes become rare." in card[1]
+    assert card[0] == "### Finance" and "Credit notes become rare." in card[1]
 
     at.text_input(key=scoped_key(at, "anchoring_impact", None, "audience")).input("sales")
     at.button(key="anchoring_impact_save").click().run()
@@ -439,7 +439,7 @@ def test_overview_shows_step_3_and_the_overdue_action(app):
     review = review_state(DEMO_REVIEW, clock.today(), True)
     # 3/6/12 covered and anchored; one action without owner and the newsletter without action
     done = 3 + (not review.due)  # and every demo goal is measured
-    assert f"3 · Implementation — {done} of 6 done" in [s.value for s in at.subheader]
+    assert f"3 · Implementation — {done} of 6 done" in [s.value for s in at.header]
     warnings = " ".join(plain(m.value) for m in at.get_by_key("overview_plan_warnings").markdown)
     assert "overdue action" in warnings and MERGE in warnings
     assert ("The plan needs a review." in warnings) == review.due

@@ -82,10 +82,11 @@ def _current_ws(db) -> int:
 
 
 def _heading(node) -> str:
-    """The "#### ..." promise heading inside a block, as the user reads it."""
-    found = [m for m in _markdowns(node) if m.startswith("#### ")]
+    """The promise shown in bold inside a block (not a label such as "**Delivers:** ..."), without
+    its bold marks."""
+    found = [m for m in _markdowns(node) if m.startswith("**") and m.endswith("**") and not re.match(r"\*\*[^*]*:\*\* ", m)]
     assert len(found) == 1, _markdowns(node)
-    return found[0]
+    return found[0][2:-2]
 
 
 def _marks(markdown: str, colour: str) -> list[str]:
@@ -115,7 +116,7 @@ def test_demo_shows_the_current_promise_the_newest_version_in_the_composer_and_a
     at = _promise(app)
     assert not errors(at)
     current = at.get_by_key("promise_current")
-    assert plain(_heading(current)) == "#### " + V3
+    assert plain(_heading(current)) == V3
     captions = [plain(c.value) for c in current.caption]
     assert "The current promise · version 3 · 2026-11-17 14:05 · Mona Dahl" in captions
     assert at.text_area(key="promise_text").value == V3
@@ -186,7 +187,7 @@ def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_on
     assert first.text == "Parts on site when the job needs them, so installers earn instead of chase."
     assert (first.delivers, first.value, first.perceived) == (
         "Parts on site when the job needs them.", "Installers earn, not chase.", "The easiest supplier.")
-    assert plain(_heading(at.get_by_key("promise_current"))) == "#### " + first.text
+    assert plain(_heading(at.get_by_key("promise_current"))) == first.text
     assert at.text_input(key="promise_note").value == ""  # the note is per version
 
     _type(at, "promise_text", "Parts on site when the job needs them.")
@@ -202,7 +203,7 @@ def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_on
     _save(at, make_current=True)
     assert successes(at) == ["Saved version 3 as the current promise."]
     assert [(v.number, v.is_current) for v in db(list_versions, workspace_id=ws)] == [(1, False), (2, False), (3, True)]
-    assert plain(_heading(at.get_by_key("promise_current"))) == "#### Parts on site, when the job needs them."
+    assert plain(_heading(at.get_by_key("promise_current"))) == "Parts on site, when the job needs them."
     assert versions[0].text == db(list_versions, workspace_id=ws)[0].text  # version 1 was not overwritten
 
 
@@ -236,7 +237,7 @@ def test_html_and_markdown_in_the_promise_are_saved_exactly_and_shown_literally(
     assert (saved.text, saved.delivers, saved.author) == (text, "<i>parts</i>", "Kari <Nordmann>")
 
     heading = _heading(at.get_by_key("promise_current"))
-    assert plain(heading) == "#### " + text
+    assert plain(heading) == text
     assert "<b>" not in heading and "**x**" not in heading and ":red[y]" not in heading
     assert "Kari <Nordmann>" in plain(at.get_by_key("promise_current").caption[0].value)
     assert not at.get("html")
@@ -244,7 +245,7 @@ def test_html_and_markdown_in_the_promise_are_saved_exactly_and_shown_literally(
         assert "<b>bold</b>" not in m.value and "<script>" not in m.value, m.value
         assert not m.proto.allow_html, m.value
     versions_heading = _heading(at.tabs[1])
-    assert plain(versions_heading) == "#### " + text
+    assert plain(versions_heading) == text
 
     present = open_page(at, "app_pages/strategy/promise_present.py")
     assert plain(present.title[0].value) == text
@@ -288,14 +289,14 @@ def test_mark_an_older_version_as_current_and_present_mode_follows(app, db):
     assert at.button(key="promise_mark_current").disabled  # version 3 is current already
     at.selectbox(key="promise_version_choice").set_value(1).run()
     _ran(at)
-    assert plain(_heading(at.tabs[1])) == "#### " + V1
+    assert plain(_heading(at.tabs[1])) == V1
     assert not at.button(key="promise_mark_current").disabled
     at.button(key="promise_mark_current").click().run()
     _ran(at)
     assert successes(at) == ["Version 1 is now the current promise."]
     assert db(current_promise, workspace_id=ws).number == 1
     assert [v.is_current for v in db(list_versions, workspace_id=ws)] == [True, False, False]
-    assert plain(_heading(at.get_by_key("promise_current"))) == "#### " + V1
+    assert plain(_heading(at.get_by_key("promise_current"))) == V1
 
     present = open_page(at, "app_pages/strategy/promise_present.py")
     assert [plain(t.value) for t in present.title] == [V1]
@@ -444,7 +445,7 @@ def test_present_mode_shows_the_current_promise_or_says_there_is_none(app):
 def test_overview_shows_the_current_promise_and_the_check_only_when_there_is_one(app):
     at = open_page(app, "app_pages/overview/overview.py")
     box = at.get_by_key("overview_promise")
-    assert plain(_heading(box)) == "#### " + V3
+    assert plain(_heading(box)) == V3
     assert [c.value for c in box.caption] == ["Our customer promise · version 3"]
     done, text = _overview_promise_check(at)
     assert done and text == "**A customer promise**\nVersion 3 of 3 is the current promise."

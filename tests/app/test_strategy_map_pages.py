@@ -135,7 +135,7 @@ def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(a
     downloads = {d.key: d.label for d in at.get("download_button")}
     assert downloads == {"map_png": "Map (.png)", "map_svg": "Map (.svg)"}
 
-    assert "Rules" in [s.value for s in at.subheader]
+    assert "Rules" in [s.value for s in at.header]
     assert _rules(at) == ["Initiative supports no objective"]
     assert ("Every initiative must support an objective, or it is activity without a purpose: "
             f"{NEWSLETTER}.") in _texts(at)
@@ -509,7 +509,7 @@ def test_an_empty_workspace_shows_an_empty_map_and_goals_point_to_it(app, db):
     assert not errors(at)
     assert any(i.value.startswith("The map is empty.") for i in at.info)
     assert not at.get("vega_lite_chart") and not at.get("download_button")
-    assert "Rules" not in [s.value for s in at.subheader]
+    assert "Rules" not in [s.value for s in at.header]
     captions = [c.value for c in at.caption]
     assert "Nothing on the map yet." in captions and "Add at least two elements first." in captions
     assert "No initiatives on the map yet." in captions

@@ -17,7 +17,7 @@ from tests.app.conftest import (
     demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, successes, write,
 )
 
-STATS = ["Mean", "Median", "Spread (sd)", "Range"]
+STATS = ["Mean", "Median", "Spread", "Range"]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     accuracy = overview.set_index("Factor").loc["Order accuracy"]
     assert (accuracy["Mona Dahl"], accuracy["Erik Solberg"], accuracy["Range"]) == (1, 5, "1–5")
 
-    assert "Discuss these first" in [s.value for s in at.subheader]
+    assert "Discuss these first" in [s.value for s in at.header]
     contested = [plain(m.value) for m in at.markdown if "spread" in m.value and "Order accuracy" in m.value]
     assert contested and "ratings from 1 to 5" in contested[0]
     lines = [t.value for t in at.text]
@@ -198,7 +198,7 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     at = _strengths_on(app, facility.id)
     assert _metrics(at)["Ratings"] == "hidden"
     assert _overview(at) is None
-    assert "Discuss these first" not in [s.value for s in at.subheader]
+    assert "Discuss these first" not in [s.value for s in at.header]
     assert any("appear here after you reveal" in c.value for c in at.caption)
     agreed = next(d.value for d in at.dataframe if "Agreed" in d.value.columns)
     assert agreed["Median"].isna().all()  # not even the median leaks before the reveal
@@ -214,7 +214,7 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     assert overview is not None
     raters = ["Erik Solberg", "Mona Dahl", "Tor Haugen"]
     assert list(overview.columns) == ["Factor", "Share", *raters, *STATS]
-    assert "Discuss these first" in [s.value for s in at.subheader]
+    assert "Discuss these first" in [s.value for s in at.header]
     assert not next(d.value for d in at.dataframe if "Agreed" in d.value.columns)["Median"].isna().any()
 
     at.button(key="strength_hide").click().run()
@@ -511,9 +511,9 @@ def test_a_priority_changed_in_the_choice_is_saved_at_once_and_the_rationale_in_
 def test_overview_shows_the_target_segments_and_the_strategy_step(app, db):
     ws = demo_id(db)
     at = open_page(app, "app_pages/overview/overview.py")
-    subheaders = [s.value for s in at.subheader]
-    assert "Target segments" in subheaders
-    assert any(s.startswith("2 · Strategy — ") for s in subheaders)
+    headers = [s.value for s in at.header]
+    assert "Target segments" in headers
+    assert any(s.startswith("2 · Strategy — ") for s in headers)
     assert _metrics(at)["Target segments"] == "3"
     primary = [s.name for s in db(list_segments, workspace_id=ws) if s.priority == "Primary target"]
     assert primary == ["Time-pressed installers", "Project contractors"]

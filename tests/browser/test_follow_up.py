@@ -77,7 +77,7 @@ def test_strategy_document_downloads_as_pdf_and_html(browser, tmp_path):
         with page.expect_download(timeout=60_000) as pdf_download:
             by_key(page, "document_pdf", "button").click()
         download = pdf_download.value
-        assert download.suggested_filename == "crm-strategy.pdf"
+        assert download.suggested_filename == "demo-nordvik-rorhandel-strategy-2026-12-01.pdf"
         reader = PdfReader(io.BytesIO(download.path().read_bytes()))
         assert len(reader.pages) > 1
         titles = _outline_titles(reader.outline)
@@ -89,7 +89,7 @@ def test_strategy_document_downloads_as_pdf_and_html(browser, tmp_path):
 
         with page.expect_download(timeout=60_000) as html_download:
             by_key(page, "document_html", "button").click()
-        assert html_download.value.suggested_filename == "crm-strategy.html"
+        assert html_download.value.suggested_filename == "demo-nordvik-rorhandel-strategy-2026-12-01.html"
         html = html_download.value.path().read_bytes().decode("utf-8")
         assert html.startswith("<!DOCTYPE html>")
         assert DEMO_NAME in html

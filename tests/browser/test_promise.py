@@ -98,7 +98,7 @@ def test_current_promise_card_downloads_and_present_mode(browser, tmp_path):
         with page.expect_download() as download_info:
             by_key(page, "promise_current_pdf", "button").click()
         download = download_info.value
-        assert download.suggested_filename == "customer-promise-v1.pdf"
+        assert download.suggested_filename == "rorlegger-ost-customer-promise-v1-2026-12-01.pdf"
         reader = PdfReader(io.BytesIO(download.path().read_bytes()))
         assert len(reader.pages) == 1
         text = re.sub(r"\s+", " ", reader.pages[0].extract_text())

@@ -205,7 +205,7 @@ def test_build_a_small_map_and_download_it_as_svg(blank, browser, tmp_path):
         with page.expect_download() as download_info:
             by_key(page, "map_svg", "button").click()
         download = download_info.value
-        assert download.suggested_filename == "strategy-map.svg"
+        assert download.suggested_filename == "kart-verksted-bodo-strategy-map-2026-12-01.svg"
         path = tmp_path / download.suggested_filename
         download.save_as(path)
         no_exception(page)

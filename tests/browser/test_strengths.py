@@ -106,7 +106,7 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
         overview.scroll_into_view_if_needed()  # the grid draws (and lists its cells) once in view
         # Norwegian order puts Å last; Python's str.lower sort agrees here.
         expect(overview.locator("[role=columnheader]")).to_have_text(
-            ["Factor", "Share", "Bjørn Dæhlie", "Åse Berg", "Mean", "Median", "Spread (sd)", "Range"])
+            ["Factor", "Share", "Bjørn Dæhlie", "Åse Berg", "Mean", "Median", "Spread", "Range"])
         table = overview.locator("table")
         expect(table).to_contain_text("Lagerstatus30 %51")  # factor, share, Bjørn's 5, Åse's 1, ...
         expect(table).to_contain_text("1–5")
@@ -126,7 +126,7 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
         with page.expect_download() as download_info:
             by_key(page, "target_matrix_svg", "button").click()
         download = download_info.value
-        assert download.suggested_filename == "priority-matrix.svg"
+        assert download.suggested_filename == "workshop-tromso-priority-matrix-2026-12-01.svg"
         path = tmp_path / download.suggested_filename
         download.save_as(path)
         no_exception(page)

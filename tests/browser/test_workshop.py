@@ -255,7 +255,7 @@ def _plan(page: Page, env) -> None:
 def _download(page: Page, key: str, tab: str | None = None):
     if tab:
         _tab(page, tab)
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:  # the document draws its charts first
         by_key(page, key, "button").click()
     return info.value
 
@@ -287,7 +287,8 @@ def test_a_whole_workshop_from_an_empty_workspace(browser, tmp_path):
 
         _open(page, env, "document")
         pdf = _download(page, "document_pdf")
-        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.path().read_bytes())).pages)
+        pages = PdfReader(io.BytesIO(pdf.path().read_bytes())).pages
+        text = " ".join(" ".join(p.extract_text() for p in pages).split())  # lines wrapped as on paper, joined
         for expected in (WORKSPACE, PROMISES[1], STRATEGY, *OBJECTIVES, *(a[0] for a in ACTIONS)):
             assert expected in text, expected
 

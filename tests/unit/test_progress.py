@@ -245,3 +245,18 @@ def test_the_map_checks_separate_its_lines_from_its_goals():
     assert broken["A strategy map with clear lines"].detail.startswith("1 rule broken. Initiative supports no objective")
     assert broken["A measurable goal for every objective"].done
     assert strategy_progress([]).checks[-1].label == "Target segments chosen"  # without a map: one check
+
+
+def test_with_participants_the_first_check_is_who_takes_part():
+    from crmstrategy.models import ParticipantRead
+
+    empty = analysis_progress([], [], participants=[])
+    first = empty.checks[0]
+    assert (first.label, first.done, first.page) == ("Who takes part", False, "app_pages/analysis/participants.py")
+    assert first.detail == "No participants yet. Name the people in the room, with their department."
+    assert len(empty.checks) == 6
+    people = [ParticipantRead(id=1, workspace_id=1, name="Kari", department="Sales", is_leader=True),
+              ParticipantRead(id=2, workspace_id=1, name="Ola", department="IT"),
+              ParticipantRead(id=3, workspace_id=1, name="Per", department="IT")]
+    first = analysis_progress([], [], participants=people).checks[0]
+    assert (first.done, first.detail) == (True, "3 participants from 2 departments, 1 leader.")
