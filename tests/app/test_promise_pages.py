@@ -84,7 +84,7 @@ def _current_ws(db) -> int:
 def _heading(node) -> str:
     """The promise shown in bold inside a block (not a label such as "**Delivers:** ..."), without
     its bold marks."""
-    found = [m for m in _markdowns(node) if m.startswith("**") and m.endswith("**") and not re.match(r"\*\*[^*]*:\*\* ", m)]
+    found = [m for m in _markdowns(node) if m.startswith("**") and m.endswith("**") and not re.match(r"\*\*[^*]*:\*\*( |$)", m)]
     assert len(found) == 1, _markdowns(node)
     return found[0][2:-2]
 
