@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -252,14 +254,30 @@ STATUS_COLOURS = {"Not started": "#9aa7b8", "In progress": "#2f6fb3", "Done": "#
                   "Overdue": "#d62728"}
 
 
+def timeline_extent(spans: list[tuple[date, date]], today: date) -> tuple[date, date]:
+    """The time axis of the plan's timeline: from the first day of the month of the earliest start
+    to the first day of the month after the latest due date, with today inside (its line is always
+    drawn). `spans` are (start, due) pairs."""
+    first = min([begin for begin, _ in spans] + [today])
+    last = max([due for _, due in spans] + [today])
+    return first.replace(day=1), date(last.year + last.month // 12, last.month % 12 + 1, 1)
+
+
+def _utc(day: date) -> alt.DateTime:
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
+
+
 def plan_timeline_chart(actions, plan_start, today, *, group_by: str = "horizon",
                         width: int | str = 900) -> alt.LayerChart:
     """A Gantt chart of the dated actions: a bar from the start (else the plan's start, but never
-    after the due date) to the due date, grouped by horizon or department, coloured by status with
-    overdue actions in red, and a line for today. `actions` are plan ActionRead."""
+    after the due date) to the due date, coloured by status with overdue actions in red, and a line
+    for today. The actions are grouped by horizon or department, each group under a header row, the
+    soonest due first. One view, so that `width="container"` fills the page and the time axis runs
+    across it from the earliest start to the latest due date (timeline_extent). `actions` are plan
+    ActionRead."""
     from crmstrategy.plan_rules import is_overdue
 
-    rows = []
+    groups: dict[str, list[dict]] = {}
     for a in actions:
         if a.due_date is None:
             continue
@@ -267,27 +285,53 @@ def plan_timeline_chart(actions, plan_start, today, *, group_by: str = "horizon"
         group = (f"{a.shown_horizon} months" if a.shown_horizon else "No horizon") if group_by == "horizon" \
             else (a.department or "No department")
         overdue = is_overdue(a.status, a.due_date, today)
-        rows.append({"Action": a.title, "Group": group, "Start": begin.isoformat(), "Due": a.due_date.isoformat(),
-                     "Owner": a.owner or "– no owner –", "Status": "Overdue" if overdue else a.status,
-                     "Initiatives": "; ".join(a.initiative_names) or "–"})
-    data = alt.Data(values=rows)
-    groups = sorted({r["Group"] for r in rows}, key=lambda g: (g[0].isdigit() is False, int(g.split()[0])
-                                                                if g[0].isdigit() else 0, g))
+        groups.setdefault(group, []).append({
+            "Action": a.title, "Start": begin.isoformat(), "Due": a.due_date.isoformat(),
+            "Owner": a.owner or "– no owner –", "Status": "Overdue" if overdue else a.status,
+            "Initiatives": "; ".join(a.initiative_names) or "–"})
+    order = sorted(groups, key=lambda g: (g[0].isdigit() is False, int(g.split()[0]) if g[0].isdigit() else 0, g))
+    # The y axis tells its rows apart by their text: a title used twice (or a group's name) gets a space more
+    taken: set[str] = set()
+
+    def row_name(text: str) -> str:
+        while text in taken:
+            text += " "
+        taken.add(text)
+        return text
+
+    headers, rows, domain = [], [], []
+    for group in order:
+        members = sorted(groups[group], key=lambda r: (r["Due"], r["Start"], r["Action"]))
+        header = row_name(f"{group} · {len(members)} action{'s' if len(members) != 1 else ''}")
+        headers.append({"Row": header})
+        domain.append(header)
+        for member in members:
+            rows.append(member | {"Row": row_name(member["Action"])})
+            domain.append(rows[-1]["Row"])
+    first, last = timeline_extent([(date.fromisoformat(r["Start"]), date.fromisoformat(r["Due"])) for r in rows],
+                                  today)
+    x_scale = alt.Scale(type="utc", domain=[_utc(first), _utc(last)], nice=False)
+    is_header = f"indexof({json.dumps([h['Row'] for h in headers])}, datum.value) >= 0"
+    y = alt.Y("Row:N", sort=None, title=None, scale=alt.Scale(domain=domain, paddingInner=0.2), axis=alt.Axis(
+        labelLimit=320, labelPadding=6, ticks=False, domain=False,
+        labelFontSize={"condition": {"test": is_header, "value": 14}, "value": 13},
+        labelFontWeight={"condition": {"test": is_header, "value": "bold"}, "value": "normal"}))
+    x = alt.X("Start:T", title=None, scale=x_scale, axis=alt.Axis(
+        format="%b %Y", labelFontSize=13, orient="top", labelOverlap=True, domain=False,
+        tickCount=alt.TimeIntervalStep(interval="month", step=1)))
     colour = alt.Color("Status:N", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=13))
-    y = alt.Y("Action:N", sort=alt.EncodingSortField("Due", order="ascending"), title=None,
-              axis=alt.Axis(labelLimit=320, labelFontSize=12))
+                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=13, symbolSize=160))
     tooltip = [alt.Tooltip(f"{name}:N") for name in ("Action", "Owner", "Status", "Start", "Due", "Initiatives")]
-    # The bars take the facet's data (each group its own rows); the today line has its own.
-    bars = alt.Chart().mark_bar(cornerRadius=3, height=14).encode(
-        x=alt.X("Start:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12)), x2="Due:T",
-        y=y, color=colour, tooltip=tooltip)
-    today_line = alt.Chart(alt.Data(values=[{"Today": today.isoformat()}])).mark_rule(
-        color="#d62728", strokeDash=[6, 4], strokeWidth=2).encode(x="Today:T")
-    return alt.layer(bars, today_line, data=data).properties(width=width, height=alt.Step(22)).facet(
-        row=alt.Row("Group:N", sort=groups, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold",
-                                                                           labelAngle=0, labelAlign="left")),
-    ).resolve_scale(y="independent").properties(title="Timeline")
+    bands = alt.Chart(alt.Data(values=headers)).mark_rect(color="#e9edf2", aria=False).encode(y=y)
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(cornerRadius=3).encode(
+        x=x, x2="Due:T", y=y, color=colour, tooltip=tooltip)
+    moment = alt.Chart(alt.Data(values=[{"Today": today.isoformat(), "Row": domain[0] if domain else ""}]))
+    today_line = moment.mark_rule(color="#d62728", strokeDash=[6, 4], strokeWidth=2, aria=False).encode(
+        x=alt.X("Today:T", scale=x_scale))
+    today_label = moment.mark_text(text="Today", color="#d62728", fontSize=13, fontWeight="bold", align="left",
+                                   dx=5, aria=False).encode(x=alt.X("Today:T", scale=x_scale), y=y)
+    return alt.layer(bands, bars, today_line, today_label).properties(
+        width=width, height=alt.Step(24), title="Timeline").configure_title(fontSize=18, anchor="start")
 
 
 # --- follow-up --------------------------------------------------------------------------
