@@ -345,13 +345,45 @@ def goal_label(metric: str, unit: str, status: str) -> str:
     return f"{status} · {metric}{f' ({unit})' if unit else ''}"
 
 
+# The lines of a goal's chart (by series), named in its legend and told apart there by their dashes
+GOAL_LINES = {"Measured": ("Measured", [1, 0]), "Path": ("Milestone path", [6, 4]), "Today": ("Today", [2, 3])}
+
+
+def _time_axis(days: list[str], *, width: int | str) -> alt.Axis:
+    """A time axis with a label on the first of every month, or of every 2nd, 3rd, 6th or 12th
+    month, so that about six are shown over the span of `days` (ISO dates): a span of a few weeks
+    does not repeat its month's name. A page's chart gets larger labels than a document's panels."""
+    first, last = (date.fromisoformat(min(days)), date.fromisoformat(max(days))) if days else (None, None)
+    months = (last.year - first.year) * 12 + last.month - first.month if days else 0
+    step = next((n for n in (1, 2, 3, 6) if months <= 6 * n), 12)
+    return alt.Axis(format="%b %Y", labelFontSize=13 if width == "container" else 12, labelAngle=0,
+                    tickCount=alt.TimeIntervalStep(interval="month", step=step))
+
+
+def _panels(layers: alt.LayerChart, field: str, order: list[str], *, columns: int, width: int | str) -> alt.TopLevelMixin:
+    """One panel per value of `field`, in `order`, its name on top. A page's chart
+    (`width="container"`) has one panel, drawn as a single view with the name as its title:
+    Vega-Lite sizes only a single view to its container."""
+    if width == "container":
+        if len(order) > 1:
+            raise ValueError("A chart as wide as the page has one panel")
+        return layers.properties(title=alt.Title(order[0] if order else "", anchor="start", fontSize=15,
+                                                 fontWeight="bold", limit=0, offset=8))
+    return layers.facet(
+        facet=alt.Facet(f"{field}:N", sort=order, title=None, header=alt.Header(
+            labelFontSize=14, labelFontWeight="bold", labelAnchor="start", labelLimit=width)),
+        columns=columns,
+    ).resolve_scale(y="independent", x="independent")
+
+
 def goal_trend_chart(goals: list[dict], today, *, columns: int = 1, width: int | str = 640,
-                     height: int = 260) -> alt.FacetChart:
+                     height: int = 260) -> alt.TopLevelMixin:
     """Measured values against the milestone path, one panel per goal: the path dashed from the
     baseline through the milestones (diamonds) to the target, the values as a line in the colour
-    of the goal's status, and a line for today. Each goal is a dict of metric, unit, status, and
-    path and measured as (date, value) pairs. Several goals in one chart render as one image,
-    which keeps a document of many goals quick to build."""
+    of the goal's status, and a dotted line for today; a legend names the three lines. Each goal
+    is a dict of metric, unit, status, and path and measured as (date, value) pairs. Several goals
+    in one chart render as one image, which keeps a document of many goals quick to build; a page
+    (`width="container"`) shows one goal."""
     rows, order = [], []
     for goal in goals:
         label = goal_label(goal["metric"], goal["unit"], goal["status"])
@@ -360,60 +392,57 @@ def goal_trend_chart(goals: list[dict], today, *, columns: int = 1, width: int |
         order.append(label)
         last = len(goal["path"]) - 1
         rows += [{"Goal": label, "Series": "Path", "Date": d.isoformat(), "Value": v, "Status": goal["status"],
-                  "Point": "Target" if i == last else ("Baseline" if i == 0 else "Milestone")}
+                  "Point": "Target" if i == last else ("Baseline" if i == 0 else "Milestone"),
+                  "Line": GOAL_LINES["Path"][0]}
                  for i, (d, v) in enumerate(goal["path"])]
         dense = len(goal["measured"]) > DOTS_UP_TO  # a dot per value only while the dots stay apart
         rows += [{"Goal": label, "Series": "Measured", "Date": d.isoformat(), "Value": v, "Status": goal["status"],
-                  "Point": "Measured", "Dense": dense} for d, v in goal["measured"]]
+                  "Point": "Measured", "Dense": dense, "Line": GOAL_LINES["Measured"][0]} for d, v in goal["measured"]]
         rows.append({"Goal": label, "Series": "Today", "Date": today.isoformat(), "Value": None,
-                     "Status": goal["status"], "Point": "Today"})
-    x = alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12, labelAngle=0, tickCount=5))
-    y = alt.Y("Value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=12))
+                     "Status": goal["status"], "Point": "Today", "Line": GOAL_LINES["Today"][0]})
+    x = alt.X("Date:T", title=None, axis=_time_axis([r["Date"] for r in rows], width=width))
+    y = alt.Y("Value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=13))
     colour = alt.Color("Status:N", scale=alt.Scale(domain=list(GOAL_STATUS_COLOURS),
                                                    range=list(GOAL_STATUS_COLOURS.values())), legend=None)
+    dashes = alt.StrokeDash("Line:N", scale=alt.Scale(domain=[name for name, _ in GOAL_LINES.values()],
+                                                      range=[dash for _, dash in GOAL_LINES.values()]),
+                            legend=alt.Legend(orient="bottom", title=None, labelFontSize=13, symbolType="stroke",
+                                              symbolSize=400, symbolStrokeWidth=2.5, symbolStrokeColor="#374151",
+                                              labelLimit=0))
     tooltip = [alt.Tooltip("Point:N", title="What"), alt.Tooltip("Date:T", format="%Y-%m-%d"),
                alt.Tooltip("Value:Q", format=",.2f")]
 
     def series(name: str) -> alt.Chart:
         return alt.Chart().transform_filter(alt.datum.Series == name)
     layers = alt.layer(
-        series("Path").mark_line(color="#6b7280", strokeDash=[6, 4], strokeWidth=2).encode(x=x, y=y),
+        series("Path").mark_line(color="#6b7280", strokeWidth=2).encode(x=x, y=y, strokeDash=dashes),
         series("Path").mark_point(shape="diamond", size=90, filled=True, color="#6b7280").encode(
             x=x, y=y, tooltip=tooltip),
-        series("Measured").mark_line(strokeWidth=3).encode(x=x, y=y, color=colour),
+        series("Measured").mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, strokeDash=dashes),
         series("Measured").mark_circle(size=45, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
         .transform_filter(alt.datum.Dense == False),  # noqa: E712 (a Vega expression, not Python)
-        series("Today").mark_rule(color="#374151", strokeDash=[2, 3], strokeWidth=1).encode(x="Date:T"),
+        series("Today").mark_rule(color="#374151", strokeWidth=1.5).encode(x="Date:T", strokeDash=dashes),
         data=pd.DataFrame(rows),
     ).properties(width=width, height=height)
-    return layers.facet(
-        facet=alt.Facet("Goal:N", sort=order, title=None, header=alt.Header(
-            labelFontSize=14, labelFontWeight="bold", labelAnchor="start",
-            labelLimit=width if isinstance(width, int) else 0)),
-        columns=columns,
-    ).resolve_scale(y="independent", x="independent")
+    return _panels(layers, "Goal", order, columns=columns, width=width)
 
 
 def customer_measure_chart(measures: dict[str, str], rows: list[dict], *, columns: int = 1, width: int | str = 640,
-                           height: int = 240) -> alt.FacetChart:
+                           height: int = 240) -> alt.TopLevelMixin:
     """Customer measures over time, a panel per measure (`measures` maps each to what it is, e.g.
     "% of customers lost") and a line per segment ("All customers" when none). `rows` have
-    Measure, Date (ISO), Segment and Value."""
+    Measure, Date (ISO), Segment and Value. A page (`width="container"`) shows one measure."""
     titles = {m: f"{m} ({what})" for m, what in measures.items()}
     data = [r | {"Panel": titles[r["Measure"]]} for r in rows if r["Measure"] in titles]
-    x = alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12, labelAngle=0, tickCount=5))
-    y = alt.Y("Value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=12))
-    colour = alt.Color("Segment:N", legend=alt.Legend(orient="bottom", title=None, labelFontSize=12, labelLimit=260,
-                                                      columns=3))
+    x = alt.X("Date:T", title=None, axis=_time_axis([r["Date"] for r in data], width=width))
+    y = alt.Y("Value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=13))
+    colour = alt.Color("Segment:N", legend=alt.Legend(orient="bottom", title=None, labelFontSize=13, labelLimit=260,
+                                                      columns=3, symbolStrokeWidth=3))
     tooltip = [alt.Tooltip("Segment:N"), alt.Tooltip("Date:T", format="%Y-%m-%d"), alt.Tooltip("Value:Q", format=",.2f")]
     layers = alt.layer(alt.Chart().mark_line(strokeWidth=3).encode(x=x, y=y, color=colour),
                        alt.Chart().mark_circle(size=40, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip),
                        data=pd.DataFrame(data)).properties(width=width, height=height)
-    return layers.facet(facet=alt.Facet("Panel:N", sort=[titles[m] for m in measures], title=None,
-                                        header=alt.Header(labelFontSize=14, labelFontWeight="bold",
-                                                          labelAnchor="start",
-                                                          labelLimit=width if isinstance(width, int) else 0)),
-                        columns=columns).resolve_scale(y="independent", x="independent")
+    return _panels(layers, "Panel", [titles[m] for m in measures], columns=columns, width=width)
 
 
 FEEDBACK_STATUS_COLOURS = {"New": "#9aa7b8", "Routed": "#2f6fb3", "Acted on": "#1b7f3b"}

@@ -172,7 +172,7 @@ def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
     for n in range(0, len(doc.goals), GOALS_PER_CHART):
         group = doc.goals[n:n + GOALS_PER_CHART]
         jobs.append(("goals", f"goals-{n // GOALS_PER_CHART + 1}",
-                     "Goal trends: " + ", ".join(g.goal.metric for g in group), _panels_aspect(len(group)),
+                     "Goal trends: " + ", ".join(g.goal.metric for g in group), _panels_aspect(len(group), 1),
                      goal_trend_chart([goal_panel(g, per_month=True) for g in group], doc.today, columns=2,
                                       width=PANEL[0], height=PANEL[1]), 2.0))
     series = {measure: what for measure, (what, _, _) in CUSTOMER_MEASURES.items()
