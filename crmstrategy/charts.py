@@ -8,6 +8,7 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import date
 
 import altair as alt
@@ -166,58 +167,144 @@ def strategy_map_size(positions: dict[int, tuple[float, float]]) -> tuple[int, i
     return max(820, (80 if widest > 8 else 160) * widest), 760 if widest > 14 else 620
 
 
+# How the map's names are laid out. A page's map is as wide as the page, which the spec cannot know:
+# its names are laid out for the narrowest plotting area a laptop gives it, and again, in larger
+# type, for a projector's; the drawing picks one by its width.
+MAP_LAPTOP_WIDTH = 640     # pixels of plotting area: a laptop at 1280 with the sidebar open
+MAP_PROJECTOR_WIDTH = 1100  # a screen at 1920
+_CHAR = 0.6    # a character's width in font sizes: generous for sans-serif, so a name fits its box
+_PAD = 4       # round a name, inside its box
+_DOT = 14      # a node's radius with its white edge, in pixels (size 520)
+_RING = 21     # the red ring round a node that breaks a rule (size 1300)
+_ARROW = 120   # an arrowhead's size (its area in pixels)
+_GAP = 8       # between a ring and a name's box
+
+
+@dataclass(frozen=True)
+class MapLabels:
+    font: int   # pixels
+    chars: int  # per line, at most
+    rows: int   # 1: every name below its node; 2: neighbours alternate below and above; 3: and further below
+
+    @property
+    def line(self) -> int:
+        return round(self.font * 1.25)
+
+
+def map_labels(widest: int, plot_width: float, *, largest: int = 14) -> MapLabels:
+    """The largest type (up to `largest`) in which the names of a layer of `widest` nodes, wrapped to
+    the room each has, stay apart; where one row is too tight, neighbours alternate rows."""
+    per_node = plot_width / widest
+    chars = 0
+    for rows, font in ((1, largest), (1, largest - 1), (2, largest - 1), (2, largest - 2), (3, largest - 3)):
+        chars = int((rows * per_node - _GAP - 2 * _PAD) / (_CHAR * font))
+        if chars >= 13:
+            return MapLabels(font, min(chars, 20), rows)
+    return MapLabels(largest - 3, max(chars, 10), 3)
+
+
+def _label_boxes(names: list[str], layout: MapLabels) -> list[dict]:
+    """For the names of one layer, left to right: the wrapped label, where its text starts below the
+    node's centre (dy, negative above), and its box (width, height, centre below the node's centre)."""
+    wrapped = [wrap(name, layout.chars).split("\n") for name in names]
+    heights = [len(lines) * layout.line for lines in wrapped]
+    below = _RING + _GAP + _PAD
+    first_row = max((h for n, h in enumerate(heights) if n % layout.rows == 0), default=0)
+    boxes = []
+    for n, lines in enumerate(wrapped):
+        row = n % layout.rows
+        dy = below if row == 0 else -(below + heights[n]) if row == 1 else below + first_row + 2 * _PAD + _GAP
+        boxes.append({"label": "\n".join(lines), "dy": dy, "box_w": round(max(map(len, lines)) * _CHAR * layout.font
+                                                                          + 2 * _PAD),
+                      "box_h": heights[n] + 2 * _PAD, "box_y": dy + heights[n] / 2})
+    return boxes
+
+
 def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dict[int, tuple[float, float]],
                        breached: set[int], *, width: int | str | None = None) -> alt.LayerChart:
     """The layered map: company strategy on top, then objectives, initiatives, enablers; colour by
-    kind, a red ring round nodes that break a rule, lines from each node to what it supports.
-    `nodes` maps id -> an object with kind, name, owner. In a crowded layer the names alternate
-    above and below their node, so 60 nodes stay legible."""
+    kind, a red ring round nodes that break a rule, and a line with an arrowhead from each node to
+    what it supports. Each name sits on a white box drawn over the lines, so no line runs through
+    it. `nodes` maps id -> an object with kind, name, owner. In a crowded layer the names alternate
+    above and below their node, so 60 nodes stay legible. A page's map (`width="container"`) has
+    its names laid out for a laptop and for a projector (map_labels)."""
     from crmstrategy.models import NODE_KIND_LABELS
 
     widest = _widest_layer(positions)
-    crowded = widest > 8
-    # Names of neighbours in a crowded layer go to alternating rows (below, above, further below)
-    offsets = [22, -58, 64] if widest > 14 else [30, -44] if crowded else [30]
     fixed_width, height = strategy_map_size(positions)
-    per_layer: dict[float, int] = {}
-    rows = []
-    for node_id in sorted(positions, key=lambda n: (positions[n][1], positions[n][0])):
-        x, y = positions[node_id]
-        index = per_layer.get(y, 0)
-        per_layer[y] = index + 1
-        node = nodes[node_id]
-        rows.append({"x": x, "y": y, "Name": node.name, "label": wrap(node.name, 14 if crowded else 18),
-                     "Kind": NODE_KIND_LABELS[node.kind], "Owner": node.owner or "– no owner –",
-                     "Breaks a rule": "yes" if node_id in breached else "no", "dy": offsets[index % len(offsets)]})
-    node_data = pd.DataFrame(rows, columns=["x", "y", "Name", "label", "Kind", "Owner", "Breaks a rule", "dy"])
+    on_page = width == "container"
+    layouts = [map_labels(widest, MAP_LAPTOP_WIDTH if on_page else width or fixed_width)]
+    if on_page:
+        layouts.append(map_labels(widest, MAP_PROJECTOR_WIDTH, largest=16))
+    order = sorted(positions, key=lambda n: (positions[n][1], positions[n][0]))
+    layers = {y: [n for n in order if positions[n][1] == y] for y in sorted({positions[n][1] for n in order})}
+    boxes: dict[int, dict] = {n: {} for n in order}
+    for suffix, layout in zip(("", "_wide"), layouts):
+        for members in layers.values():
+            for node_id, box in zip(members, _label_boxes([nodes[n].name for n in members], layout)):
+                boxes[node_id] |= {f"{key}{suffix}": value for key, value in box.items()}
+    rows = [{"x": positions[n][0], "y": positions[n][1], "Name": nodes[n].name,
+             "Kind": NODE_KIND_LABELS[nodes[n].kind], "Owner": nodes[n].owner or "– no owner –",
+             "Breaks a rule": "yes" if n in breached else "no"} | boxes[n] for n in order]
+    node_data = pd.DataFrame(rows, columns=["x", "y", "Name", "Kind", "Owner", "Breaks a rule", *(
+        f"{key}{suffix}" for suffix in ("", "_wide")[:len(layouts)] for key in ("label", "dy", "box_w", "box_h", "box_y"))])
+    drawn = [(s, t) for s, t in links if s in positions and t in positions]
     edge_data = pd.DataFrame([{"x": positions[s][0], "y": positions[s][1], "x2": positions[t][0],
-                               "y2": positions[t][1]} for s, t in links if s in positions and t in positions],
-                             columns=["x", "y", "x2", "y2"])
+                               "y2": positions[t][1], "Supports": nodes[t].name, "From": nodes[s].name,
+                               "reach": (_RING if t in breached else _DOT) + 6} for s, t in drawn],
+                             columns=["x", "y", "x2", "y2", "Supports", "From", "reach"])
+
+    def chosen(field: str) -> alt.ExprRef:
+        """The field of the layout the drawing's width calls for."""
+        return alt.expr(f"width >= {MAP_PROJECTOR_WIDTH} ? datum.{field}_wide : datum.{field}" if on_page
+                        else f"datum.{field}")
+
+    # Room above the top layer and below the bottom one for their names (in pixels), the layers evenly
+    # spaced in between
+    top = max([_RING + _GAP] + [-(row[f"box_y{suffix}"] - row[f"box_h{suffix}"] / 2) for row in rows
+                                if row["y"] == 0 for suffix in ("", "_wide")[:len(layouts)]])
+    bottom = max([_RING + _GAP] + [row[f"box_y{suffix}"] + row[f"box_h{suffix}"] / 2 for row in rows
+                                   if row["y"] == 3 for suffix in ("", "_wide")[:len(layouts)]])
+    per_layer = (height - top - bottom) / 3
     x_scale = alt.Scale(domain=[0, 1], nice=False)
-    y_scale = alt.Scale(domain=[-0.55, 3.6], reverse=True, nice=False)
+    y_scale = alt.Scale(domain=[-top / per_layer, 3 + bottom / per_layer], reverse=True, nice=False)
     y_axis = alt.Axis(values=[0, 1, 2, 3], labelExpr=f"{LAYER_TITLES}[datum.value]", title=None, grid=False,
-                      labelFontSize=14, labelFontWeight="bold", domain=False, ticks=False)
+                      labelFontSize=15, labelFontWeight="bold", domain=False, ticks=False)
     x = alt.X("x:Q", scale=x_scale, axis=None)
     y = alt.Y("y:Q", scale=y_scale, axis=y_axis)
     edges = alt.Chart(edge_data).mark_rule(color="#8a8a8a", strokeWidth=1.6).encode(
         x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"))
+    # An arrowhead at the edge of the supported node, turned along its line (in pixels, whatever the width)
+    dx, dy = "(scale('x', datum.x2) - scale('x', datum.x))", "(scale('y', datum.y2) - scale('y', datum.y))"
+    length = f"max(1, sqrt({dx} * {dx} + {dy} * {dy}))"
+    arrows = alt.Chart(edge_data).mark_point(
+        shape="triangle", filled=True, size=_ARROW, color="#6b6b6b", opacity=1, strokeWidth=0,
+        angle=alt.expr(f"atan2({dx}, -{dy}) * 180 / PI"),
+        xOffset=alt.expr(f"-{dx} / {length} * datum.reach"), yOffset=alt.expr(f"-{dy} / {length} * datum.reach"),
+    ).encode(x=alt.X("x2:Q", scale=x_scale, axis=None), y=alt.Y("y2:Q", scale=y_scale, axis=y_axis),
+             tooltip=[alt.Tooltip("From:N"), alt.Tooltip("Supports:N")])
     tooltip = [alt.Tooltip("Name:N"), alt.Tooltip("Kind:N"), alt.Tooltip("Owner:N"), alt.Tooltip("Breaks a rule:N")]
     kinds = list(NODE_KIND_LABELS.values())
     colour = alt.Color("Kind:N", scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in NODE_KIND_LABELS]),
-                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=14, labelLimit=0))
+                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=14, labelLimit=0, symbolSize=180))
     base = alt.Chart(node_data)
+    label_boxes = base.mark_rect(fill="white", stroke="#d0d4da", strokeWidth=1, cornerRadius=4, aria=False,
+                                 width=chosen("box_w"), height=chosen("box_h"), yOffset=chosen("box_y")).encode(x=x, y=y)
     rings = base.transform_filter(alt.datum["Breaks a rule"] == "yes").mark_circle(
         size=1300, color="#d62728", opacity=0.9).encode(x=x, y=y, tooltip=tooltip)
     dots = base.mark_circle(size=520, opacity=1, stroke="white", strokeWidth=2).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
-    text = {"fontSize": 11 if widest > 14 else 12 if crowded else 14, "lineBreak": "\n", "baseline": "top", "dy": alt.expr("datum.dy")}
-    # A white outline under each name keeps it readable where a line runs behind it
-    halo = base.mark_text(**text, color="white", stroke="white", strokeWidth=5, strokeJoin="round").encode(
-        x=x, y=y, text=alt.Text("label:N"))
-    labels = base.mark_text(**text, color="#1a1a1a").encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
-    return alt.layer(edges, rings, dots, halo, labels).properties(
-        width=width or fixed_width, height=height, title="Strategy map"
-    ).configure_title(fontSize=18).configure_view(stroke=None)
+    font = alt.expr(f"width >= {MAP_PROJECTOR_WIDTH} ? {layouts[-1].font} : {layouts[0].font}") if on_page \
+        else layouts[0].font
+    line = alt.expr(f"width >= {MAP_PROJECTOR_WIDTH} ? {layouts[-1].line} : {layouts[0].line}") if on_page \
+        else layouts[0].line
+    labels = base.mark_text(text=chosen("label"), fontSize=font, lineHeight=line, lineBreak="\n", baseline="top",
+                            dy=chosen("dy"), color="#1a1a1a").encode(x=x, y=y, tooltip=tooltip)
+    chart = alt.layer(edges, label_boxes, arrows, rings, dots, labels).properties(
+        width=width or fixed_width, height=height, title="Strategy map")
+    if on_page:  # as wide as the page, and as high as the map needs (not squeezed to `height` in all)
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.configure_title(fontSize=18).configure_view(stroke=None)
 
 
 def value_effort_chart(points: list[dict], *, width: int | str = 640, height: int = 440) -> alt.LayerChart:
