@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -26,14 +27,82 @@ QUADRANT_LABELS = (  # (x, y, text, align): the corners of the 0-100 square
 )
 
 
+NAMES_UP_TO = 8            # more segments than this are numbered, with a key of their names
+MATRIX_LAPTOP_WIDTH = 640  # the narrowest plotting area a page gives the matrix (a laptop at 1280)
+_MATRIX_DOMAIN = (-4, 104)  # a little room beyond 0-100, so bubbles at the edges are drawn whole
+_BUBBLE = (250, 2400)      # the smallest and largest bubble (area in pixels)
+_NAME_FONT, _NUMBER_FONT = 15, 13
+
+
+def _box(text: str, font: int, x: float, y: float) -> tuple[float, float, float, float]:
+    """Room a bold text centred on (x, y) takes, generously (pixels)."""
+    half_w, half_h = (len(text) * 0.62 * font + 6) / 2, (font + 6) / 2
+    return x - half_w, y - half_h, x + half_w, y + half_h
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place(texts: list[str], points: list[tuple[float, float]], offsets: list[list[float]],
+           font: int) -> list[float] | None:
+    """For each text, the first of its vertical offsets (pixels) at which it overlaps no text placed
+    before it; None if one finds no place. Vertical only: on a wider chart the texts move apart,
+    never together."""
+    placed: list[tuple[float, float, float, float]] = []
+    chosen = []
+    for text, (x, y), options in zip(texts, points, offsets):
+        for dy in options:
+            box = _box(text, font, x, y + dy)
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                chosen.append(dy)
+                break
+        else:
+            return None
+    return chosen
+
+
+def matrix_labels(points: list[tuple[str, float, float, float]], plot: tuple[float, float]) -> dict:
+    """How the bubbles of the priority matrix are named. `points` are (name, ability,
+    attractiveness, radius in pixels), `plot` the plotting area's size (pixels). Up to NAMES_UP_TO
+    bubbles carry their names, above them (below near the top), if no two names overlap there;
+    otherwise each gets a number, in the bubble (above or below it where two bubbles nearly meet),
+    and the chart a key under it. Returns {"numbered": bool, "dy": [pixels per point]}."""
+    low, high = _MATRIX_DOMAIN
+
+    def pixels(ability: float, attractiveness: float) -> tuple[float, float]:
+        return ((ability - low) / (high - low) * plot[0], (high - attractiveness) / (high - low) * plot[1])
+    where = [pixels(a, t) for _, a, t, _ in points]
+    if len(points) <= NAMES_UP_TO:
+        offsets = [[r + 12] if t > 88 else [-(r + 12)] for _, _, t, r in points]
+        dy = _place([name for name, *_ in points], where, offsets, _NAME_FONT)
+        if dy is not None:
+            return {"numbered": False, "dy": dy}
+    numbers = [str(n) for n in range(1, len(points) + 1)]
+    offsets = [[0.0] + [sign * (r + 10 + step) for step in (0, 18, 36) for sign in (-1, 1)] for *_, r in points]
+    return {"numbered": True, "dy": _place(numbers, where, offsets, _NUMBER_FONT) or [0.0] * len(points)}
+
+
 def priority_matrix_chart(rows, *, currency: str = "", width: int | str = 720, height: int = 540) -> alt.LayerChart:
     """Segments as bubbles: x ability, y attractiveness, size the revenue potential (else the
-    revenue), colour the chosen priority; quadrant lines at 50 and the quadrants named.
-    `rows` are strengths.MatrixRow; those without an ability score are left out. `width` may be
-    "container" on a page; files get a fixed size."""
+    revenue), colour the chosen priority; quadrant lines at 50 and the quadrants named. The bubbles
+    carry their names, or numbers and a key of the names under the chart where there are many or
+    the names would overlap (matrix_labels). `rows` are strengths.MatrixRow; those without an
+    ability score are left out. `width` may be "container" on a page; files get a fixed size."""
     drawn = [r for r in rows if r.ability is not None]
+    largest = max((max(r.bubble, 0.0) for r in drawn), default=0.0) or 1.0
+    radii = [math.sqrt((_BUBBLE[0] + (_BUBBLE[1] - _BUBBLE[0]) * max(r.bubble, 0.0) / largest) / math.pi)
+             for r in drawn]
+    layout = matrix_labels([(r.name, round(r.ability, 1), round(r.attractiveness, 1), radius)
+                            for r, radius in zip(drawn, radii)],
+                           (width if isinstance(width, int) else MATRIX_LAPTOP_WIDTH, height))
+    numbered = layout["numbered"]
+    keys = [f"{n}. {r.name}" for n, r in enumerate(drawn, start=1)]
     data = pd.DataFrame({
         "Segment": [r.name for r in drawn],
+        "Number": [str(n) for n in range(1, len(drawn) + 1)],
+        "Key": keys,
         "Ability": [round(r.ability, 1) for r in drawn],
         "Attractiveness": [round(r.attractiveness, 1) for r in drawn],
         "Bubble": [max(r.bubble, 0.0) for r in drawn],
@@ -42,28 +111,38 @@ def priority_matrix_chart(rows, *, currency: str = "", width: int | str = 720, h
         "Growth": ["–" if r.growth is None else f"{r.growth:g} %" for r in drawn],
         "Priority": [r.priority or NOT_CHOSEN for r in drawn],
         "Quadrant": [r.quadrant for r in drawn],
-    }, columns=["Segment", "Ability", "Attractiveness", "Bubble", "Revenue", "Potential", "Growth", "Priority",
-                "Quadrant"])
-    # A little room beyond 0-100, so bubbles at the edges are drawn whole
-    scale = alt.Scale(domain=[-4, 104], nice=False)
+        "dy": layout["dy"],
+    }, columns=["Segment", "Number", "Key", "Ability", "Attractiveness", "Bubble", "Revenue", "Potential", "Growth",
+                "Priority", "Quadrant", "dy"])
+    scale = alt.Scale(domain=list(_MATRIX_DOMAIN), nice=False)
     ticks = alt.Axis(values=list(range(0, 101, 10)))
     x = alt.X("Ability:Q", scale=scale, axis=ticks, title="Ability: where we are strong (0-100)")
     y = alt.Y("Attractiveness:Q", scale=scale, axis=ticks, title="Attractiveness: size, potential, growth (0-100)")
     colour = alt.Color("Priority:N", title="Priority",
                        scale=alt.Scale(domain=list(PRIORITY_COLOURS), range=list(PRIORITY_COLOURS.values())),
-                       legend=alt.Legend(orient="bottom", labelFontSize=14, titleFontSize=14, labelLimit=0))
+                       legend=alt.Legend(orient="top" if numbered else "bottom", labelFontSize=14, titleFontSize=14,
+                                         labelLimit=0))  # (a key of names takes the bottom)
     # Channel objects rather than "Field:Q" shorthands: Altair parses each shorthand against the
     # whole schema, which made building this chart take most of the page's time.
     tooltip = [alt.Tooltip(f"{name}:{'Q' if name in ('Ability', 'Attractiveness') else 'N'}")
                for name in ("Segment", "Ability", "Attractiveness", "Revenue", "Potential", "Growth", "Priority",
                             "Quadrant")]
     base = alt.Chart(data)
-    bubbles = base.mark_circle(opacity=0.75, stroke="white", strokeWidth=1.5).encode(
+    bubbles = base.mark_circle(opacity=0.8, stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip,
-        size=alt.Size("Bubble:Q", title="Potential", legend=None, scale=alt.Scale(range=[250, 2400])))
-    # Names above their bubble, except near the top edge, where they would run into the title
-    labels = base.mark_text(dy=alt.expr("datum.Attractiveness > 88 ? 34 : -32"), fontSize=15, fontWeight="bold", color="#222").encode(
-        x=x, y=y, text=alt.Text("Segment:N"), tooltip=tooltip)
+        size=alt.Size("Bubble:Q", title="Potential", legend=None,
+                      scale=alt.Scale(domain=[0, largest], range=list(_BUBBLE))))
+    if numbered:
+        # The key: a legend of "number. name" in the bubbles' order, under the chart
+        key = alt.Opacity("Key:N", title="Segments", scale=alt.Scale(domain=keys, range=[1] * len(keys)),
+                          legend=alt.Legend(orient="bottom", columns=2, labelFontSize=14, titleFontSize=14, labelLimit=300,
+                                            symbolOpacity=0, symbolSize=0, symbolStrokeWidth=0, rowPadding=3,
+                                            titlePadding=8))
+        labels = base.mark_text(dy=alt.expr("datum.dy"), fontSize=_NUMBER_FONT, fontWeight="bold", color="#111").encode(
+            x=x, y=y, text=alt.Text("Number:N"), opacity=key, tooltip=tooltip)
+    else:
+        labels = base.mark_text(dy=alt.expr("datum.dy"), fontSize=_NAME_FONT, fontWeight="bold", color="#222").encode(
+            x=x, y=y, text=alt.Text("Segment:N"), tooltip=tooltip)
     lines = alt.Chart(pd.DataFrame({"value": [QUADRANT_LINE]}))
     vertical = lines.mark_rule(color="#555", strokeDash=[6, 4]).encode(x=alt.X("value:Q", scale=scale))
     horizontal = lines.mark_rule(color="#555", strokeDash=[6, 4]).encode(y=alt.Y("value:Q", scale=scale))
