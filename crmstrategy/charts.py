@@ -150,8 +150,8 @@ def priority_matrix_chart(rows, *, currency: str = "", width: int | str = 720, h
         align=alt.expr("datum.align"), baseline=alt.expr("datum.y > 50 ? 'top' : 'bottom'"), fontSize=16,
         color="#777", fontStyle="italic",
     ).encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text=alt.Text("t:N"))
-    return alt.layer(vertical, horizontal, corners, bubbles, labels).properties(
-        width=width, height=height, title="Priority matrix"
+    return _fit_page(alt.layer(vertical, horizontal, corners, bubbles, labels).properties(
+        width=width, height=height, title="Priority matrix"), width,
     ).configure_axis(labelFontSize=14, titleFontSize=15).configure_title(fontSize=18)
 
 
@@ -159,6 +159,15 @@ def _money(value: float | None, currency: str) -> str:
     if value is None:
         return "–"
     return f"{value:,.0f}".replace(",", " ") + (f" {currency}" if currency else "")
+
+
+def _fit_page(chart: alt.TopLevelMixin, width: int | str | None) -> alt.TopLevelMixin:
+    """A page's chart (`width="container"`) takes the page's width, and its plotting area keeps the
+    height asked for: Vega-Lite would otherwise squeeze the title, axes and legends into that height
+    as well, which leaves a short, wide chart on a projector."""
+    if width != "container":
+        return chart
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
@@ -283,8 +292,9 @@ def map_labels(widest: int, plot_width: float, *, largest: int = 14) -> MapLabel
 
 
 def _label_boxes(names: list[str], layout: MapLabels) -> list[dict]:
-    """For the names of one layer, left to right: the wrapped label, where its text starts below the
-    node's centre (dy, negative above), and its box (width, height, centre below the node's centre)."""
+    """For the names of one layer, left to right: the wrapped label, its type (font, line height),
+    where its text starts below the node's centre (dy, negative above), and its box (width, height,
+    centre below the node's centre)."""
     wrapped = [wrap(name, layout.chars).split("\n") for name in names]
     heights = [len(lines) * layout.line for lines in wrapped]
     below = _RING + _GAP + _PAD
@@ -293,8 +303,8 @@ def _label_boxes(names: list[str], layout: MapLabels) -> list[dict]:
     for n, lines in enumerate(wrapped):
         row = n % layout.rows
         dy = below if row == 0 else -(below + heights[n]) if row == 1 else below + first_row + 2 * _PAD + _GAP
-        boxes.append({"label": "\n".join(lines), "dy": dy, "box_w": round(max(map(len, lines)) * _CHAR * layout.font
-                                                                          + 2 * _PAD),
+        boxes.append({"label": "\n".join(lines), "font": layout.font, "line": layout.line, "dy": dy,
+                      "box_w": round(max(map(len, lines)) * _CHAR * layout.font + 2 * _PAD),
                       "box_h": heights[n] + 2 * _PAD, "box_y": dy + heights[n] / 2})
     return boxes
 
@@ -315,10 +325,11 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
     layouts = [map_labels(widest, MAP_LAPTOP_WIDTH if on_page else width or fixed_width)]
     if on_page:
         layouts.append(map_labels(widest, MAP_PROJECTOR_WIDTH, largest=16))
+    suffixes = ("", "_wide")[:len(layouts)]
     order = sorted(positions, key=lambda n: (positions[n][1], positions[n][0]))
     layers = {y: [n for n in order if positions[n][1] == y] for y in sorted({positions[n][1] for n in order})}
     boxes: dict[int, dict] = {n: {} for n in order}
-    for suffix, layout in zip(("", "_wide"), layouts):
+    for suffix, layout in zip(suffixes, layouts):
         for members in layers.values():
             for node_id, box in zip(members, _label_boxes([nodes[n].name for n in members], layout)):
                 boxes[node_id] |= {f"{key}{suffix}": value for key, value in box.items()}
@@ -326,7 +337,7 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
              "Kind": NODE_KIND_LABELS[nodes[n].kind], "Owner": nodes[n].owner or "– no owner –",
              "Breaks a rule": "yes" if n in breached else "no"} | boxes[n] for n in order]
     node_data = pd.DataFrame(rows, columns=["x", "y", "Name", "Kind", "Owner", "Breaks a rule", *(
-        f"{key}{suffix}" for suffix in ("", "_wide")[:len(layouts)] for key in ("label", "dy", "box_w", "box_h", "box_y"))])
+        f"{key}{suffix}" for suffix in suffixes for key in ("label", "font", "line", "dy", "box_w", "box_h", "box_y"))])
     drawn = [(s, t) for s, t in links if s in positions and t in positions]
     edge_data = pd.DataFrame([{"x": positions[s][0], "y": positions[s][1], "x2": positions[t][0],
                                "y2": positions[t][1], "Supports": nodes[t].name, "From": nodes[s].name,
@@ -341,9 +352,9 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
     # Room above the top layer and below the bottom one for their names (in pixels), the layers evenly
     # spaced in between
     top = max([_RING + _GAP] + [-(row[f"box_y{suffix}"] - row[f"box_h{suffix}"] / 2) for row in rows
-                                if row["y"] == 0 for suffix in ("", "_wide")[:len(layouts)]])
+                                if row["y"] == 0 for suffix in suffixes])
     bottom = max([_RING + _GAP] + [row[f"box_y{suffix}"] + row[f"box_h{suffix}"] / 2 for row in rows
-                                   if row["y"] == 3 for suffix in ("", "_wide")[:len(layouts)]])
+                                   if row["y"] == 3 for suffix in suffixes])
     per_layer = (height - top - bottom) / 3
     x_scale = alt.Scale(domain=[0, 1], nice=False)
     y_scale = alt.Scale(domain=[-top / per_layer, 3 + bottom / per_layer], reverse=True, nice=False)
@@ -373,17 +384,11 @@ def strategy_map_chart(nodes: dict, links: list[tuple[int, int]], positions: dic
         size=1300, color="#d62728", opacity=0.9).encode(x=x, y=y, tooltip=tooltip)
     dots = base.mark_circle(size=520, opacity=1, stroke="white", strokeWidth=2).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
-    font = alt.expr(f"width >= {MAP_PROJECTOR_WIDTH} ? {layouts[-1].font} : {layouts[0].font}") if on_page \
-        else layouts[0].font
-    line = alt.expr(f"width >= {MAP_PROJECTOR_WIDTH} ? {layouts[-1].line} : {layouts[0].line}") if on_page \
-        else layouts[0].line
-    labels = base.mark_text(text=chosen("label"), fontSize=font, lineHeight=line, lineBreak="\n", baseline="top",
-                            dy=chosen("dy"), color="#1a1a1a").encode(x=x, y=y, tooltip=tooltip)
-    chart = alt.layer(edges, label_boxes, arrows, rings, dots, labels).properties(
-        width=width or fixed_width, height=height, title="Strategy map")
-    if on_page:  # as wide as the page, and as high as the map needs (not squeezed to `height` in all)
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return chart.configure_title(fontSize=18).configure_view(stroke=None)
+    labels = base.mark_text(text=chosen("label"), fontSize=chosen("font"), lineHeight=chosen("line"), lineBreak="\n",
+                            baseline="top", dy=chosen("dy"), color="#1a1a1a").encode(x=x, y=y, tooltip=tooltip)
+    return _fit_page(alt.layer(edges, label_boxes, arrows, rings, dots, labels).properties(
+        width=width or fixed_width, height=height, title="Strategy map"), width,
+    ).configure_title(fontSize=18).configure_view(stroke=None)
 
 
 def value_effort_chart(points: list[dict], *, width: int | str = 640, height: int = 440) -> alt.LayerChart:
@@ -496,8 +501,8 @@ def plan_timeline_chart(actions, plan_start, today, *, group_by: str = "horizon"
         x=alt.X("Today:T", scale=x_scale))
     today_label = moment.mark_text(text="Today", color="#d62728", fontSize=13, fontWeight="bold", align="left",
                                    dx=5, aria=False).encode(x=alt.X("Today:T", scale=x_scale), y=y)
-    return alt.layer(bands, bars, today_line, today_label).properties(
-        width=width, height=alt.Step(24), title="Timeline").configure_title(fontSize=18, anchor="start")
+    return _fit_page(alt.layer(bands, bars, today_line, today_label).properties(
+        width=width, height=alt.Step(24), title="Timeline"), width).configure_title(fontSize=18, anchor="start")
 
 
 # --- follow-up --------------------------------------------------------------------------
@@ -519,8 +524,10 @@ def _time_axis(days: list[str], *, width: int | str) -> alt.Axis:
     """A time axis with a label on the first of every month, or of every 2nd, 3rd, 6th or 12th
     month, so that about six are shown over the span of `days` (ISO dates): a span of a few weeks
     does not repeat its month's name. A page's chart gets larger labels than a document's panels."""
-    first, last = (date.fromisoformat(min(days)), date.fromisoformat(max(days))) if days else (None, None)
-    months = (last.year - first.year) * 12 + last.month - first.month if days else 0
+    months = 0
+    if days:
+        first, last = date.fromisoformat(min(days)), date.fromisoformat(max(days))
+        months = (last.year - first.year) * 12 + last.month - first.month
     step = next((n for n in (1, 2, 3, 6) if months <= 6 * n), 12)
     return alt.Axis(format="%b %Y", labelFontSize=13 if width == "container" else 12, labelAngle=0,
                     tickCount=alt.TimeIntervalStep(interval="month", step=step))
@@ -533,8 +540,8 @@ def _panels(layers: alt.LayerChart, field: str, order: list[str], *, columns: in
     if width == "container":
         if len(order) > 1:
             raise ValueError("A chart as wide as the page has one panel")
-        return layers.properties(title=alt.Title(order[0] if order else "", anchor="start", fontSize=15,
-                                                 fontWeight="bold", limit=0, offset=8))
+        return _fit_page(layers.properties(title=alt.Title(order[0] if order else "", anchor="start", fontSize=15,
+                                                           fontWeight="bold", limit=0, offset=8)), width)
     return layers.facet(
         facet=alt.Facet(f"{field}:N", sort=order, title=None, header=alt.Header(
             labelFontSize=14, labelFontWeight="bold", labelAnchor="start", labelLimit=width)),
