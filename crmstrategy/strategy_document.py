@@ -93,6 +93,9 @@ SERIES_PER_MEASURE = 6  # lines per customer measure: more would not be told apa
 PANEL = (330, 170)      # one panel of a goal or customer measure, in pixels at scale 1
 # What a panel adds round its plotting area (axes, header, spacing), for the room kept on the page
 _PANEL_EXTRA = (43, 66)
+# What the strategy map adds round its plotting area: the layers' names, the title and legend, and in a crowded
+# map the boxes of the outermost names, which reach beyond it
+_MAP_EXTRA = (175, 68)
 
 
 @dataclass
@@ -166,13 +169,13 @@ def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
                      priority_matrix_chart(doc.segments, currency=doc.workspace.currency, width=720, height=520), 1.6))
     if doc.smap.nodes:
         width, height = strategy_map_size(doc.smap.positions)
-        jobs.append(("map", "strategy-map", "The strategy map", (height + 64) / (width + 135),
+        jobs.append(("map", "strategy-map", "The strategy map", (height + _MAP_EXTRA[1]) / (width + _MAP_EXTRA[0]),
                      strategy_map_chart(doc.smap.nodes, doc.smap.links, doc.smap.positions, doc.smap.breached_nodes()),
-                     min(1.6, 2000 / (width + 135))))  # at most 2,000 pixels across: 300 dpi on A4
+                     min(1.6, 2000 / (width + _MAP_EXTRA[0]))))  # at most 2,000 pixels across: 300 dpi on A4
     for n in range(0, len(doc.goals), GOALS_PER_CHART):
         group = doc.goals[n:n + GOALS_PER_CHART]
         jobs.append(("goals", f"goals-{n // GOALS_PER_CHART + 1}",
-                     "Goal trends: " + ", ".join(g.goal.metric for g in group), _panels_aspect(len(group)),
+                     "Goal trends: " + ", ".join(g.goal.metric for g in group), _panels_aspect(len(group), 1),
                      goal_trend_chart([goal_panel(g, per_month=True) for g in group], doc.today, columns=2,
                                       width=PANEL[0], height=PANEL[1]), 2.0))
     series = {measure: what for measure, (what, _, _) in CUSTOMER_MEASURES.items()

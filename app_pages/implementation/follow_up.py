@@ -91,9 +91,14 @@ with goals_tab:
         item = by_id[chosen]
         st.markdown(f"{STATUS_MARKS[item.status.status]} {md_escape(item.status.message)}")
         panel = goal_panel(item)
-        spec = cached_chart_spec("goal trend", lambda: chart_spec(goal_trend_chart([panel], today, width=720)),
-                                 panel, today)
-        st.vega_lite_chart(spec, theme=None, key="follow_goal_chart")
+        if panel["measured"]:
+            spec = cached_chart_spec("goal trend", lambda: chart_spec(goal_trend_chart(
+                [panel], today, width="container", height=300)), panel, today)
+            st.vega_lite_chart(spec, theme=None, width="stretch", key="follow_goal_chart")
+        else:
+            st.info(f"Nothing to draw yet: no value of '{md_escape(item.goal.metric)}' has been measured. Add one in "
+                    "the table below or under 'Add a measurement'; the chart then shows it against the milestone "
+                    "path.", icon=":material/show_chart:")
         if item.goal.baseline_on is None:
             st.caption("The baseline has no date, so the path starts at the first value measured. Set the date "
                        "on the Goals page.")
@@ -128,8 +133,8 @@ with customer_tab:
         what = CUSTOMER_MEASURES[measure][0]
         rows = customer_rows(customer, measure)
         spec = cached_chart_spec("customer measure", lambda: chart_spec(customer_measure_chart(
-            {measure: what}, rows, width=720)), rows)
-        st.vega_lite_chart(spec, theme=None, key="follow_measure_chart")
+            {measure: what}, rows, width="container", height=300)), rows)
+        st.vega_lite_chart(spec, theme=None, width="stretch", key="follow_measure_chart")
         shown = [c for c in customer if c.measure == measure]
         picked = st.dataframe(pd.DataFrame({
             "Segment": [c.segment_name or "All customers" for c in shown],

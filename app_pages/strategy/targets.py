@@ -71,17 +71,25 @@ with sensitivity_col:
             st.caption("Stable: " + ", ".join(f"{md_escape(r.name)} (place {r.rank})" for r in matrix.stable) + ".")
 
 with chart_col:
-    # theme=None keeps the chart's own projector-sized fonts, the same as in the downloaded files
-    matrix_spec = cached_chart_spec("priority matrix", lambda: chart_spec(priority_matrix_chart(
-        matrix.rows, currency=ws.currency, width="container")), matrix.rows, ws.currency)
-    st.vega_lite_chart(matrix_spec, theme=None, width="stretch", key="target_matrix")
-    d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
-                       data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),
-                       file_name=download_file_name("priority-matrix", "png"), mime="image/png")
-    d2.download_button("Matrix (.svg)", key="target_matrix_svg", icon=":material/download:", on_click="ignore",
-                       data=lambda: chart_svg(priority_matrix_chart(matrix.rows, currency=ws.currency)),
-                       file_name=download_file_name("priority-matrix", "svg"), mime="image/svg+xml")
+    if not any(r.ability is not None for r in matrix.rows):
+        count = len(matrix.rows)
+        st.info(f"Nothing to rank yet: {'the segment has' if count == 1 else f'none of the {count} segments has'} "
+                "an ability score, so there is nothing to place against attractiveness. On Strengths, give "
+                f"{'it' if count == 1 else 'a segment'} the 4-6 key factors that matter most to its customers and "
+                "rate how strong we are on each; the matrix then draws it.", icon=":material/bubble_chart:")
+        page_link("app_pages/analysis/strengths.py", "Rate where we are strong", icon=":material/arrow_forward:")
+    else:
+        # theme=None keeps the chart's own projector-sized fonts, the same as in the downloaded files
+        matrix_spec = cached_chart_spec("priority matrix", lambda: chart_spec(priority_matrix_chart(
+            matrix.rows, currency=ws.currency, width="container")), matrix.rows, ws.currency)
+        st.vega_lite_chart(matrix_spec, theme=None, width="stretch", key="target_matrix")
+        d1, d2, _ = st.columns([1, 1, 3])
+        d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
+                           data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),
+                           file_name=download_file_name("priority-matrix", "png"), mime="image/png")
+        d2.download_button("Matrix (.svg)", key="target_matrix_svg", icon=":material/download:", on_click="ignore",
+                           data=lambda: chart_svg(priority_matrix_chart(matrix.rows, currency=ws.currency)),
+                           file_name=download_file_name("priority-matrix", "svg"), mime="image/svg+xml")
 for note in matrix.notes:
     st.info(md_escape(note), icon=":material/info:")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from crmstrategy.charts import (
     DOTS_UP_TO, GOAL_STATUS_COLOURS, chart_png, customer_measure_chart, goal_label, goal_trend_chart,
 )
@@ -14,6 +16,7 @@ from crmstrategy.strategy_document import (
     SERIES_PER_MEASURE, StrategyDocument, charted_segments, customer_rows, goal_panel, monthly,
 )
 from crmstrategy.strengths import MatrixRow
+from tests.unit.scene import texts
 
 TODAY = date(2026, 6, 15)
 
@@ -311,3 +314,53 @@ def test_charted_segments_are_at_most_six():
     shown = charted_segments(_document(segments, customer), "NPS")
     assert SERIES_PER_MEASURE == 6
     assert shown == ["All customers", "Segment 9", "Segment 8", "Segment 7", "Segment 6", "Segment 5"]
+
+
+# --- on the page: the page's width and a legend -------------------------------------------------
+
+def _legend_labels(chart) -> list[str]:
+    return texts(chart, "legend-label")
+
+
+def test_a_goal_chart_names_its_three_lines_in_a_legend():
+    for chart in (goal_trend_chart([CHURN], TODAY, width="container"),
+                  goal_trend_chart([CHURN, NPS, NEW], TODAY, columns=2, width=330, height=170)):
+        spec = chart.to_dict(validate=True)
+        layers = spec["layer"] if "layer" in spec else spec["spec"]["layer"]
+        dashes = [layer["encoding"]["strokeDash"] for layer in layers if "strokeDash" in layer.get("encoding", {})]
+        assert len(dashes) == 3  # the path, the measured line and today's line
+        assert all(d["field"] == "Line" for d in dashes)
+        assert dashes[0]["scale"]["domain"] == ["Measured", "Milestone path", "Today"]
+        assert _legend_labels(chart.properties(width=640) if spec.get("width") == "container" else chart) == [
+            "Measured", "Milestone path", "Today"]
+
+
+def test_the_legend_names_all_three_lines_before_the_first_value_is_measured():
+    assert _legend_labels(goal_trend_chart([NEW], TODAY)) == ["Measured", "Milestone path", "Today"]
+
+
+def test_on_a_page_a_goal_chart_is_one_view_as_wide_as_the_page_with_the_goal_as_its_title():
+    spec = goal_trend_chart([CHURN], TODAY, width="container", height=300).to_dict(validate=True)
+    assert "facet" not in spec
+    assert (spec["width"], spec["height"]) == ("container", 300)
+    assert spec["title"]["text"] == "At risk · Churn (%)"
+    with pytest.raises(ValueError):
+        goal_trend_chart([CHURN, NPS], TODAY, width="container")
+
+
+def test_on_a_page_a_customer_measure_chart_is_one_view_as_wide_as_the_page():
+    spec = customer_measure_chart({"NPS": MEASURES["NPS"]}, CUSTOMER_ROWS, width="container").to_dict(validate=True)
+    assert "facet" not in spec and spec["width"] == "container"
+    assert spec["title"]["text"] == "NPS (NPS, -100 to 100)"
+    chart = customer_measure_chart({"NPS": MEASURES["NPS"]}, CUSTOMER_ROWS, width="container").properties(width=600)
+    assert _legend_labels(chart) == ["All customers", "Installers"]
+
+
+def test_the_time_axis_names_each_month_once():
+    weeks = dict(CHURN, path=[(date(2026, 2, 1), 14.0), (date(2026, 3, 10), 13.0)],
+                 measured=[(date(2026, 2, 3), 13.9), (date(2026, 2, 24), 13.6)])
+    for chart in (goal_trend_chart([weeks], date(2026, 2, 25)),
+                  goal_trend_chart([CHURN], TODAY), customer_measure_chart(MEASURES, CUSTOMER_ROWS)):
+        labels = texts(chart, "axis-label")
+        months = [label for label in labels if label.endswith(" 2026")]
+        assert months and len(months) == len(set(months)), labels

@@ -3,13 +3,18 @@ name and every line is drawn."""
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from crmstrategy.charts import chart_spec, chart_svg, strategy_map_chart, value_effort_chart, wrap
+from crmstrategy.charts import (
+    MAP_LAPTOP_WIDTH, MAP_PROJECTOR_WIDTH, chart_spec, chart_svg, map_labels, strategy_map_chart, value_effort_chart,
+    wrap,
+)
 from crmstrategy.strategy_graph import NodeInfo, build_graph, layered_layout
+from tests.unit.scene import items, marks, scene
 
 NORWEGIAN = ["Økt lojalitet", "Færre kunder går", "Å være enklest"]
 
@@ -284,3 +289,142 @@ def test_an_empty_value_effort_chart_still_renders():
     chart.to_dict(validate=True)
     texts = _texts(_svg(chart))
     assert "Quick wins" in texts
+
+
+# --- arrowheads and names on boxes --------------------------------------------------------------
+
+# How wide the map's chart is on the page (its layer names included), measured in Chromium: a laptop at 1280×720
+# and a projector at 1920×1080, the sidebar open
+LAPTOP_PAGE, PROJECTOR_PAGE = 790, 1440
+
+
+def _named(item: dict, field: str) -> str:
+    return re.search(rf"{field}: (.*?)(;|$)", item["description"]).group(1)
+
+
+def _scene_dots(drawn) -> dict[str, dict]:
+    return {_named(item, "Name"): item for item in items(drawn, name="layer_4_marks")}
+
+
+def _assert_one_arrowhead_per_link_at_the_supported_node(drawn, nodes, links, breached=frozenset()) -> None:
+    names = {n.id: n.name for n in nodes}
+    dots = _scene_dots(drawn)
+    arrows = items(drawn, name="layer_2_marks")
+    assert len(arrows) == len(links)
+    assert {a["shape"] for a in arrows} == {"triangle"}
+    assert sorted((_named(a, "From"), _named(a, "Supports")) for a in arrows) == sorted(
+        (names[s], names[t]) for s, t in links)
+    for arrow in arrows:
+        source, target = dots[_named(arrow, "From")], dots[_named(arrow, "Supports")]
+        towards = math.atan2(target["x"] - source["x"], -(target["y"] - source["y"]))  # 0 is up, clockwise
+        # A triangle points up; turned by its angle it points from the supporting node to the supported one
+        assert math.radians(arrow["angle"]) == pytest.approx(towards)
+        # It sits on the line, just outside the supported node's dot (or its red ring)
+        back = math.hypot(target["x"] - arrow["x"], target["y"] - arrow["y"])
+        along = math.atan2(target["x"] - arrow["x"], -(target["y"] - arrow["y"]))
+        assert along == pytest.approx(towards)
+        edge = 21 if _named(arrow, "Supports") in breached else 14
+        tip = back - math.sqrt(arrow["size"]) / 2
+        assert edge <= tip <= edge + 3
+
+
+def test_every_link_has_one_arrowhead_pointing_at_the_node_it_supports():
+    chart = _draw(breached={8, 3})
+    spec = chart.to_dict(validate=True)
+    [arrows] = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "triangle"]
+    rows = spec["datasets"][arrows["data"]["name"]]
+    positions = layered_layout(build_graph(NODES, LINKS))
+    assert sorted((r["x"], r["y"], r["x2"], r["y2"]) for r in rows) == sorted(
+        (*positions[s], *positions[t]) for s, t in LINKS)
+    assert arrows["encoding"]["x"]["field"] == "x2" and arrows["encoding"]["y"]["field"] == "y2"
+    names = {n.id: n.name for n in NODES}
+    _assert_one_arrowhead_per_link_at_the_supported_node(scene(chart), NODES, LINKS, {names[8], names[3]})
+
+
+def test_arrowheads_follow_their_lines_at_any_width_of_a_page():
+    nodes = {n.id: n for n in NODES}
+    chart = strategy_map_chart(nodes, LINKS, layered_layout(build_graph(NODES, LINKS)), set(), width="container")
+    for width in (LAPTOP_PAGE, PROJECTOR_PAGE, 500):
+        _assert_one_arrowhead_per_link_at_the_supported_node(scene(chart.properties(width=width)), NODES, LINKS)
+
+
+def test_a_crowded_map_has_an_arrowhead_per_link():
+    nodes, links = _crowded_map()
+    _assert_one_arrowhead_per_link_at_the_supported_node(scene(_draw(nodes, links, breached=set())), nodes, links)
+
+
+def _boxes_and_labels(drawn) -> list[tuple[dict, dict]]:
+    boxes = items(drawn, name="layer_1_marks")
+    labels = items(drawn, name="layer_5_marks")
+    assert len(boxes) == len(labels)
+    return list(zip(boxes, labels))
+
+
+def _assert_names_sit_on_boxes_drawn_over_the_lines(drawn) -> None:
+    order = [m.get("name") for m in marks(drawn)]
+    assert order.index("layer_0_marks") < order.index("layer_1_marks") < order.index("layer_5_marks")
+    assert [m["marktype"] for m in marks(drawn) if m.get("name") in ("layer_0_marks", "layer_1_marks")] == [
+        "rule", "rect"]
+    for box, label in _boxes_and_labels(drawn):
+        assert box["fill"] == "white"
+        lines = label["text"].split("\n")
+        top = label["y"] + label["dy"]
+        # The box is centred under (or over) the name and holds all its lines
+        assert box["x"] + box["width"] / 2 == pytest.approx(label["x"])
+        assert box["y"] <= top and top + len(lines) * label["lineHeight"] <= box["y"] + box["height"]
+        assert box["width"] >= max(map(len, lines)) * 0.55 * label["fontSize"]
+        # and keeps clear of its own node's dot (and red ring)
+        assert box["y"] >= label["y"] + 21 or box["y"] + box["height"] <= label["y"] - 21
+
+
+def _assert_boxes_keep_apart(drawn) -> None:
+    boxes = [box for box, _ in _boxes_and_labels(drawn)]
+    for n, a in enumerate(boxes):
+        for b in boxes[n + 1:]:
+            apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                     or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+            assert apart, (a, b)
+
+
+def test_every_name_sits_on_a_box_drawn_over_the_lines():
+    drawn = scene(_draw())
+    _assert_names_sit_on_boxes_drawn_over_the_lines(drawn)
+    _assert_boxes_keep_apart(drawn)
+    texts = {label["text"].replace("\n", " ") for _, label in _boxes_and_labels(drawn)}
+    assert texts == {n.name for n in NODES}
+
+
+def test_on_a_page_names_stay_apart_on_a_laptop_and_grow_on_a_projector():
+    """The demo's widest layer holds five nodes."""
+    demo_like = NODES + [NodeInfo(11, "initiative", "Loyalty programme for installers", "Siri", 10),
+                         NodeInfo(12, "initiative", "Project contact for every large contractor", "Siri", 11)]
+    nodes = {n.id: n for n in demo_like}
+    chart = strategy_map_chart(nodes, LINKS, layered_layout(build_graph(demo_like, LINKS)), set(), width="container")
+    sizes = []
+    for width, plot in ((LAPTOP_PAGE, MAP_LAPTOP_WIDTH), (PROJECTOR_PAGE, MAP_PROJECTOR_WIDTH)):
+        drawn = scene(chart.properties(width=width))
+        assert drawn["width"] == width  # the chart takes the page's width, no more
+        [frame] = items(drawn, role="frame")
+        assert frame["width"] >= plot  # and leaves the plotting area the names were laid out for
+        _assert_names_sit_on_boxes_drawn_over_the_lines(drawn)
+        _assert_boxes_keep_apart(drawn)
+        sizes.append({label["fontSize"] for _, label in _boxes_and_labels(drawn)})
+    laptop, projector = sizes
+    assert len(laptop) == len(projector) == 1 and min(laptop) >= 13 and min(projector) > max(laptop)
+
+
+def test_a_crowded_map_keeps_its_names_on_boxes_apart():
+    nodes, links = _crowded_map()
+    drawn = scene(_draw(nodes, links, breached={17}))
+    _assert_names_sit_on_boxes_drawn_over_the_lines(drawn)
+    _assert_boxes_keep_apart(drawn)
+
+
+@pytest.mark.parametrize("widest, width, font, rows", [
+    (3, 820, 14, 1), (5, MAP_LAPTOP_WIDTH, 14, 1), (30, 2400, 13, 2), (8, 640, 13, 2), (11, 640, 12, 2),
+    (20, 900, 11, 3),
+])
+def test_map_labels_take_the_largest_type_that_keeps_the_names_apart(widest, width, font, rows):
+    layout = map_labels(widest, width)
+    assert (layout.font, layout.rows) == (font, rows)
+    assert layout.chars >= 10
