@@ -73,7 +73,7 @@ with sensitivity_col:
 with chart_col:
     if not any(r.ability is not None for r in matrix.rows):
         count = len(matrix.rows)
-        st.info(f"Nothing to rank yet: {'the segment has' if count == 1 else f'none of the {count} segments has'} "
+        st.info(f"Nothing to place on the matrix yet: {'the segment has' if count == 1 else f'none of the {count} segments has'} "
                 "an ability score, so there is nothing to place against attractiveness. On Strengths, give "
                 f"{'it' if count == 1 else 'a segment'} the 4-6 key factors that matter most to its customers and "
                 "rate how strong we are on each; the matrix then draws it.", icon=":material/bubble_chart:")

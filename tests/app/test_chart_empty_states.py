@@ -43,7 +43,7 @@ def test_the_priority_matrix_without_a_scored_segment_says_what_is_missing(app, 
     write(app_db, create_segment, workspace_id=ws, data={"name": "Renovators", "revenue": 1e6})
     at = open_page(at, "app_pages/strategy/targets.py")
     assert not errors(at)
-    [message] = [i for i in _infos(at) if i.startswith("Nothing to rank yet:")]
+    [message] = [i for i in _infos(at) if i.startswith("Nothing to place on the matrix yet:")]
     assert "none of the 2 segments has an ability score" in message
     assert "On Strengths, give a segment the 4-6 key factors" in message
     assert "strengths" in _page_links(at)
@@ -56,13 +56,13 @@ def test_the_priority_matrix_without_a_scored_segment_says_what_is_missing(app, 
     factors = write(app_db, set_segment_factors, workspace_id=ws, segment_id=installers.id,
                     factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")])
     at = open_page(at, "app_pages/strategy/targets.py")
-    assert any(i.startswith("Nothing to rank yet:") for i in _infos(at)) and not _charts(at)
+    assert any(i.startswith("Nothing to place on the matrix yet:") for i in _infos(at)) and not _charts(at)
 
     # One segment rated: the matrix draws it
     write(app_db, set_agreed_strengths, workspace_id=ws, segment_id=installers.id,
           agreed={f.id: 4 for f in factors})
     at = open_page(at, "app_pages/strategy/targets.py")
-    assert not any(i.startswith("Nothing to rank yet:") for i in _infos(at))
+    assert not any(i.startswith("Nothing to place on the matrix yet:") for i in _infos(at))
     [chart] = _charts(at)
     assert b"Installers" in _drawn(chart) and b"Renovators" not in _drawn(chart)
     assert {"target_matrix_png", "target_matrix_svg"} <= {d.key for d in at.get("download_button")}
