@@ -123,13 +123,14 @@ def page(browser) -> Page:
     context.close()
 
 
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the current run."""
+def settle(page: Page, timeout: int = 20_000) -> None:
+    """Wait until Streamlit has finished the current run (`timeout` ms: more for a run that loads
+    the demo or draws charts on a busy machine)."""
     page.wait_for_timeout(250)
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=20_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=timeout)
     # The status widget shows only for runs that take a while; the app's own state says when a
     # run (and the rerun an action may ask for) has ended, and its elements are in place.
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=20_000)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
     expect(page.locator("h1").first).to_be_visible()
 
 
@@ -137,9 +138,9 @@ def no_exception(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def goto(page: Page, url: str) -> Page:
-    page.goto(url)
-    settle(page)
+def goto(page: Page, url: str, timeout: int = 20_000) -> Page:
+    page.goto(url, timeout=timeout)
+    settle(page, timeout)
     no_exception(page)
     return page
 

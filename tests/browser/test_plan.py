@@ -133,9 +133,9 @@ def test_the_timeline_shows_every_dated_action_of_the_demo_from_the_earliest_sta
     last = max(a["due_date"] for a in dated)
     for size in ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080}):
         page.set_viewport_size(size)
-        goto(page, server + "/plan?ws=1")
+        goto(page, server + "/plan?ws=1", timeout=90_000)  # the first visit may load the demo
         page.get_by_role("tab", name="Timeline").click()
-        settle(page)
+        settle(page, timeout=90_000)
         chart = page.get_by_test_id("stVegaLiteChart").first
         expect(chart.locator("svg.marks")).to_be_visible()
         chart.scroll_into_view_if_needed()
