@@ -3,22 +3,27 @@
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import editor_commands
+from crmstrategy.editor import editor_commands, editor_frame
 from crmstrategy.exports import segments_csv, segments_xlsx
 from crmstrategy.models import LIFECYCLE_STAGES, MAX_CUSTOMERS, MAX_MONEY, SEGMENT_LABELS, SegmentCreate
 from crmstrategy.evidence import Evidence
 from crmstrategy.insights import segment_evidence
 from crmstrategy.personas import persona_counts
-from crmstrategy.segments import add_value_driver, apply_segment_edits, create_segments, list_segments, list_value_drivers
+from crmstrategy.segments import (
+    add_value_driver, apply_segment_edits, create_segments, list_segments, list_value_drivers, update_segment,
+)
 from crmstrategy.tabular import preview_import
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, export_buttons, flash, import_panel, read, rows_tag, show_flash, show_problems, workbench_page,
+    act, attempt, edit_scope, export_buttons, flash, import_panel, read, redraw, rows_tag, show_flash, show_problems,
+    workbench_page,
 )
 from crmstrategy.ui import step_footer
 
 ws = workbench_page("Segments")
-EDITABLE = set(SEGMENT_LABELS)
+# Long text is read in the table and edited in the form under it, not in a cramped cell.
+LONG_TEXT = ("description", "defining_needs", "notes")
+EDITABLE = set(SEGMENT_LABELS) - set(LONG_TEXT)
 
 st.title("Segments")
 st.caption("Customers first: group customers by what they need and how you create value for "
@@ -55,6 +60,8 @@ def save_edits(workspace_id: int, key: str) -> None:
         return
     st.session_state.pop("segments_problems", None)
     st.session_state["segments_editor_version"] += 1
+    for changed in commands.updates:  # this browser's own change: the text form starts from it
+        redraw("segment_text", workspace_id, changed.id)
     parts = [f"{n} {what}" for what, n in done.items() if n]
     flash("segments", "Saved: " + ", ".join(parts) + ".")
 
@@ -68,22 +75,16 @@ if pending_problems and pending_problems[0] == ws.id:
         st.session_state["segments_editor_version"] += 1
         st.rerun()
 
-frame = pd.DataFrame(
-    {
-        "name": pd.array([s.name for s in segments], dtype="string"),
-        "description": pd.array([s.description for s in segments], dtype="string"),
-        "defining_needs": pd.array([s.defining_needs for s in segments], dtype="string"),
-        "value_drivers": pd.Series([list(s.value_drivers) for s in segments], dtype=object),
-        "customer_count": pd.array([s.customer_count for s in segments], dtype="Int64"),
-        "revenue": pd.array([s.revenue for s in segments], dtype="Float64"),
-        "potential": pd.array([s.potential for s in segments], dtype="Float64"),
-        "expected_growth_pct": pd.array([s.expected_growth_pct for s in segments], dtype="Float64"),
-        "lifecycle_focus": pd.array([s.lifecycle_focus for s in segments], dtype="string"),
-        "notes": pd.array([s.notes for s in segments], dtype="string"),
-        "personas": pd.array([counts.get(s.id, 0) for s in segments], dtype="Int64"),
-        "evidence": pd.array([evidence_text(s.id) for s in segments], dtype="string"),
-    }
-)
+# Declared column types (editor_frame): an empty table takes a first row of every kind, and text
+# cells hold "" rather than None.
+COLUMNS = {"name": "text", "description": "text", "defining_needs": "text", "value_drivers": "list",
+           "customer_count": "whole", "revenue": "number", "potential": "number", "expected_growth_pct": "number",
+           "lifecycle_focus": "text", "notes": "text", "personas": "whole", "evidence": "text"}
+frame = editor_frame([{"name": s.name, "description": s.description or "", "defining_needs": s.defining_needs or "",
+                       "value_drivers": s.value_drivers, "customer_count": s.customer_count, "revenue": s.revenue,
+                       "potential": s.potential, "expected_growth_pct": s.expected_growth_pct,
+                       "lifecycle_focus": s.lifecycle_focus, "notes": s.notes or "",
+                       "personas": counts.get(s.id, 0), "evidence": evidence_text(s.id)} for s in segments], COLUMNS)
 money = f"%,.0f {ws.currency}"
 st.data_editor(
     frame,
@@ -93,15 +94,17 @@ st.data_editor(
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
-    disabled=["personas", "evidence"],
+    disabled=["personas", "evidence", *LONG_TEXT],
     column_order=["name", "personas", "evidence", "description", "defining_needs", "value_drivers", "customer_count",
                   "revenue", "potential", "expected_growth_pct", "lifecycle_focus", "notes"],
     column_config={
         "name": st.column_config.TextColumn("Name", required=True, max_chars=120, width="medium",
                                             help="A short name for the group, in the customers' terms."),
-        "description": st.column_config.TextColumn("Description", max_chars=4000, width="medium"),
+        "description": st.column_config.TextColumn("Description", max_chars=4000, width="medium",
+                                                   help="Edited in the form under the table."),
         "defining_needs": st.column_config.TextColumn("Defining needs", max_chars=4000, width="medium",
-                                                      help="What these customers need that others do not."),
+                                                      help="What these customers need that others do not. "
+                                                           "Edited in the form under the table."),
         "value_drivers": st.column_config.MultiselectColumn(
             "Value drivers", options=drivers, accept_new_options=True, width="medium",
             help="How you create value for them. New names extend the workspace's list."),
@@ -114,7 +117,8 @@ st.data_editor(
         "expected_growth_pct": st.column_config.NumberColumn("Growth %", min_value=-100, max_value=1000,
                                                              format="%.1f %%", help="Expected yearly growth."),
         "lifecycle_focus": st.column_config.SelectboxColumn("Lifecycle focus", options=list(LIFECYCLE_STAGES)),
-        "notes": st.column_config.TextColumn("Notes", max_chars=4000, width="medium"),
+        "notes": st.column_config.TextColumn("Notes", max_chars=4000, width="medium",
+                                             help="Edited in the form under the table."),
         "personas": st.column_config.NumberColumn("Personas", help="Personas describing this segment."),
         "evidence": st.column_config.TextColumn(
             "Evidence", width="medium",
@@ -129,6 +133,35 @@ if thin:
                icon=":material/warning:")
 if not segments:
     st.info("No segments yet. Add a row in the table above, or import a CSV or Excel file below.")
+else:
+    by_id = {s.id: s for s in segments}
+    if st.session_state.get("segments_text_segment") not in by_id:
+        st.session_state["segments_text_segment"] = segments[0].id
+    with st.container(border=True, key="segments_text"):
+        st.markdown("**Edit the description of a segment**")
+        chosen = st.selectbox("Segment", list(by_id), key="segments_text_segment",
+                              format_func=lambda i: by_id[i].name)
+        segment = by_id[chosen]
+        prefix, drawn = edit_scope("segment_text", ws.id, chosen, segment.version)
+        with st.form(prefix, border=False):
+            texts = {
+                "description": st.text_area("Description", value=segment.description or "", max_chars=4000,
+                                            key=f"{prefix}_description", height=100),
+                "defining_needs": st.text_area("Defining needs", value=segment.defining_needs or "", max_chars=4000,
+                                               key=f"{prefix}_defining_needs", height=100,
+                                               help="What these customers need that others do not."),
+                "notes": st.text_area("Notes", value=segment.notes or "", max_chars=4000, key=f"{prefix}_notes",
+                                      height=100),
+            }
+            save_texts = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")
+        text_problems = st.container()
+        show_flash("segments_text")
+        if save_texts:
+            saved = act(update_segment, workspace_id=ws.id, segment_id=chosen, changes=texts, version=drawn,
+                        scope=("segment_text", ws.id, chosen), where=text_problems)
+            if saved:
+                flash("segments_text", f"Saved the description, defining needs and notes of '{saved.name}'.")
+                st.rerun()
 
 with st.expander("Value drivers", icon=":material/sell:"):
     st.write("How you create value for customers. The list is shared by all segments in this workspace.")

@@ -9,12 +9,12 @@ import streamlit as st
 
 from crmstrategy import clock
 from crmstrategy.charts import chart_spec, plan_timeline_chart
-from crmstrategy.editor import editor_commands
+from crmstrategy.editor import editor_commands, editor_frame
 from crmstrategy.models import ACTION_KINDS, ACTION_LABELS
 from crmstrategy.participants import list_participants
 from crmstrategy.plan import (
     EDITOR_COLUMNS, action_history, add_review, apply_action_edits, create_action, list_actions, list_reviews,
-    list_role_impacts, plan_gaps, plan_start_of, set_plan_start,
+    list_role_impacts, plan_gaps, plan_start_of, set_plan_start, update_action,
 )
 from crmstrategy.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
 from crmstrategy.plan_rules import (
@@ -23,12 +23,19 @@ from crmstrategy.plan_rules import (
 from crmstrategy.strategy_map import list_constraints, list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, cached_chart_spec, clear_form, flash, read, rows_tag, show_flash, show_problems,
-    workbench_page,
+    act, attempt, cached_chart_spec, clear_form, edit_scope, flash, read, redraw, rows_tag, show_flash,
+    show_problems, workbench_page,
 )
 from crmstrategy.ui import download_file_name, step_footer
 
 ws = workbench_page("Implementation plan")
+# The plan table's columns in the order shown, with their kinds. Long text is read in the table and
+# edited in the form under "Review and history", not in a cramped cell.
+PLAN_COLUMNS = {"title": "text", "owner": "text", "due_date": "date", "status": "text", "department": "text",
+                "horizon": "whole", "start_date": "date", "initiatives": "list", "flags": "text",
+                "description": "text", "kind": "text", "audience": "text", "notes": "text"}
+LONG_TEXT = ("description", "notes")
+EDITABLE = set(EDITOR_COLUMNS) - set(LONG_TEXT)
 
 st.title("3/6/12-month plan")
 st.caption("What matters most in the next 3, 6 and 12 months in each department, with a short "
@@ -141,7 +148,7 @@ with plan_tab:
     st.session_state[f"{editor_key}_versions"] = [a.version for a in shown]
 
     def save_edits(workspace_id: int, key: str) -> None:
-        commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], set(EDITOR_COLUMNS),
+        commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], EDITABLE,
                                    st.session_state[f"{key}_versions"])
         if not commands:
             return
@@ -152,6 +159,8 @@ with plan_tab:
             return
         st.session_state.pop("plan_problems", None)
         st.session_state["plan_editor_version"] += 1
+        for changed in commands.updates:  # this browser's own change: the text form starts from it
+            redraw("plan_text", workspace_id, changed.id)
         flash("plan", "Saved: " + ", ".join(f"{n} {what}" for what, n in done.items() if n) + ".")
 
     pending = st.session_state.get("plan_problems")
@@ -174,24 +183,16 @@ with plan_tab:
             found.append("beyond 12 months")
         return " · ".join(found)
 
-    frame = pd.DataFrame({
-        "title": pd.array([a.title for a in shown], dtype="string"),
-        "flags": pd.array([flags(a) for a in shown], dtype="string"),
-        "department": pd.array([a.department for a in shown], dtype="string"),
-        "owner": pd.array([a.owner for a in shown], dtype="string"),
-        "horizon": pd.array([a.shown_horizon for a in shown], dtype="Int64"),
-        "start_date": pd.Series([a.start_date for a in shown], dtype="object"),
-        "due_date": pd.Series([a.due_date for a in shown], dtype="object"),
-        "status": pd.array([a.status for a in shown], dtype="string"),
-        "initiatives": pd.Series([list(a.initiative_names) for a in shown], dtype=object),
-        "description": pd.array([a.description for a in shown], dtype="string"),
-        "kind": pd.array([a.kind for a in shown], dtype="string"),
-        "audience": pd.array([a.audience for a in shown], dtype="string"),
-        "notes": pd.array([a.notes for a in shown], dtype="string"),
-    })
+    # What matters most first (title, owner, due date, status), so they show without scrolling sideways;
+    # declared column types (editor_frame), so the empty plan takes a first row and text cells hold "".
+    frame = editor_frame([{
+        "title": a.title, "owner": a.owner or "", "due_date": a.due_date, "status": a.status,
+        "department": a.department or "", "horizon": a.shown_horizon, "start_date": a.start_date,
+        "initiatives": a.initiative_names, "flags": flags(a), "description": a.description or "", "kind": a.kind,
+        "audience": a.audience or "", "notes": a.notes or ""} for a in shown], PLAN_COLUMNS)
     st.data_editor(
         frame, key=editor_key, on_change=save_edits, args=(ws.id, editor_key), num_rows="dynamic", hide_index=True,
-        width="stretch", disabled=["flags"],
+        width="stretch", disabled=["flags", *LONG_TEXT],
         column_config={
             "title": st.column_config.TextColumn(ACTION_LABELS["title"], required=True, max_chars=120, width="large"),
             "flags": st.column_config.TextColumn("Needs attention", width="medium"),
@@ -203,14 +204,18 @@ with plan_tab:
                                                              "actions."),
             "start_date": st.column_config.DateColumn(ACTION_LABELS["start_date"], format="YYYY-MM-DD"),
             "due_date": st.column_config.DateColumn(ACTION_LABELS["due_date"], format="YYYY-MM-DD"),
+            # Required columns have a default, so a row with just a title is whole and saved at once.
             "status": st.column_config.SelectboxColumn(ACTION_LABELS["status"], options=list(STATUSES),
-                                                       required=True),
+                                                       required=True, default=STATUSES[0]),
             "initiatives": st.column_config.MultiselectColumn(ACTION_LABELS["initiative_ids"],
                                                               options=list(initiatives.values()), width="large"),
-            "description": st.column_config.TextColumn(ACTION_LABELS["description"], max_chars=4000, width="large"),
-            "kind": st.column_config.SelectboxColumn(ACTION_LABELS["kind"], options=list(ACTION_KINDS), required=True),
+            "description": st.column_config.TextColumn(ACTION_LABELS["description"], max_chars=4000, width="large",
+                                                       help="Edited under **Review and history**."),
+            "kind": st.column_config.SelectboxColumn(ACTION_LABELS["kind"], options=list(ACTION_KINDS), required=True,
+                                                     default=ACTION_KINDS[0]),
             "audience": st.column_config.TextColumn(ACTION_LABELS["audience"], max_chars=200),
-            "notes": st.column_config.TextColumn(ACTION_LABELS["notes"], max_chars=4000, width="large"),
+            "notes": st.column_config.TextColumn(ACTION_LABELS["notes"], max_chars=4000, width="large",
+                                                 help="Edited under **Review and history**."),
         })
     st.caption(f"{len(shown)} of {len(actions)} actions shown. Every change is saved at once; the horizons count "
                f"from the plan's start, {start.isoformat()}.")
@@ -340,6 +345,24 @@ with review_tab:
             by_id = {a.id: a for a in actions}
             chosen_action = st.selectbox("Action", list(by_id), key="plan_history_action",
                                          format_func=lambda i: by_id[i].title)
+            action = by_id[chosen_action]
+            prefix, drawn = edit_scope("plan_text", ws.id, chosen_action, action.version)
+            with st.form(prefix, border=True):
+                st.markdown("**The description and notes of this action**")
+                texts = {"description": st.text_area(ACTION_LABELS["description"], value=action.description or "",
+                                                     key=f"{prefix}_description", height=100, max_chars=4000),
+                         "notes": st.text_area(ACTION_LABELS["notes"], value=action.notes or "",
+                                               key=f"{prefix}_notes", height=80, max_chars=4000)}
+                save_texts = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")
+            text_problems = st.container()
+            show_flash("plan_text")
+            if save_texts:
+                saved = act(update_action, workspace_id=ws.id, action_id=chosen_action, changes=texts, version=drawn,
+                            changed_by=st.session_state.get("plan_editor_name", ""),
+                            scope=("plan_text", ws.id, chosen_action), where=text_problems)
+                if saved:
+                    flash("plan_text", f"Saved the description and notes of '{saved.title}'.")
+                    st.rerun()
             history = read(action_history, workspace_id=ws.id, action_id=chosen_action)
             st.dataframe(pd.DataFrame({
                 "When (UTC)": [c.changed_at.strftime("%Y-%m-%d %H:%M") for c in history],

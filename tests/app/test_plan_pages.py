@@ -514,3 +514,53 @@ def test_a_tick_in_who_took_part_is_saved_at_once(app, db):
     took_part = sum(bool(steps) for steps in before.values())
     assert successes(at) == [f"Saved who took part: {took_part} of {len(people)} in at least one step."]
     assert db(participation, workspace_id=ws) == before | {first.id: ["Analysis", "Implementation"]}
+
+
+# --- the description and notes: read-only in the table, edited under "Review and history" ----------
+
+LITERAL = "**not bold** _nor this_ <b>tag</b> \\ [link](http://x) # 1. æøå"
+
+
+def _texts(at, action_id: int, description: str, notes: str):
+    at.text_area(key=scoped_key(at, "plan_text", action_id, "description")).input(description)
+    at.text_area(key=scoped_key(at, "plan_text", action_id, "notes")).input(notes)
+    at.button(key=scoped_key(at, "plan_text", action_id, "submit")).click().run()
+    return _ran(at)
+
+
+def test_the_description_and_notes_of_an_action_are_saved_in_their_form_and_shown_literally(app, db):
+    ws = demo_id(db)
+    merge = _action(db, ws, MERGE)
+    at = _plan(app)
+    at.text_input(key="plan_editor_name").input("Kari Nordmann").run()
+    at.selectbox(key="plan_history_action").set_value(merge.id).run()
+    _texts(at, merge.id, LITERAL, "")
+    assert errors(at) == []
+    assert successes(at) == [f"Saved the description and notes of '{MERGE}'."]
+    saved = _action(db, ws, MERGE)
+    assert (saved.description, saved.notes, saved.version) == (LITERAL, "", merge.version + 1)
+    assert at.text_area(key=scoped_key(at, "plan_text", merge.id, "description")).value == LITERAL
+    history = _frame(at, "When (UTC)")
+    assert list(history["What"])[0] == "Description"
+    assert (list(history["Who"])[0], list(history["To"])[0]) == ("Kari Nordmann", LITERAL)
+    table = at.data_editor[0].value
+    assert list(table.columns)[:4] == ["title", "owner", "due_date", "status"]
+    assert [d for t, d in zip(table["title"], table["description"]) if t == MERGE] == [LITERAL]
+
+
+def test_the_description_form_of_an_action_is_refused_when_someone_else_saved_it_first(app, app_db, db):
+    from crmstrategy.plan import update_action
+
+    ws = demo_id(db)
+    merge = _action(db, ws, MERGE)
+    at = _plan(app)
+    at.selectbox(key="plan_history_action").set_value(merge.id).run()
+    write(app_db, update_action, workspace_id=ws, action_id=merge.id, changes={"notes": "Theirs"},
+          version=merge.version)
+    _texts(at, merge.id, "Mine", "Mine too")
+    assert len(errors(at)) == 1
+    assert errors(at)[0].startswith(f"Nothing was saved: '{MERGE}' was changed by someone else since you opened it")
+    now = _action(db, ws, MERGE)
+    assert (now.description, now.notes) == (merge.description, "Theirs")
+    at.run()
+    assert at.text_area(key=scoped_key(at, "plan_text", merge.id, "notes")).value == "Theirs"

@@ -186,3 +186,66 @@ def choose(page: Page, key: str, option: str) -> None:
     box.fill(option)
     page.get_by_role("option", name=option, exact=True).first.click()
     page.keyboard.press("Escape")
+
+
+# --- the (canvas) data editors --------------------------------------------------------------------
+# An editable table's key is `<kind>_<ws>_<item>_v<tag>_<n>`: the version it was drawn from and a
+# counter that moves on at each save, so it changes whenever the table is drawn afresh. Tests find a
+# table by the stable start of its key. Streamlit draws the header and every row 35 px high.
+ROW_PX = 35
+
+
+def table(page: Page, prefix: str):
+    """The data editor whose key starts with `prefix` (e.g. "goal_milestones_3_7_v"), scrolled into
+    view and drawn. Call it again after every rerun: each save draws the grid afresh."""
+    grid = page.locator(f"[class*='st-key-{prefix}'] [data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    expect(grid.locator("canvas").first).to_be_visible()
+    return grid
+
+
+def select_cell(page: Page, prefix: str, row: int, column: int) -> None:
+    """Select the cell in row `row` (0 = the first row below the header) and the `column`-th editable
+    column from the left (0 = the first one), by clicking the row's first cell and moving right."""
+    grid = table(page, prefix)
+    grid.click(position={"x": 60, "y": ROW_PX * (row + 1.5)})
+    # A click on the cell that is selected already opens its editor: close it, keeping the selection.
+    page.wait_for_timeout(300)
+    if page.get_by_test_id("portal").locator("input, textarea").count():
+        page.keyboard.press("Escape")
+        expect(page.get_by_test_id("portal").locator("input, textarea")).to_have_count(0)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+
+
+def cell_editor(page: Page):
+    """The overlay editor of the open cell (a text area, a number or a date input)."""
+    editor = page.get_by_test_id("portal").locator("input, textarea").first
+    expect(editor).to_be_visible()
+    return editor
+
+
+def type_cell(page: Page, prefix: str, row: int, column: int, value: str, *, expect_value=None) -> None:
+    """Type `value` into one cell of a data editor and commit it: select the cell afresh, open its
+    editor with Enter, fill it (a date as YYYY-MM-DD), commit with Enter and wait for the rerun the
+    commit starts (every table saves each change at once), so the next cell is typed into the grid
+    as it is drawn then. `expect_value` (a string or a regex) is checked in the editor before typing."""
+    select_cell(page, prefix, row, column)
+    page.keyboard.press("Enter")
+    editor = cell_editor(page)
+    if expect_value is not None:
+        expect(editor).to_have_value(expect_value)
+    editor.fill(value)
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_test_id("portal").locator("input, textarea")).to_have_count(0)
+
+
+def add_row(page: Page, prefix: str, rows_before: int = 0) -> None:
+    """Click the trailing "add" row below `rows_before` rows: the grid appends a row (the app reruns
+    once, with nothing to save yet); the row's cells are typed into with `type_cell`."""
+    grid = table(page, prefix)
+    grid.click(position={"x": 60, "y": ROW_PX * (rows_before + 1.5)})
+    settle(page)
+    page.keyboard.press("Escape")  # close the first cell's editor, if the grid opened it
+    settle(page)

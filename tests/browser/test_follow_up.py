@@ -16,13 +16,14 @@ from crmstrategy.follow_up import goal_measurements
 from crmstrategy.strategy_document import SECTIONS
 from crmstrategy.strategy_map import list_goals
 from crmstrategy.workspace_io import import_workspace, load_demo_document
-from tests.browser.conftest import by_key, new_page, no_exception, own_server, read_in, screenshot, settle
+from tests.browser.conftest import (
+    by_key, new_page, no_exception, own_server, read_in, screenshot, settle, table, type_cell,
+)
 
 pytestmark = pytest.mark.browser
 
 DEMO_NAME = "Demo: Nordvik Rørhandel"
 CHURN = "Installer churn per year"
-ROW_HEIGHT = 35  # Streamlit's data editor draws its header and every row 35 px high
 
 
 def _setup(session) -> dict:
@@ -182,19 +183,11 @@ def test_edit_one_measured_value_in_the_table_and_save(browser, tmp_path):
         _open(page, f"{env.url}/follow_up?ws={env.ws}")
         # The goal most off track is shown first: the demo's installer churn.
         expect(by_key(page, "follow_goal", "input")).to_have_value(f"{CHURN} · Off track")
-        grid = by_key(page, f"follow_values_{churn}_0")
-        grid.scroll_into_view_if_needed()
-        expect(grid.locator("canvas").first).to_be_visible(timeout=20_000)
+        prefix = f"follow_values_{env.ws}_{churn}_v"
+        grid = table(page, prefix)
         # The values are listed newest first.
         expect(grid.locator("table tbody tr").first).to_contain_text("2026-11-3014.7Erik Solberg")
-        grid.click(position={"x": 60, "y": ROW_HEIGHT * 1.5})  # first row (newest), Date
-        page.keyboard.press("ArrowRight")                       # Value
-        page.keyboard.press("Enter")
-        editor = page.get_by_test_id("portal").locator("input, textarea")
-        expect(editor).to_be_visible()
-        expect(editor).to_have_value(re.compile(r"^14\.7"))
-        editor.fill("14.5")
-        page.keyboard.press("Enter")
+        type_cell(page, prefix, 0, 1, "14.5", expect_value=re.compile(r"^14\.7"))  # first row (newest), Value
         _settle(page)
         screenshot(page, "follow-up-value-edited")
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(

@@ -18,7 +18,9 @@ from crmstrategy.milestones import generate
 from crmstrategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
 from crmstrategy.strategy_map import create_goal, list_links, list_nodes, milestones_of, strategy_map
 from crmstrategy.workspaces import create_workspace
-from tests.browser.conftest import by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle
+from tests.browser.conftest import (
+    by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle, table, type_cell,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -260,20 +262,10 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
         assert read_in(blank, milestones_of)[goal.id] == expected
         _open_tab(page, "Milestones")
 
-        grid = by_key(page, f"goal_milestones_{goal.id}_1")
-        grid.scroll_into_view_if_needed()
-        expect(grid.locator("canvas").first).to_be_visible()
-        expect(grid.locator("table")).to_contain_text(expected[0][0].isoformat())
-        row_height = grid.bounding_box()["height"] / (len(expected) + 2)  # header, rows, trailing "add" row
-        grid.click(position={"x": 60, "y": row_height * 1.5})  # first row, Date
-        page.keyboard.press("ArrowRight")                       # Value
-        page.keyboard.press("Enter")
-        editor = page.get_by_test_id("portal").locator("input, textarea")
-        expect(editor).to_be_visible()
-        expect(editor).to_have_value(re.compile(rf"^{re.escape(f'{expected[0][1]:g}')}"))
-        editor.fill("13.5")
-        page.keyboard.press("Enter")
-        settle(page)
+        prefix = f"goal_milestones_{blank.ws}_{goal.id}_v"
+        expect(table(page, prefix).locator("table")).to_contain_text(expected[0][0].isoformat())
+        type_cell(page, prefix, 0, 1, "13.5",  # first row, Value
+                  expect_value=re.compile(rf"^{re.escape(f'{expected[0][1]:g}')}"))
         _open_tab(page, "Milestones")
         screenshot(page, "goals-milestone-edited")
         _success(page, f"Saved {len(expected)} milestones of")  # at once: there is no Save button

@@ -15,7 +15,7 @@ from crmstrategy.segments import create_segment
 from crmstrategy.strengths import ratings_of, segment_factors, segment_strength, set_segment_factors
 from crmstrategy.workspaces import create_workspace
 from tests.browser.conftest import (
-    by_key, choose, goto, new_page, no_exception, own_server, read_in, screenshot, settle,
+    by_key, choose, goto, new_page, no_exception, own_server, read_in, screenshot, settle, table, type_cell,
 )
 
 pytestmark = pytest.mark.browser
@@ -93,7 +93,7 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
         page = goto(facilitator, f"{workshop.url}/strengths?ws={workshop.ws}")
         page.get_by_role("tab", name="Facilitator").click()
         panel = page.get_by_role("tabpanel", name="Facilitator")
-        expect(panel).to_contain_text("2 of 2 participants have rated.")
+        expect(panel).to_contain_text("2 of 2 participants have rated every factor.")
         expect(panel.get_by_test_id("stDataFrame")).to_have_count(1)  # only the agreed values, no ratings yet
         by_key(page, "strength_reveal", "button").click()
         settle(page)
@@ -141,25 +141,17 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
 
 
 def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
-    """One real edit in the (canvas) data editor: the first factor's weight, then Save."""
+    """One real edit in the (canvas) data editor: the first factor's weight, saved as it is committed."""
     page = new_page(browser)
     try:
         goto(page, f"{workshop.url}/strengths?ws={workshop.ws}")
         choose(page, "strength_segment", OTHER_SEGMENT)
         settle(page)
         expect(page.get_by_test_id("stMetric").filter(has_text="Key factors")).to_contain_text("4")
-        grid = by_key(page, f"strength_factors_{workshop.other}_0")
-        expect(grid.locator("canvas").first).to_be_visible()
-        row_height = grid.bounding_box()["height"] / (len(FACTORS) + 2)  # header, rows, trailing "add" row
-        grid.click(position={"x": 60, "y": row_height * 1.5})  # first row, Factor
-        page.keyboard.press("ArrowRight")                       # Weight
-        page.keyboard.press("Enter")
-        editor = page.get_by_test_id("portal").locator("input, textarea")
-        expect(editor).to_be_visible()
-        expect(editor).to_have_value(str(FACTORS[0][1]))
-        editor.fill("60")
-        page.keyboard.press("Enter")
-        settle(page)  # the change is saved at once: there is no Save button
+        prefix = f"strength_factors_{workshop.ws}_{workshop.other}_v"
+        expect(table(page, prefix).locator("table")).to_contain_text("Lagerstatus30")
+        type_cell(page, prefix, 0, 1, "60", expect_value=str(FACTORS[0][1]))  # first row, Weight
+        # The change is saved at once: there is no Save button.
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
             f"Saved the key factors of {OTHER_SEGMENT}.")
         no_exception(page)
@@ -167,6 +159,6 @@ def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
         assert [(f.factor, f.weight, f.agreed_strength) for f in saved] == [
             (FACTORS[0][0], 60.0, 3), *[(n, float(w), 3) for n, w in FACTORS[1:]]]
         # The table is drawn afresh with the share of the new weight: 60 of 130.
-        expect(by_key(page, f"strength_factors_{workshop.other}_1", "table")).to_contain_text("Lagerstatus6046 %")
+        expect(table(page, prefix).locator("table")).to_contain_text("Lagerstatus6046 %")
     finally:
         page.context.close()
