@@ -35,7 +35,9 @@ def _setup(session) -> dict:
 def _pick(page, key: str, option: str) -> None:
     """Type into a selectbox or multiselect in a form and click the option (Escape would undo a
     selectbox's choice, so the list is left to close by itself)."""
-    by_key(page, key, "input").fill(option)
+    box = by_key(page, key, "input")
+    box.click()  # opens the list (and closes a date picker left open by the field before)
+    box.fill(option)
     page.get_by_role("option", name=option, exact=True).first.click()
 
 
