@@ -96,8 +96,6 @@ def _map_svg(session, workspace_id: int) -> bytes:
 
 
 def _plan_file(session, workspace_id: int, kind: str) -> bytes:
-    from datetime import UTC, date, datetime
-
     from crmstrategy.plan import list_actions, list_role_impacts
     from crmstrategy.plan_exports import plan_ics, plan_xlsx
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from crmstrategy import clock
 from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
-from crmstrategy.editor import edited_records, editor_frame
+from crmstrategy.editor import edited_records, editor_commands, editor_frame
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.versioning import StaleEdit
 from crmstrategy.models import WorkspaceRead
@@ -96,6 +96,40 @@ def edit_scope(kind: str, workspace_id: int, item_id: Any, version: Any) -> tupl
 def rows_tag(items: list) -> str:
     """A short name for a list of items as drawn (their ids and versions), for an editable table's key."""
     return hashlib.sha256(repr([(i.id, i.version) for i in items]).encode()).hexdigest()[:8]
+
+
+def rows_editor_key(name: str, workspace_id: int, items: list) -> str:
+    """The key of a table saved row by row (segments, the plan), naming the rows as drawn (ids and
+    versions): when someone else changes a row, a new editor shows it as it is, and an edit made
+    meanwhile carries the version it was drawn from. The ids and versions are kept beside the key,
+    for `save_row_edits`."""
+    version = st.session_state.setdefault(f"{name}_editor_version", 0)
+    key = f"{name}_editor_{workspace_id}_{version}_{rows_tag(items)}"
+    st.session_state[f"{key}_ids"] = [i.id for i in items]
+    st.session_state[f"{key}_versions"] = [i.version for i in items]
+    return key
+
+
+def save_row_edits(name: str, workspace_id: int, key: str, *, editable: set[str], apply: Callable[..., dict],
+                   text_scope: str, extra: Callable[[], dict] | None = None) -> None:
+    """The `on_change` of a table saved row by row: its edits as commands, carrying each row's
+    version, applied in one transaction by `apply(workspace_id=, commands=, **extra())`. Saved, the
+    table is drawn afresh and says what was saved; refused, the problem waits in `<name>_problems`
+    for the page to show beside the table. A row this browser changed has its text form (`text_scope`)
+    drawn from the change."""
+    commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], editable,
+                               st.session_state[f"{key}_versions"])
+    if not commands:
+        return
+    done, problem = attempt(apply, workspace_id=workspace_id, commands=commands, **(extra() if extra else {}))
+    if problem is not None:
+        st.session_state[f"{name}_problems"] = (workspace_id, problem)
+        return
+    st.session_state.pop(f"{name}_problems", None)
+    st.session_state[f"{name}_editor_version"] += 1
+    for changed in commands.updates:
+        redraw(text_scope, workspace_id, changed.id)
+    flash(name, "Saved: " + ", ".join(f"{n} {what}" for what, n in done.items() if n) + ".")
 
 
 def redraw(kind: str, workspace_id: int, item_id: Any) -> None:

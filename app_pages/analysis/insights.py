@@ -1,6 +1,5 @@
 """Insights (advice 1): capture what customers and frontline colleagues said, then find it again."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import editor_commands, editor_frame
+from crmstrategy.editor import editor_frame
 from crmstrategy.exports import segments_csv, segments_xlsx
 from crmstrategy.models import LIFECYCLE_STAGES, MAX_CUSTOMERS, MAX_MONEY, SEGMENT_LABELS, SegmentCreate
 from crmstrategy.evidence import Evidence
@@ -15,8 +15,7 @@ from crmstrategy.segments import (
 from crmstrategy.tabular import preview_import
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, edit_scope, export_buttons, flash, import_panel, read, redraw, rows_tag, show_flash, show_problems,
-    workbench_page,
+    act, edit_scope, export_buttons, flash, import_panel, read, rows_editor_key, save_row_edits, show_flash, show_problems, workbench_page,
 )
 from crmstrategy.ui import step_footer
 
@@ -41,29 +40,7 @@ def evidence_text(segment_id: int) -> str:
     return f"{EVIDENCE_MARK[found.level]} {found.label}"
 
 
-version = st.session_state.setdefault("segments_editor_version", 0)
-# The key names the rows as drawn (ids and versions): when someone else changes the segments, a new
-# editor shows them as they are, and an edit made meanwhile carries the version it was drawn from.
-editor_key = f"segments_editor_{ws.id}_{version}_{rows_tag(segments)}"
-st.session_state[f"{editor_key}_ids"] = [s.id for s in segments]
-st.session_state[f"{editor_key}_versions"] = [s.version for s in segments]
-
-
-def save_edits(workspace_id: int, key: str) -> None:
-    commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], EDITABLE,
-                               st.session_state[f"{key}_versions"])
-    if not commands:
-        return
-    done, problem = attempt(apply_segment_edits, workspace_id=workspace_id, commands=commands)
-    if problem is not None:
-        st.session_state["segments_problems"] = (workspace_id, problem)
-        return
-    st.session_state.pop("segments_problems", None)
-    st.session_state["segments_editor_version"] += 1
-    for changed in commands.updates:  # this browser's own change: the text form starts from it
-        redraw("segment_text", workspace_id, changed.id)
-    parts = [f"{n} {what}" for what, n in done.items() if n]
-    flash("segments", "Saved: " + ", ".join(parts) + ".")
+editor_key = rows_editor_key("segments", ws.id, segments)
 
 
 show_flash("segments")
@@ -89,8 +66,9 @@ money = f"%,.0f {ws.currency}"
 st.data_editor(
     frame,
     key=editor_key,
-    on_change=save_edits,
-    args=(ws.id, editor_key),
+    on_change=save_row_edits,
+    args=("segments", ws.id, editor_key),
+    kwargs={"editable": EDITABLE, "apply": apply_segment_edits, "text_scope": "segment_text"},
     num_rows="dynamic",
     hide_index=True,
     width="stretch",

@@ -1,7 +1,6 @@
 """The strategy document: the whole strategy in one download for the people who were not in the
 room, as PDF, as one self-contained HTML file, and as Markdown with its charts."""
 
-from datetime import date
 
 import streamlit as st
 

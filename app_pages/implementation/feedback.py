@@ -2,7 +2,6 @@
 to an owner or department, followed to the plan action it led to; counts by theme, segment and
 status, and feedback not acted on for 30 days standing out."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st

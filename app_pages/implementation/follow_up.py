@@ -2,7 +2,6 @@
 status of on track, at risk or off track, customer measures per segment over time, and measurements
 entered one by one or imported from CSV/XLSX."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st

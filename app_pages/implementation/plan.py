@@ -2,14 +2,13 @@
 what matters most per horizon and department; the timeline; reviews and each action's history;
 the files teams take home."""
 
-from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from crmstrategy import clock
 from crmstrategy.charts import chart_spec, plan_timeline_chart
-from crmstrategy.editor import editor_commands, editor_frame
+from crmstrategy.editor import editor_frame
 from crmstrategy.models import ACTION_KINDS, ACTION_LABELS
 from crmstrategy.participants import list_participants
 from crmstrategy.plan import (
@@ -23,8 +22,7 @@ from crmstrategy.plan_rules import (
 from crmstrategy.strategy_map import list_constraints, list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, attempt, cached_chart_spec, clear_form, edit_scope, flash, read, redraw, rows_tag, show_flash,
-    show_problems, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, read, rows_editor_key, save_row_edits, show_flash, show_problems, workbench_page,
 )
 from crmstrategy.ui import download_file_name, step_footer
 
@@ -140,28 +138,7 @@ with plan_tab:
         st.session_state["plan_editor_filters"] = filters
         st.session_state.pop("plan_problems", None)
         st.session_state["plan_editor_version"] = st.session_state.get("plan_editor_version", 0) + 1
-    version = st.session_state.setdefault("plan_editor_version", 0)
-    # The key names the rows as drawn (ids and versions): when someone else changes an action, a new
-    # editor shows it as it is, and an edit made meanwhile carries the version it was drawn from.
-    editor_key = f"plan_editor_{ws.id}_{version}_{rows_tag(shown)}"
-    st.session_state[f"{editor_key}_ids"] = [a.id for a in shown]
-    st.session_state[f"{editor_key}_versions"] = [a.version for a in shown]
-
-    def save_edits(workspace_id: int, key: str) -> None:
-        commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], EDITABLE,
-                                   st.session_state[f"{key}_versions"])
-        if not commands:
-            return
-        done, problem = attempt(apply_action_edits, workspace_id=workspace_id, commands=commands,
-                                initiative_ids=initiative_ids, changed_by=st.session_state.get("plan_editor_name", ""))
-        if problem is not None:
-            st.session_state["plan_problems"] = (workspace_id, problem)
-            return
-        st.session_state.pop("plan_problems", None)
-        st.session_state["plan_editor_version"] += 1
-        for changed in commands.updates:  # this browser's own change: the text form starts from it
-            redraw("plan_text", workspace_id, changed.id)
-        flash("plan", "Saved: " + ", ".join(f"{n} {what}" for what, n in done.items() if n) + ".")
+    editor_key = rows_editor_key("plan", ws.id, shown)
 
     pending = st.session_state.get("plan_problems")
     if pending and pending[0] == ws.id:
@@ -191,7 +168,11 @@ with plan_tab:
         "initiatives": a.initiative_names, "flags": flags(a), "description": a.description or "", "kind": a.kind,
         "audience": a.audience or "", "notes": a.notes or ""} for a in shown], PLAN_COLUMNS)
     st.data_editor(
-        frame, key=editor_key, on_change=save_edits, args=(ws.id, editor_key), num_rows="dynamic", hide_index=True,
+        frame, key=editor_key, on_change=save_row_edits, args=("plan", ws.id, editor_key),
+        kwargs={"editable": EDITABLE, "apply": apply_action_edits, "text_scope": "plan_text",
+                "extra": lambda: {"initiative_ids": initiative_ids,
+                                  "changed_by": st.session_state.get("plan_editor_name", "")}},
+        num_rows="dynamic", hide_index=True,
         width="stretch", disabled=["flags", *LONG_TEXT],
         column_config={
             "title": st.column_config.TextColumn(ACTION_LABELS["title"], required=True, max_chars=120, width="large"),

@@ -10,7 +10,6 @@ from crmstrategy.insights import workspace_evidence
 from crmstrategy.models import PRIORITIES
 from crmstrategy.method_path import title_of
 from crmstrategy.personas import list_personas
-from datetime import date
 
 from crmstrategy.participants import list_participants
 from crmstrategy.plan import action_briefs, list_reviews, participation, plan_gaps, plan_start_of

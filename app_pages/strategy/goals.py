@@ -2,7 +2,6 @@
 deadline, owner and milestones; warnings for objectives measured by activity alone and for
 too many long-term goals."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st

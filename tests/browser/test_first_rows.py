@@ -14,7 +14,7 @@ from crmstrategy.follow_up import goal_measurements
 from crmstrategy.plan import list_actions
 from crmstrategy.strategy_map import create_goal, create_node, milestones_of
 from crmstrategy.workspaces import create_workspace
-from tests.browser.conftest import add_row, goto, new_page, no_exception, own_server, read_in, settle, type_cell
+from tests.browser.conftest import add_row, goto, new_page, no_exception, own_server, read_in, type_cell
 from tests.browser.test_strategy_map import _open_tab
 
 pytestmark = pytest.mark.browser

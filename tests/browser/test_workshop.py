@@ -25,7 +25,7 @@ from crmstrategy.plan import list_actions
 from crmstrategy.promise import list_versions
 from crmstrategy.segments import list_segments
 from crmstrategy.strategy_map import list_goals, list_links, list_nodes, milestones_of
-from crmstrategy.strengths import priority_matrix, segment_strength
+from crmstrategy.strengths import segment_strength
 from crmstrategy.workspace_io import export_workspace
 from crmstrategy.workspaces import list_workspaces
 from tests.browser.conftest import (

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from tests.integration.support import version_of
-from crmstrategy.models import Feedback
 from crmstrategy.db import unit_of_work
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.follow_up import (

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from tests.integration.support import version_of
-from crmstrategy.models import Insight
 from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem

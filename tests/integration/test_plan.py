@@ -11,7 +11,6 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from tests.integration.support import version_of
-from crmstrategy.models import Action
 from crmstrategy.db import read_session, unit_of_work, upgrade
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.models import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.support import version_of
-from crmstrategy.models import Segment
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.editor import Create, Delete, EditorCommands, Update
 from crmstrategy.errors import Problem, ValidationProblem

@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pytest
 
 from tests.integration.support import version_of
-from crmstrategy.models import Goal, MapNode
 from crmstrategy.db import unit_of_work
 from crmstrategy.errors import Problem, ValidationProblem
 from crmstrategy.milestones import generate

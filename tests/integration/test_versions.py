@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from crmstrategy.db import read_session, unit_of_work
+from crmstrategy.db import read_session
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.follow_up import create_feedback, measurement_versions, set_goal_measurements, update_feedback
 from crmstrategy.insights import create_insight, update_insight
@@ -16,7 +16,7 @@ from crmstrategy.models import Action, ActionChange, Goal, Segment, Workspace
 from crmstrategy.participants import create_participant, delete_participant, update_participant
 from crmstrategy.personas import update_persona
 from crmstrategy.plan import action_history, create_action, list_actions, save_role_impact, update_action
-from crmstrategy.segments import apply_segment_edits, create_segment, update_segment
+from crmstrategy.segments import apply_segment_edits, update_segment
 from crmstrategy.editor import editor_commands
 from crmstrategy.strategy_map import (
     create_goal, create_node, milestone_versions, milestones_of, set_milestones, update_goal, update_node,

@@ -10,7 +10,7 @@ import pytest
 from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work
 from crmstrategy.errors import ValidationProblem
-from datetime import date, timedelta
+from datetime import timedelta
 
 from crmstrategy.insights import list_insights, list_themes
 from crmstrategy.models import (
