@@ -218,7 +218,7 @@ def saved_table(name: str, *, rows: list[dict], columns: dict[str, str], key: st
             redraw(*scope)
             st.rerun()
     st.data_editor(editor_frame(rows, columns), key=editor_key, on_change=_save_table,
-                   args=(name, editor_key, rows, columns, scope, save, confirm), hide_index=True, width="stretch",
+                   args=(name, editor_key, rows, columns, scope, save, confirm), hide_index=True, placeholder="", width="stretch",
                    **editor)
 
 
@@ -440,14 +440,14 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
     plural = "s" if ready != 1 else ""
     st.markdown(f"**{ready}** row{plural} ready to import, **{rejected}** rejected.")
     if preview.valid:
-        st.dataframe(preview_table(preview.valid), hide_index=True, width="stretch")
+        st.dataframe(preview_table(preview.valid), hide_index=True, placeholder="", width="stretch")
     if preview.rejected:
         st.markdown("**Rejected rows** (fix them in the file and upload it again):")
         st.dataframe(pd.DataFrame({"Row": [r.row for r in preview.rejected],
                                    "Values": [" · ".join(str(v)[:40] for v in r.values.values() if v not in (None, ""))
                                               for r in preview.rejected],
                                    "Why": [" ".join(r.reasons) for r in preview.rejected]}),
-                     hide_index=True, width="stretch")
+                     hide_index=True, placeholder="", width="stretch")
     problems = st.container()
     if st.button(f"Import {ready} {noun}{plural}", key=f"{key}_import_confirm", type="primary", disabled=not ready):
         created = act(save, workspace_id=workspace_id, rows=preview.valid, where=problems)

@@ -116,7 +116,7 @@ table = pd.DataFrame({
     INSIGHT_LABELS["recorded_by"]: [i.recorded_by for i in shown],
 })
 selection = st.dataframe(
-    table, key="insights_table", hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
+    table, key="insights_table", hide_index=True, placeholder="", width="stretch", on_select="rerun", selection_mode="multi-row",
     column_config={INSIGHT_LABELS["text"]: st.column_config.TextColumn(width="large"),
                    INSIGHT_LABELS["recorded_on"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
 selected = [shown[i] for i in selection.selection.rows if i < len(shown)] if selection else []

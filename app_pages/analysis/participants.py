@@ -32,7 +32,7 @@ if participants:
                                "Department": [p.department for p in participants],
                                "Role": [p.role for p in participants],
                                "Leader": [p.is_leader for p in participants]}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, placeholder="", width="stretch")
 else:
     st.info("No participants yet. Add the people in the room, with their department.")
 

@@ -182,7 +182,7 @@ with table_tab:
             "Relationship": [p.desired_relationship or "" for p in personas],
             "Lifecycle": [p.lifecycle_stage or "" for p in personas],
         }),
-        hide_index=True, width="stretch",
+        hide_index=True, placeholder="", width="stretch",
     )
     missing = [s.name for s in segments if s.id not in {p.segment_id for p in personas}]
     if missing:

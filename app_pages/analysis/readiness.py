@@ -58,7 +58,7 @@ with summary_tab:
         "Range": [f"{s.low}–{s.high}" if s.count else "" for s in summary.statements],
         "Ratings": [s.count for s in summary.statements],
         "Level": [s.level for s in summary.statements],
-    }), hide_index=True, width="stretch",
+    }), hide_index=True, placeholder="", width="stretch",
         column_config={"Statement": st.column_config.TextColumn(width="large"),
                        "Mean": st.column_config.ProgressColumn(min_value=1, max_value=5, format="%.1f")})
 

@@ -70,7 +70,7 @@ st.data_editor(
     args=("segments", ws.id, editor_key),
     kwargs={"editable": EDITABLE, "apply": apply_segment_edits, "text_scope": "segment_text"},
     num_rows="dynamic",
-    hide_index=True,
+    hide_index=True, placeholder="",
     width="stretch",
     disabled=["personas", "evidence", *LONG_TEXT],
     column_order=["name", "personas", "evidence", "description", "defining_needs", "value_drivers", "customer_count",

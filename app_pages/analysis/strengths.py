@@ -127,7 +127,7 @@ with factors_tab:
         st.dataframe(pd.DataFrame({"Factor": [f.name for f in library],
                                    "Used by": [", ".join(f.segments) or "–" for f in library],
                                    "Means": [f.description or "" for f in library]}),
-                     hide_index=True, width="stretch", height=min(400, 38 + 35 * max(len(library), 1)))
+                     hide_index=True, placeholder="", width="stretch", height=min(400, 38 + 35 * max(len(library), 1)))
         unused = {f.id: f.name for f in library if not f.segments}
         if unused:
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -204,7 +204,7 @@ with facilitator_tab:
             overview["Spread"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
                                        for f in strength.factors]
             overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
-            st.dataframe(overview, hide_index=True, width="stretch", key="strength_overview",
+            st.dataframe(overview, hide_index=True, placeholder="", width="stretch", key="strength_overview",
                          column_config={name: st.column_config.NumberColumn(format="%d") for name in names})
 
             st.header("Discuss these first", anchor=False)

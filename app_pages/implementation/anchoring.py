@@ -101,7 +101,7 @@ talks = [a for a in read(list_actions, workspace_id=ws.id) if a.kind == "Communi
 if talks:
     st.dataframe(pd.DataFrame({"When": [a.due_date for a in talks], "Who tells": [a.owner or "– no owner –" for a in talks],
                                "Whom": [a.audience for a in talks], "What": [a.title for a in talks],
-                               "Status": [a.status for a in talks]}), hide_index=True, width="stretch",
+                               "Status": [a.status for a in talks]}), hide_index=True, placeholder="", width="stretch",
                  key="anchoring_talks")
 else:
     st.caption("No communication activities in the plan yet.")

@@ -91,7 +91,7 @@ with log_tab:
             "Persona": [f.persona_name for f in shown],
             "Source": [f.source for f in shown],
             "Channel": [f.channel for f in shown],
-        }), hide_index=True, width="stretch", key="feedback_table", column_config={
+        }), hide_index=True, placeholder="", width="stretch", key="feedback_table", column_config={
             "Feedback": st.column_config.TextColumn(width="large"),
             "Waiting": st.column_config.TextColumn(help=f"Days since it was received, until it is acted on. Over "
                                                         f"{FEEDBACK_ACT_DAYS} days is marked ⚠.")})
@@ -202,7 +202,7 @@ with counts_tab:
             left, right = st.columns([2, 3])
             left.dataframe(pd.DataFrame([{dimension.capitalize(): group, **by_status, "Total": sum(by_status.values())}
                                          for group, by_status in counts]),
-                           hide_index=True, width="stretch", key=f"feedback_counts_{dimension}")
+                           hide_index=True, placeholder="", width="stretch", key=f"feedback_counts_{dimension}")
             with right:
                 spec = cached_chart_spec("feedback counts", lambda: chart_spec(feedback_counts_chart(counts)), counts)
                 st.vega_lite_chart(spec, theme=None, width="stretch", key=f"feedback_chart_{dimension}")

@@ -81,7 +81,7 @@ with goals_tab:
             "Target": [f"{i.goal.target:g} {i.goal.unit}".strip() for i in items],
             "Deadline": [i.goal.deadline for i in items],
             "Status": [i.status.status for i in items],
-        }), hide_index=True, width="stretch", key="follow_goals_table")
+        }), hide_index=True, placeholder="", width="stretch", key="follow_goals_table")
         worst = sorted(items, key=lambda i: GOAL_STATUSES.index(i.status.status) if i.status.status != "Not measured"
                        else -1, reverse=True)
         options = list(by_id)
@@ -139,7 +139,7 @@ with customer_tab:
             "Segment": [c.segment_name or "All customers" for c in shown],
             "Date": [c.measured_on for c in shown], "Value": [c.value for c in shown],
             "Note": [c.note for c in shown], "Recorded by": [c.recorded_by for c in shown]}),
-            hide_index=True, width="stretch", key="follow_measure_table", on_select="rerun",
+            hide_index=True, placeholder="", width="stretch", key="follow_measure_table", on_select="rerun",
             selection_mode="multi-row")
         selected = [shown[n].id for n in picked.selection.rows] if picked and picked.selection else []
         if st.button(f"Delete {len(selected)} selected value{'s' if len(selected) != 1 else ''}",

@@ -172,7 +172,7 @@ with plan_tab:
         kwargs={"editable": EDITABLE, "apply": apply_action_edits, "text_scope": "plan_text",
                 "extra": lambda: {"initiative_ids": initiative_ids,
                                   "changed_by": st.session_state.get("plan_editor_name", "")}},
-        num_rows="dynamic", hide_index=True,
+        num_rows="dynamic", hide_index=True, placeholder="",
         width="stretch", disabled=["flags", *LONG_TEXT],
         column_config={
             "title": st.column_config.TextColumn(ACTION_LABELS["title"], required=True, max_chars=120, width="large"),
@@ -318,7 +318,7 @@ with review_tab:
             st.dataframe(pd.DataFrame({"Reviewed on": [r.reviewed_on for r in reviews],
                                        "By": [r.reviewed_by for r in reviews],
                                        "What changed": [r.changes for r in reviews]}),
-                         hide_index=True, width="stretch", key="plan_reviews_table")
+                         hide_index=True, placeholder="", width="stretch", key="plan_reviews_table")
         else:
             st.caption("No review yet.")
         st.markdown("**History of an action**")
@@ -350,7 +350,7 @@ with review_tab:
                 "Who": [c.changed_by or "–" for c in history],
                 "What": [ACTION_LABELS.get(c.field, c.field.capitalize()) for c in history],
                 "From": [c.old for c in history], "To": [c.new for c in history]}),
-                hide_index=True, width="stretch", key="plan_history_table")
+                hide_index=True, placeholder="", width="stretch", key="plan_history_table")
 
 # --- downloads -----------------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ st.dataframe(pd.DataFrame({  # what, how far and by when, and who: first, so a l
     "Long-term": ["yes" if g.id in advice.long_term else "" for g in goals],
     "Baseline on": [g.baseline_on for g in goals],
     "Milestones": [len(milestones.get(g.id, [])) for g in goals],
-}), hide_index=True, width="stretch", key="goals_table")
+}), hide_index=True, placeholder="", width="stretch", key="goals_table")
 
 
 

@@ -153,7 +153,7 @@ with versions_tab:
             "Words": [len(words(v.text)) for v in versions],
             "Promise": [v.text for v in versions],
             "What changed": [v.note for v in versions],
-        }).iloc[::-1], hide_index=True, width="stretch", key="promise_versions_table")
+        }).iloc[::-1], hide_index=True, placeholder="", width="stretch", key="promise_versions_table")
         numbers = {v.number: v for v in versions}
         chosen = st.selectbox("Version", list(reversed(numbers)), key="promise_version_choice",
                               format_func=lambda n: f"Version {n} · {numbers[n].author} · "

@@ -267,7 +267,7 @@ with value_tab:
                 "Value": [nodes[i].business_value for i in ranked],
                 "Effort": [None if nodes[i].effort is None else round(nodes[i].effort, 1) for i in ranked],
                 "Quick win": ["yes" if is_quick_win(nodes[i].business_value, nodes[i].effort) else "" for i in ranked],
-            }), hide_index=True, width="stretch", key="map_value_ranking",
+            }), hide_index=True, placeholder="", width="stretch", key="map_value_ranking",
                 column_config={"#": st.column_config.NumberColumn(width="small"),
                                "Initiative": st.column_config.TextColumn(width="medium")})
             missing = [nodes[i].name for i in ranked if nodes[i].business_value is None or nodes[i].effort is None]
