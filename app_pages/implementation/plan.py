@@ -56,7 +56,7 @@ no_owner = [a for a in actions if not has_owner(a.owner)]
 outsiders = sorted({a.owner.strip() for a in actions if has_owner(a.owner)
                     and a.owner.strip().casefold() not in {p.casefold() for p in participants}})
 
-m = st.columns(5)
+m = st.columns([1, 1, 1, 1, 1.6])  # room for the whole review date on a laptop
 m[0].metric("Actions", len(actions))
 m[1].metric("Open", sum(a.status != "Done" for a in actions))
 m[2].metric("Overdue", len(overdue))

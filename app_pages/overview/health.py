@@ -25,7 +25,7 @@ MARKS = {"Critical": ":red-badge[:material/error: Critical]", "Warning": ":orang
          "Notice": ":blue-badge[:material/info: Notice]"}
 SHOWN_ITEMS = 10
 
-m = st.columns(5)
+m = st.columns([1.3, 1, 1, 1, 1])  # room for "9 of 14" and its label on a laptop
 m[0].metric("Judged rules passed", f"{len(passed)} of {len(results) - len(waiting)}",
             help="Only rules that have something to judge count; the others are not yet judged.")
 m[1].metric("Not yet judged", len(waiting))
