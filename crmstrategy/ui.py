@@ -132,6 +132,18 @@ def save_row_edits(name: str, workspace_id: int, key: str, *, editable: set[str]
     flash(name, "Saved: " + ", ".join(f"{n} {what}" for what, n in done.items() if n) + ".")
 
 
+def show_row_problems(name: str, workspace_id: int) -> None:
+    """What `save_row_edits` refused, shown beside its table (only in the workspace it was refused
+    in), with "Discard unsaved changes" to start again from what is saved."""
+    pending = st.session_state.get(f"{name}_problems")
+    if pending and pending[0] == workspace_id:
+        show_problems(pending[1])
+        if st.button("Discard unsaved changes", key=f"{name}_discard", icon=":material/undo:"):
+            st.session_state.pop(f"{name}_problems", None)
+            st.session_state[f"{name}_editor_version"] += 1
+            st.rerun()
+
+
 def redraw(kind: str, workspace_id: int, item_id: Any) -> None:
     """Forget the version an item's form was drawn from: it is drawn from the item as it is now."""
     st.session_state.pop(f"_drawn_{kind}_{workspace_id}_{item_id}", None)

@@ -15,7 +15,7 @@ from crmstrategy.segments import (
 from crmstrategy.tabular import preview_import
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, edit_scope, export_buttons, flash, import_panel, read, rows_editor_key, save_row_edits, show_flash, show_problems, workbench_page,
+    act, edit_scope, export_buttons, flash, import_panel, read, rows_editor_key, save_row_edits, show_flash, show_row_problems, workbench_page,
 )
 from crmstrategy.ui import step_footer
 
@@ -44,13 +44,7 @@ editor_key = rows_editor_key("segments", ws.id, segments)
 
 
 show_flash("segments")
-pending_problems = st.session_state.get("segments_problems")
-if pending_problems and pending_problems[0] == ws.id:
-    show_problems(pending_problems[1])
-    if st.button("Discard unsaved changes", key="segments_discard", icon=":material/undo:"):
-        st.session_state.pop("segments_problems", None)
-        st.session_state["segments_editor_version"] += 1
-        st.rerun()
+show_row_problems("segments", ws.id)
 
 # Declared column types (editor_frame): an empty table takes a first row of every kind, and text
 # cells hold "" rather than None.

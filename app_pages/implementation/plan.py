@@ -22,7 +22,7 @@ from crmstrategy.plan_rules import (
 from crmstrategy.strategy_map import list_constraints, list_nodes
 from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, read, rows_editor_key, save_row_edits, show_flash, show_problems, workbench_page,
+    act, cached_chart_spec, clear_form, edit_scope, flash, read, rows_editor_key, save_row_edits, show_flash, show_row_problems, workbench_page,
 )
 from crmstrategy.ui import download_file_name, step_footer
 
@@ -140,13 +140,7 @@ with plan_tab:
         st.session_state["plan_editor_version"] = st.session_state.get("plan_editor_version", 0) + 1
     editor_key = rows_editor_key("plan", ws.id, shown)
 
-    pending = st.session_state.get("plan_problems")
-    if pending and pending[0] == ws.id:
-        show_problems(pending[1])
-        if st.button("Discard unsaved changes", key="plan_discard", icon=":material/undo:"):
-            st.session_state.pop("plan_problems", None)
-            st.session_state["plan_editor_version"] += 1
-            st.rerun()
+    show_row_problems("plan", ws.id)
 
     def flags(a) -> str:
         found = []
