@@ -93,6 +93,19 @@ def edit_scope(kind: str, workspace_id: int, item_id: Any, version: Any) -> tupl
     return f"{kind}_{workspace_id}_{item_id}_v{tag}", drawn
 
 
+def workspace_keys(workspace_id: int) -> Callable[[str], str]:
+    """The keys of a page's own widgets (its add forms, filters and choices), named by the workspace:
+    `key("plan_new_title")` is "plan_new_title_w<workspace>". What was half typed or chosen in one
+    workspace never shows, nor is sent, in another."""
+    return lambda name: f"{name}_w{workspace_id}"
+
+
+def _keys_here() -> Callable[[str], str]:
+    """`workspace_keys` of the workspace this run shows (set by `workbench_page`), for the helpers
+    that draw a page's widgets."""
+    return workspace_keys(st.session_state["workspace_id"])
+
+
 def rows_tag(items: list) -> str:
     """A short name for a list of items as drawn (their ids and versions), for an editable table's key."""
     return hashlib.sha256(repr([(i.id, i.version) for i in items]).encode()).hexdigest()[:8]
@@ -354,24 +367,26 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
     form to add oneself (ratings always belong to a named participant)."""
     from crmstrategy.participants import create_participant
 
+    workspace_id = st.session_state["workspace_id"]
+    wkey = _keys_here()
     key_prefix = key.removesuffix("_rater")
     if not participants:
         st.info(f"{purpose} belong to participants. Add yourself here, or the whole group on the Participants page.")
         with st.form(f"{key_prefix}_add_self", border=True):
             c1, c2 = st.columns(2)
-            me = c1.text_input("Your name", key=f"{key_prefix}_self_name", max_chars=120)
-            department = c2.text_input("Your department", key=f"{key_prefix}_self_department", max_chars=120)
-            add_me = st.form_submit_button("Add me", type="primary", key=f"{key_prefix}_self_submit")
+            me = c1.text_input("Your name", key=wkey(f"{key_prefix}_self_name"), max_chars=120)
+            department = c2.text_input("Your department", key=wkey(f"{key_prefix}_self_department"), max_chars=120)
+            add_me = st.form_submit_button("Add me", type="primary", key=wkey(f"{key_prefix}_self_submit"))
         add_problems = st.container()
         if add_me:
-            if act(create_participant, workspace_id=st.session_state["workspace_id"], where=add_problems,
+            if act(create_participant, workspace_id=workspace_id, where=add_problems,
                    data={"name": me, "department": department}):
                 flash(flash_key, f"Added {me.strip()}. Now give your ratings.")
                 st.rerun()
         page_link("app_pages/analysis/participants.py", "Go to Participants", icon=":material/group_add:")
         return None
     by_id = {p.id: p for p in participants}
-    return st.selectbox("Rating as", list(by_id), key=key,
+    return st.selectbox("Rating as", list(by_id), key=wkey(key),
                         format_func=lambda i: by_id[i].name + (f" · {by_id[i].department}" if by_id[i].department else ""))
 
 
@@ -435,12 +450,14 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
     Nothing is written before the confirmation, and then all ready rows in one transaction.
     `save(session=, workspace_id=, rows=[(file row, data)])` is the service that writes them."""
     st.write(columns_help + " You see a preview first; nothing is saved until you confirm.")
-    st.download_button("Download a template (.csv)", key=f"{key}_template", on_click="ignore",
+    wkey = workspace_keys(workspace_id)
+    st.download_button("Download a template (.csv)", key=wkey(f"{key}_template"), on_click="ignore",
                        data=to_csv_bytes(template_header, []), file_name=download_file_name(f"{key}-template", "csv"),
                        mime="text/csv")
+    # A file chosen in one workspace is never offered for import into another
     version_key = f"{key}_import_version"
     upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"],
-                              key=f"{key}_import_{st.session_state.setdefault(version_key, 0)}")
+                              key=f"{key}_import_{workspace_id}_{st.session_state.setdefault(version_key, 0)}")
     if upload is None:
         return
     try:
@@ -461,7 +478,7 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
                                    "Why": [" ".join(r.reasons) for r in preview.rejected]}),
                      hide_index=True, placeholder="", width="stretch")
     problems = st.container()
-    if st.button(f"Import {ready} {noun}{plural}", key=f"{key}_import_confirm", type="primary", disabled=not ready):
+    if st.button(f"Import {ready} {noun}{plural}", key=wkey(f"{key}_import_confirm"), type="primary", disabled=not ready):
         created = act(save, workspace_id=workspace_id, rows=preview.valid, where=problems)
         if created is not None:
             st.session_state[version_key] += 1
@@ -473,11 +490,12 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
 
 def export_buttons(*, key: str, label: str, what: str, xlsx: Callable[[], bytes], csv: Callable[[], bytes]) -> None:
     """Excel and CSV downloads, built only when clicked; `what` names the files (download_file_name)."""
+    wkey = _keys_here()
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(f"{label} (.xlsx)", key=f"{key}_export_xlsx", icon=":material/download:", data=xlsx,
+    left.download_button(f"{label} (.xlsx)", key=wkey(f"{key}_export_xlsx"), icon=":material/download:", data=xlsx,
                          file_name=download_file_name(what, "xlsx"), on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button(f"{label} (.csv)", key=f"{key}_export_csv", icon=":material/download:", data=csv,
+    right.download_button(f"{label} (.csv)", key=wkey(f"{key}_export_csv"), icon=":material/download:", data=csv,
                           file_name=download_file_name(what, "csv"), mime="text/csv", on_click="ignore")
 
 
@@ -535,13 +553,14 @@ def promise_downloads(version, workspace_name: str, *, key: str) -> None:
     from crmstrategy.promise_cards import card_of, promise_pdf, promise_png, promise_text
 
     what = f"customer-promise-v{version.number}"
+    wkey = _keys_here()
     c1, c2, c3, _ = st.columns([1, 1, 1, 2])
-    c1.download_button("PDF card", key=f"{key}_pdf", icon=":material/download:", on_click="ignore",
+    c1.download_button("PDF card", key=wkey(f"{key}_pdf"), icon=":material/download:", on_click="ignore",
                        data=lambda: promise_pdf(card_of(version, workspace_name)), file_name=download_file_name(what, "pdf"),
                        mime="application/pdf")
-    c2.download_button("PNG card", key=f"{key}_png", icon=":material/download:", on_click="ignore",
+    c2.download_button("PNG card", key=wkey(f"{key}_png"), icon=":material/download:", on_click="ignore",
                        data=lambda: promise_png(card_of(version, workspace_name)), file_name=download_file_name(what, "png"),
                        mime="image/png")
-    c3.download_button("Text", key=f"{key}_txt", icon=":material/download:", on_click="ignore",
+    c3.download_button("Text", key=wkey(f"{key}_txt"), icon=":material/download:", on_click="ignore",
                        data=lambda: promise_text(version, workspace_name).encode("utf-8"), file_name=download_file_name(what, "txt"),
                        mime="text/plain")

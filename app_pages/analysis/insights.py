@@ -17,9 +17,10 @@ from crmstrategy.segments import list_segments
 from crmstrategy.ui import (
     act, edit_scope, export_buttons, flash, import_panel, read, show_flash, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Insights")
+wkey = workspace_keys(ws.id)
 
 st.title("Insights")
 st.caption("Rest the analysis on what customers and frontline colleagues actually said. "
@@ -37,10 +38,10 @@ persona_segment = {p.id: p.segment_id for p in personas}
 # After a save the text is emptied for the next note; segment, personas, source, type and
 # recorder stay as they were, so ten notes can be typed in a row.
 if st.session_state.pop("insight_clear_text", False):
-    st.session_state["insight_text"] = ""
-    st.session_state["insight_new_theme"] = ""
-for key in ("insight_segments", "insight_personas"):
-    valid = segment_names if key == "insight_segments" else persona_labels
+    st.session_state[wkey("insight_text")] = ""
+    st.session_state[wkey("insight_new_theme")] = ""
+for key in (wkey("insight_segments"), wkey("insight_personas")):
+    valid = segment_names if key == wkey("insight_segments") else persona_labels
     if key in st.session_state:
         st.session_state[key] = [i for i in st.session_state[key] if i in valid]
 
@@ -48,24 +49,24 @@ NO_THEME = ""
 with st.container(border=True):
     st.header("Capture an insight", anchor=False)
     with st.form("insight_capture", border=False):
-        text = st.text_area("What was said or observed", key="insight_text", height=90,
+        text = st.text_area("What was said or observed", key=wkey("insight_text"), height=90,
                             placeholder="In their words, if you have them. Ctrl+Enter saves.")
         kind_col, source_col, date_col, by_col = st.columns(4)
-        kind = kind_col.selectbox("Type", INSIGHT_KINDS, key="insight_kind")
-        source = source_col.selectbox("Source", INSIGHT_SOURCES, key="insight_source")
-        recorded_on = date_col.date_input("Date", value=clock.today(), max_value=clock.today(), key="insight_date",
+        kind = kind_col.selectbox("Type", INSIGHT_KINDS, key=wkey("insight_kind"))
+        source = source_col.selectbox("Source", INSIGHT_SOURCES, key=wkey("insight_source"))
+        recorded_on = date_col.date_input("Date", value=clock.today(), max_value=clock.today(), key=wkey("insight_date"),
                                           format="YYYY-MM-DD")
-        recorded_by = by_col.text_input("Recorded by", key="insight_recorded_by", max_chars=120)
+        recorded_by = by_col.text_input("Recorded by", key=wkey("insight_recorded_by"), max_chars=120)
         seg_col, per_col = st.columns(2)
         chosen_segments = seg_col.multiselect("Segments", list(segment_names), format_func=segment_names.get,
-                                              key="insight_segments")
+                                              key=wkey("insight_segments"))
         chosen_personas = per_col.multiselect("Personas", list(persona_labels), format_func=persona_labels.get,
-                                              key="insight_personas")
+                                              key=wkey("insight_personas"))
         theme_col, new_theme_col = st.columns(2)
-        theme = theme_col.selectbox("Theme", [NO_THEME, *themes], key="insight_theme",
+        theme = theme_col.selectbox("Theme", [NO_THEME, *themes], key=wkey("insight_theme"),
                                     format_func=lambda t: t or "—")
-        new_theme = new_theme_col.text_input("…or a new theme", key="insight_new_theme", max_chars=120)
-        saved = st.form_submit_button("Save insight", type="primary", key="insight_submit")
+        new_theme = new_theme_col.text_input("…or a new theme", key=wkey("insight_new_theme"), max_chars=120)
+        saved = st.form_submit_button("Save insight", type="primary", key=wkey("insight_submit"))
     capture_problems = st.container()
     if saved:
         created = act(create_insight, workspace_id=ws.id, where=capture_problems, data={
@@ -80,28 +81,28 @@ with st.container(border=True):
 st.header("Insight log", anchor=False)
 ANY = None
 f1, f2, f3, f4 = st.columns(4)
-f_segment = f1.selectbox("Segment", [ANY, *segment_names], key="insights_filter_segment",
+f_segment = f1.selectbox("Segment", [ANY, *segment_names], key=wkey("insights_filter_segment"),
                          format_func=lambda i: "All segments" if i is None else segment_names[i])
-f_persona = f2.selectbox("Persona", [ANY, *persona_labels], key="insights_filter_persona",
+f_persona = f2.selectbox("Persona", [ANY, *persona_labels], key=wkey("insights_filter_persona"),
                          format_func=lambda i: "All personas" if i is None else persona_labels[i])
-f_source = f3.selectbox("Source", [ANY, *INSIGHT_SOURCES], key="insights_filter_source",
+f_source = f3.selectbox("Source", [ANY, *INSIGHT_SOURCES], key=wkey("insights_filter_source"),
                         format_func=lambda s: "All sources" if s is None else s)
-f_theme = f4.selectbox("Theme", [ANY, *themes], key="insights_filter_theme",
+f_theme = f4.selectbox("Theme", [ANY, *themes], key=wkey("insights_filter_theme"),
                        format_func=lambda t: "All themes" if t is None else t)
 f5, f6, f7, f8 = st.columns(4)
-f_kind = f5.selectbox("Type", [ANY, *INSIGHT_KINDS], key="insights_filter_kind",
+f_kind = f5.selectbox("Type", [ANY, *INSIGHT_KINDS], key=wkey("insights_filter_kind"),
                       format_func=lambda k: "All types" if k is None else k)
-dates = f6.date_input("Dates", value=(), key="insights_filter_dates", format="YYYY-MM-DD",
+dates = f6.date_input("Dates", value=(), key=wkey("insights_filter_dates"), format="YYYY-MM-DD",
                       help="Pick a first and a last day; leave empty for all dates.")
-f_search = f7.text_input("Search", key="insights_search", placeholder="Words in the text, theme or names")
-f_sort = f8.selectbox("Sort", list(SORTS), key="insights_sort")
+f_search = f7.text_input("Search", key=wkey("insights_search"), placeholder="Words in the text, theme or names")
+f_sort = f8.selectbox("Sort", list(SORTS), key=wkey("insights_sort"))
 date_from = dates[0] if len(dates) >= 1 else None
 date_to = dates[1] if len(dates) == 2 else date_from if len(dates) == 1 else None
 
 current_filter = InsightFilter(f_segment, f_persona, f_source, f_theme, f_kind, date_from, date_to, f_search, f_sort)
 # Selections are row positions; once the filter changes they would point at other notes.
 if st.session_state.get("insights_last_filter") not in (None, current_filter):
-    st.session_state.pop("insights_table", None)
+    st.session_state.pop(wkey("insights_table"), None)
 st.session_state["insights_last_filter"] = current_filter
 shown = apply_filter(insights, current_filter, persona_segment)
 st.caption(f"{len(shown)} of {len(insights)} insights shown.")
@@ -116,7 +117,7 @@ table = pd.DataFrame({
     INSIGHT_LABELS["recorded_by"]: [i.recorded_by for i in shown],
 })
 selection = st.dataframe(
-    table, key="insights_table", hide_index=True, placeholder="", width="stretch", on_select="rerun", selection_mode="multi-row",
+    table, key=wkey("insights_table"), hide_index=True, placeholder="", width="stretch", on_select="rerun", selection_mode="multi-row",
     column_config={INSIGHT_LABELS["text"]: st.column_config.TextColumn(width="large"),
                    INSIGHT_LABELS["recorded_on"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
 selected = [shown[i] for i in selection.selection.rows if i < len(shown)] if selection else []
@@ -159,21 +160,21 @@ if len(selected) == 1:
 
 if selected:
     sure = st.checkbox(f"Yes, delete the {len(selected)} selected insight{'s' if len(selected) != 1 else ''}",
-                       key="insights_delete_confirm")
-    if st.button("Delete selected", key="insights_delete", disabled=not sure, icon=":material/delete:"):
+                       key=wkey("insights_delete_confirm"))
+    if st.button("Delete selected", key=wkey("insights_delete"), disabled=not sure, icon=":material/delete:"):
         deleted = act(delete_insights, workspace_id=ws.id, insight_ids=[i.id for i in selected])
         if deleted:
-            st.session_state.pop("insights_delete_confirm", None)
-            st.session_state.pop("insights_table", None)
+            st.session_state.pop(wkey("insights_delete_confirm"), None)
+            st.session_state.pop(wkey("insights_table"), None)
             flash("insights", f"Deleted {deleted} insight{'s' if deleted != 1 else ''}.")
             st.rerun()
 
 with st.expander("Themes", icon=":material/label:"):
     st.text(", ".join(themes) if themes else "No themes yet.")
     col, button = st.columns([3, 1], vertical_alignment="bottom")
-    theme_name = col.text_input("New theme", key="insights_new_theme_name", max_chars=120)
+    theme_name = col.text_input("New theme", key=wkey("insights_new_theme_name"), max_chars=120)
     theme_problems = st.container()
-    if button.button("Add", key="insights_add_theme"):
+    if button.button("Add", key=wkey("insights_add_theme")):
         if act(add_theme, workspace_id=ws.id, name=theme_name, where=theme_problems):
             flash("insights", f"Added the theme '{theme_name.strip()}'.")
             st.rerun()

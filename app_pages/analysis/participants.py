@@ -7,9 +7,10 @@ from crmstrategy.participants import create_participant, delete_participant, lis
 from crmstrategy.ui import (
     act, clear_form, edit_scope, flash, read, show_flash, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Participants")
+wkey = workspace_keys(ws.id)
 
 st.title("Participants")
 st.caption("Anchor the strategy from the start: involve leaders and people from several departments from the analysis on. "
@@ -40,20 +41,20 @@ add_tab, edit_tab = st.tabs(["Add a participant", "Edit or remove"])
 with add_tab:
     with st.form("participant_new", border=True):
         c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Name", key="participant_new_name", max_chars=120)
-        department = c2.text_input("Department", key="participant_new_department", max_chars=120,
+        name = c1.text_input("Name", key=wkey("participant_new_name"), max_chars=120)
+        department = c2.text_input("Department", key=wkey("participant_new_department"), max_chars=120,
                                    placeholder="e.g. Sales, Customer service, IT")
-        role = c3.text_input("Role", key="participant_new_role", max_chars=120, placeholder="e.g. Sales director")
-        is_leader = st.checkbox("Part of the leadership team", key="participant_new_leader")
-        add = st.form_submit_button("Add participant", type="primary", key="participant_new_submit")
+        role = c3.text_input("Role", key=wkey("participant_new_role"), max_chars=120, placeholder="e.g. Sales director")
+        is_leader = st.checkbox("Part of the leadership team", key=wkey("participant_new_leader"))
+        add = st.form_submit_button("Add participant", type="primary", key=wkey("participant_new_submit"))
     add_problems = st.container()
     if add:
         created = act(create_participant, workspace_id=ws.id, where=add_problems,
                       data={"name": name, "department": department, "role": role, "is_leader": is_leader})
         if created:
             # Every field empties: the next person is not given this one's department or leader tick.
-            clear_form({"participant_new_name": "", "participant_new_department": "", "participant_new_role": "",
-                        "participant_new_leader": False})
+            clear_form({wkey("participant_new_name"): "", wkey("participant_new_department"): "", wkey("participant_new_role"): "",
+                        wkey("participant_new_leader"): False})
             flash("participants", f"Added {created.name}.")
             st.rerun()
 
@@ -63,7 +64,7 @@ with edit_tab:
     else:
         by_id = {p.id: p for p in participants}
         chosen = st.selectbox("Participant", list(by_id), format_func=lambda i: by_id[i].name,
-                              key="participant_edit_choice")
+                              key=wkey("participant_edit_choice"))
         person = by_id[chosen]
         prefix, drawn = edit_scope("participant_edit", ws.id, person.id, person.version)
         with st.form(prefix, border=True):
@@ -81,11 +82,11 @@ with edit_tab:
                    changes={"name": e_name, "department": e_department, "role": e_role, "is_leader": e_leader}):
                 flash("participants", f"Saved {e_name.strip()}.")
                 st.rerun()
-        sure = st.checkbox(f"Yes, remove {person.name} and their ratings", key="participant_delete_confirm")
-        if st.button("Remove participant", key="participant_delete", disabled=not sure):
+        sure = st.checkbox(f"Yes, remove {person.name} and their ratings", key=wkey("participant_delete_confirm"))
+        if st.button("Remove participant", key=wkey("participant_delete"), disabled=not sure):
             if act(delete_participant, workspace_id=ws.id, participant_id=person.id, version=drawn,
                    scope=("participant_edit", ws.id, person.id)):
-                st.session_state.pop("participant_delete_confirm", None)
+                st.session_state.pop(wkey("participant_delete_confirm"), None)
                 flash("participants", f"Removed {person.name}.")
                 st.rerun()
 

@@ -1,5 +1,7 @@
 """Personas (advice 1, seed 004): people with flesh and blood for each segment, as cards."""
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -15,8 +17,10 @@ from crmstrategy.ui import (
     act, edit_scope, flash, read, segments_or_stop, show_flash, workbench_page,
 )
 from crmstrategy.ui import download_file_name, step_footer
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Personas")
+wkey = workspace_keys(ws.id)
 
 st.title("Personas")
 st.caption("Give each segment a persona with flesh and blood: what they want, what gets in "
@@ -30,40 +34,41 @@ evidence = read(persona_evidence, workspace_id=ws.id)
 
 ALL = 0
 filter_col, pick_col = st.columns([1, 2])
-segment_filter = filter_col.selectbox("Segment", options=[ALL, *segment_names], key="personas_segment_filter",
+segment_filter = filter_col.selectbox("Segment", options=[ALL, *segment_names], key=wkey("personas_segment_filter"),
                                       format_func=lambda i: "All segments" if i == ALL else segment_names[i])
 shown = [p for p in personas if segment_filter == ALL or p.segment_id == segment_filter]
 by_id = {p.id: p for p in shown}
 pending = st.session_state.pop("personas_select_next", None)
 if pending in by_id:
-    st.session_state["personas_selected"] = pending
-if st.session_state.get("personas_selected") not in by_id:
-    st.session_state.pop("personas_selected", None)
-selected_id = pick_col.selectbox("Persona", options=list(by_id), key="personas_selected",
+    st.session_state[wkey("personas_selected")] = pending
+if st.session_state.get(wkey("personas_selected")) not in by_id:
+    st.session_state.pop(wkey("personas_selected"), None)
+selected_id = pick_col.selectbox("Persona", options=list(by_id), key=wkey("personas_selected"),
                                  format_func=lambda i: f"{by_id[i].name} · {by_id[i].segment_name}",
                                  placeholder="No personas in this segment yet")
 selected = by_id.get(selected_id)
 
 
-def persona_form(prefix: str, persona: PersonaRead | None) -> dict:
-    """The persona's fields as widgets; returns the values typed (validated by the service)."""
+def persona_form(key: Callable[[str], str], persona: PersonaRead | None) -> dict:
+    """The persona's fields as widgets, each keyed `key(field)`; returns the values typed (validated
+    by the service)."""
     p = persona
     name_col, segment_col = st.columns(2)
     values = {
-        "name": name_col.text_input("Name", value=p.name if p else "", key=f"{prefix}_name", max_chars=120,
+        "name": name_col.text_input("Name", value=p.name if p else "", key=key("name"), max_chars=120,
                                     placeholder="e.g. Kjetil the van installer"),
         "segment_id": segment_col.selectbox(
-            "Segment", options=list(segment_names), key=f"{prefix}_segment", format_func=segment_names.get,
+            "Segment", options=list(segment_names), key=key("segment"), format_func=segment_names.get,
             index=list(segment_names).index(p.segment_id if p else (segment_filter or next(iter(segment_names))))),
     }
     role_col, decision_col, relation_col, stage_col = st.columns(4)
     values["role_title"] = role_col.text_input("Role or title", value=p.role_title if p else "",
-                                               key=f"{prefix}_role_title", max_chars=200)
+                                               key=key("role_title"), max_chars=200)
 
     def optional(column, label, options, field):
         choices = [None, *options]
         current = getattr(p, field) if p else None
-        return column.selectbox(label, options=choices, index=choices.index(current), key=f"{prefix}_{field}",
+        return column.selectbox(label, options=choices, index=choices.index(current), key=key(field),
                                 format_func=lambda v: "—" if v is None else v)
 
     values["decision_role"] = optional(decision_col, "Decision role", DECISION_ROLES, "decision_role")
@@ -74,13 +79,13 @@ def persona_form(prefix: str, persona: PersonaRead | None) -> dict:
     for index, field in enumerate(PERSONA_TEXT_FIELDS):
         column = left if index % 2 == 0 else right
         values[field] = column.text_area(PERSONA_LABELS[field], value=getattr(p, field) if p else "",
-                                         key=f"{prefix}_{field}", height=100)
+                                         key=key(field), height=100)
     st.markdown("**Preferred channels** (comma-separated)")
     channel_cols = st.columns(3)
     values["channels"] = []
     for column, kind in zip(channel_cols, CHANNEL_KINDS):
         current = ", ".join(c.channel for c in p.channels if c.kind == kind) if p else ""
-        typed = column.text_input(kind, value=current, key=f"{prefix}_channels_{kind.lower()}",
+        typed = column.text_input(kind, value=current, key=key(f"channels_{kind.lower()}"),
                                   help={"Owned": "Channels you control: app, web, newsletter, stores, staff.",
                                         "Bought": "Paid reach: ads, sponsorships, trade fairs.",
                                         "Earned": "Others' voices: word of mouth, press, reviews."}[kind])
@@ -127,10 +132,10 @@ with card_tab:
     else:
         render_card(selected)
         md_col, pdf_col, _ = st.columns([1, 1, 3])
-        md_col.download_button("Card (.md)", key="persona_download_md", icon=":material/download:",
+        md_col.download_button("Card (.md)", key=wkey("persona_download_md"), icon=":material/download:",
                                data=lambda: persona_markdown(selected), file_name=download_file_name(f"persona-{selected.name}", "md"),
                                mime="text/markdown", on_click="ignore")
-        pdf_col.download_button("Card (.pdf)", key="persona_download_pdf", icon=":material/picture_as_pdf:",
+        pdf_col.download_button("Card (.pdf)", key=wkey("persona_download_pdf"), icon=":material/picture_as_pdf:",
                                 data=lambda: persona_pdf(selected), file_name=download_file_name(f"persona-{selected.name}", "pdf"),
                                 mime="application/pdf", on_click="ignore")
 
@@ -140,7 +145,7 @@ with edit_tab:
     else:
         prefix, drawn = edit_scope("persona_edit", ws.id, selected.id, selected.version)
         with st.form(prefix, border=True):
-            values = persona_form(prefix, selected)
+            values = persona_form(lambda field: f"{prefix}_{field}", selected)
             save = st.form_submit_button("Save persona", type="primary", key=f"{prefix}_submit")
         edit_problems = st.container()
         if save:
@@ -151,24 +156,25 @@ with edit_tab:
                 flash("personas", f"Saved '{saved.name}'.")
                 st.rerun()
         with st.expander("Delete this persona", icon=":material/delete:"):
-            sure = st.checkbox(f"Yes, delete {selected.name}", key="persona_delete_confirm")
-            if st.button("Delete persona", key="persona_delete", disabled=not sure):
+            sure = st.checkbox(f"Yes, delete {selected.name}", key=wkey("persona_delete_confirm"))
+            if st.button("Delete persona", key=wkey("persona_delete"), disabled=not sure):
                 if act(delete_persona, workspace_id=ws.id, persona_id=selected.id, version=drawn,
                        scope=("persona_edit", ws.id, selected.id)):
-                    st.session_state.pop("persona_delete_confirm", None)
+                    st.session_state.pop(wkey("persona_delete_confirm"), None)
                     flash("personas", f"Deleted '{selected.name}'.")
                     st.rerun()
 
 with new_tab:
     with st.form("persona_new", border=True, clear_on_submit=False):
-        values = persona_form("persona_new", None)
-        create = st.form_submit_button("Create persona", type="primary", key="persona_new_submit")
+        values = persona_form(lambda field: wkey(f"persona_new_{field}"), None)
+        create = st.form_submit_button("Create persona", type="primary", key=wkey("persona_new_submit"))
     new_problems = st.container()
     if create:
         created = act(create_persona, workspace_id=ws.id, data=values, where=new_problems)
         if created:
             st.session_state["personas_select_next"] = created.id
-            for key in [k for k in st.session_state if str(k).startswith("persona_new_")]:
+            for key in [k for k in st.session_state
+                        if str(k).startswith("persona_new_") and str(k).endswith(f"_w{ws.id}")]:
                 del st.session_state[key]
             flash("personas", f"Created '{created.name}'. It is shown on the Card tab.")
             st.rerun()

@@ -10,9 +10,10 @@ from crmstrategy.readiness_ratings import (
 )
 from crmstrategy.text import md_escape
 from crmstrategy.ui import act, choose_participant, flash, read, show_flash, workbench_page
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Readiness")
+wkey = workspace_keys(ws.id)
 
 st.title("Readiness check")
 st.caption("The vicious circle: without top management, business goals, data-quality demands and "
@@ -101,24 +102,24 @@ with statements_tab:
             if statement.why:
                 st.text(statement.why)
     with st.form("readiness_new_statement", border=True):
-        text = st.text_input("New statement", key="readiness_new_text", max_chars=300,
+        text = st.text_input("New statement", key=wkey("readiness_new_text"), max_chars=300,
                              placeholder="Something that can be true or false, e.g. 'Our shops share one customer view.'")
-        why = st.text_area("Why it matters (optional)", key="readiness_new_why", height=80)
-        add = st.form_submit_button("Add statement", type="primary", key="readiness_new_submit")
+        why = st.text_area("Why it matters (optional)", key=wkey("readiness_new_why"), height=80)
+        add = st.form_submit_button("Add statement", type="primary", key=wkey("readiness_new_submit"))
     new_problems = st.container()
     if add:
         if act(add_statement, workspace_id=ws.id, where=new_problems, data={"text": text, "why": why}):
-            st.session_state.pop("readiness_new_text", None)
-            st.session_state.pop("readiness_new_why", None)
+            st.session_state.pop(wkey("readiness_new_text"), None)
+            st.session_state.pop(wkey("readiness_new_why"), None)
             flash("readiness", "Added the statement. Everyone can rate it now.")
             st.rerun()
     own = [s for s in statements if not s.key]
     if own:
         own_by_id = {s.id: s for s in own}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = c1.selectbox("Remove a statement of your own", list(own_by_id), key="readiness_remove_choice",
+        chosen = c1.selectbox("Remove a statement of your own", list(own_by_id), key=wkey("readiness_remove_choice"),
                               format_func=lambda i: own_by_id[i].text)
-        if c2.button("Remove", key="readiness_remove"):
+        if c2.button("Remove", key=wkey("readiness_remove")):
             if act(delete_statement, workspace_id=ws.id, statement_id=chosen):
                 flash("readiness", "Removed the statement and its ratings.")
                 st.rerun()

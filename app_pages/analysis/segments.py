@@ -17,9 +17,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, edit_scope, export_buttons, flash, import_panel, read, rows_editor_key, save_row_edits, show_flash, show_row_problems, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Segments")
+wkey = workspace_keys(ws.id)
 # Long text is read in the table and edited in the form under it, not in a cramped cell.
 LONG_TEXT = ("description", "defining_needs", "notes")
 EDITABLE = set(SEGMENT_LABELS) - set(LONG_TEXT)
@@ -107,11 +108,11 @@ if not segments:
     st.info("No segments yet. Add a row in the table above, or import a CSV or Excel file below.")
 else:
     by_id = {s.id: s for s in segments}
-    if st.session_state.get("segments_text_segment") not in by_id:
-        st.session_state["segments_text_segment"] = segments[0].id
-    with st.container(border=True, key="segments_text"):
+    if st.session_state.get(wkey("segments_text_segment")) not in by_id:
+        st.session_state[wkey("segments_text_segment")] = segments[0].id
+    with st.container(border=True, key=wkey("segments_text")):
         st.markdown("**Edit the description of a segment**")
-        chosen = st.selectbox("Segment", list(by_id), key="segments_text_segment",
+        chosen = st.selectbox("Segment", list(by_id), key=wkey("segments_text_segment"),
                               format_func=lambda i: by_id[i].name)
         segment = by_id[chosen]
         prefix, drawn = edit_scope("segment_text", ws.id, chosen, segment.version)
@@ -139,9 +140,9 @@ with st.expander("Value drivers", icon=":material/sell:"):
     st.write("How you create value for customers. The list is shared by all segments in this workspace.")
     st.text(", ".join(drivers) if drivers else "No value drivers yet.")
     col, button = st.columns([3, 1], vertical_alignment="bottom")
-    new_driver = col.text_input("New value driver", key="segments_new_driver", max_chars=120)
+    new_driver = col.text_input("New value driver", key=wkey("segments_new_driver"), max_chars=120)
     driver_problems = st.container()
-    if button.button("Add", key="segments_add_driver"):
+    if button.button("Add", key=wkey("segments_add_driver")):
         added = act(add_value_driver, workspace_id=ws.id, name=new_driver, where=driver_problems)
         if added:
             flash("segments", f"Added the value driver '{added}'.")

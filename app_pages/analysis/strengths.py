@@ -16,9 +16,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, choose_participant, clear_form, edit_scope, flash, read, saved_table, segments_or_stop, show_flash, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Strengths")
+wkey = workspace_keys(ws.id)
 
 
 def _scores(values: list) -> pd.Series:
@@ -36,9 +37,9 @@ show_flash("strengths")
 segments = segments_or_stop(ws.id, "Strengths are rated per segment, and there are no segments yet.", step="Strengths")
 
 segment_names = {s.id: s.name for s in segments}
-if st.session_state.get("strength_segment") not in segment_names:
-    st.session_state["strength_segment"] = segments[0].id
-segment_id = st.selectbox("Segment", list(segment_names), key="strength_segment",
+if st.session_state.get(wkey("strength_segment")) not in segment_names:
+    st.session_state[wkey("strength_segment")] = segments[0].id
+segment_id = st.selectbox("Segment", list(segment_names), key=wkey("strength_segment"),
                           format_func=lambda i: segment_names[i])
 strength = read(segment_strength, workspace_id=ws.id, segment_id=segment_id)
 # Both key-factor tables are drawn from the segment's key factors as they are now; a save made after
@@ -59,7 +60,7 @@ m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
 if strength.advice:
     st.warning(strength.advice, icon=":material/info:")
 
-factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"], key="strength_tabs")
+factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"], key=wkey("strength_tabs"))
 
 with factors_tab:
     library = read(list_factors, workspace_id=ws.id)
@@ -107,17 +108,17 @@ with factors_tab:
     left, right = st.columns(2)
     with left, st.form("strength_new_factor", border=True):
         st.markdown("**Add a factor to the library**")
-        name = st.text_input("Factor", key="strength_new_factor_name", max_chars=120,
+        name = st.text_input("Factor", key=wkey("strength_new_factor_name"), max_chars=120,
                              placeholder="e.g. Delivery precision")
-        description = st.text_input("What it means (optional)", key="strength_new_factor_description",
+        description = st.text_input("What it means (optional)", key=wkey("strength_new_factor_description"),
                                     max_chars=1000)
-        add = st.form_submit_button("Add factor", key="strength_new_factor_submit")
+        add = st.form_submit_button("Add factor", key=wkey("strength_new_factor_submit"))
     new_problems = left.container()
     if add:
         created = act(add_factor, workspace_id=ws.id, data={"name": name, "description": description},
                       where=new_problems)
         if created:
-            clear_form({"strength_new_factor_name": "", "strength_new_factor_description": ""})
+            clear_form({wkey("strength_new_factor_name"): "", wkey("strength_new_factor_description"): ""})
             flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
             st.rerun()
     with right:
@@ -131,9 +132,9 @@ with factors_tab:
         unused = {f.id: f.name for f in library if not f.segments}
         if unused:
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-            chosen = c1.selectbox("Remove an unused factor", list(unused), key="strength_remove_factor",
+            chosen = c1.selectbox("Remove an unused factor", list(unused), key=wkey("strength_remove_factor"),
                                   format_func=lambda i: unused[i])
-            if c2.button("Remove", key="strength_remove_factor_submit"):
+            if c2.button("Remove", key=wkey("strength_remove_factor_submit")):
                 if act(delete_factor, workspace_id=ws.id, factor_id=chosen):
                     flash("strengths", f"Removed '{unused[chosen]}' from the library.")
                     st.rerun()
@@ -184,10 +185,10 @@ with facilitator_tab:
                                                                for name in partly)) + "." if partly else "")
                     + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.started else ""))
         if strength.revealed:
-            if st.button("Hide the ratings again", key="strength_hide", icon=":material/visibility_off:"):
+            if st.button("Hide the ratings again", key=wkey("strength_hide"), icon=":material/visibility_off:"):
                 if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=False) is not None:
                     st.rerun()
-        elif st.button("Reveal the ratings", key="strength_reveal", type="primary", icon=":material/visibility:",
+        elif st.button("Reveal the ratings", key=wkey("strength_reveal"), type="primary", icon=":material/visibility:",
                        disabled=not strength.started, help="Shows every participant's rating to everyone."):
             if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=True) is not None:
                 flash("strengths", "Ratings revealed. Discuss the factors where you disagree, then agree the values.")
@@ -204,7 +205,7 @@ with facilitator_tab:
             overview["Spread"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
                                        for f in strength.factors]
             overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
-            st.dataframe(overview, hide_index=True, placeholder="", width="stretch", key="strength_overview",
+            st.dataframe(overview, hide_index=True, placeholder="", width="stretch", key=wkey("strength_overview"),
                          column_config={name: st.column_config.NumberColumn(format="%d") for name in names})
 
             st.header("Discuss these first", anchor=False)

@@ -14,8 +14,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
 )
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Anchoring")
+wkey = workspace_keys(ws.id)
 
 st.title("Anchoring")
 st.caption("Anchor it, a lot: involve leaders and employees from several departments from the analysis "
@@ -67,7 +69,7 @@ for n, impact in enumerate(impacts):
                 st.markdown(f"**{ROLE_IMPACT_LABELS[key]}:** {md_escape(getattr(impact, key))}")
 
 by_id = {i.id: i for i in impacts}
-choice = st.selectbox("Add or change", [None, *by_id], key="anchoring_impact_choice",
+choice = st.selectbox("Add or change", [None, *by_id], key=wkey("anchoring_impact_choice"),
                       format_func=lambda i: "A new role or department" if i is None else by_id[i].audience)
 current = by_id.get(choice)
 # A new one is drawn at the count of those added in this browser, so each add starts an empty form.
@@ -78,7 +80,7 @@ with st.form(scoped, border=True):
         label, value=getattr(current, key) if current else "", key=f"{scoped}_{key}",
         **({"max_chars": 120} if key == "audience" else {"height": 80}))
         for key, label in ROLE_IMPACT_LABELS.items()}
-    save = st.form_submit_button("Save", type="primary", key="anchoring_impact_save")
+    save = st.form_submit_button("Save", type="primary", key=wkey("anchoring_impact_save"))
 impact_problems = st.container()
 if save:
     # Saved or refused as stale, the form is drawn afresh: empty for the next new one, a changed one as saved.
@@ -89,10 +91,10 @@ if save:
             st.session_state["anchoring_impact_added"] = st.session_state.get("anchoring_impact_added", 0) + 1
         flash("anchoring", f"Saved what the strategy means for {saved.audience}.")
         st.rerun()
-if current and st.button(f"Delete '{md_escape(current.audience)}'", key="anchoring_impact_delete"):
+if current and st.button(f"Delete '{md_escape(current.audience)}'", key=wkey("anchoring_impact_delete")):
     if act(delete_role_impact, workspace_id=ws.id, impact_id=current.id, version=drawn,
            scope=("anchoring_impact", ws.id, choice)) is not None:
-        st.session_state.pop("anchoring_impact_choice", None)
+        st.session_state.pop(wkey("anchoring_impact_choice"), None)
         flash("anchoring", f"Deleted '{current.audience}'.")
         st.rerun()
 
@@ -102,7 +104,7 @@ if talks:
     st.dataframe(pd.DataFrame({"When": [a.due_date for a in talks], "Who tells": [a.owner or "– no owner –" for a in talks],
                                "Whom": [a.audience for a in talks], "What": [a.title for a in talks],
                                "Status": [a.status for a in talks]}), hide_index=True, placeholder="", width="stretch",
-                 key="anchoring_talks")
+                 key=wkey("anchoring_talks"))
 else:
     st.caption("No communication activities in the plan yet.")
 page_link("app_pages/implementation/plan.py", "Add them to the plan as actions of the kind Communication", icon=":material/arrow_forward:")

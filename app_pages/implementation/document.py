@@ -9,8 +9,10 @@ from crmstrategy.document_exports import document_html, document_markdown_zip, d
 from crmstrategy.strategy_document import SECTIONS, strategy_document
 from crmstrategy.ui import read, workbench_page
 from crmstrategy.ui import download_file_name, step_footer
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Strategy document")
+wkey = workspace_keys(ws.id)
 
 st.title("The strategy document")
 st.caption("Everyone must know what the strategy means for them. This is the whole strategy on paper, "
@@ -30,13 +32,13 @@ def build(render):
 # The Markdown file inside the zip keeps one name, so links to it in a wiki survive each new download
 stem = "crm-strategy"
 c1, c2, c3, _ = st.columns([1, 1, 1, 1])
-c1.download_button("PDF", key="document_pdf", icon=":material/picture_as_pdf:", type="primary", on_click="ignore",
+c1.download_button("PDF", key=wkey("document_pdf"), icon=":material/picture_as_pdf:", type="primary", on_click="ignore",
                    data=lambda: build(document_pdf), file_name=download_file_name("strategy", "pdf"), mime="application/pdf",
                    help="A4, ready to print, with bookmarks per section.")
-c2.download_button("HTML", key="document_html", icon=":material/html:", on_click="ignore",
+c2.download_button("HTML", key=wkey("document_html"), icon=":material/html:", on_click="ignore",
                    data=lambda: build(document_html), file_name=download_file_name("strategy", "html"), mime="text/html",
                    help="One self-contained file: opens in any browser, no internet needed.")
-c3.download_button("Markdown (.zip)", key="document_markdown", icon=":material/download:", on_click="ignore",
+c3.download_button("Markdown (.zip)", key=wkey("document_markdown"), icon=":material/download:", on_click="ignore",
                    data=lambda: build(lambda doc: document_markdown_zip(doc, stem)), file_name=download_file_name("strategy-markdown", "zip"),
                    mime="application/zip", help="crm-strategy.md with its charts as PNG files, for a wiki or Git.")
 

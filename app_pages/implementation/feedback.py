@@ -20,9 +20,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, cached_chart_spec, clear_form, edit_scope, flash, read, show_flash, vanished, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Customer feedback")
+wkey = workspace_keys(ws.id)
 
 st.title("Customer feedback")
 st.caption("Above all, systematic customer feedback: collected from conversations across the "
@@ -46,7 +47,7 @@ for column, status in zip(m, FEEDBACK_STATUSES):
 m[3].metric(f"Not acted on for {FEEDBACK_ACT_DAYS}+ days", len(late))
 
 if late:
-    with st.container(border=True, key="feedback_late"):
+    with st.container(border=True, key=wkey("feedback_late")):
         st.markdown(f":orange[:material/schedule:] **{len(late)} piece{'s' if len(late) != 1 else ''} of feedback "
                     f"not acted on for more than {FEEDBACK_ACT_DAYS} days**, longest waiting first:")
         for f in sorted(late, key=lambda f: f.received_on)[:8]:
@@ -57,7 +58,7 @@ if late:
             st.caption(f"… and {len(late) - 8} more in the log.")
 
 log_tab, add_tab, route_tab, counts_tab = st.tabs(["Log", "Add feedback", "Route or act on it", "Counts"],
-                                                  key="feedback_tabs")
+                                                  key=wkey("feedback_tabs"))
 
 with log_tab:
     if not feedback:
@@ -65,13 +66,13 @@ with log_tab:
                 "whoever can act on it.", icon=":material/info:")
     else:
         c1, c2, c3 = st.columns(3)
-        statuses = c1.multiselect("Status", FEEDBACK_STATUSES, key="feedback_filter_status")
+        statuses = c1.multiselect("Status", FEEDBACK_STATUSES, key=wkey("feedback_filter_status"))
         chosen_themes = c2.multiselect("Theme", sorted({f.theme for f in feedback if f.theme}),
-                                       key="feedback_filter_theme")
+                                       key=wkey("feedback_filter_theme"))
         chosen_segments = c3.multiselect("Segment", sorted({f.segment_name for f in feedback if f.segment_name}),
-                                         key="feedback_filter_segment")
+                                         key=wkey("feedback_filter_segment"))
         late_only = st.toggle(f"Only feedback not acted on for more than {FEEDBACK_ACT_DAYS} days",
-                              key="feedback_filter_late")
+                              key=wkey("feedback_filter_late"))
         shown = [f for f in feedback if (not statuses or f.status in statuses)
                  and (not chosen_themes or f.theme in chosen_themes)
                  and (not chosen_segments or f.segment_name in chosen_segments)
@@ -91,7 +92,7 @@ with log_tab:
             "Persona": [f.persona_name for f in shown],
             "Source": [f.source for f in shown],
             "Channel": [f.channel for f in shown],
-        }), hide_index=True, placeholder="", width="stretch", key="feedback_table", column_config={
+        }), hide_index=True, placeholder="", width="stretch", key=wkey("feedback_table"), column_config={
             "Feedback": st.column_config.TextColumn(width="large"),
             "Waiting": st.column_config.TextColumn(help=f"Days since it was received, until it is acted on. Over "
                                                         f"{FEEDBACK_ACT_DAYS} days is marked ⚠.")})
@@ -103,31 +104,31 @@ def persona_label(pid):
 
 with add_tab:
     # Asked before the boxes are drawn: they fall back to "none" once their choice is deleted.
-    gone = [noun for key, options, noun in (("feedback_new_segment", [None] + list(segments), "segment"),
-                                            ("feedback_new_persona", [None] + list(personas), "persona"))
+    gone = [noun for key, options, noun in ((wkey("feedback_new_segment"), [None] + list(segments), "segment"),
+                                            (wkey("feedback_new_persona"), [None] + list(personas), "persona"))
             if vanished(key, options)]
     with st.form("feedback_new", border=True):
-        text = st.text_area("What the customer said", key="feedback_new_text", height=90,
+        text = st.text_area("What the customer said", key=wkey("feedback_new_text"), height=90,
                             placeholder="In their own words, as far as you can")
         c1, c2, c3 = st.columns(3)
-        source = c1.text_input("Source", key="feedback_new_source", max_chars=120,
+        source = c1.text_input("Source", key=wkey("feedback_new_source"), max_chars=120,
                                placeholder="Who said it, or who heard it")
-        channel = c2.selectbox("Channel", FEEDBACK_CHANNELS, index=None, key="feedback_new_channel",
+        channel = c2.selectbox("Channel", FEEDBACK_CHANNELS, index=None, key=wkey("feedback_new_channel"),
                                accept_new_options=True, placeholder="Choose or type")
-        received_on = c3.date_input("Date", value=today, max_value=today, key="feedback_new_date")
+        received_on = c3.date_input("Date", value=today, max_value=today, key=wkey("feedback_new_date"))
         c1, c2, c3 = st.columns(3)
-        segment = c1.selectbox("Segment", [None] + list(segments), key="feedback_new_segment",
+        segment = c1.selectbox("Segment", [None] + list(segments), key=wkey("feedback_new_segment"),
                                format_func=lambda s: "– none –" if s is None else segments[s])
-        persona = c2.selectbox("Persona", [None] + list(personas), key="feedback_new_persona", format_func=persona_label)
-        theme = c3.selectbox("Theme", themes, index=None, key="feedback_new_theme", accept_new_options=True,
+        persona = c2.selectbox("Persona", [None] + list(personas), key=wkey("feedback_new_persona"), format_func=persona_label)
+        theme = c3.selectbox("Theme", themes, index=None, key=wkey("feedback_new_theme"), accept_new_options=True,
                              placeholder="Choose or type a new one")
         c1, c2, c3 = st.columns(3)
-        sentiment = c1.radio("Sentiment", SENTIMENTS, index=1, key="feedback_new_sentiment", horizontal=True)
-        routed_to = c2.selectbox("Route to", routes, index=None, key="feedback_new_route", accept_new_options=True,
+        sentiment = c1.radio("Sentiment", SENTIMENTS, index=1, key=wkey("feedback_new_sentiment"), horizontal=True)
+        routed_to = c2.selectbox("Route to", routes, index=None, key=wkey("feedback_new_route"), accept_new_options=True,
                                  placeholder="An owner or a department",
                                  help="Routing it sets the status to Routed.")
-        by = c3.text_input("Recorded by", key="feedback_new_by", max_chars=120)
-        add = st.form_submit_button("Add feedback", type="primary", key="feedback_new_submit")
+        by = c3.text_input("Recorded by", key=wkey("feedback_new_by"), max_chars=120)
+        add = st.form_submit_button("Add feedback", type="primary", key=wkey("feedback_new_submit"))
     add_problems = st.container()
     if add and gone:
         add_problems.error(f"The {gone[0]} you chose does not exist any more (it was deleted since the page was "
@@ -138,8 +139,8 @@ with add_tab:
             "segment_id": segment, "persona_id": persona, "theme": theme, "sentiment": sentiment,
             "routed_to": routed_to or "", "status": "Routed" if routed_to else "New", "recorded_by": by})
         if created is not None:
-            clear_form({"feedback_new_text": "", "feedback_new_source": "", "feedback_new_persona": None,
-                        "feedback_new_route": None})
+            clear_form({wkey("feedback_new_text"): "", wkey("feedback_new_source"): "", wkey("feedback_new_persona"): None,
+                        wkey("feedback_new_route"): None})
             flash("feedback", "Added the feedback" + (f" and routed it to {routed_to}." if routed_to else "."))
             st.rerun()
 
@@ -150,7 +151,7 @@ with route_tab:
         # What waits longest comes first: that is what a review meeting goes through.
         order = sorted(feedback, key=lambda f: (f.status == "Acted on", f.received_on))
         by_id = {f.id: f for f in order}
-        chosen = st.selectbox("Feedback", list(by_id), key="feedback_choice", format_func=lambda i: (
+        chosen = st.selectbox("Feedback", list(by_id), key=wkey("feedback_choice"), format_func=lambda i: (
             f"{by_id[i].status} · {by_id[i].received_on.isoformat()} · {by_id[i].text[:70]}"
             f"{'…' if len(by_id[i].text) > 70 else ''}"))
         item = by_id[chosen]
@@ -187,7 +188,7 @@ with route_tab:
         if st.button("Delete this feedback", key=f"{scoped}_delete"):
             if act(delete_feedback, workspace_id=ws.id, feedback_id=chosen, version=drawn,
                    scope=("feedback", ws.id, chosen)) is not None:
-                st.session_state.pop("feedback_choice", None)
+                st.session_state.pop(wkey("feedback_choice"), None)
                 flash("feedback", "Deleted the feedback.")
                 st.rerun()
 
@@ -202,9 +203,9 @@ with counts_tab:
             left, right = st.columns([2, 3])
             left.dataframe(pd.DataFrame([{dimension.capitalize(): group, **by_status, "Total": sum(by_status.values())}
                                          for group, by_status in counts]),
-                           hide_index=True, placeholder="", width="stretch", key=f"feedback_counts_{dimension}")
+                           hide_index=True, placeholder="", width="stretch", key=wkey(f"feedback_counts_{dimension}"))
             with right:
                 spec = cached_chart_spec("feedback counts", lambda: chart_spec(feedback_counts_chart(counts)), counts)
-                st.vega_lite_chart(spec, theme=None, width="stretch", key=f"feedback_chart_{dimension}")
+                st.vega_lite_chart(spec, theme=None, width="stretch", key=wkey(f"feedback_chart_{dimension}"))
 
 step_footer("Customer feedback")

@@ -23,9 +23,10 @@ from crmstrategy.ui import (
     act, cached_chart_spec, clear_form, edit_scope, flash, import_panel, page_link, read, saved_table, show_flash,
     vanished, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Follow-up")
+wkey = workspace_keys(ws.id)
 
 st.title("Follow-up: goals and customer measures")
 st.caption("CRM programmes stall after launch for want of signals that something must be "
@@ -48,7 +49,7 @@ if items:
         column.metric(status, counts[status])
     off = [i for i in items if i.status.status == "Off track"]
     if off:
-        with st.container(border=True, key="follow_off_track"):
+        with st.container(border=True, key=wkey("follow_off_track")):
             st.markdown(f":red[:material/trending_down:] **{len(off)} goal{'s' if len(off) != 1 else ''} off track** "
                         "· decide with the owner what to adjust, now rather than at the deadline.")
             for item in off:
@@ -63,7 +64,7 @@ else:
     page_link("app_pages/strategy/goals.py", "Set measurable goals", icon=":material/arrow_forward:")
 
 goals_tab, customer_tab, add_tab, import_tab = st.tabs(
-    ["Goals", "Customer measures", "Add a measurement", "Import from CSV/XLSX"], key="follow_up_tabs")
+    ["Goals", "Customer measures", "Add a measurement", "Import from CSV/XLSX"], key=wkey("follow_up_tabs"))
 
 with goals_tab:
     if not items:
@@ -81,11 +82,11 @@ with goals_tab:
             "Target": [f"{i.goal.target:g} {i.goal.unit}".strip() for i in items],
             "Deadline": [i.goal.deadline for i in items],
             "Status": [i.status.status for i in items],
-        }), hide_index=True, placeholder="", width="stretch", key="follow_goals_table")
+        }), hide_index=True, placeholder="", width="stretch", key=wkey("follow_goals_table"))
         worst = sorted(items, key=lambda i: GOAL_STATUSES.index(i.status.status) if i.status.status != "Not measured"
                        else -1, reverse=True)
         options = list(by_id)
-        chosen = st.selectbox("Goal", options, key="follow_goal", index=options.index(worst[0].goal.id),
+        chosen = st.selectbox("Goal", options, key=wkey("follow_goal"), index=options.index(worst[0].goal.id),
                               format_func=lambda g: f"{by_id[g].goal.metric} · {by_id[g].status.status}")
         item = by_id[chosen]
         st.markdown(f"{STATUS_MARKS[item.status.status]} {md_escape(item.status.message)}")
@@ -93,7 +94,7 @@ with goals_tab:
         if panel["measured"]:
             spec = cached_chart_spec("goal trend", lambda: chart_spec(goal_trend_chart(
                 [panel], today, width="container", height=300)), panel, today)
-            st.vega_lite_chart(spec, theme=None, width="stretch", key="follow_goal_chart")
+            st.vega_lite_chart(spec, theme=None, width="stretch", key=wkey("follow_goal_chart"))
         else:
             st.info(f"Nothing to draw yet: no value of '{md_escape(item.goal.metric)}' has been measured. Add one in "
                     "the table below or under 'Add a measurement'; the chart then shows it against the milestone "
@@ -128,22 +129,22 @@ with customer_tab:
     if not customer:
         st.caption("No customer measures yet. Add one under 'Add a measurement', or import a file.")
     else:
-        measure = st.radio("Measure", measured, key="follow_measure", horizontal=True)
+        measure = st.radio("Measure", measured, key=wkey("follow_measure"), horizontal=True)
         what = CUSTOMER_MEASURES[measure][0]
         rows = customer_rows(customer, measure)
         spec = cached_chart_spec("customer measure", lambda: chart_spec(customer_measure_chart(
             {measure: what}, rows, width="container", height=300)), rows)
-        st.vega_lite_chart(spec, theme=None, width="stretch", key="follow_measure_chart")
+        st.vega_lite_chart(spec, theme=None, width="stretch", key=wkey("follow_measure_chart"))
         shown = [c for c in customer if c.measure == measure]
         picked = st.dataframe(pd.DataFrame({
             "Segment": [c.segment_name or "All customers" for c in shown],
             "Date": [c.measured_on for c in shown], "Value": [c.value for c in shown],
             "Note": [c.note for c in shown], "Recorded by": [c.recorded_by for c in shown]}),
-            hide_index=True, placeholder="", width="stretch", key="follow_measure_table", on_select="rerun",
+            hide_index=True, placeholder="", width="stretch", key=wkey("follow_measure_table"), on_select="rerun",
             selection_mode="multi-row")
         selected = [shown[n].id for n in picked.selection.rows] if picked and picked.selection else []
         if st.button(f"Delete {len(selected)} selected value{'s' if len(selected) != 1 else ''}",
-                     key="follow_measure_delete", disabled=not selected):
+                     key=wkey("follow_measure_delete"), disabled=not selected):
             if act(delete_customer_measurements, workspace_id=ws.id, measurement_ids=selected) is not None:
                 flash("follow_up", f"Deleted {len(selected)} value{'s' if len(selected) != 1 else ''} of {measure}.")
                 st.rerun()
@@ -158,22 +159,22 @@ with add_tab:
             f"Customer measure: {value} ({CUSTOMER_MEASURES[value][0]})"
 
     # Asked before the boxes are drawn: they fall back to another option once theirs is deleted.
-    gone = [noun for key, options, noun in (("measurement_new_what", choices, "goal"),
-                                            ("measurement_new_segment", [None] + list(segment_names), "segment"))
+    gone = [noun for key, options, noun in ((wkey("measurement_new_what"), choices, "goal"),
+                                            (wkey("measurement_new_segment"), [None] + list(segment_names), "segment"))
             if vanished(key, options)]
     with st.form("measurement_new", border=True):
-        what = st.selectbox("What was measured", choices, key="measurement_new_what", format_func=what_label)
+        what = st.selectbox("What was measured", choices, key=wkey("measurement_new_what"), format_func=what_label)
         c1, c2, c3 = st.columns([2, 1, 1])
         segment = c1.selectbox("Segment (customer measures only)", [None] + list(segment_names),
-                               key="measurement_new_segment",
+                               key=wkey("measurement_new_segment"),
                                format_func=lambda s: "All customers" if s is None else segment_names[s])
-        measured_on = c2.date_input("Date", value=today, max_value=today, key="measurement_new_date")
-        value = c3.text_input("Value", key="measurement_new_value", placeholder="e.g. 12.5")
+        measured_on = c2.date_input("Date", value=today, max_value=today, key=wkey("measurement_new_date"))
+        value = c3.text_input("Value", key=wkey("measurement_new_value"), placeholder="e.g. 12.5")
         c1, c2 = st.columns([3, 1])
-        note = c1.text_input("Note", key="measurement_new_note", max_chars=300,
+        note = c1.text_input("Note", key=wkey("measurement_new_note"), max_chars=300,
                              placeholder="Where the number comes from, e.g. 'ERP, rolling 12 months'")
-        by = c2.text_input("Recorded by", key="measurement_new_by", max_chars=120)
-        add = st.form_submit_button("Add the measurement", type="primary", key="measurement_new_submit")
+        by = c2.text_input("Recorded by", key=wkey("measurement_new_by"), max_chars=120)
+        add = st.form_submit_button("Add the measurement", type="primary", key=wkey("measurement_new_submit"))
     add_problems = st.container()
     if add:
         kind, target = what
@@ -193,7 +194,7 @@ with add_tab:
             created = act(add_customer_measurement, workspace_id=ws.id, where=add_problems,
                           data=fields | {"measure": target, "segment_id": segment})
         if created is not None:
-            clear_form({"measurement_new_value": "", "measurement_new_note": ""})
+            clear_form({wkey("measurement_new_value"): "", wkey("measurement_new_note"): ""})
             flash("follow_up", f"Added {created.value:g} on {created.measured_on.isoformat()}.")
             st.rerun()
 

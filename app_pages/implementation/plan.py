@@ -25,8 +25,10 @@ from crmstrategy.ui import (
     act, cached_chart_spec, clear_form, edit_scope, flash, read, rows_editor_key, save_row_edits, show_flash, show_row_problems, workbench_page,
 )
 from crmstrategy.ui import download_file_name, step_footer
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Implementation plan")
+wkey = workspace_keys(ws.id)
 # The plan table's columns in the order shown, with their kinds. Long text is read in the table and
 # edited in the form under "Review and history", not in a cramped cell.
 PLAN_COLUMNS = {"title": "text", "owner": "text", "due_date": "date", "status": "text", "department": "text",
@@ -93,13 +95,13 @@ if serving_nothing:
     attention.append(("blue", "link_off", "**Actions that serve no initiative:** " + md_escape(", ".join(serving_nothing))
                       + ". Link them, or ask whether they belong in this plan."))
 if attention:
-    with st.container(border=True, key="plan_attention"):
+    with st.container(border=True, key=wkey("plan_attention")):
         st.markdown("  \n".join(f":{colour}[:material/{icon}:] {text}" for colour, icon, text in attention))
 
 constraints = read(list_constraints, workspace_id=ws.id)
 if constraints:  # what the company strategy allows or demands, beside the plan that must respect it
     node_names = {n.id: n.name for n in map_nodes}
-    with st.container(border=True, key="plan_constraints"):
+    with st.container(border=True, key=wkey("plan_constraints")):
         st.markdown("**Constraints from the company strategy**")
         for constraint in constraints:
             touches = ", ".join(node_names[n] for n in constraint.node_ids if n in node_names)
@@ -107,7 +109,7 @@ if constraints:  # what the company strategy allows or demands, beside the plan 
                         + (f"  \n:grey[Touches: {md_escape(touches)}]" if touches else ""))
 
 plan_tab, focus_tab, timeline_tab, add_tab, review_tab, files_tab = st.tabs(
-    ["Plan", "What matters most", "Timeline", "Add an action", "Review and history", "Downloads"], key="plan_tabs")
+    ["Plan", "What matters most", "Timeline", "Add an action", "Review and history", "Downloads"], key=wkey("plan_tabs"))
 
 # --- the table ---------------------------------------------------------------------------------
 
@@ -115,12 +117,12 @@ with plan_tab:
     f = st.columns(5)
     departments = sorted({a.department for a in actions if a.department}, key=str.casefold)
     owners = sorted({a.owner for a in actions if a.owner}, key=str.casefold)
-    chosen_departments = f[0].multiselect("Department", departments, key="plan_filter_department")
-    chosen_owners = f[1].multiselect("Owner", owners, key="plan_filter_owner")
-    chosen_horizons = f[2].multiselect("Horizon", HORIZONS, key="plan_filter_horizon",
+    chosen_departments = f[0].multiselect("Department", departments, key=wkey("plan_filter_department"))
+    chosen_owners = f[1].multiselect("Owner", owners, key=wkey("plan_filter_owner"))
+    chosen_horizons = f[2].multiselect("Horizon", HORIZONS, key=wkey("plan_filter_horizon"),
                                        format_func=lambda h: f"{h} months")
-    chosen_statuses = f[3].multiselect("Status", STATUSES, key="plan_filter_status")
-    chosen_initiatives = f[4].multiselect("Initiative", list(initiatives), key="plan_filter_initiative",
+    chosen_statuses = f[3].multiselect("Status", STATUSES, key=wkey("plan_filter_status"))
+    chosen_initiatives = f[4].multiselect("Initiative", list(initiatives), key=wkey("plan_filter_initiative"),
                                           format_func=lambda i: initiatives[i])
     shown = [a for a in actions
              if (not chosen_departments or a.department in chosen_departments)
@@ -128,7 +130,7 @@ with plan_tab:
              and (not chosen_horizons or a.shown_horizon in chosen_horizons)
              and (not chosen_statuses or a.status in chosen_statuses)
              and (not chosen_initiatives or set(a.initiative_ids) & set(chosen_initiatives))]
-    editor_name = st.text_input("Your name (for the history of what you change)", key="plan_editor_name",
+    editor_name = st.text_input("Your name (for the history of what you change)", key=wkey("plan_editor_name"),
                                 max_chars=120)
 
     # The editor reports edits by row position, so another filter (other rows) gets an editor of its own,
@@ -165,7 +167,7 @@ with plan_tab:
         frame, key=editor_key, on_change=save_row_edits, args=("plan", ws.id, editor_key),
         kwargs={"editable": EDITABLE, "apply": apply_action_edits, "text_scope": "plan_text",
                 "extra": lambda: {"initiative_ids": initiative_ids,
-                                  "changed_by": st.session_state.get("plan_editor_name", "")}},
+                                  "changed_by": st.session_state.get(wkey("plan_editor_name"), "")}},
         num_rows="dynamic", hide_index=True, placeholder="",
         width="stretch", disabled=["flags", *LONG_TEXT],
         column_config={
@@ -229,12 +231,13 @@ with focus_tab:
 with timeline_tab:
     dated = [a for a in actions if a.due_date]
     if not dated:
-        st.caption("The timeline shows actions with a due date; none has one yet.")
+        st.info("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
+                "actions a due date in the plan, or add one with a due date.", icon=":material/hourglass_empty:")
     else:
-        group_by = st.radio("Group by", ["horizon", "department"], horizontal=True, key="plan_timeline_group")
+        group_by = st.radio("Group by", ["horizon", "department"], horizontal=True, key=wkey("plan_timeline_group"))
         spec = cached_chart_spec("plan timeline", lambda: chart_spec(plan_timeline_chart(
             dated, start, today, group_by=group_by, width="container")), dated, start, today, group_by)
-        st.vega_lite_chart(spec, theme=None, width="stretch", key="plan_timeline")
+        st.vega_lite_chart(spec, theme=None, width="stretch", key=wkey("plan_timeline"))
         undated = len(actions) - len(dated)
         st.caption("The dashed red line is today; overdue actions are red."
                    + (f" {undated} action{'s' if undated != 1 else ''} without a due date "
@@ -244,38 +247,38 @@ with timeline_tab:
 
 with add_tab:
     with st.form("plan_new", border=True):
-        title = st.text_input(ACTION_LABELS["title"], key="plan_new_title", max_chars=120)
-        description = st.text_area(ACTION_LABELS["description"], key="plan_new_description", height=80)
+        title = st.text_input(ACTION_LABELS["title"], key=wkey("plan_new_title"), max_chars=120)
+        description = st.text_area(ACTION_LABELS["description"], key=wkey("plan_new_description"), height=80)
         c1, c2, c3 = st.columns(3)
-        department = c1.text_input(ACTION_LABELS["department"], key="plan_new_department", max_chars=120)
-        owner = c2.selectbox(ACTION_LABELS["owner"], participants, index=None, key="plan_new_owner",
+        department = c1.text_input(ACTION_LABELS["department"], key=wkey("plan_new_department"), max_chars=120)
+        owner = c2.selectbox(ACTION_LABELS["owner"], participants, index=None, key=wkey("plan_new_owner"),
                              accept_new_options=True, placeholder="Choose or type a name",
                              help="One named person. Someone who is not among the participants is allowed.")
-        kind = c3.radio(ACTION_LABELS["kind"], ACTION_KINDS, horizontal=True, key="plan_new_kind",
+        kind = c3.radio(ACTION_LABELS["kind"], ACTION_KINDS, horizontal=True, key=wkey("plan_new_kind"),
                         help="A communication activity says who tells whom, and when.")
         c1, c2, c3, c4 = st.columns(4)
-        start_date = c1.date_input(ACTION_LABELS["start_date"], value=None, key="plan_new_start")
-        due_date = c2.date_input(ACTION_LABELS["due_date"], value=None, key="plan_new_due")
-        horizon = c3.selectbox("Horizon", [None, *HORIZONS], key="plan_new_horizon",
+        start_date = c1.date_input(ACTION_LABELS["start_date"], value=None, key=wkey("plan_new_start"))
+        due_date = c2.date_input(ACTION_LABELS["due_date"], value=None, key=wkey("plan_new_due"))
+        horizon = c3.selectbox("Horizon", [None, *HORIZONS], key=wkey("plan_new_horizon"),
                                format_func=lambda h: "From the due date" if h is None else f"{h} months")
-        status = c4.selectbox(ACTION_LABELS["status"], STATUSES, key="plan_new_status")
-        chosen = st.multiselect("Initiatives it serves", list(initiatives), key="plan_new_initiatives",
+        status = c4.selectbox(ACTION_LABELS["status"], STATUSES, key=wkey("plan_new_status"))
+        chosen = st.multiselect("Initiatives it serves", list(initiatives), key=wkey("plan_new_initiatives"),
                                 format_func=lambda i: initiatives[i])
         audience = st.text_input(f"{ACTION_LABELS['audience']} (for a communication activity)",
-                                 key="plan_new_audience", max_chars=200)
-        notes = st.text_area(ACTION_LABELS["notes"], key="plan_new_notes", height=68)
-        add = st.form_submit_button("Add the action", type="primary", key="plan_new_submit")
+                                 key=wkey("plan_new_audience"), max_chars=200)
+        notes = st.text_area(ACTION_LABELS["notes"], key=wkey("plan_new_notes"), height=68)
+        add = st.form_submit_button("Add the action", type="primary", key=wkey("plan_new_submit"))
     add_problems = st.container()
     if add:
         created = act(create_action, workspace_id=ws.id, where=add_problems,
-                      changed_by=st.session_state.get("plan_editor_name", ""), data={
+                      changed_by=st.session_state.get(wkey("plan_editor_name"), ""), data={
                           "title": title, "description": description, "department": department, "owner": owner,
                           "kind": kind, "start_date": start_date, "due_date": due_date, "horizon": horizon,
                           "status": status, "initiative_ids": chosen, "audience": audience, "notes": notes})
         if created:
-            clear_form({"plan_new_title": "", "plan_new_description": "", "plan_new_start": None, "plan_new_due": None,
-                        "plan_new_initiatives": [], "plan_new_audience": "", "plan_new_notes": "",
-                        "plan_new_horizon": None})
+            clear_form({wkey("plan_new_title"): "", wkey("plan_new_description"): "", wkey("plan_new_start"): None, wkey("plan_new_due"): None,
+                        wkey("plan_new_initiatives"): [], wkey("plan_new_audience"): "", wkey("plan_new_notes"): "",
+                        wkey("plan_new_horizon"): None})
             note = owner_note(created.owner, participants)
             flash("plan", f"Added '{created.title}'" + (f" to the {created.shown_horizon}-month horizon"
                                                          if created.shown_horizon else "") + "."
@@ -289,20 +292,20 @@ with review_tab:
     with left:
         st.markdown("**Record a review of the plan**")
         with st.form("plan_review", border=True):
-            reviewed_on = st.date_input("Reviewed on", value=today, max_value=today, key="plan_review_on")
-            reviewed_by = st.text_input("Reviewed by", key="plan_review_by", max_chars=120)
-            changes = st.text_area("What changed", key="plan_review_changes", height=80)
-            save_review = st.form_submit_button("Save the review", type="primary", key="plan_review_submit")
+            reviewed_on = st.date_input("Reviewed on", value=today, max_value=today, key=wkey("plan_review_on"))
+            reviewed_by = st.text_input("Reviewed by", key=wkey("plan_review_by"), max_chars=120)
+            changes = st.text_area("What changed", key=wkey("plan_review_changes"), height=80)
+            save_review = st.form_submit_button("Save the review", type="primary", key=wkey("plan_review_submit"))
         review_problems = st.container()
         if save_review and act(add_review, workspace_id=ws.id, where=review_problems,
                                data={"reviewed_on": reviewed_on, "reviewed_by": reviewed_by, "changes": changes}):
-            clear_form({"plan_review_by": "", "plan_review_changes": ""})
+            clear_form({wkey("plan_review_by"): "", wkey("plan_review_changes"): ""})
             flash("plan", f"Review of {reviewed_on.isoformat()} recorded.")
             st.rerun()
         with st.form("plan_start_form", border=True):
-            new_start = st.date_input("The plan starts", value=start, key="plan_start",
+            new_start = st.date_input("The plan starts", value=start, key=wkey("plan_start"),
                                       help="The 3, 6 and 12 months count from this day.")
-            save_start = st.form_submit_button("Save the start", key="plan_start_submit")
+            save_start = st.form_submit_button("Save the start", key=wkey("plan_start_submit"))
         if save_start and act(set_plan_start, workspace_id=ws.id, start=new_start) is not None:
             flash("plan", f"The plan starts {new_start.isoformat()}; the horizons follow.")
             st.rerun()
@@ -312,13 +315,13 @@ with review_tab:
             st.dataframe(pd.DataFrame({"Reviewed on": [r.reviewed_on for r in reviews],
                                        "By": [r.reviewed_by for r in reviews],
                                        "What changed": [r.changes for r in reviews]}),
-                         hide_index=True, placeholder="", width="stretch", key="plan_reviews_table")
+                         hide_index=True, placeholder="", width="stretch", key=wkey("plan_reviews_table"))
         else:
             st.caption("No review yet.")
         st.markdown("**History of an action**")
         if actions:
             by_id = {a.id: a for a in actions}
-            chosen_action = st.selectbox("Action", list(by_id), key="plan_history_action",
+            chosen_action = st.selectbox("Action", list(by_id), key=wkey("plan_history_action"),
                                          format_func=lambda i: by_id[i].title)
             action = by_id[chosen_action]
             prefix, drawn = edit_scope("plan_text", ws.id, chosen_action, action.version)
@@ -333,7 +336,7 @@ with review_tab:
             show_flash("plan_text")
             if save_texts:
                 saved = act(update_action, workspace_id=ws.id, action_id=chosen_action, changes=texts, version=drawn,
-                            changed_by=st.session_state.get("plan_editor_name", ""),
+                            changed_by=st.session_state.get(wkey("plan_editor_name"), ""),
                             scope=("plan_text", ws.id, chosen_action), where=text_problems)
                 if saved:
                     flash("plan_text", f"Saved the description and notes of '{saved.title}'.")
@@ -344,7 +347,7 @@ with review_tab:
                 "Who": [c.changed_by or "–" for c in history],
                 "What": [ACTION_LABELS.get(c.field, c.field.capitalize()) for c in history],
                 "From": [c.old for c in history], "To": [c.new for c in history]}),
-                hide_index=True, placeholder="", width="stretch", key="plan_history_table")
+                hide_index=True, placeholder="", width="stretch", key=wkey("plan_history_table"))
 
 # --- downloads -----------------------------------------------------------------------------------
 
@@ -353,15 +356,15 @@ with files_tab:
              "participant typed runs as a formula.")
     impacts = read(list_role_impacts, workspace_id=ws.id)
     c = st.columns(4)
-    c[0].download_button("Excel (.xlsx)", key="plan_xlsx", icon=":material/download:", on_click="ignore",
+    c[0].download_button("Excel (.xlsx)", key=wkey("plan_xlsx"), icon=":material/download:", on_click="ignore",
                          data=lambda: plan_xlsx(actions, impacts, today), file_name=download_file_name("plan", "xlsx"),
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c[1].download_button("CSV", key="plan_csv", icon=":material/download:", on_click="ignore",
+    c[1].download_button("CSV", key=wkey("plan_csv"), icon=":material/download:", on_click="ignore",
                          data=lambda: plan_csv(actions, today), file_name=download_file_name("plan", "csv"), mime="text/csv")
-    c[2].download_button("Calendar (.ics)", key="plan_ics", icon=":material/download:", on_click="ignore",
+    c[2].download_button("Calendar (.ics)", key=wkey("plan_ics"), icon=":material/download:", on_click="ignore",
                          data=lambda: plan_ics(actions, ws.name, clock.now()), file_name=download_file_name("plan", "ics"),
                          mime="text/calendar")
-    c[3].download_button("Markdown", key="plan_md", icon=":material/download:", on_click="ignore",
+    c[3].download_button("Markdown", key=wkey("plan_md"), icon=":material/download:", on_click="ignore",
                          data=lambda: plan_markdown(actions, impacts, ws.name, today).encode("utf-8"),
                          file_name=download_file_name("plan", "md"), mime="text/markdown")
     st.caption("The calendar has one event per open action on its due date, with the owner and initiative; done "

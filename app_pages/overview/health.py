@@ -9,8 +9,10 @@ from crmstrategy.health import health_check
 from crmstrategy.health_rules import SEVERITIES, summary
 from crmstrategy.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Health check")
+wkey = workspace_keys(ws.id)
 
 st.title("Strategy health check")
 st.caption("CRM programmes rarely stall for want of technology. They stall when nobody owns CRM after launch, when "
@@ -51,7 +53,7 @@ for result in failed:
 
 if waiting:
     with st.expander(f"Not yet judged ({len(waiting)})", expanded=True, icon=":material/hourglass_empty:"):
-        with st.container(key="health_not_yet"):
+        with st.container(key=wkey("health_not_yet")):
             for result in waiting:
                 st.markdown(f":grey[:material/hourglass_empty:] **{md_escape(result.rule.title)}**: "
                             f"{md_escape(result.not_yet.reason)}")

@@ -22,8 +22,10 @@ from crmstrategy.strategy_map import strategy_map
 from crmstrategy.strengths import key_factor_coverage, priority_matrix
 from crmstrategy.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Overview")
+wkey = workspace_keys(ws.id)
 
 st.title(md_escape(ws.name))
 if ws.description:
@@ -78,7 +80,7 @@ if next_check:
         page_link(next_check.page, f"Go to {title_of(next_check.page)}", icon=":material/arrow_forward:")
 
 if review.due or overdue:
-    with st.container(border=True, key="overview_plan_warnings"):
+    with st.container(border=True, key=wkey("overview_plan_warnings")):
         if review.due:
             st.markdown(f":orange[:material/event:] **The plan needs a review.** {md_escape(review.message)}")
         if overdue:
@@ -87,7 +89,7 @@ if review.due or overdue:
         page_link("app_pages/implementation/plan.py", "Open the plan", icon=":material/arrow_forward:")
 
 failed = [r for r in health if r.failed]
-with st.container(border=True, key="overview_health"):
+with st.container(border=True, key=wkey("overview_health")):
     if failed:
         marks = {"Critical": "red", "Warning": "orange", "Notice": "blue"}
         st.markdown(f":material/health_and_safety: **Strategy health: {md_escape(summary(health))}** "
@@ -100,7 +102,7 @@ with st.container(border=True, key="overview_health"):
     page_link("app_pages/overview/health.py", "Open the health check", icon=":material/arrow_forward:")
 
 if promise is not None:
-    with st.container(border=True, key="overview_promise"):
+    with st.container(border=True, key=wkey("overview_promise")):
         st.caption(f"Our customer promise · version {promise.number}")
         st.markdown("**" + md_escape(promise.text) + "**")
 

@@ -4,7 +4,9 @@ import streamlit as st
 
 from crmstrategy import clock
 from crmstrategy.text import download_name, md_escape
-from crmstrategy.ui import act, clear_form, edit_scope, flash, read, set_workspace, show_flash, show_problems, workbench_page
+from crmstrategy.ui import (
+    act, clear_form, edit_scope, flash, read, set_workspace, show_flash, show_problems, workbench_page, workspace_keys,
+)
 from crmstrategy.errors import ValidationProblem
 from crmstrategy.workspace_io import (
     export_workspace, export_workspace_json, import_workspace, load_demo_document, parse_workspace_file,
@@ -79,7 +81,7 @@ if ws is not None:
                 st.rerun()
 
         st.markdown("**Export**")
-        st.download_button("Download workspace (.json)", key="ws_export",
+        st.download_button("Download workspace (.json)", key=workspace_keys(ws.id)("ws_export"),
                            data=lambda: read(export_workspace_json, workspace_id=ws.id),
                            file_name=download_name(ws.name, "workspace", "json", clock.today()), mime="application/json", on_click="ignore",
                            icon=":material/download:",

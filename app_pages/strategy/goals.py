@@ -18,8 +18,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, clear_form, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
 )
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Goals")
+wkey = workspace_keys(ws.id)
 
 st.title("Measurable goals")
 st.caption("Concrete goals let you intervene in time, but too many long-term goals blur the direction. "
@@ -62,7 +64,7 @@ st.dataframe(pd.DataFrame({  # what, how far and by when, and who: first, so a l
     "Long-term": ["yes" if g.id in advice.long_term else "" for g in goals],
     "Baseline on": [g.baseline_on for g in goals],
     "Milestones": [len(milestones.get(g.id, [])) for g in goals],
-}), hide_index=True, placeholder="", width="stretch", key="goals_table")
+}), hide_index=True, placeholder="", width="stretch", key=wkey("goals_table"))
 
 
 
@@ -72,37 +74,37 @@ def choose_goal(key: str) -> int:
 
 
 add_tab, edit_tab, milestones_tab, settings_tab = st.tabs(["Add a goal", "Edit or delete", "Milestones", "Settings"],
-                                                          key="goals_tabs")
+                                                          key=wkey("goals_tabs"))
 
 with add_tab:
     with st.form("goal_new", border=True):
         c1, c2 = st.columns(2)
-        objective = c1.selectbox("Objective", list(objectives), key="goal_new_objective",
+        objective = c1.selectbox("Objective", list(objectives), key=wkey("goal_new_objective"),
                                  format_func=lambda i: objectives[i].name)
-        metric = c2.text_input("Metric", key="goal_new_metric", max_chars=120, placeholder="e.g. Installer churn per year")
+        metric = c2.text_input("Metric", key=wkey("goal_new_metric"), max_chars=120, placeholder="e.g. Installer churn per year")
         c1, c2, c3 = st.columns(3)
-        goal_type = c1.radio("Result or process", GOAL_TYPES, key="goal_new_type", horizontal=True,
+        goal_type = c1.radio("Result or process", GOAL_TYPES, key=wkey("goal_new_type"), horizontal=True,
                              help="Result: the outcome for the business. Process: what must happen to get there.")
-        measures = c2.radio("Measures", GOAL_MEASURES, key="goal_new_measures", horizontal=True,
+        measures = c2.radio("Measures", GOAL_MEASURES, key=wkey("goal_new_measures"), horizontal=True,
                             help=f"Value: {VALUE_EXAMPLES}. Activity: {ACTIVITY_EXAMPLES}.")
-        unit = c3.text_input("Unit", key="goal_new_unit", max_chars=40, placeholder="%, NOK, score 1-5")
+        unit = c3.text_input("Unit", key=wkey("goal_new_unit"), max_chars=40, placeholder="%, NOK, score 1-5")
         c1, c2, c3, c4, c5 = st.columns(5)
-        baseline = c1.text_input("Baseline", key="goal_new_baseline")
-        baseline_on = c2.date_input("Baseline measured on", value=today, max_value=today, key="goal_new_baseline_on",
+        baseline = c1.text_input("Baseline", key=wkey("goal_new_baseline"))
+        baseline_on = c2.date_input("Baseline measured on", value=today, max_value=today, key=wkey("goal_new_baseline_on"),
                                     help="Where the milestone path starts: the follow-up compares measured values "
                                          "with the path from here to the target.")
-        target = c3.text_input("Target", key="goal_new_target")
-        deadline = c4.date_input("Deadline", value=None, min_value=today, key="goal_new_deadline")
-        owner = c5.text_input("Owner", key="goal_new_owner", max_chars=120)
-        add = st.form_submit_button("Add goal", type="primary", key="goal_new_submit")
+        target = c3.text_input("Target", key=wkey("goal_new_target"))
+        deadline = c4.date_input("Deadline", value=None, min_value=today, key=wkey("goal_new_deadline"))
+        owner = c5.text_input("Owner", key=wkey("goal_new_owner"), max_chars=120)
+        add = st.form_submit_button("Add goal", type="primary", key=wkey("goal_new_submit"))
     add_problems = st.container()
     if add:
         created = act(create_goal, workspace_id=ws.id, where=add_problems, data={
             "objective_id": objective, "metric": metric, "goal_type": goal_type, "measures": measures, "unit": unit,
             "baseline": baseline, "baseline_on": baseline_on, "target": target, "deadline": deadline, "owner": owner})
         if created:
-            clear_form({"goal_new_metric": "", "goal_new_unit": "", "goal_new_baseline": "", "goal_new_target": "",
-                        "goal_new_deadline": None, "goal_new_owner": ""})
+            clear_form({wkey("goal_new_metric"): "", wkey("goal_new_unit"): "", wkey("goal_new_baseline"): "", wkey("goal_new_target"): "",
+                        wkey("goal_new_deadline"): None, wkey("goal_new_owner"): ""})
             flash("goals", f"Added '{created.metric}'. Generate its milestones under Milestones.")
             st.rerun()
 
@@ -110,7 +112,7 @@ with edit_tab:
     if not goals:
         st.caption("No goals yet.")
     else:
-        chosen = choose_goal("goal_edit_choice")
+        chosen = choose_goal(wkey("goal_edit_choice"))
         goal = by_id[chosen]
         scoped, drawn = edit_scope("goal_edit", ws.id, chosen, goal.version)
         with st.form(scoped, border=True):
@@ -147,7 +149,7 @@ with milestones_tab:
     if not goals:
         st.caption("No goals yet.")
     else:
-        chosen = choose_goal("goal_milestone_choice")
+        chosen = choose_goal(wkey("goal_milestone_choice"))
         goal = by_id[chosen]
         unit = md_escape(goal.unit)
         since = goal.baseline_on.isoformat() if goal.baseline_on else "today"
@@ -156,7 +158,7 @@ with milestones_tab:
         c1, c2, _ = st.columns([1, 1, 2])
         gen_problems = st.container()
         for column, per in ((c1, "quarter"), (c2, "month")):
-            if column.button(f"Generate per {per}", key=f"goal_generate_{per}"):
+            if column.button(f"Generate per {per}", key=wkey(f"goal_generate_{per}")):
                 made = act(generate_milestones, workspace_id=ws.id, goal_id=chosen, per=per, where=gen_problems,
                            scope=("goal_milestones", ws.id, chosen))
                 if made is not None:
@@ -182,9 +184,9 @@ with milestones_tab:
 with settings_tab:
     with st.form("goal_settings", border=True):
         limit = st.number_input("Warn above this many long-term goals", min_value=1, max_value=50, step=1,
-                                value=ws.max_long_term_goals, key="goal_limit",
+                                value=ws.max_long_term_goals, key=wkey("goal_limit"),
                                 help=f"A long-term goal has its deadline more than {LONG_TERM_DAYS} days away.")
-        apply_limit = st.form_submit_button("Save", key="goal_limit_submit")
+        apply_limit = st.form_submit_button("Save", key=wkey("goal_limit_submit"))
     if apply_limit and act(set_long_term_limit, workspace_id=ws.id, limit=limit) is not None:
         flash("goals", f"Warning above {int(limit)} long-term goal{'s' if int(limit) != 1 else ''}.")
         st.rerun()

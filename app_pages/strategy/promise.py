@@ -15,9 +15,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, flash, page_link, promise_downloads, read, show_check, show_flash, word_diff_markdown, workbench_page,
 )
-from crmstrategy.ui import step_footer
+from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Customer promise")
+wkey = workspace_keys(ws.id)
 
 st.title("Customer promise")
 st.caption("Short and clear: what we deliver, how it creates value for the customer, and how we want "
@@ -30,7 +31,7 @@ current = next((v for v in versions if v.is_current), None)
 segments = {s.id: s for s in read(list_segments, workspace_id=ws.id)}
 terms = read(promise_terms, workspace_id=ws.id)
 
-with st.container(border=True, key="promise_current"):
+with st.container(border=True, key=wkey("promise_current")):
     if current:
         st.caption(f"The current promise · version {current.number} · {current.created_at:%Y-%m-%d %H:%M} · "
                    f"{md_escape(current.author)}")
@@ -46,14 +47,14 @@ with st.container(border=True, key="promise_current"):
 # The composer starts from the newest version, and again when the workspace changes. Streamlit forgets
 # a widget's value once another page has run, so the draft also lives under a key of its own and comes
 # back from there: a visit to Personas in the middle of a sentence loses nothing.
-COMPOSER = {"delivers": "promise_delivers", "value": "promise_value", "perceived": "promise_perceived",
-            "text": "promise_text"}
-DRAFT_KEYS = [*COMPOSER.values(), "promise_segments", "promise_author"]
+COMPOSER = {"delivers": wkey("promise_delivers"), "value": wkey("promise_value"),
+            "perceived": wkey("promise_perceived"), "text": wkey("promise_text")}
+DRAFT_KEYS = [*COMPOSER.values(), wkey("promise_segments"), "promise_author"]
 draft = st.session_state.setdefault("promise_draft", {})
 if draft.get("workspace") != ws.id:
     latest = versions[-1] if versions else None
     draft.update({key: getattr(latest, field) if latest else "" for field, key in COMPOSER.items()})
-    draft["promise_segments"] = latest.segment_ids if latest else read(default_segment_ids, workspace_id=ws.id)
+    draft[wkey("promise_segments")] = latest.segment_ids if latest else read(default_segment_ids, workspace_id=ws.id)
     draft["workspace"] = ws.id
     for key in DRAFT_KEYS[:-1]:  # the author's name stays: the same person, another workspace
         st.session_state.pop(key, None)
@@ -73,20 +74,20 @@ def needs_for(segment_ids: list[int]):
 
 
 # A segment someone deleted meanwhile leaves the choice rather than break it.
-st.session_state["promise_segments"] = [i for i in st.session_state.get("promise_segments", []) if i in segments]
+st.session_state[wkey("promise_segments")] = [i for i in st.session_state.get(wkey("promise_segments"), []) if i in segments]
 
 
 def load_into_composer(version_id: int) -> None:
     version = by_id[version_id]
     for field, key in COMPOSER.items():
         st.session_state[key] = getattr(version, field)
-    st.session_state["promise_segments"] = [i for i in version.segment_ids if i in segments]
-    st.session_state["promise_tabs"] = "Compose"
+    st.session_state[wkey("promise_segments")] = [i for i in version.segment_ids if i in segments]
+    st.session_state[wkey("promise_tabs")] = "Compose"
     flash("promise", f"Version {version.number} is in the composer: sharpen it and save it as a new version.")
 
 
 compose_tab, versions_tab, compare_tab, lists_tab = st.tabs(
-    ["Compose", "Versions", "Compare", "Word lists"], key="promise_tabs")
+    ["Compose", "Versions", "Compare", "Word lists"], key=wkey("promise_tabs"))
 
 with compose_tab:
     left, right = st.columns([3, 2], gap="large")
@@ -100,29 +101,29 @@ with compose_tab:
         st.text_area("The promise, in one or two sentences", key=COMPOSER["text"], height=120,
                      help=f"Aim for at most {WORD_CEILING} words and {CHAR_CEILING} characters. The checks beside "
                           "it update when you leave the field or press Ctrl+Enter.")
-        st.multiselect("Segments it speaks to", list(segments), key="promise_segments",
+        st.multiselect("Segments it speaks to", list(segments), key=wkey("promise_segments"),
                        format_func=lambda i: segments[i].name,
                        help="Starts with the chosen target segments. Their personas' and insights' needs and pains "
                             "are what the promise is checked against.")
         c1, c2 = st.columns([1, 2])
         author = c1.text_input("Your name", key="promise_author", max_chars=120)
-        note = c2.text_input("What changed (optional)", key="promise_note", max_chars=PROMISE_NOTE_MAX,
+        note = c2.text_input("What changed (optional)", key=wkey("promise_note"), max_chars=PROMISE_NOTE_MAX,
                              placeholder="e.g. cut the superlatives, named the counter")
         current_help = ("The current promise is the one on the Overview, in present mode and on the cards. The first "
                         "version becomes current by itself.")
         if current:
-            make_current = st.checkbox("Make it the current promise", key="promise_make_current", help=current_help)
+            make_current = st.checkbox("Make it the current promise", key=wkey("promise_make_current"), help=current_help)
         else:  # the first version becomes current whatever is ticked; a separate key keeps that out of later saves
-            make_current = st.checkbox("Make it the current promise", key="promise_make_current_first", value=True,
+            make_current = st.checkbox("Make it the current promise", key=wkey("promise_make_current_first"), value=True,
                                        disabled=True, help=current_help)
         save_problems = st.container()
-        if st.button("Save as a new version", key="promise_save", type="primary", icon=":material/save:"):
+        if st.button("Save as a new version", key=wkey("promise_save"), type="primary", icon=":material/save:"):
             saved = act(save_version, workspace_id=ws.id, where=save_problems,
                         make_current=True if make_current else None,
                         data={field: st.session_state[key] for field, key in COMPOSER.items()}
-                        | {"author": author, "note": note, "segment_ids": st.session_state["promise_segments"]})
+                        | {"author": author, "note": note, "segment_ids": st.session_state[wkey("promise_segments")]})
             if saved:
-                for key in ("promise_note", "promise_make_current"):
+                for key in (wkey("promise_note"), wkey("promise_make_current")):
                     st.session_state.pop(key, None)
                 flash("promise", f"Saved version {saved.number}" + (" as the current promise." if saved.is_current
                                                                     else ". Nothing was overwritten."))
@@ -130,7 +131,7 @@ with compose_tab:
     draft.update({key: st.session_state[key] for key in DRAFT_KEYS})
     with right:
         review = review_draft(PromiseDraft(**{field: st.session_state[key] for field, key in COMPOSER.items()}),
-                              terms, needs_for(st.session_state["promise_segments"]))
+                              terms, needs_for(st.session_state[wkey("promise_segments")]))
         st.markdown(f"**Checks · {review.passed} of {len(review.checks)} pass**")
         for check in review.checks:
             show_check(check)
@@ -153,9 +154,9 @@ with versions_tab:
             "Words": [len(words(v.text)) for v in versions],
             "Promise": [v.text for v in versions],
             "What changed": [v.note for v in versions],
-        }).iloc[::-1], hide_index=True, placeholder="", width="stretch", key="promise_versions_table")
+        }).iloc[::-1], hide_index=True, placeholder="", width="stretch", key=wkey("promise_versions_table"))
         numbers = {v.number: v for v in versions}
-        chosen = st.selectbox("Version", list(reversed(numbers)), key="promise_version_choice",
+        chosen = st.selectbox("Version", list(reversed(numbers)), key=wkey("promise_version_choice"),
                               format_func=lambda n: f"Version {n} · {numbers[n].author} · "
                                                     f"{numbers[n].created_at:%Y-%m-%d %H:%M}"
                                                     + (" · current" if numbers[n].is_current else ""))
@@ -170,17 +171,17 @@ with versions_tab:
                        + (f" · {md_escape(version.note)}" if version.note else ""))
         c1, c2, c3 = st.columns(3)
         version_problems = st.container()
-        if c1.button("Mark as the current promise", key="promise_mark_current", disabled=version.is_current,
+        if c1.button("Mark as the current promise", key=wkey("promise_mark_current"), disabled=version.is_current,
                      icon=":material/star:"):
             if act(set_current, workspace_id=ws.id, version_id=version.id, where=version_problems):
                 flash("promise", f"Version {version.number} is now the current promise.")
                 st.rerun()
-        c2.button("Load into the composer", key="promise_load", icon=":material/edit:", on_click=load_into_composer,
+        c2.button("Load into the composer", key=wkey("promise_load"), icon=":material/edit:", on_click=load_into_composer,
                   args=(version.id,))
-        restorer = c3.text_input("Restored by", key="promise_restorer", max_chars=120,
+        restorer = c3.text_input("Restored by", key=wkey("promise_restorer"), max_chars=120,
                                  value=st.session_state.get("promise_author", ""), label_visibility="collapsed",
                                  placeholder="Your name, to restore")
-        if c3.button(f"Restore version {version.number} as a new version", key="promise_restore",
+        if c3.button(f"Restore version {version.number} as a new version", key=wkey("promise_restore"),
                      icon=":material/history:"):
             restored = act(restore_version, workspace_id=ws.id, version_id=version.id, author=restorer,
                            where=version_problems)
@@ -197,13 +198,13 @@ with compare_tab:
         numbers = {v.number: v for v in versions}
         order = list(numbers)
         c1, c2 = st.columns(2)
-        older = c1.selectbox("Compare", order, index=len(order) - 2, key="promise_compare_a",
+        older = c1.selectbox("Compare", order, index=len(order) - 2, key=wkey("promise_compare_a"),
                              format_func=lambda n: f"Version {n} · {numbers[n].author}")
-        newer = c2.selectbox("with", order, index=len(order) - 1, key="promise_compare_b",
+        newer = c2.selectbox("with", order, index=len(order) - 1, key=wkey("promise_compare_b"),
                              format_func=lambda n: f"Version {n} · {numbers[n].author}")
         a, b = numbers[older], numbers[newer]
         for column, version, side in ((c1, a, "removed"), (c2, b, "added")):
-            with column.container(border=True, key=f"promise_compare_{side}"):
+            with column.container(border=True, key=wkey(f"promise_compare_{side}")):
                 st.caption(f"Version {version.number} · {version.created_at:%Y-%m-%d %H:%M} · "
                            f"{md_escape(version.author)}" + (" · current" if version.is_current else ""))
                 st.markdown("**" + word_diff_markdown(word_diff(a.text, b.text), side) + "**")
@@ -233,19 +234,19 @@ with lists_tab:
         with column:
             noun = TERM_NOUNS[kind]
             text = st.text_area(f"{noun.capitalize()} ({len(terms[kind])})", value="\n".join(terms[kind]),
-                                key=f"promise_terms_{kind}", height=300)
+                                key=wkey(f"promise_terms_{kind}"), height=300)
             list_problems = st.container()
             b1, b2 = st.columns(2)
-            if b1.button("Save the list", key=f"promise_terms_save_{kind}", type="primary"):
+            if b1.button("Save the list", key=wkey(f"promise_terms_save_{kind}"), type="primary"):
                 saved = act(set_terms, workspace_id=ws.id, kind=kind, terms=text, where=list_problems)
                 if saved is not None:
-                    st.session_state.pop(f"promise_terms_{kind}", None)  # show the list as saved, cleaned
+                    st.session_state.pop(wkey(f"promise_terms_{kind}"), None)  # show the list as saved, cleaned
                     flash("promise", f"Saved {len(saved)} {noun}.")
                     st.rerun()
-            if b2.button("Reset to the defaults", key=f"promise_terms_reset_{kind}"):
+            if b2.button("Reset to the defaults", key=wkey(f"promise_terms_reset_{kind}")):
                 saved = act(reset_terms, workspace_id=ws.id, kind=kind, where=list_problems)
                 if saved is not None:
-                    st.session_state.pop(f"promise_terms_{kind}", None)
+                    st.session_state.pop(wkey(f"promise_terms_{kind}"), None)
                     flash("promise", f"Back to the {len(saved)} default {noun}.")
                     st.rerun()
 

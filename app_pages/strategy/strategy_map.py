@@ -19,8 +19,10 @@ from crmstrategy.ui import (
     act, cached_chart_spec, clear_form, edit_scope, flash, read, show_flash, workbench_page,
 )
 from crmstrategy.ui import download_file_name, step_footer
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Strategy map")
+wkey = workspace_keys(ws.id)
 
 st.title("Strategy map")
 st.caption(f"Keep it simple, with clear lines: the {MAP_ADVICE_LOW}-{MAP_ADVICE_HIGH} most important "
@@ -49,12 +51,12 @@ else:
 
     map_spec = cached_chart_spec("strategy map", lambda: chart_spec(map_chart("container")), sorted(nodes.items()),
                                  smap.links, sorted(smap.positions.items()), sorted(smap.breached_nodes()))
-    st.vega_lite_chart(map_spec, theme=None, width="stretch", key="map_chart")
+    st.vega_lite_chart(map_spec, theme=None, width="stretch", key=wkey("map_chart"))
     d1, d2, _ = st.columns([1, 1, 3])
     # The files are drawn at a fixed size, and only when asked for
-    d1.download_button("Map (.png)", key="map_png", icon=":material/download:", on_click="ignore",
+    d1.download_button("Map (.png)", key=wkey("map_png"), icon=":material/download:", on_click="ignore",
                        data=lambda: chart_png(map_chart()), file_name=download_file_name("strategy-map", "png"), mime="image/png")
-    d2.download_button("Map (.svg)", key="map_svg", icon=":material/download:", on_click="ignore",
+    d2.download_button("Map (.svg)", key=wkey("map_svg"), icon=":material/download:", on_click="ignore",
                        data=lambda: chart_svg(map_chart()), file_name=download_file_name("strategy-map", "svg"), mime="image/svg+xml")
 
     st.header("Rules", anchor=False)
@@ -71,39 +73,39 @@ else:
             st.text(breach.message)
 
 elements_tab, links_tab, questions_tab, constraints_tab, value_tab = st.tabs(
-    ["Elements", "Links", "What depends on what", "Constraints", "Value against effort"], key="map_tabs")
+    ["Elements", "Links", "What depends on what", "Constraints", "Value against effort"], key=wkey("map_tabs"))
 
 with elements_tab:
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("**Add an element**")
-        kind = st.selectbox("Kind", list(NODE_KIND_LABELS), key="map_new_kind", format_func=NODE_KIND_LABELS.get)
+        kind = st.selectbox("Kind", list(NODE_KIND_LABELS), key=wkey("map_new_kind"), format_func=NODE_KIND_LABELS.get)
         with st.form("map_new_node", border=True):
-            name = st.text_input("Name", key="map_new_name", max_chars=120)
-            owner = st.text_input("Owner (one person)", key="map_new_owner", max_chars=120)
-            description = st.text_area("Description", key="map_new_description", height=80)
+            name = st.text_input("Name", key=wkey("map_new_name"), max_chars=120)
+            owner = st.text_input("Owner (one person)", key=wkey("map_new_owner"), max_chars=120)
+            description = st.text_area("Description", key=wkey("map_new_description"), height=80)
             extra = {}
             if kind == "initiative":
                 c1, c2 = st.columns(2)
-                extra["business_value"] = c1.select_slider("Business value", SCALE, value=None, key="map_new_value",
+                extra["business_value"] = c1.select_slider("Business value", SCALE, value=None, key=wkey("map_new_value"),
                                                            format_func=lambda v: "–" if v is None else str(v))
-                extra["complexity"] = c2.select_slider("Complexity", SCALE, value=None, key="map_new_complexity",
+                extra["complexity"] = c2.select_slider("Complexity", SCALE, value=None, key=wkey("map_new_complexity"),
                                                        format_func=lambda v: "–" if v is None else str(v))
-                extra["time_effort"] = c1.select_slider("Time", SCALE, value=None, key="map_new_time",
+                extra["time_effort"] = c1.select_slider("Time", SCALE, value=None, key=wkey("map_new_time"),
                                                         format_func=lambda v: "–" if v is None else str(v))
-                extra["cost"] = c2.select_slider("Cost", SCALE, value=None, key="map_new_cost",
+                extra["cost"] = c2.select_slider("Cost", SCALE, value=None, key=wkey("map_new_cost"),
                                                  format_func=lambda v: "–" if v is None else str(v))
                 extra["lifecycle_stage"] = c1.selectbox("Lifecycle stage", [None, *LIFECYCLE_STAGES],
-                                                        key="map_new_stage",
+                                                        key=wkey("map_new_stage"),
                                                         format_func=lambda v: "–" if v is None else v)
-                extra["channel"] = c2.text_input("Channel", key="map_new_channel", max_chars=120)
-            add = st.form_submit_button("Add to the map", type="primary", key="map_new_submit")
+                extra["channel"] = c2.text_input("Channel", key=wkey("map_new_channel"), max_chars=120)
+            add = st.form_submit_button("Add to the map", type="primary", key=wkey("map_new_submit"))
         add_problems = st.container()
         if add:
             created = act(create_node, workspace_id=ws.id, where=add_problems,
                           data={"kind": kind, "name": name, "owner": owner, "description": description} | extra)
             if created:
-                clear_form({"map_new_name": "", "map_new_owner": "", "map_new_description": "", "map_new_channel": ""})
+                clear_form({wkey("map_new_name"): "", wkey("map_new_owner"): "", wkey("map_new_description"): "", wkey("map_new_channel"): ""})
                 flash("map", f"Added '{created.name}'. Link it under Links.")
                 st.rerun()
     with right:
@@ -111,7 +113,7 @@ with elements_tab:
         if not nodes:
             st.caption("Nothing on the map yet.")
         else:
-            chosen = st.selectbox("Element", list(nodes), key="map_edit_node", format_func=label)
+            chosen = st.selectbox("Element", list(nodes), key=wkey("map_edit_node"), format_func=label)
             node = nodes[chosen]
             scoped, drawn = edit_scope("map_edit", ws.id, chosen, node.version)
             with st.form(scoped, border=True):
@@ -157,7 +159,7 @@ with elements_tab:
                 if st.button("Delete for good", key=f"map_delete_{chosen}", type="primary"):
                     if act(delete_node, workspace_id=ws.id, node_id=chosen, version=drawn,
                            scope=("map_edit", ws.id, chosen)) is not None:
-                        st.session_state.pop("map_edit_node", None)
+                        st.session_state.pop(wkey("map_edit_node"), None)
                         flash("map", f"Deleted '{node.name}'" + (f" and {len(impact.links)} links." if impact.links
                                                                  else "."))
                         st.rerun()
@@ -169,13 +171,13 @@ with links_tab:
     else:
         supporters = [n for n in nodes if nodes[n].kind != "strategy"]
         c1, c2, c3 = st.columns([5, 5, 2], vertical_alignment="bottom")
-        source = c1.selectbox("This element", supporters, key="map_link_source", format_func=label)
+        source = c1.selectbox("This element", supporters, key=wkey("map_link_source"), format_func=label)
         wanted = {b for (a, b) in LINK_RULES if a == nodes[source].kind} if source is not None else set()
         targets = [n for n in nodes if nodes[n].kind in wanted]
-        target = c2.selectbox("supports (or enables)", targets, key="map_link_target", format_func=label,
+        target = c2.selectbox("supports (or enables)", targets, key=wkey("map_link_target"), format_func=label,
                               index=None, placeholder="Choose")
         link_problems = st.container()
-        if c3.button("Add link", key="map_link_add", type="primary"):
+        if c3.button("Add link", key=wkey("map_link_add"), type="primary"):
             if act(add_link, workspace_id=ws.id, source_id=source, target_id=target, where=link_problems):
                 flash("map", f"Linked '{nodes[source].name}' to '{nodes[target].name}'.")
                 st.rerun()
@@ -208,7 +210,7 @@ with questions_tab:
                 if not options:
                     st.caption(f"No {NODE_KIND_NOUNS[kind]} on the map yet.")
                     continue
-                picked = st.selectbox(NODE_KIND_LABELS[kind], options, key=f"map_question_{kind}",
+                picked = st.selectbox(NODE_KIND_LABELS[kind], options, key=wkey(f"map_question_{kind}"),
                                       format_func=lambda n: nodes[n].name)
                 found = answer(graph, picked)
                 if not found:
@@ -232,16 +234,16 @@ with constraints_tab:
                     st.rerun()
     with st.form("map_new_constraint", border=True):
         c1, c2 = st.columns([1, 2])
-        constraint_kind = c1.selectbox("Kind", CONSTRAINT_KINDS, key="map_constraint_kind")
-        constrained = c2.multiselect("Constrains", list(nodes), key="map_constraint_nodes", format_func=label)
-        text = st.text_area("What the company strategy requires or rules out", key="map_constraint_text", height=80)
-        add_constraint_clicked = st.form_submit_button("Add constraint", key="map_constraint_submit")
+        constraint_kind = c1.selectbox("Kind", CONSTRAINT_KINDS, key=wkey("map_constraint_kind"))
+        constrained = c2.multiselect("Constrains", list(nodes), key=wkey("map_constraint_nodes"), format_func=label)
+        text = st.text_area("What the company strategy requires or rules out", key=wkey("map_constraint_text"), height=80)
+        add_constraint_clicked = st.form_submit_button("Add constraint", key=wkey("map_constraint_submit"))
     constraint_problems = st.container()
     if add_constraint_clicked:
         if act(add_constraint, workspace_id=ws.id, where=constraint_problems,
                data={"kind": constraint_kind, "text": text, "node_ids": constrained}):
-            st.session_state.pop("map_constraint_text", None)
-            st.session_state.pop("map_constraint_nodes", None)
+            st.session_state.pop(wkey("map_constraint_text"), None)
+            st.session_state.pop(wkey("map_constraint_nodes"), None)
             flash("map", "Added the constraint.")
             st.rerun()
 
@@ -257,7 +259,7 @@ with value_tab:
         with c1:
             value_spec = cached_chart_spec("value against effort",
                                            lambda: chart_spec(value_effort_chart(points, width="container")), points)
-            st.vega_lite_chart(value_spec, theme=None, width="stretch", key="map_value_chart")
+            st.vega_lite_chart(value_spec, theme=None, width="stretch", key=wkey("map_value_chart"))
         with c2:
             st.markdown("**Ranked: most value per effort first**")
             ranked = value_effort_ranking([(n.id, n.business_value, n.effort) for n in initiatives])
@@ -267,7 +269,7 @@ with value_tab:
                 "Value": [nodes[i].business_value for i in ranked],
                 "Effort": [None if nodes[i].effort is None else round(nodes[i].effort, 1) for i in ranked],
                 "Quick win": ["yes" if is_quick_win(nodes[i].business_value, nodes[i].effort) else "" for i in ranked],
-            }), hide_index=True, placeholder="", width="stretch", key="map_value_ranking",
+            }), hide_index=True, placeholder="", width="stretch", key=wkey("map_value_ranking"),
                 column_config={"#": st.column_config.NumberColumn(width="small"),
                                "Initiative": st.column_config.TextColumn(width="medium")})
             missing = [nodes[i].name for i in ranked if nodes[i].business_value is None or nodes[i].effort is None]

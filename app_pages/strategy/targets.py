@@ -14,8 +14,10 @@ from crmstrategy.text import md_escape
 from crmstrategy.ui import (
     act, cached_chart_spec, download_file_name, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
 )
+from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Target segments")
+wkey = workspace_keys(ws.id)
 
 st.title("Target segments")
 st.caption("Prioritise the segments that are attractive and where you are strong. The matrix puts "
@@ -36,21 +38,21 @@ with weights_col:
     st.markdown("**Attractiveness weights**")
     with st.form("target_weights", border=True):
         typed = {key: st.number_input(label, min_value=0.0, max_value=100.0, step=5.0, format="%g",
-                                      value=float(matrix.weights[key]), key=f"target_weight_{key}")
+                                      value=float(matrix.weights[key]), key=wkey(f"target_weight_{key}"))
                  for key, label in ATTRACTIVENESS_LABELS.items()}
         st.caption("Now: " + " · ".join(f"{ATTRACTIVENESS_LABELS[k]} {matrix.shares[k]:.0f} %" for k in matrix.shares)
                    + ". Defaults: " + " / ".join(f"{v:g}" for v in DEFAULT_ATTRACTIVENESS_WEIGHTS.values()) + ".")
-        apply_weights = st.form_submit_button("Apply weights", type="primary", key="target_weights_submit")
+        apply_weights = st.form_submit_button("Apply weights", type="primary", key=wkey("target_weights_submit"))
     weight_problems = st.container()
     if apply_weights:
         if act(set_attractiveness_weights, workspace_id=ws.id, where=weight_problems, **typed) is not None:
             flash("targets", "Applied the weights; the matrix and the ranking use them now.")
             st.rerun()
     if matrix.weights != DEFAULT_ATTRACTIVENESS_WEIGHTS and st.button("Back to the default weights",
-                                                                       key="target_weights_reset"):
+                                                                       key=wkey("target_weights_reset")):
         if act(set_attractiveness_weights, workspace_id=ws.id, **DEFAULT_ATTRACTIVENESS_WEIGHTS) is not None:
             for key in ATTRACTIVENESS_LABELS:
-                st.session_state.pop(f"target_weight_{key}", None)
+                st.session_state.pop(wkey(f"target_weight_{key}"), None)
             st.rerun()
 
 with sensitivity_col:
@@ -82,12 +84,12 @@ with chart_col:
         # theme=None keeps the chart's own projector-sized fonts, the same as in the downloaded files
         matrix_spec = cached_chart_spec("priority matrix", lambda: chart_spec(priority_matrix_chart(
             matrix.rows, currency=ws.currency, width="container")), matrix.rows, ws.currency)
-        st.vega_lite_chart(matrix_spec, theme=None, width="stretch", key="target_matrix")
+        st.vega_lite_chart(matrix_spec, theme=None, width="stretch", key=wkey("target_matrix"))
         d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button("Matrix (.png)", key="target_matrix_png", icon=":material/download:", on_click="ignore",
+        d1.download_button("Matrix (.png)", key=wkey("target_matrix_png"), icon=":material/download:", on_click="ignore",
                            data=lambda: chart_png(priority_matrix_chart(matrix.rows, currency=ws.currency)),
                            file_name=download_file_name("priority-matrix", "png"), mime="image/png")
-        d2.download_button("Matrix (.svg)", key="target_matrix_svg", icon=":material/download:", on_click="ignore",
+        d2.download_button("Matrix (.svg)", key=wkey("target_matrix_svg"), icon=":material/download:", on_click="ignore",
                            data=lambda: chart_svg(priority_matrix_chart(matrix.rows, currency=ws.currency)),
                            file_name=download_file_name("priority-matrix", "svg"), mime="image/svg+xml")
 for note in matrix.notes:
@@ -127,7 +129,7 @@ saved_table(
 
 by_segment = {r.segment_id: r for r in matrix.rows}
 with st.expander("Edit the rationale of a segment", icon=":material/edit_note:", expanded=False):
-    picked = st.selectbox("Segment", list(by_segment), key="target_rationale_segment",
+    picked = st.selectbox("Segment", list(by_segment), key=wkey("target_rationale_segment"),
                           format_func=lambda i: by_segment[i].name)
     row = by_segment[picked]
     # Drawn at the segment's version in the choice above, so a save there or here draws both afresh.
@@ -139,7 +141,7 @@ with st.expander("Edit the rationale of a segment", icon=":material/edit_note:",
                                 format_func=lambda p: "– not chosen –" if p is None else p)
         rationale = st.text_area("Rationale", value=row.rationale or "", key=f"{scoped}_rationale", height=100,
                                  max_chars=4000, placeholder="Why this segment, in a sentence or two.")
-        save_rationale = st.form_submit_button("Save the rationale", type="primary", key="target_rationale_save")
+        save_rationale = st.form_submit_button("Save the rationale", type="primary", key=wkey("target_rationale_save"))
     rationale_problems = st.container()
     if save_rationale and act(save_priorities, workspace_id=ws.id, where=rationale_problems,
                               versions={picked: drawn}, choices={picked: (priority, rationale)},

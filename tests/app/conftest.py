@@ -96,6 +96,11 @@ _WIDGET_KINDS = ("text_input", "text_area", "checkbox", "radio", "selectbox", "m
                  "date_input", "number_input", "button", "toggle")
 
 
+def wkey(at: AppTest, name: str) -> str:
+    """The key of a page's own widget `name` in the workspace shown (crmstrategy.ui.workspace_keys)."""
+    return f"{name}_w{at.session_state['workspace_id']}"
+
+
 def scoped_key(at: AppTest, kind: str, item, field: str) -> str:
     """The key of `field` in the form that edits one item: `kind_<workspace>_<item>_v<version>_field`
     (crmstrategy.ui.edit_scope), whatever the workspace and the version it was drawn at; "*" for any item."""

@@ -12,7 +12,10 @@ from crmstrategy.segments import create_segment
 from crmstrategy.strategy_map import create_goal, create_node
 from crmstrategy.strengths import set_agreed_strengths, set_segment_factors
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import errors, new_workspace, open_page, plain, write
+from tests.app.conftest import errors, new_workspace, open_page, plain, wkey, write
+
+NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
+                "actions a due date in the plan, or add one with a due date.")
 
 
 def _blank(app, db) -> tuple[object, int]:
@@ -48,7 +51,7 @@ def test_the_priority_matrix_without_a_scored_segment_says_what_is_missing(app, 
     assert "On Strengths, give a segment the 4-6 key factors" in message
     assert "strengths" in _page_links(at)
     assert not _charts(at)
-    assert not {"target_matrix_png", "target_matrix_svg"} & {d.key for d in at.get("download_button")}
+    assert not {wkey(at, "target_matrix_png"), wkey(at, "target_matrix_svg")} & {d.key for d in at.get("download_button")}
     # The weights and the choice of targets are there already: attractiveness needs no strengths
     assert at.get("data_editor") or at.get("arrow_data_frame")
 
@@ -65,19 +68,19 @@ def test_the_priority_matrix_without_a_scored_segment_says_what_is_missing(app, 
     assert not any(i.startswith("Nothing to place on the matrix yet:") for i in _infos(at))
     [chart] = _charts(at)
     assert b"Installers" in _drawn(chart) and b"Renovators" not in _drawn(chart)
-    assert {"target_matrix_png", "target_matrix_svg"} <= {d.key for d in at.get("download_button")}
+    assert {wkey(at, "target_matrix_png"), wkey(at, "target_matrix_svg")} <= {d.key for d in at.get("download_button")}
 
 
 def test_the_timeline_without_a_dated_action_says_so(app, app_db, db):
     at, ws = _blank(app, db)
     at = open_page(at, "app_pages/implementation/plan.py")
-    assert "The timeline shows actions with a due date; none has one yet." in [c.value for c in at.caption]
+    assert NO_DUE_DATES in [i.value for i in at.info]
     assert not _charts(at)
 
     write(app_db, create_action, workspace_id=ws, data={"title": "Decide the CRM budget", "owner": "Kari",
                                                          "horizon": 12})
     at = open_page(at, "app_pages/implementation/plan.py")
-    assert "The timeline shows actions with a due date; none has one yet." in [c.value for c in at.caption]
+    assert NO_DUE_DATES in [i.value for i in at.info]
     assert not _charts(at)
 
     write(app_db, create_action, workspace_id=ws, data={"title": "Agree the loyalty rules", "owner": "Kari",

@@ -24,8 +24,7 @@ from crmstrategy.strategy_document import SECTIONS
 from crmstrategy.strategy_map import delete_goal, list_goals
 from crmstrategy.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, scoped_key, successes, write,
-)
+    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, scoped_key, successes, write, wkey)
 
 CHURN = "Installer churn per year"
 CHURN_OWNER = "Erik Solberg"
@@ -80,13 +79,13 @@ def _follow_up(at):
 
 def _measure(at, what, *, value: str, on: date = DAY, segment=None, note: str = "", by: str = ""):
     """Fill and submit the 'measurement_new' form."""
-    at.selectbox(key="measurement_new_what").set_value(what)
-    at.selectbox(key="measurement_new_segment").set_value(segment)
-    at.date_input(key="measurement_new_date").set_value(on)
-    at.text_input(key="measurement_new_value").input(value)
-    at.text_input(key="measurement_new_note").input(note)
-    at.text_input(key="measurement_new_by").input(by)
-    at.button(key="measurement_new_submit").click().run()
+    at.selectbox(key=wkey(at, "measurement_new_what")).set_value(what)
+    at.selectbox(key=wkey(at, "measurement_new_segment")).set_value(segment)
+    at.date_input(key=wkey(at, "measurement_new_date")).set_value(on)
+    at.text_input(key=wkey(at, "measurement_new_value")).input(value)
+    at.text_input(key=wkey(at, "measurement_new_note")).input(note)
+    at.text_input(key=wkey(at, "measurement_new_by")).input(by)
+    at.button(key=wkey(at, "measurement_new_submit")).click().run()
     return _ran(at)
 
 
@@ -97,20 +96,20 @@ def _feedback_page(at):
 def _add_feedback(at, text: str, *, received: date | None = None, route: str | None = None, **choices):
     """Fill and submit the 'feedback_new' form; choices are source/by (text) or channel, segment,
     persona, theme (select boxes) and sentiment (radio), by value."""
-    at.text_area(key="feedback_new_text").input(text)
+    at.text_area(key=wkey(at, "feedback_new_text")).input(text)
     for name in ("source", "by"):
         if name in choices:
-            at.text_input(key=f"feedback_new_{name}").input(choices[name])
+            at.text_input(key=wkey(at, f"feedback_new_{name}")).input(choices[name])
     for name in ("channel", "segment", "persona", "theme"):
         if name in choices:
-            at.selectbox(key=f"feedback_new_{name}").set_value(choices[name])
+            at.selectbox(key=wkey(at, f"feedback_new_{name}")).set_value(choices[name])
     if "sentiment" in choices:
-        at.radio(key="feedback_new_sentiment").set_value(choices["sentiment"])
+        at.radio(key=wkey(at, "feedback_new_sentiment")).set_value(choices["sentiment"])
     if route is not None:
-        at.selectbox(key="feedback_new_route").set_value(route)
+        at.selectbox(key=wkey(at, "feedback_new_route")).set_value(route)
     if received is not None:
-        at.date_input(key="feedback_new_date").set_value(received)
-    at.button(key="feedback_new_submit").click().run()
+        at.date_input(key=wkey(at, "feedback_new_date")).set_value(received)
+    at.button(key=wkey(at, "feedback_new_submit")).click().run()
     return _ran(at)
 
 
@@ -129,7 +128,7 @@ def test_demo_follow_up_shows_the_statuses_the_off_track_goal_and_the_rule(app):
     assert int(metrics["Off track"]) >= 1
     assert metrics["Not measured"] == "0"
 
-    box = _texts(at.get_by_key("follow_off_track"))
+    box = _texts(at.get_by_key(wkey(at, "follow_off_track")))
     assert "goal off track" in box[0] or "goals off track" in box[0]
     churn = next(t for t in box if CHURN in t)
     assert churn.startswith(f"- **{CHURN}** · owner: {CHURN_OWNER}")
@@ -144,11 +143,11 @@ def test_demo_follow_up_shows_the_statuses_the_off_track_goal_and_the_rule(app):
 def test_the_measurement_form_offers_every_goal_and_customer_measure(app, db):
     ws = demo_id(db)
     at = _follow_up(app)
-    what = at.selectbox(key="measurement_new_what")
+    what = at.selectbox(key=wkey(at, "measurement_new_what"))
     goals = [g.metric for g in db(list_goals, workspace_id=ws)]
     assert [o for o in what.options if o.startswith("Goal: ")] == [f"Goal: {g}" for g in goals]
     assert "Customer measure: NPS (NPS, -100 to 100)" in what.options
-    segments = at.selectbox(key="measurement_new_segment").options
+    segments = at.selectbox(key=wkey(at, "measurement_new_segment")).options
     assert segments[0] == "All customers" and "Project contractors" in segments
 
 
@@ -167,7 +166,7 @@ def test_a_good_goal_measurement_is_saved_and_confirmed(app, db):
     assert {g: v for g, v in after.items() if g != churn.id} == {g: v for g, v in before.items() if g != churn.id}
     saved = next(m for m in db(goal_measurements, workspace_id=ws)[churn.id] if m.measured_on == DAY)
     assert (saved.note, saved.recorded_by) == ("ERP, rolling 12 months", "Erik Solberg")
-    assert at.text_input(key="measurement_new_value").value == ""  # emptied for the next one
+    assert at.text_input(key=wkey(at, "measurement_new_value")).value == ""  # emptied for the next one
     assert int(_metrics(at)["Off track"]) >= 1  # 14.9 % is further behind the path still
 
 
@@ -200,12 +199,12 @@ def test_a_goal_deleted_after_the_page_was_opened_does_not_break_the_page(app, a
     ws = demo_id(db)
     churn = _goal(db, ws, CHURN)
     at = _follow_up(app)
-    at.selectbox(key="measurement_new_what").set_value(("goal", churn.id))
-    at.text_input(key="measurement_new_value").input("13.9")
+    at.selectbox(key=wkey(at, "measurement_new_what")).set_value(("goal", churn.id))
+    at.text_input(key=wkey(at, "measurement_new_value")).input("13.9")
     write(app_db, delete_goal, workspace_id=ws, goal_id=churn.id)
-    at.button(key="measurement_new_submit").click().run()
+    at.button(key=wkey(at, "measurement_new_submit")).click().run()
     _ran(at)  # no traceback
-    assert f"Goal: {CHURN}" not in at.selectbox(key="measurement_new_what").options
+    assert f"Goal: {CHURN}" not in at.selectbox(key=wkey(at, "measurement_new_what")).options
     assert len(_metrics(at)) == 4 and sum(int(v) for v in _metrics(at).values()) == 4
 
 
@@ -213,12 +212,12 @@ def test_a_goal_deleted_after_the_page_was_opened_is_refused_and_nothing_is_writ
     ws = demo_id(db)
     churn = _goal(db, ws, CHURN)
     at = _follow_up(app)
-    at.selectbox(key="measurement_new_what").set_value(("goal", churn.id))
-    at.date_input(key="measurement_new_date").set_value(DAY)
-    at.text_input(key="measurement_new_value").input("13.9")
+    at.selectbox(key=wkey(at, "measurement_new_what")).set_value(("goal", churn.id))
+    at.date_input(key=wkey(at, "measurement_new_date")).set_value(DAY)
+    at.text_input(key=wkey(at, "measurement_new_value")).input("13.9")
     write(app_db, delete_goal, workspace_id=ws, goal_id=churn.id)
     before = _values(db, ws)
-    at.button(key="measurement_new_submit").click().run()
+    at.button(key=wkey(at, "measurement_new_submit")).click().run()
     _ran(at)
     assert not successes(at), successes(at)
     assert _values(db, ws) == before  # not on the deleted goal, nor on any other
@@ -257,13 +256,13 @@ def test_a_segment_deleted_after_the_page_was_opened_is_refused_and_nothing_is_w
     ws = demo_id(db)
     contractors = _segment(db, ws, "Project contractors")
     at = _follow_up(app)
-    at.selectbox(key="measurement_new_what").set_value(("measure", "NPS"))
-    at.selectbox(key="measurement_new_segment").set_value(contractors)
-    at.date_input(key="measurement_new_date").set_value(DAY)
-    at.text_input(key="measurement_new_value").input("33")
+    at.selectbox(key=wkey(at, "measurement_new_what")).set_value(("measure", "NPS"))
+    at.selectbox(key=wkey(at, "measurement_new_segment")).set_value(contractors)
+    at.date_input(key=wkey(at, "measurement_new_date")).set_value(DAY)
+    at.text_input(key=wkey(at, "measurement_new_value")).input("33")
     write(app_db, delete_segment, workspace_id=ws, segment_id=contractors, with_personas=True)
     before = len(db(customer_measurements, workspace_id=ws))
-    at.button(key="measurement_new_submit").click().run()
+    at.button(key=wkey(at, "measurement_new_submit")).click().run()
     _ran(at)
     assert not successes(at), successes(at)
     assert len(db(customer_measurements, workspace_id=ws)) == before  # not for all customers either
@@ -289,7 +288,7 @@ def test_demo_feedback_counts_each_status_and_lists_the_late_feedback(app):
     metrics = _metrics(at)
     assert (metrics["New"], metrics["Routed"], metrics["Acted on"]) == ("4", "4", "4")
     assert 4 <= int(metrics["Not acted on for 30+ days"]) <= 8  # 8 are not acted on; more grow late with time
-    box = _texts(at.get_by_key("feedback_late"))
+    box = _texts(at.get_by_key(wkey(at, "feedback_late")))
     assert "of feedback not acted on for more than 30 days" in box[0]
     assert any(PRICE_CHANGES in t and "routed to Sales" in t for t in box)  # waiting since 2026-09-18
     assert any("not routed to anyone" in t for t in box)
@@ -310,7 +309,7 @@ def test_new_feedback_is_saved_as_new(app, db):
         "New", "", "Ingrid at Bygg AS", "Phone", "Project contractors", "Digital channels", "Negative",
         "Mona Dahl", clock.today())
     assert _metrics(at)["New"] == "5"
-    assert at.text_area(key="feedback_new_text").value == ""  # emptied for the next one
+    assert at.text_area(key=wkey(at, "feedback_new_text")).value == ""  # emptied for the next one
 
 
 def test_routed_feedback_is_saved_as_routed(app, db):
@@ -339,10 +338,10 @@ def test_feedback_for_a_segment_deleted_after_the_page_was_opened_is_refused(app
     ws = demo_id(db)
     managers = _segment(db, ws, "Facility managers")
     at = _feedback_page(app)
-    at.text_area(key="feedback_new_text").input("The service agreement renews without a reminder.")
-    at.selectbox(key="feedback_new_segment").set_value(managers)
+    at.text_area(key=wkey(at, "feedback_new_text")).input("The service agreement renews without a reminder.")
+    at.selectbox(key=wkey(at, "feedback_new_segment")).set_value(managers)
     write(app_db, delete_segment, workspace_id=ws, segment_id=managers, with_personas=True)
-    at.button(key="feedback_new_submit").click().run()
+    at.button(key=wkey(at, "feedback_new_submit")).click().run()
     _ran(at)
     assert not successes(at), successes(at)
     assert len(db(list_feedback, workspace_id=ws)) == 12
@@ -355,7 +354,7 @@ def test_acting_on_feedback_needs_an_action_or_what_was_done(app, db):
     item = _feedback(db, ws, PRICE_CHANGES)
     assert (item.status, item.routed_to, item.action_id, item.response) == ("Routed", "Sales", None, "")
     at = _feedback_page(app)
-    at.selectbox(key="feedback_choice").set_value(item.id).run()
+    at.selectbox(key=wkey(at, "feedback_choice")).set_value(item.id).run()
     _ran(at)
     assert PRICE_CHANGES in [t.value for t in at.text]
 
@@ -377,14 +376,14 @@ def test_acting_on_feedback_needs_an_action_or_what_was_done(app, db):
     assert (saved.status, saved.action_id, saved.action_title, saved.routed_to) == (
         "Acted on", action.id, "Merge duplicate customer records", "Sales")
     assert _metrics(at)["Acted on"] == "5"
-    assert not any(PRICE_CHANGES in t for t in _texts(at.get_by_key("feedback_late")))
+    assert not any(PRICE_CHANGES in t for t in _texts(at.get_by_key(wkey(at, "feedback_late"))))
 
 
 def test_acting_on_feedback_with_what_was_done_saves_it(app, db):
     ws = demo_id(db)
     item = _feedback(db, ws, PRICE_CHANGES)
     at = _feedback_page(app)
-    at.selectbox(key="feedback_choice").set_value(item.id).run()
+    at.selectbox(key=wkey(at, "feedback_choice")).set_value(item.id).run()
     _ran(at)
     at.radio(key=scoped_key(at, "feedback", item.id, "status")).set_value("Acted on")
     at.text_area(key=scoped_key(at, "feedback", item.id, "response")).input("Price changes are announced four weeks ahead.")
@@ -403,13 +402,13 @@ def test_user_text_with_markup_is_shown_literally(app, db):
     assert not errors(at), errors(at)
     assert _feedback(db, ws, MARKUP).status == "Routed"
 
-    late = [m.value for m in at.get_by_key("feedback_late").markdown]
+    late = [m.value for m in at.get_by_key(wkey(at, "feedback_late")).markdown]
     (line,) = [m for m in late if MARKUP in plain(m)]
     assert r"\*\*bold\*\* \<b\>x\<\/b\> \:red\[y\]" in line  # every mark escaped: no bold, no HTML, no colour
     assert "**bold**" not in line and ":red[y]" not in line
     assert late[1] == line  # the longest waiting comes first
 
-    at.selectbox(key="feedback_choice").set_value(_feedback(db, ws, MARKUP).id).run()
+    at.selectbox(key=wkey(at, "feedback_choice")).set_value(_feedback(db, ws, MARKUP).id).run()
     _ran(at)
     assert MARKUP in [t.value for t in at.text]  # st.text: shown as typed
 
@@ -468,7 +467,7 @@ def test_an_empty_workspace_judges_only_three_rules_and_passes_none(app, db):
     metrics = _metrics(at)
     assert (metrics["Judged rules passed"], metrics["Not yet judged"]) == ("0 of 3", "11")
     assert "0 of 3 judged rules pass · 11 not yet judged." in [plain(m.value).strip("*") for m in at.markdown]
-    waiting = _texts(at.get_by_key("health_not_yet"))
+    waiting = _texts(at.get_by_key(wkey(at, "health_not_yet")))
     assert len(waiting) == 11
     assert "Goals on track: No measurable goals yet." in [w.split("] ", 1)[1].replace("**", "") for w in waiting]
     assert not [e for e in at.expander if e.label.startswith("Passed (")]  # nothing passes on an empty workspace
@@ -478,7 +477,7 @@ def test_an_empty_workspace_judges_only_three_rules_and_passes_none(app, db):
     assert not _has_key(at, "health_owners") and not _has_key(at, "health_feedback")
 
     at = open_page(at, "app_pages/overview/overview.py")
-    summary = " ".join(_texts(at.get_by_key("overview_health")))
+    summary = " ".join(_texts(at.get_by_key(wkey(at, "overview_health"))))
     assert "Strategy health: 0 of 3 judged rules pass · 11 not yet judged." in summary
     assert "rules pass" in summary and "9 of 12" not in summary
 
@@ -490,14 +489,15 @@ def test_document_lists_its_sections_and_offers_three_downloads(app):
     holds = next(plain(m.value) for m in at.markdown if m.value.startswith("1. "))
     assert holds.split("\n") == [f"{n}. {title}" for n, title in enumerate(SECTIONS, start=1)]
     buttons = {d.key: d.label for d in at.get("download_button")}
-    assert buttons == {"document_pdf": "PDF", "document_html": "HTML", "document_markdown": "Markdown (.zip)"}
+    assert buttons == {wkey(at, "document_pdf"): "PDF", wkey(at, "document_html"): "HTML",
+                       wkey(at, "document_markdown"): "Markdown (.zip)"}
 
 
 # --- the Overview --------------------------------------------------------------------------
 
 def test_overview_shows_the_health_summary_and_the_follow_up_check(app):
     at = open_page(app, "app_pages/overview/overview.py")
-    health = at.get_by_key("overview_health")
+    health = at.get_by_key(wkey(at, "overview_health"))
     summary = " ".join(_texts(health))
     assert "Strategy health:" in summary and "rules pass" in summary
     assert "Strategy health: 9 of 14 rules pass." in summary
@@ -536,7 +536,7 @@ def test_a_value_added_in_the_measured_values_table_is_saved_at_once(app, db):
     ws = demo_id(db)
     at = open_page(app, "app_pages/implementation/follow_up.py")
     assert "follow_values_save" not in {b.key for b in at.button}  # the table saves each change at once
-    goal_id = at.selectbox(key="follow_goal").value
+    goal_id = at.selectbox(key=wkey(at, "follow_goal")).value
     metric = next(g.metric for g in db(list_goals, workspace_id=ws) if g.id == goal_id)
     before = [(m.measured_on, m.value, m.note, m.recorded_by)
               for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])]

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from crmstrategy.segments import list_segments
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, open_page, successes
+from tests.app.conftest import demo_id, errors, open_page, successes, wkey
 
 
 def _segment_uploader(at):
@@ -30,7 +30,7 @@ def test_segment_csv_preview_rejects_rows_and_writes_only_on_confirm(app, db):
     assert "already exists" in rejected["Why"][1]
     assert len(db(list_segments, workspace_id=demo_id(db))) == 4  # nothing written yet
 
-    at.button(key="segments_import_confirm").click().run()
+    at.button(key=wkey(at, "segments_import_confirm")).click().run()
     assert not errors(at)
     assert "Imported 2 segments." in successes(at)
     segments = {s.name: s for s in db(list_segments, workspace_id=demo_id(db))}

@@ -10,7 +10,7 @@ from crmstrategy.models import PROMISE_TEXT_MAX
 from crmstrategy.promise import current_promise, list_versions, promise_terms
 from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
 from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, wkey
 
 # The demo's three versions (data/demo_workspace.json)
 V1 = ("Nordvik Rørhandel is the leading and innovative supplier of world-class solutions for the whole industry, "
@@ -64,16 +64,16 @@ def _save(at, *, author: str | None = None, make_current: bool = False):
         at.text_input(key="promise_author").input(author)
     if make_current:
         _make_current_box(at).check()
-    at.button(key="promise_save").click().run()
+    at.button(key=wkey(at, "promise_save")).click().run()
     return _ran(at)
 
 
 def _fill(at, text: str, delivers="Parts on site when the job needs them.", value="Installers earn, not chase.",
           perceived="The easiest supplier."):
-    at.text_area(key="promise_delivers").input(delivers)
-    at.text_area(key="promise_value").input(value)
-    at.text_area(key="promise_perceived").input(perceived)
-    at.text_area(key="promise_text").input(text)
+    at.text_area(key=wkey(at, "promise_delivers")).input(delivers)
+    at.text_area(key=wkey(at, "promise_value")).input(value)
+    at.text_area(key=wkey(at, "promise_perceived")).input(perceived)
+    at.text_area(key=wkey(at, "promise_text")).input(text)
     return at
 
 
@@ -115,17 +115,17 @@ def _overview_promise_check(at) -> tuple[bool, str]:
 def test_demo_shows_the_current_promise_the_newest_version_in_the_composer_and_all_checks_passing(app, db):
     at = _promise(app)
     assert not errors(at)
-    current = at.get_by_key("promise_current")
+    current = at.get_by_key(wkey(at, "promise_current"))
     assert plain(_heading(current)) == V3
     captions = [plain(c.value) for c in current.caption]
     assert "The current promise · version 3 · 2026-11-17 14:05 · Mona Dahl" in captions
-    assert at.text_area(key="promise_text").value == V3
-    assert at.text_area(key="promise_value").value == "Installers and contractors spend the day earning, not chasing."
+    assert at.text_area(key=wkey(at, "promise_text")).value == V3
+    assert at.text_area(key=wkey(at, "promise_value")).value == "Installers and contractors spend the day earning, not chasing."
     assert "**Checks · 5 of 5 pass**" in _markdowns(at)
     assert [_check(at, k)[0] for k in ("length", "parts", "buzzwords", "jargon", "needs")] == ["pass"] * 5
     downloads = {d.key: d.label for d in current.get("download_button")}
-    assert downloads == {"promise_current_pdf": "PDF card", "promise_current_png": "PNG card",
-                         "promise_current_txt": "Text"}
+    assert downloads == {wkey(at, "promise_current_pdf"): "PDF card", wkey(at, "promise_current_png"): "PNG card",
+                         wkey(at, "promise_current_txt"): "Text"}
     assert [t.label for t in at.tabs] == ["Compose", "Versions", "Compare", "Word lists"]
     assert len(db(list_versions, workspace_id=demo_id(db))) == 3
 
@@ -133,7 +133,7 @@ def test_demo_shows_the_current_promise_the_newest_version_in_the_composer_and_a
 def test_checks_follow_the_text_buzzwords_jargon_a_missing_part_the_length_and_the_segments(app):
     at = _promise(app)
 
-    _type(at, "promise_text", V1)
+    _type(at, wkey(at, "promise_text"), V1)
     status, title, message, badges = _check(at, "buzzwords")
     assert (status, title) == ("warn", "No buzzwords or vague superlatives")
     assert message.startswith("Found 'leading', 'innovative', 'world-class', 'solutions'")
@@ -144,21 +144,21 @@ def test_checks_follow_the_text_buzzwords_jargon_a_missing_part_the_length_and_t
     assert ":red-badge[omnichannel]" in badges[0]
     assert not any("Checks · 5 of 5" in m for m in _markdowns(at))
 
-    _type(at, "promise_text", V3)
+    _type(at, wkey(at, "promise_text"), V3)
     assert "**Checks · 5 of 5 pass**" in _markdowns(at)
-    _type(at, "promise_value", "   ")
+    _type(at, wkey(at, "promise_value"), "   ")
     status, title, message, _ = _check(at, "parts")
     assert (status, title) == ("warn", "All three parts")
     assert message.startswith("Missing: how it creates value.")
     assert "**Checks · 4 of 5 pass**" in _markdowns(at)
 
     forty = " ".join(["part"] * 39) + " now."  # 199 characters: only the words are over
-    _type(at, "promise_text", forty)
+    _type(at, wkey(at, "promise_text"), forty)
     status, _, message, _ = _check(at, "length")
     assert status == "warn"
     assert message.startswith("40 words, ") and ": 5 words over the ceiling of 35 words" in message
 
-    at.multiselect(key="promise_segments").set_value([]).run()
+    at.multiselect(key=wkey(at, "promise_segments")).set_value([]).run()
     _ran(at)
     status, title, message, badges = _check(at, "needs")
     assert (status, title) == ("info", "Speaks to the customers' top needs and pains")
@@ -171,14 +171,14 @@ def test_checks_follow_the_text_buzzwords_jargon_a_missing_part_the_length_and_t
 def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_only_when_ticked(app, db):
     at = _promise(new_workspace(app))
     ws = _current_ws(db)
-    current = at.get_by_key("promise_current")
+    current = at.get_by_key(wkey(at, "promise_current"))
     assert _markdowns(current)[0].startswith("**No promise yet.**")
-    assert at.text_area(key="promise_text").value == ""
+    assert at.text_area(key=wkey(at, "promise_text")).value == ""
     assert _make_current_box(at).value is True  # the first version becomes current by itself
     assert _make_current_box(at).disabled
 
     _fill(at, "Parts on site when the job needs them, so installers earn instead of chase.")
-    at.text_input(key="promise_note").input("First go.")
+    at.text_input(key=wkey(at, "promise_note")).input("First go.")
     _save(at, author="  Kari Nordmann ")
     assert not errors(at), errors(at)
     assert successes(at) == ["Saved version 1 as the current promise."]
@@ -187,10 +187,10 @@ def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_on
     assert first.text == "Parts on site when the job needs them, so installers earn instead of chase."
     assert (first.delivers, first.value, first.perceived) == (
         "Parts on site when the job needs them.", "Installers earn, not chase.", "The easiest supplier.")
-    assert plain(_heading(at.get_by_key("promise_current"))) == first.text
-    assert at.text_input(key="promise_note").value == ""  # the note is per version
+    assert plain(_heading(at.get_by_key(wkey(at, "promise_current")))) == first.text
+    assert at.text_input(key=wkey(at, "promise_note")).value == ""  # the note is per version
 
-    _type(at, "promise_text", "Parts on site when the job needs them.")
+    _type(at, wkey(at, "promise_text"), "Parts on site when the job needs them.")
     assert _make_current_box(at).value is False and not _make_current_box(at).disabled
     _save(at)
     assert successes(at) == ["Saved version 2. Nothing was overwritten."]
@@ -199,11 +199,11 @@ def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_on
     assert versions[1].text == "Parts on site when the job needs them."
     assert db(current_promise, workspace_id=ws).number == 1
 
-    _type(at, "promise_text", "Parts on site, when the job needs them.")
+    _type(at, wkey(at, "promise_text"), "Parts on site, when the job needs them.")
     _save(at, make_current=True)
     assert successes(at) == ["Saved version 3 as the current promise."]
     assert [(v.number, v.is_current) for v in db(list_versions, workspace_id=ws)] == [(1, False), (2, False), (3, True)]
-    assert plain(_heading(at.get_by_key("promise_current"))) == "Parts on site, when the job needs them."
+    assert plain(_heading(at.get_by_key(wkey(at, "promise_current")))) == "Parts on site, when the job needs them."
     assert versions[0].text == db(list_versions, workspace_id=ws)[0].text  # version 1 was not overwritten
 
 
@@ -217,13 +217,13 @@ def test_saving_without_a_name_or_without_the_promise_is_refused_and_writes_noth
     assert errors(at)[0].startswith("Nothing was saved:")
     assert db(list_versions, workspace_id=ws) == []
     assert not successes(at)
-    assert at.text_area(key="promise_text").value == "Parts on site when the job needs them."  # kept to correct
+    assert at.text_area(key=wkey(at, "promise_text")).value == "Parts on site when the job needs them."  # kept to correct
 
-    _type(at, "promise_text", "  \n ")
+    _type(at, wkey(at, "promise_text"), "  \n ")
     _save(at, author="Kari Nordmann")
     assert len(errors(at)) == 1 and "Write the promise itself" in errors(at)[0], errors(at)
     assert db(list_versions, workspace_id=ws) == []
-    assert _markdowns(at.get_by_key("promise_current"))[0].startswith("**No promise yet.**")
+    assert _markdowns(at.get_by_key(wkey(at, "promise_current")))[0].startswith("**No promise yet.**")
 
 
 def test_html_and_markdown_in_the_promise_are_saved_exactly_and_shown_literally(app, db):
@@ -236,10 +236,10 @@ def test_html_and_markdown_in_the_promise_are_saved_exactly_and_shown_literally(
     saved = db(current_promise, workspace_id=ws)
     assert (saved.text, saved.delivers, saved.author) == (text, "<i>parts</i>", "Kari <Nordmann>")
 
-    heading = _heading(at.get_by_key("promise_current"))
+    heading = _heading(at.get_by_key(wkey(at, "promise_current")))
     assert plain(heading) == text
     assert "<b>" not in heading and "**x**" not in heading and ":red[y]" not in heading
-    assert "Kari <Nordmann>" in plain(at.get_by_key("promise_current").caption[0].value)
+    assert "Kari <Nordmann>" in plain(at.get_by_key(wkey(at, "promise_current")).caption[0].value)
     assert not at.get("html")
     for m in at.markdown:
         assert "<b>bold</b>" not in m.value and "<script>" not in m.value, m.value
@@ -258,9 +258,9 @@ def test_a_5000_character_promise_is_refused_with_its_length_and_nothing_is_writ
     at = _promise(new_workspace(app))
     ws = _current_ws(db)
     text = "Ord " * 1249 + "Ord!"
-    at.text_area(key="promise_text").input(text).run()
+    at.text_area(key=wkey(at, "promise_text")).input(text).run()
     _ran(at)
-    assert at.text_area(key="promise_text").value == text
+    assert at.text_area(key=wkey(at, "promise_text")).value == text
     assert any("1250 words" in plain(m.value) and "over the ceiling" in plain(m.value) for m in at.markdown)
     _save(at, author="Kari Nordmann")
     assert any("5,000 characters" in e and str(PROMISE_TEXT_MAX) in e for e in errors(at)), errors(at)
@@ -269,14 +269,14 @@ def test_a_5000_character_promise_is_refused_with_its_length_and_nothing_is_writ
 
 def test_a_draft_survives_a_visit_to_another_page_and_a_workspace_change_starts_afresh(app, db):
     at = _promise(app)
-    at.text_area(key="promise_text").input("Half a thought about the counter").run()
+    at.text_area(key=wkey(at, "promise_text")).input("Half a thought about the counter").run()
     at.text_input(key="promise_author").input("Kari Nordmann").run()
     open_page(at, "app_pages/analysis/personas.py")
     at = _promise(at)
-    assert at.text_area(key="promise_text").value == "Half a thought about the counter"
+    assert at.text_area(key=wkey(at, "promise_text")).value == "Half a thought about the counter"
     assert at.text_input(key="promise_author").value == "Kari Nordmann"
     at = _promise(new_workspace(at, "Another company"))
-    assert at.text_area(key="promise_text").value == ""  # that workspace has no promise yet
+    assert at.text_area(key=wkey(at, "promise_text")).value == ""  # that workspace has no promise yet
     assert at.text_input(key="promise_author").value == "Kari Nordmann"  # still the same person
 
 
@@ -285,18 +285,18 @@ def test_a_draft_survives_a_visit_to_another_page_and_a_workspace_change_starts_
 def test_mark_an_older_version_as_current_and_present_mode_follows(app, db):
     ws = demo_id(db)
     at = _promise(app)
-    assert at.selectbox(key="promise_version_choice").value == 3
-    assert at.button(key="promise_mark_current").disabled  # version 3 is current already
-    at.selectbox(key="promise_version_choice").set_value(1).run()
+    assert at.selectbox(key=wkey(at, "promise_version_choice")).value == 3
+    assert at.button(key=wkey(at, "promise_mark_current")).disabled  # version 3 is current already
+    at.selectbox(key=wkey(at, "promise_version_choice")).set_value(1).run()
     _ran(at)
     assert plain(_heading(at.tabs[1])) == V1
-    assert not at.button(key="promise_mark_current").disabled
-    at.button(key="promise_mark_current").click().run()
+    assert not at.button(key=wkey(at, "promise_mark_current")).disabled
+    at.button(key=wkey(at, "promise_mark_current")).click().run()
     _ran(at)
     assert successes(at) == ["Version 1 is now the current promise."]
     assert db(current_promise, workspace_id=ws).number == 1
     assert [v.is_current for v in db(list_versions, workspace_id=ws)] == [True, False, False]
-    assert plain(_heading(at.get_by_key("promise_current"))) == V1
+    assert plain(_heading(at.get_by_key(wkey(at, "promise_current")))) == V1
 
     present = open_page(at, "app_pages/strategy/promise_present.py")
     assert [plain(t.value) for t in present.title] == [V1]
@@ -305,16 +305,16 @@ def test_mark_an_older_version_as_current_and_present_mode_follows(app, db):
 def test_restore_a_version_as_a_new_one_and_an_empty_name_is_refused(app, db):
     ws = demo_id(db)
     at = _promise(app)
-    at.selectbox(key="promise_version_choice").set_value(2).run()
+    at.selectbox(key=wkey(at, "promise_version_choice")).set_value(2).run()
     _ran(at)
-    assert at.text_input(key="promise_restorer").value == ""
-    at.button(key="promise_restore").click().run()
+    assert at.text_input(key=wkey(at, "promise_restorer")).value == ""
+    at.button(key=wkey(at, "promise_restore")).click().run()
     _ran(at)
     assert len(errors(at)) == 1 and "Write your name" in errors(at)[0], errors(at)
     assert len(db(list_versions, workspace_id=ws)) == 3
 
-    at.text_input(key="promise_restorer").input("Kari Nordmann")
-    at.button(key="promise_restore").click().run()
+    at.text_input(key=wkey(at, "promise_restorer")).input("Kari Nordmann")
+    at.button(key=wkey(at, "promise_restore")).click().run()
     _ran(at)
     assert not errors(at)
     assert successes(at) == ["Restored version 2 as version 4; version 2 is unchanged."]
@@ -325,19 +325,19 @@ def test_restore_a_version_as_a_new_one_and_an_empty_name_is_refused(app, db):
     assert restored.segment_ids == versions[1].segment_ids
     assert versions[1].text == V2 and versions[1].restored_from is None
     assert db(current_promise, workspace_id=ws).number == 3  # restoring does not change the current one
-    assert at.selectbox(key="promise_version_choice").options[0].startswith("Version 4 · Kari Nordmann")
+    assert at.selectbox(key=wkey(at, "promise_version_choice")).options[0].startswith("Version 4 · Kari Nordmann")
 
 
 def test_load_a_version_into_the_composer(app, db):
     at = _promise(app)
-    at.selectbox(key="promise_version_choice").set_value(1).run()
+    at.selectbox(key=wkey(at, "promise_version_choice")).set_value(1).run()
     _ran(at)
-    at.button(key="promise_load").click().run()
+    at.button(key=wkey(at, "promise_load")).click().run()
     _ran(at)
-    assert at.text_area(key="promise_text").value == V1
-    assert at.text_area(key="promise_delivers").value == "Everything in plumbing and heating, for the whole industry."
-    assert at.text_area(key="promise_value").value == ""
-    assert len(at.multiselect(key="promise_segments").value) == 4  # version 1 speaks to all four segments
+    assert at.text_area(key=wkey(at, "promise_text")).value == V1
+    assert at.text_area(key=wkey(at, "promise_delivers")).value == "Everything in plumbing and heating, for the whole industry."
+    assert at.text_area(key=wkey(at, "promise_value")).value == ""
+    assert len(at.multiselect(key=wkey(at, "promise_segments")).value) == 4  # version 1 speaks to all four segments
     assert successes(at) == ["Version 1 is in the composer: sharpen it and save it as a new version."]
     assert _check(at, "buzzwords")[0] == "warn" and _check(at, "parts")[0] == "warn"
     assert len(db(list_versions, workspace_id=demo_id(db))) == 3  # loading writes nothing
@@ -347,9 +347,9 @@ def test_load_a_version_into_the_composer(app, db):
 
 def test_compare_marks_removed_words_red_and_added_words_green(app):
     at = _promise(app)
-    assert (at.selectbox(key="promise_compare_a").value, at.selectbox(key="promise_compare_b").value) == (2, 3)
-    left = _heading(at.get_by_key("promise_compare_removed"))
-    right = _heading(at.get_by_key("promise_compare_added"))
+    assert (at.selectbox(key=wkey(at, "promise_compare_a")).value, at.selectbox(key=wkey(at, "promise_compare_b")).value) == (2, 3)
+    left = _heading(at.get_by_key(wkey(at, "promise_compare_removed")))
+    right = _heading(at.get_by_key(wkey(at, "promise_compare_added")))
     assert ":red-background[~~" in left and ":green-background[" not in left
     assert ":green-background[" in right and ":red-background[" not in right
     added = _marks(right, "green")
@@ -363,14 +363,14 @@ def test_compare_marks_removed_words_red_and_added_words_green(app):
 
 def test_compare_version_1_with_3_names_the_dropped_segment_and_the_scores(app):
     at = _promise(app)
-    at.selectbox(key="promise_compare_a").set_value(1).run()
+    at.selectbox(key=wkey(at, "promise_compare_a")).set_value(1).run()
     _ran(at)
     segments = [plain(m) for m in _markdowns(at) if m.startswith("**Segments:**")]
     assert segments == ["**Segments:** no longer Facility managers"]
     scores = _compare_scores(at)
     assert set(scores) == {1, 3}
     assert scores[1] < scores[3] == 5
-    assert "leading" in " ".join(_marks(_heading(at.get_by_key("promise_compare_removed")), "red"))
+    assert "leading" in " ".join(_marks(_heading(at.get_by_key(wkey(at, "promise_compare_removed"))), "red"))
 
 
 # --- word lists ----------------------------------------------------------------------------
@@ -380,44 +380,44 @@ def test_a_bad_term_is_refused_with_its_row_and_the_old_list_is_kept(app, db):
     before = db(promise_terms, workspace_id=ws)["buzzword"]
     assert before == list(DEFAULT_BUZZWORDS)
     at = _promise(app)
-    _type(at, "promise_terms_buzzword", "innovative\ninno*vativ\nsynergy")
-    at.button(key="promise_terms_save_buzzword").click().run()
+    _type(at, wkey(at, "promise_terms_buzzword"), "innovative\ninno*vativ\nsynergy")
+    at.button(key=wkey(at, "promise_terms_save_buzzword")).click().run()
     _ran(at)
     assert len(errors(at)) == 1, errors(at)
     assert "Row 2" in errors(at)[0] and "inno*vativ" in errors(at)[0]
     assert "a * may only stand at the end" in errors(at)[0]
     assert db(promise_terms, workspace_id=ws)["buzzword"] == before
-    assert at.text_area(key="promise_terms_buzzword").value == "innovative\ninno*vativ\nsynergy"  # kept to fix
+    assert at.text_area(key=wkey(at, "promise_terms_buzzword")).value == "innovative\ninno*vativ\nsynergy"  # kept to fix
 
 
 def test_save_a_cleaned_word_list_and_reset_it_to_the_defaults(app, db):
     ws = demo_id(db)
     at = _promise(app)
-    assert at.text_area(key="promise_terms_buzzword").label == f"{BUZZ} ({len(DEFAULT_BUZZWORDS)})"
-    _type(at, "promise_terms_buzzword", "Kunde-løfte\nkunde-løfte\n  synergi  \n\n")
-    at.button(key="promise_terms_save_buzzword").click().run()
+    assert at.text_area(key=wkey(at, "promise_terms_buzzword")).label == f"{BUZZ} ({len(DEFAULT_BUZZWORDS)})"
+    _type(at, wkey(at, "promise_terms_buzzword"), "Kunde-løfte\nkunde-løfte\n  synergi  \n\n")
+    at.button(key=wkey(at, "promise_terms_save_buzzword")).click().run()
     _ran(at)
     assert not errors(at), errors(at)
     assert successes(at) == ["Saved 2 buzzwords and superlatives."]
     assert db(promise_terms, workspace_id=ws)["buzzword"] == ["Kunde-løfte", "synergi"]
     assert db(promise_terms, workspace_id=ws)["jargon"] == list(DEFAULT_JARGON)
-    assert at.text_area(key="promise_terms_buzzword").value == "Kunde-løfte\nsynergi"
-    assert at.text_area(key="promise_terms_buzzword").label == f"{BUZZ} (2)"
+    assert at.text_area(key=wkey(at, "promise_terms_buzzword")).value == "Kunde-løfte\nsynergi"
+    assert at.text_area(key=wkey(at, "promise_terms_buzzword")).label == f"{BUZZ} (2)"
     assert _check(at, "buzzwords")[2] == "None of the workspace's 2 buzzwords and superlatives are in the promise."
 
-    at.button(key="promise_terms_reset_buzzword").click().run()
+    at.button(key=wkey(at, "promise_terms_reset_buzzword")).click().run()
     _ran(at)
     assert successes(at) == [f"Back to the {len(DEFAULT_BUZZWORDS)} default buzzwords and superlatives."]
     assert db(promise_terms, workspace_id=ws)["buzzword"] == list(DEFAULT_BUZZWORDS)
-    assert at.text_area(key="promise_terms_buzzword").value == "\n".join(DEFAULT_BUZZWORDS)
+    assert at.text_area(key=wkey(at, "promise_terms_buzzword")).value == "\n".join(DEFAULT_BUZZWORDS)
 
 
 def test_a_new_jargon_term_is_found_by_the_composer_check(app, db):
     ws = demo_id(db)
     at = _promise(app)
     assert _check(at, "jargon")[0] == "pass"
-    _type(at, "promise_terms_jargon", at.text_area(key="promise_terms_jargon").value + "\nearning")
-    at.button(key="promise_terms_save_jargon").click().run()
+    _type(at, wkey(at, "promise_terms_jargon"), at.text_area(key=wkey(at, "promise_terms_jargon")).value + "\nearning")
+    at.button(key=wkey(at, "promise_terms_save_jargon")).click().run()
     _ran(at)
     assert successes(at) == [f"Saved {len(DEFAULT_JARGON) + 1} internal jargon."]
     assert db(promise_terms, workspace_id=ws)["jargon"] == list(DEFAULT_JARGON) + ["earning"]
@@ -444,7 +444,7 @@ def test_present_mode_shows_the_current_promise_or_says_there_is_none(app):
 
 def test_overview_shows_the_current_promise_and_the_check_only_when_there_is_one(app):
     at = open_page(app, "app_pages/overview/overview.py")
-    box = at.get_by_key("overview_promise")
+    box = at.get_by_key(wkey(at, "overview_promise"))
     assert plain(_heading(box)) == V3
     assert [c.value for c in box.caption] == ["Our customer promise · version 3"]
     done, text = _overview_promise_check(at)

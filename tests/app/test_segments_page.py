@@ -3,7 +3,7 @@
 import json
 
 from crmstrategy.segments import get_segment, list_segments, list_value_drivers, update_segment
-from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes, write
+from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes, write, wkey
 
 
 def test_table_lists_the_demo_segments_with_persona_counts(app):
@@ -18,15 +18,15 @@ def test_table_lists_the_demo_segments_with_persona_counts(app):
 
 def test_add_value_driver_and_refuse_duplicates(app, db):
     at = open_page(app, "app_pages/analysis/segments.py")
-    at.text_input(key="segments_new_driver").input("Sustainability")
-    at.button(key="segments_add_driver").click().run()
+    at.text_input(key=wkey(at, "segments_new_driver")).input("Sustainability")
+    at.button(key=wkey(at, "segments_add_driver")).click().run()
     assert not errors(at)
     assert "Sustainability" in db(list_value_drivers, workspace_id=demo_id(db))
-    at.text_input(key="segments_new_driver").input("sustainability")
-    at.button(key="segments_add_driver").click().run()
+    at.text_input(key=wkey(at, "segments_new_driver")).input("sustainability")
+    at.button(key=wkey(at, "segments_add_driver")).click().run()
     assert any("already in the list" in e for e in errors(at))
-    at.text_input(key="segments_new_driver").input("   ")
-    at.button(key="segments_add_driver").click().run()
+    at.text_input(key=wkey(at, "segments_new_driver")).input("   ")
+    at.button(key=wkey(at, "segments_add_driver")).click().run()
     assert any("Value driver is required" in e for e in errors(at))
     assert db(list_value_drivers, workspace_id=demo_id(db)).count("Sustainability") == 1
 
@@ -61,7 +61,7 @@ def test_the_description_form_saves_the_three_texts_and_shows_them_literally(app
     ws = demo_id(db)
     first = db(list_segments, workspace_id=ws)[0]
     at = open_page(app, "app_pages/analysis/segments.py")
-    assert at.selectbox(key="segments_text_segment").value == first.id
+    assert at.selectbox(key=wkey(at, "segments_text_segment")).value == first.id
     _text_form(at, first.id, LITERAL, "Stock they can count on", "")
     assert errors(at) == []
     assert successes(at) == [f"Saved the description, defining needs and notes of '{first.name}'."]

@@ -17,8 +17,7 @@ from crmstrategy.strategy_map import (
 )
 from crmstrategy.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, errors, new_workspace, open_page, plain, scoped_key, successes, write,
-)
+    demo_id, edit_table, errors, new_workspace, open_page, plain, scoped_key, successes, write, wkey)
 
 # The demo's map (data/demo_workspace.json), by name
 STRATEGY = ["Grow with existing customers", "Be the installer's easiest supplier"]
@@ -85,24 +84,24 @@ def _map_chart(at) -> dict[str, list]:
 
 
 def _add_node(at, kind: str, name: str, owner: str = "", description: str = "", **initiative):
-    at.selectbox(key="map_new_kind").set_value(kind).run()
+    at.selectbox(key=wkey(at, "map_new_kind")).set_value(kind).run()
     _ran(at)
-    at.text_input(key="map_new_name").input(name)
-    at.text_input(key="map_new_owner").input(owner)
-    at.text_area(key="map_new_description").input(description)
+    at.text_input(key=wkey(at, "map_new_name")).input(name)
+    at.text_input(key=wkey(at, "map_new_owner")).input(owner)
+    at.text_area(key=wkey(at, "map_new_description")).input(description)
     for key, value in initiative.items():
-        widget = at.selectbox(key=key) if key == "map_new_stage" else \
-            at.text_input(key=key) if key == "map_new_channel" else at.select_slider(key=key)
+        widget = at.selectbox(key=wkey(at, key)) if key == "map_new_stage" else \
+            at.text_input(key=wkey(at, key)) if key == "map_new_channel" else at.select_slider(key=wkey(at, key))
         widget.set_value(value) if key != "map_new_channel" else widget.input(value)
-    at.button(key="map_new_submit").click().run()
+    at.button(key=wkey(at, "map_new_submit")).click().run()
     return _ran(at)
 
 
 def _question(at, kind: str, node_id: int) -> tuple[list[str], list[str]]:
     """Pick a node in an impact question; returns the answer lines (plain) and the infos of that column."""
-    at.selectbox(key=f"map_question_{kind}").set_value(node_id).run()
+    at.selectbox(key=wkey(at, f"map_question_{kind}")).set_value(node_id).run()
     _ran(at)
-    column = next(c for c in at.tabs[2].columns if any(s.key == f"map_question_{kind}" for s in c.selectbox))
+    column = next(c for c in at.tabs[2].columns if any(s.key == wkey(at, f"map_question_{kind}") for s in c.selectbox))
     return ([plain(m.value) for m in column.markdown if m.value.startswith("- ")],
             [i.value for i in column.info])
 
@@ -133,7 +132,7 @@ def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(a
     breaking = {name for name, flag in zip(drawn["Name"], drawn["Breaks a rule"]) if flag == "yes"}
     assert breaking == {NEWSLETTER}  # the red ring only round the newsletter
     downloads = {d.key: d.label for d in at.get("download_button")}
-    assert downloads == {"map_png": "Map (.png)", "map_svg": "Map (.svg)"}
+    assert downloads == {wkey(at, "map_png"): "Map (.png)", wkey(at, "map_svg"): "Map (.svg)"}
 
     assert "Rules" in [s.value for s in at.header]
     assert _rules(at) == ["Initiative supports no objective"]
@@ -157,8 +156,8 @@ def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(
     assert "Added 'Profitable growth in Sweden'. Link it under Links." in successes(at)
     added = _nodes(db, ws)["Profitable growth in Sweden"]
     assert (added.kind, added.owner, added.description) == ("strategy", "Hanne Lie", "From 2028.")
-    assert at.text_input(key="map_new_name").value == ""  # ready for the next one
-    assert at.text_input(key="map_new_owner").value == ""
+    assert at.text_input(key=wkey(at, "map_new_name")).value == ""  # ready for the next one
+    assert at.text_input(key=wkey(at, "map_new_owner")).value == ""
 
     _add_node(at, "objective", "Win back lapsed installers", owner="Erik Solberg")
     assert "Added 'Win back lapsed installers'. Link it under Links." in successes(at)
@@ -195,7 +194,7 @@ def test_a_duplicate_or_blank_name_is_refused_and_nothing_is_written(app, db):
     _add_node(at, "objective", "reduce CHURN among installers", owner="Someone")
     assert any("'reduce CHURN among installers' is already on the map" in e for e in errors(at)), errors(at)
     assert db(list_nodes, workspace_id=ws) == before
-    assert at.text_input(key="map_new_name").value == "reduce CHURN among installers"  # kept to correct
+    assert at.text_input(key=wkey(at, "map_new_name")).value == "reduce CHURN among installers"  # kept to correct
     assert not successes(at)
 
     # Across kinds too: an initiative may not take an objective's name.
@@ -212,31 +211,31 @@ def test_initiative_only_fields_are_offered_only_for_initiatives(app, db):
 
     def offered(at) -> set[str]:
         keys = {w.key for w in at.select_slider} | {w.key for w in at.selectbox} | {w.key for w in at.text_input}
-        return keys & set(INITIATIVE_FIELDS)
+        return keys & {wkey(at, name) for name in INITIATIVE_FIELDS}
 
     for kind in ("strategy", "objective", "enabler"):
-        at.selectbox(key="map_new_kind").set_value(kind).run()
+        at.selectbox(key=wkey(at, "map_new_kind")).set_value(kind).run()
         assert offered(_ran(at)) == set(), kind
-    at.selectbox(key="map_new_kind").set_value("initiative").run()
-    assert offered(_ran(at)) == set(INITIATIVE_FIELDS)
-    assert at.select_slider(key="map_new_value").options == ["–", "1", "2", "3", "4", "5"]
+    at.selectbox(key=wkey(at, "map_new_kind")).set_value("initiative").run()
+    assert offered(_ran(at)) == {wkey(at, name) for name in INITIATIVE_FIELDS}
+    assert at.select_slider(key=wkey(at, "map_new_value")).options == ["–", "1", "2", "3", "4", "5"]
 
     # Values given while the kind was "initiative" do not follow the switch to "enabler".
-    at.select_slider(key="map_new_value").set_value(5)
-    at.select_slider(key="map_new_cost").set_value(2)
-    at.selectbox(key="map_new_kind").set_value("enabler").run()
-    at.text_input(key="map_new_name").input("Mobile devices for the drivers")
-    at.button(key="map_new_submit").click().run()
+    at.select_slider(key=wkey(at, "map_new_value")).set_value(5)
+    at.select_slider(key=wkey(at, "map_new_cost")).set_value(2)
+    at.selectbox(key=wkey(at, "map_new_kind")).set_value("enabler").run()
+    at.text_input(key=wkey(at, "map_new_name")).input("Mobile devices for the drivers")
+    at.button(key=wkey(at, "map_new_submit")).click().run()
     assert not errors(_ran(at))
     enabler = _nodes(db, ws)["Mobile devices for the drivers"]
     assert (enabler.kind, enabler.business_value, enabler.cost) == ("enabler", None, None)
 
     # The edit form: sliders for an initiative, none for an objective.
     ids = _ids(db, ws)
-    at.selectbox(key="map_edit_node").set_value(ids[OBJECTIVES[0]]).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(ids[OBJECTIVES[0]]).run()
     keys = {w.key for w in _ran(at).select_slider}
     assert not any(k.startswith("map_edit_") for k in keys)
-    at.selectbox(key="map_edit_node").set_value(ids[ORDER_AHEAD]).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(ids[ORDER_AHEAD]).run()
     order_ahead = ids[ORDER_AHEAD]
     assert at.select_slider(key=scoped_key(at, "map_edit", order_ahead, "business_value")).value == 5
     assert at.selectbox(key=scoped_key(at, "map_edit", order_ahead, "stage")).value == "Retain"
@@ -251,12 +250,12 @@ def test_link_an_objective_to_the_strategy_then_remove_the_link(app, app_db, db)
                                                             "owner": "Erik Solberg"})
     ids = _ids(db, ws)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
-    at.selectbox(key="map_link_source").set_value(new.id).run()
-    target = at.selectbox(key="map_link_target")
+    at.selectbox(key=wkey(at, "map_link_source")).set_value(new.id).run()
+    target = at.selectbox(key=wkey(at, "map_link_target"))
     # An objective supports the company strategy: only the two strategy elements are offered.
     assert sorted(target.options) == sorted(f"{name} · {NODE_KIND_NOUNS['strategy']}" for name in STRATEGY)
     target.set_value(ids[STRATEGY[0]]).run()
-    at.button(key="map_link_add").click().run()
+    at.button(key=wkey(at, "map_link_add")).click().run()
     assert not errors(_ran(at))
     assert f"Linked 'Win back lapsed installers' to '{STRATEGY[0]}'." in successes(at)
     assert ("Win back lapsed installers", STRATEGY[0]) in _links_by_name(db, ws)
@@ -281,33 +280,33 @@ def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
     before = db(list_links, workspace_id=ws)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     # No target chosen (the placeholder "Choose")
-    at.selectbox(key="map_link_source").set_value(ids[NEWSLETTER]).run()
-    assert at.selectbox(key="map_link_target").value is None
-    at.button(key="map_link_add").click().run()
+    at.selectbox(key=wkey(at, "map_link_source")).set_value(ids[NEWSLETTER]).run()
+    assert at.selectbox(key=wkey(at, "map_link_target")).value is None
+    at.button(key=wkey(at, "map_link_add")).click().run()
     assert errors(_ran(at)) == ["Nothing was saved: Link: Choose both ends of the link."]
     assert db(list_links, workspace_id=ws) == before
 
-    at.selectbox(key="map_link_source").set_value(ids[ORDER_AHEAD]).run()
-    assert sorted(at.selectbox(key="map_link_target").options) == sorted(
+    at.selectbox(key=wkey(at, "map_link_source")).set_value(ids[ORDER_AHEAD]).run()
+    assert sorted(at.selectbox(key=wkey(at, "map_link_target")).options) == sorted(
         f"{o} · {NODE_KIND_NOUNS['objective']}" for o in OBJECTIVES)
-    at.selectbox(key="map_link_target").set_value(ids[OBJECTIVES[2]]).run()  # already linked in the demo
-    at.button(key="map_link_add").click().run()
+    at.selectbox(key=wkey(at, "map_link_target")).set_value(ids[OBJECTIVES[2]]).run()  # already linked in the demo
+    at.button(key=wkey(at, "map_link_add")).click().run()
     assert errors(_ran(at)) == ["Nothing was saved: Link: These two are already linked."]
     assert db(list_links, workspace_id=ws) == before
 
     # A target chosen for one source is not kept when the source changes to another kind.
-    at.selectbox(key="map_link_source").set_value(ids[ORDER_AHEAD]).run()
-    at.selectbox(key="map_link_target").set_value(ids[OBJECTIVES[1]]).run()
-    at.selectbox(key="map_link_source").set_value(ids[ENABLERS[2]]).run()
-    assert at.selectbox(key="map_link_target").value is None
-    at.button(key="map_link_add").click().run()
+    at.selectbox(key=wkey(at, "map_link_source")).set_value(ids[ORDER_AHEAD]).run()
+    at.selectbox(key=wkey(at, "map_link_target")).set_value(ids[OBJECTIVES[1]]).run()
+    at.selectbox(key=wkey(at, "map_link_source")).set_value(ids[ENABLERS[2]]).run()
+    assert at.selectbox(key=wkey(at, "map_link_target")).value is None
+    at.button(key=wkey(at, "map_link_add")).click().run()
     assert errors(_ran(at)) == ["Nothing was saved: Link: Choose both ends of the link."]
     assert db(list_links, workspace_id=ws) == before
 
     # The newsletter linked properly mends the breach.
-    at.selectbox(key="map_link_source").set_value(ids[NEWSLETTER]).run()
-    at.selectbox(key="map_link_target").set_value(ids[OBJECTIVES[1]]).run()
-    at.button(key="map_link_add").click().run()
+    at.selectbox(key=wkey(at, "map_link_source")).set_value(ids[NEWSLETTER]).run()
+    at.selectbox(key=wkey(at, "map_link_target")).set_value(ids[OBJECTIVES[1]]).run()
+    at.button(key=wkey(at, "map_link_add")).click().run()
     assert not errors(_ran(at))
     assert _rules(at) == []
     assert any("The map keeps every rule" in s.value for s in at.success)
@@ -319,7 +318,7 @@ def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     ws = demo_id(db)
     node = _nodes(db, ws)[OBJECTIVES[1]]
     at = open_page(app, "app_pages/strategy/strategy_map.py")
-    at.selectbox(key="map_edit_node").set_value(node.id).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(node.id).run()
     at.text_input(key=scoped_key(at, "map_edit", node.id, "name")).input("More projects per key contractor ")
     at.text_input(key=scoped_key(at, "map_edit", node.id, "owner")).input("Siri Nilsen")
     at.button(key=scoped_key(at, "map_edit", node.id, "submit")).click().run()
@@ -331,7 +330,7 @@ def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     assert "More projects per key contractor" in _map_chart(at)["Name"]
     assert OBJECTIVES[1] not in _map_chart(at)["Name"]
     assert ("More projects per key contractor", STRATEGY[0]) in _links_by_name(db, ws)  # links kept
-    assert at.selectbox(key="map_edit_node").value == node.id
+    assert at.selectbox(key=wkey(at, "map_edit_node")).value == node.id
 
     at.text_input(key=scoped_key(at, "map_edit", node.id, "name")).input(OBJECTIVES[0].upper())
     at.button(key=scoped_key(at, "map_edit", node.id, "submit")).click().run()
@@ -344,7 +343,7 @@ def test_deleting_a_node_shows_its_links_first_and_removes_them(app, db):
     ids = _ids(db, ws)
     contact = ids["Project contact for every large contractor"]
     at = open_page(app, "app_pages/strategy/strategy_map.py")
-    at.selectbox(key="map_edit_node").set_value(contact).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(contact).run()
     assert "Delete 'Project contact for every large contractor'" in [e.label for e in _ran(at).expander]
     assert ("Goes with it: 2 links: One CRM platform joining all touchpoints → Project contact for every large "
             "contractor; Project contact for every large contractor → More projects per contractor") in _texts(at)
@@ -357,7 +356,7 @@ def test_deleting_a_node_shows_its_links_first_and_removes_them(app, db):
     # Its objective has no initiative left now.
     assert "Objective without initiatives" in _rules(at)
     assert any(t.endswith(": More projects per contractor.") for t in _texts(at))
-    assert at.selectbox(key="map_edit_node").value != contact
+    assert at.selectbox(key=wkey(at, "map_edit_node")).value != contact
 
 
 def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, db):
@@ -368,7 +367,7 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
     doomed = [g.id for g in goals_before if g.objective_id == satisfaction]
     assert len(doomed) == 2
     at = open_page(app, "app_pages/strategy/strategy_map.py")
-    at.selectbox(key="map_edit_node").set_value(satisfaction).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(satisfaction).run()
     goes = next(t for t in _texts(_ran(at)) if t.startswith("Goes with it:"))
     assert goes == ("Goes with it: 2 links: Higher satisfaction at the counter → Be the installer's easiest "
                     f"supplier; {ORDER_AHEAD} → Higher satisfaction at the counter · 2 goals with their milestones: "
@@ -380,7 +379,7 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
 
     # A constrained node: the constraint stays, without it.
     order_ahead = ids[ORDER_AHEAD]
-    at.selectbox(key="map_edit_node").set_value(order_ahead).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(order_ahead).run()
     assert any(plain(c.value).startswith(":material/block: IT-platform order: The ERP upgrade")
                for c in _ran(at).caption)
     goes = next(t for t in _texts(at) if t.startswith("Goes with it:"))
@@ -436,10 +435,10 @@ def test_add_and_remove_a_constraint(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
-    at.selectbox(key="map_constraint_kind").set_value("Market priorities")
-    at.multiselect(key="map_constraint_nodes").set_value([ids[OBJECTIVES[1]], ids["Loyalty programme for installers"]])
-    at.text_area(key="map_constraint_text").input("Contractors in Oslo and Bergen first.")
-    at.button(key="map_constraint_submit").click().run()
+    at.selectbox(key=wkey(at, "map_constraint_kind")).set_value("Market priorities")
+    at.multiselect(key=wkey(at, "map_constraint_nodes")).set_value([ids[OBJECTIVES[1]], ids["Loyalty programme for installers"]])
+    at.text_area(key=wkey(at, "map_constraint_text")).input("Contractors in Oslo and Bergen first.")
+    at.button(key=wkey(at, "map_constraint_submit")).click().run()
     assert not errors(_ran(at))
     assert "Added the constraint." in successes(at)
     constraints = db(list_constraints, workspace_id=ws)
@@ -447,11 +446,11 @@ def test_add_and_remove_a_constraint(app, db):
     added = constraints[-1]
     assert (added.kind, added.text) == ("Market priorities", "Contractors in Oslo and Bergen first.")
     assert added.node_ids == sorted([ids[OBJECTIVES[1]], ids["Loyalty programme for installers"]])
-    assert at.text_area(key="map_constraint_text").value == ""
-    assert at.multiselect(key="map_constraint_nodes").value == []
+    assert at.text_area(key=wkey(at, "map_constraint_text")).value == ""
+    assert at.multiselect(key=wkey(at, "map_constraint_nodes")).value == []
     assert any(plain(c.value) == f"Constrains: {OBJECTIVES[1]}, Loyalty programme for installers" for c in at.caption)
     # Shown beside the element it constrains, too.
-    at.selectbox(key="map_edit_node").set_value(ids[OBJECTIVES[1]]).run()
+    at.selectbox(key=wkey(at, "map_edit_node")).set_value(ids[OBJECTIVES[1]]).run()
     assert any(plain(c.value) == ":material/block: Market priorities: Contractors in Oslo and Bergen first."
                for c in _ran(at).caption)
 
@@ -464,8 +463,8 @@ def test_add_and_remove_a_constraint(app, db):
 def test_a_constraint_without_text_is_refused(app, db):
     ws = demo_id(db)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
-    at.text_area(key="map_constraint_text").input("   ")
-    at.button(key="map_constraint_submit").click().run()
+    at.text_area(key=wkey(at, "map_constraint_text")).input("   ")
+    at.button(key=wkey(at, "map_constraint_submit")).click().run()
     assert errors(_ran(at)) == ["Nothing was saved: Constraint: Say what the company strategy requires or rules out."]
     assert len(db(list_constraints, workspace_id=ws)) == 3
 
@@ -546,17 +545,17 @@ def _objective_goal(app_db, ws, objective: str | None = None, **goal):
 
 def _fill_goal(at, *, objective: int, metric: str, baseline: str, target: str, deadline: date | None,
                goal_type="Result", measures="Value", unit="", owner=""):
-    at.selectbox(key="goal_new_objective").set_value(objective)
-    at.text_input(key="goal_new_metric").input(metric)
-    at.radio(key="goal_new_type").set_value(goal_type)
-    at.radio(key="goal_new_measures").set_value(measures)
-    at.text_input(key="goal_new_unit").input(unit)
-    at.text_input(key="goal_new_baseline").input(baseline)
-    at.text_input(key="goal_new_target").input(target)
+    at.selectbox(key=wkey(at, "goal_new_objective")).set_value(objective)
+    at.text_input(key=wkey(at, "goal_new_metric")).input(metric)
+    at.radio(key=wkey(at, "goal_new_type")).set_value(goal_type)
+    at.radio(key=wkey(at, "goal_new_measures")).set_value(measures)
+    at.text_input(key=wkey(at, "goal_new_unit")).input(unit)
+    at.text_input(key=wkey(at, "goal_new_baseline")).input(baseline)
+    at.text_input(key=wkey(at, "goal_new_target")).input(target)
     if deadline is not None:
-        at.date_input(key="goal_new_deadline").set_value(deadline)
-    at.text_input(key="goal_new_owner").input(owner)
-    at.button(key="goal_new_submit").click().run()
+        at.date_input(key=wkey(at, "goal_new_deadline")).set_value(deadline)
+    at.text_input(key=wkey(at, "goal_new_owner")).input(owner)
+    at.button(key=wkey(at, "goal_new_submit")).click().run()
     return _ran(at)
 
 
@@ -583,7 +582,7 @@ def test_goals_on_the_demo_show_the_five_goals(app, db):
     assert not at.warning
     assert not [i for i in at.info if "No measurable goal yet" in i.value]
     assert [t.label for t in at.tabs] == ["Add a goal", "Edit or delete", "Milestones", "Settings"]
-    assert at.number_input(key="goal_limit").value == 5
+    assert at.number_input(key=wkey(at, "goal_limit")).value == 5
 
 
 def test_add_a_goal(app, db):
@@ -602,7 +601,7 @@ def test_add_a_goal(app, db):
     assert len(_goals_table(at)) == 6
     row = _goals_table(at).set_index("Goal").loc["Share of wallet, key contractors"]
     assert (row["Baseline"], row["Target"], row["Milestones"], row["Long-term"]) == ("22.5 %", "35 %", 0, "")
-    assert at.text_input(key="goal_new_metric").value == "" and at.date_input(key="goal_new_deadline").value is None
+    assert at.text_input(key=wkey(at, "goal_new_metric")).value == "" and at.date_input(key=wkey(at, "goal_new_deadline")).value is None
 
 
 def test_a_target_equal_to_the_baseline_is_refused(app, db):
@@ -615,7 +614,7 @@ def test_a_target_equal_to_the_baseline_is_refused(app, db):
     assert "The target equals the baseline" in errors(at)[0]
     assert not successes(at)
     assert db(list_goals, workspace_id=ws) == before
-    assert at.text_input(key="goal_new_metric").value == "Churn"  # kept to correct
+    assert at.text_input(key=wkey(at, "goal_new_metric")).value == "Churn"  # kept to correct
 
 
 def test_text_in_the_baseline_is_refused_naming_the_baseline(app, db):
@@ -637,7 +636,7 @@ def test_edit_a_goal(app, db):
     ws = demo_id(db)
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Counter satisfaction (CSAT)")
     at = open_page(app, "app_pages/strategy/goals.py")
-    at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
+    at.selectbox(key=wkey(at, "goal_edit_choice")).set_value(goal.id).run()
     assert at.text_input(key=scoped_key(at, "goal_edit", goal.id, "baseline")).value == "3.6"
     at.text_input(key=scoped_key(at, "goal_edit", goal.id, "metric")).input("Counter CSAT")
     at.text_input(key=scoped_key(at, "goal_edit", goal.id, "target")).input("4,5")
@@ -661,7 +660,7 @@ def test_delete_a_goal_with_its_milestones(app, db):
     goal = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Projects per key contractor")
     assert len(db(milestones_of, workspace_id=ws)[goal.id]) == 10
     at = open_page(app, "app_pages/strategy/goals.py")
-    at.selectbox(key="goal_edit_choice").set_value(goal.id).run()
+    at.selectbox(key=wkey(at, "goal_edit_choice")).set_value(goal.id).run()
     at.button(key=f"goal_delete_{goal.id}").click().run()
     assert not errors(_ran(at))
     assert "Deleted 'Projects per key contractor'." in successes(at)
@@ -680,10 +679,10 @@ def test_generate_quarterly_milestones(app, app_db, db):
     goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes won",
                            baseline=20, target=32, deadline=deadline)
     at = open_page(app, "app_pages/strategy/goals.py")
-    at.selectbox(key="goal_milestone_choice").set_value(goal.id).run()
+    at.selectbox(key=wkey(at, "goal_milestone_choice")).set_value(goal.id).run()
     assert any(f"to **32 ** by {deadline.isoformat()}" in m.value for m in _ran(at).markdown)
     before = _milestone_editor(at, goal.id).key
-    at.button(key="goal_generate_quarter").click().run()
+    at.button(key=wkey(at, "goal_generate_quarter")).click().run()
     assert not errors(_ran(at))
     expected = generate(20, 32, clock.today(), deadline, "quarter")
     assert len(expected) >= 5
@@ -705,7 +704,7 @@ def test_generate_quarterly_milestones(app, app_db, db):
     assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == [(expected[0][0], 21.5)] + expected[1:]
 
     # Monthly ones replace them.
-    at.button(key="goal_generate_month").click().run()
+    at.button(key=wkey(at, "goal_generate_month")).click().run()
     assert not errors(_ran(at))
     assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == generate(20, 32, clock.today(),
                                                                                         deadline, "month")
@@ -721,8 +720,8 @@ def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
     at = open_page(app, "app_pages/strategy/goals.py")
     # Above the demo's limit of 5 only while the demo's own deadlines are over a year away.
     assert bool([w for w in at.warning if "long-term goals" in w.value]) == (len(long_term) > 5)
-    at.number_input(key="goal_limit").set_value(1)
-    at.button(key="goal_limit_submit").click().run()
+    at.number_input(key=wkey(at, "goal_limit")).set_value(1)
+    at.button(key=wkey(at, "goal_limit_submit")).click().run()
     assert not errors(_ran(at))
     assert "Warning above 1 long-term goal." in successes(at)
     assert next(w for w in db(list_workspaces) if w.id == ws).max_long_term_goals == 1
@@ -756,7 +755,7 @@ def test_a_goal_without_milestones_opens_an_empty_milestone_table(app, app_db, d
     goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes answered in a day",
                            baseline=40, target=80, deadline=clock.today() + timedelta(days=30))
     at = open_page(app, "app_pages/strategy/goals.py")
-    assert at.selectbox(key="goal_milestone_choice").value == goal.id
+    assert at.selectbox(key=wkey(at, "goal_milestone_choice")).value == goal.id
     editor = _milestone_editor(at, goal.id)
     assert len(editor.value) == 0 and list(editor.value.columns) == ["Date", "Value"]
     # A first row, as the browser sends it (the date as text), is saved at once.

@@ -14,8 +14,7 @@ from crmstrategy.strengths import (
 )
 from crmstrategy.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, successes, write,
-)
+    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, successes, write, wkey)
 
 STATS = ["Mean", "Median", "Spread", "Range"]
 
@@ -43,7 +42,7 @@ def _overview(at):
 
 def _strengths_on(at, segment_id: int):
     at = open_page(at, "app_pages/analysis/strengths.py")
-    at.selectbox(key="strength_segment").set_value(segment_id).run()
+    at.selectbox(key=wkey(at, "strength_segment")).set_value(segment_id).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -60,7 +59,7 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     installers = _segment(db, ws, "Time-pressed installers")
     expected = db(segment_strength, workspace_id=ws, segment_id=installers.id)
     at = open_page(app, "app_pages/analysis/strengths.py")
-    assert at.selectbox(key="strength_segment").value == installers.id
+    assert at.selectbox(key=wkey(at, "strength_segment")).value == installers.id
     metrics = _metrics(at)
     assert metrics["Ability"] == f"{expected.ability:.0f} / 100"
     assert metrics["Key factors"] == "5"
@@ -81,7 +80,7 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     lines = [t.value for t in at.text]
     assert any(line.startswith("Mona Dahl: 1") and line.endswith("Erik Solberg: 5") for line in lines), lines
     assert "How this is computed" in [e.label for e in at.expander]
-    assert at.button(key="strength_hide") and not [b for b in at.button if b.key == "strength_reveal"]
+    assert at.button(key=wkey(at, "strength_hide")) and not [b for b in at.button if b.key == "strength_reveal"]
 
 
 def test_rating_as_a_participant_through_the_form_saves(app, db):
@@ -92,7 +91,7 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     factors = db(segment_strength, workspace_id=ws, segment_id=facility.id).factors
     at = _strengths_on(app, facility.id)
     assert _metrics(at)["Rated every factor"] == "3 of 5"
-    at.selectbox(key="strength_rater").set_value(hanne.id).run()
+    at.selectbox(key=wkey(at, "strength_rater")).set_value(hanne.id).run()
     wanted = {f.factor.id: score for f, score in zip(factors, [2, 5, 3, 4])}
     for factor_id, score in wanted.items():
         radio = at.radio(key=f"strength_score_{facility.id}_{hanne.id}_{factor_id}")
@@ -165,9 +164,9 @@ def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
            factors=[{"factor": "Order accuracy", "weight": 1}, {"factor": "Export papers", "weight": 1}])
     at.run()
     assert not errors(at)
-    assert at.button(key="strength_reveal").disabled
+    assert at.button(key=wkey(at, "strength_reveal")).disabled
     assert any("0 of 5 participants have rated every factor." in m.value for m in at.markdown)
-    assert at.selectbox(key="strength_rater").value is not None
+    assert at.selectbox(key=wkey(at, "strength_rater")).value is not None
 
 
 def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
@@ -178,7 +177,7 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
     mona = _participant(db, ws, "Mona Dahl")
     factors = [f.factor for f in db(segment_strength, workspace_id=ws, segment_id=contractors.id).factors]
     at = _strengths_on(app, contractors.id)
-    at.selectbox(key="strength_rater").set_value(mona.id).run()
+    at.selectbox(key=wkey(at, "strength_rater")).set_value(mona.id).run()
     for factor in factors:
         at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{factor.id}").set_value(5)
     write(app_db, set_segment_factors, workspace_id=ws, segment_id=contractors.id,
@@ -205,7 +204,7 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     assert not [t for t in at.text if ":" in t.value]  # no "name: score" lines
     assert not [b for b in at.button if b.key == "strength_hide"]
 
-    at.button(key="strength_reveal").click().run()
+    at.button(key=wkey(at, "strength_reveal")).click().run()
     assert not errors(at)
     assert any("Ratings revealed" in s for s in successes(at))
     assert db(segment_strength, workspace_id=ws, segment_id=facility.id).revealed
@@ -217,12 +216,12 @@ def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     assert "Discuss these first" in [s.value for s in at.header]
     assert not next(d.value for d in at.dataframe if "Agreed" in d.value.columns)["Median"].isna().any()
 
-    at.button(key="strength_hide").click().run()
+    at.button(key=wkey(at, "strength_hide")).click().run()
     assert not errors(at)
     assert not db(segment_strength, workspace_id=ws, segment_id=facility.id).revealed
     assert _metrics(at)["Ratings"] == "hidden"
     assert _overview(at) is None
-    assert at.button(key="strength_reveal")
+    assert at.button(key=wkey(at, "strength_reveal"))
 
 
 FACTORS_EDITOR = r"strength_factors_\d+_\d+_v[0-9a-f]+_\d+"
@@ -301,25 +300,25 @@ def test_add_a_factor_to_the_library_and_refuse_a_duplicate(app, db):
     ws = demo_id(db)
     before = db(list_factors, workspace_id=ws)
     at = open_page(app, "app_pages/analysis/strengths.py")
-    at.text_input(key="strength_new_factor_name").input("  Digital <b>ordering</b> ")
-    at.text_input(key="strength_new_factor_description").input("Order from the van, 24/7.")
-    at.button(key="strength_new_factor_submit").click().run()
+    at.text_input(key=wkey(at, "strength_new_factor_name")).input("  Digital <b>ordering</b> ")
+    at.text_input(key=wkey(at, "strength_new_factor_description")).input("Order from the van, 24/7.")
+    at.button(key=wkey(at, "strength_new_factor_submit")).click().run()
     assert not errors(at)
     assert any("Added 'Digital <b>ordering</b>' to the library" in s for s in successes(at))
-    assert at.text_input(key="strength_new_factor_name").value == ""  # ready for the next one
+    assert at.text_input(key=wkey(at, "strength_new_factor_name")).value == ""  # ready for the next one
     added = next(f for f in db(list_factors, workspace_id=ws) if f.name == "Digital <b>ordering</b>")
     assert (added.description, added.segments) == ("Order from the van, 24/7.", ())
     library = next(d.value for d in at.dataframe if "Used by" in d.value.columns)
     assert "Digital <b>ordering</b>" in set(library["Factor"])
 
-    at.text_input(key="strength_new_factor_name").input("order ACCURACY")
-    at.button(key="strength_new_factor_submit").click().run()
+    at.text_input(key=wkey(at, "strength_new_factor_name")).input("order ACCURACY")
+    at.button(key=wkey(at, "strength_new_factor_submit")).click().run()
     assert any("'order ACCURACY' is already in the library" in e for e in errors(at))
     assert len(db(list_factors, workspace_id=ws)) == len(before) + 1
-    assert at.text_input(key="strength_new_factor_name").value == "order ACCURACY"  # kept to correct
+    assert at.text_input(key=wkey(at, "strength_new_factor_name")).value == "order ACCURACY"  # kept to correct
 
-    at.text_input(key="strength_new_factor_name").input("   ")
-    at.button(key="strength_new_factor_submit").click().run()
+    at.text_input(key=wkey(at, "strength_new_factor_name")).input("   ")
+    at.button(key=wkey(at, "strength_new_factor_submit")).click().run()
     assert errors(at)
     assert len(db(list_factors, workspace_id=ws)) == len(before) + 1
 
@@ -331,14 +330,14 @@ def test_remove_an_unused_factor(app, app_db, db):
     assert all(f.segments for f in db(list_factors, workspace_id=ws))
     assert "strength_remove_factor" not in {s.key for s in at.selectbox}
     for name in ("Spare factor", "Another spare"):
-        at.text_input(key="strength_new_factor_name").input(name)
-        at.button(key="strength_new_factor_submit").click().run()
+        at.text_input(key=wkey(at, "strength_new_factor_name")).input(name)
+        at.button(key=wkey(at, "strength_new_factor_submit")).click().run()
         assert not errors(at)
     spare = {f.name: f.id for f in db(list_factors, workspace_id=ws) if not f.segments}
-    remover = at.selectbox(key="strength_remove_factor")
+    remover = at.selectbox(key=wkey(at, "strength_remove_factor"))
     assert sorted(remover.options) == sorted(spare)  # only the unused ones are offered
     remover.set_value(spare["Spare factor"]).run()
-    at.button(key="strength_remove_factor_submit").click().run()
+    at.button(key=wkey(at, "strength_remove_factor_submit")).click().run()
     assert not errors(at)
     assert any("Removed 'Spare factor' from the library." in s for s in successes(at))
     assert {f.name for f in db(list_factors, workspace_id=ws) if not f.segments} == {"Another spare"}
@@ -365,14 +364,14 @@ def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
     assert any("Strength ratings belong to participants" in i.value for i in at.info)
     assert "strength_rater" not in {s.key for s in at.selectbox}
     assert "participants" in _page_links(at)
-    at.text_input(key="strength_self_name").input(" Åse Berg ")
-    at.text_input(key="strength_self_department").input("Sales")
-    at.button(key="strength_self_submit").click().run()
+    at.text_input(key=wkey(at, "strength_self_name")).input(" Åse Berg ")
+    at.text_input(key=wkey(at, "strength_self_department")).input("Sales")
+    at.button(key=wkey(at, "strength_self_submit")).click().run()
     assert not errors(at)
     assert "Added Åse Berg. Now give your ratings." in successes(at)
     me = _participant(db, ws, "Åse Berg")
     assert me.department == "Sales"
-    assert at.selectbox(key="strength_rater").value == me.id
+    assert at.selectbox(key=wkey(at, "strength_rater")).value == me.id
     for factor in factors:
         at.radio(key=f"strength_score_{segment.id}_{me.id}_{factor.id}").set_value(3)
     at.button(key=f"strength_submit_{segment.id}_{me.id}").click().run()
@@ -387,7 +386,7 @@ def test_adding_yourself_with_a_blank_name_is_refused(app, app_db, db):
     segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
     write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}])
     at = open_page(at, "app_pages/analysis/strengths.py")
-    at.button(key="strength_self_submit").click().run()
+    at.button(key=wkey(at, "strength_self_submit")).click().run()
     assert errors(at)
     assert db(list_participants, workspace_id=ws) == []
 
@@ -399,10 +398,10 @@ def _weights(db, ws):
 
 
 def _set_weights(at, size, potential, growth):
-    at.number_input(key="target_weight_size").set_value(size)
-    at.number_input(key="target_weight_potential").set_value(potential)
-    at.number_input(key="target_weight_growth").set_value(growth)
-    at.button(key="target_weights_submit").click().run()
+    at.number_input(key=wkey(at, "target_weight_size")).set_value(size)
+    at.number_input(key=wkey(at, "target_weight_potential")).set_value(potential)
+    at.number_input(key=wkey(at, "target_weight_growth")).set_value(growth)
+    at.button(key=wkey(at, "target_weights_submit")).click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -421,7 +420,7 @@ def test_targets_on_the_demo_show_matrix_downloads_sensitivity_and_choice(app, d
     assert drawn == {r.name for r in matrix.rows}
     # The files are built only when clicked (the browser test downloads the SVG).
     downloads = {d.key: d.label for d in at.get("download_button")}
-    assert downloads == {"target_matrix_png": "Matrix (.png)", "target_matrix_svg": "Matrix (.svg)"}
+    assert downloads == {wkey(at, "target_matrix_png"): "Matrix (.png)", wkey(at, "target_matrix_svg"): "Matrix (.svg)"}
 
     assert not matrix.unstable
     assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)
@@ -449,9 +448,9 @@ def test_new_weights_apply_and_the_defaults_come_back(app, db):
     assert any("Applied the weights" in s for s in successes(at))
     assert _weights(db, ws) == {"size": 50.0, "potential": 25.0, "growth": 25.0}
     assert any("Now: Size (revenue) 50 % · Potential 25 % · Expected growth 25 %" in c.value for c in at.caption)
-    assert at.button(key="target_weights_reset")
+    assert at.button(key=wkey(at, "target_weights_reset"))
 
-    at.button(key="target_weights_reset").click().run()
+    at.button(key=wkey(at, "target_weights_reset")).click().run()
     assert not errors(at)
     assert _weights(db, ws) == DEFAULT_ATTRACTIVENESS_WEIGHTS
     assert [n.value for n in at.number_input] == [30.0, 40.0, 30.0]
@@ -490,12 +489,12 @@ def test_a_priority_changed_in_the_choice_is_saved_at_once_and_the_rationale_in_
 
     # The rationale is written in the form under the table; the form saves on its button.
     facility = _segment(db, ws, "Facility managers")
-    at.selectbox(key="target_rationale_segment").set_value(facility.id).run()
+    at.selectbox(key=wkey(at, "target_rationale_segment")).set_value(facility.id).run()
     form = f"target_rationale_{ws}_{facility.id}_v{facility.version}"
     assert at.selectbox(key=f"{form}_priority").value == "Secondary"
     at.selectbox(key=f"{form}_priority").set_value("Primary target")
     at.text_area(key=f"{form}_rationale").input("Service contracts *grow* <fast>")
-    at.button(key="target_rationale_save").click().run()
+    at.button(key=wkey(at, "target_rationale_save")).click().run()
     assert not errors(at)
     assert "Saved the choice for Facility managers." in successes(at)
     after = {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)}

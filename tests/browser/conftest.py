@@ -146,8 +146,10 @@ def goto(page: Page, url: str, timeout: int = 20_000) -> Page:
 
 
 def by_key(page: Page, key: str, inner: str = ""):
-    """The element Streamlit created with `key=` (it carries the class st-key-<key>)."""
-    return page.locator(f".st-key-{key} {inner}".strip()).first
+    """The element Streamlit created with `key=` (it carries the class st-key-<key>), or a page's own
+    widget `key` in the workspace shown (st-key-<key>_w<workspace>, crmstrategy.ui.workspace_keys)."""
+    inner = f" {inner}" if inner else ""
+    return page.locator(f".st-key-{key}{inner}, [class*='st-key-{key}_w']{inner}").first
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from crmstrategy.db import read_session
+from crmstrategy.participants import list_participants
 from crmstrategy.plan import action_history, create_action, list_actions, set_plan_start
 from crmstrategy.workspace_io import import_workspace, load_demo_document
 from crmstrategy.workspaces import create_workspace, list_workspaces
@@ -20,8 +22,6 @@ def _demo(session) -> dict:
 
 
 def _names(env) -> list[tuple[str, str]]:
-    from crmstrategy.db import read_session
-
     with read_session(env.engine) as session:
         return sorted((w.name, w.description) for w in list_workspaces(session=session))
 
@@ -131,3 +131,29 @@ def _read(env, fn, **kwargs):
     from tests.browser.conftest import read_in
 
     return read_in(env, fn, **kwargs)
+
+
+def _demo_and_a_blank(session) -> dict:
+    ids = _demo(session)
+    ids["blank"] = create_workspace(session=session, data={"name": "Other team"}).id
+    return ids
+
+
+def test_a_half_filled_add_form_does_not_follow_a_workspace_switch(browser, tmp_path):
+    with own_server(tmp_path, _demo_and_a_blank) as env:
+        page = new_page(browser)
+        goto(page, f"{env.url}/participants?ws={env.ws}")
+        by_key(page, "participant_new_name", "input").fill("Half typed – Åse")
+        by_key(page, "participant_new_department", "input").fill("Sales")
+        _switch(page, "Other team")
+        expect(current_workspace(page)).to_have_value("Other team")
+        expect(by_key(page, "participant_new_name", "input")).to_have_value("")
+        expect(by_key(page, "participant_new_department", "input")).to_have_value("")
+
+        by_key(page, "participant_new_name", "input").fill("Kari")
+        by_key(page, "participant_new_submit", "button").click()
+        settle(page)
+        no_exception(page)
+        with read_session(env.engine) as session:
+            assert [p.name for p in list_participants(session=session, workspace_id=env.blank)] == ["Kari"]
+            assert "Half typed – Åse" not in [p.name for p in list_participants(session=session, workspace_id=env.ws)]
