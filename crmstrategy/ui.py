@@ -197,11 +197,13 @@ def show_flash(key: str) -> None:
         st.success(md_escape(message), icon=":material/check_circle:")
 
 
-def clear_form(values: dict[str, Any]) -> None:
-    """Empty a form after its action succeeded: on the next run its widgets take `values` (their
-    empty values). Forgetting a widget's value is not enough: the browser keeps showing, and sends
-    again, what was typed; a value assigned before the widget is drawn is sent to the browser."""
-    st.session_state["_form_resets"] = st.session_state.get("_form_resets", {}) | values
+def clear_form(values: dict[str, Any], *, key: Callable[[str], str] = str) -> None:
+    """Empty a form after its action succeeded: on the next run its widgets (named `key(name)`) take
+    `values` (their empty values). Forgetting a widget's value is not enough: the browser keeps
+    showing, and sends again, what was typed; a value assigned before the widget is drawn is sent
+    to the browser."""
+    st.session_state["_form_resets"] = (st.session_state.get("_form_resets", {})
+                                        | {key(name): value for name, value in values.items()})
 
 
 def _apply_form_resets() -> None:

@@ -53,8 +53,8 @@ with add_tab:
                       data={"name": name, "department": department, "role": role, "is_leader": is_leader})
         if created:
             # Every field empties: the next person is not given this one's department or leader tick.
-            clear_form({wkey("participant_new_name"): "", wkey("participant_new_department"): "", wkey("participant_new_role"): "",
-                        wkey("participant_new_leader"): False})
+            clear_form({"participant_new_name": "", "participant_new_department": "", "participant_new_role": "",
+                        "participant_new_leader": False}, key=wkey)
             flash("participants", f"Added {created.name}.")
             st.rerun()
 

@@ -118,7 +118,7 @@ with factors_tab:
         created = act(add_factor, workspace_id=ws.id, data={"name": name, "description": description},
                       where=new_problems)
         if created:
-            clear_form({wkey("strength_new_factor_name"): "", wkey("strength_new_factor_description"): ""})
+            clear_form({"strength_new_factor_name": "", "strength_new_factor_description": ""}, key=wkey)
             flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
             st.rerun()
     with right:

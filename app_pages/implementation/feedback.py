@@ -139,8 +139,8 @@ with add_tab:
             "segment_id": segment, "persona_id": persona, "theme": theme, "sentiment": sentiment,
             "routed_to": routed_to or "", "status": "Routed" if routed_to else "New", "recorded_by": by})
         if created is not None:
-            clear_form({wkey("feedback_new_text"): "", wkey("feedback_new_source"): "", wkey("feedback_new_persona"): None,
-                        wkey("feedback_new_route"): None})
+            clear_form({"feedback_new_text": "", "feedback_new_source": "", "feedback_new_persona": None,
+                        "feedback_new_route": None}, key=wkey)
             flash("feedback", "Added the feedback" + (f" and routed it to {routed_to}." if routed_to else "."))
             st.rerun()
 

@@ -194,7 +194,7 @@ with add_tab:
             created = act(add_customer_measurement, workspace_id=ws.id, where=add_problems,
                           data=fields | {"measure": target, "segment_id": segment})
         if created is not None:
-            clear_form({wkey("measurement_new_value"): "", wkey("measurement_new_note"): ""})
+            clear_form({"measurement_new_value": "", "measurement_new_note": ""}, key=wkey)
             flash("follow_up", f"Added {created.value:g} on {created.measured_on.isoformat()}.")
             st.rerun()
 

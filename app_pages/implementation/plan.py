@@ -276,9 +276,9 @@ with add_tab:
                           "kind": kind, "start_date": start_date, "due_date": due_date, "horizon": horizon,
                           "status": status, "initiative_ids": chosen, "audience": audience, "notes": notes})
         if created:
-            clear_form({wkey("plan_new_title"): "", wkey("plan_new_description"): "", wkey("plan_new_start"): None, wkey("plan_new_due"): None,
-                        wkey("plan_new_initiatives"): [], wkey("plan_new_audience"): "", wkey("plan_new_notes"): "",
-                        wkey("plan_new_horizon"): None})
+            clear_form({"plan_new_title": "", "plan_new_description": "", "plan_new_start": None, "plan_new_due": None,
+                        "plan_new_initiatives": [], "plan_new_audience": "", "plan_new_notes": "",
+                        "plan_new_horizon": None}, key=wkey)
             note = owner_note(created.owner, participants)
             flash("plan", f"Added '{created.title}'" + (f" to the {created.shown_horizon}-month horizon"
                                                          if created.shown_horizon else "") + "."
@@ -299,7 +299,7 @@ with review_tab:
         review_problems = st.container()
         if save_review and act(add_review, workspace_id=ws.id, where=review_problems,
                                data={"reviewed_on": reviewed_on, "reviewed_by": reviewed_by, "changes": changes}):
-            clear_form({wkey("plan_review_by"): "", wkey("plan_review_changes"): ""})
+            clear_form({"plan_review_by": "", "plan_review_changes": ""}, key=wkey)
             flash("plan", f"Review of {reviewed_on.isoformat()} recorded.")
             st.rerun()
         with st.form("plan_start_form", border=True):

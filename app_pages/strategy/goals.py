@@ -103,8 +103,8 @@ with add_tab:
             "objective_id": objective, "metric": metric, "goal_type": goal_type, "measures": measures, "unit": unit,
             "baseline": baseline, "baseline_on": baseline_on, "target": target, "deadline": deadline, "owner": owner})
         if created:
-            clear_form({wkey("goal_new_metric"): "", wkey("goal_new_unit"): "", wkey("goal_new_baseline"): "", wkey("goal_new_target"): "",
-                        wkey("goal_new_deadline"): None, wkey("goal_new_owner"): ""})
+            clear_form({"goal_new_metric": "", "goal_new_unit": "", "goal_new_baseline": "", "goal_new_target": "",
+                        "goal_new_deadline": None, "goal_new_owner": ""}, key=wkey)
             flash("goals", f"Added '{created.metric}'. Generate its milestones under Milestones.")
             st.rerun()
 

@@ -105,7 +105,8 @@ with elements_tab:
             created = act(create_node, workspace_id=ws.id, where=add_problems,
                           data={"kind": kind, "name": name, "owner": owner, "description": description} | extra)
             if created:
-                clear_form({wkey("map_new_name"): "", wkey("map_new_owner"): "", wkey("map_new_description"): "", wkey("map_new_channel"): ""})
+                clear_form({"map_new_name": "", "map_new_owner": "", "map_new_description": "", "map_new_channel": ""},
+                           key=wkey)
                 flash("map", f"Added '{created.name}'. Link it under Links.")
                 st.rerun()
     with right:
