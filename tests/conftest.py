@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from crmstrategy.db import make_engine, unit_of_work, upgrade
+from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.workspace_io import import_workspace, load_demo_document
+from crmstrategy.workspaces import list_workspaces
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,11 +37,16 @@ def postgres_url():
         server.stop()
 
 
-def _fresh_postgres_database(server_url: str) -> tuple[str, callable]:
+def _admin(server_url: str):
+    return create_engine(server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+
+
+def _fresh_postgres_database(server_url: str, template: str | None = None) -> tuple[str, callable]:
+    """A new database on the server (a copy of `template` if given) and the function that drops it."""
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = _admin(server_url)
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
 
     def drop() -> None:
         with admin.connect() as connection:
@@ -49,20 +56,68 @@ def _fresh_postgres_database(server_url: str) -> tuple[str, callable]:
     return server_url.rsplit("/", 1)[0] + f"/{name}", drop
 
 
+def _prepare(url: str, with_demo: bool) -> None:
+    """Migrate the database at `url` and, if asked, load the demo as the app does on a first start."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        if with_demo:
+            with unit_of_work(engine) as session:
+                import_workspace(session=session, document=load_demo_document())
+        if engine.dialect.name == "sqlite":
+            # Everything into the main file, so that a copy of that one file is the whole database
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory) -> dict[bool, Path]:
+    """Migrated SQLite files, built once per test session: without and with the demo. Each test
+    gets a copy (`sqlite_copy`), which costs a file copy instead of every migration."""
+    folder = tmp_path_factory.mktemp("templates")
+    templates = {}
+    for with_demo in (False, True):
+        path = folder / ("demo.db" if with_demo else "migrated.db")
+        _prepare(f"sqlite:///{path}", with_demo)
+        templates[with_demo] = path
+    return templates
+
+
+def sqlite_copy(template: Path, target: Path) -> str:
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def postgres_templates(postgres_url):
+    """Migrated PostgreSQL databases, built once per test session, without and with the demo; each
+    test's database is made from one (CREATE DATABASE ... TEMPLATE)."""
+    made = {}
+    drops = []
+    try:
+        for with_demo in (False, True):
+            url, drop = _fresh_postgres_database(postgres_url)
+            drops.append(drop)
+            _prepare(url, with_demo)
+            made[with_demo] = url.rsplit("/", 1)[1]
+        yield made
+    finally:
+        for drop in drops:
+            drop()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """An empty, migrated database of each kind (one per test)."""
+    """A migrated database of each kind (one per test), copied from a template: empty, or holding
+    only the demo when the test asks for `demo_workspace_id`."""
+    with_demo = "demo_workspace_id" in request.fixturenames
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
+        yield sqlite_copy(request.getfixturevalue("sqlite_templates")[with_demo], tmp_path / "test.db")
         return
-    url, drop = _fresh_postgres_database(request.getfixturevalue("postgres_url"))
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    template = request.getfixturevalue("postgres_templates")[with_demo]
+    url, drop = _fresh_postgres_database(request.getfixturevalue("postgres_url"), template)
     try:
         yield url
     finally:
@@ -77,15 +132,15 @@ def engine(database_url):
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path):
+def sqlite_engine(tmp_path, sqlite_templates):
     """A migrated SQLite database, for unit tests of services that need no PostgreSQL run."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'unit.db'}")
-    upgrade(engine)
+    engine = make_engine(sqlite_copy(sqlite_templates[False], tmp_path / "unit.db"))
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
 def demo_workspace_id(engine) -> int:
-    with unit_of_work(engine) as session:
-        return import_workspace(session=session, document=load_demo_document()).id
+    """The demo workspace, which `database_url` copied in before any other fixture wrote."""
+    with read_session(engine) as session:
+        return min(w.id for w in list_workspaces(session=session) if w.name.startswith("Demo"))

@@ -1,4 +1,4 @@
-"""AppTest fixtures: every test gets its own SQLite file, loaded with the demo at first run."""
+"""AppTest fixtures: every test gets its own SQLite file holding the demo."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crmstrategy.db import make_engine, read_session
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sqlite_copy
 
 PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "app_pages/analysis/participants.py", "app_pages/analysis/segments.py",
          "app_pages/analysis/personas.py", "app_pages/analysis/insights.py", "app_pages/analysis/readiness.py", "app_pages/analysis/strengths.py", "app_pages/strategy/targets.py",
@@ -18,8 +18,9 @@ PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+def app_db(tmp_path, monkeypatch, sqlite_templates):
+    """The app's database: a copy of a migrated one holding the demo, as the app leaves it on a first start."""
+    url = sqlite_copy(sqlite_templates[True], tmp_path / "app.db")
     monkeypatch.setenv("CRMSTRATEGY_DATABASE_URL", url)
     return url
 

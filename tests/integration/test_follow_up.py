@@ -8,8 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from tests.integration.support import version_of
-from crmstrategy.db import unit_of_work
-from crmstrategy.errors import ValidationProblem
 from crmstrategy.follow_up import (
     add_customer_measurement, add_goal_measurement, create_feedback, customer_measurements,
     delete_customer_measurements, delete_feedback, goal_follow_up, goal_measurements, import_measurements,
@@ -30,15 +28,9 @@ from crmstrategy.tabular import to_csv_bytes
 from tests.integration.support import (
     call, count, export_document, import_document, new_persona, new_segment, new_workspace, read,
 )
+from tests.support import refusal_of
 
 TODAY = date(2026, 12, 1)  # the clock of every test here
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def _written(engine) -> dict[str, int]:
@@ -112,7 +104,7 @@ def test_a_measurement_dated_in_the_future_is_refused_naming_the_date(engine):
     ws = new_workspace(engine)
     goal = _goal(engine, ws)
     tomorrow = TODAY + timedelta(days=1)
-    refused = _refused(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
                        data={"goal_id": goal, "measured_on": tomorrow, "value": 13})
     [problem] = refused.problems
     assert problem.field == "Date"
@@ -124,7 +116,7 @@ def test_the_same_goal_and_day_twice_is_refused_naming_the_value_already_there(e
     ws = new_workspace(engine)
     goal, other = _goal(engine, ws), _goal(engine, ws, "Counter satisfaction", baseline=3.6, target=4.3)
     _measure(engine, ws, goal, "2026-11-30", 14.7)
-    refused = _refused(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
                        data={"goal_id": goal, "measured_on": "2026-11-30", "value": 12})
     [problem] = refused.problems
     assert problem.field == "Date"
@@ -141,7 +133,7 @@ def test_the_same_goal_and_day_twice_is_refused_naming_the_value_already_there(e
 def test_a_value_that_is_not_a_number_is_refused_naming_the_value(engine, value, said):
     ws = new_workspace(engine)
     goal = _goal(engine, ws)
-    refused = _refused(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
                        data={"goal_id": goal, "measured_on": "2026-11-30", "value": value})
     [problem] = refused.problems
     assert problem.field == "Value" and said in problem.message
@@ -157,7 +149,7 @@ def test_a_deleted_goal_or_another_workspaces_goal_takes_no_measurement(engine):
     assert count(engine, GoalMeasurement, goal_id=goal) == 0  # its values went with it
     before = _written(engine)
     for wrong in (goal, foreign):
-        refused = _refused(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
+        refused = refusal_of(engine, add_goal_measurement, workspace_id=ws, today=TODAY,
                            data={"goal_id": wrong, "measured_on": "2026-11-30", "value": 14})
         [problem] = refused.problems
         assert problem.field == "Goal"
@@ -202,7 +194,7 @@ def test_one_bad_row_among_good_ones_changes_nothing_and_names_its_row(engine, b
     _measure(engine, ws, goal, "2026-09-30", 14.5)
     before = _values(engine, ws, goal)
     rows = [GOOD, bad, {"measured_on": "2026-08-31", "value": 14.4}]
-    refused = _refused(engine, set_goal_measurements, workspace_id=ws, goal_id=goal, today=TODAY, rows=rows)
+    refused = refusal_of(engine, set_goal_measurements, workspace_id=ws, goal_id=goal, today=TODAY, rows=rows)
     [problem] = refused.problems
     assert (problem.row, problem.field) == (2, field)
     assert said in problem.message
@@ -218,7 +210,7 @@ def test_every_bad_row_is_reported_with_its_row_number_at_once(engine):
             {"measured_on": "2026-10-31", "value": 13},       # row 3: the day of row 1
             {"measured_on": "2027-01-31", "value": 13},       # row 4: in the future
             {"measured_on": "2026-08-31", "value": "abc"}]    # row 5: not a number
-    refused = _refused(engine, set_goal_measurements, workspace_id=ws, goal_id=goal, today=TODAY, rows=rows)
+    refused = refusal_of(engine, set_goal_measurements, workspace_id=ws, goal_id=goal, today=TODAY, rows=rows)
     assert [(p.row, p.field) for p in refused.problems] == [(3, "Date"), (4, "Date"), (5, "Value")]
     assert "row 1" in refused.problems[0].message
     assert all(f"Row {p.row}, " in str(p) for p in refused.problems)
@@ -245,7 +237,7 @@ def test_the_same_measure_segment_and_day_twice_is_refused_but_not_for_another_s
     ws = new_workspace(engine)
     installers, contractors = new_segment(engine, ws, "Installers"), new_segment(engine, ws, "Contractors")
     _customer(engine, ws, "NPS", "2026-11-30", 21, installers)
-    refused = _refused(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
                        data={"measure": "NPS", "segment_id": installers, "measured_on": "2026-11-30", "value": 30})
     [problem] = refused.problems
     assert problem.field == "Date"
@@ -257,7 +249,7 @@ def test_the_same_measure_segment_and_day_twice_is_refused_but_not_for_another_s
     _customer(engine, ws, "Satisfaction", "2026-11-30", 80, installers)
     _customer(engine, ws, "NPS", "2026-10-31", 18, installers)
     assert count(engine, CustomerMeasurement) == 5
-    refused = _refused(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
                        data={"measure": "NPS", "segment_id": None, "measured_on": "2026-11-30", "value": 26})
     assert "NPS for all customers" in refused.problems[0].message and "(25)" in refused.problems[0].message
     assert count(engine, CustomerMeasurement) == 5
@@ -266,11 +258,11 @@ def test_the_same_measure_segment_and_day_twice_is_refused_but_not_for_another_s
 def test_a_segment_of_another_workspace_or_a_future_day_takes_no_customer_measure(engine):
     ws, other = new_workspace(engine), new_workspace(engine, "Other")
     foreign = new_segment(engine, other, "Their installers")
-    refused = _refused(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
                        data={"measure": "NPS", "segment_id": foreign, "measured_on": "2026-11-30", "value": 20})
     [problem] = refused.problems
     assert problem.field == "Segment" and "does not exist" in problem.message
-    refused = _refused(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
                        data={"measure": "NPS", "measured_on": "2026-12-02", "value": 20})
     assert [p.field for p in refused.problems] == ["Date"]
     assert count(engine, CustomerMeasurement) == 0
@@ -280,7 +272,7 @@ def test_a_segment_of_another_workspace_or_a_future_day_takes_no_customer_measur
                                             ("Satisfaction", "100,5")])
 def test_a_customer_measure_outside_its_range_is_refused(engine, measure, value):
     ws = new_workspace(engine)
-    refused = _refused(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
                        data={"measure": measure, "measured_on": "2026-11-30", "value": value})
     [problem] = refused.problems
     assert measure in problem.message and "outside" in problem.message
@@ -294,7 +286,7 @@ def test_the_ends_of_each_range_are_accepted_and_an_unknown_measure_is_not(engin
     _customer(engine, ws, "Churn", "2026-11-30", 0)
     _customer(engine, ws, "Churn", "2026-10-31", 100)
     assert count(engine, CustomerMeasurement) == 4
-    refused = _refused(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, add_customer_measurement, workspace_id=ws, today=TODAY,
                        data={"measure": "Revenue", "measured_on": "2026-11-30", "value": 5})
     assert [p.field for p in refused.problems] == ["Measure"]
     assert count(engine, CustomerMeasurement) == 4
@@ -307,7 +299,7 @@ def test_customer_measurements_are_deleted_by_id_and_only_in_their_workspace(eng
     foreign = _customer(engine, other, "NPS", "2026-11-30", 40).id
     assert call(engine, delete_customer_measurements, workspace_id=ws, measurement_ids=[first, first]) == 1
     assert [m.id for m in read(engine, customer_measurements, workspace_id=ws)] == [second]
-    refused = _refused(engine, delete_customer_measurements, workspace_id=ws, measurement_ids=[second, foreign])
+    refused = refusal_of(engine, delete_customer_measurements, workspace_id=ws, measurement_ids=[second, foreign])
     assert "does not exist in this workspace" in str(refused)
     assert count(engine, CustomerMeasurement, id=second) == 1  # the refusal deleted nothing
     assert count(engine, CustomerMeasurement, id=foreign) == 1
@@ -378,7 +370,7 @@ def test_a_goal_deleted_after_the_preview_refuses_the_whole_import(engine):
     assert any(isinstance(item, CustomerMeasurementCreate) for _, item in preview.valid)
     call(engine, delete_goal, workspace_id=ws, goal_id=churn)
     before = _written(engine)
-    refused = _refused(engine, import_measurements, workspace_id=ws, rows=preview.valid, today=TODAY)
+    refused = refusal_of(engine, import_measurements, workspace_id=ws, rows=preview.valid, today=TODAY)
     assert sorted(p.row for p in refused.problems) == churn_rows
     assert {p.field for p in refused.problems} == {"Goal"}
     assert all("does not exist" in p.message for p in refused.problems)
@@ -404,7 +396,7 @@ def test_feedback_is_created_with_its_defaults(engine):
 def test_feedback_routed_to_nobody_is_refused(engine):
     ws = new_workspace(engine)
     for status in ("Routed", "Acted on"):
-        refused = _refused(engine, create_feedback, workspace_id=ws, today=TODAY,
+        refused = refusal_of(engine, create_feedback, workspace_id=ws, today=TODAY,
                            data={"text": "Late again", "received_on": "2026-11-20", "status": status,
                                  "response": "Called back"})
         [problem] = refused.problems
@@ -414,7 +406,7 @@ def test_feedback_routed_to_nobody_is_refused(engine):
 
 def test_feedback_acted_on_says_what_was_done_by_an_action_or_in_words(engine):
     ws = new_workspace(engine)
-    refused = _refused(engine, create_feedback, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, create_feedback, workspace_id=ws, today=TODAY,
                        data={"text": "Late again", "received_on": "2026-11-20", "status": "Acted on",
                              "routed_to": "Logistics"})
     [problem] = refused.problems
@@ -442,7 +434,7 @@ def test_a_persona_alone_brings_its_segment_and_a_persona_of_another_segment_is_
         ola, "Ola the installer", installers, "Installers")
     assert _one_feedback(engine, ws, _feedback(engine, ws, segment_id=installers, persona_id=ola)).segment_id == \
         installers
-    refused = _refused(engine, create_feedback, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, create_feedback, workspace_id=ws, today=TODAY,
                        data={"text": "Late again", "received_on": "2026-11-20", "segment_id": contractors,
                              "persona_id": ola})
     [problem] = refused.problems
@@ -460,14 +452,14 @@ def test_another_workspaces_action_persona_or_segment_is_refused(engine, link, f
                "action_id": call(engine, create_action, workspace_id=other, data={"title": "Their action"}).id}
     extra = {"status": "Acted on", "routed_to": "Sales"} if link == "action_id" else {}
     before = _written(engine)
-    refused = _refused(engine, create_feedback, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, create_feedback, workspace_id=ws, today=TODAY,
                        data={"text": "Late again", "received_on": "2026-11-20", link: foreign[link]} | extra)
     [problem] = refused.problems
     assert problem.field == field and "does not exist in this workspace" in problem.message
     assert _written(engine) == before
     # Nor can an existing feedback be linked to it.
     own = _feedback(engine, ws)
-    refused = _refused(engine, update_feedback, version=version_of(engine, Feedback, own), workspace_id=ws, feedback_id=own, today=TODAY,
+    refused = refusal_of(engine, update_feedback, version=version_of(engine, Feedback, own), workspace_id=ws, feedback_id=own, today=TODAY,
                        changes={link: foreign[link]} | extra)
     assert [p.field for p in refused.problems] == [field]
     item = _one_feedback(engine, ws, own)
@@ -538,22 +530,22 @@ def test_deleting_feedback_removes_only_that_one(engine):
     foreign = _feedback(engine, other, "Their feedback")
     assert call(engine, delete_feedback, workspace_id=ws, feedback_id=gone) == "Late again"
     assert [f.id for f in read(engine, list_feedback, workspace_id=ws)] == [kept]
-    refused = _refused(engine, delete_feedback, workspace_id=ws, feedback_id=foreign)
+    refused = refusal_of(engine, delete_feedback, workspace_id=ws, feedback_id=foreign)
     assert "does not exist in this workspace" in str(refused)
-    refused = _refused(engine, delete_feedback, workspace_id=ws, feedback_id=gone)
+    refused = refusal_of(engine, delete_feedback, workspace_id=ws, feedback_id=gone)
     assert "does not exist in this workspace" in str(refused)
     assert count(engine, Feedback) == 2
 
 
 def test_feedback_dated_in_the_future_is_refused_on_create_and_on_update(engine):
     ws = new_workspace(engine)
-    refused = _refused(engine, create_feedback, workspace_id=ws, today=TODAY,
+    refused = refusal_of(engine, create_feedback, workspace_id=ws, today=TODAY,
                        data={"text": "Late again", "received_on": "2026-12-02"})
     [problem] = refused.problems
     assert problem.field == "Date" and "2026-12-02" in problem.message and "future" in problem.message
     assert count(engine, Feedback) == 0
     said = _feedback(engine, ws)
-    refused = _refused(engine, update_feedback, version=version_of(engine, Feedback, said), workspace_id=ws, feedback_id=said, today=TODAY,
+    refused = refusal_of(engine, update_feedback, version=version_of(engine, Feedback, said), workspace_id=ws, feedback_id=said, today=TODAY,
                        changes={"received_on": "2026-12-02", "text": "Changed"})
     assert [p.field for p in refused.problems] == ["Date"]
     item = _one_feedback(engine, ws, said)
@@ -705,8 +697,8 @@ def test_measurements_and_feedback_of_one_workspace_never_show_in_another(engine
                               if r.failed}
     # Through this workspace another's goal and feedback cannot be changed.
     before = _written(engine)
-    _refused(engine, set_goal_measurements, workspace_id=ws, goal_id=foreign_goal, today=TODAY, rows=[])
-    refused = _refused(engine, update_feedback, version=version_of(engine, Feedback, theirs), workspace_id=ws, feedback_id=theirs, today=TODAY,
+    refusal_of(engine, set_goal_measurements, workspace_id=ws, goal_id=foreign_goal, today=TODAY, rows=[])
+    refused = refusal_of(engine, update_feedback, version=version_of(engine, Feedback, theirs), workspace_id=ws, feedback_id=theirs, today=TODAY,
                        changes={"text": "Changed"})
     assert "does not exist in this workspace" in str(refused)
     assert _written(engine) == before

@@ -10,7 +10,7 @@ import pytest
 from tests.integration.support import version_of
 from crmstrategy import clock
 from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem, ValidationProblem
+from crmstrategy.errors import Problem
 from crmstrategy.evidence import Evidence
 from crmstrategy.insight_import import preview_insight_import
 from crmstrategy.insights import (
@@ -21,6 +21,7 @@ from crmstrategy.models import DEFAULT_THEMES, Insight, InsightCreate, InsightPe
 from crmstrategy.personas import delete_persona, list_personas
 from crmstrategy.segments import delete_segment, list_segments
 from tests.integration.support import count, new_persona, new_segment, new_workspace
+from tests.support import refusal_of
 
 
 @pytest.fixture
@@ -50,13 +51,6 @@ def _get(engine, workspace_id, insight_id):
         return get_insight(session=session, workspace_id=workspace_id, insight_id=insight_id)
 
 
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
-
-
 def _themes(engine, workspace_id) -> list[str]:
     with read_session(engine) as session:
         return list_themes(session=session, workspace_id=workspace_id)
@@ -71,9 +65,9 @@ def test_a_new_workspace_has_the_default_themes(engine, ws):
 def test_add_theme_appends_and_refuses_a_duplicate_ignoring_case(engine, ws):
     with unit_of_work(engine) as session:
         assert add_theme(session=session, workspace_id=ws["id"], name="  Invoicing ") == "Invoicing"
-    refusal = _refused(engine, add_theme, workspace_id=ws["id"], name="DELIVERY")
+    refusal = refusal_of(engine, add_theme, workspace_id=ws["id"], name="DELIVERY")
     assert refusal.problems == [Problem("Theme", "'DELIVERY' is already in the list.")]
-    _refused(engine, add_theme, workspace_id=ws["id"], name="   ")
+    refusal_of(engine, add_theme, workspace_id=ws["id"], name="   ")
     assert _themes(engine, ws["id"]) == [*DEFAULT_THEMES, "Invoicing"]
 
 
@@ -164,7 +158,7 @@ def test_update_with_a_blank_theme_removes_the_theme_but_keeps_the_list(engine, 
 def test_a_refused_update_changes_nothing(engine, ws):
     insight_id = _create(engine, ws["id"], segment_ids=[ws["installers"]])
     before = _get(engine, ws["id"], insight_id)
-    _refused(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
+    refusal_of(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
              changes={"text": "", "segment_ids": [ws["contractors"]], "theme": "Brand new theme"})
     assert _get(engine, ws["id"], insight_id) == before
     assert "Brand new theme" not in _themes(engine, ws["id"])
@@ -184,7 +178,7 @@ def test_delete_several_insights(engine, ws):
 
 def test_deleting_one_missing_insight_among_others_deletes_none(engine, ws):
     ids = [_create(engine, ws["id"], text=f"Insight {n}") for n in range(2)]
-    _refused(engine, delete_insights, workspace_id=ws["id"], insight_ids=[ids[0], 999_999, ids[1]])
+    refusal_of(engine, delete_insights, workspace_id=ws["id"], insight_ids=[ids[0], 999_999, ids[1]])
     assert count(engine, Insight) == 2
 
 
@@ -192,7 +186,7 @@ def test_deleting_one_missing_insight_among_others_deletes_none(engine, ws):
 
 def test_a_segment_of_another_workspace_is_refused(engine, ws):
     foreign = new_segment(engine, new_workspace(engine, "Other"), "Their segment")
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"],
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"],
                        data=_data(segment_ids=[ws["installers"], foreign], theme="New theme"))
     assert refusal.problems == [Problem("Segments", "Choose segments of this workspace.")]
     assert count(engine, Insight) == 0 and count(engine, InsightSegment) == 0
@@ -202,7 +196,7 @@ def test_a_segment_of_another_workspace_is_refused(engine, ws):
 def test_a_persona_of_another_workspace_is_refused(engine, ws):
     other = new_workspace(engine, "Other")
     foreign = new_persona(engine, other, new_segment(engine, other, "Their segment"), "Their persona")
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"], data=_data(persona_ids=[foreign]))
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"], data=_data(persona_ids=[foreign]))
     assert refusal.problems == [Problem("Personas", "Choose personas of this workspace.")]
     assert count(engine, Insight) == 0 and count(engine, InsightPersona) == 0
 
@@ -211,19 +205,19 @@ def test_linking_another_workspaces_persona_in_an_update_is_refused(engine, ws):
     insight_id = _create(engine, ws["id"], persona_ids=[ws["kjetil"]])
     other = new_workspace(engine, "Other")
     foreign = new_persona(engine, other, new_segment(engine, other, "Their segment"), "Their persona")
-    _refused(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
+    refusal_of(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
              changes={"persona_ids": [ws["sara"], foreign]})
     assert _get(engine, ws["id"], insight_id).persona_ids == [ws["kjetil"]]
 
 
 def test_a_missing_segment_id_is_refused(engine, ws):
-    _refused(engine, create_insight, workspace_id=ws["id"], data=_data(segment_ids=[999_999]))
+    refusal_of(engine, create_insight, workspace_id=ws["id"], data=_data(segment_ids=[999_999]))
     assert count(engine, Insight) == 0
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_text_is_refused(engine, ws, text):
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"], data=_data(text=text))
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"], data=_data(text=text))
     assert [p.field for p in refusal.problems] == ["Text"]
     assert "Insight text is required" in refusal.problems[0].message
     assert count(engine, Insight) == 0
@@ -231,7 +225,7 @@ def test_empty_text_is_refused(engine, ws, text):
 
 def test_a_future_date_is_refused_with_a_message(engine, ws):
     tomorrow = clock.today() + timedelta(days=1)
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"], data=_data(recorded_on=tomorrow.isoformat()))
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"], data=_data(recorded_on=tomorrow.isoformat()))
     assert refusal.problems == [Problem(
         "Date", f"Date {tomorrow.isoformat()} is in the future; record what has been said.")]
     assert count(engine, Insight) == 0
@@ -240,13 +234,13 @@ def test_a_future_date_is_refused_with_a_message(engine, ws):
 @pytest.mark.parametrize("when", [2_000_000_000 - 2_000_000_000 % 86_400, 1_780_000_000 - 1_780_000_000 % 86_400])
 def test_a_number_as_the_date_is_refused_not_taken_as_a_timestamp(engine, ws, when):
     # 2033-05-18 and 2026-05-29 as Unix timestamps at midnight: neither is a date the user typed.
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"], data=_data(recorded_on=when))
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"], data=_data(recorded_on=when))
     assert [p.field for p in refusal.problems] == ["Date"]
     assert count(engine, Insight) == 0
 
 
 def test_10000_character_text_is_refused_and_nothing_written(engine, ws):
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"],
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"],
                        data=_data(text="t" * 10_000, segment_ids=[ws["installers"]]))
     [problem] = refusal.problems
     assert problem.field == "Text"
@@ -255,7 +249,7 @@ def test_10000_character_text_is_refused_and_nothing_written(engine, ws):
 
 
 def test_several_problems_are_reported_together(engine, ws):
-    refusal = _refused(engine, create_insight, workspace_id=ws["id"],
+    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"],
                        data=_data(text="", kind="Complaint", source_type="Rumour"))
     assert {p.field for p in refusal.problems} == {"Text", "Type", "Source"}
 
@@ -317,7 +311,7 @@ def test_create_insights_is_all_or_nothing_and_names_the_rows(engine, ws):
             (3, _data(text="")),
             (4, InsightCreate(**_data(text="Good too"))),
             (6, InsightCreate(**_data(text="Foreign", segment_ids=[foreign])))]
-    refusal = _refused(engine, create_insights, workspace_id=ws["id"], rows=rows)
+    refusal = refusal_of(engine, create_insights, workspace_id=ws["id"], rows=rows)
     assert [(p.row, p.field) for p in refusal.problems] == [(3, "Text"), (6, "Segments")]
     assert str(refusal.problems[1]) == "Row 6, Segments: Choose segments of this workspace."
     assert count(engine, Insight) == 0 and count(engine, InsightSegment) == 0

@@ -6,11 +6,12 @@ import pytest
 
 from tests.integration.support import version_of
 from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem, ValidationProblem
+from crmstrategy.errors import Problem
 from crmstrategy.models import Participant, ReadinessRating
 from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
 from crmstrategy.readiness_ratings import list_statements, save_ratings
 from tests.integration.support import count, new_workspace
+from tests.support import refusal_of
 
 
 @pytest.fixture
@@ -26,13 +27,6 @@ def _new(engine, workspace_id, name, **values) -> int:
 def _list(engine, workspace_id):
     with read_session(engine) as session:
         return list_participants(session=session, workspace_id=workspace_id)
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def test_create_participant_stores_the_cleaned_fields(engine, workspace_id):
@@ -54,7 +48,7 @@ def test_participants_are_listed_by_name_ignoring_case(engine, workspace_id):
 @pytest.mark.parametrize("duplicate", ["Hanne Lie", "HANNE LIE", "  hanne   lie "])
 def test_duplicate_name_is_refused_ignoring_case(engine, workspace_id, duplicate):
     _new(engine, workspace_id, "Hanne Lie")
-    refusal = _refused(engine, create_participant, workspace_id=workspace_id, data={"name": duplicate})
+    refusal = refusal_of(engine, create_participant, workspace_id=workspace_id, data={"name": duplicate})
     [problem] = refusal.problems
     assert problem.field == "Name"
     assert "is already a participant in this workspace" in problem.message
@@ -69,7 +63,7 @@ def test_the_same_name_is_allowed_in_another_workspace(engine, workspace_id):
 
 
 def test_an_empty_name_is_refused(engine, workspace_id):
-    refusal = _refused(engine, create_participant, workspace_id=workspace_id, data={"name": "  ", "role": "CEO"})
+    refusal = refusal_of(engine, create_participant, workspace_id=workspace_id, data={"name": "  ", "role": "CEO"})
     assert [p.field for p in refusal.problems] == ["Name"]
     assert count(engine, Participant) == 0
 
@@ -95,14 +89,14 @@ def test_renaming_to_another_case_of_the_own_name_is_allowed(engine, workspace_i
 def test_renaming_onto_another_participants_name_is_refused(engine, workspace_id):
     _new(engine, workspace_id, "Hanne")
     tor = _new(engine, workspace_id, "Tor", role="CRM lead")
-    _refused(engine, update_participant, version=version_of(engine, Participant, tor), workspace_id=workspace_id, participant_id=tor,
+    refusal_of(engine, update_participant, version=version_of(engine, Participant, tor), workspace_id=workspace_id, participant_id=tor,
              changes={"name": "HANNE", "role": "Changed"})
     assert sorted((p.name, p.role) for p in _list(engine, workspace_id)) == [("Hanne", ""), ("Tor", "CRM lead")]
 
 
 def test_an_invalid_update_is_refused_and_nothing_changed(engine, workspace_id):
     tor = _new(engine, workspace_id, "Tor", department="IT")
-    refusal = _refused(engine, update_participant, version=version_of(engine, Participant, tor), workspace_id=workspace_id, participant_id=tor,
+    refusal = refusal_of(engine, update_participant, version=version_of(engine, Participant, tor), workspace_id=workspace_id, participant_id=tor,
                        changes={"department": "d" * 121})
     assert refusal.problems[0].field == "Department"
     assert _list(engine, workspace_id)[0].department == "IT"
@@ -127,7 +121,7 @@ def test_delete_removes_the_participant_and_their_ratings_only(engine, workspace
 
 def test_deleting_a_missing_participant_is_refused(engine, workspace_id):
     _new(engine, workspace_id, "Tor")
-    refusal = _refused(engine, delete_participant, workspace_id=workspace_id, participant_id=999_999)
+    refusal = refusal_of(engine, delete_participant, workspace_id=workspace_id, participant_id=999_999)
     assert refusal.problems == [Problem("", "That participant does not exist in this workspace "
                                             "(it may have been deleted).")]
     assert count(engine, Participant) == 1

@@ -6,12 +6,13 @@ import pytest
 
 from tests.integration.support import version_of
 from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem, ValidationProblem
+from crmstrategy.errors import Problem
 from crmstrategy.models import ChannelIn, Persona, PersonaChannel
 from crmstrategy.personas import (
     create_persona, delete_persona, get_persona, list_personas, parse_channel_lines, persona_counts, update_persona,
 )
 from tests.integration.support import count, new_persona, new_segment, new_workspace
+from tests.support import refusal_of
 
 
 @pytest.fixture
@@ -27,13 +28,6 @@ def segment_id(engine, workspace_id) -> int:
 def _get(engine, workspace_id, persona_id):
     with read_session(engine) as session:
         return get_persona(session=session, workspace_id=workspace_id, persona_id=persona_id)
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def test_create_persona_with_channels(engine, workspace_id, segment_id):
@@ -78,7 +72,7 @@ def test_update_without_channels_keeps_them(engine, workspace_id, segment_id):
 def test_persona_in_a_segment_of_another_workspace_is_refused(engine, workspace_id, segment_id):
     other = new_workspace(engine, "Other")
     foreign_segment = new_segment(engine, other, "Their segment")
-    refusal = _refused(engine, create_persona, workspace_id=workspace_id,
+    refusal = refusal_of(engine, create_persona, workspace_id=workspace_id,
                        data={"name": "Spy", "segment_id": foreign_segment})
     assert refusal.problems == [Problem("Segment", "Choose a segment of this workspace.")]
     assert count(engine, Persona) == 0
@@ -87,13 +81,13 @@ def test_persona_in_a_segment_of_another_workspace_is_refused(engine, workspace_
 def test_moving_a_persona_to_another_workspaces_segment_is_refused(engine, workspace_id, segment_id):
     persona_id = new_persona(engine, workspace_id, segment_id, "Ivar")
     foreign_segment = new_segment(engine, new_workspace(engine, "Other"), "Their segment")
-    _refused(engine, update_persona, version=version_of(engine, Persona, persona_id), workspace_id=workspace_id, persona_id=persona_id,
+    refusal_of(engine, update_persona, version=version_of(engine, Persona, persona_id), workspace_id=workspace_id, persona_id=persona_id,
              changes={"segment_id": foreign_segment})
     assert _get(engine, workspace_id, persona_id).segment_id == segment_id
 
 
 def test_persona_in_a_missing_segment_is_refused(engine, workspace_id, segment_id):
-    _refused(engine, create_persona, workspace_id=workspace_id, data={"name": "Ghost", "segment_id": 99999})
+    refusal_of(engine, create_persona, workspace_id=workspace_id, data={"name": "Ghost", "segment_id": 99999})
     assert count(engine, Persona) == 0
 
 
@@ -101,7 +95,7 @@ def test_persona_in_a_missing_segment_is_refused(engine, workspace_id, segment_i
 def test_duplicate_persona_name_is_refused(engine, workspace_id, segment_id, duplicate):
     new_persona(engine, workspace_id, segment_id, "Ivar")
     other_segment = new_segment(engine, workspace_id, "Renovators")
-    refusal = _refused(engine, create_persona, workspace_id=workspace_id,
+    refusal = refusal_of(engine, create_persona, workspace_id=workspace_id,
                        data={"name": duplicate, "segment_id": other_segment})
     assert "already exists in this workspace" in str(refusal)
     assert count(engine, Persona) == 1
@@ -110,7 +104,7 @@ def test_duplicate_persona_name_is_refused(engine, workspace_id, segment_id, dup
 def test_renaming_onto_another_personas_name_is_refused(engine, workspace_id, segment_id):
     new_persona(engine, workspace_id, segment_id, "Ivar")
     rita = new_persona(engine, workspace_id, segment_id, "Rita")
-    _refused(engine, update_persona, version=version_of(engine, Persona, rita), workspace_id=workspace_id, persona_id=rita, changes={"name": "ivar"})
+    refusal_of(engine, update_persona, version=version_of(engine, Persona, rita), workspace_id=workspace_id, persona_id=rita, changes={"name": "ivar"})
     assert _get(engine, workspace_id, rita).name == "Rita"
 
 
@@ -134,7 +128,7 @@ def test_emoji_rtl_html_and_markdown_text_is_stored_and_read_back_exactly(engine
 
 
 def test_10000_character_text_is_refused_and_nothing_written(engine, workspace_id, segment_id):
-    refusal = _refused(engine, create_persona, workspace_id=workspace_id,
+    refusal = refusal_of(engine, create_persona, workspace_id=workspace_id,
                        data={"name": "Long", "segment_id": segment_id, "needs": "n" * 10_000,
                              "channels": [{"kind": "Owned", "channel": "Newsletter"}]})
     [problem] = refusal.problems
@@ -146,7 +140,7 @@ def test_10000_character_text_is_refused_and_nothing_written(engine, workspace_i
 
 def test_10000_character_update_is_refused_and_the_persona_unchanged(engine, workspace_id, segment_id):
     persona_id = new_persona(engine, workspace_id, segment_id, "Ivar", goals="Short")
-    _refused(engine, update_persona, version=version_of(engine, Persona, persona_id), workspace_id=workspace_id, persona_id=persona_id,
+    refusal_of(engine, update_persona, version=version_of(engine, Persona, persona_id), workspace_id=workspace_id, persona_id=persona_id,
              changes={"goals": "g" * 10_000, "name": "Renamed"})
     stored = _get(engine, workspace_id, persona_id)
     assert (stored.name, stored.goals) == ("Ivar", "Short")

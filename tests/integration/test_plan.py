@@ -12,7 +12,6 @@ from sqlmodel import select
 
 from tests.integration.support import version_of
 from crmstrategy.db import read_session, unit_of_work, upgrade
-from crmstrategy.errors import ValidationProblem
 from crmstrategy.models import (
     Action, ActionChange, ActionInitiative, PlanReview, RoleImpact, StepParticipation,
 )
@@ -25,16 +24,10 @@ from crmstrategy.plan_rules import add_months
 from crmstrategy.strategy_map import create_node, delete_node, list_nodes
 from crmstrategy.workspaces import delete_workspace, get_workspace
 from tests.integration.support import call, count, new_workspace, read
+from tests.support import refusal_of
 
 START = date(2026, 1, 15)
 TODAY = date(2026, 3, 1)
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def _plan_rows(engine) -> tuple[int, int, int]:
@@ -106,7 +99,7 @@ def test_without_a_plan_start_the_horizons_count_from_the_day_the_workspace_was_
     after = _add(engine, ws, "A day later", due_date=add_months(made, 3) + timedelta(days=1))
     late = _add(engine, ws, "Next year", due_date=add_months(made, 12) + timedelta(days=1))
     assert (on_end.shown_horizon, after.shown_horizon, late.shown_horizon, late.beyond_plan) == (3, 6, 12, True)
-    refused = _refused(engine, create_action, workspace_id=ws,
+    refused = refusal_of(engine, create_action, workspace_id=ws,
                        data={"title": "Hand-set", "due_date": add_months(made, 3) + timedelta(days=1), "horizon": 3})
     assert made.isoformat() in refused.problems[0].message
 
@@ -157,7 +150,7 @@ def test_a_refused_action_names_the_field_and_writes_nothing(engine, values, fie
     ws = _workspace(engine)
     _add(engine, ws, "Already there")
     before = _plan_rows(engine)
-    refused = _refused(engine, create_action, workspace_id=ws, data={"title": "New action"} | values)
+    refused = refusal_of(engine, create_action, workspace_id=ws, data={"title": "New action"} | values)
     assert [p.field for p in refused.problems] == [field], refused.problems
     assert _plan_rows(engine) == before
 
@@ -165,7 +158,7 @@ def test_a_refused_action_names_the_field_and_writes_nothing(engine, values, fie
 def test_a_due_date_before_the_start_is_refused_naming_both_dates_and_writes_nothing(engine):
     ws = _workspace(engine)
     before = _plan_rows(engine)
-    refused = _refused(engine, create_action, workspace_id=ws,
+    refused = refusal_of(engine, create_action, workspace_id=ws,
                        data={"title": "Backwards", "start_date": "2026-03-01", "due_date": "2026-02-01"})
     [problem] = refused.problems
     assert "2026-02-01" in problem.message and "2026-03-01" in problem.message
@@ -174,7 +167,7 @@ def test_a_due_date_before_the_start_is_refused_naming_both_dates_and_writes_not
 
 def test_a_due_date_before_the_start_is_reported_on_a_date_field(engine):
     ws = _workspace(engine)
-    refused = _refused(engine, create_action, workspace_id=ws,
+    refused = refusal_of(engine, create_action, workspace_id=ws,
                        data={"title": "Backwards", "start_date": "2026-03-01", "due_date": "2026-02-01"})
     assert refused.problems[0].field in ("Due", "Start")
 
@@ -182,7 +175,7 @@ def test_a_due_date_before_the_start_is_reported_on_a_date_field(engine):
 def test_a_hand_set_horizon_contradicting_the_due_date_is_refused_naming_the_expected_horizon(engine):
     ws = _workspace(engine)
     before = _plan_rows(engine)
-    refused = _refused(engine, create_action, workspace_id=ws,
+    refused = refusal_of(engine, create_action, workspace_id=ws,
                        data={"title": "Quick win", "due_date": "2026-09-01", "horizon": "3 months"})
     [problem] = refused.problems
     assert problem.field == "Horizon"
@@ -199,7 +192,7 @@ def test_an_objective_or_another_workspaces_initiative_is_not_accepted_as_an_ini
     own = _nodes(engine, ws, "initiative")[0]
     before = _plan_rows(engine)
     for wrong in (objective.id, foreign, 999_999):
-        refused = _refused(engine, create_action, workspace_id=ws,
+        refused = refusal_of(engine, create_action, workspace_id=ws,
                            data={"title": "Serve it", "initiative_ids": [own.id, wrong]})
         assert [p.field for p in refused.problems] == ["Initiatives"], wrong
     assert _plan_rows(engine) == before
@@ -211,7 +204,7 @@ def test_another_workspaces_action_cannot_be_changed_deleted_or_read_through_thi
     before = _plan_rows(engine)
     attempts = [(update_action, {"changes": {"title": "Mine now"}, "version": 1}), (delete_action, {}), (action_history, {})]
     for service, extra in attempts:
-        refused = _refused(engine, service, workspace_id=ws, action_id=theirs.id, **extra)
+        refused = refusal_of(engine, service, workspace_id=ws, action_id=theirs.id, **extra)
         assert "does not exist in this workspace" in str(refused), service.__name__
     assert _plan_rows(engine) == before
     [kept] = _actions(engine, other)
@@ -221,7 +214,7 @@ def test_another_workspaces_action_cannot_be_changed_deleted_or_read_through_thi
 def test_a_plan_start_that_is_not_a_date_is_refused_and_the_old_start_kept(engine):
     ws = _workspace(engine)
     for wrong in ("not a date", ""):
-        refused = _refused(engine, set_plan_start, workspace_id=ws, start=wrong)
+        refused = refusal_of(engine, set_plan_start, workspace_id=ws, start=wrong)
         assert [p.field for p in refused.problems] == ["Plan start"], wrong
     assert read(engine, get_workspace, workspace_id=ws).plan_start == START
 
@@ -263,7 +256,7 @@ def test_dating_an_action_lets_the_dates_replace_a_hand_set_horizon_and_records_
     assert (dated.horizon, dated.shown_horizon, dated.due_date) == (None, 3, date(2026, 3, 1))
     changes = {c.field: (c.old, c.new) for c in _history(engine, ws, saved.id)}
     assert (changes["horizon"], changes["due_date"]) == (("12", ""), ("", "2026-03-01"))
-    refused = _refused(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id,
+    refused = refusal_of(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id,
                        changes={"due_date": "2026-09-01", "horizon": 3})
     assert "12-month" in refused.problems[0].message
     [kept] = _actions(engine, ws)
@@ -325,7 +318,7 @@ def test_a_refused_update_changes_nothing_and_writes_no_history(engine, demo_wor
                      ({"title": "Changed", "initiative_ids": [objective.id]}, "Initiatives"),
                      ({"title": ""}, "Title")]
     for changes, field in wrong_changes:
-        refused = _refused(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id, changes=changes)
+        refused = refusal_of(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id, changes=changes)
         assert field is None or [p.field for p in refused.problems] == [field], changes
     assert _plan_rows(engine) == before
     [kept] = [a for a in _actions(engine, ws) if a.id == saved.id]
@@ -401,7 +394,7 @@ def test_reviews_are_stored_and_listed_newest_first(engine):
 ], ids=["future", "blank-name", "no-name"])
 def test_a_review_in_the_future_or_without_a_name_is_refused(engine, data, field):
     ws = _workspace(engine)
-    refused = _refused(engine, add_review, workspace_id=ws, data=data, today=TODAY)
+    refused = refusal_of(engine, add_review, workspace_id=ws, data=data, today=TODAY)
     assert [p.field for p in refused.problems] == [field], refused.problems
     assert count(engine, PlanReview) == 0
 
@@ -430,12 +423,12 @@ def test_an_unknown_step_or_another_workspaces_participant_is_refused(engine, de
     ws = demo_workspace_id
     erik = _people(engine, ws)[0]
     before, rows = read(engine, participation, workspace_id=ws), count(engine, StepParticipation)
-    refused = _refused(engine, set_participation, workspace_id=ws, participant_id=erik.id,
+    refused = refusal_of(engine, set_participation, workspace_id=ws, participant_id=erik.id,
                        steps=["Strategy", "Celebration"])
     assert refused.problems[0].field == "Steps" and "Celebration" in refused.problems[0].message
     other = new_workspace(engine, "Other")
     stranger = call(engine, create_participant, workspace_id=other, data={"name": "Kari"})
-    refused = _refused(engine, set_participation, workspace_id=ws, participant_id=stranger.id, steps=["Analysis"])
+    refused = refusal_of(engine, set_participation, workspace_id=ws, participant_id=stranger.id, steps=["Analysis"])
     assert "does not exist in this workspace" in str(refused)
     assert read(engine, participation, workspace_id=ws) == before
     assert read(engine, participation, workspace_id=other) == {}
@@ -473,7 +466,7 @@ def test_the_same_audience_twice_ignoring_case_is_refused(engine):
     call(engine, save_role_impact, workspace_id=ws, data={"audience": "Sales", "means": "More calls"})
     it = call(engine, save_role_impact, workspace_id=ws, data={"audience": "IT"})
     for data, impact_id in (({"audience": "sales"}, None), ({"audience": " SALES "}, it.id)):
-        refused = _refused(engine, save_role_impact, workspace_id=ws, data=data, impact_id=impact_id)
+        refused = refusal_of(engine, save_role_impact, workspace_id=ws, data=data, impact_id=impact_id)
         assert [p.field for p in refused.problems] == ["Role or department"], data
     assert [(r.audience, r.means) for r in read(engine, list_role_impacts, workspace_id=ws)] == [
         ("Sales", "More calls"), ("IT", "")]
@@ -486,9 +479,9 @@ def test_role_impacts_are_deleted_but_never_through_another_workspace(engine):
     mine = call(engine, save_role_impact, workspace_id=ws, data={"audience": "Marketing"})
     theirs = call(engine, save_role_impact, workspace_id=other, data={"audience": "Finance", "means": "Budget"})
     assert "does not exist in this workspace" in str(
-        _refused(engine, delete_role_impact, workspace_id=ws, impact_id=theirs.id))
+        refusal_of(engine, delete_role_impact, workspace_id=ws, impact_id=theirs.id))
     assert "does not exist in this workspace" in str(
-        _refused(engine, save_role_impact, workspace_id=ws, impact_id=theirs.id, data={"audience": "Taken over"}))
+        refusal_of(engine, save_role_impact, workspace_id=ws, impact_id=theirs.id, data={"audience": "Taken over"}))
     assert [(r.audience, r.means) for r in read(engine, list_role_impacts, workspace_id=other)] == [
         ("Finance", "Budget")]
     assert call(engine, delete_role_impact, workspace_id=ws, impact_id=mine.id) == "Marketing"

@@ -27,16 +27,10 @@ from tests.integration.support import (
     set_at, demo_copy, export_document, import_document, call as _call, read as _read,
     count, new_persona, new_segment, new_workspace,
 )
+from tests.support import refusal_of
 
 DEFAULTS = {"buzzword": list(DEFAULT_BUZZWORDS), "jargon": list(DEFAULT_JARGON)}
 SCRIPT = "<script>alert(1)</script> **bold**"
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def _save(engine, workspace_id, make_current=None, **values):
@@ -165,7 +159,7 @@ def test_restore_brings_an_old_version_back_as_a_new_one_by_the_new_author(engin
 def test_restoring_without_an_author_is_refused_and_writes_nothing(engine, author):
     ws = new_workspace(engine)
     old = _save(engine, ws)
-    refused = _refused(engine, restore_version, workspace_id=ws, version_id=old.id, author=author)
+    refused = refusal_of(engine, restore_version, workspace_id=ws, version_id=old.id, author=author)
     [problem] = refused.problems
     assert problem.field == "Author"
     assert "Write your name" in problem.message
@@ -191,7 +185,7 @@ def test_restoring_without_an_author_is_refused_and_writes_nothing(engine, autho
 def test_a_bad_version_is_refused_with_a_clear_message_and_nothing_is_written(engine, values, field, words):
     ws = new_workspace(engine)
     data = {"text": "Parts at the counter by seven.", "author": "Hanne Lie"} | values
-    refused = _refused(engine, save_version, workspace_id=ws, data=data)
+    refused = refusal_of(engine, save_version, workspace_id=ws, data=data)
     [problem] = refused.problems
     assert problem.field == field
     for word in words:
@@ -201,7 +195,7 @@ def test_a_bad_version_is_refused_with_a_clear_message_and_nothing_is_written(en
 
 def test_a_version_without_an_author_key_is_refused(engine):
     ws = new_workspace(engine)
-    refused = _refused(engine, save_version, workspace_id=ws, data={"text": "Parts by seven."})
+    refused = refusal_of(engine, save_version, workspace_id=ws, data={"text": "Parts by seven."})
     assert [p.field for p in refused.problems] == ["Author"]
     assert count(engine, PromiseVersion) == 0
 
@@ -210,7 +204,7 @@ def test_a_segment_of_another_workspace_is_refused(engine):
     ws, other = new_workspace(engine, "Acme"), new_workspace(engine, "Other")
     own = new_segment(engine, ws, "Ours")
     foreign = new_segment(engine, other, "Theirs")
-    refused = _refused(engine, save_version, workspace_id=ws,
+    refused = refusal_of(engine, save_version, workspace_id=ws,
                        data={"text": "Parts by seven.", "author": "Hanne", "segment_ids": [own, foreign]})
     [problem] = refused.problems
     assert problem.field == "Segments"
@@ -226,7 +220,7 @@ def test_a_version_of_another_workspace_cannot_be_made_current_or_restored(engin
     _save(engine, other, make_current=True, text="Theirs 2.")
 
     for service, extra in ((set_current, {}), (restore_version, {"author": "Mallory"})):
-        refused = _refused(engine, service, workspace_id=ws, version_id=theirs_first.id, **extra)
+        refused = refusal_of(engine, service, workspace_id=ws, version_id=theirs_first.id, **extra)
         assert "does not exist in this workspace" in str(refused)
 
     assert [(v.text, v.is_current) for v in _versions(engine, ws)] == [("Ours.", True)]
@@ -260,7 +254,7 @@ def test_set_terms_trims_drops_blank_lines_and_keeps_the_first_spelling_of_a_dup
 ], ids=["star-inside", "61-chars", "only-stars", "no-letters"])
 def test_a_bad_term_is_refused_naming_its_line_and_the_list_stays_as_it_was(engine, raw, row, words):
     ws = new_workspace(engine)
-    refused = _refused(engine, set_terms, workspace_id=ws, kind="buzzword", terms=raw)
+    refused = refusal_of(engine, set_terms, workspace_id=ws, kind="buzzword", terms=raw)
     [problem] = refused.problems
     assert problem.row == row
     for word in words:
@@ -270,14 +264,14 @@ def test_a_bad_term_is_refused_naming_its_line_and_the_list_stays_as_it_was(engi
 
 def test_every_bad_term_is_named_at_once(engine):
     ws = new_workspace(engine)
-    refused = _refused(engine, set_terms, workspace_id=ws, kind="jargon", terms="a*b\nfine\n" + "y" * 70)
+    refused = refusal_of(engine, set_terms, workspace_id=ws, kind="jargon", terms="a*b\nfine\n" + "y" * 70)
     assert [p.row for p in refused.problems] == [1, 3]
     assert _read(engine, promise_terms, workspace_id=ws) == DEFAULTS
 
 
 def test_a_list_of_more_than_300_terms_is_refused(engine):
     ws = new_workspace(engine)
-    refused = _refused(engine, set_terms, workspace_id=ws, kind="jargon", terms=[f"term{n}" for n in range(301)])
+    refused = refusal_of(engine, set_terms, workspace_id=ws, kind="jargon", terms=[f"term{n}" for n in range(301)])
     assert "301 terms" in str(refused) and "300" in str(refused)
     assert _read(engine, promise_terms, workspace_id=ws) == DEFAULTS
 
@@ -297,7 +291,7 @@ def test_reset_terms_brings_the_defaults_back(engine):
 @pytest.mark.parametrize("service, extra", [(set_terms, {"terms": "x"}), (reset_terms, {})], ids=["set", "reset"])
 def test_an_unknown_word_list_is_refused(engine, service, extra):
     ws = new_workspace(engine)
-    refused = _refused(engine, service, workspace_id=ws, kind="slogans", **extra)
+    refused = refusal_of(engine, service, workspace_id=ws, kind="slogans", **extra)
     assert "no word list called 'slogans'" in str(refused)
     assert count(engine, PromiseTerm, workspace_id=ws, kind="slogans") == 0
     assert _read(engine, promise_terms, workspace_id=ws) == DEFAULTS

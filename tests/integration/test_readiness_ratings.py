@@ -18,6 +18,7 @@ from crmstrategy.readiness_ratings import (
 from crmstrategy.workspace_io import DEMO_PATH
 from crmstrategy.workspaces import create_workspace
 from tests.integration.support import run_together, count, new_workspace
+from tests.support import refusal_of
 
 
 @pytest.fixture
@@ -45,13 +46,6 @@ def _ratings(engine, ws, participant) -> dict[int, tuple]:
 def _statements(engine, workspace_id):
     with read_session(engine) as session:
         return list_statements(session=session, workspace_id=workspace_id)
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 # --- a new workspace -------------------------------------------------------------------
@@ -113,7 +107,7 @@ def test_clearing_a_rating_that_does_not_exist_writes_nothing(engine, ws):
 def test_a_note_without_a_score_is_refused_and_nothing_written(engine, ws):
     first, second = ws["statements"][:2]
     _save(engine, ws, "tor", [{"statement_id": first, "score": 2, "note": "Kept"}])
-    refusal = _refused(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
+    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
         {"statement_id": second, "score": 4},
         {"statement_id": first, "score": None, "note": "Why I removed my score"}])
     assert refusal.problems == [Problem(STANDARD_STATEMENTS[0][1], "Give a score from 1 to 5 with the note.")]
@@ -122,7 +116,7 @@ def test_a_note_without_a_score_is_refused_and_nothing_written(engine, ws):
 
 @pytest.mark.parametrize("score", [0, 6, 2.5, "x"])
 def test_a_score_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
-    refusal = _refused(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
+    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
         {"statement_id": ws["statements"][1], "score": 3},
         {"statement_id": ws["statements"][0], "score": score}])
     assert [p.field for p in refusal.problems] == ["Score"]
@@ -132,14 +126,14 @@ def test_a_score_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
 
 def test_two_scores_for_one_statement_in_one_save_are_refused_saying_so(engine, ws):
     first = ws["statements"][0]
-    refusal = _refused(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
+    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
         {"statement_id": first, "score": 2}, {"statement_id": first, "score": 4}])
     assert refusal.problems == [Problem(STANDARD_STATEMENTS[0][1], "Give one score per statement.")]
     assert count(engine, ReadinessRating) == 0
 
 
 def test_every_bad_rating_is_reportedrun_together(engine, ws):
-    refusal = _refused(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
+    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
         {"statement_id": ws["statements"][0], "score": 9},
         {"statement_id": 999_999, "score": 3},
         {"statement_id": ws["statements"][2], "note": "No score"}])
@@ -150,7 +144,7 @@ def test_every_bad_rating_is_reportedrun_together(engine, ws):
 def test_a_statement_of_another_workspace_is_refused(engine, ws):
     other = new_workspace(engine, "Other")
     foreign = _statements(engine, other)[0].id
-    refusal = _refused(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"],
+    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"],
                        ratings=[{"statement_id": ws["statements"][0], "score": 3}, {"statement_id": foreign, "score": 3}])
     assert refusal.problems == [Problem("Statement", "That statement is not part of this workspace's check.")]
     assert count(engine, ReadinessRating) == 0
@@ -160,7 +154,7 @@ def test_a_participant_of_another_workspace_is_refused(engine, ws):
     other = new_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         stranger = create_participant(session=session, workspace_id=other, data={"name": "Stranger"}).id
-    refusal = _refused(engine, save_ratings, workspace_id=ws["id"], participant_id=stranger,
+    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=stranger,
                        ratings=[{"statement_id": ws["statements"][0], "score": 3}])
     assert "That participant does not exist in this workspace" in str(refusal)
     assert count(engine, ReadinessRating) == 0
@@ -184,21 +178,21 @@ def test_add_statement_appends_an_own_statement(engine, ws):
 
 @pytest.mark.parametrize("text", ["CRM has a named owner after launch.", "crm HAS A NAMED OWNER AFTER LAUNCH."])
 def test_a_duplicate_statement_is_refused_ignoring_case(engine, ws, text):
-    refusal = _refused(engine, add_statement, workspace_id=ws["id"], data={"text": text})
+    refusal = refusal_of(engine, add_statement, workspace_id=ws["id"], data={"text": text})
     assert refusal.problems == [Problem("Statement", "That statement is already in the check.")]
     assert count(engine, ReadinessStatement, workspace_id=ws["id"]) == 7
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])
 def test_an_empty_statement_is_refused(engine, ws, text):
-    refusal = _refused(engine, add_statement, workspace_id=ws["id"], data={"text": text})
+    refusal = refusal_of(engine, add_statement, workspace_id=ws["id"], data={"text": text})
     assert [p.field for p in refusal.problems] == ["Statement"]
     assert count(engine, ReadinessStatement, workspace_id=ws["id"]) == 7
 
 
 def test_a_standard_statement_cannot_be_deleted(engine, ws):
     _save(engine, ws, "tor", [{"statement_id": ws["statements"][0], "score": 1}])
-    refusal = _refused(engine, delete_statement, workspace_id=ws["id"], statement_id=ws["statements"][0])
+    refusal = refusal_of(engine, delete_statement, workspace_id=ws["id"], statement_id=ws["statements"][0])
     assert "standard statements of the check cannot be deleted" in str(refusal)
     assert count(engine, ReadinessStatement, workspace_id=ws["id"]) == 7
     assert count(engine, ReadinessRating) == 1
@@ -220,7 +214,7 @@ def test_a_statement_of_another_workspace_cannot_be_deleted_through_this_one(eng
     other = new_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         own = add_statement(session=session, workspace_id=other, data={"text": "Their statement."}).id
-    _refused(engine, delete_statement, workspace_id=ws["id"], statement_id=own)
+    refusal_of(engine, delete_statement, workspace_id=ws["id"], statement_id=own)
     assert count(engine, ReadinessStatement, workspace_id=other) == 8
 
 

@@ -14,6 +14,7 @@ from crmstrategy.segments import (
     list_segments, list_value_drivers, update_segment,
 )
 from tests.integration.support import count, new_persona, new_segment, new_workspace
+from tests.support import refusal_of
 
 
 @pytest.fixture
@@ -24,13 +25,6 @@ def workspace_id(engine) -> int:
 def _segments(engine, workspace_id):
     with read_session(engine) as session:
         return list_segments(session=session, workspace_id=workspace_id)
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 # --- create, update, delete ------------------------------------------------------------
@@ -71,7 +65,7 @@ def test_add_value_driver_refuses_a_duplicate_ignoring_case(engine, workspace_id
     with unit_of_work(engine) as session:
         assert add_value_driver(session=session, workspace_id=workspace_id, name="  Delivery   precision ") == (
             "Delivery precision")
-    refusal = _refused(engine, add_value_driver, workspace_id=workspace_id, name="delivery PRECISION")
+    refusal = refusal_of(engine, add_value_driver, workspace_id=workspace_id, name="delivery PRECISION")
     assert refusal.problems == [Problem("Value driver", "'delivery PRECISION' is already in the list.")]
     assert count(engine, ValueDriver, workspace_id=workspace_id) == len(DEFAULT_VALUE_DRIVERS) + 1
 
@@ -100,7 +94,7 @@ def test_update_segment_replaces_value_drivers_when_given(engine, workspace_id):
 
 def test_invalid_update_is_refused_and_nothing_changed(engine, workspace_id):
     segment_id = new_segment(engine, workspace_id, "Installers", customer_count=10)
-    refusal = _refused(engine, update_segment, version=version_of(engine, Segment, segment_id), workspace_id=workspace_id, segment_id=segment_id,
+    refusal = refusal_of(engine, update_segment, version=version_of(engine, Segment, segment_id), workspace_id=workspace_id, segment_id=segment_id,
                        changes={"name": "Renamed", "customer_count": -5})
     assert refusal.problems == [Problem("Customers", "must be at least 0.")]
     [segment] = _segments(engine, workspace_id)
@@ -110,7 +104,7 @@ def test_invalid_update_is_refused_and_nothing_changed(engine, workspace_id):
 @pytest.mark.parametrize("duplicate", ["Installers", "INSTALLERS", " installers "])
 def test_duplicate_segment_name_is_refused(engine, workspace_id, duplicate):
     new_segment(engine, workspace_id, "Installers")
-    refusal = _refused(engine, create_segment, workspace_id=workspace_id, data={"name": duplicate})
+    refusal = refusal_of(engine, create_segment, workspace_id=workspace_id, data={"name": duplicate})
     assert refusal.problems[0].field == "Name"
     assert "already exists in this workspace" in refusal.problems[0].message
     assert count(engine, Segment) == 1
@@ -119,7 +113,7 @@ def test_duplicate_segment_name_is_refused(engine, workspace_id, duplicate):
 def test_renaming_onto_another_segments_name_is_refused(engine, workspace_id):
     new_segment(engine, workspace_id, "Installers")
     other = new_segment(engine, workspace_id, "Renovators")
-    _refused(engine, update_segment, version=version_of(engine, Segment, other), workspace_id=workspace_id, segment_id=other, changes={"name": "installers"})
+    refusal_of(engine, update_segment, version=version_of(engine, Segment, other), workspace_id=workspace_id, segment_id=other, changes={"name": "installers"})
     assert [s.name for s in _segments(engine, workspace_id)] == ["Installers", "Renovators"]
 
 
@@ -143,7 +137,7 @@ def test_delete_is_refused_while_personas_exist_saying_how_many(engine, workspac
     segment_id = new_segment(engine, workspace_id, "Installers")
     new_persona(engine, workspace_id, segment_id, "Ivar")
     new_persona(engine, workspace_id, segment_id, "Ingrid")
-    refusal = _refused(engine, delete_segment, workspace_id=workspace_id, segment_id=segment_id)
+    refusal = refusal_of(engine, delete_segment, workspace_id=workspace_id, segment_id=segment_id)
     assert "'Installers' has 2 personas." in str(refusal)
     assert count(engine, Segment) == 1
     assert count(engine, Persona) == 2
@@ -230,6 +224,6 @@ def test_create_segments_imports_all_or_nothing(engine, workspace_id):
 
 
 def test_segment_in_a_missing_workspace_is_refused(engine):
-    refusal = _refused(engine, create_segment, workspace_id=999, data={"name": "Orphan"})
+    refusal = refusal_of(engine, create_segment, workspace_id=999, data={"name": "Orphan"})
     assert "workspace does not exist" in str(refusal)
     assert count(engine, Segment) == 0

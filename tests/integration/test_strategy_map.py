@@ -20,6 +20,7 @@ from crmstrategy.strategy_map import (
 )
 from crmstrategy.workspaces import get_workspace
 from tests.integration.support import call as _call, read as _read, count, new_workspace
+from tests.support import refusal_of
 
 TODAY = date(2026, 11, 23)  # the clock of every goal test
 
@@ -40,13 +41,6 @@ def ws(engine) -> dict:
             "enabler": {"kind": "enabler", "name": "One CRM platform", "owner": "Tor"},
         }.items()}
     return {"id": workspace} | ids
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def _nodes(engine, workspace_id) -> dict[str, object]:
@@ -89,7 +83,7 @@ def test_the_kind_may_be_given_by_its_label(engine, ws):
 
 
 def test_an_unknown_kind_is_refused_listing_the_kinds(engine, ws):
-    refusal = _refused(engine, create_node, workspace_id=ws["id"], data={"kind": "goal", "name": "More projects"})
+    refusal = refusal_of(engine, create_node, workspace_id=ws["id"], data={"kind": "goal", "name": "More projects"})
     assert refusal.problems == [Problem("Kind", "Kind must be one of: Company strategy, CRM objective, Initiative, "
                                                 "Enabler.")]
     assert count(engine, MapNode) == 4
@@ -124,7 +118,7 @@ def test_the_kind_of_an_element_does_not_change(engine, ws):
 
 @pytest.mark.parametrize("kind", ["strategy", "objective", "enabler"])
 def test_initiative_fields_on_another_kind_are_refused_and_nothing_written(engine, ws, kind):
-    refusal = _refused(engine, create_node, workspace_id=ws["id"],
+    refusal = refusal_of(engine, create_node, workspace_id=ws["id"],
                        data={"kind": kind, "name": "New one", "business_value": 3, "channel": "App"})
     [problem] = refusal.problems
     assert problem.message == "Only initiatives have business value, channel."
@@ -132,7 +126,7 @@ def test_initiative_fields_on_another_kind_are_refused_and_nothing_written(engin
 
 
 def test_initiative_fields_cannot_be_added_to_an_objective_by_an_edit(engine, ws):
-    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=ws["id"], node_id=ws["objective"],
+    refusal = refusal_of(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=ws["id"], node_id=ws["objective"],
                        changes={"complexity": 2})
     assert [p.message for p in refusal.problems] == ["Only initiatives have complexity."]
     assert _nodes(engine, ws["id"])["Økt lojalitet"].complexity is None
@@ -144,7 +138,7 @@ def test_initiative_fields_cannot_be_added_to_an_objective_by_an_edit(engine, ws
     ("time_effort", 2.5, "Time"),
 ])
 def test_a_bad_initiative_field_is_refused_naming_the_field(engine, ws, field, value, label):
-    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["initiative"]), workspace_id=ws["id"], node_id=ws["initiative"], changes={field: value})
+    refusal = refusal_of(engine, update_node, version=version_of(engine, MapNode, ws["initiative"]), workspace_id=ws["id"], node_id=ws["initiative"], changes={field: value})
     assert [p.field for p in refusal.problems] == [label]
     assert getattr(_nodes(engine, ws["id"])["Call quiet regulars"], field) == {
         "business_value": 4, "complexity": 2, "cost": 1, "time_effort": 2, "lifecycle_stage": None}[field]
@@ -158,7 +152,7 @@ def test_a_name_already_on_the_map_is_refused_ignoring_case(engine, ws, existing
     for name in ("Færre kunder går", "Å være enklest"):
         _call(engine, create_node, workspace_id=ws["id"], data={"kind": "objective", "name": name})
     before = count(engine, MapNode)
-    refusal = _refused(engine, create_node, workspace_id=ws["id"], data={"kind": "enabler", "name": typed})
+    refusal = refusal_of(engine, create_node, workspace_id=ws["id"], data={"kind": "enabler", "name": typed})
     [problem] = refusal.problems
     assert problem.field == "Name"
     assert "is already on the map" in problem.message
@@ -166,7 +160,7 @@ def test_a_name_already_on_the_map_is_refused_ignoring_case(engine, ws, existing
 
 
 def test_renaming_to_another_elements_name_is_refused(engine, ws):
-    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["enabler"]), workspace_id=ws["id"], node_id=ws["enabler"],
+    refusal = refusal_of(engine, update_node, version=version_of(engine, MapNode, ws["enabler"]), workspace_id=ws["id"], node_id=ws["enabler"],
                        changes={"name": "øKT LOJALITET"})
     assert refusal.problems == [Problem("Name", "'øKT LOJALITET' is already on the map; give each element its own "
                                                 "name.")]
@@ -181,7 +175,7 @@ def test_the_same_name_in_two_workspaces_is_fine(engine, ws):
 
 def test_an_element_of_another_workspace_cannot_be_edited_through_this_one(engine, ws):
     other = new_workspace(engine, "Other")
-    refusal = _refused(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=other, node_id=ws["objective"], changes={"name": "Mine"})
+    refusal = refusal_of(engine, update_node, version=version_of(engine, MapNode, ws["objective"]), workspace_id=other, node_id=ws["objective"], changes={"name": "Mine"})
     assert "does not exist in this workspace" in str(refusal)
     assert "Økt lojalitet" in _nodes(engine, ws["id"])
 
@@ -196,7 +190,7 @@ def test_the_three_allowed_links_are_added(engine, ws):
 
 def _refused_link(engine, ws, source, target, workspace_id=None) -> str:
     before = _counts(engine)
-    refusal = _refused(engine, add_link, workspace_id=workspace_id or ws["id"], source_id=source, target_id=target)
+    refusal = refusal_of(engine, add_link, workspace_id=workspace_id or ws["id"], source_id=source, target_id=target)
     assert _counts(engine) == before
     [problem] = refusal.problems
     return problem.message
@@ -244,7 +238,7 @@ def test_a_link_is_removed_and_removing_it_again_is_refused(engine, ws):
     _call(engine, remove_link, workspace_id=ws["id"], source_id=ws["initiative"], target_id=ws["objective"])
     assert (ws["initiative"], ws["objective"]) not in _read(engine, list_links, workspace_id=ws["id"])
     assert count(engine, MapLink) == 2
-    refusal = _refused(engine, remove_link, workspace_id=ws["id"], source_id=ws["initiative"],
+    refusal = refusal_of(engine, remove_link, workspace_id=ws["id"], source_id=ws["initiative"],
                        target_id=ws["objective"])
     assert "not on the map any more" in str(refusal)
     assert count(engine, MapLink) == 2
@@ -253,7 +247,7 @@ def test_a_link_is_removed_and_removing_it_again_is_refused(engine, ws):
 def test_a_link_cannot_be_removed_through_another_workspace(engine, ws):
     _link_all(engine, ws)
     other = new_workspace(engine, "Other")
-    _refused(engine, remove_link, workspace_id=other, source_id=ws["initiative"], target_id=ws["objective"])
+    refusal_of(engine, remove_link, workspace_id=other, source_id=ws["initiative"], target_id=ws["objective"])
     assert count(engine, MapLink) == 3
 
 
@@ -317,10 +311,10 @@ def test_deleting_an_initiative_keeps_the_goals_of_its_objective(engine, full):
 def test_deleting_leaves_another_workspace_alone(engine, full):
     other = new_workspace(engine, "Other")
     theirs = _call(engine, create_node, workspace_id=other, data={"kind": "objective", "name": "Økt lojalitet"}).id
-    refusal = _refused(engine, delete_node, workspace_id=full["id"], node_id=theirs)
+    refusal = refusal_of(engine, delete_node, workspace_id=full["id"], node_id=theirs)
     assert "does not exist in this workspace" in str(refusal)
     before = _counts(engine)
-    _refused(engine, delete_node, workspace_id=other, node_id=full["objective"])
+    refusal_of(engine, delete_node, workspace_id=other, node_id=full["objective"])
     assert _counts(engine) == before
     _call(engine, delete_node, workspace_id=full["id"], node_id=full["objective"])
     assert count(engine, MapNode, workspace_id=other) == 1
@@ -334,11 +328,11 @@ def test_a_constraint_is_deleted_with_its_element_links(engine, full):
 
 
 def test_a_constraint_needs_text_and_elements_of_this_workspace(engine, ws):
-    refusal = _refused(engine, add_constraint, workspace_id=ws["id"], data={"kind": "Other", "text": "  "})
+    refusal = refusal_of(engine, add_constraint, workspace_id=ws["id"], data={"kind": "Other", "text": "  "})
     assert [p.field for p in refusal.problems] == ["Constraint"]
     other = new_workspace(engine, "Other")
     theirs = _call(engine, create_node, workspace_id=other, data={"kind": "objective", "name": "Theirs"}).id
-    _refused(engine, add_constraint, workspace_id=ws["id"], data={"kind": "Other", "text": "No.", "node_ids": [theirs]})
+    refusal_of(engine, add_constraint, workspace_id=ws["id"], data={"kind": "Other", "text": "No.", "node_ids": [theirs]})
     assert (count(engine, StrategyConstraint), count(engine, ConstraintNode)) == (0, 0)
 
 
@@ -353,7 +347,7 @@ def test_a_goal_is_created_for_an_objective(engine, ws):
 
 def test_a_deadline_today_is_accepted_and_yesterday_refused(engine, ws):
     assert _goal(engine, ws, deadline=TODAY.isoformat()).deadline == TODAY
-    refusal = _refused(engine, create_goal, workspace_id=ws["id"], today=TODAY,
+    refusal = refusal_of(engine, create_goal, workspace_id=ws["id"], today=TODAY,
                        data={"objective_id": ws["objective"], "metric": "Churn", "baseline": 14, "target": 9,
                              "deadline": "2026-11-22"})
     assert refusal.problems == [Problem("Deadline", "2026-11-22 is before today; a goal looks ahead. Choose a date "
@@ -365,7 +359,7 @@ def _refused_goal(engine, ws, **values) -> list[Problem]:
     before = _counts(engine)
     data = {"objective_id": ws["objective"], "metric": "Churn", "baseline": 14, "target": 9,
             "deadline": "2027-12-31"} | values
-    refusal = _refused(engine, create_goal, workspace_id=ws["id"], data=data, today=TODAY)
+    refusal = refusal_of(engine, create_goal, workspace_id=ws["id"], data=data, today=TODAY)
     assert _counts(engine) == before  # nothing half-written
     return refusal.problems
 
@@ -415,7 +409,7 @@ def test_update_goal_refuses_a_past_deadline_a_target_equal_to_the_baseline_and_
     goal = _goal(engine, ws)
     for changes, field in (({"deadline": "2026-01-01"}, "Deadline"), ({"target": 14}, ""),
                            ({"baseline": "n/a"}, "Baseline")):
-        refusal = _refused(engine, update_goal, version=version_of(engine, Goal, goal.id), workspace_id=ws["id"], goal_id=goal.id, changes=changes, today=TODAY)
+        refusal = refusal_of(engine, update_goal, version=version_of(engine, Goal, goal.id), workspace_id=ws["id"], goal_id=goal.id, changes=changes, today=TODAY)
         assert [p.field for p in refusal.problems] == [field]
     [stored] = _read(engine, list_goals, workspace_id=ws["id"])
     assert stored == goal
@@ -475,7 +469,7 @@ def test_a_deadline_within_the_current_quarter_gives_a_single_milestone(engine, 
 def test_milestones_for_a_deadline_not_ahead_are_refused_and_old_ones_kept(engine, ws, today):
     goal = _goal(engine, ws, deadline="2026-12-31")
     _call(engine, set_milestones, workspace_id=ws["id"], goal_id=goal.id, milestones=[("2026-12-01", 12)])
-    refusal = _refused(engine, generate_milestones, workspace_id=ws["id"], goal_id=goal.id, today=today)
+    refusal = refusal_of(engine, generate_milestones, workspace_id=ws["id"], goal_id=goal.id, today=today)
     [problem] = refusal.problems
     assert problem.field == "Milestones"
     assert f"The deadline (2026-12-31) is not after {today.isoformat()}" in problem.message
@@ -493,7 +487,7 @@ def test_own_milestones_are_stored_sorted_from_strings_dates_and_timestamps(engi
 def test_bad_own_milestones_are_refused_by_row_and_none_replaced(engine, ws):
     goal = _goal(engine, ws)
     kept = _call(engine, generate_milestones, workspace_id=ws["id"], goal_id=goal.id, today=TODAY)
-    refusal = _refused(engine, set_milestones, workspace_id=ws["id"], goal_id=goal.id, milestones=[
+    refusal = refusal_of(engine, set_milestones, workspace_id=ws["id"], goal_id=goal.id, milestones=[
         ("2027-03-31", 12),          # fine
         ("2028-01-01", 8),           # after the deadline
         ("2027-03-31", 11),          # the same date again
@@ -522,8 +516,8 @@ def test_an_empty_list_of_milestones_clears_them(engine, ws):
 def test_milestones_of_another_workspaces_goal_cannot_be_set(engine, ws):
     goal = _goal(engine, ws)
     other = new_workspace(engine, "Other")
-    _refused(engine, set_milestones, workspace_id=other, goal_id=goal.id, milestones=[("2027-01-31", 13)])
-    _refused(engine, generate_milestones, workspace_id=other, goal_id=goal.id, today=TODAY)
+    refusal_of(engine, set_milestones, workspace_id=other, goal_id=goal.id, milestones=[("2027-01-31", 13)])
+    refusal_of(engine, generate_milestones, workspace_id=other, goal_id=goal.id, today=TODAY)
     assert count(engine, Milestone) == 0
     assert _read(engine, milestones_of, workspace_id=other) == {}
 
@@ -564,7 +558,7 @@ def test_the_long_term_limit_is_stored_on_the_workspace(engine, ws):
                          ids=["0", "51", "-1", "2.5", "text", "blank", "none", "nan", "inf", "true"])
 def test_a_long_term_limit_that_is_not_a_whole_number_from_1_to_50_is_refused(engine, ws, limit):
     _call(engine, set_long_term_limit, workspace_id=ws["id"], limit=4)
-    refusal = _refused(engine, set_long_term_limit, workspace_id=ws["id"], limit=limit)
+    refusal = refusal_of(engine, set_long_term_limit, workspace_id=ws["id"], limit=limit)
     assert refusal.problems == [Problem("Long-term goals", "The limit must be a whole number from 1 to 50.")]
     assert _read(engine, get_workspace, workspace_id=ws["id"]).max_long_term_goals == 4
 

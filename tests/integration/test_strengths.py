@@ -21,6 +21,7 @@ from crmstrategy.strengths import (
 from crmstrategy.workspace_io import DEMO_PATH
 from crmstrategy.workspaces import create_workspace, delete_workspace, get_workspace
 from tests.integration.support import count, new_segment, new_workspace
+from tests.support import refusal_of
 
 INSTALLER_FACTORS = [
     {"factor": "Stock availability", "weight": 30, "competitor_strength": 4},
@@ -46,13 +47,6 @@ def _bare_workspace(engine, name: str) -> int:
     """A workspace without the starting lists, so its factor library starts empty."""
     with unit_of_work(engine) as session:
         return create_workspace(session=session, data={"name": name}, with_defaults=False).id
-
-
-def _refused(engine, service, **kwargs) -> ValidationProblem:
-    with pytest.raises(ValidationProblem) as refused:
-        with unit_of_work(engine) as session:
-            service(session=session, **kwargs)
-    return refused.value
 
 
 def _set_factors(engine, workspace_id, segment_id, factors) -> list:
@@ -111,14 +105,14 @@ def test_add_factor_joins_the_library_sorted_by_name(engine, ws):
 def test_a_factor_already_in_the_library_is_refused_ignoring_case(engine, ws):
     with unit_of_work(engine) as session:
         add_factor(session=session, workspace_id=ws["id"], data={"name": "Price level"})
-    refusal = _refused(engine, add_factor, workspace_id=ws["id"], data={"name": "PRICE LEVEL"})
+    refusal = refusal_of(engine, add_factor, workspace_id=ws["id"], data={"name": "PRICE LEVEL"})
     assert refusal.problems == [Problem("Factor", "'PRICE LEVEL' is already in the library.")]
     assert _library(engine, ws["id"]) == {"Price level": ()}
 
 
 @pytest.mark.parametrize("name", ["", "   ", None, "x" * 121])
 def test_a_factor_without_a_proper_name_is_refused(engine, ws, name):
-    refusal = _refused(engine, add_factor, workspace_id=ws["id"], data={"name": name})
+    refusal = refusal_of(engine, add_factor, workspace_id=ws["id"], data={"name": name})
     assert [p.field for p in refusal.problems] == ["Factor"]
     assert count(engine, Factor) == 0
 
@@ -145,7 +139,7 @@ def test_a_factor_in_use_cannot_be_deleted_until_no_segment_uses_it(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     _set_factors(engine, ws["id"], other, [{"factor": "Order accuracy", "weight": 1}])
     factor_id = _factors(engine, ws["id"], other)[0].factor_id
-    refusal = _refused(engine, delete_factor, workspace_id=ws["id"], factor_id=factor_id)
+    refusal = refusal_of(engine, delete_factor, workspace_id=ws["id"], factor_id=factor_id)
     [problem] = refusal.problems
     assert problem.field == "Factor"
     assert "'Order accuracy' is a key factor of Installers, Renovators" in problem.message
@@ -162,7 +156,7 @@ def test_a_factor_of_another_workspace_cannot_be_deleted_through_this_one(engine
     other = _bare_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         theirs = add_factor(session=session, workspace_id=other, data={"name": "Theirs"}).id
-    refusal = _refused(engine, delete_factor, workspace_id=ws["id"], factor_id=theirs)
+    refusal = refusal_of(engine, delete_factor, workspace_id=ws["id"], factor_id=theirs)
     assert "does not exist in this workspace" in str(refusal)
     assert count(engine, Factor, workspace_id=other) == 1
 
@@ -202,7 +196,7 @@ def test_a_factor_name_with_a_non_ascii_capital_is_reused_across_segments(engine
     _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Økonomi", "weight": 1}])
     _set_factors(engine, ws["id"], other, [{"factor": "Økonomi", "weight": 2}])
     assert _library(engine, ws["id"]) == {"Økonomi": ("Installers", "Renovators")}
-    refusal = _refused(engine, add_factor, workspace_id=ws["id"], data={"name": "økonomi"})
+    refusal = refusal_of(engine, add_factor, workspace_id=ws["id"], data={"name": "økonomi"})
     assert "already in the library" in str(refusal)
     assert count(engine, Factor) == 1
 
@@ -241,7 +235,7 @@ def test_an_empty_list_removes_every_key_factor_and_its_ratings(engine, ws):
 
 def test_a_factor_listed_twice_is_refused_and_nothing_written(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS[:1])
-    refusal = _refused(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
+    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
         {"factor": "Trade credit", "weight": 1}, {"factor": "Price level", "weight": 1},
         {"factor": "trade CREDIT", "weight": 2}])
     assert refusal.problems == [Problem("Factor", "'trade CREDIT' is listed twice; give each factor once.", 3)]
@@ -254,7 +248,7 @@ def test_a_bad_weight_in_the_middle_of_the_list_writes_nothing(engine, ws, weigh
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     _rate(engine, ws, "tor", {f: 4 for f in _ids(engine, ws).values()})
     before = _factors(engine, ws["id"], ws["segment"])
-    refusal = _refused(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
+    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
         {"factor": "Brand new first", "weight": 10},
         {"factor": "Stock availability", "weight": weight},
         {"factor": "Brand new last", "weight": 10}])
@@ -268,7 +262,7 @@ def test_a_bad_weight_in_the_middle_of_the_list_writes_nothing(engine, ws, weigh
 
 
 def test_every_bad_row_is_reported(engine, ws):
-    refusal = _refused(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
+    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
         {"factor": "", "weight": 1},
         {"factor": "Fine", "weight": 1},
         {"factor": "Competitor", "weight": 1, "competitor_strength": 6},
@@ -282,7 +276,7 @@ def test_every_bad_row_is_reported(engine, ws):
 def test_key_factors_of_a_segment_of_another_workspace_are_refused(engine, ws):
     other = _bare_workspace(engine, "Other")
     theirs = new_segment(engine, other, "Theirs")
-    refusal = _refused(engine, set_segment_factors, workspace_id=ws["id"], segment_id=theirs,
+    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=theirs,
                        factors=[{"factor": "Price level", "weight": 1}])
     assert "That segment does not exist in this workspace" in str(refusal)
     assert count(engine, SegmentFactor) == 0 and count(engine, Factor) == 0
@@ -317,7 +311,7 @@ def test_ratings_are_saved_updated_and_cleared_per_participant(engine, ws):
 
 
 def test_rating_a_segment_without_key_factors_is_refused(engine, ws):
-    refusal = _refused(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
+    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
                        participant_id=ws["tor"], ratings=[])
     assert refusal.problems == [Problem("Key factors", "This segment has no key factors yet; add them before "
                                                        "rating.")]
@@ -328,7 +322,7 @@ def test_a_factor_of_another_segment_is_refused_and_nothing_written(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     [foreign] = _set_factors(engine, ws["id"], other, [{"factor": "Showroom", "weight": 1}])
     mine = list(_ids(engine, ws).values())
-    refusal = _refused(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
+    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
                        participant_id=ws["tor"],
                        ratings=[{"segment_factor_id": mine[0], "score": 4}, {"segment_factor_id": foreign.id, "score": 4}])
     assert [p.field for p in refusal.problems] == ["Factor"]
@@ -340,7 +334,7 @@ def test_a_factor_of_another_segment_is_refused_and_nothing_written(engine, ws):
 def test_a_strength_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     ids = list(_ids(engine, ws).values())
-    refusal = _refused(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
+    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
                        participant_id=ws["tor"],
                        ratings=[{"segment_factor_id": ids[0], "score": 3}, {"segment_factor_id": ids[1], "score": score}])
     assert [p.field for p in refusal.problems] == ["Strength"]
@@ -353,7 +347,7 @@ def test_a_participant_of_another_workspace_cannot_rate(engine, ws):
     other = _bare_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         stranger = create_participant(session=session, workspace_id=other, data={"name": "Stranger"}).id
-    refusal = _refused(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
+    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
                        participant_id=stranger,
                        ratings=[{"segment_factor_id": list(_ids(engine, ws).values())[0], "score": 3}])
     assert "That participant does not exist in this workspace" in str(refusal)
@@ -541,7 +535,7 @@ def test_changing_key_factors_keeps_agreed_strength_unless_given(engine, ws):
 @pytest.mark.parametrize("value", [0, 6, 2.5, "x", True])
 def test_a_bad_agreed_strength_is_refused_and_nothing_written(engine, ws, value):
     ids = _two_factor_segment(engine, ws)
-    refusal = _refused(engine, set_agreed_strengths, workspace_id=ws["id"], segment_id=ws["segment"],
+    refusal = refusal_of(engine, set_agreed_strengths, workspace_id=ws["id"], segment_id=ws["segment"],
                        agreed={ids["Quality"]: 2, ids["Price"]: value})
     assert [(p.field, p.row) for p in refusal.problems] == [("Agreed strength", 2)]
     assert [f.agreed_strength for f in _factors(engine, ws["id"], ws["segment"])] == [None, None]
@@ -551,7 +545,7 @@ def test_an_agreed_strength_for_a_factor_of_another_segment_is_refused(engine, w
     ids = _two_factor_segment(engine, ws)
     other = new_segment(engine, ws["id"], "Renovators")
     [foreign] = _set_factors(engine, ws["id"], other, [{"factor": "Showroom", "weight": 1}])
-    refusal = _refused(engine, set_agreed_strengths, workspace_id=ws["id"], segment_id=ws["segment"],
+    refusal = refusal_of(engine, set_agreed_strengths, workspace_id=ws["id"], segment_id=ws["segment"],
                        agreed={ids["Quality"]: 2, foreign.id: 2})
     assert [(p.field, p.row) for p in refusal.problems] == [("Factor", 2)]
     assert [f.agreed_strength for f in _factors(engine, ws["id"], ws["segment"])] == [None, None]
@@ -586,7 +580,7 @@ def _weights(engine, workspace_id) -> dict:
     (30, "lots", 30, "Potential"),
 ])
 def test_bad_attractiveness_weights_are_refused_and_nothing_written(engine, ws, size, potential, growth, field):
-    refusal = _refused(engine, set_attractiveness_weights, workspace_id=ws["id"], size=size, potential=potential,
+    refusal = refusal_of(engine, set_attractiveness_weights, workspace_id=ws["id"], size=size, potential=potential,
                        growth=growth)
     assert [p.field for p in refusal.problems] == [field]
     assert _weights(engine, ws["id"]) == {"size": 30, "potential": 40, "growth": 30}
@@ -606,7 +600,7 @@ def test_weights_can_be_tried_in_the_matrix_without_saving(engine, ws):
 @pytest.mark.parametrize("priority", ["Primary target", "Secondary"])
 @pytest.mark.parametrize("rationale", ["", "   \n "])
 def test_a_target_needs_a_rationale(engine, ws, priority, rationale):
-    refusal = _refused(engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority=priority,
+    refusal = refusal_of(engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority=priority,
                        rationale=rationale)
     [problem] = refusal.problems
     assert problem.field == "Rationale"
@@ -635,7 +629,7 @@ def test_priority_with_a_rationale_is_stored_and_can_be_cleared(engine, ws):
 
 
 def test_an_unknown_priority_is_refused(engine, ws):
-    refusal = _refused(engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority="Maybe",
+    refusal = refusal_of(engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority="Maybe",
                        rationale="Because.")
     assert refusal.problems == [Problem("Priority", "Choose one of: Primary target, Secondary, Not prioritised.")]
     assert _segment(engine, ws) == (None, "")
@@ -644,7 +638,7 @@ def test_an_unknown_priority_is_refused(engine, ws):
 def test_save_priorities_is_all_or_nothing_and_targets_list_primary_first(engine, ws):
     second = new_segment(engine, ws["id"], "Contractors")
     third = new_segment(engine, ws["id"], "Renovators")
-    refusal = _refused(engine, save_priorities, workspace_id=ws["id"], choices={
+    refusal = refusal_of(engine, save_priorities, workspace_id=ws["id"], choices={
         ws["segment"]: ("Secondary", "Growing."), second: ("Primary target", ""), third: ("Not prioritised", "")})
     assert [p.field for p in refusal.problems] == ["Rationale"]
     with read_session(engine) as session:

@@ -1,0 +1,16 @@
+"""Helpers shared by the integration tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmstrategy.db import unit_of_work
+from crmstrategy.errors import ValidationProblem
+
+
+def refusal_of(engine, service, **kwargs) -> ValidationProblem:
+    """Run `service` in one unit of work and return the ValidationProblem it must raise."""
+    with pytest.raises(ValidationProblem) as refusal:
+        with unit_of_work(engine) as session:
+            service(session=session, **kwargs)
+    return refusal.value
