@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS
+from crmstrategy.method_path import Place
 from crmstrategy.plan_rules import REVIEW_DAYS, next_review_by
 from crmstrategy.strategy_graph import MAP_ADVICE_HIGH
 
@@ -52,7 +53,7 @@ class Rule:
     key: str
     title: str
     severity: str
-    page: str   # where it is fixed
+    page: Place  # where it is fixed
     fix: str    # the link's words
     check: Callable[[HealthSnapshot], Finding | NotYet | None]
 
@@ -99,7 +100,7 @@ STATES = ("Failed", "Not yet", "Passed")  # the order results are listed in
 RULES: list[Rule] = []
 
 
-def rule(key: str, title: str, severity: str, page: str, fix: str):
+def rule(key: str, title: str, severity: str, page: Place, fix: str):
     """Register a rule function under its title, severity and the page where it is fixed."""
     assert severity in SEVERITIES
 
@@ -117,7 +118,7 @@ def _blank(owner: str | None) -> bool:
     return not (owner or "").strip()
 
 
-@rule("target_segments", "Target segments chosen", "Critical", "app_pages/strategy/targets.py", "Choose target segments")
+@rule("target_segments", "Target segments chosen", "Critical", Place.TARGETS, "Choose target segments")
 def no_target_segments(s: HealthSnapshot) -> Finding | None:
     if any(priority == "Primary target" for _, priority, _ in s.segments):
         return None
@@ -127,14 +128,14 @@ def no_target_segments(s: HealthSnapshot) -> Finding | None:
                    "equally and wins no one.", tuple(name for name, _, _ in s.segments))
 
 
-@rule("promise", "A current customer promise", "Warning", "app_pages/strategy/promise.py", "Write the customer promise")
+@rule("promise", "A current customer promise", "Warning", Place.PROMISE, "Write the customer promise")
 def no_current_promise(s: HealthSnapshot) -> Finding | None:
     if s.current_promise:
         return None
     return Finding("No current customer promise: nobody can say in a sentence what the customers are to get.")
 
 
-@rule("owners", "Every objective, goal and action has an owner", "Critical", "app_pages/implementation/plan.py", "Name the owners")
+@rule("owners", "Every objective, goal and action has an owner", "Critical", Place.PLAN, "Name the owners")
 def missing_owners(s: HealthSnapshot) -> Finding | NotYet | None:
     if not (s.objectives or s.goals or s.actions):
         return NotYet("No objectives, goals or actions yet, so nothing to own.")
@@ -147,7 +148,7 @@ def missing_owners(s: HealthSnapshot) -> Finding | NotYet | None:
                    "far more often than for want of technology.", tuple(items))
 
 
-@rule("activity_goals", "Goals measure value, not only activity", "Warning", "app_pages/strategy/goals.py", "Add a value goal")
+@rule("activity_goals", "Goals measure value, not only activity", "Warning", Place.GOALS, "Add a value goal")
 def activity_only_goals(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.goals:
         return NotYet("No measurable goals yet.")
@@ -162,7 +163,7 @@ def activity_only_goals(s: HealthSnapshot) -> Finding | NotYet | None:
 
 
 @rule("map_size", f"The map keeps to {MAP_ADVICE_HIGH} objectives and initiatives", "Warning",
-      "app_pages/strategy/strategy_map.py", "Simplify the strategy map")
+      Place.STRATEGY_MAP, "Simplify the strategy map")
 def map_too_complex(s: HealthSnapshot) -> Finding | NotYet | None:
     size = len(s.objectives) + len(s.initiatives)
     if size == 0:
@@ -173,7 +174,7 @@ def map_too_complex(s: HealthSnapshot) -> Finding | NotYet | None:
                    "to adjust when something must change, and hard for everyone to understand. Merge or drop some.")
 
 
-@rule("initiative_actions", "Every initiative has an action", "Warning", "app_pages/implementation/plan.py", "Plan the initiatives")
+@rule("initiative_actions", "Every initiative has an action", "Warning", Place.PLAN, "Plan the initiatives")
 def initiatives_without_actions(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.initiatives:
         return NotYet("No initiatives on the strategy map yet.")
@@ -184,7 +185,7 @@ def initiatives_without_actions(s: HealthSnapshot) -> Finding | NotYet | None:
                    "to make them happen.", bare)
 
 
-@rule("goals_on_track", "Goals on track", "Critical", "app_pages/implementation/follow_up.py", "Follow up the goals")
+@rule("goals_on_track", "Goals on track", "Critical", Place.FOLLOW_UP, "Follow up the goals")
 def goals_off_track(s: HealthSnapshot) -> Finding | NotYet | None:
     off = [g for g in s.goals if g.status == "Off track"]
     if not off:
@@ -197,7 +198,7 @@ def goals_off_track(s: HealthSnapshot) -> Finding | NotYet | None:
                    "the deadline.", tuple(f"{g.metric} ({g.owner or 'no owner'})" for g in off))
 
 
-@rule("plan_reviewed", f"The plan reviewed within {REVIEW_DAYS} days", "Warning", "app_pages/implementation/plan.py", "Review the plan")
+@rule("plan_reviewed", f"The plan reviewed within {REVIEW_DAYS} days", "Warning", Place.PLAN, "Review the plan")
 def plan_not_reviewed(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.actions:
         return NotYet("No actions in the plan yet, so nothing to review.")
@@ -216,7 +217,7 @@ def plan_not_reviewed(s: HealthSnapshot) -> Finding | NotYet | None:
                    "review it at least every quarter.")
 
 
-@rule("readiness", "No weak readiness points", "Warning", "app_pages/analysis/readiness.py", "Work on readiness")
+@rule("readiness", "No weak readiness points", "Warning", Place.READINESS, "Work on readiness")
 def weak_readiness(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.weak_readiness:
         return None if s.readiness_rated else NotYet("Nobody has rated the readiness statements yet.")
@@ -226,7 +227,7 @@ def weak_readiness(s: HealthSnapshot) -> Finding | NotYet | None:
                    tuple(f"{text} ({mean:.1f} of 5)" for text, mean in s.weak_readiness))
 
 
-@rule("departments", "Participants from several departments", "Warning", "app_pages/analysis/participants.py",
+@rule("departments", "Participants from several departments", "Warning", Place.PARTICIPANTS,
       "Invite other departments")
 def one_department(s: HealthSnapshot) -> Finding | None:
     departments = {d.strip().lower(): d.strip() for d in s.departments if d.strip()}
@@ -242,7 +243,7 @@ def one_department(s: HealthSnapshot) -> Finding | None:
                    "analysis on: a CRM lead who stands alone in one department fails.", (only,))
 
 
-@rule("evidence", "Every segment rests on what customers said", "Notice", "app_pages/analysis/insights.py",
+@rule("evidence", "Every segment rests on what customers said", "Notice", Place.INSIGHTS,
       "Record customer insight")
 def segments_without_evidence(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.segments:
@@ -254,7 +255,7 @@ def segments_without_evidence(s: HealthSnapshot) -> Finding | NotYet | None:
                    "talk to them before building on it.", bare)
 
 
-@rule("feedback", f"Customer feedback acted on within {FEEDBACK_ACT_DAYS} days", "Warning", "app_pages/implementation/feedback.py",
+@rule("feedback", f"Customer feedback acted on within {FEEDBACK_ACT_DAYS} days", "Warning", Place.FEEDBACK,
       "Act on the feedback")
 def feedback_not_acted_on(s: HealthSnapshot) -> Finding | NotYet | None:
     if not (s.feedback_count or s.feedback_waiting):
@@ -267,7 +268,7 @@ def feedback_not_acted_on(s: HealthSnapshot) -> Finding | NotYet | None:
                    tuple(f"{text[:80]}{'…' if len(text) > 80 else ''} ({days} days)" for text, days in late))
 
 
-@rule("leader", "A leader takes part", "Warning", "app_pages/analysis/participants.py", "Bring a leader in")
+@rule("leader", "A leader takes part", "Warning", Place.PARTICIPANTS, "Bring a leader in")
 def no_leader(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.people:
         return NotYet("Nobody is recorded as taking part yet.")
@@ -285,7 +286,7 @@ def no_leader(s: HealthSnapshot) -> Finding | NotYet | None:
 
 
 @rule("target_factors", "Every target segment has key factors and ratings", "Warning",
-      "app_pages/analysis/strengths.py", "Rate the key factors")
+      Place.STRENGTHS, "Rate the key factors")
 def targets_without_factors(s: HealthSnapshot) -> Finding | NotYet | None:
     if not s.target_factors:
         return NotYet("No target segments chosen yet.")

@@ -1,34 +1,61 @@
-"""The guided path through the method: the pages a workspace is built on, in the order the method
-walks them (who takes part first, then analysis, strategy and implementation). Pure: the page footers'
-Back and Next, and the Overview's links, take their order and names from here. The Overview, the health
-check, Workspaces and "Present the promise" stand beside the path, not on it."""
+"""The places of the app and the guided path through the method: the pages a workspace is built on,
+in the order the method walks them (who takes part first, then analysis, strategy and
+implementation). Pure: the page footers' Back and Next, and the Overview's links, take their order
+and names from here. The Overview, the health check, Workspaces and "Present the promise" stand
+beside the path, not on it."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import NamedTuple
 
 
+class Place(StrEnum):
+    """Where in the app something is done, by the page's address. The domain (progress, health
+    rules, the path) names places; only the UI knows which page script shows each one
+    (crmstrategy.ui.PAGE_FILES)."""
+    OVERVIEW = "overview"
+    HEALTH = "health"
+    WORKSPACES = "workspaces"
+    PARTICIPANTS = "participants"
+    SEGMENTS = "segments"
+    PERSONAS = "personas"
+    INSIGHTS = "insights"
+    READINESS = "readiness"
+    STRENGTHS = "strengths"
+    TARGETS = "targets"
+    STRATEGY_MAP = "strategy_map"
+    GOALS = "goals"
+    PROMISE = "promise"
+    PRESENT_PROMISE = "promise_present"
+    PLAN = "plan"
+    ANCHORING = "anchoring"
+    FOLLOW_UP = "follow_up"
+    FEEDBACK = "feedback"
+    DOCUMENT = "document"
+
+
 class Step(NamedTuple):
-    title: str  # as in the navigation
-    page: str   # the page script
+    title: str   # as in the navigation
+    page: Place
 
 
 PATH: tuple[Step, ...] = (
-    Step("Participants", "app_pages/analysis/participants.py"),
-    Step("Segments", "app_pages/analysis/segments.py"),
-    Step("Personas", "app_pages/analysis/personas.py"),
-    Step("Insights", "app_pages/analysis/insights.py"),
-    Step("Readiness", "app_pages/analysis/readiness.py"),
-    Step("Strengths", "app_pages/analysis/strengths.py"),
-    Step("Target segments", "app_pages/strategy/targets.py"),
-    Step("Strategy map", "app_pages/strategy/strategy_map.py"),
-    Step("Goals", "app_pages/strategy/goals.py"),
-    Step("Customer promise", "app_pages/strategy/promise.py"),
-    Step("3/6/12-month plan", "app_pages/implementation/plan.py"),
-    Step("Anchoring", "app_pages/implementation/anchoring.py"),
-    Step("Follow-up", "app_pages/implementation/follow_up.py"),
-    Step("Customer feedback", "app_pages/implementation/feedback.py"),
-    Step("Strategy document", "app_pages/implementation/document.py"),
+    Step("Participants", Place.PARTICIPANTS),
+    Step("Segments", Place.SEGMENTS),
+    Step("Personas", Place.PERSONAS),
+    Step("Insights", Place.INSIGHTS),
+    Step("Readiness", Place.READINESS),
+    Step("Strengths", Place.STRENGTHS),
+    Step("Target segments", Place.TARGETS),
+    Step("Strategy map", Place.STRATEGY_MAP),
+    Step("Goals", Place.GOALS),
+    Step("Customer promise", Place.PROMISE),
+    Step("3/6/12-month plan", Place.PLAN),
+    Step("Anchoring", Place.ANCHORING),
+    Step("Follow-up", Place.FOLLOW_UP),
+    Step("Customer feedback", Place.FEEDBACK),
+    Step("Strategy document", Place.DOCUMENT),
 )
 
 
@@ -47,6 +74,6 @@ def neighbours(title: str) -> tuple[Step | None, Step | None]:
             PATH[index + 1] if index + 1 < len(PATH) else None)
 
 
-def title_of(page: str) -> str | None:
-    """The title of the step whose page script is `page`; None for a page beside the path."""
+def title_of(page: Place) -> str | None:
+    """The title of the step shown on `page`; None for a page beside the path."""
     return next((step.title for step in PATH if step.page == page), None)

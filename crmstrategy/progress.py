@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmstrategy.evidence import Evidence
+from crmstrategy.method_path import Place
 from crmstrategy.models import PRIORITIES, PersonaRead, SegmentRead
 from crmstrategy.readiness import ReadinessSummary
 
@@ -14,7 +15,7 @@ class Check:
     label: str
     done: bool
     detail: str
-    page: str  # the page script where it is fixed, e.g. "app_pages/analysis/segments.py"
+    page: Place  # where it is done
 
 
 @dataclass(frozen=True)
@@ -66,43 +67,43 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
             "No participants yet. Name the people in the room, with their department." if not participants else
             f"{len(participants)} participant{'s' if len(participants) != 1 else ''} from {len(departments)} "
             f"department{'s' if len(departments) != 1 else ''}, {leaders} leader{'s' if leaders != 1 else ''}.",
-            "app_pages/analysis/participants.py"))
+            Place.PARTICIPANTS))
     n = len(segments)
     checks.append(Check(
         "Needs-based segments", n >= 2,
         f"{n} segment{'s' if n != 1 else ''}." + ("" if n >= 2 else " Describe at least two groups of customers by what they need."),
-        "app_pages/analysis/segments.py"))
+        Place.SEGMENTS))
     no_needs = [s.name for s in segments if not s.defining_needs]
     checks.append(Check(
         "Each segment says what its customers need", n > 0 and not no_needs,
         "All segments describe their defining needs." if n and not no_needs
         else ("No segments yet." if not n else f"Missing defining needs: {_names(no_needs)}."),
-        "app_pages/analysis/segments.py"))
+        Place.SEGMENTS))
     no_size = [s.name for s in segments if s.customer_count is None and s.revenue is None and s.potential is None]
     checks.append(Check(
         "Size or potential per segment", n > 0 and not no_size,
         "Every segment has a size, revenue or potential." if n and not no_size
         else ("No segments yet." if not n else f"No size, revenue or potential: {_names(no_size)}."),
-        "app_pages/analysis/segments.py"))
+        Place.SEGMENTS))
     with_persona = {p.segment_id for p in personas}
     lacking = [s.name for s in segments if s.id not in with_persona]
     checks.append(Check(
         "A persona for every segment", n > 0 and not lacking,
         f"{len(personas)} persona{'s' if len(personas) != 1 else ''} across {len(with_persona)} segment"
         f"{'s' if len(with_persona) != 1 else ''}." + (f" Without a persona: {_names(lacking)}." if lacking else ""),
-        "app_pages/analysis/personas.py"))
+        Place.PERSONAS))
     thin = [p.name for p in personas if not (p.needs and p.pains)]
     checks.append(Check(
         "Personas with needs and pains", bool(personas) and not thin,
         "Every persona has needs and pains." if personas and not thin
         else ("No personas yet." if not personas else f"Needs or pains missing: {_names(thin)}."),
-        "app_pages/analysis/personas.py"))
+        Place.PERSONAS))
     if segment_evidence is not None and persona_evidence is not None:
         solid = bool(segments) and all(segment_evidence.get(s.id, Evidence(0, 0)).level == "solid" for s in segments) \
             and all(persona_evidence.get(p.id, Evidence(0, 0)).level == "solid" for p in personas)
         checks.append(Check("Segments and personas rest on what customers said", solid,
                             evidence_sentence(segments, personas, segment_evidence, persona_evidence)
-                            if segments else "No segments yet.", "app_pages/analysis/insights.py"))
+                            if segments else "No segments yet.", Place.INSIGHTS))
     if readiness is not None:
         unrated = [s.text for s in readiness.statements if s.count == 0]
         rated_all = bool(readiness.statements) and not unrated
@@ -115,7 +116,7 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
             weak = readiness.weak_points
             if weak:
                 detail += f" Weakest: {weak[0].text}"
-        checks.append(Check("Readiness check rated", rated_all, detail, "app_pages/analysis/readiness.py"))
+        checks.append(Check("Readiness check rated", rated_all, detail, Place.READINESS))
     if abilities is not None:
         unscored = [s.name for s in segments if abilities.get(s.id) is None]
         checks.append(Check(
@@ -123,7 +124,7 @@ def analysis_progress(segments: list[SegmentRead], personas: list[PersonaRead],
             "No segments yet." if not n else
             ("Every segment has key factors with an agreed strength." if not unscored
              else f"No key factors with a strength yet: {_names(unscored)}."),
-            "app_pages/analysis/strengths.py"))
+            Place.STRENGTHS))
     return StepProgress("1 · Analysis", checks)
 
 
@@ -145,7 +146,7 @@ def strategy_progress(segments: list[SegmentRead], node_kinds: list[str] | None 
     else:
         detail = f"Primary: {_names(primary)}." + (f" Not decided yet: {_names(unchosen)}." if unchosen else "")
     checks = [Check("Target segments chosen", bool(primary) and not unchosen
-                    and all(s.priority_rationale.strip() for s in targets), detail, "app_pages/strategy/targets.py")]
+                    and all(s.priority_rationale.strip() for s in targets), detail, Place.TARGETS)]
     if node_kinds is not None:
         breaches = breaches or []
         objectives, initiatives = node_kinds.count("objective"), node_kinds.count("initiative")
@@ -158,12 +159,12 @@ def strategy_progress(segments: list[SegmentRead], node_kinds: list[str] | None 
         else:
             detail = f"{objectives} objectives and {initiatives} initiatives, every line clear."
         checks.append(Check("A strategy map with clear lines", bool(objectives and initiatives) and not line_breaches,
-                            detail, "app_pages/strategy/strategy_map.py"))
+                            detail, Place.STRATEGY_MAP))
         without_goal = next((b for b in breaches if b.rule == GOAL_RULE), None)
         checks.append(Check(
             "A measurable goal for every objective", bool(objectives) and without_goal is None,
             "No objectives yet." if not objectives else
-            (without_goal.message if without_goal else "Every objective has a measurable goal."), "app_pages/strategy/goals.py"))
+            (without_goal.message if without_goal else "Every objective has a measurable goal."), Place.GOALS))
     if promise_versions is not None:
         checks.append(promise_check(promise_versions))
     return StepProgress("2 · Strategy", checks)
@@ -177,7 +178,7 @@ def promise_check(versions: list) -> Check:
         detail = f"{len(versions)} version{'s' if len(versions) != 1 else ''} saved, none marked as the current promise."
     else:
         detail = "No promise yet: what we deliver, how it creates value, how we want to be perceived."
-    return Check("A customer promise", current is not None, detail, "app_pages/strategy/promise.py")
+    return Check("A customer promise", current is not None, detail, Place.PROMISE)
 
 
 def implementation_progress(actions: list, reviewed: bool, initiatives_without_action: list[str],
@@ -192,23 +193,23 @@ def implementation_progress(actions: list, reviewed: bool, initiatives_without_a
     checks = [Check("A plan for the next 3, 6 and 12 months", bool(actions) and not missing,
                     "No actions yet." if not actions else
                     (f"{len(actions)} actions over all three horizons." if not missing
-                     else f"Nothing planned for: {', '.join(missing)}."), "app_pages/implementation/plan.py")]
+                     else f"Nothing planned for: {', '.join(missing)}."), Place.PLAN)]
     no_owner = [a.title for a in actions if not has_owner(a.owner)]
     checks.append(Check("One owner for every action", bool(actions) and not no_owner,
                         "No actions yet." if not actions else
                         ("Every action has an owner." if not no_owner else f"Without an owner: {_names(no_owner)}."),
-                        "app_pages/implementation/plan.py"))
+                        Place.PLAN))
     checks.append(Check("Every initiative has an action", bool(actions) and not initiatives_without_action,
                         "No actions yet." if not actions else
                         ("Every initiative on the map has an action." if not initiatives_without_action
-                         else f"No action yet: {_names(initiatives_without_action)}."), "app_pages/implementation/plan.py"))
+                         else f"No action yet: {_names(initiatives_without_action)}."), Place.PLAN))
     checks.append(Check("The plan is maintained", bool(actions) and reviewed,
                         "No actions yet." if not actions else
                         ("Reviewed within the last 90 days." if reviewed else "Not reviewed for 90 days, or never."),
-                        "app_pages/implementation/plan.py"))
+                        Place.PLAN))
     checks.append(Check("Anchored across departments and leaders", not anchoring,
                         anchoring[0] if anchoring else "Leaders and several departments took part.",
-                        "app_pages/implementation/anchoring.py"))
+                        Place.ANCHORING))
     if goal_statuses is not None:
         unmeasured = goal_statuses.count("Not measured")
         counts = ", ".join(f"{goal_statuses.count(s)} {s.lower()}" for s in ("On track", "At risk", "Off track")
@@ -217,5 +218,5 @@ def implementation_progress(actions: list, reviewed: bool, initiatives_without_a
                             "No goals yet." if not goal_statuses else
                             (f"Every goal is measured: {counts}." if not unmeasured else
                              f"{unmeasured} of {len(goal_statuses)} goals have no measured value yet."
-                             + (f" The others: {counts}." if counts else "")), "app_pages/implementation/follow_up.py"))
+                             + (f" The others: {counts}." if counts else "")), Place.FOLLOW_UP))
     return StepProgress("3 · Implementation", checks)

@@ -18,7 +18,7 @@ from crmstrategy.errors import ValidationProblem
 from crmstrategy.versioning import StaleEdit
 from crmstrategy.models import WorkspaceRead
 from crmstrategy.tabular import ImportPreview, to_csv_bytes
-from crmstrategy.method_path import neighbours
+from crmstrategy.method_path import Place, neighbours
 from crmstrategy.text import download_name, md_escape
 from crmstrategy.workspace_io import import_workspace, load_demo_document
 from crmstrategy.workspaces import list_workspaces
@@ -286,8 +286,37 @@ def _onboarding() -> None:
             set_workspace(created.id)
             st.rerun()
     if right.button("Go to Workspaces to create one", key="onboarding_create"):
-        st.switch_page("app_pages/overview/workspaces.py")
+        st.switch_page(PAGE_FILES[Place.WORKSPACES])
     st.stop()
+
+
+# The page script that shows each place of the app (the domain names places, never files); each
+# script's name is its place's address.
+PAGE_FILES: dict[Place, str] = {
+    Place.OVERVIEW: "app_pages/overview/overview.py",
+    Place.HEALTH: "app_pages/overview/health.py",
+    Place.WORKSPACES: "app_pages/overview/workspaces.py",
+    Place.PARTICIPANTS: "app_pages/analysis/participants.py",
+    Place.SEGMENTS: "app_pages/analysis/segments.py",
+    Place.PERSONAS: "app_pages/analysis/personas.py",
+    Place.INSIGHTS: "app_pages/analysis/insights.py",
+    Place.READINESS: "app_pages/analysis/readiness.py",
+    Place.STRENGTHS: "app_pages/analysis/strengths.py",
+    Place.TARGETS: "app_pages/strategy/targets.py",
+    Place.STRATEGY_MAP: "app_pages/strategy/strategy_map.py",
+    Place.GOALS: "app_pages/strategy/goals.py",
+    Place.PROMISE: "app_pages/strategy/promise.py",
+    Place.PRESENT_PROMISE: "app_pages/strategy/promise_present.py",
+    Place.PLAN: "app_pages/implementation/plan.py",
+    Place.ANCHORING: "app_pages/implementation/anchoring.py",
+    Place.FOLLOW_UP: "app_pages/implementation/follow_up.py",
+    Place.FEEDBACK: "app_pages/implementation/feedback.py",
+    Place.DOCUMENT: "app_pages/implementation/document.py",
+}
+
+
+def _page(place: Place, title: str, icon: str, **options):
+    return st.Page(PAGE_FILES[place], title=title, icon=icon, **options)
 
 
 def method_navigation():
@@ -295,31 +324,31 @@ def method_navigation():
     workspace starts with who takes part, then walks the three steps in this order."""
     return st.navigation({
         "Overview": [
-            st.Page("app_pages/overview/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-            st.Page("app_pages/overview/health.py", title="Health check", icon=":material/health_and_safety:"),
-            st.Page("app_pages/overview/workspaces.py", title="Workspaces", icon=":material/folder_open:"),
+            _page(Place.OVERVIEW, "Overview", ":material/dashboard:", default=True),
+            _page(Place.HEALTH, "Health check", ":material/health_and_safety:"),
+            _page(Place.WORKSPACES, "Workspaces", ":material/folder_open:"),
         ],
         "1 · Analysis": [
-            st.Page("app_pages/analysis/participants.py", title="Participants", icon=":material/group:"),
-            st.Page("app_pages/analysis/segments.py", title="Segments", icon=":material/groups:"),
-            st.Page("app_pages/analysis/personas.py", title="Personas", icon=":material/person:"),
-            st.Page("app_pages/analysis/insights.py", title="Insights", icon=":material/record_voice_over:"),
-            st.Page("app_pages/analysis/readiness.py", title="Readiness", icon=":material/fact_check:"),
-            st.Page("app_pages/analysis/strengths.py", title="Strengths", icon=":material/fitness_center:"),
+            _page(Place.PARTICIPANTS, "Participants", ":material/group:"),
+            _page(Place.SEGMENTS, "Segments", ":material/groups:"),
+            _page(Place.PERSONAS, "Personas", ":material/person:"),
+            _page(Place.INSIGHTS, "Insights", ":material/record_voice_over:"),
+            _page(Place.READINESS, "Readiness", ":material/fact_check:"),
+            _page(Place.STRENGTHS, "Strengths", ":material/fitness_center:"),
         ],
         "2 · Strategy": [
-            st.Page("app_pages/strategy/targets.py", title="Target segments", icon=":material/my_location:"),
-            st.Page("app_pages/strategy/strategy_map.py", title="Strategy map", icon=":material/account_tree:"),
-            st.Page("app_pages/strategy/goals.py", title="Goals", icon=":material/flag:"),
-            st.Page("app_pages/strategy/promise.py", title="Customer promise", icon=":material/handshake:"),
-            st.Page("app_pages/strategy/promise_present.py", title="Present the promise", icon=":material/slideshow:"),
+            _page(Place.TARGETS, "Target segments", ":material/my_location:"),
+            _page(Place.STRATEGY_MAP, "Strategy map", ":material/account_tree:"),
+            _page(Place.GOALS, "Goals", ":material/flag:"),
+            _page(Place.PROMISE, "Customer promise", ":material/handshake:"),
+            _page(Place.PRESENT_PROMISE, "Present the promise", ":material/slideshow:"),
         ],
         "3 · Implementation": [
-            st.Page("app_pages/implementation/plan.py", title="3/6/12-month plan", icon=":material/event_note:"),
-            st.Page("app_pages/implementation/anchoring.py", title="Anchoring", icon=":material/anchor:"),
-            st.Page("app_pages/implementation/follow_up.py", title="Follow-up", icon=":material/monitoring:"),
-            st.Page("app_pages/implementation/feedback.py", title="Customer feedback", icon=":material/forum:"),
-            st.Page("app_pages/implementation/document.py", title="Strategy document", icon=":material/description:"),
+            _page(Place.PLAN, "3/6/12-month plan", ":material/event_note:"),
+            _page(Place.ANCHORING, "Anchoring", ":material/anchor:"),
+            _page(Place.FOLLOW_UP, "Follow-up", ":material/monitoring:"),
+            _page(Place.FEEDBACK, "Customer feedback", ":material/forum:"),
+            _page(Place.DOCUMENT, "Strategy document", ":material/description:"),
         ],
     }, expanded=True)  # every step of the method in sight, not "View 3 more"
 
@@ -385,7 +414,7 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
                    data={"name": me, "department": department}):
                 flash(flash_key, f"Added {me.strip()}. Now give your ratings.")
                 st.rerun()
-        page_link("app_pages/analysis/participants.py", "Go to Participants", icon=":material/group_add:")
+        page_link(Place.PARTICIPANTS, "Go to Participants", icon=":material/group_add:")
         return None
     by_id = {p.id: p for p in participants}
     return st.selectbox("Rating as", list(by_id), key=wkey(key),
@@ -400,7 +429,7 @@ def segments_or_stop(workspace_id: int, why: str, *, step: str) -> list:
     segments = read(list_segments, workspace_id=workspace_id)
     if not segments:
         st.info(why)
-        page_link("app_pages/analysis/segments.py", "Describe the segments first", icon=":material/arrow_forward:")
+        page_link(Place.SEGMENTS, "Describe the segments first", icon=":material/arrow_forward:")
         step_footer(step)
         st.stop()
     return segments
@@ -418,10 +447,11 @@ def vanished(key: str, options: list) -> bool:
         return True
 
 
-def page_link(page: str, label: str, icon: str | None = None) -> None:
-    """A link to another page that keeps the current workspace in the URL."""
+def page_link(page: Place | str, label: str, icon: str | None = None) -> None:
+    """A link to another page (a place of the app, or a page script) that keeps the current
+    workspace in the URL."""
     params = {WORKSPACE_PARAM: st.query_params.get(WORKSPACE_PARAM, "")}
-    st.page_link(page, label=label, icon=icon, query_params=params)
+    st.page_link(PAGE_FILES[page] if isinstance(page, Place) else page, label=label, icon=icon, query_params=params)
 
 
 def step_footer(title: str) -> None:

@@ -8,13 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crmstrategy.db import make_engine, read_session
+from crmstrategy.ui import PAGE_FILES
 from tests.conftest import ROOT, sqlite_copy
 
-PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "app_pages/analysis/participants.py", "app_pages/analysis/segments.py",
-         "app_pages/analysis/personas.py", "app_pages/analysis/insights.py", "app_pages/analysis/readiness.py", "app_pages/analysis/strengths.py", "app_pages/strategy/targets.py",
-         "app_pages/strategy/strategy_map.py", "app_pages/strategy/goals.py", "app_pages/strategy/promise.py", "app_pages/strategy/promise_present.py",
-         "app_pages/implementation/plan.py", "app_pages/implementation/anchoring.py", "app_pages/implementation/follow_up.py", "app_pages/implementation/feedback.py", "app_pages/overview/health.py",
-         "app_pages/implementation/document.py"]
+PAGES = list(PAGE_FILES.values())
 
 
 @pytest.fixture

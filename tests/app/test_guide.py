@@ -5,12 +5,15 @@ seed by number, nor says "(sd)"; headings start at h1 and never skip a level."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from google.protobuf.json_format import MessageToDict
 
-from crmstrategy.method_path import PATH, neighbours
+from crmstrategy.method_path import PATH, Place, neighbours
+from crmstrategy.ui import PAGE_FILES
 from tests.app.conftest import PAGES, new_workspace, open_page
+from tests.conftest import ROOT
 
 INTERNAL = re.compile(r"(?i)\b(advice|seed)s?\s*\d|\(sd\)")
 TEXT_FIELDS = {"body", "label", "help", "placeholder"}  # what a reader sees: text, labels, tooltips
@@ -72,7 +75,7 @@ def footer_labels(at) -> list[str]:
 
 
 def expected_footer(page: str) -> list[str]:
-    step = next((s for s in PATH if s.page == page), None)
+    step = next((s for s in PATH if PAGE_FILES[s.page] == page), None)
     if step is None:
         return []
     back, forward = neighbours(step.title)
@@ -119,3 +122,12 @@ def test_the_checks_would_see_what_they_look_for():
     for plain in ("Why this matters: customers first", "The seed of an idea", "3/6/12-month plan", "Spread"):
         assert not INTERNAL.search(plain), plain
     assert MARKDOWN_HEADING.findall("#### Finance\ntext\n### x") == ["####", "###"]
+
+
+def test_every_place_the_domain_names_has_its_page_and_address():
+    """Progress checks, health rules and the path name places; each is a page script whose name is
+    the place's address (the URL the links open)."""
+    assert set(PAGE_FILES) == set(Place)
+    for place, script in PAGE_FILES.items():
+        assert (ROOT / script).is_file(), script
+        assert Path(script).stem == place.value

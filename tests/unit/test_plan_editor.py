@@ -4,6 +4,7 @@ editor state as commands with the plan's columns, and the implementation checks 
 from __future__ import annotations
 
 from crmstrategy.editor import Create, Delete, Update, editor_commands
+from crmstrategy.method_path import Place
 from crmstrategy.models import ActionRead
 from crmstrategy.plan import EDITOR_COLUMNS, editor_values
 from crmstrategy.progress import implementation_progress
@@ -108,7 +109,7 @@ def test_the_anchoring_check_carries_the_first_warning():
     progress = implementation_progress(_planned(), True, [], warnings)
     last = progress.checks[-1]
     assert (last.label, last.done, last.detail, last.page) == (
-        "Anchored across departments and leaders", False, "Only one department took part.", "app_pages/implementation/anchoring.py")
+        "Anchored across departments and leaders", False, "Only one department took part.", Place.ANCHORING)
     assert progress.done_count == 4
 
 
@@ -117,6 +118,6 @@ def test_a_plan_in_order_has_all_five_checks_done_in_order_with_their_pages():
     assert [c.label for c in progress.checks] == LABELS
     assert all(c.done for c in progress.checks)
     assert progress.done_count == 5
-    assert [c.page for c in progress.checks] == ["app_pages/implementation/plan.py"] * 4 + ["app_pages/implementation/anchoring.py"]
+    assert [c.page for c in progress.checks] == [Place.PLAN] * 4 + [Place.ANCHORING]
     assert progress.checks[0].detail == "3 actions over all three horizons."
     assert progress.checks[-1].detail == "Leaders and several departments took part."

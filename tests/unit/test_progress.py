@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmstrategy.evidence import Evidence
+from crmstrategy.method_path import Place
 from crmstrategy.models import PersonaRead, SegmentRead
 from crmstrategy.progress import analysis_progress, evidence_sentence
 from crmstrategy.readiness import Rating, summarise
@@ -33,7 +34,7 @@ def test_empty_workspace_has_nothing_done():
         "0 segments. Describe at least two groups of customers by what they need.")
     assert checks["Each segment says what its customers need"].detail == "No segments yet."
     assert checks["Personas with needs and pains"].detail == "No personas yet."
-    assert checks["A persona for every segment"].page == "app_pages/analysis/personas.py"
+    assert checks["A persona for every segment"].page == Place.PERSONAS
 
 
 def test_complete_workspace_has_every_check_done():
@@ -106,7 +107,7 @@ def test_evidence_check_names_the_weak_segments_and_personas():
     assert not check.done
     assert check.detail == ("1 segment ('Renovators') and 1 persona ('Rita') rest on no or thin evidence: "
                             "fewer than 3 insights, or one kind of source.")
-    assert check.page == "app_pages/analysis/insights.py"
+    assert check.page == Place.INSIGHTS
 
 
 def test_evidence_check_with_only_weak_personas():
@@ -151,7 +152,7 @@ STATEMENTS = [(1, "Top management anchors CRM.", ""), (2, "Goals are set.", ""),
 def _readiness_check(ratings):
     progress = analysis_progress([], [], readiness=summarise(STATEMENTS, ratings))
     check = _by_label(progress)[READINESS_CHECK]
-    assert check.page == "app_pages/analysis/readiness.py"
+    assert check.page == Place.READINESS
     return check
 
 
@@ -218,7 +219,7 @@ def test_target_choice_needs_a_primary_target_every_segment_decided_and_rational
     assert not no_reason.done
     done = check(_segment(1, "A", priority="Primary target", priority_rationale="Strong"),
                  _segment(2, "B", priority="Not prioritised"))
-    assert done.done and done.detail == "Primary: 'A'." and done.page == "app_pages/strategy/targets.py"
+    assert done.done and done.detail == "Primary: 'A'." and done.page == Place.TARGETS
 
 
 def test_the_map_checks_separate_its_lines_from_its_goals():
@@ -252,7 +253,7 @@ def test_with_participants_the_first_check_is_who_takes_part():
 
     empty = analysis_progress([], [], participants=[])
     first = empty.checks[0]
-    assert (first.label, first.done, first.page) == ("Who takes part", False, "app_pages/analysis/participants.py")
+    assert (first.label, first.done, first.page) == ("Who takes part", False, Place.PARTICIPANTS)
     assert first.detail == "No participants yet. Name the people in the room, with their department."
     assert len(empty.checks) == 6
     people = [ParticipantRead(id=1, workspace_id=1, name="Kari", department="Sales", is_leader=True),

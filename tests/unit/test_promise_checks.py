@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from crmstrategy.method_path import Place
 from crmstrategy.progress import promise_check
 from crmstrategy.promise_checks import (
     CHAR_CEILING, DEFAULT_BUZZWORDS, DEFAULT_JARGON, NEEDS_TO_TOUCH, PART_NAMES, SENTENCE_CEILING, WORD_CEILING,
@@ -325,7 +326,7 @@ def test_the_promise_check_is_done_with_a_current_version():
     check = promise_check([_version(1), _version(2, is_current=True), _version(3)])
     assert check.done
     assert check.detail == "Version 2 of 3 is the current promise."
-    assert check.page == "app_pages/strategy/promise.py"
+    assert check.page == Place.PROMISE
 
 
 def test_the_promise_check_is_not_done_without_a_current_version():
@@ -339,4 +340,4 @@ def test_the_promise_check_is_not_done_without_versions():
     check = promise_check([])
     assert not check.done
     assert check.detail.startswith("No promise yet")
-    assert check.page == "app_pages/strategy/promise.py"
+    assert check.page == Place.PROMISE
