@@ -16,13 +16,13 @@ from crmstrategy.models import (
     PromiseTerm, PromiseVersion, PromiseVersionCreate, PromiseVersionRead, PromiseVersionSegment, Segment,
 )
 from crmstrategy.promise_checks import (
-    DEFAULT_BUZZWORDS, DEFAULT_JARGON, NeedSource, NeedTerm, PromiseCheck, PromiseDraft, check_promise, clean_term,
+    NeedSource, NeedTerm, PromiseCheck, PromiseDraft, check_promise, clean_term,
     split_items, top_needs,
 )
+from crmstrategy.seeding import DEFAULT_TERMS, seed_terms
 from crmstrategy.validation import validated
 from crmstrategy.workspaces import require_in_workspace, require_workspace, touch_workspace
 
-DEFAULT_TERMS = {"buzzword": DEFAULT_BUZZWORDS, "jargon": DEFAULT_JARGON}
 TERM_NOUNS = {"buzzword": "buzzwords and superlatives", "jargon": "internal jargon"}
 
 
@@ -190,14 +190,6 @@ def set_terms(*, session: Session, workspace_id: int, kind: str, terms: str | li
 def reset_terms(*, session: Session, workspace_id: int, kind: str) -> list[str]:
     """Put back the default list (English, Norwegian, Danish and Swedish)."""
     return set_terms(session=session, workspace_id=workspace_id, kind=kind, terms=list(DEFAULT_TERMS.get(kind, ())))
-
-
-def seed_terms(session: Session, workspace_id: int, lists: dict[str, list[str] | tuple[str, ...]] | None = None) -> None:
-    """Write word lists for a new workspace (the defaults unless `lists` says otherwise)."""
-    for kind, terms in (lists or DEFAULT_TERMS).items():
-        for position, term in enumerate(dict.fromkeys(terms)):
-            session.add(PromiseTerm(workspace_id=workspace_id, kind=kind, term=term, position=position))
-    session.flush()
 
 
 # --- what the promise is checked against --------------------------------------------------------

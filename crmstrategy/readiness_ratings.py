@@ -18,12 +18,6 @@ from crmstrategy.workspaces import require_in_workspace, require_workspace, touc
 _WHY_BY_KEY = {key: why for key, _, why in STANDARD_STATEMENTS}
 
 
-def seed_standard_statements(session: Session, workspace_id: int) -> None:
-    for position, (key, text, why) in enumerate(STANDARD_STATEMENTS):
-        session.add(ReadinessStatement(workspace_id=workspace_id, key=key, text=text, why=why, position=position))
-    session.flush()
-
-
 def list_statements(*, session: Session, workspace_id: int) -> list[ReadinessStatementRead]:
     rows = session.exec(select(ReadinessStatement).where(ReadinessStatement.workspace_id == workspace_id)
                         .order_by(ReadinessStatement.position, ReadinessStatement.id)).all()

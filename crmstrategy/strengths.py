@@ -30,26 +30,6 @@ from crmstrategy.workspaces import require_in_workspace, require_workspace, touc
 
 # --- the factor library ----------------------------------------------------------------
 
-# What a new workspace's library starts with: the factors customers most often choose a supplier
-# by, each with what it means, so a team picks and edits rather than starting from a blank page.
-STARTER_FACTORS = (
-    ("Price level", "What customers pay compared with other suppliers, discounts and terms included."),
-    ("Delivery precision", "Deliveries arrive complete, on the day and at the time agreed."),
-    ("Product range", "Customers find what they need in one place, the specialist items included."),
-    ("Expertise and advice", "Our people know the products and help customers choose the right solution."),
-    ("Service", "Questions, complaints and returns are handled quickly and helpfully."),
-    ("Availability", "Products are in stock, and someone answers when customers need us."),
-    ("Ease of ordering", "Ordering is quick and simple, in the channel the customer prefers."),
-    ("Relationship", "Customers know and trust the people they deal with."),
-)
-
-
-def seed_starter_factors(session: Session, workspace_id: int) -> None:
-    """Put the starter factors in a new workspace's library (an imported workspace brings its own)."""
-    for name, description in STARTER_FACTORS:
-        session.add(Factor(workspace_id=workspace_id, name=name, description=description))
-    session.flush()
-
 @dataclass(frozen=True)
 class FactorUse:
     id: int

@@ -35,11 +35,10 @@ from crmstrategy.plan import (
     add_review, create_action, histories, list_actions, list_reviews, list_role_impacts, participation,
     plan_start_of, save_role_impact, set_participation, set_plan_start,
 )
-from crmstrategy.promise import list_versions, parse_terms, promise_terms, save_version, seed_terms
-from crmstrategy.readiness_ratings import (
-    add_statement, all_ratings, list_statements, save_ratings, seed_standard_statements,
-)
+from crmstrategy.promise import list_versions, parse_terms, promise_terms, save_version
 from crmstrategy.readiness import STANDARD_STATEMENTS
+from crmstrategy.readiness_ratings import add_statement, all_ratings, list_statements, save_ratings
+from crmstrategy.seeding import seed_standard_statements, seed_terms
 from crmstrategy.text import clean_name
 from crmstrategy.validation import validated
 

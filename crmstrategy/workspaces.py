@@ -8,10 +8,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crmstrategy.errors import Problem, ValidationProblem
-from crmstrategy.models import (
-    DEFAULT_THEMES, DEFAULT_VALUE_DRIVERS, Theme, ValueDriver, Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate,
-    utcnow,
-)
+from crmstrategy.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate, utcnow
+from crmstrategy.seeding import seed_new_workspace
 from crmstrategy.validation import validated
 from crmstrategy.versioning import check_version
 
@@ -79,16 +77,7 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
     session.add(row)
     session.flush()
     if with_defaults:
-        from crmstrategy.promise import seed_terms  # both import this module
-        from crmstrategy.readiness_ratings import seed_standard_statements
-        from crmstrategy.strengths import seed_starter_factors
-        for position, name in enumerate(DEFAULT_VALUE_DRIVERS):
-            session.add(ValueDriver(workspace_id=row.id, name=name, position=position))
-        for position, name in enumerate(DEFAULT_THEMES):
-            session.add(Theme(workspace_id=row.id, name=name, position=position))
-        seed_standard_statements(session, row.id)
-        seed_terms(session, row.id)
-        seed_starter_factors(session, row.id)
+        seed_new_workspace(session, row.id)
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crmstrategy.segments import create_segment
-from crmstrategy.strengths import STARTER_FACTORS, add_factor, list_factors, segment_factors
+from crmstrategy.seeding import STARTER_FACTORS
+from crmstrategy.strengths import add_factor, list_factors, segment_factors
 from crmstrategy.workspaces import create_workspace
 from tests.browser.conftest import add_row, choose, goto, new_page, no_exception, own_server, read_in, settle, type_cell
 
