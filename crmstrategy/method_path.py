@@ -11,9 +11,9 @@ from typing import NamedTuple
 
 
 class Place(StrEnum):
-    """Where in the app something is done, by the page's address. The domain (progress, health
-    rules, the path) names places; only the UI knows which page script shows each one
-    (crmstrategy.ui.PAGE_FILES)."""
+    """Where in the app something is done, by the page's address (the Overview, the start page, is
+    also at "/"). The domain (progress, health rules, the path) names places; only the UI knows
+    which page script shows each one (crmstrategy.ui.PAGE_FILES)."""
     OVERVIEW = "overview"
     HEALTH = "health"
     WORKSPACES = "workspaces"
