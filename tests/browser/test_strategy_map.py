@@ -131,6 +131,7 @@ def _link(page: Page, source: str, target: str) -> None:
     settle(page)
     _choose(page, "map_link_target", f"{target_name} · {target_kind}")
     settle(page)
+    _open_tab(page, "Links")  # the rerun after a choice now and then shows the first tab (see _open_tab)
     by_key(page, "map_link_add", "button").click()
     settle(page)
     _success(page, f"Linked '{source_name}' to '{target_name}'.")

@@ -267,6 +267,7 @@ def _map(page: Page, env) -> None:
         _tab(page, "Links")
         _pick(page, "map_link_source", f"{source} · {kinds[source]}")
         _pick(page, "map_link_target", f"{target} · {kinds[target]}")
+        _tab(page, "Links")  # a rerun now and then shows the first tab again
         by_key(page, "map_link_add", "button").click()
         settle(page)
         _success(page, f"Linked '{source}' to '{target}'.")
