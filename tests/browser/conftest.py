@@ -199,8 +199,12 @@ ROW_PX = 35
 
 def table(page: Page, prefix: str):
     """The data editor whose key starts with `prefix` (e.g. "goal_milestones_3_7_v"), scrolled into
-    view and drawn. Call it again after every rerun: each save draws the grid afresh."""
-    grid = page.locator(f"[class*='st-key-{prefix}'] [data-testid=stDataFrame]").first
+    view and drawn; "start*part" also asks the key to hold `part` (the agreed values of Strengths,
+    "strength_factors_*_agreed_", share the key factors' start). Call it again after every rerun:
+    each save draws the grid afresh."""
+    start, _, part = prefix.partition("*")
+    holds = f"[class*='{part}']" if part else ""
+    grid = page.locator(f"[class*='st-key-{start}']{holds} [data-testid=stDataFrame]").first
     grid.scroll_into_view_if_needed()
     expect(grid.locator("canvas").first).to_be_visible()
     return grid

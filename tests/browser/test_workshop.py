@@ -29,7 +29,8 @@ from crmstrategy.strengths import segment_strength
 from crmstrategy.workspace_io import export_workspace
 from crmstrategy.workspaces import list_workspaces
 from tests.browser.conftest import (
-    add_row_in_editor, by_key, current_workspace, goto, new_page, no_exception, own_server, screenshot, settle,
+    add_row, add_row_in_editor, by_key, current_workspace, goto, new_page, no_exception, own_server, screenshot, settle,
+    type_cell,
 )
 
 pytestmark = pytest.mark.browser
@@ -150,48 +151,16 @@ RATINGS = {"Kari Holm": {"Delivery precision": "4", "Price level": "2"},
            "Per Lie": {"Delivery precision": "2", "Price level": "3"}}
 
 
-def _grid(page: Page, key_prefix: str):
-    """The data editor whose key starts with `key_prefix` (and holds "_agreed_" where the prefix asks)."""
-    prefix, _, part = key_prefix.partition("*")
-    selector = f"[class*='st-key-{prefix}']" + (f"[class*='{part}']" if part else ":not([class*='_agreed_'])")
-    grid = page.locator(selector).get_by_test_id("stDataFrame").first
-    grid.scroll_into_view_if_needed()
-    expect(grid.locator("canvas").first).to_be_visible()
-    return grid
-
-
-def _type_in_row(page: Page, key_prefix: str, row: int, rows_shown: int, right: int, value: str) -> None:
-    """Type `value` into the cell `right` columns to the right of the first, in data row `row`, of a
-    grid that shows `rows_shown` rows (plus its header and, if it adds rows, the trailing "add" row)."""
-    grid = _grid(page, key_prefix)
-    height = grid.bounding_box()["height"] / (rows_shown + 1)
-    grid.click(position={"x": 60, "y": height * (row + 1.5)})
-    for _ in range(right):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.get_by_test_id("portal").locator("input, textarea").first
-    expect(editor).to_be_visible()
-    editor.fill(value)
-    page.keyboard.press("Enter")
-    settle(page)
-
-
 def _strengths(page: Page, env) -> None:
     """Key factors from an empty grid, rated by two participants on their own, revealed, one agreed."""
     _open(page, env, "strengths")
     _tab(page, "Key factors")
     segment = next(s for s in _read(env, list_segments) if s.name == SEGMENTS[0])
+    # The key-factor grid comes first on the page (the agreed values are on the Facilitator tab)
     for n, (factor, weight) in enumerate(FACTORS):
-        grid = _grid(page, "strength_factors_")
-        height = grid.bounding_box()["height"] / (n + 2)  # header, rows, the trailing "add" row
-        grid.click(position={"x": 60, "y": height * (n + 1.5)})
-        editor = page.get_by_test_id("portal").locator(".gdg-clip-region textarea")
-        expect(editor).to_be_visible()
-        settle(page)  # adding the row reruns the app once
-        editor.fill(factor)
-        page.keyboard.press("Enter")
-        settle(page)  # refused for now (no weight yet), the typed row kept
-        _type_in_row(page, "strength_factors_", n, n + 2, 1, weight)
+        add_row(page, "strength_factors_", rows_before=n)
+        type_cell(page, "strength_factors_", n, 0, factor)  # refused for now (no weight yet), the typed row kept
+        type_cell(page, "strength_factors_", n, 1, weight)
         _success(page, f"Saved the key factors of {SEGMENTS[0]}.")
     strength = _read(env, segment_strength, segment_id=segment.id)
     assert [(f.factor.factor, f.factor.weight) for f in strength.factors] == [(f, float(w)) for f, w in FACTORS]
@@ -214,7 +183,7 @@ def _strengths(page: Page, env) -> None:
     settle(page)
     _success(page, "Ratings revealed.")
     _tab(page, "Facilitator")
-    _type_in_row(page, "strength_factors_*_agreed_", 0, 2, 2, "3")  # the agreed grid: Factor, Median, Agreed
+    type_cell(page, "strength_factors_*_agreed_", 0, 2, "3")  # the agreed grid: Factor, Median, Agreed
     _success(page, f"Saved the agreed values of {SEGMENTS[0]}")
     strength = _read(env, segment_strength, segment_id=segment.id)
     assert [(f.factor.factor, f.factor.agreed_strength) for f in strength.factors] == [
