@@ -28,15 +28,16 @@ PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "
          "app_pages/implementation/document.py"]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
 from bench.generate import ACTIONS, FEEDBACK, MEASUREMENTS, PROMISE_VERSIONS  # noqa: E402 (after the path is set)
-from crmstrategy import clock
+from crmstrategy.core import clock
+
 EXPORT_TARGET_MS = 2000
 DOCUMENT_TARGET_MS = 5000  # the whole strategy document, charts drawn included
 
 
 def _prepare(url: str) -> tuple[int, int]:
     from bench.generate import large_workspace_document
-    from crmstrategy.db import make_engine, unit_of_work, upgrade
-    from crmstrategy.workspace_io import import_workspace, load_demo_document
+    from crmstrategy.core.db import make_engine, unit_of_work, upgrade
+    from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 
     engine = make_engine(url)
     upgrade(engine)
@@ -68,36 +69,36 @@ def _time_page(page: str, workspace_id: int, runs: int) -> float:
 
 
 def _matrix_svg(session, workspace_id: int) -> bytes:
-    from crmstrategy.charts import chart_svg, priority_matrix_chart
-    from crmstrategy.strengths import priority_matrix
+    from crmstrategy.analysis.strengths import priority_matrix
+    from crmstrategy.core.charts import chart_svg, priority_matrix_chart
 
     return chart_svg(priority_matrix_chart(priority_matrix(session=session, workspace_id=workspace_id).rows))
 
 
 def _matrix_png(session, workspace_id: int) -> bytes:
-    from crmstrategy.charts import chart_png, priority_matrix_chart
-    from crmstrategy.strengths import priority_matrix
+    from crmstrategy.analysis.strengths import priority_matrix
+    from crmstrategy.core.charts import chart_png, priority_matrix_chart
 
     return chart_png(priority_matrix_chart(priority_matrix(session=session, workspace_id=workspace_id).rows))
 
 
 def _workspace_json(session, workspace_id: int) -> bytes:
-    from crmstrategy.workspace_io import export_workspace_json
+    from crmstrategy.workspace.workspace_file import export_workspace_json
 
     return export_workspace_json(session=session, workspace_id=workspace_id)
 
 
 def _map_svg(session, workspace_id: int) -> bytes:
-    from crmstrategy.charts import chart_svg, strategy_map_chart
-    from crmstrategy.strategy_map import strategy_map
+    from crmstrategy.core.charts import chart_svg, strategy_map_chart
+    from crmstrategy.strategy.strategy_map import strategy_map
 
     smap = strategy_map(session=session, workspace_id=workspace_id)
     return chart_svg(strategy_map_chart(smap.nodes, smap.links, smap.positions, smap.breached_nodes()))
 
 
 def _plan_file(session, workspace_id: int, kind: str) -> bytes:
-    from crmstrategy.plan import list_actions, list_role_impacts
-    from crmstrategy.plan_exports import plan_ics, plan_xlsx
+    from crmstrategy.implementation.plan import list_actions, list_role_impacts
+    from crmstrategy.implementation.plan_exports import plan_ics, plan_xlsx
 
     actions = list_actions(session=session, workspace_id=workspace_id)
     if kind == "ics":
@@ -106,9 +107,9 @@ def _plan_file(session, workspace_id: int, kind: str) -> bytes:
 
 
 def _promise_card(session, workspace_id: int, kind: str) -> bytes:
-    from crmstrategy.promise import current_promise
-    from crmstrategy.promise_cards import card_of, promise_pdf, promise_png
-    from crmstrategy.workspaces import get_workspace
+    from crmstrategy.strategy.promise import current_promise
+    from crmstrategy.strategy.promise_cards import card_of, promise_pdf, promise_png
+    from crmstrategy.workspace.workspaces import get_workspace
 
     version = current_promise(session=session, workspace_id=workspace_id)
     card = card_of(version, get_workspace(session=session, workspace_id=workspace_id).name)
@@ -116,8 +117,8 @@ def _promise_card(session, workspace_id: int, kind: str) -> bytes:
 
 
 def _strategy_document(session, workspace_id: int, kind: str) -> bytes:
-    from crmstrategy.document_exports import document_html, document_markdown_zip, document_pdf
-    from crmstrategy.strategy_document import strategy_document
+    from crmstrategy.workspace.document_exports import document_html, document_markdown_zip, document_pdf
+    from crmstrategy.workspace.strategy_document import strategy_document
 
     render = {"pdf": document_pdf, "html": document_html, "md": document_markdown_zip}[kind]
     return render(strategy_document(session=session, workspace_id=workspace_id))
@@ -139,7 +140,7 @@ def _time_map_rules(runs: int) -> float:
     import random
 
     from bench.generate import strategy_map_sections
-    from crmstrategy.strategy_graph import NodeInfo, build_graph, check_rules, layered_layout
+    from crmstrategy.strategy.strategy_graph import NodeInfo, build_graph, check_rules, layered_layout
 
     sections = strategy_map_sections(random.Random(3), MAP_NODES)
     ids = {node["ref"]: n for n, node in enumerate(sections["map_nodes"], start=1)}
@@ -159,7 +160,7 @@ def _time_map_rules(runs: int) -> float:
 
 def _time_export(fn, url: str, workspace_id: int, runs: int) -> float:
     """What a download button does when clicked: read in a fresh session, build the file."""
-    from crmstrategy.db import make_engine, read_session
+    from crmstrategy.core.db import make_engine, read_session
 
     engine = make_engine(url)
     samples = []

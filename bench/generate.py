@@ -8,17 +8,22 @@ from __future__ import annotations
 import argparse
 import json
 import random
-
 from datetime import UTC, date, datetime, timedelta
 
-from crmstrategy import clock
-from crmstrategy.models import (
-    CHANNEL_KINDS, DECISION_ROLES, DEFAULT_THEMES, INSIGHT_KINDS, INSIGHT_SOURCES, LIFECYCLE_STAGES, PRIORITIES,
+from crmstrategy.analysis.models import (
+    CHANNEL_KINDS,
+    DECISION_ROLES,
+    DEFAULT_THEMES,
+    INSIGHT_KINDS,
+    INSIGHT_SOURCES,
+    LIFECYCLE_STAGES,
+    PRIORITIES,
     RELATIONSHIPS,
 )
-from crmstrategy.milestones import generate
-from crmstrategy.readiness import STANDARD_STATEMENTS
-from crmstrategy.workspace_io import FORMAT_VERSION, KIND
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.core import clock
+from crmstrategy.strategy.milestones import generate
+from crmstrategy.workspace.workspace_file import FORMAT_VERSION, KIND
 
 SEGMENTS = 50
 PERSONAS = 300
@@ -52,7 +57,7 @@ def plan_section(rng: random.Random, initiative_refs: list[str], participants: i
                  actions: int = ACTIONS) -> dict:
     """A plan of `actions` actions over the three horizons and six departments: some done, some
     overdue, some without an owner or initiative, a few undated; a history, reviews, steps, roles."""
-    from crmstrategy.plan_rules import STATUSES, add_months
+    from crmstrategy.implementation.plan_rules import STATUSES, add_months
 
     start = clock.today() - timedelta(days=60)
     items = []
@@ -82,7 +87,7 @@ def promise_section(rng: random.Random, segments: int = SEGMENTS, participants: 
                     versions: int = PROMISE_VERSIONS) -> dict:
     """A long history of the promise: every version speaks to the target segments (the first 15),
     some restore an earlier one, the last is current; default word lists."""
-    from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
+    from crmstrategy.strategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
 
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     items = []
@@ -145,7 +150,7 @@ def follow_up_section(rng: random.Random, goals: list[dict], segments: int = SEG
     """Weekly values for every goal back from today (some goals keep up with their path, some fall
     behind), monthly customer measures for the target segments and all customers, and a feedback
     log in every status, part of it linked to actions and part waiting for more than 30 days."""
-    from crmstrategy.models import CUSTOMER_MEASURES, FEEDBACK_STATUSES, SENTIMENTS
+    from crmstrategy.implementation.models import CUSTOMER_MEASURES, FEEDBACK_STATUSES, SENTIMENTS
 
     today = clock.today()
     goal_count = max(1, measurements - CUSTOMER_MEASUREMENTS)

@@ -11,17 +11,17 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from crmstrategy import clock
-from crmstrategy.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
-from crmstrategy.editor import edited_records, editor_commands, editor_frame
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.versioning import StaleEdit
-from crmstrategy.models import WorkspaceRead
-from crmstrategy.tabular import ImportPreview, to_csv_bytes
-from crmstrategy.method_path import Place, neighbours
-from crmstrategy.text import download_name, md_escape
-from crmstrategy.workspace_io import import_workspace, load_demo_document
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.core import clock
+from crmstrategy.core.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.core.editor import edited_records, editor_commands, editor_frame
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import WorkspaceRead
+from crmstrategy.core.tabular import ImportPreview, to_csv_bytes
+from crmstrategy.core.text import download_name, md_escape
+from crmstrategy.core.versioning import StaleEdit
+from crmstrategy.workspace.method_path import Place, neighbours
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
+from crmstrategy.workspace.workspaces import list_workspaces
 
 APP_TITLE = "CRM Strategy Workbench"
 WORKSPACE_PARAM = "ws"
@@ -396,7 +396,7 @@ def workbench_page(title: str) -> WorkspaceRead:
 def choose_participant(*, key: str, participants: list, flash_key: str, purpose: str) -> int | None:
     """"Rating as …": the participant this browser rates for. With no participants yet, a small
     form to add oneself (ratings always belong to a named participant)."""
-    from crmstrategy.participants import create_participant
+    from crmstrategy.analysis.participants import create_participant
 
     workspace_id = st.session_state["workspace_id"]
     wkey = _keys_here()
@@ -424,7 +424,7 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
 def segments_or_stop(workspace_id: int, why: str, *, step: str) -> list:
     """The workspace's segments; with none yet, say why this page needs them, link to Segments and
     stop the page there (after the footer of `step`, the page's place on the method's path)."""
-    from crmstrategy.segments import list_segments
+    from crmstrategy.analysis.segments import list_segments
 
     segments = read(list_segments, workspace_id=workspace_id)
     if not segments:
@@ -582,7 +582,7 @@ def word_diff_markdown(diff: list[tuple[str, str]], side: str) -> str:
 
 def promise_downloads(version, workspace_name: str, *, key: str) -> None:
     """The promise as a PDF card, a PNG card and plain text, each built only when clicked."""
-    from crmstrategy.promise_cards import card_of, promise_pdf, promise_png, promise_text
+    from crmstrategy.strategy.promise_cards import card_of, promise_pdf, promise_png, promise_text
 
     what = f"customer-promise-v{version.number}"
     wkey = _keys_here()

@@ -4,8 +4,14 @@ import json
 import tempfile
 from pathlib import Path
 
-from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
-from crmstrategy.workspace_io import DEMO_ANCHOR, DEMO_PATH, export_workspace, import_workspace, load_demo_document
+from crmstrategy.core.db import make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.workspace.workspace_file import (
+    DEMO_ANCHOR,
+    DEMO_PATH,
+    export_workspace,
+    import_workspace,
+    load_demo_document,
+)
 
 with tempfile.TemporaryDirectory() as tmp:
     engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.db'}")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
-from crmstrategy.workspace_io import import_workspace, load_demo_document
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.core.db import make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
+from crmstrategy.workspace.workspaces import list_workspaces
 
 ROOT = Path(__file__).resolve().parent.parent
 

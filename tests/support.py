@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crmstrategy.db import unit_of_work
-from crmstrategy.errors import ValidationProblem
+from crmstrategy.core.db import unit_of_work
+from crmstrategy.core.errors import ValidationProblem
 
 
 def refusal_of(engine, service, **kwargs) -> ValidationProblem:

@@ -4,20 +4,34 @@
 import pandas as pd
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.exports import INSIGHT_COLUMNS, insights_csv, insights_xlsx
-from crmstrategy.insight_filters import SORTS, InsightFilter, apply_filter
-from crmstrategy.insight_import import preview_insight_import
-from crmstrategy.insights import (
-    add_theme, create_insight, create_insights, delete_insights, list_insights, list_themes, update_insight,
+from crmstrategy.analysis.exports import INSIGHT_COLUMNS, insights_csv, insights_xlsx
+from crmstrategy.analysis.insight_filters import SORTS, InsightFilter, apply_filter
+from crmstrategy.analysis.insight_import import preview_insight_import
+from crmstrategy.analysis.insights import (
+    add_theme,
+    create_insight,
+    create_insights,
+    delete_insights,
+    list_insights,
+    list_themes,
+    update_insight,
 )
-from crmstrategy.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_SOURCES
-from crmstrategy.personas import list_personas
-from crmstrategy.segments import list_segments
+from crmstrategy.analysis.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_SOURCES
+from crmstrategy.analysis.personas import list_personas
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core import clock
 from crmstrategy.ui import (
-    act, edit_scope, export_buttons, flash, import_panel, read, show_flash, workbench_page,
+    act,
+    edit_scope,
+    export_buttons,
+    flash,
+    import_panel,
+    read,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Insights")
 wkey = workspace_keys(ws.id)

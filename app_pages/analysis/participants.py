@@ -3,11 +3,23 @@
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
-from crmstrategy.ui import (
-    act, clear_form, edit_scope, flash, read, show_flash, workbench_page,
+from crmstrategy.analysis.participants import (
+    create_participant,
+    delete_participant,
+    list_participants,
+    update_participant,
 )
-from crmstrategy.ui import step_footer, workspace_keys
+from crmstrategy.ui import (
+    act,
+    clear_form,
+    edit_scope,
+    flash,
+    read,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
+)
 
 ws = workbench_page("Participants")
 wkey = workspace_keys(ws.id)

@@ -5,19 +5,38 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.exports import CARD_SECTIONS, channel_lines, persona_markdown, persona_pdf
-from crmstrategy.models import (
-    CHANNEL_KINDS, DECISION_ROLES, LIFECYCLE_STAGES, PERSONA_LABELS, PERSONA_TEXT_FIELDS, RELATIONSHIPS, PersonaRead,
+from crmstrategy.analysis.evidence import Evidence
+from crmstrategy.analysis.exports import CARD_SECTIONS, channel_lines, persona_markdown, persona_pdf
+from crmstrategy.analysis.insights import latest_insights_for_persona, persona_evidence
+from crmstrategy.analysis.models import (
+    CHANNEL_KINDS,
+    DECISION_ROLES,
+    LIFECYCLE_STAGES,
+    PERSONA_LABELS,
+    PERSONA_TEXT_FIELDS,
+    RELATIONSHIPS,
+    PersonaRead,
 )
-from crmstrategy.evidence import Evidence
-from crmstrategy.insights import latest_insights_for_persona, persona_evidence
-from crmstrategy.personas import create_persona, delete_persona, list_personas, parse_channel_lines, update_persona
-from crmstrategy.text import md_escape
+from crmstrategy.analysis.personas import (
+    create_persona,
+    delete_persona,
+    list_personas,
+    parse_channel_lines,
+    update_persona,
+)
+from crmstrategy.core.text import md_escape
 from crmstrategy.ui import (
-    act, edit_scope, flash, read, segments_or_stop, show_flash, workbench_page,
+    act,
+    download_file_name,
+    edit_scope,
+    flash,
+    read,
+    segments_or_stop,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import download_file_name, step_footer
-from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Personas")
 wkey = workspace_keys(ws.id)

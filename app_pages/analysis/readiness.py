@@ -4,13 +4,17 @@ failure causes; the summary puts the weakest points first, with why each matters
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.participants import list_participants
-from crmstrategy.readiness_ratings import (
-    add_statement, delete_statement, list_statements, ratings_of, readiness_summary, save_ratings,
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.readiness_ratings import (
+    add_statement,
+    delete_statement,
+    list_statements,
+    ratings_of,
+    readiness_summary,
+    save_ratings,
 )
-from crmstrategy.text import md_escape
-from crmstrategy.ui import act, choose_participant, flash, read, show_flash, workbench_page
-from crmstrategy.ui import step_footer, workspace_keys
+from crmstrategy.core.text import md_escape
+from crmstrategy.ui import act, choose_participant, flash, read, show_flash, step_footer, workbench_page, workspace_keys
 
 ws = workbench_page("Readiness")
 wkey = workspace_keys(ws.id)

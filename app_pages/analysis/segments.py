@@ -3,21 +3,43 @@
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import editor_frame
-from crmstrategy.exports import segments_csv, segments_xlsx
-from crmstrategy.models import LIFECYCLE_STAGES, MAX_CUSTOMERS, MAX_MONEY, SEGMENT_LABELS, SegmentCreate
-from crmstrategy.evidence import Evidence
-from crmstrategy.insights import segment_evidence
-from crmstrategy.personas import persona_counts
-from crmstrategy.segments import (
-    add_value_driver, apply_segment_edits, create_segments, list_segments, list_value_drivers, update_segment,
+from crmstrategy.analysis.evidence import Evidence
+from crmstrategy.analysis.exports import segments_csv, segments_xlsx
+from crmstrategy.analysis.insights import segment_evidence
+from crmstrategy.analysis.models import (
+    LIFECYCLE_STAGES,
+    MAX_CUSTOMERS,
+    MAX_MONEY,
+    SEGMENT_LABELS,
+    SegmentCreate,
 )
-from crmstrategy.tabular import preview_import
-from crmstrategy.text import md_escape
+from crmstrategy.analysis.personas import persona_counts
+from crmstrategy.analysis.segments import (
+    add_value_driver,
+    apply_segment_edits,
+    create_segments,
+    list_segments,
+    list_value_drivers,
+    update_segment,
+)
+from crmstrategy.core.editor import editor_frame
+from crmstrategy.core.tabular import preview_import
+from crmstrategy.core.text import md_escape
 from crmstrategy.ui import (
-    act, edit_scope, export_buttons, flash, import_panel, read, rows_editor_key, save_row_edits, show_flash, show_row_problems, workbench_page,
+    act,
+    edit_scope,
+    export_buttons,
+    flash,
+    import_panel,
+    read,
+    rows_editor_key,
+    save_row_edits,
+    show_flash,
+    show_row_problems,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Segments")
 wkey = workspace_keys(ws.id)

@@ -5,18 +5,35 @@ the agreed values that make the ability score."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.editor import table_records
-from crmstrategy.participants import list_participants
-from crmstrategy.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
-from crmstrategy.strengths import (
-    add_factor, delete_factor, list_factors, ratings_of, save_strength_ratings, segment_strength,
-    set_agreed_strengths, set_ratings_revealed, set_segment_factors,
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
+from crmstrategy.analysis.strengths import (
+    add_factor,
+    delete_factor,
+    list_factors,
+    ratings_of,
+    save_strength_ratings,
+    segment_strength,
+    set_agreed_strengths,
+    set_ratings_revealed,
+    set_segment_factors,
 )
-from crmstrategy.text import md_escape
+from crmstrategy.core.editor import table_records
+from crmstrategy.core.text import md_escape
 from crmstrategy.ui import (
-    act, choose_participant, clear_form, edit_scope, flash, read, saved_table, segments_or_stop, show_flash, workbench_page,
+    act,
+    choose_participant,
+    clear_form,
+    edit_scope,
+    flash,
+    read,
+    saved_table,
+    segments_or_stop,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Strengths")
 wkey = workspace_keys(ws.id)

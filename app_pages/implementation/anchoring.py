@@ -4,17 +4,30 @@ department (what they must do, and do differently), and the communication activi
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.models import METHOD_STEPS, ROLE_IMPACT_LABELS
-from crmstrategy.participants import list_participants
-from crmstrategy.plan import (
-    delete_role_impact, list_actions, list_role_impacts, participation, save_participation, save_role_impact,
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.core.text import md_escape
+from crmstrategy.implementation.models import METHOD_STEPS, ROLE_IMPACT_LABELS
+from crmstrategy.implementation.plan import (
+    delete_role_impact,
+    list_actions,
+    list_role_impacts,
+    participation,
+    save_participation,
+    save_role_impact,
 )
-from crmstrategy.plan_rules import Taker, anchoring_warnings
-from crmstrategy.text import md_escape
+from crmstrategy.implementation.plan_rules import Taker, anchoring_warnings
 from crmstrategy.ui import (
-    act, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
+    act,
+    edit_scope,
+    flash,
+    page_link,
+    read,
+    saved_table,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Anchoring")
 wkey = workspace_keys(ws.id)

@@ -4,12 +4,10 @@ room, as PDF, as one self-contained HTML file, and as Markdown with its charts."
 
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.document_exports import document_html, document_markdown_zip, document_pdf
-from crmstrategy.strategy_document import SECTIONS, strategy_document
-from crmstrategy.ui import read, workbench_page
-from crmstrategy.ui import download_file_name, step_footer
-from crmstrategy.ui import workspace_keys
+from crmstrategy.core import clock
+from crmstrategy.ui import download_file_name, read, step_footer, workbench_page, workspace_keys
+from crmstrategy.workspace.document_exports import document_html, document_markdown_zip, document_pdf
+from crmstrategy.workspace.strategy_document import SECTIONS, strategy_document
 
 ws = workbench_page("Strategy document")
 wkey = workspace_keys(ws.id)

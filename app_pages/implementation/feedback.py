@@ -6,21 +6,40 @@ status, and feedback not acted on for 30 days standing out."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.follow_up import create_feedback, delete_feedback, list_feedback, update_feedback
-from crmstrategy.charts import chart_spec, feedback_counts_chart
-from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS, counts_by_status, feedback_overdue, feedback_waiting_days
-from crmstrategy.insights import list_themes
-from crmstrategy.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS
-from crmstrategy.participants import list_participants
-from crmstrategy.personas import list_personas
-from crmstrategy.plan import list_actions
-from crmstrategy.segments import list_segments
-from crmstrategy.text import md_escape
-from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, read, show_flash, vanished, workbench_page,
+from crmstrategy.analysis.insights import list_themes
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.personas import list_personas
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core import clock
+from crmstrategy.core.charts import chart_spec, feedback_counts_chart
+from crmstrategy.core.text import md_escape
+from crmstrategy.implementation.follow_up import (
+    create_feedback,
+    delete_feedback,
+    list_feedback,
+    update_feedback,
 )
-from crmstrategy.ui import step_footer, workspace_keys
+from crmstrategy.implementation.follow_up_rules import (
+    FEEDBACK_ACT_DAYS,
+    counts_by_status,
+    feedback_overdue,
+    feedback_waiting_days,
+)
+from crmstrategy.implementation.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS
+from crmstrategy.implementation.plan import list_actions
+from crmstrategy.ui import (
+    act,
+    cached_chart_spec,
+    clear_form,
+    edit_scope,
+    flash,
+    read,
+    show_flash,
+    step_footer,
+    vanished,
+    workbench_page,
+    workspace_keys,
+)
 
 ws = workbench_page("Customer feedback")
 wkey = workspace_keys(ws.id)

@@ -6,24 +6,45 @@ entered one by one or imported from CSV/XLSX."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.charts import chart_spec, customer_measure_chart, goal_trend_chart
-from crmstrategy.editor import table_records
-from crmstrategy.follow_up import (
-    add_customer_measurement, add_goal_measurement, customer_measurements, delete_customer_measurements,
-    goal_follow_up, import_measurements, measurement_versions, set_goal_measurements,
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core import clock
+from crmstrategy.core.charts import chart_spec, customer_measure_chart, goal_trend_chart
+from crmstrategy.core.editor import table_records
+from crmstrategy.core.text import md_escape
+from crmstrategy.implementation.follow_up import (
+    add_customer_measurement,
+    add_goal_measurement,
+    customer_measurements,
+    delete_customer_measurements,
+    goal_follow_up,
+    import_measurements,
+    measurement_versions,
+    set_goal_measurements,
 )
-from crmstrategy.follow_up_rules import GOAL_STATUSES, STATUS_RULE
-from crmstrategy.measurement_import import IMPORT_LABELS, TEMPLATE_HEADER, preview_measurement_import
-from crmstrategy.models import CUSTOMER_MEASURES
-from crmstrategy.segments import list_segments
-from crmstrategy.strategy_document import customer_rows, goal_panel
-from crmstrategy.text import md_escape
+from crmstrategy.implementation.follow_up_rules import GOAL_STATUSES, STATUS_RULE
+from crmstrategy.implementation.measurement_import import (
+    IMPORT_LABELS,
+    TEMPLATE_HEADER,
+    preview_measurement_import,
+)
+from crmstrategy.implementation.models import CUSTOMER_MEASURES
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, import_panel, page_link, read, saved_table, show_flash,
-    vanished, workbench_page,
+    act,
+    cached_chart_spec,
+    clear_form,
+    edit_scope,
+    flash,
+    import_panel,
+    page_link,
+    read,
+    saved_table,
+    show_flash,
+    step_footer,
+    vanished,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import step_footer, workspace_keys
+from crmstrategy.workspace.strategy_document import customer_rows, goal_panel
 
 ws = workbench_page("Follow-up")
 wkey = workspace_keys(ws.id)

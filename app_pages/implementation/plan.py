@@ -6,26 +6,54 @@ the files teams take home."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.charts import chart_spec, plan_timeline_chart
-from crmstrategy.editor import editor_frame
-from crmstrategy.models import ACTION_KINDS, ACTION_LABELS
-from crmstrategy.participants import list_participants
-from crmstrategy.plan import (
-    EDITOR_COLUMNS, action_history, add_review, apply_action_edits, create_action, list_actions, list_reviews,
-    list_role_impacts, plan_gaps, plan_start_of, set_plan_start, update_action,
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.core import clock
+from crmstrategy.core.charts import chart_spec, plan_timeline_chart
+from crmstrategy.core.editor import editor_frame
+from crmstrategy.core.text import md_escape
+from crmstrategy.implementation.models import ACTION_KINDS, ACTION_LABELS
+from crmstrategy.implementation.plan import (
+    EDITOR_COLUMNS,
+    action_history,
+    add_review,
+    apply_action_edits,
+    create_action,
+    list_actions,
+    list_reviews,
+    list_role_impacts,
+    plan_gaps,
+    plan_start_of,
+    set_plan_start,
+    update_action,
 )
-from crmstrategy.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
-from crmstrategy.plan_rules import (
-    HORIZONS, REVIEW_DAYS, STATUSES, has_owner, is_overdue, next_review_by, owner_note, review_state,
+from crmstrategy.implementation.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
+from crmstrategy.implementation.plan_rules import (
+    HORIZONS,
+    REVIEW_DAYS,
+    STATUSES,
+    has_owner,
+    is_overdue,
+    next_review_by,
+    owner_note,
+    review_state,
 )
-from crmstrategy.strategy_map import list_constraints, list_nodes
-from crmstrategy.text import md_escape
+from crmstrategy.strategy.strategy_map import list_constraints, list_nodes
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, read, rows_editor_key, save_row_edits, show_flash, show_row_problems, workbench_page,
+    act,
+    cached_chart_spec,
+    clear_form,
+    download_file_name,
+    edit_scope,
+    flash,
+    read,
+    rows_editor_key,
+    save_row_edits,
+    show_flash,
+    show_row_problems,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import download_file_name, step_footer
-from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Implementation plan")
 wkey = workspace_keys(ws.id)

@@ -4,12 +4,11 @@ plan, ...) is shown in a group of its own, never as passed."""
 
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.health import health_check
-from crmstrategy.health_rules import SEVERITIES, summary
-from crmstrategy.text import md_escape
-from crmstrategy.ui import page_link, read, workbench_page
-from crmstrategy.ui import workspace_keys
+from crmstrategy.core import clock
+from crmstrategy.core.text import md_escape
+from crmstrategy.ui import page_link, read, workbench_page, workspace_keys
+from crmstrategy.workspace.health import health_check
+from crmstrategy.workspace.health_rules import SEVERITIES, summary
 
 ws = workbench_page("Health check")
 wkey = workspace_keys(ws.id)

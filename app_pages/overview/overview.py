@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.health_rules import summary
-from crmstrategy.method_path import Place, title_of
-from crmstrategy.models import PRIORITIES
-from crmstrategy.overview import overview
-from crmstrategy.text import md_escape
+from crmstrategy.analysis.models import PRIORITIES
+from crmstrategy.core import clock
+from crmstrategy.core.text import md_escape
 from crmstrategy.ui import page_link, read, workbench_page, workspace_keys
+from crmstrategy.workspace.health_rules import summary
+from crmstrategy.workspace.method_path import Place, title_of
+from crmstrategy.workspace.overview import overview
 
 ws = workbench_page("Overview")
 wkey = workspace_keys(ws.id)

@@ -2,16 +2,34 @@
 
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.text import download_name, md_escape
+from crmstrategy.core import clock
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.text import download_name, md_escape
 from crmstrategy.ui import (
-    act, clear_form, edit_scope, flash, read, set_workspace, show_flash, show_problems, workbench_page, workspace_keys,
+    act,
+    clear_form,
+    edit_scope,
+    flash,
+    read,
+    set_workspace,
+    show_flash,
+    show_problems,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.workspace_io import (
-    export_workspace, export_workspace_json, import_workspace, load_demo_document, parse_workspace_file,
+from crmstrategy.workspace.workspace_file import (
+    export_workspace,
+    export_workspace_json,
+    import_workspace,
+    load_demo_document,
+    parse_workspace_file,
 )
-from crmstrategy.workspaces import create_workspace, delete_workspace, list_workspaces, update_workspace
+from crmstrategy.workspace.workspaces import (
+    create_workspace,
+    delete_workspace,
+    list_workspaces,
+    update_workspace,
+)
 
 ws = workbench_page("Workspaces")
 

@@ -6,19 +6,37 @@ too many long-term goals."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy import clock
-from crmstrategy.editor import table_records
-from crmstrategy.milestones import LONG_TERM_DAYS
-from crmstrategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
-from crmstrategy.strategy_map import (
-    create_goal, delete_goal, generate_milestones, goal_advice, list_goals, list_nodes, milestones_of,
-    milestone_versions, set_long_term_limit, set_milestones, update_goal,
+from crmstrategy.core import clock
+from crmstrategy.core.editor import table_records
+from crmstrategy.core.text import md_escape
+from crmstrategy.strategy.milestones import LONG_TERM_DAYS
+from crmstrategy.strategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
+from crmstrategy.strategy.strategy_map import (
+    create_goal,
+    delete_goal,
+    generate_milestones,
+    goal_advice,
+    list_goals,
+    list_nodes,
+    milestone_versions,
+    milestones_of,
+    set_long_term_limit,
+    set_milestones,
+    update_goal,
 )
-from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, clear_form, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
+    act,
+    clear_form,
+    edit_scope,
+    flash,
+    page_link,
+    read,
+    saved_table,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Goals")
 wkey = workspace_keys(ws.id)

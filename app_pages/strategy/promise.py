@@ -4,18 +4,36 @@ overwritten), comparing two versions word by word, and the workspace's word list
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.models import PROMISE_NOTE_MAX, PROMISE_PARTS
-from crmstrategy.promise import (
-    TERM_NOUNS, default_segment_ids, list_versions, needs_in_scope, promise_terms, reset_terms, restore_version,
-    review_draft, save_version, set_current, set_terms,
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core.text import md_escape
+from crmstrategy.strategy.models import PROMISE_NOTE_MAX, PROMISE_PARTS
+from crmstrategy.strategy.promise import (
+    TERM_NOUNS,
+    default_segment_ids,
+    list_versions,
+    needs_in_scope,
+    promise_terms,
+    reset_terms,
+    restore_version,
+    review_draft,
+    save_version,
+    set_current,
+    set_terms,
 )
-from crmstrategy.promise_checks import CHAR_CEILING, WORD_CEILING, PromiseDraft, word_diff, words
-from crmstrategy.segments import list_segments
-from crmstrategy.text import md_escape
+from crmstrategy.strategy.promise_checks import CHAR_CEILING, WORD_CEILING, PromiseDraft, word_diff, words
 from crmstrategy.ui import (
-    act, flash, page_link, promise_downloads, read, show_check, show_flash, word_diff_markdown, workbench_page,
+    act,
+    flash,
+    page_link,
+    promise_downloads,
+    read,
+    show_check,
+    show_flash,
+    step_footer,
+    word_diff_markdown,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import step_footer, workspace_keys
 
 ws = workbench_page("Customer promise")
 wkey = workspace_keys(ws.id)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from crmstrategy.promise import current_promise
-from crmstrategy.text import md_escape
+from crmstrategy.core.text import md_escape
+from crmstrategy.strategy.promise import current_promise
 from crmstrategy.ui import page_link, read, workbench_page
 
 ws = workbench_page("Present the promise")

@@ -5,21 +5,44 @@ company strategy's constraints, and initiatives by value against effort."""
 import pandas as pd
 import streamlit as st
 
-from crmstrategy.charts import chart_png, chart_spec, chart_svg, strategy_map_chart, value_effort_chart
-from crmstrategy.models import CONSTRAINT_KINDS, LIFECYCLE_STAGES, LINK_RULES, NODE_KIND_LABELS, NODE_KIND_NOUNS
-from crmstrategy.strategy_graph import (
-    MAP_ADVICE_HIGH, MAP_ADVICE_LOW, allowed_links, at_risk_if_slips, feeds, is_quick_win, needs_enabler, value_effort_ranking,
+from crmstrategy.analysis.models import LIFECYCLE_STAGES
+from crmstrategy.core.charts import chart_png, chart_spec, chart_svg, strategy_map_chart, value_effort_chart
+from crmstrategy.core.text import md_escape
+from crmstrategy.strategy.models import CONSTRAINT_KINDS, LINK_RULES, NODE_KIND_LABELS, NODE_KIND_NOUNS
+from crmstrategy.strategy.strategy_graph import (
+    MAP_ADVICE_HIGH,
+    MAP_ADVICE_LOW,
+    allowed_links,
+    at_risk_if_slips,
+    feeds,
+    is_quick_win,
+    needs_enabler,
+    value_effort_ranking,
 )
-from crmstrategy.strategy_map import (
-    add_constraint, add_link, create_node, delete_constraint, delete_node, deletion_impact, remove_link,
-    strategy_map, update_node,
+from crmstrategy.strategy.strategy_map import (
+    add_constraint,
+    add_link,
+    create_node,
+    delete_constraint,
+    delete_node,
+    deletion_impact,
+    remove_link,
+    strategy_map,
+    update_node,
 )
-from crmstrategy.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, clear_form, edit_scope, flash, read, show_flash, workbench_page,
+    act,
+    cached_chart_spec,
+    clear_form,
+    download_file_name,
+    edit_scope,
+    flash,
+    read,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import download_file_name, step_footer
-from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Strategy map")
 wkey = workspace_keys(ws.id)

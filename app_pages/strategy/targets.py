@@ -3,18 +3,32 @@ ranking holds when the weights move, and the choice of primary and secondary tar
 
 import streamlit as st
 
-from crmstrategy.charts import chart_png, chart_spec, chart_svg, priority_matrix_chart
-from crmstrategy.models import PRIORITIES
-from crmstrategy.scores import (
-    ATTRACTIVENESS_LABELS, DEFAULT_ATTRACTIVENESS_WEIGHTS, NOTHING_TO_RANK, QUADRANT_LINE, SENSITIVITY_STEP,
+from crmstrategy.analysis.models import PRIORITIES
+from crmstrategy.analysis.scores import (
+    ATTRACTIVENESS_LABELS,
+    DEFAULT_ATTRACTIVENESS_WEIGHTS,
+    NOTHING_TO_RANK,
+    QUADRANT_LINE,
+    SENSITIVITY_STEP,
 )
-from crmstrategy.segments import list_segments
-from crmstrategy.strengths import priority_matrix, save_priorities, set_attractiveness_weights
-from crmstrategy.text import md_escape
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.analysis.strengths import priority_matrix, save_priorities, set_attractiveness_weights
+from crmstrategy.core.charts import chart_png, chart_spec, chart_svg, priority_matrix_chart
+from crmstrategy.core.text import md_escape
 from crmstrategy.ui import (
-    act, cached_chart_spec, download_file_name, edit_scope, flash, page_link, read, saved_table, show_flash, step_footer, workbench_page,
+    act,
+    cached_chart_spec,
+    download_file_name,
+    edit_scope,
+    flash,
+    page_link,
+    read,
+    saved_table,
+    show_flash,
+    step_footer,
+    workbench_page,
+    workspace_keys,
 )
-from crmstrategy.ui import workspace_keys
 
 ws = workbench_page("Target segments")
 wkey = workspace_keys(ws.id)

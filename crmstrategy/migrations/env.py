@@ -1,9 +1,12 @@
-"""Alembic environment: runs on the engine handed over by crmstrategy.db.upgrade."""
+"""Alembic environment: runs on the engine handed over by crmstrategy.core.db.upgrade."""
 
 from alembic import context
-
-from crmstrategy import models  # noqa: F401  (registers the tables on the metadata)
 from sqlmodel import SQLModel
+
+# Importing each step's models registers its tables on the metadata.
+import crmstrategy.analysis.models  # noqa: F401
+import crmstrategy.implementation.models  # noqa: F401
+import crmstrategy.strategy.models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -12,7 +15,7 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from crmstrategy.db import database_url_from_env, make_engine
+        from crmstrategy.core.db import database_url_from_env, make_engine
         engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url_from_env())
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

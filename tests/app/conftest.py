@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from crmstrategy.db import make_engine, read_session
+from crmstrategy.core.db import make_engine, read_session
 from crmstrategy.ui import PAGE_FILES
 from tests.conftest import ROOT, sqlite_copy
 
@@ -64,7 +64,7 @@ def successes(at: AppTest) -> list[str]:
 
 
 def demo_id(db) -> int:
-    from crmstrategy.workspaces import list_workspaces
+    from crmstrategy.workspace.workspaces import list_workspaces
 
     return next(w.id for w in db(list_workspaces) if w.name.startswith("Demo"))
 
@@ -80,7 +80,7 @@ def new_workspace(at: AppTest, name: str = "Blank") -> AppTest:
 
 def write(app_db: str, fn, **kwargs):
     """Setup data written straight through a service, in one transaction."""
-    from crmstrategy.db import unit_of_work
+    from crmstrategy.core.db import unit_of_work
 
     engine = make_engine(app_db)
     try:

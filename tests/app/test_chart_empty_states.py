@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from crmstrategy.follow_up import add_goal_measurement
-from crmstrategy.plan import create_action
-from crmstrategy.segments import create_segment
-from crmstrategy.strategy_map import create_goal, create_node
-from crmstrategy.strengths import set_agreed_strengths, set_segment_factors
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.segments import create_segment
+from crmstrategy.analysis.strengths import set_agreed_strengths, set_segment_factors
+from crmstrategy.implementation.follow_up import add_goal_measurement
+from crmstrategy.implementation.plan import create_action
+from crmstrategy.strategy.strategy_map import create_goal, create_node
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import errors, new_workspace, open_page, plain, wkey, write
 
 NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "

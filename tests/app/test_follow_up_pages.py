@@ -15,16 +15,27 @@ from datetime import date
 
 import pytest
 
-from crmstrategy import clock
-from crmstrategy.follow_up import customer_measurements, goal_measurements, list_feedback
-from crmstrategy.follow_up_rules import GOAL_STATUSES
-from crmstrategy.plan import list_actions
-from crmstrategy.segments import delete_segment, list_segments
-from crmstrategy.strategy_document import SECTIONS
-from crmstrategy.strategy_map import delete_goal, list_goals
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.segments import delete_segment, list_segments
+from crmstrategy.core import clock
+from crmstrategy.implementation.follow_up import customer_measurements, goal_measurements, list_feedback
+from crmstrategy.implementation.follow_up_rules import GOAL_STATUSES
+from crmstrategy.implementation.plan import list_actions
+from crmstrategy.strategy.strategy_map import delete_goal, list_goals
+from crmstrategy.workspace.strategy_document import SECTIONS
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, scoped_key, successes, write, wkey)
+    demo_id,
+    edit_table,
+    editor_key,
+    errors,
+    new_workspace,
+    open_page,
+    plain,
+    scoped_key,
+    successes,
+    wkey,
+    write,
+)
 
 CHURN = "Installer churn per year"
 CHURN_OWNER = "Erik Solberg"

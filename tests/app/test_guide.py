@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from google.protobuf.json_format import MessageToDict
 
-from crmstrategy.method_path import PATH, Place, neighbours
 from crmstrategy.ui import PAGE_FILES
+from crmstrategy.workspace.method_path import PATH, Place, neighbours
 from tests.app.conftest import PAGES, new_workspace, open_page
 from tests.conftest import ROOT
 

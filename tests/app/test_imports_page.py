@@ -5,8 +5,8 @@ import json
 
 from openpyxl import Workbook
 
-from crmstrategy.segments import list_segments
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, open_page, successes, wkey
 
 
@@ -81,7 +81,7 @@ def test_bad_workspace_files_are_refused_and_nothing_is_created(app, db):
 
 
 def test_valid_workspace_file_is_imported_under_a_free_name(app, db):
-    from crmstrategy.workspace_io import DEMO_PATH
+    from crmstrategy.workspace.workspace_file import DEMO_PATH
     at = open_page(app, "app_pages/overview/workspaces.py")
     _import(at, "demo.json", DEMO_PATH.read_bytes())
     assert not errors(at)

@@ -1,7 +1,7 @@
 """The Insights page: quick capture keeps segment and source, filters find notes, errors show."""
 
-from crmstrategy.insights import list_insights, list_themes
-from crmstrategy.segments import list_segments
+from crmstrategy.analysis.insights import list_insights, list_themes
+from crmstrategy.analysis.segments import list_segments
 from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes, wkey
 
 

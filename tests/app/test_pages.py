@@ -2,7 +2,7 @@
 
 import pytest
 
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import PAGES, errors, open_page
 
 

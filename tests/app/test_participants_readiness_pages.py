@@ -1,8 +1,8 @@
 """Participants and the readiness check through their pages, with the error paths."""
 
-from crmstrategy.participants import list_participants
-from crmstrategy.readiness_ratings import list_statements, ratings_of, readiness_summary
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.readiness_ratings import list_statements, ratings_of, readiness_summary
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, new_workspace, open_page, scoped_key, successes, wkey
 
 

@@ -1,6 +1,6 @@
 """The Personas page: create, edit and delete personas through the forms, with error paths."""
 
-from crmstrategy.personas import list_personas
+from crmstrategy.analysis.personas import list_personas
 from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes, wkey
 
 

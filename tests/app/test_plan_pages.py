@@ -10,15 +10,31 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
-from crmstrategy import clock
-from crmstrategy.participants import create_participant
-from crmstrategy.plan import action_history, create_action, list_actions, list_reviews, list_role_impacts, participation
-from crmstrategy.plan_rules import REVIEW_DAYS, review_state
-from crmstrategy.strategy_map import add_constraint, create_node, list_nodes
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.participants import create_participant
+from crmstrategy.core import clock
+from crmstrategy.implementation.plan import (
+    action_history,
+    create_action,
+    list_actions,
+    list_reviews,
+    list_role_impacts,
+    participation,
+)
+from crmstrategy.implementation.plan_rules import REVIEW_DAYS, review_state
+from crmstrategy.strategy.strategy_map import add_constraint, create_node, list_nodes
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, errors, new_workspace, open_page, plain, scoped_key, successes, write, wkey)
+    demo_id,
+    edit_table,
+    errors,
+    new_workspace,
+    open_page,
+    plain,
+    scoped_key,
+    successes,
+    wkey,
+    write,
+)
 
 NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
                 "actions a due date in the plan, or add one with a due date.")
@@ -502,7 +518,7 @@ def _has_key(at, key: str) -> bool:
 
 
 def test_a_tick_in_who_took_part_is_saved_at_once(app, db):
-    from crmstrategy.participants import list_participants
+    from crmstrategy.analysis.participants import list_participants
 
     ws = demo_id(db)
     people = db(list_participants, workspace_id=ws)
@@ -551,7 +567,7 @@ def test_the_description_and_notes_of_an_action_are_saved_in_their_form_and_show
 
 
 def test_the_description_form_of_an_action_is_refused_when_someone_else_saved_it_first(app, app_db, db):
-    from crmstrategy.plan import update_action
+    from crmstrategy.implementation.plan import update_action
 
     ws = demo_id(db)
     merge = _action(db, ws, MERGE)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from crmstrategy.models import PROMISE_TEXT_MAX
-from crmstrategy.promise import current_promise, list_versions, promise_terms
-from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.strategy.models import PROMISE_TEXT_MAX
+from crmstrategy.strategy.promise import current_promise, list_versions, promise_terms
+from crmstrategy.strategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, wkey
 
 # The demo's three versions (data/demo_workspace.json)

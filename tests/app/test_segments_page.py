@@ -2,8 +2,8 @@
 
 import json
 
-from crmstrategy.segments import get_segment, list_segments, list_value_drivers, update_segment
-from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes, write, wkey
+from crmstrategy.analysis.segments import get_segment, list_segments, list_value_drivers, update_segment
+from tests.app.conftest import demo_id, errors, open_page, scoped_key, successes, wkey, write
 
 
 def test_table_lists_the_demo_segments_with_persona_counts(app):

@@ -9,15 +9,31 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
-from crmstrategy import clock
-from crmstrategy.milestones import generate, is_long_term
-from crmstrategy.models import NODE_KIND_NOUNS
-from crmstrategy.strategy_map import (
-    create_goal, create_node, list_constraints, list_goals, list_links, list_nodes, milestones_of,
+from crmstrategy.core import clock
+from crmstrategy.strategy.milestones import generate, is_long_term
+from crmstrategy.strategy.models import NODE_KIND_NOUNS
+from crmstrategy.strategy.strategy_map import (
+    create_goal,
+    create_node,
+    list_constraints,
+    list_goals,
+    list_links,
+    list_nodes,
+    milestones_of,
 )
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, errors, new_workspace, open_page, plain, scoped_key, successes, write, wkey)
+    demo_id,
+    edit_table,
+    errors,
+    new_workspace,
+    open_page,
+    plain,
+    scoped_key,
+    successes,
+    wkey,
+    write,
+)
 
 # The demo's map (data/demo_workspace.json), by name
 STRATEGY = ["Grow with existing customers", "Be the installer's easiest supplier"]

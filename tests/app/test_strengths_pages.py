@@ -6,15 +6,30 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from crmstrategy.participants import list_participants
-from crmstrategy.scores import DEFAULT_ATTRACTIVENESS_WEIGHTS
-from crmstrategy.segments import create_segment, list_segments, update_segment
-from crmstrategy.strengths import (
-    list_factors, priority_matrix, ratings_of, save_strength_ratings, segment_strength, set_segment_factors,
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.scores import DEFAULT_ATTRACTIVENESS_WEIGHTS
+from crmstrategy.analysis.segments import create_segment, list_segments, update_segment
+from crmstrategy.analysis.strengths import (
+    list_factors,
+    priority_matrix,
+    ratings_of,
+    save_strength_ratings,
+    segment_strength,
+    set_segment_factors,
 )
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
-    demo_id, edit_table, editor_key, errors, new_workspace, open_page, plain, successes, write, wkey)
+    demo_id,
+    edit_table,
+    editor_key,
+    errors,
+    new_workspace,
+    open_page,
+    plain,
+    successes,
+    wkey,
+    write,
+)
 
 STATS = ["Mean", "Median", "Spread", "Range"]
 

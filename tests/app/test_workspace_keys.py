@@ -1,10 +1,10 @@
 """Widget keys are named by the workspace: what was typed, chosen or uploaded in one workspace never
 shows, nor is sent, in another (an add form half filled, a filter, a choice of segment)."""
 
-from crmstrategy.participants import list_participants
-from crmstrategy.workspace_io import import_workspace, load_demo_document
-from crmstrategy.workspaces import list_workspaces
-from tests.app.conftest import PAGES, _WIDGET_KINDS, demo_id, errors, new_workspace, open_page, wkey, write
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
+from crmstrategy.workspace.workspaces import list_workspaces
+from tests.app.conftest import _WIDGET_KINDS, PAGES, demo_id, errors, new_workspace, open_page, wkey, write
 
 # Keys that belong to the browser, not to a workspace: the workspace switcher itself, creating or
 # importing a workspace (before there is one), and the name of whoever writes the promise.

@@ -1,7 +1,7 @@
 """The Workspaces page: create, refuse bad names, copy the demo, rename, duplicate, delete."""
 
-from crmstrategy.segments import list_segments
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import errors, open_page, scoped_key, successes
 
 
@@ -125,7 +125,7 @@ def test_the_current_workspace_form_follows_create_switch_and_delete_and_renames
 
 
 def test_a_rename_form_opened_before_someone_else_renamed_is_refused(app, db, app_db):
-    from crmstrategy.workspaces import update_workspace
+    from crmstrategy.workspace.workspaces import update_workspace
     from tests.app.conftest import write
 
     demo = next(w for w in db(list_workspaces) if w.name.startswith("Demo"))

@@ -18,8 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlmodel import Session
 
-from crmstrategy.db import make_engine, read_session, unit_of_work, upgrade
-
+from crmstrategy.core.db import make_engine, read_session, unit_of_work, upgrade
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import goto, own_server
 from tests.browser.test_walk import PAGES
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.segments import create_segment
-from crmstrategy.seeding import STARTER_FACTORS
-from crmstrategy.strengths import add_factor, list_factors, segment_factors
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.analysis.segments import create_segment
+from crmstrategy.analysis.strengths import add_factor, list_factors, segment_factors
+from crmstrategy.workspace.seeding import STARTER_FACTORS
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import add_row, choose, goto, new_page, no_exception, own_server, read_in, settle, type_cell
 
 pytestmark = pytest.mark.browser

@@ -12,12 +12,20 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from crmstrategy.follow_up import goal_measurements
-from crmstrategy.strategy_document import SECTIONS
-from crmstrategy.strategy_map import list_goals
-from crmstrategy.workspace_io import import_workspace, load_demo_document
+from crmstrategy.implementation.follow_up import goal_measurements
+from crmstrategy.strategy.strategy_map import list_goals
+from crmstrategy.workspace.strategy_document import SECTIONS
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from tests.browser.conftest import (
-    by_key, new_page, no_exception, own_server, read_in, screenshot, settle, table, type_cell,
+    by_key,
+    new_page,
+    no_exception,
+    own_server,
+    read_in,
+    screenshot,
+    settle,
+    table,
+    type_cell,
 )
 
 pytestmark = pytest.mark.browser

@@ -12,10 +12,10 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from crmstrategy.participants import create_participant
-from crmstrategy.plan import action_history, create_action, list_actions, set_plan_start
-from crmstrategy.strategy_map import create_node
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.analysis.participants import create_participant
+from crmstrategy.implementation.plan import action_history, create_action, list_actions, set_plan_start
+from crmstrategy.strategy.strategy_map import create_node
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle
 
 pytestmark = pytest.mark.browser
@@ -126,7 +126,7 @@ def _inside(box: dict, frame: dict) -> bool:
 def test_the_timeline_shows_every_dated_action_of_the_demo_from_the_earliest_start_to_the_latest_due_date(
         server, page):
     """The facilitator's report: the timeline was cut off at "Jun 20…" and the 12-month actions fell off it."""
-    from crmstrategy.workspace_io import load_demo_document
+    from crmstrategy.workspace.workspace_file import load_demo_document
 
     plan = load_demo_document()["plan"]
     dated = [a for a in plan["actions"] if a["due_date"]]

@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from crmstrategy.personas import create_persona
-from crmstrategy.promise import list_versions
-from crmstrategy.segments import create_segment
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.analysis.personas import create_persona
+from crmstrategy.analysis.segments import create_segment
+from crmstrategy.strategy.promise import list_versions
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle
 
 pytestmark = pytest.mark.browser

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from crmstrategy.db import read_session
-from crmstrategy.participants import list_participants
-from crmstrategy.plan import action_history, create_action, list_actions, set_plan_start
-from crmstrategy.workspace_io import import_workspace, load_demo_document
-from crmstrategy.workspaces import create_workspace, list_workspaces
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.core.db import read_session
+from crmstrategy.implementation.plan import action_history, create_action, list_actions, set_plan_start
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
+from crmstrategy.workspace.workspaces import create_workspace, list_workspaces
 from tests.browser.conftest import by_key, current_workspace, goto, new_page, no_exception, own_server, settle
 
 pytestmark = pytest.mark.browser

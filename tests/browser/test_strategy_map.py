@@ -12,14 +12,23 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy import clock
-from crmstrategy.db import unit_of_work
-from crmstrategy.milestones import generate
-from crmstrategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
-from crmstrategy.strategy_map import create_goal, list_links, list_nodes, milestones_of, strategy_map
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.core import clock
+from crmstrategy.core.db import unit_of_work
+from crmstrategy.strategy.milestones import generate
+from crmstrategy.strategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
+from crmstrategy.strategy.strategy_map import create_goal, list_links, list_nodes, milestones_of, strategy_map
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import (
-    by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle, table, type_cell,
+    by_key,
+    goto,
+    new_page,
+    no_exception,
+    own_server,
+    read_in,
+    screenshot,
+    settle,
+    table,
+    type_cell,
 )
 
 pytestmark = pytest.mark.browser
@@ -239,7 +248,7 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
     objective = next((n for n in read_in(blank, list_nodes) if n.kind == "objective"), None)
     with unit_of_work(blank.engine) as session:
         if objective is None:  # this test run on its own
-            from crmstrategy.strategy_map import create_node
+            from crmstrategy.strategy.strategy_map import create_node
             objective = create_node(session=session, workspace_id=blank.ws, data={
                 "kind": "objective", "name": ELEMENTS["objective"][1], "owner": ELEMENTS["objective"][2]})
         deadline = clock.today() + timedelta(days=330)

@@ -10,12 +10,22 @@ import xml.etree.ElementTree as ET
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.participants import create_participant
-from crmstrategy.segments import create_segment
-from crmstrategy.strengths import ratings_of, segment_factors, segment_strength, set_segment_factors
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.analysis.participants import create_participant
+from crmstrategy.analysis.segments import create_segment
+from crmstrategy.analysis.strengths import ratings_of, segment_factors, segment_strength, set_segment_factors
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import (
-    by_key, choose, goto, new_page, no_exception, own_server, read_in, screenshot, settle, table, type_cell,
+    by_key,
+    choose,
+    goto,
+    new_page,
+    no_exception,
+    own_server,
+    read_in,
+    screenshot,
+    settle,
+    table,
+    type_cell,
 )
 
 pytestmark = pytest.mark.browser

@@ -17,19 +17,28 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from crmstrategy.db import read_session
-from crmstrategy.models import NODE_KIND_NOUNS
-from crmstrategy.participants import list_participants
-from crmstrategy.personas import list_personas
-from crmstrategy.plan import list_actions
-from crmstrategy.promise import list_versions
-from crmstrategy.segments import list_segments
-from crmstrategy.strategy_map import list_goals, list_links, list_nodes, milestones_of
-from crmstrategy.strengths import segment_strength
-from crmstrategy.workspace_io import export_workspace
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.personas import list_personas
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.analysis.strengths import segment_strength
+from crmstrategy.core.db import read_session
+from crmstrategy.implementation.plan import list_actions
+from crmstrategy.strategy.models import NODE_KIND_NOUNS
+from crmstrategy.strategy.promise import list_versions
+from crmstrategy.strategy.strategy_map import list_goals, list_links, list_nodes, milestones_of
+from crmstrategy.workspace.workspace_file import export_workspace
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.browser.conftest import (
-    add_row, add_row_in_editor, by_key, current_workspace, goto, new_page, no_exception, own_server, screenshot, settle,
+    add_row,
+    add_row_in_editor,
+    by_key,
+    current_workspace,
+    goto,
+    new_page,
+    no_exception,
+    own_server,
+    screenshot,
+    settle,
     type_cell,
 )
 

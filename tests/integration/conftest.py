@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmstrategy.db import make_engine
+from crmstrategy.core.db import make_engine
 from tests.conftest import _fresh_postgres_database
 
 

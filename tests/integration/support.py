@@ -7,10 +7,10 @@ import threading
 from sqlalchemy import func
 from sqlmodel import select
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.personas import create_persona
-from crmstrategy.segments import create_segment
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.analysis.personas import create_persona
+from crmstrategy.analysis.segments import create_segment
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.workspace.workspaces import create_workspace
 
 
 def call(engine, service, **kwargs):
@@ -26,12 +26,12 @@ def read(engine, service, **kwargs):
 
 
 def export_document(engine, workspace_id: int) -> dict:
-    from crmstrategy.workspace_io import export_workspace
+    from crmstrategy.workspace.workspace_file import export_workspace
     return read(engine, export_workspace, workspace_id=workspace_id)
 
 
 def import_document(engine, document: dict, **kwargs):
-    from crmstrategy.workspace_io import import_workspace
+    from crmstrategy.workspace.workspace_file import import_workspace
     with unit_of_work(engine) as session:
         return import_workspace(session=session, document=document, **kwargs)
 
@@ -40,7 +40,7 @@ def demo_copy(name: str) -> dict:
     """The demo's workspace file under another name, to change and import."""
     import copy
 
-    from crmstrategy.workspace_io import load_demo_document
+    from crmstrategy.workspace.workspace_file import load_demo_document
     document = copy.deepcopy(load_demo_document())
     document["workspace"]["name"] = name
     return document

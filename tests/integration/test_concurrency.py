@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.models import DEFAULT_VALUE_DRIVERS
-from crmstrategy.segments import add_value_driver, create_segment, list_segments, list_value_drivers
-from tests.integration.support import run_together, new_workspace
+from crmstrategy.analysis.models import DEFAULT_VALUE_DRIVERS
+from crmstrategy.analysis.segments import add_value_driver, create_segment, list_segments, list_value_drivers
+from crmstrategy.core.db import read_session, unit_of_work
+from tests.integration.support import new_workspace, run_together
 
 SEGMENT_WRITERS = 20
 DRIVER_WRITERS = 5
@@ -51,9 +51,9 @@ def test_twenty_simultaneous_writers_all_succeed(engine):
 def test_two_workspaces_with_one_name_at_once_give_a_readable_refusal(engine):
     """The race the services cannot see: both check, both insert; the loser gets a sentence."""
 
-    from crmstrategy.db import read_session, unit_of_work
-    from crmstrategy.errors import ValidationProblem
-    from crmstrategy.workspaces import create_workspace, list_workspaces
+    from crmstrategy.core.db import read_session, unit_of_work
+    from crmstrategy.core.errors import ValidationProblem
+    from crmstrategy.workspace.workspaces import create_workspace, list_workspaces
 
     barrier = threading.Barrier(8)
     outcomes: list[str] = []

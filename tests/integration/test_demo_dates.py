@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from crmstrategy.follow_up import goal_follow_up, list_feedback
-from crmstrategy.follow_up_rules import feedback_waiting_days
-from crmstrategy.health import health_check
-from crmstrategy.plan import list_actions
-from crmstrategy.plan_rules import is_overdue
-from crmstrategy.workspace_io import DEMO_ANCHOR, import_workspace, load_demo_document, shift_dates
+from crmstrategy.core.db import unit_of_work
+from crmstrategy.implementation.follow_up import goal_follow_up, list_feedback
+from crmstrategy.implementation.follow_up_rules import feedback_waiting_days
+from crmstrategy.implementation.plan import list_actions
+from crmstrategy.implementation.plan_rules import is_overdue
+from crmstrategy.workspace.health import health_check
+from crmstrategy.workspace.workspace_file import (
+    DEMO_ANCHOR,
+    import_workspace,
+    load_demo_document,
+    shift_dates,
+)
 from tests.integration.support import read
-from crmstrategy.db import unit_of_work
 
 LATER = date(2027, 6, 15)  # 196 days after the anchor, across a new year
 

@@ -7,26 +7,52 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.follow_up import (
-    add_customer_measurement, add_goal_measurement, create_feedback, customer_measurements,
-    delete_customer_measurements, delete_feedback, goal_follow_up, goal_measurements, import_measurements,
-    list_feedback, set_goal_measurements, update_feedback,
+from crmstrategy.analysis.insights import list_themes
+from crmstrategy.analysis.models import Theme
+from crmstrategy.analysis.participants import create_participant
+from crmstrategy.analysis.segments import delete_segment
+from crmstrategy.analysis.strengths import (
+    segment_factors,
+    set_agreed_strengths,
+    set_priority,
+    set_segment_factors,
 )
-from crmstrategy.health import health_check
-from crmstrategy.insights import list_themes
-from crmstrategy.measurement_import import TEMPLATE_HEADER, preview_measurement_import
-from crmstrategy.models import (
-    CustomerMeasurement, CustomerMeasurementCreate, Feedback, GoalMeasurement, GoalMeasurementCreate, Theme,
+from crmstrategy.core.tabular import to_csv_bytes
+from crmstrategy.implementation.follow_up import (
+    add_customer_measurement,
+    add_goal_measurement,
+    create_feedback,
+    customer_measurements,
+    delete_customer_measurements,
+    delete_feedback,
+    goal_follow_up,
+    goal_measurements,
+    import_measurements,
+    list_feedback,
+    set_goal_measurements,
+    update_feedback,
 )
-from crmstrategy.participants import create_participant
-from crmstrategy.plan import create_action, delete_action, set_participation
-from crmstrategy.segments import delete_segment
-from crmstrategy.strategy_map import create_goal, create_node, delete_goal
-from crmstrategy.strengths import segment_factors, set_agreed_strengths, set_priority, set_segment_factors
-from crmstrategy.tabular import to_csv_bytes
+from crmstrategy.implementation.measurement_import import TEMPLATE_HEADER, preview_measurement_import
+from crmstrategy.implementation.models import (
+    CustomerMeasurement,
+    CustomerMeasurementCreate,
+    Feedback,
+    GoalMeasurement,
+    GoalMeasurementCreate,
+)
+from crmstrategy.implementation.plan import create_action, delete_action, set_participation
+from crmstrategy.strategy.strategy_map import create_goal, create_node, delete_goal
+from crmstrategy.workspace.health import health_check
 from tests.integration.support import (
-    call, count, export_document, import_document, new_persona, new_segment, new_workspace, read,
+    call,
+    count,
+    export_document,
+    import_document,
+    new_persona,
+    new_segment,
+    new_workspace,
+    read,
+    version_of,
 )
 from tests.support import refusal_of
 
@@ -328,8 +354,8 @@ def _import_file(rows: list[list]) -> bytes:
 
 
 def _preview(engine, ws: int, raw: bytes):
-    from crmstrategy.segments import list_segments
-    from crmstrategy.strategy_map import list_goals
+    from crmstrategy.analysis.segments import list_segments
+    from crmstrategy.strategy.strategy_map import list_goals
     goals = {g.id: g.metric for g in read(engine, list_goals, workspace_id=ws)}
     segments = {s.name: s.id for s in read(engine, list_segments, workspace_id=ws)}
     return preview_measurement_import(raw, "measurements.csv", goals=goals, segments=segments, taken=set(),

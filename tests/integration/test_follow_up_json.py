@@ -11,15 +11,21 @@ from datetime import date
 
 import pytest
 
-from crmstrategy import clock
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.follow_up import customer_measurements, goal_measurements, list_feedback
-from crmstrategy.models import (
-    Action, CustomerMeasurement, Feedback, FEEDBACK_STATUSES, Goal, GoalMeasurement, Workspace,
+from crmstrategy.core import clock
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.implementation.follow_up import customer_measurements, goal_measurements, list_feedback
+from crmstrategy.implementation.models import (
+    FEEDBACK_STATUSES,
+    Action,
+    CustomerMeasurement,
+    Feedback,
+    GoalMeasurement,
 )
-from crmstrategy.plan import list_actions
-from crmstrategy.strategy_map import list_goals
-from crmstrategy.workspace_io import FORMAT_VERSION, load_demo_document, parse_workspace_file
+from crmstrategy.implementation.plan import list_actions
+from crmstrategy.strategy.models import Goal
+from crmstrategy.strategy.strategy_map import list_goals
+from crmstrategy.workspace.workspace_file import FORMAT_VERSION, load_demo_document, parse_workspace_file
 from tests.integration.support import count, demo_copy, export_document, import_document, read, set_at
 
 FOLLOW_UP_KEYS = {"goal_measurements", "customer_measurements", "feedback"}

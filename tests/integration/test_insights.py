@@ -7,20 +7,36 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy import clock
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem
-from crmstrategy.evidence import Evidence
-from crmstrategy.insight_import import preview_insight_import
-from crmstrategy.insights import (
-    add_theme, create_insight, create_insights, delete_insights, get_insight, insight_links, latest_insights_for_persona,
-    list_insights, list_themes, persona_evidence, segment_evidence, update_insight,
+from crmstrategy.analysis.evidence import Evidence
+from crmstrategy.analysis.insight_import import preview_insight_import
+from crmstrategy.analysis.insights import (
+    add_theme,
+    create_insight,
+    create_insights,
+    delete_insights,
+    get_insight,
+    insight_links,
+    latest_insights_for_persona,
+    list_insights,
+    list_themes,
+    persona_evidence,
+    segment_evidence,
+    update_insight,
 )
-from crmstrategy.models import DEFAULT_THEMES, Insight, InsightCreate, InsightPersona, InsightSegment, Theme
-from crmstrategy.personas import delete_persona, list_personas
-from crmstrategy.segments import delete_segment, list_segments
-from tests.integration.support import count, new_persona, new_segment, new_workspace
+from crmstrategy.analysis.models import (
+    DEFAULT_THEMES,
+    Insight,
+    InsightCreate,
+    InsightPersona,
+    InsightSegment,
+    Theme,
+)
+from crmstrategy.analysis.personas import delete_persona, list_personas
+from crmstrategy.analysis.segments import delete_segment, list_segments
+from crmstrategy.core import clock
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import Problem
+from tests.integration.support import count, new_persona, new_segment, new_workspace, version_of
 from tests.support import refusal_of
 
 

@@ -4,21 +4,56 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.insights import (
-    create_insight, delete_insights, get_insight, latest_insights_for_persona, list_insights, persona_evidence,
-    segment_evidence, update_insight,
+from crmstrategy.analysis.insights import (
+    create_insight,
+    delete_insights,
+    get_insight,
+    latest_insights_for_persona,
+    list_insights,
+    persona_evidence,
+    segment_evidence,
+    update_insight,
 )
-from crmstrategy.models import Insight, InsightPersona, Participant, Persona, PersonaChannel, ReadinessRating, Segment
-from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
-from crmstrategy.readiness_ratings import (
-    add_statement, delete_statement, list_statements, ratings_of, readiness_summary, save_ratings,
+from crmstrategy.analysis.models import (
+    Insight,
+    InsightPersona,
+    Participant,
+    Persona,
+    PersonaChannel,
+    ReadinessRating,
+    Segment,
 )
-from crmstrategy.personas import delete_persona, get_persona, list_personas, persona_counts, update_persona
-from crmstrategy.segments import delete_segment, get_segment, list_segments, list_value_drivers, update_segment
-from tests.integration.support import count, new_persona, new_segment, new_workspace
+from crmstrategy.analysis.participants import (
+    create_participant,
+    delete_participant,
+    list_participants,
+    update_participant,
+)
+from crmstrategy.analysis.personas import (
+    delete_persona,
+    get_persona,
+    list_personas,
+    persona_counts,
+    update_persona,
+)
+from crmstrategy.analysis.readiness_ratings import (
+    add_statement,
+    delete_statement,
+    list_statements,
+    ratings_of,
+    readiness_summary,
+    save_ratings,
+)
+from crmstrategy.analysis.segments import (
+    delete_segment,
+    get_segment,
+    list_segments,
+    list_value_drivers,
+    update_segment,
+)
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import ValidationProblem
+from tests.integration.support import count, new_persona, new_segment, new_workspace, version_of
 
 
 @pytest.fixture

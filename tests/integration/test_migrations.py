@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
-
-from crmstrategy import models  # noqa: F401  (registers every table on the metadata)
 from alembic.script import ScriptDirectory
-
-from sqlalchemy import func
+from sqlalchemy import func, inspect, text
+from sqlmodel import SQLModel
 from sqlmodel import select as sqlmodel_select
 
-from crmstrategy.insights import create_insight, list_insights, list_themes
-from crmstrategy.models import DEFAULT_THEMES, ReadinessStatement
-from crmstrategy.participants import create_participant
-from crmstrategy.readiness import STANDARD_STATEMENTS
-from crmstrategy.readiness_ratings import add_statement, list_statements, readiness_summary, save_ratings
-from crmstrategy.workspaces import create_workspace
-from crmstrategy.db import alembic_config, current_revision, read_session, unit_of_work, upgrade
-from crmstrategy.personas import create_persona, list_personas
-from crmstrategy.segments import get_segment, list_segments
+from crmstrategy.analysis.insights import create_insight, list_insights, list_themes
+from crmstrategy.analysis.models import DEFAULT_THEMES, ReadinessStatement
+from crmstrategy.analysis.participants import create_participant
+from crmstrategy.analysis.personas import create_persona, list_personas
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.analysis.readiness_ratings import (
+    add_statement,
+    list_statements,
+    readiness_summary,
+    save_ratings,
+)
+from crmstrategy.analysis.segments import get_segment, list_segments
+# Importing each step's models registers its tables on the metadata.
+import crmstrategy.analysis.models  # noqa: F401
+import crmstrategy.implementation.models  # noqa: F401
+import crmstrategy.strategy.models  # noqa: F401
+from crmstrategy.core.db import alembic_config, current_revision, read_session, unit_of_work, upgrade
+from crmstrategy.workspace.workspaces import create_workspace
 
 
 def _tables(engine) -> set[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.health_rules import summary
-from crmstrategy.method_path import Place
-from crmstrategy.overview import overview
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.workspace.health_rules import summary
+from crmstrategy.workspace.method_path import Place
+from crmstrategy.workspace.overview import overview
+from crmstrategy.workspace.workspaces import create_workspace
 
 TODAY = date(2026, 12, 1)
 

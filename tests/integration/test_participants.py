@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem
-from crmstrategy.models import Participant, ReadinessRating
-from crmstrategy.participants import create_participant, delete_participant, list_participants, update_participant
-from crmstrategy.readiness_ratings import list_statements, save_ratings
-from tests.integration.support import count, new_workspace
+from crmstrategy.analysis.models import Participant, ReadinessRating
+from crmstrategy.analysis.participants import (
+    create_participant,
+    delete_participant,
+    list_participants,
+    update_participant,
+)
+from crmstrategy.analysis.readiness_ratings import list_statements, save_ratings
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import Problem
+from tests.integration.support import count, new_workspace, version_of
 from tests.support import refusal_of
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem
-from crmstrategy.models import ChannelIn, Persona, PersonaChannel
-from crmstrategy.personas import (
-    create_persona, delete_persona, get_persona, list_personas, parse_channel_lines, persona_counts, update_persona,
+from crmstrategy.analysis.models import ChannelIn, Persona, PersonaChannel
+from crmstrategy.analysis.personas import (
+    create_persona,
+    delete_persona,
+    get_persona,
+    list_personas,
+    parse_channel_lines,
+    persona_counts,
+    update_persona,
 )
-from tests.integration.support import count, new_persona, new_segment, new_workspace
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import Problem
+from tests.integration.support import count, new_persona, new_segment, new_workspace, version_of
 from tests.support import refusal_of
 
 

@@ -10,20 +10,36 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from tests.integration.support import version_of
-from crmstrategy.db import read_session, unit_of_work, upgrade
-from crmstrategy.models import (
-    Action, ActionChange, ActionInitiative, PlanReview, RoleImpact, StepParticipation,
+from crmstrategy.analysis.participants import create_participant, delete_participant, list_participants
+from crmstrategy.core.db import read_session, unit_of_work, upgrade
+from crmstrategy.implementation.models import (
+    Action,
+    ActionChange,
+    ActionInitiative,
+    PlanReview,
+    RoleImpact,
+    StepParticipation,
 )
-from crmstrategy.participants import create_participant, delete_participant, list_participants
-from crmstrategy.plan import (
-    action_history, add_review, create_action, delete_action, delete_role_impact, list_actions, list_reviews,
-    list_role_impacts, participation, plan_gaps, save_role_impact, set_participation, set_plan_start, update_action,
+from crmstrategy.implementation.plan import (
+    action_history,
+    add_review,
+    create_action,
+    delete_action,
+    delete_role_impact,
+    list_actions,
+    list_reviews,
+    list_role_impacts,
+    participation,
+    plan_gaps,
+    save_role_impact,
+    set_participation,
+    set_plan_start,
+    update_action,
 )
-from crmstrategy.plan_rules import add_months
-from crmstrategy.strategy_map import create_node, delete_node, list_nodes
-from crmstrategy.workspaces import delete_workspace, get_workspace
-from tests.integration.support import call, count, new_workspace, read
+from crmstrategy.implementation.plan_rules import add_months
+from crmstrategy.strategy.strategy_map import create_node, delete_node, list_nodes
+from crmstrategy.workspace.workspaces import delete_workspace, get_workspace
+from tests.integration.support import call, count, new_workspace, read, version_of
 from tests.support import refusal_of
 
 START = date(2026, 1, 15)

@@ -9,13 +9,25 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crmstrategy.db import unit_of_work
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.models import Action, ActionChange, RoleImpact, Workspace
-from crmstrategy.plan import action_history, list_actions, list_reviews, list_role_impacts, participation
-from crmstrategy.workspace_io import export_workspace, import_workspace, load_demo_document, parse_workspace_file
-from crmstrategy.workspaces import get_workspace
-from tests.integration.support import set_at, demo_copy, export_document, import_document, count, read
+from crmstrategy.core.db import unit_of_work
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.implementation.models import Action, ActionChange, RoleImpact
+from crmstrategy.implementation.plan import (
+    action_history,
+    list_actions,
+    list_reviews,
+    list_role_impacts,
+    participation,
+)
+from crmstrategy.workspace.workspace_file import (
+    export_workspace,
+    import_workspace,
+    load_demo_document,
+    parse_workspace_file,
+)
+from crmstrategy.workspace.workspaces import get_workspace
+from tests.integration.support import count, demo_copy, export_document, import_document, read, set_at
 
 DEMO_TITLES_WITH_TWO_CHANGES = {"Agree the signals of a regular going quiet", "Merge duplicate customer records"}
 

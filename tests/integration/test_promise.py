@@ -10,22 +10,49 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from crmstrategy import clock
-from crmstrategy.db import read_session, unit_of_work, upgrade
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.insights import create_insight
-from crmstrategy.models import PromiseTerm, PromiseVersion, PromiseVersionSegment, Workspace
-from crmstrategy.promise import (
-    current_promise, default_segment_ids, list_versions, needs_and_pains, promise_terms, reset_terms,
-    restore_version, review_promise, save_version, set_current, set_terms,
+from crmstrategy.analysis.insights import create_insight
+from crmstrategy.analysis.segments import delete_segment, list_segments
+from crmstrategy.core import clock
+from crmstrategy.core.db import read_session, unit_of_work, upgrade
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.strategy.models import PromiseTerm, PromiseVersion, PromiseVersionSegment
+from crmstrategy.strategy.promise import (
+    current_promise,
+    default_segment_ids,
+    list_versions,
+    needs_and_pains,
+    promise_terms,
+    reset_terms,
+    restore_version,
+    review_promise,
+    save_version,
+    set_current,
+    set_terms,
 )
-from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON, PromiseDraft
-from crmstrategy.segments import delete_segment, list_segments
-from crmstrategy.workspace_io import export_workspace, import_workspace, load_demo_document, parse_workspace_file
-from crmstrategy.workspaces import delete_workspace
+from crmstrategy.strategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON, PromiseDraft
+from crmstrategy.workspace.workspace_file import (
+    export_workspace,
+    import_workspace,
+    load_demo_document,
+    parse_workspace_file,
+)
+from crmstrategy.workspace.workspaces import delete_workspace
 from tests.integration.support import (
-    set_at, demo_copy, export_document, import_document, call as _call, read as _read,
-    count, new_persona, new_segment, new_workspace,
+    call as _call,
+)
+from tests.integration.support import (
+    count,
+    demo_copy,
+    export_document,
+    import_document,
+    new_persona,
+    new_segment,
+    new_workspace,
+    set_at,
+)
+from tests.integration.support import (
+    read as _read,
 )
 from tests.support import refusal_of
 

@@ -6,18 +6,23 @@ import json
 
 import pytest
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem, ValidationProblem
-from crmstrategy.insights import list_themes
-from crmstrategy.models import DEFAULT_THEMES, ReadinessRating, ReadinessRatingIn, ReadinessStatement
-from crmstrategy.participants import create_participant, list_participants
-from crmstrategy.readiness import STANDARD_STATEMENTS
-from crmstrategy.readiness_ratings import (
-    add_statement, delete_statement, list_statements, ratings_of, readiness_summary, save_ratings,
+from crmstrategy.analysis.insights import list_themes
+from crmstrategy.analysis.models import DEFAULT_THEMES, ReadinessRating, ReadinessRatingIn, ReadinessStatement
+from crmstrategy.analysis.participants import create_participant, list_participants
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.analysis.readiness_ratings import (
+    add_statement,
+    delete_statement,
+    list_statements,
+    ratings_of,
+    readiness_summary,
+    save_ratings,
 )
-from crmstrategy.workspace_io import DEMO_PATH
-from crmstrategy.workspaces import create_workspace
-from tests.integration.support import run_together, count, new_workspace
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.workspace.workspace_file import DEMO_PATH
+from crmstrategy.workspace.workspaces import create_workspace
+from tests.integration.support import count, new_workspace, run_together
 from tests.support import refusal_of
 
 

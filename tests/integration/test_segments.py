@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.editor import Create, Delete, EditorCommands, Update
-from crmstrategy.errors import Problem, ValidationProblem
-from crmstrategy.models import DEFAULT_VALUE_DRIVERS, Persona, Segment, SegmentValueDriver, ValueDriver
-from crmstrategy.segments import (
-    add_value_driver, apply_segment_edits, create_segment, create_segments, delete_segment, get_segment,
-    list_segments, list_value_drivers, update_segment,
+from crmstrategy.analysis.models import (
+    DEFAULT_VALUE_DRIVERS,
+    Persona,
+    Segment,
+    SegmentValueDriver,
+    ValueDriver,
 )
-from tests.integration.support import count, new_persona, new_segment, new_workspace
+from crmstrategy.analysis.segments import (
+    add_value_driver,
+    apply_segment_edits,
+    create_segment,
+    create_segments,
+    delete_segment,
+    get_segment,
+    list_segments,
+    list_value_drivers,
+    update_segment,
+)
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.editor import Create, Delete, EditorCommands, Update
+from crmstrategy.core.errors import Problem, ValidationProblem
+from tests.integration.support import count, new_persona, new_segment, new_workspace, version_of
 from tests.support import refusal_of
 
 

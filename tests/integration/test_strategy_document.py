@@ -19,12 +19,18 @@ import pypdf
 import pytest
 
 from bench.generate import large_workspace_document, strategy_map_sections
-from crmstrategy.document_exports import document_html, document_markdown, document_markdown_zip, document_pdf
-from crmstrategy.models import FEEDBACK_STATUSES, PRIORITIES
-from crmstrategy.plan import create_action, save_role_impact
-from crmstrategy.strategy_map import add_constraint, create_goal, create_node
-from crmstrategy.strategy_document import SECTIONS, Image, document_blocks, strategy_document
-from crmstrategy.workspace_io import load_demo_document
+from crmstrategy.analysis.models import PRIORITIES
+from crmstrategy.implementation.models import FEEDBACK_STATUSES
+from crmstrategy.implementation.plan import create_action, save_role_impact
+from crmstrategy.strategy.strategy_map import add_constraint, create_goal, create_node
+from crmstrategy.workspace.document_exports import (
+    document_html,
+    document_markdown,
+    document_markdown_zip,
+    document_pdf,
+)
+from crmstrategy.workspace.strategy_document import SECTIONS, Image, document_blocks, strategy_document
+from crmstrategy.workspace.workspace_file import load_demo_document
 from tests.integration.support import call, demo_copy, import_document, new_persona, new_segment, new_workspace, read
 
 TODAY = date(2026, 12, 1)

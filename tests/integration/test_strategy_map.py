@@ -7,19 +7,38 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.db import unit_of_work
-from crmstrategy.errors import Problem, ValidationProblem
-from crmstrategy.milestones import generate
-from crmstrategy.models import ConstraintNode, Goal, MapLink, MapNode, Milestone, StrategyConstraint
-from crmstrategy.strategy_graph import at_risk_if_slips, feeds, needs_enabler
-from crmstrategy.strategy_map import (
-    add_constraint, add_link, create_goal, create_node, delete_constraint, delete_goal, delete_node,
-    deletion_impact, generate_milestones, goal_advice, list_constraints, list_goals, list_links, list_nodes,
-    milestones_of, remove_link, set_long_term_limit, set_milestones, strategy_map, update_goal, update_node,
+from crmstrategy.core.db import unit_of_work
+from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.strategy.milestones import generate
+from crmstrategy.strategy.models import ConstraintNode, Goal, MapLink, MapNode, Milestone, StrategyConstraint
+from crmstrategy.strategy.strategy_graph import at_risk_if_slips, feeds, needs_enabler
+from crmstrategy.strategy.strategy_map import (
+    add_constraint,
+    add_link,
+    create_goal,
+    create_node,
+    delete_constraint,
+    delete_goal,
+    delete_node,
+    deletion_impact,
+    generate_milestones,
+    goal_advice,
+    list_constraints,
+    list_goals,
+    list_links,
+    list_nodes,
+    milestones_of,
+    remove_link,
+    set_long_term_limit,
+    set_milestones,
+    strategy_map,
+    update_goal,
+    update_node,
 )
-from crmstrategy.workspaces import get_workspace
-from tests.integration.support import call as _call, read as _read, count, new_workspace
+from crmstrategy.workspace.workspaces import get_workspace
+from tests.integration.support import call as _call
+from tests.integration.support import count, new_workspace, version_of
+from tests.integration.support import read as _read
 from tests.support import refusal_of
 
 TODAY = date(2026, 11, 23)  # the clock of every goal test

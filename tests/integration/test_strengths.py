@@ -7,19 +7,40 @@ import json
 
 import pytest
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import Problem, ValidationProblem
-from crmstrategy.models import Factor, Participant, Segment, SegmentFactor, SegmentFactorIn, StrengthRating, Workspace
-from crmstrategy.participants import create_participant, delete_participant
-from crmstrategy.segments import delete_segment, list_segments
-from crmstrategy.strengths import (
-    add_factor, delete_factor, key_factor_coverage, list_factors, priority_matrix, ratings_of, save_priorities,
-    save_strength_ratings,
-    segment_factors, segment_strength, set_agreed_strengths, set_attractiveness_weights, set_priority,
-    set_ratings_revealed, set_segment_factors, target_segments, workspace_weights,
+from crmstrategy.analysis.models import (
+    Factor,
+    Participant,
+    Segment,
+    SegmentFactor,
+    SegmentFactorIn,
+    StrengthRating,
 )
-from crmstrategy.workspace_io import DEMO_PATH
-from crmstrategy.workspaces import create_workspace, delete_workspace, get_workspace
+from crmstrategy.analysis.participants import create_participant, delete_participant
+from crmstrategy.analysis.segments import delete_segment, list_segments
+from crmstrategy.analysis.strengths import (
+    add_factor,
+    delete_factor,
+    key_factor_coverage,
+    list_factors,
+    priority_matrix,
+    ratings_of,
+    save_priorities,
+    save_strength_ratings,
+    segment_factors,
+    segment_strength,
+    set_agreed_strengths,
+    set_attractiveness_weights,
+    set_priority,
+    set_ratings_revealed,
+    set_segment_factors,
+    target_segments,
+    workspace_weights,
+)
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.workspace.workspace_file import DEMO_PATH
+from crmstrategy.workspace.workspaces import create_workspace, delete_workspace, get_workspace
 from tests.integration.support import count, new_segment, new_workspace
 from tests.support import refusal_of
 

@@ -7,10 +7,10 @@ import time
 
 from sqlmodel import select
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.models import SegmentFactor, StrengthRating
-from crmstrategy.participants import create_participant
-from crmstrategy.strengths import save_strength_ratings, segment_strength, set_segment_factors
+from crmstrategy.analysis.models import SegmentFactor, StrengthRating
+from crmstrategy.analysis.participants import create_participant
+from crmstrategy.analysis.strengths import save_strength_ratings, segment_strength, set_segment_factors
+from crmstrategy.core.db import read_session, unit_of_work
 from tests.integration.support import count, new_segment, new_workspace, run_together
 
 PARTICIPANTS = 30

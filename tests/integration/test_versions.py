@@ -8,24 +8,49 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from crmstrategy.db import read_session
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.follow_up import create_feedback, measurement_versions, set_goal_measurements, update_feedback
-from crmstrategy.insights import create_insight, update_insight
-from crmstrategy.models import Action, ActionChange, Goal, Segment, Workspace
-from crmstrategy.participants import create_participant, delete_participant, update_participant
-from crmstrategy.personas import update_persona
-from crmstrategy.plan import action_history, create_action, list_actions, save_role_impact, update_action
-from crmstrategy.segments import apply_segment_edits, update_segment
-from crmstrategy.editor import editor_commands
-from crmstrategy.strategy_map import (
-    create_goal, create_node, milestone_versions, milestones_of, set_milestones, update_goal, update_node,
+from crmstrategy.analysis.insights import create_insight, update_insight
+from crmstrategy.analysis.models import Segment
+from crmstrategy.analysis.participants import create_participant, delete_participant, update_participant
+from crmstrategy.analysis.personas import update_persona
+from crmstrategy.analysis.segments import apply_segment_edits, update_segment
+from crmstrategy.analysis.strengths import (
+    key_factor_versions,
+    save_priorities,
+    segment_factors,
+    set_agreed_strengths,
+    set_priority,
+    set_segment_factors,
 )
-from crmstrategy.strengths import (
-    key_factor_versions, save_priorities, segment_factors, set_agreed_strengths, set_priority, set_segment_factors,
+from crmstrategy.core.db import read_session
+from crmstrategy.core.editor import editor_commands
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.core.versioning import StaleEdit
+from crmstrategy.implementation.follow_up import (
+    create_feedback,
+    measurement_versions,
+    set_goal_measurements,
+    update_feedback,
 )
-from crmstrategy.versioning import StaleEdit
-from crmstrategy.workspaces import get_workspace, update_workspace
+from crmstrategy.implementation.models import Action, ActionChange
+from crmstrategy.implementation.plan import (
+    action_history,
+    create_action,
+    list_actions,
+    save_role_impact,
+    update_action,
+)
+from crmstrategy.strategy.models import Goal
+from crmstrategy.strategy.strategy_map import (
+    create_goal,
+    create_node,
+    milestone_versions,
+    milestones_of,
+    set_milestones,
+    update_goal,
+    update_node,
+)
+from crmstrategy.workspace.workspaces import get_workspace, update_workspace
 from tests.integration.support import call, new_persona, new_segment, new_workspace, read, run_together
 
 TODAY = date(2026, 12, 1)

@@ -4,30 +4,47 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 
 import pytest
 
-from crmstrategy import clock
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import ValidationProblem
-from datetime import timedelta
-
-from crmstrategy.insights import list_insights, list_themes
-from crmstrategy.models import (
-    DEFAULT_THEMES, ConstraintNode, Factor, Goal, Insight, InsightPersona, InsightSegment, MapLink, MapNode, Milestone,
-    Participant, Persona, PersonaChannel, ReadinessRating, ReadinessStatement, Segment, SegmentFactor,
-    StrategyConstraint, StrengthRating, Theme, ValueDriver, Workspace,
+from crmstrategy.analysis.insights import list_insights, list_themes
+from crmstrategy.analysis.models import (
+    DEFAULT_THEMES,
+    Factor,
+    Insight,
+    InsightPersona,
+    InsightSegment,
+    Participant,
+    Persona,
+    PersonaChannel,
+    ReadinessRating,
+    ReadinessStatement,
+    Segment,
+    SegmentFactor,
+    StrengthRating,
+    Theme,
+    ValueDriver,
 )
-from crmstrategy.participants import list_participants
-from crmstrategy.readiness import STANDARD_STATEMENTS
-from crmstrategy.readiness_ratings import all_ratings, list_statements
-from crmstrategy.strategy_map import milestones_of, strategy_map
-from crmstrategy.strengths import priority_matrix
-from crmstrategy.workspace_io import (
-    FORMAT_VERSION, export_workspace, export_workspace_json, import_workspace, load_demo_document,
+from crmstrategy.analysis.participants import list_participants
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.analysis.readiness_ratings import all_ratings, list_statements
+from crmstrategy.analysis.strengths import priority_matrix
+from crmstrategy.core import clock
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.strategy.models import ConstraintNode, Goal, MapLink, MapNode, Milestone, StrategyConstraint
+from crmstrategy.strategy.strategy_map import milestones_of, strategy_map
+from crmstrategy.workspace.workspace_file import (
+    FORMAT_VERSION,
+    export_workspace,
+    export_workspace_json,
+    import_workspace,
+    load_demo_document,
     parse_workspace_file,
 )
-from crmstrategy.workspaces import list_workspaces
+from crmstrategy.workspace.workspaces import list_workspaces
 from tests.integration.support import count, new_workspace
 
 DEMO_NAME = "Demo: Nordvik Rørhandel"

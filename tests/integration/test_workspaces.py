@@ -4,23 +4,40 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.support import version_of
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.insights import list_themes
-from crmstrategy.models import (
-    DEFAULT_THEMES, DEFAULT_VALUE_DRIVERS, Insight, InsightPersona, InsightSegment, Participant, Persona,
-    PersonaChannel, ReadinessRating, ReadinessStatement, Segment, SegmentValueDriver, Theme, ValueDriver, Workspace,
+from crmstrategy.analysis.insights import list_themes
+from crmstrategy.analysis.models import (
+    DEFAULT_THEMES,
+    DEFAULT_VALUE_DRIVERS,
+    Insight,
+    InsightPersona,
+    InsightSegment,
+    Participant,
+    Persona,
+    PersonaChannel,
+    ReadinessRating,
+    ReadinessStatement,
+    Segment,
+    SegmentValueDriver,
+    Theme,
+    ValueDriver,
 )
-from crmstrategy.readiness import STANDARD_STATEMENTS
-from crmstrategy.readiness_ratings import list_statements
-from crmstrategy.workspace_io import import_workspace, load_demo_document
-from crmstrategy.segments import list_value_drivers
-from crmstrategy.strengths import add_factor, delete_factor, list_factors
-from crmstrategy.workspaces import (
-    create_workspace, delete_workspace, free_workspace_name, get_workspace, list_workspaces, update_workspace,
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.analysis.readiness_ratings import list_statements
+from crmstrategy.analysis.segments import list_value_drivers
+from crmstrategy.analysis.strengths import add_factor, delete_factor, list_factors
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.models import Workspace
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
+from crmstrategy.workspace.workspaces import (
+    create_workspace,
+    delete_workspace,
+    free_workspace_name,
+    get_workspace,
+    list_workspaces,
+    update_workspace,
 )
-from tests.integration.support import count, new_persona, new_segment, new_workspace
+from tests.integration.support import count, new_persona, new_segment, new_workspace, version_of
 
 
 def test_create_workspace_stores_it_with_the_default_value_drivers(engine):

@@ -7,8 +7,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from crmstrategy.charts import MATRIX_LAPTOP_WIDTH, NOT_CHOSEN, chart_png, chart_spec, chart_svg, priority_matrix_chart
-from crmstrategy.strengths import MatrixRow
+from crmstrategy.analysis.strengths import MatrixRow
+from crmstrategy.core.charts import (
+    MATRIX_LAPTOP_WIDTH,
+    NOT_CHOSEN,
+    chart_png,
+    chart_spec,
+    chart_svg,
+    priority_matrix_chart,
+)
 from tests.unit.scene import items, marks, scene
 
 

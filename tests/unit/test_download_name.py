@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from crmstrategy.text import download_name, slug
+from crmstrategy.core.text import download_name, slug
 
 DAY = date(2026, 12, 2)
 

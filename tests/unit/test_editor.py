@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from crmstrategy.editor import Create, Delete, EditorCommands, Update, edited_records, editor_commands
+from crmstrategy.core.editor import Create, Delete, EditorCommands, Update, edited_records, editor_commands
 
 IDS = [10, 20, 30]
 EDITABLE = {"name", "customer_count", "value_drivers"}
@@ -73,8 +73,8 @@ def test_commands_are_truthy_when_anything_changed():
 def test_apply_commands_gathers_every_rows_problem_before_raising():
     import pytest
 
-    from crmstrategy.editor import Create, Delete, EditorCommands, Update, apply_commands
-    from crmstrategy.errors import Problem, ValidationProblem
+    from crmstrategy.core.editor import Create, Delete, EditorCommands, Update, apply_commands
+    from crmstrategy.core.errors import Problem, ValidationProblem
 
     ran = []
 
@@ -96,7 +96,7 @@ def test_apply_commands_gathers_every_rows_problem_before_raising():
 
 
 def test_table_records_maps_labels_drops_blank_rows_and_turns_nan_into_none():
-    from crmstrategy.editor import table_records
+    from crmstrategy.core.editor import table_records
 
     records = [{"Factor": " Price ", "Weight": 30.0, "Share": "30 %", "Competitor": float("nan")},
                {"Factor": None, "Weight": float("nan"), "Share": None, "Competitor": None},
@@ -112,7 +112,7 @@ KINDS = {"Name": "text", "Weight": "number", "Count": "whole", "Due": "date", "D
 
 
 def test_an_empty_editor_frame_has_every_column_typed_as_declared():
-    from crmstrategy.editor import editor_frame
+    from crmstrategy.core.editor import editor_frame
 
     frame = editor_frame([], KINDS)
     assert list(frame.columns) == list(KINDS) and len(frame) == 0
@@ -123,7 +123,7 @@ def test_an_empty_editor_frame_has_every_column_typed_as_declared():
 def test_an_editor_frame_holds_each_rows_values_and_gaps_come_back_as_none():
     from datetime import date
 
-    from crmstrategy.editor import editor_frame, table_records
+    from crmstrategy.core.editor import editor_frame, table_records
 
     tags = ["a"]
     frame = editor_frame([{"Name": "Price level", "Weight": 35, "Count": 3, "Due": date(2027, 3, 31), "Done": True,
@@ -142,7 +142,7 @@ def test_an_editor_frame_holds_each_rows_values_and_gaps_come_back_as_none():
 def test_an_unknown_column_kind_is_refused():
     import pytest
 
-    from crmstrategy.editor import editor_frame
+    from crmstrategy.core.editor import editor_frame
 
     with pytest.raises(ValueError, match="Unknown column kind 'money' for 'Revenue'"):
         editor_frame([], {"Revenue": "money"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from crmstrategy.errors import Problem, ValidationProblem, problems_from_pydantic
-from crmstrategy.models import PERSONA_LABELS, SEGMENT_LABELS, PersonaCreate, SegmentCreate
+from crmstrategy.analysis.models import PERSONA_LABELS, SEGMENT_LABELS, PersonaCreate, SegmentCreate
+from crmstrategy.core.errors import Problem, ValidationProblem, problems_from_pydantic
 
 
 def _problems(model, data, labels=None, row=None) -> list[Problem]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmstrategy.evidence import Evidence, InsightLinks, evidence_by_persona, evidence_by_segment
+from crmstrategy.analysis.evidence import Evidence, InsightLinks, evidence_by_persona, evidence_by_segment
 
 # Two segments of this workspace: 1 (personas 10 and 11) and 2 (persona 20).
 PERSONA_SEGMENT = {10: 1, 11: 1, 20: 2}

@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.exports import persona_markdown, persona_pdf, segments_csv, segments_xlsx
-from crmstrategy.models import SEGMENT_LABELS, ChannelIn, PersonaRead, SegmentRead
-from crmstrategy.personas import list_personas
-from crmstrategy.segments import list_segments
-from crmstrategy.workspace_io import import_workspace, load_demo_document
+from crmstrategy.analysis.exports import persona_markdown, persona_pdf, segments_csv, segments_xlsx
+from crmstrategy.analysis.models import SEGMENT_LABELS, ChannelIn, PersonaRead, SegmentRead
+from crmstrategy.analysis.personas import list_personas
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 
 SEGMENTS = [
     SegmentRead(id=1, workspace_id=1, position=0, name="Småbedrifter på Østlandet",

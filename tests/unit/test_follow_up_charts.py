@@ -6,16 +6,27 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from crmstrategy.charts import (
-    DOTS_UP_TO, GOAL_STATUS_COLOURS, chart_png, customer_measure_chart, goal_label, goal_trend_chart,
+from crmstrategy.analysis.strengths import MatrixRow
+from crmstrategy.core.charts import (
+    DOTS_UP_TO,
+    GOAL_STATUS_COLOURS,
+    chart_png,
+    customer_measure_chart,
+    goal_label,
+    goal_trend_chart,
 )
-from crmstrategy.follow_up import GoalFollowUp
-from crmstrategy.follow_up_rules import goal_status
-from crmstrategy.models import CustomerMeasurementRead, GoalMeasurementRead, GoalRead
-from crmstrategy.strategy_document import (
-    SERIES_PER_MEASURE, StrategyDocument, charted_segments, customer_rows, goal_panel, monthly,
+from crmstrategy.implementation.follow_up import GoalFollowUp
+from crmstrategy.implementation.follow_up_rules import goal_status
+from crmstrategy.implementation.models import CustomerMeasurementRead, GoalMeasurementRead
+from crmstrategy.strategy.models import GoalRead
+from crmstrategy.workspace.strategy_document import (
+    SERIES_PER_MEASURE,
+    StrategyDocument,
+    charted_segments,
+    customer_rows,
+    goal_panel,
+    monthly,
 )
-from crmstrategy.strengths import MatrixRow
 from tests.unit.scene import texts
 
 TODAY = date(2026, 6, 15)

@@ -6,9 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from crmstrategy.follow_up_rules import (
-    AT_RISK_BEHIND, FEEDBACK_ACT_DAYS, GOAL_STATUSES, OFF_TRACK_BEHIND, STALE_DAYS, feedback_overdue,
-    feedback_waiting_days, goal_status, milestone_path, path_start,
+from crmstrategy.implementation.follow_up_rules import (
+    AT_RISK_BEHIND,
+    FEEDBACK_ACT_DAYS,
+    GOAL_STATUSES,
+    OFF_TRACK_BEHIND,
+    STALE_DAYS,
+    feedback_overdue,
+    feedback_waiting_days,
+    goal_status,
+    milestone_path,
+    path_start,
 )
 
 # 2026-01-01 -> 2026-12-31 is 364 days; 2026-07-02 is day 182, exactly half way.
@@ -365,7 +373,7 @@ def test_feedback_acted_on_is_never_overdue():
 
 
 def test_feedback_is_counted_per_group_and_status_largest_group_first():
-    from crmstrategy.follow_up_rules import counts_by_status
+    from crmstrategy.implementation.follow_up_rules import counts_by_status
 
     pairs = [("Price", "New"), ("Delivery", "Routed"), ("Delivery", "Acted on"), ("price", "New"),
              ("Delivery", "New"), ("Service", "New"), ("Price", "Acted on")]

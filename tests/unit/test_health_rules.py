@@ -9,16 +9,34 @@ from pathlib import Path
 
 import pytest
 
-from crmstrategy.follow_up_rules import FEEDBACK_ACT_DAYS
-from crmstrategy.health_rules import (
-    RULES, SEVERITIES, Finding, GoalFacts, HealthSnapshot, NotYet, activity_only_goals, feedback_not_acted_on,
-    goals_off_track, initiatives_without_actions, map_too_complex, missing_owners, no_current_promise, no_leader,
-    no_target_segments, one_department, plan_not_reviewed, run_rules, segments_without_evidence, summary,
-    targets_without_factors, weak_readiness,
+from crmstrategy.implementation.follow_up_rules import FEEDBACK_ACT_DAYS
+from crmstrategy.implementation.plan_rules import REVIEW_DAYS
+from crmstrategy.strategy.strategy_graph import MAP_ADVICE_HIGH
+from crmstrategy.workspace.health_rules import (
+    RULES,
+    SEVERITIES,
+    Finding,
+    GoalFacts,
+    HealthSnapshot,
+    NotYet,
+    activity_only_goals,
+    feedback_not_acted_on,
+    goals_off_track,
+    initiatives_without_actions,
+    map_too_complex,
+    missing_owners,
+    no_current_promise,
+    no_leader,
+    no_target_segments,
+    one_department,
+    plan_not_reviewed,
+    run_rules,
+    segments_without_evidence,
+    summary,
+    targets_without_factors,
+    weak_readiness,
 )
-from crmstrategy.method_path import Place
-from crmstrategy.plan_rules import REVIEW_DAYS
-from crmstrategy.strategy_graph import MAP_ADVICE_HIGH
+from crmstrategy.workspace.method_path import Place
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 6, 1)

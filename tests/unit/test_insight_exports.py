@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from crmstrategy.exports import insights_csv, insights_xlsx
-from crmstrategy.models import InsightRead
+from crmstrategy.analysis.exports import insights_csv, insights_xlsx
+from crmstrategy.analysis.models import InsightRead
 
 HOSTILE = '=HYPERLINK("http://x","y")'
 HEADER = ["Date", "Type", "Text", "Source", "Theme", "Segments", "Personas", "Recorded by"]

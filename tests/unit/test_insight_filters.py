@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from crmstrategy.insight_filters import SORTS, InsightFilter, apply_filter
-from crmstrategy.models import InsightRead
+from crmstrategy.analysis.insight_filters import SORTS, InsightFilter, apply_filter
+from crmstrategy.analysis.models import InsightRead
 
 # Segments: 1 Installers (personas 10 Kjetil, 11 Sara), 2 Contractors (persona 20 Ingrid).
 PERSONA_SEGMENT = {10: 1, 11: 1, 20: 2}

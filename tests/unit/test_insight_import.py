@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import Workbook
 
-from crmstrategy import clock
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.insight_import import preview_insight_import
-from crmstrategy.models import InsightCreate
+from crmstrategy.analysis.insight_import import preview_insight_import
+from crmstrategy.analysis.models import InsightCreate
+from crmstrategy.core import clock
+from crmstrategy.core.errors import ValidationProblem
 
 SEGMENTS = {"Time-pressed installers": 1, "Project contractors": 2}
 PERSONAS = {"Kjetil the van installer": 10, "Ingrid the project purchaser": 20}
@@ -176,7 +176,7 @@ def test_a_segment_named_by_a_number_in_an_xlsx_cell_is_found():
 
     from openpyxl import Workbook
 
-    from crmstrategy.insight_import import preview_insight_import
+    from crmstrategy.analysis.insight_import import preview_insight_import
 
     workbook = Workbook()
     workbook.active.append(["Text", "Type", "Source", "Date", "Segments"])

@@ -9,11 +9,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from crmstrategy.charts import (
-    MAP_LAPTOP_WIDTH, MAP_PROJECTOR_WIDTH, chart_spec, chart_svg, map_labels, strategy_map_chart, value_effort_chart,
+from crmstrategy.core.charts import (
+    MAP_LAPTOP_WIDTH,
+    MAP_PROJECTOR_WIDTH,
+    chart_spec,
+    chart_svg,
+    map_labels,
+    strategy_map_chart,
+    value_effort_chart,
     wrap,
 )
-from crmstrategy.strategy_graph import NodeInfo, build_graph, layered_layout
+from crmstrategy.strategy.strategy_graph import NodeInfo, build_graph, layered_layout
 from tests.unit.scene import items, marks, scene
 
 NORWEGIAN = ["Økt lojalitet", "Færre kunder går", "Å være enklest"]

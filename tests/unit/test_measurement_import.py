@@ -9,9 +9,13 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.measurement_import import TEMPLATE_HEADER, preview_measurement_import
-from crmstrategy.models import CUSTOMER_MEASURES, CustomerMeasurementCreate, GoalMeasurementCreate
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.implementation.measurement_import import TEMPLATE_HEADER, preview_measurement_import
+from crmstrategy.implementation.models import (
+    CUSTOMER_MEASURES,
+    CustomerMeasurementCreate,
+    GoalMeasurementCreate,
+)
 
 TODAY = date(2026, 6, 1)
 GOALS = {1: "Share of wallet", 2: "Repeat orders"}

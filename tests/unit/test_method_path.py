@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmstrategy.method_path import PATH, Place, neighbours, step_named, title_of
+from crmstrategy.workspace.method_path import PATH, Place, neighbours, step_named, title_of
 
 
 def test_the_path_walks_the_method_in_order():

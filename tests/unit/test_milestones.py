@@ -6,9 +6,15 @@ from datetime import date
 
 import pytest
 
-from crmstrategy.milestones import LONG_TERM_DAYS, MilestoneError, expected_at, generate, is_long_term, period_ends
-from crmstrategy.workspace_io import load_demo_document
-
+from crmstrategy.strategy.milestones import (
+    LONG_TERM_DAYS,
+    MilestoneError,
+    expected_at,
+    generate,
+    is_long_term,
+    period_ends,
+)
+from crmstrategy.workspace.workspace_file import load_demo_document
 
 # --- quarterly --------------------------------------------------------------------------
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from pydantic import ValidationError
 
-from datetime import date, datetime, timedelta
-
-from crmstrategy import clock
-from crmstrategy.models import (
-    LIFECYCLE_STAGES, ChannelIn, InsightCreate, ParticipantCreate, PersonaCreate, ReadinessRatingIn,
-    ReadinessStatementCreate, SegmentCreate, WorkspaceCreate, choice,
+from crmstrategy.analysis.models import (
+    LIFECYCLE_STAGES,
+    ChannelIn,
+    InsightCreate,
+    ParticipantCreate,
+    PersonaCreate,
+    ReadinessRatingIn,
+    ReadinessStatementCreate,
+    SegmentCreate,
 )
+from crmstrategy.core import clock
+from crmstrategy.core.models import WorkspaceCreate, choice
 
 
 def _segment(**values) -> SegmentCreate:

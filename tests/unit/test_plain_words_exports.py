@@ -10,20 +10,26 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from crmstrategy import clock
-from crmstrategy.db import read_session, unit_of_work
-from crmstrategy.document_exports import document_markdown
-from crmstrategy.exports import insights_csv, insights_xlsx, persona_markdown, segments_csv, segments_xlsx
-from crmstrategy.insights import list_insights
-from crmstrategy.personas import list_personas
-from crmstrategy.plan import list_actions, list_role_impacts
-from crmstrategy.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
-from crmstrategy.promise import current_promise
-from crmstrategy.promise_cards import promise_text
-from crmstrategy.segments import list_segments
-from crmstrategy.strategy_document import strategy_document
-from crmstrategy.workspace_io import import_workspace, load_demo_document
-from crmstrategy.workspaces import create_workspace
+from crmstrategy.analysis.exports import (
+    insights_csv,
+    insights_xlsx,
+    persona_markdown,
+    segments_csv,
+    segments_xlsx,
+)
+from crmstrategy.analysis.insights import list_insights
+from crmstrategy.analysis.personas import list_personas
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core import clock
+from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.implementation.plan import list_actions, list_role_impacts
+from crmstrategy.implementation.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
+from crmstrategy.strategy.promise import current_promise
+from crmstrategy.strategy.promise_cards import promise_text
+from crmstrategy.workspace.document_exports import document_markdown
+from crmstrategy.workspace.strategy_document import strategy_document
+from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
+from crmstrategy.workspace.workspaces import create_workspace
 
 INTERNAL = re.compile(r"(?i)\b(advice|seed)s?\s*\d|\(sd\)")
 

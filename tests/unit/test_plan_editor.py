@@ -3,11 +3,11 @@ editor state as commands with the plan's columns, and the implementation checks 
 
 from __future__ import annotations
 
-from crmstrategy.editor import Create, Delete, Update, editor_commands
-from crmstrategy.method_path import Place
-from crmstrategy.models import ActionRead
-from crmstrategy.plan import EDITOR_COLUMNS, editor_values
-from crmstrategy.progress import implementation_progress
+from crmstrategy.core.editor import Create, Delete, Update, editor_commands
+from crmstrategy.implementation.models import ActionRead
+from crmstrategy.implementation.plan import EDITOR_COLUMNS, editor_values
+from crmstrategy.workspace.method_path import Place
+from crmstrategy.workspace.progress import implementation_progress
 
 INITIATIVES = {"Proactive call": 11, "Project contact": 12}
 LABELS = ["A plan for the next 3, 6 and 12 months", "One owner for every action", "Every initiative has an action",

@@ -10,9 +10,16 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from crmstrategy.models import ROLE_IMPACT_LABELS, ActionRead, RoleImpactRead
-from crmstrategy.plan_exports import NO_OWNER, PLAN_HEADER, plan_csv, plan_ics, plan_markdown, plan_xlsx
-from crmstrategy.plan_rules import effective_horizon
+from crmstrategy.implementation.models import ROLE_IMPACT_LABELS, ActionRead, RoleImpactRead
+from crmstrategy.implementation.plan_exports import (
+    NO_OWNER,
+    PLAN_HEADER,
+    plan_csv,
+    plan_ics,
+    plan_markdown,
+    plan_xlsx,
+)
+from crmstrategy.implementation.plan_rules import effective_horizon
 
 PLAN_START = date(2026, 12, 1)
 TODAY = date(2027, 2, 1)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from crmstrategy.plan_rules import (
+from crmstrategy.implementation.plan_rules import (
     REVIEW_DAYS,
     Taker,
     add_months,

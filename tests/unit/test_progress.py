@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from crmstrategy.evidence import Evidence
-from crmstrategy.method_path import Place
-from crmstrategy.models import PersonaRead, SegmentRead
-from crmstrategy.progress import analysis_progress, evidence_sentence
-from crmstrategy.readiness import Rating, summarise
+from crmstrategy.analysis.evidence import Evidence
+from crmstrategy.analysis.models import PersonaRead, SegmentRead
+from crmstrategy.analysis.readiness import Rating, summarise
+from crmstrategy.workspace.method_path import Place
+from crmstrategy.workspace.progress import analysis_progress, evidence_sentence
 
 
 def _segment(id: int, name: str, **values) -> SegmentRead:
@@ -205,7 +205,7 @@ def test_strength_check_names_the_segments_without_an_ability_score():
 
 
 def test_target_choice_needs_a_primary_target_every_segment_decided_and_rationales():
-    from crmstrategy.progress import strategy_progress
+    from crmstrategy.workspace.progress import strategy_progress
 
     def check(*segments):
         return strategy_progress(list(segments)).checks[0]
@@ -223,8 +223,8 @@ def test_target_choice_needs_a_primary_target_every_segment_decided_and_rational
 
 
 def test_the_map_checks_separate_its_lines_from_its_goals():
-    from crmstrategy.progress import strategy_progress
-    from crmstrategy.strategy_graph import Breach
+    from crmstrategy.strategy.strategy_graph import Breach
+    from crmstrategy.workspace.progress import strategy_progress
 
     def checks(kinds, breaches):
         return _by_label(strategy_progress([], kinds, breaches))
@@ -249,7 +249,7 @@ def test_the_map_checks_separate_its_lines_from_its_goals():
 
 
 def test_with_participants_the_first_check_is_who_takes_part():
-    from crmstrategy.models import ParticipantRead
+    from crmstrategy.analysis.models import ParticipantRead
 
     empty = analysis_progress([], [], participants=[])
     first = empty.checks[0]

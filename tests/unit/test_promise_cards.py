@@ -9,10 +9,17 @@ from datetime import UTC, datetime
 from PIL import Image, ImageFont
 from pypdf import PdfReader
 
-from crmstrategy.exports import FONT_DIR
-from crmstrategy.models import PROMISE_PARTS, PromiseVersionRead
-from crmstrategy.promise_cards import (
-    NAVY, PNG_SIZE, PromiseCard, card_of, promise_pdf, promise_png, promise_text, wrap_to_width,
+from crmstrategy.analysis.exports import FONT_DIR
+from crmstrategy.strategy.models import PROMISE_PARTS, PromiseVersionRead
+from crmstrategy.strategy.promise_cards import (
+    NAVY,
+    PNG_SIZE,
+    PromiseCard,
+    card_of,
+    promise_pdf,
+    promise_png,
+    promise_text,
+    wrap_to_width,
 )
 
 COMPOUND = "kundetilfredshetsundersøkelsesresultatene"

@@ -7,13 +7,32 @@ from types import SimpleNamespace
 
 import pytest
 
-from crmstrategy.method_path import Place
-from crmstrategy.progress import promise_check
-from crmstrategy.promise_checks import (
-    CHAR_CEILING, DEFAULT_BUZZWORDS, DEFAULT_JARGON, NEEDS_TO_TOUCH, PART_NAMES, SENTENCE_CEILING, WORD_CEILING,
-    NeedSource, PromiseDraft, buzzword_check, check_promise, clean_term, find_terms, jargon_check, length_check,
-    needs_check, parts_check, sentence_count, top_needs, touched, word_diff, words,
+from crmstrategy.strategy.promise_checks import (
+    CHAR_CEILING,
+    DEFAULT_BUZZWORDS,
+    DEFAULT_JARGON,
+    NEEDS_TO_TOUCH,
+    PART_NAMES,
+    SENTENCE_CEILING,
+    WORD_CEILING,
+    NeedSource,
+    PromiseDraft,
+    buzzword_check,
+    check_promise,
+    clean_term,
+    find_terms,
+    jargon_check,
+    length_check,
+    needs_check,
+    parts_check,
+    sentence_count,
+    top_needs,
+    touched,
+    word_diff,
+    words,
 )
+from crmstrategy.workspace.method_path import Place
+from crmstrategy.workspace.progress import promise_check
 
 
 def _words(n: int, word: str = "word") -> str:

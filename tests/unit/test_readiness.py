@@ -6,8 +6,8 @@ import importlib.util
 
 import pytest
 
-from crmstrategy.db import MIGRATIONS_DIR
-from crmstrategy.readiness import STANDARD_STATEMENTS, Rating, summarise
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS, Rating, summarise
+from crmstrategy.core.db import MIGRATIONS_DIR
 
 
 def _statements(n: int) -> list[tuple[int, str, str]]:

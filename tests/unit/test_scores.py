@@ -6,9 +6,21 @@ import math
 
 import pytest
 
-from crmstrategy.scores import (
-    DISAGREEMENT_RANGE, RatingStats, ScoreError, SegmentFigures, ability_score, attractiveness_scores, discuss_first,
-    NOTHING_TO_RANK, effective_strength, factor_count_advice, nothing_to_rank, quadrant, ranking, sensitivity,
+from crmstrategy.analysis.scores import (
+    DISAGREEMENT_RANGE,
+    NOTHING_TO_RANK,
+    RatingStats,
+    ScoreError,
+    SegmentFigures,
+    ability_score,
+    attractiveness_scores,
+    discuss_first,
+    effective_strength,
+    factor_count_advice,
+    nothing_to_rank,
+    quadrant,
+    ranking,
+    sensitivity,
     weight_shares,
 )
 

@@ -7,10 +7,20 @@ import random
 
 import pytest
 
-from crmstrategy.models import LINK_RULES, NODE_KINDS
-from crmstrategy.strategy_graph import (
-    LAYER, Breach, NodeInfo, at_risk_if_slips, build_graph, check_rules, feeds, is_quick_win, layered_layout,
-    link_problem, needs_enabler, value_effort_ranking,
+from crmstrategy.strategy.models import LINK_RULES, NODE_KINDS
+from crmstrategy.strategy.strategy_graph import (
+    LAYER,
+    Breach,
+    NodeInfo,
+    at_risk_if_slips,
+    build_graph,
+    check_rules,
+    feeds,
+    is_quick_win,
+    layered_layout,
+    link_problem,
+    needs_enabler,
+    value_effort_ranking,
 )
 
 NO_OBJECTIVE = "Initiative supports no objective"

@@ -8,10 +8,17 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.models import SEGMENT_LABELS, SegmentCreate
-from crmstrategy.tabular import (
-    MAX_UPLOAD_BYTES, ImportPreview, Sheet, preview_import, read_table, safe_cell, to_csv_bytes, to_xlsx_bytes,
+from crmstrategy.analysis.models import SEGMENT_LABELS, SegmentCreate
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.tabular import (
+    MAX_UPLOAD_BYTES,
+    ImportPreview,
+    Sheet,
+    preview_import,
+    read_table,
+    safe_cell,
+    to_csv_bytes,
+    to_xlsx_bytes,
 )
 
 HOSTILE = '=HYPERLINK("http://x","y")'

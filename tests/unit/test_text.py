@@ -7,8 +7,7 @@ import unicodedata
 
 import pytest
 
-from crmstrategy.text import NAME_MAX, TEXT_MAX, clean_name, clean_text, md_escape
-
+from crmstrategy.core.text import NAME_MAX, TEXT_MAX, clean_name, clean_text, md_escape
 
 # --- clean_name ------------------------------------------------------------------------
 

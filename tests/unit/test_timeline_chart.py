@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from crmstrategy.charts import chart_svg, plan_timeline_chart, timeline_extent
-from crmstrategy.models import ActionRead
+from crmstrategy.core.charts import chart_svg, plan_timeline_chart, timeline_extent
+from crmstrategy.implementation.models import ActionRead
 from tests.unit.scene import items, scene
 
 PLAN_START = date(2026, 12, 1)

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from crmstrategy.editor import Delete, Update, editor_commands
-from crmstrategy.versioning import StaleEdit, check_version, check_versions, describe
+from crmstrategy.core.editor import Delete, Update, editor_commands
+from crmstrategy.core.versioning import StaleEdit, check_version, check_versions, describe
 
 LABELS = {"name": "Name", "department": "Department", "is_leader": "Leader", "deadline": "Deadline", "segment_id": "Segment"}
 

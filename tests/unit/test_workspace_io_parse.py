@@ -6,8 +6,14 @@ import json
 
 import pytest
 
-from crmstrategy.errors import ValidationProblem
-from crmstrategy.workspace_io import FORMAT_VERSION, KIND, MAX_FILE_BYTES, load_demo_document, parse_workspace_file
+from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.workspace.workspace_file import (
+    FORMAT_VERSION,
+    KIND,
+    MAX_FILE_BYTES,
+    load_demo_document,
+    parse_workspace_file,
+)
 
 MINIMAL = {"format_version": FORMAT_VERSION, "kind": KIND, "workspace": {"name": "Acme"}}
 

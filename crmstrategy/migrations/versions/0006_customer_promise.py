@@ -7,7 +7,7 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-from crmstrategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
+from crmstrategy.strategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
 
 revision = "0006"
 down_revision = "0005"

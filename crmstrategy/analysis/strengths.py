@@ -1,0 +1,547 @@
+"""Where you are strong (advice 2): the factor library, each segment's key factors, the
+participants' strength ratings (hidden until the facilitator reveals them), the agreed values,
+the attractiveness weights and the target-segment choice. crmstrategy.scores does the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from crmstrategy.analysis.models import (
+    PRIORITIES,
+    Factor,
+    FactorCreate,
+    Participant,
+    Segment,
+    SegmentFactor,
+    SegmentFactorIn,
+    SegmentFactorRead,
+    SegmentRead,
+    StrengthRating,
+    StrengthRatingIn,
+)
+from crmstrategy.analysis.scores import (
+    ATTRACTIVENESS_LABELS,
+    RatingStats,
+    ScoreError,
+    SegmentFigures,
+    Sensitivity,
+    ability_score,
+    attractiveness_scores,
+    discuss_first,
+    effective_strength,
+    factor_count_advice,
+    nothing_to_rank,
+    quadrant,
+    sensitivity,
+    weight_shares,
+)
+from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import WorkspaceCreate, score_1_to_5, utcnow
+from crmstrategy.core.text import clean_text
+from crmstrategy.core.validation import validated
+from crmstrategy.core.versioning import check_versions
+from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+
+# --- the factor library ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FactorUse:
+    id: int
+    name: str
+    description: str
+    segments: tuple[str, ...]  # names of the segments that use it
+
+
+def list_factors(*, session: Session, workspace_id: int) -> list[FactorUse]:
+    rows = session.exec(select(Factor).where(Factor.workspace_id == workspace_id)
+                        .order_by(func.lower(Factor.name))).all()
+    used: dict[int, list[str]] = defaultdict(list)
+    for factor_id, segment_name in session.exec(
+            select(SegmentFactor.factor_id, Segment.name).join(Segment, Segment.id == SegmentFactor.segment_id)
+            .where(Segment.workspace_id == workspace_id).order_by(Segment.position, Segment.id)).all():
+        used[factor_id].append(segment_name)
+    return [FactorUse(r.id, r.name, r.description, tuple(used[r.id])) for r in rows]
+
+
+def add_factor(*, session: Session, workspace_id: int, data: FactorCreate | dict) -> FactorUse:
+    require_workspace(session, workspace_id, for_update=True)
+    clean = validated(FactorCreate, data, labels={"name": "Factor", "description": "Description"})
+    if _factor_by_name(session, workspace_id, clean.name) is not None:
+        raise ValidationProblem([Problem("Factor", f"'{clean.name}' is already in the library.")])
+    row = Factor(workspace_id=workspace_id, name=clean.name, description=clean.description)
+    session.add(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return FactorUse(row.id, row.name, row.description, ())
+
+
+def delete_factor(*, session: Session, workspace_id: int, factor_id: int) -> str:
+    """Only a factor no segment uses can go, so no segment's score changes behind its back."""
+    require_workspace(session, workspace_id, for_update=True)
+    row = require_in_workspace(session, Factor, factor_id, workspace_id, "factor")
+    users = session.exec(select(Segment.name).join(SegmentFactor, SegmentFactor.segment_id == Segment.id)
+                         .where(SegmentFactor.factor_id == factor_id)).all()
+    if users:
+        raise ValidationProblem([Problem("Factor", f"'{row.name}' is a key factor of {', '.join(users)}; "
+                                         "remove it from those segments first.")])
+    name = row.name
+    session.delete(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return name
+
+
+def _factor_by_name(session: Session, workspace_id: int, name: str) -> Factor | None:
+    # Compared in Python: SQL lower() folds only ASCII on SQLite (and on PostgreSQL with the C
+    # locale), so lower('Økonomi') = 'Økonomi' would never equal 'økonomi' and a second segment
+    # using the factor would insert it again and hit the unique name.
+    wanted = name.lower()
+    for row in session.exec(select(Factor).where(Factor.workspace_id == workspace_id)).all():
+        if row.name.lower() == wanted:
+            return row
+    return None
+
+
+# --- a segment's key factors -----------------------------------------------------------
+
+def segment_factors(*, session: Session, workspace_id: int, segment_id: int) -> list[SegmentFactorRead]:
+    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    return _segment_factors(session, [segment_id])[segment_id]
+
+
+def _segment_factors(session: Session, segment_ids: list[int]) -> dict[int, list[SegmentFactorRead]]:
+    result: dict[int, list[SegmentFactorRead]] = {sid: [] for sid in segment_ids}
+    if not segment_ids:
+        return result
+    rows = session.exec(select(SegmentFactor, Factor.name).join(Factor, Factor.id == SegmentFactor.factor_id)
+                        .where(SegmentFactor.segment_id.in_(segment_ids))
+                        .order_by(SegmentFactor.segment_id, SegmentFactor.position, SegmentFactor.id)).all()
+    for sf, name in rows:
+        result[sf.segment_id].append(SegmentFactorRead.model_validate(sf.model_dump() | {"factor": name}))
+    return result
+
+
+def key_factor_versions(*, session: Session, workspace_id: int, segment_id: int) -> dict[int, int]:
+    """The segment's key factors as id → version: what its key-factor tables are drawn from."""
+    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    return dict(session.exec(select(SegmentFactor.id, SegmentFactor.version)
+                             .where(SegmentFactor.segment_id == segment_id)).all())
+
+
+def _check_key_factors_drawn(session: Session, segment: Segment, drawn: dict[int, int] | None) -> None:
+    if drawn is not None:
+        check_versions(session.exec(select(SegmentFactor).where(SegmentFactor.segment_id == segment.id)).all(),
+                       drawn, subject=f"The key factors of '{segment.name}'")
+
+
+def set_segment_factors(*, session: Session, workspace_id: int, segment_id: int,
+                        factors: list[SegmentFactorIn | dict], drawn: dict[int, int] | None = None
+                        ) -> list[SegmentFactorRead]:
+    """Replace a segment's key factors with `factors` (in order). Factors kept keep their
+    participants' ratings; factors left out lose theirs; new names join the library. `drawn`
+    (key_factor_versions when the table was drawn) refuses the save when someone changed them since."""
+    require_workspace(session, workspace_id, for_update=True)
+    segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    _check_key_factors_drawn(session, segment, drawn)
+    clean: list[SegmentFactorIn] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for n, item in enumerate(factors, start=1):
+        try:
+            factor = validated(SegmentFactorIn, item, row=n,
+                               labels={"factor": "Factor", "weight": "Weight",
+                                       "competitor_strength": "Competitor's strength",
+                                       "agreed_strength": "Agreed strength"})
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+            continue
+        if factor.factor.lower() in seen:
+            problems.append(Problem("Factor", f"'{factor.factor}' is listed twice; give each factor once.", n))
+            continue
+        seen.add(factor.factor.lower())
+        clean.append(factor)
+    if problems:
+        raise ValidationProblem(problems)
+    existing = {sf.factor_id: sf for sf in session.exec(
+        select(SegmentFactor).where(SegmentFactor.segment_id == segment_id)).all()}
+    keep: set[int] = set()
+    for position, factor in enumerate(clean):
+        library_row = _factor_by_name(session, workspace_id, factor.factor)
+        if library_row is None:
+            library_row = Factor(workspace_id=workspace_id, name=factor.factor)
+            session.add(library_row)
+            session.flush()
+        row = existing.get(library_row.id) or SegmentFactor(segment_id=segment_id, factor_id=library_row.id, weight=1)
+        row.weight, row.competitor_strength, row.position = factor.weight, factor.competitor_strength, position
+        if "agreed_strength" in factor.model_fields_set:
+            row.agreed_strength = factor.agreed_strength
+        session.add(row)
+        keep.add(library_row.id)
+    for factor_id, row in existing.items():
+        if factor_id not in keep:
+            session.exec(delete(StrengthRating).where(StrengthRating.segment_factor_id == row.id))
+            session.delete(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return segment_factors(session=session, workspace_id=workspace_id, segment_id=segment_id)
+
+
+# --- ratings by participants -----------------------------------------------------------
+
+def ratings_of(*, session: Session, workspace_id: int, segment_id: int, participant_id: int) -> dict[int, int]:
+    """One participant's own ratings of a segment's factors: segment-factor id -> score."""
+    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    rows = session.exec(select(StrengthRating).join(SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id)
+                        .where(SegmentFactor.segment_id == segment_id,
+                               StrengthRating.participant_id == participant_id)).all()
+    return {r.segment_factor_id: r.score for r in rows}
+
+
+def save_strength_ratings(*, session: Session, workspace_id: int, segment_id: int, participant_id: int,
+                          ratings: list[StrengthRatingIn | dict]) -> int:
+    """Store one participant's ratings of a segment's factors; a score of None clears one.
+    Writers to a workspace take turns (require_workspace locks it), so many sessions rating
+    at once all land."""
+    require_workspace(session, workspace_id, for_update=True)
+    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    factor_ids = set(session.exec(select(SegmentFactor.id).where(SegmentFactor.segment_id == segment_id)).all())
+    if not factor_ids:
+        raise ValidationProblem([Problem("Key factors", "This segment has no key factors yet; add them before rating.")])
+    clean: dict[int, int | None] = {}
+    problems: list[Problem] = []
+    for item in ratings:
+        try:
+            rating = validated(StrengthRatingIn, item, labels={"score": "Strength"})
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+            continue
+        if rating.segment_factor_id not in factor_ids:
+            problems.append(Problem("Factor", "That factor is not a key factor of this segment any more; "
+                                    "reload the page."))
+            continue
+        clean[rating.segment_factor_id] = rating.score
+    if problems:
+        raise ValidationProblem(problems)
+    existing = {r.segment_factor_id: r for r in session.exec(
+        select(StrengthRating).where(StrengthRating.participant_id == participant_id,
+                                     StrengthRating.segment_factor_id.in_(list(factor_ids)))).all()}
+    saved = 0
+    for factor_id, score in clean.items():
+        row = existing.get(factor_id)
+        if score is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        if row is None:
+            row = StrengthRating(segment_factor_id=factor_id, participant_id=participant_id, score=score)
+        else:
+            row.score, row.updated_at = score, utcnow()
+        session.add(row)
+        saved += 1
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return saved
+
+
+def set_ratings_revealed(*, session: Session, workspace_id: int, segment_id: int, revealed: bool) -> bool:
+    require_workspace(session, workspace_id, for_update=True)
+    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    row.ratings_revealed = bool(revealed)
+    session.add(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return row.ratings_revealed
+
+
+def set_agreed_strengths(*, session: Session, workspace_id: int, segment_id: int,
+                         agreed: dict[int, int | None], drawn: dict[int, int] | None = None) -> int:
+    """The facilitator's agreed strength per key factor (None: back to the median); `drawn` as for
+    set_segment_factors."""
+    require_workspace(session, workspace_id, for_update=True)
+    segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    _check_key_factors_drawn(session, segment, drawn)
+    rows = {sf.id: sf for sf in session.exec(select(SegmentFactor).where(SegmentFactor.segment_id == segment_id)).all()}
+    problems: list[Problem] = []
+    clean: dict[int, int | None] = {}
+    for n, (factor_id, value) in enumerate(agreed.items(), start=1):
+        if factor_id not in rows:
+            problems.append(Problem("Factor", "That factor is not a key factor of this segment any more; "
+                                    "reload the page.", n))
+            continue
+        try:
+            clean[factor_id] = score_1_to_5(value, "Agreed strength")
+        except ValueError as exc:
+            problems.append(Problem("Agreed strength", str(exc), n))
+    if problems:
+        raise ValidationProblem(problems)
+    for factor_id, value in clean.items():
+        rows[factor_id].agreed_strength = value
+        session.add(rows[factor_id])
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return len(clean)
+
+
+@dataclass(frozen=True)
+class FactorRatings:
+    factor: SegmentFactorRead
+    share: float                            # the weight as a share of 100%
+    by_participant: dict[str, int]          # participant name -> score
+    stats: RatingStats
+    strength: int | None                    # what the scores use: agreed, else median
+
+    @property
+    def gap(self) -> int | None:
+        """Our strength minus the main competitor's (negative: they are stronger)."""
+        if self.strength is None or self.factor.competitor_strength is None:
+            return None
+        return self.strength - self.factor.competitor_strength
+
+
+@dataclass(frozen=True)
+class SegmentStrength:
+    segment: SegmentRead
+    factors: list[FactorRatings]
+    participants: list[str]                 # everyone in the workspace, by name
+    raters: list[str]                       # those who rated every key factor: only they have finished
+    started: list[str]                      # those who rated at least one key factor
+    ability: float | None
+    discuss_first: list[FactorRatings]
+    advice: str | None                      # the gentle 4-6 warning
+
+    @property
+    def revealed(self) -> bool:
+        return self.segment.ratings_revealed
+
+    @property
+    def waiting(self) -> list[str]:
+        """Participants who have not rated every key factor yet (none, or only some)."""
+        return [name for name in self.participants if name not in self.raters]
+
+    def rated_count(self, name: str) -> int:
+        return sum(name in f.by_participant for f in self.factors)
+
+
+def segment_strength(*, session: Session, workspace_id: int, segment_id: int) -> SegmentStrength:
+    """Everything the facilitator view shows for one segment. Individual ratings are in it
+    whether revealed or not: the page decides what to show."""
+    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    segment = SegmentRead.model_validate(row.model_dump() | {"value_drivers": []})
+    factors = _segment_factors(session, [segment_id])[segment_id]
+    names = dict(session.exec(select(Participant.id, Participant.name)
+                              .where(Participant.workspace_id == workspace_id)).all())
+    scores: dict[int, dict[str, int]] = defaultdict(dict)
+    if factors:
+        for r in session.exec(select(StrengthRating).where(
+                StrengthRating.segment_factor_id.in_([f.id for f in factors]))).all():
+            scores[r.segment_factor_id][names[r.participant_id]] = r.score
+    shares = weight_shares([f.weight for f in factors]) if factors else []
+    rated: list[FactorRatings] = []
+    for f, share in zip(factors, shares):
+        by_participant = dict(sorted(scores[f.id].items(), key=lambda kv: kv[0].lower()))
+        stats = RatingStats(tuple(by_participant.values()))
+        rated.append(FactorRatings(f, share, by_participant, stats, effective_strength(f.agreed_strength, stats,
+                                                                                     segment.ratings_revealed)))
+    by_id = {r.factor.id: r for r in rated}
+    contested = discuss_first({r.factor.id: r.stats for r in rated})
+    started = sorted({name for r in rated for name in r.by_participant}, key=str.lower)
+    # A factor added after the round counts: whoever has not rated it yet has not finished.
+    raters = [name for name in started if all(name in r.by_participant for r in rated)]
+    return SegmentStrength(
+        segment=segment, factors=rated, participants=sorted(names.values(), key=str.lower), raters=raters,
+        started=started,
+        ability=ability_score([(r.factor.weight, r.strength) for r in rated]),
+        discuss_first=[by_id[i] for i in contested], advice=factor_count_advice(len(rated)))
+
+
+# --- attractiveness, the matrix and the choice -----------------------------------------
+
+def set_attractiveness_weights(*, session: Session, workspace_id: int, size, potential, growth) -> dict[str, float]:
+    workspace = require_workspace(session, workspace_id, for_update=True)
+    current = workspace.model_dump(include=set(WorkspaceCreate.model_fields))
+    clean = validated(WorkspaceCreate, current | {"weight_size": size, "weight_potential": potential,
+                                                  "weight_growth": growth},
+                      labels={"weight_size": ATTRACTIVENESS_LABELS["size"],
+                              "weight_potential": ATTRACTIVENESS_LABELS["potential"],
+                              "weight_growth": ATTRACTIVENESS_LABELS["growth"]})
+    workspace.weight_size = clean.weight_size
+    workspace.weight_potential = clean.weight_potential
+    workspace.weight_growth = clean.weight_growth
+    session.add(workspace)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return {"size": clean.weight_size, "potential": clean.weight_potential, "growth": clean.weight_growth}
+
+
+def set_priority(*, session: Session, workspace_id: int, segment_id: int, priority: str | None,
+                 rationale: str = "", version: int | None = None) -> SegmentRead:
+    """Mark a segment as a target (or not) with why; with `version`, refused when someone changed
+    the segment since it was drawn."""
+    require_workspace(session, workspace_id, for_update=True)
+    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment", version=version,
+                               labels={"name": "Segment", "priority": "Priority", "priority_rationale": "Rationale"})
+    problems = []
+    if priority is not None and priority not in PRIORITIES:
+        problems.append(Problem("Priority", f"Choose one of: {', '.join(PRIORITIES)}."))
+    try:
+        rationale = clean_text(rationale, "Rationale")
+    except ValueError as exc:
+        problems.append(Problem("Rationale", str(exc)))
+    if priority in PRIORITIES[:2] and not (rationale or "").strip():
+        problems.append(Problem("Rationale", f"Say in a sentence why '{row.name}' is marked '{priority}': "
+                                "the people who were not in the room will ask."))
+    if problems:
+        raise ValidationProblem(problems)
+    row.priority, row.priority_rationale = priority, rationale
+    session.add(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return SegmentRead.model_validate(row.model_dump() | {"value_drivers": []})
+
+
+def save_priorities(*, session: Session, workspace_id: int,
+                    choices: dict[int, tuple[str | None, str]], versions: dict[int, int] | None = None) -> int:
+    """Several segments' choices in one go (the page's table), all or nothing; `versions` are the
+    segments' versions when the table was drawn."""
+    problems: list[Problem] = []
+    for segment_id, (priority, rationale) in choices.items():
+        try:
+            set_priority(session=session, workspace_id=workspace_id, segment_id=segment_id,
+                         priority=priority, rationale=rationale,
+                         version=None if versions is None else versions.get(segment_id))
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationProblem(problems)
+    return len(choices)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    segment_id: int
+    name: str
+    ability: float | None
+    attractiveness: float
+    revenue: float | None
+    potential: float | None
+    growth: float | None
+    bubble: float                       # what sizes the bubble: potential, else revenue, else 0
+    quadrant: str
+    priority: str | None
+    rationale: str
+    factor_count: int
+    rank: int                           # by attractiveness with the chosen weights
+    best_rank: int
+    worst_rank: int
+
+    @property
+    def stable(self) -> bool:
+        return self.best_rank == self.worst_rank == self.rank
+
+
+@dataclass(frozen=True)
+class PriorityMatrix:
+    weights: dict[str, float]
+    shares: dict[str, float]
+    rows: list[MatrixRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what makes the picture less certain
+
+    @property
+    def stable(self) -> list[MatrixRow]:
+        return [r for r in self.rows if r.stable]
+
+    @property
+    def unstable(self) -> list[MatrixRow]:
+        return [r for r in self.rows if not r.stable]
+
+    @property
+    def nothing_to_rank(self) -> bool:
+        """No segment has a size, potential or growth: there is no ranking to test."""
+        return nothing_to_rank([SegmentFigures(r.segment_id, r.revenue, r.potential, r.growth) for r in self.rows])
+
+
+def workspace_weights(session: Session, workspace_id: int) -> dict[str, float]:
+    ws = require_workspace(session, workspace_id)
+    return {"size": ws.weight_size, "potential": ws.weight_potential, "growth": ws.weight_growth}
+
+
+def priority_matrix(*, session: Session, workspace_id: int, weights: dict[str, float] | None = None) -> PriorityMatrix:
+    """Ability against attractiveness for every segment, with the sensitivity of the ranking.
+    `weights` (size/potential/growth) try other weights without saving them."""
+    weights = weights or workspace_weights(session, workspace_id)
+    try:
+        shares = dict(zip(("size", "potential", "growth"),
+                          weight_shares([weights["size"], weights["potential"], weights["growth"]])))
+    except ScoreError as exc:
+        raise ValidationProblem([Problem("Attractiveness weights", str(exc))]) from None
+    segments = list_segments(session=session, workspace_id=workspace_id)
+    if not segments:
+        return PriorityMatrix(weights, shares, [], ["There are no segments yet."])
+    factors = _segment_factors(session, [s.id for s in segments])
+    scores = _scores_by_factor(session, [f.id for fs in factors.values() for f in fs])
+    abilities = {s.id: ability_score([(f.weight, effective_strength(f.agreed_strength, RatingStats(tuple(scores[f.id])),
+                                                                    s.ratings_revealed))
+                                      for f in factors[s.id]]) for s in segments}
+    figures = [SegmentFigures(s.id, s.revenue, s.potential, s.expected_growth_pct) for s in segments]
+    attractiveness = attractiveness_scores(figures, weights)
+    sens: Sensitivity = sensitivity(figures, weights)
+    notes = []
+    missing = [s.name for s in segments if None in (s.revenue, s.potential, s.expected_growth_pct)]
+    if missing:
+        notes.append(f"Missing revenue, potential or growth counts as the lowest: {', '.join(missing)}. "
+                     "Fill them in on the Segments page.")
+    unrated = [s.name for s in segments if abilities[s.id] is None]
+    if unrated:
+        notes.append(f"No ability score yet (no key factors with a strength): {', '.join(unrated)}. "
+                     "They are listed but not drawn.")
+    if len(segments) == 1:
+        notes.append("With one segment there is nothing to compare: attractiveness is shown as the middle (50).")
+    rows = []
+    for s in segments:
+        ability = abilities[s.id]
+        rows.append(MatrixRow(
+            segment_id=s.id, name=s.name, ability=ability, attractiveness=attractiveness[s.id],
+            revenue=s.revenue, potential=s.potential, growth=s.expected_growth_pct,
+            bubble=float(s.potential or s.revenue or 0), quadrant=quadrant(ability, attractiveness[s.id]),
+            priority=s.priority, rationale=s.priority_rationale, factor_count=len(factors[s.id]),
+            rank=sens.base_rank[s.id], best_rank=sens.best_rank[s.id], worst_rank=sens.worst_rank[s.id]))
+    return PriorityMatrix(weights, shares, rows, notes)
+
+
+def key_factor_coverage(*, session: Session, workspace_id: int) -> dict[int, tuple[int, int]]:
+    """Segment id -> (its key factors, of them those with an agreed value or at least one rating), for
+    every segment that has key factors: what the health check asks of the target segments."""
+    rated = set(session.exec(select(StrengthRating.segment_factor_id).join(
+        SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id).join(
+        Segment, Segment.id == SegmentFactor.segment_id).where(Segment.workspace_id == workspace_id)).all())
+    coverage: dict[int, tuple[int, int]] = {}
+    for sf_id, segment_id, agreed in session.exec(
+            select(SegmentFactor.id, SegmentFactor.segment_id, SegmentFactor.agreed_strength)
+            .join(Segment, Segment.id == SegmentFactor.segment_id).where(Segment.workspace_id == workspace_id)).all():
+        factors, judged = coverage.get(segment_id, (0, 0))
+        coverage[segment_id] = (factors + 1, judged + (agreed is not None or sf_id in rated))
+    return coverage
+
+
+def _scores_by_factor(session: Session, segment_factor_ids: list[int]) -> dict[int, list[int]]:
+    scores: dict[int, list[int]] = defaultdict(list)
+    if segment_factor_ids:
+        for sf_id, score in session.exec(select(StrengthRating.segment_factor_id, StrengthRating.score).where(
+                StrengthRating.segment_factor_id.in_(segment_factor_ids))).all():
+            scores[sf_id].append(score)
+    return scores
+
+
+def target_segments(*, session: Session, workspace_id: int) -> list[SegmentRead]:
+    """The chosen targets, primary first: what later steps (promise, plan) build on."""
+    segments = list_segments(session=session, workspace_id=workspace_id)
+    order = {PRIORITIES[0]: 0, PRIORITIES[1]: 1}
+    return sorted((s for s in segments if s.priority in order), key=lambda s: (order[s.priority], s.position))

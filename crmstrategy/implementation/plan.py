@@ -1,0 +1,383 @@
+"""Implementation-plan services (advice 7-8): actions with one owner, a horizon and the initiatives
+they serve, every change remembered; plan reviews; who took part in which step; what the strategy
+means per role or department. The rules themselves are pure, in crmstrategy.plan_rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from crmstrategy.analysis.models import Participant
+from crmstrategy.core import clock
+from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import Workspace, optional_date, utcnow
+from crmstrategy.core.validation import validated
+from crmstrategy.core.versioning import bump
+from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.implementation.models import (
+    ACTION_LABELS,
+    METHOD_STEPS,
+    ROLE_IMPACT_LABELS,
+    Action,
+    ActionChange,
+    ActionChangeRead,
+    ActionCreate,
+    ActionInitiative,
+    ActionRead,
+    ActionUpdate,
+    Feedback,
+    PlanReview,
+    PlanReviewCreate,
+    PlanReviewRead,
+    RoleImpact,
+    RoleImpactCreate,
+    RoleImpactRead,
+    StepParticipation,
+)
+from crmstrategy.implementation.plan_rules import effective_horizon, horizon_problem, later_than_plan
+from crmstrategy.strategy.models import MapNode
+
+_TRACKED = [f for f in ActionCreate.model_fields if f != "initiative_ids"]
+
+
+# --- the plan's start -------------------------------------------------------------------------
+
+def plan_start_of(workspace: Workspace) -> date:
+    """Where the 3/6/12-month horizons count from: as set, else the day the workspace was made."""
+    return workspace.plan_start or workspace.created_at.date()
+
+
+def set_plan_start(*, session: Session, workspace_id: int, start: date | str | None) -> date:
+    row = require_workspace(session, workspace_id, for_update=True)
+    try:
+        day = optional_date(start, "Plan start")
+    except ValueError as exc:
+        raise ValidationProblem([Problem("Plan start", str(exc))]) from None
+    if day is None:
+        raise ValidationProblem([Problem("Plan start", "Choose the day the plan starts.")])
+    row.plan_start = day
+    session.add(row)
+    session.flush()
+    return day
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+def list_actions(*, session: Session, workspace_id: int) -> list[ActionRead]:
+    """Every action with its initiatives and the horizon it shows, by due date (undated last)."""
+    workspace = require_workspace(session, workspace_id)
+    start = plan_start_of(workspace)
+    rows = session.exec(select(Action).where(Action.workspace_id == workspace_id).order_by(Action.id)).all()
+    links: dict[int, list[tuple[int, str]]] = {r.id: [] for r in rows}
+    if rows:
+        for action_id, node_id, name in session.exec(
+                select(ActionInitiative.action_id, MapNode.id, MapNode.name)
+                .join(MapNode, MapNode.id == ActionInitiative.node_id)
+                .where(MapNode.workspace_id == workspace_id).order_by(MapNode.position, MapNode.id)):
+            links[action_id].append((node_id, name))
+    reads = [_read(row, start, links[row.id]) for row in rows]
+    return sorted(reads, key=lambda a: (a.due_date is None, a.due_date or date.max, a.id))
+
+
+def _read(row: Action, start: date, links: list[tuple[int, str]]) -> ActionRead:
+    return ActionRead.model_validate(row.model_dump() | {
+        "initiative_ids": [i for i, _ in links], "initiative_names": [n for _, n in links],
+        "shown_horizon": effective_horizon(row.horizon, start, row.due_date),
+        "beyond_plan": row.due_date is not None and later_than_plan(start, row.due_date)})
+
+
+def _check(session: Session, workspace_id: int, clean: ActionCreate, start: date, row: int | None) -> list[int]:
+    problem = horizon_problem(clean.horizon, start, clean.due_date)
+    if problem:
+        raise ValidationProblem([Problem(ACTION_LABELS["horizon"], problem, row)])
+    wanted = list(dict.fromkeys(clean.initiative_ids))
+    if wanted:
+        kinds = dict(session.exec(select(MapNode.id, MapNode.kind).where(MapNode.workspace_id == workspace_id,
+                                                                       MapNode.id.in_(wanted))).all())
+        if any(kinds.get(i) != "initiative" for i in wanted):
+            raise ValidationProblem([Problem(ACTION_LABELS["initiative_ids"], "An action serves initiatives of this "
+                                             "workspace's strategy map; one of those chosen is not one (any more).",
+                                             row)])
+    return wanted
+
+
+def _set_initiatives(session: Session, action_id: int, initiative_ids: list[int]) -> None:
+    session.exec(delete(ActionInitiative).where(ActionInitiative.action_id == action_id))
+    for node_id in initiative_ids:
+        session.add(ActionInitiative(action_id=action_id, node_id=node_id))
+
+
+def _names(session: Session, ids: list[int]) -> str:
+    names = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.id.in_(ids or [-1]))).all())
+    return "; ".join(names.get(i, "?") for i in ids)
+
+
+def create_action(*, session: Session, workspace_id: int, data: ActionCreate | dict, changed_by: str = "",
+                  row: int | None = None) -> ActionRead:
+    workspace = require_workspace(session, workspace_id, for_update=True)
+    clean = validated(ActionCreate, data, labels=ACTION_LABELS, row=row)
+    start = plan_start_of(workspace)
+    initiative_ids = _check(session, workspace_id, clean, start, row)
+    action = Action.model_validate(clean.model_dump(exclude={"initiative_ids"}) | {"workspace_id": workspace_id})
+    session.add(action)
+    session.flush()
+    _set_initiatives(session, action.id, initiative_ids)
+    session.add(ActionChange(workspace_id=workspace_id, action_id=action.id, changed_by=changed_by.strip(),
+                             field="created", new=action.title))
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return _read_one(session, action.id, start)
+
+
+def _read_one(session: Session, action_id: int, start: date) -> ActionRead:
+    row = session.get(Action, action_id)
+    links = session.exec(select(MapNode.id, MapNode.name).join(ActionInitiative, ActionInitiative.node_id == MapNode.id)
+                         .where(ActionInitiative.action_id == action_id)
+                         .order_by(MapNode.position, MapNode.id)).all()
+    return _read(row, start, list(links))
+
+
+def update_action(*, session: Session, workspace_id: int, action_id: int, changes: ActionUpdate | dict,
+                  version: int, changed_by: str = "", row: int | None = None) -> ActionRead:
+    """Change an action; every changed field goes into its history with who and when. `version`:
+    the one the edit was drawn from; refused when someone changed the action since."""
+    workspace = require_workspace(session, workspace_id, for_update=True)
+    action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row,
+                                  labels={k: v for k, v in ACTION_LABELS.items() if k in _TRACKED})
+    update = validated(ActionUpdate, changes, labels=ACTION_LABELS, row=row).model_dump(exclude_unset=True)
+    current_ids = list(session.exec(select(ActionInitiative.node_id)
+                                    .where(ActionInitiative.action_id == action_id)).all())
+    merged = action.model_dump(include=set(_TRACKED)) | {"initiative_ids": current_ids} | update
+    if update.get("due_date") and "horizon" not in update:
+        merged["horizon"] = None  # once dated, the dates decide; a horizon set by hand gives way
+    clean = validated(ActionCreate, merged, labels=ACTION_LABELS, row=row)
+    start = plan_start_of(workspace)
+    initiative_ids = _check(session, workspace_id, clean, start, row)
+    when = utcnow()
+    for field in _TRACKED:
+        old, new = getattr(action, field), getattr(clean, field)
+        if old != new:
+            session.add(ActionChange(workspace_id=workspace_id, action_id=action_id, changed_at=when,
+                                     changed_by=changed_by.strip(), field=field, old=_text(old), new=_text(new)))
+            setattr(action, field, new)
+    if sorted(initiative_ids) != sorted(current_ids):
+        session.add(ActionChange(workspace_id=workspace_id, action_id=action_id, changed_at=when,
+                                 changed_by=changed_by.strip(), field="initiative_ids",
+                                 old=_names(session, current_ids), new=_names(session, initiative_ids)))
+        _set_initiatives(session, action_id, initiative_ids)
+    action.updated_at = when
+    bump(action)
+    session.add(action)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return _read_one(session, action_id, start)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def delete_action(*, session: Session, workspace_id: int, action_id: int, version: int | None = None,
+                  row: int | None = None) -> str:
+    """Delete an action. Feedback it acted on keeps, in words, what was done about it: the link goes
+    with the action, and feedback acted on says what was done. With `version`, only as it was drawn."""
+    require_workspace(session, workspace_id, for_update=True)
+    action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row)
+    title = action.title
+    for feedback in session.exec(select(Feedback).where(Feedback.action_id == action_id,
+                                                        Feedback.status == "Acted on", Feedback.response == "")).all():
+        feedback.response = f"Led to the plan action '{title}' (since deleted)."
+        session.add(feedback)
+    session.delete(action)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return title
+
+
+def action_history(*, session: Session, workspace_id: int, action_id: int) -> list[ActionChangeRead]:
+    """What changed, newest first."""
+    require_in_workspace(session, Action, action_id, workspace_id, "action")
+    rows = session.exec(select(ActionChange).where(ActionChange.action_id == action_id)
+                        .order_by(ActionChange.changed_at.desc(), ActionChange.id.desc())).all()
+    return [ActionChangeRead.model_validate(r, from_attributes=True) for r in rows]
+
+
+def histories(*, session: Session, workspace_id: int) -> dict[int, list[ActionChangeRead]]:
+    """Every action's history at once (oldest first), for the workspace file."""
+    found: dict[int, list[ActionChangeRead]] = {}
+    for row in session.exec(select(ActionChange).where(ActionChange.workspace_id == workspace_id)
+                            .order_by(ActionChange.changed_at, ActionChange.id)):
+        found.setdefault(row.action_id, []).append(ActionChangeRead.model_validate(row, from_attributes=True))
+    return found
+
+
+@dataclass(frozen=True)
+class ActionBrief:
+    """What the Overview needs of an action, read without building the full read model."""
+    title: str
+    owner: str
+    status: str
+    due_date: date | None
+    shown_horizon: int | None
+
+
+def action_briefs(*, session: Session, workspace_id: int) -> list[ActionBrief]:
+    start = plan_start_of(require_workspace(session, workspace_id))
+    rows = session.exec(select(Action.title, Action.owner, Action.status, Action.due_date, Action.horizon)
+                        .where(Action.workspace_id == workspace_id).order_by(Action.id)).all()
+    return [ActionBrief(title, owner, status, due, effective_horizon(horizon, start, due))
+            for title, owner, status, due, horizon in rows]
+
+
+def plan_gaps(*, session: Session, workspace_id: int) -> tuple[list[str], list[str]]:
+    """(initiatives of the map that no action serves, actions that serve no initiative)."""
+    served = set(session.exec(select(ActionInitiative.node_id).join(Action, Action.id == ActionInitiative.action_id)
+                              .where(Action.workspace_id == workspace_id)).all())
+    initiatives = session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id,
+                                                                     MapNode.kind == "initiative")
+                               .order_by(MapNode.position, MapNode.id)).all()
+    linked = select(ActionInitiative.action_id)
+    loose = session.exec(select(Action.title).where(Action.workspace_id == workspace_id, Action.id.not_in(linked))
+                         .order_by(Action.id)).all()
+    return [name for node_id, name in initiatives if node_id not in served], list(loose)
+
+
+# --- reviews -------------------------------------------------------------------------------------
+
+def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | dict,
+               today: date | None = None) -> PlanReviewRead:
+    require_workspace(session, workspace_id, for_update=True)
+    clean = validated(PlanReviewCreate, data)
+    if clean.reviewed_on > (today or clock.today()):
+        raise ValidationProblem([Problem("Reviewed on", "A review cannot be dated in the future.")])
+    review = PlanReview.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+    session.add(review)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return PlanReviewRead.model_validate(review, from_attributes=True)
+
+
+def list_reviews(*, session: Session, workspace_id: int) -> list[PlanReviewRead]:
+    """Newest first."""
+    rows = session.exec(select(PlanReview).where(PlanReview.workspace_id == workspace_id)
+                        .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())).all()
+    return [PlanReviewRead.model_validate(r, from_attributes=True) for r in rows]
+
+
+# --- anchoring -----------------------------------------------------------------------------------
+
+def participation(*, session: Session, workspace_id: int) -> dict[int, list[str]]:
+    """Participant id -> the steps of the method they took part in, in the method's order."""
+    rows = session.exec(select(StepParticipation.participant_id, StepParticipation.step)
+                        .join(Participant, Participant.id == StepParticipation.participant_id)
+                        .where(Participant.workspace_id == workspace_id)).all()
+    steps: dict[int, list[str]] = {}
+    for participant_id, step in rows:
+        steps.setdefault(participant_id, []).append(step)
+    return {p: sorted(s, key=METHOD_STEPS.index) for p, s in steps.items()}
+
+
+def set_participation(*, session: Session, workspace_id: int, participant_id: int, steps: list[str]) -> list[str]:
+    require_workspace(session, workspace_id, for_update=True)
+    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    unknown = [s for s in steps if s not in METHOD_STEPS]
+    if unknown:
+        raise ValidationProblem([Problem("Steps", f"'{unknown[0]}' is not a step of the method: "
+                                         f"{', '.join(METHOD_STEPS)}.")])
+    session.exec(delete(StepParticipation).where(StepParticipation.participant_id == participant_id))
+    clean = [s for s in METHOD_STEPS if s in steps]
+    for step in clean:
+        session.add(StepParticipation(participant_id=participant_id, step=step))
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return clean
+
+
+def list_role_impacts(*, session: Session, workspace_id: int) -> list[RoleImpactRead]:
+    rows = session.exec(select(RoleImpact).where(RoleImpact.workspace_id == workspace_id)
+                        .order_by(RoleImpact.position, RoleImpact.id)).all()
+    return [RoleImpactRead.model_validate(r, from_attributes=True) for r in rows]
+
+
+def save_role_impact(*, session: Session, workspace_id: int, data: RoleImpactCreate | dict,
+                     impact_id: int | None = None, version: int | None = None) -> RoleImpactRead:
+    """Add what the strategy means for a role or department, or change one (`impact_id`, drawn at
+    `version`: refused when someone changed it since)."""
+    require_workspace(session, workspace_id, for_update=True)
+    clean = validated(RoleImpactCreate, data, labels=ROLE_IMPACT_LABELS)
+    for other_id, audience in session.exec(select(RoleImpact.id, RoleImpact.audience)
+                                           .where(RoleImpact.workspace_id == workspace_id)):
+        if other_id != impact_id and audience.casefold() == clean.audience.casefold():
+            raise ValidationProblem([Problem(ROLE_IMPACT_LABELS["audience"], f"'{clean.audience}' is described "
+                                             "already; change that one instead.")])
+    if impact_id is None:
+        position = len(list_role_impacts(session=session, workspace_id=workspace_id))
+        row = RoleImpact.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
+    else:
+        row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department",
+                                   version=version, labels=ROLE_IMPACT_LABELS)
+        for key, value in clean.model_dump().items():
+            setattr(row, key, value)
+        bump(row)
+    session.add(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return RoleImpactRead.model_validate(row, from_attributes=True)
+
+
+def delete_role_impact(*, session: Session, workspace_id: int, impact_id: int, version: int | None = None) -> str:
+    require_workspace(session, workspace_id, for_update=True)
+    row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department", version=version)
+    audience = row.audience
+    session.delete(row)
+    session.flush()
+    touch_workspace(session, workspace_id)
+    return audience
+
+
+# --- the plan table (st.data_editor) -------------------------------------------------------------
+
+EDITOR_COLUMNS = ("title", "department", "owner", "horizon", "start_date", "due_date", "status", "initiatives",
+                  "description", "kind", "audience", "notes")
+
+
+def editor_values(values: dict, initiative_ids: dict[str, int]) -> dict:
+    """One edited or added row of the plan table as service fields: blanks as None, the
+    initiatives column (names) as ids; a name the map no longer has is kept as -1 so the
+    service refuses it rather than silently dropping it."""
+    out = {}
+    for key, value in values.items():
+        if key == "initiatives":
+            out["initiative_ids"] = [initiative_ids.get(name, -1) for name in (value or [])]
+        elif key in EDITOR_COLUMNS:
+            out[key] = None if value is None or (isinstance(value, float) and value != value) else value
+    return out
+
+
+def apply_action_edits(*, session: Session, workspace_id: int, commands, initiative_ids: dict[str, int],
+                       changed_by: str = "") -> dict[str, int]:
+    """Everything changed in the plan table, all or nothing (crmstrategy.editor commands)."""
+    from crmstrategy.core.editor import apply_commands
+
+    return apply_commands(
+        commands,
+        delete=lambda c: delete_action(session=session, workspace_id=workspace_id, action_id=c.id, row=c.row,
+                                       version=c.version),
+        update=lambda c: update_action(session=session, workspace_id=workspace_id, action_id=c.id, row=c.row,
+                                       version=c.version,
+                                       changes=editor_values(c.changes, initiative_ids), changed_by=changed_by),
+        create=lambda c: create_action(session=session, workspace_id=workspace_id, row=c.row,
+                                       data=editor_values(c.values, initiative_ids), changed_by=changed_by),
+    )
+
+
+def save_participation(*, session: Session, workspace_id: int, steps_by_participant: dict[int, list[str]]) -> int:
+    """The whole "who took part in which step" table at once; returns how many people took part."""
+    for participant_id, steps in steps_by_participant.items():
+        set_participation(session=session, workspace_id=workspace_id, participant_id=participant_id, steps=steps)
+    return sum(bool(steps) for steps in steps_by_participant.values())

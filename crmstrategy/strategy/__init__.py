@@ -1,0 +1,2 @@
+"""Step 2 of the method, strategy: target segments, the strategy map and its graph, measurable
+goals and their milestones, the customer promise."""

@@ -1,0 +1,452 @@
+"""Strategy tables and input models: the strategy map (objectives to initiatives) and its links,
+constraints, measurable goals and their milestones, the customer promise and its word lists.
+
+One family per entity (Base, Create, Update, table, Read); validate through `...Create`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from crmstrategy.analysis.models import LIFECYCLE_STAGES
+from crmstrategy.core.models import (
+    _fk,
+    as_utc,
+    choice,
+    number_value,
+    optional_date,
+    required_choice,
+    score_1_to_5,
+    utcnow,
+)
+from crmstrategy.core.text import clean_name, clean_text
+from crmstrategy.core.versioning import Versioned
+from crmstrategy.strategy.promise_checks import CHAR_CEILING
+
+NODE_KINDS = ("strategy", "objective", "initiative", "enabler")
+
+
+NODE_KIND_LABELS = {"strategy": "Company strategy", "objective": "CRM objective", "initiative": "Initiative",
+                    "enabler": "Enabler"}
+
+
+# The kinds as nouns inside a sentence, with their article
+NODE_KIND_NOUNS = {"strategy": "company-strategy element", "objective": "CRM objective", "initiative": "initiative",
+                   "enabler": "enabler"}
+
+
+def with_article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+# Which kind may point at which, and what the link means: the source supports (or enables) the target.
+LINK_RULES = {("objective", "strategy"): "supports", ("initiative", "objective"): "supports",
+              ("enabler", "initiative"): "enables"}
+
+
+CONSTRAINT_KINDS = ("IT-platform order", "Market priorities", "Product portfolio", "Other")
+
+
+MAP_NODE_LABELS = {"kind": "Kind", "name": "Name", "description": "Description", "owner": "Owner",
+                   "business_value": "Business value", "complexity": "Complexity", "time_effort": "Time",
+                   "cost": "Cost", "lifecycle_stage": "Lifecycle stage", "channel": "Channel"}
+
+
+INITIATIVE_ONLY = ("business_value", "complexity", "time_effort", "cost", "lifecycle_stage", "channel")
+
+
+def _kind(value) -> str:
+    if isinstance(value, str):
+        for key, label in NODE_KIND_LABELS.items():
+            if value.strip().lower() in (key, label.lower()):
+                return key
+    raise ValueError(f"Kind must be one of: {', '.join(NODE_KIND_LABELS.values())}.")
+
+
+class MapNodeBase(SQLModel):
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_type=Text)
+    owner: str = Field(default="", max_length=120)
+    business_value: int | None = None
+    complexity: int | None = None
+    time_effort: int | None = None
+    cost: int | None = None
+    lifecycle_stage: str | None = Field(default=None, max_length=20)
+    channel: str | None = Field(default=None, max_length=120)
+
+
+class MapNodeCreate(MapNodeBase):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        return _kind(v)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v):
+        return clean_name(v, "Name")
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, v):
+        return clean_text(v, "Description")
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner(cls, v):
+        return clean_text(v, "Owner", max_length=120).strip()
+
+    @field_validator("business_value", "complexity", "time_effort", "cost", mode="before")
+    @classmethod
+    def _one_to_five(cls, v, info):
+        return score_1_to_5(v, MAP_NODE_LABELS[info.field_name])
+
+    @field_validator("lifecycle_stage", mode="before")
+    @classmethod
+    def _stage(cls, v):
+        return choice(v, LIFECYCLE_STAGES, "Lifecycle stage")
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, v):
+        return clean_text(v, "Channel", max_length=120).strip() or None
+
+    @model_validator(mode="after")
+    def _initiative_fields(self):
+        if self.kind != "initiative":
+            given = [MAP_NODE_LABELS[f] for f in INITIATIVE_ONLY if getattr(self, f) is not None]
+            if given:
+                raise ValueError(f"Only initiatives have {', '.join(given).lower()}.")
+        return self
+
+
+class MapNodeUpdate(SQLModel):
+    # Scores as float | str so that 2.5 or "high" reach MapNodeCreate's one clear message
+    name: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    business_value: float | str | None = None
+    complexity: float | str | None = None
+    time_effort: float | str | None = None
+    cost: float | str | None = None
+    lifecycle_stage: str | None = None
+    channel: str | None = None
+
+
+class MapNode(MapNodeBase, Versioned, table=True):
+    __tablename__ = "map_node"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_map_node_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    position: int = 0
+
+
+class MapNodeRead(MapNodeBase):
+    version: int = 1  # the version this was read at; an edit sends it back
+    id: int
+    workspace_id: int
+    position: int
+
+    @property
+    def effort(self) -> float | None:
+        """Mean of complexity, time and cost (those given)."""
+        parts = [v for v in (self.complexity, self.time_effort, self.cost) if v is not None]
+        return sum(parts) / len(parts) if parts else None
+
+
+class MapLink(SQLModel, table=True):
+    __tablename__ = "map_link"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", name="uq_map_link"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    source_id: int = Field(sa_column=_fk("map_node.id"))
+    target_id: int = Field(sa_column=_fk("map_node.id"))
+
+
+class StrategyConstraintCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    text: str
+    node_ids: list[int] = []
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        return required_choice(v, CONSTRAINT_KINDS, "Kind of constraint")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "Constraint", max_length=1000)
+        if not text.strip():
+            raise ValueError("Say what the company strategy requires or rules out.")
+        return text
+
+
+class StrategyConstraint(Versioned, table=True):
+    __tablename__ = "strategy_constraint"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    kind: str = Field(max_length=30)
+    text: str = Field(sa_type=Text)
+
+
+class ConstraintNode(SQLModel, table=True):
+    __tablename__ = "constraint_node"
+    constraint_id: int = Field(sa_column=Column(Integer, ForeignKey("strategy_constraint.id", ondelete="CASCADE"),
+                                                primary_key=True))
+    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True))
+
+
+class StrategyConstraintRead(BaseModel):
+    version: int = 1  # the version this was read at; an edit sends it back
+    id: int
+    kind: str
+    text: str
+    node_ids: list[int]
+
+
+GOAL_TYPES = ("Result", "Process")
+
+
+GOAL_MEASURES = ("Value", "Activity")
+
+
+VALUE_EXAMPLES = "churn, loyalty, conversion, revenue, satisfaction"
+
+
+ACTIVITY_EXAMPLES = "opens, clicks, visits"
+
+
+GOAL_LABELS = {"objective_id": "Objective", "goal_type": "Result or process", "metric": "Metric", "unit": "Unit",
+               "baseline": "Baseline", "target": "Target", "deadline": "Deadline", "owner": "Owner",
+               "measures": "Measures value or activity",
+               "baseline_on": "Baseline measured on"}
+
+
+class GoalBase(SQLModel):
+    objective_id: int = Field(sa_column=_fk("map_node.id"))
+    goal_type: str = Field(default="Result", max_length=10)
+    metric: str = Field(max_length=120)
+    unit: str = Field(default="", max_length=40)
+    baseline: float
+    target: float
+    deadline: date
+    owner: str = Field(default="", max_length=120)
+    measures: str = Field(default="Value", max_length=10)
+    baseline_on: date | None = None  # when the baseline was measured: where the milestone path starts
+
+
+class GoalCreate(GoalBase):
+    model_config = ConfigDict(extra="forbid")
+    objective_id: int
+
+    @field_validator("objective_id", mode="before")
+    @classmethod
+    def _objective(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("Choose the objective the goal measures.")
+        return v
+
+    @field_validator("goal_type", mode="before")
+    @classmethod
+    def _type(cls, v):
+        return required_choice(v, GOAL_TYPES, "Result or process")
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _measures(cls, v):
+        return required_choice(v, GOAL_MEASURES, "Measures value or activity")
+
+    @field_validator("metric", mode="before")
+    @classmethod
+    def _metric(cls, v):
+        return clean_name(v, "Metric")
+
+    @field_validator("unit", "owner", mode="before")
+    @classmethod
+    def _short(cls, v, info):
+        return clean_text(v, GOAL_LABELS[info.field_name], max_length=120 if info.field_name == "owner" else 40).strip()
+
+    @field_validator("baseline", "target", mode="before")
+    @classmethod
+    def _number(cls, v, info):
+        return number_value(v, GOAL_LABELS[info.field_name])
+
+    @field_validator("baseline_on", mode="before")
+    @classmethod
+    def _baseline_on(cls, v):
+        return optional_date(v, "Baseline measured on")
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("Choose the date by which the target is to be reached.")
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, str):
+            try:
+                return date.fromisoformat(v.strip()[:10])
+            except ValueError:
+                raise ValueError(f"'{v.strip()[:20]}' is not a date; write it as YYYY-MM-DD.") from None
+        return v
+
+    @model_validator(mode="after")
+    def _moves(self):
+        if self.target == self.baseline:
+            raise ValueError("The target equals the baseline, so the goal asks for no change: set where you "
+                             "want to be by the deadline.")
+        if self.baseline_on is not None and self.baseline_on >= self.deadline:
+            raise ValueError(f"The baseline was measured on {self.baseline_on.isoformat()}, not before the deadline "
+                             f"{self.deadline.isoformat()}: the path to the target runs from the one to the other.")
+        return self
+
+
+class GoalUpdate(SQLModel):
+    goal_type: str | None = None
+    metric: str | None = None
+    unit: str | None = None
+    baseline: float | str | None = None
+    target: float | str | None = None
+    deadline: date | str | None = None
+    owner: str | None = None
+    measures: str | None = None
+    baseline_on: date | str | None = None
+
+
+class Goal(GoalBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+
+
+class GoalRead(GoalBase):
+    version: int = 1  # the version this was read at; an edit sends it back
+    id: int
+    workspace_id: int
+    objective_id: int
+
+
+class Milestone(Versioned, table=True):
+    __table_args__ = (UniqueConstraint("goal_id", "due", name="uq_milestone_due"),)
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(sa_column=_fk("goal.id"))
+    due: date
+    value: float
+
+
+PROMISE_PARTS = {"delivers": "What we deliver", "value": "How it creates value", "perceived": "How we want to be perceived"}
+
+
+PROMISE_LABELS = PROMISE_PARTS | {"text": "The promise", "author": "Author", "note": "What changed",
+                                  "segment_ids": "Segments"}
+
+
+PROMISE_PART_MAX = 400
+
+
+PROMISE_TEXT_MAX = 600
+
+
+PROMISE_NOTE_MAX = 300
+
+
+TERM_KINDS = ("buzzword", "jargon")
+
+
+MAX_TERMS = 300
+
+
+class PromiseVersionBase(SQLModel):
+    delivers: str = Field(default="", sa_type=Text)
+    value: str = Field(default="", sa_type=Text)
+    perceived: str = Field(default="", sa_type=Text)
+    text: str = Field(sa_type=Text)
+    author: str = Field(max_length=120)
+    note: str = Field(default="", max_length=PROMISE_NOTE_MAX)
+
+
+class PromiseVersionCreate(PromiseVersionBase):
+    model_config = ConfigDict(extra="forbid")
+    segment_ids: list[int] = []
+
+    @field_validator("delivers", "value", "perceived", mode="before")
+    @classmethod
+    def _part(cls, v, info):
+        return clean_text(v, PROMISE_PARTS[info.field_name], max_length=PROMISE_PART_MAX)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, v):
+        text = clean_text(v, "The promise", max_length=10**9)
+        if not text:
+            raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
+        if len(text) > PROMISE_TEXT_MAX:
+            raise ValueError(f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
+                             f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts.")
+        return text
+
+    @field_validator("author", mode="before")
+    @classmethod
+    def _author(cls, v):
+        if v is None or not str(v).strip():
+            raise ValueError("Write your name, so the history shows who wrote each version.")
+        return clean_name(v, "Author")
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v):
+        return clean_text(v, "What changed", max_length=PROMISE_NOTE_MAX)
+
+
+class PromiseVersion(PromiseVersionBase, table=True):
+    __tablename__ = "promise_version"
+    __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_promise_version_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    number: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    restored_from: int | None = None  # the number of the version this one restores
+    is_current: bool = False
+
+
+class PromiseVersionSegment(SQLModel, table=True):
+    __tablename__ = "promise_version_segment"
+    version_id: int = Field(sa_column=Column(Integer, ForeignKey("promise_version.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True))
+
+
+class PromiseVersionRead(PromiseVersionBase):
+    id: int
+    workspace_id: int
+    number: int
+    created_at: datetime
+    restored_from: int | None
+    is_current: bool
+    segment_ids: list[int] = []
+    segment_names: list[str] = []
+
+    @field_validator("created_at", mode="after")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        return as_utc(v)
+
+
+class PromiseTerm(SQLModel, table=True):
+    """One entry of a workspace's buzzword or jargon list."""
+    __tablename__ = "promise_term"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", "term", name="uq_promise_term"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    kind: str = Field(max_length=10)
+    term: str = Field(max_length=60)
+    position: int = 0

@@ -1,0 +1,67 @@
+"""What a new workspace starts with: value drivers, insight themes, the readiness statements, the
+promise's word lists and the starter factor library. It needs only the models and the method's
+default lists, so the workspace services can seed without importing the step services (which
+import them)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from crmstrategy.analysis.models import (
+    DEFAULT_THEMES,
+    DEFAULT_VALUE_DRIVERS,
+    Factor,
+    ReadinessStatement,
+    Theme,
+    ValueDriver,
+)
+from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.strategy.models import PromiseTerm
+from crmstrategy.strategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
+
+DEFAULT_TERMS = {"buzzword": DEFAULT_BUZZWORDS, "jargon": DEFAULT_JARGON}
+
+# What a new workspace's library starts with: the factors customers most often choose a supplier
+# by, each with what it means, so a team picks and edits rather than starting from a blank page.
+STARTER_FACTORS = (
+    ("Price level", "What customers pay compared with other suppliers, discounts and terms included."),
+    ("Delivery precision", "Deliveries arrive complete, on the day and at the time agreed."),
+    ("Product range", "Customers find what they need in one place, the specialist items included."),
+    ("Expertise and advice", "Our people know the products and help customers choose the right solution."),
+    ("Service", "Questions, complaints and returns are handled quickly and helpfully."),
+    ("Availability", "Products are in stock, and someone answers when customers need us."),
+    ("Ease of ordering", "Ordering is quick and simple, in the channel the customer prefers."),
+    ("Relationship", "Customers know and trust the people they deal with."),
+)
+
+
+def seed_new_workspace(session: Session, workspace_id: int) -> None:
+    """Every starting list of a workspace created empty (an imported one brings its own)."""
+    for position, name in enumerate(DEFAULT_VALUE_DRIVERS):
+        session.add(ValueDriver(workspace_id=workspace_id, name=name, position=position))
+    for position, name in enumerate(DEFAULT_THEMES):
+        session.add(Theme(workspace_id=workspace_id, name=name, position=position))
+    seed_standard_statements(session, workspace_id)
+    seed_terms(session, workspace_id)
+    seed_starter_factors(session, workspace_id)
+
+
+def seed_standard_statements(session: Session, workspace_id: int) -> None:
+    for position, (key, text, why) in enumerate(STANDARD_STATEMENTS):
+        session.add(ReadinessStatement(workspace_id=workspace_id, key=key, text=text, why=why, position=position))
+    session.flush()
+
+
+def seed_terms(session: Session, workspace_id: int, lists: dict[str, list[str] | tuple[str, ...]] | None = None) -> None:
+    """Write word lists for a workspace (the defaults unless `lists` says otherwise)."""
+    for kind, terms in (lists or DEFAULT_TERMS).items():
+        for position, term in enumerate(dict.fromkeys(terms)):
+            session.add(PromiseTerm(workspace_id=workspace_id, kind=kind, term=term, position=position))
+    session.flush()
+
+
+def seed_starter_factors(session: Session, workspace_id: int) -> None:
+    """Put the starter factors in a new workspace's library."""
+    for name, description in STARTER_FACTORS:
+        session.add(Factor(workspace_id=workspace_id, name=name, description=description))
+    session.flush()
