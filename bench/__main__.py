@@ -69,15 +69,17 @@ def _time_page(page: str, workspace_id: int, runs: int) -> float:
 
 
 def _matrix_svg(session, workspace_id: int) -> bytes:
-    from crmstrategy.analysis.strengths import priority_matrix
-    from crmstrategy.core.charts import chart_svg, priority_matrix_chart
+    from crmstrategy.core.charts import chart_svg
+    from crmstrategy.strategy.charts import priority_matrix_chart
+    from crmstrategy.strategy.targets import priority_matrix
 
     return chart_svg(priority_matrix_chart(priority_matrix(session=session, workspace_id=workspace_id).rows))
 
 
 def _matrix_png(session, workspace_id: int) -> bytes:
-    from crmstrategy.analysis.strengths import priority_matrix
-    from crmstrategy.core.charts import chart_png, priority_matrix_chart
+    from crmstrategy.core.charts import chart_png
+    from crmstrategy.strategy.charts import priority_matrix_chart
+    from crmstrategy.strategy.targets import priority_matrix
 
     return chart_png(priority_matrix_chart(priority_matrix(session=session, workspace_id=workspace_id).rows))
 
@@ -89,7 +91,8 @@ def _workspace_json(session, workspace_id: int) -> bytes:
 
 
 def _map_svg(session, workspace_id: int) -> bytes:
-    from crmstrategy.core.charts import chart_svg, strategy_map_chart
+    from crmstrategy.core.charts import chart_svg
+    from crmstrategy.strategy.charts import strategy_map_chart
     from crmstrategy.strategy.strategy_map import strategy_map
 
     smap = strategy_map(session=session, workspace_id=workspace_id)
@@ -97,7 +100,8 @@ def _map_svg(session, workspace_id: int) -> bytes:
 
 
 def _plan_file(session, workspace_id: int, kind: str) -> bytes:
-    from crmstrategy.implementation.plan import list_actions, list_role_impacts
+    from crmstrategy.implementation.anchoring import list_role_impacts
+    from crmstrategy.implementation.plan import list_actions
     from crmstrategy.implementation.plan_exports import plan_ics, plan_xlsx
 
     actions = list_actions(session=session, workspace_id=workspace_id)

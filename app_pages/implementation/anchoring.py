@@ -6,15 +6,15 @@ import streamlit as st
 
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.core.text import md_escape
-from crmstrategy.implementation.models import METHOD_STEPS, ROLE_IMPACT_LABELS
-from crmstrategy.implementation.plan import (
+from crmstrategy.implementation.anchoring import (
     delete_role_impact,
-    list_actions,
     list_role_impacts,
     participation,
     save_participation,
     save_role_impact,
 )
+from crmstrategy.implementation.models import METHOD_STEPS, ROLE_IMPACT_LABELS
+from crmstrategy.implementation.plan import list_actions
 from crmstrategy.implementation.plan_rules import Taker, anchoring_warnings
 from crmstrategy.ui import (
     act,

@@ -11,9 +11,10 @@ from crmstrategy.analysis.participants import list_participants
 from crmstrategy.analysis.personas import list_personas
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
-from crmstrategy.core.charts import chart_spec, feedback_counts_chart
+from crmstrategy.core.charts import chart_spec
 from crmstrategy.core.text import md_escape
-from crmstrategy.implementation.follow_up import (
+from crmstrategy.implementation.charts import feedback_counts_chart
+from crmstrategy.implementation.feedback import (
     create_feedback,
     delete_feedback,
     list_feedback,

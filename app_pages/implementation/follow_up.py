@@ -8,9 +8,10 @@ import streamlit as st
 
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
-from crmstrategy.core.charts import chart_spec, customer_measure_chart, goal_trend_chart
+from crmstrategy.core.charts import chart_spec
 from crmstrategy.core.editor import table_records
 from crmstrategy.core.text import md_escape
+from crmstrategy.implementation.charts import customer_measure_chart, goal_trend_chart
 from crmstrategy.implementation.follow_up import (
     add_customer_measurement,
     add_goal_measurement,

@@ -8,19 +8,18 @@ import streamlit as st
 
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.core import clock
-from crmstrategy.core.charts import chart_spec, plan_timeline_chart
+from crmstrategy.core.charts import chart_spec
 from crmstrategy.core.editor import editor_frame
 from crmstrategy.core.text import md_escape
+from crmstrategy.implementation.anchoring import add_review, list_reviews, list_role_impacts
+from crmstrategy.implementation.charts import plan_timeline_chart
 from crmstrategy.implementation.models import ACTION_KINDS, ACTION_LABELS
 from crmstrategy.implementation.plan import (
     EDITOR_COLUMNS,
     action_history,
-    add_review,
     apply_action_edits,
     create_action,
     list_actions,
-    list_reviews,
-    list_role_impacts,
     plan_gaps,
     plan_start_of,
     set_plan_start,

@@ -9,21 +9,21 @@ import streamlit as st
 from crmstrategy.core import clock
 from crmstrategy.core.editor import table_records
 from crmstrategy.core.text import md_escape
-from crmstrategy.strategy.milestones import LONG_TERM_DAYS
-from crmstrategy.strategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
-from crmstrategy.strategy.strategy_map import (
+from crmstrategy.strategy.goals import (
     create_goal,
     delete_goal,
     generate_milestones,
     goal_advice,
     list_goals,
-    list_nodes,
     milestone_versions,
     milestones_of,
     set_long_term_limit,
     set_milestones,
     update_goal,
 )
+from crmstrategy.strategy.milestones import LONG_TERM_DAYS
+from crmstrategy.strategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
+from crmstrategy.strategy.strategy_map import list_nodes
 from crmstrategy.ui import (
     act,
     clear_form,

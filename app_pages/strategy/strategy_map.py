@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.analysis.models import LIFECYCLE_STAGES
-from crmstrategy.core.charts import chart_png, chart_spec, chart_svg, strategy_map_chart, value_effort_chart
+from crmstrategy.core.charts import chart_png, chart_spec, chart_svg
 from crmstrategy.core.text import md_escape
+from crmstrategy.strategy.charts import strategy_map_chart, value_effort_chart
 from crmstrategy.strategy.models import CONSTRAINT_KINDS, LINK_RULES, NODE_KIND_LABELS, NODE_KIND_NOUNS
 from crmstrategy.strategy.strategy_graph import (
     MAP_ADVICE_HIGH,

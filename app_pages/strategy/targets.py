@@ -12,9 +12,10 @@ from crmstrategy.analysis.scores import (
     SENSITIVITY_STEP,
 )
 from crmstrategy.analysis.segments import list_segments
-from crmstrategy.analysis.strengths import priority_matrix, save_priorities, set_attractiveness_weights
-from crmstrategy.core.charts import chart_png, chart_spec, chart_svg, priority_matrix_chart
+from crmstrategy.core.charts import chart_png, chart_spec, chart_svg
 from crmstrategy.core.text import md_escape
+from crmstrategy.strategy.charts import priority_matrix_chart
+from crmstrategy.strategy.targets import priority_matrix, save_priorities, set_attractiveness_weights
 from crmstrategy.ui import (
     act,
     cached_chart_spec,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -16,9 +13,9 @@ from crmstrategy.analysis.models import (
     PersonaRead,
     SegmentRead,
 )
+from crmstrategy.core.pdf import FONT_DIR, md_literal, pdf_safe
 from crmstrategy.core.tabular import Sheet, to_csv_bytes, to_xlsx_bytes
 
-FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 SEGMENT_COLUMNS = list(SEGMENT_LABELS)
 
 
@@ -60,8 +57,6 @@ def insights_xlsx(insights: list[InsightRead]) -> bytes:
                                 widths, {0: "yyyy-mm-dd"})])
 
 
-# --- persona card ----------------------------------------------------------------------
-
 CARD_SECTIONS = ("goals", "needs", "pains", "motives", "buying_process", "touchpoints")
 
 
@@ -79,11 +74,6 @@ def channel_lines(persona: PersonaRead) -> list[str]:
     for channel in persona.channels:
         grouped.setdefault(channel.kind, []).append(channel.channel)
     return [f"{kind}: {', '.join(names)}" for kind, names in grouped.items()]
-
-
-def md_literal(text: str) -> str:
-    """Markdown-escape text for a downloaded .md file, so a wiki shows it as typed."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~&])", r"\\\1", text)
 
 
 def persona_markdown(persona: PersonaRead) -> str:
@@ -112,34 +102,29 @@ class _CardPDF(FPDF):
         self.set_margins(18, 18, 18)
 
 
-def _pdf_safe(text: str) -> str:
-    # DejaVu has no emoji; keep the rest of the text rather than failing on a glyph.
-    return "".join(ch if ord(ch) < 0x1F000 else "\u25a1" for ch in text)
-
-
 def persona_pdf(persona: PersonaRead) -> bytes:
     pdf = _CardPDF()
-    pdf.set_title(_pdf_safe(persona.name))
+    pdf.set_title(pdf_safe(persona.name))
     pdf.add_page()
     pdf.set_fill_color(31, 78, 121)
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("DejaVu", "B", 22)
     # Every multi_cell returns to the left margin: fpdf2's default (XPos.RIGHT) leaves the next
     # cell no width, and a second fact or section then fails with "Not enough horizontal space".
-    pdf.multi_cell(0, 12, _pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN,
+    pdf.multi_cell(0, 12, pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)
     pdf.set_text_color(30, 30, 30)
     pdf.ln(3)
     if persona.quote:
         pdf.set_font("DejaVu", "I", 13)
-        pdf.multi_cell(0, 7, _pdf_safe(f"“{persona.quote}”"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 7, pdf_safe(f"“{persona.quote}”"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
     pdf.set_font("DejaVu", "", 11)
     for label, value in persona_facts(persona):
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(48, 7, label)
         pdf.set_font("DejaVu", "", 11)
-        pdf.multi_cell(0, 7, _pdf_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 7, pdf_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for key in CARD_SECTIONS:
         value = getattr(persona, key)
         if value:
@@ -147,7 +132,7 @@ def persona_pdf(persona: PersonaRead) -> bytes:
             pdf.set_font("DejaVu", "B", 13)
             pdf.multi_cell(0, 8, PERSONA_LABELS[key], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font("DejaVu", "", 11)
-            pdf.multi_cell(0, 6, _pdf_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 6, pdf_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     channels = channel_lines(persona)
     if channels:
         pdf.ln(2)
@@ -155,5 +140,5 @@ def persona_pdf(persona: PersonaRead) -> bytes:
         pdf.multi_cell(0, 8, PERSONA_LABELS["channels"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVu", "", 11)
         for line in channels:
-            pdf.multi_cell(0, 6, _pdf_safe(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 6, pdf_safe(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

@@ -10,8 +10,6 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from crmstrategy.analysis.models import Participant
-from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import Workspace, optional_date, utcnow
 from crmstrategy.core.validation import validated
@@ -19,8 +17,6 @@ from crmstrategy.core.versioning import bump
 from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
 from crmstrategy.implementation.models import (
     ACTION_LABELS,
-    METHOD_STEPS,
-    ROLE_IMPACT_LABELS,
     Action,
     ActionChange,
     ActionChangeRead,
@@ -29,21 +25,12 @@ from crmstrategy.implementation.models import (
     ActionRead,
     ActionUpdate,
     Feedback,
-    PlanReview,
-    PlanReviewCreate,
-    PlanReviewRead,
-    RoleImpact,
-    RoleImpactCreate,
-    RoleImpactRead,
-    StepParticipation,
 )
 from crmstrategy.implementation.plan_rules import effective_horizon, horizon_problem, later_than_plan
 from crmstrategy.strategy.models import MapNode
 
 _TRACKED = [f for f in ActionCreate.model_fields if f != "initiative_ids"]
 
-
-# --- the plan's start -------------------------------------------------------------------------
 
 def plan_start_of(workspace: Workspace) -> date:
     """Where the 3/6/12-month horizons count from: as set, else the day the workspace was made."""
@@ -63,8 +50,6 @@ def set_plan_start(*, session: Session, workspace_id: int, start: date | str | N
     session.flush()
     return day
 
-
-# --- actions ------------------------------------------------------------------------------------
 
 def list_actions(*, session: Session, workspace_id: int) -> list[ActionRead]:
     """Every action with its initiatives and the horizon it shows, by due date (undated last)."""
@@ -247,101 +232,6 @@ def plan_gaps(*, session: Session, workspace_id: int) -> tuple[list[str], list[s
     return [name for node_id, name in initiatives if node_id not in served], list(loose)
 
 
-# --- reviews -------------------------------------------------------------------------------------
-
-def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | dict,
-               today: date | None = None) -> PlanReviewRead:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(PlanReviewCreate, data)
-    if clean.reviewed_on > (today or clock.today()):
-        raise ValidationProblem([Problem("Reviewed on", "A review cannot be dated in the future.")])
-    review = PlanReview.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
-    session.add(review)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return PlanReviewRead.model_validate(review, from_attributes=True)
-
-
-def list_reviews(*, session: Session, workspace_id: int) -> list[PlanReviewRead]:
-    """Newest first."""
-    rows = session.exec(select(PlanReview).where(PlanReview.workspace_id == workspace_id)
-                        .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())).all()
-    return [PlanReviewRead.model_validate(r, from_attributes=True) for r in rows]
-
-
-# --- anchoring -----------------------------------------------------------------------------------
-
-def participation(*, session: Session, workspace_id: int) -> dict[int, list[str]]:
-    """Participant id -> the steps of the method they took part in, in the method's order."""
-    rows = session.exec(select(StepParticipation.participant_id, StepParticipation.step)
-                        .join(Participant, Participant.id == StepParticipation.participant_id)
-                        .where(Participant.workspace_id == workspace_id)).all()
-    steps: dict[int, list[str]] = {}
-    for participant_id, step in rows:
-        steps.setdefault(participant_id, []).append(step)
-    return {p: sorted(s, key=METHOD_STEPS.index) for p, s in steps.items()}
-
-
-def set_participation(*, session: Session, workspace_id: int, participant_id: int, steps: list[str]) -> list[str]:
-    require_workspace(session, workspace_id, for_update=True)
-    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-    unknown = [s for s in steps if s not in METHOD_STEPS]
-    if unknown:
-        raise ValidationProblem([Problem("Steps", f"'{unknown[0]}' is not a step of the method: "
-                                         f"{', '.join(METHOD_STEPS)}.")])
-    session.exec(delete(StepParticipation).where(StepParticipation.participant_id == participant_id))
-    clean = [s for s in METHOD_STEPS if s in steps]
-    for step in clean:
-        session.add(StepParticipation(participant_id=participant_id, step=step))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return clean
-
-
-def list_role_impacts(*, session: Session, workspace_id: int) -> list[RoleImpactRead]:
-    rows = session.exec(select(RoleImpact).where(RoleImpact.workspace_id == workspace_id)
-                        .order_by(RoleImpact.position, RoleImpact.id)).all()
-    return [RoleImpactRead.model_validate(r, from_attributes=True) for r in rows]
-
-
-def save_role_impact(*, session: Session, workspace_id: int, data: RoleImpactCreate | dict,
-                     impact_id: int | None = None, version: int | None = None) -> RoleImpactRead:
-    """Add what the strategy means for a role or department, or change one (`impact_id`, drawn at
-    `version`: refused when someone changed it since)."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(RoleImpactCreate, data, labels=ROLE_IMPACT_LABELS)
-    for other_id, audience in session.exec(select(RoleImpact.id, RoleImpact.audience)
-                                           .where(RoleImpact.workspace_id == workspace_id)):
-        if other_id != impact_id and audience.casefold() == clean.audience.casefold():
-            raise ValidationProblem([Problem(ROLE_IMPACT_LABELS["audience"], f"'{clean.audience}' is described "
-                                             "already; change that one instead.")])
-    if impact_id is None:
-        position = len(list_role_impacts(session=session, workspace_id=workspace_id))
-        row = RoleImpact.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
-    else:
-        row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department",
-                                   version=version, labels=ROLE_IMPACT_LABELS)
-        for key, value in clean.model_dump().items():
-            setattr(row, key, value)
-        bump(row)
-    session.add(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return RoleImpactRead.model_validate(row, from_attributes=True)
-
-
-def delete_role_impact(*, session: Session, workspace_id: int, impact_id: int, version: int | None = None) -> str:
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department", version=version)
-    audience = row.audience
-    session.delete(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return audience
-
-
-# --- the plan table (st.data_editor) -------------------------------------------------------------
-
 EDITOR_COLUMNS = ("title", "department", "owner", "horizon", "start_date", "due_date", "status", "initiatives",
                   "description", "kind", "audience", "notes")
 
@@ -374,10 +264,3 @@ def apply_action_edits(*, session: Session, workspace_id: int, commands, initiat
         create=lambda c: create_action(session=session, workspace_id=workspace_id, row=c.row,
                                        data=editor_values(c.values, initiative_ids), changed_by=changed_by),
     )
-
-
-def save_participation(*, session: Session, workspace_id: int, steps_by_participant: dict[int, list[str]]) -> int:
-    """The whole "who took part in which step" table at once; returns how many people took part."""
-    for participant_id, steps in steps_by_participant.items():
-        set_participation(session=session, workspace_id=workspace_id, participant_id=participant_id, steps=steps)
-    return sum(bool(steps) for steps in steps_by_participant.values())

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from crmstrategy.analysis.exports import md_literal
+from crmstrategy.core.pdf import md_literal
 from crmstrategy.core.tabular import Sheet, to_csv_bytes, to_xlsx_bytes
 from crmstrategy.implementation.models import ACTION_LABELS, ROLE_IMPACT_LABELS, ActionRead, RoleImpactRead
 from crmstrategy.implementation.plan_rules import HORIZONS, has_owner, is_overdue

@@ -10,7 +10,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
-from crmstrategy.analysis.models import PRIORITIES, Insight, InsightPersona, InsightSegment, Persona, Segment
+from crmstrategy.analysis.models import (
+    PRIORITIES,
+    Insight,
+    InsightPersona,
+    InsightSegment,
+    Persona,
+    Segment,
+)
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.validation import validated
 from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
@@ -25,6 +32,8 @@ from crmstrategy.strategy.models import (
     PromiseVersionSegment,
 )
 from crmstrategy.strategy.promise_checks import (
+    DEFAULT_BUZZWORDS,
+    DEFAULT_JARGON,
     NeedSource,
     NeedTerm,
     PromiseCheck,
@@ -34,7 +43,6 @@ from crmstrategy.strategy.promise_checks import (
     split_items,
     top_needs,
 )
-from crmstrategy.workspace.seeding import DEFAULT_TERMS, seed_terms
 
 TERM_NOUNS = {"buzzword": "buzzwords and superlatives", "jargon": "internal jargon"}
 
@@ -282,3 +290,14 @@ def review_promise(*, session: Session, workspace_id: int, draft: PromiseDraft, 
     terms = terms or promise_terms(session=session, workspace_id=workspace_id)
     return review_draft(draft, terms, needs_in_scope(session=session, workspace_id=workspace_id,
                                                      segment_ids=segment_ids))
+
+
+DEFAULT_TERMS = {"buzzword": DEFAULT_BUZZWORDS, "jargon": DEFAULT_JARGON}
+
+
+def seed_terms(session: Session, workspace_id: int, lists: dict[str, list[str] | tuple[str, ...]] | None = None) -> None:
+    """Write word lists for a workspace (the defaults unless `lists` says otherwise)."""
+    for kind, terms in (lists or DEFAULT_TERMS).items():
+        for position, term in enumerate(dict.fromkeys(terms)):
+            session.add(PromiseTerm(workspace_id=workspace_id, kind=kind, term=term, position=position))
+    session.flush()

@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 from PIL import Image, ImageDraw, ImageFont
 
-from crmstrategy.analysis.exports import FONT_DIR, _pdf_safe
+from crmstrategy.core.pdf import FONT_DIR, pdf_safe
 from crmstrategy.strategy.models import PROMISE_PARTS, PromiseVersionRead
 
 NAVY = (31, 78, 121)
@@ -53,7 +53,7 @@ def promise_pdf(card: PromiseCard) -> bytes:
         pdf.add_font("DejaVu", style, str(FONT_DIR / name))
     pdf.set_auto_page_break(False)
     pdf.set_margins(16, 14, 16)
-    pdf.set_title(_pdf_safe(f"Customer promise · {card.workspace}"))
+    pdf.set_title(pdf_safe(f"Customer promise · {card.workspace}"))
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -64,10 +64,10 @@ def promise_pdf(card: PromiseCard) -> bytes:
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(width, 5, "OUR CUSTOMER PROMISE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 11)
-    pdf.cell(width, 7, _fit_line(pdf, _pdf_safe(card.workspace), width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width, 7, _fit_line(pdf, pdf_safe(card.workspace), width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     top, bottom = 32.0, pdf.h - 30
-    text = _pdf_safe(f"“{card.text}”")
+    text = pdf_safe(f"“{card.text}”")
     size = 28.0
     while True:
         pdf.set_font("DejaVu", "B", size)
@@ -87,10 +87,10 @@ def promise_pdf(card: PromiseCard) -> bytes:
     pdf.set_xy(pdf.l_margin, pdf.h - 22)
     if card.segments:
         pdf.set_font("DejaVu", "", 9)
-        pdf.cell(width, 5, _fit_line(pdf, _pdf_safe("Speaks to: " + ", ".join(card.segments)), width),
+        pdf.cell(width, 5, _fit_line(pdf, pdf_safe("Speaks to: " + ", ".join(card.segments)), width),
                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "I", 8)
-    pdf.cell(width, 5, _fit_line(pdf, _pdf_safe(card.footer), width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width, 5, _fit_line(pdf, pdf_safe(card.footer), width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
 
@@ -141,10 +141,10 @@ def promise_png(card: PromiseCard) -> bytes:
     margin = 110
     draw.text((margin, 70), "OUR CUSTOMER PROMISE", font=_font(30, bold=True), fill=PALE)
     header = _font(34)
-    draw.text((margin, 115), wrap_to_width(_pdf_safe(card.workspace), header, width - 2 * margin)[0], font=header,
+    draw.text((margin, 115), wrap_to_width(pdf_safe(card.workspace), header, width - 2 * margin)[0], font=header,
               fill=(255, 255, 255))
     top, bottom = 210, height - 150
-    text = _pdf_safe(f"“{card.text}”")
+    text = pdf_safe(f"“{card.text}”")
     size = 76
     while True:
         font = _font(size, bold=True)
@@ -160,9 +160,9 @@ def promise_png(card: PromiseCard) -> bytes:
     small = _font(26)
     draw.line((margin, height - 120, width - margin, height - 120), fill=PALE, width=2)
     if card.segments:
-        draw.text((margin, height - 100), wrap_to_width(_pdf_safe("Speaks to: " + ", ".join(card.segments)), small,
+        draw.text((margin, height - 100), wrap_to_width(pdf_safe("Speaks to: " + ", ".join(card.segments)), small,
                                                         width - 2 * margin)[0], font=small, fill=PALE)
-    draw.text((margin, height - 60), wrap_to_width(_pdf_safe(card.footer), small, width - 2 * margin)[0],
+    draw.text((margin, height - 60), wrap_to_width(pdf_safe(card.footer), small, width - 2 * margin)[0],
               font=small, fill=PALE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

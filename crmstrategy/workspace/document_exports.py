@@ -11,7 +11,7 @@ import zipfile
 
 from fpdf import FPDF
 
-from crmstrategy.analysis.exports import FONT_DIR, md_literal
+from crmstrategy.core.pdf import FONT_DIR, md_literal
 from crmstrategy.workspace.strategy_document import (
     Bullets,
     Heading,

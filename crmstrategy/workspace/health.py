@@ -17,16 +17,12 @@ from crmstrategy.analysis.segments import list_segments
 from crmstrategy.analysis.strengths import key_factor_coverage
 from crmstrategy.core import clock
 from crmstrategy.core.writing import require_workspace
-from crmstrategy.implementation.follow_up import GoalFollowUp, goal_follow_up, list_feedback
+from crmstrategy.implementation.anchoring import list_reviews, participation
+from crmstrategy.implementation.feedback import list_feedback
+from crmstrategy.implementation.follow_up import GoalFollowUp, goal_follow_up
 from crmstrategy.implementation.follow_up_rules import feedback_waiting_days
 from crmstrategy.implementation.models import FeedbackRead, PlanReviewRead
-from crmstrategy.implementation.plan import (
-    action_briefs,
-    list_reviews,
-    participation,
-    plan_gaps,
-    plan_start_of,
-)
+from crmstrategy.implementation.plan import action_briefs, plan_gaps, plan_start_of
 from crmstrategy.strategy.models import MapNodeRead
 from crmstrategy.strategy.promise import version_stubs
 from crmstrategy.strategy.strategy_map import list_nodes

@@ -16,17 +16,12 @@ from crmstrategy.analysis.personas import list_personas
 from crmstrategy.analysis.readiness import ReadinessSummary
 from crmstrategy.analysis.readiness_ratings import readiness_summary
 from crmstrategy.analysis.segments import list_segments
-from crmstrategy.analysis.strengths import MatrixRow, key_factor_coverage, priority_matrix
+from crmstrategy.analysis.strengths import key_factor_coverage
 from crmstrategy.core.writing import require_workspace
-from crmstrategy.implementation.follow_up import goal_follow_up, list_feedback
-from crmstrategy.implementation.plan import (
-    ActionBrief,
-    action_briefs,
-    list_reviews,
-    participation,
-    plan_gaps,
-    plan_start_of,
-)
+from crmstrategy.implementation.anchoring import list_reviews, participation
+from crmstrategy.implementation.feedback import list_feedback
+from crmstrategy.implementation.follow_up import goal_follow_up
+from crmstrategy.implementation.plan import ActionBrief, action_briefs, plan_gaps, plan_start_of
 from crmstrategy.implementation.plan_rules import (
     ReviewState,
     Taker,
@@ -37,6 +32,7 @@ from crmstrategy.implementation.plan_rules import (
 from crmstrategy.strategy.models import PromiseVersionRead
 from crmstrategy.strategy.promise import current_promise, version_stubs
 from crmstrategy.strategy.strategy_map import strategy_map
+from crmstrategy.strategy.targets import MatrixRow, priority_matrix
 from crmstrategy.workspace.health import snapshot_of
 from crmstrategy.workspace.health_rules import RuleResult, run_rules
 from crmstrategy.workspace.progress import (

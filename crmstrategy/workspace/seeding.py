@@ -1,7 +1,6 @@
 """What a new workspace starts with: value drivers, insight themes, the readiness statements, the
-promise's word lists and the starter factor library. It needs only the models and the method's
-default lists, so the workspace services can seed without importing the step services (which
-import them)."""
+promise's word lists and the starter factor library. Each step keeps its own defaults; this
+puts them together for a workspace created empty (an imported one brings its own)."""
 
 from __future__ import annotations
 
@@ -16,10 +15,7 @@ from crmstrategy.analysis.models import (
     ValueDriver,
 )
 from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
-from crmstrategy.strategy.models import PromiseTerm
-from crmstrategy.strategy.promise_checks import DEFAULT_BUZZWORDS, DEFAULT_JARGON
-
-DEFAULT_TERMS = {"buzzword": DEFAULT_BUZZWORDS, "jargon": DEFAULT_JARGON}
+from crmstrategy.strategy.promise import seed_terms
 
 # What a new workspace's library starts with: the factors customers most often choose a supplier
 # by, each with what it means, so a team picks and edits rather than starting from a blank page.
@@ -49,14 +45,6 @@ def seed_new_workspace(session: Session, workspace_id: int) -> None:
 def seed_standard_statements(session: Session, workspace_id: int) -> None:
     for position, (key, text, why) in enumerate(STANDARD_STATEMENTS):
         session.add(ReadinessStatement(workspace_id=workspace_id, key=key, text=text, why=why, position=position))
-    session.flush()
-
-
-def seed_terms(session: Session, workspace_id: int, lists: dict[str, list[str] | tuple[str, ...]] | None = None) -> None:
-    """Write word lists for a workspace (the defaults unless `lists` says otherwise)."""
-    for kind, terms in (lists or DEFAULT_TERMS).items():
-        for position, term in enumerate(dict.fromkeys(terms)):
-            session.add(PromiseTerm(workspace_id=workspace_id, kind=kind, term=term, position=position))
     session.flush()
 
 

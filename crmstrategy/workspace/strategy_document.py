@@ -12,24 +12,14 @@ from sqlmodel import Session
 
 from crmstrategy.analysis.models import PRIORITIES, PersonaRead
 from crmstrategy.analysis.personas import list_personas
-from crmstrategy.analysis.strengths import MatrixRow, priority_matrix
 from crmstrategy.core import clock
-from crmstrategy.core.charts import (
-    RenderedChart,
-    customer_measure_chart,
-    goal_trend_chart,
-    priority_matrix_chart,
-    strategy_map_chart,
-    strategy_map_size,
-)
+from crmstrategy.core.charts import RenderedChart
 from crmstrategy.core.models import WorkspaceRead
 from crmstrategy.core.writing import require_workspace
-from crmstrategy.implementation.follow_up import (
-    GoalFollowUp,
-    customer_measurements,
-    goal_follow_up,
-    list_feedback,
-)
+from crmstrategy.implementation.anchoring import list_role_impacts
+from crmstrategy.implementation.charts import customer_measure_chart, goal_trend_chart
+from crmstrategy.implementation.feedback import list_feedback
+from crmstrategy.implementation.follow_up import GoalFollowUp, customer_measurements, goal_follow_up
 from crmstrategy.implementation.follow_up_rules import (
     FEEDBACK_ACT_DAYS,
     STATUS_RULE,
@@ -46,10 +36,12 @@ from crmstrategy.implementation.models import (
     FeedbackRead,
     RoleImpactRead,
 )
-from crmstrategy.implementation.plan import list_actions, list_role_impacts, plan_start_of
+from crmstrategy.implementation.plan import list_actions, plan_start_of
+from crmstrategy.strategy.charts import priority_matrix_chart, strategy_map_chart, strategy_map_size
 from crmstrategy.strategy.models import PromiseVersionRead
 from crmstrategy.strategy.promise import current_promise
 from crmstrategy.strategy.strategy_map import StrategyMap, strategy_map
+from crmstrategy.strategy.targets import MatrixRow, priority_matrix
 from crmstrategy.workspace.health import health_check
 from crmstrategy.workspace.health_rules import RuleResult, summary
 from crmstrategy.workspace.workspaces import get_workspace

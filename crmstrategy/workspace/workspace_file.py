@@ -40,12 +40,19 @@ from crmstrategy.core.errors import Problem, ValidationProblem, problems_from_py
 from crmstrategy.core.models import WorkspaceCreate, WorkspaceRead, as_utc, optional_date
 from crmstrategy.core.text import clean_name
 from crmstrategy.core.validation import validated
+from crmstrategy.implementation.anchoring import (
+    add_review,
+    list_reviews,
+    list_role_impacts,
+    participation,
+    save_role_impact,
+    set_participation,
+)
+from crmstrategy.implementation.feedback import create_feedback, list_feedback
 from crmstrategy.implementation.follow_up import (
     add_customer_measurement,
-    create_feedback,
     customer_measurements,
     goal_measurements,
-    list_feedback,
     set_goal_measurements,
 )
 from crmstrategy.implementation.models import (
@@ -64,16 +71,10 @@ from crmstrategy.implementation.models import (
     RoleImpactCreate,
 )
 from crmstrategy.implementation.plan import (
-    add_review,
     create_action,
     histories,
     list_actions,
-    list_reviews,
-    list_role_impacts,
-    participation,
     plan_start_of,
-    save_role_impact,
-    set_participation,
     set_plan_start,
 )
 from crmstrategy.strategy.models import (
@@ -85,8 +86,8 @@ from crmstrategy.strategy.models import (
     PromiseVersionCreate,
     StrategyConstraintCreate,
 )
-from crmstrategy.strategy.promise import list_versions, parse_terms, promise_terms, save_version
-from crmstrategy.workspace.seeding import seed_standard_statements, seed_terms
+from crmstrategy.strategy.promise import list_versions, parse_terms, promise_terms, save_version, seed_terms
+from crmstrategy.workspace.seeding import seed_standard_statements
 
 STANDARD_KEYS = {key for key, _, _ in STANDARD_STATEMENTS}
 from crmstrategy.analysis.personas import create_persona, list_personas
@@ -100,17 +101,14 @@ from crmstrategy.analysis.strengths import (
     set_segment_factors,
 )
 from crmstrategy.core.writing import require_workspace
+from crmstrategy.strategy.goals import create_goal, list_goals, milestones_of, set_milestones
 from crmstrategy.strategy.strategy_map import (
     add_constraint,
     add_link,
-    create_goal,
     create_node,
     list_constraints,
-    list_goals,
     list_links,
     list_nodes,
-    milestones_of,
-    set_milestones,
 )
 from crmstrategy.workspace.workspaces import create_workspace, free_workspace_name, get_workspace
 

@@ -10,7 +10,8 @@ from crmstrategy.analysis.segments import create_segment
 from crmstrategy.analysis.strengths import set_agreed_strengths, set_segment_factors
 from crmstrategy.implementation.follow_up import add_goal_measurement
 from crmstrategy.implementation.plan import create_action
-from crmstrategy.strategy.strategy_map import create_goal, create_node
+from crmstrategy.strategy.goals import create_goal
+from crmstrategy.strategy.strategy_map import create_node
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import errors, new_workspace, open_page, plain, wkey, write
 

@@ -17,10 +17,11 @@ import pytest
 
 from crmstrategy.analysis.segments import delete_segment, list_segments
 from crmstrategy.core import clock
-from crmstrategy.implementation.follow_up import customer_measurements, goal_measurements, list_feedback
+from crmstrategy.implementation.feedback import list_feedback
+from crmstrategy.implementation.follow_up import customer_measurements, goal_measurements
 from crmstrategy.implementation.follow_up_rules import GOAL_STATUSES
 from crmstrategy.implementation.plan import list_actions
-from crmstrategy.strategy.strategy_map import delete_goal, list_goals
+from crmstrategy.strategy.goals import delete_goal, list_goals
 from crmstrategy.workspace.strategy_document import SECTIONS
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (

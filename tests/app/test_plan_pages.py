@@ -12,14 +12,8 @@ from datetime import date, timedelta
 
 from crmstrategy.analysis.participants import create_participant
 from crmstrategy.core import clock
-from crmstrategy.implementation.plan import (
-    action_history,
-    create_action,
-    list_actions,
-    list_reviews,
-    list_role_impacts,
-    participation,
-)
+from crmstrategy.implementation.anchoring import list_reviews, list_role_impacts, participation
+from crmstrategy.implementation.plan import action_history, create_action, list_actions
 from crmstrategy.implementation.plan_rules import REVIEW_DAYS, review_state
 from crmstrategy.strategy.strategy_map import add_constraint, create_node, list_nodes
 from crmstrategy.workspace.workspaces import list_workspaces

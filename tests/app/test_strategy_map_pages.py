@@ -10,17 +10,10 @@ from datetime import date, timedelta
 import pyarrow as pa
 
 from crmstrategy.core import clock
+from crmstrategy.strategy.goals import create_goal, list_goals, milestones_of
 from crmstrategy.strategy.milestones import generate, is_long_term
 from crmstrategy.strategy.models import NODE_KIND_NOUNS
-from crmstrategy.strategy.strategy_map import (
-    create_goal,
-    create_node,
-    list_constraints,
-    list_goals,
-    list_links,
-    list_nodes,
-    milestones_of,
-)
+from crmstrategy.strategy.strategy_map import create_node, list_constraints, list_links, list_nodes
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
     demo_id,

@@ -11,12 +11,12 @@ from crmstrategy.analysis.scores import DEFAULT_ATTRACTIVENESS_WEIGHTS
 from crmstrategy.analysis.segments import create_segment, list_segments, update_segment
 from crmstrategy.analysis.strengths import (
     list_factors,
-    priority_matrix,
     ratings_of,
     save_strength_ratings,
     segment_strength,
     set_segment_factors,
 )
+from crmstrategy.strategy.targets import priority_matrix
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
     demo_id,

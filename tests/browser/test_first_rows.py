@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from crmstrategy.implementation.follow_up import goal_measurements
 from crmstrategy.implementation.plan import list_actions
-from crmstrategy.strategy.strategy_map import create_goal, create_node, milestones_of
+from crmstrategy.strategy.goals import create_goal, milestones_of
+from crmstrategy.strategy.strategy_map import create_node
 from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import add_row, goto, new_page, no_exception, own_server, read_in, type_cell
 from tests.browser.test_strategy_map import _open_tab

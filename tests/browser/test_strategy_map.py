@@ -14,9 +14,10 @@ from playwright.sync_api import Page, expect
 
 from crmstrategy.core import clock
 from crmstrategy.core.db import unit_of_work
+from crmstrategy.strategy.goals import create_goal, milestones_of
 from crmstrategy.strategy.milestones import generate
 from crmstrategy.strategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
-from crmstrategy.strategy.strategy_map import create_goal, list_links, list_nodes, milestones_of, strategy_map
+from crmstrategy.strategy.strategy_map import list_links, list_nodes, strategy_map
 from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import (
     by_key,

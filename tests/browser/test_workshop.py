@@ -23,9 +23,10 @@ from crmstrategy.analysis.segments import list_segments
 from crmstrategy.analysis.strengths import segment_strength
 from crmstrategy.core.db import read_session
 from crmstrategy.implementation.plan import list_actions
+from crmstrategy.strategy.goals import list_goals, milestones_of
 from crmstrategy.strategy.models import NODE_KIND_NOUNS
 from crmstrategy.strategy.promise import list_versions
-from crmstrategy.strategy.strategy_map import list_goals, list_links, list_nodes, milestones_of
+from crmstrategy.strategy.strategy_map import list_links, list_nodes
 from crmstrategy.workspace.workspace_file import export_workspace
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.browser.conftest import (

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from crmstrategy.core.db import unit_of_work
-from crmstrategy.implementation.follow_up import goal_follow_up, list_feedback
+from crmstrategy.implementation.feedback import list_feedback
+from crmstrategy.implementation.follow_up import goal_follow_up
 from crmstrategy.implementation.follow_up_rules import feedback_waiting_days
 from crmstrategy.implementation.plan import list_actions
 from crmstrategy.implementation.plan_rules import is_overdue

@@ -11,26 +11,24 @@ from crmstrategy.analysis.insights import list_themes
 from crmstrategy.analysis.models import Theme
 from crmstrategy.analysis.participants import create_participant
 from crmstrategy.analysis.segments import delete_segment
-from crmstrategy.analysis.strengths import (
-    segment_factors,
-    set_agreed_strengths,
-    set_priority,
-    set_segment_factors,
-)
+from crmstrategy.analysis.strengths import segment_factors, set_agreed_strengths, set_segment_factors
 from crmstrategy.core.tabular import to_csv_bytes
+from crmstrategy.implementation.anchoring import set_participation
+from crmstrategy.implementation.feedback import (
+    create_feedback,
+    delete_feedback,
+    list_feedback,
+    update_feedback,
+)
 from crmstrategy.implementation.follow_up import (
     add_customer_measurement,
     add_goal_measurement,
-    create_feedback,
     customer_measurements,
     delete_customer_measurements,
-    delete_feedback,
     goal_follow_up,
     goal_measurements,
     import_measurements,
-    list_feedback,
     set_goal_measurements,
-    update_feedback,
 )
 from crmstrategy.implementation.measurement_import import TEMPLATE_HEADER, preview_measurement_import
 from crmstrategy.implementation.models import (
@@ -40,8 +38,10 @@ from crmstrategy.implementation.models import (
     GoalMeasurement,
     GoalMeasurementCreate,
 )
-from crmstrategy.implementation.plan import create_action, delete_action, set_participation
-from crmstrategy.strategy.strategy_map import create_goal, create_node, delete_goal
+from crmstrategy.implementation.plan import create_action, delete_action
+from crmstrategy.strategy.goals import create_goal, delete_goal
+from crmstrategy.strategy.strategy_map import create_node
+from crmstrategy.strategy.targets import set_priority
 from crmstrategy.workspace.health import health_check
 from tests.integration.support import (
     call,
@@ -355,7 +355,7 @@ def _import_file(rows: list[list]) -> bytes:
 
 def _preview(engine, ws: int, raw: bytes):
     from crmstrategy.analysis.segments import list_segments
-    from crmstrategy.strategy.strategy_map import list_goals
+    from crmstrategy.strategy.goals import list_goals
     goals = {g.id: g.metric for g in read(engine, list_goals, workspace_id=ws)}
     segments = {s.name: s.id for s in read(engine, list_segments, workspace_id=ws)}
     return preview_measurement_import(raw, "measurements.csv", goals=goals, segments=segments, taken=set(),

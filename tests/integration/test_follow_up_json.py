@@ -14,7 +14,8 @@ import pytest
 from crmstrategy.core import clock
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace
-from crmstrategy.implementation.follow_up import customer_measurements, goal_measurements, list_feedback
+from crmstrategy.implementation.feedback import list_feedback
+from crmstrategy.implementation.follow_up import customer_measurements, goal_measurements
 from crmstrategy.implementation.models import (
     FEEDBACK_STATUSES,
     Action,
@@ -23,8 +24,8 @@ from crmstrategy.implementation.models import (
     GoalMeasurement,
 )
 from crmstrategy.implementation.plan import list_actions
+from crmstrategy.strategy.goals import list_goals
 from crmstrategy.strategy.models import Goal
-from crmstrategy.strategy.strategy_map import list_goals
 from crmstrategy.workspace.workspace_file import FORMAT_VERSION, load_demo_document, parse_workspace_file
 from tests.integration.support import count, demo_copy, export_document, import_document, read, set_at
 

@@ -9,6 +9,10 @@ from sqlalchemy import func, inspect, text
 from sqlmodel import SQLModel
 from sqlmodel import select as sqlmodel_select
 
+# Importing each step's models registers its tables on the metadata.
+import crmstrategy.analysis.models  # noqa: F401
+import crmstrategy.implementation.models  # noqa: F401
+import crmstrategy.strategy.models  # noqa: F401
 from crmstrategy.analysis.insights import create_insight, list_insights, list_themes
 from crmstrategy.analysis.models import DEFAULT_THEMES, ReadinessStatement
 from crmstrategy.analysis.participants import create_participant
@@ -21,10 +25,6 @@ from crmstrategy.analysis.readiness_ratings import (
     save_ratings,
 )
 from crmstrategy.analysis.segments import get_segment, list_segments
-# Importing each step's models registers its tables on the metadata.
-import crmstrategy.analysis.models  # noqa: F401
-import crmstrategy.implementation.models  # noqa: F401
-import crmstrategy.strategy.models  # noqa: F401
 from crmstrategy.core.db import alembic_config, current_revision, read_session, unit_of_work, upgrade
 from crmstrategy.workspace.workspaces import create_workspace
 

@@ -12,6 +12,15 @@ from sqlmodel import select
 
 from crmstrategy.analysis.participants import create_participant, delete_participant, list_participants
 from crmstrategy.core.db import read_session, unit_of_work, upgrade
+from crmstrategy.implementation.anchoring import (
+    add_review,
+    delete_role_impact,
+    list_reviews,
+    list_role_impacts,
+    participation,
+    save_role_impact,
+    set_participation,
+)
 from crmstrategy.implementation.models import (
     Action,
     ActionChange,
@@ -22,17 +31,10 @@ from crmstrategy.implementation.models import (
 )
 from crmstrategy.implementation.plan import (
     action_history,
-    add_review,
     create_action,
     delete_action,
-    delete_role_impact,
     list_actions,
-    list_reviews,
-    list_role_impacts,
-    participation,
     plan_gaps,
-    save_role_impact,
-    set_participation,
     set_plan_start,
     update_action,
 )

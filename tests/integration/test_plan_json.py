@@ -12,14 +12,9 @@ import pytest
 from crmstrategy.core.db import unit_of_work
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace
+from crmstrategy.implementation.anchoring import list_reviews, list_role_impacts, participation
 from crmstrategy.implementation.models import Action, ActionChange, RoleImpact
-from crmstrategy.implementation.plan import (
-    action_history,
-    list_actions,
-    list_reviews,
-    list_role_impacts,
-    participation,
-)
+from crmstrategy.implementation.plan import action_history, list_actions
 from crmstrategy.workspace.workspace_file import (
     export_workspace,
     import_workspace,

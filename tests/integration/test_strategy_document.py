@@ -20,9 +20,11 @@ import pytest
 
 from bench.generate import large_workspace_document, strategy_map_sections
 from crmstrategy.analysis.models import PRIORITIES
+from crmstrategy.implementation.anchoring import save_role_impact
 from crmstrategy.implementation.models import FEEDBACK_STATUSES
-from crmstrategy.implementation.plan import create_action, save_role_impact
-from crmstrategy.strategy.strategy_map import add_constraint, create_goal, create_node
+from crmstrategy.implementation.plan import create_action
+from crmstrategy.strategy.goals import create_goal
+from crmstrategy.strategy.strategy_map import add_constraint, create_node
 from crmstrategy.workspace.document_exports import (
     document_html,
     document_markdown,

@@ -9,30 +9,32 @@ import pytest
 
 from crmstrategy.core.db import unit_of_work
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.strategy.goals import (
+    create_goal,
+    delete_goal,
+    generate_milestones,
+    goal_advice,
+    list_goals,
+    milestones_of,
+    set_long_term_limit,
+    set_milestones,
+    update_goal,
+)
 from crmstrategy.strategy.milestones import generate
 from crmstrategy.strategy.models import ConstraintNode, Goal, MapLink, MapNode, Milestone, StrategyConstraint
 from crmstrategy.strategy.strategy_graph import at_risk_if_slips, feeds, needs_enabler
 from crmstrategy.strategy.strategy_map import (
     add_constraint,
     add_link,
-    create_goal,
     create_node,
     delete_constraint,
-    delete_goal,
     delete_node,
     deletion_impact,
-    generate_milestones,
-    goal_advice,
     list_constraints,
-    list_goals,
     list_links,
     list_nodes,
-    milestones_of,
     remove_link,
-    set_long_term_limit,
-    set_milestones,
     strategy_map,
-    update_goal,
     update_node,
 )
 from crmstrategy.workspace.workspaces import get_workspace

@@ -22,23 +22,25 @@ from crmstrategy.analysis.strengths import (
     delete_factor,
     key_factor_coverage,
     list_factors,
-    priority_matrix,
     ratings_of,
-    save_priorities,
     save_strength_ratings,
     segment_factors,
     segment_strength,
     set_agreed_strengths,
-    set_attractiveness_weights,
-    set_priority,
     set_ratings_revealed,
     set_segment_factors,
-    target_segments,
-    workspace_weights,
 )
 from crmstrategy.core.db import read_session, unit_of_work
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import Workspace
+from crmstrategy.strategy.targets import (
+    priority_matrix,
+    save_priorities,
+    set_attractiveness_weights,
+    set_priority,
+    target_segments,
+    workspace_weights,
+)
 from crmstrategy.workspace.workspace_file import DEMO_PATH
 from crmstrategy.workspace.workspaces import create_workspace, delete_workspace, get_workspace
 from tests.integration.support import count, new_segment, new_workspace

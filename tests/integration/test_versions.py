@@ -15,10 +15,8 @@ from crmstrategy.analysis.personas import update_persona
 from crmstrategy.analysis.segments import apply_segment_edits, update_segment
 from crmstrategy.analysis.strengths import (
     key_factor_versions,
-    save_priorities,
     segment_factors,
     set_agreed_strengths,
-    set_priority,
     set_segment_factors,
 )
 from crmstrategy.core.db import read_session
@@ -26,30 +24,21 @@ from crmstrategy.core.editor import editor_commands
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace
 from crmstrategy.core.versioning import StaleEdit
-from crmstrategy.implementation.follow_up import (
-    create_feedback,
-    measurement_versions,
-    set_goal_measurements,
-    update_feedback,
-)
+from crmstrategy.implementation.anchoring import save_role_impact
+from crmstrategy.implementation.feedback import create_feedback, update_feedback
+from crmstrategy.implementation.follow_up import measurement_versions, set_goal_measurements
 from crmstrategy.implementation.models import Action, ActionChange
-from crmstrategy.implementation.plan import (
-    action_history,
-    create_action,
-    list_actions,
-    save_role_impact,
-    update_action,
-)
-from crmstrategy.strategy.models import Goal
-from crmstrategy.strategy.strategy_map import (
+from crmstrategy.implementation.plan import action_history, create_action, list_actions, update_action
+from crmstrategy.strategy.goals import (
     create_goal,
-    create_node,
     milestone_versions,
     milestones_of,
     set_milestones,
     update_goal,
-    update_node,
 )
+from crmstrategy.strategy.models import Goal
+from crmstrategy.strategy.strategy_map import create_node, update_node
+from crmstrategy.strategy.targets import save_priorities, set_priority
 from crmstrategy.workspace.workspaces import get_workspace, update_workspace
 from tests.integration.support import call, new_persona, new_segment, new_workspace, read, run_together
 

@@ -29,13 +29,14 @@ from crmstrategy.analysis.models import (
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
 from crmstrategy.analysis.readiness_ratings import all_ratings, list_statements
-from crmstrategy.analysis.strengths import priority_matrix
 from crmstrategy.core import clock
 from crmstrategy.core.db import read_session, unit_of_work
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace
+from crmstrategy.strategy.goals import milestones_of
 from crmstrategy.strategy.models import ConstraintNode, Goal, MapLink, MapNode, Milestone, StrategyConstraint
-from crmstrategy.strategy.strategy_map import milestones_of, strategy_map
+from crmstrategy.strategy.strategy_map import strategy_map
+from crmstrategy.strategy.targets import priority_matrix
 from crmstrategy.workspace.workspace_file import (
     FORMAT_VERSION,
     export_workspace,

@@ -7,15 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from crmstrategy.analysis.strengths import MatrixRow
-from crmstrategy.core.charts import (
-    MATRIX_LAPTOP_WIDTH,
-    NOT_CHOSEN,
-    chart_png,
-    chart_spec,
-    chart_svg,
-    priority_matrix_chart,
-)
+from crmstrategy.core.charts import chart_png, chart_spec, chart_svg
+from crmstrategy.strategy.charts import MATRIX_LAPTOP_WIDTH, NOT_CHOSEN, priority_matrix_chart
+from crmstrategy.strategy.targets import MatrixRow
 from tests.unit.scene import items, marks, scene
 
 

@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from crmstrategy.analysis.strengths import MatrixRow
-from crmstrategy.core.charts import (
+from crmstrategy.core.charts import chart_png
+from crmstrategy.implementation.charts import (
     DOTS_UP_TO,
     GOAL_STATUS_COLOURS,
-    chart_png,
     customer_measure_chart,
     goal_label,
     goal_trend_chart,
@@ -19,6 +18,7 @@ from crmstrategy.implementation.follow_up import GoalFollowUp
 from crmstrategy.implementation.follow_up_rules import goal_status
 from crmstrategy.implementation.models import CustomerMeasurementRead, GoalMeasurementRead
 from crmstrategy.strategy.models import GoalRead
+from crmstrategy.strategy.targets import MatrixRow
 from crmstrategy.workspace.strategy_document import (
     SERIES_PER_MEASURE,
     StrategyDocument,

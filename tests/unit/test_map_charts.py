@@ -9,15 +9,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from crmstrategy.core.charts import (
+from crmstrategy.core.charts import chart_spec, chart_svg, wrap
+from crmstrategy.strategy.charts import (
     MAP_LAPTOP_WIDTH,
     MAP_PROJECTOR_WIDTH,
-    chart_spec,
-    chart_svg,
     map_labels,
     strategy_map_chart,
     value_effort_chart,
-    wrap,
 )
 from crmstrategy.strategy.strategy_graph import NodeInfo, build_graph, layered_layout
 from tests.unit.scene import items, marks, scene

@@ -22,7 +22,8 @@ from crmstrategy.analysis.personas import list_personas
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
 from crmstrategy.core.db import read_session, unit_of_work
-from crmstrategy.implementation.plan import list_actions, list_role_impacts
+from crmstrategy.implementation.anchoring import list_role_impacts
+from crmstrategy.implementation.plan import list_actions
 from crmstrategy.implementation.plan_exports import plan_csv, plan_ics, plan_markdown, plan_xlsx
 from crmstrategy.strategy.promise import current_promise
 from crmstrategy.strategy.promise_cards import promise_text

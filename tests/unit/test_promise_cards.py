@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from PIL import Image, ImageFont
 from pypdf import PdfReader
 
-from crmstrategy.analysis.exports import FONT_DIR
+from crmstrategy.core.pdf import FONT_DIR
 from crmstrategy.strategy.models import PROMISE_PARTS, PromiseVersionRead
 from crmstrategy.strategy.promise_cards import (
     NAVY,

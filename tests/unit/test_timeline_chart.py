@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from crmstrategy.core.charts import chart_svg, plan_timeline_chart, timeline_extent
+from crmstrategy.core.charts import chart_svg
+from crmstrategy.implementation.charts import plan_timeline_chart, timeline_extent
 from crmstrategy.implementation.models import ActionRead
 from tests.unit.scene import items, scene
 
