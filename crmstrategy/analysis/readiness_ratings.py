@@ -31,6 +31,13 @@ def list_statements(*, session: Session, workspace_id: int) -> list[ReadinessSta
             for row in rows]
 
 
+def seed_standard_statements(session: Session, workspace_id: int) -> None:
+    """The method's statements, for a workspace created empty or from a file without the check."""
+    for position, (key, text, why) in enumerate(STANDARD_STATEMENTS):
+        session.add(ReadinessStatement(workspace_id=workspace_id, key=key, text=text, why=why, position=position))
+    session.flush()
+
+
 def add_statement(*, session: Session, workspace_id: int, data: ReadinessStatementCreate | dict) -> ReadinessStatementRead:
     require_workspace(session, workspace_id, for_update=True)
     clean = validated(ReadinessStatementCreate, data, labels={"text": "Statement", "why": "Why it matters"})

@@ -10,11 +10,10 @@ from crmstrategy.analysis.models import (
     DEFAULT_THEMES,
     DEFAULT_VALUE_DRIVERS,
     Factor,
-    ReadinessStatement,
     Theme,
     ValueDriver,
 )
-from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
+from crmstrategy.analysis.readiness_ratings import seed_standard_statements
 from crmstrategy.strategy.promise import seed_terms
 
 # What a new workspace's library starts with: the factors customers most often choose a supplier
@@ -40,12 +39,6 @@ def seed_new_workspace(session: Session, workspace_id: int) -> None:
     seed_standard_statements(session, workspace_id)
     seed_terms(session, workspace_id)
     seed_starter_factors(session, workspace_id)
-
-
-def seed_standard_statements(session: Session, workspace_id: int) -> None:
-    for position, (key, text, why) in enumerate(STANDARD_STATEMENTS):
-        session.add(ReadinessStatement(workspace_id=workspace_id, key=key, text=text, why=why, position=position))
-    session.flush()
 
 
 def seed_starter_factors(session: Session, workspace_id: int) -> None:
