@@ -20,18 +20,9 @@ from crmstrategy.analysis.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_S
 from crmstrategy.analysis.personas import list_personas
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
-from crmstrategy.ui import (
-    act,
-    edit_scope,
-    export_buttons,
-    flash,
-    import_panel,
-    read,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.widgets import export_buttons, import_panel
 
 ws = workbench_page("Insights")
 wkey = workspace_keys(ws.id)

@@ -9,17 +9,8 @@ from crmstrategy.analysis.participants import (
     list_participants,
     update_participant,
 )
-from crmstrategy.ui import (
-    act,
-    clear_form,
-    edit_scope,
-    flash,
-    read,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
 
 ws = workbench_page("Participants")
 wkey = workspace_keys(ws.id)

@@ -25,18 +25,9 @@ from crmstrategy.analysis.personas import (
     update_persona,
 )
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import (
-    act,
-    download_file_name,
-    edit_scope,
-    flash,
-    read,
-    segments_or_stop,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import download_file_name, step_footer, workbench_page
+from crmstrategy.ui.widgets import segments_or_stop
 
 ws = workbench_page("Personas")
 wkey = workspace_keys(ws.id)

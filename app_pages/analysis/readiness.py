@@ -14,7 +14,9 @@ from crmstrategy.analysis.readiness_ratings import (
     save_ratings,
 )
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import act, choose_participant, flash, read, show_flash, step_footer, workbench_page, workspace_keys
+from crmstrategy.ui.actions import act, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.widgets import choose_participant
 
 ws = workbench_page("Readiness")
 wkey = workspace_keys(ws.id)

@@ -22,24 +22,12 @@ from crmstrategy.analysis.segments import (
     list_value_drivers,
     update_segment,
 )
-from crmstrategy.core.editor import editor_frame
 from crmstrategy.core.tabular import preview_import
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import (
-    act,
-    edit_scope,
-    export_buttons,
-    flash,
-    import_panel,
-    read,
-    rows_editor_key,
-    save_row_edits,
-    show_flash,
-    show_row_problems,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.tables import rows_table
+from crmstrategy.ui.widgets import export_buttons, import_panel
 
 ws = workbench_page("Segments")
 wkey = workspace_keys(ws.id)
@@ -63,32 +51,22 @@ def evidence_text(segment_id: int) -> str:
     return f"{EVIDENCE_MARK[found.level]} {found.label}"
 
 
-editor_key = rows_editor_key("segments", ws.id, segments)
-
-
 show_flash("segments")
-show_row_problems("segments", ws.id)
 
 # Declared column types (editor_frame): an empty table takes a first row of every kind, and text
 # cells hold "" rather than None.
 COLUMNS = {"name": "text", "description": "text", "defining_needs": "text", "value_drivers": "list",
            "customer_count": "whole", "revenue": "number", "potential": "number", "expected_growth_pct": "number",
            "lifecycle_focus": "text", "notes": "text", "personas": "whole", "evidence": "text"}
-frame = editor_frame([{"name": s.name, "description": s.description or "", "defining_needs": s.defining_needs or "",
+rows = [{"name": s.name, "description": s.description or "", "defining_needs": s.defining_needs or "",
                        "value_drivers": s.value_drivers, "customer_count": s.customer_count, "revenue": s.revenue,
                        "potential": s.potential, "expected_growth_pct": s.expected_growth_pct,
                        "lifecycle_focus": s.lifecycle_focus, "notes": s.notes or "",
-                       "personas": counts.get(s.id, 0), "evidence": evidence_text(s.id)} for s in segments], COLUMNS)
+                       "personas": counts.get(s.id, 0), "evidence": evidence_text(s.id)} for s in segments]
 money = f"%,.0f {ws.currency}"
-st.data_editor(
-    frame,
-    key=editor_key,
-    on_change=save_row_edits,
-    args=("segments", ws.id, editor_key),
-    kwargs={"editable": EDITABLE, "apply": apply_segment_edits, "text_scope": "segment_text"},
-    num_rows="dynamic",
-    hide_index=True, placeholder="",
-    width="stretch",
+rows_table(
+    "segments", workspace_id=ws.id, items=segments, rows=rows, columns=COLUMNS,
+    editable=EDITABLE, apply=apply_segment_edits, text_scope="segment_text",
     disabled=["personas", "evidence", *LONG_TEXT],
     column_order=["name", "personas", "evidence", "description", "defining_needs", "value_drivers", "customer_count",
                   "revenue", "potential", "expected_growth_pct", "lifecycle_focus", "notes"],

@@ -20,20 +20,10 @@ from crmstrategy.analysis.strengths import (
 )
 from crmstrategy.core.editor import table_records
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import (
-    act,
-    choose_participant,
-    clear_form,
-    edit_scope,
-    flash,
-    read,
-    saved_table,
-    segments_or_stop,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.tables import saved_table
+from crmstrategy.ui.widgets import choose_participant, segments_or_stop
 
 ws = workbench_page("Strengths")
 wkey = workspace_keys(ws.id)

@@ -16,18 +16,9 @@ from crmstrategy.implementation.anchoring import (
 from crmstrategy.implementation.models import METHOD_STEPS, ROLE_IMPACT_LABELS
 from crmstrategy.implementation.plan import list_actions
 from crmstrategy.implementation.plan_rules import Taker, anchoring_warnings
-from crmstrategy.ui import (
-    act,
-    edit_scope,
-    flash,
-    page_link,
-    read,
-    saved_table,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import page_link, step_footer, workbench_page
+from crmstrategy.ui.tables import saved_table
 
 ws = workbench_page("Anchoring")
 wkey = workspace_keys(ws.id)

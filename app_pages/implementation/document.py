@@ -5,7 +5,8 @@ room, as PDF, as one self-contained HTML file, and as Markdown with its charts."
 import streamlit as st
 
 from crmstrategy.core import clock
-from crmstrategy.ui import download_file_name, read, step_footer, workbench_page, workspace_keys
+from crmstrategy.ui.actions import read, workspace_keys
+from crmstrategy.ui.frame import download_file_name, step_footer, workbench_page
 from crmstrategy.workspace.document_exports import document_html, document_markdown_zip, document_pdf
 from crmstrategy.workspace.strategy_document import SECTIONS, strategy_document
 

@@ -28,19 +28,9 @@ from crmstrategy.implementation.follow_up_rules import (
 )
 from crmstrategy.implementation.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS
 from crmstrategy.implementation.plan import list_actions
-from crmstrategy.ui import (
-    act,
-    cached_chart_spec,
-    clear_form,
-    edit_scope,
-    flash,
-    read,
-    show_flash,
-    step_footer,
-    vanished,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.widgets import cached_chart_spec, vanished
 
 ws = workbench_page("Customer feedback")
 wkey = workspace_keys(ws.id)
@@ -225,7 +215,7 @@ with counts_tab:
                                          for group, by_status in counts]),
                            hide_index=True, placeholder="", width="stretch", key=wkey(f"feedback_counts_{dimension}"))
             with right:
-                spec = cached_chart_spec("feedback counts", lambda: chart_spec(feedback_counts_chart(counts)), counts)
+                spec = cached_chart_spec("feedback counts", lambda counts=counts: chart_spec(feedback_counts_chart(counts)), counts)
                 st.vega_lite_chart(spec, theme=None, width="stretch", key=wkey(f"feedback_chart_{dimension}"))
 
 step_footer("Customer feedback")

@@ -29,22 +29,10 @@ from crmstrategy.implementation.measurement_import import (
     preview_measurement_import,
 )
 from crmstrategy.implementation.models import CUSTOMER_MEASURES
-from crmstrategy.ui import (
-    act,
-    cached_chart_spec,
-    clear_form,
-    edit_scope,
-    flash,
-    import_panel,
-    page_link,
-    read,
-    saved_table,
-    show_flash,
-    step_footer,
-    vanished,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import page_link, step_footer, workbench_page
+from crmstrategy.ui.tables import saved_table
+from crmstrategy.ui.widgets import cached_chart_spec, import_panel, vanished
 from crmstrategy.workspace.strategy_document import customer_rows, goal_panel
 
 ws = workbench_page("Follow-up")

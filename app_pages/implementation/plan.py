@@ -9,7 +9,6 @@ import streamlit as st
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.core import clock
 from crmstrategy.core.charts import chart_spec
-from crmstrategy.core.editor import editor_frame
 from crmstrategy.core.text import md_escape
 from crmstrategy.implementation.anchoring import add_review, list_reviews, list_role_impacts
 from crmstrategy.implementation.charts import plan_timeline_chart
@@ -37,22 +36,10 @@ from crmstrategy.implementation.plan_rules import (
     review_state,
 )
 from crmstrategy.strategy.strategy_map import list_constraints, list_nodes
-from crmstrategy.ui import (
-    act,
-    cached_chart_spec,
-    clear_form,
-    download_file_name,
-    edit_scope,
-    flash,
-    read,
-    rows_editor_key,
-    save_row_edits,
-    show_flash,
-    show_row_problems,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import download_file_name, step_footer, workbench_page
+from crmstrategy.ui.tables import rows_table
+from crmstrategy.ui.widgets import cached_chart_spec
 
 ws = workbench_page("Implementation plan")
 wkey = workspace_keys(ws.id)
@@ -167,9 +154,6 @@ with plan_tab:
         st.session_state["plan_editor_filters"] = filters
         st.session_state.pop("plan_problems", None)
         st.session_state["plan_editor_version"] = st.session_state.get("plan_editor_version", 0) + 1
-    editor_key = rows_editor_key("plan", ws.id, shown)
-
-    show_row_problems("plan", ws.id)
 
     def flags(a) -> str:
         found = []
@@ -185,18 +169,17 @@ with plan_tab:
 
     # What matters most first (title, owner, due date, status), so they show without scrolling sideways;
     # declared column types (editor_frame), so the empty plan takes a first row and text cells hold "".
-    frame = editor_frame([{
+    rows = [{
         "title": a.title, "owner": a.owner or "", "due_date": a.due_date, "status": a.status,
         "department": a.department or "", "horizon": a.shown_horizon, "start_date": a.start_date,
         "initiatives": a.initiative_names, "flags": flags(a), "description": a.description or "", "kind": a.kind,
-        "audience": a.audience or "", "notes": a.notes or ""} for a in shown], PLAN_COLUMNS)
-    st.data_editor(
-        frame, key=editor_key, on_change=save_row_edits, args=("plan", ws.id, editor_key),
-        kwargs={"editable": EDITABLE, "apply": apply_action_edits, "text_scope": "plan_text",
-                "extra": lambda: {"initiative_ids": initiative_ids,
-                                  "changed_by": st.session_state.get(wkey("plan_editor_name"), "")}},
-        num_rows="dynamic", hide_index=True, placeholder="",
-        width="stretch", disabled=["flags", *LONG_TEXT],
+        "audience": a.audience or "", "notes": a.notes or ""} for a in shown]
+    rows_table(
+        "plan", workspace_id=ws.id, items=shown, rows=rows, columns=PLAN_COLUMNS,
+        editable=EDITABLE, apply=apply_action_edits, text_scope="plan_text",
+        extra=lambda: {"initiative_ids": initiative_ids,
+                       "changed_by": st.session_state.get(wkey("plan_editor_name"), "")},
+        disabled=["flags", *LONG_TEXT],
         column_config={
             "title": st.column_config.TextColumn(ACTION_LABELS["title"], required=True, max_chars=120, width="large"),
             "flags": st.column_config.TextColumn("Needs attention", width="medium"),

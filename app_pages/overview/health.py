@@ -6,7 +6,8 @@ import streamlit as st
 
 from crmstrategy.core import clock
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import page_link, read, workbench_page, workspace_keys
+from crmstrategy.ui.actions import read, workspace_keys
+from crmstrategy.ui.frame import page_link, workbench_page
 from crmstrategy.workspace.health import health_check
 from crmstrategy.workspace.health_rules import SEVERITIES, summary
 

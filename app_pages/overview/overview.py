@@ -5,7 +5,8 @@ import streamlit as st
 from crmstrategy.analysis.models import PRIORITIES
 from crmstrategy.core import clock
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import page_link, read, workbench_page, workspace_keys
+from crmstrategy.ui.actions import read, workspace_keys
+from crmstrategy.ui.frame import page_link, workbench_page
 from crmstrategy.workspace.health_rules import summary
 from crmstrategy.workspace.method_path import Place, title_of
 from crmstrategy.workspace.overview import overview

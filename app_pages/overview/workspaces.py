@@ -5,18 +5,17 @@ import streamlit as st
 from crmstrategy.core import clock
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.text import download_name, md_escape
-from crmstrategy.ui import (
+from crmstrategy.ui.actions import (
     act,
     clear_form,
     edit_scope,
     flash,
     read,
-    set_workspace,
     show_flash,
     show_problems,
-    workbench_page,
     workspace_keys,
 )
+from crmstrategy.ui.frame import set_workspace, workbench_page
 from crmstrategy.workspace.workspace_file import (
     export_workspace,
     export_workspace_json,

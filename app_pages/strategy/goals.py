@@ -24,19 +24,9 @@ from crmstrategy.strategy.goals import (
 from crmstrategy.strategy.milestones import LONG_TERM_DAYS
 from crmstrategy.strategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
 from crmstrategy.strategy.strategy_map import list_nodes
-from crmstrategy.ui import (
-    act,
-    clear_form,
-    edit_scope,
-    flash,
-    page_link,
-    read,
-    saved_table,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import page_link, step_footer, workbench_page
+from crmstrategy.ui.tables import saved_table
 
 ws = workbench_page("Goals")
 wkey = workspace_keys(ws.id)

@@ -21,19 +21,9 @@ from crmstrategy.strategy.promise import (
     set_terms,
 )
 from crmstrategy.strategy.promise_checks import CHAR_CEILING, WORD_CEILING, PromiseDraft, word_diff, words
-from crmstrategy.ui import (
-    act,
-    flash,
-    page_link,
-    promise_downloads,
-    read,
-    show_check,
-    show_flash,
-    step_footer,
-    word_diff_markdown,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import page_link, step_footer, workbench_page
+from crmstrategy.ui.widgets import promise_downloads, show_check, word_diff_markdown
 
 ws = workbench_page("Customer promise")
 wkey = workspace_keys(ws.id)

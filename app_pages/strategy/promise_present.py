@@ -4,7 +4,8 @@ import streamlit as st
 
 from crmstrategy.core.text import md_escape
 from crmstrategy.strategy.promise import current_promise
-from crmstrategy.ui import page_link, read, workbench_page
+from crmstrategy.ui.actions import read
+from crmstrategy.ui.frame import page_link, workbench_page
 
 ws = workbench_page("Present the promise")
 

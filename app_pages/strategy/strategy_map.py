@@ -31,19 +31,9 @@ from crmstrategy.strategy.strategy_map import (
     strategy_map,
     update_node,
 )
-from crmstrategy.ui import (
-    act,
-    cached_chart_spec,
-    clear_form,
-    download_file_name,
-    edit_scope,
-    flash,
-    read,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import download_file_name, step_footer, workbench_page
+from crmstrategy.ui.widgets import cached_chart_spec
 
 ws = workbench_page("Strategy map")
 wkey = workspace_keys(ws.id)

@@ -16,20 +16,10 @@ from crmstrategy.core.charts import chart_png, chart_spec, chart_svg
 from crmstrategy.core.text import md_escape
 from crmstrategy.strategy.charts import priority_matrix_chart
 from crmstrategy.strategy.targets import priority_matrix, save_priorities, set_attractiveness_weights
-from crmstrategy.ui import (
-    act,
-    cached_chart_spec,
-    download_file_name,
-    edit_scope,
-    flash,
-    page_link,
-    read,
-    saved_table,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import download_file_name, page_link, step_footer, workbench_page
+from crmstrategy.ui.tables import saved_table
+from crmstrategy.ui.widgets import cached_chart_spec
 
 ws = workbench_page("Target segments")
 wkey = workspace_keys(ws.id)

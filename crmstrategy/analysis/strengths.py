@@ -32,7 +32,8 @@ from crmstrategy.analysis.scores import (
     weight_shares,
 )
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import score_1_to_5, utcnow
+from crmstrategy.core.fields import score_1_to_5
+from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
 from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from crmstrategy.core.models import (
-    _fk,
-    _fk_or_null,
+from crmstrategy.core.fields import (
+    CleanName,
+    CleanText,
+    Day,
+    Number,
+    RequiredDay,
+    RequiredOneOf,
     as_utc,
-    number_value,
-    optional_date,
     required_choice,
-    required_date,
-    utcnow,
 )
+from crmstrategy.core.models import _fk, _fk_or_null, utcnow
 from crmstrategy.core.text import clean_name, clean_text
 from crmstrategy.core.versioning import Versioned
 
@@ -37,53 +39,28 @@ ACTION_LABELS = {"title": "Title", "description": "Description", "department": "
 
 
 class ActionBase(SQLModel):
-    title: str = Field(max_length=120)
-    description: str = Field(default="", sa_type=Text)
-    department: str = Field(default="", max_length=120)
-    owner: str = Field(default="", max_length=120)
+    title: Annotated[str, CleanName("Title")] = Field(max_length=120)
+    description: Annotated[str, CleanText(ACTION_LABELS["description"])] = Field(default="", sa_type=Text)
+    department: Annotated[str, CleanText(ACTION_LABELS["department"], 120, one_line=True)] = Field(default="", max_length=120)
+    owner: Annotated[str, CleanText(ACTION_LABELS["owner"], 120, one_line=True)] = Field(default="", max_length=120)
     horizon: int | None = None  # set by hand; with a due date the dates decide (plan_rules)
-    start_date: date | None = None
-    due_date: date | None = None
+    start_date: Annotated[date | None, Day(ACTION_LABELS["start_date"])] = None
+    due_date: Annotated[date | None, Day(ACTION_LABELS["due_date"])] = None
     status: str = Field(default="Not started", max_length=20)
-    kind: str = Field(default="Task", max_length=20)
-    audience: str = Field(default="", max_length=200)
-    notes: str = Field(default="", sa_type=Text)
+    kind: Annotated[str, RequiredOneOf(ACTION_KINDS, "Kind", default="Task")] = Field(default="Task", max_length=20)
+    audience: Annotated[str, CleanText("Who is told", 200)] = Field(default="", max_length=200)
+    notes: Annotated[str, CleanText(ACTION_LABELS["notes"])] = Field(default="", sa_type=Text)
 
 
 class ActionCreate(ActionBase):
     model_config = ConfigDict(extra="forbid")
     initiative_ids: list[int] = []
 
-    @field_validator("title", mode="before")
-    @classmethod
-    def _title(cls, v):
-        return clean_name(v, "Title")
-
-    @field_validator("department", "owner", mode="before")
-    @classmethod
-    def _short(cls, v, info):
-        return re.sub(r"\s+", " ", clean_text(v, ACTION_LABELS[info.field_name], max_length=120))
-
-    @field_validator("audience", mode="before")
-    @classmethod
-    def _audience(cls, v):
-        return clean_text(v, "Who is told", max_length=200)
-
-    @field_validator("description", "notes", mode="before")
-    @classmethod
-    def _texts(cls, v, info):
-        return clean_text(v, ACTION_LABELS[info.field_name])
-
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, v):
         from crmstrategy.implementation.plan_rules import STATUSES
         return required_choice(v, STATUSES, "Status", default="Not started")
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, v):
-        return required_choice(v, ACTION_KINDS, "Kind", default="Task")
 
     @field_validator("horizon", mode="before")
     @classmethod
@@ -99,11 +76,6 @@ class ActionCreate(ActionBase):
         if not number.is_integer() or int(number) not in HORIZONS:
             raise ValueError(f"The horizon is 3, 6 or 12 months (got {str(v).strip()[:20]}).")
         return int(number)
-
-    @field_validator("start_date", "due_date", mode="before")
-    @classmethod
-    def _dates(cls, v, info):
-        return optional_date(v, ACTION_LABELS[info.field_name])
 
     @field_validator("due_date", mode="after")
     @classmethod
@@ -170,24 +142,9 @@ class ActionChange(SQLModel, table=True):
 
 class PlanReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reviewed_on: date
-    reviewed_by: str
-    changes: str = ""
-
-    @field_validator("reviewed_on", mode="before")
-    @classmethod
-    def _on(cls, v):
-        return required_date(v, "Reviewed on", "Say on which day the plan was reviewed.")
-
-    @field_validator("reviewed_by", mode="before")
-    @classmethod
-    def _by(cls, v):
-        return clean_name(v, "Reviewed by")
-
-    @field_validator("changes", mode="before")
-    @classmethod
-    def _changes(cls, v):
-        return clean_text(v, "What changed")
+    reviewed_on: Annotated[date, RequiredDay("Reviewed on", "Say on which day the plan was reviewed.")]
+    reviewed_by: Annotated[str, CleanName("Reviewed by")]
+    changes: Annotated[str, CleanText("What changed")] = ""
 
 
 class PlanReview(SQLModel, table=True):
@@ -212,24 +169,14 @@ ROLE_IMPACT_LABELS = {"audience": "Role or department", "means": "What the strat
 
 
 class RoleImpactBase(SQLModel):
-    audience: str = Field(max_length=120)
-    means: str = Field(default="", sa_type=Text)
-    must_do: str = Field(default="", sa_type=Text)
-    do_differently: str = Field(default="", sa_type=Text)
+    audience: Annotated[str, CleanName("Role or department")] = Field(max_length=120)
+    means: Annotated[str, CleanText(ROLE_IMPACT_LABELS["means"])] = Field(default="", sa_type=Text)
+    must_do: Annotated[str, CleanText(ROLE_IMPACT_LABELS["must_do"])] = Field(default="", sa_type=Text)
+    do_differently: Annotated[str, CleanText(ROLE_IMPACT_LABELS["do_differently"])] = Field(default="", sa_type=Text)
 
 
 class RoleImpactCreate(RoleImpactBase):
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("audience", mode="before")
-    @classmethod
-    def _audience(cls, v):
-        return clean_name(v, "Role or department")
-
-    @field_validator("means", "must_do", "do_differently", mode="before")
-    @classmethod
-    def _texts(cls, v, info):
-        return clean_text(v, ROLE_IMPACT_LABELS[info.field_name])
 
 
 class RoleImpact(RoleImpactBase, Versioned, table=True):
@@ -283,30 +230,10 @@ MEASUREMENT_NOTE_MAX = 300
 
 
 class MeasurementFields(SQLModel):
-    measured_on: date
-    value: float
-    note: str = Field(default="", max_length=MEASUREMENT_NOTE_MAX)
-    recorded_by: str = Field(default="", max_length=120)
-
-    @field_validator("measured_on", mode="before")
-    @classmethod
-    def _on(cls, v):
-        return required_date(v, "Date", "Date is required: the day the value was measured.")
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _value(cls, v):
-        return number_value(v, "Value")
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v):
-        return clean_text(v, "Note", max_length=MEASUREMENT_NOTE_MAX)
-
-    @field_validator("recorded_by", mode="before")
-    @classmethod
-    def _by(cls, v):
-        return re.sub(r"\s+", " ", clean_text(v, "Recorded by", max_length=120))
+    measured_on: Annotated[date, RequiredDay("Date", "Date is required: the day the value was measured.")]
+    value: Annotated[float, Number("Value")]
+    note: Annotated[str, CleanText("Note", MEASUREMENT_NOTE_MAX)] = Field(default="", max_length=MEASUREMENT_NOTE_MAX)
+    recorded_by: Annotated[str, CleanText("Recorded by", 120, one_line=True)] = Field(default="", max_length=120)
 
 
 class GoalMeasurementCreate(MeasurementFields):
@@ -338,13 +265,8 @@ class GoalMeasurementRead(MeasurementFields):
 class CustomerMeasurementCreate(MeasurementFields):
     """A customer measure (advice 9) on a day, for one segment or (no segment) for all customers."""
     model_config = ConfigDict(extra="forbid")
-    measure: str
+    measure: Annotated[str, RequiredOneOf(tuple(CUSTOMER_MEASURES), "Measure")]
     segment_id: int | None = None
-
-    @field_validator("measure", mode="before")
-    @classmethod
-    def _measure(cls, v):
-        return required_choice(v, tuple(CUSTOMER_MEASURES), "Measure")
 
     @model_validator(mode="after")
     def _in_range(self):
@@ -387,14 +309,14 @@ FEEDBACK_LABELS = {"text": "Feedback", "source": "Source", "channel": "Channel",
 
 class FeedbackBase(SQLModel):
     text: str = Field(sa_type=Text)
-    source: str = Field(default="", max_length=120)
-    channel: str = Field(default="", max_length=60)
-    received_on: date
-    sentiment: str = Field(default="Neutral", max_length=10)
-    routed_to: str = Field(default="", max_length=120)
-    status: str = Field(default="New", max_length=10)
-    response: str = Field(default="", sa_type=Text)
-    recorded_by: str = Field(default="", max_length=120)
+    source: Annotated[str, CleanText(FEEDBACK_LABELS["source"], 120, one_line=True)] = Field(default="", max_length=120)
+    channel: Annotated[str, CleanText("Channel", 60, one_line=True)] = Field(default="", max_length=60)
+    received_on: Annotated[date, RequiredDay("Date", "Date is required: the day the feedback was given.")]
+    sentiment: Annotated[str, RequiredOneOf(SENTIMENTS, "Sentiment", default="Neutral")] = Field(default="Neutral", max_length=10)
+    routed_to: Annotated[str, CleanText(FEEDBACK_LABELS["routed_to"], 120, one_line=True)] = Field(default="", max_length=120)
+    status: Annotated[str, RequiredOneOf(FEEDBACK_STATUSES, "Status", default="New")] = Field(default="New", max_length=10)
+    response: Annotated[str, CleanText("What was done")] = Field(default="", sa_type=Text)
+    recorded_by: Annotated[str, CleanText(FEEDBACK_LABELS["recorded_by"], 120, one_line=True)] = Field(default="", max_length=120)
 
 
 class FeedbackCreate(FeedbackBase):
@@ -412,36 +334,6 @@ class FeedbackCreate(FeedbackBase):
         if not text:
             raise ValueError("Feedback is required: write what the customer said.")
         return text
-
-    @field_validator("source", "routed_to", "recorded_by", mode="before")
-    @classmethod
-    def _short(cls, v, info):
-        return re.sub(r"\s+", " ", clean_text(v, FEEDBACK_LABELS[info.field_name], max_length=120))
-
-    @field_validator("channel", mode="before")
-    @classmethod
-    def _channel(cls, v):
-        return re.sub(r"\s+", " ", clean_text(v, "Channel", max_length=60))
-
-    @field_validator("received_on", mode="before")
-    @classmethod
-    def _on(cls, v):
-        return required_date(v, "Date", "Date is required: the day the feedback was given.")
-
-    @field_validator("sentiment", mode="before")
-    @classmethod
-    def _sentiment(cls, v):
-        return required_choice(v, SENTIMENTS, "Sentiment", default="Neutral")
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _status(cls, v):
-        return required_choice(v, FEEDBACK_STATUSES, "Status", default="New")
-
-    @field_validator("response", mode="before")
-    @classmethod
-    def _response(cls, v):
-        return clean_text(v, "What was done")
 
     @field_validator("theme", mode="before")
     @classmethod

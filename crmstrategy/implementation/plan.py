@@ -11,7 +11,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import Workspace, optional_date, utcnow
+from crmstrategy.core.fields import optional_date
+from crmstrategy.core.models import Workspace, utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
 from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace

@@ -7,6 +7,7 @@ beside the path, not on it."""
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -77,3 +78,13 @@ def neighbours(title: str) -> tuple[Step | None, Step | None]:
 def title_of(page: Place) -> str | None:
     """The title of the step shown on `page`; None for a page beside the path."""
     return next((step.title for step in PATH if step.page == page), None)
+
+
+METHOD_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "method.md"
+
+
+def method_guide() -> str:
+    """The method in the project's own words (docs/method.md), without its title: the three steps,
+    the nine pieces of advice and where each lives in the workbench, for the sidebar's guide."""
+    text = METHOD_GUIDE.read_text(encoding="utf-8")
+    return text.split("\n", 1)[1].lstrip("\n") if text.startswith("# ") else text

@@ -37,7 +37,8 @@ from crmstrategy.analysis.readiness import STANDARD_STATEMENTS
 from crmstrategy.analysis.readiness_ratings import add_statement, all_ratings, list_statements, save_ratings
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem, problems_from_pydantic
-from crmstrategy.core.models import WorkspaceCreate, WorkspaceRead, as_utc, optional_date
+from crmstrategy.core.fields import as_utc, optional_date
+from crmstrategy.core.models import WorkspaceCreate, WorkspaceRead
 from crmstrategy.core.text import clean_name
 from crmstrategy.core.validation import validated
 from crmstrategy.implementation.anchoring import (

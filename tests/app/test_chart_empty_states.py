@@ -13,10 +13,7 @@ from crmstrategy.implementation.plan import create_action
 from crmstrategy.strategy.goals import create_goal
 from crmstrategy.strategy.strategy_map import create_node
 from crmstrategy.workspace.workspaces import list_workspaces
-from tests.app.conftest import errors, new_workspace, open_page, plain, wkey, write
-
-NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
-                "actions a due date in the plan, or add one with a due date.")
+from tests.app.conftest import NO_DUE_DATES, errors, new_workspace, open_page, plain, wkey, write
 
 
 def _blank(app, db) -> tuple[object, int]:

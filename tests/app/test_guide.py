@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.json_format import MessageToDict
 
-from crmstrategy.ui import PAGE_FILES
+from crmstrategy.ui.frame import PAGE_FILES
 from crmstrategy.workspace.method_path import PATH, Place, neighbours
 from tests.app.conftest import PAGES, new_workspace, open_page
 from tests.conftest import ROOT
@@ -131,3 +131,16 @@ def test_every_place_the_domain_names_has_its_page_and_address():
     for place, script in PAGE_FILES.items():
         assert (ROOT / script).is_file(), script
         assert Path(script).stem == place.value
+
+
+def test_the_sidebar_opens_the_method_in_the_projects_own_words(app):
+    """Every page has "How the method works" in the sidebar: docs/method.md without its title, in
+    plain words (no advice or seed by number)."""
+    at = open_page(app, "app_pages/analysis/segments.py")
+    assert not [m for m in at.markdown if "Nine pieces of advice" in m.value]
+    at.sidebar.button(key="method_guide").click().run(timeout=30)
+    shown = [m.value for m in at.markdown if "Nine pieces of advice" in m.value]
+    assert len(shown) == 1
+    assert shown[0].startswith("The workbench follows a Scandinavian way of building a CRM strategy")
+    assert "## Three steps" in shown[0] and "# The method" not in shown[0].split("\n")
+    assert not INTERNAL.search(shown[0])

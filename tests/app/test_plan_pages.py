@@ -18,6 +18,7 @@ from crmstrategy.implementation.plan_rules import REVIEW_DAYS, review_state
 from crmstrategy.strategy.strategy_map import add_constraint, create_node, list_nodes
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
+    NO_DUE_DATES,
     demo_id,
     edit_table,
     errors,
@@ -29,9 +30,6 @@ from tests.app.conftest import (
     wkey,
     write,
 )
-
-NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
-                "actions a due date in the plan, or add one with a due date.")
 
 DEMO_START = date(2026, 11, 2)
 DEMO_REVIEW = date(2026, 11, 16)

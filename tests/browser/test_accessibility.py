@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.workspace.workspaces import create_workspace
-from tests.browser.conftest import goto, own_server
+from tests.browser.conftest import empty_workspace_server, goto
 from tests.browser.test_walk import PAGES
 
 pytestmark = pytest.mark.browser
@@ -146,10 +145,7 @@ def test_no_serious_violation_on_the_demo(server, page, name):
 
 @pytest.fixture(scope="module")
 def empty_workspace(tmp_path_factory):
-    def setup(session):
-        return {"ws": create_workspace(session=session, data={"name": "Tom arbeidsplass"}).id}
-
-    with own_server(tmp_path_factory.mktemp("axe-empty"), setup) as env:
+    with empty_workspace_server(tmp_path_factory.mktemp("axe-empty"), "Tom arbeidsplass") as env:
         yield env
 
 

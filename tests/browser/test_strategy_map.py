@@ -18,13 +18,12 @@ from crmstrategy.strategy.goals import create_goal, milestones_of
 from crmstrategy.strategy.milestones import generate
 from crmstrategy.strategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
 from crmstrategy.strategy.strategy_map import list_links, list_nodes, strategy_map
-from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import (
     by_key,
+    empty_workspace_server,
     goto,
     new_page,
     no_exception,
-    own_server,
     read_in,
     screenshot,
     settle,
@@ -48,11 +47,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory):
-    """A server on a database holding one new, empty workspace."""
-    def setup(session):
-        return {"ws": create_workspace(session=session, data={"name": "Kart-verksted Bodø"}).id}
-
-    with own_server(tmp_path_factory.mktemp("map-server"), setup) as env:
+    with empty_workspace_server(tmp_path_factory.mktemp("map-server"), "Kart-verksted Bodø") as env:
         yield env
 
 

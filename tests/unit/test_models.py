@@ -18,7 +18,8 @@ from crmstrategy.analysis.models import (
     SegmentCreate,
 )
 from crmstrategy.core import clock
-from crmstrategy.core.models import WorkspaceCreate, choice
+from crmstrategy.core.fields import choice
+from crmstrategy.core.models import WorkspaceCreate
 
 
 def _segment(**values) -> SegmentCreate:
