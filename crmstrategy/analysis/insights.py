@@ -26,7 +26,7 @@ from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.text import clean_name
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 
 # --- themes ----------------------------------------------------------------------------
 
@@ -36,15 +36,15 @@ def list_themes(*, session: Session, workspace_id: int) -> list[str]:
 
 
 def add_theme(*, session: Session, workspace_id: int, name: str) -> str:
-    require_workspace(session, workspace_id, for_update=True)
-    try:
-        clean = clean_name(name, "Theme")
-    except ValueError as exc:
-        raise ValidationProblem([Problem("Theme", str(exc))]) from None
-    if clean.lower() in {t.lower() for t in list_themes(session=session, workspace_id=workspace_id)}:
-        raise ValidationProblem([Problem("Theme", f"'{clean}' is already in the list.")])
-    _insert_theme(session, workspace_id, clean)
-    return clean
+    with writing(session, workspace_id):
+        try:
+            clean = clean_name(name, "Theme")
+        except ValueError as exc:
+            raise ValidationProblem([Problem("Theme", str(exc))]) from None
+        if clean.lower() in {t.lower() for t in list_themes(session=session, workspace_id=workspace_id)}:
+            raise ValidationProblem([Problem("Theme", f"'{clean}' is already in the list.")])
+        _insert_theme(session, workspace_id, clean)
+        return clean
 
 
 def _insert_theme(session: Session, workspace_id: int, name: str) -> Theme:
@@ -130,51 +130,48 @@ def _set_links(session: Session, insight_id: int, segment_ids: list[int], person
 
 def create_insight(*, session: Session, workspace_id: int, data: InsightCreate | dict,
                    row: int | None = None) -> int:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(InsightCreate, data, labels=INSIGHT_LABELS, row=row)
-    _check_links(session, workspace_id, clean.segment_ids, clean.persona_ids, row)
-    insight = Insight.model_validate(clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"})
-                                     | {"workspace_id": workspace_id,
-                                        "theme_id": resolve_theme(session, workspace_id, clean.theme)})
-    session.add(insight)
-    session.flush()
-    _set_links(session, insight.id, clean.segment_ids, clean.persona_ids)
-    touch_workspace(session, workspace_id)
-    return insight.id
+    with writing(session, workspace_id):
+        clean = validated(InsightCreate, data, labels=INSIGHT_LABELS, row=row)
+        _check_links(session, workspace_id, clean.segment_ids, clean.persona_ids, row)
+        insight = Insight.model_validate(clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"})
+                                         | {"workspace_id": workspace_id,
+                                            "theme_id": resolve_theme(session, workspace_id, clean.theme)})
+        session.add(insight)
+        session.flush()
+        _set_links(session, insight.id, clean.segment_ids, clean.persona_ids)
+        return insight.id
 
 
 def update_insight(*, session: Session, workspace_id: int, insight_id: int, changes: InsightUpdate | dict,
                    version: int) -> int:
     """`version`: the one the form was drawn from; refused when someone changed the insight since."""
-    require_workspace(session, workspace_id, for_update=True)
-    require_in_workspace(session, Insight, insight_id, workspace_id, "insight", version=version,
-                         labels={"text": "Text", "kind": "Kind", "recorded_by": "Recorded by", "recorded_on": "Date"})
-    current = get_insight(session=session, workspace_id=workspace_id, insight_id=insight_id)
-    update = validated(InsightUpdate, changes, labels=INSIGHT_LABELS)
-    merged = (current.model_dump(include={"text", "kind", "source_type", "recorded_by", "recorded_on", "theme",
-                                          "segment_ids", "persona_ids"}) | update.model_dump(exclude_unset=True))
-    clean = validated(InsightCreate, merged, labels=INSIGHT_LABELS)
-    _check_links(session, workspace_id, clean.segment_ids, clean.persona_ids, None)
-    insight = require_in_workspace(session, Insight, insight_id, workspace_id, "insight")
-    for key, value in clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"}).items():
-        setattr(insight, key, value)
-    insight.theme_id = resolve_theme(session, workspace_id, clean.theme)
-    bump(insight)
-    session.add(insight)
-    session.flush()
-    _set_links(session, insight_id, clean.segment_ids, clean.persona_ids)
-    touch_workspace(session, workspace_id)
-    return insight_id
+    with writing(session, workspace_id):
+        require_in_workspace(session, Insight, insight_id, workspace_id, "insight", version=version,
+                             labels={"text": "Text", "kind": "Kind", "recorded_by": "Recorded by",
+                                     "recorded_on": "Date"})
+        current = get_insight(session=session, workspace_id=workspace_id, insight_id=insight_id)
+        update = validated(InsightUpdate, changes, labels=INSIGHT_LABELS)
+        merged = (current.model_dump(include={"text", "kind", "source_type", "recorded_by", "recorded_on", "theme",
+                                              "segment_ids", "persona_ids"}) | update.model_dump(exclude_unset=True))
+        clean = validated(InsightCreate, merged, labels=INSIGHT_LABELS)
+        _check_links(session, workspace_id, clean.segment_ids, clean.persona_ids, None)
+        insight = require_in_workspace(session, Insight, insight_id, workspace_id, "insight")
+        for key, value in clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"}).items():
+            setattr(insight, key, value)
+        insight.theme_id = resolve_theme(session, workspace_id, clean.theme)
+        bump(insight)
+        session.add(insight)
+        session.flush()
+        _set_links(session, insight_id, clean.segment_ids, clean.persona_ids)
+        return insight_id
 
 
 def delete_insights(*, session: Session, workspace_id: int, insight_ids: list[int]) -> int:
-    require_workspace(session, workspace_id, for_update=True)
-    insight_ids = list(dict.fromkeys(insight_ids))
-    for insight_id in insight_ids:
-        session.delete(require_in_workspace(session, Insight, insight_id, workspace_id, "insight"))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return len(insight_ids)
+    with writing(session, workspace_id):
+        insight_ids = list(dict.fromkeys(insight_ids))
+        for insight_id in insight_ids:
+            session.delete(require_in_workspace(session, Insight, insight_id, workspace_id, "insight"))
+        return len(insight_ids)
 
 
 def create_insights(*, session: Session, workspace_id: int, rows: list[tuple[int, InsightCreate | dict]]) -> int:

@@ -20,7 +20,7 @@ from crmstrategy.analysis.models import (
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump, check_version
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 
 
 def list_personas(*, session: Session, workspace_id: int, segment_id: int | None = None) -> list[PersonaRead]:
@@ -85,51 +85,47 @@ def _set_channels(session: Session, persona_id: int, channels: list[ChannelIn]) 
 
 
 def create_persona(*, session: Session, workspace_id: int, data: PersonaCreate | dict) -> PersonaRead:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(PersonaCreate, data, labels=PERSONA_LABELS)
-    segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
-    _check_unique_name(session, workspace_id, clean.name, None)
-    persona = Persona.model_validate(clean.model_dump(exclude={"channels"}) | {"workspace_id": workspace_id})
-    session.add(persona)
-    session.flush()
-    _set_channels(session, persona.id, clean.channels)
-    touch_workspace(session, workspace_id)
-    return _read(persona, segment.name, clean.channels)
+    with writing(session, workspace_id):
+        clean = validated(PersonaCreate, data, labels=PERSONA_LABELS)
+        segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
+        _check_unique_name(session, workspace_id, clean.name, None)
+        persona = Persona.model_validate(clean.model_dump(exclude={"channels"}) | {"workspace_id": workspace_id})
+        session.add(persona)
+        session.flush()
+        _set_channels(session, persona.id, clean.channels)
+        return _read(persona, segment.name, clean.channels)
 
 
 def update_persona(*, session: Session, workspace_id: int, persona_id: int,
                    changes: PersonaUpdate | dict, version: int) -> PersonaRead:
     """`version`: the one the form was drawn from; refused when someone changed the persona since."""
-    require_workspace(session, workspace_id, for_update=True)
-    check_version(_require_persona(session, workspace_id, persona_id), version, labels=PERSONA_LABELS,
-                  noun="persona")
-    current = get_persona(session=session, workspace_id=workspace_id, persona_id=persona_id)
-    update = validated(PersonaUpdate, changes, labels=PERSONA_LABELS)
-    merged = (current.model_dump(exclude={"id", "workspace_id", "segment_name", "version"})
-              | update.model_dump(exclude_unset=True))
-    clean = validated(PersonaCreate, merged, labels=PERSONA_LABELS)
-    segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
-    _check_unique_name(session, workspace_id, clean.name, persona_id)
-    persona = _require_persona(session, workspace_id, persona_id)
-    for key, value in clean.model_dump(exclude={"channels"}).items():
-        setattr(persona, key, value)
-    bump(persona)
-    session.add(persona)
-    session.flush()
-    _set_channels(session, persona_id, clean.channels)
-    touch_workspace(session, workspace_id)
-    return _read(persona, segment.name, clean.channels)
+    with writing(session, workspace_id):
+        check_version(_require_persona(session, workspace_id, persona_id), version, labels=PERSONA_LABELS,
+                      noun="persona")
+        current = get_persona(session=session, workspace_id=workspace_id, persona_id=persona_id)
+        update = validated(PersonaUpdate, changes, labels=PERSONA_LABELS)
+        merged = (current.model_dump(exclude={"id", "workspace_id", "segment_name", "version"})
+                  | update.model_dump(exclude_unset=True))
+        clean = validated(PersonaCreate, merged, labels=PERSONA_LABELS)
+        segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
+        _check_unique_name(session, workspace_id, clean.name, persona_id)
+        persona = _require_persona(session, workspace_id, persona_id)
+        for key, value in clean.model_dump(exclude={"channels"}).items():
+            setattr(persona, key, value)
+        bump(persona)
+        session.add(persona)
+        session.flush()
+        _set_channels(session, persona_id, clean.channels)
+        return _read(persona, segment.name, clean.channels)
 
 
 def delete_persona(*, session: Session, workspace_id: int, persona_id: int, version: int | None = None) -> str:
-    require_workspace(session, workspace_id, for_update=True)
-    persona = _require_persona(session, workspace_id, persona_id)
-    check_version(persona, version, labels=PERSONA_LABELS, noun="persona")
-    name = persona.name
-    session.delete(persona)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return name
+    with writing(session, workspace_id):
+        persona = _require_persona(session, workspace_id, persona_id)
+        check_version(persona, version, labels=PERSONA_LABELS, noun="persona")
+        name = persona.name
+        session.delete(persona)
+        return name
 
 
 def parse_channel_lines(kind: str, text: str) -> list[dict]:

@@ -18,7 +18,7 @@ from crmstrategy.analysis.readiness import STANDARD_STATEMENTS, Rating, Readines
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 
 _WHY_BY_KEY = {key: why for key, _, why in STANDARD_STATEMENTS}
 
@@ -32,32 +32,30 @@ def list_statements(*, session: Session, workspace_id: int) -> list[ReadinessSta
 
 
 def add_statement(*, session: Session, workspace_id: int, data: ReadinessStatementCreate | dict) -> ReadinessStatementRead:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(ReadinessStatementCreate, data, labels={"text": "Statement", "why": "Why it matters"})
-    texts = {s.text.lower() for s in list_statements(session=session, workspace_id=workspace_id)}
-    if clean.text.lower() in texts:
-        raise ValidationProblem([Problem("Statement", "That statement is already in the check.")])
-    position = session.exec(select(func.coalesce(func.max(ReadinessStatement.position), -1))
-                            .where(ReadinessStatement.workspace_id == workspace_id)).one() + 1
-    row = ReadinessStatement.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
-    session.add(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return ReadinessStatementRead.model_validate(row.model_dump())
+    with writing(session, workspace_id):
+        clean = validated(ReadinessStatementCreate, data, labels={"text": "Statement", "why": "Why it matters"})
+        texts = {s.text.lower() for s in list_statements(session=session, workspace_id=workspace_id)}
+        if clean.text.lower() in texts:
+            raise ValidationProblem([Problem("Statement", "That statement is already in the check.")])
+        position = session.exec(select(func.coalesce(func.max(ReadinessStatement.position), -1))
+                                .where(ReadinessStatement.workspace_id == workspace_id)).one() + 1
+        row = ReadinessStatement.model_validate(clean.model_dump()
+                                                | {"workspace_id": workspace_id, "position": position})
+        session.add(row)
+        session.flush()
+        return ReadinessStatementRead.model_validate(row.model_dump())
 
 
 def delete_statement(*, session: Session, workspace_id: int, statement_id: int) -> str:
     """Only statements the workspace added itself can go; the standard ones are the method."""
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, ReadinessStatement, statement_id, workspace_id, "statement")
-    if row.key:
-        raise ValidationProblem([Problem("Statement", "The standard statements of the check cannot be deleted; "
-                                         "rate them low if they do not hold.")])
-    text = row.text
-    session.delete(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return text
+    with writing(session, workspace_id):
+        row = require_in_workspace(session, ReadinessStatement, statement_id, workspace_id, "statement")
+        if row.key:
+            raise ValidationProblem([Problem("Statement", "The standard statements of the check cannot be deleted; "
+                                             "rate them low if they do not hold.")])
+        text = row.text
+        session.delete(row)
+        return text
 
 
 def ratings_of(*, session: Session, workspace_id: int, participant_id: int) -> dict[int, ReadinessRatingIn]:
@@ -72,49 +70,48 @@ def ratings_of(*, session: Session, workspace_id: int, participant_id: int) -> d
 def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
                  ratings: list[ReadinessRatingIn | dict]) -> int:
     """Store one participant's ratings (a score of None clears that statement's rating)."""
-    require_workspace(session, workspace_id, for_update=True)
-    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-    statements = {s.id: s for s in list_statements(session=session, workspace_id=workspace_id)}
-    clean: list[ReadinessRatingIn] = []
-    problems: list[Problem] = []
-    for item in ratings:
-        try:
-            rating = validated(ReadinessRatingIn, item)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-            continue
-        if rating.statement_id not in statements:
-            problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
-            continue
-        if rating.score is None and rating.note:
-            problems.append(Problem(statements[rating.statement_id].text, "Give a score from 1 to 5 with the note."))
-            continue
-        if any(c.statement_id == rating.statement_id for c in clean):
-            problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
-            continue
-        clean.append(rating)
-    if problems:
-        raise ValidationProblem(problems)
-    existing = {r.statement_id: r for r in session.exec(
-        select(ReadinessRating).where(ReadinessRating.participant_id == participant_id,
-                                      ReadinessRating.statement_id.in_(list(statements)))).all()}
-    saved = 0
-    for rating in clean:
-        row = existing.get(rating.statement_id)
-        if rating.score is None:
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            row = ReadinessRating(statement_id=rating.statement_id, participant_id=participant_id,
-                                  score=rating.score, note=rating.note)
-        else:
-            row.score, row.note, row.updated_at = rating.score, rating.note, utcnow()
-        session.add(row)
-        saved += 1
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return saved
+    with writing(session, workspace_id):
+        require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+        statements = {s.id: s for s in list_statements(session=session, workspace_id=workspace_id)}
+        clean: list[ReadinessRatingIn] = []
+        problems: list[Problem] = []
+        for item in ratings:
+            try:
+                rating = validated(ReadinessRatingIn, item)
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            if rating.statement_id not in statements:
+                problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
+                continue
+            if rating.score is None and rating.note:
+                problems.append(Problem(statements[rating.statement_id].text,
+                                        "Give a score from 1 to 5 with the note."))
+                continue
+            if any(c.statement_id == rating.statement_id for c in clean):
+                problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
+                continue
+            clean.append(rating)
+        if problems:
+            raise ValidationProblem(problems)
+        existing = {r.statement_id: r for r in session.exec(
+            select(ReadinessRating).where(ReadinessRating.participant_id == participant_id,
+                                          ReadinessRating.statement_id.in_(list(statements)))).all()}
+        saved = 0
+        for rating in clean:
+            row = existing.get(rating.statement_id)
+            if rating.score is None:
+                if row is not None:
+                    session.delete(row)
+                continue
+            if row is None:
+                row = ReadinessRating(statement_id=rating.statement_id, participant_id=participant_id,
+                                      score=rating.score, note=rating.note)
+            else:
+                row.score, row.note, row.updated_at = rating.score, rating.note, utcnow()
+            session.add(row)
+            saved += 1
+        return saved
 
 
 def all_ratings(*, session: Session, workspace_id: int) -> list[Rating]:

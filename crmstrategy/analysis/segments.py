@@ -22,7 +22,7 @@ from crmstrategy.core.editor import EditorCommands, apply_commands, create_all
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump, check_version
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 
 # --- value drivers ---------------------------------------------------------------------
 
@@ -32,13 +32,13 @@ def list_value_drivers(*, session: Session, workspace_id: int) -> list[str]:
 
 
 def add_value_driver(*, session: Session, workspace_id: int, name: str) -> str:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(ValueDriverCreate, {"name": name}).name
-    existing = {n.lower() for n in list_value_drivers(session=session, workspace_id=workspace_id)}
-    if clean.lower() in existing:
-        raise ValidationProblem([Problem("Value driver", f"'{clean}' is already in the list.")])
-    _insert_value_driver(session, workspace_id, clean)
-    return clean
+    with writing(session, workspace_id):
+        clean = validated(ValueDriverCreate, {"name": name}).name
+        existing = {n.lower() for n in list_value_drivers(session=session, workspace_id=workspace_id)}
+        if clean.lower() in existing:
+            raise ValidationProblem([Problem("Value driver", f"'{clean}' is already in the list.")])
+        _insert_value_driver(session, workspace_id, clean)
+        return clean
 
 
 def _insert_value_driver(session: Session, workspace_id: int, name: str) -> ValueDriver:
@@ -115,43 +115,41 @@ def _set_value_drivers(session: Session, workspace_id: int, segment_id: int, nam
 
 def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate | dict,
                    row: int | None = None) -> SegmentRead:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(SegmentCreate, data, labels=SEGMENT_LABELS, row=row)
-    _check_unique_name(session, workspace_id, clean.name, None, row)
-    position = session.exec(select(func.coalesce(func.max(Segment.position), -1))
-                            .where(Segment.workspace_id == workspace_id)).one() + 1
-    segment = Segment.model_validate(clean.model_dump(exclude={"value_drivers"})
-                                     | {"workspace_id": workspace_id, "position": position})
-    session.add(segment)
-    session.flush()
-    _set_value_drivers(session, workspace_id, segment.id, clean.value_drivers)
-    touch_workspace(session, workspace_id)
-    # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
-    return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
+    with writing(session, workspace_id):
+        clean = validated(SegmentCreate, data, labels=SEGMENT_LABELS, row=row)
+        _check_unique_name(session, workspace_id, clean.name, None, row)
+        position = session.exec(select(func.coalesce(func.max(Segment.position), -1))
+                                .where(Segment.workspace_id == workspace_id)).one() + 1
+        segment = Segment.model_validate(clean.model_dump(exclude={"value_drivers"})
+                                         | {"workspace_id": workspace_id, "position": position})
+        session.add(segment)
+        session.flush()
+        _set_value_drivers(session, workspace_id, segment.id, clean.value_drivers)
+        # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
+        return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
 
 
 def update_segment(*, session: Session, workspace_id: int, segment_id: int,
                    changes: SegmentUpdate | dict, version: int, row: int | None = None) -> SegmentRead:
     """`version`: the one the table row was drawn from; refused when someone changed the segment since."""
-    require_workspace(session, workspace_id, for_update=True)
-    check_version(_require_segment(session, workspace_id, segment_id), version, labels=SEGMENT_LABELS, row=row)
-    current = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
-    update = validated(SegmentUpdate, changes, labels=SEGMENT_LABELS, row=row)
-    merged = (current.model_dump(exclude={"id", "workspace_id", "position", "ratings_revealed", "version"})
-              | update.model_dump(exclude_unset=True))
-    clean = validated(SegmentCreate, merged, labels=SEGMENT_LABELS, row=row)
-    _check_unique_name(session, workspace_id, clean.name, segment_id, row)
-    segment = _require_segment(session, workspace_id, segment_id)
-    for key, value in clean.model_dump(exclude={"value_drivers"}).items():
-        setattr(segment, key, value)
-    bump(segment)
-    session.add(segment)
-    session.flush()
-    if "value_drivers" in update.model_fields_set:
-        _set_value_drivers(session, workspace_id, segment_id, clean.value_drivers)
-    touch_workspace(session, workspace_id)
-    # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
-    return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
+    with writing(session, workspace_id):
+        check_version(_require_segment(session, workspace_id, segment_id), version, labels=SEGMENT_LABELS, row=row)
+        current = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
+        update = validated(SegmentUpdate, changes, labels=SEGMENT_LABELS, row=row)
+        merged = (current.model_dump(exclude={"id", "workspace_id", "position", "ratings_revealed", "version"})
+                  | update.model_dump(exclude_unset=True))
+        clean = validated(SegmentCreate, merged, labels=SEGMENT_LABELS, row=row)
+        _check_unique_name(session, workspace_id, clean.name, segment_id, row)
+        segment = _require_segment(session, workspace_id, segment_id)
+        for key, value in clean.model_dump(exclude={"value_drivers"}).items():
+            setattr(segment, key, value)
+        bump(segment)
+        session.add(segment)
+        session.flush()
+        if "value_drivers" in update.model_fields_set:
+            _set_value_drivers(session, workspace_id, segment_id, clean.value_drivers)
+        # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
+        return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
 
 
 def persona_count(session: Session, workspace_id: int, segment_id: int) -> int:
@@ -163,17 +161,15 @@ def delete_segment(*, session: Session, workspace_id: int, segment_id: int,
                    with_personas: bool = False, row: int | None = None, version: int | None = None) -> None:
     """Refuses while personas belong to the segment, unless the caller confirmed `with_personas`;
     with `version`, only as it was when drawn."""
-    require_workspace(session, workspace_id, for_update=True)
-    segment = _require_segment(session, workspace_id, segment_id)
-    check_version(segment, version, labels=SEGMENT_LABELS, row=row)
-    count = persona_count(session, workspace_id, segment_id)
-    if count and not with_personas:
-        raise ValidationProblem([Problem(
-            "Segment", f"'{segment.name}' has {count} persona{'s' if count != 1 else ''}. "
-            "Move or delete them on the Personas page first.", row)])
-    session.delete(segment)
-    session.flush()
-    touch_workspace(session, workspace_id)
+    with writing(session, workspace_id):
+        segment = _require_segment(session, workspace_id, segment_id)
+        check_version(segment, version, labels=SEGMENT_LABELS, row=row)
+        count = persona_count(session, workspace_id, segment_id)
+        if count and not with_personas:
+            raise ValidationProblem([Problem(
+                "Segment", f"'{segment.name}' has {count} persona{'s' if count != 1 else ''}. "
+                "Move or delete them on the Personas page first.", row)])
+        session.delete(segment)
 
 
 def apply_segment_edits(*, session: Session, workspace_id: int, commands: EditorCommands) -> dict[str, int]:

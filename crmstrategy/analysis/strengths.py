@@ -36,7 +36,7 @@ from crmstrategy.core.fields import score_1_to_5
 from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 
 
 @dataclass(frozen=True)
@@ -59,31 +59,28 @@ def list_factors(*, session: Session, workspace_id: int) -> list[FactorUse]:
 
 
 def add_factor(*, session: Session, workspace_id: int, data: FactorCreate | dict) -> FactorUse:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(FactorCreate, data, labels={"name": "Factor", "description": "Description"})
-    if _factor_by_name(session, workspace_id, clean.name) is not None:
-        raise ValidationProblem([Problem("Factor", f"'{clean.name}' is already in the library.")])
-    row = Factor(workspace_id=workspace_id, name=clean.name, description=clean.description)
-    session.add(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return FactorUse(row.id, row.name, row.description, ())
+    with writing(session, workspace_id):
+        clean = validated(FactorCreate, data, labels={"name": "Factor", "description": "Description"})
+        if _factor_by_name(session, workspace_id, clean.name) is not None:
+            raise ValidationProblem([Problem("Factor", f"'{clean.name}' is already in the library.")])
+        row = Factor(workspace_id=workspace_id, name=clean.name, description=clean.description)
+        session.add(row)
+        session.flush()
+        return FactorUse(row.id, row.name, row.description, ())
 
 
 def delete_factor(*, session: Session, workspace_id: int, factor_id: int) -> str:
     """Only a factor no segment uses can go, so no segment's score changes behind its back."""
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Factor, factor_id, workspace_id, "factor")
-    users = session.exec(select(Segment.name).join(SegmentFactor, SegmentFactor.segment_id == Segment.id)
-                         .where(SegmentFactor.factor_id == factor_id)).all()
-    if users:
-        raise ValidationProblem([Problem("Factor", f"'{row.name}' is a key factor of {', '.join(users)}; "
-                                         "remove it from those segments first.")])
-    name = row.name
-    session.delete(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return name
+    with writing(session, workspace_id):
+        row = require_in_workspace(session, Factor, factor_id, workspace_id, "factor")
+        users = session.exec(select(Segment.name).join(SegmentFactor, SegmentFactor.segment_id == Segment.id)
+                             .where(SegmentFactor.factor_id == factor_id)).all()
+        if users:
+            raise ValidationProblem([Problem("Factor", f"'{row.name}' is a key factor of {', '.join(users)}; "
+                                             "remove it from those segments first.")])
+        name = row.name
+        session.delete(row)
+        return name
 
 
 def _factor_by_name(session: Session, workspace_id: int, name: str) -> Factor | None:
@@ -133,50 +130,50 @@ def set_segment_factors(*, session: Session, workspace_id: int, segment_id: int,
     """Replace a segment's key factors with `factors` (in order). Factors kept keep their
     participants' ratings; factors left out lose theirs; new names join the library. `drawn`
     (key_factor_versions when the table was drawn) refuses the save when someone changed them since."""
-    require_workspace(session, workspace_id, for_update=True)
-    segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
-    _check_key_factors_drawn(session, segment, drawn)
-    clean: list[SegmentFactorIn] = []
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for n, item in enumerate(factors, start=1):
-        try:
-            factor = validated(SegmentFactorIn, item, row=n,
-                               labels={"factor": "Factor", "weight": "Weight",
-                                       "competitor_strength": "Competitor's strength",
-                                       "agreed_strength": "Agreed strength"})
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-            continue
-        if factor.factor.lower() in seen:
-            problems.append(Problem("Factor", f"'{factor.factor}' is listed twice; give each factor once.", n))
-            continue
-        seen.add(factor.factor.lower())
-        clean.append(factor)
-    if problems:
-        raise ValidationProblem(problems)
-    existing = {sf.factor_id: sf for sf in session.exec(
-        select(SegmentFactor).where(SegmentFactor.segment_id == segment_id)).all()}
-    keep: set[int] = set()
-    for position, factor in enumerate(clean):
-        library_row = _factor_by_name(session, workspace_id, factor.factor)
-        if library_row is None:
-            library_row = Factor(workspace_id=workspace_id, name=factor.factor)
-            session.add(library_row)
-            session.flush()
-        row = existing.get(library_row.id) or SegmentFactor(segment_id=segment_id, factor_id=library_row.id, weight=1)
-        row.weight, row.competitor_strength, row.position = factor.weight, factor.competitor_strength, position
-        if "agreed_strength" in factor.model_fields_set:
-            row.agreed_strength = factor.agreed_strength
-        session.add(row)
-        keep.add(library_row.id)
-    for factor_id, row in existing.items():
-        if factor_id not in keep:
-            session.exec(delete(StrengthRating).where(StrengthRating.segment_factor_id == row.id))
-            session.delete(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return segment_factors(session=session, workspace_id=workspace_id, segment_id=segment_id)
+    with writing(session, workspace_id):
+        segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+        _check_key_factors_drawn(session, segment, drawn)
+        clean: list[SegmentFactorIn] = []
+        problems: list[Problem] = []
+        seen: set[str] = set()
+        for n, item in enumerate(factors, start=1):
+            try:
+                factor = validated(SegmentFactorIn, item, row=n,
+                                   labels={"factor": "Factor", "weight": "Weight",
+                                           "competitor_strength": "Competitor's strength",
+                                           "agreed_strength": "Agreed strength"})
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            if factor.factor.lower() in seen:
+                problems.append(Problem("Factor", f"'{factor.factor}' is listed twice; give each factor once.", n))
+                continue
+            seen.add(factor.factor.lower())
+            clean.append(factor)
+        if problems:
+            raise ValidationProblem(problems)
+        existing = {sf.factor_id: sf for sf in session.exec(
+            select(SegmentFactor).where(SegmentFactor.segment_id == segment_id)).all()}
+        keep: set[int] = set()
+        for position, factor in enumerate(clean):
+            library_row = _factor_by_name(session, workspace_id, factor.factor)
+            if library_row is None:
+                library_row = Factor(workspace_id=workspace_id, name=factor.factor)
+                session.add(library_row)
+                session.flush()
+            row = (existing.get(library_row.id)
+                   or SegmentFactor(segment_id=segment_id, factor_id=library_row.id, weight=1))
+            row.weight, row.competitor_strength, row.position = factor.weight, factor.competitor_strength, position
+            if "agreed_strength" in factor.model_fields_set:
+                row.agreed_strength = factor.agreed_strength
+            session.add(row)
+            keep.add(library_row.id)
+        for factor_id, row in existing.items():
+            if factor_id not in keep:
+                session.exec(delete(StrengthRating).where(StrengthRating.segment_factor_id == row.id))
+                session.delete(row)
+        session.flush()
+        return segment_factors(session=session, workspace_id=workspace_id, segment_id=segment_id)
 
 
 def ratings_of(*, session: Session, workspace_id: int, segment_id: int, participant_id: int) -> dict[int, int]:
@@ -192,87 +189,83 @@ def ratings_of(*, session: Session, workspace_id: int, segment_id: int, particip
 def save_strength_ratings(*, session: Session, workspace_id: int, segment_id: int, participant_id: int,
                           ratings: list[StrengthRatingIn | dict]) -> int:
     """Store one participant's ratings of a segment's factors; a score of None clears one.
-    Writers to a workspace take turns (require_workspace locks it), so many sessions rating
+    Writers to a workspace take turns (writing() locks it), so many sessions rating
     at once all land."""
-    require_workspace(session, workspace_id, for_update=True)
-    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
-    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-    factor_ids = set(session.exec(select(SegmentFactor.id).where(SegmentFactor.segment_id == segment_id)).all())
-    if not factor_ids:
-        raise ValidationProblem([Problem("Key factors", "This segment has no key factors yet; add them before rating.")])
-    clean: dict[int, int | None] = {}
-    problems: list[Problem] = []
-    for item in ratings:
-        try:
-            rating = validated(StrengthRatingIn, item, labels={"score": "Strength"})
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-            continue
-        if rating.segment_factor_id not in factor_ids:
-            problems.append(Problem("Factor", "That factor is not a key factor of this segment any more; "
-                                    "reload the page."))
-            continue
-        clean[rating.segment_factor_id] = rating.score
-    if problems:
-        raise ValidationProblem(problems)
-    existing = {r.segment_factor_id: r for r in session.exec(
-        select(StrengthRating).where(StrengthRating.participant_id == participant_id,
-                                     StrengthRating.segment_factor_id.in_(list(factor_ids)))).all()}
-    saved = 0
-    for factor_id, score in clean.items():
-        row = existing.get(factor_id)
-        if score is None:
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            row = StrengthRating(segment_factor_id=factor_id, participant_id=participant_id, score=score)
-        else:
-            row.score, row.updated_at = score, utcnow()
-        session.add(row)
-        saved += 1
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return saved
+    with writing(session, workspace_id):
+        require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+        require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+        factor_ids = set(session.exec(select(SegmentFactor.id).where(SegmentFactor.segment_id == segment_id)).all())
+        if not factor_ids:
+            raise ValidationProblem([Problem("Key factors",
+                                             "This segment has no key factors yet; add them before rating.")])
+        clean: dict[int, int | None] = {}
+        problems: list[Problem] = []
+        for item in ratings:
+            try:
+                rating = validated(StrengthRatingIn, item, labels={"score": "Strength"})
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            if rating.segment_factor_id not in factor_ids:
+                problems.append(Problem("Factor", "That factor is not a key factor of this segment any more; "
+                                        "reload the page."))
+                continue
+            clean[rating.segment_factor_id] = rating.score
+        if problems:
+            raise ValidationProblem(problems)
+        existing = {r.segment_factor_id: r for r in session.exec(
+            select(StrengthRating).where(StrengthRating.participant_id == participant_id,
+                                         StrengthRating.segment_factor_id.in_(list(factor_ids)))).all()}
+        saved = 0
+        for factor_id, score in clean.items():
+            row = existing.get(factor_id)
+            if score is None:
+                if row is not None:
+                    session.delete(row)
+                continue
+            if row is None:
+                row = StrengthRating(segment_factor_id=factor_id, participant_id=participant_id, score=score)
+            else:
+                row.score, row.updated_at = score, utcnow()
+            session.add(row)
+            saved += 1
+        return saved
 
 
 def set_ratings_revealed(*, session: Session, workspace_id: int, segment_id: int, revealed: bool) -> bool:
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
-    row.ratings_revealed = bool(revealed)
-    session.add(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return row.ratings_revealed
+    with writing(session, workspace_id):
+        row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+        row.ratings_revealed = bool(revealed)
+        session.add(row)
+        return row.ratings_revealed
 
 
 def set_agreed_strengths(*, session: Session, workspace_id: int, segment_id: int,
                          agreed: dict[int, int | None], drawn: dict[int, int] | None = None) -> int:
     """The facilitator's agreed strength per key factor (None: back to the median); `drawn` as for
     set_segment_factors."""
-    require_workspace(session, workspace_id, for_update=True)
-    segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
-    _check_key_factors_drawn(session, segment, drawn)
-    rows = {sf.id: sf for sf in session.exec(select(SegmentFactor).where(SegmentFactor.segment_id == segment_id)).all()}
-    problems: list[Problem] = []
-    clean: dict[int, int | None] = {}
-    for n, (factor_id, value) in enumerate(agreed.items(), start=1):
-        if factor_id not in rows:
-            problems.append(Problem("Factor", "That factor is not a key factor of this segment any more; "
-                                    "reload the page.", n))
-            continue
-        try:
-            clean[factor_id] = score_1_to_5(value, "Agreed strength")
-        except ValueError as exc:
-            problems.append(Problem("Agreed strength", str(exc), n))
-    if problems:
-        raise ValidationProblem(problems)
-    for factor_id, value in clean.items():
-        rows[factor_id].agreed_strength = value
-        session.add(rows[factor_id])
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return len(clean)
+    with writing(session, workspace_id):
+        segment = require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+        _check_key_factors_drawn(session, segment, drawn)
+        rows = {sf.id: sf for sf in session.exec(select(SegmentFactor)
+                                                 .where(SegmentFactor.segment_id == segment_id)).all()}
+        problems: list[Problem] = []
+        clean: dict[int, int | None] = {}
+        for n, (factor_id, value) in enumerate(agreed.items(), start=1):
+            if factor_id not in rows:
+                problems.append(Problem("Factor", "That factor is not a key factor of this segment any more; "
+                                        "reload the page.", n))
+                continue
+            try:
+                clean[factor_id] = score_1_to_5(value, "Agreed strength")
+            except ValueError as exc:
+                problems.append(Problem("Agreed strength", str(exc), n))
+        if problems:
+            raise ValidationProblem(problems)
+        for factor_id, value in clean.items():
+            rows[factor_id].agreed_strength = value
+            session.add(rows[factor_id])
+        return len(clean)
 
 
 @dataclass(frozen=True)

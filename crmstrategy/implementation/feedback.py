@@ -13,7 +13,7 @@ from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 from crmstrategy.implementation.models import (
     FEEDBACK_LABELS,
     Action,
@@ -75,55 +75,51 @@ def create_feedback(*, session: Session, workspace_id: int, data: FeedbackCreate
                     status_changed_on: date | None = None, row: int | None = None) -> int:
     """New feedback; routed or acted on already, its status changed today unless `status_changed_on` says
     when (a workspace file does)."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(FeedbackCreate, data, labels=FEEDBACK_LABELS, row=row)
-    today = today or clock.today()
-    if clean.received_on > today:
-        raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record feedback "
-                                         "already given.", row)])
-    clean = _check_feedback_links(session, workspace_id, clean, row)
-    item = Feedback.model_validate(clean.model_dump(exclude={"theme"}) | {
-        "workspace_id": workspace_id, "theme_id": resolve_theme(session, workspace_id, clean.theme),
-        "status_changed_on": None if clean.status == "New" else status_changed_on or today})
-    session.add(item)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return item.id
+    with writing(session, workspace_id):
+        clean = validated(FeedbackCreate, data, labels=FEEDBACK_LABELS, row=row)
+        today = today or clock.today()
+        if clean.received_on > today:
+            raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record "
+                                             "feedback already given.", row)])
+        clean = _check_feedback_links(session, workspace_id, clean, row)
+        item = Feedback.model_validate(clean.model_dump(exclude={"theme"}) | {
+            "workspace_id": workspace_id, "theme_id": resolve_theme(session, workspace_id, clean.theme),
+            "status_changed_on": None if clean.status == "New" else status_changed_on or today})
+        session.add(item)
+        session.flush()
+        return item.id
 
 
 def update_feedback(*, session: Session, workspace_id: int, feedback_id: int, changes: FeedbackUpdate | dict,
                     version: int, today: date | None = None) -> FeedbackRead:
     """Change any field; routing to someone or acting on it records the day its status changed.
     `version`: the one the form was drawn from; refused when someone changed the feedback since."""
-    require_workspace(session, workspace_id, for_update=True)
-    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback", version=version,
-                                labels={k: v for k, v in FEEDBACK_LABELS.items() if not k.endswith("_id")})
-    update = validated(FeedbackUpdate, changes, labels=FEEDBACK_LABELS)
-    theme = session.get(Theme, item.theme_id).name if item.theme_id else None
-    current = item.model_dump(include=set(FeedbackCreate.model_fields) - {"theme"}) | {"theme": theme}
-    clean = validated(FeedbackCreate, current | update.model_dump(exclude_unset=True), labels=FEEDBACK_LABELS)
-    today = today or clock.today()
-    if clean.received_on > today:
-        raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record feedback "
-                                         "already given.")])
-    clean = _check_feedback_links(session, workspace_id, clean, None)
-    if clean.status != item.status:
-        item.status_changed_on = None if clean.status == "New" else today
-    for key, value in clean.model_dump(exclude={"theme"}).items():
-        setattr(item, key, value)
-    item.theme_id = resolve_theme(session, workspace_id, clean.theme)
-    bump(item)
-    session.add(item)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return list_feedback(session=session, workspace_id=workspace_id, feedback_id=feedback_id)[0]
+    with writing(session, workspace_id):
+        item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback", version=version,
+                                    labels={k: v for k, v in FEEDBACK_LABELS.items() if not k.endswith("_id")})
+        update = validated(FeedbackUpdate, changes, labels=FEEDBACK_LABELS)
+        theme = session.get(Theme, item.theme_id).name if item.theme_id else None
+        current = item.model_dump(include=set(FeedbackCreate.model_fields) - {"theme"}) | {"theme": theme}
+        clean = validated(FeedbackCreate, current | update.model_dump(exclude_unset=True), labels=FEEDBACK_LABELS)
+        today = today or clock.today()
+        if clean.received_on > today:
+            raise ValidationProblem([Problem("Date", f"{clean.received_on.isoformat()} is in the future: record "
+                                             "feedback already given.")])
+        clean = _check_feedback_links(session, workspace_id, clean, None)
+        if clean.status != item.status:
+            item.status_changed_on = None if clean.status == "New" else today
+        for key, value in clean.model_dump(exclude={"theme"}).items():
+            setattr(item, key, value)
+        item.theme_id = resolve_theme(session, workspace_id, clean.theme)
+        bump(item)
+        session.add(item)
+        session.flush()
+        return list_feedback(session=session, workspace_id=workspace_id, feedback_id=feedback_id)[0]
 
 
 def delete_feedback(*, session: Session, workspace_id: int, feedback_id: int, version: int | None = None) -> str:
-    require_workspace(session, workspace_id, for_update=True)
-    item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback", version=version)
-    text = item.text
-    session.delete(item)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return text
+    with writing(session, workspace_id):
+        item = require_in_workspace(session, Feedback, feedback_id, workspace_id, "feedback", version=version)
+        text = item.text
+        session.delete(item)
+        return text

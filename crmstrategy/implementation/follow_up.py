@@ -15,7 +15,7 @@ from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 from crmstrategy.implementation.follow_up_rules import GoalStatus, goal_status
 from crmstrategy.implementation.models import (
     MEASUREMENT_LABELS,
@@ -65,21 +65,20 @@ def _require_goal(session: Session, workspace_id: int, goal_id: int, row: int | 
 def add_goal_measurement(*, session: Session, workspace_id: int, data: GoalMeasurementCreate | dict,
                          today: date | None = None, row: int | None = None) -> GoalMeasurementRead:
     """One measured value of a goal: on a day not in the future, once per goal and day."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
-    goal = _require_goal(session, workspace_id, clean.goal_id, row)
-    _not_in_future(clean.measured_on, today or clock.today(), row)
-    taken = session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id,
-                                                       GoalMeasurement.measured_on == clean.measured_on)).first()
-    if taken is not None:
-        raise ValidationProblem([Problem("Date", f"'{goal.metric}' already has a value on "
-                                         f"{clean.measured_on.isoformat()} ({_fmt(taken.value)}). Change or delete "
-                                         "that one, or choose another day.", row)])
-    measurement = GoalMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
-    session.add(measurement)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return GoalMeasurementRead.model_validate(measurement, from_attributes=True)
+    with writing(session, workspace_id):
+        clean = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
+        goal = _require_goal(session, workspace_id, clean.goal_id, row)
+        _not_in_future(clean.measured_on, today or clock.today(), row)
+        taken = session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id,
+                                                           GoalMeasurement.measured_on == clean.measured_on)).first()
+        if taken is not None:
+            raise ValidationProblem([Problem("Date", f"'{goal.metric}' already has a value on "
+                                             f"{clean.measured_on.isoformat()} ({_fmt(taken.value)}). Change or delete "
+                                             "that one, or choose another day.", row)])
+        measurement = GoalMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+        session.add(measurement)
+        session.flush()
+        return GoalMeasurementRead.model_validate(measurement, from_attributes=True)
 
 
 def measurement_versions(*, session: Session, workspace_id: int, goal_id: int) -> dict[int, int]:
@@ -97,37 +96,35 @@ def set_goal_measurements(*, session: Session, workspace_id: int, goal_id: int, 
     where each row stands in a file holding other goals' values too). `drawn`
     (measurement_versions when the table was drawn) refuses the save when someone changed the
     values since."""
-    require_workspace(session, workspace_id, for_update=True)
-    goal = _require_goal(session, workspace_id, goal_id, None)
-    if drawn is not None:
-        check_versions(session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal_id)).all(), drawn,
-                       subject=f"The measured values of '{goal.metric}'")
-    today = today or clock.today()
-    problems: list[Problem] = []
-    clean: list[GoalMeasurementCreate] = []
-    seen: dict[date, int] = {}
-    for n, values in zip(row_numbers or range(1, len(rows) + 1), rows):
-        try:
-            item = validated(GoalMeasurementCreate, values | {"goal_id": goal_id}, labels=MEASUREMENT_LABELS, row=n)
-            _not_in_future(item.measured_on, today, n)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-            continue
-        if item.measured_on in seen:
-            problems.append(Problem("Date", f"{item.measured_on.isoformat()} is also on row {seen[item.measured_on]}: "
-                                    "one value per day.", n))
-            continue
-        seen[item.measured_on] = n
-        clean.append(item)
-    if problems:
-        raise ValidationProblem(problems)
-    session.exec(delete(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id))
-    session.flush()
-    for item in clean:
-        session.add(GoalMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return len(clean)
+    with writing(session, workspace_id):
+        goal = _require_goal(session, workspace_id, goal_id, None)
+        if drawn is not None:
+            check_versions(session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal_id)).all(), drawn,
+                           subject=f"The measured values of '{goal.metric}'")
+        today = today or clock.today()
+        problems: list[Problem] = []
+        clean: list[GoalMeasurementCreate] = []
+        seen: dict[date, int] = {}
+        for n, values in zip(row_numbers or range(1, len(rows) + 1), rows):
+            try:
+                item = validated(GoalMeasurementCreate, values | {"goal_id": goal_id}, labels=MEASUREMENT_LABELS, row=n)
+                _not_in_future(item.measured_on, today, n)
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            if item.measured_on in seen:
+                problems.append(Problem("Date", f"{item.measured_on.isoformat()} is also on row "
+                                        f"{seen[item.measured_on]}: one value per day.", n))
+                continue
+            seen[item.measured_on] = n
+            clean.append(item)
+        if problems:
+            raise ValidationProblem(problems)
+        session.exec(delete(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id))
+        session.flush()
+        for item in clean:
+            session.add(GoalMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
+        return len(clean)
 
 
 def customer_measurements(*, session: Session, workspace_id: int) -> list[CustomerMeasurementRead]:
@@ -143,41 +140,38 @@ def customer_measurements(*, session: Session, workspace_id: int) -> list[Custom
 def add_customer_measurement(*, session: Session, workspace_id: int, data: CustomerMeasurementCreate | dict,
                              today: date | None = None, row: int | None = None) -> CustomerMeasurementRead:
     """A customer measure on a day, for one segment or for all customers; once per measure, segment and day."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(CustomerMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
-    name = ""
-    if clean.segment_id is not None:
-        segment = session.get(Segment, clean.segment_id)
-        if segment is None or segment.workspace_id != workspace_id:
-            raise ValidationProblem([Problem("Segment", "That segment does not exist any more (it may have been "
-                                             "deleted): nothing was saved.", row)])
-        name = segment.name
-    _not_in_future(clean.measured_on, today or clock.today(), row)
-    same = select(CustomerMeasurement).where(CustomerMeasurement.workspace_id == workspace_id,
-                                             CustomerMeasurement.measure == clean.measure,
-                                             CustomerMeasurement.measured_on == clean.measured_on)
-    same = same.where(CustomerMeasurement.segment_id.is_(None) if clean.segment_id is None
-                      else CustomerMeasurement.segment_id == clean.segment_id)
-    taken = session.exec(same).first()
-    if taken is not None:
-        raise ValidationProblem([Problem("Date", f"{clean.measure} for {name or 'all customers'} already has a value "
-                                         f"on {clean.measured_on.isoformat()} ({_fmt(taken.value)}). Delete that one "
-                                         "first, or choose another day.", row)])
-    measurement = CustomerMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
-    session.add(measurement)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return CustomerMeasurementRead.model_validate(measurement.model_dump() | {"segment_name": name})
+    with writing(session, workspace_id):
+        clean = validated(CustomerMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
+        name = ""
+        if clean.segment_id is not None:
+            segment = session.get(Segment, clean.segment_id)
+            if segment is None or segment.workspace_id != workspace_id:
+                raise ValidationProblem([Problem("Segment", "That segment does not exist any more (it may have been "
+                                                 "deleted): nothing was saved.", row)])
+            name = segment.name
+        _not_in_future(clean.measured_on, today or clock.today(), row)
+        same = select(CustomerMeasurement).where(CustomerMeasurement.workspace_id == workspace_id,
+                                                 CustomerMeasurement.measure == clean.measure,
+                                                 CustomerMeasurement.measured_on == clean.measured_on)
+        same = same.where(CustomerMeasurement.segment_id.is_(None) if clean.segment_id is None
+                          else CustomerMeasurement.segment_id == clean.segment_id)
+        taken = session.exec(same).first()
+        if taken is not None:
+            raise ValidationProblem([Problem("Date", f"{clean.measure} for {name or 'all customers'} already has a "
+                                             f"value on {clean.measured_on.isoformat()} ({_fmt(taken.value)}). Delete "
+                                             "that one first, or choose another day.", row)])
+        measurement = CustomerMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+        session.add(measurement)
+        session.flush()
+        return CustomerMeasurementRead.model_validate(measurement.model_dump() | {"segment_name": name})
 
 
 def delete_customer_measurements(*, session: Session, workspace_id: int, measurement_ids: list[int]) -> int:
-    require_workspace(session, workspace_id, for_update=True)
-    for measurement_id in dict.fromkeys(measurement_ids):
-        session.delete(require_in_workspace(session, CustomerMeasurement, measurement_id, workspace_id,
-                                            "customer measurement"))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return len(set(measurement_ids))
+    with writing(session, workspace_id):
+        for measurement_id in dict.fromkeys(measurement_ids):
+            session.delete(require_in_workspace(session, CustomerMeasurement, measurement_id, workspace_id,
+                                                "customer measurement"))
+        return len(set(measurement_ids))
 
 
 def import_measurements(*, session: Session, workspace_id: int, rows: list[tuple[int, object]],

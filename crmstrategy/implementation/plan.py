@@ -15,7 +15,7 @@ from crmstrategy.core.fields import optional_date
 from crmstrategy.core.models import Workspace, utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, require_workspace, writing
 from crmstrategy.implementation.models import (
     ACTION_LABELS,
     Action,
@@ -39,17 +39,15 @@ def plan_start_of(workspace: Workspace) -> date:
 
 
 def set_plan_start(*, session: Session, workspace_id: int, start: date | str | None) -> date:
-    row = require_workspace(session, workspace_id, for_update=True)
-    try:
-        day = optional_date(start, "Plan start")
-    except ValueError as exc:
-        raise ValidationProblem([Problem("Plan start", str(exc))]) from None
-    if day is None:
-        raise ValidationProblem([Problem("Plan start", "Choose the day the plan starts.")])
-    row.plan_start = day
-    session.add(row)
-    session.flush()
-    return day
+    with writing(session, workspace_id) as workspace:
+        try:
+            day = optional_date(start, "Plan start")
+        except ValueError as exc:
+            raise ValidationProblem([Problem("Plan start", str(exc))]) from None
+        if day is None:
+            raise ValidationProblem([Problem("Plan start", "Choose the day the plan starts.")])
+        workspace.plan_start = day
+        return day
 
 
 def list_actions(*, session: Session, workspace_id: int) -> list[ActionRead]:
@@ -103,19 +101,18 @@ def _names(session: Session, ids: list[int]) -> str:
 
 def create_action(*, session: Session, workspace_id: int, data: ActionCreate | dict, changed_by: str = "",
                   row: int | None = None) -> ActionRead:
-    workspace = require_workspace(session, workspace_id, for_update=True)
-    clean = validated(ActionCreate, data, labels=ACTION_LABELS, row=row)
-    start = plan_start_of(workspace)
-    initiative_ids = _check(session, workspace_id, clean, start, row)
-    action = Action.model_validate(clean.model_dump(exclude={"initiative_ids"}) | {"workspace_id": workspace_id})
-    session.add(action)
-    session.flush()
-    _set_initiatives(session, action.id, initiative_ids)
-    session.add(ActionChange(workspace_id=workspace_id, action_id=action.id, changed_by=changed_by.strip(),
-                             field="created", new=action.title))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return _read_one(session, action.id, start)
+    with writing(session, workspace_id) as workspace:
+        clean = validated(ActionCreate, data, labels=ACTION_LABELS, row=row)
+        start = plan_start_of(workspace)
+        initiative_ids = _check(session, workspace_id, clean, start, row)
+        action = Action.model_validate(clean.model_dump(exclude={"initiative_ids"}) | {"workspace_id": workspace_id})
+        session.add(action)
+        session.flush()
+        _set_initiatives(session, action.id, initiative_ids)
+        session.add(ActionChange(workspace_id=workspace_id, action_id=action.id, changed_by=changed_by.strip(),
+                                 field="created", new=action.title))
+        session.flush()
+        return _read_one(session, action.id, start)
 
 
 def _read_one(session: Session, action_id: int, start: date) -> ActionRead:
@@ -130,36 +127,35 @@ def update_action(*, session: Session, workspace_id: int, action_id: int, change
                   version: int, changed_by: str = "", row: int | None = None) -> ActionRead:
     """Change an action; every changed field goes into its history with who and when. `version`:
     the one the edit was drawn from; refused when someone changed the action since."""
-    workspace = require_workspace(session, workspace_id, for_update=True)
-    action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row,
-                                  labels={k: v for k, v in ACTION_LABELS.items() if k in _TRACKED})
-    update = validated(ActionUpdate, changes, labels=ACTION_LABELS, row=row).model_dump(exclude_unset=True)
-    current_ids = list(session.exec(select(ActionInitiative.node_id)
-                                    .where(ActionInitiative.action_id == action_id)).all())
-    merged = action.model_dump(include=set(_TRACKED)) | {"initiative_ids": current_ids} | update
-    if update.get("due_date") and "horizon" not in update:
-        merged["horizon"] = None  # once dated, the dates decide; a horizon set by hand gives way
-    clean = validated(ActionCreate, merged, labels=ACTION_LABELS, row=row)
-    start = plan_start_of(workspace)
-    initiative_ids = _check(session, workspace_id, clean, start, row)
-    when = utcnow()
-    for field in _TRACKED:
-        old, new = getattr(action, field), getattr(clean, field)
-        if old != new:
+    with writing(session, workspace_id) as workspace:
+        action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row,
+                                      labels={k: v for k, v in ACTION_LABELS.items() if k in _TRACKED})
+        update = validated(ActionUpdate, changes, labels=ACTION_LABELS, row=row).model_dump(exclude_unset=True)
+        current_ids = list(session.exec(select(ActionInitiative.node_id)
+                                        .where(ActionInitiative.action_id == action_id)).all())
+        merged = action.model_dump(include=set(_TRACKED)) | {"initiative_ids": current_ids} | update
+        if update.get("due_date") and "horizon" not in update:
+            merged["horizon"] = None  # once dated, the dates decide; a horizon set by hand gives way
+        clean = validated(ActionCreate, merged, labels=ACTION_LABELS, row=row)
+        start = plan_start_of(workspace)
+        initiative_ids = _check(session, workspace_id, clean, start, row)
+        when = utcnow()
+        for field in _TRACKED:
+            old, new = getattr(action, field), getattr(clean, field)
+            if old != new:
+                session.add(ActionChange(workspace_id=workspace_id, action_id=action_id, changed_at=when,
+                                         changed_by=changed_by.strip(), field=field, old=_text(old), new=_text(new)))
+                setattr(action, field, new)
+        if sorted(initiative_ids) != sorted(current_ids):
             session.add(ActionChange(workspace_id=workspace_id, action_id=action_id, changed_at=when,
-                                     changed_by=changed_by.strip(), field=field, old=_text(old), new=_text(new)))
-            setattr(action, field, new)
-    if sorted(initiative_ids) != sorted(current_ids):
-        session.add(ActionChange(workspace_id=workspace_id, action_id=action_id, changed_at=when,
-                                 changed_by=changed_by.strip(), field="initiative_ids",
-                                 old=_names(session, current_ids), new=_names(session, initiative_ids)))
-        _set_initiatives(session, action_id, initiative_ids)
-    action.updated_at = when
-    bump(action)
-    session.add(action)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return _read_one(session, action_id, start)
+                                     changed_by=changed_by.strip(), field="initiative_ids",
+                                     old=_names(session, current_ids), new=_names(session, initiative_ids)))
+            _set_initiatives(session, action_id, initiative_ids)
+        action.updated_at = when
+        bump(action)
+        session.add(action)
+        session.flush()
+        return _read_one(session, action_id, start)
 
 
 def _text(value) -> str:
@@ -172,17 +168,16 @@ def delete_action(*, session: Session, workspace_id: int, action_id: int, versio
                   row: int | None = None) -> str:
     """Delete an action. Feedback it acted on keeps, in words, what was done about it: the link goes
     with the action, and feedback acted on says what was done. With `version`, only as it was drawn."""
-    require_workspace(session, workspace_id, for_update=True)
-    action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row)
-    title = action.title
-    for feedback in session.exec(select(Feedback).where(Feedback.action_id == action_id,
-                                                        Feedback.status == "Acted on", Feedback.response == "")).all():
-        feedback.response = f"Led to the plan action '{title}' (since deleted)."
-        session.add(feedback)
-    session.delete(action)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return title
+    with writing(session, workspace_id):
+        action = require_in_workspace(session, Action, action_id, workspace_id, "action", version=version, row=row)
+        title = action.title
+        for feedback in session.exec(select(Feedback).where(Feedback.action_id == action_id,
+                                                            Feedback.status == "Acted on",
+                                                            Feedback.response == "")).all():
+            feedback.response = f"Led to the plan action '{title}' (since deleted)."
+            session.add(feedback)
+        session.delete(action)
+        return title
 
 
 def action_history(*, session: Session, workspace_id: int, action_id: int) -> list[ActionChangeRead]:

@@ -20,7 +20,7 @@ from crmstrategy.analysis.models import (
 )
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.validation import validated
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 from crmstrategy.strategy.models import (
     MAX_TERMS,
     PROMISE_LABELS,
@@ -107,25 +107,24 @@ def save_version(*, session: Session, workspace_id: int, data: PromiseVersionCre
     """Save the composer as a new version (nothing is ever overwritten). It becomes the current
     promise when `make_current` is True; with None only when there is no current one yet (the
     first version); with False never (an import keeps the file's choice)."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(PromiseVersionCreate, data, labels=PROMISE_LABELS)
-    segment_ids = _check_segments(session, workspace_id, clean.segment_ids)
-    number = session.exec(select(func.coalesce(func.max(PromiseVersion.number), 0))
-                          .where(PromiseVersion.workspace_id == workspace_id)).one() + 1
-    has_current = session.exec(select(PromiseVersion.id).where(PromiseVersion.workspace_id == workspace_id,
-                                                              PromiseVersion.is_current)).first() is not None
-    row = PromiseVersion.model_validate(clean.model_dump(exclude={"segment_ids"}) | {
-        "workspace_id": workspace_id, "number": number, "restored_from": restored_from,
-        "is_current": False} | ({"created_at": created_at} if created_at else {}))
-    session.add(row)
-    session.flush()
-    for segment_id in segment_ids:
-        session.add(PromiseVersionSegment(version_id=row.id, segment_id=segment_id))
-    if make_current or (make_current is None and not has_current):
-        _make_current(session, workspace_id, row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return _read_all(session, [row])[0]
+    with writing(session, workspace_id):
+        clean = validated(PromiseVersionCreate, data, labels=PROMISE_LABELS)
+        segment_ids = _check_segments(session, workspace_id, clean.segment_ids)
+        number = session.exec(select(func.coalesce(func.max(PromiseVersion.number), 0))
+                              .where(PromiseVersion.workspace_id == workspace_id)).one() + 1
+        has_current = session.exec(select(PromiseVersion.id).where(PromiseVersion.workspace_id == workspace_id,
+                                                                  PromiseVersion.is_current)).first() is not None
+        row = PromiseVersion.model_validate(clean.model_dump(exclude={"segment_ids"}) | {
+            "workspace_id": workspace_id, "number": number, "restored_from": restored_from,
+            "is_current": False} | ({"created_at": created_at} if created_at else {}))
+        session.add(row)
+        session.flush()
+        for segment_id in segment_ids:
+            session.add(PromiseVersionSegment(version_id=row.id, segment_id=segment_id))
+        if make_current or (make_current is None and not has_current):
+            _make_current(session, workspace_id, row)
+        session.flush()
+        return _read_all(session, [row])[0]
 
 
 def _make_current(session: Session, workspace_id: int, row: PromiseVersion) -> None:
@@ -140,12 +139,11 @@ def _make_current(session: Session, workspace_id: int, row: PromiseVersion) -> N
 
 def set_current(*, session: Session, workspace_id: int, version_id: int) -> PromiseVersionRead:
     """Mark one version as the current promise (the one the Overview, present mode and the cards show)."""
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, PromiseVersion, version_id, workspace_id, "version of the promise")
-    _make_current(session, workspace_id, row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return _read_all(session, [row])[0]
+    with writing(session, workspace_id):
+        row = require_in_workspace(session, PromiseVersion, version_id, workspace_id, "version of the promise")
+        _make_current(session, workspace_id, row)
+        session.flush()
+        return _read_all(session, [row])[0]
 
 
 def restore_version(*, session: Session, workspace_id: int, version_id: int, author: str,
@@ -197,15 +195,14 @@ def parse_terms(raw: str | list[str]) -> list[str]:
 
 def set_terms(*, session: Session, workspace_id: int, kind: str, terms: str | list[str]) -> list[str]:
     """Replace one word list as a whole."""
-    require_workspace(session, workspace_id, for_update=True)
-    if kind not in TERM_KINDS:
-        raise ValidationProblem(f"There is no word list called '{kind}'.")
-    clean = parse_terms(terms)
-    session.exec(delete(PromiseTerm).where(PromiseTerm.workspace_id == workspace_id, PromiseTerm.kind == kind))
-    session.flush()
-    seed_terms(session, workspace_id, {kind: clean})
-    touch_workspace(session, workspace_id)
-    return clean
+    with writing(session, workspace_id):
+        if kind not in TERM_KINDS:
+            raise ValidationProblem(f"There is no word list called '{kind}'.")
+        clean = parse_terms(terms)
+        session.exec(delete(PromiseTerm).where(PromiseTerm.workspace_id == workspace_id, PromiseTerm.kind == kind))
+        session.flush()
+        seed_terms(session, workspace_id, {kind: clean})
+        return clean
 
 
 def reset_terms(*, session: Session, workspace_id: int, kind: str) -> list[str]:

@@ -32,50 +32,47 @@ from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import WorkspaceCreate
 from crmstrategy.core.text import clean_text
 from crmstrategy.core.validation import validated
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, require_workspace, writing
 
 
 def set_attractiveness_weights(*, session: Session, workspace_id: int, size, potential, growth) -> dict[str, float]:
-    workspace = require_workspace(session, workspace_id, for_update=True)
-    current = workspace.model_dump(include=set(WorkspaceCreate.model_fields))
-    clean = validated(WorkspaceCreate, current | {"weight_size": size, "weight_potential": potential,
-                                                  "weight_growth": growth},
-                      labels={"weight_size": ATTRACTIVENESS_LABELS["size"],
-                              "weight_potential": ATTRACTIVENESS_LABELS["potential"],
-                              "weight_growth": ATTRACTIVENESS_LABELS["growth"]})
-    workspace.weight_size = clean.weight_size
-    workspace.weight_potential = clean.weight_potential
-    workspace.weight_growth = clean.weight_growth
-    session.add(workspace)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return {"size": clean.weight_size, "potential": clean.weight_potential, "growth": clean.weight_growth}
+    with writing(session, workspace_id) as workspace:
+        current = workspace.model_dump(include=set(WorkspaceCreate.model_fields))
+        clean = validated(WorkspaceCreate, current | {"weight_size": size, "weight_potential": potential,
+                                                      "weight_growth": growth},
+                          labels={"weight_size": ATTRACTIVENESS_LABELS["size"],
+                                  "weight_potential": ATTRACTIVENESS_LABELS["potential"],
+                                  "weight_growth": ATTRACTIVENESS_LABELS["growth"]})
+        workspace.weight_size = clean.weight_size
+        workspace.weight_potential = clean.weight_potential
+        workspace.weight_growth = clean.weight_growth
+        return {"size": clean.weight_size, "potential": clean.weight_potential, "growth": clean.weight_growth}
 
 
 def set_priority(*, session: Session, workspace_id: int, segment_id: int, priority: str | None,
                  rationale: str = "", version: int | None = None) -> SegmentRead:
     """Mark a segment as a target (or not) with why; with `version`, refused when someone changed
     the segment since it was drawn."""
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment", version=version,
-                               labels={"name": "Segment", "priority": "Priority", "priority_rationale": "Rationale"})
-    problems = []
-    if priority is not None and priority not in PRIORITIES:
-        problems.append(Problem("Priority", f"Choose one of: {', '.join(PRIORITIES)}."))
-    try:
-        rationale = clean_text(rationale, "Rationale")
-    except ValueError as exc:
-        problems.append(Problem("Rationale", str(exc)))
-    if priority in PRIORITIES[:2] and not (rationale or "").strip():
-        problems.append(Problem("Rationale", f"Say in a sentence why '{row.name}' is marked '{priority}': "
-                                "the people who were not in the room will ask."))
-    if problems:
-        raise ValidationProblem(problems)
-    row.priority, row.priority_rationale = priority, rationale
-    session.add(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return SegmentRead.model_validate(row.model_dump() | {"value_drivers": []})
+    with writing(session, workspace_id):
+        row = require_in_workspace(session, Segment, segment_id, workspace_id, "segment", version=version,
+                                   labels={"name": "Segment", "priority": "Priority",
+                                           "priority_rationale": "Rationale"})
+        problems = []
+        if priority is not None and priority not in PRIORITIES:
+            problems.append(Problem("Priority", f"Choose one of: {', '.join(PRIORITIES)}."))
+        try:
+            rationale = clean_text(rationale, "Rationale")
+        except ValueError as exc:
+            problems.append(Problem("Rationale", str(exc)))
+        if priority in PRIORITIES[:2] and not (rationale or "").strip():
+            problems.append(Problem("Rationale", f"Say in a sentence why '{row.name}' is marked '{priority}': "
+                                    "the people who were not in the room will ask."))
+        if problems:
+            raise ValidationProblem(problems)
+        row.priority, row.priority_rationale = priority, rationale
+        session.add(row)
+        session.flush()
+        return SegmentRead.model_validate(row.model_dump() | {"value_drivers": []})
 
 
 def save_priorities(*, session: Session, workspace_id: int,

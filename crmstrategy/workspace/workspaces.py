@@ -6,10 +6,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate, utcnow
+from crmstrategy.core.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_version
-from crmstrategy.core.writing import require_workspace
+from crmstrategy.core.writing import require_workspace, writing
 from crmstrategy.workspace.seeding import seed_new_workspace
 
 
@@ -58,19 +58,17 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
 def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict,
                      version: int) -> WorkspaceRead:
     """Rename or describe the workspace; `version` is the one the form was drawn from."""
-    row = require_workspace(session, workspace_id, for_update=True)
-    check_version(row, version, labels={"name": "Name", "currency": "Currency", "description": "Description"},
-                  noun="workspace")
-    update = validated(WorkspaceUpdate, changes)
-    merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
-    clean = validated(WorkspaceCreate, merged)
-    _check_unique_name(session, clean.name, exclude_id=workspace_id)
-    for key, value in clean.model_dump().items():
-        setattr(row, key, value)
-    row.updated_at = utcnow()
-    row.version += 1
-    session.add(row)
-    session.flush()
+    with writing(session, workspace_id) as row:
+        check_version(row, version, labels={"name": "Name", "currency": "Currency", "description": "Description"},
+                      noun="workspace")
+        update = validated(WorkspaceUpdate, changes)
+        merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
+        clean = validated(WorkspaceCreate, merged)
+        _check_unique_name(session, clean.name, exclude_id=workspace_id)
+        for key, value in clean.model_dump().items():
+            setattr(row, key, value)
+        row.version += 1
+    # After the block: the read shows the updated_at that writing() set.
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 
