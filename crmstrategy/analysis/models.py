@@ -62,10 +62,10 @@ class ValueDriver(SQLModel, table=True):
 
 class SegmentValueDriver(SQLModel, table=True):
     __tablename__ = "segment_value_driver"
-    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"),
-                                             primary_key=True))
-    value_driver_id: int = Field(sa_column=Column(Integer, ForeignKey("value_driver.id", ondelete="CASCADE"),
-                                                  primary_key=True))
+    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True))
+    value_driver_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("value_driver.id", ondelete="CASCADE"), primary_key=True)
+    )
 
 
 SEGMENT_LABELS = {
@@ -93,7 +93,9 @@ class SegmentBase(SQLModel):
     revenue: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     potential: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     expected_growth_pct: float | None = Field(default=None, ge=-100, le=1000)
-    lifecycle_focus: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle focus")] = Field(default=None, max_length=20)
+    lifecycle_focus: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle focus")] = Field(
+        default=None, max_length=20
+    )
     notes: Annotated[str, CleanText(SEGMENT_LABELS["notes"])] = Field(default="", sa_type=Text)
     priority: Annotated[str | None, OneOf(PRIORITIES, "Priority")] = Field(default=None, max_length=20)
     priority_rationale: Annotated[str, CleanText("Rationale")] = Field(default="", sa_type=Text)
@@ -134,6 +136,7 @@ class SegmentCreate(SegmentBase):
 
 class SegmentUpdate(SQLModel):
     """Partial change; the service merges it with the stored row and validates as a Create."""
+
     model_config = ConfigDict(extra="forbid")
     name: str | None = None
     description: str | None = None
@@ -198,8 +201,12 @@ class PersonaBase(SQLModel):
     segment_id: int = Field(sa_column=_fk("segment.id"))
     role_title: Annotated[str, CleanText("Role or title", 200)] = Field(default="", max_length=200)
     decision_role: Annotated[str | None, OneOf(DECISION_ROLES, "Decision role")] = Field(default=None, max_length=20)
-    desired_relationship: Annotated[str | None, OneOf(RELATIONSHIPS, "Desired relationship")] = Field(default=None, max_length=30)
-    lifecycle_stage: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle stage")] = Field(default=None, max_length=20)
+    desired_relationship: Annotated[str | None, OneOf(RELATIONSHIPS, "Desired relationship")] = Field(
+        default=None, max_length=30
+    )
+    lifecycle_stage: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle stage")] = Field(
+        default=None, max_length=20
+    )
     goals: Annotated[str, CleanText(PERSONA_LABELS["goals"])] = Field(default="", sa_type=Text)
     needs: Annotated[str, CleanText(PERSONA_LABELS["needs"])] = Field(default="", sa_type=Text)
     pains: Annotated[str, CleanText(PERSONA_LABELS["pains"])] = Field(default="", sa_type=Text)
@@ -321,6 +328,7 @@ class InsightBase(SQLModel):
 
 class InsightCreate(InsightBase):
     """Segments and personas by id; the theme by name (a new name extends the list)."""
+
     model_config = ConfigDict(extra="forbid")
     theme: str | None = None
     segment_ids: list[int] = []
@@ -349,23 +357,26 @@ class InsightUpdate(SQLModel):
 class Insight(InsightBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
-    theme_id: int | None = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("theme.id", ondelete="SET NULL"), nullable=True, index=True))
+    theme_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("theme.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class InsightSegment(SQLModel, table=True):
     __tablename__ = "insight_segment"
     insight_id: int = Field(sa_column=Column(Integer, ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True))
-    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True))
+    segment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class InsightPersona(SQLModel, table=True):
     __tablename__ = "insight_persona"
     insight_id: int = Field(sa_column=Column(Integer, ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True))
-    persona_id: int = Field(sa_column=Column(Integer, ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True))
+    persona_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class InsightRead(InsightBase):
@@ -474,10 +485,12 @@ class ReadinessRating(SQLModel, table=True):
     __tablename__ = "readiness_rating"
     __table_args__ = (UniqueConstraint("statement_id", "participant_id", name="uq_readiness_rating"),)
     id: int | None = Field(default=None, primary_key=True)
-    statement_id: int = Field(sa_column=Column(Integer, ForeignKey("readiness_statement.id", ondelete="CASCADE"),
-                                               nullable=False, index=True))
-    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True))
+    statement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("readiness_statement.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    participant_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     score: int
     note: str = Field(default="", sa_type=Text)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -499,6 +512,7 @@ class Factor(Versioned, table=True):
 
 class SegmentFactorIn(BaseModel):
     """One key factor of a segment: the factor by name (new names join the library)."""
+
     model_config = ConfigDict(extra="forbid")
     factor: Annotated[str, CleanName("Factor")]
     weight: float
@@ -513,8 +527,9 @@ class SegmentFactorIn(BaseModel):
         except (TypeError, ValueError, OverflowError):
             raise ValueError("Weight must be a number above zero.") from None
         if weight != weight or not 0 < weight <= 1000:
-            raise ValueError("Weight must be above zero (and at most 1,000); remove the factor instead of "
-                             "weighting it zero.")
+            raise ValueError(
+                "Weight must be above zero (and at most 1,000); remove the factor instead of weighting it zero."
+            )
         return weight
 
 

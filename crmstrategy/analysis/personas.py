@@ -24,15 +24,20 @@ from crmstrategy.core.writing import require_in_workspace, writing
 
 
 def list_personas(*, session: Session, workspace_id: int, segment_id: int | None = None) -> list[PersonaRead]:
-    query = (select(Persona, Segment.name).join(Segment, Segment.id == Persona.segment_id)
-             .where(Persona.workspace_id == workspace_id))
+    query = (
+        select(Persona, Segment.name)
+        .join(Segment, Segment.id == Persona.segment_id)
+        .where(Persona.workspace_id == workspace_id)
+    )
     if segment_id is not None:
         query = query.where(Persona.segment_id == segment_id)
     rows = session.exec(query.order_by(Segment.position, Segment.id, func.lower(Persona.name))).all()
     channels: dict[int, list[ChannelIn]] = defaultdict(list)
     channel_rows = session.exec(
-        select(PersonaChannel).join(Persona, Persona.id == PersonaChannel.persona_id)
-        .where(Persona.workspace_id == workspace_id).order_by(PersonaChannel.position, PersonaChannel.id)
+        select(PersonaChannel)
+        .join(Persona, Persona.id == PersonaChannel.persona_id)
+        .where(Persona.workspace_id == workspace_id)
+        .order_by(PersonaChannel.position, PersonaChannel.id)
     ).all()
     for channel in channel_rows:
         channels[channel.persona_id].append(ChannelIn(kind=channel.kind, channel=channel.channel))
@@ -50,8 +55,11 @@ def _require_persona(session: Session, workspace_id: int, persona_id: int) -> Pe
 def get_persona(*, session: Session, workspace_id: int, persona_id: int) -> PersonaRead:
     persona = _require_persona(session, workspace_id, persona_id)
     segment = session.get(Segment, persona.segment_id)
-    channels = session.exec(select(PersonaChannel).where(PersonaChannel.persona_id == persona_id)
-                            .order_by(PersonaChannel.position, PersonaChannel.id)).all()
+    channels = session.exec(
+        select(PersonaChannel)
+        .where(PersonaChannel.persona_id == persona_id)
+        .order_by(PersonaChannel.position, PersonaChannel.id)
+    ).all()
     return _read(persona, segment.name, [ChannelIn(kind=c.kind, channel=c.channel) for c in channels])
 
 
@@ -63,8 +71,7 @@ def _segment_in_workspace(session: Session, workspace_id: int, segment_id: int) 
 
 
 def _check_unique_name(session: Session, workspace_id: int, name: str, exclude_id: int | None) -> None:
-    query = select(Persona.id).where(Persona.workspace_id == workspace_id,
-                                     func.lower(Persona.name) == name.lower())
+    query = select(Persona.id).where(Persona.workspace_id == workspace_id, func.lower(Persona.name) == name.lower())
     if exclude_id is not None:
         query = query.where(Persona.id != exclude_id)
     if session.exec(query).first() is not None:
@@ -79,8 +86,9 @@ def _set_channels(session: Session, persona_id: int, channels: list[ChannelIn]) 
         if key in seen:
             continue
         seen.add(key)
-        session.add(PersonaChannel(persona_id=persona_id, kind=channel.kind, channel=channel.channel,
-                                   position=position))
+        session.add(
+            PersonaChannel(persona_id=persona_id, kind=channel.kind, channel=channel.channel, position=position)
+        )
     session.flush()
 
 
@@ -96,16 +104,19 @@ def create_persona(*, session: Session, workspace_id: int, data: PersonaCreate |
         return _read(persona, segment.name, clean.channels)
 
 
-def update_persona(*, session: Session, workspace_id: int, persona_id: int,
-                   changes: PersonaUpdate | dict, version: int) -> PersonaRead:
+def update_persona(
+    *, session: Session, workspace_id: int, persona_id: int, changes: PersonaUpdate | dict, version: int
+) -> PersonaRead:
     """`version`: the one the form was drawn from; refused when someone changed the persona since."""
     with writing(session, workspace_id):
-        check_version(_require_persona(session, workspace_id, persona_id), version, labels=PERSONA_LABELS,
-                      noun="persona")
+        check_version(
+            _require_persona(session, workspace_id, persona_id), version, labels=PERSONA_LABELS, noun="persona"
+        )
         current = get_persona(session=session, workspace_id=workspace_id, persona_id=persona_id)
         update = validated(PersonaUpdate, changes, labels=PERSONA_LABELS)
-        merged = (current.model_dump(exclude={"id", "workspace_id", "segment_name", "version"})
-                  | update.model_dump(exclude_unset=True))
+        merged = current.model_dump(exclude={"id", "workspace_id", "segment_name", "version"}) | update.model_dump(
+            exclude_unset=True
+        )
         clean = validated(PersonaCreate, merged, labels=PERSONA_LABELS)
         segment = _segment_in_workspace(session, workspace_id, clean.segment_id)
         _check_unique_name(session, workspace_id, clean.name, persona_id)
@@ -136,6 +147,9 @@ def parse_channel_lines(kind: str, text: str) -> list[dict]:
 
 def persona_counts(*, session: Session, workspace_id: int) -> dict[int, int]:
     """Personas per segment id, for the segment table."""
-    rows = session.exec(select(Persona.segment_id, func.count()).where(Persona.workspace_id == workspace_id)
-                        .group_by(Persona.segment_id)).all()
+    rows = session.exec(
+        select(Persona.segment_id, func.count())
+        .where(Persona.workspace_id == workspace_id)
+        .group_by(Persona.segment_id)
+    ).all()
     return {segment_id: count for segment_id, count in rows}

@@ -1,5 +1,5 @@
 """Readiness-check services: the statements of a workspace, each participant's ratings, and
-the summary (crmstrategy.readiness does the arithmetic)."""
+the summary (crmstrategy.analysis.readiness does the arithmetic)."""
 
 from __future__ import annotations
 
@@ -24,23 +24,37 @@ _WHY_BY_KEY = {key: why for key, _, why in STANDARD_STATEMENTS}
 
 
 def list_statements(*, session: Session, workspace_id: int) -> list[ReadinessStatementRead]:
-    rows = session.exec(select(ReadinessStatement).where(ReadinessStatement.workspace_id == workspace_id)
-                        .order_by(ReadinessStatement.position, ReadinessStatement.id)).all()
+    rows = session.exec(
+        select(ReadinessStatement)
+        .where(ReadinessStatement.workspace_id == workspace_id)
+        .order_by(ReadinessStatement.position, ReadinessStatement.id)
+    ).all()
     # Statements added by the 0003 migration carry no "why"; the catalogue has it.
-    return [ReadinessStatementRead.model_validate(row.model_dump() | {"why": row.why or _WHY_BY_KEY.get(row.key, "")})
-            for row in rows]
+    return [
+        ReadinessStatementRead.model_validate(row.model_dump() | {"why": row.why or _WHY_BY_KEY.get(row.key, "")})
+        for row in rows
+    ]
 
 
-def add_statement(*, session: Session, workspace_id: int, data: ReadinessStatementCreate | dict) -> ReadinessStatementRead:
+def add_statement(
+    *, session: Session, workspace_id: int, data: ReadinessStatementCreate | dict
+) -> ReadinessStatementRead:
     with writing(session, workspace_id):
         clean = validated(ReadinessStatementCreate, data, labels={"text": "Statement", "why": "Why it matters"})
         texts = {s.text.lower() for s in list_statements(session=session, workspace_id=workspace_id)}
         if clean.text.lower() in texts:
             raise ValidationProblem([Problem("Statement", "That statement is already in the check.")])
-        position = session.exec(select(func.coalesce(func.max(ReadinessStatement.position), -1))
-                                .where(ReadinessStatement.workspace_id == workspace_id)).one() + 1
-        row = ReadinessStatement.model_validate(clean.model_dump()
-                                                | {"workspace_id": workspace_id, "position": position})
+        position = (
+            session.exec(
+                select(func.coalesce(func.max(ReadinessStatement.position), -1)).where(
+                    ReadinessStatement.workspace_id == workspace_id
+                )
+            ).one()
+            + 1
+        )
+        row = ReadinessStatement.model_validate(
+            clean.model_dump() | {"workspace_id": workspace_id, "position": position}
+        )
         session.add(row)
         session.flush()
         return ReadinessStatementRead.model_validate(row.model_dump())
@@ -51,8 +65,14 @@ def delete_statement(*, session: Session, workspace_id: int, statement_id: int) 
     with writing(session, workspace_id):
         row = require_in_workspace(session, ReadinessStatement, statement_id, workspace_id, "statement")
         if row.key:
-            raise ValidationProblem([Problem("Statement", "The standard statements of the check cannot be deleted; "
-                                             "rate them low if they do not hold.")])
+            raise ValidationProblem(
+                [
+                    Problem(
+                        "Statement",
+                        "The standard statements of the check cannot be deleted; rate them low if they do not hold.",
+                    )
+                ]
+            )
         text = row.text
         session.delete(row)
         return text
@@ -60,15 +80,17 @@ def delete_statement(*, session: Session, workspace_id: int, statement_id: int) 
 
 def ratings_of(*, session: Session, workspace_id: int, participant_id: int) -> dict[int, ReadinessRatingIn]:
     require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-    rows = session.exec(select(ReadinessRating).join(ReadinessStatement,
-                                                     ReadinessStatement.id == ReadinessRating.statement_id)
-                        .where(ReadinessStatement.workspace_id == workspace_id,
-                               ReadinessRating.participant_id == participant_id)).all()
+    rows = session.exec(
+        select(ReadinessRating)
+        .join(ReadinessStatement, ReadinessStatement.id == ReadinessRating.statement_id)
+        .where(ReadinessStatement.workspace_id == workspace_id, ReadinessRating.participant_id == participant_id)
+    ).all()
     return {r.statement_id: ReadinessRatingIn(statement_id=r.statement_id, score=r.score, note=r.note) for r in rows}
 
 
-def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
-                 ratings: list[ReadinessRatingIn | dict]) -> int:
+def save_ratings(
+    *, session: Session, workspace_id: int, participant_id: int, ratings: list[ReadinessRatingIn | dict]
+) -> int:
     """Store one participant's ratings (a score of None clears that statement's rating)."""
     with writing(session, workspace_id):
         require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
@@ -85,8 +107,9 @@ def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
                 problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
                 continue
             if rating.score is None and rating.note:
-                problems.append(Problem(statements[rating.statement_id].text,
-                                        "Give a score from 1 to 5 with the note."))
+                problems.append(
+                    Problem(statements[rating.statement_id].text, "Give a score from 1 to 5 with the note.")
+                )
                 continue
             if any(c.statement_id == rating.statement_id for c in clean):
                 problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
@@ -94,9 +117,14 @@ def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
             clean.append(rating)
         if problems:
             raise ValidationProblem(problems)
-        existing = {r.statement_id: r for r in session.exec(
-            select(ReadinessRating).where(ReadinessRating.participant_id == participant_id,
-                                          ReadinessRating.statement_id.in_(list(statements)))).all()}
+        existing = {
+            r.statement_id: r
+            for r in session.exec(
+                select(ReadinessRating).where(
+                    ReadinessRating.participant_id == participant_id, ReadinessRating.statement_id.in_(list(statements))
+                )
+            ).all()
+        }
         saved = 0
         for rating in clean:
             row = existing.get(rating.statement_id)
@@ -105,8 +133,12 @@ def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
                     session.delete(row)
                 continue
             if row is None:
-                row = ReadinessRating(statement_id=rating.statement_id, participant_id=participant_id,
-                                      score=rating.score, note=rating.note)
+                row = ReadinessRating(
+                    statement_id=rating.statement_id,
+                    participant_id=participant_id,
+                    score=rating.score,
+                    note=rating.note,
+                )
             else:
                 row.score, row.note, row.updated_at = rating.score, rating.note, utcnow()
             session.add(row)
@@ -115,13 +147,16 @@ def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
 
 
 def all_ratings(*, session: Session, workspace_id: int) -> list[Rating]:
-    rows = session.exec(select(ReadinessRating).join(ReadinessStatement,
-                                                     ReadinessStatement.id == ReadinessRating.statement_id)
-                        .where(ReadinessStatement.workspace_id == workspace_id)).all()
+    rows = session.exec(
+        select(ReadinessRating)
+        .join(ReadinessStatement, ReadinessStatement.id == ReadinessRating.statement_id)
+        .where(ReadinessStatement.workspace_id == workspace_id)
+    ).all()
     return [Rating(r.statement_id, r.participant_id, r.score, r.note) for r in rows]
 
 
 def readiness_summary(*, session: Session, workspace_id: int) -> ReadinessSummary:
     statements = list_statements(session=session, workspace_id=workspace_id)
-    return summarise([(s.id, s.text, s.why) for s in statements],
-                     all_ratings(session=session, workspace_id=workspace_id))
+    return summarise(
+        [(s.id, s.text, s.why) for s in statements], all_ratings(session=session, workspace_id=workspace_id)
+    )

@@ -42,7 +42,8 @@ def weight_shares(weights: list[float]) -> list[float]:
 def factor_count_advice(count: int) -> str | None:
     """The method asks for 4-6 factors; say so gently, never block."""
     if count < FEW_FACTORS:
-        return f"{count} factor{'s' if count != 1 else ''}: the method suggests 4 to 6 that matter most to these customers."
+        return (f"{count} factor{'s' if count != 1 else ''}: the method suggests 4 to 6 that matter most to "
+                "these customers.")
     if count > MANY_FACTORS:
         return f"{count} factors: keep the 4 to 6 that matter most, or the score blurs."
     return None
@@ -50,7 +51,8 @@ def factor_count_advice(count: int) -> str | None:
 
 class ScoreSpread:
     """Count, mean, median, spread and range of `self.scores` (ratings 1-5), for any class that
-    has them: a factor's strength ratings here, a readiness statement's in crmstrategy.readiness."""
+    has them: a factor's strength ratings here, a readiness statement's in crmstrategy.analysis.readiness."""
+
     scores: Sequence[int]
 
     @property
@@ -132,17 +134,21 @@ def _scaled(values: dict[int, float | None]) -> dict[int, float]:
 
 
 def attractiveness_scores(segments: list[SegmentFigures], weights: dict[str, float]) -> dict[int, float]:
-    shares = dict(zip(("size", "potential", "growth"),
-                      weight_shares([weights["size"], weights["potential"], weights["growth"]])))
+    shares = dict(
+        zip(("size", "potential", "growth"), weight_shares([weights["size"], weights["potential"], weights["growth"]]))
+    )
     size = _scaled({s.segment_id: s.revenue for s in segments})
     potential = _scaled({s.segment_id: s.potential for s in segments})
     growth = _scaled({s.segment_id: s.growth for s in segments})
-    return {s.segment_id: shares["size"] * size[s.segment_id] + shares["potential"] * potential[s.segment_id]
-            + shares["growth"] * growth[s.segment_id] for s in segments}
+    return {
+        s.segment_id: shares["size"] * size[s.segment_id]
+        + shares["potential"] * potential[s.segment_id]
+        + shares["growth"] * growth[s.segment_id]
+        for s in segments
+    }
 
 
-NOTHING_TO_RANK = ("Nothing to rank yet: score the segments' size, potential and growth and rate their key "
-                   "factors.")
+NOTHING_TO_RANK = "Nothing to rank yet: score the segments' size, potential and growth and rate their key factors."
 
 
 def nothing_to_rank(segments: list[SegmentFigures]) -> bool:
@@ -158,7 +164,7 @@ def ranking(scores: dict[int, float]) -> list[int]:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    base_rank: dict[int, int]          # segment id -> 1-based rank with the chosen weights
+    base_rank: dict[int, int]  # segment id -> 1-based rank with the chosen weights
     worst_rank: dict[int, int]
     best_rank: dict[int, int]
 
@@ -166,10 +172,12 @@ class Sensitivity:
         return self.best_rank[segment_id] == self.worst_rank[segment_id] == self.base_rank[segment_id]
 
 
-def sensitivity(segments: list[SegmentFigures], weights: dict[str, float],
-                step: float = SENSITIVITY_STEP) -> Sensitivity:
+def sensitivity(
+    segments: list[SegmentFigures], weights: dict[str, float], step: float = SENSITIVITY_STEP
+) -> Sensitivity:
     """Move each attractiveness weight up and down by `step` (20%), one at a time, and record
     the best and worst rank each segment reaches."""
+
     def ranks(w: dict[str, float]) -> dict[int, int]:
         return {sid: n for n, sid in enumerate(ranking(attractiveness_scores(segments, w)), start=1)}
 

@@ -26,6 +26,7 @@ from crmstrategy.core.writing import require_in_workspace, writing
 
 # --- value drivers ---------------------------------------------------------------------
 
+
 def list_value_drivers(*, session: Session, workspace_id: int) -> list[str]:
     query = select(ValueDriver.name).where(ValueDriver.workspace_id == workspace_id)
     return list(session.exec(query.order_by(ValueDriver.position, ValueDriver.id)).all())
@@ -42,8 +43,9 @@ def add_value_driver(*, session: Session, workspace_id: int, name: str) -> str:
 
 
 def _insert_value_driver(session: Session, workspace_id: int, name: str) -> ValueDriver:
-    position = session.exec(select(func.count()).select_from(ValueDriver)
-                            .where(ValueDriver.workspace_id == workspace_id)).one()
+    position = session.exec(
+        select(func.count()).select_from(ValueDriver).where(ValueDriver.workspace_id == workspace_id)
+    ).one()
     row = ValueDriver(workspace_id=workspace_id, name=name, position=position)
     session.add(row)
     session.flush()
@@ -64,9 +66,11 @@ def _resolve_value_drivers(session: Session, workspace_id: int, names: list[str]
 
 # --- segments --------------------------------------------------------------------------
 
+
 def list_segments(*, session: Session, workspace_id: int) -> list[SegmentRead]:
-    rows = session.exec(select(Segment).where(Segment.workspace_id == workspace_id)
-                        .order_by(Segment.position, Segment.id)).all()
+    rows = session.exec(
+        select(Segment).where(Segment.workspace_id == workspace_id).order_by(Segment.position, Segment.id)
+    ).all()
     drivers: dict[int, list[str]] = defaultdict(list)
     links = session.exec(
         select(SegmentValueDriver.segment_id, ValueDriver.name)
@@ -90,16 +94,18 @@ def _require_segment(session: Session, workspace_id: int, segment_id: int) -> Se
 def get_segment(*, session: Session, workspace_id: int, segment_id: int) -> SegmentRead:
     row = _require_segment(session, workspace_id, segment_id)
     names = session.exec(
-        select(ValueDriver.name).join(SegmentValueDriver, SegmentValueDriver.value_driver_id == ValueDriver.id)
-        .where(SegmentValueDriver.segment_id == row.id).order_by(ValueDriver.position, ValueDriver.id)
+        select(ValueDriver.name)
+        .join(SegmentValueDriver, SegmentValueDriver.value_driver_id == ValueDriver.id)
+        .where(SegmentValueDriver.segment_id == row.id)
+        .order_by(ValueDriver.position, ValueDriver.id)
     ).all()
     return _read(row, list(names))
 
 
-def _check_unique_name(session: Session, workspace_id: int, name: str, exclude_id: int | None,
-                       row: int | None = None) -> None:
-    query = select(Segment.id).where(Segment.workspace_id == workspace_id,
-                                     func.lower(Segment.name) == name.lower())
+def _check_unique_name(
+    session: Session, workspace_id: int, name: str, exclude_id: int | None, row: int | None = None
+) -> None:
+    query = select(Segment.id).where(Segment.workspace_id == workspace_id, func.lower(Segment.name) == name.lower())
     if exclude_id is not None:
         query = query.where(Segment.id != exclude_id)
     if session.exec(query).first() is not None:
@@ -113,15 +119,21 @@ def _set_value_drivers(session: Session, workspace_id: int, segment_id: int, nam
     session.flush()
 
 
-def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate | dict,
-                   row: int | None = None) -> SegmentRead:
+def create_segment(
+    *, session: Session, workspace_id: int, data: SegmentCreate | dict, row: int | None = None
+) -> SegmentRead:
     with writing(session, workspace_id):
         clean = validated(SegmentCreate, data, labels=SEGMENT_LABELS, row=row)
         _check_unique_name(session, workspace_id, clean.name, None, row)
-        position = session.exec(select(func.coalesce(func.max(Segment.position), -1))
-                                .where(Segment.workspace_id == workspace_id)).one() + 1
-        segment = Segment.model_validate(clean.model_dump(exclude={"value_drivers"})
-                                         | {"workspace_id": workspace_id, "position": position})
+        position = (
+            session.exec(
+                select(func.coalesce(func.max(Segment.position), -1)).where(Segment.workspace_id == workspace_id)
+            ).one()
+            + 1
+        )
+        segment = Segment.model_validate(
+            clean.model_dump(exclude={"value_drivers"}) | {"workspace_id": workspace_id, "position": position}
+        )
         session.add(segment)
         session.flush()
         _set_value_drivers(session, workspace_id, segment.id, clean.value_drivers)
@@ -129,15 +141,23 @@ def create_segment(*, session: Session, workspace_id: int, data: SegmentCreate |
         return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
 
 
-def update_segment(*, session: Session, workspace_id: int, segment_id: int,
-                   changes: SegmentUpdate | dict, version: int, row: int | None = None) -> SegmentRead:
+def update_segment(
+    *,
+    session: Session,
+    workspace_id: int,
+    segment_id: int,
+    changes: SegmentUpdate | dict,
+    version: int,
+    row: int | None = None,
+) -> SegmentRead:
     """`version`: the one the table row was drawn from; refused when someone changed the segment since."""
     with writing(session, workspace_id):
         check_version(_require_segment(session, workspace_id, segment_id), version, labels=SEGMENT_LABELS, row=row)
         current = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
         update = validated(SegmentUpdate, changes, labels=SEGMENT_LABELS, row=row)
-        merged = (current.model_dump(exclude={"id", "workspace_id", "position", "ratings_revealed", "version"})
-                  | update.model_dump(exclude_unset=True))
+        merged = current.model_dump(
+            exclude={"id", "workspace_id", "position", "ratings_revealed", "version"}
+        ) | update.model_dump(exclude_unset=True)
         clean = validated(SegmentCreate, merged, labels=SEGMENT_LABELS, row=row)
         _check_unique_name(session, workspace_id, clean.name, segment_id, row)
         segment = _require_segment(session, workspace_id, segment_id)
@@ -153,12 +173,22 @@ def update_segment(*, session: Session, workspace_id: int, segment_id: int,
 
 
 def persona_count(session: Session, workspace_id: int, segment_id: int) -> int:
-    return session.exec(select(func.count()).select_from(Persona)
-                        .where(Persona.workspace_id == workspace_id, Persona.segment_id == segment_id)).one()
+    return session.exec(
+        select(func.count())
+        .select_from(Persona)
+        .where(Persona.workspace_id == workspace_id, Persona.segment_id == segment_id)
+    ).one()
 
 
-def delete_segment(*, session: Session, workspace_id: int, segment_id: int,
-                   with_personas: bool = False, row: int | None = None, version: int | None = None) -> None:
+def delete_segment(
+    *,
+    session: Session,
+    workspace_id: int,
+    segment_id: int,
+    with_personas: bool = False,
+    row: int | None = None,
+    version: int | None = None,
+) -> None:
     """Refuses while personas belong to the segment, unless the caller confirmed `with_personas`;
     with `version`, only as it was when drawn."""
     with writing(session, workspace_id):
@@ -166,9 +196,16 @@ def delete_segment(*, session: Session, workspace_id: int, segment_id: int,
         check_version(segment, version, labels=SEGMENT_LABELS, row=row)
         count = persona_count(session, workspace_id, segment_id)
         if count and not with_personas:
-            raise ValidationProblem([Problem(
-                "Segment", f"'{segment.name}' has {count} persona{'s' if count != 1 else ''}. "
-                "Move or delete them on the Personas page first.", row)])
+            raise ValidationProblem(
+                [
+                    Problem(
+                        "Segment",
+                        f"'{segment.name}' has {count} persona{'s' if count != 1 else ''}. "
+                        "Move or delete them on the Personas page first.",
+                        row,
+                    )
+                ]
+            )
         session.delete(segment)
 
 
@@ -179,15 +216,18 @@ def apply_segment_edits(*, session: Session, workspace_id: int, commands: Editor
     """
     return apply_commands(
         commands,
-        delete=lambda c: delete_segment(session=session, workspace_id=workspace_id, segment_id=c.id, row=c.row,
-                                        version=c.version),
-        update=lambda c: update_segment(session=session, workspace_id=workspace_id, segment_id=c.id,
-                                        changes=c.changes, row=c.row, version=c.version),
+        delete=lambda c: delete_segment(
+            session=session, workspace_id=workspace_id, segment_id=c.id, row=c.row, version=c.version
+        ),
+        update=lambda c: update_segment(
+            session=session, workspace_id=workspace_id, segment_id=c.id, changes=c.changes, row=c.row, version=c.version
+        ),
         create=lambda c: create_segment(session=session, workspace_id=workspace_id, data=c.values, row=c.row),
     )
 
 
 def create_segments(*, session: Session, workspace_id: int, rows: list[tuple[int, SegmentCreate | dict]]) -> int:
     """The confirmed import, in the caller's transaction: rows are (file row number, segment)."""
-    return create_all(rows, lambda data, row: create_segment(session=session, workspace_id=workspace_id,
-                                                             data=data, row=row))
+    return create_all(
+        rows, lambda data, row: create_segment(session=session, workspace_id=workspace_id, data=data, row=row)
+    )

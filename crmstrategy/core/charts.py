@@ -22,8 +22,9 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def place_labels(texts: list[str], points: list[tuple[float, float]], offsets: list[list[float]],
-           font: int) -> list[float] | None:
+def place_labels(
+    texts: list[str], points: list[tuple[float, float]], offsets: list[list[float]], font: int
+) -> list[float] | None:
     """For each text, the first of its vertical offsets (pixels) at which it overlaps no text placed
     before it; None if one finds no place. Vertical only: on a wider chart the texts move apart,
     never together."""

@@ -3,8 +3,9 @@
 `editor_frame` builds the table an editor shows, each column typed as declared, so an empty
 table accepts a first row of every kind. The rest turns the editor's state into service
 commands (`editor_commands`, for tables saved row by row) or into the whole edited table
-(`edited_records`, for tables saved as a whole): Streamlit reports edits as {"edited_rows": {row_index: {column: value}},
-"added_rows": [{column: value}], "deleted_rows": [row_index]}; row indexes refer to the rows shown.
+(`edited_records`, for tables saved as a whole): Streamlit reports edits as
+{"edited_rows": {row_index: {column: value}}, "added_rows": [{column: value}], "deleted_rows": [row_index]};
+row indexes refer to the rows shown.
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ class EditorCommands:
         return bool(self.deletes or self.updates or self.creates)
 
 
-def editor_commands(ids: list[int], state: dict, editable: set[str],
-                    versions: list[int] | None = None) -> EditorCommands:
+def editor_commands(
+    ids: list[int], state: dict, editable: set[str], versions: list[int] | None = None
+) -> EditorCommands:
     """Map editor state to commands. `ids[i]` is the id of shown row i and `versions[i]` the
     version it was drawn at (passed on, so an edit of a row changed since is refused); columns
     outside `editable` (ids, computed columns) are ignored, and so are added rows left entirely blank."""
@@ -116,8 +118,13 @@ def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def apply_commands(commands: EditorCommands, *, create: Callable[[Create], object],
-                   update: Callable[[Update], object], delete: Callable[[Delete], object]) -> dict[str, int]:
+def apply_commands(
+    commands: EditorCommands,
+    *,
+    create: Callable[[Create], object],
+    update: Callable[[Update], object],
+    delete: Callable[[Delete], object],
+) -> dict[str, int]:
     """Run every command (deletes, then updates, then creates) in the caller's transaction.
 
     Problems from all rows are gathered before raising, so the user sees them all at once;
@@ -126,8 +133,11 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
     problems: list[Problem] = []
     refusals: list[ValidationProblem] = []
     counts = {"created": 0, "updated": 0, "deleted": 0}
-    for kind, items, fn in (("deleted", commands.deletes, delete), ("updated", commands.updates, update),
-                            ("created", commands.creates, create)):
+    for kind, items, fn in (
+        ("deleted", commands.deletes, delete),
+        ("updated", commands.updates, update),
+        ("created", commands.creates, create),
+    ):
         for command in items:
             try:
                 fn(command)
@@ -183,8 +193,9 @@ def edited_records(rows: Iterable[Mapping], state: Mapping, columns: Mapping[str
     for raw_index, changes in state.get("edited_rows", {}).items():
         index = int(raw_index)
         if 0 <= index < len(rows):
-            rows[index].update({label: _read(value, columns[label]) for label, value in changes.items()
-                                if label in columns})
+            rows[index].update(
+                {label: _read(value, columns[label]) for label, value in changes.items() if label in columns}
+            )
     result = [row for index, row in enumerate(rows) if index not in deleted]
     for added in state.get("added_rows", []):
         row = {label: _read(added.get(label), kind) for label, kind in columns.items()}

@@ -29,8 +29,9 @@ class ValidationProblem(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def problems_from_pydantic(exc: ValidationError, labels: dict[str, str] | None = None,
-                           row: int | None = None) -> list[Problem]:
+def problems_from_pydantic(
+    exc: ValidationError, labels: dict[str, str] | None = None, row: int | None = None
+) -> list[Problem]:
     """Turn pydantic's errors into sentences a workshop participant understands."""
     labels = labels or {}
     problems = []

@@ -90,8 +90,11 @@ def number_value(v, label: str) -> float:
     if isinstance(v, bool):
         raise ValueError(f"{label} must be a number.")
     try:
-        number = float(str(v).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "").removesuffix("%")) \
-            if isinstance(v, str) else float(v)
+        number = (
+            float(str(v).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "").removesuffix("%"))
+            if isinstance(v, str)
+            else float(v)
+        )
     except (TypeError, ValueError):
         raise ValueError(f"{label} must be a number (got '{str(v).strip()[:30]}').") from None
     if number != number or abs(number) > MAX_GOAL_VALUE:
@@ -100,6 +103,7 @@ def number_value(v, label: str) -> float:
 
 
 # --- The markers: `Annotated[type, Marker(...)]` on a field runs the rule before pydantic's own checks.
+
 
 def _rule(check: Callable[[object], object]) -> BeforeValidator:
     return BeforeValidator(check)
@@ -110,15 +114,22 @@ def CleanName(label: str) -> BeforeValidator:  # noqa: N802  (read as a type in 
     return _rule(lambda v: clean_name(v, label))
 
 
-def CleanText(label: str, max_length: int = TEXT_MAX, *, one_line: bool = False,  # noqa: N802
-              none_if_blank: bool = False) -> BeforeValidator:
+def CleanText(
+    label: str,
+    max_length: int = TEXT_MAX,
+    *,
+    one_line: bool = False,  # noqa: N802
+    none_if_blank: bool = False,
+) -> BeforeValidator:
     """Free text, "" for nothing (clean_text); `one_line` collapses every run of white space to
     one space (a name of a person or a department); `none_if_blank` gives None for nothing."""
+
     def check(v: object) -> str | None:
         text = clean_text(v, label, max_length=max_length)
         if one_line:
             text = re.sub(r"\s+", " ", text)
         return (text or None) if none_if_blank else text
+
     return _rule(check)
 
 

@@ -47,9 +47,17 @@ def writing(session: Session, workspace_id: int) -> Iterator[Workspace]:
     session.flush()
 
 
-def require_in_workspace(session: Session, model: type[T], row_id: int, workspace_id: int, noun: str, *,
-                         version: int | None = None, labels: dict[str, str] | None = None,
-                         row: int | None = None) -> T:
+def require_in_workspace(
+    session: Session,
+    model: type[T],
+    row_id: int,
+    workspace_id: int,
+    noun: str,
+    *,
+    version: int | None = None,
+    labels: dict[str, str] | None = None,
+    row: int | None = None,
+) -> T:
     """The `model` row with `row_id`, only if it belongs to `workspace_id`: another workspace's
     rows are never reachable through this one's id. With `version` (the version an edit was drawn
     from), refused when someone changed the row since; `labels` say what of it the refusal shows."""

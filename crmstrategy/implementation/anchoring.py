@@ -27,8 +27,9 @@ from crmstrategy.implementation.models import (
 )
 
 
-def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | dict,
-               today: date | None = None) -> PlanReviewRead:
+def add_review(
+    *, session: Session, workspace_id: int, data: PlanReviewCreate | dict, today: date | None = None
+) -> PlanReviewRead:
     with writing(session, workspace_id):
         clean = validated(PlanReviewCreate, data)
         if clean.reviewed_on > (today or clock.today()):
@@ -41,16 +42,21 @@ def add_review(*, session: Session, workspace_id: int, data: PlanReviewCreate | 
 
 def list_reviews(*, session: Session, workspace_id: int) -> list[PlanReviewRead]:
     """Newest first."""
-    rows = session.exec(select(PlanReview).where(PlanReview.workspace_id == workspace_id)
-                        .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())).all()
+    rows = session.exec(
+        select(PlanReview)
+        .where(PlanReview.workspace_id == workspace_id)
+        .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())
+    ).all()
     return [PlanReviewRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 def participation(*, session: Session, workspace_id: int) -> dict[int, list[str]]:
     """Participant id -> the steps of the method they took part in, in the method's order."""
-    rows = session.exec(select(StepParticipation.participant_id, StepParticipation.step)
-                        .join(Participant, Participant.id == StepParticipation.participant_id)
-                        .where(Participant.workspace_id == workspace_id)).all()
+    rows = session.exec(
+        select(StepParticipation.participant_id, StepParticipation.step)
+        .join(Participant, Participant.id == StepParticipation.participant_id)
+        .where(Participant.workspace_id == workspace_id)
+    ).all()
     steps: dict[int, list[str]] = {}
     for participant_id, step in rows:
         steps.setdefault(participant_id, []).append(step)
@@ -62,8 +68,9 @@ def set_participation(*, session: Session, workspace_id: int, participant_id: in
         require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
         unknown = [s for s in steps if s not in METHOD_STEPS]
         if unknown:
-            raise ValidationProblem([Problem("Steps", f"'{unknown[0]}' is not a step of the method: "
-                                             f"{', '.join(METHOD_STEPS)}.")])
+            raise ValidationProblem(
+                [Problem("Steps", f"'{unknown[0]}' is not a step of the method: {', '.join(METHOD_STEPS)}.")]
+            )
         session.exec(delete(StepParticipation).where(StepParticipation.participant_id == participant_id))
         clean = [s for s in METHOD_STEPS if s in steps]
         for step in clean:
@@ -72,28 +79,49 @@ def set_participation(*, session: Session, workspace_id: int, participant_id: in
 
 
 def list_role_impacts(*, session: Session, workspace_id: int) -> list[RoleImpactRead]:
-    rows = session.exec(select(RoleImpact).where(RoleImpact.workspace_id == workspace_id)
-                        .order_by(RoleImpact.position, RoleImpact.id)).all()
+    rows = session.exec(
+        select(RoleImpact).where(RoleImpact.workspace_id == workspace_id).order_by(RoleImpact.position, RoleImpact.id)
+    ).all()
     return [RoleImpactRead.model_validate(r, from_attributes=True) for r in rows]
 
 
-def save_role_impact(*, session: Session, workspace_id: int, data: RoleImpactCreate | dict,
-                     impact_id: int | None = None, version: int | None = None) -> RoleImpactRead:
+def save_role_impact(
+    *,
+    session: Session,
+    workspace_id: int,
+    data: RoleImpactCreate | dict,
+    impact_id: int | None = None,
+    version: int | None = None,
+) -> RoleImpactRead:
     """Add what the strategy means for a role or department, or change one (`impact_id`, drawn at
     `version`: refused when someone changed it since)."""
     with writing(session, workspace_id):
         clean = validated(RoleImpactCreate, data, labels=ROLE_IMPACT_LABELS)
-        for other_id, audience in session.exec(select(RoleImpact.id, RoleImpact.audience)
-                                               .where(RoleImpact.workspace_id == workspace_id)):
+        for other_id, audience in session.exec(
+            select(RoleImpact.id, RoleImpact.audience).where(RoleImpact.workspace_id == workspace_id)
+        ):
             if other_id != impact_id and audience.casefold() == clean.audience.casefold():
-                raise ValidationProblem([Problem(ROLE_IMPACT_LABELS["audience"], f"'{clean.audience}' is described "
-                                                 "already; change that one instead.")])
+                raise ValidationProblem(
+                    [
+                        Problem(
+                            ROLE_IMPACT_LABELS["audience"],
+                            f"'{clean.audience}' is described already; change that one instead.",
+                        )
+                    ]
+                )
         if impact_id is None:
             position = len(list_role_impacts(session=session, workspace_id=workspace_id))
             row = RoleImpact.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
         else:
-            row = require_in_workspace(session, RoleImpact, impact_id, workspace_id, "role or department",
-                                       version=version, labels=ROLE_IMPACT_LABELS)
+            row = require_in_workspace(
+                session,
+                RoleImpact,
+                impact_id,
+                workspace_id,
+                "role or department",
+                version=version,
+                labels=ROLE_IMPACT_LABELS,
+            )
             for key, value in clean.model_dump().items():
                 setattr(row, key, value)
             bump(row)

@@ -33,15 +33,28 @@ ACTION_KINDS = ("Task", "Communication")
 METHOD_STEPS = ("Analysis", "Strategy", "Implementation")
 
 
-ACTION_LABELS = {"title": "Title", "description": "Description", "department": "Department", "owner": "Owner",
-                 "horizon": "Horizon", "start_date": "Start", "due_date": "Due", "status": "Status",
-                 "kind": "Kind", "audience": "Who is told", "notes": "Notes", "initiative_ids": "Initiatives"}
+ACTION_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "department": "Department",
+    "owner": "Owner",
+    "horizon": "Horizon",
+    "start_date": "Start",
+    "due_date": "Due",
+    "status": "Status",
+    "kind": "Kind",
+    "audience": "Who is told",
+    "notes": "Notes",
+    "initiative_ids": "Initiatives",
+}
 
 
 class ActionBase(SQLModel):
     title: Annotated[str, CleanName("Title")] = Field(max_length=120)
     description: Annotated[str, CleanText(ACTION_LABELS["description"])] = Field(default="", sa_type=Text)
-    department: Annotated[str, CleanText(ACTION_LABELS["department"], 120, one_line=True)] = Field(default="", max_length=120)
+    department: Annotated[str, CleanText(ACTION_LABELS["department"], 120, one_line=True)] = Field(
+        default="", max_length=120
+    )
     owner: Annotated[str, CleanText(ACTION_LABELS["owner"], 120, one_line=True)] = Field(default="", max_length=120)
     horizon: int | None = None  # set by hand; with a due date the dates decide (plan_rules)
     start_date: Annotated[date | None, Day(ACTION_LABELS["start_date"])] = None
@@ -60,12 +73,14 @@ class ActionCreate(ActionBase):
     @classmethod
     def _status(cls, v):
         from crmstrategy.implementation.plan_rules import STATUSES
+
         return required_choice(v, STATUSES, "Status", default="Not started")
 
     @field_validator("horizon", mode="before")
     @classmethod
     def _horizon(cls, v):
         from crmstrategy.implementation.plan_rules import HORIZONS
+
         if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
             return None
         text = re.sub(r"\s*(months?|mnd|måneder|måneders|mån)\.?$", "", str(v).strip().lower())
@@ -82,8 +97,10 @@ class ActionCreate(ActionBase):
     def _after_start(cls, v, info):
         start = info.data.get("start_date")  # declared before due_date, so already checked
         if start and v and v < start:
-            raise ValueError(f"The due date {v.isoformat()} is before the start {start.isoformat()}: an action "
-                             "cannot end before it begins.")
+            raise ValueError(
+                f"The due date {v.isoformat()} is before the start {start.isoformat()}: an action "
+                "cannot end before it begins."
+            )
         return v
 
 
@@ -113,8 +130,9 @@ class Action(ActionBase, Versioned, table=True):
 class ActionInitiative(SQLModel, table=True):
     __tablename__ = "action_initiative"
     action_id: int = Field(sa_column=Column(Integer, ForeignKey("action.id", ondelete="CASCADE"), primary_key=True))
-    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
-                                          index=True))
+    node_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class ActionRead(ActionBase):
@@ -124,11 +142,12 @@ class ActionRead(ActionBase):
     initiative_ids: list[int] = []
     initiative_names: list[str] = []
     shown_horizon: int | None = None  # from the due date, else as set by hand
-    beyond_plan: bool = False         # due more than 12 months after the plan's start
+    beyond_plan: bool = False  # due more than 12 months after the plan's start
 
 
 class ActionChange(SQLModel, table=True):
     """One changed field of an action: who, when, from what to what (the plan's memory)."""
+
     __tablename__ = "action_change"
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -158,14 +177,20 @@ class PlanReview(SQLModel, table=True):
 
 class StepParticipation(SQLModel, table=True):
     """Which participant took part in which step of the method (advice 7)."""
+
     __tablename__ = "step_participation"
-    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
-                                                 primary_key=True))
+    participant_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
+    )
     step: str = Field(sa_column=Column(String(20), primary_key=True))
 
 
-ROLE_IMPACT_LABELS = {"audience": "Role or department", "means": "What the strategy means for them",
-                      "must_do": "What they must do", "do_differently": "What they must do differently"}
+ROLE_IMPACT_LABELS = {
+    "audience": "Role or department",
+    "means": "What the strategy means for them",
+    "must_do": "What they must do",
+    "do_differently": "What they must do differently",
+}
 
 
 class RoleImpactBase(SQLModel):
@@ -217,13 +242,24 @@ class ActionChangeRead(BaseModel):
 
 # What each customer measure is, and the values it can take (a satisfaction score may be on a
 # 1-5, 1-10 or 0-100 scale, so it is only kept within 0-100).
-CUSTOMER_MEASURES = {"Satisfaction": ("score", 0.0, 100.0), "NPS": ("NPS, -100 to 100", -100.0, 100.0),
-                     "Loyalty": ("% returning customers", 0.0, 100.0), "Churn": ("% of customers lost", 0.0, 100.0),
-                     "Conversion": ("% of offers won", 0.0, 100.0)}
+CUSTOMER_MEASURES = {
+    "Satisfaction": ("score", 0.0, 100.0),
+    "NPS": ("NPS, -100 to 100", -100.0, 100.0),
+    "Loyalty": ("% returning customers", 0.0, 100.0),
+    "Churn": ("% of customers lost", 0.0, 100.0),
+    "Conversion": ("% of offers won", 0.0, 100.0),
+}
 
 
-MEASUREMENT_LABELS = {"goal_id": "Goal", "measure": "Measure", "segment_id": "Segment", "measured_on": "Date",
-                      "value": "Value", "note": "Note", "recorded_by": "Recorded by"}
+MEASUREMENT_LABELS = {
+    "goal_id": "Goal",
+    "measure": "Measure",
+    "segment_id": "Segment",
+    "measured_on": "Date",
+    "value": "Value",
+    "note": "Note",
+    "recorded_by": "Recorded by",
+}
 
 
 MEASUREMENT_NOTE_MAX = 300
@@ -264,6 +300,7 @@ class GoalMeasurementRead(MeasurementFields):
 
 class CustomerMeasurementCreate(MeasurementFields):
     """A customer measure (advice 9) on a day, for one segment or (no segment) for all customers."""
+
     model_config = ConfigDict(extra="forbid")
     measure: Annotated[str, RequiredOneOf(tuple(CUSTOMER_MEASURES), "Measure")]
     segment_id: int | None = None
@@ -301,10 +338,21 @@ SENTIMENTS = ("Positive", "Neutral", "Negative")
 FEEDBACK_CHANNELS = ("Phone", "Email", "Counter", "Visit", "Meeting", "Survey", "Web", "App", "Social media")
 
 
-FEEDBACK_LABELS = {"text": "Feedback", "source": "Source", "channel": "Channel", "received_on": "Date",
-                   "segment_id": "Segment", "persona_id": "Persona", "theme": "Theme", "sentiment": "Sentiment",
-                   "routed_to": "Routed to", "status": "Status", "action_id": "Action", "response": "What was done",
-                   "recorded_by": "Recorded by"}
+FEEDBACK_LABELS = {
+    "text": "Feedback",
+    "source": "Source",
+    "channel": "Channel",
+    "received_on": "Date",
+    "segment_id": "Segment",
+    "persona_id": "Persona",
+    "theme": "Theme",
+    "sentiment": "Sentiment",
+    "routed_to": "Routed to",
+    "status": "Status",
+    "action_id": "Action",
+    "response": "What was done",
+    "recorded_by": "Recorded by",
+}
 
 
 class FeedbackBase(SQLModel):
@@ -312,15 +360,24 @@ class FeedbackBase(SQLModel):
     source: Annotated[str, CleanText(FEEDBACK_LABELS["source"], 120, one_line=True)] = Field(default="", max_length=120)
     channel: Annotated[str, CleanText("Channel", 60, one_line=True)] = Field(default="", max_length=60)
     received_on: Annotated[date, RequiredDay("Date", "Date is required: the day the feedback was given.")]
-    sentiment: Annotated[str, RequiredOneOf(SENTIMENTS, "Sentiment", default="Neutral")] = Field(default="Neutral", max_length=10)
-    routed_to: Annotated[str, CleanText(FEEDBACK_LABELS["routed_to"], 120, one_line=True)] = Field(default="", max_length=120)
-    status: Annotated[str, RequiredOneOf(FEEDBACK_STATUSES, "Status", default="New")] = Field(default="New", max_length=10)
+    sentiment: Annotated[str, RequiredOneOf(SENTIMENTS, "Sentiment", default="Neutral")] = Field(
+        default="Neutral", max_length=10
+    )
+    routed_to: Annotated[str, CleanText(FEEDBACK_LABELS["routed_to"], 120, one_line=True)] = Field(
+        default="", max_length=120
+    )
+    status: Annotated[str, RequiredOneOf(FEEDBACK_STATUSES, "Status", default="New")] = Field(
+        default="New", max_length=10
+    )
     response: Annotated[str, CleanText("What was done")] = Field(default="", sa_type=Text)
-    recorded_by: Annotated[str, CleanText(FEEDBACK_LABELS["recorded_by"], 120, one_line=True)] = Field(default="", max_length=120)
+    recorded_by: Annotated[str, CleanText(FEEDBACK_LABELS["recorded_by"], 120, one_line=True)] = Field(
+        default="", max_length=120
+    )
 
 
 class FeedbackCreate(FeedbackBase):
     """Segment, persona and action by id; the theme by name (shared with the insight log)."""
+
     model_config = ConfigDict(extra="forbid")
     segment_id: int | None = None
     persona_id: int | None = None
@@ -345,11 +402,14 @@ class FeedbackCreate(FeedbackBase):
     @model_validator(mode="after")
     def _routing(self):
         if self.status != "New" and not self.routed_to:
-            raise ValueError(f"Feedback that is '{self.status.lower()}' has been routed to someone: say to whom "
-                             "(an owner or a department).")
+            raise ValueError(
+                f"Feedback that is '{self.status.lower()}' has been routed to someone: say to whom "
+                "(an owner or a department)."
+            )
         if self.status == "Acted on" and self.action_id is None and not self.response:
-            raise ValueError("Feedback acted on says what was done: link the plan action it led to, or write "
-                             "what was done.")
+            raise ValueError(
+                "Feedback acted on says what was done: link the plan action it led to, or write what was done."
+            )
         return self
 
 

@@ -16,6 +16,7 @@ def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
         from crmstrategy.core.db import database_url_from_env, make_engine
+
         engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url_from_env())
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

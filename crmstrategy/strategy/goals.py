@@ -39,13 +39,25 @@ def _require_objective(session: Session, workspace_id: int, objective_id) -> Map
         raise ValidationProblem([Problem("Objective", "Choose the objective the goal measures.")])
     node = require_in_workspace(session, MapNode, objective_id, workspace_id, "objective")
     if node.kind != "objective":
-        raise ValidationProblem([Problem("Objective", f"Goals belong to CRM objectives; '{node.name}' is "
-                                         f"{with_article(NODE_KIND_NOUNS[node.kind])}.")])
+        raise ValidationProblem(
+            [
+                Problem(
+                    "Objective",
+                    f"Goals belong to CRM objectives; '{node.name}' is {with_article(NODE_KIND_NOUNS[node.kind])}.",
+                )
+            ]
+        )
     return node
 
 
-def create_goal(*, session: Session, workspace_id: int, data: GoalCreate | dict, today: date | None = None,
-                allow_past_deadline: bool = False) -> GoalRead:
+def create_goal(
+    *,
+    session: Session,
+    workspace_id: int,
+    data: GoalCreate | dict,
+    today: date | None = None,
+    allow_past_deadline: bool = False,
+) -> GoalRead:
     with writing(session, workspace_id):
         clean = validated(GoalCreate, data, labels=GOAL_LABELS)
         _require_objective(session, workspace_id, clean.objective_id)
@@ -58,19 +70,42 @@ def create_goal(*, session: Session, workspace_id: int, data: GoalCreate | dict,
 
 def _check_deadline(deadline: date, today: date, allow_past: bool) -> None:
     if deadline < today and not allow_past:
-        raise ValidationProblem([Problem("Deadline", f"{deadline.isoformat()} is before today; a goal looks ahead. "
-                                         "Choose a date still to come.")])
+        raise ValidationProblem(
+            [
+                Problem(
+                    "Deadline",
+                    f"{deadline.isoformat()} is before today; a goal looks ahead. Choose a date still to come.",
+                )
+            ]
+        )
 
 
-def update_goal(*, session: Session, workspace_id: int, goal_id: int, changes: GoalUpdate | dict, version: int,
-                today: date | None = None) -> GoalRead:
+def update_goal(
+    *,
+    session: Session,
+    workspace_id: int,
+    goal_id: int,
+    changes: GoalUpdate | dict,
+    version: int,
+    today: date | None = None,
+) -> GoalRead:
     """`version`: the one the form was drawn from; refused when someone changed the goal since."""
     with writing(session, workspace_id):
-        row = require_in_workspace(session, Goal, goal_id, workspace_id, "goal", version=version,
-                                   labels={k: v for k, v in GOAL_LABELS.items() if not k.endswith("_id")})
+        row = require_in_workspace(
+            session,
+            Goal,
+            goal_id,
+            workspace_id,
+            "goal",
+            version=version,
+            labels={k: v for k, v in GOAL_LABELS.items() if not k.endswith("_id")},
+        )
         update = validated(GoalUpdate, changes, labels=GOAL_LABELS)
-        clean = validated(GoalCreate, row.model_dump(include=set(GoalCreate.model_fields))
-                          | update.model_dump(exclude_unset=True), labels=GOAL_LABELS)
+        clean = validated(
+            GoalCreate,
+            row.model_dump(include=set(GoalCreate.model_fields)) | update.model_dump(exclude_unset=True),
+            labels=GOAL_LABELS,
+        )
         if clean.deadline != row.deadline:
             _check_deadline(clean.deadline, today or clock.today(), False)
         for key, value in clean.model_dump().items():
@@ -90,7 +125,9 @@ def delete_goal(*, session: Session, workspace_id: int, goal_id: int, version: i
         return metric
 
 
-def milestones_of(*, session: Session, workspace_id: int, goal_ids: list[int] | None = None) -> dict[int, list[tuple[date, float]]]:
+def milestones_of(
+    *, session: Session, workspace_id: int, goal_ids: list[int] | None = None
+) -> dict[int, list[tuple[date, float]]]:
     query = select(Milestone).join(Goal, Goal.id == Milestone.goal_id).where(Goal.workspace_id == workspace_id)
     if goal_ids is not None:
         query = query.where(Milestone.goal_id.in_(goal_ids))
@@ -100,15 +137,17 @@ def milestones_of(*, session: Session, workspace_id: int, goal_ids: list[int] | 
     return result
 
 
-def generate_milestones(*, session: Session, workspace_id: int, goal_id: int, per: str = "quarter",
-                        today: date | None = None) -> list[tuple[date, float]]:
+def generate_milestones(
+    *, session: Session, workspace_id: int, goal_id: int, per: str = "quarter", today: date | None = None
+) -> list[tuple[date, float]]:
     """Replace a goal's milestones with evenly spaced ones from the baseline (on the day it was
     measured, else today) to the target."""
     with writing(session, workspace_id):
         goal = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
         try:
-            milestones = generate(goal.baseline, goal.target, goal.baseline_on or today or clock.today(),
-                                  goal.deadline, per)
+            milestones = generate(
+                goal.baseline, goal.target, goal.baseline_on or today or clock.today(), goal.deadline, per
+            )
         except MilestoneError as exc:
             raise ValidationProblem([Problem("Milestones", str(exc))]) from None
         return _replace_milestones(session, workspace_id, goal, milestones)
@@ -120,16 +159,25 @@ def milestone_versions(*, session: Session, workspace_id: int, goal_id: int) -> 
     return dict(session.exec(select(Milestone.id, Milestone.version).where(Milestone.goal_id == goal_id)).all())
 
 
-def set_milestones(*, session: Session, workspace_id: int, goal_id: int,
-                   milestones: list[tuple[object, object]], drawn: dict[int, int] | None = None) -> list[tuple[date, float]]:
+def set_milestones(
+    *,
+    session: Session,
+    workspace_id: int,
+    goal_id: int,
+    milestones: list[tuple[object, object]],
+    drawn: dict[int, int] | None = None,
+) -> list[tuple[date, float]]:
     """The user's own milestones (from the editable table): dates on or before the deadline,
     each once, numbers as values. `drawn` (milestone_versions when the table was drawn) refuses
     the save when someone changed the milestones since."""
     with writing(session, workspace_id):
         goal = require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
         if drawn is not None:
-            check_versions(session.exec(select(Milestone).where(Milestone.goal_id == goal_id)).all(), drawn,
-                           subject=f"The milestones of '{goal.metric}'")
+            check_versions(
+                session.exec(select(Milestone).where(Milestone.goal_id == goal_id)).all(),
+                drawn,
+                subject=f"The milestones of '{goal.metric}'",
+            )
         problems, clean, seen = [], [], set()
         for n, (due, value) in enumerate(milestones, start=1):
             try:
@@ -150,8 +198,9 @@ def set_milestones(*, session: Session, workspace_id: int, goal_id: int,
             if due in seen:
                 problems.append(Problem("Date", f"{due.isoformat()} is used twice.", n))
             elif due > goal.deadline:
-                problems.append(Problem("Date", f"{due.isoformat()} is after the goal's deadline "
-                                        f"({goal.deadline.isoformat()}).", n))
+                problems.append(
+                    Problem("Date", f"{due.isoformat()} is after the goal's deadline ({goal.deadline.isoformat()}).", n)
+                )
             seen.add(due)
             clean.append((due, value))
         if problems:
@@ -159,8 +208,9 @@ def set_milestones(*, session: Session, workspace_id: int, goal_id: int,
         return _replace_milestones(session, workspace_id, goal, sorted(clean))
 
 
-def _replace_milestones(session: Session, workspace_id: int, goal: Goal,
-                        milestones: list[tuple[date, float]]) -> list[tuple[date, float]]:
+def _replace_milestones(
+    session: Session, workspace_id: int, goal: Goal, milestones: list[tuple[date, float]]
+) -> list[tuple[date, float]]:
     session.exec(delete(Milestone).where(Milestone.goal_id == goal.id))
     session.flush()
     for due, value in milestones:
@@ -178,16 +228,17 @@ def set_long_term_limit(*, session: Session, workspace_id: int, limit) -> int:
             if value != float(limit) or not 1 <= value <= 50:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):  # int(inf) raises OverflowError
-            raise ValidationProblem([Problem("Long-term goals",
-                                             "The limit must be a whole number from 1 to 50.")]) from None
+            raise ValidationProblem(
+                [Problem("Long-term goals", "The limit must be a whole number from 1 to 50.")]
+            ) from None
         workspace.max_long_term_goals = value
         return value
 
 
 @dataclass(frozen=True)
 class GoalAdvice:
-    activity_only: list[int]         # objectives whose goals all measure activity (seed 000)
-    long_term: list[int]             # goals further away than a year
+    activity_only: list[int]  # objectives whose goals all measure activity (seed 000)
+    long_term: list[int]  # goals further away than a year
     limit: int
     too_many_long_term: bool
 

@@ -31,13 +31,21 @@ from crmstrategy.strategy.promise_checks import CHAR_CEILING
 NODE_KINDS = ("strategy", "objective", "initiative", "enabler")
 
 
-NODE_KIND_LABELS = {"strategy": "Company strategy", "objective": "CRM objective", "initiative": "Initiative",
-                    "enabler": "Enabler"}
+NODE_KIND_LABELS = {
+    "strategy": "Company strategy",
+    "objective": "CRM objective",
+    "initiative": "Initiative",
+    "enabler": "Enabler",
+}
 
 
 # The kinds as nouns inside a sentence, with their article
-NODE_KIND_NOUNS = {"strategy": "company-strategy element", "objective": "CRM objective", "initiative": "initiative",
-                   "enabler": "enabler"}
+NODE_KIND_NOUNS = {
+    "strategy": "company-strategy element",
+    "objective": "CRM objective",
+    "initiative": "initiative",
+    "enabler": "enabler",
+}
 
 
 def with_article(noun: str) -> str:
@@ -45,16 +53,28 @@ def with_article(noun: str) -> str:
 
 
 # Which kind may point at which, and what the link means: the source supports (or enables) the target.
-LINK_RULES = {("objective", "strategy"): "supports", ("initiative", "objective"): "supports",
-              ("enabler", "initiative"): "enables"}
+LINK_RULES = {
+    ("objective", "strategy"): "supports",
+    ("initiative", "objective"): "supports",
+    ("enabler", "initiative"): "enables",
+}
 
 
 CONSTRAINT_KINDS = ("IT-platform order", "Market priorities", "Product portfolio", "Other")
 
 
-MAP_NODE_LABELS = {"kind": "Kind", "name": "Name", "description": "Description", "owner": "Owner",
-                   "business_value": "Business value", "complexity": "Complexity", "time_effort": "Time",
-                   "cost": "Cost", "lifecycle_stage": "Lifecycle stage", "channel": "Channel"}
+MAP_NODE_LABELS = {
+    "kind": "Kind",
+    "name": "Name",
+    "description": "Description",
+    "owner": "Owner",
+    "business_value": "Business value",
+    "complexity": "Complexity",
+    "time_effort": "Time",
+    "cost": "Cost",
+    "lifecycle_stage": "Lifecycle stage",
+    "channel": "Channel",
+}
 
 
 INITIATIVE_ONLY = ("business_value", "complexity", "time_effort", "cost", "lifecycle_stage", "channel")
@@ -77,7 +97,9 @@ class MapNodeBase(SQLModel):
     complexity: Annotated[int | None, Score(MAP_NODE_LABELS["complexity"])] = None
     time_effort: Annotated[int | None, Score(MAP_NODE_LABELS["time_effort"])] = None
     cost: Annotated[int | None, Score(MAP_NODE_LABELS["cost"])] = None
-    lifecycle_stage: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle stage")] = Field(default=None, max_length=20)
+    lifecycle_stage: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle stage")] = Field(
+        default=None, max_length=20
+    )
     channel: Annotated[str | None, CleanText("Channel", 120, none_if_blank=True)] = Field(default=None, max_length=120)
 
 
@@ -161,10 +183,12 @@ class StrategyConstraint(Versioned, table=True):
 
 class ConstraintNode(SQLModel, table=True):
     __tablename__ = "constraint_node"
-    constraint_id: int = Field(sa_column=Column(Integer, ForeignKey("strategy_constraint.id", ondelete="CASCADE"),
-                                                primary_key=True))
-    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
-                                          index=True))
+    constraint_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("strategy_constraint.id", ondelete="CASCADE"), primary_key=True)
+    )
+    node_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class StrategyConstraintRead(BaseModel):
@@ -187,10 +211,18 @@ VALUE_EXAMPLES = "churn, loyalty, conversion, revenue, satisfaction"
 ACTIVITY_EXAMPLES = "opens, clicks, visits"
 
 
-GOAL_LABELS = {"objective_id": "Objective", "goal_type": "Result or process", "metric": "Metric", "unit": "Unit",
-               "baseline": "Baseline", "target": "Target", "deadline": "Deadline", "owner": "Owner",
-               "measures": "Measures value or activity",
-               "baseline_on": "Baseline measured on"}
+GOAL_LABELS = {
+    "objective_id": "Objective",
+    "goal_type": "Result or process",
+    "metric": "Metric",
+    "unit": "Unit",
+    "baseline": "Baseline",
+    "target": "Target",
+    "deadline": "Deadline",
+    "owner": "Owner",
+    "measures": "Measures value or activity",
+    "baseline_on": "Baseline measured on",
+}
 
 
 class GoalBase(SQLModel):
@@ -202,8 +234,12 @@ class GoalBase(SQLModel):
     target: Annotated[float, Number(GOAL_LABELS["target"])]
     deadline: date
     owner: Annotated[str, CleanText(GOAL_LABELS["owner"], 120)] = Field(default="", max_length=120)
-    measures: Annotated[str, RequiredOneOf(GOAL_MEASURES, "Measures value or activity")] = Field(default="Value", max_length=10)
-    baseline_on: Annotated[date | None, Day("Baseline measured on")] = None  # when the baseline was measured: where the milestone path starts
+    measures: Annotated[str, RequiredOneOf(GOAL_MEASURES, "Measures value or activity")] = Field(
+        default="Value", max_length=10
+    )
+    baseline_on: Annotated[date | None, Day("Baseline measured on")] = (
+        None  # when the baseline was measured: where the milestone path starts
+    )
 
 
 class GoalCreate(GoalBase):
@@ -234,11 +270,15 @@ class GoalCreate(GoalBase):
     @model_validator(mode="after")
     def _moves(self):
         if self.target == self.baseline:
-            raise ValueError("The target equals the baseline, so the goal asks for no change: set where you "
-                             "want to be by the deadline.")
+            raise ValueError(
+                "The target equals the baseline, so the goal asks for no change: set where you "
+                "want to be by the deadline."
+            )
         if self.baseline_on is not None and self.baseline_on >= self.deadline:
-            raise ValueError(f"The baseline was measured on {self.baseline_on.isoformat()}, not before the deadline "
-                             f"{self.deadline.isoformat()}: the path to the target runs from the one to the other.")
+            raise ValueError(
+                f"The baseline was measured on {self.baseline_on.isoformat()}, not before the deadline "
+                f"{self.deadline.isoformat()}: the path to the target runs from the one to the other."
+            )
         return self
 
 
@@ -274,11 +314,19 @@ class Milestone(Versioned, table=True):
     value: float
 
 
-PROMISE_PARTS = {"delivers": "What we deliver", "value": "How it creates value", "perceived": "How we want to be perceived"}
+PROMISE_PARTS = {
+    "delivers": "What we deliver",
+    "value": "How it creates value",
+    "perceived": "How we want to be perceived",
+}
 
 
-PROMISE_LABELS = PROMISE_PARTS | {"text": "The promise", "author": "Author", "note": "What changed",
-                                  "segment_ids": "Segments"}
+PROMISE_LABELS = PROMISE_PARTS | {
+    "text": "The promise",
+    "author": "Author",
+    "note": "What changed",
+    "segment_ids": "Segments",
+}
 
 
 PROMISE_PART_MAX = 400
@@ -316,8 +364,10 @@ class PromiseVersionCreate(PromiseVersionBase):
         if not text:
             raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
         if len(text) > PROMISE_TEXT_MAX:
-            raise ValueError(f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
-                             f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts.")
+            raise ValueError(
+                f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
+                f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts."
+            )
         return text
 
     @field_validator("author", mode="before")
@@ -341,10 +391,12 @@ class PromiseVersion(PromiseVersionBase, table=True):
 
 class PromiseVersionSegment(SQLModel, table=True):
     __tablename__ = "promise_version_segment"
-    version_id: int = Field(sa_column=Column(Integer, ForeignKey("promise_version.id", ondelete="CASCADE"),
-                                             primary_key=True))
-    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True))
+    version_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("promise_version.id", ondelete="CASCADE"), primary_key=True)
+    )
+    segment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class PromiseVersionRead(PromiseVersionBase):
@@ -365,6 +417,7 @@ class PromiseVersionRead(PromiseVersionBase):
 
 class PromiseTerm(SQLModel, table=True):
     """One entry of a workspace's buzzword or jargon list."""
+
     __tablename__ = "promise_term"
     __table_args__ = (UniqueConstraint("workspace_id", "kind", "term", name="uq_promise_term"),)
     id: int | None = Field(default=None, primary_key=True)

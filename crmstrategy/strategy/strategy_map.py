@@ -1,5 +1,5 @@
 """Strategy-map services (advice 3-5): nodes, links, company-strategy constraints, measurable goals
-and their milestones. Rules, questions and layout come from crmstrategy.strategy_graph."""
+and their milestones. Rules, questions and layout come from crmstrategy.strategy.strategy_graph."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ from crmstrategy.strategy.strategy_graph import (
 
 
 def list_nodes(*, session: Session, workspace_id: int) -> list[MapNodeRead]:
-    rows = session.exec(select(MapNode).where(MapNode.workspace_id == workspace_id)
-                        .order_by(MapNode.position, MapNode.id)).all()
+    rows = session.exec(
+        select(MapNode).where(MapNode.workspace_id == workspace_id).order_by(MapNode.position, MapNode.id)
+    ).all()
     return [MapNodeRead.model_validate(row, from_attributes=True) for row in rows]
 
 
@@ -50,32 +51,48 @@ def _check_unique_name(session: Session, workspace_id: int, name: str, exclude_i
     # Compared in Python: SQL lower() folds only ASCII on SQLite, so 'Øke' and 'øke' would differ.
     for other_id, other in session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id)):
         if other_id != exclude_id and other.lower() == name.lower():
-            raise ValidationProblem([Problem("Name", f"'{name}' is already on the map; give each element its own "
-                                             "name.")])
+            raise ValidationProblem(
+                [Problem("Name", f"'{name}' is already on the map; give each element its own name.")]
+            )
 
 
 def create_node(*, session: Session, workspace_id: int, data: MapNodeCreate | dict) -> MapNodeRead:
     with writing(session, workspace_id):
         clean = validated(MapNodeCreate, data, labels=MAP_NODE_LABELS)
         _check_unique_name(session, workspace_id, clean.name, None)
-        position = session.exec(select(func.coalesce(func.max(MapNode.position), -1))
-                                .where(MapNode.workspace_id == workspace_id)).one() + 1
+        position = (
+            session.exec(
+                select(func.coalesce(func.max(MapNode.position), -1)).where(MapNode.workspace_id == workspace_id)
+            ).one()
+            + 1
+        )
         row = MapNode.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
         session.add(row)
         session.flush()
         return MapNodeRead.model_validate(row, from_attributes=True)
 
 
-def update_node(*, session: Session, workspace_id: int, node_id: int, changes: MapNodeUpdate | dict,
-                version: int) -> MapNodeRead:
+def update_node(
+    *, session: Session, workspace_id: int, node_id: int, changes: MapNodeUpdate | dict, version: int
+) -> MapNodeRead:
     """Rename or edit a node; its kind stays (the links depend on it). `version`: the one the form
     was drawn from."""
     with writing(session, workspace_id):
-        row = require_in_workspace(session, MapNode, node_id, workspace_id, "element of the map", version=version,
-                                   labels={"name": "Name", "description": "Description", "owner": "Owner"})
+        row = require_in_workspace(
+            session,
+            MapNode,
+            node_id,
+            workspace_id,
+            "element of the map",
+            version=version,
+            labels={"name": "Name", "description": "Description", "owner": "Owner"},
+        )
         update = validated(MapNodeUpdate, changes, labels=MAP_NODE_LABELS)
-        clean = validated(MapNodeCreate, row.model_dump(include=set(MapNodeCreate.model_fields))
-                          | update.model_dump(exclude_unset=True), labels=MAP_NODE_LABELS)
+        clean = validated(
+            MapNodeCreate,
+            row.model_dump(include=set(MapNodeCreate.model_fields)) | update.model_dump(exclude_unset=True),
+            labels=MAP_NODE_LABELS,
+        )
         _check_unique_name(session, workspace_id, clean.name, node_id)
         for key, value in clean.model_dump().items():
             setattr(row, key, value)
@@ -88,8 +105,8 @@ def update_node(*, session: Session, workspace_id: int, node_id: int, changes: M
 @dataclass(frozen=True)
 class DeletionImpact:
     node: MapNodeRead
-    links: list[str]        # "Initiative A → Objective B", the links that go with it
-    goals: list[str]        # the goals (of an objective) that go with it
+    links: list[str]  # "Initiative A → Objective B", the links that go with it
+    goals: list[str]  # the goals (of an objective) that go with it
     constraints: list[str]  # constraints that lose this node (they stay)
 
 
@@ -98,11 +115,17 @@ def deletion_impact(*, session: Session, workspace_id: int, node_id: int) -> Del
     names = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id)).all())
     links = session.exec(select(MapLink).where(or_(MapLink.source_id == node_id, MapLink.target_id == node_id))).all()
     goals = session.exec(select(Goal.metric).where(Goal.objective_id == node_id)).all()
-    constraints = session.exec(select(StrategyConstraint.text).join(
-        ConstraintNode, ConstraintNode.constraint_id == StrategyConstraint.id).where(ConstraintNode.node_id == node_id)).all()
-    return DeletionImpact(MapNodeRead.model_validate(row, from_attributes=True),
-                          sorted(f"{names[link.source_id]} → {names[link.target_id]}" for link in links),
-                          list(goals), list(constraints))
+    constraints = session.exec(
+        select(StrategyConstraint.text)
+        .join(ConstraintNode, ConstraintNode.constraint_id == StrategyConstraint.id)
+        .where(ConstraintNode.node_id == node_id)
+    ).all()
+    return DeletionImpact(
+        MapNodeRead.model_validate(row, from_attributes=True),
+        sorted(f"{names[link.source_id]} → {names[link.target_id]}" for link in links),
+        list(goals),
+        list(constraints),
+    )
 
 
 def delete_node(*, session: Session, workspace_id: int, node_id: int, version: int | None = None) -> DeletionImpact:
@@ -122,8 +145,10 @@ def delete_node(*, session: Session, workspace_id: int, node_id: int, version: i
 
 
 def list_links(*, session: Session, workspace_id: int) -> list[tuple[int, int]]:
-    return [(link.source_id, link.target_id) for link in session.exec(
-        select(MapLink).where(MapLink.workspace_id == workspace_id).order_by(MapLink.id)).all()]
+    return [
+        (link.source_id, link.target_id)
+        for link in session.exec(select(MapLink).where(MapLink.workspace_id == workspace_id).order_by(MapLink.id)).all()
+    ]
 
 
 def add_link(*, session: Session, workspace_id: int, source_id: int, target_id: int) -> tuple[int, int]:
@@ -133,8 +158,9 @@ def add_link(*, session: Session, workspace_id: int, source_id: int, target_id: 
             raise ValidationProblem([Problem("Link", "Choose both ends of the link.")])
         source = require_in_workspace(session, MapNode, source_id, workspace_id, "element of the map")
         target = require_in_workspace(session, MapNode, target_id, workspace_id, "element of the map")
-        problem = link_problem(source.kind, target.kind, source_id, target_id,
-                               set(list_links(session=session, workspace_id=workspace_id)))
+        problem = link_problem(
+            source.kind, target.kind, source_id, target_id, set(list_links(session=session, workspace_id=workspace_id))
+        )
         if problem:
             raise ValidationProblem([Problem("Link", problem)])
         session.add(MapLink(workspace_id=workspace_id, source_id=source_id, target_id=target_id))
@@ -144,8 +170,11 @@ def add_link(*, session: Session, workspace_id: int, source_id: int, target_id: 
 def remove_link(*, session: Session, workspace_id: int, source_id: int, target_id: int) -> tuple[int, int]:
     """Remove a link; returns it (so the page can tell success from a refusal)."""
     with writing(session, workspace_id):
-        row = session.exec(select(MapLink).where(MapLink.workspace_id == workspace_id, MapLink.source_id == source_id,
-                                                 MapLink.target_id == target_id)).first()
+        row = session.exec(
+            select(MapLink).where(
+                MapLink.workspace_id == workspace_id, MapLink.source_id == source_id, MapLink.target_id == target_id
+            )
+        ).first()
         if row is None:
             raise ValidationProblem([Problem("Link", "That link is not on the map any more; reload the page.")])
         session.delete(row)
@@ -153,20 +182,29 @@ def remove_link(*, session: Session, workspace_id: int, source_id: int, target_i
 
 
 def list_constraints(*, session: Session, workspace_id: int) -> list[StrategyConstraintRead]:
-    rows = session.exec(select(StrategyConstraint).where(StrategyConstraint.workspace_id == workspace_id)
-                        .order_by(StrategyConstraint.id)).all()
+    rows = session.exec(
+        select(StrategyConstraint)
+        .where(StrategyConstraint.workspace_id == workspace_id)
+        .order_by(StrategyConstraint.id)
+    ).all()
     nodes: dict[int, list[int]] = defaultdict(list)
     if rows:
-        for constraint_id, node_id in session.exec(select(ConstraintNode.constraint_id, ConstraintNode.node_id).where(
-                ConstraintNode.constraint_id.in_([r.id for r in rows]))).all():
+        for constraint_id, node_id in session.exec(
+            select(ConstraintNode.constraint_id, ConstraintNode.node_id).where(
+                ConstraintNode.constraint_id.in_([r.id for r in rows])
+            )
+        ).all():
             nodes[constraint_id].append(node_id)
     return [StrategyConstraintRead(id=r.id, kind=r.kind, text=r.text, node_ids=sorted(nodes[r.id])) for r in rows]
 
 
-def add_constraint(*, session: Session, workspace_id: int, data: StrategyConstraintCreate | dict) -> StrategyConstraintRead:
+def add_constraint(
+    *, session: Session, workspace_id: int, data: StrategyConstraintCreate | dict
+) -> StrategyConstraintRead:
     with writing(session, workspace_id):
-        clean = validated(StrategyConstraintCreate, data, labels={"kind": "Kind", "text": "Constraint",
-                                                                  "node_ids": "Elements"})
+        clean = validated(
+            StrategyConstraintCreate, data, labels={"kind": "Kind", "text": "Constraint", "node_ids": "Elements"}
+        )
         for node_id in clean.node_ids:
             require_in_workspace(session, MapNode, node_id, workspace_id, "element of the map")
         row = StrategyConstraint(workspace_id=workspace_id, kind=clean.kind, text=clean.text)
@@ -212,5 +250,12 @@ def strategy_map(*, session: Session, workspace_id: int) -> StrategyMap:
     links = list_links(session=session, workspace_id=workspace_id)
     goals = list_goals(session=session, workspace_id=workspace_id)
     graph = build_graph([NodeInfo(n.id, n.kind, n.name, n.owner, n.position) for n in nodes.values()], links)
-    return StrategyMap(nodes, links, graph, check_rules(graph, {g.objective_id for g in goals}),
-                       layered_layout(graph), list_constraints(session=session, workspace_id=workspace_id), goals)
+    return StrategyMap(
+        nodes,
+        links,
+        graph,
+        check_rules(graph, {g.objective_id for g in goals}),
+        layered_layout(graph),
+        list_constraints(session=session, workspace_id=workspace_id),
+        goals,
+    )

@@ -121,9 +121,13 @@ def _show_stale(exc: StaleEdit, target) -> None:
     """Someone else saved first: say so, show what the item is now, and offer to start from there
     (what this browser typed stays in the form until then, to copy from)."""
     lines = [f"- **{md_escape(label)}:** {md_escape(value)}" for label, value in exc.current.items()]
-    target.error("Nothing was saved: " + md_escape(str(exc.problems[0])) + ("\n\n" + "\n".join(lines) if lines else "")
-                 + "\n\nFrom your next click on, the form shows it as it is now.",
-                 icon=":material/sync_problem:")
+    target.error(
+        "Nothing was saved: "
+        + md_escape(str(exc.problems[0]))
+        + ("\n\n" + "\n".join(lines) if lines else "")
+        + "\n\nFrom your next click on, the form shows it as it is now.",
+        icon=":material/sync_problem:",
+    )
 
 
 def flash(key: str, message: str) -> None:
@@ -142,8 +146,9 @@ def clear_form(values: dict[str, Any], *, key: Callable[[str], str] = str) -> No
     `values` (their empty values). Forgetting a widget's value is not enough: the browser keeps
     showing, and sends again, what was typed; a value assigned before the widget is drawn is sent
     to the browser."""
-    st.session_state["_form_resets"] = (st.session_state.get("_form_resets", {})
-                                        | {key(name): value for name, value in values.items()})
+    st.session_state["_form_resets"] = st.session_state.get("_form_resets", {}) | {
+        key(name): value for name, value in values.items()
+    }
 
 
 def _apply_form_resets() -> None:

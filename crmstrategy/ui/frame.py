@@ -75,35 +75,38 @@ def _page(place: Place, title: str, icon: str, **options):
 def method_navigation():
     """The app's pages, grouped by the steps of the method (app.py runs what this returns). A new
     workspace starts with who takes part, then walks the three steps in this order."""
-    return st.navigation({
-        "Overview": [
-            _page(Place.OVERVIEW, "Overview", ":material/dashboard:", default=True),
-            _page(Place.HEALTH, "Health check", ":material/health_and_safety:"),
-            _page(Place.WORKSPACES, "Workspaces", ":material/folder_open:"),
-        ],
-        "1 · Analysis": [
-            _page(Place.PARTICIPANTS, "Participants", ":material/group:"),
-            _page(Place.SEGMENTS, "Segments", ":material/groups:"),
-            _page(Place.PERSONAS, "Personas", ":material/person:"),
-            _page(Place.INSIGHTS, "Insights", ":material/record_voice_over:"),
-            _page(Place.READINESS, "Readiness", ":material/fact_check:"),
-            _page(Place.STRENGTHS, "Strengths", ":material/fitness_center:"),
-        ],
-        "2 · Strategy": [
-            _page(Place.TARGETS, "Target segments", ":material/my_location:"),
-            _page(Place.STRATEGY_MAP, "Strategy map", ":material/account_tree:"),
-            _page(Place.GOALS, "Goals", ":material/flag:"),
-            _page(Place.PROMISE, "Customer promise", ":material/handshake:"),
-            _page(Place.PRESENT_PROMISE, "Present the promise", ":material/slideshow:"),
-        ],
-        "3 · Implementation": [
-            _page(Place.PLAN, "3/6/12-month plan", ":material/event_note:"),
-            _page(Place.ANCHORING, "Anchoring", ":material/anchor:"),
-            _page(Place.FOLLOW_UP, "Follow-up", ":material/monitoring:"),
-            _page(Place.FEEDBACK, "Customer feedback", ":material/forum:"),
-            _page(Place.DOCUMENT, "Strategy document", ":material/description:"),
-        ],
-    }, expanded=True)  # every step of the method in sight, not "View 3 more"
+    return st.navigation(
+        {
+            "Overview": [
+                _page(Place.OVERVIEW, "Overview", ":material/dashboard:", default=True),
+                _page(Place.HEALTH, "Health check", ":material/health_and_safety:"),
+                _page(Place.WORKSPACES, "Workspaces", ":material/folder_open:"),
+            ],
+            "1 · Analysis": [
+                _page(Place.PARTICIPANTS, "Participants", ":material/group:"),
+                _page(Place.SEGMENTS, "Segments", ":material/groups:"),
+                _page(Place.PERSONAS, "Personas", ":material/person:"),
+                _page(Place.INSIGHTS, "Insights", ":material/record_voice_over:"),
+                _page(Place.READINESS, "Readiness", ":material/fact_check:"),
+                _page(Place.STRENGTHS, "Strengths", ":material/fitness_center:"),
+            ],
+            "2 · Strategy": [
+                _page(Place.TARGETS, "Target segments", ":material/my_location:"),
+                _page(Place.STRATEGY_MAP, "Strategy map", ":material/account_tree:"),
+                _page(Place.GOALS, "Goals", ":material/flag:"),
+                _page(Place.PROMISE, "Customer promise", ":material/handshake:"),
+                _page(Place.PRESENT_PROMISE, "Present the promise", ":material/slideshow:"),
+            ],
+            "3 · Implementation": [
+                _page(Place.PLAN, "3/6/12-month plan", ":material/event_note:"),
+                _page(Place.ANCHORING, "Anchoring", ":material/anchor:"),
+                _page(Place.FOLLOW_UP, "Follow-up", ":material/monitoring:"),
+                _page(Place.FEEDBACK, "Customer feedback", ":material/forum:"),
+                _page(Place.DOCUMENT, "Strategy document", ":material/description:"),
+            ],
+        },
+        expanded=True,
+    )  # every step of the method in sight, not "View 3 more"
 
 
 def workbench_page(title: str) -> WorkspaceRead:
@@ -138,13 +141,23 @@ def workbench_page(title: str) -> WorkspaceRead:
     with st.sidebar:
         # Bold, not a heading: the page's own title is its first heading
         st.markdown(f"**:material/hub: {APP_TITLE}**")
-        st.selectbox("Workspace", options=list(by_id), format_func=lambda i: by_id[i].name,
-                     key="workspace_switcher", on_change=_switch_workspace,
-                     help="Everything you see and edit belongs to this workspace. The link in the "
-                          "address bar opens the same workspace.")
+        st.selectbox(
+            "Workspace",
+            options=list(by_id),
+            format_func=lambda i: by_id[i].name,
+            key="workspace_switcher",
+            on_change=_switch_workspace,
+            help="Everything you see and edit belongs to this workspace. The link in the "
+            "address bar opens the same workspace.",
+        )
         st.caption("Method: 1 · Analysis → 2 · Strategy → 3 · Implementation")
-        if st.button("How the method works", key="method_guide", icon=":material/menu_book:", type="tertiary",
-                     help="The three steps, the nine pieces of advice and where each lives in the workbench."):
+        if st.button(
+            "How the method works",
+            key="method_guide",
+            icon=":material/menu_book:",
+            type="tertiary",
+            help="The three steps, the nine pieces of advice and where each lives in the workbench.",
+        ):
             _method_dialog()
     return by_id[current_id]
 
@@ -154,21 +167,21 @@ def _method_dialog() -> None:
     st.markdown(method_guide())
 
 
-def page_link(page: Place | str, label: str, icon: str | None = None) -> None:
-    """A link to another page (a place of the app, or a page script) that keeps the current
-    workspace in the URL."""
+def page_link(page: Place, label: str, icon: str | None = None) -> None:
+    """A link to a place of the app that keeps the current workspace in the URL."""
     params = {WORKSPACE_PARAM: st.query_params.get(WORKSPACE_PARAM, "")}
-    st.page_link(PAGE_FILES[page] if isinstance(page, Place) else page, label=label, icon=icon, query_params=params)
+    st.page_link(PAGE_FILES[page], label=label, icon=icon, query_params=params)
 
 
 def step_footer(title: str) -> None:
-    """The foot of a page on the method's path (crmstrategy.method_path): "← Back" to the step before
+    """The foot of a page on the method's path (crmstrategy.workspace.method_path): "← Back" to the step before
     and "Next step" to the one after, as links that keep the workspace; the next step stands out (in a
     box, bold in the theme's primary colour), since walking on is what the group does most."""
     back, forward = neighbours(title)
     st.divider()
-    with st.container(key="step_footer", horizontal=True, horizontal_alignment="distribute",
-                      vertical_alignment="center"):
+    with st.container(
+        key="step_footer", horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"
+    ):
         with st.container(key="step_back", width="content"):
             if back is not None:
                 page_link(back.page, f"← Back: {back.title}")

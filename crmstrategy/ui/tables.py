@@ -32,15 +32,24 @@ def rows_editor_key(name: str, workspace_id: int, items: list) -> str:
     return key
 
 
-def save_row_edits(name: str, workspace_id: int, key: str, *, editable: set[str], apply: Callable[..., dict],
-                   text_scope: str, extra: Callable[[], dict] | None = None) -> None:
+def save_row_edits(
+    name: str,
+    workspace_id: int,
+    key: str,
+    *,
+    editable: set[str],
+    apply: Callable[..., dict],
+    text_scope: str,
+    extra: Callable[[], dict] | None = None,
+) -> None:
     """The `on_change` of a table saved row by row: its edits as commands, carrying each row's
     version, applied in one transaction by `apply(workspace_id=, commands=, **extra())`. Saved, the
     table is drawn afresh and says what was saved; refused, the problem waits in `<name>_problems`
     for the page to show beside the table. A row this browser changed has its text form (`text_scope`)
     drawn from the change."""
-    commands = editor_commands(st.session_state[f"{key}_ids"], st.session_state[key], editable,
-                               st.session_state[f"{key}_versions"])
+    commands = editor_commands(
+        st.session_state[f"{key}_ids"], st.session_state[key], editable, st.session_state[f"{key}_versions"]
+    )
     if not commands:
         return
     done, problem = attempt(apply, workspace_id=workspace_id, commands=commands, **(extra() if extra else {}))
@@ -66,9 +75,19 @@ def show_row_problems(name: str, workspace_id: int) -> None:
             st.rerun()
 
 
-def rows_table(name: str, *, workspace_id: int, items: list, rows: list[dict], columns: dict[str, str],
-               editable: set[str], apply: Callable[..., dict], text_scope: str,
-               extra: Callable[[], dict] | None = None, **editor: Any) -> None:
+def rows_table(
+    name: str,
+    *,
+    workspace_id: int,
+    items: list,
+    rows: list[dict],
+    columns: dict[str, str],
+    editable: set[str],
+    apply: Callable[..., dict],
+    text_scope: str,
+    extra: Callable[[], dict] | None = None,
+    **editor: Any,
+) -> None:
     """A data editor whose rows are saved one by one as they change (segments, the plan): `items`
     are the rows as read (their ids and versions name the editor, `rows_editor_key`), `rows` what
     each shows (name -> value) and `columns` their kinds for `editor_frame`, so an empty table takes
@@ -76,14 +95,31 @@ def rows_table(name: str, *, workspace_id: int, items: list, rows: list[dict], c
     and deleted; `editor` is passed on (column order and config, disabled columns)."""
     key = rows_editor_key(name, workspace_id, items)
     show_row_problems(name, workspace_id)
-    st.data_editor(editor_frame(rows, columns), key=key, on_change=save_row_edits, args=(name, workspace_id, key),
-                   kwargs={"editable": editable, "apply": apply, "text_scope": text_scope, "extra": extra},
-                   num_rows="dynamic", hide_index=True, placeholder="", width="stretch", **editor)
+    st.data_editor(
+        editor_frame(rows, columns),
+        key=key,
+        on_change=save_row_edits,
+        args=(name, workspace_id, key),
+        kwargs={"editable": editable, "apply": apply, "text_scope": text_scope, "extra": extra},
+        num_rows="dynamic",
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+        **editor,
+    )
 
 
-def saved_table(name: str, *, rows: list[dict], columns: dict[str, str], key: str, scope: tuple,
-                save: Callable[[list[dict]], tuple[Callable[..., Any], dict]], confirm: Callable[[Any], str],
-                **editor: Any) -> None:
+def saved_table(
+    name: str,
+    *,
+    rows: list[dict],
+    columns: dict[str, str],
+    key: str,
+    scope: tuple,
+    save: Callable[[list[dict]], tuple[Callable[..., Any], dict]],
+    confirm: Callable[[Any], str],
+    **editor: Any,
+) -> None:
     """A data editor for a table saved as a whole (key factors, agreed values, the target choice,
     milestones, measured values, who took part), saved at each change as the Segments and plan
     tables are: every table in the app saves this way, only forms save on a button.
@@ -114,13 +150,27 @@ def saved_table(name: str, *, rows: list[dict], columns: dict[str, str], key: st
             st.session_state[f"_table_version_{name}"] += 1
             redraw(*scope)
             st.rerun()
-    st.data_editor(editor_frame(rows, columns), key=editor_key, on_change=_save_table,
-                   args=(name, editor_key, rows, columns, scope, save, confirm), hide_index=True, placeholder="", width="stretch",
-                   **editor)
+    st.data_editor(
+        editor_frame(rows, columns),
+        key=editor_key,
+        on_change=_save_table,
+        args=(name, editor_key, rows, columns, scope, save, confirm),
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+        **editor,
+    )
 
 
-def _save_table(name: str, editor_key: str, rows: list[dict], columns: dict[str, str], scope: tuple,
-                save: Callable[[list[dict]], tuple[Callable[..., Any], dict]], confirm: Callable[[Any], str]) -> None:
+def _save_table(
+    name: str,
+    editor_key: str,
+    rows: list[dict],
+    columns: dict[str, str],
+    scope: tuple,
+    save: Callable[[list[dict]], tuple[Callable[..., Any], dict]],
+    confirm: Callable[[Any], str],
+) -> None:
     records = edited_records(rows, st.session_state.get(editor_key) or {}, columns)
     if records == [dict(row) for row in rows]:
         return  # a new row not typed into yet: nothing to save, and the row stays open for typing

@@ -19,7 +19,7 @@ from crmstrategy.workspace.method_path import Place
 
 
 def choose_participant(*, key: str, participants: list, flash_key: str, purpose: str) -> int | None:
-    """"Rating as …": the participant this browser rates for. With no participants yet, a small
+    """ "Rating as …": the participant this browser rates for. With no participants yet, a small
     form to add oneself (ratings always belong to a named participant)."""
     from crmstrategy.analysis.participants import create_participant
 
@@ -35,15 +35,23 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
             add_me = st.form_submit_button("Add me", type="primary", key=wkey(f"{key_prefix}_self_submit"))
         add_problems = st.container()
         if add_me:
-            if act(create_participant, workspace_id=workspace_id, where=add_problems,
-                   data={"name": me, "department": department}):
+            if act(
+                create_participant,
+                workspace_id=workspace_id,
+                where=add_problems,
+                data={"name": me, "department": department},
+            ):
                 flash(flash_key, f"Added {me.strip()}. Now give your ratings.")
                 st.rerun()
         page_link(Place.PARTICIPANTS, "Go to Participants", icon=":material/group_add:")
         return None
     by_id = {p.id: p for p in participants}
-    return st.selectbox("Rating as", list(by_id), key=wkey(key),
-                        format_func=lambda i: by_id[i].name + (f" · {by_id[i].department}" if by_id[i].department else ""))
+    return st.selectbox(
+        "Rating as",
+        list(by_id),
+        key=wkey(key),
+        format_func=lambda i: by_id[i].name + (f" · {by_id[i].department}" if by_id[i].department else ""),
+    )
 
 
 def segments_or_stop(workspace_id: int, why: str, *, step: str) -> list:
@@ -72,21 +80,38 @@ def vanished(key: str, options: list) -> bool:
         return True
 
 
-def import_panel(*, key: str, noun: str, columns_help: str, template_header: list[str],
-                 parse: Callable[[bytes, str], ImportPreview], preview_table: Callable[[list], pd.DataFrame],
-                 save: Callable[..., int | None], workspace_id: int, after_save: Callable[[], None] | None = None) -> None:
+def import_panel(
+    *,
+    key: str,
+    noun: str,
+    columns_help: str,
+    template_header: list[str],
+    parse: Callable[[bytes, str], ImportPreview],
+    preview_table: Callable[[list], pd.DataFrame],
+    save: Callable[..., int | None],
+    workspace_id: int,
+    after_save: Callable[[], None] | None = None,
+) -> None:
     """Upload a CSV/XLSX, see which rows are ready and which are rejected and why, then confirm.
     Nothing is written before the confirmation, and then all ready rows in one transaction.
     `save(session=, workspace_id=, rows=[(file row, data)])` is the service that writes them."""
     st.write(columns_help + " You see a preview first; nothing is saved until you confirm.")
     wkey = workspace_keys(workspace_id)
-    st.download_button("Download a template (.csv)", key=wkey(f"{key}_template"), on_click="ignore",
-                       data=to_csv_bytes(template_header, []), file_name=download_file_name(f"{key}-template", "csv"),
-                       mime="text/csv")
+    st.download_button(
+        "Download a template (.csv)",
+        key=wkey(f"{key}_template"),
+        on_click="ignore",
+        data=to_csv_bytes(template_header, []),
+        file_name=download_file_name(f"{key}-template", "csv"),
+        mime="text/csv",
+    )
     # A file chosen in one workspace is never offered for import into another
     version_key = f"{key}_import_version"
-    upload = st.file_uploader("CSV or XLSX file", type=["csv", "xlsx"],
-                              key=f"{key}_import_{workspace_id}_{st.session_state.setdefault(version_key, 0)}")
+    upload = st.file_uploader(
+        "CSV or XLSX file",
+        type=["csv", "xlsx"],
+        key=f"{key}_import_{workspace_id}_{st.session_state.setdefault(version_key, 0)}",
+    )
     if upload is None:
         return
     try:
@@ -101,13 +126,25 @@ def import_panel(*, key: str, noun: str, columns_help: str, template_header: lis
         st.dataframe(preview_table(preview.valid), hide_index=True, placeholder="", width="stretch")
     if preview.rejected:
         st.markdown("**Rejected rows** (fix them in the file and upload it again):")
-        st.dataframe(pd.DataFrame({"Row": [r.row for r in preview.rejected],
-                                   "Values": [" · ".join(str(v)[:40] for v in r.values.values() if v not in (None, ""))
-                                              for r in preview.rejected],
-                                   "Why": [" ".join(r.reasons) for r in preview.rejected]}),
-                     hide_index=True, placeholder="", width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Row": [r.row for r in preview.rejected],
+                    "Values": [
+                        " · ".join(str(v)[:40] for v in r.values.values() if v not in (None, ""))
+                        for r in preview.rejected
+                    ],
+                    "Why": [" ".join(r.reasons) for r in preview.rejected],
+                }
+            ),
+            hide_index=True,
+            placeholder="",
+            width="stretch",
+        )
     problems = st.container()
-    if st.button(f"Import {ready} {noun}{plural}", key=wkey(f"{key}_import_confirm"), type="primary", disabled=not ready):
+    if st.button(
+        f"Import {ready} {noun}{plural}", key=wkey(f"{key}_import_confirm"), type="primary", disabled=not ready
+    ):
         created = act(save, workspace_id=workspace_id, rows=preview.valid, where=problems)
         if created is not None:
             st.session_state[version_key] += 1
@@ -121,11 +158,24 @@ def export_buttons(*, key: str, label: str, what: str, xlsx: Callable[[], bytes]
     """Excel and CSV downloads, built only when clicked; `what` names the files (download_file_name)."""
     wkey = _keys_here()
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(f"{label} (.xlsx)", key=wkey(f"{key}_export_xlsx"), icon=":material/download:", data=xlsx,
-                         file_name=download_file_name(what, "xlsx"), on_click="ignore",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button(f"{label} (.csv)", key=wkey(f"{key}_export_csv"), icon=":material/download:", data=csv,
-                          file_name=download_file_name(what, "csv"), mime="text/csv", on_click="ignore")
+    left.download_button(
+        f"{label} (.xlsx)",
+        key=wkey(f"{key}_export_xlsx"),
+        icon=":material/download:",
+        data=xlsx,
+        file_name=download_file_name(what, "xlsx"),
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    right.download_button(
+        f"{label} (.csv)",
+        key=wkey(f"{key}_export_csv"),
+        icon=":material/download:",
+        data=csv,
+        file_name=download_file_name(what, "csv"),
+        mime="text/csv",
+        on_click="ignore",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -141,18 +191,25 @@ def cached_chart_spec(name: str, build: Callable[[], dict], *inputs: Any) -> dic
     return _cached_spec(fingerprint, build)
 
 
-_CHECK_MARKS = {"pass": ":green[:material/check_circle:]", "warn": ":orange[:material/error:]",
-                "info": ":gray[:material/info:]"}
+_CHECK_MARKS = {
+    "pass": ":green[:material/check_circle:]",
+    "warn": ":orange[:material/error:]",
+    "info": ":gray[:material/info:]",
+}
 
 
 def show_check(check) -> None:
-    """One promise check (crmstrategy.promise_checks.PromiseCheck): its mark, title and sentence, and
+    """One promise check (crmstrategy.strategy.promise_checks.PromiseCheck): its mark, title and sentence, and
     the words it found or misses as badges."""
     with st.container(border=True, key=f"promise_check_{check.key}"):
         st.markdown(f"{_CHECK_MARKS[check.status]} **{check.title}**  \n{md_escape(check.message)}")
         if check.key == "needs" and (check.found or check.missing):
-            st.markdown(" ".join([f":green-badge[:material/check: {md_escape(w)}]" for w in check.found]
-                                 + [f":orange-badge[{md_escape(w)}]" for w in check.missing]))
+            st.markdown(
+                " ".join(
+                    [f":green-badge[:material/check: {md_escape(w)}]" for w in check.found]
+                    + [f":orange-badge[{md_escape(w)}]" for w in check.missing]
+                )
+            )
         elif check.found:
             st.markdown(" ".join(f":red-badge[{md_escape(w)}]" for w in check.found))
 
@@ -172,8 +229,13 @@ def word_diff_markdown(diff: list[tuple[str, str]], side: str) -> str:
     shown = []
     for op, run in runs:
         text = " ".join(md_escape(w) for w in run)
-        shown.append(text if op == "same" else
-                     f":red-background[~~{text}~~]" if op == "removed" else f":green-background[{text}]")
+        shown.append(
+            text
+            if op == "same"
+            else f":red-background[~~{text}~~]"
+            if op == "removed"
+            else f":green-background[{text}]"
+        )
     return " ".join(shown)
 
 
@@ -184,12 +246,30 @@ def promise_downloads(version, workspace_name: str, *, key: str) -> None:
     what = f"customer-promise-v{version.number}"
     wkey = _keys_here()
     c1, c2, c3, _ = st.columns([1, 1, 1, 2])
-    c1.download_button("PDF card", key=wkey(f"{key}_pdf"), icon=":material/download:", on_click="ignore",
-                       data=lambda: promise_pdf(card_of(version, workspace_name)), file_name=download_file_name(what, "pdf"),
-                       mime="application/pdf")
-    c2.download_button("PNG card", key=wkey(f"{key}_png"), icon=":material/download:", on_click="ignore",
-                       data=lambda: promise_png(card_of(version, workspace_name)), file_name=download_file_name(what, "png"),
-                       mime="image/png")
-    c3.download_button("Text", key=wkey(f"{key}_txt"), icon=":material/download:", on_click="ignore",
-                       data=lambda: promise_text(version, workspace_name).encode("utf-8"), file_name=download_file_name(what, "txt"),
-                       mime="text/plain")
+    c1.download_button(
+        "PDF card",
+        key=wkey(f"{key}_pdf"),
+        icon=":material/download:",
+        on_click="ignore",
+        data=lambda: promise_pdf(card_of(version, workspace_name)),
+        file_name=download_file_name(what, "pdf"),
+        mime="application/pdf",
+    )
+    c2.download_button(
+        "PNG card",
+        key=wkey(f"{key}_png"),
+        icon=":material/download:",
+        on_click="ignore",
+        data=lambda: promise_png(card_of(version, workspace_name)),
+        file_name=download_file_name(what, "png"),
+        mime="image/png",
+    )
+    c3.download_button(
+        "Text",
+        key=wkey(f"{key}_txt"),
+        icon=":material/download:",
+        on_click="ignore",
+        data=lambda: promise_text(version, workspace_name).encode("utf-8"),
+        file_name=download_file_name(what, "txt"),
+        mime="text/plain",
+    )

@@ -15,6 +15,7 @@ class Place(StrEnum):
     """Where in the app something is done, by the page's address (the Overview, the start page, is
     also at "/"). The domain (progress, health rules, the path) names places; only the UI knows
     which page script shows each one (crmstrategy.ui.PAGE_FILES)."""
+
     OVERVIEW = "overview"
     HEALTH = "health"
     WORKSPACES = "workspaces"
@@ -37,7 +38,7 @@ class Place(StrEnum):
 
 
 class Step(NamedTuple):
-    title: str   # as in the navigation
+    title: str  # as in the navigation
     page: Place
 
 
@@ -71,8 +72,7 @@ def step_named(title: str) -> Step:
 def neighbours(title: str) -> tuple[Step | None, Step | None]:
     """The step before and the step after `title` (None at either end of the path)."""
     index = PATH.index(step_named(title))
-    return (PATH[index - 1] if index > 0 else None,
-            PATH[index + 1] if index + 1 < len(PATH) else None)
+    return (PATH[index - 1] if index > 0 else None, PATH[index + 1] if index + 1 < len(PATH) else None)
 
 
 def title_of(page: Place) -> str | None:

@@ -1,6 +1,6 @@
 """The strategy document (advice 7: for the people who were not in the room): everything the
 workspace decided, read once, its charts rendered as images, laid out as a list of neutral blocks
-that crmstrategy.document_exports turns into PDF, HTML and Markdown."""
+that crmstrategy.workspace.document_exports turns into PDF, HTML and Markdown."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ from crmstrategy.workspace.workspaces import get_workspace
 
 # --- blocks: what the renderers draw -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1 a section, 2 a subsection, 3 an item
@@ -76,8 +77,9 @@ class Table:
 class Image:
     """A chart, rendering in the background while the document's text is laid out. `aspect`
     (height over width) is known before the picture is, so a page can keep room for it."""
-    name: str      # file name stem, e.g. "goals-1"
-    title: str     # alternative text
+
+    name: str  # file name stem, e.g. "goals-1"
+    title: str  # alternative text
     aspect: float
     rendering: RenderedChart
 
@@ -102,9 +104,9 @@ Block = Heading | Paragraph | Bullets | Table | Image | PageBreak
 
 # --- the content --------------------------------------------------------------------------------
 
-GOALS_PER_CHART = 6     # goal panels per image: two columns, three rows, one page
+GOALS_PER_CHART = 6  # goal panels per image: two columns, three rows, one page
 SERIES_PER_MEASURE = 6  # lines per customer measure: more would not be told apart on paper
-PANEL = (330, 170)      # one panel of a goal or customer measure, in pixels at scale 1
+PANEL = (330, 170)  # one panel of a goal or customer measure, in pixels at scale 1
 # What a panel adds round its plotting area (axes, header, spacing), for the room kept on the page
 _PANEL_EXTRA = (43, 66)
 # What the strategy map adds round its plotting area: the layers' names, the title and legend, and in a crowded
@@ -144,19 +146,30 @@ def goal_panel(item: GoalFollowUp, *, per_month: bool = False) -> dict:
     goal = item.goal
     measured = [(m.measured_on, m.value) for m in item.measurements]
     start = path_start(goal.baseline_on, measured)  # from every value, as the status was judged
-    path = milestone_path(goal.baseline, goal.target, start, goal.deadline, item.milestones) \
-        if start is not None and start < goal.deadline else [(goal.deadline, goal.target)]
+    path = (
+        milestone_path(goal.baseline, goal.target, start, goal.deadline, item.milestones)
+        if start is not None and start < goal.deadline
+        else [(goal.deadline, goal.target)]
+    )
     if per_month:
         measured = monthly(measured)
     return {"metric": goal.metric, "unit": goal.unit, "status": item.status.status, "path": path, "measured": measured}
 
 
-def customer_rows(measurements: list[CustomerMeasurementRead], measure: str,
-                  segments: list[str] | None = None) -> list[dict]:
+def customer_rows(
+    measurements: list[CustomerMeasurementRead], measure: str, segments: list[str] | None = None
+) -> list[dict]:
     """One measure's values as chart rows; with `segments`, only those ("All customers" for none)."""
-    return [{"Measure": measure, "Date": m.measured_on.isoformat(), "Segment": m.segment_name or "All customers",
-             "Value": m.value} for m in measurements
-            if m.measure == measure and (segments is None or (m.segment_name or "All customers") in segments)]
+    return [
+        {
+            "Measure": measure,
+            "Date": m.measured_on.isoformat(),
+            "Segment": m.segment_name or "All customers",
+            "Value": m.value,
+        }
+        for m in measurements
+        if m.measure == measure and (segments is None or (m.segment_name or "All customers") in segments)
+    ]
 
 
 def charted_segments(doc: StrategyDocument, measure: str) -> list[str]:
@@ -179,44 +192,85 @@ def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
     shows them, while the rest is read and the text laid out here."""
     jobs: list[tuple[str, str, str, float, object, float]] = []  # group, name, title, aspect, chart, scale
     if doc.segments:
-        jobs.append(("matrix", "priority-matrix", "The priority matrix: attractiveness against ability", 0.83,
-                     priority_matrix_chart(doc.segments, currency=doc.workspace.currency, width=720, height=520), 1.6))
+        jobs.append(
+            (
+                "matrix",
+                "priority-matrix",
+                "The priority matrix: attractiveness against ability",
+                0.83,
+                priority_matrix_chart(doc.segments, currency=doc.workspace.currency, width=720, height=520),
+                1.6,
+            )
+        )
     if doc.smap.nodes:
         width, height = strategy_map_size(doc.smap.positions)
-        jobs.append(("map", "strategy-map", "The strategy map", (height + _MAP_EXTRA[1]) / (width + _MAP_EXTRA[0]),
-                     strategy_map_chart(doc.smap.nodes, doc.smap.links, doc.smap.positions, doc.smap.breached_nodes()),
-                     min(1.6, 2000 / (width + _MAP_EXTRA[0]))))  # at most 2,000 pixels across: 300 dpi on A4
+        jobs.append(
+            (
+                "map",
+                "strategy-map",
+                "The strategy map",
+                (height + _MAP_EXTRA[1]) / (width + _MAP_EXTRA[0]),
+                strategy_map_chart(doc.smap.nodes, doc.smap.links, doc.smap.positions, doc.smap.breached_nodes()),
+                min(1.6, 2000 / (width + _MAP_EXTRA[0])),
+            )
+        )  # at most 2,000 pixels across: 300 dpi on A4
     for n in range(0, len(doc.goals), GOALS_PER_CHART):
-        group = doc.goals[n:n + GOALS_PER_CHART]
-        jobs.append(("goals", f"goals-{n // GOALS_PER_CHART + 1}",
-                     "Goal trends: " + ", ".join(g.goal.metric for g in group), _panels_aspect(len(group), 1),
-                     goal_trend_chart([goal_panel(g, per_month=True) for g in group], doc.today, columns=2,
-                                      width=PANEL[0], height=PANEL[1]), 2.0))
-    series = {measure: what for measure, (what, _, _) in CUSTOMER_MEASURES.items()
-              if any(m.measure == measure for m in doc.customer)}
+        group = doc.goals[n : n + GOALS_PER_CHART]
+        jobs.append(
+            (
+                "goals",
+                f"goals-{n // GOALS_PER_CHART + 1}",
+                "Goal trends: " + ", ".join(g.goal.metric for g in group),
+                _panels_aspect(len(group), 1),
+                goal_trend_chart(
+                    [goal_panel(g, per_month=True) for g in group],
+                    doc.today,
+                    columns=2,
+                    width=PANEL[0],
+                    height=PANEL[1],
+                ),
+                2.0,
+            )
+        )
+    series = {
+        measure: what
+        for measure, (what, _, _) in CUSTOMER_MEASURES.items()
+        if any(m.measure == measure for m in doc.customer)
+    }
     if series:
         rows = [r for m in series for r in customer_rows(doc.customer, m, charted_segments(doc, m))]
         legend = len({r["Segment"] for r in rows})
-        jobs.append(("customer", "customer-measures", "Customer measures over time: " + ", ".join(series),
-                     _panels_aspect(len(series), -(-legend // 3)),
-                     customer_measure_chart(series, rows, columns=2, width=PANEL[0], height=PANEL[1]), 2.0))
+        jobs.append(
+            (
+                "customer",
+                "customer-measures",
+                "Customer measures over time: " + ", ".join(series),
+                _panels_aspect(len(series), -(-legend // 3)),
+                customer_measure_chart(series, rows, columns=2, width=PANEL[0], height=PANEL[1]),
+                2.0,
+            )
+        )
     result: dict[str, list[Image]] = {}
     for group, name, title, aspect, chart, scale in jobs:
         result.setdefault(group, []).append(Image(name, title, aspect, RenderedChart(chart, scale)))
     return result
 
 
-def strategy_document(*, session: Session, workspace_id: int, today: date | None = None,
-                      with_charts: bool = True) -> StrategyDocument:
+def strategy_document(
+    *, session: Session, workspace_id: int, today: date | None = None, with_charts: bool = True
+) -> StrategyDocument:
     """Read everything the document shows; the charts start rendering as soon as their data is read."""
     today = today or clock.today()
     matrix = priority_matrix(session=session, workspace_id=workspace_id)
     doc = StrategyDocument(
-        workspace=get_workspace(session=session, workspace_id=workspace_id), today=today,
-        generated_at=clock.now(), segments=matrix.rows,
+        workspace=get_workspace(session=session, workspace_id=workspace_id),
+        today=today,
+        generated_at=clock.now(),
+        segments=matrix.rows,
         smap=strategy_map(session=session, workspace_id=workspace_id),
         goals=goal_follow_up(session=session, workspace_id=workspace_id, today=today),
-        customer=customer_measurements(session=session, workspace_id=workspace_id))
+        customer=customer_measurements(session=session, workspace_id=workspace_id),
+    )
     if with_charts:
         doc.images = _start_charts(doc)
     targets = {r.segment_id for r in matrix.rows if r.priority in PRIORITIES[:2]}
@@ -226,16 +280,27 @@ def strategy_document(*, session: Session, workspace_id: int, today: date | None
     doc.actions = list_actions(session=session, workspace_id=workspace_id)
     doc.role_impacts = list_role_impacts(session=session, workspace_id=workspace_id)
     doc.feedback = list_feedback(session=session, workspace_id=workspace_id)
-    doc.health = health_check(session=session, workspace_id=workspace_id, today=today, goals=doc.goals,
-                              feedback=doc.feedback)
+    doc.health = health_check(
+        session=session, workspace_id=workspace_id, today=today, goals=doc.goals, feedback=doc.feedback
+    )
     return doc
 
 
 # --- the layout -----------------------------------------------------------------------------
 
-SECTIONS = ("Our customer promise", "Target segments", "Personas", "The strategy map", "Goals and follow-up",
-            "Customer measures", "The 3/6/12-month plan", "Constraints from the company strategy",
-            "What it means for each role", "Customer feedback", "Strategy health check")
+SECTIONS = (
+    "Our customer promise",
+    "Target segments",
+    "Personas",
+    "The strategy map",
+    "Goals and follow-up",
+    "Customer measures",
+    "The 3/6/12-month plan",
+    "Constraints from the company strategy",
+    "What it means for each role",
+    "Customer feedback",
+    "Strategy health check",
+)
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -248,8 +313,10 @@ def _joined(names: list[str], limit: int = 12) -> str:
 
 
 def _cover(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Paragraph(doc.workspace.name, "title"),
-                           Paragraph(f"CRM strategy · {doc.today.isoformat()}", "strong")]
+    blocks: list[Block] = [
+        Paragraph(doc.workspace.name, "title"),
+        Paragraph(f"CRM strategy · {doc.today.isoformat()}", "strong"),
+    ]
     if doc.workspace.description:
         blocks.append(Paragraph(doc.workspace.description, "muted"))
     blocks.append(Heading(1, SECTIONS[0]))
@@ -258,15 +325,22 @@ def _cover(doc: StrategyDocument) -> list[Block]:
         blocks.append(Paragraph("No current customer promise yet.", "muted"))
     else:
         blocks.append(Paragraph(promise.text, "lead"))
-        parts = [("What we deliver", promise.delivers), ("How it creates value", promise.value),
-                 ("How we want to be perceived", promise.perceived)]
+        parts = [
+            ("What we deliver", promise.delivers),
+            ("How it creates value", promise.value),
+            ("How we want to be perceived", promise.perceived),
+        ]
         blocks.append(Table(["Part", "In our words"], [[label, text] for label, text in parts if text], [1, 3]))
         if promise.segment_names:
             blocks.append(Paragraph("It speaks to: " + ", ".join(promise.segment_names), "muted"))
-        blocks.append(Paragraph(f"Version {promise.number}, by {promise.author}, "
-                                f"{promise.created_at.date().isoformat()}.", "muted"))
-    blocks.append(Paragraph("Contents: " + "; ".join(SECTIONS[1:]) + ". Made with the CRM Strategy Workbench.",
-                            "muted"))
+        blocks.append(
+            Paragraph(
+                f"Version {promise.number}, by {promise.author}, {promise.created_at.date().isoformat()}.", "muted"
+            )
+        )
+    blocks.append(
+        Paragraph("Contents: " + "; ".join(SECTIONS[1:]) + ". Made with the CRM Strategy Workbench.", "muted")
+    )
     return blocks
 
 
@@ -275,15 +349,32 @@ def _segments(doc: StrategyDocument) -> list[Block]:
     if not doc.segments:
         return blocks + [Paragraph("No segments yet.", "muted")]
     targets = [r for r in doc.segments if r.priority in PRIORITIES[:2]]
-    blocks.append(Paragraph(f"{len(targets)} of {len(doc.segments)} segments are targets: "
-                            + (_joined([r.name for r in targets]) or "none chosen yet") + "."))
+    blocks.append(
+        Paragraph(
+            f"{len(targets)} of {len(doc.segments)} segments are targets: "
+            + (_joined([r.name for r in targets]) or "none chosen yet")
+            + "."
+        )
+    )
     blocks += doc.images.get("matrix", [])
     order = {p: n for n, p in enumerate(PRIORITIES)}
     rows = sorted(doc.segments, key=lambda r: (order.get(r.priority, len(PRIORITIES)), -r.attractiveness))
-    blocks.append(Table(["Segment", "Priority", "Attractiveness", "Ability", "Why"],
-                        [[r.name, r.priority or "Not chosen yet", f"{r.attractiveness:.0f}",
-                          "–" if r.ability is None else f"{r.ability:.0f}", r.rationale] for r in rows],
-                        [2.1, 1.5, 1.5, 0.9, 3.2]))  # "Attractiveness" and "Not prioritised" on one line
+    blocks.append(
+        Table(
+            ["Segment", "Priority", "Attractiveness", "Ability", "Why"],
+            [
+                [
+                    r.name,
+                    r.priority or "Not chosen yet",
+                    f"{r.attractiveness:.0f}",
+                    "–" if r.ability is None else f"{r.ability:.0f}",
+                    r.rationale,
+                ]
+                for r in rows
+            ],
+            [2.1, 1.5, 1.5, 0.9, 3.2],
+        )
+    )  # "Attractiveness" and "Not prioritised" on one line
     return blocks
 
 
@@ -294,13 +385,19 @@ def _personas(doc: StrategyDocument) -> list[Block]:
     blocks.append(Paragraph("The people behind the target segments."))
     for persona in doc.personas:
         blocks.append(Heading(3, persona.name))
-        facts = [persona.segment_name] + [v for v in (persona.role_title, persona.decision_role,
-                                                      persona.desired_relationship, persona.lifecycle_stage) if v]
+        facts = [persona.segment_name] + [
+            v
+            for v in (persona.role_title, persona.decision_role, persona.desired_relationship, persona.lifecycle_stage)
+            if v
+        ]
         blocks.append(Paragraph(" · ".join(facts), "muted"))
         if persona.quote:
             blocks.append(Paragraph(f"“{persona.quote}”", "strong"))
-        rows = [[label, text] for label, text in (("Needs", persona.needs), ("Pains", persona.pains),
-                                                  ("Motives", persona.motives)) if text]
+        rows = [
+            [label, text]
+            for label, text in (("Needs", persona.needs), ("Pains", persona.pains), ("Motives", persona.motives))
+            if text
+        ]
         if rows:
             blocks.append(Table(["", ""], rows, [1, 5]))
     return blocks
@@ -312,9 +409,13 @@ def _map(doc: StrategyDocument) -> list[Block]:
     if not smap.nodes:
         return blocks + [Paragraph("No strategy map yet.", "muted")]
     counts = Counter(n.kind for n in smap.nodes.values())
-    blocks.append(Paragraph(f"{counts['strategy']} company strategy elements, {counts['objective']} CRM objectives, "
-                            f"{counts['initiative']} initiatives and {counts['enabler']} enablers; each line runs "
-                            "from a node to what it supports."))
+    blocks.append(
+        Paragraph(
+            f"{counts['strategy']} company strategy elements, {counts['objective']} CRM objectives, "
+            f"{counts['initiative']} initiatives and {counts['enabler']} enablers; each line runs "
+            "from a node to what it supports."
+        )
+    )
     blocks += doc.images.get("map", [])
     initiatives_of: dict[int, list[str]] = {}
     for source, target in smap.links:
@@ -326,16 +427,38 @@ def _map(doc: StrategyDocument) -> list[Block]:
     objectives = smap.of_kind("objective")
     if objectives:
         blocks.append(Heading(2, "Objectives and the initiatives that reach them"))
-        blocks.append(Table(["Objective", "Owner", "Initiatives", "Goals"],
-                            [[o.name, o.owner or "– no owner –", _joined(initiatives_of.get(o.id, [])) or "–",
-                              _joined(goals_of.get(o.id, [])) or "–"] for o in objectives], [2, 1.2, 3, 2]))
+        blocks.append(
+            Table(
+                ["Objective", "Owner", "Initiatives", "Goals"],
+                [
+                    [
+                        o.name,
+                        o.owner or "– no owner –",
+                        _joined(initiatives_of.get(o.id, [])) or "–",
+                        _joined(goals_of.get(o.id, [])) or "–",
+                    ]
+                    for o in objectives
+                ],
+                [2, 1.2, 3, 2],
+            )
+        )
     enablers = smap.of_kind("enabler")
     if enablers:
         blocks.append(Heading(2, "Enablers"))
-        blocks.append(Table(["Enabler", "Owner", "Needed by"],
-                            [[e.name, e.owner or "– no owner –",
-                              _joined([smap.nodes[t].name for s, t in smap.links if s == e.id]) or "–"]
-                             for e in enablers], [2, 1.2, 4]))
+        blocks.append(
+            Table(
+                ["Enabler", "Owner", "Needed by"],
+                [
+                    [
+                        e.name,
+                        e.owner or "– no owner –",
+                        _joined([smap.nodes[t].name for s, t in smap.links if s == e.id]) or "–",
+                    ]
+                    for e in enablers
+                ],
+                [2, 1.2, 4],
+            )
+        )
     return blocks
 
 
@@ -344,16 +467,33 @@ def _goals(doc: StrategyDocument) -> list[Block]:
     if not doc.goals:
         return blocks + [Paragraph("No measurable goals yet.", "muted")]
     counts = Counter(g.status.status for g in doc.goals)
-    blocks.append(Paragraph(", ".join(f"{counts[s]} {s.lower()}" for s in ("On track", "At risk", "Off track",
-                                                                           "Not measured") if counts[s])
-                            + f" on {doc.today.isoformat()}."))
-    blocks.append(Table(["Goal", "Owner", "Baseline → target", "Deadline", "Latest", "Status"],
-                        [[f"{g.goal.metric} ({g.objective})" if g.objective else g.goal.metric,
-                          g.goal.owner or "– no owner –",
-                          f"{_num(g.goal.baseline)} → {_num(g.goal.target, g.goal.unit)}", g.goal.deadline.isoformat(),
-                          "–" if g.status.latest is None else
-                          f"{_num(g.status.latest[1])} ({g.status.latest[0].isoformat()})", g.status.status]
-                         for g in doc.goals], [2.8, 1.3, 1.6, 1.1, 1.5, 1]))
+    blocks.append(
+        Paragraph(
+            ", ".join(
+                f"{counts[s]} {s.lower()}" for s in ("On track", "At risk", "Off track", "Not measured") if counts[s]
+            )
+            + f" on {doc.today.isoformat()}."
+        )
+    )
+    blocks.append(
+        Table(
+            ["Goal", "Owner", "Baseline → target", "Deadline", "Latest", "Status"],
+            [
+                [
+                    f"{g.goal.metric} ({g.objective})" if g.objective else g.goal.metric,
+                    g.goal.owner or "– no owner –",
+                    f"{_num(g.goal.baseline)} → {_num(g.goal.target, g.goal.unit)}",
+                    g.goal.deadline.isoformat(),
+                    "–"
+                    if g.status.latest is None
+                    else f"{_num(g.status.latest[1])} ({g.status.latest[0].isoformat()})",
+                    g.status.status,
+                ]
+                for g in doc.goals
+            ],
+            [2.8, 1.3, 1.6, 1.1, 1.5, 1],
+        )
+    )
     off = [g for g in doc.goals if g.status.status == "Off track"]
     if off:
         blocks.append(Heading(2, "Off track"))
@@ -370,9 +510,13 @@ def _customer(doc: StrategyDocument) -> list[Block]:
     latest: dict[tuple[str, str], CustomerMeasurementRead] = {}
     for m in doc.customer:
         latest[(m.measure, m.segment_name or "All customers")] = m  # oldest first, so the last one stays
-    blocks.append(Table(["Measure", "Segment", "Latest", "Measured on"],
-                        [[measure, segment, _num(m.value), m.measured_on.isoformat()]
-                         for (measure, segment), m in latest.items()], [1.4, 3, 1, 1.2]))
+    blocks.append(
+        Table(
+            ["Measure", "Segment", "Latest", "Measured on"],
+            [[measure, segment, _num(m.value), m.measured_on.isoformat()] for (measure, segment), m in latest.items()],
+            [1.4, 3, 1, 1.2],
+        )
+    )
     blocks += doc.images.get("customer", [])
     return blocks
 
@@ -381,20 +525,35 @@ def _plan(doc: StrategyDocument) -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[6])]
     if not doc.actions:
         return blocks + [Paragraph("No actions planned yet.", "muted")]
-    blocks.append(Paragraph(f"{len(doc.actions)} actions from {doc.plan_start.isoformat()}, by department: what "
-                            "matters most in the next 3, 6 and 12 months, and who is responsible."))
+    blocks.append(
+        Paragraph(
+            f"{len(doc.actions)} actions from {doc.plan_start.isoformat()}, by department: what "
+            "matters most in the next 3, 6 and 12 months, and who is responsible."
+        )
+    )
     by_department: dict[str, list[ActionRead]] = {}
     for action in doc.actions:
         by_department.setdefault(action.department or "No department", []).append(action)
     for department in sorted(by_department, key=lambda d: (d == "No department", d.lower())):
         actions = sorted(by_department[department], key=lambda a: (a.shown_horizon or 99, a.due_date or date.max))
         blocks.append(Heading(2, f"{department} ({len(actions)})"))
-        blocks.append(Table(["Action", "Owner", "Horizon", "Due", "Status", "Initiative"],
-                            [[a.title, a.owner or "– no owner –",
-                              f"{a.shown_horizon} months" if a.shown_horizon else "–",
-                              a.due_date.isoformat() if a.due_date else "–", a.status,
-                              "; ".join(a.initiative_names) or "–"] for a in actions],
-                            [2.8, 1.4, 0.9, 1.3, 1.0, 2.1]))  # a date fits its column on one line
+        blocks.append(
+            Table(
+                ["Action", "Owner", "Horizon", "Due", "Status", "Initiative"],
+                [
+                    [
+                        a.title,
+                        a.owner or "– no owner –",
+                        f"{a.shown_horizon} months" if a.shown_horizon else "–",
+                        a.due_date.isoformat() if a.due_date else "–",
+                        a.status,
+                        "; ".join(a.initiative_names) or "–",
+                    ]
+                    for a in actions
+                ],
+                [2.8, 1.4, 0.9, 1.3, 1.0, 2.1],
+            )
+        )  # a date fits its column on one line
     return blocks
 
 
@@ -404,12 +563,22 @@ def _constraints(doc: StrategyDocument) -> list[Block]:
     constraints = doc.smap.constraints
     if not constraints:
         return blocks + [Paragraph("No constraints recorded yet.", "muted")]
-    blocks.append(Paragraph("What the company strategy allows or demands, and the parts of the strategy map each "
-                            "one touches: the plan must respect them."))
-    blocks.append(Table(["Kind", "Constraint", "Touches"],
-                        [[c.kind, c.text, _joined([doc.smap.nodes[n].name for n in c.node_ids
-                                                   if n in doc.smap.nodes]) or "–"] for c in constraints],
-                        [1.3, 3.5, 2.5]))
+    blocks.append(
+        Paragraph(
+            "What the company strategy allows or demands, and the parts of the strategy map each "
+            "one touches: the plan must respect them."
+        )
+    )
+    blocks.append(
+        Table(
+            ["Kind", "Constraint", "Touches"],
+            [
+                [c.kind, c.text, _joined([doc.smap.nodes[n].name for n in c.node_ids if n in doc.smap.nodes]) or "–"]
+                for c in constraints
+            ],
+            [1.3, 3.5, 2.5],
+        )
+    )
     return blocks
 
 
@@ -419,9 +588,21 @@ def _roles(doc: StrategyDocument) -> list[Block]:
         return blocks + [Paragraph("Not described yet.", "muted")]
     for impact in doc.role_impacts:
         blocks.append(Heading(3, impact.audience))
-        blocks.append(Table(["", ""], [[label, text] for label, text in (
-            ("What it means", impact.means), ("What they must do", impact.must_do),
-            ("What they must do differently", impact.do_differently)) if text], [1.4, 4.6]))
+        blocks.append(
+            Table(
+                ["", ""],
+                [
+                    [label, text]
+                    for label, text in (
+                        ("What it means", impact.means),
+                        ("What they must do", impact.must_do),
+                        ("What they must do differently", impact.do_differently),
+                    )
+                    if text
+                ],
+                [1.4, 4.6],
+            )
+        )
     return blocks
 
 
@@ -432,14 +613,23 @@ def _feedback(doc: StrategyDocument) -> list[Block]:
     by_status = Counter(f.status for f in doc.feedback)
     by_theme = Counter(f.theme or "No theme" for f in doc.feedback)
     late = [f for f in doc.feedback if feedback_overdue(f.status, f.received_on, doc.today)]
-    blocks.append(Paragraph(f"{len(doc.feedback)} pieces of feedback: "
-                            + ", ".join(f"{by_status[s]} {s.lower()}" for s in FEEDBACK_STATUSES) + "."))
+    blocks.append(
+        Paragraph(
+            f"{len(doc.feedback)} pieces of feedback: "
+            + ", ".join(f"{by_status[s]} {s.lower()}" for s in FEEDBACK_STATUSES)
+            + "."
+        )
+    )
     blocks.append(Table(["Theme", "Feedback"], [[theme, str(n)] for theme, n in by_theme.most_common()], [3, 1]))
     if late:
         blocks.append(Heading(2, f"Not acted on for more than {FEEDBACK_ACT_DAYS} days ({len(late)})"))
-        blocks.append(Table(["Received", "Feedback", "Routed to", "Status"],
-                            [[f.received_on.isoformat(), f.text, f.routed_to or "–", f.status] for f in late[:50]],
-                            [1, 4, 1.4, 0.9]))
+        blocks.append(
+            Table(
+                ["Received", "Feedback", "Routed to", "Status"],
+                [[f.received_on.isoformat(), f.text, f.routed_to or "–", f.status] for f in late[:50]],
+                [1, 4, 1.4, 0.9],
+            )
+        )
     return blocks
 
 
@@ -448,14 +638,29 @@ def _health(doc: StrategyDocument) -> list[Block]:
     failed = [r for r in doc.health if r.failed]
     waiting = [r for r in doc.health if not r.judged]
     passed = [r for r in doc.health if r.passed]
-    blocks.append(Paragraph(summary(doc.health) + " The rules follow why CRM programmes stall after launch (missing "
-                            "ownership, no link to value, structures too complex to adjust) and the vicious circle "
-                            "of absent leadership. A rule with nothing to judge yet is neither passed nor failed."))
+    blocks.append(
+        Paragraph(
+            summary(doc.health) + " The rules follow why CRM programmes stall after launch (missing "
+            "ownership, no link to value, structures too complex to adjust) and the vicious circle "
+            "of absent leadership. A rule with nothing to judge yet is neither passed nor failed."
+        )
+    )
     if failed:
-        blocks.append(Table(["Severity", "Rule", "What was found"],
-                            [[r.rule.severity, r.rule.title, r.finding.message
-                              + ("" if not r.finding.items else " " + _joined(list(r.finding.items), 8) + ".")]
-                             for r in failed], [0.9, 2, 5]))
+        blocks.append(
+            Table(
+                ["Severity", "Rule", "What was found"],
+                [
+                    [
+                        r.rule.severity,
+                        r.rule.title,
+                        r.finding.message
+                        + ("" if not r.finding.items else " " + _joined(list(r.finding.items), 8) + "."),
+                    ]
+                    for r in failed
+                ],
+                [0.9, 2, 5],
+            )
+        )
     if waiting:
         blocks.append(Heading(2, "Not yet judged"))
         blocks.append(Bullets([f"{r.rule.title}: {r.not_yet.reason}" for r in waiting]))
@@ -467,5 +672,16 @@ def _health(doc: StrategyDocument) -> list[Block]:
 
 def document_blocks(doc: StrategyDocument) -> list[Block]:
     """The document, section by section (SECTIONS), as blocks."""
-    return (_cover(doc) + _segments(doc) + _personas(doc) + _map(doc) + _goals(doc) + _customer(doc) + _plan(doc)
-            + _constraints(doc) + _roles(doc) + _feedback(doc) + _health(doc))
+    return (
+        _cover(doc)
+        + _segments(doc)
+        + _personas(doc)
+        + _map(doc)
+        + _goals(doc)
+        + _customer(doc)
+        + _plan(doc)
+        + _constraints(doc)
+        + _roles(doc)
+        + _feedback(doc)
+        + _health(doc)
+    )

@@ -149,11 +149,12 @@ class _WorkspaceFile(BaseModel):
     constraints: list[dict] = []
     goals: list[dict] = []
     promise: dict | None = None  # None: a file from before version 5, the default word lists apply
-    plan: dict | None = None     # None: a file from before version 6, no plan yet
+    plan: dict | None = None  # None: a file from before version 6, no plan yet
     follow_up: dict | None = None  # None: a file from before version 7, nothing measured yet
 
 
 # --- export ----------------------------------------------------------------------------
+
 
 def export_workspace(*, session: Session, workspace_id: int) -> dict:
     workspace = get_workspace(session=session, workspace_id=workspace_id)
@@ -165,43 +166,66 @@ def export_workspace(*, session: Session, workspace_id: int) -> dict:
     participant_refs = {p.id: f"U{n}" for n, p in enumerate(participants, start=1)}
     insights = sorted(list_insights(session=session, workspace_id=workspace_id), key=lambda i: (i.recorded_on, i.id))
     ratings: dict[int, list] = {}
-    for rating in sorted(all_ratings(session=session, workspace_id=workspace_id),
-                         key=lambda r: participant_refs[r.participant_id]):
+    for rating in sorted(
+        all_ratings(session=session, workspace_id=workspace_id), key=lambda r: participant_refs[r.participant_id]
+    ):
         ratings.setdefault(rating.statement_id, []).append(
-            {"participant": participant_refs[rating.participant_id], "score": rating.score, "note": rating.note})
-    return {
-        "format_version": FORMAT_VERSION,
-        "kind": KIND,
-        "exported_at": clock.now().isoformat(timespec="seconds"),
-        "workspace": workspace.model_dump(include={"name", "currency", "description", "weight_size",
-                                                   "weight_potential", "weight_growth", "max_long_term_goals"}),
-        "value_drivers": list_value_drivers(session=session, workspace_id=workspace_id),
-        "factors": [{"name": f.name, "description": f.description}
-                    for f in list_factors(session=session, workspace_id=workspace_id)],
-        "segments": [
-            {"ref": segment_refs[s.id]} | s.model_dump(include=set(_SEGMENT_FIELDS))
-            | _key_factors(session, workspace_id, s.id, {p.name: participant_refs[p.id] for p in participants})
-            for s in segments
-        ],
-        "personas": [
-            {"ref": persona_refs[p.id], "segment": segment_refs[p.segment_id]} | p.model_dump(include=set(_PERSONA_FIELDS))
-            for p in personas
-        ],
-        "themes": list_themes(session=session, workspace_id=workspace_id),
-        "participants": [{"ref": participant_refs[p.id]} | p.model_dump(include=set(_PARTICIPANT_FIELDS))
-                         for p in participants],
-        "insights": [
-            i.model_dump(include=set(_INSIGHT_FIELDS), mode="json")
-            | {"segments": [segment_refs[s] for s in i.segment_ids], "personas": [persona_refs[p] for p in i.persona_ids]}
-            for i in insights
-        ],
-        "readiness": [
-            {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
-            for s in list_statements(session=session, workspace_id=workspace_id)
-        ],
-    } | _strategy_map_sections(session, workspace_id) | _promise_section(session, workspace_id, segment_refs) \
-        | _plan_section(session, workspace_id, participant_refs) \
+            {"participant": participant_refs[rating.participant_id], "score": rating.score, "note": rating.note}
+        )
+    return (
+        {
+            "format_version": FORMAT_VERSION,
+            "kind": KIND,
+            "exported_at": clock.now().isoformat(timespec="seconds"),
+            "workspace": workspace.model_dump(
+                include={
+                    "name",
+                    "currency",
+                    "description",
+                    "weight_size",
+                    "weight_potential",
+                    "weight_growth",
+                    "max_long_term_goals",
+                }
+            ),
+            "value_drivers": list_value_drivers(session=session, workspace_id=workspace_id),
+            "factors": [
+                {"name": f.name, "description": f.description}
+                for f in list_factors(session=session, workspace_id=workspace_id)
+            ],
+            "segments": [
+                {"ref": segment_refs[s.id]}
+                | s.model_dump(include=set(_SEGMENT_FIELDS))
+                | _key_factors(session, workspace_id, s.id, {p.name: participant_refs[p.id] for p in participants})
+                for s in segments
+            ],
+            "personas": [
+                {"ref": persona_refs[p.id], "segment": segment_refs[p.segment_id]}
+                | p.model_dump(include=set(_PERSONA_FIELDS))
+                for p in personas
+            ],
+            "themes": list_themes(session=session, workspace_id=workspace_id),
+            "participants": [
+                {"ref": participant_refs[p.id]} | p.model_dump(include=set(_PARTICIPANT_FIELDS)) for p in participants
+            ],
+            "insights": [
+                i.model_dump(include=set(_INSIGHT_FIELDS), mode="json")
+                | {
+                    "segments": [segment_refs[s] for s in i.segment_ids],
+                    "personas": [persona_refs[p] for p in i.persona_ids],
+                }
+                for i in insights
+            ],
+            "readiness": [
+                {"key": s.key, "text": s.text, "why": s.why, "ratings": ratings.get(s.id, [])}
+                for s in list_statements(session=session, workspace_id=workspace_id)
+            ],
+        }
+        | _strategy_map_sections(session, workspace_id)
+        | _promise_section(session, workspace_id, segment_refs)
+        | _plan_section(session, workspace_id, participant_refs)
         | _follow_up_section(session, workspace_id, segment_refs, persona_refs)
+    )
 
 
 def _goal_refs(session: Session, workspace_id: int) -> dict[int, str]:
@@ -217,24 +241,35 @@ _MEASURED = {"measured_on", "value", "note", "recorded_by"}
 _FEEDBACK_FIELDS = set(FeedbackCreate.model_fields) - {"segment_id", "persona_id", "action_id"}
 
 
-def _follow_up_section(session: Session, workspace_id: int, segment_refs: dict[int, str],
-                       persona_refs: dict[int, str]) -> dict:
+def _follow_up_section(
+    session: Session, workspace_id: int, segment_refs: dict[int, str], persona_refs: dict[int, str]
+) -> dict:
     goal_refs = _goal_refs(session, workspace_id)
     action_refs = _action_refs(session, workspace_id)
     measured = goal_measurements(session=session, workspace_id=workspace_id)
-    return {"follow_up": {
-        "goal_measurements": [{"goal": goal_refs[goal_id]} | m.model_dump(include=_MEASURED, mode="json")
-                              for goal_id in goal_refs for m in measured.get(goal_id, [])],
-        "customer_measurements": [
-            {"measure": m.measure, "segment": segment_refs.get(m.segment_id)} | m.model_dump(include=_MEASURED,
-                                                                                             mode="json")
-            for m in customer_measurements(session=session, workspace_id=workspace_id)],
-        "feedback": [
-            f.model_dump(include=_FEEDBACK_FIELDS | {"status_changed_on"}, mode="json")
-            | {"segment": segment_refs.get(f.segment_id), "persona": persona_refs.get(f.persona_id),
-               "action": action_refs.get(f.action_id)}
-            for f in reversed(list_feedback(session=session, workspace_id=workspace_id))],
-    }}
+    return {
+        "follow_up": {
+            "goal_measurements": [
+                {"goal": goal_refs[goal_id]} | m.model_dump(include=_MEASURED, mode="json")
+                for goal_id in goal_refs
+                for m in measured.get(goal_id, [])
+            ],
+            "customer_measurements": [
+                {"measure": m.measure, "segment": segment_refs.get(m.segment_id)}
+                | m.model_dump(include=_MEASURED, mode="json")
+                for m in customer_measurements(session=session, workspace_id=workspace_id)
+            ],
+            "feedback": [
+                f.model_dump(include=_FEEDBACK_FIELDS | {"status_changed_on"}, mode="json")
+                | {
+                    "segment": segment_refs.get(f.segment_id),
+                    "persona": persona_refs.get(f.persona_id),
+                    "action": action_refs.get(f.action_id),
+                }
+                for f in reversed(list_feedback(session=session, workspace_id=workspace_id))
+            ],
+        }
+    }
 
 
 def _plan_section(session: Session, workspace_id: int, participant_refs: dict[int, str]) -> dict:
@@ -243,36 +278,63 @@ def _plan_section(session: Session, workspace_id: int, participant_refs: dict[in
     history = histories(session=session, workspace_id=workspace_id)
     actions = list_actions(session=session, workspace_id=workspace_id)
     refs = _action_refs(session, workspace_id)
-    return {"plan": {
-        "start": plan_start_of(require_workspace(session, workspace_id)).isoformat(),
-        "actions": [{"ref": refs[a.id]} | a.model_dump(include=_ACTION_FIELDS, mode="json")
-                    | {"initiatives": [node_refs[i] for i in a.initiative_ids],
-                       "history": [{"changed_at": as_utc(c.changed_at).isoformat(timespec="seconds"),
-                                    "changed_by": c.changed_by, "field": c.field, "old": c.old, "new": c.new}
-                                   for c in history.get(a.id, [])]}
-                    for a in sorted(actions, key=lambda a: a.id)],
-        "reviews": [{"reviewed_on": r.reviewed_on.isoformat(), "reviewed_by": r.reviewed_by, "changes": r.changes}
-                    for r in reversed(list_reviews(session=session, workspace_id=workspace_id))],
-        "participation": [{"participant": participant_refs[p], "steps": steps[p]}
-                          for p in sorted(steps, key=lambda p: participant_refs[p])],
-        "role_impacts": [r.model_dump(include=set(RoleImpactCreate.model_fields))
-                         for r in list_role_impacts(session=session, workspace_id=workspace_id)],
-    }}
-
-
+    return {
+        "plan": {
+            "start": plan_start_of(require_workspace(session, workspace_id)).isoformat(),
+            "actions": [
+                {"ref": refs[a.id]}
+                | a.model_dump(include=_ACTION_FIELDS, mode="json")
+                | {
+                    "initiatives": [node_refs[i] for i in a.initiative_ids],
+                    "history": [
+                        {
+                            "changed_at": as_utc(c.changed_at).isoformat(timespec="seconds"),
+                            "changed_by": c.changed_by,
+                            "field": c.field,
+                            "old": c.old,
+                            "new": c.new,
+                        }
+                        for c in history.get(a.id, [])
+                    ],
+                }
+                for a in sorted(actions, key=lambda a: a.id)
+            ],
+            "reviews": [
+                {"reviewed_on": r.reviewed_on.isoformat(), "reviewed_by": r.reviewed_by, "changes": r.changes}
+                for r in reversed(list_reviews(session=session, workspace_id=workspace_id))
+            ],
+            "participation": [
+                {"participant": participant_refs[p], "steps": steps[p]}
+                for p in sorted(steps, key=lambda p: participant_refs[p])
+            ],
+            "role_impacts": [
+                r.model_dump(include=set(RoleImpactCreate.model_fields))
+                for r in list_role_impacts(session=session, workspace_id=workspace_id)
+            ],
+        }
+    }
 
 
 def _promise_section(session: Session, workspace_id: int, segment_refs: dict[int, str]) -> dict:
     versions = list_versions(session=session, workspace_id=workspace_id)
     terms = promise_terms(session=session, workspace_id=workspace_id)
-    return {"promise": {
-        "buzzwords": terms["buzzword"], "jargon": terms["jargon"],
-        "current": next((v.number for v in versions if v.is_current), None),
-        "versions": [v.model_dump(include={"number", "author", "delivers", "value", "perceived", "text", "note",
-                                           "restored_from"})
-                     | {"created_at": v.created_at.isoformat(timespec="seconds"),
-                        "segments": [segment_refs[s] for s in v.segment_ids]} for v in versions],
-    }}
+    return {
+        "promise": {
+            "buzzwords": terms["buzzword"],
+            "jargon": terms["jargon"],
+            "current": next((v.number for v in versions if v.is_current), None),
+            "versions": [
+                v.model_dump(
+                    include={"number", "author", "delivers", "value", "perceived", "text", "note", "restored_from"}
+                )
+                | {
+                    "created_at": v.created_at.isoformat(timespec="seconds"),
+                    "segments": [segment_refs[s] for s in v.segment_ids],
+                }
+                for v in versions
+            ],
+        }
+    }
 
 
 def _strategy_map_sections(session: Session, workspace_id: int) -> dict:
@@ -284,12 +346,16 @@ def _strategy_map_sections(session: Session, workspace_id: int) -> dict:
     return {
         "map_nodes": [{"ref": refs[n.id]} | n.model_dump(include=set(MapNodeCreate.model_fields)) for n in nodes],
         "map_links": [[refs[s], refs[t]] for s, t in list_links(session=session, workspace_id=workspace_id)],
-        "constraints": [{"kind": c.kind, "text": c.text, "nodes": [refs[n] for n in c.node_ids]}
-                        for c in list_constraints(session=session, workspace_id=workspace_id)],
-        "goals": [{"ref": goal_refs[g.id], "objective": refs[g.objective_id]}
-                  | g.model_dump(include=set(GoalCreate.model_fields) - {"objective_id"}, mode="json")
-                  | {"milestones": [{"due": d.isoformat(), "value": v} for d, v in milestones.get(g.id, [])]}
-                  for g in goals],
+        "constraints": [
+            {"kind": c.kind, "text": c.text, "nodes": [refs[n] for n in c.node_ids]}
+            for c in list_constraints(session=session, workspace_id=workspace_id)
+        ],
+        "goals": [
+            {"ref": goal_refs[g.id], "objective": refs[g.objective_id]}
+            | g.model_dump(include=set(GoalCreate.model_fields) - {"objective_id"}, mode="json")
+            | {"milestones": [{"due": d.isoformat(), "value": v} for d, v in milestones.get(g.id, [])]}
+            for g in goals
+        ],
     }
 
 
@@ -298,10 +364,19 @@ def _key_factors(session: Session, workspace_id: int, segment_id: int, participa
     return {
         "ratings_revealed": strength.revealed,
         "key_factors": [
-            {"factor": f.factor.factor, "weight": f.factor.weight, "competitor_strength": f.factor.competitor_strength,
-             "agreed_strength": f.factor.agreed_strength,
-             "ratings": sorted(({"participant": participant_refs[name], "score": score}
-                                for name, score in f.by_participant.items()), key=lambda r: r["participant"])}
+            {
+                "factor": f.factor.factor,
+                "weight": f.factor.weight,
+                "competitor_strength": f.factor.competitor_strength,
+                "agreed_strength": f.factor.agreed_strength,
+                "ratings": sorted(
+                    (
+                        {"participant": participant_refs[name], "score": score}
+                        for name, score in f.by_participant.items()
+                    ),
+                    key=lambda r: r["participant"],
+                ),
+            }
             for f in strength.factors
         ],
     }
@@ -314,6 +389,7 @@ def export_workspace_json(*, session: Session, workspace_id: int) -> bytes:
 
 # --- import ----------------------------------------------------------------------------
 
+
 def parse_workspace_file(raw: bytes | str) -> dict:
     """Bytes of an uploaded file -> the document, or a ValidationProblem saying what is wrong."""
     if isinstance(raw, str):
@@ -321,8 +397,10 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     if not raw or not raw.strip():
         raise ValidationProblem("The file is empty. Choose a workspace export (.json).")
     if len(raw) > MAX_FILE_BYTES:
-        raise ValidationProblem(f"The file is {len(raw) / 1e6:.1f} MB; a workspace file can be at most "
-                                f"{MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise ValidationProblem(
+            f"The file is {len(raw) / 1e6:.1f} MB; a workspace file can be at most "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -330,8 +408,9 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     except RecursionError:
         raise ValidationProblem("The file is nested too deeply to be a workspace export.") from None
     except json.JSONDecodeError as exc:
-        raise ValidationProblem(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                                f"{exc.msg}).") from None
+        raise ValidationProblem(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
     if _depth(document) > MAX_DEPTH:
         raise ValidationProblem("The file is nested too deeply to be a workspace export.")
     if not isinstance(document, dict) or document.get("kind") != KIND:
@@ -339,8 +418,10 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     version = document.get("format_version")
     if version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)
-        raise ValidationProblem(f"The file has format version {version!r}; this workbench reads versions "
-                                f"{readable}. Export it again from a current workbench.")
+        raise ValidationProblem(
+            f"The file has format version {version!r}; this workbench reads versions "
+            f"{readable}. Export it again from a current workbench."
+        )
     return document
 
 
@@ -357,6 +438,7 @@ def _depth(value, level: int = 1) -> int:
 @dataclass
 class _Parsed:
     """A validated document: every row checked, every reference resolved to a ref in the file."""
+
     workspace: WorkspaceCreate
     value_drivers: list[str]
     segments: list[tuple[str, SegmentCreate]] = field(default_factory=list)
@@ -380,11 +462,20 @@ class _Parsed:
     # role impacts)
     plan: tuple | None = None
     # segment ref -> (revealed, [(key factor, [(participant ref, score)])])
-    key_factors: dict[str, tuple[bool, list[tuple[SegmentFactorIn, list[tuple[str, int]]]]]] = field(default_factory=dict)
+    key_factors: dict[str, tuple[bool, list[tuple[SegmentFactorIn, list[tuple[str, int]]]]]] = field(
+        default_factory=dict
+    )
 
 
-def _rows(problems: list[Problem], items: list[dict], where: str, model, labels: dict | None = None,
-          pop: tuple[str, ...] = (), extra: dict | None = None):
+def _rows(
+    problems: list[Problem],
+    items: list[dict],
+    where: str,
+    model,
+    labels: dict | None = None,
+    pop: tuple[str, ...] = (),
+    extra: dict | None = None,
+):
     """Validate each item of a section; yields (index, popped values, model) for the good ones."""
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -395,8 +486,9 @@ def _rows(problems: list[Problem], items: list[dict], where: str, model, labels:
         try:
             yield n, popped, model.model_validate(item | (extra or {}))
         except ValidationError as exc:
-            problems.extend(Problem(_at(f"{where}[{n}]", p.field), p.message)
-                            for p in problems_from_pydantic(exc, labels))
+            problems.extend(
+                Problem(_at(f"{where}[{n}]", p.field), p.message) for p in problems_from_pydantic(exc, labels)
+            )
 
 
 def _at(*parts: str) -> str:
@@ -445,8 +537,11 @@ def _validate_document(document: dict) -> _Parsed:
     except ValidationError as exc:
         workspace = None
         problems += [Problem(f"workspace › {p.field}", p.message) for p in problems_from_pydantic(exc)]
-    parsed = _Parsed(workspace, _names_once(problems, raw.value_drivers, "value_drivers"),
-                     themes=None if raw.themes is None else _names_once(problems, raw.themes, "themes"))
+    parsed = _Parsed(
+        workspace,
+        _names_once(problems, raw.value_drivers, "value_drivers"),
+        themes=None if raw.themes is None else _names_once(problems, raw.themes, "themes"),
+    )
 
     segment_refs = _collect_refs(problems, raw.segments, "segments")
     persona_refs = _collect_refs(problems, raw.personas, "personas")
@@ -457,54 +552,91 @@ def _validate_document(document: dict) -> _Parsed:
         parsed.factors.append(factor)
 
     names = {}
-    for n, (ref, revealed, key_factors), segment in _rows(problems, raw.segments, "segments", SegmentCreate,
-                                                          SEGMENT_LABELS, ("ref", "ratings_revealed", "key_factors")):
+    for n, (ref, revealed, key_factors), segment in _rows(
+        problems, raw.segments, "segments", SegmentCreate, SEGMENT_LABELS, ("ref", "ratings_revealed", "key_factors")
+    ):
         _check_name_once(problems, segment.name, f"segments[{n}]", names)
         parsed.segments.append((str(ref), segment))
         if revealed is not None and not isinstance(revealed, bool):  # 1 == True, but 1 is not a flag
             problems.append(Problem(f"segments[{n}] › ratings_revealed", "must be true or false."))
-        parsed.key_factors[str(ref)] = (revealed is True, _parse_key_factors(
-            problems, _list(problems, key_factors, f"segments[{n}] › key_factors"), f"segments[{n}] › key_factors",
-            participant_refs))
+        parsed.key_factors[str(ref)] = (
+            revealed is True,
+            _parse_key_factors(
+                problems,
+                _list(problems, key_factors, f"segments[{n}] › key_factors"),
+                f"segments[{n}] › key_factors",
+                participant_refs,
+            ),
+        )
 
     names = {}
-    for n, (ref, segment_ref), persona in _rows(problems, raw.personas, "personas", PersonaCreate, PERSONA_LABELS,
-                                                ("ref", "segment"), {"segment_id": 0}):
+    for n, (ref, segment_ref), persona in _rows(
+        problems, raw.personas, "personas", PersonaCreate, PERSONA_LABELS, ("ref", "segment"), {"segment_id": 0}
+    ):
         _check_name_once(problems, persona.name, f"personas[{n}]", names)
-        parsed.personas.append((str(ref), _ref(problems, segment_ref, f"personas[{n}] › segment", segment_refs, "segment"),
-                                persona.model_dump(exclude={"segment_id"})))
+        parsed.personas.append(
+            (
+                str(ref),
+                _ref(problems, segment_ref, f"personas[{n}] › segment", segment_refs, "segment"),
+                persona.model_dump(exclude={"segment_id"}),
+            )
+        )
 
     names = {}
     for n, (ref,), participant in _rows(problems, raw.participants, "participants", ParticipantCreate, None, ("ref",)):
         _check_name_once(problems, participant.name, f"participants[{n}]", names)
         parsed.participants.append((str(ref), participant))
 
-    for n, (segments, personas), insight in _rows(problems, raw.insights, "insights", InsightCreate, INSIGHT_LABELS,
-                                                  ("segments", "personas")):
+    for n, (segments, personas), insight in _rows(
+        problems, raw.insights, "insights", InsightCreate, INSIGHT_LABELS, ("segments", "personas")
+    ):
         where = f"insights[{n}]"
-        parsed.insights.append((
-            insight,
-            [_ref(problems, r, f"{where} › segments", segment_refs, "segment")
-             for r in _list(problems, segments, f"{where} › segments")],
-            [_ref(problems, r, f"{where} › personas", persona_refs, "persona")
-             for r in _list(problems, personas, f"{where} › personas")],
-        ))
+        parsed.insights.append(
+            (
+                insight,
+                [
+                    _ref(problems, r, f"{where} › segments", segment_refs, "segment")
+                    for r in _list(problems, segments, f"{where} › segments")
+                ],
+                [
+                    _ref(problems, r, f"{where} › personas", persona_refs, "persona")
+                    for r in _list(problems, personas, f"{where} › personas")
+                ],
+            )
+        )
 
     if raw.readiness is not None:
         parsed.readiness = []
         texts: dict[str, str] = {}
-        for n, (ratings,), statement in _rows(problems, raw.readiness, "readiness", ReadinessStatementCreate,
-                                              None, ("ratings",)):
+        for n, (ratings,), statement in _rows(
+            problems, raw.readiness, "readiness", ReadinessStatementCreate, None, ("ratings",)
+        ):
             _check_name_once(problems, statement.text, f"readiness[{n}]", texts)
             if statement.key is not None and statement.key not in STANDARD_KEYS:
-                problems.append(Problem(f"readiness[{n}] › key", f"'{statement.key}' is not a standard statement; "
-                                        "leave the key out for a statement of your own."))
+                problems.append(
+                    Problem(
+                        f"readiness[{n}] › key",
+                        f"'{statement.key}' is not a standard statement; "
+                        "leave the key out for a statement of your own.",
+                    )
+                )
             clean_ratings, raters = [], set()
-            for m, (participant,), rating in _rows(problems, _list(problems, ratings, f"readiness[{n}] › ratings"),
-                                                   f"readiness[{n}] › ratings",
-                                                   ReadinessRatingIn, None, ("participant",), {"statement_id": 0}):
-                ref = _ref(problems, participant, f"readiness[{n}] › ratings[{m}] › participant", participant_refs,
-                           "participant")
+            for m, (participant,), rating in _rows(
+                problems,
+                _list(problems, ratings, f"readiness[{n}] › ratings"),
+                f"readiness[{n}] › ratings",
+                ReadinessRatingIn,
+                None,
+                ("participant",),
+                {"statement_id": 0},
+            ):
+                ref = _ref(
+                    problems,
+                    participant,
+                    f"readiness[{n}] › ratings[{m}] › participant",
+                    participant_refs,
+                    "participant",
+                )
                 if ref in raters or rating.score is None:
                     problems.append(Problem(f"readiness[{n}] › ratings[{m}]", "needs a score, once per participant."))
                 raters.add(ref)
@@ -520,9 +652,14 @@ def _validate_document(document: dict) -> _Parsed:
         # Every goal and action the file names counts, valid or not, so that one bad goal gives one message
         # rather than one more for each of its measurements.
         actions = raw.plan.get("actions") if isinstance(raw.plan, dict) else None
-        parsed.follow_up = _parse_follow_up(problems, raw.follow_up, _positional_refs(raw.goals, "G"),
-                                            segment_refs, persona_refs,
-                                            _positional_refs(actions if isinstance(actions, list) else [], "A"))
+        parsed.follow_up = _parse_follow_up(
+            problems,
+            raw.follow_up,
+            _positional_refs(raw.goals, "G"),
+            segment_refs,
+            persona_refs,
+            _positional_refs(actions if isinstance(actions, list) else [], "A"),
+        )
     if problems:
         raise ValidationProblem(problems)
     return parsed
@@ -545,13 +682,22 @@ def _parse_strategy_map(problems: list[Problem], raw: _WorkspaceFile, parsed: _P
         source = _ref(problems, link[0], f"map_links[{n}]", node_refs, "map node")
         target = _ref(problems, link[1], f"map_links[{n}]", node_refs, "map node")
         parsed.map_links.append((source, target))
-    for n, (nodes,), constraint in _rows(problems, raw.constraints, "constraints", StrategyConstraintCreate, None,
-                                         ("nodes",)):
-        parsed.constraints.append((constraint, [_ref(problems, r, f"constraints[{n}] › nodes", node_refs, "map node")
-                                                for r in _list(problems, nodes, f"constraints[{n}] › nodes")]))
+    for n, (nodes,), constraint in _rows(
+        problems, raw.constraints, "constraints", StrategyConstraintCreate, None, ("nodes",)
+    ):
+        parsed.constraints.append(
+            (
+                constraint,
+                [
+                    _ref(problems, r, f"constraints[{n}] › nodes", node_refs, "map node")
+                    for r in _list(problems, nodes, f"constraints[{n}] › nodes")
+                ],
+            )
+        )
     goal_refs: set[str] = set()
-    for n, (goal_ref, objective, milestones), goal in _rows(problems, raw.goals, "goals", GoalCreate, GOAL_LABELS,
-                                                            ("ref", "objective", "milestones"), {"objective_id": 0}):
+    for n, (goal_ref, objective, milestones), goal in _rows(
+        problems, raw.goals, "goals", GoalCreate, GOAL_LABELS, ("ref", "objective", "milestones"), {"objective_id": 0}
+    ):
         _ref_once(problems, _positional_ref({"ref": goal_ref}, "G", n), f"goals[{n}]", goal_refs)
         ref = _ref(problems, objective, f"goals[{n}] › objective", node_refs, "map node")
         if ref in kinds and kinds[ref] != "objective":
@@ -582,18 +728,28 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
         problems.append(Problem("plan › start", str(exc)))
         start = None
     actions, action_refs = [], set()
-    for n, (ref, initiatives, history), action in _rows(problems, _list(problems, section.get("actions"),
-                                                                         "plan › actions"),
-                                                         "plan › actions", ActionCreate, ACTION_LABELS,
-                                                         ("ref", "initiatives", "history")):
+    for n, (ref, initiatives, history), action in _rows(
+        problems,
+        _list(problems, section.get("actions"), "plan › actions"),
+        "plan › actions",
+        ActionCreate,
+        ACTION_LABELS,
+        ("ref", "initiatives", "history"),
+    ):
         where = f"plan › actions[{n}]"
         ref = _positional_ref({"ref": ref}, "A", n)
         _ref_once(problems, ref, where, action_refs)
-        refs = [_ref(problems, r, f"{where} › initiatives", node_refs, "map node")
-                for r in _list(problems, initiatives, f"{where} › initiatives")]
+        refs = [
+            _ref(problems, r, f"{where} › initiatives", node_refs, "map node")
+            for r in _list(problems, initiatives, f"{where} › initiatives")
+        ]
         actions.append((ref, action, refs, _parse_history(problems, history, where)))
-    reviews = [review for _, _, review in _rows(problems, _list(problems, section.get("reviews"), "plan › reviews"),
-                                                "plan › reviews", PlanReviewCreate)]
+    reviews = [
+        review
+        for _, _, review in _rows(
+            problems, _list(problems, section.get("reviews"), "plan › reviews"), "plan › reviews", PlanReviewCreate
+        )
+    ]
     steps = []
     for n, item in enumerate(_list(problems, section.get("participation"), "plan › participation"), start=1):
         where = f"plan › participation[{n}]"
@@ -603,12 +759,23 @@ def _parse_plan(problems: list[Problem], section: dict, node_refs: set[str], par
         ref = _ref(problems, item["participant"], f"{where} › participant", participant_refs, "participant")
         unknown = [s for s in item["steps"] if s not in METHOD_STEPS]
         if unknown:
-            problems.append(Problem(f"{where} › steps", f"'{str(unknown[0])[:30]}' is not a step of the method: "
-                                    f"{', '.join(METHOD_STEPS)}."))
+            problems.append(
+                Problem(
+                    f"{where} › steps",
+                    f"'{str(unknown[0])[:30]}' is not a step of the method: {', '.join(METHOD_STEPS)}.",
+                )
+            )
         steps.append((ref, [s for s in item["steps"] if s in METHOD_STEPS]))
-    impacts = [impact for _, _, impact in _rows(problems, _list(problems, section.get("role_impacts"),
-                                                                "plan › role_impacts"),
-                                                "plan › role_impacts", RoleImpactCreate, ROLE_IMPACT_LABELS)]
+    impacts = [
+        impact
+        for _, _, impact in _rows(
+            problems,
+            _list(problems, section.get("role_impacts"), "plan › role_impacts"),
+            "plan › role_impacts",
+            RoleImpactCreate,
+            ROLE_IMPACT_LABELS,
+        )
+    ]
     return start, actions, reviews, steps, impacts
 
 
@@ -634,60 +801,112 @@ def _optional_ref(problems: list[Problem], value, where: str, known: set[str], w
     return None if value is None else _ref(problems, value, where, known, what)
 
 
-def _parse_follow_up(problems: list[Problem], section: dict, goal_refs: set[str], segment_refs: set[str],
-                     persona_refs: set[str], action_refs: set[str]) -> tuple:
+def _parse_follow_up(
+    problems: list[Problem],
+    section: dict,
+    goal_refs: set[str],
+    segment_refs: set[str],
+    persona_refs: set[str],
+    action_refs: set[str],
+) -> tuple:
     """Measured values per goal, customer measures, and the feedback log with its links."""
     for key in sorted(set(section) - _FOLLOW_UP_KEYS):
         problems.append(Problem(f"follow_up › {key}", "is not a known field."))
     measured = []
-    for n, (goal,), item in _rows(problems, _list(problems, section.get("goal_measurements"),
-                                                   "follow_up › goal_measurements"),
-                                  "follow_up › goal_measurements", GoalMeasurementCreate, MEASUREMENT_LABELS,
-                                  ("goal",), {"goal_id": 0}):
-        measured.append((_ref(problems, goal, f"follow_up › goal_measurements[{n}] › goal", goal_refs, "goal"),
-                         item.model_dump(exclude={"goal_id"})))
+    for n, (goal,), item in _rows(
+        problems,
+        _list(problems, section.get("goal_measurements"), "follow_up › goal_measurements"),
+        "follow_up › goal_measurements",
+        GoalMeasurementCreate,
+        MEASUREMENT_LABELS,
+        ("goal",),
+        {"goal_id": 0},
+    ):
+        measured.append(
+            (
+                _ref(problems, goal, f"follow_up › goal_measurements[{n}] › goal", goal_refs, "goal"),
+                item.model_dump(exclude={"goal_id"}),
+            )
+        )
     customer = []
-    for n, (segment,), item in _rows(problems, _list(problems, section.get("customer_measurements"),
-                                                      "follow_up › customer_measurements"),
-                                     "follow_up › customer_measurements", CustomerMeasurementCreate,
-                                     MEASUREMENT_LABELS, ("segment",)):
-        customer.append((_optional_ref(problems, segment, f"follow_up › customer_measurements[{n}] › segment",
-                                       segment_refs, "segment"), item))
+    for n, (segment,), item in _rows(
+        problems,
+        _list(problems, section.get("customer_measurements"), "follow_up › customer_measurements"),
+        "follow_up › customer_measurements",
+        CustomerMeasurementCreate,
+        MEASUREMENT_LABELS,
+        ("segment",),
+    ):
+        customer.append(
+            (
+                _optional_ref(
+                    problems, segment, f"follow_up › customer_measurements[{n}] › segment", segment_refs, "segment"
+                ),
+                item,
+            )
+        )
     feedback = []
     # A placeholder id stands in for a linked action, so that "acted on needs an action or what was done"
     # is checked as the form checks it; the import puts the new action's id in its place.
-    items = [item | {"action_id": 0} if isinstance(item, dict) and item.get("action") is not None else item
-             for item in _list(problems, section.get("feedback"), "follow_up › feedback")]
+    items = [
+        item | {"action_id": 0} if isinstance(item, dict) and item.get("action") is not None else item
+        for item in _list(problems, section.get("feedback"), "follow_up › feedback")
+    ]
     for n, (changed_on, segment, persona, action), item in _rows(
-            problems, items, "follow_up › feedback", FeedbackCreate, FEEDBACK_LABELS,
-            ("status_changed_on", "segment", "persona", "action")):
+        problems,
+        items,
+        "follow_up › feedback",
+        FeedbackCreate,
+        FEEDBACK_LABELS,
+        ("status_changed_on", "segment", "persona", "action"),
+    ):
         where = f"follow_up › feedback[{n}]"
         try:
             changed = optional_date(changed_on, "status_changed_on")
         except ValueError as exc:
             problems.append(Problem(f"{where} › status_changed_on", str(exc)))
             changed = None
-        feedback.append((item, changed, _optional_ref(problems, segment, f"{where} › segment", segment_refs, "segment"),
-                         _optional_ref(problems, persona, f"{where} › persona", persona_refs, "persona"),
-                         _optional_ref(problems, action, f"{where} › action", action_refs, "action")))
+        feedback.append(
+            (
+                item,
+                changed,
+                _optional_ref(problems, segment, f"{where} › segment", segment_refs, "segment"),
+                _optional_ref(problems, persona, f"{where} › persona", persona_refs, "persona"),
+                _optional_ref(problems, action, f"{where} › action", action_refs, "action"),
+            )
+        )
     return measured, customer, feedback
 
 
 def _parse_history(problems: list[Problem], history, where: str) -> list[dict]:
     changes = []
     for m, item in enumerate(_list(problems, history, f"{where} › history"), start=1):
-        if not isinstance(item, dict) or set(item) != _HISTORY_KEYS or not all(
-                isinstance(item[k], str) for k in _HISTORY_KEYS):
-            problems.append(Problem(f"{where} › history[{m}]", "must be an object with changed_at, changed_by, "
-                                    "field, old and new, all text."))
+        if (
+            not isinstance(item, dict)
+            or set(item) != _HISTORY_KEYS
+            or not all(isinstance(item[k], str) for k in _HISTORY_KEYS)
+        ):
+            problems.append(
+                Problem(
+                    f"{where} › history[{m}]",
+                    "must be an object with changed_at, changed_by, field, old and new, all text.",
+                )
+            )
             continue
         try:
             when = as_utc(datetime.fromisoformat(item["changed_at"]))
         except ValueError:
             problems.append(Problem(f"{where} › history[{m}] › changed_at", "is not a date and time."))
             continue
-        changes.append({"changed_at": when, "changed_by": item["changed_by"][:120], "field": item["field"][:40],
-                        "old": item["old"], "new": item["new"]})
+        changes.append(
+            {
+                "changed_at": when,
+                "changed_by": item["changed_by"][:120],
+                "field": item["field"][:40],
+                "old": item["old"],
+                "new": item["new"],
+            }
+        )
     return changes
 
 
@@ -704,8 +923,10 @@ def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str
         try:
             lists.append(parse_terms(_list(problems, section.get(key), f"promise › {key}")))
         except ValidationProblem as exc:
-            problems.extend(Problem(_at(f"promise › {key}[{p.row}]" if p.row else f"promise › {key}"), p.message)
-                            for p in exc.problems)
+            problems.extend(
+                Problem(_at(f"promise › {key}[{p.row}]" if p.row else f"promise › {key}"), p.message)
+                for p in exc.problems
+            )
             lists.append([])
     items = _list(problems, section.get("versions"), "promise › versions")
     # Every number first, so a version may restore one listed after it in the file.
@@ -716,15 +937,21 @@ def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str
             numbers.add(number)
     versions, seen = [], set()
     for n, (number, created_at, restored_from, segments), version in _rows(
-            problems, items, "promise › versions", PromiseVersionCreate, PROMISE_LABELS,
-            ("number", "created_at", "restored_from", "segments")):
+        problems,
+        items,
+        "promise › versions",
+        PromiseVersionCreate,
+        PROMISE_LABELS,
+        ("number", "created_at", "restored_from", "segments"),
+    ):
         where = f"promise › versions[{n}]"
         if not _whole_number(number) or number in seen:
             problems.append(Problem(f"{where} › number", "must be a whole number from 1, once per version."))
         else:
             seen.add(number)
-            if restored_from is not None and not (_whole_number(restored_from) and restored_from in numbers
-                                                  and restored_from < number):
+            if restored_from is not None and not (
+                _whole_number(restored_from) and restored_from in numbers and restored_from < number
+            ):
                 problems.append(Problem(f"{where} › restored_from", "must be the number of an earlier version."))
         try:
             when = datetime.fromisoformat(str(created_at)) if created_at else None
@@ -733,13 +960,16 @@ def _parse_promise(problems: list[Problem], section: dict, segment_refs: set[str
             when = None
         if when is not None:  # stored in UTC: SQLite keeps no offset
             when = as_utc(when)
-        refs = [_ref(problems, r, f"{where} › segments", segment_refs, "segment")
-                for r in _list(problems, segments, f"{where} › segments")]
+        refs = [
+            _ref(problems, r, f"{where} › segments", segment_refs, "segment")
+            for r in _list(problems, segments, f"{where} › segments")
+        ]
         versions.append((number, version, when, restored_from, refs))
     current = section.get("current")
     if current is not None and not (_whole_number(current) and current in numbers):
-        problems.append(Problem("promise › current", f"refers to version {str(current)[:20]}, which is not in the "
-                                "file."))
+        problems.append(
+            Problem("promise › current", f"refers to version {str(current)[:20]}, which is not in the file.")
+        )
     return lists[0], lists[1], versions, current
 
 
@@ -750,11 +980,18 @@ def _parse_key_factors(problems: list[Problem], items: list, where: str, partici
             problems.append(Problem(f"{where}[{n}] › factor", f"'{factor.factor}' is listed twice."))
         seen.add(factor.factor.lower())
         clean, raters = [], set()
-        for m, (participant,), rating in _rows(problems, _list(problems, ratings, f"{where}[{n}] › ratings"),
-                                               f"{where}[{n}] › ratings", StrengthRatingIn, None, ("participant",),
-                                               {"segment_factor_id": 0}):
-            ref = _ref(problems, participant, f"{where}[{n}] › ratings[{m}] › participant", participant_refs,
-                       "participant")
+        for m, (participant,), rating in _rows(
+            problems,
+            _list(problems, ratings, f"{where}[{n}] › ratings"),
+            f"{where}[{n}] › ratings",
+            StrengthRatingIn,
+            None,
+            ("participant",),
+            {"segment_factor_id": 0},
+        ):
+            ref = _ref(
+                problems, participant, f"{where}[{n}] › ratings[{m}] › participant", participant_refs, "participant"
+            )
             if ref in raters or rating.score is None:
                 problems.append(Problem(f"{where}[{n}] › ratings[{m}]", "needs a score, once per participant."))
             raters.add(ref)
@@ -786,8 +1023,9 @@ def _check_name_once(problems: list[Problem], name: str, where: str, seen: dict[
         seen[name.lower()] = where
 
 
-def import_workspace(*, session: Session, document: dict, name: str | None = None,
-                     exact_name: bool = False) -> WorkspaceRead:
+def import_workspace(
+    *, session: Session, document: dict, name: str | None = None, exact_name: bool = False
+) -> WorkspaceRead:
     """Create a new workspace from a parsed document, in the caller's transaction.
 
     The name is `name`, else the file's; when taken it gets a " (2)" suffix, unless
@@ -805,20 +1043,27 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
     workspace_data = parsed.workspace
     if not exact_name:
         workspace_data = workspace_data.model_copy(
-            update={"name": free_workspace_name(session=session, wanted=workspace_data.name)})
+            update={"name": free_workspace_name(session=session, wanted=workspace_data.name)}
+        )
     workspace = create_workspace(session=session, data=workspace_data, with_defaults=False)
     ws = workspace.id
     for driver in parsed.value_drivers:
         add_value_driver(session=session, workspace_id=ws, name=driver)
     for theme in parsed.themes if parsed.themes is not None else DEFAULT_THEMES:
         add_theme(session=session, workspace_id=ws, name=theme)
-    segment_ids = {ref: create_segment(session=session, workspace_id=ws, data=segment).id
-                   for ref, segment in parsed.segments}
-    persona_ids = {ref: create_persona(session=session, workspace_id=ws,
-                                       data=persona | {"segment_id": segment_ids[segment_ref]}).id
-                   for ref, segment_ref, persona in parsed.personas}
-    participant_ids = {ref: create_participant(session=session, workspace_id=ws, data=participant).id
-                       for ref, participant in parsed.participants}
+    segment_ids = {
+        ref: create_segment(session=session, workspace_id=ws, data=segment).id for ref, segment in parsed.segments
+    }
+    persona_ids = {
+        ref: create_persona(
+            session=session, workspace_id=ws, data=persona | {"segment_id": segment_ids[segment_ref]}
+        ).id
+        for ref, segment_ref, persona in parsed.personas
+    }
+    participant_ids = {
+        ref: create_participant(session=session, workspace_id=ws, data=participant).id
+        for ref, participant in parsed.participants
+    }
     for factor in parsed.factors:
         add_factor(session=session, workspace_id=ws, data=factor)
     for ref, (revealed, key_factors) in parsed.key_factors.items():
@@ -826,23 +1071,36 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
             set_ratings_revealed(session=session, workspace_id=ws, segment_id=segment_ids[ref], revealed=True)
         if not key_factors:
             continue
-        created = set_segment_factors(session=session, workspace_id=ws, segment_id=segment_ids[ref],
-                                      factors=[factor for factor, _ in key_factors])
+        created = set_segment_factors(
+            session=session, workspace_id=ws, segment_id=segment_ids[ref], factors=[factor for factor, _ in key_factors]
+        )
         by_participant: dict[str, list[dict]] = {}
         for row, (_, ratings) in zip(created, key_factors):
             for participant_ref, score in ratings:
                 by_participant.setdefault(participant_ref, []).append({"segment_factor_id": row.id, "score": score})
         for participant_ref, items in by_participant.items():
-            save_strength_ratings(session=session, workspace_id=ws, segment_id=segment_ids[ref],
-                                  participant_id=participant_ids[participant_ref], ratings=items)
+            save_strength_ratings(
+                session=session,
+                workspace_id=ws,
+                segment_id=segment_ids[ref],
+                participant_id=participant_ids[participant_ref],
+                ratings=items,
+            )
     node_ids, goal_ids = _import_strategy_map(session, ws, parsed)
     _import_promise(session, ws, parsed, segment_ids)
     action_ids = _import_plan(session, ws, parsed, participant_ids, node_ids)
     _import_follow_up(session, ws, parsed, goal_ids, segment_ids, persona_ids, action_ids)
     for insight, segment_refs, persona_refs in parsed.insights:
-        create_insight(session=session, workspace_id=ws, data=insight.model_copy(update={
-            "segment_ids": [segment_ids[r] for r in segment_refs],
-            "persona_ids": [persona_ids[r] for r in persona_refs]}))
+        create_insight(
+            session=session,
+            workspace_id=ws,
+            data=insight.model_copy(
+                update={
+                    "segment_ids": [segment_ids[r] for r in segment_refs],
+                    "persona_ids": [persona_ids[r] for r in persona_refs],
+                }
+            ),
+        )
     if parsed.readiness is None:
         seed_standard_statements(session, ws)
     else:
@@ -873,19 +1131,28 @@ def _import_strategy_map(session: Session, ws: int, parsed: _Parsed) -> tuple[di
     for n, (ref, goal_ref, goal, milestones) in enumerate(parsed.goals, start=1):
         try:
             # A file may hold goals whose deadline has passed since it was exported.
-            created = create_goal(session=session, workspace_id=ws, allow_past_deadline=True,
-                                  data=goal.model_copy(update={"objective_id": node_ids[goal_ref]}))
+            created = create_goal(
+                session=session,
+                workspace_id=ws,
+                allow_past_deadline=True,
+                data=goal.model_copy(update={"objective_id": node_ids[goal_ref]}),
+            )
             goal_ids[ref] = created.id
             if milestones:
                 set_milestones(session=session, workspace_id=ws, goal_id=created.id, milestones=milestones)
         except ValidationProblem as exc:  # set_milestones numbers the milestones from 1, as the file does
-            problems.extend(Problem(_at(f"goals[{n}]", "" if p.row is None else f"milestones[{p.row}]", p.field),
-                                    p.message) for p in exc.problems)
+            problems.extend(
+                Problem(_at(f"goals[{n}]", "" if p.row is None else f"milestones[{p.row}]", p.field), p.message)
+                for p in exc.problems
+            )
     if problems:
         raise ValidationProblem(problems)
     for constraint, refs in parsed.constraints:
-        add_constraint(session=session, workspace_id=ws,
-                       data=constraint.model_copy(update={"node_ids": [node_ids[r] for r in refs]}))
+        add_constraint(
+            session=session,
+            workspace_id=ws,
+            data=constraint.model_copy(update={"node_ids": [node_ids[r] for r in refs]}),
+        )
     return node_ids, goal_ids
 
 
@@ -897,16 +1164,23 @@ def _import_promise(session: Session, ws: int, parsed: _Parsed, segment_ids: dic
     seed_terms(session, ws, {"buzzword": buzzwords, "jargon": jargon})
     # Numbers are given by position, so a file numbered 1, 2, 5 gets 1, 2, 3; the references follow.
     new_number: dict[int, int] = {}
-    for position, (number, version, created_at, restored_from, refs) in enumerate(sorted(versions, key=lambda v: v[0]),
-                                                                                   start=1):
+    for position, (number, version, created_at, restored_from, refs) in enumerate(
+        sorted(versions, key=lambda v: v[0]), start=1
+    ):
         new_number[number] = position
-        save_version(session=session, workspace_id=ws, created_at=created_at, make_current=number == current,
-                     restored_from=new_number.get(restored_from),
-                     data=version.model_copy(update={"segment_ids": [segment_ids[r] for r in refs]}))
+        save_version(
+            session=session,
+            workspace_id=ws,
+            created_at=created_at,
+            make_current=number == current,
+            restored_from=new_number.get(restored_from),
+            data=version.model_copy(update={"segment_ids": [segment_ids[r] for r in refs]}),
+        )
 
 
-def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: dict[str, int],
-                 node_ids: dict[str, int]) -> dict[str, int]:
+def _import_plan(
+    session: Session, ws: int, parsed: _Parsed, participant_ids: dict[str, int], node_ids: dict[str, int]
+) -> dict[str, int]:
     """The plan; returns the file's action refs -> the new action ids."""
     if parsed.plan is None:
         return {}
@@ -917,8 +1191,11 @@ def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: di
     problems: list[Problem] = []
     for n, (ref, action, refs, history) in enumerate(actions, start=1):
         try:
-            created = create_action(session=session, workspace_id=ws,
-                                    data=action.model_copy(update={"initiative_ids": [node_ids[r] for r in refs]}))
+            created = create_action(
+                session=session,
+                workspace_id=ws,
+                data=action.model_copy(update={"initiative_ids": [node_ids[r] for r in refs]}),
+            )
         except ValidationProblem as exc:
             problems.extend(Problem(_at(f"plan › actions[{n}]", p.field), p.message) for p in exc.problems)
             continue
@@ -945,8 +1222,15 @@ def _import_plan(session: Session, ws: int, parsed: _Parsed, participant_ids: di
     return action_ids
 
 
-def _import_follow_up(session: Session, ws: int, parsed: _Parsed, goal_ids: dict[str, int],
-                      segment_ids: dict[str, int], persona_ids: dict[str, int], action_ids: dict[str, int]) -> None:
+def _import_follow_up(
+    session: Session,
+    ws: int,
+    parsed: _Parsed,
+    goal_ids: dict[str, int],
+    segment_ids: dict[str, int],
+    persona_ids: dict[str, int],
+    action_ids: dict[str, int],
+) -> None:
     if parsed.follow_up is None:
         return
     measured, customer, feedback = parsed.follow_up
@@ -956,27 +1240,46 @@ def _import_follow_up(session: Session, ws: int, parsed: _Parsed, goal_ids: dict
         by_goal.setdefault(goal_ref, []).append((n, fields))
     for goal_ref, rows in by_goal.items():
         try:  # the file's values were measured before it was exported, so no day is in the future
-            set_goal_measurements(session=session, workspace_id=ws, goal_id=goal_ids[goal_ref], today=date.max,
-                                  rows=[fields for _, fields in rows], row_numbers=[n for n, _ in rows])
+            set_goal_measurements(
+                session=session,
+                workspace_id=ws,
+                goal_id=goal_ids[goal_ref],
+                today=date.max,
+                rows=[fields for _, fields in rows],
+                row_numbers=[n for n, _ in rows],
+            )
         except ValidationProblem as exc:
-            problems.extend(Problem(_at(f"follow_up › goal_measurements[{p.row}]", p.field), p.message)
-                            for p in exc.problems)
+            problems.extend(
+                Problem(_at(f"follow_up › goal_measurements[{p.row}]", p.field), p.message) for p in exc.problems
+            )
     for n, (segment_ref, item) in enumerate(customer, start=1):
         try:
-            add_customer_measurement(session=session, workspace_id=ws, today=date.max, data=item.model_copy(
-                update={"segment_id": None if segment_ref is None else segment_ids[segment_ref]}))
+            add_customer_measurement(
+                session=session,
+                workspace_id=ws,
+                today=date.max,
+                data=item.model_copy(update={"segment_id": None if segment_ref is None else segment_ids[segment_ref]}),
+            )
         except ValidationProblem as exc:
-            problems.extend(Problem(_at(f"follow_up › customer_measurements[{n}]", p.field), p.message)
-                            for p in exc.problems)
+            problems.extend(
+                Problem(_at(f"follow_up › customer_measurements[{n}]", p.field), p.message) for p in exc.problems
+            )
     for n, (item, changed_on, segment_ref, persona_ref, action_ref) in enumerate(feedback, start=1):
         try:
             # A file without the day the status changed: the day it was received is the one day known.
-            create_feedback(session=session, workspace_id=ws, today=date.max,
-                            status_changed_on=changed_on or item.received_on,
-                            data=item.model_copy(update={
-                                "segment_id": None if segment_ref is None else segment_ids[segment_ref],
-                                "persona_id": None if persona_ref is None else persona_ids[persona_ref],
-                                "action_id": None if action_ref is None else action_ids[action_ref]}))
+            create_feedback(
+                session=session,
+                workspace_id=ws,
+                today=date.max,
+                status_changed_on=changed_on or item.received_on,
+                data=item.model_copy(
+                    update={
+                        "segment_id": None if segment_ref is None else segment_ids[segment_ref],
+                        "persona_id": None if persona_ref is None else persona_ids[persona_ref],
+                        "action_id": None if action_ref is None else action_ids[action_ref],
+                    }
+                ),
+            )
         except ValidationProblem as exc:
             problems.extend(Problem(_at(f"follow_up › feedback[{n}]", p.field), p.message) for p in exc.problems)
     if problems:

@@ -55,12 +55,17 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 
-def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict,
-                     version: int) -> WorkspaceRead:
+def update_workspace(
+    *, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict, version: int
+) -> WorkspaceRead:
     """Rename or describe the workspace; `version` is the one the form was drawn from."""
     with writing(session, workspace_id) as row:
-        check_version(row, version, labels={"name": "Name", "currency": "Currency", "description": "Description"},
-                      noun="workspace")
+        check_version(
+            row,
+            version,
+            labels={"name": "Name", "currency": "Currency", "description": "Description"},
+            noun="workspace",
+        )
         update = validated(WorkspaceUpdate, changes)
         merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
         clean = validated(WorkspaceCreate, merged)
@@ -76,7 +81,9 @@ def delete_workspace(*, session: Session, workspace_id: int, confirm_name: str) 
     """Delete only when the caller repeats the workspace's name (the explicit confirmation)."""
     row = require_workspace(session, workspace_id)
     if (confirm_name or "").strip() != row.name:
-        raise ValidationProblem([Problem("Confirmation", f"Type the workspace name '{row.name}' exactly to delete it.")])
+        raise ValidationProblem(
+            [Problem("Confirmation", f"Type the workspace name '{row.name}' exactly to delete it.")]
+        )
     name = row.name
     session.delete(row)
     session.flush()

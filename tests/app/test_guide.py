@@ -70,8 +70,11 @@ def footer_labels(at) -> list[str]:
     """The footer's links as the reader reads them (the Next step is bold in the primary colour)."""
     footers = [n for n in _nodes(at.main) if getattr(n, "key", None) == "step_footer"]
     assert len(footers) <= 1
-    return [re.sub(r"^\*\*:primary\[(.*)\]\*\*$", r"\1", link.proto.label)
-            for link in footers[0].get("page_link")] if footers else []
+    return (
+        [re.sub(r"^\*\*:primary\[(.*)\]\*\*$", r"\1", link.proto.label) for link in footers[0].get("page_link")]
+        if footers
+        else []
+    )
 
 
 def expected_footer(page: str) -> list[str]:
@@ -110,14 +113,22 @@ def test_the_footer_links_keep_the_workspace(app, db):
     at = open_page(app, "app_pages/analysis/personas.py")
     footer = [n for n in _nodes(at.main) if getattr(n, "key", None) == "step_footer"][0]
     links = [(link.proto.label, link.proto.page, link.proto.query_string) for link in footer.get("page_link")]
-    assert links == [("← Back: Segments", "segments", f"ws={demo_id(db)}"),
-                     ("**:primary[Next step: Insights →]**", "insights", f"ws={demo_id(db)}")]
+    assert links == [
+        ("← Back: Segments", "segments", f"ws={demo_id(db)}"),
+        ("**:primary[Next step: Insights →]**", "insights", f"ws={demo_id(db)}"),
+    ]
 
 
 def test_the_checks_would_see_what_they_look_for():
     """The patterns themselves: what the old pages said is caught, the method's plain words are not."""
-    for old in ("Advice 2 · For each segment", "Seed 000: measure value", "failure causes in seeds 000 and 002",
-                "advice 9", "Spread (sd)", "Advice 3-4 · Keep it simple"):
+    for old in (
+        "Advice 2 · For each segment",
+        "Seed 000: measure value",
+        "failure causes in seeds 000 and 002",
+        "advice 9",
+        "Spread (sd)",
+        "Advice 3-4 · Keep it simple",
+    ):
         assert INTERNAL.search(old), old
     for plain in ("Why this matters: customers first", "The seed of an idea", "3/6/12-month plan", "Spread"):
         assert not INTERNAL.search(plain), plain

@@ -25,7 +25,7 @@ from crmstrategy.workspace.workspaces import delete_workspace, update_workspace
 from tests.integration.support import count, new_workspace
 
 # The clock's day is CRMSTRATEGY_TODAY (2026-12-01); the moments are fixed on it.
-MADE = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)      # the workspace was made
+MADE = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # the workspace was made
 WRITTEN = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)  # the write under test
 
 MISSING = "That workspace does not exist (it may have been deleted)."
@@ -38,8 +38,10 @@ class Refused(Exception):
 @pytest.fixture
 def set_now(monkeypatch):
     """Fix clock.now() (and so utcnow(), and so updated_at) at a moment."""
+
     def set_to(moment: datetime) -> None:
         monkeypatch.setattr(clock, "now", lambda: moment)
+
     return set_to
 
 
@@ -85,6 +87,7 @@ def _other_writer_kept_out(engine, workspace_id: int) -> bool:
 
 # --- on entry ------------------------------------------------------------------------------------
 
+
 def test_writing_hands_the_block_the_workspace_row_locked(engine, workspace_id):
     with unit_of_work(engine) as session:
         assert not _other_writer_kept_out(engine, workspace_id)
@@ -122,6 +125,7 @@ def test_writing_refuses_a_deleted_workspace(engine, workspace_id):
 
 # --- when the block ends -------------------------------------------------------------------------
 
+
 def test_writing_flushes_the_block_and_touches_the_workspace_when_it_ends(engine, workspace_id):
     assert _stored(engine, workspace_id) == (MADE, MADE, 1)
     with unit_of_work(engine) as session:
@@ -130,8 +134,14 @@ def test_writing_flushes_the_block_and_touches_the_workspace_when_it_ends(engine
             assert as_utc(workspace.updated_at) == MADE  # touched when the block ends, not before
         assert (list(session.new), list(session.dirty)) == ([], [])  # all flushed
         assert workspace.updated_at == WRITTEN
-        assert session.exec(select(ValueDriver.position).where(ValueDriver.workspace_id == workspace_id,
-                                                               ValueDriver.name == "Speed")).one() == 9
+        assert (
+            session.exec(
+                select(ValueDriver.position).where(
+                    ValueDriver.workspace_id == workspace_id, ValueDriver.name == "Speed"
+                )
+            ).one()
+            == 9
+        )
     assert _stored(engine, workspace_id) == (MADE, WRITTEN, 1)  # the workspace's version stays
     assert count(engine, ValueDriver, workspace_id=workspace_id, name="Speed") == 1
 
@@ -151,6 +161,7 @@ def test_writing_nested_in_one_unit_of_work_locks_twice_and_touches(engine, work
 
 # --- when the block raises -----------------------------------------------------------------------
 
+
 def test_writing_neither_flushes_nor_touches_when_the_block_raises(engine, workspace_id):
     seen = {}
     with pytest.raises(Refused):
@@ -160,8 +171,11 @@ def test_writing_neither_flushes_nor_touches_when_the_block_raises(engine, works
                     session.add(ValueDriver(workspace_id=workspace_id, name="Speed", position=9))
                     raise Refused
             except Refused:
-                seen = {"pending": [row.name for row in session.new], "dirty": list(session.dirty),
-                        "updated_at": as_utc(workspace.updated_at)}
+                seen = {
+                    "pending": [row.name for row in session.new],
+                    "dirty": list(session.dirty),
+                    "updated_at": as_utc(workspace.updated_at),
+                }
                 raise
     assert seen == {"pending": ["Speed"], "dirty": [], "updated_at": MADE}
     assert _stored(engine, workspace_id) == (MADE, MADE, 1)
@@ -180,6 +194,7 @@ def test_a_refused_service_leaves_updated_at_as_it_was(engine, workspace_id):
 
 # --- the services that used to lock without touching ---------------------------------------------
 
+
 def test_services_that_only_locked_the_workspace_now_touch_it_too(engine, workspace_id, set_now):
     at = [datetime(2026, 12, 1, 10, minute, tzinfo=UTC) for minute in (0, 5, 10, 15)]
     set_now(at[0])
@@ -196,8 +211,9 @@ def test_services_that_only_locked_the_workspace_now_touch_it_too(engine, worksp
     assert _stored(engine, workspace_id) == (MADE, at[2], 1)
     set_now(at[3])
     with unit_of_work(engine) as session:
-        renamed = update_workspace(session=session, workspace_id=workspace_id, version=1,
-                                   changes={"name": "Acme Nordic"})
+        renamed = update_workspace(
+            session=session, workspace_id=workspace_id, version=1, changes={"name": "Acme Nordic"}
+        )
     # The read it returns shows the touch: it is made after writing() ends.
     assert (renamed.name, renamed.version, renamed.updated_at) == ("Acme Nordic", 2, at[3])
     assert _stored(engine, workspace_id) == (MADE, at[3], 2)
