@@ -33,7 +33,7 @@ class _InsightRow(InsightCreate):
 
 def preview_insight_import(
     raw: bytes, filename: str, *, segments: dict[str, int], personas: dict[str, int]
-) -> ImportPreview:
+) -> ImportPreview[InsightCreate]:
     """`segments` and `personas` map names (any case) to ids of this workspace."""
     seg = {name.lower(): sid for name, sid in segments.items()}
     per = {name.lower(): pid for name, pid in personas.items()}

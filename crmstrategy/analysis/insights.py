@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.evidence import Evidence, InsightLinks, evidence_by_persona, evidence_by_segment
 from crmstrategy.analysis.models import (
@@ -23,6 +23,7 @@ from crmstrategy.analysis.models import (
 )
 from crmstrategy.core.editor import create_all
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_col, id_of
 from crmstrategy.core.text import clean_name
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
@@ -34,7 +35,7 @@ from crmstrategy.core.writing import require_in_workspace, writing
 def list_themes(*, session: Session, workspace_id: int) -> list[str]:
     return list(
         session.exec(
-            select(Theme.name).where(Theme.workspace_id == workspace_id).order_by(Theme.position, Theme.id)
+            select(Theme.name).where(Theme.workspace_id == workspace_id).order_by(col(Theme.position), col(Theme.id))
         ).all()
     )
 
@@ -75,7 +76,7 @@ def list_insights(*, session: Session, workspace_id: int) -> list[InsightRead]:
     # Rows were validated when written; building the read models without validating them
     # again keeps a 2,000-insight log fast.
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             Insight.id,
             Insight.text,
             Insight.kind,
@@ -121,13 +122,13 @@ def _links(session: Session, workspace_id: int) -> tuple[dict[int, set[int]], di
     personas: dict[int, set[int]] = defaultdict(set)
     for insight_id, segment_id in session.exec(
         select(InsightSegment.insight_id, InsightSegment.segment_id)
-        .join(Insight, Insight.id == InsightSegment.insight_id)
+        .join(Insight, col(Insight.id) == InsightSegment.insight_id)
         .where(Insight.workspace_id == workspace_id)
     ).all():
         segments[insight_id].add(segment_id)
     for insight_id, persona_id in session.exec(
         select(InsightPersona.insight_id, InsightPersona.persona_id)
-        .join(Insight, Insight.id == InsightPersona.insight_id)
+        .join(Insight, col(Insight.id) == InsightPersona.insight_id)
         .where(Insight.workspace_id == workspace_id)
     ).all():
         personas[insight_id].add(persona_id)
@@ -145,7 +146,7 @@ def _check_links(
     if segment_ids:
         found = set(
             session.exec(
-                select(Segment.id).where(Segment.workspace_id == workspace_id, Segment.id.in_(segment_ids))
+                select(Segment.id).where(Segment.workspace_id == workspace_id, col(Segment.id).in_(segment_ids))
             ).all()
         )
         if found != set(segment_ids):
@@ -153,7 +154,7 @@ def _check_links(
     if persona_ids:
         found = set(
             session.exec(
-                select(Persona.id).where(Persona.workspace_id == workspace_id, Persona.id.in_(persona_ids))
+                select(Persona.id).where(Persona.workspace_id == workspace_id, col(Persona.id).in_(persona_ids))
             ).all()
         )
         if found != set(persona_ids):
@@ -161,8 +162,8 @@ def _check_links(
 
 
 def _set_links(session: Session, insight_id: int, segment_ids: list[int], persona_ids: list[int]) -> None:
-    session.exec(delete(InsightSegment).where(InsightSegment.insight_id == insight_id))
-    session.exec(delete(InsightPersona).where(InsightPersona.insight_id == insight_id))
+    session.exec(delete(InsightSegment).where(col(InsightSegment.insight_id) == insight_id))
+    session.exec(delete(InsightPersona).where(col(InsightPersona.insight_id) == insight_id))
     for segment_id in dict.fromkeys(segment_ids):
         session.add(InsightSegment(insight_id=insight_id, segment_id=segment_id))
     for persona_id in dict.fromkeys(persona_ids):
@@ -180,8 +181,8 @@ def create_insight(*, session: Session, workspace_id: int, data: InsightCreate |
         )
         session.add(insight)
         session.flush()
-        _set_links(session, insight.id, clean.segment_ids, clean.persona_ids)
-        return insight.id
+        _set_links(session, id_of(insight), clean.segment_ids, clean.persona_ids)
+        return id_of(insight)
 
 
 def update_insight(
@@ -236,15 +237,17 @@ def create_insights(*, session: Session, workspace_id: int, rows: list[tuple[int
 
 def insight_links(*, session: Session, workspace_id: int) -> list[InsightLinks]:
     segments, personas = _links(session, workspace_id)
-    rows = session.exec(select(Insight.id, Insight.source_type).where(Insight.workspace_id == workspace_id)).all()
+    rows = session.exec(
+        select(id_col(Insight.id), Insight.source_type).where(Insight.workspace_id == workspace_id)
+    ).all()
     return [InsightLinks(i, source, frozenset(segments[i]), frozenset(personas[i])) for i, source in rows]
 
 
 def segment_evidence(*, session: Session, workspace_id: int) -> dict[int, Evidence]:
     persona_segment = dict(
-        session.exec(select(Persona.id, Persona.segment_id).where(Persona.workspace_id == workspace_id)).all()
+        session.exec(select(id_col(Persona.id), Persona.segment_id).where(Persona.workspace_id == workspace_id)).all()
     )
-    segment_ids = list(session.exec(select(Segment.id).where(Segment.workspace_id == workspace_id)).all())
+    segment_ids = list(session.exec(select(id_col(Segment.id)).where(Segment.workspace_id == workspace_id)).all())
     return evidence_by_segment(insight_links(session=session, workspace_id=workspace_id), persona_segment, segment_ids)
 
 
@@ -252,14 +255,14 @@ def workspace_evidence(*, session: Session, workspace_id: int) -> tuple[dict[int
     """(segment evidence, persona evidence) from one reading of the insight links, for the Overview."""
     links = insight_links(session=session, workspace_id=workspace_id)
     persona_segment = dict(
-        session.exec(select(Persona.id, Persona.segment_id).where(Persona.workspace_id == workspace_id)).all()
+        session.exec(select(id_col(Persona.id), Persona.segment_id).where(Persona.workspace_id == workspace_id)).all()
     )
-    segment_ids = list(session.exec(select(Segment.id).where(Segment.workspace_id == workspace_id)).all())
+    segment_ids = list(session.exec(select(id_col(Segment.id)).where(Segment.workspace_id == workspace_id)).all())
     return evidence_by_segment(links, persona_segment, segment_ids), evidence_by_persona(links, list(persona_segment))
 
 
 def persona_evidence(*, session: Session, workspace_id: int) -> dict[int, Evidence]:
-    persona_ids = list(session.exec(select(Persona.id).where(Persona.workspace_id == workspace_id)).all())
+    persona_ids = list(session.exec(select(id_col(Persona.id)).where(Persona.workspace_id == workspace_id)).all())
     return evidence_by_persona(insight_links(session=session, workspace_id=workspace_id), persona_ids)
 
 
@@ -268,10 +271,10 @@ def latest_insights_for_persona(
 ) -> list[tuple[str, str, str]]:
     """(date, source, text) of the newest insights naming the persona, for its card."""
     rows = session.exec(
-        select(Insight.recorded_on, Insight.source_type, Insight.text)
-        .join(InsightPersona, InsightPersona.insight_id == Insight.id)
+        select(col(Insight.recorded_on), Insight.source_type, Insight.text)
+        .join(InsightPersona, col(InsightPersona.insight_id) == Insight.id)
         .where(Insight.workspace_id == workspace_id, InsightPersona.persona_id == persona_id)
-        .order_by(Insight.recorded_on.desc(), Insight.id.desc())
+        .order_by(col(Insight.recorded_on).desc(), col(Insight.id).desc())
         .limit(limit)
     ).all()
     return [(on.isoformat(), source, text) for on, source, text in rows]

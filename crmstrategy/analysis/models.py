@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type of a SQLModel's model_config (see core.models)
 
 from crmstrategy.core import clock
 from crmstrategy.core.fields import (
@@ -114,7 +115,7 @@ class SegmentBase(SQLModel):
 
 
 class SegmentCreate(SegmentBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     value_drivers: list[str] = []
 
     @field_validator("value_drivers", mode="before")
@@ -124,7 +125,7 @@ class SegmentCreate(SegmentBase):
             return []
         if isinstance(v, str):
             v = [part for part in re.split(r"[;,\n]", v)]
-        names = []
+        names: list[str] = []
         for item in v:
             if item is None or not str(item).strip():
                 continue
@@ -137,7 +138,7 @@ class SegmentCreate(SegmentBase):
 class SegmentUpdate(SQLModel):
     """Partial change; the service merges it with the stored row and validates as a Create."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     name: str | None = None
     description: str | None = None
     defining_needs: str | None = None
@@ -217,12 +218,12 @@ class PersonaBase(SQLModel):
 
 
 class PersonaCreate(PersonaBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     channels: list[ChannelIn] = []
 
 
 class PersonaUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     name: str | None = None
     segment_id: int | None = None
     role_title: str | None = None
@@ -329,7 +330,7 @@ class InsightBase(SQLModel):
 class InsightCreate(InsightBase):
     """Segments and personas by id; the theme by name (a new name extends the list)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     theme: str | None = None
     segment_ids: list[int] = []
     persona_ids: list[int] = []
@@ -343,7 +344,7 @@ class InsightCreate(InsightBase):
 
 
 class InsightUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     text: str | None = None
     kind: str | None = None
     source_type: str | None = None
@@ -401,11 +402,11 @@ class ParticipantBase(SQLModel):
 
 
 class ParticipantCreate(ParticipantBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
 
 
 class ParticipantUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     name: str | None = None
     department: str | None = None
     role: str | None = None
@@ -438,7 +439,7 @@ class ReadinessStatementBase(SQLModel):
 
 
 class ReadinessStatementCreate(ReadinessStatementBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     key: str | None = None
 
 

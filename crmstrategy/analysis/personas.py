@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
     PERSONA_LABELS,
@@ -18,6 +18,7 @@ from crmstrategy.analysis.models import (
     Segment,
 )
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump, check_version
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -26,22 +27,22 @@ from crmstrategy.core.writing import require_in_workspace, writing
 def list_personas(*, session: Session, workspace_id: int, segment_id: int | None = None) -> list[PersonaRead]:
     query = (
         select(Persona, Segment.name)
-        .join(Segment, Segment.id == Persona.segment_id)
+        .join(Segment, col(Segment.id) == Persona.segment_id)
         .where(Persona.workspace_id == workspace_id)
     )
     if segment_id is not None:
         query = query.where(Persona.segment_id == segment_id)
-    rows = session.exec(query.order_by(Segment.position, Segment.id, func.lower(Persona.name))).all()
+    rows = session.exec(query.order_by(col(Segment.position), col(Segment.id), func.lower(Persona.name))).all()
     channels: dict[int, list[ChannelIn]] = defaultdict(list)
     channel_rows = session.exec(
         select(PersonaChannel)
-        .join(Persona, Persona.id == PersonaChannel.persona_id)
+        .join(Persona, col(Persona.id) == PersonaChannel.persona_id)
         .where(Persona.workspace_id == workspace_id)
-        .order_by(PersonaChannel.position, PersonaChannel.id)
+        .order_by(col(PersonaChannel.position), col(PersonaChannel.id))
     ).all()
     for channel in channel_rows:
         channels[channel.persona_id].append(ChannelIn(kind=channel.kind, channel=channel.channel))
-    return [_read(persona, segment_name, channels[persona.id]) for persona, segment_name in rows]
+    return [_read(persona, segment_name, channels[id_of(persona)]) for persona, segment_name in rows]
 
 
 def _read(persona: Persona, segment_name: str, channels: list[ChannelIn]) -> PersonaRead:
@@ -55,10 +56,11 @@ def _require_persona(session: Session, workspace_id: int, persona_id: int) -> Pe
 def get_persona(*, session: Session, workspace_id: int, persona_id: int) -> PersonaRead:
     persona = _require_persona(session, workspace_id, persona_id)
     segment = session.get(Segment, persona.segment_id)
+    assert segment is not None  # segment_id is a foreign key: deleting a segment deletes its personas
     channels = session.exec(
         select(PersonaChannel)
         .where(PersonaChannel.persona_id == persona_id)
-        .order_by(PersonaChannel.position, PersonaChannel.id)
+        .order_by(col(PersonaChannel.position), col(PersonaChannel.id))
     ).all()
     return _read(persona, segment.name, [ChannelIn(kind=c.kind, channel=c.channel) for c in channels])
 
@@ -79,7 +81,7 @@ def _check_unique_name(session: Session, workspace_id: int, name: str, exclude_i
 
 
 def _set_channels(session: Session, persona_id: int, channels: list[ChannelIn]) -> None:
-    session.exec(delete(PersonaChannel).where(PersonaChannel.persona_id == persona_id))
+    session.exec(delete(PersonaChannel).where(col(PersonaChannel.persona_id) == persona_id))
     seen = set()
     for position, channel in enumerate(channels):
         key = (channel.kind, channel.channel.lower())
@@ -100,7 +102,7 @@ def create_persona(*, session: Session, workspace_id: int, data: PersonaCreate |
         persona = Persona.model_validate(clean.model_dump(exclude={"channels"}) | {"workspace_id": workspace_id})
         session.add(persona)
         session.flush()
-        _set_channels(session, persona.id, clean.channels)
+        _set_channels(session, id_of(persona), clean.channels)
         return _read(persona, segment.name, clean.channels)
 
 
@@ -150,6 +152,6 @@ def persona_counts(*, session: Session, workspace_id: int) -> dict[int, int]:
     rows = session.exec(
         select(Persona.segment_id, func.count())
         .where(Persona.workspace_id == workspace_id)
-        .group_by(Persona.segment_id)
+        .group_by(col(Persona.segment_id))
     ).all()
     return {segment_id: count for segment_id, count in rows}

@@ -94,8 +94,8 @@ class ReadinessSummary:
     @property
     def overall(self) -> float | None:
         """Mean of the statement means (each statement counts once, however many rated it)."""
-        rated = self.rated
-        return statistics.fmean(s.mean for s in rated) if rated else None
+        means = [s.mean for s in self.statements if s.mean is not None]
+        return statistics.fmean(means) if means else None
 
     @property
     def overall_percent(self) -> int | None:

@@ -4,7 +4,7 @@ the summary (crmstrategy.analysis.readiness does the arithmetic)."""
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
     Participant,
@@ -20,14 +20,14 @@ from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.writing import require_in_workspace, writing
 
-_WHY_BY_KEY = {key: why for key, _, why in STANDARD_STATEMENTS}
+_WHY_BY_KEY: dict[str | None, str] = {key: why for key, _, why in STANDARD_STATEMENTS}
 
 
 def list_statements(*, session: Session, workspace_id: int) -> list[ReadinessStatementRead]:
     rows = session.exec(
         select(ReadinessStatement)
         .where(ReadinessStatement.workspace_id == workspace_id)
-        .order_by(ReadinessStatement.position, ReadinessStatement.id)
+        .order_by(col(ReadinessStatement.position), col(ReadinessStatement.id))
     ).all()
     # Statements added by the 0003 migration carry no "why"; the catalogue has it.
     return [
@@ -82,7 +82,7 @@ def ratings_of(*, session: Session, workspace_id: int, participant_id: int) -> d
     require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
     rows = session.exec(
         select(ReadinessRating)
-        .join(ReadinessStatement, ReadinessStatement.id == ReadinessRating.statement_id)
+        .join(ReadinessStatement, col(ReadinessStatement.id) == ReadinessRating.statement_id)
         .where(ReadinessStatement.workspace_id == workspace_id, ReadinessRating.participant_id == participant_id)
     ).all()
     return {r.statement_id: ReadinessRatingIn(statement_id=r.statement_id, score=r.score, note=r.note) for r in rows}
@@ -121,7 +121,8 @@ def save_ratings(
             r.statement_id: r
             for r in session.exec(
                 select(ReadinessRating).where(
-                    ReadinessRating.participant_id == participant_id, ReadinessRating.statement_id.in_(list(statements))
+                    ReadinessRating.participant_id == participant_id,
+                    col(ReadinessRating.statement_id).in_(list(statements)),
                 )
             ).all()
         }
@@ -149,7 +150,7 @@ def save_ratings(
 def all_ratings(*, session: Session, workspace_id: int) -> list[Rating]:
     rows = session.exec(
         select(ReadinessRating)
-        .join(ReadinessStatement, ReadinessStatement.id == ReadinessRating.statement_id)
+        .join(ReadinessStatement, col(ReadinessStatement.id) == ReadinessRating.statement_id)
         .where(ReadinessStatement.workspace_id == workspace_id)
     ).all()
     return [Rating(r.statement_id, r.participant_id, r.score, r.note) for r in rows]

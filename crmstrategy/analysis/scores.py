@@ -42,8 +42,10 @@ def weight_shares(weights: list[float]) -> list[float]:
 def factor_count_advice(count: int) -> str | None:
     """The method asks for 4-6 factors; say so gently, never block."""
     if count < FEW_FACTORS:
-        return (f"{count} factor{'s' if count != 1 else ''}: the method suggests 4 to 6 that matter most to "
-                "these customers.")
+        return (
+            f"{count} factor{'s' if count != 1 else ''}: the method suggests 4 to 6 that matter most to "
+            "these customers."
+        )
     if count > MANY_FACTORS:
         return f"{count} factors: keep the 4 to 6 that matter most, or the score blurs."
     return None
@@ -88,9 +90,10 @@ class RatingStats(ScoreSpread):
     @property
     def default_agreed(self) -> int | None:
         """The median, rounded half up to a whole score: the facilitator's starting point."""
-        if not self.scores:
+        median = self.median
+        if median is None:  # no scores
             return None
-        return int(self.median + 0.5)
+        return int(median + 0.5)
 
 
 def effective_strength(agreed: int | None, stats: RatingStats, revealed: bool = True) -> int | None:
@@ -206,6 +209,11 @@ def discuss_first(stats: dict[int, RatingStats], limit: int = 5) -> list[int]:
     """Keys (segment-factor ids) where participants disagree most: largest spread, then widest
     range; only where at least two rated and some are DISAGREEMENT_RANGE or more points apart
     (one point apart is ordinary rounding of the same view)."""
-    contested = [(key, s) for key, s in stats.items() if s.count >= 2 and s.high - s.low >= DISAGREEMENT_RANGE]
-    contested.sort(key=lambda kv: (-kv[1].spread, -(kv[1].high - kv[1].low)))
-    return [key for key, _ in contested[:limit]]
+    contested: list[tuple[int, float, int]] = []  # (key, spread, range)
+    for key, s in stats.items():
+        if s.count >= 2:
+            assert s.spread is not None and s.high is not None and s.low is not None  # there are scores
+            if s.high - s.low >= DISAGREEMENT_RANGE:
+                contested.append((key, s.spread, s.high - s.low))
+    contested.sort(key=lambda c: (-c[1], -c[2]))
+    return [key for key, _, _ in contested[:limit]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
     SEGMENT_LABELS,
@@ -20,6 +20,7 @@ from crmstrategy.analysis.models import (
 )
 from crmstrategy.core.editor import EditorCommands, apply_commands, create_all
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump, check_version
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -29,7 +30,7 @@ from crmstrategy.core.writing import require_in_workspace, writing
 
 def list_value_drivers(*, session: Session, workspace_id: int) -> list[str]:
     query = select(ValueDriver.name).where(ValueDriver.workspace_id == workspace_id)
-    return list(session.exec(query.order_by(ValueDriver.position, ValueDriver.id)).all())
+    return list(session.exec(query.order_by(col(ValueDriver.position), col(ValueDriver.id))).all())
 
 
 def add_value_driver(*, session: Session, workspace_id: int, name: str) -> str:
@@ -55,11 +56,11 @@ def _insert_value_driver(session: Session, workspace_id: int, name: str) -> Valu
 def _resolve_value_drivers(session: Session, workspace_id: int, names: list[str]) -> list[int]:
     """Ids for `names`, matched without regard to case; unknown names extend the list."""
     rows = session.exec(select(ValueDriver).where(ValueDriver.workspace_id == workspace_id)).all()
-    by_name = {row.name.lower(): row.id for row in rows}
+    by_name = {row.name.lower(): id_of(row) for row in rows}
     ids = []
     for name in names:
         if name.lower() not in by_name:
-            by_name[name.lower()] = _insert_value_driver(session, workspace_id, name).id
+            by_name[name.lower()] = id_of(_insert_value_driver(session, workspace_id, name))
         ids.append(by_name[name.lower()])
     return ids
 
@@ -69,18 +70,18 @@ def _resolve_value_drivers(session: Session, workspace_id: int, names: list[str]
 
 def list_segments(*, session: Session, workspace_id: int) -> list[SegmentRead]:
     rows = session.exec(
-        select(Segment).where(Segment.workspace_id == workspace_id).order_by(Segment.position, Segment.id)
+        select(Segment).where(Segment.workspace_id == workspace_id).order_by(col(Segment.position), col(Segment.id))
     ).all()
     drivers: dict[int, list[str]] = defaultdict(list)
     links = session.exec(
         select(SegmentValueDriver.segment_id, ValueDriver.name)
-        .join(ValueDriver, ValueDriver.id == SegmentValueDriver.value_driver_id)
+        .join(ValueDriver, col(ValueDriver.id) == SegmentValueDriver.value_driver_id)
         .where(ValueDriver.workspace_id == workspace_id)
-        .order_by(ValueDriver.position, ValueDriver.id)
+        .order_by(col(ValueDriver.position), col(ValueDriver.id))
     ).all()
     for segment_id, name in links:
         drivers[segment_id].append(name)
-    return [_read(row, drivers[row.id]) for row in rows]
+    return [_read(row, drivers[id_of(row)]) for row in rows]
 
 
 def _read(row: Segment, drivers: list[str]) -> SegmentRead:
@@ -95,9 +96,9 @@ def get_segment(*, session: Session, workspace_id: int, segment_id: int) -> Segm
     row = _require_segment(session, workspace_id, segment_id)
     names = session.exec(
         select(ValueDriver.name)
-        .join(SegmentValueDriver, SegmentValueDriver.value_driver_id == ValueDriver.id)
+        .join(SegmentValueDriver, col(SegmentValueDriver.value_driver_id) == ValueDriver.id)
         .where(SegmentValueDriver.segment_id == row.id)
-        .order_by(ValueDriver.position, ValueDriver.id)
+        .order_by(col(ValueDriver.position), col(ValueDriver.id))
     ).all()
     return _read(row, list(names))
 
@@ -113,7 +114,7 @@ def _check_unique_name(
 
 
 def _set_value_drivers(session: Session, workspace_id: int, segment_id: int, names: list[str]) -> None:
-    session.exec(delete(SegmentValueDriver).where(SegmentValueDriver.segment_id == segment_id))
+    session.exec(delete(SegmentValueDriver).where(col(SegmentValueDriver.segment_id) == segment_id))
     for driver_id in _resolve_value_drivers(session, workspace_id, names):
         session.add(SegmentValueDriver(segment_id=segment_id, value_driver_id=driver_id))
     session.flush()
@@ -136,9 +137,9 @@ def create_segment(
         )
         session.add(segment)
         session.flush()
-        _set_value_drivers(session, workspace_id, segment.id, clean.value_drivers)
+        _set_value_drivers(session, workspace_id, id_of(segment), clean.value_drivers)
         # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
-        return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
+        return get_segment(session=session, workspace_id=workspace_id, segment_id=id_of(segment))
 
 
 def update_segment(
@@ -147,10 +148,11 @@ def update_segment(
     workspace_id: int,
     segment_id: int,
     changes: SegmentUpdate | dict,
-    version: int,
+    version: int | None,
     row: int | None = None,
 ) -> SegmentRead:
-    """`version`: the one the table row was drawn from; refused when someone changed the segment since."""
+    """`version`: the one the table row was drawn from; refused when someone changed the segment since
+    (None: not checked, see check_version)."""
     with writing(session, workspace_id):
         check_version(_require_segment(session, workspace_id, segment_id), version, labels=SEGMENT_LABELS, row=row)
         current = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
@@ -169,7 +171,7 @@ def update_segment(
         if "value_drivers" in update.model_fields_set:
             _set_value_drivers(session, workspace_id, segment_id, clean.value_drivers)
         # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
-        return get_segment(session=session, workspace_id=workspace_id, segment_id=segment.id)
+        return get_segment(session=session, workspace_id=workspace_id, segment_id=id_of(segment))
 
 
 def persona_count(session: Session, workspace_id: int, segment_id: int) -> int:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
     Factor,
@@ -33,7 +33,7 @@ from crmstrategy.analysis.scores import (
 )
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.fields import score_1_to_5
-from crmstrategy.core.models import utcnow
+from crmstrategy.core.models import id_col, id_of, utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -54,12 +54,12 @@ def list_factors(*, session: Session, workspace_id: int) -> list[FactorUse]:
     used: dict[int, list[str]] = defaultdict(list)
     for factor_id, segment_name in session.exec(
         select(SegmentFactor.factor_id, Segment.name)
-        .join(Segment, Segment.id == SegmentFactor.segment_id)
+        .join(Segment, col(Segment.id) == SegmentFactor.segment_id)
         .where(Segment.workspace_id == workspace_id)
-        .order_by(Segment.position, Segment.id)
+        .order_by(col(Segment.position), col(Segment.id))
     ).all():
         used[factor_id].append(segment_name)
-    return [FactorUse(r.id, r.name, r.description, tuple(used[r.id])) for r in rows]
+    return [FactorUse(id_of(r), r.name, r.description, tuple(used[id_of(r)])) for r in rows]
 
 
 def add_factor(*, session: Session, workspace_id: int, data: FactorCreate | dict) -> FactorUse:
@@ -70,7 +70,7 @@ def add_factor(*, session: Session, workspace_id: int, data: FactorCreate | dict
         row = Factor(workspace_id=workspace_id, name=clean.name, description=clean.description)
         session.add(row)
         session.flush()
-        return FactorUse(row.id, row.name, row.description, ())
+        return FactorUse(id_of(row), row.name, row.description, ())
 
 
 def delete_factor(*, session: Session, workspace_id: int, factor_id: int) -> str:
@@ -79,7 +79,7 @@ def delete_factor(*, session: Session, workspace_id: int, factor_id: int) -> str
         row = require_in_workspace(session, Factor, factor_id, workspace_id, "factor")
         users = session.exec(
             select(Segment.name)
-            .join(SegmentFactor, SegmentFactor.segment_id == Segment.id)
+            .join(SegmentFactor, col(SegmentFactor.segment_id) == Segment.id)
             .where(SegmentFactor.factor_id == factor_id)
         ).all()
         if users:
@@ -118,9 +118,9 @@ def _segment_factors(session: Session, segment_ids: list[int]) -> dict[int, list
         return result
     rows = session.exec(
         select(SegmentFactor, Factor.name)
-        .join(Factor, Factor.id == SegmentFactor.factor_id)
-        .where(SegmentFactor.segment_id.in_(segment_ids))
-        .order_by(SegmentFactor.segment_id, SegmentFactor.position, SegmentFactor.id)
+        .join(Factor, col(Factor.id) == SegmentFactor.factor_id)
+        .where(col(SegmentFactor.segment_id).in_(segment_ids))
+        .order_by(col(SegmentFactor.segment_id), col(SegmentFactor.position), col(SegmentFactor.id))
     ).all()
     for sf, name in rows:
         result[sf.segment_id].append(SegmentFactorRead.model_validate(sf.model_dump() | {"factor": name}))
@@ -132,7 +132,7 @@ def key_factor_versions(*, session: Session, workspace_id: int, segment_id: int)
     require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
     return dict(
         session.exec(
-            select(SegmentFactor.id, SegmentFactor.version).where(SegmentFactor.segment_id == segment_id)
+            select(id_col(SegmentFactor.id), SegmentFactor.version).where(SegmentFactor.segment_id == segment_id)
         ).all()
     )
 
@@ -197,17 +197,16 @@ def set_segment_factors(
                 library_row = Factor(workspace_id=workspace_id, name=factor.factor)
                 session.add(library_row)
                 session.flush()
-            row = existing.get(library_row.id) or SegmentFactor(
-                segment_id=segment_id, factor_id=library_row.id, weight=1
-            )
+            library_id = id_of(library_row)
+            row = existing.get(library_id) or SegmentFactor(segment_id=segment_id, factor_id=library_id, weight=1)
             row.weight, row.competitor_strength, row.position = factor.weight, factor.competitor_strength, position
             if "agreed_strength" in factor.model_fields_set:
                 row.agreed_strength = factor.agreed_strength
             session.add(row)
-            keep.add(library_row.id)
+            keep.add(library_id)
         for factor_id, row in existing.items():
             if factor_id not in keep:
-                session.exec(delete(StrengthRating).where(StrengthRating.segment_factor_id == row.id))
+                session.exec(delete(StrengthRating).where(col(StrengthRating.segment_factor_id) == row.id))
                 session.delete(row)
         session.flush()
         return segment_factors(session=session, workspace_id=workspace_id, segment_id=segment_id)
@@ -219,7 +218,7 @@ def ratings_of(*, session: Session, workspace_id: int, segment_id: int, particip
     require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
     rows = session.exec(
         select(StrengthRating)
-        .join(SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id)
+        .join(SegmentFactor, col(SegmentFactor.id) == StrengthRating.segment_factor_id)
         .where(SegmentFactor.segment_id == segment_id, StrengthRating.participant_id == participant_id)
     ).all()
     return {r.segment_factor_id: r.score for r in rows}
@@ -260,7 +259,7 @@ def save_strength_ratings(
             for r in session.exec(
                 select(StrengthRating).where(
                     StrengthRating.participant_id == participant_id,
-                    StrengthRating.segment_factor_id.in_(list(factor_ids)),
+                    col(StrengthRating.segment_factor_id).in_(list(factor_ids)),
                 )
             ).all()
         }
@@ -376,7 +375,7 @@ def segment_strength(*, session: Session, workspace_id: int, segment_id: int) ->
     scores: dict[int, dict[str, int]] = defaultdict(dict)
     if factors:
         for r in session.exec(
-            select(StrengthRating).where(StrengthRating.segment_factor_id.in_([f.id for f in factors]))
+            select(StrengthRating).where(col(StrengthRating.segment_factor_id).in_([f.id for f in factors]))
         ).all():
             scores[r.segment_factor_id][names[r.participant_id]] = r.score
     shares = weight_shares([f.weight for f in factors]) if factors else []
@@ -412,15 +411,15 @@ def key_factor_coverage(*, session: Session, workspace_id: int) -> dict[int, tup
     rated = set(
         session.exec(
             select(StrengthRating.segment_factor_id)
-            .join(SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id)
-            .join(Segment, Segment.id == SegmentFactor.segment_id)
+            .join(SegmentFactor, col(SegmentFactor.id) == StrengthRating.segment_factor_id)
+            .join(Segment, col(Segment.id) == SegmentFactor.segment_id)
             .where(Segment.workspace_id == workspace_id)
         ).all()
     )
     coverage: dict[int, tuple[int, int]] = {}
     for sf_id, segment_id, agreed in session.exec(
         select(SegmentFactor.id, SegmentFactor.segment_id, SegmentFactor.agreed_strength)
-        .join(Segment, Segment.id == SegmentFactor.segment_id)
+        .join(Segment, col(Segment.id) == SegmentFactor.segment_id)
         .where(Segment.workspace_id == workspace_id)
     ).all():
         factors, judged = coverage.get(segment_id, (0, 0))
@@ -433,7 +432,7 @@ def _scores_by_factor(session: Session, segment_factor_ids: list[int]) -> dict[i
     if segment_factor_ids:
         for sf_id, score in session.exec(
             select(StrengthRating.segment_factor_id, StrengthRating.score).where(
-                StrengthRating.segment_factor_id.in_(segment_factor_ids)
+                col(StrengthRating.segment_factor_id).in_(segment_factor_ids)
             )
         ).all():
             scores[sf_id].append(score)

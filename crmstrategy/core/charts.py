@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import altair as alt
@@ -96,6 +96,7 @@ class RenderedChart:
 
     def __init__(self, chart: alt.TopLevelMixin, scale: float = 2.0):
         self.spec, self.scale = chart.to_json(validate=False), scale
+        self._future: Future[bytes] | None
         try:
             self._future = _render_pool().submit(_png_of_spec, self.spec, scale)
         except (BrokenProcessPool, RuntimeError, OSError):

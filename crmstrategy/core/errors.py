@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def problems_from_pydantic(
     return problems
 
 
-def _sentence(error: dict) -> str:
+def _sentence(error: ErrorDetails) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "value_error":

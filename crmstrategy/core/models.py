@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Protocol, cast
 
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Field, SQLModel, col
+
+# SQLModel types `model_config` as its SQLModelConfig (pydantic's ConfigDict and two keys of its
+# own), which sqlmodel does not export; a ConfigDict there is the same dict but not that type.
+from sqlmodel._compat import SQLModelConfig
 
 from crmstrategy.core import clock
 from crmstrategy.core.fields import CleanName, CleanText
@@ -17,6 +22,24 @@ from crmstrategy.core.fields import CleanName, CleanText
 
 def utcnow() -> datetime:
     return clock.now()
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Row) -> int:
+    """The id of a row that has been flushed or read. A table's `id` is `int | None` because a new
+    row has none until the database gives it one; this is for code that reads it after."""
+    assert row.id is not None, f"{type(row).__name__} has no id yet: flush it first"
+    return row.id
+
+
+def id_col(column: int | None) -> Mapped[int]:
+    """`col(Model.id)` for a query that reads ids, e.g. `select(id_col(Segment.id), Segment.name)`:
+    typed `int` rather than `int | None`, for every id a query reads is a stored row's."""
+    return cast("Mapped[int]", col(column))
 
 
 def _fk(target: str, *, nullable: bool = False) -> Column:
@@ -38,7 +61,7 @@ class WorkspaceBase(SQLModel):
 
 
 class WorkspaceCreate(WorkspaceBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
 
     @field_validator("currency", mode="before")
     @classmethod

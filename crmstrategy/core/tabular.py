@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,6 +25,8 @@ from crmstrategy.core.errors import ValidationProblem, problems_from_pydantic
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 # --- safe output -----------------------------------------------------------------------
@@ -139,16 +142,16 @@ def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int
         header, rows = _read_csv(raw)
     else:
         raise ValidationProblem("Choose a .csv or .xlsx file.")
-    rows = [
+    numbered = [
         (number, row) for number, row in enumerate(rows, start=2) if any(str(v).strip() for v in row if v is not None)
     ]
     if not header or not any(str(h).strip() for h in header):
         raise ValidationProblem("The file has no header row.")
-    if not rows:
+    if not numbered:
         raise ValidationProblem("The file has a header but no rows.")
-    if len(rows) > MAX_ROWS:
-        raise ValidationProblem(f"The file has {len(rows):,} rows; at most {MAX_ROWS:,} can be imported at once.")
-    return [str(h or "").strip() for h in header], rows
+    if len(numbered) > MAX_ROWS:
+        raise ValidationProblem(f"The file has {len(numbered):,} rows; at most {MAX_ROWS:,} can be imported at once.")
+    return [str(h or "").strip() for h in header], numbered
 
 
 def _read_csv(raw: bytes) -> tuple[list[str], list[list]]:
@@ -228,8 +231,8 @@ class Rejected:
 
 
 @dataclass
-class ImportPreview:
-    valid: list[tuple[int, BaseModel]]
+class ImportPreview(Generic[M]):
+    valid: list[tuple[int, M]]  # (file row number, the model it would create)
     rejected: list[Rejected]
 
 
@@ -237,17 +240,18 @@ def preview_import(
     raw: bytes,
     filename: str,
     *,
-    model: type[BaseModel],
+    model: type[M],
     labels: dict[str, str],
     required: set[str],
     existing_names: Iterable[str] = (),
-    extra_check: Callable[[BaseModel], list[str]] | None = None,
-) -> ImportPreview:
+    extra_check: Callable[[M], list[str]] | None = None,
+) -> ImportPreview[M]:
     header, rows = _read_numbered(raw, filename)
     mapping = map_header(header, labels, required)
     seen = {n.lower() for n in existing_names}
     in_file: dict[str, int] = {}
-    valid, rejected = [], []
+    valid: list[tuple[int, M]] = []
+    rejected: list[Rejected] = []
     for number, row in rows:
         values = {f: (row[i] if i < len(row) else None) for i, f in enumerate(mapping) if f}
         try:

@@ -4,6 +4,7 @@ never saw (two people editing one action at once, a form left open while someone
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import event, inspect
@@ -53,7 +54,7 @@ def check_version(
     raise StaleEdit(f"'{name}'" if name else f"This {noun}", describe(item, labels or {}), row=row)
 
 
-def check_versions(rows: list, drawn: dict[int, int], *, subject: str) -> None:
+def check_versions(rows: Iterable, drawn: dict[int, int], *, subject: str) -> None:
     """Refuse saving a whole table (a segment's key factors, a goal's milestones) when any of its
     rows was changed, added or removed since the table was drawn: `drawn` maps row id → version.
     `subject` names the table in the refusal ("The milestones of 'Churn'")."""

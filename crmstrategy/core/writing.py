@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -13,7 +13,15 @@ from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace, utcnow
 from crmstrategy.core.versioning import check_version
 
-T = TypeVar("T")
+
+class _InWorkspace(Protocol):
+    """A row that belongs to a workspace."""
+
+    @property
+    def workspace_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=_InWorkspace)
 
 
 def require_workspace(session: Session, workspace_id: int, *, for_update: bool = False) -> Workspace:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import Participant
 from crmstrategy.core import clock
@@ -45,7 +45,7 @@ def list_reviews(*, session: Session, workspace_id: int) -> list[PlanReviewRead]
     rows = session.exec(
         select(PlanReview)
         .where(PlanReview.workspace_id == workspace_id)
-        .order_by(PlanReview.reviewed_on.desc(), PlanReview.id.desc())
+        .order_by(col(PlanReview.reviewed_on).desc(), col(PlanReview.id).desc())
     ).all()
     return [PlanReviewRead.model_validate(r, from_attributes=True) for r in rows]
 
@@ -54,7 +54,7 @@ def participation(*, session: Session, workspace_id: int) -> dict[int, list[str]
     """Participant id -> the steps of the method they took part in, in the method's order."""
     rows = session.exec(
         select(StepParticipation.participant_id, StepParticipation.step)
-        .join(Participant, Participant.id == StepParticipation.participant_id)
+        .join(Participant, col(Participant.id) == StepParticipation.participant_id)
         .where(Participant.workspace_id == workspace_id)
     ).all()
     steps: dict[int, list[str]] = {}
@@ -71,7 +71,7 @@ def set_participation(*, session: Session, workspace_id: int, participant_id: in
             raise ValidationProblem(
                 [Problem("Steps", f"'{unknown[0]}' is not a step of the method: {', '.join(METHOD_STEPS)}.")]
             )
-        session.exec(delete(StepParticipation).where(StepParticipation.participant_id == participant_id))
+        session.exec(delete(StepParticipation).where(col(StepParticipation.participant_id) == participant_id))
         clean = [s for s in METHOD_STEPS if s in steps]
         for step in clean:
             session.add(StepParticipation(participant_id=participant_id, step=step))
@@ -80,7 +80,9 @@ def set_participation(*, session: Session, workspace_id: int, participant_id: in
 
 def list_role_impacts(*, session: Session, workspace_id: int) -> list[RoleImpactRead]:
     rows = session.exec(
-        select(RoleImpact).where(RoleImpact.workspace_id == workspace_id).order_by(RoleImpact.position, RoleImpact.id)
+        select(RoleImpact)
+        .where(RoleImpact.workspace_id == workspace_id)
+        .order_by(col(RoleImpact.position), col(RoleImpact.id))
     ).all()
     return [RoleImpactRead.model_validate(r, from_attributes=True) for r in rows]
 

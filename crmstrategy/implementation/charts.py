@@ -188,6 +188,7 @@ def _panels(
             ),
             width,
         )
+    assert not isinstance(width, str), "the only width in words is 'container'"
     return layers.facet(
         facet=alt.Facet(
             f"{field}:N",
@@ -297,6 +298,7 @@ def goal_trend_chart(
         series("Today").mark_rule(color="#374151", strokeWidth=1.5).encode(x="Date:T", strokeDash=dashes),
         data=pd.DataFrame(rows),
     ).properties(width=width, height=height)
+    assert isinstance(layers, alt.LayerChart)  # alt.layer makes a FacetChart only of layers with a facet encoding
     return _panels(layers, "Goal", order, columns=columns, width=width)
 
 
@@ -326,6 +328,7 @@ def customer_measure_chart(
         alt.Chart().mark_circle(size=40, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip),
         data=pd.DataFrame(data),
     ).properties(width=width, height=height)
+    assert isinstance(layers, alt.LayerChart)  # alt.layer makes a FacetChart only of layers with a facet encoding
     return _panels(layers, "Panel", [titles[m] for m in measures], columns=columns, width=width)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.insights import resolve_theme
 from crmstrategy.analysis.models import Persona, Segment, Theme
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -28,7 +29,9 @@ def list_feedback(*, session: Session, workspace_id: int, feedback_id: int | Non
     """Newest first (or the one with `feedback_id`), with the names of what it is linked to."""
     fields = [f for f in FeedbackRead.model_fields if f not in _LINKED_NAMES]
     query = (
-        select(*(getattr(Feedback, f) for f in fields), Segment.name, Persona.name, Theme.name, Action.title)
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
+            *(getattr(Feedback, f) for f in fields), Segment.name, Persona.name, Theme.name, Action.title
+        )
         .join(Segment, Segment.id == Feedback.segment_id, isouter=True)
         .join(Persona, Persona.id == Feedback.persona_id, isouter=True)
         .join(Theme, Theme.id == Feedback.theme_id, isouter=True)
@@ -37,7 +40,7 @@ def list_feedback(*, session: Session, workspace_id: int, feedback_id: int | Non
     )
     if feedback_id is not None:
         query = query.where(Feedback.id == feedback_id)
-    rows = session.exec(query.order_by(Feedback.received_on.desc(), Feedback.id.desc())).all()
+    rows = session.exec(query.order_by(col(Feedback.received_on).desc(), col(Feedback.id).desc())).all()
     # Read back as written, so not validated again (a long log would cost every page run).
     return [
         FeedbackRead.model_construct(
@@ -133,7 +136,7 @@ def create_feedback(
         )
         session.add(item)
         session.flush()
-        return item.id
+        return id_of(item)
 
 
 def update_feedback(
@@ -158,7 +161,11 @@ def update_feedback(
             labels={k: v for k, v in FEEDBACK_LABELS.items() if not k.endswith("_id")},
         )
         update = validated(FeedbackUpdate, changes, labels=FEEDBACK_LABELS)
-        theme = session.get(Theme, item.theme_id).name if item.theme_id else None
+        theme = None
+        if item.theme_id:
+            theme_row = session.get(Theme, item.theme_id)
+            assert theme_row is not None  # theme_id is a foreign key, set to null when the theme goes
+            theme = theme_row.name
         current = item.model_dump(include=set(FeedbackCreate.model_fields) - {"theme"}) | {"theme": theme}
         clean = validated(FeedbackCreate, current | update.model_dump(exclude_unset=True), labels=FEEDBACK_LABELS)
         today = today or clock.today()

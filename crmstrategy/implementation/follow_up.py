@@ -4,15 +4,17 @@ routing to an owner and the plan action it led to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import Segment
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_col
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -56,9 +58,9 @@ def goal_measurements(*, session: Session, workspace_id: int) -> dict[int, list[
         GoalMeasurement.recorded_by,
     )
     rows = session.exec(
-        select(*columns)
+        select(*columns)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
         .where(GoalMeasurement.workspace_id == workspace_id)
-        .order_by(GoalMeasurement.goal_id, GoalMeasurement.measured_on)
+        .order_by(col(GoalMeasurement.goal_id), col(GoalMeasurement.measured_on))
     ).all()
     result: dict[int, list[GoalMeasurementRead]] = {}
     for mid, goal_id, measured_on, value, note, by in rows:
@@ -128,7 +130,7 @@ def measurement_versions(*, session: Session, workspace_id: int, goal_id: int) -
     _require_goal(session, workspace_id, goal_id, None)
     return dict(
         session.exec(
-            select(GoalMeasurement.id, GoalMeasurement.version).where(GoalMeasurement.goal_id == goal_id)
+            select(id_col(GoalMeasurement.id), GoalMeasurement.version).where(GoalMeasurement.goal_id == goal_id)
         ).all()
     )
 
@@ -180,7 +182,7 @@ def set_goal_measurements(
             clean.append(item)
         if problems:
             raise ValidationProblem(problems)
-        session.exec(delete(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id))
+        session.exec(delete(GoalMeasurement).where(col(GoalMeasurement.goal_id) == goal.id))
         session.flush()
         for item in clean:
             session.add(GoalMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
@@ -190,9 +192,9 @@ def set_goal_measurements(
 def customer_measurements(*, session: Session, workspace_id: int) -> list[CustomerMeasurementRead]:
     rows = session.exec(
         select(CustomerMeasurement, Segment.name)
-        .join(Segment, Segment.id == CustomerMeasurement.segment_id, isouter=True)
+        .join(Segment, col(Segment.id) == CustomerMeasurement.segment_id, isouter=True)
         .where(CustomerMeasurement.workspace_id == workspace_id)
-        .order_by(CustomerMeasurement.measure, CustomerMeasurement.measured_on, CustomerMeasurement.id)
+        .order_by(col(CustomerMeasurement.measure), col(CustomerMeasurement.measured_on), col(CustomerMeasurement.id))
     ).all()
     return [
         CustomerMeasurementRead.model_validate(row.model_dump() | {"segment_name": name or ""}) for row, name in rows
@@ -231,7 +233,7 @@ def add_customer_measurement(
             CustomerMeasurement.measured_on == clean.measured_on,
         )
         same = same.where(
-            CustomerMeasurement.segment_id.is_(None)
+            col(CustomerMeasurement.segment_id).is_(None)
             if clean.segment_id is None
             else CustomerMeasurement.segment_id == clean.segment_id
         )
@@ -264,7 +266,11 @@ def delete_customer_measurements(*, session: Session, workspace_id: int, measure
 
 
 def import_measurements(
-    *, session: Session, workspace_id: int, rows: list[tuple[int, object]], today: date | None = None
+    *,
+    session: Session,
+    workspace_id: int,
+    rows: Sequence[tuple[int, GoalMeasurementCreate | CustomerMeasurementCreate]],
+    today: date | None = None,
 ) -> int:
     """The rows of an import preview (GoalMeasurementCreate or CustomerMeasurementCreate, with
     their file row), in one transaction: a goal deleted since the preview refuses them all."""
@@ -310,7 +316,7 @@ def goal_follow_up(
     else:
         measured, points = {}, {}
         for goal_id, day, value in session.exec(
-            select(GoalMeasurement.goal_id, GoalMeasurement.measured_on, GoalMeasurement.value).where(
+            select(GoalMeasurement.goal_id, col(GoalMeasurement.measured_on), GoalMeasurement.value).where(
                 GoalMeasurement.workspace_id == workspace_id
             )
         ).all():

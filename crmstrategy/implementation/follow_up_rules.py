@@ -70,6 +70,7 @@ def goal_status(
         return GoalStatus("Not measured", "No value measured yet: add the first measurement to follow the goal.")
     day, value = taken[-1]
     start = path_start(baseline_on, taken)
+    assert start is not None  # there is a measurement to start from
     unit_text = f" {unit}" if unit else ""
     direction = 1 if target > baseline else -1
     span = abs(target - baseline)
@@ -98,8 +99,10 @@ def goal_status(
     expected = expected_at(path[1:], baseline, path[0][0], day) if path else baseline
     behind = (expected - value) * direction / span
     gap = abs(expected - value)
-    where = (f"Latest {format_number(value)}{unit_text} on {day.isoformat()}; "
-             f"the path expects {format_number(expected)}{unit_text} by then")
+    where = (
+        f"Latest {format_number(value)}{unit_text} on {day.isoformat()}; "
+        f"the path expects {format_number(expected)}{unit_text} by then"
+    )
     if behind <= 0:
         sentence = f"{where}: ahead by {format_number(gap)}."
     else:

@@ -49,7 +49,7 @@ class _MeasurementRow(MeasurementFields):
 
 def preview_measurement_import(
     raw: bytes, filename: str, *, goals: dict[int, str], segments: dict[str, int], taken: set[tuple], today: date
-) -> ImportPreview:
+) -> ImportPreview[GoalMeasurementCreate | CustomerMeasurementCreate]:
     """`goals` maps goal ids to metrics, `segments` names to ids; `taken` holds the days already
     measured, as (goal id, day) and (measure, segment id or None, day)."""
     by_metric: dict[str, list[int]] = {}
@@ -57,11 +57,12 @@ def preview_measurement_import(
         by_metric.setdefault(metric.lower(), []).append(goal_id)
     measures = {m.lower(): m for m in CUSTOMER_MEASURES}
     segment_ids = {name.lower(): sid for name, sid in segments.items()}
-    resolved: dict[int, object] = {}  # id(row model) -> the create model
+    resolved: dict[int, GoalMeasurementCreate | CustomerMeasurementCreate] = {}  # id(row model) -> the create model
 
     def resolve(row: _MeasurementRow) -> list[str]:
         common = row.model_dump(include={"measured_on", "value", "note", "recorded_by"})
         reasons = []
+        item: GoalMeasurementCreate | CustomerMeasurementCreate
         if row.measured_on > today:
             reasons.append(
                 f"{row.measured_on.isoformat()} is in the future: a measurement records a value already measured."
@@ -110,7 +111,8 @@ def preview_measurement_import(
         required={"measure", "measured_on", "value"},
         extra_check=resolve,
     )
-    valid, rejected = [], list(preview.rejected)
+    valid: list[tuple[int, GoalMeasurementCreate | CustomerMeasurementCreate]] = []
+    rejected = list(preview.rejected)
     first_row: dict[tuple, int] = {}
     for number, row in preview.valid:
         item = resolved[id(row)]

@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type of a SQLModel's model_config (see core.models)
 
 from crmstrategy.core.fields import (
     CleanName,
@@ -66,7 +67,7 @@ class ActionBase(SQLModel):
 
 
 class ActionCreate(ActionBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     initiative_ids: list[int] = []
 
     @field_validator("status", mode="before")
@@ -105,7 +106,7 @@ class ActionCreate(ActionBase):
 
 
 class ActionUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     title: str | None = None
     description: str | None = None
     department: str | None = None
@@ -201,7 +202,7 @@ class RoleImpactBase(SQLModel):
 
 
 class RoleImpactCreate(RoleImpactBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
 
 
 class RoleImpact(RoleImpactBase, Versioned, table=True):
@@ -273,7 +274,7 @@ class MeasurementFields(SQLModel):
 
 
 class GoalMeasurementCreate(MeasurementFields):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     goal_id: int
 
     @field_validator("goal_id", mode="before")
@@ -301,7 +302,7 @@ class GoalMeasurementRead(MeasurementFields):
 class CustomerMeasurementCreate(MeasurementFields):
     """A customer measure (advice 9) on a day, for one segment or (no segment) for all customers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     measure: Annotated[str, RequiredOneOf(tuple(CUSTOMER_MEASURES), "Measure")]
     segment_id: int | None = None
 
@@ -378,7 +379,7 @@ class FeedbackBase(SQLModel):
 class FeedbackCreate(FeedbackBase):
     """Segment, persona and action by id; the theme by name (shared with the insight log)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     segment_id: int | None = None
     persona_id: int | None = None
     action_id: int | None = None
@@ -414,7 +415,7 @@ class FeedbackCreate(FeedbackBase):
 
 
 class FeedbackUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     text: str | None = None
     source: str | None = None
     channel: str | None = None

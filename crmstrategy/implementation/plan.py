@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.fields import optional_date
-from crmstrategy.core.models import Workspace, utcnow
+from crmstrategy.core.models import Workspace, id_col, id_of, utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
 from crmstrategy.core.writing import require_in_workspace, require_workspace, writing
@@ -54,17 +55,17 @@ def list_actions(*, session: Session, workspace_id: int) -> list[ActionRead]:
     """Every action with its initiatives and the horizon it shows, by due date (undated last)."""
     workspace = require_workspace(session, workspace_id)
     start = plan_start_of(workspace)
-    rows = session.exec(select(Action).where(Action.workspace_id == workspace_id).order_by(Action.id)).all()
-    links: dict[int, list[tuple[int, str]]] = {r.id: [] for r in rows}
+    rows = session.exec(select(Action).where(Action.workspace_id == workspace_id).order_by(col(Action.id))).all()
+    links: dict[int, list[tuple[int, str]]] = {id_of(r): [] for r in rows}
     if rows:
         for action_id, node_id, name in session.exec(
-            select(ActionInitiative.action_id, MapNode.id, MapNode.name)
-            .join(MapNode, MapNode.id == ActionInitiative.node_id)
+            select(ActionInitiative.action_id, id_col(MapNode.id), MapNode.name)
+            .join(MapNode, col(MapNode.id) == ActionInitiative.node_id)
             .where(MapNode.workspace_id == workspace_id)
-            .order_by(MapNode.position, MapNode.id)
+            .order_by(col(MapNode.position), col(MapNode.id))
         ):
             links[action_id].append((node_id, name))
-    reads = [_read(row, start, links[row.id]) for row in rows]
+    reads = [_read(row, start, links[id_of(row)]) for row in rows]
     return sorted(reads, key=lambda a: (a.due_date is None, a.due_date or date.max, a.id))
 
 
@@ -88,7 +89,9 @@ def _check(session: Session, workspace_id: int, clean: ActionCreate, start: date
     if wanted:
         kinds = dict(
             session.exec(
-                select(MapNode.id, MapNode.kind).where(MapNode.workspace_id == workspace_id, MapNode.id.in_(wanted))
+                select(MapNode.id, MapNode.kind).where(
+                    MapNode.workspace_id == workspace_id, col(MapNode.id).in_(wanted)
+                )
             ).all()
         )
         if any(kinds.get(i) != "initiative" for i in wanted):
@@ -106,13 +109,13 @@ def _check(session: Session, workspace_id: int, clean: ActionCreate, start: date
 
 
 def _set_initiatives(session: Session, action_id: int, initiative_ids: list[int]) -> None:
-    session.exec(delete(ActionInitiative).where(ActionInitiative.action_id == action_id))
+    session.exec(delete(ActionInitiative).where(col(ActionInitiative.action_id) == action_id))
     for node_id in initiative_ids:
         session.add(ActionInitiative(action_id=action_id, node_id=node_id))
 
 
 def _names(session: Session, ids: list[int]) -> str:
-    names = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.id.in_(ids or [-1]))).all())
+    names = dict(session.exec(select(MapNode.id, MapNode.name).where(col(MapNode.id).in_(ids or [-1]))).all())
     return "; ".join(names.get(i, "?") for i in ids)
 
 
@@ -126,27 +129,29 @@ def create_action(
         action = Action.model_validate(clean.model_dump(exclude={"initiative_ids"}) | {"workspace_id": workspace_id})
         session.add(action)
         session.flush()
-        _set_initiatives(session, action.id, initiative_ids)
+        action_id = id_of(action)
+        _set_initiatives(session, action_id, initiative_ids)
         session.add(
             ActionChange(
                 workspace_id=workspace_id,
-                action_id=action.id,
+                action_id=action_id,
                 changed_by=changed_by.strip(),
                 field="created",
                 new=action.title,
             )
         )
         session.flush()
-        return _read_one(session, action.id, start)
+        return _read_one(session, action_id, start)
 
 
 def _read_one(session: Session, action_id: int, start: date) -> ActionRead:
     row = session.get(Action, action_id)
+    assert row is not None  # an action just written
     links = session.exec(
-        select(MapNode.id, MapNode.name)
-        .join(ActionInitiative, ActionInitiative.node_id == MapNode.id)
+        select(id_col(MapNode.id), MapNode.name)
+        .join(ActionInitiative, col(ActionInitiative.node_id) == MapNode.id)
         .where(ActionInitiative.action_id == action_id)
-        .order_by(MapNode.position, MapNode.id)
+        .order_by(col(MapNode.position), col(MapNode.id))
     ).all()
     return _read(row, start, list(links))
 
@@ -157,12 +162,13 @@ def update_action(
     workspace_id: int,
     action_id: int,
     changes: ActionUpdate | dict,
-    version: int,
+    version: int | None,
     changed_by: str = "",
     row: int | None = None,
 ) -> ActionRead:
     """Change an action; every changed field goes into its history with who and when. `version`:
-    the one the edit was drawn from; refused when someone changed the action since."""
+    the one the edit was drawn from; refused when someone changed the action since (None: not
+    checked, see check_version)."""
     with writing(session, workspace_id) as workspace:
         action = require_in_workspace(
             session,
@@ -251,7 +257,7 @@ def action_history(*, session: Session, workspace_id: int, action_id: int) -> li
     rows = session.exec(
         select(ActionChange)
         .where(ActionChange.action_id == action_id)
-        .order_by(ActionChange.changed_at.desc(), ActionChange.id.desc())
+        .order_by(col(ActionChange.changed_at).desc(), col(ActionChange.id).desc())
     ).all()
     return [ActionChangeRead.model_validate(r, from_attributes=True) for r in rows]
 
@@ -262,7 +268,7 @@ def histories(*, session: Session, workspace_id: int) -> dict[int, list[ActionCh
     for row in session.exec(
         select(ActionChange)
         .where(ActionChange.workspace_id == workspace_id)
-        .order_by(ActionChange.changed_at, ActionChange.id)
+        .order_by(col(ActionChange.changed_at), col(ActionChange.id))
     ):
         found.setdefault(row.action_id, []).append(ActionChangeRead.model_validate(row, from_attributes=True))
     return found
@@ -282,9 +288,11 @@ class ActionBrief:
 def action_briefs(*, session: Session, workspace_id: int) -> list[ActionBrief]:
     start = plan_start_of(require_workspace(session, workspace_id))
     rows = session.exec(
-        select(Action.title, Action.owner, Action.status, Action.due_date, Action.horizon)
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
+            Action.title, Action.owner, Action.status, Action.due_date, Action.horizon
+        )
         .where(Action.workspace_id == workspace_id)
-        .order_by(Action.id)
+        .order_by(col(Action.id))
     ).all()
     return [
         ActionBrief(title, owner, status, due, effective_horizon(horizon, start, due))
@@ -297,18 +305,20 @@ def plan_gaps(*, session: Session, workspace_id: int) -> tuple[list[str], list[s
     served = set(
         session.exec(
             select(ActionInitiative.node_id)
-            .join(Action, Action.id == ActionInitiative.action_id)
+            .join(Action, col(Action.id) == ActionInitiative.action_id)
             .where(Action.workspace_id == workspace_id)
         ).all()
     )
     initiatives = session.exec(
         select(MapNode.id, MapNode.name)
         .where(MapNode.workspace_id == workspace_id, MapNode.kind == "initiative")
-        .order_by(MapNode.position, MapNode.id)
+        .order_by(col(MapNode.position), col(MapNode.id))
     ).all()
     linked = select(ActionInitiative.action_id)
     loose = session.exec(
-        select(Action.title).where(Action.workspace_id == workspace_id, Action.id.not_in(linked)).order_by(Action.id)
+        select(Action.title)
+        .where(Action.workspace_id == workspace_id, col(Action.id).not_in(linked))
+        .order_by(col(Action.id))
     ).all()
     return [name for node_id, name in initiatives if node_id not in served], list(loose)
 
@@ -333,7 +343,7 @@ def editor_values(values: dict, initiative_ids: dict[str, int]) -> dict:
     """One edited or added row of the plan table as service fields: blanks as None, the
     initiatives column (names) as ids; a name the map no longer has is kept as -1 so the
     service refuses it rather than silently dropping it."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "initiatives":
             out["initiative_ids"] = [initiative_ids.get(name, -1) for name in (value or [])]

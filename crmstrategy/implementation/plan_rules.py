@@ -66,7 +66,7 @@ def has_owner(owner: str | None) -> bool:
 def owner_note(owner: str | None, participants: list[str]) -> str | None:
     """A sentence about the owner: none at all (flagged everywhere), or one who is not among the
     participants (allowed: the plan may name people who were not in the room)."""
-    if not has_owner(owner):
+    if owner is None or not has_owner(owner):
         return "No owner: every action needs one person who is responsible."
     if owner.strip().casefold() not in {p.casefold() for p in participants}:
         return (

@@ -22,6 +22,7 @@ def run_migrations_online() -> None:
         sqlite = connection.dialect.name == "sqlite"
         raw = connection.connection.driver_connection if sqlite else None
         if sqlite:
+            assert raw is not None  # an open connection has its driver's
             # Batch migrations rebuild a table (copy, drop, rename). With foreign keys on, dropping
             # the old table would cascade into every child table. The pragma only works outside a
             # transaction, so it goes to the driver before SQLAlchemy begins one.
@@ -39,6 +40,7 @@ def run_migrations_online() -> None:
                     raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:5]}")
         connection.commit()
         if sqlite:
+            assert raw is not None
             raw.execute("PRAGMA foreign_keys=ON")
 
 

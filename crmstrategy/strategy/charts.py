@@ -301,7 +301,8 @@ def strategy_map_chart(
     widest = _widest_layer(positions)
     fixed_width, height = strategy_map_size(positions)
     on_page = width == "container"
-    layouts = [map_labels(widest, MAP_LAPTOP_WIDTH if on_page else width or fixed_width)]
+    assert on_page or not isinstance(width, str), "the only width in words is 'container'"
+    layouts = [map_labels(widest, MAP_LAPTOP_WIDTH if isinstance(width, str) else width or fixed_width)]
     if on_page:
         layouts.append(map_labels(widest, MAP_PROJECTOR_WIDTH, largest=16))
     suffixes = ("", "_wide")[: len(layouts)]
@@ -495,4 +496,6 @@ def value_effort_chart(points: list[dict], *, width: int | str = 640, height: in
     labels = base.mark_text(dy=-16, fontSize=13, color="#1a1a1a").encode(
         x=x, y=y, text=alt.Text("Initiative:N"), tooltip=tooltip
     )
-    return alt.layer(shade, name, dots, labels).properties(width=width, height=height, title="Value against effort")
+    chart = alt.layer(shade, name, dots, labels).properties(width=width, height=height, title="Value against effort")
+    assert isinstance(chart, alt.LayerChart)  # alt.layer makes a FacetChart only of layers with a facet encoding
+    return chart

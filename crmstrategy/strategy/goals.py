@@ -4,14 +4,17 @@ deadline, and the milestones from baseline to target that follow-up measures aga
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_col, id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump, check_versions
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -30,7 +33,9 @@ from crmstrategy.strategy.models import (
 
 
 def list_goals(*, session: Session, workspace_id: int) -> list[GoalRead]:
-    rows = session.exec(select(Goal).where(Goal.workspace_id == workspace_id).order_by(Goal.deadline, Goal.id)).all()
+    rows = session.exec(
+        select(Goal).where(Goal.workspace_id == workspace_id).order_by(col(Goal.deadline), col(Goal.id))
+    ).all()
     return [GoalRead.model_validate(row, from_attributes=True) for row in rows]
 
 
@@ -120,7 +125,7 @@ def delete_goal(*, session: Session, workspace_id: int, goal_id: int, version: i
     with writing(session, workspace_id):
         row = require_in_workspace(session, Goal, goal_id, workspace_id, "goal", version=version)
         metric = row.metric
-        session.exec(delete(Milestone).where(Milestone.goal_id == goal_id))
+        session.exec(delete(Milestone).where(col(Milestone.goal_id) == goal_id))
         session.delete(row)
         return metric
 
@@ -128,11 +133,11 @@ def delete_goal(*, session: Session, workspace_id: int, goal_id: int, version: i
 def milestones_of(
     *, session: Session, workspace_id: int, goal_ids: list[int] | None = None
 ) -> dict[int, list[tuple[date, float]]]:
-    query = select(Milestone).join(Goal, Goal.id == Milestone.goal_id).where(Goal.workspace_id == workspace_id)
+    query = select(Milestone).join(Goal, col(Goal.id) == Milestone.goal_id).where(Goal.workspace_id == workspace_id)
     if goal_ids is not None:
-        query = query.where(Milestone.goal_id.in_(goal_ids))
+        query = query.where(col(Milestone.goal_id).in_(goal_ids))
     result: dict[int, list[tuple[date, float]]] = defaultdict(list)
-    for m in session.exec(query.order_by(Milestone.goal_id, Milestone.due)).all():
+    for m in session.exec(query.order_by(col(Milestone.goal_id), col(Milestone.due))).all():
         result[m.goal_id].append((m.due, m.value))
     return result
 
@@ -156,7 +161,7 @@ def generate_milestones(
 def milestone_versions(*, session: Session, workspace_id: int, goal_id: int) -> dict[int, int]:
     """The goal's milestone rows as id → version: what a milestone table is drawn from."""
     require_in_workspace(session, Goal, goal_id, workspace_id, "goal")
-    return dict(session.exec(select(Milestone.id, Milestone.version).where(Milestone.goal_id == goal_id)).all())
+    return dict(session.exec(select(id_col(Milestone.id), Milestone.version).where(Milestone.goal_id == goal_id)).all())
 
 
 def set_milestones(
@@ -164,7 +169,7 @@ def set_milestones(
     session: Session,
     workspace_id: int,
     goal_id: int,
-    milestones: list[tuple[object, object]],
+    milestones: Sequence[tuple[object, Any]],  # (date, value) as typed: a value is whatever float() reads
     drawn: dict[int, int] | None = None,
 ) -> list[tuple[date, float]]:
     """The user's own milestones (from the editable table): dates on or before the deadline,
@@ -211,10 +216,10 @@ def set_milestones(
 def _replace_milestones(
     session: Session, workspace_id: int, goal: Goal, milestones: list[tuple[date, float]]
 ) -> list[tuple[date, float]]:
-    session.exec(delete(Milestone).where(Milestone.goal_id == goal.id))
+    session.exec(delete(Milestone).where(col(Milestone.goal_id) == goal.id))
     session.flush()
     for due, value in milestones:
-        session.add(Milestone(goal_id=goal.id, due=due, value=value))
+        session.add(Milestone(goal_id=id_of(goal), due=due, value=value))
     session.flush()
     return milestones
 

@@ -59,7 +59,7 @@ def is_long_term(deadline: date, today: date) -> bool:
     return (deadline - today).days > LONG_TERM_DAYS
 
 
-def expected_at(milestones: list[tuple[date, float]], baseline: float, start: date, when: date) -> float | None:
+def expected_at(milestones: list[tuple[date, float]], baseline: float, start: date, when: date) -> float:
     """Where the milestone path says the goal should be on a day (straight between milestones)."""
     points = [(start, baseline)] + sorted(milestones)
     if when <= points[0][0]:

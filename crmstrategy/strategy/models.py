@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type of a SQLModel's model_config (see core.models)
 
 from crmstrategy.analysis.models import LIFECYCLE_STAGES
 from crmstrategy.core.fields import (
@@ -104,7 +105,7 @@ class MapNodeBase(SQLModel):
 
 
 class MapNodeCreate(MapNodeBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
 
     @model_validator(mode="after")
     def _initiative_fields(self):
@@ -243,7 +244,7 @@ class GoalBase(SQLModel):
 
 
 class GoalCreate(GoalBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     objective_id: int
 
     @field_validator("objective_id", mode="before")
@@ -354,7 +355,7 @@ class PromiseVersionBase(SQLModel):
 
 
 class PromiseVersionCreate(PromiseVersionBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     segment_ids: list[int] = []
 
     @field_validator("text", mode="before")

@@ -4,11 +4,12 @@ The checks themselves are pure, in crmstrategy.strategy.promise_checks."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
     PRIORITIES,
@@ -19,6 +20,7 @@ from crmstrategy.analysis.models import (
     Segment,
 )
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_col, id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.writing import require_in_workspace, writing
 from crmstrategy.strategy.models import (
@@ -53,7 +55,7 @@ TERM_NOUNS = {"buzzword": "buzzwords and superlatives", "jargon": "internal jarg
 def list_versions(*, session: Session, workspace_id: int) -> list[PromiseVersionRead]:
     """Every version, oldest first."""
     rows = session.exec(
-        select(PromiseVersion).where(PromiseVersion.workspace_id == workspace_id).order_by(PromiseVersion.number)
+        select(PromiseVersion).where(PromiseVersion.workspace_id == workspace_id).order_by(col(PromiseVersion.number))
     ).all()
     return _read_all(session, rows)
 
@@ -71,7 +73,7 @@ def version_stubs(*, session: Session, workspace_id: int) -> list[VersionStub]:
         for n, c in session.exec(
             select(PromiseVersion.number, PromiseVersion.is_current)
             .where(PromiseVersion.workspace_id == workspace_id)
-            .order_by(PromiseVersion.number)
+            .order_by(col(PromiseVersion.number))
         ).all()
     ]
 
@@ -83,21 +85,24 @@ def current_promise(*, session: Session, workspace_id: int) -> PromiseVersionRea
     return _read_all(session, [row])[0] if row else None
 
 
-def _read_all(session: Session, rows: list[PromiseVersion]) -> list[PromiseVersionRead]:
-    ids = [r.id for r in rows]
+def _read_all(session: Session, rows: Sequence[PromiseVersion]) -> list[PromiseVersionRead]:
+    ids = [id_of(r) for r in rows]
     segments: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
     if ids:
         for version_id, segment_id, name in session.exec(
-            select(PromiseVersionSegment.version_id, Segment.id, Segment.name)
-            .join(Segment, Segment.id == PromiseVersionSegment.segment_id)
-            .where(PromiseVersionSegment.version_id.in_(ids))
-            .order_by(Segment.position, Segment.id)
+            select(PromiseVersionSegment.version_id, id_col(Segment.id), Segment.name)
+            .join(Segment, col(Segment.id) == PromiseVersionSegment.segment_id)
+            .where(col(PromiseVersionSegment.version_id).in_(ids))
+            .order_by(col(Segment.position), col(Segment.id))
         ):
             segments[version_id].append((segment_id, name))
     return [
         PromiseVersionRead.model_validate(
             row.model_dump()
-            | {"segment_ids": [s for s, _ in segments[row.id]], "segment_names": [n for _, n in segments[row.id]]}
+            | {
+                "segment_ids": [s for s, _ in segments[id_of(row)]],
+                "segment_names": [n for _, n in segments[id_of(row)]],
+            }
         )
         for row in rows
     ]
@@ -108,7 +113,7 @@ def _check_segments(session: Session, workspace_id: int, segment_ids: list[int])
     if not wanted:
         return []
     known = set(
-        session.exec(select(Segment.id).where(Segment.workspace_id == workspace_id, Segment.id.in_(wanted))).all()
+        session.exec(select(Segment.id).where(Segment.workspace_id == workspace_id, col(Segment.id).in_(wanted))).all()
     )
     if len(known) != len(wanted):
         raise ValidationProblem(
@@ -160,7 +165,7 @@ def save_version(
         session.add(row)
         session.flush()
         for segment_id in segment_ids:
-            session.add(PromiseVersionSegment(version_id=row.id, segment_id=segment_id))
+            session.add(PromiseVersionSegment(version_id=id_of(row), segment_id=segment_id))
         if make_current or (make_current is None and not has_current):
             _make_current(session, workspace_id, row)
         session.flush()
@@ -221,7 +226,7 @@ def promise_terms(*, session: Session, workspace_id: int) -> dict[str, list[str]
     for kind, term in session.exec(
         select(PromiseTerm.kind, PromiseTerm.term)
         .where(PromiseTerm.workspace_id == workspace_id)
-        .order_by(PromiseTerm.kind, PromiseTerm.position, PromiseTerm.id)
+        .order_by(col(PromiseTerm.kind), col(PromiseTerm.position), col(PromiseTerm.id))
     ):
         terms.setdefault(kind, []).append(term)
     return terms
@@ -255,7 +260,9 @@ def set_terms(*, session: Session, workspace_id: int, kind: str, terms: str | li
         if kind not in TERM_KINDS:
             raise ValidationProblem(f"There is no word list called '{kind}'.")
         clean = parse_terms(terms)
-        session.exec(delete(PromiseTerm).where(PromiseTerm.workspace_id == workspace_id, PromiseTerm.kind == kind))
+        session.exec(
+            delete(PromiseTerm).where(col(PromiseTerm.workspace_id) == workspace_id, col(PromiseTerm.kind) == kind)
+        )
         session.flush()
         seed_terms(session, workspace_id, {kind: clean})
         return clean
@@ -276,8 +283,8 @@ def needs_and_pains(*, session: Session, workspace_id: int, segment_ids: list[in
         return []
     personas = session.exec(
         select(Persona)
-        .where(Persona.workspace_id == workspace_id, Persona.segment_id.in_(segment_ids))
-        .order_by(Persona.segment_id, Persona.id)
+        .where(Persona.workspace_id == workspace_id, col(Persona.segment_id).in_(segment_ids))
+        .order_by(col(Persona.segment_id), col(Persona.id))
     ).all()
     sources = [
         NeedSource(kind, item, persona.name)
@@ -286,16 +293,16 @@ def needs_and_pains(*, session: Session, workspace_id: int, segment_ids: list[in
         for item in split_items(text)
     ]
     persona_ids = [p.id for p in personas]
-    linked = select(InsightSegment.insight_id).where(InsightSegment.segment_id.in_(segment_ids))
-    via_persona = select(InsightPersona.insight_id).where(InsightPersona.persona_id.in_(persona_ids or [-1]))
+    linked = select(InsightSegment.insight_id).where(col(InsightSegment.segment_id).in_(segment_ids))
+    via_persona = select(InsightPersona.insight_id).where(col(InsightPersona.persona_id).in_(persona_ids or [-1]))
     insights = session.exec(
         select(Insight)
         .where(
             Insight.workspace_id == workspace_id,
-            Insight.kind.in_(("Need", "Pain")),
-            or_(Insight.id.in_(linked), Insight.id.in_(via_persona)),
+            col(Insight.kind).in_(("Need", "Pain")),
+            or_(col(Insight.id).in_(linked), col(Insight.id).in_(via_persona)),
         )
-        .order_by(Insight.recorded_on, Insight.id)
+        .order_by(col(Insight.recorded_on), col(Insight.id))
     ).all()
     sources += [NeedSource(i.kind.lower(), i.text, f"Insight {i.recorded_on.isoformat()}") for i in insights]
     return sources
@@ -305,9 +312,9 @@ def default_segment_ids(*, session: Session, workspace_id: int) -> list[int]:
     """The chosen target segments (primary and secondary), which a new promise speaks to."""
     return list(
         session.exec(
-            select(Segment.id)
-            .where(Segment.workspace_id == workspace_id, Segment.priority.in_(PRIORITIES[:2]))
-            .order_by(Segment.position, Segment.id)
+            select(id_col(Segment.id))
+            .where(Segment.workspace_id == workspace_id, col(Segment.priority).in_(PRIORITIES[:2]))
+            .order_by(col(Segment.position), col(Segment.id))
         ).all()
     )
 
@@ -335,8 +342,8 @@ def needs_in_scope(*, session: Session, workspace_id: int, segment_ids: list[int
     names = list(
         session.exec(
             select(Segment.name)
-            .where(Segment.workspace_id == workspace_id, Segment.id.in_(segment_ids or [-1]))
-            .order_by(Segment.position, Segment.id)
+            .where(Segment.workspace_id == workspace_id, col(Segment.id).in_(segment_ids or [-1]))
+            .order_by(col(Segment.position), col(Segment.id))
         ).all()
     )
     if not names:
@@ -350,7 +357,7 @@ def needs_in_scope(*, session: Session, workspace_id: int, segment_ids: list[int
         + list(
             session.exec(
                 select(Persona.name).where(
-                    Persona.workspace_id == workspace_id, Persona.segment_id.in_(segment_ids or [-1])
+                    Persona.workspace_id == workspace_id, col(Persona.segment_id).in_(segment_ids or [-1])
                 )
             ).all()
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
@@ -78,7 +79,11 @@ def promise_pdf(card: PromiseCard) -> bytes:
     while True:
         pdf.set_font("DejaVu", "B", size)
         line_height = size * 0.50
-        lines = pdf.multi_cell(width, line_height, text, align=Align.C, dry_run=True, output=MethodReturnValue.LINES)
+        # fpdf2 types the result for every `output`; with LINES alone it is the list of lines.
+        lines = cast(
+            list[str],
+            pdf.multi_cell(width, line_height, text, align=Align.C, dry_run=True, output=MethodReturnValue.LINES),
+        )
         if len(lines) * line_height <= bottom - top or size <= 9:
             break
         size -= 1

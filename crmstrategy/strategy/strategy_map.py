@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -42,7 +43,7 @@ from crmstrategy.strategy.strategy_graph import (
 
 def list_nodes(*, session: Session, workspace_id: int) -> list[MapNodeRead]:
     rows = session.exec(
-        select(MapNode).where(MapNode.workspace_id == workspace_id).order_by(MapNode.position, MapNode.id)
+        select(MapNode).where(MapNode.workspace_id == workspace_id).order_by(col(MapNode.position), col(MapNode.id))
     ).all()
     return [MapNodeRead.model_validate(row, from_attributes=True) for row in rows]
 
@@ -113,11 +114,13 @@ class DeletionImpact:
 def deletion_impact(*, session: Session, workspace_id: int, node_id: int) -> DeletionImpact:
     row = require_in_workspace(session, MapNode, node_id, workspace_id, "element of the map")
     names = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id)).all())
-    links = session.exec(select(MapLink).where(or_(MapLink.source_id == node_id, MapLink.target_id == node_id))).all()
+    links = session.exec(
+        select(MapLink).where(or_(col(MapLink.source_id) == node_id, col(MapLink.target_id) == node_id))
+    ).all()
     goals = session.exec(select(Goal.metric).where(Goal.objective_id == node_id)).all()
     constraints = session.exec(
         select(StrategyConstraint.text)
-        .join(ConstraintNode, ConstraintNode.constraint_id == StrategyConstraint.id)
+        .join(ConstraintNode, col(ConstraintNode.constraint_id) == StrategyConstraint.id)
         .where(ConstraintNode.node_id == node_id)
     ).all()
     return DeletionImpact(
@@ -136,10 +139,10 @@ def delete_node(*, session: Session, workspace_id: int, node_id: int, version: i
         impact = deletion_impact(session=session, workspace_id=workspace_id, node_id=node_id)
         goal_ids = session.exec(select(Goal.id).where(Goal.objective_id == node_id)).all()
         if goal_ids:
-            session.exec(delete(Milestone).where(Milestone.goal_id.in_(goal_ids)))
-            session.exec(delete(Goal).where(Goal.id.in_(goal_ids)))
-        session.exec(delete(MapLink).where(or_(MapLink.source_id == node_id, MapLink.target_id == node_id)))
-        session.exec(delete(ConstraintNode).where(ConstraintNode.node_id == node_id))
+            session.exec(delete(Milestone).where(col(Milestone.goal_id).in_(goal_ids)))
+            session.exec(delete(Goal).where(col(Goal.id).in_(goal_ids)))
+        session.exec(delete(MapLink).where(or_(col(MapLink.source_id) == node_id, col(MapLink.target_id) == node_id)))
+        session.exec(delete(ConstraintNode).where(col(ConstraintNode.node_id) == node_id))
         session.delete(session.get(MapNode, node_id))
         return impact
 
@@ -147,7 +150,9 @@ def delete_node(*, session: Session, workspace_id: int, node_id: int, version: i
 def list_links(*, session: Session, workspace_id: int) -> list[tuple[int, int]]:
     return [
         (link.source_id, link.target_id)
-        for link in session.exec(select(MapLink).where(MapLink.workspace_id == workspace_id).order_by(MapLink.id)).all()
+        for link in session.exec(
+            select(MapLink).where(MapLink.workspace_id == workspace_id).order_by(col(MapLink.id))
+        ).all()
     ]
 
 
@@ -185,17 +190,17 @@ def list_constraints(*, session: Session, workspace_id: int) -> list[StrategyCon
     rows = session.exec(
         select(StrategyConstraint)
         .where(StrategyConstraint.workspace_id == workspace_id)
-        .order_by(StrategyConstraint.id)
+        .order_by(col(StrategyConstraint.id))
     ).all()
     nodes: dict[int, list[int]] = defaultdict(list)
     if rows:
         for constraint_id, node_id in session.exec(
             select(ConstraintNode.constraint_id, ConstraintNode.node_id).where(
-                ConstraintNode.constraint_id.in_([r.id for r in rows])
+                col(ConstraintNode.constraint_id).in_([r.id for r in rows])
             )
         ).all():
             nodes[constraint_id].append(node_id)
-    return [StrategyConstraintRead(id=r.id, kind=r.kind, text=r.text, node_ids=sorted(nodes[r.id])) for r in rows]
+    return [StrategyConstraintRead(id=r.id, kind=r.kind, text=r.text, node_ids=sorted(nodes[id_of(r)])) for r in rows]
 
 
 def add_constraint(
@@ -211,7 +216,7 @@ def add_constraint(
         session.add(row)
         session.flush()
         for node_id in sorted(set(clean.node_ids)):
-            session.add(ConstraintNode(constraint_id=row.id, node_id=node_id))
+            session.add(ConstraintNode(constraint_id=id_of(row), node_id=node_id))
         session.flush()
         return StrategyConstraintRead(id=row.id, kind=row.kind, text=row.text, node_ids=sorted(set(clean.node_ids)))
 
@@ -220,7 +225,7 @@ def delete_constraint(*, session: Session, workspace_id: int, constraint_id: int
     with writing(session, workspace_id):
         row = require_in_workspace(session, StrategyConstraint, constraint_id, workspace_id, "constraint")
         text = row.text
-        session.exec(delete(ConstraintNode).where(ConstraintNode.constraint_id == constraint_id))
+        session.exec(delete(ConstraintNode).where(col(ConstraintNode.constraint_id) == constraint_id))
         session.delete(row)
         return text
 

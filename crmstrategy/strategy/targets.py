@@ -246,5 +246,5 @@ def priority_matrix(*, session: Session, workspace_id: int, weights: dict[str, f
 def target_segments(*, session: Session, workspace_id: int) -> list[SegmentRead]:
     """The chosen targets, primary first: what later steps (promise, plan) build on."""
     segments = list_segments(session=session, workspace_id=workspace_id)
-    order = {PRIORITIES[0]: 0, PRIORITIES[1]: 1}
+    order: dict[str | None, int] = {PRIORITIES[0]: 0, PRIORITIES[1]: 1}
     return sorted((s for s in segments if s.priority in order), key=lambda s: (order[s.priority], s.position))

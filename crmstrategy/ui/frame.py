@@ -4,6 +4,8 @@ Next step."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 
 from crmstrategy.core import clock
@@ -29,7 +31,7 @@ def _switch_workspace() -> None:
     set_workspace(st.session_state["workspace_switcher"])
 
 
-def _onboarding() -> None:
+def _onboarding() -> NoReturn:
     st.title(APP_TITLE)
     st.info("There are no workspaces yet. Start from the demo to see a worked example, or start empty.")
     left, right = st.columns(2)
@@ -109,9 +111,10 @@ def method_navigation():
     )  # every step of the method in sight, not "View 3 more"
 
 
-def workbench_page(title: str) -> WorkspaceRead:
+def workbench_page(title: str) -> WorkspaceRead | None:
     """Frame every page: page config, sidebar with the workspace switcher; returns the
-    current workspace (from the URL, then this session, then the first one)."""
+    current workspace (from the URL, then this session, then the first one). Without any
+    workspace, the Workspaces page gets None and every other page the onboarding."""
     _apply_form_resets()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/hub:", layout="wide")
     workspaces = read(list_workspaces)

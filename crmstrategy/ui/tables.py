@@ -56,6 +56,7 @@ def save_row_edits(
     if problem is not None:
         st.session_state[f"{name}_problems"] = (workspace_id, problem)
         return
+    assert done is not None  # applied: `apply` returned its counts
     st.session_state.pop(f"{name}_problems", None)
     st.session_state[f"{name}_editor_version"] += 1
     for changed in commands.updates:

@@ -10,6 +10,7 @@ import io
 import zipfile
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from crmstrategy.core.pdf import FONT_DIR, md_literal
 from crmstrategy.workspace.strategy_document import (
@@ -87,6 +88,7 @@ class _Writer:
         if widths is None:
             widths = self._widths[key] = {}
         font = self.pdf.fonts[f"dejavu{style}"]
+        assert isinstance(font, TTFFont)  # DejaVu is added from its TrueType file: widths by code point
         total = 0.0
         for ch in text:
             w = widths.get(ch)

@@ -106,7 +106,8 @@ def snapshot_of(facts: HealthFacts) -> HealthSnapshot:
         ],
         actions=[(a.title, a.owner) for a in facts.actions],
         last_review=facts.reviews[0].reviewed_on if facts.reviews else None,
-        weak_readiness=[(s.text, s.mean) for s in facts.readiness.rated if s.level == "weak"],
+        # (A rated statement has a mean: the check is for the type checker.)
+        weak_readiness=[(s.text, s.mean) for s in facts.readiness.rated if s.level == "weak" and s.mean is not None],
         departments=[p.department for p in participants],
         feedback_waiting=[
             (f.text, days)

@@ -233,6 +233,7 @@ def plan_not_reviewed(s: HealthSnapshot) -> Finding | NotYet | None:
     if s.last_review is None:
         due = next_review_by(None, s.plan_start)
         if due is not None and s.today <= due:
+            assert s.plan_start is not None  # never reviewed: the review is due counting from the start
             return NotYet(
                 f"The plan started on {s.plan_start.isoformat()}; its first review is due by {due.isoformat()}."
             )

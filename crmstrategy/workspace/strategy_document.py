@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import altair as alt
 from sqlmodel import Session
 
 from crmstrategy.analysis.models import PRIORITIES, PersonaRead
@@ -175,7 +176,7 @@ def customer_rows(
 def charted_segments(doc: StrategyDocument, measure: str) -> list[str]:
     """The series a customer measure's panel shows: all customers first, then the segments in
     order of priority (primary targets first), at most SERIES_PER_MEASURE."""
-    order = {p: n for n, p in enumerate(PRIORITIES)}
+    order: dict[str | None, int] = {p: n for n, p in enumerate(PRIORITIES)}
     rank = {r.name: (order.get(r.priority, len(PRIORITIES)), -r.attractiveness) for r in doc.segments}
     present = {m.segment_name or "All customers" for m in doc.customer if m.measure == measure}
     return sorted(present, key=lambda n: (n != "All customers", rank.get(n, (99, 0))))[:SERIES_PER_MEASURE]
@@ -190,7 +191,7 @@ def _panels_aspect(panels: int, legend_rows: int = 0) -> float:
 def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
     """Every chart of the document, drawn as PNG in another process in the order the document
     shows them, while the rest is read and the text laid out here."""
-    jobs: list[tuple[str, str, str, float, object, float]] = []  # group, name, title, aspect, chart, scale
+    jobs: list[tuple[str, str, str, float, alt.TopLevelMixin, float]] = []  # group, name, title, aspect, chart, scale
     if doc.segments:
         jobs.append(
             (
@@ -215,15 +216,15 @@ def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
             )
         )  # at most 2,000 pixels across: 300 dpi on A4
     for n in range(0, len(doc.goals), GOALS_PER_CHART):
-        group = doc.goals[n : n + GOALS_PER_CHART]
+        batch = doc.goals[n : n + GOALS_PER_CHART]
         jobs.append(
             (
                 "goals",
                 f"goals-{n // GOALS_PER_CHART + 1}",
-                "Goal trends: " + ", ".join(g.goal.metric for g in group),
-                _panels_aspect(len(group), 1),
+                "Goal trends: " + ", ".join(g.goal.metric for g in batch),
+                _panels_aspect(len(batch), 1),
                 goal_trend_chart(
-                    [goal_panel(g, per_month=True) for g in group],
+                    [goal_panel(g, per_month=True) for g in batch],
                     doc.today,
                     columns=2,
                     width=PANEL[0],
@@ -357,7 +358,7 @@ def _segments(doc: StrategyDocument) -> list[Block]:
         )
     )
     blocks += doc.images.get("matrix", [])
-    order = {p: n for n, p in enumerate(PRIORITIES)}
+    order: dict[str | None, int] = {p: n for n, p in enumerate(PRIORITIES)}
     rows = sorted(doc.segments, key=lambda r: (order.get(r.priority, len(PRIORITIES)), -r.attractiveness))
     blocks.append(
         Table(
@@ -525,6 +526,7 @@ def _plan(doc: StrategyDocument) -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[6])]
     if not doc.actions:
         return blocks + [Paragraph("No actions planned yet.", "muted")]
+    assert doc.plan_start is not None  # read with the actions
     blocks.append(
         Paragraph(
             f"{len(doc.actions)} actions from {doc.plan_start.isoformat()}, by department: what "
@@ -635,8 +637,8 @@ def _feedback(doc: StrategyDocument) -> list[Block]:
 
 def _health(doc: StrategyDocument) -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[10])]
-    failed = [r for r in doc.health if r.failed]
-    waiting = [r for r in doc.health if not r.judged]
+    failed = [(r.rule, r.finding) for r in doc.health if r.finding is not None]  # r.failed
+    waiting = [(r.rule, r.not_yet) for r in doc.health if r.not_yet is not None]  # not r.judged
     passed = [r for r in doc.health if r.passed]
     blocks.append(
         Paragraph(
@@ -651,19 +653,18 @@ def _health(doc: StrategyDocument) -> list[Block]:
                 ["Severity", "Rule", "What was found"],
                 [
                     [
-                        r.rule.severity,
-                        r.rule.title,
-                        r.finding.message
-                        + ("" if not r.finding.items else " " + _joined(list(r.finding.items), 8) + "."),
+                        rule.severity,
+                        rule.title,
+                        finding.message + ("" if not finding.items else " " + _joined(list(finding.items), 8) + "."),
                     ]
-                    for r in failed
+                    for rule, finding in failed
                 ],
                 [0.9, 2, 5],
             )
         )
     if waiting:
         blocks.append(Heading(2, "Not yet judged"))
-        blocks.append(Bullets([f"{r.rule.title}: {r.not_yet.reason}" for r in waiting]))
+        blocks.append(Bullets([f"{rule.title}: {not_yet.reason}" for rule, not_yet in waiting]))
     if passed:
         blocks.append(Heading(2, "Passed"))
         blocks.append(Bullets([r.rule.title for r in passed]))

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate
+from crmstrategy.core.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate, id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_version
 from crmstrategy.core.writing import require_workspace, writing
@@ -51,7 +51,7 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
     session.add(row)
     session.flush()
     if with_defaults:
-        seed_new_workspace(session, row.id)
+        seed_new_workspace(session, id_of(row))
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 
