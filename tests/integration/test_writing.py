@@ -18,7 +18,8 @@ from crmstrategy.analysis.segments import add_value_driver
 from crmstrategy.core import clock
 from crmstrategy.core.db import read_session, unit_of_work
 from crmstrategy.core.errors import ValidationProblem
-from crmstrategy.core.models import Workspace, as_utc
+from crmstrategy.core.fields import as_utc
+from crmstrategy.core.models import Workspace
 from crmstrategy.core.writing import writing
 from crmstrategy.implementation.plan import set_plan_start
 from crmstrategy.workspace.workspaces import delete_workspace, update_workspace

@@ -1,4 +1,5 @@
-"""Follow-up rules (crmstrategy.implementation.follow_up_rules): goal status against the milestone path, and overdue feedback."""
+"""Follow-up rules (crmstrategy.implementation.follow_up_rules): goal status against the milestone path,
+and overdue feedback."""
 
 from __future__ import annotations
 

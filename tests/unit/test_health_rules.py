@@ -1,4 +1,5 @@
-"""The strategy health check rules (crmstrategy.workspace.health_rules) on hand-built snapshots, and run_rules' order."""
+"""The strategy health check rules (crmstrategy.workspace.health_rules) on hand-built snapshots, and
+run_rules' order."""
 
 from __future__ import annotations
 

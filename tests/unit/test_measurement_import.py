@@ -1,4 +1,5 @@
-"""Measurement import preview (crmstrategy.implementation.measurement_import) from real CSV and XLSX: every refusal says why."""
+"""Measurement import preview (crmstrategy.implementation.measurement_import) from real CSV and XLSX:
+every refusal says why."""
 
 from __future__ import annotations
 
