@@ -7,7 +7,8 @@ from crmstrategy.core import clock
 from crmstrategy.ui.actions import read, workspace_keys
 from crmstrategy.ui.frame import download_file_name, step_footer, workbench_page
 from crmstrategy.workspace.document_exports import document_html, document_markdown_zip, document_pdf
-from crmstrategy.workspace.strategy_document import SECTIONS, strategy_document
+from crmstrategy.workspace.document_layout import SECTIONS
+from crmstrategy.workspace.strategy_document import strategy_document
 
 ws = workbench_page("Strategy document")
 wkey = workspace_keys(ws.id)

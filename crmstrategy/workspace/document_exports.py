@@ -13,16 +13,9 @@ from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
 from crmstrategy.core.pdf import FONT_DIR, md_literal
-from crmstrategy.workspace.strategy_document import (
-    Bullets,
-    Heading,
-    Image,
-    PageBreak,
-    Paragraph,
-    StrategyDocument,
-    Table,
-    document_blocks,
-)
+from crmstrategy.workspace.blocks import Bullets, Heading, Image, PageBreak, Paragraph, Table
+from crmstrategy.workspace.document_layout import document_blocks
+from crmstrategy.workspace.strategy_document import StrategyDocument
 
 NAVY = (31, 78, 121)
 GREY = (100, 100, 100)

@@ -22,7 +22,7 @@ from crmstrategy.implementation.follow_up import customer_measurements, goal_mea
 from crmstrategy.implementation.follow_up_rules import GOAL_STATUSES
 from crmstrategy.implementation.plan import list_actions
 from crmstrategy.strategy.goals import delete_goal, list_goals
-from crmstrategy.workspace.strategy_document import SECTIONS
+from crmstrategy.workspace.document_layout import SECTIONS
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
     demo_id,

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from crmstrategy.implementation.follow_up import goal_measurements
 from crmstrategy.strategy.goals import list_goals
-from crmstrategy.workspace.strategy_document import SECTIONS
+from crmstrategy.workspace.document_layout import SECTIONS
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from tests.browser.conftest import (
     by_key,

@@ -25,13 +25,15 @@ from crmstrategy.implementation.models import FEEDBACK_STATUSES
 from crmstrategy.implementation.plan import create_action
 from crmstrategy.strategy.goals import create_goal
 from crmstrategy.strategy.strategy_map import add_constraint, create_node
+from crmstrategy.workspace.blocks import Image
 from crmstrategy.workspace.document_exports import (
     document_html,
     document_markdown,
     document_markdown_zip,
     document_pdf,
 )
-from crmstrategy.workspace.strategy_document import SECTIONS, Image, document_blocks, strategy_document
+from crmstrategy.workspace.document_layout import SECTIONS, document_blocks
+from crmstrategy.workspace.strategy_document import strategy_document
 from crmstrategy.workspace.workspace_file import load_demo_document
 from tests.integration.support import call, demo_copy, import_document, new_persona, new_segment, new_workspace, read
 
