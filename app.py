@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from crmstrategy.ui import method_navigation
+from crmstrategy.ui.frame import method_navigation
 
 st.set_page_config(page_title="CRM Strategy Workbench", page_icon=":material/hub:", layout="wide")
 method_navigation().run()

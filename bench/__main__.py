@@ -21,14 +21,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ["app_pages/overview/overview.py", "app_pages/overview/workspaces.py", "app_pages/analysis/participants.py", "app_pages/analysis/segments.py",
-         "app_pages/analysis/personas.py", "app_pages/analysis/insights.py", "app_pages/analysis/readiness.py", "app_pages/analysis/strengths.py", "app_pages/strategy/targets.py",
-         "app_pages/strategy/strategy_map.py", "app_pages/strategy/goals.py", "app_pages/strategy/promise.py", "app_pages/strategy/promise_present.py",
-         "app_pages/implementation/plan.py", "app_pages/implementation/anchoring.py", "app_pages/implementation/follow_up.py", "app_pages/implementation/feedback.py", "app_pages/overview/health.py",
-         "app_pages/implementation/document.py"]
+PAGES = [
+    "app_pages/overview/overview.py",
+    "app_pages/overview/workspaces.py",
+    "app_pages/analysis/participants.py",
+    "app_pages/analysis/segments.py",
+    "app_pages/analysis/personas.py",
+    "app_pages/analysis/insights.py",
+    "app_pages/analysis/readiness.py",
+    "app_pages/analysis/strengths.py",
+    "app_pages/strategy/targets.py",
+    "app_pages/strategy/strategy_map.py",
+    "app_pages/strategy/goals.py",
+    "app_pages/strategy/promise.py",
+    "app_pages/strategy/promise_present.py",
+    "app_pages/implementation/plan.py",
+    "app_pages/implementation/anchoring.py",
+    "app_pages/implementation/follow_up.py",
+    "app_pages/implementation/feedback.py",
+    "app_pages/overview/health.py",
+    "app_pages/implementation/document.py",
+]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
 from bench.generate import ACTIONS, FEEDBACK, MEASUREMENTS, PROMISE_VERSIONS  # noqa: E402 (after the path is set)
-from crmstrategy.core import clock
+from crmstrategy.core import clock  # noqa: E402 (after the path is set)
 
 EXPORT_TARGET_MS = 2000
 DOCUMENT_TARGET_MS = 5000  # the whole strategy document, charts drawn included
@@ -128,14 +144,19 @@ def _strategy_document(session, workspace_id: int, kind: str) -> bytes:
     return render(strategy_document(session=session, workspace_id=workspace_id))
 
 
-_EXPORTS = [("priority matrix .svg", _matrix_svg), ("priority matrix .png", _matrix_png),
-            ("strategy map .svg", _map_svg), ("workspace .json", _workspace_json),
-            ("promise card .pdf", lambda s, w: _promise_card(s, w, "pdf")),
-            ("promise card .png", lambda s, w: _promise_card(s, w, "png")),
-            ("plan .xlsx", lambda s, w: _plan_file(s, w, "xlsx")), ("plan .ics", lambda s, w: _plan_file(s, w, "ics")),
-            ("strategy document .pdf", lambda s, w: _strategy_document(s, w, "pdf")),
-            ("strategy document .html", lambda s, w: _strategy_document(s, w, "html")),
-            ("strategy document .md", lambda s, w: _strategy_document(s, w, "md"))]
+_EXPORTS = [
+    ("priority matrix .svg", _matrix_svg),
+    ("priority matrix .png", _matrix_png),
+    ("strategy map .svg", _map_svg),
+    ("workspace .json", _workspace_json),
+    ("promise card .pdf", lambda s, w: _promise_card(s, w, "pdf")),
+    ("promise card .png", lambda s, w: _promise_card(s, w, "png")),
+    ("plan .xlsx", lambda s, w: _plan_file(s, w, "xlsx")),
+    ("plan .ics", lambda s, w: _plan_file(s, w, "ics")),
+    ("strategy document .pdf", lambda s, w: _strategy_document(s, w, "pdf")),
+    ("strategy document .html", lambda s, w: _strategy_document(s, w, "html")),
+    ("strategy document .md", lambda s, w: _strategy_document(s, w, "md")),
+]
 MAP_NODES, MAP_TARGET_MS = 200, 200
 
 
@@ -192,27 +213,35 @@ def main() -> int:
             demo_ms = _time_page(page, demo, args.runs)
             large_ms = _time_page(page, large, args.runs)
             rows.append((page, demo_ms, large_ms))
-        exports = [(name, _time_export(fn, url, demo, args.runs), _time_export(fn, url, large, args.runs))
-                   for name, fn in _EXPORTS]
+        exports = [
+            (name, _time_export(fn, url, demo, args.runs), _time_export(fn, url, large, args.runs))
+            for name, fn in _EXPORTS
+        ]
         map_ms = _time_map_rules(args.runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Pages, AppTest full run, median of {args.runs} after a warm-up "
-          f"(large = 50 segments, 300 personas, 2,000 insights, 12 participants rating 7 statements and "
-          f"5 key factors of every segment: 3,000 strength ratings; a 60-node strategy map with 18 goals; "
-          f"{PROMISE_VERSIONS} promise versions; a plan of {ACTIONS:,} actions; {MEASUREMENTS:,} measurements and "
-          f"{FEEDBACK} pieces of feedback); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large")
+    print(
+        f"Pages, AppTest full run, median of {args.runs} after a warm-up "
+        f"(large = 50 segments, 300 personas, 2,000 insights, 12 participants rating 7 statements and "
+        f"5 key factors of every segment: 3,000 strength ratings; a 60-node strategy map with 18 goals; "
+        f"{PROMISE_VERSIONS} promise versions; a plan of {ACTIONS:,} actions; {MEASUREMENTS:,} measurements and "
+        f"{FEEDBACK} pieces of feedback); targets {DEMO_TARGET_MS} ms demo, {LARGE_TARGET_MS} ms large"
+    )
     print(f"{'page':<40}{'demo ms':>10}{'large ms':>10}{'large/demo':>12}  within target")
     for page, demo_ms, large_ms in rows:
         ok = demo_ms <= DEMO_TARGET_MS and large_ms <= LARGE_TARGET_MS
         print(f"{page:<40}{demo_ms:>10.1f}{large_ms:>10.1f}{large_ms / demo_ms:>12.2f}  {'yes' if ok else 'NO'}")
-    print(f"\nDownloads, median of {args.runs}; target on the large workspace {EXPORT_TARGET_MS} ms, the strategy "
-          f"document {DOCUMENT_TARGET_MS} ms")
+    print(
+        f"\nDownloads, median of {args.runs}; target on the large workspace {EXPORT_TARGET_MS} ms, the strategy "
+        f"document {DOCUMENT_TARGET_MS} ms"
+    )
     print(f"{'download':<26}{'demo ms':>10}{'large ms':>10}  within target")
     for name, demo_ms, large_ms in exports:
         target = DOCUMENT_TARGET_MS if name.startswith("strategy document") else EXPORT_TARGET_MS
         print(f"{name:<26}{demo_ms:>10.1f}{large_ms:>10.1f}  {'yes' if large_ms <= target else 'NO'}")
-    print(f"\nStrategy map of {MAP_NODES} nodes: graph, every rule and the layout: {map_ms:.1f} ms "
-          f"(target {MAP_TARGET_MS} ms: {'yes' if map_ms <= MAP_TARGET_MS else 'NO'})")
+    print(
+        f"\nStrategy map of {MAP_NODES} nodes: graph, every rule and the layout: {map_ms:.1f} ms "
+        f"(target {MAP_TARGET_MS} ms: {'yes' if map_ms <= MAP_TARGET_MS else 'NO'})"
+    )
     print(f"peak RSS: {peak_mb:.0f} MB")
     return 0
 

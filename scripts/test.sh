@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need and run the whole suite: unit, integration (SQLite and a
-# throwaway PostgreSQL), AppTest and browser tests. Extra arguments go to pytest.
+# throwaway PostgreSQL), AppTest and browser tests, on two workers (the browser tests keep to
+# one of them, tests/browser/conftest.py). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
-exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
+exec .venv/bin/python -m pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -17,7 +17,7 @@ from crmstrategy.workspace.workspaces import list_workspaces
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every test runs on one fixed day, the demo's own anchor day, whatever the real date: pages,
-# services, the demo and the browser tests' server all read it through crmstrategy.clock.
+# services, the demo and the browser tests' server all read it through crmstrategy.core.clock.
 TODAY = "2026-12-01"
 os.environ["CRMSTRATEGY_TODAY"] = TODAY
 
@@ -30,6 +30,7 @@ def postgres_url():
         yield given
         return
     from tests.pgserver import PostgresServer
+
     server = PostgresServer().start()
     try:
         yield server.url

@@ -9,24 +9,17 @@ from crmstrategy.analysis.participants import (
     list_participants,
     update_participant,
 )
-from crmstrategy.ui import (
-    act,
-    clear_form,
-    edit_scope,
-    flash,
-    read,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
 
 ws = workbench_page("Participants")
 wkey = workspace_keys(ws.id)
 
 st.title("Participants")
-st.caption("Anchor the strategy from the start: involve leaders and people from several departments from the analysis on. "
-           "Participants rate the readiness check, and later the strengths.")
+st.caption(
+    "Anchor the strategy from the start: involve leaders and people from several departments from the analysis on. "
+    "Participants rate the readiness check, and later the strengths."
+)
 show_flash("participants")
 
 participants = read(list_participants, workspace_id=ws.id)
@@ -41,11 +34,19 @@ if participants:
         st.warning("Only one department takes part so far. CRM needs sales, marketing, service and IT together.")
     if not leaders:
         st.warning("No leader takes part yet. Without top management the strategy is not anchored.")
-    st.dataframe(pd.DataFrame({"Name": [p.name for p in participants],
-                               "Department": [p.department for p in participants],
-                               "Role": [p.role for p in participants],
-                               "Leader": [p.is_leader for p in participants]}),
-                 hide_index=True, placeholder="", width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Name": [p.name for p in participants],
+                "Department": [p.department for p in participants],
+                "Role": [p.role for p in participants],
+                "Leader": [p.is_leader for p in participants],
+            }
+        ),
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+    )
 else:
     st.info("No participants yet. Add the people in the room, with their department.")
 
@@ -54,19 +55,34 @@ with add_tab:
     with st.form("participant_new", border=True):
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Name", key=wkey("participant_new_name"), max_chars=120)
-        department = c2.text_input("Department", key=wkey("participant_new_department"), max_chars=120,
-                                   placeholder="e.g. Sales, Customer service, IT")
+        department = c2.text_input(
+            "Department",
+            key=wkey("participant_new_department"),
+            max_chars=120,
+            placeholder="e.g. Sales, Customer service, IT",
+        )
         role = c3.text_input("Role", key=wkey("participant_new_role"), max_chars=120, placeholder="e.g. Sales director")
         is_leader = st.checkbox("Part of the leadership team", key=wkey("participant_new_leader"))
         add = st.form_submit_button("Add participant", type="primary", key=wkey("participant_new_submit"))
     add_problems = st.container()
     if add:
-        created = act(create_participant, workspace_id=ws.id, where=add_problems,
-                      data={"name": name, "department": department, "role": role, "is_leader": is_leader})
+        created = act(
+            create_participant,
+            workspace_id=ws.id,
+            where=add_problems,
+            data={"name": name, "department": department, "role": role, "is_leader": is_leader},
+        )
         if created:
             # Every field empties: the next person is not given this one's department or leader tick.
-            clear_form({"participant_new_name": "", "participant_new_department": "", "participant_new_role": "",
-                        "participant_new_leader": False}, key=wkey)
+            clear_form(
+                {
+                    "participant_new_name": "",
+                    "participant_new_department": "",
+                    "participant_new_role": "",
+                    "participant_new_leader": False,
+                },
+                key=wkey,
+            )
             flash("participants", f"Added {created.name}.")
             st.rerun()
 
@@ -75,29 +91,42 @@ with edit_tab:
         st.caption("Nobody to edit yet.")
     else:
         by_id = {p.id: p for p in participants}
-        chosen = st.selectbox("Participant", list(by_id), format_func=lambda i: by_id[i].name,
-                              key=wkey("participant_edit_choice"))
+        chosen = st.selectbox(
+            "Participant", list(by_id), format_func=lambda i: by_id[i].name, key=wkey("participant_edit_choice")
+        )
         person = by_id[chosen]
         prefix, drawn = edit_scope("participant_edit", ws.id, person.id, person.version)
         with st.form(prefix, border=True):
             c1, c2, c3 = st.columns(3)
             e_name = c1.text_input("Name", value=person.name, key=f"{prefix}_name", max_chars=120)
-            e_department = c2.text_input("Department", value=person.department, key=f"{prefix}_department",
-                                         max_chars=120)
+            e_department = c2.text_input(
+                "Department", value=person.department, key=f"{prefix}_department", max_chars=120
+            )
             e_role = c3.text_input("Role", value=person.role, key=f"{prefix}_role", max_chars=120)
             e_leader = st.checkbox("Part of the leadership team", value=person.is_leader, key=f"{prefix}_leader")
             save = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")
         edit_problems = st.container()
         if save:
-            if act(update_participant, workspace_id=ws.id, participant_id=person.id, where=edit_problems,
-                   version=drawn, scope=("participant_edit", ws.id, person.id),
-                   changes={"name": e_name, "department": e_department, "role": e_role, "is_leader": e_leader}):
+            if act(
+                update_participant,
+                workspace_id=ws.id,
+                participant_id=person.id,
+                where=edit_problems,
+                version=drawn,
+                scope=("participant_edit", ws.id, person.id),
+                changes={"name": e_name, "department": e_department, "role": e_role, "is_leader": e_leader},
+            ):
                 flash("participants", f"Saved {e_name.strip()}.")
                 st.rerun()
         sure = st.checkbox(f"Yes, remove {person.name} and their ratings", key=wkey("participant_delete_confirm"))
         if st.button("Remove participant", key=wkey("participant_delete"), disabled=not sure):
-            if act(delete_participant, workspace_id=ws.id, participant_id=person.id, version=drawn,
-                   scope=("participant_edit", ws.id, person.id)):
+            if act(
+                delete_participant,
+                workspace_id=ws.id,
+                participant_id=person.id,
+                version=drawn,
+                scope=("participant_edit", ws.id, person.id),
+            ):
                 st.session_state.pop(wkey("participant_delete_confirm"), None)
                 flash("participants", f"Removed {person.name}.")
                 st.rerun()

@@ -14,15 +14,19 @@ from crmstrategy.analysis.readiness_ratings import (
     save_ratings,
 )
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import act, choose_participant, flash, read, show_flash, step_footer, workbench_page, workspace_keys
+from crmstrategy.ui.actions import act, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.widgets import choose_participant
 
 ws = workbench_page("Readiness")
 wkey = workspace_keys(ws.id)
 
 st.title("Readiness check")
-st.caption("The vicious circle: without top management, business goals, data-quality demands and "
-           "integrated departments, users give up and the return is poor. Rate each statement from "
-           "1 (not at all) to 5 (fully in place).")
+st.caption(
+    "The vicious circle: without top management, business goals, data-quality demands and "
+    "integrated departments, users give up and the return is poor. Rate each statement from "
+    "1 (not at all) to 5 (fully in place)."
+)
 show_flash("readiness")
 
 summary = read(readiness_summary, workspace_id=ws.id)
@@ -38,38 +42,56 @@ with summary_tab:
         st.info("Nobody has rated the statements yet. Open **Rate**, pick your name and rate each statement.")
     else:
         m1, m2, m3 = st.columns(3)
-        m1.metric("Readiness", f"{summary.overall_percent} / 100",
-                  help="The mean of the statements' mean scores, on 0-100 (1 is 0, 5 is 100).")
+        m1.metric(
+            "Readiness",
+            f"{summary.overall_percent} / 100",
+            help="The mean of the statements' mean scores, on 0-100 (1 is 0, 5 is 100).",
+        )
         m2.metric("Mean score", f"{summary.overall:.1f} of 5")
-        m3.metric("Weak or needing attention", len(summary.weak_points),
-                  help="Weak: mean below 2.5. Needs attention: below 3.5.")
+        m3.metric(
+            "Weak or needing attention",
+            len(summary.weak_points),
+            help="Weak: mean below 2.5. Needs attention: below 3.5.",
+        )
         if summary.weak_points:
             st.header("Weakest points first", anchor=False)
         for item in summary.weak_points:
             with st.container(border=True):
                 colour = LEVEL_COLOUR[item.level]
                 st.markdown(f":{colour}-badge[{item.level}] **{md_escape(item.text)}**")
-                st.markdown(f"Mean **{item.mean:.1f}** from {item.count} rating{'s' if item.count != 1 else ''} · "
-                            f"spread {item.spread:.1f} · range {item.low}–{item.high}")
+                st.markdown(
+                    f"Mean **{item.mean:.1f}** from {item.count} rating{'s' if item.count != 1 else ''} · "
+                    f"spread {item.spread:.1f} · range {item.low}–{item.high}"
+                )
                 if item.why:
                     st.text(item.why)
                 for note in item.notes:
                     st.caption("“" + md_escape(note) + "”")
     st.header("All statements", anchor=False)
-    st.dataframe(pd.DataFrame({
-        "Statement": [s.text for s in summary.statements],
-        "Mean": [None if s.mean is None else round(s.mean, 2) for s in summary.statements],
-        "Spread": [None if s.spread is None else round(s.spread, 2) for s in summary.statements],
-        "Range": [f"{s.low}–{s.high}" if s.count else "" for s in summary.statements],
-        "Ratings": [s.count for s in summary.statements],
-        "Level": [s.level for s in summary.statements],
-    }), hide_index=True, placeholder="", width="stretch",
-        column_config={"Statement": st.column_config.TextColumn(width="large"),
-                       "Mean": st.column_config.ProgressColumn(min_value=1, max_value=5, format="%.1f")})
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Statement": [s.text for s in summary.statements],
+                "Mean": [None if s.mean is None else round(s.mean, 2) for s in summary.statements],
+                "Spread": [None if s.spread is None else round(s.spread, 2) for s in summary.statements],
+                "Range": [f"{s.low}–{s.high}" if s.count else "" for s in summary.statements],
+                "Ratings": [s.count for s in summary.statements],
+                "Level": [s.level for s in summary.statements],
+            }
+        ),
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+        column_config={
+            "Statement": st.column_config.TextColumn(width="large"),
+            "Mean": st.column_config.ProgressColumn(min_value=1, max_value=5, format="%.1f"),
+        },
+    )
 
 with rate_tab:
-    rater = choose_participant(key="readiness_rater", participants=participants, flash_key="readiness",
-                               purpose="Ratings")
+    rater = choose_participant(
+        key="readiness_rater", participants=participants, flash_key="readiness", purpose="Ratings"
+    )
     if rater is not None:
         by_id = {p.id: p for p in participants}
         mine = read(ratings_of, workspace_id=ws.id, participant_id=rater)
@@ -81,12 +103,22 @@ with rate_tab:
                 st.markdown(f"**{md_escape(statement.text)}**")
                 score_col, note_col = st.columns([2, 3])
                 score = score_col.radio(
-                    "Score", choices, horizontal=True, key=f"readiness_score_{rater}_{statement.id}",
-                    index=choices.index(current.score if current else None), label_visibility="collapsed",
-                    format_func=lambda v: "–" if v is None else str(v))
-                note = note_col.text_input("Note", value=current.note if current else "", max_chars=1000,
-                                           key=f"readiness_note_{rater}_{statement.id}",
-                                           label_visibility="collapsed", placeholder="Why this score? (optional)")
+                    "Score",
+                    choices,
+                    horizontal=True,
+                    key=f"readiness_score_{rater}_{statement.id}",
+                    index=choices.index(current.score if current else None),
+                    label_visibility="collapsed",
+                    format_func=lambda v: "–" if v is None else str(v),
+                )
+                note = note_col.text_input(
+                    "Note",
+                    value=current.note if current else "",
+                    max_chars=1000,
+                    key=f"readiness_note_{rater}_{statement.id}",
+                    label_visibility="collapsed",
+                    placeholder="Why this score? (optional)",
+                )
                 typed.append({"statement_id": statement.id, "score": score, "note": note})
             save = st.form_submit_button("Save my ratings", type="primary", key=f"readiness_submit_{rater}")
         save_problems = st.container()
@@ -97,17 +129,23 @@ with rate_tab:
                 st.rerun()
 
 with statements_tab:
-    st.write("The seven standard statements come from the known reasons CRM programmes fail: no owner, and the "
-             "vicious circle that starts when top management is absent. "
-             "Add statements of your own where your organisation has its own risks.")
+    st.write(
+        "The seven standard statements come from the known reasons CRM programmes fail: no owner, and the "
+        "vicious circle that starts when top management is absent. "
+        "Add statements of your own where your organisation has its own risks."
+    )
     for statement in statements:
         with st.container(border=True):
             st.markdown(("" if statement.key else ":violet-badge[own] ") + f"**{md_escape(statement.text)}**")
             if statement.why:
                 st.text(statement.why)
     with st.form("readiness_new_statement", border=True):
-        text = st.text_input("New statement", key=wkey("readiness_new_text"), max_chars=300,
-                             placeholder="Something that can be true or false, e.g. 'Our shops share one customer view.'")
+        text = st.text_input(
+            "New statement",
+            key=wkey("readiness_new_text"),
+            max_chars=300,
+            placeholder="Something that can be true or false, e.g. 'Our shops share one customer view.'",
+        )
         why = st.text_area("Why it matters (optional)", key=wkey("readiness_new_why"), height=80)
         add = st.form_submit_button("Add statement", type="primary", key=wkey("readiness_new_submit"))
     new_problems = st.container()
@@ -121,8 +159,12 @@ with statements_tab:
     if own:
         own_by_id = {s.id: s for s in own}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = c1.selectbox("Remove a statement of your own", list(own_by_id), key=wkey("readiness_remove_choice"),
-                              format_func=lambda i: own_by_id[i].text)
+        chosen = c1.selectbox(
+            "Remove a statement of your own",
+            list(own_by_id),
+            key=wkey("readiness_remove_choice"),
+            format_func=lambda i: own_by_id[i].text,
+        )
         if c2.button("Remove", key=wkey("readiness_remove")):
             if act(delete_statement, workspace_id=ws.id, statement_id=chosen):
                 flash("readiness", "Removed the statement and its ratings.")

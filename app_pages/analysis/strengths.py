@@ -20,20 +20,10 @@ from crmstrategy.analysis.strengths import (
 )
 from crmstrategy.core.editor import table_records
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import (
-    act,
-    choose_participant,
-    clear_form,
-    edit_scope,
-    flash,
-    read,
-    saved_table,
-    segments_or_stop,
-    show_flash,
-    step_footer,
-    workbench_page,
-    workspace_keys,
-)
+from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.frame import step_footer, workbench_page
+from crmstrategy.ui.tables import saved_table
+from crmstrategy.ui.widgets import choose_participant, segments_or_stop
 
 ws = workbench_page("Strengths")
 wkey = workspace_keys(ws.id)
@@ -44,11 +34,12 @@ def _scores(values: list) -> pd.Series:
     return pd.Series([float("nan") if v is None else float(v) for v in values], dtype="float64")
 
 
-
 st.title("Where we are strong")
-st.caption("For each segment: the 4 to 6 factors that matter most to those customers, and how strong "
-           "we are on each (1 = weak, 5 = best in the market), against the main competitor. Everyone rates on "
-           "their own; the facilitator reveals the ratings and the group agrees the values the scores use.")
+st.caption(
+    "For each segment: the 4 to 6 factors that matter most to those customers, and how strong "
+    "we are on each (1 = weak, 5 = best in the market), against the main competitor. Everyone rates on "
+    "their own; the facilitator reveals the ratings and the group agrees the values the scores use."
+)
 show_flash("strengths")
 
 segments = segments_or_stop(ws.id, "Strengths are rated per segment, and there are no segments yet.", step="Strengths")
@@ -56,23 +47,31 @@ segments = segments_or_stop(ws.id, "Strengths are rated per segment, and there a
 segment_names = {s.id: s.name for s in segments}
 if st.session_state.get(wkey("strength_segment")) not in segment_names:
     st.session_state[wkey("strength_segment")] = segments[0].id
-segment_id = st.selectbox("Segment", list(segment_names), key=wkey("strength_segment"),
-                          format_func=lambda i: segment_names[i])
+segment_id = st.selectbox(
+    "Segment", list(segment_names), key=wkey("strength_segment"), format_func=lambda i: segment_names[i]
+)
 strength = read(segment_strength, workspace_id=ws.id, segment_id=segment_id)
 # Both key-factor tables are drawn from the segment's key factors as they are now; a save made after
 # someone else changed them is refused instead of overwriting their change.
-factors_key, drawn_factors = edit_scope("strength_factors", ws.id, segment_id,
-                                        {f.factor.id: f.factor.version for f in strength.factors})
+factors_key, drawn_factors = edit_scope(
+    "strength_factors", ws.id, segment_id, {f.factor.id: f.factor.version for f in strength.factors}
+)
 participants = read(list_participants, workspace_id=ws.id)
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Ability", "not scored" if strength.ability is None else f"{strength.ability:.0f} / 100",
-          help="Importance-weighted strength on the key factors; see 'How this is computed' below.")
+m1.metric(
+    "Ability",
+    "not scored" if strength.ability is None else f"{strength.ability:.0f} / 100",
+    help="Importance-weighted strength on the key factors; see 'How this is computed' below.",
+)
 m2.metric("Key factors", len(strength.factors))
 partly = [name for name in strength.started if name not in strength.raters]
-m3.metric("Rated every factor", f"{len(strength.raters)} of {len(strength.participants)}",
-          help="Participants who have rated every key factor of this segment"
-               + (f"; {len(partly)} more rated only some." if partly else "."))
+m3.metric(
+    "Rated every factor",
+    f"{len(strength.raters)} of {len(strength.participants)}",
+    help="Participants who have rated every key factor of this segment"
+    + (f"; {len(partly)} more rated only some." if partly else "."),
+)
 m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
 if strength.advice:
     st.warning(strength.advice, icon=":material/info:")
@@ -81,59 +80,90 @@ factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facili
 
 with factors_tab:
     library = read(list_factors, workspace_id=ws.id)
-    st.write(f"The factors these customers choose a supplier by, with how much each matters. Weights are "
-             f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
-             "Type a factor from the library below, or a new name: it joins the library. Every change is saved at "
-             "once.")
+    st.write(
+        f"The factors these customers choose a supplier by, with how much each matters. Weights are "
+        f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
+        "Type a factor from the library below, or a new name: it joins the library. Every change is saved at "
+        "once."
+    )
     known = {f.name.lower() for f in library}
 
     def _save_factors(records: list[dict]):
         return set_segment_factors, {
-            "workspace_id": ws.id, "segment_id": segment_id, "drawn": drawn_factors,
-            "factors": table_records(records, {"Factor": "factor", "Weight": "weight",
-                                               "Competitor's strength": "competitor_strength"})}
+            "workspace_id": ws.id,
+            "segment_id": segment_id,
+            "drawn": drawn_factors,
+            "factors": table_records(
+                records, {"Factor": "factor", "Weight": "weight", "Competitor's strength": "competitor_strength"}
+            ),
+        }
 
     def _factors_saved(saved) -> str:
         joined = [f.factor for f in saved if f.factor.lower() not in known]
-        return (f"Saved the key factors of {segment_names[segment_id]}."
-                + (f" New in the library: {', '.join(joined)}." if joined else ""))
+        return f"Saved the key factors of {segment_names[segment_id]}." + (
+            f" New in the library: {', '.join(joined)}." if joined else ""
+        )
 
     saved_table(
-        "strength_factors", key=factors_key, scope=("strength_factors", ws.id, segment_id),
-        save=_save_factors, confirm=_factors_saved, num_rows="dynamic",
-        rows=[{"Factor": f.factor.factor, "Weight": f.factor.weight, "Share": f"{f.share:.0f} %",
-               "Competitor's strength": f.factor.competitor_strength} for f in strength.factors],
+        "strength_factors",
+        key=factors_key,
+        scope=("strength_factors", ws.id, segment_id),
+        save=_save_factors,
+        confirm=_factors_saved,
+        num_rows="dynamic",
+        rows=[
+            {
+                "Factor": f.factor.factor,
+                "Weight": f.factor.weight,
+                "Share": f"{f.share:.0f} %",
+                "Competitor's strength": f.factor.competitor_strength,
+            }
+            for f in strength.factors
+        ],
         columns={"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"},
         column_config={
             # Free text, not a select box (which allows only its options): a new factor can be typed
             # straight into the table, and the service adds names it does not know to the library.
             "Factor": st.column_config.TextColumn(
-                required=True, max_chars=120, width="large",
+                required=True,
+                max_chars=120,
+                width="large",
                 help="A factor from the library (the case does not matter) or a new one, which joins the library "
-                     "when it is saved. In the library: " + (", ".join(f.name for f in library) or "nothing yet")
-                     + "."),
-            "Weight": st.column_config.NumberColumn(help="How much this factor matters to the segment's customers, "
-                                                         "relative to the others (above zero).", format="%g"),
-            "Share": st.column_config.TextColumn(disabled=True, help="The weight as a share of all weights "
-                                                                    "(as last saved)."),
+                "when it is saved. In the library: " + (", ".join(f.name for f in library) or "nothing yet") + ".",
+            ),
+            "Weight": st.column_config.NumberColumn(
+                help="How much this factor matters to the segment's customers, relative to the others (above zero).",
+                format="%g",
+            ),
+            "Share": st.column_config.TextColumn(
+                disabled=True, help="The weight as a share of all weights (as last saved)."
+            ),
             "Competitor's strength": st.column_config.NumberColumn(
-                min_value=1, max_value=5, step=1, format="%d", help="The main competitor's strength, 1-5 (optional), so the "
-                                                       "gap shows."),
-        })
+                min_value=1,
+                max_value=5,
+                step=1,
+                format="%d",
+                help="The main competitor's strength, 1-5 (optional), so the gap shows.",
+            ),
+        },
+    )
     st.caption("Removing a factor from a segment also removes the participants' ratings of it.")
 
     left, right = st.columns(2)
     with left, st.form("strength_new_factor", border=True):
         st.markdown("**Add a factor to the library**")
-        name = st.text_input("Factor", key=wkey("strength_new_factor_name"), max_chars=120,
-                             placeholder="e.g. Delivery precision")
-        description = st.text_input("What it means (optional)", key=wkey("strength_new_factor_description"),
-                                    max_chars=1000)
+        name = st.text_input(
+            "Factor", key=wkey("strength_new_factor_name"), max_chars=120, placeholder="e.g. Delivery precision"
+        )
+        description = st.text_input(
+            "What it means (optional)", key=wkey("strength_new_factor_description"), max_chars=1000
+        )
         add = st.form_submit_button("Add factor", key=wkey("strength_new_factor_submit"))
     new_problems = left.container()
     if add:
-        created = act(add_factor, workspace_id=ws.id, data={"name": name, "description": description},
-                      where=new_problems)
+        created = act(
+            add_factor, workspace_id=ws.id, data={"name": name, "description": description}, where=new_problems
+        )
         if created:
             clear_form({"strength_new_factor_name": "", "strength_new_factor_description": ""}, key=wkey)
             flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
@@ -142,15 +172,28 @@ with factors_tab:
         st.markdown("**The factor library**")
         if not library:
             st.caption("No factors yet.")
-        st.dataframe(pd.DataFrame({"Factor": [f.name for f in library],
-                                   "Used by": [", ".join(f.segments) or "–" for f in library],
-                                   "Means": [f.description or "" for f in library]}),
-                     hide_index=True, placeholder="", width="stretch", height=min(400, 38 + 35 * max(len(library), 1)))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Factor": [f.name for f in library],
+                    "Used by": [", ".join(f.segments) or "–" for f in library],
+                    "Means": [f.description or "" for f in library],
+                }
+            ),
+            hide_index=True,
+            placeholder="",
+            width="stretch",
+            height=min(400, 38 + 35 * max(len(library), 1)),
+        )
         unused = {f.id: f.name for f in library if not f.segments}
         if unused:
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-            chosen = c1.selectbox("Remove an unused factor", list(unused), key=wkey("strength_remove_factor"),
-                                  format_func=lambda i: unused[i])
+            chosen = c1.selectbox(
+                "Remove an unused factor",
+                list(unused),
+                key=wkey("strength_remove_factor"),
+                format_func=lambda i: unused[i],
+            )
             if c2.button("Remove", key=wkey("strength_remove_factor_submit")):
                 if act(delete_factor, workspace_id=ws.id, factor_id=chosen):
                     flash("strengths", f"Removed '{unused[chosen]}' from the library.")
@@ -160,35 +203,52 @@ with rate_tab:
     if not strength.factors:
         st.info("This segment has no key factors yet. Add them under **Key factors**, then everyone rates here.")
     else:
-        rater = choose_participant(key="strength_rater", participants=participants, flash_key="strengths",
-                                   purpose="Strength ratings")
+        rater = choose_participant(
+            key="strength_rater", participants=participants, flash_key="strengths", purpose="Strength ratings"
+        )
         if rater is not None:
             mine = read(ratings_of, workspace_id=ws.id, segment_id=segment_id, participant_id=rater)
             choices = [None, 1, 2, 3, 4, 5]
-            st.write("How strong are we on each factor, as these customers see it? "
-                     "1 = weak, 3 = as good as the others, 5 = best in the market.")
+            st.write(
+                "How strong are we on each factor, as these customers see it? "
+                "1 = weak, 3 = as good as the others, 5 = best in the market."
+            )
             with st.form(f"strength_form_{segment_id}_{rater}", border=True):
                 typed = []
                 for f in strength.factors:
                     st.markdown(f"**{md_escape(f.factor.factor)}** · matters {f.share:.0f} %")
                     score = st.radio(
-                        md_escape(f.factor.factor), choices, horizontal=True, label_visibility="collapsed",
+                        md_escape(f.factor.factor),
+                        choices,
+                        horizontal=True,
+                        label_visibility="collapsed",
                         key=f"strength_score_{segment_id}_{rater}_{f.factor.id}",
-                        index=choices.index(mine.get(f.factor.id)), format_func=lambda v: "–" if v is None else str(v))
+                        index=choices.index(mine.get(f.factor.id)),
+                        format_func=lambda v: "–" if v is None else str(v),
+                    )
                     typed.append({"segment_factor_id": f.factor.id, "score": score})
-                save = st.form_submit_button("Save my ratings", type="primary",
-                                             key=f"strength_submit_{segment_id}_{rater}")
+                save = st.form_submit_button(
+                    "Save my ratings", type="primary", key=f"strength_submit_{segment_id}_{rater}"
+                )
             save_problems = st.container()
             if save:
-                saved = act(save_strength_ratings, workspace_id=ws.id, segment_id=segment_id, participant_id=rater,
-                            ratings=typed, where=save_problems)
+                saved = act(
+                    save_strength_ratings,
+                    workspace_id=ws.id,
+                    segment_id=segment_id,
+                    participant_id=rater,
+                    ratings=typed,
+                    where=save_problems,
+                )
                 if saved is not None:
                     rater_name = next(p.name for p in participants if p.id == rater)
                     flash("strengths", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
                     st.rerun()
             if not strength.revealed:
-                st.caption(":material/visibility_off: Your ratings are hidden from the others until the facilitator "
-                           "reveals them, so nobody anchors on the first number said aloud.")
+                st.caption(
+                    ":material/visibility_off: Your ratings are hidden from the others until the facilitator "
+                    "reveals them, so nobody anchors on the first number said aloud."
+                )
 
 with facilitator_tab:
     if not strength.factors:
@@ -196,72 +256,123 @@ with facilitator_tab:
     else:
         waiting = strength.waiting
         total = len(strength.factors)
-        st.markdown(f"**{len(strength.raters)} of {len(strength.participants)} participants have rated every "
-                    "factor.**"
-                    + (" Partly rated: " + md_escape(", ".join(f"{name} ({strength.rated_count(name)} of {total})"
-                                                               for name in partly)) + "." if partly else "")
-                    + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.started else ""))
+        st.markdown(
+            f"**{len(strength.raters)} of {len(strength.participants)} participants have rated every "
+            "factor.**"
+            + (
+                " Partly rated: "
+                + md_escape(", ".join(f"{name} ({strength.rated_count(name)} of {total})" for name in partly))
+                + "."
+                if partly
+                else ""
+            )
+            + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.started else "")
+        )
         if strength.revealed:
             if st.button("Hide the ratings again", key=wkey("strength_hide"), icon=":material/visibility_off:"):
                 if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=False) is not None:
                     st.rerun()
-        elif st.button("Reveal the ratings", key=wkey("strength_reveal"), type="primary", icon=":material/visibility:",
-                       disabled=not strength.started, help="Shows every participant's rating to everyone."):
+        elif st.button(
+            "Reveal the ratings",
+            key=wkey("strength_reveal"),
+            type="primary",
+            icon=":material/visibility:",
+            disabled=not strength.started,
+            help="Shows every participant's rating to everyone.",
+        ):
             if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=True) is not None:
                 flash("strengths", "Ratings revealed. Discuss the factors where you disagree, then agree the values.")
                 st.rerun()
 
         if strength.revealed:
             names = strength.started  # everyone with a rating, finished or not
-            overview = pd.DataFrame({"Factor": [f.factor.factor for f in strength.factors],
-                                     "Share": [f"{f.share:.0f} %" for f in strength.factors]})
+            overview = pd.DataFrame(
+                {
+                    "Factor": [f.factor.factor for f in strength.factors],
+                    "Share": [f"{f.share:.0f} %" for f in strength.factors],
+                }
+            )
             for name in names:
                 overview[name] = _scores([f.by_participant.get(name) for f in strength.factors])
             overview["Mean"] = [None if f.stats.mean is None else round(f.stats.mean, 2) for f in strength.factors]
             overview["Median"] = [f.stats.median for f in strength.factors]
-            overview["Spread"] = [None if f.stats.spread is None else round(f.stats.spread, 2)
-                                       for f in strength.factors]
+            overview["Spread"] = [
+                None if f.stats.spread is None else round(f.stats.spread, 2) for f in strength.factors
+            ]
             overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
-            st.dataframe(overview, hide_index=True, placeholder="", width="stretch", key=wkey("strength_overview"),
-                         column_config={name: st.column_config.NumberColumn(format="%d") for name in names})
+            st.dataframe(
+                overview,
+                hide_index=True,
+                placeholder="",
+                width="stretch",
+                key=wkey("strength_overview"),
+                column_config={name: st.column_config.NumberColumn(format="%d") for name in names},
+            )
 
             st.header("Discuss these first", anchor=False)
             if not strength.discuss_first:
-                st.success(f"No factor has ratings {DISAGREEMENT_RANGE} or more points apart: the group broadly "
-                           "agrees.", icon=":material/handshake:")
+                st.success(
+                    f"No factor has ratings {DISAGREEMENT_RANGE} or more points apart: the group broadly agrees.",
+                    icon=":material/handshake:",
+                )
             for f in strength.discuss_first:
                 with st.container(border=True):
-                    st.markdown(f":red-badge[spread {f.stats.spread:.2f}] **{md_escape(f.factor.factor)}** · "
-                                f"ratings from {f.stats.low} to {f.stats.high}, median {f.stats.median:g}")
-                    st.text(" · ".join(f"{name}: {score}" for name, score in
-                                       sorted(f.by_participant.items(), key=lambda kv: kv[1])))
+                    st.markdown(
+                        f":red-badge[spread {f.stats.spread:.2f}] **{md_escape(f.factor.factor)}** · "
+                        f"ratings from {f.stats.low} to {f.stats.high}, median {f.stats.median:g}"
+                    )
+                    st.text(
+                        " · ".join(
+                            f"{name}: {score}" for name, score in sorted(f.by_participant.items(), key=lambda kv: kv[1])
+                        )
+                    )
         else:
             st.caption("The individual ratings, their mean, median and spread appear here after you reveal them.")
 
         st.header("Agreed strength", anchor=False)
-        st.write("The value the scores use. Left blank, the median of the ratings is used once they are "
-                 "revealed; type the value the group agrees on where the discussion changed it (or where there "
-                 "are no ratings).")
+        st.write(
+            "The value the scores use. Left blank, the median of the ratings is used once they are "
+            "revealed; type the value the group agrees on where the discussion changed it (or where there "
+            "are no ratings)."
+        )
         saved_table(
-            "strength_agreed", key=f"{factors_key}_agreed", scope=("strength_factors", ws.id, segment_id),
-            save=lambda records: (set_agreed_strengths, {
-                "workspace_id": ws.id, "segment_id": segment_id, "drawn": drawn_factors,
-                "agreed": {int(r["id"]): r["Agreed"] for r in records}}),
-            confirm=lambda _: f"Saved the agreed values of {segment_names[segment_id]}; the ability score uses "
-                              "them now.",
-            rows=[{"id": f.factor.id, "Factor": f.factor.factor,
-                   "Median": f.stats.median if strength.revealed else None,
-                   "Agreed": f.factor.agreed_strength, "Competitor": f.factor.competitor_strength,
-                   "Gap": f.gap if strength.revealed or f.factor.agreed_strength is not None else None}
-                  for f in strength.factors],
+            "strength_agreed",
+            key=f"{factors_key}_agreed",
+            scope=("strength_factors", ws.id, segment_id),
+            save=lambda records: (
+                set_agreed_strengths,
+                {
+                    "workspace_id": ws.id,
+                    "segment_id": segment_id,
+                    "drawn": drawn_factors,
+                    "agreed": {int(r["id"]): r["Agreed"] for r in records},
+                },
+            ),
+            confirm=lambda _: (
+                f"Saved the agreed values of {segment_names[segment_id]}; the ability score uses them now."
+            ),
+            rows=[
+                {
+                    "id": f.factor.id,
+                    "Factor": f.factor.factor,
+                    "Median": f.stats.median if strength.revealed else None,
+                    "Agreed": f.factor.agreed_strength,
+                    "Competitor": f.factor.competitor_strength,
+                    "Gap": f.gap if strength.revealed or f.factor.agreed_strength is not None else None,
+                }
+                for f in strength.factors
+            ],
             columns={"Factor": "text", "Median": "number", "Agreed": "whole", "Competitor": "whole", "Gap": "whole"},
             disabled=["Factor", "Median", "Competitor", "Gap"],
-            column_config={"Median": st.column_config.NumberColumn(format="%g"),
-                           "Agreed": st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d",
-                                                                   help="Blank: the median is used once revealed."),
-                           "Competitor": st.column_config.NumberColumn(format="%d"),
-                           "Gap": st.column_config.NumberColumn(format="%+d",
-                                                                help="Our strength minus the competitor's.")})
+            column_config={
+                "Median": st.column_config.NumberColumn(format="%g"),
+                "Agreed": st.column_config.NumberColumn(
+                    min_value=1, max_value=5, step=1, format="%d", help="Blank: the median is used once revealed."
+                ),
+                "Competitor": st.column_config.NumberColumn(format="%d"),
+                "Gap": st.column_config.NumberColumn(format="%+d", help="Our strength minus the competitor's."),
+            },
+        )
 
 with st.expander("How this is computed"):
     st.markdown(
@@ -273,5 +384,6 @@ with st.expander("How this is computed"):
         "left out of both sums.\n\n"
         f"**Spread** is the standard deviation of the ratings; **discuss these first** lists the factors where "
         f"ratings are {DISAGREEMENT_RANGE} or more points apart, the largest spread first.\n\n"
-        "**Attractiveness** and the priority matrix are on the Target segments page.")
+        "**Attractiveness** and the priority matrix are on the Target segments page."
+    )
 step_footer("Strengths")

@@ -5,7 +5,8 @@ import streamlit as st
 from crmstrategy.analysis.models import PRIORITIES
 from crmstrategy.core import clock
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui import page_link, read, workbench_page, workspace_keys
+from crmstrategy.ui.actions import read, workspace_keys
+from crmstrategy.ui.frame import page_link, workbench_page
 from crmstrategy.workspace.health_rules import summary
 from crmstrategy.workspace.method_path import Place, title_of
 from crmstrategy.workspace.overview import overview
@@ -39,20 +40,26 @@ if review.due or view.overdue:
         if review.due:
             st.markdown(f":orange[:material/event:] **The plan needs a review.** {md_escape(review.message)}")
         if overdue := view.overdue:
-            st.markdown(f":red[:material/schedule:] **{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}:** "
-                        + md_escape(", ".join(a.title for a in overdue[:5])) + (" …" if len(overdue) > 5 else ""))
+            st.markdown(
+                f":red[:material/schedule:] **{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}:** "
+                + md_escape(", ".join(a.title for a in overdue[:5]))
+                + (" …" if len(overdue) > 5 else "")
+            )
         page_link(Place.PLAN, "Open the plan", icon=":material/arrow_forward:")
 
 failed = [r for r in health if r.failed]
 with st.container(border=True, key=wkey("overview_health")):
     if failed:
         marks = {"Critical": "red", "Warning": "orange", "Notice": "blue"}
-        st.markdown(f":material/health_and_safety: **Strategy health: {md_escape(summary(health))}** "
-                    + " ".join(f":{marks[r.rule.severity]}-badge[:material/close: {md_escape(r.rule.title)}]"
-                               for r in failed))
+        st.markdown(
+            f":material/health_and_safety: **Strategy health: {md_escape(summary(health))}** "
+            + " ".join(f":{marks[r.rule.severity]}-badge[:material/close: {md_escape(r.rule.title)}]" for r in failed)
+        )
         st.caption(md_escape(f"Most serious: {failed[0].rule.title}. {failed[0].finding.message}"))
     else:
-        mark = ":green[:material/health_and_safety:]" if all(r.judged for r in health) else ":material/health_and_safety:"
+        mark = (
+            ":green[:material/health_and_safety:]" if all(r.judged for r in health) else ":material/health_and_safety:"
+        )
         st.markdown(f"{mark} **Strategy health: {md_escape(summary(health))}**")
     page_link(Place.HEALTH, "Open the health check", icon=":material/arrow_forward:")
 
@@ -66,7 +73,9 @@ for step in view.steps:
     for check in step.checks:
         with st.container(border=True):
             mark, text = st.columns([1, 11], vertical_alignment="center")
-            mark.markdown(":green[:material/check_circle:]" if check.done else ":orange[:material/radio_button_unchecked:]")
+            mark.markdown(
+                ":green[:material/check_circle:]" if check.done else ":orange[:material/radio_button_unchecked:]"
+            )
             text.markdown(f"**{md_escape(check.label)}**  \n{md_escape(check.detail)}")
 
 st.header("Target segments", anchor=False)
@@ -75,8 +84,9 @@ if not view.targets:
 for row in view.targets:
     with st.container(border=True):
         colour = "green" if row.priority == PRIORITIES[0] else "blue"
-        scores = ("ability not scored" if row.ability is None else f"ability {row.ability:.0f}") \
-            + f" · attractiveness {row.attractiveness:.0f} · {row.quadrant.lower()}"
+        scores = (
+            "ability not scored" if row.ability is None else f"ability {row.ability:.0f}"
+        ) + f" · attractiveness {row.attractiveness:.0f} · {row.quadrant.lower()}"
         st.markdown(f":{colour}-badge[{row.priority}] **{md_escape(row.name)}** · {scores}")
         if row.rationale:
             st.text(row.rationale)
@@ -90,5 +100,3 @@ if readiness.weak_points:
             st.markdown(f":{colour}-badge[{item.mean:.1f} of 5] **{md_escape(item.text)}**")
             st.text(item.why)
     page_link(Place.READINESS, "Open the readiness check", icon=":material/arrow_forward:")
-
-

@@ -5,18 +5,17 @@ import streamlit as st
 from crmstrategy.core import clock
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.text import download_name, md_escape
-from crmstrategy.ui import (
+from crmstrategy.ui.actions import (
     act,
     clear_form,
     edit_scope,
     flash,
     read,
-    set_workspace,
     show_flash,
     show_problems,
-    workbench_page,
     workspace_keys,
 )
+from crmstrategy.ui.frame import set_workspace, workbench_page
 from crmstrategy.workspace.workspace_file import (
     export_workspace,
     export_workspace_json,
@@ -34,18 +33,21 @@ from crmstrategy.workspace.workspaces import (
 ws = workbench_page("Workspaces")
 
 st.title("Workspaces")
-st.caption("A workspace holds one strategy: one company or one business unit. "
-           "Everything in it is saved as you go.")
+st.caption("A workspace holds one strategy: one company or one business unit. Everything in it is saved as you go.")
 show_flash("workspaces")
 
 current_tab, create_tab, import_tab = st.tabs(["Current workspace", "Create", "Import"])
 
 with create_tab:
     with st.form("workspace_create", clear_on_submit=False, border=True):
-        name = st.text_input("Name", key="ws_create_name", max_chars=200,
-                             placeholder="e.g. Nordvik Rørhandel 2027")
-        currency = st.text_input("Currency", value="NOK", key="ws_create_currency", max_chars=3,
-                                 help="Three-letter code, used for revenue and potential.")
+        name = st.text_input("Name", key="ws_create_name", max_chars=200, placeholder="e.g. Nordvik Rørhandel 2027")
+        currency = st.text_input(
+            "Currency",
+            value="NOK",
+            key="ws_create_currency",
+            max_chars=3,
+            help="Three-letter code, used for revenue and potential.",
+        )
         start = st.radio("Start from", ["Empty", "A copy of the demo"], key="ws_create_start", horizontal=True)
         submitted = st.form_submit_button("Create workspace", type="primary", key="ws_create_submit")
     problems = st.container()
@@ -71,27 +73,40 @@ if ws is not None:
         with st.form(scoped, border=True):
             new_name = st.text_input("Name", value=ws.name, key=f"{scoped}_name", max_chars=200)
             new_currency = st.text_input("Currency", value=ws.currency, key=f"{scoped}_currency", max_chars=3)
-            new_description = st.text_area("Description", value=ws.description, key=f"{scoped}_description",
-                                           help="One or two sentences on the company and the purpose.")
+            new_description = st.text_area(
+                "Description",
+                value=ws.description,
+                key=f"{scoped}_description",
+                help="One or two sentences on the company and the purpose.",
+            )
             renamed = st.form_submit_button("Save changes", type="primary", key=f"{scoped}_submit")
         problems = st.container()
         if renamed:
-            saved = act(update_workspace, workspace_id=ws.id, where=problems, version=drawn,
-                        scope=("ws_rename", ws.id, ws.id),
-                        changes={"name": new_name, "currency": new_currency, "description": new_description})
+            saved = act(
+                update_workspace,
+                workspace_id=ws.id,
+                where=problems,
+                version=drawn,
+                scope=("ws_rename", ws.id, ws.id),
+                changes={"name": new_name, "currency": new_currency, "description": new_description},
+            )
             if saved:
                 flash("workspaces", f"Saved '{saved.name}'.")
                 st.rerun()
 
         st.markdown("**Duplicate**")
         dup_col, dup_button = st.columns([3, 1], vertical_alignment="bottom")
-        dup_name = dup_col.text_input("Name of the copy", value=f"{ws.name} (copy)", key=f"{scoped}_duplicate_name",
-                                      max_chars=200)
+        dup_name = dup_col.text_input(
+            "Name of the copy", value=f"{ws.name} (copy)", key=f"{scoped}_duplicate_name", max_chars=200
+        )
         dup_problems = st.container()
         if dup_button.button("Duplicate", key=f"ws_duplicate_{ws.id}"):
+
             def _duplicate(session):
-                return import_workspace(session=session, document=export_workspace(session=session, workspace_id=ws.id),
-                                        name=dup_name)
+                return import_workspace(
+                    session=session, document=export_workspace(session=session, workspace_id=ws.id), name=dup_name
+                )
+
             copy = act(_duplicate, where=dup_problems)
             if copy:
                 set_workspace(copy.id)
@@ -99,15 +114,22 @@ if ws is not None:
                 st.rerun()
 
         st.markdown("**Export**")
-        st.download_button("Download workspace (.json)", key=workspace_keys(ws.id)("ws_export"),
-                           data=lambda: read(export_workspace_json, workspace_id=ws.id),
-                           file_name=download_name(ws.name, "workspace", "json", clock.today()), mime="application/json", on_click="ignore",
-                           icon=":material/download:",
-                           help="One file with everything in this workspace; import it here or elsewhere.")
+        st.download_button(
+            "Download workspace (.json)",
+            key=workspace_keys(ws.id)("ws_export"),
+            data=lambda: read(export_workspace_json, workspace_id=ws.id),
+            file_name=download_name(ws.name, "workspace", "json", clock.today()),
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/download:",
+            help="One file with everything in this workspace; import it here or elsewhere.",
+        )
 
         with st.expander("Delete this workspace", icon=":material/delete:"):
-            st.warning("Deleting removes the workspace and everything in it. This cannot be undone. "
-                       "Download it first if you may need it again.")
+            st.warning(
+                "Deleting removes the workspace and everything in it. This cannot be undone. "
+                "Download it first if you may need it again."
+            )
             confirm = st.text_input("Type the name of the workspace to confirm", key=f"ws_delete_confirm_{ws.id}")
             delete_problems = st.container()
             if st.button("Delete workspace", key=f"ws_delete_{ws.id}", type="primary"):
@@ -121,8 +143,10 @@ if ws is not None:
                     st.rerun()
 
 with import_tab:
-    st.write("Import a workspace exported from this workbench (.json). It becomes a new workspace; "
-             "nothing existing is changed.")
+    st.write(
+        "Import a workspace exported from this workbench (.json). It becomes a new workspace; "
+        "nothing existing is changed."
+    )
     upload = st.file_uploader("Workspace file", type=["json"], key="ws_import_file")
     import_name = st.text_input("Name (optional: keep the name in the file)", key="ws_import_name", max_chars=200)
     import_problems = st.container()

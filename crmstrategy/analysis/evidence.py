@@ -27,7 +27,7 @@ class Evidence:
 
     @property
     def level(self) -> str:
-        """"none", "thin" (fewer than 3 insights, or all from one kind of source) or "solid"."""
+        """ "none", "thin" (fewer than 3 insights, or all from one kind of source) or "solid"."""
         if self.insights == 0:
             return "none"
         if self.insights < SOLID_INSIGHTS or self.sources < SOLID_SOURCES:
@@ -36,12 +36,15 @@ class Evidence:
 
     @property
     def label(self) -> str:
-        return f"{self.insights} insight{'s' if self.insights != 1 else ''} · {self.sources} source" \
-               f"{'s' if self.sources != 1 else ''}"
+        return (
+            f"{self.insights} insight{'s' if self.insights != 1 else ''} · {self.sources} source"
+            f"{'s' if self.sources != 1 else ''}"
+        )
 
 
-def evidence_by_segment(links: list[InsightLinks], persona_segment: dict[int, int],
-                        segment_ids: list[int]) -> dict[int, Evidence]:
+def evidence_by_segment(
+    links: list[InsightLinks], persona_segment: dict[int, int], segment_ids: list[int]
+) -> dict[int, Evidence]:
     found: dict[int, dict[int, str]] = {sid: {} for sid in segment_ids}
     for link in links:
         backed = set(link.segment_ids) | {persona_segment[p] for p in link.persona_ids if p in persona_segment}

@@ -28,12 +28,14 @@ def segments_csv(segments: list[SegmentRead]) -> bytes:
 
 
 def segments_xlsx(segments: list[SegmentRead], currency: str) -> bytes:
-    header = [SEGMENT_LABELS[f] + (f" ({currency})" if f in ("revenue", "potential") else "")
-              for f in SEGMENT_COLUMNS]
+    header = [SEGMENT_LABELS[f] + (f" ({currency})" if f in ("revenue", "potential") else "") for f in SEGMENT_COLUMNS]
     money = "#,##0"
-    formats = {SEGMENT_COLUMNS.index("customer_count"): "#,##0",
-               SEGMENT_COLUMNS.index("revenue"): money, SEGMENT_COLUMNS.index("potential"): money,
-               SEGMENT_COLUMNS.index("expected_growth_pct"): "0.0"}
+    formats = {
+        SEGMENT_COLUMNS.index("customer_count"): "#,##0",
+        SEGMENT_COLUMNS.index("revenue"): money,
+        SEGMENT_COLUMNS.index("potential"): money,
+        SEGMENT_COLUMNS.index("expected_growth_pct"): "0.0",
+    }
     widths = {0: 28, 1: 50, 2: 50, 3: 30, 9: 40}
     return to_xlsx_bytes([Sheet("Segments", header, _segment_rows(segments), widths, formats)])
 
@@ -42,19 +44,40 @@ INSIGHT_COLUMNS = ["recorded_on", "kind", "text", "source_type", "theme", "segme
 
 
 def _insight_rows(insights: list[InsightRead]) -> list[list]:
-    return [[i.recorded_on, i.kind, i.text, i.source_type, i.theme or "", "; ".join(i.segment_names),
-             "; ".join(i.persona_names), i.recorded_by] for i in insights]
+    return [
+        [
+            i.recorded_on,
+            i.kind,
+            i.text,
+            i.source_type,
+            i.theme or "",
+            "; ".join(i.segment_names),
+            "; ".join(i.persona_names),
+            i.recorded_by,
+        ]
+        for i in insights
+    ]
 
 
 def insights_csv(insights: list[InsightRead]) -> bytes:
-    return to_csv_bytes([INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS],
-                        [[r[0].isoformat(), *r[1:]] for r in _insight_rows(insights)])
+    return to_csv_bytes(
+        [INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS], [[r[0].isoformat(), *r[1:]] for r in _insight_rows(insights)]
+    )
 
 
 def insights_xlsx(insights: list[InsightRead]) -> bytes:
     widths = {0: 12, 1: 10, 2: 70, 3: 18, 4: 18, 5: 30, 6: 30, 7: 18}
-    return to_xlsx_bytes([Sheet("Insights", [INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS], _insight_rows(insights),
-                                widths, {0: "yyyy-mm-dd"})])
+    return to_xlsx_bytes(
+        [
+            Sheet(
+                "Insights",
+                [INSIGHT_LABELS[c] for c in INSIGHT_COLUMNS],
+                _insight_rows(insights),
+                widths,
+                {0: "yyyy-mm-dd"},
+            )
+        ]
+    )
 
 
 CARD_SECTIONS = ("goals", "needs", "pains", "motives", "buying_process", "touchpoints")
@@ -111,8 +134,7 @@ def persona_pdf(persona: PersonaRead) -> bytes:
     pdf.set_font("DejaVu", "B", 22)
     # Every multi_cell returns to the left margin: fpdf2's default (XPos.RIGHT) leaves the next
     # cell no width, and a second fact or section then fails with "Not enough horizontal space".
-    pdf.multi_cell(0, 12, pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT)
+    pdf.multi_cell(0, 12, pdf_safe(persona.name), fill=True, padding=4, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(30, 30, 30)
     pdf.ln(3)
     if persona.quote:

@@ -29,8 +29,9 @@ class InsightFilter:
     sort: str = "Newest first"
 
 
-def apply_filter(insights: list[InsightRead], f: InsightFilter,
-                 persona_segment: dict[int, int] | None = None) -> list[InsightRead]:
+def apply_filter(
+    insights: list[InsightRead], f: InsightFilter, persona_segment: dict[int, int] | None = None
+) -> list[InsightRead]:
     """Insights matching every given criterion. A segment matches an insight that names it or
     one of its personas; search ignores case and looks in text, theme, recorder and names."""
     persona_segment = persona_segment or {}
@@ -54,8 +55,9 @@ def apply_filter(insights: list[InsightRead], f: InsightFilter,
         if f.date_to and insight.recorded_on > f.date_to:
             continue
         if words:
-            haystack = " ".join([insight.text, insight.theme or "", insight.recorded_by, *insight.segment_names,
-                                 *insight.persona_names]).lower()
+            haystack = " ".join(
+                [insight.text, insight.theme or "", insight.recorded_by, *insight.segment_names, *insight.persona_names]
+            ).lower()
             if not all(word in haystack for word in words):
                 continue
         kept.append(insight)

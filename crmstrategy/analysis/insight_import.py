@@ -20,6 +20,7 @@ def _names(value) -> list[str]:
 
 class _InsightRow(InsightCreate):
     """A file row: segments and personas by name, resolved by `preview_insight_import`."""
+
     segments: str | None = None
     personas: str | None = None
 
@@ -30,8 +31,9 @@ class _InsightRow(InsightCreate):
         return None if v is None else str(v)
 
 
-def preview_insight_import(raw: bytes, filename: str, *, segments: dict[str, int],
-                           personas: dict[str, int]) -> ImportPreview:
+def preview_insight_import(
+    raw: bytes, filename: str, *, segments: dict[str, int], personas: dict[str, int]
+) -> ImportPreview[InsightCreate]:
     """`segments` and `personas` map names (any case) to ids of this workspace."""
     seg = {name.lower(): sid for name, sid in segments.items()}
     per = {name.lower(): pid for name, pid in personas.items()}
@@ -46,13 +48,25 @@ def preview_insight_import(raw: bytes, filename: str, *, segments: dict[str, int
             reasons.append("No persona named " + ", ".join(f"'{n}'" for n in unknown_personas) + ".")
         return reasons
 
-    preview = preview_import(raw, filename, model=_InsightRow, labels=IMPORT_LABELS,
-                             required={"text", "kind", "source_type", "recorded_on"}, extra_check=resolve)
-    valid = [(number, InsightCreate.model_validate(
-        row.model_dump(exclude={"segments", "personas", "segment_ids", "persona_ids"})
-        | {"segment_ids": [seg[n.lower()] for n in _names(row.segments)],
-           "persona_ids": [per[n.lower()] for n in _names(row.personas)]}))
-        for number, row in preview.valid]
+    preview = preview_import(
+        raw,
+        filename,
+        model=_InsightRow,
+        labels=IMPORT_LABELS,
+        required={"text", "kind", "source_type", "recorded_on"},
+        extra_check=resolve,
+    )
+    valid = [
+        (
+            number,
+            InsightCreate.model_validate(
+                row.model_dump(exclude={"segments", "personas", "segment_ids", "persona_ids"})
+                | {
+                    "segment_ids": [seg[n.lower()] for n in _names(row.segments)],
+                    "persona_ids": [per[n.lower()] for n in _names(row.personas)],
+                }
+            ),
+        )
+        for number, row in preview.valid
+    ]
     return ImportPreview(valid, preview.rejected)
-
-

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type of a SQLModel's model_config (see core.models)
 
 from crmstrategy.core import clock
-from crmstrategy.core.models import _fk, choice, required_choice, score_1_to_5, utcnow
+from crmstrategy.core.fields import (
+    CleanName,
+    CleanText,
+    OneOf,
+    RequiredOneOf,
+    Score,
+)
+from crmstrategy.core.models import _fk, utcnow
 from crmstrategy.core.text import clean_name, clean_text
 from crmstrategy.core.versioning import Versioned
 
@@ -40,12 +49,7 @@ MAX_CUSTOMERS = 1_000_000_000
 
 
 class ValueDriverCreate(BaseModel):
-    name: str
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Value driver")
+    name: Annotated[str, CleanName("Value driver")]
 
 
 class ValueDriver(SQLModel, table=True):
@@ -59,10 +63,10 @@ class ValueDriver(SQLModel, table=True):
 
 class SegmentValueDriver(SQLModel, table=True):
     __tablename__ = "segment_value_driver"
-    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"),
-                                             primary_key=True))
-    value_driver_id: int = Field(sa_column=Column(Integer, ForeignKey("value_driver.id", ondelete="CASCADE"),
-                                                  primary_key=True))
+    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True))
+    value_driver_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("value_driver.id", ondelete="CASCADE"), primary_key=True)
+    )
 
 
 SEGMENT_LABELS = {
@@ -83,37 +87,19 @@ PRIORITIES = ("Primary target", "Secondary", "Not prioritised")
 
 
 class SegmentBase(SQLModel):
-    name: str = Field(max_length=120)
-    description: str = Field(default="", sa_type=Text)
-    defining_needs: str = Field(default="", sa_type=Text)
+    name: Annotated[str, CleanName("Segment name")] = Field(max_length=120)
+    description: Annotated[str, CleanText(SEGMENT_LABELS["description"])] = Field(default="", sa_type=Text)
+    defining_needs: Annotated[str, CleanText(SEGMENT_LABELS["defining_needs"])] = Field(default="", sa_type=Text)
     customer_count: int | None = Field(default=None, ge=0, le=MAX_CUSTOMERS)
     revenue: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     potential: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     expected_growth_pct: float | None = Field(default=None, ge=-100, le=1000)
-    lifecycle_focus: str | None = Field(default=None, max_length=20)
-    notes: str = Field(default="", sa_type=Text)
-    priority: str | None = Field(default=None, max_length=20)
-    priority_rationale: str = Field(default="", sa_type=Text)
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Segment name")
-
-    @field_validator("priority", mode="before")
-    @classmethod
-    def _priority(cls, v):
-        return choice(v, PRIORITIES, "Priority")
-
-    @field_validator("priority_rationale", mode="before")
-    @classmethod
-    def _rationale(cls, v):
-        return clean_text(v, "Rationale")
-
-    @field_validator("description", "defining_needs", "notes", mode="before")
-    @classmethod
-    def _texts(cls, v, info):
-        return clean_text(v, SEGMENT_LABELS[info.field_name])
+    lifecycle_focus: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle focus")] = Field(
+        default=None, max_length=20
+    )
+    notes: Annotated[str, CleanText(SEGMENT_LABELS["notes"])] = Field(default="", sa_type=Text)
+    priority: Annotated[str | None, OneOf(PRIORITIES, "Priority")] = Field(default=None, max_length=20)
+    priority_rationale: Annotated[str, CleanText("Rationale")] = Field(default="", sa_type=Text)
 
     @field_validator("customer_count", "revenue", "potential", "expected_growth_pct", mode="before")
     @classmethod
@@ -127,14 +113,9 @@ class SegmentBase(SQLModel):
             return text
         return v
 
-    @field_validator("lifecycle_focus", mode="before")
-    @classmethod
-    def _lifecycle(cls, v):
-        return choice(v, LIFECYCLE_STAGES, "Lifecycle focus")
-
 
 class SegmentCreate(SegmentBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     value_drivers: list[str] = []
 
     @field_validator("value_drivers", mode="before")
@@ -144,7 +125,7 @@ class SegmentCreate(SegmentBase):
             return []
         if isinstance(v, str):
             v = [part for part in re.split(r"[;,\n]", v)]
-        names = []
+        names: list[str] = []
         for item in v:
             if item is None or not str(item).strip():
                 continue
@@ -156,7 +137,8 @@ class SegmentCreate(SegmentBase):
 
 class SegmentUpdate(SQLModel):
     """Partial change; the service merges it with the stored row and validates as a Create."""
-    model_config = ConfigDict(extra="forbid")
+
+    model_config = SQLModelConfig(extra="forbid")
     name: str | None = None
     description: str | None = None
     defining_needs: str | None = None
@@ -211,73 +193,37 @@ PERSONA_TEXT_FIELDS = ("goals", "needs", "pains", "motives", "buying_process", "
 
 class ChannelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: str
-    channel: str
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, v):
-        return required_choice(v, CHANNEL_KINDS, "Channel type")
-
-    @field_validator("channel", mode="before")
-    @classmethod
-    def _channel(cls, v):
-        return clean_name(v, "Channel")
+    kind: Annotated[str, RequiredOneOf(CHANNEL_KINDS, "Channel type")]
+    channel: Annotated[str, CleanName("Channel")]
 
 
 class PersonaBase(SQLModel):
-    name: str = Field(max_length=120)
+    name: Annotated[str, CleanName("Persona name")] = Field(max_length=120)
     segment_id: int = Field(sa_column=_fk("segment.id"))
-    role_title: str = Field(default="", max_length=200)
-    decision_role: str | None = Field(default=None, max_length=20)
-    desired_relationship: str | None = Field(default=None, max_length=30)
-    lifecycle_stage: str | None = Field(default=None, max_length=20)
-    goals: str = Field(default="", sa_type=Text)
-    needs: str = Field(default="", sa_type=Text)
-    pains: str = Field(default="", sa_type=Text)
-    motives: str = Field(default="", sa_type=Text)
-    buying_process: str = Field(default="", sa_type=Text)
-    touchpoints: str = Field(default="", sa_type=Text)
-    quote: str = Field(default="", sa_type=Text)
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Persona name")
-
-    @field_validator("role_title", mode="before")
-    @classmethod
-    def _role(cls, v):
-        return clean_text(v, "Role or title", max_length=200)
-
-    @field_validator(*PERSONA_TEXT_FIELDS, mode="before")
-    @classmethod
-    def _texts(cls, v, info):
-        return clean_text(v, PERSONA_LABELS[info.field_name])
-
-    @field_validator("decision_role", mode="before")
-    @classmethod
-    def _decision_role(cls, v):
-        return choice(v, DECISION_ROLES, "Decision role")
-
-    @field_validator("desired_relationship", mode="before")
-    @classmethod
-    def _relationship(cls, v):
-        return choice(v, RELATIONSHIPS, "Desired relationship")
-
-    @field_validator("lifecycle_stage", mode="before")
-    @classmethod
-    def _lifecycle(cls, v):
-        return choice(v, LIFECYCLE_STAGES, "Lifecycle stage")
+    role_title: Annotated[str, CleanText("Role or title", 200)] = Field(default="", max_length=200)
+    decision_role: Annotated[str | None, OneOf(DECISION_ROLES, "Decision role")] = Field(default=None, max_length=20)
+    desired_relationship: Annotated[str | None, OneOf(RELATIONSHIPS, "Desired relationship")] = Field(
+        default=None, max_length=30
+    )
+    lifecycle_stage: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle stage")] = Field(
+        default=None, max_length=20
+    )
+    goals: Annotated[str, CleanText(PERSONA_LABELS["goals"])] = Field(default="", sa_type=Text)
+    needs: Annotated[str, CleanText(PERSONA_LABELS["needs"])] = Field(default="", sa_type=Text)
+    pains: Annotated[str, CleanText(PERSONA_LABELS["pains"])] = Field(default="", sa_type=Text)
+    motives: Annotated[str, CleanText(PERSONA_LABELS["motives"])] = Field(default="", sa_type=Text)
+    buying_process: Annotated[str, CleanText(PERSONA_LABELS["buying_process"])] = Field(default="", sa_type=Text)
+    touchpoints: Annotated[str, CleanText(PERSONA_LABELS["touchpoints"])] = Field(default="", sa_type=Text)
+    quote: Annotated[str, CleanText(PERSONA_LABELS["quote"])] = Field(default="", sa_type=Text)
 
 
 class PersonaCreate(PersonaBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     channels: list[ChannelIn] = []
 
 
 class PersonaUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     name: str | None = None
     segment_id: int | None = None
     role_title: str | None = None
@@ -348,9 +294,9 @@ class Theme(SQLModel, table=True):
 
 class InsightBase(SQLModel):
     text: str = Field(sa_type=Text)
-    kind: str = Field(max_length=20)
-    source_type: str = Field(max_length=40)
-    recorded_by: str = Field(default="", max_length=120)
+    kind: Annotated[str, RequiredOneOf(INSIGHT_KINDS, "Type")] = Field(max_length=20)
+    source_type: Annotated[str, RequiredOneOf(INSIGHT_SOURCES, "Source")] = Field(max_length=40)
+    recorded_by: Annotated[str, CleanText("Recorded by", 120)] = Field(default="", max_length=120)
     recorded_on: date
 
     @field_validator("text", mode="before")
@@ -360,21 +306,6 @@ class InsightBase(SQLModel):
         if not text:
             raise ValueError("Insight text is required: write what was said or observed.")
         return text
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, v):
-        return required_choice(v, INSIGHT_KINDS, "Type")
-
-    @field_validator("source_type", mode="before")
-    @classmethod
-    def _source(cls, v):
-        return required_choice(v, INSIGHT_SOURCES, "Source")
-
-    @field_validator("recorded_by", mode="before")
-    @classmethod
-    def _recorded_by(cls, v):
-        return clean_text(v, "Recorded by", max_length=120)
 
     @field_validator("recorded_on", mode="before")
     @classmethod
@@ -398,7 +329,8 @@ class InsightBase(SQLModel):
 
 class InsightCreate(InsightBase):
     """Segments and personas by id; the theme by name (a new name extends the list)."""
-    model_config = ConfigDict(extra="forbid")
+
+    model_config = SQLModelConfig(extra="forbid")
     theme: str | None = None
     segment_ids: list[int] = []
     persona_ids: list[int] = []
@@ -412,7 +344,7 @@ class InsightCreate(InsightBase):
 
 
 class InsightUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     text: str | None = None
     kind: str | None = None
     source_type: str | None = None
@@ -426,23 +358,26 @@ class InsightUpdate(SQLModel):
 class Insight(InsightBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
-    theme_id: int | None = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("theme.id", ondelete="SET NULL"), nullable=True, index=True))
+    theme_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("theme.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class InsightSegment(SQLModel, table=True):
     __tablename__ = "insight_segment"
     insight_id: int = Field(sa_column=Column(Integer, ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True))
-    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True))
+    segment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class InsightPersona(SQLModel, table=True):
     __tablename__ = "insight_persona"
     insight_id: int = Field(sa_column=Column(Integer, ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True))
-    persona_id: int = Field(sa_column=Column(Integer, ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True))
+    persona_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class InsightRead(InsightBase):
@@ -460,28 +395,18 @@ PARTICIPANT_LABELS = {"name": "Name", "department": "Department", "role": "Role"
 
 
 class ParticipantBase(SQLModel):
-    name: str = Field(max_length=120)
-    department: str = Field(default="", max_length=120)
-    role: str = Field(default="", max_length=120)
+    name: Annotated[str, CleanName("Participant name")] = Field(max_length=120)
+    department: Annotated[str, CleanText("Department", 120)] = Field(default="", max_length=120)
+    role: Annotated[str, CleanText("Role", 120)] = Field(default="", max_length=120)
     is_leader: bool = False
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Participant name")
-
-    @field_validator("department", "role", mode="before")
-    @classmethod
-    def _short(cls, v, info):
-        return clean_text(v, info.field_name.capitalize(), max_length=120)
 
 
 class ParticipantCreate(ParticipantBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
 
 
 class ParticipantUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     name: str | None = None
     department: str | None = None
     role: str | None = None
@@ -502,7 +427,7 @@ class ParticipantRead(ParticipantBase):
 
 class ReadinessStatementBase(SQLModel):
     text: str = Field(sa_type=Text)
-    why: str = Field(default="", sa_type=Text)
+    why: Annotated[str, CleanText("Why it matters", 1000)] = Field(default="", sa_type=Text)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -512,14 +437,9 @@ class ReadinessStatementBase(SQLModel):
             raise ValueError("Statement is required: write it as something that can be true or false.")
         return text
 
-    @field_validator("why", mode="before")
-    @classmethod
-    def _why(cls, v):
-        return clean_text(v, "Why it matters", max_length=1000)
-
 
 class ReadinessStatementCreate(ReadinessStatementBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     key: str | None = None
 
 
@@ -544,7 +464,7 @@ class ReadinessRatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     statement_id: int
     score: int | None = None
-    note: str = ""
+    note: Annotated[str, CleanText("Note", 1000)] = ""
 
     @field_validator("score", mode="before")
     @classmethod
@@ -561,20 +481,17 @@ class ReadinessRatingIn(BaseModel):
             raise ValueError("Score must be a whole number from 1 to 5.")
         return score
 
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v):
-        return clean_text(v, "Note", max_length=1000)
-
 
 class ReadinessRating(SQLModel, table=True):
     __tablename__ = "readiness_rating"
     __table_args__ = (UniqueConstraint("statement_id", "participant_id", name="uq_readiness_rating"),)
     id: int | None = Field(default=None, primary_key=True)
-    statement_id: int = Field(sa_column=Column(Integer, ForeignKey("readiness_statement.id", ondelete="CASCADE"),
-                                               nullable=False, index=True))
-    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True))
+    statement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("readiness_statement.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    participant_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     score: int
     note: str = Field(default="", sa_type=Text)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -582,18 +499,8 @@ class ReadinessRating(SQLModel, table=True):
 
 class FactorCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str
-    description: str = ""
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Factor")
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _description(cls, v):
-        return clean_text(v, "Description", max_length=1000)
+    name: Annotated[str, CleanName("Factor")]
+    description: Annotated[str, CleanText("Description", 1000)] = ""
 
 
 class Factor(Versioned, table=True):
@@ -606,16 +513,12 @@ class Factor(Versioned, table=True):
 
 class SegmentFactorIn(BaseModel):
     """One key factor of a segment: the factor by name (new names join the library)."""
-    model_config = ConfigDict(extra="forbid")
-    factor: str
-    weight: float
-    competitor_strength: int | None = None
-    agreed_strength: int | None = None
 
-    @field_validator("factor", mode="before")
-    @classmethod
-    def _factor(cls, v):
-        return clean_name(v, "Factor")
+    model_config = ConfigDict(extra="forbid")
+    factor: Annotated[str, CleanName("Factor")]
+    weight: float
+    competitor_strength: Annotated[int | None, Score("Competitor's strength")] = None
+    agreed_strength: Annotated[int | None, Score("Agreed strength")] = None
 
     @field_validator("weight", mode="before")
     @classmethod
@@ -625,15 +528,10 @@ class SegmentFactorIn(BaseModel):
         except (TypeError, ValueError, OverflowError):
             raise ValueError("Weight must be a number above zero.") from None
         if weight != weight or not 0 < weight <= 1000:
-            raise ValueError("Weight must be above zero (and at most 1,000); remove the factor instead of "
-                             "weighting it zero.")
+            raise ValueError(
+                "Weight must be above zero (and at most 1,000); remove the factor instead of weighting it zero."
+            )
         return weight
-
-    @field_validator("competitor_strength", "agreed_strength", mode="before")
-    @classmethod
-    def _strength(cls, v, info):
-        return score_1_to_5(v, "Competitor's strength" if info.field_name == "competitor_strength"
-                             else "Agreed strength")
 
 
 class SegmentFactor(Versioned, table=True):
@@ -672,9 +570,4 @@ class StrengthRating(SQLModel, table=True):
 class StrengthRatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     segment_factor_id: int
-    score: int | None = None
-
-    @field_validator("score", mode="before")
-    @classmethod
-    def _score(cls, v):
-        return score_1_to_5(v, "Strength")
+    score: Annotated[int | None, Score("Strength")] = None

@@ -10,26 +10,46 @@ from crmstrategy.analysis.scores import ScoreSpread
 
 # (key, statement, why it matters). The order is the order of the vicious circle in seed 002.
 STANDARD_STATEMENTS: tuple[tuple[str, str, str], ...] = (
-    ("top_management", "Top management anchors CRM: leaders take part and set the direction.",
-     "When top management is absent the vicious circle starts: goals are not set, departments are not "
-     "integrated, users give up and the return is poor."),
-    ("business_goals", "The business goals of CRM are set before the work starts.",
-     "CRM implemented without business goals is the first way it goes wrong: without goals nobody can "
-     "tell whether it works or intervene in time."),
-    ("line_to_top", "The CRM lead has a direct line to top management.",
-     "A CRM lead who stands alone in IT, without a line to top management, cannot settle priorities "
-     "across departments."),
-    ("data_quality", "Data-quality requirements are set, and someone owns them.",
-     "Without data-quality demands the data decays, users stop trusting it, and the return on the "
-     "investment falls."),
-    ("departments", "Sales, marketing, service and IT work on CRM together.",
-     "When departments are not integrated each keeps its own picture of the customer, and the customer "
-     "meets a company that does not know them."),
-    ("user_value", "Users see value from CRM in their daily work.",
-     "Users who see no value in their own work give up; then the data thins out and the circle closes."),
-    ("owner_after_launch", "CRM has a named owner after launch.",
-     "Programmes stall after launch for want of ownership: launch is the start, not the goal, and "
-     "someone must own the adjustments."),
+    (
+        "top_management",
+        "Top management anchors CRM: leaders take part and set the direction.",
+        "When top management is absent the vicious circle starts: goals are not set, departments are not "
+        "integrated, users give up and the return is poor.",
+    ),
+    (
+        "business_goals",
+        "The business goals of CRM are set before the work starts.",
+        "CRM implemented without business goals is the first way it goes wrong: without goals nobody can "
+        "tell whether it works or intervene in time.",
+    ),
+    (
+        "line_to_top",
+        "The CRM lead has a direct line to top management.",
+        "A CRM lead who stands alone in IT, without a line to top management, cannot settle priorities "
+        "across departments.",
+    ),
+    (
+        "data_quality",
+        "Data-quality requirements are set, and someone owns them.",
+        "Without data-quality demands the data decays, users stop trusting it, and the return on the investment falls.",
+    ),
+    (
+        "departments",
+        "Sales, marketing, service and IT work on CRM together.",
+        "When departments are not integrated each keeps its own picture of the customer, and the customer "
+        "meets a company that does not know them.",
+    ),
+    (
+        "user_value",
+        "Users see value from CRM in their daily work.",
+        "Users who see no value in their own work give up; then the data thins out and the circle closes.",
+    ),
+    (
+        "owner_after_launch",
+        "CRM has a named owner after launch.",
+        "Programmes stall after launch for want of ownership: launch is the start, not the goal, and "
+        "someone must own the adjustments.",
+    ),
 )
 
 WEAK_BELOW = 2.5
@@ -74,8 +94,8 @@ class ReadinessSummary:
     @property
     def overall(self) -> float | None:
         """Mean of the statement means (each statement counts once, however many rated it)."""
-        rated = self.rated
-        return statistics.fmean(s.mean for s in rated) if rated else None
+        means = [s.mean for s in self.statements if s.mean is not None]
+        return statistics.fmean(means) if means else None
 
     @property
     def overall_percent(self) -> int | None:
@@ -94,8 +114,9 @@ def summarise(statements: list[tuple[int, str, str]], ratings: list[Rating]) -> 
         if rating.statement_id in by_statement:
             by_statement[rating.statement_id].append(rating)
     summaries = [
-        StatementSummary(sid, text, why, [r.score for r in by_statement[sid]],
-                         [r.note for r in by_statement[sid] if r.note])
+        StatementSummary(
+            sid, text, why, [r.score for r in by_statement[sid]], [r.note for r in by_statement[sid] if r.note]
+        )
         for sid, text, why in statements
     ]
     order = {sid: index for index, (sid, _, _) in enumerate(statements)}

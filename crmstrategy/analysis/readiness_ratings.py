@@ -1,10 +1,10 @@
 """Readiness-check services: the statements of a workspace, each participant's ratings, and
-the summary (crmstrategy.readiness does the arithmetic)."""
+the summary (crmstrategy.analysis.readiness does the arithmetic)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
     Participant,
@@ -18,17 +18,22 @@ from crmstrategy.analysis.readiness import STANDARD_STATEMENTS, Rating, Readines
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 
-_WHY_BY_KEY = {key: why for key, _, why in STANDARD_STATEMENTS}
+_WHY_BY_KEY: dict[str | None, str] = {key: why for key, _, why in STANDARD_STATEMENTS}
 
 
 def list_statements(*, session: Session, workspace_id: int) -> list[ReadinessStatementRead]:
-    rows = session.exec(select(ReadinessStatement).where(ReadinessStatement.workspace_id == workspace_id)
-                        .order_by(ReadinessStatement.position, ReadinessStatement.id)).all()
+    rows = session.exec(
+        select(ReadinessStatement)
+        .where(ReadinessStatement.workspace_id == workspace_id)
+        .order_by(col(ReadinessStatement.position), col(ReadinessStatement.id))
+    ).all()
     # Statements added by the 0003 migration carry no "why"; the catalogue has it.
-    return [ReadinessStatementRead.model_validate(row.model_dump() | {"why": row.why or _WHY_BY_KEY.get(row.key, "")})
-            for row in rows]
+    return [
+        ReadinessStatementRead.model_validate(row.model_dump() | {"why": row.why or _WHY_BY_KEY.get(row.key, "")})
+        for row in rows
+    ]
 
 
 def seed_standard_statements(session: Session, workspace_id: int) -> None:
@@ -38,100 +43,128 @@ def seed_standard_statements(session: Session, workspace_id: int) -> None:
     session.flush()
 
 
-def add_statement(*, session: Session, workspace_id: int, data: ReadinessStatementCreate | dict) -> ReadinessStatementRead:
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(ReadinessStatementCreate, data, labels={"text": "Statement", "why": "Why it matters"})
-    texts = {s.text.lower() for s in list_statements(session=session, workspace_id=workspace_id)}
-    if clean.text.lower() in texts:
-        raise ValidationProblem([Problem("Statement", "That statement is already in the check.")])
-    position = session.exec(select(func.coalesce(func.max(ReadinessStatement.position), -1))
-                            .where(ReadinessStatement.workspace_id == workspace_id)).one() + 1
-    row = ReadinessStatement.model_validate(clean.model_dump() | {"workspace_id": workspace_id, "position": position})
-    session.add(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return ReadinessStatementRead.model_validate(row.model_dump())
+def add_statement(
+    *, session: Session, workspace_id: int, data: ReadinessStatementCreate | dict
+) -> ReadinessStatementRead:
+    with writing(session, workspace_id):
+        clean = validated(ReadinessStatementCreate, data, labels={"text": "Statement", "why": "Why it matters"})
+        texts = {s.text.lower() for s in list_statements(session=session, workspace_id=workspace_id)}
+        if clean.text.lower() in texts:
+            raise ValidationProblem([Problem("Statement", "That statement is already in the check.")])
+        position = (
+            session.exec(
+                select(func.coalesce(func.max(ReadinessStatement.position), -1)).where(
+                    ReadinessStatement.workspace_id == workspace_id
+                )
+            ).one()
+            + 1
+        )
+        row = ReadinessStatement.model_validate(
+            clean.model_dump() | {"workspace_id": workspace_id, "position": position}
+        )
+        session.add(row)
+        session.flush()
+        return ReadinessStatementRead.model_validate(row.model_dump())
 
 
 def delete_statement(*, session: Session, workspace_id: int, statement_id: int) -> str:
     """Only statements the workspace added itself can go; the standard ones are the method."""
-    require_workspace(session, workspace_id, for_update=True)
-    row = require_in_workspace(session, ReadinessStatement, statement_id, workspace_id, "statement")
-    if row.key:
-        raise ValidationProblem([Problem("Statement", "The standard statements of the check cannot be deleted; "
-                                         "rate them low if they do not hold.")])
-    text = row.text
-    session.delete(row)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return text
+    with writing(session, workspace_id):
+        row = require_in_workspace(session, ReadinessStatement, statement_id, workspace_id, "statement")
+        if row.key:
+            raise ValidationProblem(
+                [
+                    Problem(
+                        "Statement",
+                        "The standard statements of the check cannot be deleted; rate them low if they do not hold.",
+                    )
+                ]
+            )
+        text = row.text
+        session.delete(row)
+        return text
 
 
 def ratings_of(*, session: Session, workspace_id: int, participant_id: int) -> dict[int, ReadinessRatingIn]:
     require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-    rows = session.exec(select(ReadinessRating).join(ReadinessStatement,
-                                                     ReadinessStatement.id == ReadinessRating.statement_id)
-                        .where(ReadinessStatement.workspace_id == workspace_id,
-                               ReadinessRating.participant_id == participant_id)).all()
+    rows = session.exec(
+        select(ReadinessRating)
+        .join(ReadinessStatement, col(ReadinessStatement.id) == ReadinessRating.statement_id)
+        .where(ReadinessStatement.workspace_id == workspace_id, ReadinessRating.participant_id == participant_id)
+    ).all()
     return {r.statement_id: ReadinessRatingIn(statement_id=r.statement_id, score=r.score, note=r.note) for r in rows}
 
 
-def save_ratings(*, session: Session, workspace_id: int, participant_id: int,
-                 ratings: list[ReadinessRatingIn | dict]) -> int:
+def save_ratings(
+    *, session: Session, workspace_id: int, participant_id: int, ratings: list[ReadinessRatingIn | dict]
+) -> int:
     """Store one participant's ratings (a score of None clears that statement's rating)."""
-    require_workspace(session, workspace_id, for_update=True)
-    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-    statements = {s.id: s for s in list_statements(session=session, workspace_id=workspace_id)}
-    clean: list[ReadinessRatingIn] = []
-    problems: list[Problem] = []
-    for item in ratings:
-        try:
-            rating = validated(ReadinessRatingIn, item)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-            continue
-        if rating.statement_id not in statements:
-            problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
-            continue
-        if rating.score is None and rating.note:
-            problems.append(Problem(statements[rating.statement_id].text, "Give a score from 1 to 5 with the note."))
-            continue
-        if any(c.statement_id == rating.statement_id for c in clean):
-            problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
-            continue
-        clean.append(rating)
-    if problems:
-        raise ValidationProblem(problems)
-    existing = {r.statement_id: r for r in session.exec(
-        select(ReadinessRating).where(ReadinessRating.participant_id == participant_id,
-                                      ReadinessRating.statement_id.in_(list(statements)))).all()}
-    saved = 0
-    for rating in clean:
-        row = existing.get(rating.statement_id)
-        if rating.score is None:
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            row = ReadinessRating(statement_id=rating.statement_id, participant_id=participant_id,
-                                  score=rating.score, note=rating.note)
-        else:
-            row.score, row.note, row.updated_at = rating.score, rating.note, utcnow()
-        session.add(row)
-        saved += 1
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return saved
+    with writing(session, workspace_id):
+        require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+        statements = {s.id: s for s in list_statements(session=session, workspace_id=workspace_id)}
+        clean: list[ReadinessRatingIn] = []
+        problems: list[Problem] = []
+        for item in ratings:
+            try:
+                rating = validated(ReadinessRatingIn, item)
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            if rating.statement_id not in statements:
+                problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
+                continue
+            if rating.score is None and rating.note:
+                problems.append(
+                    Problem(statements[rating.statement_id].text, "Give a score from 1 to 5 with the note.")
+                )
+                continue
+            if any(c.statement_id == rating.statement_id for c in clean):
+                problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
+                continue
+            clean.append(rating)
+        if problems:
+            raise ValidationProblem(problems)
+        existing = {
+            r.statement_id: r
+            for r in session.exec(
+                select(ReadinessRating).where(
+                    ReadinessRating.participant_id == participant_id,
+                    col(ReadinessRating.statement_id).in_(list(statements)),
+                )
+            ).all()
+        }
+        saved = 0
+        for rating in clean:
+            row = existing.get(rating.statement_id)
+            if rating.score is None:
+                if row is not None:
+                    session.delete(row)
+                continue
+            if row is None:
+                row = ReadinessRating(
+                    statement_id=rating.statement_id,
+                    participant_id=participant_id,
+                    score=rating.score,
+                    note=rating.note,
+                )
+            else:
+                row.score, row.note, row.updated_at = rating.score, rating.note, utcnow()
+            session.add(row)
+            saved += 1
+        return saved
 
 
 def all_ratings(*, session: Session, workspace_id: int) -> list[Rating]:
-    rows = session.exec(select(ReadinessRating).join(ReadinessStatement,
-                                                     ReadinessStatement.id == ReadinessRating.statement_id)
-                        .where(ReadinessStatement.workspace_id == workspace_id)).all()
+    rows = session.exec(
+        select(ReadinessRating)
+        .join(ReadinessStatement, col(ReadinessStatement.id) == ReadinessRating.statement_id)
+        .where(ReadinessStatement.workspace_id == workspace_id)
+    ).all()
     return [Rating(r.statement_id, r.participant_id, r.score, r.note) for r in rows]
 
 
 def readiness_summary(*, session: Session, workspace_id: int) -> ReadinessSummary:
     statements = list_statements(session=session, workspace_id=workspace_id)
-    return summarise([(s.id, s.text, s.why) for s in statements],
-                     all_ratings(session=session, workspace_id=workspace_id))
+    return summarise(
+        [(s.id, s.text, s.why) for s in statements], all_ratings(session=session, workspace_id=workspace_id)
+    )

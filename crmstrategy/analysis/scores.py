@@ -42,7 +42,10 @@ def weight_shares(weights: list[float]) -> list[float]:
 def factor_count_advice(count: int) -> str | None:
     """The method asks for 4-6 factors; say so gently, never block."""
     if count < FEW_FACTORS:
-        return f"{count} factor{'s' if count != 1 else ''}: the method suggests 4 to 6 that matter most to these customers."
+        return (
+            f"{count} factor{'s' if count != 1 else ''}: the method suggests 4 to 6 that matter most to "
+            "these customers."
+        )
     if count > MANY_FACTORS:
         return f"{count} factors: keep the 4 to 6 that matter most, or the score blurs."
     return None
@@ -50,7 +53,8 @@ def factor_count_advice(count: int) -> str | None:
 
 class ScoreSpread:
     """Count, mean, median, spread and range of `self.scores` (ratings 1-5), for any class that
-    has them: a factor's strength ratings here, a readiness statement's in crmstrategy.readiness."""
+    has them: a factor's strength ratings here, a readiness statement's in crmstrategy.analysis.readiness."""
+
     scores: Sequence[int]
 
     @property
@@ -86,9 +90,10 @@ class RatingStats(ScoreSpread):
     @property
     def default_agreed(self) -> int | None:
         """The median, rounded half up to a whole score: the facilitator's starting point."""
-        if not self.scores:
+        median = self.median
+        if median is None:  # no scores
             return None
-        return int(self.median + 0.5)
+        return int(median + 0.5)
 
 
 def effective_strength(agreed: int | None, stats: RatingStats, revealed: bool = True) -> int | None:
@@ -132,17 +137,21 @@ def _scaled(values: dict[int, float | None]) -> dict[int, float]:
 
 
 def attractiveness_scores(segments: list[SegmentFigures], weights: dict[str, float]) -> dict[int, float]:
-    shares = dict(zip(("size", "potential", "growth"),
-                      weight_shares([weights["size"], weights["potential"], weights["growth"]])))
+    shares = dict(
+        zip(("size", "potential", "growth"), weight_shares([weights["size"], weights["potential"], weights["growth"]]))
+    )
     size = _scaled({s.segment_id: s.revenue for s in segments})
     potential = _scaled({s.segment_id: s.potential for s in segments})
     growth = _scaled({s.segment_id: s.growth for s in segments})
-    return {s.segment_id: shares["size"] * size[s.segment_id] + shares["potential"] * potential[s.segment_id]
-            + shares["growth"] * growth[s.segment_id] for s in segments}
+    return {
+        s.segment_id: shares["size"] * size[s.segment_id]
+        + shares["potential"] * potential[s.segment_id]
+        + shares["growth"] * growth[s.segment_id]
+        for s in segments
+    }
 
 
-NOTHING_TO_RANK = ("Nothing to rank yet: score the segments' size, potential and growth and rate their key "
-                   "factors.")
+NOTHING_TO_RANK = "Nothing to rank yet: score the segments' size, potential and growth and rate their key factors."
 
 
 def nothing_to_rank(segments: list[SegmentFigures]) -> bool:
@@ -158,7 +167,7 @@ def ranking(scores: dict[int, float]) -> list[int]:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    base_rank: dict[int, int]          # segment id -> 1-based rank with the chosen weights
+    base_rank: dict[int, int]  # segment id -> 1-based rank with the chosen weights
     worst_rank: dict[int, int]
     best_rank: dict[int, int]
 
@@ -166,10 +175,12 @@ class Sensitivity:
         return self.best_rank[segment_id] == self.worst_rank[segment_id] == self.base_rank[segment_id]
 
 
-def sensitivity(segments: list[SegmentFigures], weights: dict[str, float],
-                step: float = SENSITIVITY_STEP) -> Sensitivity:
+def sensitivity(
+    segments: list[SegmentFigures], weights: dict[str, float], step: float = SENSITIVITY_STEP
+) -> Sensitivity:
     """Move each attractiveness weight up and down by `step` (20%), one at a time, and record
     the best and worst rank each segment reaches."""
+
     def ranks(w: dict[str, float]) -> dict[int, int]:
         return {sid: n for n, sid in enumerate(ranking(attractiveness_scores(segments, w)), start=1)}
 
@@ -198,6 +209,11 @@ def discuss_first(stats: dict[int, RatingStats], limit: int = 5) -> list[int]:
     """Keys (segment-factor ids) where participants disagree most: largest spread, then widest
     range; only where at least two rated and some are DISAGREEMENT_RANGE or more points apart
     (one point apart is ordinary rounding of the same view)."""
-    contested = [(key, s) for key, s in stats.items() if s.count >= 2 and s.high - s.low >= DISAGREEMENT_RANGE]
-    contested.sort(key=lambda kv: (-kv[1].spread, -(kv[1].high - kv[1].low)))
-    return [key for key, _ in contested[:limit]]
+    contested: list[tuple[int, float, int]] = []  # (key, spread, range)
+    for key, s in stats.items():
+        if s.count >= 2:
+            assert s.spread is not None and s.high is not None and s.low is not None  # there are scores
+            if s.high - s.low >= DISAGREEMENT_RANGE:
+                contested.append((key, s.spread, s.high - s.low))
+    contested.sort(key=lambda c: (-c[1], -c[2]))
+    return [key for key, _, _ in contested[:limit]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import altair as alt
@@ -22,8 +22,9 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def place_labels(texts: list[str], points: list[tuple[float, float]], offsets: list[list[float]],
-           font: int) -> list[float] | None:
+def place_labels(
+    texts: list[str], points: list[tuple[float, float]], offsets: list[list[float]], font: int
+) -> list[float] | None:
     """For each text, the first of its vertical offsets (pixels) at which it overlaps no text placed
     before it; None if one finds no place. Vertical only: on a wider chart the texts move apart,
     never together."""
@@ -95,6 +96,7 @@ class RenderedChart:
 
     def __init__(self, chart: alt.TopLevelMixin, scale: float = 2.0):
         self.spec, self.scale = chart.to_json(validate=False), scale
+        self._future: Future[bytes] | None
         try:
             self._future = _render_pool().submit(_png_of_spec, self.spec, scale)
         except (BrokenProcessPool, RuntimeError, OSError):

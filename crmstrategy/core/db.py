@@ -33,7 +33,7 @@ def make_engine(url: str) -> Engine:
         return _make_sqlite_engine(url)
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
@@ -105,8 +105,10 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ValidationProblem("Someone saved a conflicting change at the same moment (for example the "
-                                "same name). Nothing was saved; look at the current data and try again.") from None
+        raise ValidationProblem(
+            "Someone saved a conflicting change at the same moment (for example the "
+            "same name). Nothing was saved; look at the current data and try again."
+        ) from None
     except BaseException:
         session.rollback()
         raise

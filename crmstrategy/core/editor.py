@@ -3,20 +3,25 @@
 `editor_frame` builds the table an editor shows, each column typed as declared, so an empty
 table accepts a first row of every kind. The rest turns the editor's state into service
 commands (`editor_commands`, for tables saved row by row) or into the whole edited table
-(`edited_records`, for tables saved as a whole): Streamlit reports edits as {"edited_rows": {row_index: {column: value}},
-"added_rows": [{column: value}], "deleted_rows": [row_index]}; row indexes refer to the rows shown.
+(`edited_records`, for tables saved as a whole): Streamlit reports edits as
+{"edited_rows": {row_index: {column: value}}, "added_rows": [{column: value}], "deleted_rows": [row_index]};
+row indexes refer to the rows shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
 
 from crmstrategy.core.errors import Problem, ValidationProblem
+
+_Command = TypeVar("_Command")  # a Create, an Update or a Delete
+_Data = TypeVar("_Data")  # what an import creates one item from
 
 # The editor reads a column's kind from its type, not from its column config. An untyped empty
 # column is float64 (from []) or has no type at all (object), so a name typed into it is parsed
@@ -82,8 +87,9 @@ class EditorCommands:
         return bool(self.deletes or self.updates or self.creates)
 
 
-def editor_commands(ids: list[int], state: dict, editable: set[str],
-                    versions: list[int] | None = None) -> EditorCommands:
+def editor_commands(
+    ids: list[int], state: dict, editable: set[str], versions: list[int] | None = None
+) -> EditorCommands:
     """Map editor state to commands. `ids[i]` is the id of shown row i and `versions[i]` the
     version it was drawn at (passed on, so an edit of a row changed since is refused); columns
     outside `editable` (ids, computed columns) are ignored, and so are added rows left entirely blank."""
@@ -116,8 +122,13 @@ def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def apply_commands(commands: EditorCommands, *, create: Callable[[Create], object],
-                   update: Callable[[Update], object], delete: Callable[[Delete], object]) -> dict[str, int]:
+def apply_commands(
+    commands: EditorCommands,
+    *,
+    create: Callable[[Create], object],
+    update: Callable[[Update], object],
+    delete: Callable[[Delete], object],
+) -> dict[str, int]:
     """Run every command (deletes, then updates, then creates) in the caller's transaction.
 
     Problems from all rows are gathered before raising, so the user sees them all at once;
@@ -126,8 +137,8 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
     problems: list[Problem] = []
     refusals: list[ValidationProblem] = []
     counts = {"created": 0, "updated": 0, "deleted": 0}
-    for kind, items, fn in (("deleted", commands.deletes, delete), ("updated", commands.updates, update),
-                            ("created", commands.creates, create)):
+
+    def run(kind: str, items: list[_Command], fn: Callable[[_Command], object]) -> None:
         for command in items:
             try:
                 fn(command)
@@ -135,6 +146,10 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
             except ValidationProblem as exc:
                 problems.extend(exc.problems)
                 refusals.append(exc)
+
+    run("deleted", commands.deletes, delete)
+    run("updated", commands.updates, update)
+    run("created", commands.creates, create)
     if len(refusals) == 1:
         raise refusals[0]  # as it was raised: a stale edit keeps what the item is now, to be shown
     if problems:
@@ -142,7 +157,7 @@ def apply_commands(commands: EditorCommands, *, create: Callable[[Create], objec
     return counts
 
 
-def create_all(rows: list[tuple[int, object]], create: Callable[[object, int], object]) -> int:
+def create_all(rows: Sequence[tuple[int, _Data]], create: Callable[[_Data, int], object]) -> int:
     """A confirmed import: `create(data, row)` for each (file row number, data), all or nothing;
     every row's problems are gathered before raising."""
     problems: list[Problem] = []
@@ -178,14 +193,15 @@ def edited_records(rows: Iterable[Mapping], state: Mapping, columns: Mapping[str
     each edited value is read by its column's kind: a date typed into a cell arrives as text, a
     whole number as a float. Deleted rows are left out; added rows follow the drawn ones, each with
     every column (None where nothing was typed), and added rows left all blank are dropped."""
-    rows = [dict(row) for row in rows]
+    table = [dict(row) for row in rows]
     deleted = {int(i) for i in state.get("deleted_rows", [])}
     for raw_index, changes in state.get("edited_rows", {}).items():
         index = int(raw_index)
-        if 0 <= index < len(rows):
-            rows[index].update({label: _read(value, columns[label]) for label, value in changes.items()
-                                if label in columns})
-    result = [row for index, row in enumerate(rows) if index not in deleted]
+        if 0 <= index < len(table):
+            table[index].update(
+                {label: _read(value, columns[label]) for label, value in changes.items() if label in columns}
+            )
+    result = [row for index, row in enumerate(table) if index not in deleted]
     for added in state.get("added_rows", []):
         row = {label: _read(added.get(label), kind) for label, kind in columns.items()}
         if any(not _blank(value) for value in row.values()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class ValidationProblem(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def problems_from_pydantic(exc: ValidationError, labels: dict[str, str] | None = None,
-                           row: int | None = None) -> list[Problem]:
+def problems_from_pydantic(
+    exc: ValidationError, labels: dict[str, str] | None = None, row: int | None = None
+) -> list[Problem]:
     """Turn pydantic's errors into sentences a workshop participant understands."""
     labels = labels or {}
     problems = []
@@ -43,7 +45,7 @@ def problems_from_pydantic(exc: ValidationError, labels: dict[str, str] | None =
     return problems
 
 
-def _sentence(error: dict) -> str:
+def _sentence(error: ErrorDetails) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "value_error":

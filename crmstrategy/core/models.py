@@ -4,50 +4,42 @@ time in UTC, matching a choice, dates, numbers and scores, foreign keys that cas
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from typing import Annotated, Protocol, cast
 
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Field, SQLModel, col
+
+# SQLModel types `model_config` as its SQLModelConfig (pydantic's ConfigDict and two keys of its
+# own), which sqlmodel does not export; a ConfigDict there is the same dict but not that type.
+from sqlmodel._compat import SQLModelConfig
 
 from crmstrategy.core import clock
-from crmstrategy.core.text import clean_name, clean_text
-
-# The largest goal or measured value accepted: past it, a number is a typing slip.
-MAX_GOAL_VALUE = 1e12
+from crmstrategy.core.fields import CleanName, CleanText
 
 
 def utcnow() -> datetime:
     return clock.now()
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were written in UTC, so say so (PostgreSQL does)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
 
 
-def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
-    """Match `value` to one of `options` ignoring case, spaces, dashes and underscores."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    key = re.sub(r"[\s_\-]+", "", text.lower())
-    for option in options:
-        if re.sub(r"[\s_\-]+", "", option.lower()) == key:
-            return option
-    raise ValueError(f"{label} must be one of {', '.join(options)} (got '{text[:40]}').")
+def id_of(row: _Row) -> int:
+    """The id of a row that has been flushed or read. A table's `id` is `int | None` because a new
+    row has none until the database gives it one; this is for code that reads it after."""
+    assert row.id is not None, f"{type(row).__name__} has no id yet: flush it first"
+    return row.id
 
 
-def required_choice(value: object, options: tuple[str, ...], label: str, default: str | None = None) -> str:
-    """One of `options` (see choice); `default` stands in for no value at all (None or "")."""
-    if default is not None and value in (None, ""):
-        value = default
-    found = choice(value, options, label)
-    if found is None:
-        raise ValueError(f"{label} is required: {', '.join(options)}.")
-    return found
+def id_col(column: int | None) -> Mapped[int]:
+    """`col(Model.id)` for a query that reads ids, e.g. `select(id_col(Segment.id), Segment.name)`:
+    typed `int` rather than `int | None`, for every id a query reads is a stored row's."""
+    return cast("Mapped[int]", col(column))
 
 
 def _fk(target: str, *, nullable: bool = False) -> Column:
@@ -55,9 +47,9 @@ def _fk(target: str, *, nullable: bool = False) -> Column:
 
 
 class WorkspaceBase(SQLModel):
-    name: str = Field(max_length=200)
+    name: Annotated[str, CleanName("Workspace name")] = Field(max_length=200)
     currency: str = Field(default="NOK", max_length=3)
-    description: str = Field(default="", sa_type=Text)
+    description: Annotated[str, CleanText("Description")] = Field(default="", sa_type=Text)
     # How attractiveness weighs size, potential and growth (advice 2); shares of their sum.
     weight_size: float = Field(default=30.0, ge=0, le=100)
     weight_potential: float = Field(default=40.0, ge=0, le=100)
@@ -69,12 +61,7 @@ class WorkspaceBase(SQLModel):
 
 
 class WorkspaceCreate(WorkspaceBase):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Workspace name")
+    model_config = SQLModelConfig(extra="forbid")
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -83,11 +70,6 @@ class WorkspaceCreate(WorkspaceBase):
         if not re.fullmatch(r"[A-Z]{3}", text):
             raise ValueError("Currency must be a three-letter code such as NOK, DKK, SEK or EUR.")
         return text
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _description(cls, v):
-        return clean_text(v, "Description")
 
     @model_validator(mode="after")
     def _some_weight(self):
@@ -122,60 +104,6 @@ class WorkspaceRead(WorkspaceBase):
     id: int
     created_at: datetime
     updated_at: datetime
-
-
-def score_1_to_5(v, label: str):
-    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, bool):
-        raise ValueError(f"{label} must be a whole number from 1 to 5.")
-    try:
-        score = float(v)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{label} must be a whole number from 1 to 5.") from None
-    if score != score or not score.is_integer() or not 1 <= score <= 5:
-        raise ValueError(f"{label} must be a whole number from 1 to 5.")
-    return int(score)
-
-
-def optional_date(v, label: str):
-    """A date from a date, a datetime or YYYY-MM-DD text; None for nothing at all."""
-    if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
-        return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, str):
-        try:
-            return date.fromisoformat(v.strip()[:10])
-        except ValueError:
-            raise ValueError(f"'{v.strip()[:20]}' is not a date; write it as YYYY-MM-DD.") from None
-    if not isinstance(v, date):
-        raise ValueError(f"{label} must be a date.")
-    return v
-
-
-def required_date(v, label: str, missing: str):
-    """As optional_date, with `missing` as the sentence when there is no date at all."""
-    day = optional_date(v, label)
-    if day is None:
-        raise ValueError(missing)
-    return day
-
-
-def number_value(v, label: str) -> float:
-    """A number from a number or text ("12,5", "1 200"); a clear sentence for anything else."""
-    if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
-        raise ValueError(f"{label} is required: a number.")
-    if isinstance(v, bool):
-        raise ValueError(f"{label} must be a number.")
-    try:
-        number = float(str(v).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "").removesuffix("%")) \
-            if isinstance(v, str) else float(v)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number (got '{str(v).strip()[:30]}').") from None
-    if number != number or abs(number) > MAX_GOAL_VALUE:
-        raise ValueError(f"{label} must be a number of reasonable size.")
-    return number
 
 
 def _fk_or_null(target: str) -> Column:

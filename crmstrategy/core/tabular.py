@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,8 +26,11 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+M = TypeVar("M", bound=BaseModel)
+
 
 # --- safe output -----------------------------------------------------------------------
+
 
 def safe_cell(value):
     """A text that a spreadsheet would run as a formula gets a leading apostrophe."""
@@ -92,7 +96,9 @@ def to_xlsx_bytes(sheets: list[Sheet]) -> bytes:
         if sheet.header:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.header))}{max(1, len(sheet.rows) + 1)}"
         for index, header in enumerate(sheet.header, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = sheet.widths.get(index - 1, max(12, min(40, len(header) + 4)))
+            ws.column_dimensions[get_column_letter(index)].width = sheet.widths.get(
+                index - 1, max(12, min(40, len(header) + 4))
+            )
             fmt = sheet.number_formats.get(index - 1)
             if fmt:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -112,6 +118,7 @@ def _xlsx_value(value):
 
 # --- reading ---------------------------------------------------------------------------
 
+
 def read_table(raw: bytes, filename: str) -> tuple[list[str], list[list]]:
     """Header and rows of an uploaded CSV or XLSX, or a ValidationProblem saying why not."""
     header, numbered = _read_numbered(raw, filename)
@@ -125,23 +132,26 @@ def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int
     if not raw:
         raise ValidationProblem("The file is empty.")
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise ValidationProblem(f"The file is {len(raw) / 1e6:.1f} MB; the limit for an import is "
-                                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Split it or remove unused columns.")
+        raise ValidationProblem(
+            f"The file is {len(raw) / 1e6:.1f} MB; the limit for an import is "
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Split it or remove unused columns."
+        )
     if name.endswith(".xlsx"):
         header, rows = _read_xlsx(raw)
     elif name.endswith(".csv") or name.endswith(".txt"):
         header, rows = _read_csv(raw)
     else:
         raise ValidationProblem("Choose a .csv or .xlsx file.")
-    rows = [(number, row) for number, row in enumerate(rows, start=2)
-            if any(str(v).strip() for v in row if v is not None)]
+    numbered = [
+        (number, row) for number, row in enumerate(rows, start=2) if any(str(v).strip() for v in row if v is not None)
+    ]
     if not header or not any(str(h).strip() for h in header):
         raise ValidationProblem("The file has no header row.")
-    if not rows:
+    if not numbered:
         raise ValidationProblem("The file has a header but no rows.")
-    if len(rows) > MAX_ROWS:
-        raise ValidationProblem(f"The file has {len(rows):,} rows; at most {MAX_ROWS:,} can be imported at once.")
-    return [str(h or "").strip() for h in header], rows
+    if len(numbered) > MAX_ROWS:
+        raise ValidationProblem(f"The file has {len(numbered):,} rows; at most {MAX_ROWS:,} can be imported at once.")
+    return [str(h or "").strip() for h in header], numbered
 
 
 def _read_csv(raw: bytes) -> tuple[list[str], list[list]]:
@@ -198,12 +208,15 @@ def map_header(header: list[str], labels: dict[str, str], required: set[str]) ->
         mapped.append(found)
     expected = ", ".join(labels.values())
     if unknown:
-        raise ValidationProblem(f"Unknown column{'s' if len(unknown) > 1 else ''}: "
-                                f"{', '.join(repr(u[:40]) for u in unknown[:10])}. Expected columns: {expected}.")
+        raise ValidationProblem(
+            f"Unknown column{'s' if len(unknown) > 1 else ''}: "
+            f"{', '.join(repr(u[:40]) for u in unknown[:10])}. Expected columns: {expected}."
+        )
     missing = [labels[f] for f in required if f not in mapped]
     if missing:
-        raise ValidationProblem(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. "
-                                f"Expected columns: {expected}.")
+        raise ValidationProblem(
+            f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. Expected columns: {expected}."
+        )
     duplicated = {labels[f] for f in mapped if f and mapped.count(f) > 1}
     if duplicated:
         raise ValidationProblem(f"Column given twice: {', '.join(sorted(duplicated))}.")
@@ -218,19 +231,27 @@ class Rejected:
 
 
 @dataclass
-class ImportPreview:
-    valid: list[tuple[int, BaseModel]]
+class ImportPreview(Generic[M]):
+    valid: list[tuple[int, M]]  # (file row number, the model it would create)
     rejected: list[Rejected]
 
 
-def preview_import(raw: bytes, filename: str, *, model: type[BaseModel], labels: dict[str, str],
-                   required: set[str], existing_names: Iterable[str] = (),
-                   extra_check: Callable[[BaseModel], list[str]] | None = None) -> ImportPreview:
+def preview_import(
+    raw: bytes,
+    filename: str,
+    *,
+    model: type[M],
+    labels: dict[str, str],
+    required: set[str],
+    existing_names: Iterable[str] = (),
+    extra_check: Callable[[M], list[str]] | None = None,
+) -> ImportPreview[M]:
     header, rows = _read_numbered(raw, filename)
     mapping = map_header(header, labels, required)
     seen = {n.lower() for n in existing_names}
     in_file: dict[str, int] = {}
-    valid, rejected = [], []
+    valid: list[tuple[int, M]] = []
+    rejected: list[Rejected] = []
     for number, row in rows:
         values = {f: (row[i] if i < len(row) else None) for i, f in enumerate(mapping) if f}
         try:

@@ -57,8 +57,9 @@ def md_escape(text: str) -> str:
 
 # Letters that Unicode decomposition does not take apart into a base letter and an accent: spelled
 # out the way Scandinavians write them without their keyboard (ø as o, as in "Rørhandel" → "rorhandel").
-_SPELLED_OUT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "ß": "ss", "œ": "oe",
-                              "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
+_SPELLED_OUT = str.maketrans(
+    {"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "ß": "ss", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d"}
+)
 SLUG_MAX = 60
 
 

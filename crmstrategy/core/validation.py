@@ -11,8 +11,9 @@ from crmstrategy.core.errors import ValidationProblem, problems_from_pydantic
 M = TypeVar("M", bound=BaseModel)
 
 
-def validated(model: type[M], data: BaseModel | dict, *, labels: dict[str, str] | None = None,
-              row: int | None = None) -> M:
+def validated(
+    model: type[M], data: BaseModel | dict, *, labels: dict[str, str] | None = None, row: int | None = None
+) -> M:
     if isinstance(data, model):
         return data
     if isinstance(data, BaseModel):

@@ -4,6 +4,7 @@ never saw (two people editing one action at once, a form left open while someone
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import event, inspect
@@ -15,6 +16,7 @@ from crmstrategy.core.errors import Problem, ValidationProblem
 class Versioned(SQLModel):
     """Mixin for table rows that users edit: `version` starts at 1 and goes up by one with every
     flush that changes the row (see `_bump_versions`)."""
+
     version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
 
 
@@ -22,17 +24,27 @@ class StaleEdit(ValidationProblem):
     """An edit drawn from a version that is no longer current; nothing was written. `current` is
     what the item is now (field label → value as text), for the page to show."""
 
-    def __init__(self, subject: str, current: dict[str, str] | None = None, *, plural: bool = False,
-                 row: int | None = None):
+    def __init__(
+        self, subject: str, current: dict[str, str] | None = None, *, plural: bool = False, row: int | None = None
+    ):
         self.subject = subject
         self.current = current or {}
-        message = (f"{subject} {'were' if plural else 'was'} changed by someone else since you opened "
-                   f"{'them' if plural else 'it'}: here is what {'they are' if plural else 'it is'} now.")
+        message = (
+            f"{subject} {'were' if plural else 'was'} changed by someone else since you opened "
+            f"{'them' if plural else 'it'}: here is what {'they are' if plural else 'it is'} now."
+        )
         super().__init__([Problem("", message, row)])
 
 
-def check_version(item, drawn: int | None, *, name: str = "", labels: dict[str, str] | None = None,
-                  noun: str = "item", row: int | None = None) -> None:
+def check_version(
+    item,
+    drawn: int | None,
+    *,
+    name: str = "",
+    labels: dict[str, str] | None = None,
+    noun: str = "item",
+    row: int | None = None,
+) -> None:
     """Refuse an edit of `item` drawn from version `drawn` when it has moved on since. `labels`
     (field → label) choose what of it the refusal shows, `row` is the table row the edit came from;
     None for `drawn` is only for callers that confirmed the item by other means (a typed name)."""
@@ -42,7 +54,7 @@ def check_version(item, drawn: int | None, *, name: str = "", labels: dict[str, 
     raise StaleEdit(f"'{name}'" if name else f"This {noun}", describe(item, labels or {}), row=row)
 
 
-def check_versions(rows: list, drawn: dict[int, int], *, subject: str) -> None:
+def check_versions(rows: Iterable, drawn: dict[int, int], *, subject: str) -> None:
     """Refuse saving a whole table (a segment's key factors, a goal's milestones) when any of its
     rows was changed, added or removed since the table was drawn: `drawn` maps row id → version.
     `subject` names the table in the refusal ("The milestones of 'Churn'")."""

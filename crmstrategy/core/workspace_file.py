@@ -3,14 +3,23 @@ problem named by its place in the file (crmstrategy.workspace.workspace_file is 
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from pydantic import ValidationError
 
 from crmstrategy.core.errors import Problem, ValidationProblem, problems_from_pydantic
 from crmstrategy.core.text import clean_name
 
 
-def rows(problems: list[Problem], items: list[dict], where: str, model, labels: dict | None = None,
-         pop: tuple[str, ...] = (), extra: dict | None = None):
+def rows(
+    problems: list[Problem],
+    items: list[dict],
+    where: str,
+    model,
+    labels: dict | None = None,
+    pop: tuple[str, ...] = (),
+    extra: dict | None = None,
+):
     """Validate each item of a section; yields (index, popped values, model) for the good ones."""
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -21,8 +30,9 @@ def rows(problems: list[Problem], items: list[dict], where: str, model, labels: 
         try:
             yield n, popped, model.model_validate(item | (extra or {}))
         except ValidationError as exc:
-            problems.extend(Problem(at(f"{where}[{n}]", p.field), p.message)
-                            for p in problems_from_pydantic(exc, labels))
+            problems.extend(
+                Problem(at(f"{where}[{n}]", p.field), p.message) for p in problems_from_pydantic(exc, labels)
+            )
 
 
 def at(*parts: str) -> str:
@@ -123,5 +133,5 @@ def check_name_once(problems: list[Problem], name: str, where: str, seen: dict[s
         seen[name.lower()] = where
 
 
-def whole_number(value) -> bool:
+def whole_number(value) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1

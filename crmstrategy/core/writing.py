@@ -1,9 +1,11 @@
-"""The write skeleton every service shares: the workspace row (locked for writers), an item only
-if it belongs to the workspace, and the workspace touched when something in it changed."""
+"""The write skeleton every service shares: `writing` locks the workspace row for the write and
+touches it when the write is done; an item is reached only if it belongs to the workspace."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -11,12 +13,20 @@ from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace, utcnow
 from crmstrategy.core.versioning import check_version
 
-T = TypeVar("T")
+
+class _InWorkspace(Protocol):
+    """A row that belongs to a workspace."""
+
+    @property
+    def workspace_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=_InWorkspace)
 
 
 def require_workspace(session: Session, workspace_id: int, *, for_update: bool = False) -> Workspace:
-    """The workspace row. Writers pass `for_update`, which locks the row on PostgreSQL so that
-    writers to one workspace take turns (SQLite's BEGIN IMMEDIATE already serialises them);
+    """The workspace row. `for_update` (what writing() asks for) locks the row on PostgreSQL so
+    that writers to one workspace take turns (SQLite's BEGIN IMMEDIATE already serialises them);
     otherwise two at once race on check-then-insert, e.g. the same new value driver."""
     row = session.get(Workspace, workspace_id, with_for_update=True if for_update else None)
     if row is None:
@@ -24,9 +34,38 @@ def require_workspace(session: Session, workspace_id: int, *, for_update: bool =
     return row
 
 
-def require_in_workspace(session: Session, model: type[T], row_id: int, workspace_id: int, noun: str, *,
-                         version: int | None = None, labels: dict[str, str] | None = None,
-                         row: int | None = None) -> T:
+@contextmanager
+def writing(session: Session, workspace_id: int) -> Iterator[Workspace]:
+    """One write to a workspace, in the caller's unit of work:
+
+        with writing(session, workspace_id) as workspace:
+            ...  # check, change
+
+    On entry the workspace row is locked (see require_workspace; a workspace that does not exist
+    is refused) and handed to the block. When the block ends without an exception, what it changed
+    is flushed together with the workspace's updated_at (now: something in it changed). When it
+    raises, nothing more happens: the exception goes on and the unit of work rolls back.
+
+    A `return` inside the block is evaluated before the flush; a result that must show the
+    touched workspace is made after the block."""
+    workspace = require_workspace(session, workspace_id, for_update=True)
+    yield workspace
+    workspace.updated_at = utcnow()
+    session.add(workspace)
+    session.flush()
+
+
+def require_in_workspace(
+    session: Session,
+    model: type[T],
+    row_id: int,
+    workspace_id: int,
+    noun: str,
+    *,
+    version: int | None = None,
+    labels: dict[str, str] | None = None,
+    row: int | None = None,
+) -> T:
     """The `model` row with `row_id`, only if it belongs to `workspace_id`: another workspace's
     rows are never reachable through this one's id. With `version` (the version an edit was drawn
     from), refused when someone changed the row since; `labels` say what of it the refusal shows."""
@@ -35,9 +74,3 @@ def require_in_workspace(session: Session, model: type[T], row_id: int, workspac
         raise ValidationProblem(f"That {noun} does not exist in this workspace (it may have been deleted).")
     check_version(found, version, labels=labels, noun=noun, row=row)
     return found
-
-
-def touch_workspace(session: Session, workspace_id: int) -> None:
-    row = require_workspace(session, workspace_id)
-    row.updated_at = utcnow()
-    session.add(row)

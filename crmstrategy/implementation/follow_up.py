@@ -4,18 +4,20 @@ routing to an owner and the plan action it led to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import Segment
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.models import id_col
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
-from crmstrategy.core.writing import require_in_workspace, require_workspace, touch_workspace
+from crmstrategy.core.writing import require_in_workspace, writing
 from crmstrategy.implementation.follow_up_rules import GoalStatus, goal_status
 from crmstrategy.implementation.models import (
     MEASUREMENT_LABELS,
@@ -36,152 +38,240 @@ def _fmt(value: float) -> str:
 
 def _not_in_future(day: date, today: date, row: int | None) -> None:
     if day > today:
-        raise ValidationProblem([Problem("Date", f"{day.isoformat()} is in the future: a measurement records a value "
-                                         "already measured.", row)])
+        raise ValidationProblem(
+            [
+                Problem(
+                    "Date", f"{day.isoformat()} is in the future: a measurement records a value already measured.", row
+                )
+            ]
+        )
 
 
 def goal_measurements(*, session: Session, workspace_id: int) -> dict[int, list[GoalMeasurementRead]]:
     """Each goal's measured values, oldest first."""
-    columns = (GoalMeasurement.id, GoalMeasurement.goal_id, GoalMeasurement.measured_on, GoalMeasurement.value,
-               GoalMeasurement.note, GoalMeasurement.recorded_by)
-    rows = session.exec(select(*columns).where(GoalMeasurement.workspace_id == workspace_id)
-                        .order_by(GoalMeasurement.goal_id, GoalMeasurement.measured_on)).all()
+    columns = (
+        GoalMeasurement.id,
+        GoalMeasurement.goal_id,
+        GoalMeasurement.measured_on,
+        GoalMeasurement.value,
+        GoalMeasurement.note,
+        GoalMeasurement.recorded_by,
+    )
+    rows = session.exec(
+        select(*columns)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
+        .where(GoalMeasurement.workspace_id == workspace_id)
+        .order_by(col(GoalMeasurement.goal_id), col(GoalMeasurement.measured_on))
+    ).all()
     result: dict[int, list[GoalMeasurementRead]] = {}
     for mid, goal_id, measured_on, value, note, by in rows:
         # Read back as written, so not validated again: thousands of values would cost a page a second.
-        result.setdefault(goal_id, []).append(GoalMeasurementRead.model_construct(
-            id=mid, goal_id=goal_id, measured_on=measured_on, value=value, note=note, recorded_by=by))
+        result.setdefault(goal_id, []).append(
+            GoalMeasurementRead.model_construct(
+                id=mid, goal_id=goal_id, measured_on=measured_on, value=value, note=note, recorded_by=by
+            )
+        )
     return result
 
 
 def _require_goal(session: Session, workspace_id: int, goal_id: int, row: int | None) -> Goal:
     goal = session.get(Goal, goal_id) if goal_id is not None else None
     if goal is None or goal.workspace_id != workspace_id:
-        raise ValidationProblem([Problem("Goal", "That goal does not exist any more (it may have been deleted "
-                                         "since the page was opened): nothing was saved.", row)])
+        raise ValidationProblem(
+            [
+                Problem(
+                    "Goal",
+                    "That goal does not exist any more (it may have been deleted "
+                    "since the page was opened): nothing was saved.",
+                    row,
+                )
+            ]
+        )
     return goal
 
 
-def add_goal_measurement(*, session: Session, workspace_id: int, data: GoalMeasurementCreate | dict,
-                         today: date | None = None, row: int | None = None) -> GoalMeasurementRead:
+def add_goal_measurement(
+    *,
+    session: Session,
+    workspace_id: int,
+    data: GoalMeasurementCreate | dict,
+    today: date | None = None,
+    row: int | None = None,
+) -> GoalMeasurementRead:
     """One measured value of a goal: on a day not in the future, once per goal and day."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
-    goal = _require_goal(session, workspace_id, clean.goal_id, row)
-    _not_in_future(clean.measured_on, today or clock.today(), row)
-    taken = session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id,
-                                                       GoalMeasurement.measured_on == clean.measured_on)).first()
-    if taken is not None:
-        raise ValidationProblem([Problem("Date", f"'{goal.metric}' already has a value on "
-                                         f"{clean.measured_on.isoformat()} ({_fmt(taken.value)}). Change or delete "
-                                         "that one, or choose another day.", row)])
-    measurement = GoalMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
-    session.add(measurement)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return GoalMeasurementRead.model_validate(measurement, from_attributes=True)
+    with writing(session, workspace_id):
+        clean = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
+        goal = _require_goal(session, workspace_id, clean.goal_id, row)
+        _not_in_future(clean.measured_on, today or clock.today(), row)
+        taken = session.exec(
+            select(GoalMeasurement).where(
+                GoalMeasurement.goal_id == goal.id, GoalMeasurement.measured_on == clean.measured_on
+            )
+        ).first()
+        if taken is not None:
+            raise ValidationProblem(
+                [
+                    Problem(
+                        "Date",
+                        f"'{goal.metric}' already has a value on "
+                        f"{clean.measured_on.isoformat()} ({_fmt(taken.value)}). Change or delete "
+                        "that one, or choose another day.",
+                        row,
+                    )
+                ]
+            )
+        measurement = GoalMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+        session.add(measurement)
+        session.flush()
+        return GoalMeasurementRead.model_validate(measurement, from_attributes=True)
 
 
 def measurement_versions(*, session: Session, workspace_id: int, goal_id: int) -> dict[int, int]:
     """The goal's measured values as id → version: what its table is drawn from."""
     _require_goal(session, workspace_id, goal_id, None)
-    return dict(session.exec(select(GoalMeasurement.id, GoalMeasurement.version)
-                             .where(GoalMeasurement.goal_id == goal_id)).all())
+    return dict(
+        session.exec(
+            select(id_col(GoalMeasurement.id), GoalMeasurement.version).where(GoalMeasurement.goal_id == goal_id)
+        ).all()
+    )
 
 
-def set_goal_measurements(*, session: Session, workspace_id: int, goal_id: int, rows: list[dict],
-                          today: date | None = None, row_numbers: list[int] | None = None,
-                          drawn: dict[int, int] | None = None) -> int:
+def set_goal_measurements(
+    *,
+    session: Session,
+    workspace_id: int,
+    goal_id: int,
+    rows: list[dict],
+    today: date | None = None,
+    row_numbers: list[int] | None = None,
+    drawn: dict[int, int] | None = None,
+) -> int:
     """Replace a goal's values with the rows of its table (measured_on, value, note, recorded_by),
     all or nothing; every problem is reported with its row (numbered from 1, or by `row_numbers`:
     where each row stands in a file holding other goals' values too). `drawn`
     (measurement_versions when the table was drawn) refuses the save when someone changed the
     values since."""
-    require_workspace(session, workspace_id, for_update=True)
-    goal = _require_goal(session, workspace_id, goal_id, None)
-    if drawn is not None:
-        check_versions(session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal_id)).all(), drawn,
-                       subject=f"The measured values of '{goal.metric}'")
-    today = today or clock.today()
-    problems: list[Problem] = []
-    clean: list[GoalMeasurementCreate] = []
-    seen: dict[date, int] = {}
-    for n, values in zip(row_numbers or range(1, len(rows) + 1), rows):
-        try:
-            item = validated(GoalMeasurementCreate, values | {"goal_id": goal_id}, labels=MEASUREMENT_LABELS, row=n)
-            _not_in_future(item.measured_on, today, n)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-            continue
-        if item.measured_on in seen:
-            problems.append(Problem("Date", f"{item.measured_on.isoformat()} is also on row {seen[item.measured_on]}: "
-                                    "one value per day.", n))
-            continue
-        seen[item.measured_on] = n
-        clean.append(item)
-    if problems:
-        raise ValidationProblem(problems)
-    session.exec(delete(GoalMeasurement).where(GoalMeasurement.goal_id == goal.id))
-    session.flush()
-    for item in clean:
-        session.add(GoalMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return len(clean)
+    with writing(session, workspace_id):
+        goal = _require_goal(session, workspace_id, goal_id, None)
+        if drawn is not None:
+            check_versions(
+                session.exec(select(GoalMeasurement).where(GoalMeasurement.goal_id == goal_id)).all(),
+                drawn,
+                subject=f"The measured values of '{goal.metric}'",
+            )
+        today = today or clock.today()
+        problems: list[Problem] = []
+        clean: list[GoalMeasurementCreate] = []
+        seen: dict[date, int] = {}
+        for n, values in zip(row_numbers or range(1, len(rows) + 1), rows):
+            try:
+                item = validated(GoalMeasurementCreate, values | {"goal_id": goal_id}, labels=MEASUREMENT_LABELS, row=n)
+                _not_in_future(item.measured_on, today, n)
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            if item.measured_on in seen:
+                problems.append(
+                    Problem(
+                        "Date",
+                        f"{item.measured_on.isoformat()} is also on row {seen[item.measured_on]}: one value per day.",
+                        n,
+                    )
+                )
+                continue
+            seen[item.measured_on] = n
+            clean.append(item)
+        if problems:
+            raise ValidationProblem(problems)
+        session.exec(delete(GoalMeasurement).where(col(GoalMeasurement.goal_id) == goal.id))
+        session.flush()
+        for item in clean:
+            session.add(GoalMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
+        return len(clean)
 
 
 def customer_measurements(*, session: Session, workspace_id: int) -> list[CustomerMeasurementRead]:
-    rows = session.exec(select(CustomerMeasurement, Segment.name)
-                        .join(Segment, Segment.id == CustomerMeasurement.segment_id, isouter=True)
-                        .where(CustomerMeasurement.workspace_id == workspace_id)
-                        .order_by(CustomerMeasurement.measure, CustomerMeasurement.measured_on,
-                                  CustomerMeasurement.id)).all()
-    return [CustomerMeasurementRead.model_validate(row.model_dump() | {"segment_name": name or ""})
-            for row, name in rows]
+    rows = session.exec(
+        select(CustomerMeasurement, Segment.name)
+        .join(Segment, col(Segment.id) == CustomerMeasurement.segment_id, isouter=True)
+        .where(CustomerMeasurement.workspace_id == workspace_id)
+        .order_by(col(CustomerMeasurement.measure), col(CustomerMeasurement.measured_on), col(CustomerMeasurement.id))
+    ).all()
+    return [
+        CustomerMeasurementRead.model_validate(row.model_dump() | {"segment_name": name or ""}) for row, name in rows
+    ]
 
 
-def add_customer_measurement(*, session: Session, workspace_id: int, data: CustomerMeasurementCreate | dict,
-                             today: date | None = None, row: int | None = None) -> CustomerMeasurementRead:
+def add_customer_measurement(
+    *,
+    session: Session,
+    workspace_id: int,
+    data: CustomerMeasurementCreate | dict,
+    today: date | None = None,
+    row: int | None = None,
+) -> CustomerMeasurementRead:
     """A customer measure on a day, for one segment or for all customers; once per measure, segment and day."""
-    require_workspace(session, workspace_id, for_update=True)
-    clean = validated(CustomerMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
-    name = ""
-    if clean.segment_id is not None:
-        segment = session.get(Segment, clean.segment_id)
-        if segment is None or segment.workspace_id != workspace_id:
-            raise ValidationProblem([Problem("Segment", "That segment does not exist any more (it may have been "
-                                             "deleted): nothing was saved.", row)])
-        name = segment.name
-    _not_in_future(clean.measured_on, today or clock.today(), row)
-    same = select(CustomerMeasurement).where(CustomerMeasurement.workspace_id == workspace_id,
-                                             CustomerMeasurement.measure == clean.measure,
-                                             CustomerMeasurement.measured_on == clean.measured_on)
-    same = same.where(CustomerMeasurement.segment_id.is_(None) if clean.segment_id is None
-                      else CustomerMeasurement.segment_id == clean.segment_id)
-    taken = session.exec(same).first()
-    if taken is not None:
-        raise ValidationProblem([Problem("Date", f"{clean.measure} for {name or 'all customers'} already has a value "
-                                         f"on {clean.measured_on.isoformat()} ({_fmt(taken.value)}). Delete that one "
-                                         "first, or choose another day.", row)])
-    measurement = CustomerMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
-    session.add(measurement)
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return CustomerMeasurementRead.model_validate(measurement.model_dump() | {"segment_name": name})
+    with writing(session, workspace_id):
+        clean = validated(CustomerMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=row)
+        name = ""
+        if clean.segment_id is not None:
+            segment = session.get(Segment, clean.segment_id)
+            if segment is None or segment.workspace_id != workspace_id:
+                raise ValidationProblem(
+                    [
+                        Problem(
+                            "Segment",
+                            "That segment does not exist any more (it may have been deleted): nothing was saved.",
+                            row,
+                        )
+                    ]
+                )
+            name = segment.name
+        _not_in_future(clean.measured_on, today or clock.today(), row)
+        same = select(CustomerMeasurement).where(
+            CustomerMeasurement.workspace_id == workspace_id,
+            CustomerMeasurement.measure == clean.measure,
+            CustomerMeasurement.measured_on == clean.measured_on,
+        )
+        same = same.where(
+            col(CustomerMeasurement.segment_id).is_(None)
+            if clean.segment_id is None
+            else CustomerMeasurement.segment_id == clean.segment_id
+        )
+        taken = session.exec(same).first()
+        if taken is not None:
+            raise ValidationProblem(
+                [
+                    Problem(
+                        "Date",
+                        f"{clean.measure} for {name or 'all customers'} already has a "
+                        f"value on {clean.measured_on.isoformat()} ({_fmt(taken.value)}). Delete "
+                        "that one first, or choose another day.",
+                        row,
+                    )
+                ]
+            )
+        measurement = CustomerMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
+        session.add(measurement)
+        session.flush()
+        return CustomerMeasurementRead.model_validate(measurement.model_dump() | {"segment_name": name})
 
 
 def delete_customer_measurements(*, session: Session, workspace_id: int, measurement_ids: list[int]) -> int:
-    require_workspace(session, workspace_id, for_update=True)
-    for measurement_id in dict.fromkeys(measurement_ids):
-        session.delete(require_in_workspace(session, CustomerMeasurement, measurement_id, workspace_id,
-                                            "customer measurement"))
-    session.flush()
-    touch_workspace(session, workspace_id)
-    return len(set(measurement_ids))
+    with writing(session, workspace_id):
+        for measurement_id in dict.fromkeys(measurement_ids):
+            session.delete(
+                require_in_workspace(session, CustomerMeasurement, measurement_id, workspace_id, "customer measurement")
+            )
+        return len(set(measurement_ids))
 
 
-def import_measurements(*, session: Session, workspace_id: int, rows: list[tuple[int, object]],
-                        today: date | None = None) -> int:
+def import_measurements(
+    *,
+    session: Session,
+    workspace_id: int,
+    rows: Sequence[tuple[int, GoalMeasurementCreate | CustomerMeasurementCreate]],
+    today: date | None = None,
+) -> int:
     """The rows of an import preview (GoalMeasurementCreate or CustomerMeasurementCreate, with
     their file row), in one transaction: a goal deleted since the preview refuses them all."""
     problems: list[Problem] = []
@@ -190,8 +280,7 @@ def import_measurements(*, session: Session, workspace_id: int, rows: list[tuple
             if isinstance(item, GoalMeasurementCreate):
                 add_goal_measurement(session=session, workspace_id=workspace_id, data=item, today=today, row=number)
             else:
-                add_customer_measurement(session=session, workspace_id=workspace_id, data=item, today=today,
-                                         row=number)
+                add_customer_measurement(session=session, workspace_id=workspace_id, data=item, today=today, row=number)
         except ValidationProblem as exc:
             problems.extend(exc.problems)
     if problems:
@@ -208,29 +297,49 @@ class GoalFollowUp:
     status: GoalStatus
 
 
-def goal_follow_up(*, session: Session, workspace_id: int, today: date | None = None,
-                   with_values: bool = True) -> list[GoalFollowUp]:
+def goal_follow_up(
+    *, session: Session, workspace_id: int, today: date | None = None, with_values: bool = True
+) -> list[GoalFollowUp]:
     """Every goal with its objective, milestones, measured values and status on `today`. Without
     `with_values` only the status is judged from them and `measurements` stays empty: what the
     Overview and the health check need, at a fraction of the reading."""
     today = today or clock.today()
-    objectives = dict(session.exec(select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id,
-                                                                          MapNode.kind == "objective")).all())
+    objectives = dict(
+        session.exec(
+            select(MapNode.id, MapNode.name).where(MapNode.workspace_id == workspace_id, MapNode.kind == "objective")
+        ).all()
+    )
     milestones = milestones_of(session=session, workspace_id=workspace_id)
     if with_values:
         measured = goal_measurements(session=session, workspace_id=workspace_id)
         points = {goal_id: [(m.measured_on, m.value) for m in values] for goal_id, values in measured.items()}
     else:
         measured, points = {}, {}
-        for goal_id, day, value in session.exec(select(GoalMeasurement.goal_id, GoalMeasurement.measured_on,
-                                                       GoalMeasurement.value)
-                                                .where(GoalMeasurement.workspace_id == workspace_id)).all():
+        for goal_id, day, value in session.exec(
+            select(GoalMeasurement.goal_id, col(GoalMeasurement.measured_on), GoalMeasurement.value).where(
+                GoalMeasurement.workspace_id == workspace_id
+            )
+        ).all():
             points.setdefault(goal_id, []).append((day, value))
     result = []
     for goal in list_goals(session=session, workspace_id=workspace_id):
-        status = goal_status(baseline=goal.baseline, target=goal.target, deadline=goal.deadline,
-                             milestones=milestones.get(goal.id, []), baseline_on=goal.baseline_on,
-                             measurements=points.get(goal.id, []), today=today, unit=goal.unit)
-        result.append(GoalFollowUp(goal, objectives.get(goal.objective_id, ""), milestones.get(goal.id, []),
-                                   measured.get(goal.id, []), status))
+        status = goal_status(
+            baseline=goal.baseline,
+            target=goal.target,
+            deadline=goal.deadline,
+            milestones=milestones.get(goal.id, []),
+            baseline_on=goal.baseline_on,
+            measurements=points.get(goal.id, []),
+            today=today,
+            unit=goal.unit,
+        )
+        result.append(
+            GoalFollowUp(
+                goal,
+                objectives.get(goal.objective_id, ""),
+                milestones.get(goal.id, []),
+                measured.get(goal.id, []),
+                status,
+            )
+        )
     return result

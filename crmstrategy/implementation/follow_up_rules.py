@@ -9,9 +9,9 @@ from datetime import date
 from crmstrategy.strategy.milestones import expected_at
 
 GOAL_STATUSES = ("On track", "At risk", "Off track", "Not measured")
-AT_RISK_BEHIND = 0.10   # behind the path by this share of the way from baseline to target
+AT_RISK_BEHIND = 0.10  # behind the path by this share of the way from baseline to target
 OFF_TRACK_BEHIND = 0.25
-STALE_DAYS = 120        # a value older than this says little about today
+STALE_DAYS = 120  # a value older than this says little about today
 FEEDBACK_ACT_DAYS = 30  # feedback not acted on for longer than this stands out
 
 STATUS_RULE = (
@@ -19,16 +19,17 @@ STATUS_RULE = (
     "at the deadline. On track: the latest value is on or ahead of the path, or behind it by less than "
     f"{AT_RISK_BEHIND:.0%} of the way from baseline to target. At risk: behind by {AT_RISK_BEHIND:.0%} to "
     f"{OFF_TRACK_BEHIND:.0%}, or last measured more than {STALE_DAYS} days ago. Off track: behind by more "
-    f"than {OFF_TRACK_BEHIND:.0%}, or the deadline has passed without reaching the target.")
+    f"than {OFF_TRACK_BEHIND:.0%}, or the deadline has passed without reaching the target."
+)
 
 
 @dataclass(frozen=True)
 class GoalStatus:
-    status: str                   # one of GOAL_STATUSES
-    message: str                  # one sentence: the latest value against the path
+    status: str  # one of GOAL_STATUSES
+    message: str  # one sentence: the latest value against the path
     latest: tuple[date, float] | None = None
     expected: float | None = None  # where the path says the goal should be on the latest value's day
-    behind: float | None = None    # share of the way from baseline to target the goal lags (negative: ahead)
+    behind: float | None = None  # share of the way from baseline to target the goal lags (negative: ahead)
 
 
 def format_number(value: float) -> str:
@@ -43,23 +44,33 @@ def path_start(baseline_on: date | None, measurements: list[tuple[date, float]])
     return min(d for d, _ in measurements) if measurements else None
 
 
-def milestone_path(baseline: float, target: float, start: date, deadline: date,
-                   milestones: list[tuple[date, float]]) -> list[tuple[date, float]]:
+def milestone_path(
+    baseline: float, target: float, start: date, deadline: date, milestones: list[tuple[date, float]]
+) -> list[tuple[date, float]]:
     """The points of the path, from the baseline through the milestones to the target."""
     points = {start: baseline} | {d: v for d, v in milestones if start < d < deadline}
     points[deadline] = target
     return sorted(points.items())
 
 
-def goal_status(*, baseline: float, target: float, deadline: date, milestones: list[tuple[date, float]],
-                measurements: list[tuple[date, float]], today: date, baseline_on: date | None = None,
-                unit: str = "") -> GoalStatus:
+def goal_status(
+    *,
+    baseline: float,
+    target: float,
+    deadline: date,
+    milestones: list[tuple[date, float]],
+    measurements: list[tuple[date, float]],
+    today: date,
+    baseline_on: date | None = None,
+    unit: str = "",
+) -> GoalStatus:
     """The status of one goal on `today` from its latest measured value (see STATUS_RULE)."""
     taken = sorted((d, v) for d, v in measurements if d <= today)
     if not taken:
         return GoalStatus("Not measured", "No value measured yet: add the first measurement to follow the goal.")
     day, value = taken[-1]
     start = path_start(baseline_on, taken)
+    assert start is not None  # there is a measurement to start from
     unit_text = f" {unit}" if unit else ""
     direction = 1 if target > baseline else -1
     span = abs(target - baseline)
@@ -68,16 +79,30 @@ def goal_status(*, baseline: float, target: float, deadline: date, milestones: l
         expected = target
         behind = (target - value) * direction / span
         if reached:
-            return GoalStatus("On track", f"Target {format_number(target)}{unit_text} reached: {format_number(value)}{unit_text} on "
-                              f"{day.isoformat()}.", (day, value), expected, behind)
-        return GoalStatus("Off track", f"The deadline {deadline.isoformat()} has passed at {format_number(value)}{unit_text} "
-                          f"(measured {day.isoformat()}), short of the target {format_number(target)}{unit_text}.",
-                          (day, value), expected, behind)
+            return GoalStatus(
+                "On track",
+                f"Target {format_number(target)}{unit_text} reached: {format_number(value)}{unit_text} on "
+                f"{day.isoformat()}.",
+                (day, value),
+                expected,
+                behind,
+            )
+        return GoalStatus(
+            "Off track",
+            f"The deadline {deadline.isoformat()} has passed at {format_number(value)}{unit_text} "
+            f"(measured {day.isoformat()}), short of the target {format_number(target)}{unit_text}.",
+            (day, value),
+            expected,
+            behind,
+        )
     path = milestone_path(baseline, target, min(start, day), deadline, milestones) if start <= deadline else []
     expected = expected_at(path[1:], baseline, path[0][0], day) if path else baseline
     behind = (expected - value) * direction / span
     gap = abs(expected - value)
-    where = f"Latest {format_number(value)}{unit_text} on {day.isoformat()}; the path expects {format_number(expected)}{unit_text} by then"
+    where = (
+        f"Latest {format_number(value)}{unit_text} on {day.isoformat()}; "
+        f"the path expects {format_number(expected)}{unit_text} by then"
+    )
     if behind <= 0:
         sentence = f"{where}: ahead by {format_number(gap)}."
     else:

@@ -18,8 +18,14 @@ from crmstrategy.implementation.models import (
     MeasurementFields,
 )
 
-IMPORT_LABELS = {"measure": "Goal or measure", "segment": "Segment", "measured_on": "Date", "value": "Value",
-                 "note": "Note", "recorded_by": "Recorded by"}
+IMPORT_LABELS = {
+    "measure": "Goal or measure",
+    "segment": "Segment",
+    "measured_on": "Date",
+    "value": "Value",
+    "note": "Note",
+    "recorded_by": "Recorded by",
+}
 TEMPLATE_HEADER = list(IMPORT_LABELS.values())
 
 
@@ -31,8 +37,7 @@ class _MeasurementRow(MeasurementFields):
     @classmethod
     def _measure(cls, v):
         if v is None or not str(v).strip():
-            raise ValueError("Goal or measure is required: a goal's metric, or one of "
-                             f"{', '.join(CUSTOMER_MEASURES)}.")
+            raise ValueError(f"Goal or measure is required: a goal's metric, or one of {', '.join(CUSTOMER_MEASURES)}.")
         return " ".join(str(v).split())
 
     @field_validator("segment", mode="before")
@@ -42,8 +47,9 @@ class _MeasurementRow(MeasurementFields):
         return None if v is None or not str(v).strip() else " ".join(str(v).split())
 
 
-def preview_measurement_import(raw: bytes, filename: str, *, goals: dict[int, str], segments: dict[str, int],
-                               taken: set[tuple], today: date) -> ImportPreview:
+def preview_measurement_import(
+    raw: bytes, filename: str, *, goals: dict[int, str], segments: dict[str, int], taken: set[tuple], today: date
+) -> ImportPreview[GoalMeasurementCreate | CustomerMeasurementCreate]:
     """`goals` maps goal ids to metrics, `segments` names to ids; `taken` holds the days already
     measured, as (goal id, day) and (measure, segment id or None, day)."""
     by_metric: dict[str, list[int]] = {}
@@ -51,14 +57,16 @@ def preview_measurement_import(raw: bytes, filename: str, *, goals: dict[int, st
         by_metric.setdefault(metric.lower(), []).append(goal_id)
     measures = {m.lower(): m for m in CUSTOMER_MEASURES}
     segment_ids = {name.lower(): sid for name, sid in segments.items()}
-    resolved: dict[int, object] = {}  # id(row model) -> the create model
+    resolved: dict[int, GoalMeasurementCreate | CustomerMeasurementCreate] = {}  # id(row model) -> the create model
 
     def resolve(row: _MeasurementRow) -> list[str]:
         common = row.model_dump(include={"measured_on", "value", "note", "recorded_by"})
         reasons = []
+        item: GoalMeasurementCreate | CustomerMeasurementCreate
         if row.measured_on > today:
-            reasons.append(f"{row.measured_on.isoformat()} is in the future: a measurement records a value already "
-                           "measured.")
+            reasons.append(
+                f"{row.measured_on.isoformat()} is in the future: a measurement records a value already measured."
+            )
         key = row.measure.lower()
         try:
             # A goal and a customer measure may share a name ("Churn"): a segment says it is the measure.
@@ -76,31 +84,51 @@ def preview_measurement_import(raw: bytes, filename: str, *, goals: dict[int, st
                     segment_id = segment_ids.get(row.segment.lower())
                     if segment_id is None:
                         return reasons + [f"No segment named '{row.segment}'."]
-                item = CustomerMeasurementCreate.model_validate(common | {"measure": measures[key],
-                                                                          "segment_id": segment_id})
+                item = CustomerMeasurementCreate.model_validate(
+                    common | {"measure": measures[key], "segment_id": segment_id}
+                )
                 if (item.measure, segment_id, item.measured_on) in taken:
-                    reasons.append(f"{item.measure} for {row.segment or 'all customers'} already has a value on "
-                                   f"{item.measured_on.isoformat()}.")
+                    reasons.append(
+                        f"{item.measure} for {row.segment or 'all customers'} already has a value on "
+                        f"{item.measured_on.isoformat()}."
+                    )
             else:
                 known = sorted(set(goals.values()), key=str.lower)
-                return reasons + [f"No goal or customer measure named '{row.measure}'. Goals: "
-                                  f"{', '.join(known) or 'none yet'}; customer measures: {', '.join(CUSTOMER_MEASURES)}."]
+                return reasons + [
+                    f"No goal or customer measure named '{row.measure}'. Goals: "
+                    f"{', '.join(known) or 'none yet'}; customer measures: {', '.join(CUSTOMER_MEASURES)}."
+                ]
         except ValidationError as exc:
             return reasons + [str(p) for p in problems_from_pydantic(exc, MEASUREMENT_LABELS)]
         resolved[id(row)] = item
         return reasons
 
-    preview = preview_import(raw, filename, model=_MeasurementRow, labels=IMPORT_LABELS,
-                             required={"measure", "measured_on", "value"}, extra_check=resolve)
-    valid, rejected = [], list(preview.rejected)
+    preview = preview_import(
+        raw,
+        filename,
+        model=_MeasurementRow,
+        labels=IMPORT_LABELS,
+        required={"measure", "measured_on", "value"},
+        extra_check=resolve,
+    )
+    valid: list[tuple[int, GoalMeasurementCreate | CustomerMeasurementCreate]] = []
+    rejected = list(preview.rejected)
     first_row: dict[tuple, int] = {}
     for number, row in preview.valid:
         item = resolved[id(row)]
-        key = (item.goal_id, item.measured_on) if isinstance(item, GoalMeasurementCreate) \
+        key = (
+            (item.goal_id, item.measured_on)
+            if isinstance(item, GoalMeasurementCreate)
             else (item.measure, item.segment_id, item.measured_on)
+        )
         if key in first_row:
-            rejected.append(Rejected(number, row.model_dump(mode="json"),
-                                     [f"The same day is also on row {first_row[key]}: one value per day."]))
+            rejected.append(
+                Rejected(
+                    number,
+                    row.model_dump(mode="json"),
+                    [f"The same day is also on row {first_row[key]}: one value per day."],
+                )
+            )
             continue
         first_row[key] = number
         valid.append((number, item))

@@ -7,21 +7,24 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type of a SQLModel's model_config (see core.models)
 
-from crmstrategy.core.models import (
-    _fk,
-    _fk_or_null,
+from crmstrategy.core.fields import (
+    CleanName,
+    CleanText,
+    Day,
+    Number,
+    RequiredDay,
+    RequiredOneOf,
     as_utc,
-    number_value,
-    optional_date,
     required_choice,
-    required_date,
-    utcnow,
 )
+from crmstrategy.core.models import _fk, _fk_or_null, utcnow
 from crmstrategy.core.text import clean_name, clean_text
 from crmstrategy.core.versioning import Versioned
 
@@ -31,64 +34,54 @@ ACTION_KINDS = ("Task", "Communication")
 METHOD_STEPS = ("Analysis", "Strategy", "Implementation")
 
 
-ACTION_LABELS = {"title": "Title", "description": "Description", "department": "Department", "owner": "Owner",
-                 "horizon": "Horizon", "start_date": "Start", "due_date": "Due", "status": "Status",
-                 "kind": "Kind", "audience": "Who is told", "notes": "Notes", "initiative_ids": "Initiatives"}
+ACTION_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "department": "Department",
+    "owner": "Owner",
+    "horizon": "Horizon",
+    "start_date": "Start",
+    "due_date": "Due",
+    "status": "Status",
+    "kind": "Kind",
+    "audience": "Who is told",
+    "notes": "Notes",
+    "initiative_ids": "Initiatives",
+}
 
 
 class ActionBase(SQLModel):
-    title: str = Field(max_length=120)
-    description: str = Field(default="", sa_type=Text)
-    department: str = Field(default="", max_length=120)
-    owner: str = Field(default="", max_length=120)
+    title: Annotated[str, CleanName("Title")] = Field(max_length=120)
+    description: Annotated[str, CleanText(ACTION_LABELS["description"])] = Field(default="", sa_type=Text)
+    department: Annotated[str, CleanText(ACTION_LABELS["department"], 120, one_line=True)] = Field(
+        default="", max_length=120
+    )
+    owner: Annotated[str, CleanText(ACTION_LABELS["owner"], 120, one_line=True)] = Field(default="", max_length=120)
     horizon: int | None = None  # set by hand; with a due date the dates decide (plan_rules)
-    start_date: date | None = None
-    due_date: date | None = None
+    start_date: Annotated[date | None, Day(ACTION_LABELS["start_date"])] = None
+    due_date: Annotated[date | None, Day(ACTION_LABELS["due_date"])] = None
     status: str = Field(default="Not started", max_length=20)
-    kind: str = Field(default="Task", max_length=20)
-    audience: str = Field(default="", max_length=200)
-    notes: str = Field(default="", sa_type=Text)
+    kind: Annotated[str, RequiredOneOf(ACTION_KINDS, "Kind", default="Task")] = Field(default="Task", max_length=20)
+    audience: Annotated[str, CleanText("Who is told", 200)] = Field(default="", max_length=200)
+    notes: Annotated[str, CleanText(ACTION_LABELS["notes"])] = Field(default="", sa_type=Text)
 
 
 class ActionCreate(ActionBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     initiative_ids: list[int] = []
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _title(cls, v):
-        return clean_name(v, "Title")
-
-    @field_validator("department", "owner", mode="before")
-    @classmethod
-    def _short(cls, v, info):
-        return re.sub(r"\s+", " ", clean_text(v, ACTION_LABELS[info.field_name], max_length=120))
-
-    @field_validator("audience", mode="before")
-    @classmethod
-    def _audience(cls, v):
-        return clean_text(v, "Who is told", max_length=200)
-
-    @field_validator("description", "notes", mode="before")
-    @classmethod
-    def _texts(cls, v, info):
-        return clean_text(v, ACTION_LABELS[info.field_name])
 
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, v):
         from crmstrategy.implementation.plan_rules import STATUSES
-        return required_choice(v, STATUSES, "Status", default="Not started")
 
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, v):
-        return required_choice(v, ACTION_KINDS, "Kind", default="Task")
+        return required_choice(v, STATUSES, "Status", default="Not started")
 
     @field_validator("horizon", mode="before")
     @classmethod
     def _horizon(cls, v):
         from crmstrategy.implementation.plan_rules import HORIZONS
+
         if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
             return None
         text = re.sub(r"\s*(months?|mnd|måneder|måneders|mån)\.?$", "", str(v).strip().lower())
@@ -100,23 +93,20 @@ class ActionCreate(ActionBase):
             raise ValueError(f"The horizon is 3, 6 or 12 months (got {str(v).strip()[:20]}).")
         return int(number)
 
-    @field_validator("start_date", "due_date", mode="before")
-    @classmethod
-    def _dates(cls, v, info):
-        return optional_date(v, ACTION_LABELS[info.field_name])
-
     @field_validator("due_date", mode="after")
     @classmethod
     def _after_start(cls, v, info):
         start = info.data.get("start_date")  # declared before due_date, so already checked
         if start and v and v < start:
-            raise ValueError(f"The due date {v.isoformat()} is before the start {start.isoformat()}: an action "
-                             "cannot end before it begins.")
+            raise ValueError(
+                f"The due date {v.isoformat()} is before the start {start.isoformat()}: an action "
+                "cannot end before it begins."
+            )
         return v
 
 
 class ActionUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     title: str | None = None
     description: str | None = None
     department: str | None = None
@@ -141,8 +131,9 @@ class Action(ActionBase, Versioned, table=True):
 class ActionInitiative(SQLModel, table=True):
     __tablename__ = "action_initiative"
     action_id: int = Field(sa_column=Column(Integer, ForeignKey("action.id", ondelete="CASCADE"), primary_key=True))
-    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
-                                          index=True))
+    node_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class ActionRead(ActionBase):
@@ -152,11 +143,12 @@ class ActionRead(ActionBase):
     initiative_ids: list[int] = []
     initiative_names: list[str] = []
     shown_horizon: int | None = None  # from the due date, else as set by hand
-    beyond_plan: bool = False         # due more than 12 months after the plan's start
+    beyond_plan: bool = False  # due more than 12 months after the plan's start
 
 
 class ActionChange(SQLModel, table=True):
     """One changed field of an action: who, when, from what to what (the plan's memory)."""
+
     __tablename__ = "action_change"
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -170,24 +162,9 @@ class ActionChange(SQLModel, table=True):
 
 class PlanReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reviewed_on: date
-    reviewed_by: str
-    changes: str = ""
-
-    @field_validator("reviewed_on", mode="before")
-    @classmethod
-    def _on(cls, v):
-        return required_date(v, "Reviewed on", "Say on which day the plan was reviewed.")
-
-    @field_validator("reviewed_by", mode="before")
-    @classmethod
-    def _by(cls, v):
-        return clean_name(v, "Reviewed by")
-
-    @field_validator("changes", mode="before")
-    @classmethod
-    def _changes(cls, v):
-        return clean_text(v, "What changed")
+    reviewed_on: Annotated[date, RequiredDay("Reviewed on", "Say on which day the plan was reviewed.")]
+    reviewed_by: Annotated[str, CleanName("Reviewed by")]
+    changes: Annotated[str, CleanText("What changed")] = ""
 
 
 class PlanReview(SQLModel, table=True):
@@ -201,35 +178,31 @@ class PlanReview(SQLModel, table=True):
 
 class StepParticipation(SQLModel, table=True):
     """Which participant took part in which step of the method (advice 7)."""
+
     __tablename__ = "step_participation"
-    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
-                                                 primary_key=True))
+    participant_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
+    )
     step: str = Field(sa_column=Column(String(20), primary_key=True))
 
 
-ROLE_IMPACT_LABELS = {"audience": "Role or department", "means": "What the strategy means for them",
-                      "must_do": "What they must do", "do_differently": "What they must do differently"}
+ROLE_IMPACT_LABELS = {
+    "audience": "Role or department",
+    "means": "What the strategy means for them",
+    "must_do": "What they must do",
+    "do_differently": "What they must do differently",
+}
 
 
 class RoleImpactBase(SQLModel):
-    audience: str = Field(max_length=120)
-    means: str = Field(default="", sa_type=Text)
-    must_do: str = Field(default="", sa_type=Text)
-    do_differently: str = Field(default="", sa_type=Text)
+    audience: Annotated[str, CleanName("Role or department")] = Field(max_length=120)
+    means: Annotated[str, CleanText(ROLE_IMPACT_LABELS["means"])] = Field(default="", sa_type=Text)
+    must_do: Annotated[str, CleanText(ROLE_IMPACT_LABELS["must_do"])] = Field(default="", sa_type=Text)
+    do_differently: Annotated[str, CleanText(ROLE_IMPACT_LABELS["do_differently"])] = Field(default="", sa_type=Text)
 
 
 class RoleImpactCreate(RoleImpactBase):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("audience", mode="before")
-    @classmethod
-    def _audience(cls, v):
-        return clean_name(v, "Role or department")
-
-    @field_validator("means", "must_do", "do_differently", mode="before")
-    @classmethod
-    def _texts(cls, v, info):
-        return clean_text(v, ROLE_IMPACT_LABELS[info.field_name])
+    model_config = SQLModelConfig(extra="forbid")
 
 
 class RoleImpact(RoleImpactBase, Versioned, table=True):
@@ -270,47 +243,38 @@ class ActionChangeRead(BaseModel):
 
 # What each customer measure is, and the values it can take (a satisfaction score may be on a
 # 1-5, 1-10 or 0-100 scale, so it is only kept within 0-100).
-CUSTOMER_MEASURES = {"Satisfaction": ("score", 0.0, 100.0), "NPS": ("NPS, -100 to 100", -100.0, 100.0),
-                     "Loyalty": ("% returning customers", 0.0, 100.0), "Churn": ("% of customers lost", 0.0, 100.0),
-                     "Conversion": ("% of offers won", 0.0, 100.0)}
+CUSTOMER_MEASURES = {
+    "Satisfaction": ("score", 0.0, 100.0),
+    "NPS": ("NPS, -100 to 100", -100.0, 100.0),
+    "Loyalty": ("% returning customers", 0.0, 100.0),
+    "Churn": ("% of customers lost", 0.0, 100.0),
+    "Conversion": ("% of offers won", 0.0, 100.0),
+}
 
 
-MEASUREMENT_LABELS = {"goal_id": "Goal", "measure": "Measure", "segment_id": "Segment", "measured_on": "Date",
-                      "value": "Value", "note": "Note", "recorded_by": "Recorded by"}
+MEASUREMENT_LABELS = {
+    "goal_id": "Goal",
+    "measure": "Measure",
+    "segment_id": "Segment",
+    "measured_on": "Date",
+    "value": "Value",
+    "note": "Note",
+    "recorded_by": "Recorded by",
+}
 
 
 MEASUREMENT_NOTE_MAX = 300
 
 
 class MeasurementFields(SQLModel):
-    measured_on: date
-    value: float
-    note: str = Field(default="", max_length=MEASUREMENT_NOTE_MAX)
-    recorded_by: str = Field(default="", max_length=120)
-
-    @field_validator("measured_on", mode="before")
-    @classmethod
-    def _on(cls, v):
-        return required_date(v, "Date", "Date is required: the day the value was measured.")
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _value(cls, v):
-        return number_value(v, "Value")
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v):
-        return clean_text(v, "Note", max_length=MEASUREMENT_NOTE_MAX)
-
-    @field_validator("recorded_by", mode="before")
-    @classmethod
-    def _by(cls, v):
-        return re.sub(r"\s+", " ", clean_text(v, "Recorded by", max_length=120))
+    measured_on: Annotated[date, RequiredDay("Date", "Date is required: the day the value was measured.")]
+    value: Annotated[float, Number("Value")]
+    note: Annotated[str, CleanText("Note", MEASUREMENT_NOTE_MAX)] = Field(default="", max_length=MEASUREMENT_NOTE_MAX)
+    recorded_by: Annotated[str, CleanText("Recorded by", 120, one_line=True)] = Field(default="", max_length=120)
 
 
 class GoalMeasurementCreate(MeasurementFields):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     goal_id: int
 
     @field_validator("goal_id", mode="before")
@@ -337,14 +301,10 @@ class GoalMeasurementRead(MeasurementFields):
 
 class CustomerMeasurementCreate(MeasurementFields):
     """A customer measure (advice 9) on a day, for one segment or (no segment) for all customers."""
-    model_config = ConfigDict(extra="forbid")
-    measure: str
-    segment_id: int | None = None
 
-    @field_validator("measure", mode="before")
-    @classmethod
-    def _measure(cls, v):
-        return required_choice(v, tuple(CUSTOMER_MEASURES), "Measure")
+    model_config = SQLModelConfig(extra="forbid")
+    measure: Annotated[str, RequiredOneOf(tuple(CUSTOMER_MEASURES), "Measure")]
+    segment_id: int | None = None
 
     @model_validator(mode="after")
     def _in_range(self):
@@ -379,27 +339,47 @@ SENTIMENTS = ("Positive", "Neutral", "Negative")
 FEEDBACK_CHANNELS = ("Phone", "Email", "Counter", "Visit", "Meeting", "Survey", "Web", "App", "Social media")
 
 
-FEEDBACK_LABELS = {"text": "Feedback", "source": "Source", "channel": "Channel", "received_on": "Date",
-                   "segment_id": "Segment", "persona_id": "Persona", "theme": "Theme", "sentiment": "Sentiment",
-                   "routed_to": "Routed to", "status": "Status", "action_id": "Action", "response": "What was done",
-                   "recorded_by": "Recorded by"}
+FEEDBACK_LABELS = {
+    "text": "Feedback",
+    "source": "Source",
+    "channel": "Channel",
+    "received_on": "Date",
+    "segment_id": "Segment",
+    "persona_id": "Persona",
+    "theme": "Theme",
+    "sentiment": "Sentiment",
+    "routed_to": "Routed to",
+    "status": "Status",
+    "action_id": "Action",
+    "response": "What was done",
+    "recorded_by": "Recorded by",
+}
 
 
 class FeedbackBase(SQLModel):
     text: str = Field(sa_type=Text)
-    source: str = Field(default="", max_length=120)
-    channel: str = Field(default="", max_length=60)
-    received_on: date
-    sentiment: str = Field(default="Neutral", max_length=10)
-    routed_to: str = Field(default="", max_length=120)
-    status: str = Field(default="New", max_length=10)
-    response: str = Field(default="", sa_type=Text)
-    recorded_by: str = Field(default="", max_length=120)
+    source: Annotated[str, CleanText(FEEDBACK_LABELS["source"], 120, one_line=True)] = Field(default="", max_length=120)
+    channel: Annotated[str, CleanText("Channel", 60, one_line=True)] = Field(default="", max_length=60)
+    received_on: Annotated[date, RequiredDay("Date", "Date is required: the day the feedback was given.")]
+    sentiment: Annotated[str, RequiredOneOf(SENTIMENTS, "Sentiment", default="Neutral")] = Field(
+        default="Neutral", max_length=10
+    )
+    routed_to: Annotated[str, CleanText(FEEDBACK_LABELS["routed_to"], 120, one_line=True)] = Field(
+        default="", max_length=120
+    )
+    status: Annotated[str, RequiredOneOf(FEEDBACK_STATUSES, "Status", default="New")] = Field(
+        default="New", max_length=10
+    )
+    response: Annotated[str, CleanText("What was done")] = Field(default="", sa_type=Text)
+    recorded_by: Annotated[str, CleanText(FEEDBACK_LABELS["recorded_by"], 120, one_line=True)] = Field(
+        default="", max_length=120
+    )
 
 
 class FeedbackCreate(FeedbackBase):
     """Segment, persona and action by id; the theme by name (shared with the insight log)."""
-    model_config = ConfigDict(extra="forbid")
+
+    model_config = SQLModelConfig(extra="forbid")
     segment_id: int | None = None
     persona_id: int | None = None
     action_id: int | None = None
@@ -413,36 +393,6 @@ class FeedbackCreate(FeedbackBase):
             raise ValueError("Feedback is required: write what the customer said.")
         return text
 
-    @field_validator("source", "routed_to", "recorded_by", mode="before")
-    @classmethod
-    def _short(cls, v, info):
-        return re.sub(r"\s+", " ", clean_text(v, FEEDBACK_LABELS[info.field_name], max_length=120))
-
-    @field_validator("channel", mode="before")
-    @classmethod
-    def _channel(cls, v):
-        return re.sub(r"\s+", " ", clean_text(v, "Channel", max_length=60))
-
-    @field_validator("received_on", mode="before")
-    @classmethod
-    def _on(cls, v):
-        return required_date(v, "Date", "Date is required: the day the feedback was given.")
-
-    @field_validator("sentiment", mode="before")
-    @classmethod
-    def _sentiment(cls, v):
-        return required_choice(v, SENTIMENTS, "Sentiment", default="Neutral")
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _status(cls, v):
-        return required_choice(v, FEEDBACK_STATUSES, "Status", default="New")
-
-    @field_validator("response", mode="before")
-    @classmethod
-    def _response(cls, v):
-        return clean_text(v, "What was done")
-
     @field_validator("theme", mode="before")
     @classmethod
     def _theme(cls, v):
@@ -453,16 +403,19 @@ class FeedbackCreate(FeedbackBase):
     @model_validator(mode="after")
     def _routing(self):
         if self.status != "New" and not self.routed_to:
-            raise ValueError(f"Feedback that is '{self.status.lower()}' has been routed to someone: say to whom "
-                             "(an owner or a department).")
+            raise ValueError(
+                f"Feedback that is '{self.status.lower()}' has been routed to someone: say to whom "
+                "(an owner or a department)."
+            )
         if self.status == "Acted on" and self.action_id is None and not self.response:
-            raise ValueError("Feedback acted on says what was done: link the plan action it led to, or write "
-                             "what was done.")
+            raise ValueError(
+                "Feedback acted on says what was done: link the plan action it led to, or write what was done."
+            )
         return self
 
 
 class FeedbackUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     text: str | None = None
     source: str | None = None
     channel: str | None = None

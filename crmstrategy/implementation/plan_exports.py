@@ -13,28 +13,61 @@ from crmstrategy.implementation.models import ACTION_LABELS, ROLE_IMPACT_LABELS,
 from crmstrategy.implementation.plan_rules import HORIZONS, has_owner, is_overdue
 
 NO_OWNER = "– no owner –"
-PLAN_HEADER = ["Title", "Department", "Owner", "Horizon (months)", "Start", "Due", "Status", "Initiatives",
-               "Kind", ACTION_LABELS["audience"], "Description", "Notes", "Overdue"]
+PLAN_HEADER = [
+    "Title",
+    "Department",
+    "Owner",
+    "Horizon (months)",
+    "Start",
+    "Due",
+    "Status",
+    "Initiatives",
+    "Kind",
+    ACTION_LABELS["audience"],
+    "Description",
+    "Notes",
+    "Overdue",
+]
 
 
 def _plan_rows(actions: list[ActionRead], today: date) -> list[list]:
-    return [[a.title, a.department, a.owner if has_owner(a.owner) else NO_OWNER, a.shown_horizon, a.start_date,
-             a.due_date, a.status, "; ".join(a.initiative_names), a.kind, a.audience, a.description, a.notes,
-             "yes" if is_overdue(a.status, a.due_date, today) else ""] for a in actions]
+    return [
+        [
+            a.title,
+            a.department,
+            a.owner if has_owner(a.owner) else NO_OWNER,
+            a.shown_horizon,
+            a.start_date,
+            a.due_date,
+            a.status,
+            "; ".join(a.initiative_names),
+            a.kind,
+            a.audience,
+            a.description,
+            a.notes,
+            "yes" if is_overdue(a.status, a.due_date, today) else "",
+        ]
+        for a in actions
+    ]
 
 
 def plan_xlsx(actions: list[ActionRead], impacts: list[RoleImpactRead], today: date) -> bytes:
     """One filterable sheet of the plan (real date cells) and one of what it means per role."""
     widths = {0: 40, 1: 18, 2: 20, 3: 10, 4: 12, 5: 12, 6: 13, 7: 36, 8: 14, 9: 24, 10: 50, 11: 40, 12: 9}
     plan = Sheet("Plan", PLAN_HEADER, _plan_rows(actions, today), widths, {4: "yyyy-mm-dd", 5: "yyyy-mm-dd"})
-    roles = Sheet("Role impacts", list(ROLE_IMPACT_LABELS.values()),
-                  [[r.audience, r.means, r.must_do, r.do_differently] for r in impacts], {0: 24, 1: 50, 2: 50, 3: 50})
+    roles = Sheet(
+        "Role impacts",
+        list(ROLE_IMPACT_LABELS.values()),
+        [[r.audience, r.means, r.must_do, r.do_differently] for r in impacts],
+        {0: 24, 1: 50, 2: 50, 3: 50},
+    )
     return to_xlsx_bytes([plan, roles])
 
 
 def plan_csv(actions: list[ActionRead], today: date) -> bytes:
-    return to_csv_bytes(PLAN_HEADER, [[v.isoformat() if isinstance(v, date) else v for v in row]
-                                      for row in _plan_rows(actions, today)])
+    return to_csv_bytes(
+        PLAN_HEADER, [[v.isoformat() if isinstance(v, date) else v for v in row] for row in _plan_rows(actions, today)]
+    )
 
 
 def plan_ics(actions: list[ActionRead], workspace: str, now: datetime) -> bytes:
@@ -52,9 +85,12 @@ def plan_ics(actions: list[ActionRead], workspace: str, now: datetime) -> bytes:
         event.add("summary", action.title)
         event.add("dtstart", action.due_date)
         event.add("dtend", action.due_date + timedelta(days=1))
-        lines = [f"Owner: {action.owner if has_owner(action.owner) else NO_OWNER}",
-                 f"Initiative: {'; '.join(action.initiative_names) or '–'}",
-                 f"Department: {action.department or '–'}", f"Status: {action.status}"]
+        lines = [
+            f"Owner: {action.owner if has_owner(action.owner) else NO_OWNER}",
+            f"Initiative: {'; '.join(action.initiative_names) or '–'}",
+            f"Department: {action.department or '–'}",
+            f"Status: {action.status}",
+        ]
         if action.description:
             lines += ["", action.description]
         event.add("description", "\n".join(lines))

@@ -42,9 +42,11 @@ def horizon_problem(horizon: int | None, plan_start: date, due: date | None) -> 
         return f"The horizon is 3, 6 or 12 months, not {horizon}."
     expected = derived_horizon(plan_start, due)
     if horizon != expected:
-        return (f"Due {due.isoformat()} is in the {expected}-month horizon of a plan that starts "
-                f"{plan_start.isoformat()}, not the {horizon}-month one: change the due date, or leave the horizon "
-                "to the dates.")
+        return (
+            f"Due {due.isoformat()} is in the {expected}-month horizon of a plan that starts "
+            f"{plan_start.isoformat()}, not the {horizon}-month one: change the due date, or leave the horizon "
+            "to the dates."
+        )
     return None
 
 
@@ -64,11 +66,13 @@ def has_owner(owner: str | None) -> bool:
 def owner_note(owner: str | None, participants: list[str]) -> str | None:
     """A sentence about the owner: none at all (flagged everywhere), or one who is not among the
     participants (allowed: the plan may name people who were not in the room)."""
-    if not has_owner(owner):
+    if owner is None or not has_owner(owner):
         return "No owner: every action needs one person who is responsible."
     if owner.strip().casefold() not in {p.casefold() for p in participants}:
-        return f"{owner.strip()} is not among the participants. That is allowed; add them on Participants if they " \
-               "should take part."
+        return (
+            f"{owner.strip()} is not among the participants. That is allowed; add them on Participants if they "
+            "should take part."
+        )
     return None
 
 
@@ -87,8 +91,9 @@ def next_review_by(last_review: date | None, plan_start: date | None) -> date | 
     return None if since is None else since + timedelta(days=REVIEW_DAYS)
 
 
-def review_state(last_review: date | None, today: date, has_actions: bool,
-                 plan_start: date | None = None) -> ReviewState:
+def review_state(
+    last_review: date | None, today: date, has_actions: bool, plan_start: date | None = None
+) -> ReviewState:
     """Whether the plan is due for review: "a plan must be maintained". A plan never reviewed is due
     REVIEW_DAYS after its start (without `plan_start`: at once)."""
     if last_review is None:
@@ -96,20 +101,32 @@ def review_state(last_review: date | None, today: date, has_actions: bool,
             return ReviewState(None, None, False, "No actions to review yet.")
         first = next_review_by(None, plan_start)
         if first is not None and today <= first:
-            return ReviewState(None, None, False, f"Not reviewed yet: the first review is due by {first.isoformat()}, "
-                               f"{REVIEW_DAYS} days after the plan's start.")
+            return ReviewState(
+                None,
+                None,
+                False,
+                f"Not reviewed yet: the first review is due by {first.isoformat()}, "
+                f"{REVIEW_DAYS} days after the plan's start.",
+            )
         return ReviewState(None, None, True, "The plan has never been reviewed.")
     days = (today - last_review).days
     if days > REVIEW_DAYS:
-        return ReviewState(last_review, days, True, f"Last reviewed {days} days ago ({last_review.isoformat()}): "
-                           f"review the plan at least every {REVIEW_DAYS} days.")
-    return ReviewState(last_review, days, False, f"Last reviewed {days} day{'s' if days != 1 else ''} ago "
-                       f"({last_review.isoformat()}).")
+        return ReviewState(
+            last_review,
+            days,
+            True,
+            f"Last reviewed {days} days ago ({last_review.isoformat()}): "
+            f"review the plan at least every {REVIEW_DAYS} days.",
+        )
+    return ReviewState(
+        last_review, days, False, f"Last reviewed {days} day{'s' if days != 1 else ''} ago ({last_review.isoformat()})."
+    )
 
 
 @dataclass(frozen=True)
 class Taker:
     """A participant as the anchoring rules see them."""
+
     name: str
     department: str
     is_leader: bool
@@ -124,8 +141,10 @@ def anchoring_warnings(people: list[Taker]) -> list[str]:
     warnings = []
     departments = {" ".join(p.department.split()).casefold() for p in took_part if p.department.strip()}
     if len(departments) <= 1:
-        warnings.append("Only one department took part. Involve leaders and employees from several departments, "
-                        "so everyone knows what the strategy means for them.")
+        warnings.append(
+            "Only one department took part. Involve leaders and employees from several departments, "
+            "so everyone knows what the strategy means for them."
+        )
     if not any(p.is_leader for p in took_part):
         warnings.append("No leader took part. Without top management CRM programmes stall: bring a leader in.")
     return warnings

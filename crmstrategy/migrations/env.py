@@ -16,11 +16,13 @@ def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
         from crmstrategy.core.db import database_url_from_env, make_engine
+
         engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url_from_env())
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         raw = connection.connection.driver_connection if sqlite else None
         if sqlite:
+            assert raw is not None  # an open connection has its driver's
             # Batch migrations rebuild a table (copy, drop, rename). With foreign keys on, dropping
             # the old table would cascade into every child table. The pragma only works outside a
             # transaction, so it goes to the driver before SQLAlchemy begins one.
@@ -38,6 +40,7 @@ def run_migrations_online() -> None:
                     raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:5]}")
         connection.commit()
         if sqlite:
+            assert raw is not None
             raw.execute("PRAGMA foreign_keys=ON")
 
 

@@ -24,8 +24,10 @@ def period_ends(start: date, deadline: date, per: str = "quarter") -> list[date]
     if per not in PERIODS:
         raise MilestoneError(f"Milestones are per {' or '.join(PERIODS)}.")
     if deadline <= start:
-        raise MilestoneError(f"The deadline ({deadline.isoformat()}) is not after {start.isoformat()}: "
-                             "milestones lead up to a deadline still ahead.")
+        raise MilestoneError(
+            f"The deadline ({deadline.isoformat()}) is not after {start.isoformat()}: "
+            "milestones lead up to a deadline still ahead."
+        )
     step = 3 if per == "quarter" else 1
     year, month = start.year, start.month
     month = ((month - 1) // step + 1) * step  # the end month of the period `start` falls in
@@ -41,7 +43,9 @@ def period_ends(start: date, deadline: date, per: str = "quarter") -> list[date]
     return ends
 
 
-def generate(baseline: float, target: float, start: date, deadline: date, per: str = "quarter") -> list[tuple[date, float]]:
+def generate(
+    baseline: float, target: float, start: date, deadline: date, per: str = "quarter"
+) -> list[tuple[date, float]]:
     """Milestones on a straight line by time from the baseline at `start` to the target at the
     deadline, rounded to 2 decimals; the last one is the target itself."""
     ends = period_ends(start, deadline, per)
@@ -55,7 +59,7 @@ def is_long_term(deadline: date, today: date) -> bool:
     return (deadline - today).days > LONG_TERM_DAYS
 
 
-def expected_at(milestones: list[tuple[date, float]], baseline: float, start: date, when: date) -> float | None:
+def expected_at(milestones: list[tuple[date, float]], baseline: float, start: date, when: date) -> float:
     """Where the milestone path says the goal should be on a day (straight between milestones)."""
     points = [(start, baseline)] + sorted(milestones)
     if when <= points[0][0]:

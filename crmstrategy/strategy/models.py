@@ -6,22 +6,25 @@ One family per entity (Base, Create, Update, table, Read); validate through `...
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type of a SQLModel's model_config (see core.models)
 
 from crmstrategy.analysis.models import LIFECYCLE_STAGES
-from crmstrategy.core.models import (
-    _fk,
+from crmstrategy.core.fields import (
+    CleanName,
+    CleanText,
+    Day,
+    Number,
+    OneOf,
+    RequiredOneOf,
+    Score,
     as_utc,
-    choice,
-    number_value,
-    optional_date,
-    required_choice,
-    score_1_to_5,
-    utcnow,
 )
+from crmstrategy.core.models import _fk, utcnow
 from crmstrategy.core.text import clean_name, clean_text
 from crmstrategy.core.versioning import Versioned
 from crmstrategy.strategy.promise_checks import CHAR_CEILING
@@ -29,13 +32,21 @@ from crmstrategy.strategy.promise_checks import CHAR_CEILING
 NODE_KINDS = ("strategy", "objective", "initiative", "enabler")
 
 
-NODE_KIND_LABELS = {"strategy": "Company strategy", "objective": "CRM objective", "initiative": "Initiative",
-                    "enabler": "Enabler"}
+NODE_KIND_LABELS = {
+    "strategy": "Company strategy",
+    "objective": "CRM objective",
+    "initiative": "Initiative",
+    "enabler": "Enabler",
+}
 
 
 # The kinds as nouns inside a sentence, with their article
-NODE_KIND_NOUNS = {"strategy": "company-strategy element", "objective": "CRM objective", "initiative": "initiative",
-                   "enabler": "enabler"}
+NODE_KIND_NOUNS = {
+    "strategy": "company-strategy element",
+    "objective": "CRM objective",
+    "initiative": "initiative",
+    "enabler": "enabler",
+}
 
 
 def with_article(noun: str) -> str:
@@ -43,16 +54,28 @@ def with_article(noun: str) -> str:
 
 
 # Which kind may point at which, and what the link means: the source supports (or enables) the target.
-LINK_RULES = {("objective", "strategy"): "supports", ("initiative", "objective"): "supports",
-              ("enabler", "initiative"): "enables"}
+LINK_RULES = {
+    ("objective", "strategy"): "supports",
+    ("initiative", "objective"): "supports",
+    ("enabler", "initiative"): "enables",
+}
 
 
 CONSTRAINT_KINDS = ("IT-platform order", "Market priorities", "Product portfolio", "Other")
 
 
-MAP_NODE_LABELS = {"kind": "Kind", "name": "Name", "description": "Description", "owner": "Owner",
-                   "business_value": "Business value", "complexity": "Complexity", "time_effort": "Time",
-                   "cost": "Cost", "lifecycle_stage": "Lifecycle stage", "channel": "Channel"}
+MAP_NODE_LABELS = {
+    "kind": "Kind",
+    "name": "Name",
+    "description": "Description",
+    "owner": "Owner",
+    "business_value": "Business value",
+    "complexity": "Complexity",
+    "time_effort": "Time",
+    "cost": "Cost",
+    "lifecycle_stage": "Lifecycle stage",
+    "channel": "Channel",
+}
 
 
 INITIATIVE_ONLY = ("business_value", "complexity", "time_effort", "cost", "lifecycle_stage", "channel")
@@ -67,55 +90,22 @@ def _kind(value) -> str:
 
 
 class MapNodeBase(SQLModel):
-    kind: str = Field(max_length=20)
-    name: str = Field(max_length=120)
-    description: str = Field(default="", sa_type=Text)
-    owner: str = Field(default="", max_length=120)
-    business_value: int | None = None
-    complexity: int | None = None
-    time_effort: int | None = None
-    cost: int | None = None
-    lifecycle_stage: str | None = Field(default=None, max_length=20)
-    channel: str | None = Field(default=None, max_length=120)
+    kind: Annotated[str, BeforeValidator(_kind)] = Field(max_length=20)
+    name: Annotated[str, CleanName("Name")] = Field(max_length=120)
+    description: Annotated[str, CleanText("Description")] = Field(default="", sa_type=Text)
+    owner: Annotated[str, CleanText("Owner", 120)] = Field(default="", max_length=120)
+    business_value: Annotated[int | None, Score(MAP_NODE_LABELS["business_value"])] = None
+    complexity: Annotated[int | None, Score(MAP_NODE_LABELS["complexity"])] = None
+    time_effort: Annotated[int | None, Score(MAP_NODE_LABELS["time_effort"])] = None
+    cost: Annotated[int | None, Score(MAP_NODE_LABELS["cost"])] = None
+    lifecycle_stage: Annotated[str | None, OneOf(LIFECYCLE_STAGES, "Lifecycle stage")] = Field(
+        default=None, max_length=20
+    )
+    channel: Annotated[str | None, CleanText("Channel", 120, none_if_blank=True)] = Field(default=None, max_length=120)
 
 
 class MapNodeCreate(MapNodeBase):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, v):
-        return _kind(v)
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v):
-        return clean_name(v, "Name")
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _description(cls, v):
-        return clean_text(v, "Description")
-
-    @field_validator("owner", mode="before")
-    @classmethod
-    def _owner(cls, v):
-        return clean_text(v, "Owner", max_length=120).strip()
-
-    @field_validator("business_value", "complexity", "time_effort", "cost", mode="before")
-    @classmethod
-    def _one_to_five(cls, v, info):
-        return score_1_to_5(v, MAP_NODE_LABELS[info.field_name])
-
-    @field_validator("lifecycle_stage", mode="before")
-    @classmethod
-    def _stage(cls, v):
-        return choice(v, LIFECYCLE_STAGES, "Lifecycle stage")
-
-    @field_validator("channel", mode="before")
-    @classmethod
-    def _channel(cls, v):
-        return clean_text(v, "Channel", max_length=120).strip() or None
+    model_config = SQLModelConfig(extra="forbid")
 
     @model_validator(mode="after")
     def _initiative_fields(self):
@@ -171,14 +161,9 @@ class MapLink(SQLModel, table=True):
 
 class StrategyConstraintCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: str
+    kind: Annotated[str, RequiredOneOf(CONSTRAINT_KINDS, "Kind of constraint")]
     text: str
     node_ids: list[int] = []
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, v):
-        return required_choice(v, CONSTRAINT_KINDS, "Kind of constraint")
 
     @field_validator("text", mode="before")
     @classmethod
@@ -199,10 +184,12 @@ class StrategyConstraint(Versioned, table=True):
 
 class ConstraintNode(SQLModel, table=True):
     __tablename__ = "constraint_node"
-    constraint_id: int = Field(sa_column=Column(Integer, ForeignKey("strategy_constraint.id", ondelete="CASCADE"),
-                                                primary_key=True))
-    node_id: int = Field(sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
-                                          index=True))
+    constraint_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("strategy_constraint.id", ondelete="CASCADE"), primary_key=True)
+    )
+    node_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class StrategyConstraintRead(BaseModel):
@@ -225,27 +212,39 @@ VALUE_EXAMPLES = "churn, loyalty, conversion, revenue, satisfaction"
 ACTIVITY_EXAMPLES = "opens, clicks, visits"
 
 
-GOAL_LABELS = {"objective_id": "Objective", "goal_type": "Result or process", "metric": "Metric", "unit": "Unit",
-               "baseline": "Baseline", "target": "Target", "deadline": "Deadline", "owner": "Owner",
-               "measures": "Measures value or activity",
-               "baseline_on": "Baseline measured on"}
+GOAL_LABELS = {
+    "objective_id": "Objective",
+    "goal_type": "Result or process",
+    "metric": "Metric",
+    "unit": "Unit",
+    "baseline": "Baseline",
+    "target": "Target",
+    "deadline": "Deadline",
+    "owner": "Owner",
+    "measures": "Measures value or activity",
+    "baseline_on": "Baseline measured on",
+}
 
 
 class GoalBase(SQLModel):
     objective_id: int = Field(sa_column=_fk("map_node.id"))
-    goal_type: str = Field(default="Result", max_length=10)
-    metric: str = Field(max_length=120)
-    unit: str = Field(default="", max_length=40)
-    baseline: float
-    target: float
+    goal_type: Annotated[str, RequiredOneOf(GOAL_TYPES, "Result or process")] = Field(default="Result", max_length=10)
+    metric: Annotated[str, CleanName("Metric")] = Field(max_length=120)
+    unit: Annotated[str, CleanText(GOAL_LABELS["unit"], 40)] = Field(default="", max_length=40)
+    baseline: Annotated[float, Number(GOAL_LABELS["baseline"])]
+    target: Annotated[float, Number(GOAL_LABELS["target"])]
     deadline: date
-    owner: str = Field(default="", max_length=120)
-    measures: str = Field(default="Value", max_length=10)
-    baseline_on: date | None = None  # when the baseline was measured: where the milestone path starts
+    owner: Annotated[str, CleanText(GOAL_LABELS["owner"], 120)] = Field(default="", max_length=120)
+    measures: Annotated[str, RequiredOneOf(GOAL_MEASURES, "Measures value or activity")] = Field(
+        default="Value", max_length=10
+    )
+    baseline_on: Annotated[date | None, Day("Baseline measured on")] = (
+        None  # when the baseline was measured: where the milestone path starts
+    )
 
 
 class GoalCreate(GoalBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     objective_id: int
 
     @field_validator("objective_id", mode="before")
@@ -254,36 +253,6 @@ class GoalCreate(GoalBase):
         if v is None or (isinstance(v, str) and not v.strip()):
             raise ValueError("Choose the objective the goal measures.")
         return v
-
-    @field_validator("goal_type", mode="before")
-    @classmethod
-    def _type(cls, v):
-        return required_choice(v, GOAL_TYPES, "Result or process")
-
-    @field_validator("measures", mode="before")
-    @classmethod
-    def _measures(cls, v):
-        return required_choice(v, GOAL_MEASURES, "Measures value or activity")
-
-    @field_validator("metric", mode="before")
-    @classmethod
-    def _metric(cls, v):
-        return clean_name(v, "Metric")
-
-    @field_validator("unit", "owner", mode="before")
-    @classmethod
-    def _short(cls, v, info):
-        return clean_text(v, GOAL_LABELS[info.field_name], max_length=120 if info.field_name == "owner" else 40).strip()
-
-    @field_validator("baseline", "target", mode="before")
-    @classmethod
-    def _number(cls, v, info):
-        return number_value(v, GOAL_LABELS[info.field_name])
-
-    @field_validator("baseline_on", mode="before")
-    @classmethod
-    def _baseline_on(cls, v):
-        return optional_date(v, "Baseline measured on")
 
     @field_validator("deadline", mode="before")
     @classmethod
@@ -302,11 +271,15 @@ class GoalCreate(GoalBase):
     @model_validator(mode="after")
     def _moves(self):
         if self.target == self.baseline:
-            raise ValueError("The target equals the baseline, so the goal asks for no change: set where you "
-                             "want to be by the deadline.")
+            raise ValueError(
+                "The target equals the baseline, so the goal asks for no change: set where you "
+                "want to be by the deadline."
+            )
         if self.baseline_on is not None and self.baseline_on >= self.deadline:
-            raise ValueError(f"The baseline was measured on {self.baseline_on.isoformat()}, not before the deadline "
-                             f"{self.deadline.isoformat()}: the path to the target runs from the one to the other.")
+            raise ValueError(
+                f"The baseline was measured on {self.baseline_on.isoformat()}, not before the deadline "
+                f"{self.deadline.isoformat()}: the path to the target runs from the one to the other."
+            )
         return self
 
 
@@ -342,11 +315,19 @@ class Milestone(Versioned, table=True):
     value: float
 
 
-PROMISE_PARTS = {"delivers": "What we deliver", "value": "How it creates value", "perceived": "How we want to be perceived"}
+PROMISE_PARTS = {
+    "delivers": "What we deliver",
+    "value": "How it creates value",
+    "perceived": "How we want to be perceived",
+}
 
 
-PROMISE_LABELS = PROMISE_PARTS | {"text": "The promise", "author": "Author", "note": "What changed",
-                                  "segment_ids": "Segments"}
+PROMISE_LABELS = PROMISE_PARTS | {
+    "text": "The promise",
+    "author": "Author",
+    "note": "What changed",
+    "segment_ids": "Segments",
+}
 
 
 PROMISE_PART_MAX = 400
@@ -365,22 +346,17 @@ MAX_TERMS = 300
 
 
 class PromiseVersionBase(SQLModel):
-    delivers: str = Field(default="", sa_type=Text)
-    value: str = Field(default="", sa_type=Text)
-    perceived: str = Field(default="", sa_type=Text)
+    delivers: Annotated[str, CleanText(PROMISE_PARTS["delivers"], PROMISE_PART_MAX)] = Field(default="", sa_type=Text)
+    value: Annotated[str, CleanText(PROMISE_PARTS["value"], PROMISE_PART_MAX)] = Field(default="", sa_type=Text)
+    perceived: Annotated[str, CleanText(PROMISE_PARTS["perceived"], PROMISE_PART_MAX)] = Field(default="", sa_type=Text)
     text: str = Field(sa_type=Text)
     author: str = Field(max_length=120)
-    note: str = Field(default="", max_length=PROMISE_NOTE_MAX)
+    note: Annotated[str, CleanText("What changed", PROMISE_NOTE_MAX)] = Field(default="", max_length=PROMISE_NOTE_MAX)
 
 
 class PromiseVersionCreate(PromiseVersionBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = SQLModelConfig(extra="forbid")
     segment_ids: list[int] = []
-
-    @field_validator("delivers", "value", "perceived", mode="before")
-    @classmethod
-    def _part(cls, v, info):
-        return clean_text(v, PROMISE_PARTS[info.field_name], max_length=PROMISE_PART_MAX)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -389,8 +365,10 @@ class PromiseVersionCreate(PromiseVersionBase):
         if not text:
             raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
         if len(text) > PROMISE_TEXT_MAX:
-            raise ValueError(f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
-                             f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts.")
+            raise ValueError(
+                f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
+                f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts."
+            )
         return text
 
     @field_validator("author", mode="before")
@@ -399,11 +377,6 @@ class PromiseVersionCreate(PromiseVersionBase):
         if v is None or not str(v).strip():
             raise ValueError("Write your name, so the history shows who wrote each version.")
         return clean_name(v, "Author")
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v):
-        return clean_text(v, "What changed", max_length=PROMISE_NOTE_MAX)
 
 
 class PromiseVersion(PromiseVersionBase, table=True):
@@ -419,10 +392,12 @@ class PromiseVersion(PromiseVersionBase, table=True):
 
 class PromiseVersionSegment(SQLModel, table=True):
     __tablename__ = "promise_version_segment"
-    version_id: int = Field(sa_column=Column(Integer, ForeignKey("promise_version.id", ondelete="CASCADE"),
-                                             primary_key=True))
-    segment_id: int = Field(sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True))
+    version_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("promise_version.id", ondelete="CASCADE"), primary_key=True)
+    )
+    segment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
 
 
 class PromiseVersionRead(PromiseVersionBase):
@@ -443,6 +418,7 @@ class PromiseVersionRead(PromiseVersionBase):
 
 class PromiseTerm(SQLModel, table=True):
     """One entry of a workspace's buzzword or jargon list."""
+
     __tablename__ = "promise_term"
     __table_args__ = (UniqueConstraint("workspace_id", "kind", "term", name="uq_promise_term"),)
     id: int | None = Field(default=None, primary_key=True)

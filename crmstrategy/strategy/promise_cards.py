@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
@@ -21,6 +22,7 @@ PNG_SIZE = (1600, 900)
 @dataclass(frozen=True)
 class PromiseCard:
     """What a card shows: the promise, where it comes from, and whom it speaks to."""
+
     workspace: str
     text: str
     segments: list[str]
@@ -28,8 +30,12 @@ class PromiseCard:
 
 
 def card_of(version: PromiseVersionRead, workspace: str) -> PromiseCard:
-    return PromiseCard(workspace, version.text, version.segment_names,
-                       f"Version {version.number} · {version.created_at:%Y-%m-%d} · {version.author}")
+    return PromiseCard(
+        workspace,
+        version.text,
+        version.segment_names,
+        f"Version {version.number} · {version.created_at:%Y-%m-%d} · {version.author}",
+    )
 
 
 def promise_text(version: PromiseVersionRead, workspace: str) -> str:
@@ -45,6 +51,7 @@ def promise_text(version: PromiseVersionRead, workspace: str) -> str:
 
 
 # --- PDF ------------------------------------------------------------------------------------
+
 
 def promise_pdf(card: PromiseCard) -> bytes:
     """One A5 landscape page: the promise as large as fits, never a second page."""
@@ -72,7 +79,11 @@ def promise_pdf(card: PromiseCard) -> bytes:
     while True:
         pdf.set_font("DejaVu", "B", size)
         line_height = size * 0.50
-        lines = pdf.multi_cell(width, line_height, text, align=Align.C, dry_run=True, output=MethodReturnValue.LINES)
+        # fpdf2 types the result for every `output`; with LINES alone it is the list of lines.
+        lines = cast(
+            list[str],
+            pdf.multi_cell(width, line_height, text, align=Align.C, dry_run=True, output=MethodReturnValue.LINES),
+        )
         if len(lines) * line_height <= bottom - top or size <= 9:
             break
         size -= 1
@@ -87,8 +98,13 @@ def promise_pdf(card: PromiseCard) -> bytes:
     pdf.set_xy(pdf.l_margin, pdf.h - 22)
     if card.segments:
         pdf.set_font("DejaVu", "", 9)
-        pdf.cell(width, 5, _fit_line(pdf, pdf_safe("Speaks to: " + ", ".join(card.segments)), width),
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(
+            width,
+            5,
+            _fit_line(pdf, pdf_safe("Speaks to: " + ", ".join(card.segments)), width),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
     pdf.set_font("DejaVu", "I", 8)
     pdf.cell(width, 5, _fit_line(pdf, pdf_safe(card.footer), width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
@@ -104,6 +120,7 @@ def _fit_line(pdf: FPDF, text: str, width: float) -> str:
 
 
 # --- PNG ------------------------------------------------------------------------------------
+
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
@@ -141,8 +158,12 @@ def promise_png(card: PromiseCard) -> bytes:
     margin = 110
     draw.text((margin, 70), "OUR CUSTOMER PROMISE", font=_font(30, bold=True), fill=PALE)
     header = _font(34)
-    draw.text((margin, 115), wrap_to_width(pdf_safe(card.workspace), header, width - 2 * margin)[0], font=header,
-              fill=(255, 255, 255))
+    draw.text(
+        (margin, 115),
+        wrap_to_width(pdf_safe(card.workspace), header, width - 2 * margin)[0],
+        font=header,
+        fill=(255, 255, 255),
+    )
     top, bottom = 210, height - 150
     text = pdf_safe(f"“{card.text}”")
     size = 76
@@ -160,10 +181,15 @@ def promise_png(card: PromiseCard) -> bytes:
     small = _font(26)
     draw.line((margin, height - 120, width - margin, height - 120), fill=PALE, width=2)
     if card.segments:
-        draw.text((margin, height - 100), wrap_to_width(pdf_safe("Speaks to: " + ", ".join(card.segments)), small,
-                                                        width - 2 * margin)[0], font=small, fill=PALE)
-    draw.text((margin, height - 60), wrap_to_width(pdf_safe(card.footer), small, width - 2 * margin)[0],
-              font=small, fill=PALE)
+        draw.text(
+            (margin, height - 100),
+            wrap_to_width(pdf_safe("Speaks to: " + ", ".join(card.segments)), small, width - 2 * margin)[0],
+            font=small,
+            fill=PALE,
+        )
+    draw.text(
+        (margin, height - 60), wrap_to_width(pdf_safe(card.footer), small, width - 2 * margin)[0], font=small, fill=PALE
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

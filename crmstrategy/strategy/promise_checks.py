@@ -16,32 +16,105 @@ SENTENCE_CEILING = 2
 TOP_NEEDS = 6
 NEEDS_TO_TOUCH = 2
 
-PART_NAMES = {"delivers": "what we deliver", "value": "how it creates value", "perceived": "how we want to be perceived"}
+PART_NAMES = {
+    "delivers": "what we deliver",
+    "value": "how it creates value",
+    "perceived": "how we want to be perceived",
+}
 
 # Words every company uses, which say nothing about what this one delivers. A trailing * matches
 # any ending (innovativ* finds innovative, innovativt, innovativa).
 DEFAULT_BUZZWORDS = (
     # English
-    "world-class", "world class", "best-in-class", "market-leading", "leading", "innovative", "cutting-edge",
-    "state-of-the-art", "next-generation", "synergy", "synergies", "holistic", "seamless", "unique", "excellence",
-    "solutions", "best", "the best", "optimal", "value-added", "customer-centric", "passionate", "unparalleled",
-    "premier", "number one",
+    "world-class",
+    "world class",
+    "best-in-class",
+    "market-leading",
+    "leading",
+    "innovative",
+    "cutting-edge",
+    "state-of-the-art",
+    "next-generation",
+    "synergy",
+    "synergies",
+    "holistic",
+    "seamless",
+    "unique",
+    "excellence",
+    "solutions",
+    "best",
+    "the best",
+    "optimal",
+    "value-added",
+    "customer-centric",
+    "passionate",
+    "unparalleled",
+    "premier",
+    "number one",
     # Norwegian
-    "verdensklasse", "markedsledende", "ledende", "innovativ*", "helhetlig*", "unik", "unike", "fremtidsrettet*",
-    "løsninger", "beste", "sømløs*", "kundefokusert", "kundesentrert", "engasjert", "i særklasse",
+    "verdensklasse",
+    "markedsledende",
+    "ledende",
+    "innovativ*",
+    "helhetlig*",
+    "unik",
+    "unike",
+    "fremtidsrettet*",
+    "løsninger",
+    "beste",
+    "sømløs*",
+    "kundefokusert",
+    "kundesentrert",
+    "engasjert",
+    "i særklasse",
     # Danish
-    "markedsførende", "førende", "helhedsorienteret", "fremtidssikret", "bedste", "kundefokuseret", "i verdensklasse",
+    "markedsførende",
+    "førende",
+    "helhedsorienteret",
+    "fremtidssikret",
+    "bedste",
+    "kundefokuseret",
+    "i verdensklasse",
     # Swedish
-    "världsklass", "marknadsledande", "ledande", "helhetslösning*", "unika", "framtidssäkra*", "lösningar", "bäst",
-    "bästa", "sömlös*", "kundfokuserad", "i världsklass",
+    "världsklass",
+    "marknadsledande",
+    "ledande",
+    "helhetslösning*",
+    "unika",
+    "framtidssäkra*",
+    "lösningar",
+    "bäst",
+    "bästa",
+    "sömlös*",
+    "kundfokuserad",
+    "i världsklass",
 )
 DEFAULT_JARGON = (
-    "CRM", "KPI", "SLA", "ERP", "B2B", "NPS", "omnichannel", "omnikanal*", "touchpoint*", "onboarding", "upsell*",
-    "cross-sell*", "mersalg", "merförsäljning", "pipeline", "leads", "konvertering*", "customer journey",
-    "kundereise", "kunderejse", "kundresa",
+    "CRM",
+    "KPI",
+    "SLA",
+    "ERP",
+    "B2B",
+    "NPS",
+    "omnichannel",
+    "omnikanal*",
+    "touchpoint*",
+    "onboarding",
+    "upsell*",
+    "cross-sell*",
+    "mersalg",
+    "merförsäljning",
+    "pipeline",
+    "leads",
+    "konvertering*",
+    "customer journey",
+    "kundereise",
+    "kunderejse",
+    "kundresa",
 )
 
-_STOPWORDS = frozenset("""
+_STOPWORDS = frozenset(
+    """
 a an and are as at be been but by can do does for from get gets had has have he her him his how i if in into is it
 its just more most much no not of on one only or our out over own per she so some such than that the their them then
 there these they this those to too up very was we were what when where which while who whom why will with without
@@ -64,9 +137,30 @@ och att det som en på är av för med till den har de inte om ett han men var j
 säger hon under också efter eller nu sin där vid mot ska skulle kommer ut får finns vara hade alla andra mycket
 än här då sedan över bara in blir upp även vad få två vill ha många hur mer går sina måste genom dessa utan vilka
 oss vår våra vårt mitt dig din ditt sitt deras kund kunder behöver vill
-""".split())
-_SUFFIXES = ("ingene", "ingen", "ings", "ene", "ane", "erne", "arna", "orna", "ies", "ing", "ed", "es", "er", "en",
-             "et", "ar", "or", "s", "e", "a")
+""".split()
+)
+_SUFFIXES = (
+    "ingene",
+    "ingen",
+    "ings",
+    "ene",
+    "ane",
+    "erne",
+    "arna",
+    "orna",
+    "ies",
+    "ing",
+    "ed",
+    "es",
+    "er",
+    "en",
+    "et",
+    "ar",
+    "or",
+    "s",
+    "e",
+    "a",
+)
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…]+(?:\s+|$)")
 
@@ -116,6 +210,7 @@ def content_stems(text: str) -> list[tuple[str, str]]:
 
 # --- terms (buzzwords and jargon) -------------------------------------------------------------
 
+
 def clean_term(value: object) -> str:
     """One term of a word list: a word or a short phrase, optionally ending in *."""
     text = re.sub(r"\s+", " ", normalise(str(value or "")))
@@ -157,20 +252,23 @@ def find_terms(text: str, terms: list[str] | tuple[str, ...]) -> list[str]:
 
 # --- needs and pains ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NeedSource:
     """One need or pain the customers have, as the analysis recorded it."""
-    kind: str      # "need" or "pain"
+
+    kind: str  # "need" or "pain"
     text: str
-    source: str    # the persona's name, or "Insight 2026-03-04"
+    source: str  # the persona's name, or "Insight 2026-03-04"
 
 
 @dataclass(frozen=True)
 class NeedTerm:
     """A word that comes back across the needs and pains, with where it was said."""
+
     stem: str
-    word: str                 # as customers wrote it most often
-    count: int                # in how many needs and pains it comes back
+    word: str  # as customers wrote it most often
+    count: int  # in how many needs and pains it comes back
     examples: tuple[NeedSource, ...]
 
 
@@ -241,6 +339,7 @@ def touched(text: str, needs: list[NeedTerm]) -> tuple[list[NeedTerm], list[Need
 
 # --- the checks ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PromiseDraft:
     delivers: str = ""
@@ -253,9 +352,9 @@ class PromiseDraft:
 class PromiseCheck:
     key: str
     title: str
-    status: str        # "pass", "warn" or "info" (nothing to check against yet)
-    message: str       # one sentence that explains the check and its result
-    found: list[str] = field(default_factory=list)    # what it found (buzzwords, needs touched)
+    status: str  # "pass", "warn" or "info" (nothing to check against yet)
+    message: str  # one sentence that explains the check and its result
+    found: list[str] = field(default_factory=list)  # what it found (buzzwords, needs touched)
     missing: list[str] = field(default_factory=list)  # what is missing (parts, needs missed)
 
     @property
@@ -275,31 +374,57 @@ def length_check(text: str) -> PromiseCheck:
     n_words, n_chars, n_sentences = len(words(text)), len(normalise(text)), sentence_count(text)
     figures = f"{_count(n_words, 'word')}, {_count(n_chars, 'character')}, {_count(n_sentences, 'sentence')}"
     if not n_chars:
-        return PromiseCheck("length", "Short enough to remember", "warn",
-                            "Write the promise itself: one or two sentences that everyone can repeat.")
-    over = [_count(n - ceiling, noun) for n, ceiling, noun in ((n_words, WORD_CEILING, "word"),
-                                                              (n_chars, CHAR_CEILING, "character"),
-                                                              (n_sentences, SENTENCE_CEILING, "sentence"))
-            if n > ceiling]
+        return PromiseCheck(
+            "length",
+            "Short enough to remember",
+            "warn",
+            "Write the promise itself: one or two sentences that everyone can repeat.",
+        )
+    over = [
+        _count(n - ceiling, noun)
+        for n, ceiling, noun in (
+            (n_words, WORD_CEILING, "word"),
+            (n_chars, CHAR_CEILING, "character"),
+            (n_sentences, SENTENCE_CEILING, "sentence"),
+        )
+        if n > ceiling
+    ]
     if over:
-        return PromiseCheck("length", "Short enough to remember", "warn",
-                            f"{figures}: {' and '.join(over)} over the ceiling of {WORD_CEILING} words, "
-                            f"{CHAR_CEILING} characters and {SENTENCE_CEILING} sentences. A promise people can "
-                            "repeat from memory is short: cut what the customer would not miss.")
-    return PromiseCheck("length", "Short enough to remember", "pass",
-                        f"{figures}: within {WORD_CEILING} words, {CHAR_CEILING} characters and "
-                        f"{SENTENCE_CEILING} sentences, short enough to repeat from memory.")
+        return PromiseCheck(
+            "length",
+            "Short enough to remember",
+            "warn",
+            f"{figures}: {' and '.join(over)} over the ceiling of {WORD_CEILING} words, "
+            f"{CHAR_CEILING} characters and {SENTENCE_CEILING} sentences. A promise people can "
+            "repeat from memory is short: cut what the customer would not miss.",
+        )
+    return PromiseCheck(
+        "length",
+        "Short enough to remember",
+        "pass",
+        f"{figures}: within {WORD_CEILING} words, {CHAR_CEILING} characters and "
+        f"{SENTENCE_CEILING} sentences, short enough to repeat from memory.",
+    )
 
 
 def parts_check(draft: PromiseDraft) -> PromiseCheck:
     missing = [label for key, label in PART_NAMES.items() if not normalise(getattr(draft, key))]
     if missing:
-        return PromiseCheck("parts", "All three parts", "warn",
-                            f"Missing: {', '.join(missing)}. A promise says what we deliver, how that creates "
-                            "value for the customer, and how we want to be perceived; write each part beside the "
-                            "promise.", missing=missing)
-    return PromiseCheck("parts", "All three parts", "pass",
-                        "What we deliver, how it creates value and how we want to be perceived are all written down.")
+        return PromiseCheck(
+            "parts",
+            "All three parts",
+            "warn",
+            f"Missing: {', '.join(missing)}. A promise says what we deliver, how that creates "
+            "value for the customer, and how we want to be perceived; write each part beside the "
+            "promise.",
+            missing=missing,
+        )
+    return PromiseCheck(
+        "parts",
+        "All three parts",
+        "pass",
+        "What we deliver, how it creates value and how we want to be perceived are all written down.",
+    )
 
 
 def _terms_check(key: str, title: str, text: str, terms: list[str], noun: str, advice: str) -> PromiseCheck:
@@ -312,46 +437,78 @@ def _terms_check(key: str, title: str, text: str, terms: list[str], noun: str, a
 
 
 def buzzword_check(text: str, buzzwords: list[str]) -> PromiseCheck:
-    return _terms_check("buzzwords", "No buzzwords or vague superlatives", text, buzzwords,
-                        "buzzwords and superlatives",
-                        "Every company says this, so it tells the customer nothing: say what they actually get instead.")
+    return _terms_check(
+        "buzzwords",
+        "No buzzwords or vague superlatives",
+        text,
+        buzzwords,
+        "buzzwords and superlatives",
+        "Every company says this, so it tells the customer nothing: say what they actually get instead.",
+    )
 
 
 def jargon_check(text: str, jargon: list[str]) -> PromiseCheck:
-    return _terms_check("jargon", "No internal jargon", text, jargon, "internal terms",
-                        "Customers do not speak our internal language: use the words they use.")
+    return _terms_check(
+        "jargon",
+        "No internal jargon",
+        text,
+        jargon,
+        "internal terms",
+        "Customers do not speak our internal language: use the words they use.",
+    )
 
 
 def needs_check(text: str, needs: list[NeedTerm], scope: str) -> PromiseCheck:
     """`scope` names where the needs come from, e.g. "the personas and insights of Installers"."""
     title = "Speaks to the customers' top needs and pains"
     if needs and not normalise(text):
-        return PromiseCheck("needs", title, "info", f"Write the promise to see which of the needs and pains that "
-                            f"come back most in {scope} it touches.", missing=[n.word for n in needs])
+        return PromiseCheck(
+            "needs",
+            title,
+            "info",
+            f"Write the promise to see which of the needs and pains that come back most in {scope} it touches.",
+            missing=[n.word for n in needs],
+        )
     if not needs:
-        return PromiseCheck("needs", title, "info",
-                            f"Nothing to check against yet: {scope} record no needs or pains. Add personas and "
-                            "insights in the analysis step.")
+        return PromiseCheck(
+            "needs",
+            title,
+            "info",
+            f"Nothing to check against yet: {scope} record no needs or pains. Add personas and "
+            "insights in the analysis step.",
+        )
     hit, miss = touched(text, needs)
     summary = f"It touches {len(hit)} of the {len(needs)} needs and pains that come back most in {scope}"
     if len(hit) >= min(NEEDS_TO_TOUCH, len(needs)):
-        return PromiseCheck("needs", title, "pass", summary + ".", found=[n.word for n in hit],
-                            missing=[n.word for n in miss])
-    return PromiseCheck("needs", title, "warn",
-                        f"{summary}; a promise that speaks to the customers touches at least "
-                        f"{min(NEEDS_TO_TOUCH, len(needs))}.", found=[n.word for n in hit],
-                        missing=[n.word for n in miss])
+        return PromiseCheck(
+            "needs", title, "pass", summary + ".", found=[n.word for n in hit], missing=[n.word for n in miss]
+        )
+    return PromiseCheck(
+        "needs",
+        title,
+        "warn",
+        f"{summary}; a promise that speaks to the customers touches at least {min(NEEDS_TO_TOUCH, len(needs))}.",
+        found=[n.word for n in hit],
+        missing=[n.word for n in miss],
+    )
 
 
-def check_promise(draft: PromiseDraft, *, buzzwords: list[str], jargon: list[str], needs: list[NeedTerm],
-                  scope: str) -> list[PromiseCheck]:
+def check_promise(
+    draft: PromiseDraft, *, buzzwords: list[str], jargon: list[str], needs: list[NeedTerm], scope: str
+) -> list[PromiseCheck]:
     """Every check, in the order the composer shows them. The part fields are checked for
     buzzwords and jargon too only through the promise: it is the promise customers read."""
-    return [length_check(draft.text), parts_check(draft), buzzword_check(draft.text, buzzwords),
-            jargon_check(draft.text, jargon), needs_check(draft.text, needs, scope)]
+    return [
+        length_check(draft.text),
+        parts_check(draft),
+        buzzword_check(draft.text, buzzwords),
+        jargon_check(draft.text, jargon),
+        needs_check(draft.text, needs, scope),
+    ]
 
 
 # --- comparing two versions -----------------------------------------------------------------
+
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """The words of both texts in order, each as ("same" | "removed" | "added", word); a changed

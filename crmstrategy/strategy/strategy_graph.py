@@ -40,8 +40,9 @@ def allowed_links() -> str:
     return "; ".join(f"{NODE_KIND_NOUNS[a]} {verb} {NODE_KIND_NOUNS[b]}" for (a, b), verb in LINK_RULES.items())
 
 
-def link_problem(kind_source: str, kind_target: str, source: int, target: int,
-                 existing: set[tuple[int, int]]) -> str | None:
+def link_problem(
+    kind_source: str, kind_target: str, source: int, target: int, existing: set[tuple[int, int]]
+) -> str | None:
     """Why a link may not be added, or None. The kinds fix the direction: a link is always from
     the supporting node to the node it supports."""
     if source == target:
@@ -51,12 +52,15 @@ def link_problem(kind_source: str, kind_target: str, source: int, target: int,
     if (target, source) in existing:
         return "These two are already linked the other way round."
     if (kind_source, kind_target) not in LINK_RULES:
-        return (f"{with_article(NODE_KIND_NOUNS[kind_source]).capitalize()} cannot be linked to "
-                f"{with_article(NODE_KIND_NOUNS[kind_target])}. Links allowed: {allowed_links()}.")
+        return (
+            f"{with_article(NODE_KIND_NOUNS[kind_source]).capitalize()} cannot be linked to "
+            f"{with_article(NODE_KIND_NOUNS[kind_target])}. Links allowed: {allowed_links()}."
+        )
     return None
 
 
 # --- rules ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Breach:
@@ -71,8 +75,9 @@ def _names(graph: nx.DiGraph, ids) -> str:
 
 
 def _of_kind(graph: nx.DiGraph, kind: str) -> list[int]:
-    return sorted((n for n, data in graph.nodes(data=True) if data["kind"] == kind),
-                  key=lambda n: (graph.nodes[n]["position"], n))
+    return sorted(
+        (n for n, data in graph.nodes(data=True) if data["kind"] == kind), key=lambda n: (graph.nodes[n]["position"], n)
+    )
 
 
 def check_rules(graph: nx.DiGraph, objectives_with_goals: set[int], limit: int = MAP_ADVICE_HIGH) -> list[Breach]:
@@ -84,39 +89,64 @@ def check_rules(graph: nx.DiGraph, objectives_with_goals: set[int], limit: int =
         if ids:
             breaches.append(Breach(rule, message.format(names=_names(graph, ids)), tuple(ids), severity))
 
-    add("Initiative supports no objective",
+    add(
+        "Initiative supports no objective",
         [n for n in initiatives if not any(graph.nodes[t]["kind"] == "objective" for t in graph.successors(n))],
-        "Every initiative must support an objective, or it is activity without a purpose: {names}.")
-    add("Objective without initiatives",
+        "Every initiative must support an objective, or it is activity without a purpose: {names}.",
+    )
+    add(
+        "Objective without initiatives",
         [n for n in objectives if not any(graph.nodes[s]["kind"] == "initiative" for s in graph.predecessors(n))],
-        "An objective nobody works towards will not be reached; give it the 2-3 initiatives it needs: {names}.")
-    add("Objective without a measurable goal", [n for n in objectives if n not in objectives_with_goals],
-        "Without a measurable goal nobody can tell in time whether the objective is being reached: {names}.")
+        "An objective nobody works towards will not be reached; give it the 2-3 initiatives it needs: {names}.",
+    )
+    add(
+        "Objective without a measurable goal",
+        [n for n in objectives if n not in objectives_with_goals],
+        "Without a measurable goal nobody can tell in time whether the objective is being reached: {names}.",
+    )
     size = len(initiatives) + len(objectives)
     if size > limit:
-        breaches.append(Breach(
-            "More than 15 objectives and initiatives",
-            f"The map has {size} objectives and initiatives together; the method asks for the {MAP_ADVICE_LOW}-"
-            f"{MAP_ADVICE_HIGH} most important, so the lines stay clear. Consider merging or dropping some.",
-            tuple(objectives + initiatives), "advice"))
+        breaches.append(
+            Breach(
+                "More than 15 objectives and initiatives",
+                f"The map has {size} objectives and initiatives together; the method asks for the {MAP_ADVICE_LOW}-"
+                f"{MAP_ADVICE_HIGH} most important, so the lines stay clear. Consider merging or dropping some.",
+                tuple(objectives + initiatives),
+                "advice",
+            )
+        )
     cycle_nodes: list[int] = []
     for component in nx.strongly_connected_components(graph):
         if len(component) > 1:
             cycle_nodes.extend(sorted(component))
     cycle_nodes.extend(n for n in graph.nodes if graph.has_edge(n, n))
-    add("Cycle", sorted(set(cycle_nodes)), "These nodes support each other in a circle, so nothing is "
-        "clearly the means and nothing the end: {names}.")
-    add("No owner", sorted((n for n, d in graph.nodes(data=True) if not d["owner"].strip()),
-                           key=lambda n: (LAYER[graph.nodes[n]["kind"]], graph.nodes[n]["position"], n)),
-        "Every element needs one person who answers for it: {names}.")
-    add("Enabler enables nothing",
-        [n for n in _of_kind(graph, "enabler") if not any(graph.nodes[t]["kind"] == "initiative"
-                                                        for t in graph.successors(n))],
-        "An enabler is there for the initiatives that need it; link it or remove it: {names}.")
+    add(
+        "Cycle",
+        sorted(set(cycle_nodes)),
+        "These nodes support each other in a circle, so nothing is clearly the means and nothing the end: {names}.",
+    )
+    add(
+        "No owner",
+        sorted(
+            (n for n, d in graph.nodes(data=True) if not d["owner"].strip()),
+            key=lambda n: (LAYER[graph.nodes[n]["kind"]], graph.nodes[n]["position"], n),
+        ),
+        "Every element needs one person who answers for it: {names}.",
+    )
+    add(
+        "Enabler enables nothing",
+        [
+            n
+            for n in _of_kind(graph, "enabler")
+            if not any(graph.nodes[t]["kind"] == "initiative" for t in graph.successors(n))
+        ],
+        "An enabler is there for the initiatives that need it; link it or remove it: {names}.",
+    )
     return breaches
 
 
 # --- questions --------------------------------------------------------------------------
+
 
 def _sorted(graph: nx.DiGraph, ids) -> list[int]:
     return sorted(ids, key=lambda n: (LAYER[graph.nodes[n]["kind"]], graph.nodes[n]["position"], n))
@@ -134,11 +164,13 @@ def feeds(graph: nx.DiGraph, node: int) -> list[int]:
 
 def needs_enabler(graph: nx.DiGraph, enabler: int) -> list[int]:
     """Every initiative and objective that needs an enabler."""
-    return _sorted(graph, (n for n in nx.descendants(graph, enabler)
-                           if graph.nodes[n]["kind"] in ("initiative", "objective")))
+    return _sorted(
+        graph, (n for n in nx.descendants(graph, enabler) if graph.nodes[n]["kind"] in ("initiative", "objective"))
+    )
 
 
 # --- layout -----------------------------------------------------------------------------
+
 
 def layered_layout(graph: nx.DiGraph, sweeps: int = 4) -> dict[int, tuple[float, float]]:
     """Positions for a layered drawing: company strategy on top, enablers at the bottom. Within a
@@ -155,10 +187,12 @@ def layered_layout(graph: nx.DiGraph, sweeps: int = 4) -> dict[int, tuple[float,
         layer = layers[layer_index]
         if len(layer) < 2:
             return
+
         def key(n: int):
             around = [order[m] for m in undirected.neighbors(n) if LAYER[graph.nodes[m]["kind"]] == neighbour_layer]
             centre = sum(around) / len(around) if around else order[n]
             return (centre, order[n], n)
+
         layer.sort(key=key)
         for i, n in enumerate(layer):
             order[n] = i

@@ -1,6 +1,6 @@
 """The strategy document as PDF (fpdf2, DejaVu fonts: æøå and äö), as one self-contained HTML
 file (charts inlined as PNG data) and as Markdown in a zip with its charts. All three draw the
-same blocks from crmstrategy.strategy_document; user text is shown as typed in each."""
+same blocks from crmstrategy.workspace.strategy_document; user text is shown as typed in each."""
 
 from __future__ import annotations
 
@@ -10,18 +10,12 @@ import io
 import zipfile
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from crmstrategy.core.pdf import FONT_DIR, md_literal
-from crmstrategy.workspace.strategy_document import (
-    Bullets,
-    Heading,
-    Image,
-    PageBreak,
-    Paragraph,
-    StrategyDocument,
-    Table,
-    document_blocks,
-)
+from crmstrategy.workspace.blocks import Bullets, Heading, Image, PageBreak, Paragraph, Table
+from crmstrategy.workspace.document_layout import document_blocks
+from crmstrategy.workspace.strategy_document import StrategyDocument
 
 NAVY = (31, 78, 121)
 GREY = (100, 100, 100)
@@ -87,6 +81,7 @@ class _Writer:
         if widths is None:
             widths = self._widths[key] = {}
         font = self.pdf.fonts[f"dejavu{style}"]
+        assert isinstance(font, TTFFont)  # DejaVu is added from its TrueType file: widths by code point
         total = 0.0
         for ch in text:
             w = widths.get(ch)
@@ -126,8 +121,17 @@ class _Writer:
             lines.append(line)
         return lines
 
-    def lines(self, text: str, size: float, style: str = "", colour=TEXT, *, indent: float = 0.0,
-              leading: float | None = None, after: float = 2.0) -> None:
+    def lines(
+        self,
+        text: str,
+        size: float,
+        style: str = "",
+        colour=TEXT,
+        *,
+        indent: float = 0.0,
+        leading: float | None = None,
+        after: float = 2.0,
+    ) -> None:
         height = leading or size * 0.48
         self.font(style, size, colour)
         for line in self.wrap(text, self.width - indent, style, size):
@@ -189,8 +193,9 @@ class _Writer:
         wrapped = [self.wrap(str(c), w - 2 * _PAD, style, _TABLE_PT) for c, w in zip(cells, columns)]
         self.row_lines(wrapped, columns, leading, [style] * len(cells), colour, rule, weight)
 
-    def row_lines(self, wrapped: list[list[str]], columns: list[float], leading: float, styles: list[str], colour,
-                  rule, weight) -> None:
+    def row_lines(
+        self, wrapped: list[list[str]], columns: list[float], leading: float, styles: list[str], colour, rule, weight
+    ) -> None:
         height = max(len(w) for w in wrapped) * leading + 2 * _PAD
         x = self.left
         for lines, width, style in zip(wrapped, columns, styles):
@@ -245,8 +250,13 @@ def document_pdf(doc: StrategyDocument) -> bytes:
                 writer.lines(block.text, 28, "B", NAVY, leading=13, after=3)
             else:
                 style = "B" if block.style in ("lead", "strong") else ""
-                writer.lines(block.text, _PT[block.style], style, GREY if block.style == "muted" else
-                             NAVY if block.style == "lead" else TEXT, leading=_PT[block.style] * 0.5)
+                writer.lines(
+                    block.text,
+                    _PT[block.style],
+                    style,
+                    GREY if block.style == "muted" else NAVY if block.style == "lead" else TEXT,
+                    leading=_PT[block.style] * 0.5,
+                )
         elif isinstance(block, Bullets):
             for item in block.items:
                 writer.lines(f"•  {item}", 10, leading=5, after=0.6, indent=2)
@@ -284,10 +294,17 @@ img { max-width: 100%; height: auto; display: block; margin: .8rem auto; }
 def document_html(doc: StrategyDocument) -> bytes:
     """One HTML file with everything in it: styles inline, charts as data: URLs, no request made."""
     e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(f'CRM strategy · {doc.workspace.name}')}</title>", f"<style>{_CSS}</style>", "</head>",
-           "<body>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(f'CRM strategy · {doc.workspace.name}')}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
     for block in document_blocks(doc):
         if isinstance(block, Heading):
             out.append(f"<h{block.level}>{e(block.text)}</h{block.level}>")
@@ -296,17 +313,29 @@ def document_html(doc: StrategyDocument) -> bytes:
         elif isinstance(block, Bullets):
             out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + "</ul>")
         elif isinstance(block, Table):
-            head = "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in block.header) + "</tr></thead>" \
-                if any(block.header) else ""
+            head = (
+                "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in block.header) + "</tr></thead>"
+                if any(block.header)
+                else ""
+            )
             # A date or a short status stays on one line; a browser would break a date at its hyphens.
-            body = "".join("<tr>" + "".join(f'<td class="short">{e(str(c))}</td>' if len(str(c)) <= SHORT_CELL
-                                            else f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in block.rows)
+            body = "".join(
+                "<tr>"
+                + "".join(
+                    f'<td class="short">{e(str(c))}</td>' if len(str(c)) <= SHORT_CELL else f"<td>{e(str(c))}</td>"
+                    for c in row
+                )
+                + "</tr>"
+                for row in block.rows
+            )
             out.append(f"<table>{head}<tbody>{body}</tbody></table>")
         elif isinstance(block, Image):
             data = base64.b64encode(block.png).decode("ascii")
             width, height = block.size_px
-            out.append(f'<img src="data:image/png;base64,{data}" alt="{e(block.title)}" '
-                       f'width="{width // 2}" height="{height // 2}">')
+            out.append(
+                f'<img src="data:image/png;base64,{data}" alt="{e(block.title)}" '
+                f'width="{width // 2}" height="{height // 2}">'
+            )
     out += ["</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")
 
@@ -324,8 +353,16 @@ def document_markdown(doc: StrategyDocument) -> tuple[str, dict[str, bytes]]:
             lines += ["#" * block.level + " " + md_literal(block.text), ""]
         elif isinstance(block, Paragraph):
             text = md_literal(block.text).replace("\n", "  \n")
-            lines += [f"# {text}" if block.style == "title" else f"**{text}**" if block.style in ("lead", "strong") else f"*{text}*" if block.style == "muted"
-                      else text, ""]
+            lines += [
+                f"# {text}"
+                if block.style == "title"
+                else f"**{text}**"
+                if block.style in ("lead", "strong")
+                else f"*{text}*"
+                if block.style == "muted"
+                else text,
+                "",
+            ]
         elif isinstance(block, Bullets):
             lines += [f"- {md_literal(item)}" for item in block.items] + [""]
         elif isinstance(block, Table):

@@ -7,6 +7,7 @@ beside the path, not on it."""
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -14,6 +15,7 @@ class Place(StrEnum):
     """Where in the app something is done, by the page's address (the Overview, the start page, is
     also at "/"). The domain (progress, health rules, the path) names places; only the UI knows
     which page script shows each one (crmstrategy.ui.PAGE_FILES)."""
+
     OVERVIEW = "overview"
     HEALTH = "health"
     WORKSPACES = "workspaces"
@@ -36,7 +38,7 @@ class Place(StrEnum):
 
 
 class Step(NamedTuple):
-    title: str   # as in the navigation
+    title: str  # as in the navigation
     page: Place
 
 
@@ -70,10 +72,19 @@ def step_named(title: str) -> Step:
 def neighbours(title: str) -> tuple[Step | None, Step | None]:
     """The step before and the step after `title` (None at either end of the path)."""
     index = PATH.index(step_named(title))
-    return (PATH[index - 1] if index > 0 else None,
-            PATH[index + 1] if index + 1 < len(PATH) else None)
+    return (PATH[index - 1] if index > 0 else None, PATH[index + 1] if index + 1 < len(PATH) else None)
 
 
 def title_of(page: Place) -> str | None:
     """The title of the step shown on `page`; None for a page beside the path."""
     return next((step.title for step in PATH if step.page == page), None)
+
+
+METHOD_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "method.md"
+
+
+def method_guide() -> str:
+    """The method in the project's own words (docs/method.md), without its title: the three steps,
+    the nine pieces of advice and where each lives in the workbench, for the sidebar's guide."""
+    text = METHOD_GUIDE.read_text(encoding="utf-8")
+    return text.split("\n", 1)[1].lstrip("\n") if text.startswith("# ") else text

@@ -1,13 +1,13 @@
 """The strategy document (advice 7: for the people who were not in the room): everything the
-workspace decided, read once, its charts rendered as images, laid out as a list of neutral blocks
-that crmstrategy.document_exports turns into PDF, HTML and Markdown."""
+workspace decided, read once in one session, its charts rendered as images; document_layout lays it
+out as neutral blocks, which document_exports turns into PDF, HTML and Markdown."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import altair as alt
 from sqlmodel import Session
 
 from crmstrategy.analysis.models import PRIORITIES, PersonaRead
@@ -21,16 +21,11 @@ from crmstrategy.implementation.charts import customer_measure_chart, goal_trend
 from crmstrategy.implementation.feedback import list_feedback
 from crmstrategy.implementation.follow_up import GoalFollowUp, customer_measurements, goal_follow_up
 from crmstrategy.implementation.follow_up_rules import (
-    FEEDBACK_ACT_DAYS,
-    STATUS_RULE,
-    feedback_overdue,
-    format_number,
     milestone_path,
     path_start,
 )
 from crmstrategy.implementation.models import (
     CUSTOMER_MEASURES,
-    FEEDBACK_STATUSES,
     ActionRead,
     CustomerMeasurementRead,
     FeedbackRead,
@@ -42,71 +37,24 @@ from crmstrategy.strategy.models import PromiseVersionRead
 from crmstrategy.strategy.promise import current_promise
 from crmstrategy.strategy.strategy_map import StrategyMap, strategy_map
 from crmstrategy.strategy.targets import MatrixRow, priority_matrix
+from crmstrategy.workspace.blocks import Image
 from crmstrategy.workspace.health import health_check
-from crmstrategy.workspace.health_rules import RuleResult, summary
+from crmstrategy.workspace.health_rules import RuleResult
 from crmstrategy.workspace.workspaces import get_workspace
 
-# --- blocks: what the renderers draw -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Heading:
-    level: int  # 1 a section, 2 a subsection, 3 an item
-    text: str
+GOALS_PER_CHART = 6  # goal panels per image: two columns, three rows, one page
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    style: str = "body"  # "body", "muted", "lead" (large), "strong", "title" (the cover's)
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: list[str]
-
-
-@dataclass(frozen=True)
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-    widths: list[float]  # relative
-
-
-@dataclass(frozen=True)
-class Image:
-    """A chart, rendering in the background while the document's text is laid out. `aspect`
-    (height over width) is known before the picture is, so a page can keep room for it."""
-    name: str      # file name stem, e.g. "goals-1"
-    title: str     # alternative text
-    aspect: float
-    rendering: RenderedChart
-
-    @property
-    def png(self) -> bytes:
-        return self.rendering.png()
-
-    @property
-    def size_px(self) -> tuple[int, int]:
-        # The PNG header holds width and height as big-endian integers at bytes 16-24.
-        png = self.png
-        return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
-@dataclass(frozen=True)
-class PageBreak:
-    pass
-
-
-Block = Heading | Paragraph | Bullets | Table | Image | PageBreak
-
-
-# --- the content --------------------------------------------------------------------------------
-
-GOALS_PER_CHART = 6     # goal panels per image: two columns, three rows, one page
 SERIES_PER_MEASURE = 6  # lines per customer measure: more would not be told apart on paper
-PANEL = (330, 170)      # one panel of a goal or customer measure, in pixels at scale 1
+
+
+PANEL = (330, 170)  # one panel of a goal or customer measure, in pixels at scale 1
+
+
 # What a panel adds round its plotting area (axes, header, spacing), for the room kept on the page
 _PANEL_EXTRA = (43, 66)
+
+
 # What the strategy map adds round its plotting area: the layers' names, the title and legend, and in a crowded
 # map the boxes of the outermost names, which reach beyond it
 _MAP_EXTRA = (175, 68)
@@ -144,25 +92,36 @@ def goal_panel(item: GoalFollowUp, *, per_month: bool = False) -> dict:
     goal = item.goal
     measured = [(m.measured_on, m.value) for m in item.measurements]
     start = path_start(goal.baseline_on, measured)  # from every value, as the status was judged
-    path = milestone_path(goal.baseline, goal.target, start, goal.deadline, item.milestones) \
-        if start is not None and start < goal.deadline else [(goal.deadline, goal.target)]
+    path = (
+        milestone_path(goal.baseline, goal.target, start, goal.deadline, item.milestones)
+        if start is not None and start < goal.deadline
+        else [(goal.deadline, goal.target)]
+    )
     if per_month:
         measured = monthly(measured)
     return {"metric": goal.metric, "unit": goal.unit, "status": item.status.status, "path": path, "measured": measured}
 
 
-def customer_rows(measurements: list[CustomerMeasurementRead], measure: str,
-                  segments: list[str] | None = None) -> list[dict]:
+def customer_rows(
+    measurements: list[CustomerMeasurementRead], measure: str, segments: list[str] | None = None
+) -> list[dict]:
     """One measure's values as chart rows; with `segments`, only those ("All customers" for none)."""
-    return [{"Measure": measure, "Date": m.measured_on.isoformat(), "Segment": m.segment_name or "All customers",
-             "Value": m.value} for m in measurements
-            if m.measure == measure and (segments is None or (m.segment_name or "All customers") in segments)]
+    return [
+        {
+            "Measure": measure,
+            "Date": m.measured_on.isoformat(),
+            "Segment": m.segment_name or "All customers",
+            "Value": m.value,
+        }
+        for m in measurements
+        if m.measure == measure and (segments is None or (m.segment_name or "All customers") in segments)
+    ]
 
 
 def charted_segments(doc: StrategyDocument, measure: str) -> list[str]:
     """The series a customer measure's panel shows: all customers first, then the segments in
     order of priority (primary targets first), at most SERIES_PER_MEASURE."""
-    order = {p: n for n, p in enumerate(PRIORITIES)}
+    order: dict[str | None, int] = {p: n for n, p in enumerate(PRIORITIES)}
     rank = {r.name: (order.get(r.priority, len(PRIORITIES)), -r.attractiveness) for r in doc.segments}
     present = {m.segment_name or "All customers" for m in doc.customer if m.measure == measure}
     return sorted(present, key=lambda n: (n != "All customers", rank.get(n, (99, 0))))[:SERIES_PER_MEASURE]
@@ -177,46 +136,87 @@ def _panels_aspect(panels: int, legend_rows: int = 0) -> float:
 def _start_charts(doc: StrategyDocument) -> dict[str, list[Image]]:
     """Every chart of the document, drawn as PNG in another process in the order the document
     shows them, while the rest is read and the text laid out here."""
-    jobs: list[tuple[str, str, str, float, object, float]] = []  # group, name, title, aspect, chart, scale
+    jobs: list[tuple[str, str, str, float, alt.TopLevelMixin, float]] = []  # group, name, title, aspect, chart, scale
     if doc.segments:
-        jobs.append(("matrix", "priority-matrix", "The priority matrix: attractiveness against ability", 0.83,
-                     priority_matrix_chart(doc.segments, currency=doc.workspace.currency, width=720, height=520), 1.6))
+        jobs.append(
+            (
+                "matrix",
+                "priority-matrix",
+                "The priority matrix: attractiveness against ability",
+                0.83,
+                priority_matrix_chart(doc.segments, currency=doc.workspace.currency, width=720, height=520),
+                1.6,
+            )
+        )
     if doc.smap.nodes:
         width, height = strategy_map_size(doc.smap.positions)
-        jobs.append(("map", "strategy-map", "The strategy map", (height + _MAP_EXTRA[1]) / (width + _MAP_EXTRA[0]),
-                     strategy_map_chart(doc.smap.nodes, doc.smap.links, doc.smap.positions, doc.smap.breached_nodes()),
-                     min(1.6, 2000 / (width + _MAP_EXTRA[0]))))  # at most 2,000 pixels across: 300 dpi on A4
+        jobs.append(
+            (
+                "map",
+                "strategy-map",
+                "The strategy map",
+                (height + _MAP_EXTRA[1]) / (width + _MAP_EXTRA[0]),
+                strategy_map_chart(doc.smap.nodes, doc.smap.links, doc.smap.positions, doc.smap.breached_nodes()),
+                min(1.6, 2000 / (width + _MAP_EXTRA[0])),
+            )
+        )  # at most 2,000 pixels across: 300 dpi on A4
     for n in range(0, len(doc.goals), GOALS_PER_CHART):
-        group = doc.goals[n:n + GOALS_PER_CHART]
-        jobs.append(("goals", f"goals-{n // GOALS_PER_CHART + 1}",
-                     "Goal trends: " + ", ".join(g.goal.metric for g in group), _panels_aspect(len(group), 1),
-                     goal_trend_chart([goal_panel(g, per_month=True) for g in group], doc.today, columns=2,
-                                      width=PANEL[0], height=PANEL[1]), 2.0))
-    series = {measure: what for measure, (what, _, _) in CUSTOMER_MEASURES.items()
-              if any(m.measure == measure for m in doc.customer)}
+        batch = doc.goals[n : n + GOALS_PER_CHART]
+        jobs.append(
+            (
+                "goals",
+                f"goals-{n // GOALS_PER_CHART + 1}",
+                "Goal trends: " + ", ".join(g.goal.metric for g in batch),
+                _panels_aspect(len(batch), 1),
+                goal_trend_chart(
+                    [goal_panel(g, per_month=True) for g in batch],
+                    doc.today,
+                    columns=2,
+                    width=PANEL[0],
+                    height=PANEL[1],
+                ),
+                2.0,
+            )
+        )
+    series = {
+        measure: what
+        for measure, (what, _, _) in CUSTOMER_MEASURES.items()
+        if any(m.measure == measure for m in doc.customer)
+    }
     if series:
         rows = [r for m in series for r in customer_rows(doc.customer, m, charted_segments(doc, m))]
         legend = len({r["Segment"] for r in rows})
-        jobs.append(("customer", "customer-measures", "Customer measures over time: " + ", ".join(series),
-                     _panels_aspect(len(series), -(-legend // 3)),
-                     customer_measure_chart(series, rows, columns=2, width=PANEL[0], height=PANEL[1]), 2.0))
+        jobs.append(
+            (
+                "customer",
+                "customer-measures",
+                "Customer measures over time: " + ", ".join(series),
+                _panels_aspect(len(series), -(-legend // 3)),
+                customer_measure_chart(series, rows, columns=2, width=PANEL[0], height=PANEL[1]),
+                2.0,
+            )
+        )
     result: dict[str, list[Image]] = {}
     for group, name, title, aspect, chart, scale in jobs:
         result.setdefault(group, []).append(Image(name, title, aspect, RenderedChart(chart, scale)))
     return result
 
 
-def strategy_document(*, session: Session, workspace_id: int, today: date | None = None,
-                      with_charts: bool = True) -> StrategyDocument:
+def strategy_document(
+    *, session: Session, workspace_id: int, today: date | None = None, with_charts: bool = True
+) -> StrategyDocument:
     """Read everything the document shows; the charts start rendering as soon as their data is read."""
     today = today or clock.today()
     matrix = priority_matrix(session=session, workspace_id=workspace_id)
     doc = StrategyDocument(
-        workspace=get_workspace(session=session, workspace_id=workspace_id), today=today,
-        generated_at=clock.now(), segments=matrix.rows,
+        workspace=get_workspace(session=session, workspace_id=workspace_id),
+        today=today,
+        generated_at=clock.now(),
+        segments=matrix.rows,
         smap=strategy_map(session=session, workspace_id=workspace_id),
         goals=goal_follow_up(session=session, workspace_id=workspace_id, today=today),
-        customer=customer_measurements(session=session, workspace_id=workspace_id))
+        customer=customer_measurements(session=session, workspace_id=workspace_id),
+    )
     if with_charts:
         doc.images = _start_charts(doc)
     targets = {r.segment_id for r in matrix.rows if r.priority in PRIORITIES[:2]}
@@ -226,246 +226,7 @@ def strategy_document(*, session: Session, workspace_id: int, today: date | None
     doc.actions = list_actions(session=session, workspace_id=workspace_id)
     doc.role_impacts = list_role_impacts(session=session, workspace_id=workspace_id)
     doc.feedback = list_feedback(session=session, workspace_id=workspace_id)
-    doc.health = health_check(session=session, workspace_id=workspace_id, today=today, goals=doc.goals,
-                              feedback=doc.feedback)
+    doc.health = health_check(
+        session=session, workspace_id=workspace_id, today=today, goals=doc.goals, feedback=doc.feedback
+    )
     return doc
-
-
-# --- the layout -----------------------------------------------------------------------------
-
-SECTIONS = ("Our customer promise", "Target segments", "Personas", "The strategy map", "Goals and follow-up",
-            "Customer measures", "The 3/6/12-month plan", "Constraints from the company strategy",
-            "What it means for each role", "Customer feedback", "Strategy health check")
-
-
-def _num(value: float | None, unit: str = "") -> str:
-    return "–" if value is None else f"{format_number(value)} {unit}".strip()
-
-
-def _joined(names: list[str], limit: int = 12) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def _cover(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Paragraph(doc.workspace.name, "title"),
-                           Paragraph(f"CRM strategy · {doc.today.isoformat()}", "strong")]
-    if doc.workspace.description:
-        blocks.append(Paragraph(doc.workspace.description, "muted"))
-    blocks.append(Heading(1, SECTIONS[0]))
-    promise = doc.promise
-    if promise is None:
-        blocks.append(Paragraph("No current customer promise yet.", "muted"))
-    else:
-        blocks.append(Paragraph(promise.text, "lead"))
-        parts = [("What we deliver", promise.delivers), ("How it creates value", promise.value),
-                 ("How we want to be perceived", promise.perceived)]
-        blocks.append(Table(["Part", "In our words"], [[label, text] for label, text in parts if text], [1, 3]))
-        if promise.segment_names:
-            blocks.append(Paragraph("It speaks to: " + ", ".join(promise.segment_names), "muted"))
-        blocks.append(Paragraph(f"Version {promise.number}, by {promise.author}, "
-                                f"{promise.created_at.date().isoformat()}.", "muted"))
-    blocks.append(Paragraph("Contents: " + "; ".join(SECTIONS[1:]) + ". Made with the CRM Strategy Workbench.",
-                            "muted"))
-    return blocks
-
-
-def _segments(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[1])]
-    if not doc.segments:
-        return blocks + [Paragraph("No segments yet.", "muted")]
-    targets = [r for r in doc.segments if r.priority in PRIORITIES[:2]]
-    blocks.append(Paragraph(f"{len(targets)} of {len(doc.segments)} segments are targets: "
-                            + (_joined([r.name for r in targets]) or "none chosen yet") + "."))
-    blocks += doc.images.get("matrix", [])
-    order = {p: n for n, p in enumerate(PRIORITIES)}
-    rows = sorted(doc.segments, key=lambda r: (order.get(r.priority, len(PRIORITIES)), -r.attractiveness))
-    blocks.append(Table(["Segment", "Priority", "Attractiveness", "Ability", "Why"],
-                        [[r.name, r.priority or "Not chosen yet", f"{r.attractiveness:.0f}",
-                          "–" if r.ability is None else f"{r.ability:.0f}", r.rationale] for r in rows],
-                        [2.1, 1.5, 1.5, 0.9, 3.2]))  # "Attractiveness" and "Not prioritised" on one line
-    return blocks
-
-
-def _personas(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Heading(1, SECTIONS[2])]
-    if not doc.personas:
-        return blocks + [Paragraph("No personas for the target segments yet.", "muted")]
-    blocks.append(Paragraph("The people behind the target segments."))
-    for persona in doc.personas:
-        blocks.append(Heading(3, persona.name))
-        facts = [persona.segment_name] + [v for v in (persona.role_title, persona.decision_role,
-                                                      persona.desired_relationship, persona.lifecycle_stage) if v]
-        blocks.append(Paragraph(" · ".join(facts), "muted"))
-        if persona.quote:
-            blocks.append(Paragraph(f"“{persona.quote}”", "strong"))
-        rows = [[label, text] for label, text in (("Needs", persona.needs), ("Pains", persona.pains),
-                                                  ("Motives", persona.motives)) if text]
-        if rows:
-            blocks.append(Table(["", ""], rows, [1, 5]))
-    return blocks
-
-
-def _map(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[3])]
-    smap = doc.smap
-    if not smap.nodes:
-        return blocks + [Paragraph("No strategy map yet.", "muted")]
-    counts = Counter(n.kind for n in smap.nodes.values())
-    blocks.append(Paragraph(f"{counts['strategy']} company strategy elements, {counts['objective']} CRM objectives, "
-                            f"{counts['initiative']} initiatives and {counts['enabler']} enablers; each line runs "
-                            "from a node to what it supports."))
-    blocks += doc.images.get("map", [])
-    initiatives_of: dict[int, list[str]] = {}
-    for source, target in smap.links:
-        if smap.nodes[source].kind == "initiative":
-            initiatives_of.setdefault(target, []).append(smap.nodes[source].name)
-    goals_of: dict[int, list[str]] = {}
-    for item in doc.goals:
-        goals_of.setdefault(item.goal.objective_id, []).append(item.goal.metric)
-    objectives = smap.of_kind("objective")
-    if objectives:
-        blocks.append(Heading(2, "Objectives and the initiatives that reach them"))
-        blocks.append(Table(["Objective", "Owner", "Initiatives", "Goals"],
-                            [[o.name, o.owner or "– no owner –", _joined(initiatives_of.get(o.id, [])) or "–",
-                              _joined(goals_of.get(o.id, [])) or "–"] for o in objectives], [2, 1.2, 3, 2]))
-    enablers = smap.of_kind("enabler")
-    if enablers:
-        blocks.append(Heading(2, "Enablers"))
-        blocks.append(Table(["Enabler", "Owner", "Needed by"],
-                            [[e.name, e.owner or "– no owner –",
-                              _joined([smap.nodes[t].name for s, t in smap.links if s == e.id]) or "–"]
-                             for e in enablers], [2, 1.2, 4]))
-    return blocks
-
-
-def _goals(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[4])]
-    if not doc.goals:
-        return blocks + [Paragraph("No measurable goals yet.", "muted")]
-    counts = Counter(g.status.status for g in doc.goals)
-    blocks.append(Paragraph(", ".join(f"{counts[s]} {s.lower()}" for s in ("On track", "At risk", "Off track",
-                                                                           "Not measured") if counts[s])
-                            + f" on {doc.today.isoformat()}."))
-    blocks.append(Table(["Goal", "Owner", "Baseline → target", "Deadline", "Latest", "Status"],
-                        [[f"{g.goal.metric} ({g.objective})" if g.objective else g.goal.metric,
-                          g.goal.owner or "– no owner –",
-                          f"{_num(g.goal.baseline)} → {_num(g.goal.target, g.goal.unit)}", g.goal.deadline.isoformat(),
-                          "–" if g.status.latest is None else
-                          f"{_num(g.status.latest[1])} ({g.status.latest[0].isoformat()})", g.status.status]
-                         for g in doc.goals], [2.8, 1.3, 1.6, 1.1, 1.5, 1]))
-    off = [g for g in doc.goals if g.status.status == "Off track"]
-    if off:
-        blocks.append(Heading(2, "Off track"))
-        blocks.append(Bullets([f"{g.goal.metric} (owner: {g.goal.owner or 'none'}): {g.status.message}" for g in off]))
-    blocks.append(Paragraph("How the status is decided: " + STATUS_RULE, "muted"))
-    blocks += doc.images.get("goals", [])
-    return blocks
-
-
-def _customer(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Heading(1, SECTIONS[5])]
-    if not doc.customer:
-        return blocks + [Paragraph("No customer measures recorded yet.", "muted")]
-    latest: dict[tuple[str, str], CustomerMeasurementRead] = {}
-    for m in doc.customer:
-        latest[(m.measure, m.segment_name or "All customers")] = m  # oldest first, so the last one stays
-    blocks.append(Table(["Measure", "Segment", "Latest", "Measured on"],
-                        [[measure, segment, _num(m.value), m.measured_on.isoformat()]
-                         for (measure, segment), m in latest.items()], [1.4, 3, 1, 1.2]))
-    blocks += doc.images.get("customer", [])
-    return blocks
-
-
-def _plan(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[6])]
-    if not doc.actions:
-        return blocks + [Paragraph("No actions planned yet.", "muted")]
-    blocks.append(Paragraph(f"{len(doc.actions)} actions from {doc.plan_start.isoformat()}, by department: what "
-                            "matters most in the next 3, 6 and 12 months, and who is responsible."))
-    by_department: dict[str, list[ActionRead]] = {}
-    for action in doc.actions:
-        by_department.setdefault(action.department or "No department", []).append(action)
-    for department in sorted(by_department, key=lambda d: (d == "No department", d.lower())):
-        actions = sorted(by_department[department], key=lambda a: (a.shown_horizon or 99, a.due_date or date.max))
-        blocks.append(Heading(2, f"{department} ({len(actions)})"))
-        blocks.append(Table(["Action", "Owner", "Horizon", "Due", "Status", "Initiative"],
-                            [[a.title, a.owner or "– no owner –",
-                              f"{a.shown_horizon} months" if a.shown_horizon else "–",
-                              a.due_date.isoformat() if a.due_date else "–", a.status,
-                              "; ".join(a.initiative_names) or "–"] for a in actions],
-                            [2.8, 1.4, 0.9, 1.3, 1.0, 2.1]))  # a date fits its column on one line
-    return blocks
-
-
-def _constraints(doc: StrategyDocument) -> list[Block]:
-    """What the company strategy allows or demands, beside the plan that must respect it."""
-    blocks: list[Block] = [Heading(1, SECTIONS[7])]
-    constraints = doc.smap.constraints
-    if not constraints:
-        return blocks + [Paragraph("No constraints recorded yet.", "muted")]
-    blocks.append(Paragraph("What the company strategy allows or demands, and the parts of the strategy map each "
-                            "one touches: the plan must respect them."))
-    blocks.append(Table(["Kind", "Constraint", "Touches"],
-                        [[c.kind, c.text, _joined([doc.smap.nodes[n].name for n in c.node_ids
-                                                   if n in doc.smap.nodes]) or "–"] for c in constraints],
-                        [1.3, 3.5, 2.5]))
-    return blocks
-
-
-def _roles(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Heading(1, SECTIONS[8])]
-    if not doc.role_impacts:
-        return blocks + [Paragraph("Not described yet.", "muted")]
-    for impact in doc.role_impacts:
-        blocks.append(Heading(3, impact.audience))
-        blocks.append(Table(["", ""], [[label, text] for label, text in (
-            ("What it means", impact.means), ("What they must do", impact.must_do),
-            ("What they must do differently", impact.do_differently)) if text], [1.4, 4.6]))
-    return blocks
-
-
-def _feedback(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [Heading(1, SECTIONS[9])]
-    if not doc.feedback:
-        return blocks + [Paragraph("No customer feedback logged yet.", "muted")]
-    by_status = Counter(f.status for f in doc.feedback)
-    by_theme = Counter(f.theme or "No theme" for f in doc.feedback)
-    late = [f for f in doc.feedback if feedback_overdue(f.status, f.received_on, doc.today)]
-    blocks.append(Paragraph(f"{len(doc.feedback)} pieces of feedback: "
-                            + ", ".join(f"{by_status[s]} {s.lower()}" for s in FEEDBACK_STATUSES) + "."))
-    blocks.append(Table(["Theme", "Feedback"], [[theme, str(n)] for theme, n in by_theme.most_common()], [3, 1]))
-    if late:
-        blocks.append(Heading(2, f"Not acted on for more than {FEEDBACK_ACT_DAYS} days ({len(late)})"))
-        blocks.append(Table(["Received", "Feedback", "Routed to", "Status"],
-                            [[f.received_on.isoformat(), f.text, f.routed_to or "–", f.status] for f in late[:50]],
-                            [1, 4, 1.4, 0.9]))
-    return blocks
-
-
-def _health(doc: StrategyDocument) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(1, SECTIONS[10])]
-    failed = [r for r in doc.health if r.failed]
-    waiting = [r for r in doc.health if not r.judged]
-    passed = [r for r in doc.health if r.passed]
-    blocks.append(Paragraph(summary(doc.health) + " The rules follow why CRM programmes stall after launch (missing "
-                            "ownership, no link to value, structures too complex to adjust) and the vicious circle "
-                            "of absent leadership. A rule with nothing to judge yet is neither passed nor failed."))
-    if failed:
-        blocks.append(Table(["Severity", "Rule", "What was found"],
-                            [[r.rule.severity, r.rule.title, r.finding.message
-                              + ("" if not r.finding.items else " " + _joined(list(r.finding.items), 8) + ".")]
-                             for r in failed], [0.9, 2, 5]))
-    if waiting:
-        blocks.append(Heading(2, "Not yet judged"))
-        blocks.append(Bullets([f"{r.rule.title}: {r.not_yet.reason}" for r in waiting]))
-    if passed:
-        blocks.append(Heading(2, "Passed"))
-        blocks.append(Bullets([r.rule.title for r in passed]))
-    return blocks
-
-
-def document_blocks(doc: StrategyDocument) -> list[Block]:
-    """The document, section by section (SECTIONS), as blocks."""
-    return (_cover(doc) + _segments(doc) + _personas(doc) + _map(doc) + _goals(doc) + _customer(doc) + _plan(doc)
-            + _constraints(doc) + _roles(doc) + _feedback(doc) + _health(doc))

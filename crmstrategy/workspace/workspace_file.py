@@ -44,8 +44,15 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 8
 DEMO_PATH = Path(__file__).resolve().parents[2] / "data" / "demo_workspace.json"
 
-_WORKSPACE_FIELDS = {"name", "currency", "description", "weight_size", "weight_potential", "weight_growth",
-                     "max_long_term_goals"}
+_WORKSPACE_FIELDS = {
+    "name",
+    "currency",
+    "description",
+    "weight_size",
+    "weight_potential",
+    "weight_growth",
+    "max_long_term_goals",
+}
 
 
 class _WorkspaceFile(BaseModel):
@@ -67,35 +74,41 @@ class _WorkspaceFile(BaseModel):
     constraints: list[dict] = []
     goals: list[dict] = []
     promise: dict | None = None  # None: a file from before version 5, the default word lists apply
-    plan: dict | None = None     # None: a file from before version 6, no plan yet
+    plan: dict | None = None  # None: a file from before version 6, no plan yet
     follow_up: dict | None = None  # None: a file from before version 7, nothing measured yet
 
 
 # --- export ----------------------------------------------------------------------------
 
+
 def export_workspace(*, session: Session, workspace_id: int) -> dict:
     workspace = get_workspace(session=session, workspace_id=workspace_id)
     listed = analysis_file.export_rows(session, workspace_id)
-    return {
-        "format_version": FORMAT_VERSION,
-        "kind": KIND,
-        "exported_at": clock.now().isoformat(timespec="seconds"),
-        "workspace": workspace.model_dump(include=_WORKSPACE_FIELDS),
-        "value_drivers": analysis_file.export_value_drivers(session, workspace_id),
-        "factors": analysis_file.export_factors(session, workspace_id),
-        "segments": analysis_file.export_segments(session, workspace_id, listed),
-        "personas": analysis_file.export_personas(listed),
-        "themes": analysis_file.export_themes(session, workspace_id),
-        "participants": analysis_file.export_participants(listed),
-        "insights": analysis_file.export_insights(session, workspace_id, listed),
-        "readiness": analysis_file.export_readiness(session, workspace_id, listed),
-    } | strategy_file.export_strategy_map(session, workspace_id) | {
-        "goals": strategy_file.export_goals(session, workspace_id),
-        "promise": strategy_file.export_promise(session, workspace_id, listed.segment_refs),
-        "plan": implementation_file.export_plan(session, workspace_id, listed.participant_refs),
-        "follow_up": implementation_file.export_follow_up(session, workspace_id, listed.segment_refs,
-                                                          listed.persona_refs),
-    }
+    return (
+        {
+            "format_version": FORMAT_VERSION,
+            "kind": KIND,
+            "exported_at": clock.now().isoformat(timespec="seconds"),
+            "workspace": workspace.model_dump(include=_WORKSPACE_FIELDS),
+            "value_drivers": analysis_file.export_value_drivers(session, workspace_id),
+            "factors": analysis_file.export_factors(session, workspace_id),
+            "segments": analysis_file.export_segments(session, workspace_id, listed),
+            "personas": analysis_file.export_personas(listed),
+            "themes": analysis_file.export_themes(session, workspace_id),
+            "participants": analysis_file.export_participants(listed),
+            "insights": analysis_file.export_insights(session, workspace_id, listed),
+            "readiness": analysis_file.export_readiness(session, workspace_id, listed),
+        }
+        | strategy_file.export_strategy_map(session, workspace_id)
+        | {
+            "goals": strategy_file.export_goals(session, workspace_id),
+            "promise": strategy_file.export_promise(session, workspace_id, listed.segment_refs),
+            "plan": implementation_file.export_plan(session, workspace_id, listed.participant_refs),
+            "follow_up": implementation_file.export_follow_up(
+                session, workspace_id, listed.segment_refs, listed.persona_refs
+            ),
+        }
+    )
 
 
 def export_workspace_json(*, session: Session, workspace_id: int) -> bytes:
@@ -105,6 +118,7 @@ def export_workspace_json(*, session: Session, workspace_id: int) -> bytes:
 
 # --- import ----------------------------------------------------------------------------
 
+
 def parse_workspace_file(raw: bytes | str) -> dict:
     """Bytes of an uploaded file -> the document, or a ValidationProblem saying what is wrong."""
     if isinstance(raw, str):
@@ -112,8 +126,10 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     if not raw or not raw.strip():
         raise ValidationProblem("The file is empty. Choose a workspace export (.json).")
     if len(raw) > MAX_FILE_BYTES:
-        raise ValidationProblem(f"The file is {len(raw) / 1e6:.1f} MB; a workspace file can be at most "
-                                f"{MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise ValidationProblem(
+            f"The file is {len(raw) / 1e6:.1f} MB; a workspace file can be at most "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -121,8 +137,9 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     except RecursionError:
         raise ValidationProblem("The file is nested too deeply to be a workspace export.") from None
     except json.JSONDecodeError as exc:
-        raise ValidationProblem(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                                f"{exc.msg}).") from None
+        raise ValidationProblem(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
     if _depth(document) > MAX_DEPTH:
         raise ValidationProblem("The file is nested too deeply to be a workspace export.")
     if not isinstance(document, dict) or document.get("kind") != KIND:
@@ -130,8 +147,10 @@ def parse_workspace_file(raw: bytes | str) -> dict:
     version = document.get("format_version")
     if version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)
-        raise ValidationProblem(f"The file has format version {version!r}; this workbench reads versions "
-                                f"{readable}. Export it again from a current workbench.")
+        raise ValidationProblem(
+            f"The file has format version {version!r}; this workbench reads versions "
+            f"{readable}. Export it again from a current workbench."
+        )
     return document
 
 
@@ -147,8 +166,8 @@ def _depth(value, level: int = 1) -> int:
 
 @dataclass
 class _Parsed:
-    """A validated document: every row checked, every reference resolved to a ref in the file."""
-    workspace: WorkspaceCreate
+    """A validated document's sections: every row checked, every reference resolved to a ref in the file."""
+
     value_drivers: list[str]
     segments: list[tuple[str, SegmentCreate]] = field(default_factory=list)
     personas: list[tuple[str, str, dict]] = field(default_factory=list)  # (ref, segment ref, fields)
@@ -173,7 +192,7 @@ class _Parsed:
     key_factors: KeyFactors = field(default_factory=dict)
 
 
-def _validate_document(document: dict) -> _Parsed:
+def _validate_document(document: dict) -> tuple[WorkspaceCreate, _Parsed]:
     """Every section checked in the file's order, each problem named by its place; refs are
     collected before the rows that refer to them."""
     try:
@@ -181,9 +200,11 @@ def _validate_document(document: dict) -> _Parsed:
     except ValidationError as exc:
         raise ValidationProblem(problems_from_pydantic(exc)) from None
     problems: list[Problem] = []
-    parsed = _Parsed(_parse_workspace_row(problems, raw.workspace),
-                     analysis_file.parse_value_drivers(problems, raw.value_drivers),
-                     themes=analysis_file.parse_themes(problems, raw.themes))
+    workspace = _parse_workspace_row(problems, raw.workspace)
+    parsed = _Parsed(
+        analysis_file.parse_value_drivers(problems, raw.value_drivers),
+        themes=analysis_file.parse_themes(problems, raw.themes),
+    )
     segment_refs = collect_refs(problems, raw.segments, "segments")
     persona_refs = collect_refs(problems, raw.personas, "personas")
     participant_refs = collect_refs(problems, raw.participants, "participants")
@@ -204,11 +225,17 @@ def _validate_document(document: dict) -> _Parsed:
     parsed.plan = implementation_file.parse_plan(problems, raw.plan, named_nodes, participant_refs)
     # Every goal and action the file names counts, valid or not, so that one bad goal gives one message
     # rather than one more for each of its measurements.
-    parsed.follow_up = implementation_file.parse_follow_up(problems, raw.follow_up, positional_refs(raw.goals, "G"),
-                                                           segment_refs, persona_refs,
-                                                           implementation_file.file_action_refs(raw.plan))
+    parsed.follow_up = implementation_file.parse_follow_up(
+        problems,
+        raw.follow_up,
+        positional_refs(raw.goals, "G"),
+        segment_refs,
+        persona_refs,
+        implementation_file.file_action_refs(raw.plan),
+    )
     raise_problems(problems)
-    return parsed
+    assert workspace is not None  # a workspace row that is not valid is among the problems raised
+    return workspace, parsed
 
 
 def _parse_workspace_row(problems: list[Problem], row: dict) -> WorkspaceCreate | None:
@@ -219,8 +246,9 @@ def _parse_workspace_row(problems: list[Problem], row: dict) -> WorkspaceCreate 
         return None
 
 
-def import_workspace(*, session: Session, document: dict, name: str | None = None,
-                     exact_name: bool = False) -> WorkspaceRead:
+def import_workspace(
+    *, session: Session, document: dict, name: str | None = None, exact_name: bool = False
+) -> WorkspaceRead:
     """Create a new workspace from a parsed document, in the caller's transaction.
 
     The name is `name`, else the file's; when taken it gets a " (2)" suffix, unless
@@ -231,14 +259,15 @@ def import_workspace(*, session: Session, document: dict, name: str | None = Non
     """
     if exact_name or (name and name.strip()):
         # Check the chosen name and currency first, so their message names the form's fields.
-        given = document.get("workspace") if isinstance(document.get("workspace"), dict) else {}
+        row = document.get("workspace")
+        given = row if isinstance(row, dict) else {}
         chosen = validated(WorkspaceCreate, {"name": name, "currency": given.get("currency", "NOK")})
         document = document | {"workspace": given | chosen.model_dump(include={"name", "currency"})}
-    parsed = _validate_document(document)
-    workspace_data = parsed.workspace
+    workspace_data, parsed = _validate_document(document)
     if not exact_name:
         workspace_data = workspace_data.model_copy(
-            update={"name": free_workspace_name(session=session, wanted=workspace_data.name)})
+            update={"name": free_workspace_name(session=session, wanted=workspace_data.name)}
+        )
     workspace = create_workspace(session=session, data=workspace_data, with_defaults=False)
     _import_sections(session, workspace.id, parsed)
     return workspace
@@ -253,12 +282,12 @@ def _import_sections(session: Session, ws: int, parsed: _Parsed) -> None:
     participant_ids = analysis_file.import_participants(session, ws, parsed.participants)
     analysis_file.import_factors(session, ws, parsed.factors)
     analysis_file.import_key_factors(session, ws, parsed.key_factors, segment_ids, participant_ids)
-    node_ids, goal_ids = strategy_file.import_strategy_map(session, ws, parsed.map_nodes, parsed.map_links,
-                                                           parsed.goals, parsed.constraints)
+    node_ids, goal_ids = strategy_file.import_strategy_map(
+        session, ws, parsed.map_nodes, parsed.map_links, parsed.goals, parsed.constraints
+    )
     strategy_file.import_promise(session, ws, parsed.promise, segment_ids)
     action_ids = implementation_file.import_plan(session, ws, parsed.plan, participant_ids, node_ids)
-    implementation_file.import_follow_up(session, ws, parsed.follow_up, goal_ids, segment_ids, persona_ids,
-                                         action_ids)
+    implementation_file.import_follow_up(session, ws, parsed.follow_up, goal_ids, segment_ids, persona_ids, action_ids)
     analysis_file.import_insights(session, ws, parsed.insights, segment_ids, persona_ids)
     analysis_file.import_readiness(session, ws, parsed.readiness, participant_ids)
 

@@ -6,10 +6,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate, utcnow
+from crmstrategy.core.models import Workspace, WorkspaceCreate, WorkspaceRead, WorkspaceUpdate, id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_version
-from crmstrategy.core.writing import require_workspace
+from crmstrategy.core.writing import require_workspace, writing
 from crmstrategy.workspace.seeding import seed_new_workspace
 
 
@@ -51,26 +51,29 @@ def create_workspace(*, session: Session, data: WorkspaceCreate | dict, with_def
     session.add(row)
     session.flush()
     if with_defaults:
-        seed_new_workspace(session, row.id)
+        seed_new_workspace(session, id_of(row))
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 
-def update_workspace(*, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict,
-                     version: int) -> WorkspaceRead:
+def update_workspace(
+    *, session: Session, workspace_id: int, changes: WorkspaceUpdate | dict, version: int
+) -> WorkspaceRead:
     """Rename or describe the workspace; `version` is the one the form was drawn from."""
-    row = require_workspace(session, workspace_id, for_update=True)
-    check_version(row, version, labels={"name": "Name", "currency": "Currency", "description": "Description"},
-                  noun="workspace")
-    update = validated(WorkspaceUpdate, changes)
-    merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
-    clean = validated(WorkspaceCreate, merged)
-    _check_unique_name(session, clean.name, exclude_id=workspace_id)
-    for key, value in clean.model_dump().items():
-        setattr(row, key, value)
-    row.updated_at = utcnow()
-    row.version += 1
-    session.add(row)
-    session.flush()
+    with writing(session, workspace_id) as row:
+        check_version(
+            row,
+            version,
+            labels={"name": "Name", "currency": "Currency", "description": "Description"},
+            noun="workspace",
+        )
+        update = validated(WorkspaceUpdate, changes)
+        merged = row.model_dump(include=set(WorkspaceCreate.model_fields)) | update.model_dump(exclude_unset=True)
+        clean = validated(WorkspaceCreate, merged)
+        _check_unique_name(session, clean.name, exclude_id=workspace_id)
+        for key, value in clean.model_dump().items():
+            setattr(row, key, value)
+        row.version += 1
+    # After the block: the read shows the updated_at that writing() set.
     return WorkspaceRead.model_validate(row, from_attributes=True)
 
 
@@ -78,7 +81,9 @@ def delete_workspace(*, session: Session, workspace_id: int, confirm_name: str) 
     """Delete only when the caller repeats the workspace's name (the explicit confirmation)."""
     row = require_workspace(session, workspace_id)
     if (confirm_name or "").strip() != row.name:
-        raise ValidationProblem([Problem("Confirmation", f"Type the workspace name '{row.name}' exactly to delete it.")])
+        raise ValidationProblem(
+            [Problem("Confirmation", f"Type the workspace name '{row.name}' exactly to delete it.")]
+        )
     name = row.name
     session.delete(row)
     session.flush()

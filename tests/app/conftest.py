@@ -8,10 +8,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crmstrategy.core.db import make_engine, read_session
-from crmstrategy.ui import PAGE_FILES
+from crmstrategy.ui.frame import PAGE_FILES
 from tests.conftest import ROOT, sqlite_copy
 
 PAGES = list(PAGE_FILES.values())
+# What the plan's timeline says when no action has a due date (the Plan page and the empty-chart tests).
+NO_DUE_DATES = (
+    "Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
+    "actions a due date in the plan, or add one with a due date."
+)
 
 
 @pytest.fixture
@@ -90,8 +95,19 @@ def write(app_db: str, fn, **kwargs):
         engine.dispose()
 
 
-_WIDGET_KINDS = ("text_input", "text_area", "checkbox", "radio", "selectbox", "multiselect", "select_slider",
-                 "date_input", "number_input", "button", "toggle")
+_WIDGET_KINDS = (
+    "text_input",
+    "text_area",
+    "checkbox",
+    "radio",
+    "selectbox",
+    "multiselect",
+    "select_slider",
+    "date_input",
+    "number_input",
+    "button",
+    "toggle",
+)
 
 
 def wkey(at: AppTest, name: str) -> str:

@@ -13,10 +13,7 @@ from crmstrategy.implementation.plan import create_action
 from crmstrategy.strategy.goals import create_goal
 from crmstrategy.strategy.strategy_map import create_node
 from crmstrategy.workspace.workspaces import list_workspaces
-from tests.app.conftest import errors, new_workspace, open_page, plain, wkey, write
-
-NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
-                "actions a due date in the plan, or add one with a due date.")
+from tests.app.conftest import NO_DUE_DATES, errors, new_workspace, open_page, plain, wkey, write
 
 
 def _blank(app, db) -> tuple[object, int]:
@@ -52,19 +49,25 @@ def test_the_priority_matrix_without_a_scored_segment_says_what_is_missing(app, 
     assert "On Strengths, give a segment the 4-6 key factors" in message
     assert "strengths" in _page_links(at)
     assert not _charts(at)
-    assert not {wkey(at, "target_matrix_png"), wkey(at, "target_matrix_svg")} & {d.key for d in at.get("download_button")}
+    assert not {wkey(at, "target_matrix_png"), wkey(at, "target_matrix_svg")} & {
+        d.key for d in at.get("download_button")
+    }
     # The weights and the choice of targets are there already: attractiveness needs no strengths
     assert at.get("data_editor") or at.get("arrow_data_frame")
 
     # Key factors without a strength are not enough
-    factors = write(app_db, set_segment_factors, workspace_id=ws, segment_id=installers.id,
-                    factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")])
+    factors = write(
+        app_db,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=installers.id,
+        factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")],
+    )
     at = open_page(at, "app_pages/strategy/targets.py")
     assert any(i.startswith("Nothing to place on the matrix yet:") for i in _infos(at)) and not _charts(at)
 
     # One segment rated: the matrix draws it
-    write(app_db, set_agreed_strengths, workspace_id=ws, segment_id=installers.id,
-          agreed={f.id: 4 for f in factors})
+    write(app_db, set_agreed_strengths, workspace_id=ws, segment_id=installers.id, agreed={f.id: 4 for f in factors})
     at = open_page(at, "app_pages/strategy/targets.py")
     assert not any(i.startswith("Nothing to place on the matrix yet:") for i in _infos(at))
     [chart] = _charts(at)
@@ -78,14 +81,19 @@ def test_the_timeline_without_a_dated_action_says_so(app, app_db, db):
     assert NO_DUE_DATES in [i.value for i in at.info]
     assert not _charts(at)
 
-    write(app_db, create_action, workspace_id=ws, data={"title": "Decide the CRM budget", "owner": "Kari",
-                                                         "horizon": 12})
+    write(
+        app_db, create_action, workspace_id=ws, data={"title": "Decide the CRM budget", "owner": "Kari", "horizon": 12}
+    )
     at = open_page(at, "app_pages/implementation/plan.py")
     assert NO_DUE_DATES in [i.value for i in at.info]
     assert not _charts(at)
 
-    write(app_db, create_action, workspace_id=ws, data={"title": "Agree the loyalty rules", "owner": "Kari",
-                                                         "due_date": date(2027, 1, 15)})
+    write(
+        app_db,
+        create_action,
+        workspace_id=ws,
+        data={"title": "Agree the loyalty rules", "owner": "Kari", "due_date": date(2027, 1, 15)},
+    )
     at = open_page(at, "app_pages/implementation/plan.py")
     [chart] = _charts(at)
     assert b"Agree the loyalty rules" in _drawn(chart) and b"Decide the CRM budget" not in _drawn(chart)
@@ -94,12 +102,25 @@ def test_the_timeline_without_a_dated_action_says_so(app, app_db, db):
 
 def test_a_goal_without_a_measured_value_says_so_and_is_charted_from_the_first_value(app, app_db, db):
     at, ws = _blank(app, db)
-    objective = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Keep installers",
-                                                                   "owner": "Erik"})
-    goal = write(app_db, create_goal, workspace_id=ws, data={
-        "objective_id": objective.id, "metric": "Installer churn & <loss>", "goal_type": "Result",
-        "measures": "Value", "unit": "%", "baseline": 14, "target": 9, "deadline": date(2027, 10, 31),
-        "owner": "Erik"})
+    objective = write(
+        app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Keep installers", "owner": "Erik"}
+    )
+    goal = write(
+        app_db,
+        create_goal,
+        workspace_id=ws,
+        data={
+            "objective_id": objective.id,
+            "metric": "Installer churn & <loss>",
+            "goal_type": "Result",
+            "measures": "Value",
+            "unit": "%",
+            "baseline": 14,
+            "target": 9,
+            "deadline": date(2027, 10, 31),
+            "owner": "Erik",
+        },
+    )
     at = open_page(at, "app_pages/implementation/follow_up.py")
     assert not errors(at)
     [message] = [i for i in _infos(at) if i.startswith("Nothing to draw yet:")]
@@ -107,8 +128,12 @@ def test_a_goal_without_a_measured_value_says_so_and_is_charted_from_the_first_v
     assert "under 'Add a measurement'" in message
     assert not _charts(at)
 
-    write(app_db, add_goal_measurement, workspace_id=ws, data={"goal_id": goal.id, "measured_on": date(2026, 11, 30),
-                                                                "value": 13.5})
+    write(
+        app_db,
+        add_goal_measurement,
+        workspace_id=ws,
+        data={"goal_id": goal.id, "measured_on": date(2026, 11, 30), "value": 13.5},
+    )
     at = open_page(at, "app_pages/implementation/follow_up.py")
     assert not any(i.startswith("Nothing to draw yet:") for i in _infos(at))
     [chart] = _charts(at)

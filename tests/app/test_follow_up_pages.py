@@ -22,7 +22,7 @@ from crmstrategy.implementation.follow_up import customer_measurements, goal_mea
 from crmstrategy.implementation.follow_up_rules import GOAL_STATUSES
 from crmstrategy.implementation.plan import list_actions
 from crmstrategy.strategy.goals import delete_goal, list_goals
-from crmstrategy.workspace.strategy_document import SECTIONS
+from crmstrategy.workspace.document_layout import SECTIONS
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
     demo_id,
@@ -46,6 +46,7 @@ MARKUP = "**bold** <b>x</b> :red[y]"
 
 
 # --- helpers -------------------------------------------------------------------------------
+
 
 def _ran(at):
     assert not at.exception, [e.value for e in at.exception]
@@ -77,8 +78,10 @@ def _goal(db, ws: int, metric: str):
 
 
 def _values(db, ws: int) -> dict[int, list[tuple[date, float]]]:
-    return {goal: [(m.measured_on, m.value) for m in values]
-            for goal, values in db(goal_measurements, workspace_id=ws).items()}
+    return {
+        goal: [(m.measured_on, m.value) for m in values]
+        for goal, values in db(goal_measurements, workspace_id=ws).items()
+    }
 
 
 def _segment(db, ws: int, name: str) -> int:
@@ -131,6 +134,7 @@ def _feedback(db, ws: int, text: str):
 
 # --- follow-up: the demo -------------------------------------------------------------------
 
+
 def test_demo_follow_up_shows_the_statuses_the_off_track_goal_and_the_rule(app):
     at = _follow_up(app)
     assert not errors(at)
@@ -164,6 +168,7 @@ def test_the_measurement_form_offers_every_goal_and_customer_measure(app, db):
 
 
 # --- follow-up: adding measurements ------------------------------------------------------------
+
 
 def test_a_good_goal_measurement_is_saved_and_confirmed(app, db):
     ws = demo_id(db)
@@ -261,7 +266,12 @@ def test_a_customer_measure_for_a_segment_is_saved(app, db):
     assert len(rows) == before + 1
     (saved,) = [c for c in rows if c.measure == "NPS" and c.measured_on == DAY]
     assert (saved.segment_id, saved.segment_name, saved.value, saved.note, saved.recorded_by) == (
-        contractors, "Project contractors", -12.0, "Survey Q4", "Hanne Lie")
+        contractors,
+        "Project contractors",
+        -12.0,
+        "Survey Q4",
+        "Hanne Lie",
+    )
 
 
 def test_a_segment_deleted_after_the_page_was_opened_is_refused_and_nothing_is_written(app, app_db, db):
@@ -294,6 +304,7 @@ def test_a_customer_measure_out_of_its_range_is_refused(app, db):
 
 # --- customer feedback ---------------------------------------------------------------------
 
+
 def test_demo_feedback_counts_each_status_and_lists_the_late_feedback(app):
     at = _feedback_page(app)
     assert not errors(at)
@@ -311,15 +322,40 @@ def test_new_feedback_is_saved_as_new(app, db):
     ws = demo_id(db)
     contractors = _segment(db, ws, "Project contractors")
     at = _feedback_page(app)
-    _add_feedback(at, "The web shop logs me out every day.", source="Ingrid at Bygg AS", channel="Phone",
-                  segment=contractors, theme="Digital channels", sentiment="Negative", by="Mona Dahl")
+    _add_feedback(
+        at,
+        "The web shop logs me out every day.",
+        source="Ingrid at Bygg AS",
+        channel="Phone",
+        segment=contractors,
+        theme="Digital channels",
+        sentiment="Negative",
+        by="Mona Dahl",
+    )
     assert not errors(at), errors(at)
     assert successes(at) == ["Added the feedback."]
     saved = _feedback(db, ws, "The web shop logs me out every day.")
-    assert (saved.status, saved.routed_to, saved.source, saved.channel, saved.segment_name, saved.theme,
-            saved.sentiment, saved.recorded_by, saved.received_on) == (
-        "New", "", "Ingrid at Bygg AS", "Phone", "Project contractors", "Digital channels", "Negative",
-        "Mona Dahl", clock.today())
+    assert (
+        saved.status,
+        saved.routed_to,
+        saved.source,
+        saved.channel,
+        saved.segment_name,
+        saved.theme,
+        saved.sentiment,
+        saved.recorded_by,
+        saved.received_on,
+    ) == (
+        "New",
+        "",
+        "Ingrid at Bygg AS",
+        "Phone",
+        "Project contractors",
+        "Digital channels",
+        "Negative",
+        "Mona Dahl",
+        clock.today(),
+    )
     assert _metrics(at)["New"] == "5"
     assert at.text_area(key=wkey(at, "feedback_new_text")).value == ""  # emptied for the next one
 
@@ -386,7 +422,11 @@ def test_acting_on_feedback_needs_an_action_or_what_was_done(app, db):
     assert successes(at) == ["Saved: acted on, routed to Sales."]
     saved = _feedback(db, ws, PRICE_CHANGES)
     assert (saved.status, saved.action_id, saved.action_title, saved.routed_to) == (
-        "Acted on", action.id, "Merge duplicate customer records", "Sales")
+        "Acted on",
+        action.id,
+        "Merge duplicate customer records",
+        "Sales",
+    )
     assert _metrics(at)["Acted on"] == "5"
     assert not any(PRICE_CHANGES in t for t in _texts(at.get_by_key(wkey(at, "feedback_late"))))
 
@@ -398,13 +438,18 @@ def test_acting_on_feedback_with_what_was_done_saves_it(app, db):
     at.selectbox(key=wkey(at, "feedback_choice")).set_value(item.id).run()
     _ran(at)
     at.radio(key=scoped_key(at, "feedback", item.id, "status")).set_value("Acted on")
-    at.text_area(key=scoped_key(at, "feedback", item.id, "response")).input("Price changes are announced four weeks ahead.")
+    at.text_area(key=scoped_key(at, "feedback", item.id, "response")).input(
+        "Price changes are announced four weeks ahead."
+    )
     at.button(key=scoped_key(at, "feedback", item.id, "route_submit")).click().run()
     _ran(at)
     assert not errors(at), errors(at)
     saved = _feedback(db, ws, PRICE_CHANGES)
     assert (saved.status, saved.action_id, saved.response) == (
-        "Acted on", None, "Price changes are announced four weeks ahead.")
+        "Acted on",
+        None,
+        "Price changes are announced four weeks ahead.",
+    )
 
 
 def test_user_text_with_markup_is_shown_literally(app, db):
@@ -431,6 +476,7 @@ def test_user_text_with_markup_is_shown_literally(app, db):
 
 
 # --- the health check ----------------------------------------------------------------------
+
 
 def test_demo_health_check_lists_the_failed_rules_with_links(app):
     at = open_page(app, "app_pages/overview/health.py")
@@ -496,16 +542,21 @@ def test_an_empty_workspace_judges_only_three_rules_and_passes_none(app, db):
 
 # --- the strategy document -----------------------------------------------------------------
 
+
 def test_document_lists_its_sections_and_offers_three_downloads(app):
     at = open_page(app, "app_pages/implementation/document.py")
     holds = next(plain(m.value) for m in at.markdown if m.value.startswith("1. "))
     assert holds.split("\n") == [f"{n}. {title}" for n, title in enumerate(SECTIONS, start=1)]
     buttons = {d.key: d.label for d in at.get("download_button")}
-    assert buttons == {wkey(at, "document_pdf"): "PDF", wkey(at, "document_html"): "HTML",
-                       wkey(at, "document_markdown"): "Markdown (.zip)"}
+    assert buttons == {
+        wkey(at, "document_pdf"): "PDF",
+        wkey(at, "document_html"): "HTML",
+        wkey(at, "document_markdown"): "Markdown (.zip)",
+    }
 
 
 # --- the Overview --------------------------------------------------------------------------
+
 
 def test_overview_shows_the_health_summary_and_the_follow_up_check(app):
     at = open_page(app, "app_pages/overview/overview.py")
@@ -524,7 +575,16 @@ def test_overview_shows_the_health_summary_and_the_follow_up_check(app):
 
 # --- an empty workspace ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("page", ["app_pages/implementation/follow_up.py", "app_pages/implementation/feedback.py", "app_pages/overview/health.py", "app_pages/implementation/document.py"])
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/implementation/follow_up.py",
+        "app_pages/implementation/feedback.py",
+        "app_pages/overview/health.py",
+        "app_pages/implementation/document.py",
+    ],
+)
 def test_each_page_opens_on_an_empty_workspace(app, db, page):
     at = new_workspace(app, "Empty")
     at = open_page(at, page)
@@ -534,8 +594,12 @@ def test_each_page_opens_on_an_empty_workspace(app, db, page):
         assert not at.metric
         assert any(i.value.startswith("No measurable goals yet") for i in at.info)
     elif page == "app_pages/implementation/feedback.py":
-        assert [(m.label, m.value) for m in at.metric] == [("New", "0"), ("Routed", "0"), ("Acted on", "0"),
-                                                           ("Not acted on for 30+ days", "0")]
+        assert [(m.label, m.value) for m in at.metric] == [
+            ("New", "0"),
+            ("Routed", "0"),
+            ("Acted on", "0"),
+            ("Not acted on for 30+ days", "0"),
+        ]
         assert not _has_key(at, "feedback_late")
         assert any(i.value.startswith("No feedback yet") for i in at.info)
     elif page == "app_pages/overview/health.py":
@@ -550,13 +614,18 @@ def test_a_value_added_in_the_measured_values_table_is_saved_at_once(app, db):
     assert "follow_values_save" not in {b.key for b in at.button}  # the table saves each change at once
     goal_id = at.selectbox(key=wkey(at, "follow_goal")).value
     metric = next(g.metric for g in db(list_goals, workspace_id=ws) if g.id == goal_id)
-    before = [(m.measured_on, m.value, m.note, m.recorded_by)
-              for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])]
+    before = [
+        (m.measured_on, m.value, m.note, m.recorded_by) for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])
+    ]
     day = next(date(2026, 11, d) for d in range(29, 0, -1) if date(2026, 11, d) not in {b[0] for b in before})
-    edit_table(at, editor_key(at, rf"follow_values_{ws}_{goal_id}_v[0-9a-f]+_\d+"),
-               {"added_rows": [{"Date": day.isoformat(), "Value": 12.5, "Note": "ERP <rolling>", "Recorded by": "Kari"}]})
+    edit_table(
+        at,
+        editor_key(at, rf"follow_values_{ws}_{goal_id}_v[0-9a-f]+_\d+"),
+        {"added_rows": [{"Date": day.isoformat(), "Value": 12.5, "Note": "ERP <rolling>", "Recorded by": "Kari"}]},
+    )
     assert not errors(at)
     assert successes(at) == [f"Saved {len(before) + 1} values of '{metric}'."]
-    after = [(m.measured_on, m.value, m.note, m.recorded_by)
-              for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])]
+    after = [
+        (m.measured_on, m.value, m.note, m.recorded_by) for m in db(goal_measurements, workspace_id=ws).get(goal_id, [])
+    ]
     assert sorted(after) == sorted(before + [(day, 12.5, "ERP <rolling>", "Kari")])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.json_format import MessageToDict
 
-from crmstrategy.ui import PAGE_FILES
+from crmstrategy.ui.frame import PAGE_FILES
 from crmstrategy.workspace.method_path import PATH, Place, neighbours
 from tests.app.conftest import PAGES, new_workspace, open_page
 from tests.conftest import ROOT
@@ -70,8 +70,11 @@ def footer_labels(at) -> list[str]:
     """The footer's links as the reader reads them (the Next step is bold in the primary colour)."""
     footers = [n for n in _nodes(at.main) if getattr(n, "key", None) == "step_footer"]
     assert len(footers) <= 1
-    return [re.sub(r"^\*\*:primary\[(.*)\]\*\*$", r"\1", link.proto.label)
-            for link in footers[0].get("page_link")] if footers else []
+    return (
+        [re.sub(r"^\*\*:primary\[(.*)\]\*\*$", r"\1", link.proto.label) for link in footers[0].get("page_link")]
+        if footers
+        else []
+    )
 
 
 def expected_footer(page: str) -> list[str]:
@@ -110,14 +113,22 @@ def test_the_footer_links_keep_the_workspace(app, db):
     at = open_page(app, "app_pages/analysis/personas.py")
     footer = [n for n in _nodes(at.main) if getattr(n, "key", None) == "step_footer"][0]
     links = [(link.proto.label, link.proto.page, link.proto.query_string) for link in footer.get("page_link")]
-    assert links == [("← Back: Segments", "segments", f"ws={demo_id(db)}"),
-                     ("**:primary[Next step: Insights →]**", "insights", f"ws={demo_id(db)}")]
+    assert links == [
+        ("← Back: Segments", "segments", f"ws={demo_id(db)}"),
+        ("**:primary[Next step: Insights →]**", "insights", f"ws={demo_id(db)}"),
+    ]
 
 
 def test_the_checks_would_see_what_they_look_for():
     """The patterns themselves: what the old pages said is caught, the method's plain words are not."""
-    for old in ("Advice 2 · For each segment", "Seed 000: measure value", "failure causes in seeds 000 and 002",
-                "advice 9", "Spread (sd)", "Advice 3-4 · Keep it simple"):
+    for old in (
+        "Advice 2 · For each segment",
+        "Seed 000: measure value",
+        "failure causes in seeds 000 and 002",
+        "advice 9",
+        "Spread (sd)",
+        "Advice 3-4 · Keep it simple",
+    ):
         assert INTERNAL.search(old), old
     for plain in ("Why this matters: customers first", "The seed of an idea", "3/6/12-month plan", "Spread"):
         assert not INTERNAL.search(plain), plain
@@ -131,3 +142,16 @@ def test_every_place_the_domain_names_has_its_page_and_address():
     for place, script in PAGE_FILES.items():
         assert (ROOT / script).is_file(), script
         assert Path(script).stem == place.value
+
+
+def test_the_sidebar_opens_the_method_in_the_projects_own_words(app):
+    """Every page has "How the method works" in the sidebar: docs/method.md without its title, in
+    plain words (no advice or seed by number)."""
+    at = open_page(app, "app_pages/analysis/segments.py")
+    assert not [m for m in at.markdown if "Nine pieces of advice" in m.value]
+    at.sidebar.button(key="method_guide").click().run(timeout=30)
+    shown = [m.value for m in at.markdown if "Nine pieces of advice" in m.value]
+    assert len(shown) == 1
+    assert shown[0].startswith("The workbench follows a Scandinavian way of building a CRM strategy")
+    assert "## Three steps" in shown[0] and "# The method" not in shown[0].split("\n")
+    assert not INTERNAL.search(shown[0])

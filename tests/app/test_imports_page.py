@@ -15,11 +15,13 @@ def _segment_uploader(at):
 
 
 def test_segment_csv_preview_rejects_rows_and_writes_only_on_confirm(app, db):
-    csv = ("Name;Customers;Lifecycle focus;Value drivers\n"
-           "Small shops;120;Retain;Price; Service\n"
-           "Bad number;lots;Retain;\n"
-           "Project contractors;10;Develop;\n"
-           "Øvrige kunder;5;win back;Quality\n").encode("utf-8")
+    csv = (
+        "Name;Customers;Lifecycle focus;Value drivers\n"
+        "Small shops;120;Retain;Price; Service\n"
+        "Bad number;lots;Retain;\n"
+        "Project contractors;10;Develop;\n"
+        "Øvrige kunder;5;win back;Quality\n"
+    ).encode()
     at = open_page(app, "app_pages/analysis/segments.py")
     _segment_uploader(at).set_value(("segments.csv", csv, "text/csv")).run()
     assert not at.exception
@@ -73,8 +75,13 @@ def test_bad_workspace_files_are_refused_and_nothing_is_created(app, db):
     assert any("format version 99" in e for e in errors(at))
     _import(at, "deep.json", b"[" * 100_000 + b"]" * 100_000)
     assert any("nested too deeply" in e for e in errors(at))
-    missing_ref = {"format_version": 1, "kind": "crm-strategy-workbench/workspace", "workspace": {"name": "X"},
-                   "segments": [], "personas": [{"ref": "P1", "segment": "S9", "name": "Orphan"}]}
+    missing_ref = {
+        "format_version": 1,
+        "kind": "crm-strategy-workbench/workspace",
+        "workspace": {"name": "X"},
+        "segments": [],
+        "personas": [{"ref": "P1", "segment": "S9", "name": "Orphan"}],
+    }
     _import(at, "orphan.json", json.dumps(missing_ref).encode())
     assert any("refers to segment 'S9'" in e for e in errors(at))
     assert len(db(list_workspaces)) == 1
@@ -82,6 +89,7 @@ def test_bad_workspace_files_are_refused_and_nothing_is_created(app, db):
 
 def test_valid_workspace_file_is_imported_under_a_free_name(app, db):
     from crmstrategy.workspace.workspace_file import DEMO_PATH
+
     at = open_page(app, "app_pages/overview/workspaces.py")
     _import(at, "demo.json", DEMO_PATH.read_bytes())
     assert not errors(at)

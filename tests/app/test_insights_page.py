@@ -37,9 +37,12 @@ def test_three_notes_in_a_row_keep_segment_source_and_type(app, db):
 
 def test_filter_by_segment_and_search(app, db):
     contractors = _segment(db, "Project contractors")
-    expected = [i for i in db(list_insights, workspace_id=demo_id(db))
-                if contractors in i.segment_ids or any(n in ("Ingrid the project purchaser", "Morten the site manager")
-                                                       for n in i.persona_names)]
+    expected = [
+        i
+        for i in db(list_insights, workspace_id=demo_id(db))
+        if contractors in i.segment_ids
+        or any(n in ("Ingrid the project purchaser", "Morten the site manager") for n in i.persona_names)
+    ]
     at = open_page(app, "app_pages/analysis/insights.py")
     at.selectbox(key=wkey(at, "insights_filter_segment")).set_value(contractors).run()
     table = at.dataframe[0].value
@@ -77,7 +80,8 @@ def test_select_a_row_to_edit_then_delete_it(app, db):
     at.session_state[wkey(at, "insights_table")] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     at.text_area(key=scoped_key(at, "insight_edit", target.id, "text")).input(
-        "Small firms ask for a pick-up code in the app.")
+        "Small firms ask for a pick-up code in the app."
+    )
     at.button(key=scoped_key(at, "insight_edit", target.id, "submit")).click().run()
     assert not errors(at)
     edited = next(i for i in db(list_insights, workspace_id=demo_id(db)) if i.id == target.id)
@@ -95,10 +99,12 @@ def test_select_a_row_to_edit_then_delete_it(app, db):
 
 def test_insight_csv_import_preview_then_confirm(app, db):
     before = len(db(list_insights, workspace_id=demo_id(db)))
-    csv = ("Text;Type;Source;Date;Segments;Personas\n"
-           "Wants delivery by 7;Need;Sales;2026-10-01;Time-pressed installers;\n"
-           "Unknown segment;Pain;Sales;2026-10-01;Nobody;\n"
-           "From the future;Pain;Sales;2099-01-01;;\n").encode()
+    csv = (
+        b"Text;Type;Source;Date;Segments;Personas\n"
+        b"Wants delivery by 7;Need;Sales;2026-10-01;Time-pressed installers;\n"
+        b"Unknown segment;Pain;Sales;2026-10-01;Nobody;\n"
+        b"From the future;Pain;Sales;2099-01-01;;\n"
+    )
     at = open_page(app, "app_pages/analysis/insights.py")
     uploader = next(u for u in at.file_uploader if str(u.key).startswith("insights_import_"))
     uploader.set_value(("insights.csv", csv, "text/csv")).run()

@@ -25,7 +25,9 @@ def test_add_participants_and_see_the_anchoring_warnings(app, db):
     at.button(key=wkey(at, "participant_new_submit")).click().run()
     assert not at.warning
     assert [(p.name, p.department, p.is_leader) for p in db(list_participants, workspace_id=ws)] == [
-        ("Kari", "Sales", False), ("Ola", "IT", True)]
+        ("Kari", "Sales", False),
+        ("Ola", "IT", True),
+    ]
 
 
 def test_edit_and_remove_a_participant(app, db):
@@ -35,7 +37,9 @@ def test_edit_and_remove_a_participant(app, db):
     at.text_input(key=scoped_key(at, "participant_edit", person.id, "role")).input("Chief executive")
     at.button(key=scoped_key(at, "participant_edit", person.id, "submit")).click().run()
     assert not errors(at)
-    assert next(p for p in db(list_participants, workspace_id=demo_id(db)) if p.id == person.id).role == "Chief executive"
+    assert (
+        next(p for p in db(list_participants, workspace_id=demo_id(db)) if p.id == person.id).role == "Chief executive"
+    )
     at.checkbox(key=wkey(at, "participant_delete_confirm")).check().run()
     at.button(key=wkey(at, "participant_delete")).click().run()
     assert person.id not in {p.id for p in db(list_participants, workspace_id=demo_id(db))}

@@ -17,8 +17,11 @@ def test_create_persona_with_channels_and_literal_text(app, db):
     assert persona.name == "Åse 🚀 <i>the buyer</i>"
     assert persona.needs == "**Fast** answers\nשלום عربى"
     assert persona.decision_role == "Influencer"
-    assert [(c.kind, c.channel) for c in persona.channels] == [("Owned", "App"), ("Owned", "Newsletter"),
-                                                                ("Earned", "Reviews")]
+    assert [(c.kind, c.channel) for c in persona.channels] == [
+        ("Owned", "App"),
+        ("Owned", "Newsletter"),
+        ("Earned", "Reviews"),
+    ]
     # The new persona is shown on the card, its text literal (escaped Markdown, plain st.text).
     assert at.selectbox(key=wkey(at, "personas_selected")).value == persona.id
     assert any(h.value == r"Åse 🚀 \<i\>the buyer\<\/i\>" for h in at.header)

@@ -18,6 +18,7 @@ from crmstrategy.implementation.plan_rules import REVIEW_DAYS, review_state
 from crmstrategy.strategy.strategy_map import add_constraint, create_node, list_nodes
 from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import (
+    NO_DUE_DATES,
     demo_id,
     edit_table,
     errors,
@@ -29,9 +30,6 @@ from tests.app.conftest import (
     wkey,
     write,
 )
-
-NO_DUE_DATES = ("Nothing to draw yet: the timeline shows actions with a due date, and none has one. Give the "
-                "actions a due date in the plan, or add one with a due date.")
 
 DEMO_START = date(2026, 11, 2)
 DEMO_REVIEW = date(2026, 11, 16)
@@ -45,6 +43,7 @@ PROACTIVE = "Proactive call when a regular goes quiet"
 
 
 # --- helpers -------------------------------------------------------------------------------
+
 
 def _ran(at):
     assert not at.exception, [e.value for e in at.exception]
@@ -94,7 +93,9 @@ def _add(at, **fields):
     """Fill the add form: text fields by name, owner/horizon/status by value, dates as dates."""
     for name in ("title", "description", "department", "audience"):
         if name in fields:
-            (at.text_area if name == "description" else at.text_input)(key=wkey(at, f"plan_new_{name}")).input(fields[name])
+            (at.text_area if name == "description" else at.text_input)(key=wkey(at, f"plan_new_{name}")).input(
+                fields[name]
+            )
     for name in ("owner", "horizon", "status"):
         if name in fields:
             box = at.selectbox(key=wkey(at, f"plan_new_{name}"))
@@ -118,6 +119,7 @@ def _demo_initiatives(db) -> dict[str, int]:
 
 # --- the demo's plan -----------------------------------------------------------------------
 
+
 def test_demo_plan_shows_the_metrics_and_everything_that_needs_attention(app, db):
     at = _plan(app)
     assert not errors(at)
@@ -126,8 +128,14 @@ def test_demo_plan_shows_the_metrics_and_everything_that_needs_attention(app, db
     assert metrics["Open"] == "19"
     assert metrics["Without an owner"] == "1"
     assert int(metrics["Overdue"]) >= 1
-    assert [t.label for t in at.tabs] == ["Plan", "What matters most", "Timeline", "Add an action",
-                                          "Review and history", "Downloads"]
+    assert [t.label for t in at.tabs] == [
+        "Plan",
+        "What matters most",
+        "Timeline",
+        "Add an action",
+        "Review and history",
+        "Downloads",
+    ]
 
     text = _attention(at)
     assert f"**1 without an owner:** '{NO_OWNER}'." in text
@@ -165,23 +173,33 @@ def test_filters_narrow_the_table_and_its_caption(app):
 
 # --- adding actions ------------------------------------------------------------------------
 
+
 def test_adding_an_action_with_a_participant_as_owner_derives_the_horizon_and_records_its_creation(app, db):
     ws = demo_id(db)
     initiative = _demo_initiatives(db)[PROACTIVE]
     at = _plan(app)
     at.text_input(key=wkey(at, "plan_editor_name")).input("Kari Nordmann")
-    _add(at, title="Call every lapsed regular", department="Customer service", owner="Mona Dahl",
-         due=date(2027, 3, 15), initiatives=[initiative])
+    _add(
+        at,
+        title="Call every lapsed regular",
+        department="Customer service",
+        owner="Mona Dahl",
+        due=date(2027, 3, 15),
+        initiatives=[initiative],
+    )
     assert not errors(at), errors(at)
     assert successes(at) == ["Added 'Call every lapsed regular' to the 6-month horizon."]
     assert _metrics(at)["Actions"] == "21"
     added = _action(db, ws, "Call every lapsed regular")
     assert (added.owner, added.department, added.horizon, added.shown_horizon) == (
-        "Mona Dahl", "Customer service", None, 6)
+        "Mona Dahl",
+        "Customer service",
+        None,
+        6,
+    )
     assert added.initiative_ids == [initiative] and added.initiative_names == [PROACTIVE]
     (created,) = db(action_history, workspace_id=ws, action_id=added.id)
-    assert (created.field, created.new, created.changed_by) == ("created", "Call every lapsed regular",
-                                                                "Kari Nordmann")
+    assert (created.field, created.new, created.changed_by) == ("created", "Call every lapsed regular", "Kari Nordmann")
     assert at.text_input(key=wkey(at, "plan_new_title")).value == ""  # the form is emptied for the next one
 
 
@@ -240,6 +258,7 @@ def test_a_new_workspace_has_an_empty_plan_and_keeps_a_horizon_set_by_hand_for_a
 
 # --- review, plan start, history -----------------------------------------------------------
 
+
 def _review_metric(at):
     (metric,) = [m for m in at.metric if "review" in m.label.lower()]
     return metric.label, metric.value, metric.proto.help
@@ -267,7 +286,10 @@ def test_recording_a_review_puts_it_first_and_in_the_metric(app, db):
     assert successes(at) == [f"Review of {today.isoformat()} recorded."]
     first, second = db(list_reviews, workspace_id=ws)
     assert (first.reviewed_on, first.reviewed_by, first.changes) == (
-        today, "Hanne Lie", "Owner for the counter training found.")
+        today,
+        "Hanne Lie",
+        "Owner for the counter training found.",
+    )
     assert second.reviewed_on == DEMO_REVIEW
     _assert_review_metric_shows(at, today)
     assert "review the plan at least every" not in _attention(at)
@@ -324,11 +346,16 @@ def test_the_history_of_a_chosen_action_lists_its_changes(app, db):
 
 # --- downloads, what matters most, timeline ------------------------------------------------
 
+
 def test_the_four_downloads_are_offered(app):
     at = _plan(app)
     buttons = {d.key: d.label for d in at.get("download_button")}
-    assert buttons == {wkey(at, "plan_xlsx"): "Excel (.xlsx)", wkey(at, "plan_csv"): "CSV",
-                       wkey(at, "plan_ics"): "Calendar (.ics)", wkey(at, "plan_md"): "Markdown"}
+    assert buttons == {
+        wkey(at, "plan_xlsx"): "Excel (.xlsx)",
+        wkey(at, "plan_csv"): "CSV",
+        wkey(at, "plan_ics"): "Calendar (.ics)",
+        wkey(at, "plan_md"): "Markdown",
+    }
 
 
 def test_what_matters_most_groups_open_actions_by_horizon_and_department(app):
@@ -361,6 +388,7 @@ def test_the_timeline_is_drawn_and_can_be_grouped_by_department(app):
 
 # --- anchoring -----------------------------------------------------------------------------
 
+
 def _anchoring(at):
     return open_page(at, "app_pages/implementation/anchoring.py")
 
@@ -377,8 +405,7 @@ def test_anchoring_on_the_demo_has_no_warning_and_lists_the_communication_activi
 def test_anchoring_warns_when_nobody_took_part_in_any_step(app, app_db, db):
     at = new_workspace(app)
     ws = _current_ws(db)
-    write(app_db, create_participant, workspace_id=ws, data={"name": "Kari", "department": "Sales",
-                                                             "is_leader": True})
+    write(app_db, create_participant, workspace_id=ws, data={"name": "Kari", "department": "Sales", "is_leader": True})
     write(app_db, create_participant, workspace_id=ws, data={"name": "Ola", "department": "IT"})
     at = _anchoring(at)
     warnings = [w.value for w in at.warning]
@@ -403,7 +430,10 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
     assert successes(at) == ["Saved what the strategy means for Finance."]
     finance = next(i for i in db(list_role_impacts, workspace_id=ws) if i.audience == "Finance")
     assert (finance.means, finance.must_do, finance.do_differently) == (
-        "Credit notes become rare.", "Match invoices to jobs.", "")
+        "Credit notes become rare.",
+        "Match invoices to jobs.",
+        "",
+    )
     card = [plain(m.value) for m in at.get_by_key(f"anchoring_impact_{finance.id}").markdown]
     assert card[0] == "### Finance" and "Credit notes become rare." in card[1]
 
@@ -416,8 +446,12 @@ def test_role_impacts_can_be_added_refused_as_duplicates_edited_and_deleted(app,
 
     at.selectbox(key=wkey(at, "anchoring_impact_choice")).set_value(finance.id).run()
     _ran(at)
-    assert at.text_area(key=scoped_key(at, "anchoring_impact", finance.id, "means")).value == "Credit notes become rare."
-    at.text_area(key=scoped_key(at, "anchoring_impact", finance.id, "do_differently")).input("Close the month in the CRM.")
+    assert (
+        at.text_area(key=scoped_key(at, "anchoring_impact", finance.id, "means")).value == "Credit notes become rare."
+    )
+    at.text_area(key=scoped_key(at, "anchoring_impact", finance.id, "do_differently")).input(
+        "Close the month in the CRM."
+    )
     at.button(key=wkey(at, "anchoring_impact_save")).click().run()
     _ran(at)
     assert not errors(at), errors(at)
@@ -446,6 +480,7 @@ def test_the_new_role_impact_form_is_emptied_after_saving(app):
 
 # --- the Overview --------------------------------------------------------------------------
 
+
 def test_overview_shows_step_3_and_the_overdue_action(app):
     at = open_page(app, "app_pages/overview/overview.py")
     review = review_state(DEMO_REVIEW, clock.today(), True)
@@ -459,13 +494,18 @@ def test_overview_shows_step_3_and_the_overdue_action(app):
 
 # --- a new plan's first review, and the constraints beside it ---------------------------------
 
+
 def test_a_plan_made_today_is_next_reviewed_90_days_after_its_start_not_now(app, app_db, db):
     at = new_workspace(app, "Fresh plan")
     ws = next(w.id for w in db(list_workspaces) if w.name == "Fresh plan")
     at = _plan(at)
     assert _review_metric(at)[1] == "–"  # no plan yet, nothing to review
-    write(app_db, create_action, workspace_id=ws, data={"title": "Call the ten largest installers",
-                                                        "owner": "Mona", "due_date": "2027-01-15"})
+    write(
+        app_db,
+        create_action,
+        workspace_id=ws,
+        data={"title": "Call the ten largest installers", "owner": "Mona", "due_date": "2027-01-15"},
+    )
     at.run()
     assert clock.today() == date(2026, 12, 1)  # the workspace, and so the plan, started today
     label, value, help_text = _review_metric(at)
@@ -490,15 +530,25 @@ def test_the_constraints_are_shown_beside_the_plan_with_the_nodes_they_touch(app
     assert not _has_key(at, "plan_constraints")  # nothing when there are none
     app_node = write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Pick-up <app>"})
     desk = write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Contractor desk"})
-    write(app_db, add_constraint, workspace_id=ws, data={"kind": "IT-platform order", "node_ids": [app_node.id, desk.id],
-                                                        "text": "The ERP upgrade comes first **in 2027**"})
+    write(
+        app_db,
+        add_constraint,
+        workspace_id=ws,
+        data={
+            "kind": "IT-platform order",
+            "node_ids": [app_node.id, desk.id],
+            "text": "The ERP upgrade comes first **in 2027**",
+        },
+    )
     write(app_db, add_constraint, workspace_id=ws, data={"kind": "Market priorities", "text": "Norway before Sweden"})
     at.run()
     box = [plain(m.value) for m in at.get_by_key(wkey(at, "plan_constraints")).markdown]
-    assert box == ["**Constraints from the company strategy**",
-                   ":violet-badge[IT-platform order] The ERP upgrade comes first **in 2027**\n"
-                   ":grey[Touches: Pick-up <app>, Contractor desk]",
-                   ":violet-badge[Market priorities] Norway before Sweden"]
+    assert box == [
+        "**Constraints from the company strategy**",
+        ":violet-badge[IT-platform order] The ERP upgrade comes first **in 2027**\n"
+        ":grey[Touches: Pick-up <app>, Contractor desk]",
+        ":violet-badge[Market priorities] Norway before Sweden",
+    ]
     raw = [m.value for m in at.get_by_key(wkey(at, "plan_constraints")).markdown]
     assert r"\*\*in 2027\*\*" in raw[1] and r"\<app\>" in raw[1]  # typed text shown literally
 
@@ -567,8 +617,9 @@ def test_the_description_form_of_an_action_is_refused_when_someone_else_saved_it
     merge = _action(db, ws, MERGE)
     at = _plan(app)
     at.selectbox(key=wkey(at, "plan_history_action")).set_value(merge.id).run()
-    write(app_db, update_action, workspace_id=ws, action_id=merge.id, changes={"notes": "Theirs"},
-          version=merge.version)
+    write(
+        app_db, update_action, workspace_id=ws, action_id=merge.id, changes={"notes": "Theirs"}, version=merge.version
+    )
     _texts(at, merge.id, "Mine", "Mine too")
     assert len(errors(at)) == 1
     assert errors(at)[0].startswith(f"Nothing was saved: '{MERGE}' was changed by someone else since you opened it")

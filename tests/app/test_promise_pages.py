@@ -13,17 +13,24 @@ from crmstrategy.workspace.workspaces import list_workspaces
 from tests.app.conftest import demo_id, errors, new_workspace, open_page, plain, successes, wkey
 
 # The demo's three versions (data/demo_workspace.json)
-V1 = ("Nordvik Rørhandel is the leading and innovative supplier of world-class solutions for the whole industry, "
-      "with an omnichannel customer journey and the best service at every touchpoint.")
-V2 = ("We deliver parts in stock at your counter or on site when the job needs them, with invoices that match every "
-      "job, so that installers and contractors spend their day earning instead of chasing deliveries, back-orders "
-      "and credit notes, and see us as the supplier that makes the working day easier.")
-V3 = ("The part you need, in stock or on site when the job needs it, and an invoice that matches the job: your day "
-      "goes to earning, not chasing.")
+V1 = (
+    "Nordvik Rørhandel is the leading and innovative supplier of world-class solutions for the whole industry, "
+    "with an omnichannel customer journey and the best service at every touchpoint."
+)
+V2 = (
+    "We deliver parts in stock at your counter or on site when the job needs them, with invoices that match every "
+    "job, so that installers and contractors spend their day earning instead of chasing deliveries, back-orders "
+    "and credit notes, and see us as the supplier that makes the working day easier."
+)
+V3 = (
+    "The part you need, in stock or on site when the job needs it, and an invoice that matches the job: your day "
+    "goes to earning, not chasing."
+)
 BUZZ = "Buzzwords and superlatives"
 
 
 # --- helpers -------------------------------------------------------------------------------
+
 
 def _ran(at):
     assert not at.exception, [e.value for e in at.exception]
@@ -68,8 +75,13 @@ def _save(at, *, author: str | None = None, make_current: bool = False):
     return _ran(at)
 
 
-def _fill(at, text: str, delivers="Parts on site when the job needs them.", value="Installers earn, not chase.",
-          perceived="The easiest supplier."):
+def _fill(
+    at,
+    text: str,
+    delivers="Parts on site when the job needs them.",
+    value="Installers earn, not chase.",
+    perceived="The easiest supplier.",
+):
     at.text_area(key=wkey(at, "promise_delivers")).input(delivers)
     at.text_area(key=wkey(at, "promise_value")).input(value)
     at.text_area(key=wkey(at, "promise_perceived")).input(perceived)
@@ -84,7 +96,11 @@ def _current_ws(db) -> int:
 def _heading(node) -> str:
     """The promise shown in bold inside a block (not a label such as "**Delivers:** ..."), without
     its bold marks."""
-    found = [m for m in _markdowns(node) if m.startswith("**") and m.endswith("**") and not re.match(r"\*\*[^*]*:\*\*( |$)", m)]
+    found = [
+        m
+        for m in _markdowns(node)
+        if m.startswith("**") and m.endswith("**") and not re.match(r"\*\*[^*]*:\*\*( |$)", m)
+    ]
     assert len(found) == 1, _markdowns(node)
     return found[0][2:-2]
 
@@ -112,6 +128,7 @@ def _overview_promise_check(at) -> tuple[bool, str]:
 
 # --- the composer on the demo ----------------------------------------------------------------
 
+
 def test_demo_shows_the_current_promise_the_newest_version_in_the_composer_and_all_checks_passing(app, db):
     at = _promise(app)
     assert not errors(at)
@@ -120,12 +137,18 @@ def test_demo_shows_the_current_promise_the_newest_version_in_the_composer_and_a
     captions = [plain(c.value) for c in current.caption]
     assert "The current promise · version 3 · 2026-11-17 14:05 · Mona Dahl" in captions
     assert at.text_area(key=wkey(at, "promise_text")).value == V3
-    assert at.text_area(key=wkey(at, "promise_value")).value == "Installers and contractors spend the day earning, not chasing."
+    assert (
+        at.text_area(key=wkey(at, "promise_value")).value
+        == "Installers and contractors spend the day earning, not chasing."
+    )
     assert "**Checks · 5 of 5 pass**" in _markdowns(at)
     assert [_check(at, k)[0] for k in ("length", "parts", "buzzwords", "jargon", "needs")] == ["pass"] * 5
     downloads = {d.key: d.label for d in current.get("download_button")}
-    assert downloads == {wkey(at, "promise_current_pdf"): "PDF card", wkey(at, "promise_current_png"): "PNG card",
-                         wkey(at, "promise_current_txt"): "Text"}
+    assert downloads == {
+        wkey(at, "promise_current_pdf"): "PDF card",
+        wkey(at, "promise_current_png"): "PNG card",
+        wkey(at, "promise_current_txt"): "Text",
+    }
     assert [t.label for t in at.tabs] == ["Compose", "Versions", "Compare", "Word lists"]
     assert len(db(list_versions, workspace_id=demo_id(db))) == 3
 
@@ -168,6 +191,7 @@ def test_checks_follow_the_text_buzzwords_jargon_a_missing_part_the_length_and_t
 
 # --- saving versions -----------------------------------------------------------------------
 
+
 def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_only_when_ticked(app, db):
     at = _promise(new_workspace(app))
     ws = _current_ws(db)
@@ -186,7 +210,10 @@ def test_saving_on_a_new_workspace_makes_version_1_current_and_later_versions_on
     assert (first.number, first.is_current, first.author, first.note) == (1, True, "Kari Nordmann", "First go.")
     assert first.text == "Parts on site when the job needs them, so installers earn instead of chase."
     assert (first.delivers, first.value, first.perceived) == (
-        "Parts on site when the job needs them.", "Installers earn, not chase.", "The easiest supplier.")
+        "Parts on site when the job needs them.",
+        "Installers earn, not chase.",
+        "The easiest supplier.",
+    )
     assert plain(_heading(at.get_by_key(wkey(at, "promise_current")))) == first.text
     assert at.text_input(key=wkey(at, "promise_note")).value == ""  # the note is per version
 
@@ -217,7 +244,9 @@ def test_saving_without_a_name_or_without_the_promise_is_refused_and_writes_noth
     assert errors(at)[0].startswith("Nothing was saved:")
     assert db(list_versions, workspace_id=ws) == []
     assert not successes(at)
-    assert at.text_area(key=wkey(at, "promise_text")).value == "Parts on site when the job needs them."  # kept to correct
+    assert (
+        at.text_area(key=wkey(at, "promise_text")).value == "Parts on site when the job needs them."
+    )  # kept to correct
 
     _type(at, wkey(at, "promise_text"), "  \n ")
     _save(at, author="Kari Nordmann")
@@ -282,6 +311,7 @@ def test_a_draft_survives_a_visit_to_another_page_and_a_workspace_change_starts_
 
 # --- the versions tab ------------------------------------------------------------------------
 
+
 def test_mark_an_older_version_as_current_and_present_mode_follows(app, db):
     ws = demo_id(db)
     at = _promise(app)
@@ -335,7 +365,10 @@ def test_load_a_version_into_the_composer(app, db):
     at.button(key=wkey(at, "promise_load")).click().run()
     _ran(at)
     assert at.text_area(key=wkey(at, "promise_text")).value == V1
-    assert at.text_area(key=wkey(at, "promise_delivers")).value == "Everything in plumbing and heating, for the whole industry."
+    assert (
+        at.text_area(key=wkey(at, "promise_delivers")).value
+        == "Everything in plumbing and heating, for the whole industry."
+    )
     assert at.text_area(key=wkey(at, "promise_value")).value == ""
     assert len(at.multiselect(key=wkey(at, "promise_segments")).value) == 4  # version 1 speaks to all four segments
     assert successes(at) == ["Version 1 is in the composer: sharpen it and save it as a new version."]
@@ -345,9 +378,13 @@ def test_load_a_version_into_the_composer(app, db):
 
 # --- the compare tab -------------------------------------------------------------------------
 
+
 def test_compare_marks_removed_words_red_and_added_words_green(app):
     at = _promise(app)
-    assert (at.selectbox(key=wkey(at, "promise_compare_a")).value, at.selectbox(key=wkey(at, "promise_compare_b")).value) == (2, 3)
+    assert (
+        at.selectbox(key=wkey(at, "promise_compare_a")).value,
+        at.selectbox(key=wkey(at, "promise_compare_b")).value,
+    ) == (2, 3)
     left = _heading(at.get_by_key(wkey(at, "promise_compare_removed")))
     right = _heading(at.get_by_key(wkey(at, "promise_compare_added")))
     assert ":red-background[~~" in left and ":green-background[" not in left
@@ -375,6 +412,7 @@ def test_compare_version_1_with_3_names_the_dropped_segment_and_the_scores(app):
 
 # --- word lists ----------------------------------------------------------------------------
 
+
 def test_a_bad_term_is_refused_with_its_row_and_the_old_list_is_kept(app, db):
     ws = demo_id(db)
     before = db(promise_terms, workspace_id=ws)["buzzword"]
@@ -387,7 +425,9 @@ def test_a_bad_term_is_refused_with_its_row_and_the_old_list_is_kept(app, db):
     assert "Row 2" in errors(at)[0] and "inno*vativ" in errors(at)[0]
     assert "a * may only stand at the end" in errors(at)[0]
     assert db(promise_terms, workspace_id=ws)["buzzword"] == before
-    assert at.text_area(key=wkey(at, "promise_terms_buzzword")).value == "innovative\ninno*vativ\nsynergy"  # kept to fix
+    assert (
+        at.text_area(key=wkey(at, "promise_terms_buzzword")).value == "innovative\ninno*vativ\nsynergy"
+    )  # kept to fix
 
 
 def test_save_a_cleaned_word_list_and_reset_it_to_the_defaults(app, db):
@@ -429,6 +469,7 @@ def test_a_new_jargon_term_is_found_by_the_composer_check(app, db):
 
 
 # --- present mode and the Overview -------------------------------------------------------------
+
 
 def test_present_mode_shows_the_current_promise_or_says_there_is_none(app):
     at = open_page(app, "app_pages/strategy/promise_present.py")

@@ -11,8 +11,12 @@ def test_table_lists_the_demo_segments_with_persona_counts(app):
     editor = at.dataframe
     assert editor, "the segment table is on the page"
     frame = editor[0].value
-    assert list(frame["name"]) == ["Time-pressed installers", "Project contractors",
-                                   "Quality-focused renovators", "Facility managers"]
+    assert list(frame["name"]) == [
+        "Time-pressed installers",
+        "Project contractors",
+        "Quality-focused renovators",
+        "Facility managers",
+    ]
     assert list(frame["personas"]) == [2, 2, 1, 1]
 
 
@@ -79,12 +83,15 @@ def test_the_description_form_is_refused_when_someone_else_saved_the_segment_fir
     ws = demo_id(db)
     first = db(list_segments, workspace_id=ws)[0]
     at = open_page(app, "app_pages/analysis/segments.py")
-    write(app_db, update_segment, workspace_id=ws, segment_id=first.id, changes={"notes": "Theirs"},
-          version=first.version)
+    write(
+        app_db, update_segment, workspace_id=ws, segment_id=first.id, changes={"notes": "Theirs"}, version=first.version
+    )
     _text_form(at, first.id, "Mine", "Mine too", "Mine as well")
     assert len(errors(at)) == 1
     assert "- **Notes:** Theirs" in at.error[0].value
-    assert errors(at)[0].startswith(f"Nothing was saved: '{first.name}' was changed by someone else since you opened it")
+    assert errors(at)[0].startswith(
+        f"Nothing was saved: '{first.name}' was changed by someone else since you opened it"
+    )
     now = db(get_segment, workspace_id=ws, segment_id=first.id)
     assert (now.description, now.defining_needs, now.notes) == (first.description, first.defining_needs, "Theirs")
     assert now.version == first.version + 1

@@ -31,18 +31,32 @@ from tests.app.conftest import (
 # The demo's map (data/demo_workspace.json), by name
 STRATEGY = ["Grow with existing customers", "Be the installer's easiest supplier"]
 OBJECTIVES = ["Reduce churn among installers", "More projects per contractor", "Higher satisfaction at the counter"]
-INITIATIVES = ["Proactive call when a regular goes quiet", "Project contact for every large contractor",
-               "Order ahead in the app, pick up in 10 minutes", "Loyalty programme for installers",
-               "Monthly newsletter with product news"]
-ENABLERS = ["One CRM platform joining all touchpoints", "Customer data of good quality",
-            "Service skills at the counter"]
+INITIATIVES = [
+    "Proactive call when a regular goes quiet",
+    "Project contact for every large contractor",
+    "Order ahead in the app, pick up in 10 minutes",
+    "Loyalty programme for installers",
+    "Monthly newsletter with product news",
+]
+ENABLERS = [
+    "One CRM platform joining all touchpoints",
+    "Customer data of good quality",
+    "Service skills at the counter",
+]
 NEWSLETTER = "Monthly newsletter with product news"
 ORDER_AHEAD = "Order ahead in the app, pick up in 10 minutes"
-INITIATIVE_FIELDS = ["map_new_value", "map_new_complexity", "map_new_time", "map_new_cost", "map_new_stage",
-                     "map_new_channel"]
+INITIATIVE_FIELDS = [
+    "map_new_value",
+    "map_new_complexity",
+    "map_new_time",
+    "map_new_cost",
+    "map_new_stage",
+    "map_new_channel",
+]
 
 
 # --- helpers -------------------------------------------------------------------------------
+
 
 def _nodes(db, ws) -> dict:
     """The map's nodes by name."""
@@ -99,8 +113,13 @@ def _add_node(at, kind: str, name: str, owner: str = "", description: str = "", 
     at.text_input(key=wkey(at, "map_new_owner")).input(owner)
     at.text_area(key=wkey(at, "map_new_description")).input(description)
     for key, value in initiative.items():
-        widget = at.selectbox(key=wkey(at, key)) if key == "map_new_stage" else \
-            at.text_input(key=wkey(at, key)) if key == "map_new_channel" else at.select_slider(key=wkey(at, key))
+        widget = (
+            at.selectbox(key=wkey(at, key))
+            if key == "map_new_stage"
+            else at.text_input(key=wkey(at, key))
+            if key == "map_new_channel"
+            else at.select_slider(key=wkey(at, key))
+        )
         widget.set_value(value) if key != "map_new_channel" else widget.input(value)
     at.button(key=wkey(at, "map_new_submit")).click().run()
     return _ran(at)
@@ -111,8 +130,7 @@ def _question(at, kind: str, node_id: int) -> tuple[list[str], list[str]]:
     at.selectbox(key=wkey(at, f"map_question_{kind}")).set_value(node_id).run()
     _ran(at)
     column = next(c for c in at.tabs[2].columns if any(s.key == wkey(at, f"map_question_{kind}") for s in c.selectbox))
-    return ([plain(m.value) for m in column.markdown if m.value.startswith("- ")],
-            [i.value for i in column.info])
+    return ([plain(m.value) for m in column.markdown if m.value.startswith("- ")], [i.value for i in column.info])
 
 
 def _texts(at) -> list[str]:
@@ -131,6 +149,7 @@ def _page_links(at) -> list[str]:
 
 # --- Strategy map: the demo ----------------------------------------------------------------
 
+
 def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(app, db):
     ws = demo_id(db)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
@@ -145,16 +164,23 @@ def test_demo_map_shows_the_chart_the_downloads_and_only_the_newsletter_breach(a
 
     assert "Rules" in [s.value for s in at.header]
     assert _rules(at) == ["Initiative supports no objective"]
-    assert ("Every initiative must support an objective, or it is activity without a purpose: "
-            f"{NEWSLETTER}.") in _texts(at)
+    assert (
+        f"Every initiative must support an objective, or it is activity without a purpose: {NEWSLETTER}."
+    ) in _texts(at)
     assert not [s for s in at.success if "keeps every rule" in s.value]
-    assert [t.label for t in at.tabs] == ["Elements", "Links", "What depends on what", "Constraints",
-                                          "Value against effort"]
+    assert [t.label for t in at.tabs] == [
+        "Elements",
+        "Links",
+        "What depends on what",
+        "Constraints",
+        "Value against effort",
+    ]
     assert len(db(list_nodes, workspace_id=ws)) == 13
     assert "goals" in _page_links(at)
 
 
 # --- adding elements -----------------------------------------------------------------------
+
 
 def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(app, db):
     ws = demo_id(db)
@@ -173,19 +199,40 @@ def test_add_a_strategy_element_an_objective_and_an_initiative_through_the_form(
     objective = _nodes(db, ws)["Win back lapsed installers"]
     assert objective.kind == "objective" and objective.business_value is None
     # A new objective with no initiative and no goal breaks two rules, named in the messages.
-    assert _rules(at) == ["Initiative supports no objective", "Objective without initiatives",
-                          "Objective without a measurable goal"]
-    assert any(t.endswith(": Win back lapsed installers.") and t.startswith("An objective nobody works towards")
-               for t in _texts(at))
+    assert _rules(at) == [
+        "Initiative supports no objective",
+        "Objective without initiatives",
+        "Objective without a measurable goal",
+    ]
+    assert any(
+        t.endswith(": Win back lapsed installers.") and t.startswith("An objective nobody works towards")
+        for t in _texts(at)
+    )
 
-    _add_node(at, "initiative", "Win-back call list", owner="Mona Dahl", map_new_value=4, map_new_complexity=2,
-              map_new_time=3, map_new_cost=1, map_new_stage="Win back", map_new_channel="Phone")
+    _add_node(
+        at,
+        "initiative",
+        "Win-back call list",
+        owner="Mona Dahl",
+        map_new_value=4,
+        map_new_complexity=2,
+        map_new_time=3,
+        map_new_cost=1,
+        map_new_stage="Win back",
+        map_new_channel="Phone",
+    )
     assert not errors(at)
     assert "Added 'Win-back call list'. Link it under Links." in successes(at)
     initiative = _nodes(db, ws)["Win-back call list"]
-    assert (initiative.kind, initiative.business_value, initiative.complexity, initiative.time_effort,
-            initiative.cost, initiative.lifecycle_stage, initiative.channel) == (
-        "initiative", 4, 2, 3, 1, "Win back", "Phone")
+    assert (
+        initiative.kind,
+        initiative.business_value,
+        initiative.complexity,
+        initiative.time_effort,
+        initiative.cost,
+        initiative.lifecycle_stage,
+        initiative.channel,
+    ) == ("initiative", 4, 2, 3, 1, "Win back", "Phone")
     assert initiative.effort == 2.0
     assert len(db(list_nodes, workspace_id=ws)) == 16
     supports_none = next(t for t in _texts(at) if t.startswith("Every initiative must support an objective"))
@@ -253,10 +300,15 @@ def test_initiative_only_fields_are_offered_only_for_initiatives(app, db):
 
 # --- links ---------------------------------------------------------------------------------
 
+
 def test_link_an_objective_to_the_strategy_then_remove_the_link(app, app_db, db):
     ws = demo_id(db)
-    new = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Win back lapsed installers",
-                                                            "owner": "Erik Solberg"})
+    new = write(
+        app_db,
+        create_node,
+        workspace_id=ws,
+        data={"kind": "objective", "name": "Win back lapsed installers", "owner": "Erik Solberg"},
+    )
     ids = _ids(db, ws)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key=wkey(at, "map_link_source")).set_value(new.id).run()
@@ -297,7 +349,8 @@ def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
 
     at.selectbox(key=wkey(at, "map_link_source")).set_value(ids[ORDER_AHEAD]).run()
     assert sorted(at.selectbox(key=wkey(at, "map_link_target")).options) == sorted(
-        f"{o} · {NODE_KIND_NOUNS['objective']}" for o in OBJECTIVES)
+        f"{o} · {NODE_KIND_NOUNS['objective']}" for o in OBJECTIVES
+    )
     at.selectbox(key=wkey(at, "map_link_target")).set_value(ids[OBJECTIVES[2]]).run()  # already linked in the demo
     at.button(key=wkey(at, "map_link_add")).click().run()
     assert errors(_ran(at)) == ["Nothing was saved: Link: These two are already linked."]
@@ -323,6 +376,7 @@ def test_a_duplicate_link_or_a_missing_end_is_refused(app, db):
 
 # --- edit and delete -----------------------------------------------------------------------
 
+
 def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     ws = demo_id(db)
     node = _nodes(db, ws)[OBJECTIVES[1]]
@@ -334,8 +388,11 @@ def test_rename_a_node_and_refuse_a_name_already_taken(app, db):
     assert not errors(_ran(at))
     assert "Saved 'More projects per key contractor'." in successes(at)
     renamed = next(n for n in db(list_nodes, workspace_id=ws) if n.id == node.id)
-    assert (renamed.name, renamed.owner, renamed.kind) == ("More projects per key contractor", "Siri Nilsen",
-                                                           "objective")
+    assert (renamed.name, renamed.owner, renamed.kind) == (
+        "More projects per key contractor",
+        "Siri Nilsen",
+        "objective",
+    )
     assert "More projects per key contractor" in _map_chart(at)["Name"]
     assert OBJECTIVES[1] not in _map_chart(at)["Name"]
     assert ("More projects per key contractor", STRATEGY[0]) in _links_by_name(db, ws)  # links kept
@@ -354,8 +411,10 @@ def test_deleting_a_node_shows_its_links_first_and_removes_them(app, db):
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key=wkey(at, "map_edit_node")).set_value(contact).run()
     assert "Delete 'Project contact for every large contractor'" in [e.label for e in _ran(at).expander]
-    assert ("Goes with it: 2 links: One CRM platform joining all touchpoints → Project contact for every large "
-            "contractor; Project contact for every large contractor → More projects per contractor") in _texts(at)
+    assert (
+        "Goes with it: 2 links: One CRM platform joining all touchpoints → Project contact for every large "
+        "contractor; Project contact for every large contractor → More projects per contractor"
+    ) in _texts(at)
     at.button(key=f"map_delete_{contact}").click().run()
     assert not errors(_ran(at))
     assert "Deleted 'Project contact for every large contractor' and 2 links." in successes(at)
@@ -378,9 +437,11 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key=wkey(at, "map_edit_node")).set_value(satisfaction).run()
     goes = next(t for t in _texts(_ran(at)) if t.startswith("Goes with it:"))
-    assert goes == ("Goes with it: 2 links: Higher satisfaction at the counter → Be the installer's easiest "
-                    f"supplier; {ORDER_AHEAD} → Higher satisfaction at the counter · 2 goals with their milestones: "
-                    "Counter satisfaction (CSAT); Orders placed ahead in the app")
+    assert goes == (
+        "Goes with it: 2 links: Higher satisfaction at the counter → Be the installer's easiest "
+        f"supplier; {ORDER_AHEAD} → Higher satisfaction at the counter · 2 goals with their milestones: "
+        "Counter satisfaction (CSAT); Orders placed ahead in the app"
+    )
     at.button(key=f"map_delete_{satisfaction}").click().run()
     assert not errors(_ran(at))
     assert [g.id for g in db(list_goals, workspace_id=ws)] == [g.id for g in goals_before if g.id not in doomed]
@@ -389,8 +450,9 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
     # A constrained node: the constraint stays, without it.
     order_ahead = ids[ORDER_AHEAD]
     at.selectbox(key=wkey(at, "map_edit_node")).set_value(order_ahead).run()
-    assert any(plain(c.value).startswith(":material/block: IT-platform order: The ERP upgrade")
-               for c in _ran(at).caption)
+    assert any(
+        plain(c.value).startswith(":material/block: IT-platform order: The ERP upgrade") for c in _ran(at).caption
+    )
     goes = next(t for t in _texts(at) if t.startswith("Goes with it:"))
     assert goes.endswith("\nConstraints that mention it keep their text: 1.")
     at.button(key=f"map_delete_{order_ahead}").click().run()
@@ -401,6 +463,7 @@ def test_deleting_an_objective_takes_its_goals_and_keeps_constraints_text(app, d
 
 # --- the impact questions ------------------------------------------------------------------
 
+
 def test_impact_questions_answer_from_the_demo_map(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
@@ -408,8 +471,12 @@ def test_impact_questions_answer_from_the_demo_map(app, db):
     # Order ahead supports both objectives on churn and counter satisfaction; churn supports both
     # strategy elements, satisfaction the second: all four are at risk, top layer first.
     answer, infos = _question(at, "initiative", ids[ORDER_AHEAD])
-    assert answer == [f"- {STRATEGY[0]} · *Company strategy*", f"- {STRATEGY[1]} · *Company strategy*",
-                      f"- {OBJECTIVES[0]} · *CRM objective*", f"- {OBJECTIVES[2]} · *CRM objective*"]
+    assert answer == [
+        f"- {STRATEGY[0]} · *Company strategy*",
+        f"- {STRATEGY[1]} · *Company strategy*",
+        f"- {OBJECTIVES[0]} · *CRM objective*",
+        f"- {OBJECTIVES[2]} · *CRM objective*",
+    ]
     assert infos == []
 
     answer, infos = _question(at, "initiative", ids[NEWSLETTER])
@@ -417,21 +484,28 @@ def test_impact_questions_answer_from_the_demo_map(app, db):
 
     # More projects per contractor is fed by the project contact, which the CRM platform enables.
     answer, _ = _question(at, "objective", ids[OBJECTIVES[1]])
-    assert answer == ["- Project contact for every large contractor · *Initiative*",
-                      f"- {ENABLERS[0]} · *Enabler*"]
+    assert answer == ["- Project contact for every large contractor · *Initiative*", f"- {ENABLERS[0]} · *Enabler*"]
 
     # Service skills enable Order ahead only, and through it churn and satisfaction.
     answer, _ = _question(at, "enabler", ids[ENABLERS[2]])
-    assert answer == [f"- {OBJECTIVES[0]} · *CRM objective*", f"- {OBJECTIVES[2]} · *CRM objective*",
-                      f"- {ORDER_AHEAD} · *Initiative*"]
+    assert answer == [
+        f"- {OBJECTIVES[0]} · *CRM objective*",
+        f"- {OBJECTIVES[2]} · *CRM objective*",
+        f"- {ORDER_AHEAD} · *Initiative*",
+    ]
 
 
 def test_an_unlinked_enabler_and_objective_have_empty_answers(app, app_db, db):
     ws = demo_id(db)
-    enabler = write(app_db, create_node, workspace_id=ws, data={"kind": "enabler", "name": "Spare enabler",
-                                                                "owner": "Tor Haugen"})
-    objective = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": "Spare objective",
-                                                                  "owner": "Tor Haugen"})
+    enabler = write(
+        app_db, create_node, workspace_id=ws, data={"kind": "enabler", "name": "Spare enabler", "owner": "Tor Haugen"}
+    )
+    objective = write(
+        app_db,
+        create_node,
+        workspace_id=ws,
+        data={"kind": "objective", "name": "Spare objective", "owner": "Tor Haugen"},
+    )
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     assert _question(at, "enabler", enabler.id) == ([], ["Nothing needs it yet."])
     assert _question(at, "objective", objective.id) == ([], ["Nothing feeds it yet."])
@@ -440,12 +514,15 @@ def test_an_unlinked_enabler_and_objective_have_empty_answers(app, app_db, db):
 
 # --- constraints ---------------------------------------------------------------------------
 
+
 def test_add_and_remove_a_constraint(app, db):
     ws = demo_id(db)
     ids = _ids(db, ws)
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     at.selectbox(key=wkey(at, "map_constraint_kind")).set_value("Market priorities")
-    at.multiselect(key=wkey(at, "map_constraint_nodes")).set_value([ids[OBJECTIVES[1]], ids["Loyalty programme for installers"]])
+    at.multiselect(key=wkey(at, "map_constraint_nodes")).set_value(
+        [ids[OBJECTIVES[1]], ids["Loyalty programme for installers"]]
+    )
     at.text_area(key=wkey(at, "map_constraint_text")).input("Contractors in Oslo and Bergen first.")
     at.button(key=wkey(at, "map_constraint_submit")).click().run()
     assert not errors(_ran(at))
@@ -460,8 +537,10 @@ def test_add_and_remove_a_constraint(app, db):
     assert any(plain(c.value) == f"Constrains: {OBJECTIVES[1]}, Loyalty programme for installers" for c in at.caption)
     # Shown beside the element it constrains, too.
     at.selectbox(key=wkey(at, "map_edit_node")).set_value(ids[OBJECTIVES[1]]).run()
-    assert any(plain(c.value) == ":material/block: Market priorities: Contractors in Oslo and Bergen first."
-               for c in _ran(at).caption)
+    assert any(
+        plain(c.value) == ":material/block: Market priorities: Contractors in Oslo and Bergen first."
+        for c in _ran(at).caption
+    )
 
     at.button(key=f"map_constraint_remove_{added.id}").click().run()
     assert not errors(_ran(at))
@@ -480,19 +559,29 @@ def test_a_constraint_without_text_is_refused(app, db):
 
 # --- value against effort ------------------------------------------------------------------
 
+
 def test_value_tab_ranks_by_value_per_effort_and_marks_the_quick_win(app, app_db, db):
     ws = demo_id(db)
-    write(app_db, create_node, workspace_id=ws, data={"kind": "initiative", "name": "Stand at the trade fair",
-                                                      "owner": "Siri Nilsen", "business_value": 3})  # no effort
+    write(
+        app_db,
+        create_node,
+        workspace_id=ws,
+        data={"kind": "initiative", "name": "Stand at the trade fair", "owner": "Siri Nilsen", "business_value": 3},
+    )  # no effort
     at = open_page(app, "app_pages/strategy/strategy_map.py")
     ranking = next(d.value for d in at.dataframe if "Quick win" in d.value.columns)
     # By hand from the demo (value / mean of complexity, time, cost):
     #   proactive call 4 / (2+2+1)/3 = 2.4 · newsletter 2 / 1 = 2.0 · project contact 5 / 3 = 1.67
     #   order ahead 5 / 4 = 1.25 · loyalty 3 / (3+3+4)/3 = 0.9 · the trade fair has no effort: last.
     assert list(ranking.columns) == ["#", "Initiative", "Value", "Effort", "Quick win"]
-    assert list(ranking["Initiative"]) == ["Proactive call when a regular goes quiet", NEWSLETTER,
-                                           "Project contact for every large contractor", ORDER_AHEAD,
-                                           "Loyalty programme for installers", "Stand at the trade fair"]
+    assert list(ranking["Initiative"]) == [
+        "Proactive call when a regular goes quiet",
+        NEWSLETTER,
+        "Project contact for every large contractor",
+        ORDER_AHEAD,
+        "Loyalty programme for installers",
+        "Stand at the trade fair",
+    ]
     assert list(ranking["#"]) == [1, 2, 3, 4, 5, 6]
     assert list(ranking["Value"]) == [4, 2, 5, 5, 3, 3]
     assert list(ranking["Effort"])[:5] == [1.7, 1.0, 3.0, 4.0, 3.3]
@@ -509,6 +598,7 @@ def test_value_tab_ranks_by_value_per_effort_and_marks_the_quick_win(app, app_db
 
 
 # --- an empty workspace --------------------------------------------------------------------
+
 
 def test_an_empty_workspace_shows_an_empty_map_and_goals_point_to_it(app, db):
     at = new_workspace(app)
@@ -541,19 +631,39 @@ def test_an_empty_workspace_shows_an_empty_map_and_goals_point_to_it(app, db):
 
 # --- Goals ---------------------------------------------------------------------------------
 
+
 def _objective_goal(app_db, ws, objective: str | None = None, **goal):
     """A goal (and, if named, a new objective for it) written through the services."""
     objective_id = goal.pop("objective_id", None)
     if objective is not None:
-        objective_id = write(app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": objective,
-                                                                         "owner": "Erik Solberg"}).id
-    data = {"objective_id": objective_id, "metric": "A metric", "goal_type": "Result", "measures": "Value",
-            "baseline": 1, "target": 2, "deadline": clock.today() + timedelta(days=200)} | goal
+        objective_id = write(
+            app_db, create_node, workspace_id=ws, data={"kind": "objective", "name": objective, "owner": "Erik Solberg"}
+        ).id
+    data = {
+        "objective_id": objective_id,
+        "metric": "A metric",
+        "goal_type": "Result",
+        "measures": "Value",
+        "baseline": 1,
+        "target": 2,
+        "deadline": clock.today() + timedelta(days=200),
+    } | goal
     return write(app_db, create_goal, workspace_id=ws, data=data)
 
 
-def _fill_goal(at, *, objective: int, metric: str, baseline: str, target: str, deadline: date | None,
-               goal_type="Result", measures="Value", unit="", owner=""):
+def _fill_goal(
+    at,
+    *,
+    objective: int,
+    metric: str,
+    baseline: str,
+    target: str,
+    deadline: date | None,
+    goal_type="Result",
+    measures="Value",
+    unit="",
+    owner="",
+):
     at.selectbox(key=wkey(at, "goal_new_objective")).set_value(objective)
     at.text_input(key=wkey(at, "goal_new_metric")).input(metric)
     at.radio(key=wkey(at, "goal_new_type")).set_value(goal_type)
@@ -576,15 +686,29 @@ def test_goals_on_the_demo_show_the_five_goals(app, db):
     table = _goals_table(at)
     assert len(table) == 5
     assert list(table["Goal"]) == [g.metric for g in goals]  # by deadline
-    assert set(table["Goal"]) == {"Proactive calls to quiet regulars", "Installer churn per year",
-                                  "Counter satisfaction (CSAT)", "Orders placed ahead in the app",
-                                  "Projects per key contractor"}
+    assert set(table["Goal"]) == {
+        "Proactive calls to quiet regulars",
+        "Installer churn per year",
+        "Counter satisfaction (CSAT)",
+        "Orders placed ahead in the app",
+        "Projects per key contractor",
+    }
     row = table.set_index("Goal").loc["Installer churn per year"]
     assert (row["Objective"], row["Type"], row["Measures"], row["Baseline"], row["Target"], row["Owner"]) == (
-        OBJECTIVES[0], "Result", "Value", "14 %", "9 %", "Erik Solberg")
+        OBJECTIVES[0],
+        "Result",
+        "Value",
+        "14 %",
+        "9 %",
+        "Erik Solberg",
+    )
     assert dict(zip(table["Goal"], table["Milestones"])) == {
-        "Proactive calls to quiet regulars": 9, "Installer churn per year": 8, "Counter satisfaction (CSAT)": 8,
-        "Orders placed ahead in the app": 6, "Projects per key contractor": 10}
+        "Proactive calls to quiet regulars": 9,
+        "Installer churn per year": 8,
+        "Counter satisfaction (CSAT)": 8,
+        "Orders placed ahead in the app": 6,
+        "Projects per key contractor": 10,
+    }
     today = clock.today()
     assert list(table["Long-term"]) == ["yes" if is_long_term(g.deadline, today) else "" for g in goals]
     # Five goals cannot exceed the limit of 5; churn has a value goal beside its activity goal.
@@ -599,26 +723,50 @@ def test_add_a_goal(app, db):
     ids = _ids(db, ws)
     deadline = clock.today() + timedelta(days=300)
     at = open_page(app, "app_pages/strategy/goals.py")
-    _fill_goal(at, objective=ids[OBJECTIVES[1]], metric="Share of wallet, key contractors", baseline="22,5",
-               target="35", deadline=deadline, unit="%", owner="Erik Solberg")
+    _fill_goal(
+        at,
+        objective=ids[OBJECTIVES[1]],
+        metric="Share of wallet, key contractors",
+        baseline="22,5",
+        target="35",
+        deadline=deadline,
+        unit="%",
+        owner="Erik Solberg",
+    )
     assert not errors(at)
     assert "Added 'Share of wallet, key contractors'. Generate its milestones under Milestones." in successes(at)
     added = next(g for g in db(list_goals, workspace_id=ws) if g.metric == "Share of wallet, key contractors")
-    assert (added.objective_id, added.goal_type, added.measures, added.unit, added.baseline, added.target,
-            added.deadline, added.owner) == (ids[OBJECTIVES[1]], "Result", "Value", "%", 22.5, 35.0, deadline,
-                                             "Erik Solberg")
+    assert (
+        added.objective_id,
+        added.goal_type,
+        added.measures,
+        added.unit,
+        added.baseline,
+        added.target,
+        added.deadline,
+        added.owner,
+    ) == (ids[OBJECTIVES[1]], "Result", "Value", "%", 22.5, 35.0, deadline, "Erik Solberg")
     assert len(_goals_table(at)) == 6
     row = _goals_table(at).set_index("Goal").loc["Share of wallet, key contractors"]
     assert (row["Baseline"], row["Target"], row["Milestones"], row["Long-term"]) == ("22.5 %", "35 %", 0, "")
-    assert at.text_input(key=wkey(at, "goal_new_metric")).value == "" and at.date_input(key=wkey(at, "goal_new_deadline")).value is None
+    assert (
+        at.text_input(key=wkey(at, "goal_new_metric")).value == ""
+        and at.date_input(key=wkey(at, "goal_new_deadline")).value is None
+    )
 
 
 def test_a_target_equal_to_the_baseline_is_refused(app, db):
     ws = demo_id(db)
     before = db(list_goals, workspace_id=ws)
     at = open_page(app, "app_pages/strategy/goals.py")
-    _fill_goal(at, objective=_ids(db, ws)[OBJECTIVES[0]], metric="Churn", baseline="12", target="12,0",
-               deadline=clock.today() + timedelta(days=90))
+    _fill_goal(
+        at,
+        objective=_ids(db, ws)[OBJECTIVES[0]],
+        metric="Churn",
+        baseline="12",
+        target="12,0",
+        deadline=clock.today() + timedelta(days=90),
+    )
     assert len(errors(at)) == 1
     assert "The target equals the baseline" in errors(at)[0]
     assert not successes(at)
@@ -635,8 +783,14 @@ def test_text_in_the_baseline_is_refused_naming_the_baseline(app, db):
     assert len(errors(at)) == 1 and errors(at)[0].startswith("Nothing was saved: Deadline"), errors(at)
     assert db(list_goals, workspace_id=ws) == before
 
-    _fill_goal(at, objective=_ids(db, ws)[OBJECTIVES[0]], metric="Churn", baseline="about ten", target="8",
-               deadline=clock.today() + timedelta(days=90))
+    _fill_goal(
+        at,
+        objective=_ids(db, ws)[OBJECTIVES[0]],
+        metric="Churn",
+        baseline="about ten",
+        target="8",
+        deadline=clock.today() + timedelta(days=90),
+    )
     assert errors(at) == ["Nothing was saved: Baseline: Baseline must be a number (got 'about ten')."]
     assert db(list_goals, workspace_id=ws) == before
 
@@ -655,7 +809,13 @@ def test_edit_a_goal(app, db):
     assert "Saved the goal." in successes(at)
     saved = next(g for g in db(list_goals, workspace_id=ws) if g.id == goal.id)
     assert (saved.metric, saved.target, saved.owner, saved.baseline, saved.deadline, saved.objective_id) == (
-        "Counter CSAT", 4.5, "Hanne Lie", 3.6, goal.deadline, goal.objective_id)
+        "Counter CSAT",
+        4.5,
+        "Hanne Lie",
+        3.6,
+        goal.deadline,
+        goal.objective_id,
+    )
     assert "Counter CSAT" in set(_goals_table(at)["Goal"])
 
     at.text_input(key=scoped_key(at, "goal_edit", goal.id, "target")).input("3.6")  # equal to the baseline
@@ -685,8 +845,15 @@ def test_delete_a_goal_with_its_milestones(app, db):
 def test_generate_quarterly_milestones(app, app_db, db):
     ws = demo_id(db)
     deadline = clock.today() + timedelta(days=400)
-    goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes won",
-                           baseline=20, target=32, deadline=deadline)
+    goal = _objective_goal(
+        app_db,
+        ws,
+        objective_id=_ids(db, ws)[OBJECTIVES[1]],
+        metric="Quotes won",
+        baseline=20,
+        target=32,
+        deadline=deadline,
+    )
     at = open_page(app, "app_pages/strategy/goals.py")
     at.selectbox(key=wkey(at, "goal_milestone_choice")).set_value(goal.id).run()
     assert any(f"to **32 ** by {deadline.isoformat()}" in m.value for m in _ran(at).markdown)
@@ -715,8 +882,9 @@ def test_generate_quarterly_milestones(app, app_db, db):
     # Monthly ones replace them.
     at.button(key=wkey(at, "goal_generate_month")).click().run()
     assert not errors(_ran(at))
-    assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == generate(20, 32, clock.today(),
-                                                                                        deadline, "month")
+    assert db(milestones_of, workspace_id=ws, goal_ids=[goal.id])[goal.id] == generate(
+        20, 32, clock.today(), deadline, "month"
+    )
 
 
 def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
@@ -735,15 +903,26 @@ def test_a_limit_of_one_long_term_goal_warns(app, app_db, db):
     assert "Warning above 1 long-term goal." in successes(at)
     assert next(w for w in db(list_workspaces) if w.id == ws).max_long_term_goals == 1
     warnings = [w.value for w in at.warning if "long-term goals" in w.value]
-    assert warnings == [f"{len(long_term)} long-term goals (more than 365 days away); the workspace's limit is 1. "
-                        "Too many long-term goals blur the direction: keep the few that matter."]
+    assert warnings == [
+        f"{len(long_term)} long-term goals (more than 365 days away); the workspace's limit is 1. "
+        "Too many long-term goals blur the direction: keep the few that matter."
+    ]
     assert list(_goals_table(at)["Long-term"]).count("yes") == len(long_term)
 
 
 def test_an_objective_measured_only_by_activity_warns(app, app_db, db):
     ws = demo_id(db)
-    goal = _objective_goal(app_db, ws, "Active app users", metric="App logins", goal_type="Process",
-                           measures="Activity", unit="logins per week", baseline=200, target=500)
+    goal = _objective_goal(
+        app_db,
+        ws,
+        "Active app users",
+        metric="App logins",
+        goal_type="Process",
+        measures="Activity",
+        unit="logins per week",
+        baseline=200,
+        target=500,
+    )
     at = open_page(app, "app_pages/strategy/goals.py")
     warnings = [plain(w.value) for w in at.warning]
     assert len(warnings) == 1
@@ -751,8 +930,15 @@ def test_an_objective_measured_only_by_activity_warns(app, app_db, db):
     assert "add a goal on value (churn, loyalty, conversion, revenue, satisfaction)" in warnings[0]
 
     # A value goal for the same objective ends the warning.
-    _fill_goal(at, objective=goal.objective_id, metric="Repeat orders from app users", baseline="30",
-               target="45", deadline=clock.today() + timedelta(days=180), unit="%")
+    _fill_goal(
+        at,
+        objective=goal.objective_id,
+        metric="Repeat orders from app users",
+        baseline="30",
+        target="45",
+        deadline=clock.today() + timedelta(days=180),
+        unit="%",
+    )
     assert not errors(at)
     assert not at.warning
 
@@ -761,15 +947,23 @@ def test_a_goal_without_milestones_opens_an_empty_milestone_table(app, app_db, d
     """The earliest deadline comes first, so a new goal due soon is the one the Milestones tab
     opens with; its empty table once made the whole page fail (an empty column read as numbers)."""
     ws = demo_id(db)
-    goal = _objective_goal(app_db, ws, objective_id=_ids(db, ws)[OBJECTIVES[1]], metric="Quotes answered in a day",
-                           baseline=40, target=80, deadline=clock.today() + timedelta(days=30))
+    goal = _objective_goal(
+        app_db,
+        ws,
+        objective_id=_ids(db, ws)[OBJECTIVES[1]],
+        metric="Quotes answered in a day",
+        baseline=40,
+        target=80,
+        deadline=clock.today() + timedelta(days=30),
+    )
     at = open_page(app, "app_pages/strategy/goals.py")
     assert at.selectbox(key=wkey(at, "goal_milestone_choice")).value == goal.id
     editor = _milestone_editor(at, goal.id)
     assert len(editor.value) == 0 and list(editor.value.columns) == ["Date", "Value"]
     # A first row, as the browser sends it (the date as text), is saved at once.
-    edit_table(at, editor.key, {"added_rows": [{"Date": (clock.today() + timedelta(days=10)).isoformat(),
-                                                "Value": 55}]})
+    edit_table(
+        at, editor.key, {"added_rows": [{"Date": (clock.today() + timedelta(days=10)).isoformat(), "Value": 55}]}
+    )
     assert not errors(_ran(at))
     assert "Saved 1 milestone of 'Quotes answered in a day'." in successes(at)
     assert db(milestones_of, workspace_id=ws)[goal.id] == [(clock.today() + timedelta(days=10), 55.0)]

@@ -36,6 +36,7 @@ STATS = ["Mean", "Median", "Spread", "Range"]
 
 # --- helpers -------------------------------------------------------------------------------
 
+
 def _segment(db, ws: int, name: str):
     return next(s for s in db(list_segments, workspace_id=ws) if s.name == name)
 
@@ -68,6 +69,7 @@ def _page_links(at) -> list[str]:
 
 
 # --- Strengths -----------------------------------------------------------------------------
+
 
 def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     ws = demo_id(db)
@@ -129,7 +131,8 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     at.button(key=f"strength_submit_{facility.id}_{hanne.id}").click().run()
     assert "Saved 3 ratings for Hanne Lie." in successes(at)
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {
-        k: v for k, v in wanted.items() if k != first}
+        k: v for k, v in wanted.items() if k != first
+    }
     assert _metrics(at)["Rated every factor"] == "3 of 5"  # one factor left unrated: not finished any more
 
 
@@ -138,15 +141,31 @@ def test_a_factor_added_after_the_round_counts_only_those_who_rated_it(app, app_
     installers = _segment(db, ws, "Time-pressed installers")
     before = db(segment_strength, workspace_id=ws, segment_id=installers.id)
     assert len(before.raters) == len(before.participants) == 5
-    write(app_db, set_segment_factors, workspace_id=ws, segment_id=installers.id,
-          factors=[{"factor": f.factor.factor, "weight": f.factor.weight,
-                    "competitor_strength": f.factor.competitor_strength} for f in before.factors]
-          + [{"factor": "Same-day pick-up", "weight": 1}])
-    new = next(f.factor.id for f in db(segment_strength, workspace_id=ws, segment_id=installers.id).factors
-               if f.factor.factor == "Same-day pick-up")
+    write(
+        app_db,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=installers.id,
+        factors=[
+            {"factor": f.factor.factor, "weight": f.factor.weight, "competitor_strength": f.factor.competitor_strength}
+            for f in before.factors
+        ]
+        + [{"factor": "Same-day pick-up", "weight": 1}],
+    )
+    new = next(
+        f.factor.id
+        for f in db(segment_strength, workspace_id=ws, segment_id=installers.id).factors
+        if f.factor.factor == "Same-day pick-up"
+    )
     for name in ("Mona Dahl", "Erik Solberg"):
-        write(app_db, save_strength_ratings, workspace_id=ws, segment_id=installers.id,
-              participant_id=_participant(db, ws, name).id, ratings=[{"segment_factor_id": new, "score": 4}])
+        write(
+            app_db,
+            save_strength_ratings,
+            workspace_id=ws,
+            segment_id=installers.id,
+            participant_id=_participant(db, ws, name).id,
+            ratings=[{"segment_factor_id": new, "score": 4}],
+        )
 
     at = _strengths_on(app, installers.id)
     assert not errors(at)
@@ -154,8 +173,13 @@ def test_a_factor_added_after_the_round_counts_only_those_who_rated_it(app, app_
     assert _metrics(at)["Rated every factor"] == "2 of 5"
     others = sorted((n for n in before.participants if n not in ("Mona Dahl", "Erik Solberg")), key=str.lower)
     [line] = [plain(m.value) for m in at.markdown if "participants have rated every factor" in m.value]
-    assert line == ("**2 of 5 participants have rated every factor.** Partly rated: "
-                    + ", ".join(f"{name} (5 of 6)" for name in others) + ". Waiting for: " + ", ".join(others) + ".")
+    assert line == (
+        "**2 of 5 participants have rated every factor.** Partly rated: "
+        + ", ".join(f"{name} (5 of 6)" for name in others)
+        + ". Waiting for: "
+        + ", ".join(others)
+        + "."
+    )
 
 
 def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
@@ -175,8 +199,13 @@ def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
     assert "strength_reveal" not in keys and "strength_agreed_save" not in keys
 
     # With factors but nobody's ratings, the reveal button is there but cannot be pressed.
-    write(app_db, set_segment_factors, workspace_id=ws, segment_id=bare.id,
-           factors=[{"factor": "Order accuracy", "weight": 1}, {"factor": "Export papers", "weight": 1}])
+    write(
+        app_db,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=bare.id,
+        factors=[{"factor": "Order accuracy", "weight": 1}, {"factor": "Export papers", "weight": 1}],
+    )
     at.run()
     assert not errors(at)
     assert at.button(key=wkey(at, "strength_reveal")).disabled
@@ -195,14 +224,20 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
     at.selectbox(key=wkey(at, "strength_rater")).set_value(mona.id).run()
     for factor in factors:
         at.radio(key=f"strength_score_{contractors.id}_{mona.id}_{factor.id}").set_value(5)
-    write(app_db, set_segment_factors, workspace_id=ws, segment_id=contractors.id,
-           factors=[{"factor": f.factor, "weight": f.weight} for f in factors[1:]]
-           + [{"factor": "Trade credit", "weight": 10}])
+    write(
+        app_db,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=contractors.id,
+        factors=[{"factor": f.factor, "weight": f.weight} for f in factors[1:]]
+        + [{"factor": "Trade credit", "weight": 10}],
+    )
     at.button(key=f"strength_submit_{contractors.id}_{mona.id}").click().run()
     assert not errors(at)
     assert "Saved 3 ratings for Mona Dahl." in successes(at)
     assert db(ratings_of, workspace_id=ws, segment_id=contractors.id, participant_id=mona.id) == {
-        f.id: 5 for f in factors[1:]}
+        f.id: 5 for f in factors[1:]
+    }
     assert _metrics(at)["Key factors"] == "4"
 
 
@@ -244,8 +279,10 @@ AGREED_EDITOR = r"strength_factors_\d+_\d+_v[0-9a-f]+_agreed_\d+"
 
 
 def _key_factors(db, ws: int, segment_id: int) -> list[tuple]:
-    return [(f.factor.factor, f.factor.weight, f.factor.competitor_strength, f.factor.agreed_strength)
-            for f in db(segment_strength, workspace_id=ws, segment_id=segment_id).factors]
+    return [
+        (f.factor.factor, f.factor.weight, f.factor.competitor_strength, f.factor.agreed_strength)
+        for f in db(segment_strength, workspace_id=ws, segment_id=segment_id).factors
+    ]
 
 
 def test_a_change_in_either_key_factor_table_is_saved_at_once_and_keeps_the_ratings(app, db):
@@ -290,8 +327,7 @@ def test_a_half_typed_key_factor_is_refused_at_the_table_kept_and_saved_once_com
     # The next cell completes the row: the editor sends all its edits, and the whole table is saved.
     edit_table(at, key, {"added_rows": [{"Factor": "Click and collect", "Weight": 10}]})
     assert not errors(at)
-    assert successes(at) == ["Saved the key factors of Time-pressed installers. New in the library: "
-                             "Click and collect."]
+    assert successes(at) == ["Saved the key factors of Time-pressed installers. New in the library: Click and collect."]
     assert _key_factors(db, ws, installers.id) == before + [("Click and collect", 10.0, None, None)]
     assert "strength_factors_discard" not in {b.key for b in at.button}
 
@@ -358,8 +394,13 @@ def test_remove_an_unused_factor(app, app_db, db):
     assert {f.name for f in db(list_factors, workspace_id=ws) if not f.segments} == {"Another spare"}
 
 
-@pytest.mark.parametrize("page, message", [("app_pages/analysis/strengths.py", "there are no segments yet"),
-                                           ("app_pages/strategy/targets.py", "There are no segments yet")])
+@pytest.mark.parametrize(
+    "page, message",
+    [
+        ("app_pages/analysis/strengths.py", "there are no segments yet"),
+        ("app_pages/strategy/targets.py", "There are no segments yet"),
+    ],
+)
 def test_a_new_empty_workspace_points_to_segments(app, page, message):
     at = new_workspace(app)
     at = open_page(at, page)
@@ -373,8 +414,13 @@ def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
     at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
     segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
-    factors = write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id,
-                     factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")])
+    factors = write(
+        app_db,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=segment.id,
+        factors=[{"factor": name, "weight": 25} for name in ("Stock", "Speed", "Price", "Advice")],
+    )
     at = open_page(at, "app_pages/analysis/strengths.py")
     assert any("Strength ratings belong to participants" in i.value for i in at.info)
     assert "strength_rater" not in {s.key for s in at.selectbox}
@@ -391,15 +437,16 @@ def test_without_participants_you_can_add_yourself_and_rate(app, app_db, db):
         at.radio(key=f"strength_score_{segment.id}_{me.id}_{factor.id}").set_value(3)
     at.button(key=f"strength_submit_{segment.id}_{me.id}").click().run()
     assert "Saved 4 ratings for Åse Berg." in successes(at)
-    assert db(ratings_of, workspace_id=ws, segment_id=segment.id, participant_id=me.id) == {
-        f.id: 3 for f in factors}
+    assert db(ratings_of, workspace_id=ws, segment_id=segment.id, participant_id=me.id) == {f.id: 3 for f in factors}
 
 
 def test_adding_yourself_with_a_blank_name_is_refused(app, app_db, db):
     at = new_workspace(app)
     ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
     segment = write(app_db, create_segment, workspace_id=ws, data={"name": "Installers"})
-    write(app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}])
+    write(
+        app_db, set_segment_factors, workspace_id=ws, segment_id=segment.id, factors=[{"factor": "Stock", "weight": 1}]
+    )
     at = open_page(at, "app_pages/analysis/strengths.py")
     at.button(key=wkey(at, "strength_self_submit")).click().run()
     assert errors(at)
@@ -407,6 +454,7 @@ def test_adding_yourself_with_a_blank_name_is_refused(app, app_db, db):
 
 
 # --- Target segments -----------------------------------------------------------------------
+
 
 def _weights(db, ws):
     return db(priority_matrix, workspace_id=ws).weights
@@ -499,8 +547,9 @@ def test_a_priority_changed_in_the_choice_is_saved_at_once_and_the_rationale_in_
     edit_table(at, key, {"edited_rows": {str(row): {"Priority": "Secondary"}}})
     assert not errors(at)
     assert "Saved the choice of target segments." in successes(at)
-    assert {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)} == \
-        before | {"Facility managers": ("Secondary", before["Facility managers"][1])}
+    assert {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)} == before | {
+        "Facility managers": ("Secondary", before["Facility managers"][1])
+    }
 
     # The rationale is written in the form under the table; the form saves on its button.
     facility = _segment(db, ws, "Facility managers")
@@ -514,13 +563,15 @@ def test_a_priority_changed_in_the_choice_is_saved_at_once_and_the_rationale_in_
     assert "Saved the choice for Facility managers." in successes(at)
     after = {s.name: (s.priority, s.priority_rationale) for s in db(list_segments, workspace_id=ws)}
     assert after["Facility managers"] == ("Primary target", "Service contracts *grow* <fast>")
-    assert {k: v for k, v in after.items() if k != "Facility managers"} == \
-        {k: v for k, v in before.items() if k != "Facility managers"}
+    assert {k: v for k, v in after.items() if k != "Facility managers"} == {
+        k: v for k, v in before.items() if k != "Facility managers"
+    }
     shown = at.data_editor(key=editor_key(at, r"target_choice_\d+_all_v[0-9a-f]+_\d+")).value
     assert shown.set_index("Segment").loc["Facility managers", "Rationale"] == "Service contracts *grow* <fast>"
 
 
 # --- Overview ------------------------------------------------------------------------------
+
 
 def test_overview_shows_the_target_segments_and_the_strategy_step(app, db):
     ws = demo_id(db)
@@ -547,15 +598,22 @@ def test_segments_with_nothing_scored_have_nothing_to_rank_not_a_stable_ranking(
     at = open_page(at, "app_pages/strategy/targets.py")
     assert not errors(at)
     assert [i.value for i in at.info if i.value.startswith("Nothing to rank")] == [
-        "Nothing to rank yet: score the segments' size, potential and growth and rate their key factors."]
+        "Nothing to rank yet: score the segments' size, potential and growth and rate their key factors."
+    ]
     assert not [s for s in at.success if "Stable" in s.value]
     assert not [w for w in at.warning if "Not stable" in w.value]
     assert not [c for c in at.caption if c.value.startswith("Stable")]
 
     # One figure makes a ranking to test
     installers = _segment(db, ws, "Installers")
-    write(app_db, update_segment, workspace_id=ws, segment_id=installers.id, version=installers.version,
-          changes={"revenue": 1_000_000})
+    write(
+        app_db,
+        update_segment,
+        workspace_id=ws,
+        segment_id=installers.id,
+        version=installers.version,
+        changes={"revenue": 1_000_000},
+    )
     at.run()
     assert not [i for i in at.info if i.value.startswith("Nothing to rank")]
     assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)

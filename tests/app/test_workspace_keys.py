@@ -8,13 +8,22 @@ from tests.app.conftest import _WIDGET_KINDS, PAGES, demo_id, errors, new_worksp
 
 # Keys that belong to the browser, not to a workspace: the workspace switcher itself, creating or
 # importing a workspace (before there is one), and the name of whoever writes the promise.
-BROWSER_KEYS = {"workspace_switcher", "ws_create_name", "ws_create_currency", "ws_create_start",
-                "ws_create_submit", "ws_import_file", "ws_import_name", "ws_import", "promise_author"}
+BROWSER_KEYS = {
+    "workspace_switcher",
+    "ws_create_name",
+    "ws_create_currency",
+    "ws_create_start",
+    "ws_create_submit",
+    "ws_import_file",
+    "ws_import_name",
+    "ws_import",
+    "promise_author",
+    "method_guide",
+}  # the sidebar's guide to the method, the same in every workspace
 
 
 def _keys(at) -> set[str]:
-    return {str(w.key) for kind in (*_WIDGET_KINDS, "download_button", "file_uploader")
-            for w in at.get(kind) if w.key}
+    return {str(w.key) for kind in (*_WIDGET_KINDS, "download_button", "file_uploader") for w in at.get(kind) if w.key}
 
 
 def _switch(at, workspace_id: int):

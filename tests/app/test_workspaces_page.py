@@ -133,9 +133,11 @@ def test_a_rename_form_opened_before_someone_else_renamed_is_refused(app, db, ap
     write(app_db, update_workspace, workspace_id=demo.id, version=demo.version, changes={"name": "Renamed elsewhere"})
     at.text_area(key=scoped_key(at, "ws_rename", demo.id, "description")).input("Typed in the old form")
     at.button(key=scoped_key(at, "ws_rename", demo.id, "submit")).click().run()
-    assert errors(at) == ["Nothing was saved: 'Renamed elsewhere' was changed by someone else since you opened it: here is what it is "
-                          "now.\n\n- **Name:** Renamed elsewhere\n- **Currency:** NOK\n- **Description:** "
-                          f"{demo.description}\n\nFrom your next click on, the form shows it as it is now."]
+    assert errors(at) == [
+        "Nothing was saved: 'Renamed elsewhere' was changed by someone else since you opened it: here is what it is "
+        "now.\n\n- **Name:** Renamed elsewhere\n- **Currency:** NOK\n- **Description:** "
+        f"{demo.description}\n\nFrom your next click on, the form shows it as it is now."
+    ]
     [now] = db(list_workspaces)
     assert (now.name, now.description) == ("Renamed elsewhere", demo.description)
     at.run()

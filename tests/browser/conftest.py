@@ -19,11 +19,18 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlmodel import Session
 
 from crmstrategy.core.db import make_engine, read_session, unit_of_work, upgrade
+from crmstrategy.workspace.workspaces import create_workspace
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(os.environ.get("CRMSTRATEGY_SCREENSHOTS", "/tmp/crmstrategy-screenshots"))
 
 
@@ -38,10 +45,28 @@ def start_server(database_url: str, log_path: Path) -> tuple[subprocess.Popen, s
     env = os.environ | {"CRMSTRATEGY_DATABASE_URL": database_url}
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -88,6 +113,13 @@ def own_server(folder: Path, setup: Callable[[Session], dict]) -> Iterator[Simpl
     finally:
         stop_server(process)
         engine.dispose()
+
+
+@contextmanager
+def empty_workspace_server(folder: Path, name: str) -> Iterator[SimpleNamespace]:
+    """A server on a database holding one new, empty workspace called `name` (its id is `ws`)."""
+    with own_server(folder, lambda session: {"ws": create_workspace(session=session, data={"name": name}).id}) as env:
+        yield env
 
 
 def read_in(env: SimpleNamespace, fn, **kwargs):
@@ -261,3 +293,11 @@ def add_row(page: Page, prefix: str, rows_before: int = 0) -> None:
     settle(page)
     page.keyboard.press("Escape")  # close the first cell's editor, if the grid opened it
     settle(page)
+
+
+def pytest_collection_modifyitems(items):
+    """The browser tests keep to one test worker (`--dist loadgroup`): each drives a server and a
+    browser of its own, and two of them at once on two cores would be racing their timeouts."""
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from crmstrategy.workspace.workspaces import create_workspace
-from tests.browser.conftest import goto, own_server
+from tests.browser.conftest import empty_workspace_server, goto
 from tests.browser.test_walk import PAGES
 
 pytestmark = pytest.mark.browser
@@ -34,13 +33,22 @@ JUDGED_IMPACTS = ("serious", "critical")
 # the node sits in, why it is Streamlit's). A node is allowed when `node.closest(selector)` finds
 # that element, so an entry never covers the app's own text, colours or charts.
 KNOWN_STREAMLIT: list[tuple[str, str, str]] = [
-    ("list", '[data-testid="stSidebarNavItems"]',
-     "st.navigation's sidebar list puts the section headers (divs) directly inside its <ul>"),
-    ("listitem", '[data-testid="stSidebarNavItems"]',
-     "the page links' <li> sit in a section <div> inside that <ul>, not directly in a list"),
-    ("color-contrast", 'label[data-testid="stWidgetLabel"][disabled]',
-     "Streamlit greys the label of a widget it disables (a multiselect with no options yet, e.g. "
-     "Segments on a new workspace); WCAG 1.4.3 exempts text of inactive components"),
+    (
+        "list",
+        '[data-testid="stSidebarNavItems"]',
+        "st.navigation's sidebar list puts the section headers (divs) directly inside its <ul>",
+    ),
+    (
+        "listitem",
+        '[data-testid="stSidebarNavItems"]',
+        "the page links' <li> sit in a section <div> inside that <ul>, not directly in a list",
+    ),
+    (
+        "color-contrast",
+        'label[data-testid="stWidgetLabel"][disabled]',
+        "Streamlit greys the label of a widget it disables (a multiselect with no options yet, e.g. "
+        "Segments on a new workspace); WCAG 1.4.3 exempts text of inactive components",
+    ),
 ]
 
 # Runs axe in the page and returns, per judged node, the rule, its impact, the node's selector,
@@ -74,13 +82,17 @@ def serious_violations(page: Page, where: str) -> tuple[list[dict], list[dict]]:
         page.add_script_tag(path=str(AXE))
     known = [[rule, inside] for rule, inside, _why in KNOWN_STREAMLIT]
     found = [item | {"where": where} for item in page.evaluate(_RUN_AXE, [known, list(JUDGED_IMPACTS)])]
-    return ([item for item in found if item["allowedBy"] is None],
-            [item for item in found if item["allowedBy"] is not None])
+    return (
+        [item for item in found if item["allowedBy"] is None],
+        [item for item in found if item["allowedBy"] is not None],
+    )
 
 
 def _describe(items: list[dict]) -> str:
-    return "\n".join(f"  {i['rule']} ({i['impact']}) on {i['where']} at {i['selector']}: {i['html']}\n    {i['summary']}"
-                     for i in items)
+    return "\n".join(
+        f"  {i['rule']} ({i['impact']}) on {i['where']} at {i['selector']}: {i['html']}\n    {i['summary']}"
+        for i in items
+    )
 
 
 def check_page(page: Page, url: str, label: str) -> None:
@@ -131,12 +143,16 @@ def test_a_violation_in_the_apps_content_is_found_and_streamlits_known_ones_are_
     page.get_by_test_id("stMain").evaluate(
         """main => { const image = document.createElement("img");
                      image.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw="; image.id = "no-alt";
-                     main.querySelector("h1").after(image); }""")
+                     main.querySelector("h1").after(image); }"""
+    )
     failing, allowed = serious_violations(page, "page")
     assert [(item["rule"], item["impact"], item["selector"]) for item in failing] == [
-        ("image-alt", "critical", "#no-alt")]
+        ("image-alt", "critical", "#no-alt")
+    ]
     assert {(item["rule"], item["allowedBy"]) for item in allowed} == {
-        ("list", '[data-testid="stSidebarNavItems"]'), ("listitem", '[data-testid="stSidebarNavItems"]')}
+        ("list", '[data-testid="stSidebarNavItems"]'),
+        ("listitem", '[data-testid="stSidebarNavItems"]'),
+    }
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -146,10 +162,7 @@ def test_no_serious_violation_on_the_demo(server, page, name):
 
 @pytest.fixture(scope="module")
 def empty_workspace(tmp_path_factory):
-    def setup(session):
-        return {"ws": create_workspace(session=session, data={"name": "Tom arbeidsplass"}).id}
-
-    with own_server(tmp_path_factory.mktemp("axe-empty"), setup) as env:
+    with empty_workspace_server(tmp_path_factory.mktemp("axe-empty"), "Tom arbeidsplass") as env:
         yield env
 
 

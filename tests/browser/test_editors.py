@@ -32,8 +32,9 @@ def env(tmp_path_factory):
         yield env
 
 
-def _first_key_factor(page: Page, env, segment_name: str, factor: str, weight: str, competitor: str,
-                      saved: str) -> None:
+def _first_key_factor(
+    page: Page, env, segment_name: str, factor: str, weight: str, competitor: str, saved: str
+) -> None:
     """Type a first key factor into the segment's empty table. The name alone is refused (a weight is
     required) and stays; with the weight the row is saved, with the confirmation `saved`; the
     competitor's strength is then saved as a change of that row."""
@@ -52,15 +53,17 @@ def _first_key_factor(page: Page, env, segment_name: str, factor: str, weight: s
     expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text(f"check_circle{saved}")
     type_cell(page, prefix, 0, 3, competitor)
     expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text(
-        f"check_circleSaved the key factors of {segment_name}.")
+        f"check_circleSaved the key factors of {segment_name}."
+    )
     no_exception(page)
 
 
 def test_a_first_key_factor_from_the_library_is_saved_on_a_segment_that_has_none(env, browser):
     page = new_page(browser)
     try:
-        _first_key_factor(page, env, "Installers", "Stock availability", "35", "4",
-                          saved="Saved the key factors of Installers.")
+        _first_key_factor(
+            page, env, "Installers", "Stock availability", "35", "4", saved="Saved the key factors of Installers."
+        )
         saved = read_in(env, segment_factors, segment_id=env.installers)
         assert [(f.factor, f.weight, f.competitor_strength) for f in saved] == [("Stock availability", 35.0, 4)]
         assert len(read_in(env, list_factors)) == len(STARTER_FACTORS) + 1
@@ -71,8 +74,15 @@ def test_a_first_key_factor_from_the_library_is_saved_on_a_segment_that_has_none
 def test_a_new_factor_typed_in_the_key_factor_table_is_saved_and_joins_the_library(env, browser):
     page = new_page(browser)
     try:
-        _first_key_factor(page, env, "Renovators", "Click and collect", "20", "3",
-                          saved="Saved the key factors of Renovators. New in the library: Click and collect.")
+        _first_key_factor(
+            page,
+            env,
+            "Renovators",
+            "Click and collect",
+            "20",
+            "3",
+            saved="Saved the key factors of Renovators. New in the library: Click and collect.",
+        )
         saved = read_in(env, segment_factors, segment_id=env.renovators)
         assert [(f.factor, f.weight, f.competitor_strength) for f in saved] == [("Click and collect", 20.0, 3)]
         library = {f.name: (f.description, f.segments) for f in read_in(env, list_factors)}

@@ -26,11 +26,24 @@ METRIC = "Tapte rørleggere per år"
 def _new_workspace(session) -> dict:
     """A new workspace with one objective and one goal: no milestones, no measured values, no plan."""
     ws = create_workspace(session=session, data={"name": "First rows"})
-    objective = create_node(session=session, workspace_id=ws.id, data={
-        "kind": "objective", "name": "Keep the installers", "owner": "Erik"})
-    goal = create_goal(session=session, workspace_id=ws.id, data={
-        "objective_id": objective.id, "metric": METRIC, "goal_type": "Result", "measures": "Value", "unit": "%",
-        "baseline": 14, "target": 9, "deadline": date(2027, 10, 31), "owner": "Erik"})
+    objective = create_node(
+        session=session, workspace_id=ws.id, data={"kind": "objective", "name": "Keep the installers", "owner": "Erik"}
+    )
+    goal = create_goal(
+        session=session,
+        workspace_id=ws.id,
+        data={
+            "objective_id": objective.id,
+            "metric": METRIC,
+            "goal_type": "Result",
+            "measures": "Value",
+            "unit": "%",
+            "baseline": 14,
+            "target": 9,
+            "deadline": date(2027, 10, 31),
+            "owner": "Erik",
+        },
+    )
     return {"ws": ws.id, "goal": goal.id}
 
 
@@ -92,13 +105,17 @@ def test_a_first_action_is_typed_into_the_empty_plan_table(env, browser):
         add_row(page, prefix)
         type_cell(page, prefix, 0, 0, "Launch the loyalty programme – æøå")  # the title alone makes an action
         expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("check_circleSaved: 1 created.")
-        type_cell(page, prefix, 0, 1, "Kari Nordmann")                       # its owner
-        type_cell(page, prefix, 0, 2, "2027-03-31")                          # its due date
+        type_cell(page, prefix, 0, 1, "Kari Nordmann")  # its owner
+        type_cell(page, prefix, 0, 2, "2027-03-31")  # its due date
         expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("check_circleSaved: 1 updated.")
         no_exception(page)
         [action] = read_in(env, list_actions)
         assert (action.title, action.owner, action.due_date, action.status) == (
-            "Launch the loyalty programme – æøå", "Kari Nordmann", date(2027, 3, 31), "Not started")
+            "Launch the loyalty programme – æøå",
+            "Kari Nordmann",
+            date(2027, 3, 31),
+            "Not started",
+        )
         assert action.shown_horizon == 6  # derived from the due date: within 6 months of the plan's start
     finally:
         page.context.close()

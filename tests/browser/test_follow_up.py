@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from crmstrategy.implementation.follow_up import goal_measurements
 from crmstrategy.strategy.goals import list_goals
-from crmstrategy.workspace.strategy_document import SECTIONS
+from crmstrategy.workspace.document_layout import SECTIONS
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from tests.browser.conftest import (
     by_key,
@@ -199,7 +199,8 @@ def test_edit_one_measured_value_in_the_table_and_save(browser, tmp_path):
         _settle(page)
         screenshot(page, "follow-up-value-edited")
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-            f"Saved {len(before)} values of '{CHURN}'.")
+            f"Saved {len(before)} values of '{CHURN}'."
+        )
         assert _values(env, churn) == before | {latest: 14.5}
         screenshot(page, "follow-up-saved")
         no_exception(page)

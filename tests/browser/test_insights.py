@@ -12,9 +12,11 @@ def test_three_insights_in_a_row_found_by_segment_after_reload(server, page):
     goto(page, server + "/insights?ws=1")
     choose(page, "insight_segments", "Facility managers")
     choose(page, "insight_source", "Customer service")
-    notes = ["Technicians buy at the nearest shop when the order portal is down.",
-             "«Vi trenger FDV-dokumentasjonen samtidig med varene.»",
-             "Municipal buyers ask for one invoice per building <each month>."]
+    notes = [
+        "Technicians buy at the nearest shop when the order portal is down.",
+        "«Vi trenger FDV-dokumentasjonen samtidig med varene.»",
+        "Municipal buyers ask for one invoice per building <each month>.",
+    ]
     for note in notes:
         by_key(page, "insight_text", "textarea").fill(note)
         by_key(page, "insight_submit", "button").click()

@@ -23,12 +23,21 @@ pytestmark = pytest.mark.browser
 
 def _setup(session) -> dict:
     ws = create_workspace(session=session, data={"name": "Rørlegger Øst"}).id
-    create_participant(session=session, workspace_id=ws, data={"name": "Kari Nordmann", "department": "Sales",
-                                                               "is_leader": True})
+    create_participant(
+        session=session, workspace_id=ws, data={"name": "Kari Nordmann", "department": "Sales", "is_leader": True}
+    )
     create_node(session=session, workspace_id=ws, data={"kind": "initiative", "name": "Loyalty programme"})
     set_plan_start(session=session, workspace_id=ws, start="2026-12-01")
-    create_action(session=session, workspace_id=ws, data={"title": "Agree the loyalty rules", "owner": "Kari Nordmann",
-                                                          "department": "Sales", "due_date": "2027-01-15"})
+    create_action(
+        session=session,
+        workspace_id=ws,
+        data={
+            "title": "Agree the loyalty rules",
+            "owner": "Kari Nordmann",
+            "department": "Sales",
+            "due_date": "2027-01-15",
+        },
+    )
     return {"ws": ws}
 
 
@@ -59,10 +68,14 @@ def test_add_an_action_edit_one_in_the_table_and_download_the_plan(browser, tmp_
         by_key(page, "plan_new_submit", "button").click()
         settle(page)
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-            "Added 'Launch the loyalty programme – æøå' to the 6-month horizon.")
+            "Added 'Launch the loyalty programme – æøå' to the 6-month horizon."
+        )
         added = next(a for a in read_in(env, list_actions) if a.title.startswith("Launch"))
-        assert (added.due_date, added.owner, added.initiative_names) == (date(2027, 4, 30), "Kari Nordmann",
-                                                                        ["Loyalty programme"])
+        assert (added.due_date, added.owner, added.initiative_names) == (
+            date(2027, 4, 30),
+            "Kari Nordmann",
+            ["Loyalty programme"],
+        )
 
         # One edit in the (canvas) data editor: the first row's title, sorted by due date.
         page.get_by_role("tab", name="Plan").click()
@@ -84,7 +97,11 @@ def test_add_an_action_edit_one_in_the_table_and_download_the_plan(browser, tmp_
         assert edited.title == "Agree the loyalty rules and rewards"
         change = read_in(env, action_history, action_id=edited.id)[0]
         assert (change.field, change.old, change.new, change.changed_by) == (
-            "title", "Agree the loyalty rules", "Agree the loyalty rules and rewards", "Ola")
+            "title",
+            "Agree the loyalty rules",
+            "Agree the loyalty rules and rewards",
+            "Ola",
+        )
         screenshot(page, "plan-edited")
 
         page.get_by_role("tab", name="Downloads").click()
@@ -108,8 +125,20 @@ def test_add_an_action_edit_one_in_the_table_and_download_the_plan(browser, tmp_
 
 # --- the timeline on the demo --------------------------------------------------------------------
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _aria(label: str | None) -> dict[str, str]:
@@ -118,13 +147,15 @@ def _aria(label: str | None) -> dict[str, str]:
 
 
 def _inside(box: dict, frame: dict) -> bool:
-    return (box["x"] >= frame["x"] - 1 and box["y"] >= frame["y"] - 1
-            and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
-            and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1)
+    return (
+        box["x"] >= frame["x"] - 1
+        and box["y"] >= frame["y"] - 1
+        and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+        and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
+    )
 
 
-def test_the_timeline_shows_every_dated_action_of_the_demo_from_the_earliest_start_to_the_latest_due_date(
-        server, page):
+def test_the_timeline_shows_every_dated_action_of_the_demo_from_the_earliest_start_to_the_latest_due_date(server, page):
     """The facilitator's report: the timeline was cut off at "Jun 20…" and the 12-month actions fell off it."""
     from crmstrategy.workspace.workspace_file import load_demo_document
 
@@ -161,8 +192,11 @@ def test_the_timeline_shows_every_dated_action_of_the_demo_from_the_earliest_sta
             assert _inside(label.bounding_box(), svg), (size, label.text_content(), svg)
 
         # The axis runs from the month of the earliest start to the month of the latest due date, or beyond
-        axis = next(a for a in (g.get_attribute("aria-label") or "" for g in chart.locator("g.role-axis").all())
-                    if a.startswith("X-axis"))
+        axis = next(
+            a
+            for a in (g.get_attribute("aria-label") or "" for g in chart.locator("g.role-axis").all())
+            if a.startswith("X-axis")
+        )
         found = re.search(r"values from (\w+) (\d{4}) to (\w+) (\d{4})", axis)
         assert found, axis
         begins = (int(found[2]), MONTHS.index(found[1]) + 1)

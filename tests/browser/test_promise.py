@@ -24,11 +24,21 @@ SECOND = "Parts in stock when the job needs them, and invoices that match every 
 
 def _setup(session) -> dict:
     ws = create_workspace(session=session, data={"name": "Rørlegger Øst"}).id
-    segment = create_segment(session=session, workspace_id=ws, data={
-        "name": "Installers", "priority": "Primary target", "priority_rationale": "Our core."}).id
-    create_persona(session=session, workspace_id=ws, data={
-        "name": "Kjetil", "segment_id": segment, "needs": "Parts in stock at the counter; clear delivery times.",
-        "pains": "Invoices he cannot match to jobs; waiting for parts."})
+    segment = create_segment(
+        session=session,
+        workspace_id=ws,
+        data={"name": "Installers", "priority": "Primary target", "priority_rationale": "Our core."},
+    ).id
+    create_persona(
+        session=session,
+        workspace_id=ws,
+        data={
+            "name": "Kjetil",
+            "segment_id": segment,
+            "needs": "Parts in stock at the counter; clear delivery times.",
+            "pains": "Invoices he cannot match to jobs; waiting for parts.",
+        },
+    )
     return {"ws": ws}
 
 
@@ -67,7 +77,9 @@ def test_two_versions_saved_and_compared(browser, tmp_path):
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Saved version 2")
         versions = read_in(env, list_versions)
         assert [(v.number, v.text, v.author, v.is_current) for v in versions] == [
-            (1, FIRST, "Hanne Lie", True), (2, SECOND, "Hanne Lie", False)]
+            (1, FIRST, "Hanne Lie", True),
+            (2, SECOND, "Hanne Lie", False),
+        ]
 
         page.get_by_role("tab", name="Compare").click()
         settle(page)

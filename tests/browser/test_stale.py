@@ -80,8 +80,16 @@ def test_create_switch_delete_then_save_renames_no_other_workspace(browser, tmp_
 def _plan(session) -> dict:
     ws = create_workspace(session=session, data={"name": "Rørlegger Øst"}).id
     set_plan_start(session=session, workspace_id=ws, start="2026-12-01")
-    create_action(session=session, workspace_id=ws, data={"title": "Agree the loyalty rules", "owner": "Kari Nordmann",
-                                                          "department": "Sales", "due_date": "2027-01-15"})
+    create_action(
+        session=session,
+        workspace_id=ws,
+        data={
+            "title": "Agree the loyalty rules",
+            "owner": "Kari Nordmann",
+            "department": "Sales",
+            "due_date": "2027-01-15",
+        },
+    )
     return {"ws": ws}
 
 
@@ -113,17 +121,20 @@ def test_two_people_editing_one_action_the_second_is_refused_and_nothing_is_lost
         _edit_first_title(per, "Agree the loyalty rules and rewards")
         expect(per.get_by_test_id("stAlertContentError")).to_contain_text(
             "Nothing was saved: Row 1, 'Agree the loyalty rules with the installers' was changed by someone else "
-            "since you opened it: here is what it is now.")
+            "since you opened it: here is what it is now."
+        )
         expect(per.get_by_test_id("stAlertContentError")).to_contain_text("Owner: Kari Nordmann")
 
         [action] = [a for a in _read(env, list_actions)]
         assert (action.title, action.version) == ("Agree the loyalty rules with the installers", 2)
         history = _read(env, action_history, action_id=action.id)
         assert [(h.changed_by, h.new) for h in history if h.field == "title"] == [
-            ("Kari", "Agree the loyalty rules with the installers")]
+            ("Kari", "Agree the loyalty rules with the installers")
+        ]
         # Per's table now shows the action as it is; his own edit can be made again from there.
         expect(per.get_by_test_id("stDataFrame").first.locator("table")).to_contain_text(
-            "Agree the loyalty rules with the installers")
+            "Agree the loyalty rules with the installers"
+        )
         no_exception(per)
 
 

@@ -18,13 +18,12 @@ from crmstrategy.strategy.goals import create_goal, milestones_of
 from crmstrategy.strategy.milestones import generate
 from crmstrategy.strategy.models import NODE_KIND_LABELS, NODE_KIND_NOUNS
 from crmstrategy.strategy.strategy_map import list_links, list_nodes, strategy_map
-from crmstrategy.workspace.workspaces import create_workspace
 from tests.browser.conftest import (
     by_key,
+    empty_workspace_server,
     goto,
     new_page,
     no_exception,
-    own_server,
     read_in,
     screenshot,
     settle,
@@ -36,23 +35,22 @@ pytestmark = pytest.mark.browser
 
 # (kind label in the form, name, owner, label in the link selectboxes); non-ASCII, an ampersand
 # and names long enough to be wrapped onto two lines in the drawing
-ELEMENTS = {kind: (NODE_KIND_LABELS[kind], name, owner, NODE_KIND_NOUNS[kind]) for kind, name, owner in (
-    ("strategy", "Vekst med kjente kunder", "Hanne Lie"),
-    ("objective", "Færre tapte rørleggere", "Erik Solberg"),
-    ("initiative", "Ring & følg opp stille kunder", "Mona Dahl"),
-    ("enabler", "Én CRM-plattform", "Tor Haugen"),
-)}
+ELEMENTS = {
+    kind: (NODE_KIND_LABELS[kind], name, owner, NODE_KIND_NOUNS[kind])
+    for kind, name, owner in (
+        ("strategy", "Vekst med kjente kunder", "Hanne Lie"),
+        ("objective", "Færre tapte rørleggere", "Erik Solberg"),
+        ("initiative", "Ring & følg opp stille kunder", "Mona Dahl"),
+        ("enabler", "Én CRM-plattform", "Tor Haugen"),
+    )
+}
 LINKS = [("objective", "strategy"), ("initiative", "objective"), ("enabler", "initiative")]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory):
-    """A server on a database holding one new, empty workspace."""
-    def setup(session):
-        return {"ws": create_workspace(session=session, data={"name": "Kart-verksted Bodø"}).id}
-
-    with own_server(tmp_path_factory.mktemp("map-server"), setup) as env:
+    with empty_workspace_server(tmp_path_factory.mktemp("map-server"), "Kart-verksted Bodø") as env:
         yield env
 
 
@@ -64,8 +62,14 @@ def _success(page: Page, text: str) -> None:
     no_exception(page)
 
 
-RULE_NAMES = ["Initiative supports no objective", "Objective without initiatives",
-              "Objective without a measurable goal", "No owner", "Enabler enables nothing", "Cycle"]
+RULE_NAMES = [
+    "Initiative supports no objective",
+    "Objective without initiatives",
+    "Objective without a measurable goal",
+    "No owner",
+    "Enabler enables nothing",
+    "Cycle",
+]
 
 
 def _rules(page: Page):
@@ -120,8 +124,12 @@ def _add_element(page: Page, kind: str, bump_value: int = 0) -> None:
     by_key(page, "map_new_description", "textarea").fill(f"{label}, added in the browser.")
     if bump_value:
         # A select_slider: its thumb takes the arrow keys (options –, 1, 2, ... 5).
-        for key, steps in (("map_new_value", bump_value), ("map_new_complexity", 2), ("map_new_time", 1),
-                           ("map_new_cost", 1)):
+        for key, steps in (
+            ("map_new_value", bump_value),
+            ("map_new_complexity", 2),
+            ("map_new_time", 1),
+            ("map_new_cost", 1),
+        ):
             thumb = by_key(page, key, "input[type=range]")
             thumb.focus()
             for _ in range(steps):
@@ -184,16 +192,27 @@ def test_build_a_small_map_and_download_it_as_svg(blank, browser, tmp_path):
         assert {name: n.kind for name, n in nodes.items()} == {v[1]: k for k, v in ELEMENTS.items()}
         initiative = nodes[ELEMENTS["initiative"][1]]
         assert (initiative.business_value, initiative.complexity, initiative.time_effort, initiative.cost) == (
-            4, 2, 1, 1)
+            4,
+            2,
+            1,
+            1,
+        )
         # Nothing linked yet: the objective, the initiative and the enabler each break a rule.
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-        expect(_rules(page)).to_have_text(["Initiative supports no objective", "Objective without initiatives",
-                                           "Objective without a measurable goal", "Enabler enables nothing"])
+        expect(_rules(page)).to_have_text(
+            [
+                "Initiative supports no objective",
+                "Objective without initiatives",
+                "Objective without a measurable goal",
+                "Enabler enables nothing",
+            ]
+        )
 
         for source, target in LINKS:
             _link(page, source, target)
         assert sorted(read_in(blank, list_links)) == sorted(
-            (nodes[ELEMENTS[s][1]].id, nodes[ELEMENTS[t][1]].id) for s, t in LINKS)
+            (nodes[ELEMENTS[s][1]].id, nodes[ELEMENTS[t][1]].id) for s, t in LINKS
+        )
         _open_tab(page, "Links")
         links_panel = page.get_by_role("tabpanel", name="Links")
         for source, target in LINKS:
@@ -250,12 +269,28 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
     with unit_of_work(blank.engine) as session:
         if objective is None:  # this test run on its own
             from crmstrategy.strategy.strategy_map import create_node
-            objective = create_node(session=session, workspace_id=blank.ws, data={
-                "kind": "objective", "name": ELEMENTS["objective"][1], "owner": ELEMENTS["objective"][2]})
+
+            objective = create_node(
+                session=session,
+                workspace_id=blank.ws,
+                data={"kind": "objective", "name": ELEMENTS["objective"][1], "owner": ELEMENTS["objective"][2]},
+            )
         deadline = clock.today() + timedelta(days=330)
-        goal = create_goal(session=session, workspace_id=blank.ws, data={
-            "objective_id": objective.id, "metric": "Tapte rørleggere per år", "goal_type": "Result",
-            "measures": "Value", "unit": "%", "baseline": 14, "target": 9, "deadline": deadline, "owner": "Erik"})
+        goal = create_goal(
+            session=session,
+            workspace_id=blank.ws,
+            data={
+                "objective_id": objective.id,
+                "metric": "Tapte rørleggere per år",
+                "goal_type": "Result",
+                "measures": "Value",
+                "unit": "%",
+                "baseline": 14,
+                "target": 9,
+                "deadline": deadline,
+                "owner": "Erik",
+            },
+        )
     expected = generate(14, 9, clock.today(), deadline, "quarter")
     assert len(expected) >= 3
 
@@ -275,8 +310,14 @@ def test_a_milestone_changed_in_the_goals_table_is_saved(blank, browser):
 
         prefix = f"goal_milestones_{blank.ws}_{goal.id}_v"
         expect(table(page, prefix).locator("table")).to_contain_text(expected[0][0].isoformat())
-        type_cell(page, prefix, 0, 1, "13.5",  # first row, Value
-                  expect_value=re.compile(rf"^{re.escape(f'{expected[0][1]:g}')}"))
+        type_cell(
+            page,
+            prefix,
+            0,
+            1,
+            "13.5",  # first row, Value
+            expect_value=re.compile(rf"^{re.escape(f'{expected[0][1]:g}')}"),
+        )
         _open_tab(page, "Milestones")
         screenshot(page, "goals-milestone-edited")
         _success(page, f"Saved {len(expected)} milestones of")  # at once: there is no Save button

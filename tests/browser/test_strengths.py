@@ -30,7 +30,7 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-SEGMENT = "Rørleggere & VVS"          # non-ASCII and an ampersand, for the SVG
+SEGMENT = "Rørleggere & VVS"  # non-ASCII and an ampersand, for the SVG
 OTHER_SEGMENT = "Facility buyers"
 FACTORS = [("Lagerstatus", 30), ("Levering", 30), ("Pris", 20), ("Rådgivning", 20)]
 # Lagerstatus: 1 against 5, the one the group must discuss; the others at most 1 apart.
@@ -41,18 +41,39 @@ def _workshop(session) -> dict:
     """One workshop: two segments with key factors (only the second has agreed values) and two
     participants who have not rated yet."""
     ws = create_workspace(session=session, data={"name": "Workshop Tromsø"})
-    segment = create_segment(session=session, workspace_id=ws.id, data={
-        "name": SEGMENT, "revenue": 120_000_000, "potential": 200_000_000, "expected_growth_pct": 4})
-    factors = set_segment_factors(session=session, workspace_id=ws.id, segment_id=segment.id,
-                                  factors=[{"factor": n, "weight": w} for n, w in FACTORS])
-    other = create_segment(session=session, workspace_id=ws.id, data={
-        "name": OTHER_SEGMENT, "revenue": 40_000_000, "potential": 50_000_000, "expected_growth_pct": 1})
-    set_segment_factors(session=session, workspace_id=ws.id, segment_id=other.id, factors=[
-        {"factor": n, "weight": w, "agreed_strength": 3} for n, w in FACTORS])
-    people = {name: create_participant(session=session, workspace_id=ws.id, data={"name": name, "department": d})
-              for name, d in (("Åse Berg", "Salg"), ("Bjørn Dæhlie", "IT"))}
-    return {"ws": ws.id, "segment": segment.id, "other": other.id, "factors": factors,
-            "people": {name: p.id for name, p in people.items()}}
+    segment = create_segment(
+        session=session,
+        workspace_id=ws.id,
+        data={"name": SEGMENT, "revenue": 120_000_000, "potential": 200_000_000, "expected_growth_pct": 4},
+    )
+    factors = set_segment_factors(
+        session=session,
+        workspace_id=ws.id,
+        segment_id=segment.id,
+        factors=[{"factor": n, "weight": w} for n, w in FACTORS],
+    )
+    other = create_segment(
+        session=session,
+        workspace_id=ws.id,
+        data={"name": OTHER_SEGMENT, "revenue": 40_000_000, "potential": 50_000_000, "expected_growth_pct": 1},
+    )
+    set_segment_factors(
+        session=session,
+        workspace_id=ws.id,
+        segment_id=other.id,
+        factors=[{"factor": n, "weight": w, "agreed_strength": 3} for n, w in FACTORS],
+    )
+    people = {
+        name: create_participant(session=session, workspace_id=ws.id, data={"name": name, "department": d})
+        for name, d in (("Åse Berg", "Salg"), ("Bjørn Dæhlie", "IT"))
+    }
+    return {
+        "ws": ws.id,
+        "segment": segment.id,
+        "other": other.id,
+        "factors": factors,
+        "people": {name: p.id for name, p in people.items()},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +137,8 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
         overview.scroll_into_view_if_needed()  # the grid draws (and lists its cells) once in view
         # Norwegian order puts Å last; Python's str.lower sort agrees here.
         expect(overview.locator("[role=columnheader]")).to_have_text(
-            ["Factor", "Share", "Bjørn Dæhlie", "Åse Berg", "Mean", "Median", "Spread", "Range"])
+            ["Factor", "Share", "Bjørn Dæhlie", "Åse Berg", "Mean", "Median", "Spread", "Range"]
+        )
         table = overview.locator("table")
         expect(table).to_contain_text("Lagerstatus30 %51")  # factor, share, Bjørn's 5, Åse's 1, ...
         expect(table).to_contain_text("1–5")
@@ -163,11 +185,14 @@ def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
         type_cell(page, prefix, 0, 1, "60", expect_value=str(FACTORS[0][1]))  # first row, Weight
         # The change is saved at once: there is no Save button.
         expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-            f"Saved the key factors of {OTHER_SEGMENT}.")
+            f"Saved the key factors of {OTHER_SEGMENT}."
+        )
         no_exception(page)
         saved = read_in(workshop, segment_factors, segment_id=workshop.other)
         assert [(f.factor, f.weight, f.agreed_strength) for f in saved] == [
-            (FACTORS[0][0], 60.0, 3), *[(n, float(w), 3) for n, w in FACTORS[1:]]]
+            (FACTORS[0][0], 60.0, 3),
+            *[(n, float(w), 3) for n, w in FACTORS[1:]],
+        ]
         # The table is drawn afresh with the share of the new weight: 60 of 130.
         expect(table(page, prefix).locator("table")).to_contain_text("Lagerstatus6046 %")
     finally:

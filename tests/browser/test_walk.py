@@ -11,11 +11,27 @@ from tests.browser.conftest import add_row_in_editor, by_key, current_workspace,
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"overview": "/", "workspaces": "/workspaces", "participants": "/participants", "segments": "/segments",
-         "personas": "/personas", "insights": "/insights", "readiness": "/readiness", "strengths": "/strengths",
-         "targets": "/targets", "strategy_map": "/strategy_map", "goals": "/goals", "promise": "/promise",
-         "promise_present": "/promise_present", "plan": "/plan", "anchoring": "/anchoring", "follow_up": "/follow_up",
-         "feedback": "/feedback", "health": "/health", "document": "/document"}
+PAGES = {
+    "overview": "/",
+    "workspaces": "/workspaces",
+    "participants": "/participants",
+    "segments": "/segments",
+    "personas": "/personas",
+    "insights": "/insights",
+    "readiness": "/readiness",
+    "strengths": "/strengths",
+    "targets": "/targets",
+    "strategy_map": "/strategy_map",
+    "goals": "/goals",
+    "promise": "/promise",
+    "promise_present": "/promise_present",
+    "plan": "/plan",
+    "anchoring": "/anchoring",
+    "follow_up": "/follow_up",
+    "feedback": "/feedback",
+    "health": "/health",
+    "document": "/document",
+}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -82,7 +98,7 @@ def test_export_and_import_a_workspace(server, page, tmp_path):
     by_key(page, "ws_import", "button").click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Imported '{document['workspace']['name']} (")
-    expect(current_workspace(page)).to_have_value(re.compile(re.escape(document['workspace']['name']) + r" \(\d+\)"))
+    expect(current_workspace(page)).to_have_value(re.compile(re.escape(document["workspace"]["name"]) + r" \(\d+\)"))
     no_exception(page)
 
 
@@ -90,7 +106,8 @@ def test_a_refused_table_edit_shows_why_and_can_be_discarded(server, page):
     goto(page, server + "/segments?ws=1")
     add_row_in_editor(page, rows_before=4, value="project contractors")
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
-        "A segment named 'project contractors' already exists")
+        "A segment named 'project contractors' already exists"
+    )
     by_key(page, "segments_discard", "button").click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
@@ -112,8 +129,13 @@ def test_a_deep_link_to_a_fresh_server_shows_the_method_navigation(browser, tmp_
         for section in ("Overview", "1 · Analysis", "2 · Strategy", "3 · Implementation"):
             expect(navigation).to_contain_text(section)
         expect(navigation.get_by_role("link", name="Readiness")).to_be_visible()
-        for title in ("Target segments", "Strategy map", "Goals", "Customer promise",
-                      "Present the promise"):  # the strategy step's pages
+        for title in (
+            "Target segments",
+            "Strategy map",
+            "Goals",
+            "Customer promise",
+            "Present the promise",
+        ):  # the strategy step's pages
             expect(navigation.get_by_role("link", name=title, exact=True)).to_be_visible()
         expect(navigation.get_by_role("link", name="app")).to_have_count(0)
         expect(page.locator("h1").first).to_have_text("Readiness check")

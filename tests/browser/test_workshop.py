@@ -46,24 +46,35 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 WORKSPACE = "Fjordrør AS"
-PARTICIPANTS = [("Kari Holm", "Sales", "Sales director", True), ("Per Lie", "Customer service", "Service lead", False),
-                ("Siri Dahl", "IT", "CRM owner", False)]
+PARTICIPANTS = [
+    ("Kari Holm", "Sales", "Sales director", True),
+    ("Per Lie", "Customer service", "Service lead", False),
+    ("Siri Dahl", "IT", "CRM owner", False),
+]
 SEGMENTS = ["Installers", "Facility managers", "Private builders"]
-PERSONAS = [("Ivar the installer", "Installers", "Parts in stock when the job needs them."),
-            ("Frida the facility manager", "Facility managers", "One contact who knows the building.")]
+PERSONAS = [
+    ("Ivar the installer", "Installers", "Parts in stock when the job needs them."),
+    ("Frida the facility manager", "Facility managers", "One contact who knows the building."),
+]
 STRATEGY = "Grow with customers we know"
 OBJECTIVES = ["Keep more installers", "More work per facility"]
 INITIATIVES = [("Call quiet installers", 0), ("Stock promise at the counter", 0), ("Key account plan", 1)]
 ENABLER = "One CRM for every touchpoint"
-GOALS = [("Installer churn per year", OBJECTIVES[0], "14", "9", "20271231"),
-         ("Projects per facility", OBJECTIVES[1], "2", "3", "20270930")]
-PROMISES = ["We are the leading partner with world-class solutions for every installer.",
-            "Parts in stock when the job needs them, and invoices that match every job."]
-ACTIONS = [("Agree the call list", "Kari Holm", "Sales", "20270115", 3),
-           ("Stock promise on the counter", "Per Lie", "Customer service", "20270226", 3),
-           ("Choose the CRM platform", "Siri Dahl", "IT", "20270430", 6),
-           ("Train the counter staff", "Per Lie", "Customer service", "20270531", 6),
-           ("Key account plans for 10 facilities", "Kari Holm", "Sales", "20271115", 12)]
+GOALS = [
+    ("Installer churn per year", OBJECTIVES[0], "14", "9", "20271231"),
+    ("Projects per facility", OBJECTIVES[1], "2", "3", "20270930"),
+]
+PROMISES = [
+    "We are the leading partner with world-class solutions for every installer.",
+    "Parts in stock when the job needs them, and invoices that match every job.",
+]
+ACTIONS = [
+    ("Agree the call list", "Kari Holm", "Sales", "20270115", 3),
+    ("Stock promise on the counter", "Per Lie", "Customer service", "20270226", 3),
+    ("Choose the CRM platform", "Siri Dahl", "IT", "20270430", 6),
+    ("Train the counter staff", "Per Lie", "Customer service", "20270531", 6),
+    ("Key account plans for 10 facilities", "Kari Holm", "Sales", "20271115", 12),
+]
 
 
 def _success(page: Page, text: str) -> None:
@@ -157,8 +168,10 @@ def _personas(page: Page, env) -> None:
 
 
 FACTORS = [("Delivery precision", "40"), ("Price level", "25")]  # from the starter library a new workspace has
-RATINGS = {"Kari Holm": {"Delivery precision": "4", "Price level": "2"},
-           "Per Lie": {"Delivery precision": "2", "Price level": "3"}}
+RATINGS = {
+    "Kari Holm": {"Delivery precision": "4", "Price level": "2"},
+    "Per Lie": {"Delivery precision": "2", "Price level": "3"},
+}
 
 
 def _strengths(page: Page, env) -> None:
@@ -197,7 +210,9 @@ def _strengths(page: Page, env) -> None:
     _success(page, f"Saved the agreed values of {SEGMENTS[0]}")
     strength = _read(env, segment_strength, segment_id=segment.id)
     assert [(f.factor.factor, f.factor.agreed_strength) for f in strength.factors] == [
-        ("Delivery precision", 3), ("Price level", None)]
+        ("Delivery precision", 3),
+        ("Price level", None),
+    ]
     assert sorted(strength.raters) == ["Kari Holm", "Per Lie"] and strength.revealed
 
 
@@ -207,7 +222,8 @@ def _targets(page: Page, env) -> None:
     _pick(page, "target_rationale_segment", SEGMENTS[0])
     _pick_in(page, "target_rationale_", "_priority", "Primary target")
     page.locator("[class*='st-key-target_rationale_'][class*='_rationale'] textarea").first.fill(
-        "Most of our revenue, and they leave when parts are missing.")
+        "Most of our revenue, and they leave when parts are missing."
+    )
     by_key(page, "target_rationale_save", "button").click()
     settle(page)
     _success(page, f"Saved the choice for {SEGMENTS[0]}.")
@@ -225,8 +241,12 @@ def _pick_in(page: Page, prefix: str, suffix: str, option: str) -> None:
 
 def _map(page: Page, env) -> None:
     _open(page, env, "strategy_map")
-    elements = ([("Company strategy", STRATEGY)] + [("CRM objective", o) for o in OBJECTIVES]
-                + [("Initiative", i) for i, _ in INITIATIVES] + [("Enabler", ENABLER)])
+    elements = (
+        [("Company strategy", STRATEGY)]
+        + [("CRM objective", o) for o in OBJECTIVES]
+        + [("Initiative", i) for i, _ in INITIATIVES]
+        + [("Enabler", ENABLER)]
+    )
     owners = iter(["Kari Holm", "Kari Holm", "Per Lie", "Kari Holm", "Per Lie", "Kari Holm", "Siri Dahl"])
     for kind, name in elements:
         _wait_for_map(page)
@@ -236,11 +256,17 @@ def _map(page: Page, env) -> None:
         by_key(page, "map_new_submit", "button").click()
         settle(page)
         _success(page, f"Added '{name}'.")
-    links = ([(o, STRATEGY) for o in OBJECTIVES] + [(i, OBJECTIVES[o]) for i, o in INITIATIVES]
-             + [(ENABLER, INITIATIVES[0][0])])
-    kinds = {STRATEGY: NODE_KIND_NOUNS["strategy"], ENABLER: NODE_KIND_NOUNS["enabler"],
-             **{o: NODE_KIND_NOUNS["objective"] for o in OBJECTIVES},
-             **{i: NODE_KIND_NOUNS["initiative"] for i, _ in INITIATIVES}}
+    links = (
+        [(o, STRATEGY) for o in OBJECTIVES]
+        + [(i, OBJECTIVES[o]) for i, o in INITIATIVES]
+        + [(ENABLER, INITIATIVES[0][0])]
+    )
+    kinds = {
+        STRATEGY: NODE_KIND_NOUNS["strategy"],
+        ENABLER: NODE_KIND_NOUNS["enabler"],
+        **{o: NODE_KIND_NOUNS["objective"] for o in OBJECTIVES},
+        **{i: NODE_KIND_NOUNS["initiative"] for i, _ in INITIATIVES},
+    }
     for source, target in links:
         _wait_for_map(page)
         _tab(page, "Links")
@@ -291,9 +317,12 @@ def _goals(page: Page, env) -> None:
 def _promise(page: Page, env) -> None:
     _open(page, env, "promise")
     for n, (text, author) in enumerate(zip(PROMISES, ["Kari Holm", "Per Lie"]), start=1):
-        for key, value in (("promise_delivers", "Parts in stock, on site when the job needs them."),
-                           ("promise_value", "Installers spend the day earning, not chasing parts."),
-                           ("promise_perceived", "The installer's easiest supplier."), ("promise_text", text)):
+        for key, value in (
+            ("promise_delivers", "Parts in stock, on site when the job needs them."),
+            ("promise_value", "Installers spend the day earning, not chasing parts."),
+            ("promise_perceived", "The installer's easiest supplier."),
+            ("promise_text", text),
+        ):
             field = by_key(page, key, "textarea")
             field.fill(value)
             field.press("Control+Enter")
@@ -312,7 +341,9 @@ def _promise(page: Page, env) -> None:
     expect(compare).to_contain_text("invoices that match every job")
     versions = sorted(_read(env, list_versions), key=lambda v: v.number)
     assert [(v.text, v.author, v.is_current) for v in versions] == [
-        (PROMISES[0], "Kari Holm", False), (PROMISES[1], "Per Lie", True)]
+        (PROMISES[0], "Kari Holm", False),
+        (PROMISES[1], "Per Lie", True),
+    ]
 
 
 def _plan(page: Page, env) -> None:
@@ -328,7 +359,8 @@ def _plan(page: Page, env) -> None:
         _success(page, f"Added '{title}' to the {horizon}-month horizon.")
     actions = _read(env, list_actions)
     assert sorted((a.title, a.owner, a.shown_horizon) for a in actions) == sorted(
-        (t, o, h) for t, o, _, _, h in ACTIONS)
+        (t, o, h) for t, o, _, _, h in ACTIONS
+    )
 
 
 def _download(page: Page, key: str, tab: str | None = None):
@@ -370,8 +402,15 @@ def test_a_whole_workshop_from_an_empty_workspace(browser, tmp_path):
         pdf = _download(page, "document_pdf")
         pages = PdfReader(io.BytesIO(pdf.path().read_bytes())).pages
         text = " ".join(" ".join(p.extract_text() for p in pages).split())  # lines wrapped as on paper, joined
-        for expected in (WORKSPACE, PROMISES[1], SEGMENTS[0], *OBJECTIVES, *(i for i, _ in INITIATIVES),
-                         *(g[0] for g in GOALS), *(a[0] for a in ACTIONS)):
+        for expected in (
+            WORKSPACE,
+            PROMISES[1],
+            SEGMENTS[0],
+            *OBJECTIVES,
+            *(i for i, _ in INITIATIVES),
+            *(g[0] for g in GOALS),
+            *(a[0] for a in ACTIONS),
+        ):
             assert expected in text, expected
 
         _open(page, env, "workspaces")

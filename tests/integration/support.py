@@ -27,11 +27,13 @@ def read(engine, service, **kwargs):
 
 def export_document(engine, workspace_id: int) -> dict:
     from crmstrategy.workspace.workspace_file import export_workspace
+
     return read(engine, export_workspace, workspace_id=workspace_id)
 
 
 def import_document(engine, document: dict, **kwargs):
     from crmstrategy.workspace.workspace_file import import_workspace
+
     with unit_of_work(engine) as session:
         return import_workspace(session=session, document=document, **kwargs)
 
@@ -41,6 +43,7 @@ def demo_copy(name: str) -> dict:
     import copy
 
     from crmstrategy.workspace.workspace_file import load_demo_document
+
     document = copy.deepcopy(load_demo_document())
     document["workspace"]["name"] = name
     return document
@@ -49,6 +52,7 @@ def demo_copy(name: str) -> dict:
 def set_at(path: str, value):
     """A change to one section of a workspace file: "actions.2.due_date" sets actions[2]["due_date"]
     (list positions 0-based)."""
+
     def change(section: dict) -> None:
         *parents, last = path.split(".")
         target = section
@@ -58,6 +62,7 @@ def set_at(path: str, value):
             target[int(last)] = value
         else:
             target[last] = value
+
     return change
 
 
@@ -82,8 +87,9 @@ def new_segment(engine, workspace_id: int, name: str, **values) -> int:
 
 def new_persona(engine, workspace_id: int, segment_id: int, name: str, **values) -> int:
     with unit_of_work(engine) as session:
-        return create_persona(session=session, workspace_id=workspace_id,
-                              data={"name": name, "segment_id": segment_id} | values).id
+        return create_persona(
+            session=session, workspace_id=workspace_id, data={"name": name, "segment_id": segment_id} | values
+        ).id
 
 
 def run_together(jobs) -> list[BaseException]:

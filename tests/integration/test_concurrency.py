@@ -19,15 +19,23 @@ def test_twenty_simultaneous_writers_all_succeed(engine):
     def create(n):
         def job():
             with unit_of_work(engine) as session:
-                create_segment(session=session, workspace_id=workspace_id,
-                               data={"name": f"Segment {n:02d}", "customer_count": n,
-                                     "value_drivers": ["Price", "Shared new driver", f"Own driver {n:02d}"]})
+                create_segment(
+                    session=session,
+                    workspace_id=workspace_id,
+                    data={
+                        "name": f"Segment {n:02d}",
+                        "customer_count": n,
+                        "value_drivers": ["Price", "Shared new driver", f"Own driver {n:02d}"],
+                    },
+                )
+
         return job
 
     def add_driver(n):
         def job():
             with unit_of_work(engine) as session:
                 add_value_driver(session=session, workspace_id=workspace_id, name=f"Added driver {n}")
+
         return job
 
     jobs = [create(n) for n in range(SEGMENT_WRITERS)] + [add_driver(n) for n in range(DRIVER_WRITERS)]
@@ -41,9 +49,11 @@ def test_twenty_simultaneous_writers_all_succeed(engine):
     for segment in segments:
         assert set(segment.value_drivers) == {"Price", "Shared new driver", f"Own driver {segment.customer_count:02d}"}
     assert drivers.count("Shared new driver") == 1
-    assert set(drivers) == ({*DEFAULT_VALUE_DRIVERS, "Shared new driver"}
-                            | {f"Own driver {n:02d}" for n in range(SEGMENT_WRITERS)}
-                            | {f"Added driver {n}" for n in range(DRIVER_WRITERS)})
+    assert set(drivers) == (
+        {*DEFAULT_VALUE_DRIVERS, "Shared new driver"}
+        | {f"Own driver {n:02d}" for n in range(SEGMENT_WRITERS)}
+        | {f"Added driver {n}" for n in range(DRIVER_WRITERS)}
+    )
     assert len(drivers) == len(set(drivers))
     assert sorted(s.position for s in segments) == list(range(SEGMENT_WRITERS))
 

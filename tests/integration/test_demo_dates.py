@@ -33,8 +33,9 @@ def _story(engine, today: date, monkeypatch) -> dict:
     return {
         "goal statuses": sorted((g.goal.metric, g.status.status) for g in goals),
         "overdue actions": sorted(a.title for a in actions if is_overdue(a.status, a.due_date, today)),
-        "late feedback": sorted(f.text for f in feedback
-                                if (feedback_waiting_days(f.status, f.received_on, today) or 0) > 30),
+        "late feedback": sorted(
+            f.text for f in feedback if (feedback_waiting_days(f.status, f.received_on, today) or 0) > 30
+        ),
         "health": [(r.rule.key, r.failed, r.passed) for r in read(engine, health_check, workspace_id=ws, today=today)],
     }
 
@@ -56,4 +57,8 @@ def test_every_date_moves_by_the_same_days_and_text_stays_as_typed():
     assert moved["workspace"] == document["workspace"]
     assert [p["name"] for p in moved["personas"]] == [p["name"] for p in document["personas"]]
     assert shift_dates({"a": "2026-12-01", "b": "2026-12-01T09:30:00+00:00", "c": "on 2026-12-01", "d": 5}, 31) == {
-        "a": "2027-01-01", "b": "2027-01-01T09:30:00+00:00", "c": "on 2026-12-01", "d": 5}
+        "a": "2027-01-01",
+        "b": "2027-01-01T09:30:00+00:00",
+        "c": "on 2026-12-01",
+        "d": 5,
+    }

@@ -30,8 +30,22 @@ from crmstrategy.workspace.workspace_file import FORMAT_VERSION, load_demo_docum
 from tests.integration.support import count, demo_copy, export_document, import_document, read, set_at
 
 FOLLOW_UP_KEYS = {"goal_measurements", "customer_measurements", "feedback"}
-FEEDBACK_KEYS = {"text", "source", "channel", "received_on", "sentiment", "routed_to", "status", "response",
-                 "recorded_by", "theme", "status_changed_on", "segment", "persona", "action"}
+FEEDBACK_KEYS = {
+    "text",
+    "source",
+    "channel",
+    "received_on",
+    "sentiment",
+    "routed_to",
+    "status",
+    "response",
+    "recorded_by",
+    "theme",
+    "status_changed_on",
+    "segment",
+    "persona",
+    "action",
+}
 TABLES = (Workspace, Goal, Action, GoalMeasurement, CustomerMeasurement, Feedback)
 
 
@@ -50,8 +64,9 @@ def _measured_by_metric(engine, workspace_id: int) -> dict[str, list[tuple[str, 
     """Each goal's measured values as stored, by the goal's metric: what the refs resolved to."""
     goals = {g.id: g.metric for g in read(engine, list_goals, workspace_id=workspace_id)}
     measured = read(engine, goal_measurements, workspace_id=workspace_id)
-    return {goals[goal_id]: [(m.measured_on.isoformat(), m.value) for m in items]
-            for goal_id, items in measured.items()}
+    return {
+        goals[goal_id]: [(m.measured_on.isoformat(), m.value) for m in items] for goal_id, items in measured.items()
+    }
 
 
 def _file_measured_by_metric(document: dict) -> dict[str, list[tuple[str, float]]]:
@@ -63,6 +78,7 @@ def _file_measured_by_metric(document: dict) -> dict[str, list[tuple[str, float]
 
 
 # --- export -----------------------------------------------------------------------------------------
+
 
 def test_the_demo_exports_its_follow_up_with_goal_segment_persona_and_action_refs(engine, demo_workspace_id):
     document = export_document(engine, demo_workspace_id)
@@ -106,8 +122,14 @@ def test_the_demo_exports_its_follow_up_with_goal_segment_persona_and_action_ref
         assert f["action"] is None or f["action"] in action_refs
         assert (f["status_changed_on"] is None) == (f["status"] == "New"), f["text"]
     first = feedback[0]
-    assert (first["received_on"], first["status"], first["status_changed_on"], first["segment"], first["persona"],
-            first["action"]) == ("2026-08-20", "Acted on", "2026-09-01", "S1", "P1", "A6")
+    assert (
+        first["received_on"],
+        first["status"],
+        first["status_changed_on"],
+        first["segment"],
+        first["persona"],
+        first["action"],
+    ) == ("2026-08-20", "Acted on", "2026-09-01", "S1", "P1", "A6")
     assert [f["received_on"] for f in feedback] == sorted(f["received_on"] for f in feedback)  # oldest first
     titles = {a["ref"]: a["title"] for a in actions}
     linked = {f.text: f.action_title for f in read(engine, list_feedback, workspace_id=demo_workspace_id)}
@@ -123,11 +145,15 @@ def test_export_import_export_keeps_the_follow_up_section(engine, demo_workspace
     assert copy_id != demo_workspace_id
     second = export_document(engine, copy_id)
     assert second["follow_up"] == first["follow_up"]
-    assert [(g["ref"], g["baseline_on"]) for g in second["goals"]] == [(g["ref"], g["baseline_on"])
-                                                                       for g in first["goals"]]
+    assert [(g["ref"], g["baseline_on"]) for g in second["goals"]] == [
+        (g["ref"], g["baseline_on"]) for g in first["goals"]
+    ]
     assert _without_volatile(second) == _without_volatile(first)
-    assert _measured_by_metric(engine, copy_id) == _measured_by_metric(engine, demo_workspace_id) \
+    assert (
+        _measured_by_metric(engine, copy_id)
+        == _measured_by_metric(engine, demo_workspace_id)
         == _file_measured_by_metric(first)
+    )
     assert count(engine, Feedback, workspace_id=copy_id) == 12
     assert count(engine, CustomerMeasurement, workspace_id=copy_id) == 72
     # the copy's feedback links to the copy's own actions, segments and personas
@@ -136,7 +162,8 @@ def test_export_import_export_keeps_the_follow_up_section(engine, demo_workspace
     assert {f.action_id for f in copied if f.action_id} <= own_actions
     assert sorted((f.text, f.action_title, f.segment_name, f.persona_name) for f in copied) == sorted(
         (f.text, f.action_title, f.segment_name, f.persona_name)
-        for f in read(engine, list_feedback, workspace_id=demo_workspace_id))
+        for f in read(engine, list_feedback, workspace_id=demo_workspace_id)
+    )
 
 
 def _version_6(document: dict) -> dict:
@@ -189,26 +216,43 @@ def _persona_of_another_segment(section: dict) -> None:
     section["feedback"][0].update(segment="S1", persona="P3")  # P3 is a persona of S2
 
 
-@pytest.mark.parametrize("change, where", [
-    (_set("goal_measurements.1.goal", "G9"), "follow_up › goal_measurements[2] › goal"),
-    (_set("goal_measurements.4.value", "lots"), "follow_up › goal_measurements[5] › Value"),
-    (_set("goal_measurements.4.measured_on", "2026-02-30"), "follow_up › goal_measurements[5] › Date"),
-    (_set("goal_measurements.0.colour", "red"), "follow_up › goal_measurements[1] › Colour"),
-    (_set("customer_measurements.1.segment", "S9"), "follow_up › customer_measurements[2] › segment"),
-    (_set("customer_measurements.3.measure", "Happiness"), "follow_up › customer_measurements[4] › Measure"),
-    (_set("customer_measurements.2.value", 300), "follow_up › customer_measurements[3]"),
-    (_same_day_twice_for_a_measure_and_segment, "follow_up › customer_measurements[3] › Date"),
-    (_acted_on_without_action_or_response, "follow_up › feedback[1]"),
-    (_set("feedback.0.action", "A99"), "follow_up › feedback[1] › action"),
-    (_set("feedback.3.persona", "P99"), "follow_up › feedback[4] › persona"),
-    (_persona_of_another_segment, "follow_up › feedback[1] › Persona"),
-    (_set("feedback.2.status_changed_on", "soon"), "follow_up › feedback[3] › status_changed_on"),
-    (_set("colour", "red"), "follow_up › colour"),
-    (_set("feedback", "none"), "follow_up › feedback"),
-], ids=["unknown-goal", "text-value", "bad-day", "unknown-measurement-key", "unknown-segment", "unknown-measure",
-        "measure-out-of-range", "customer-day-twice", "acted-on-without-action-or-response", "unknown-action",
-        "unknown-persona", "persona-of-another-segment", "bad-status-changed-on", "unknown-key",
-        "feedback-not-a-list"])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (_set("goal_measurements.1.goal", "G9"), "follow_up › goal_measurements[2] › goal"),
+        (_set("goal_measurements.4.value", "lots"), "follow_up › goal_measurements[5] › Value"),
+        (_set("goal_measurements.4.measured_on", "2026-02-30"), "follow_up › goal_measurements[5] › Date"),
+        (_set("goal_measurements.0.colour", "red"), "follow_up › goal_measurements[1] › Colour"),
+        (_set("customer_measurements.1.segment", "S9"), "follow_up › customer_measurements[2] › segment"),
+        (_set("customer_measurements.3.measure", "Happiness"), "follow_up › customer_measurements[4] › Measure"),
+        (_set("customer_measurements.2.value", 300), "follow_up › customer_measurements[3]"),
+        (_same_day_twice_for_a_measure_and_segment, "follow_up › customer_measurements[3] › Date"),
+        (_acted_on_without_action_or_response, "follow_up › feedback[1]"),
+        (_set("feedback.0.action", "A99"), "follow_up › feedback[1] › action"),
+        (_set("feedback.3.persona", "P99"), "follow_up › feedback[4] › persona"),
+        (_persona_of_another_segment, "follow_up › feedback[1] › Persona"),
+        (_set("feedback.2.status_changed_on", "soon"), "follow_up › feedback[3] › status_changed_on"),
+        (_set("colour", "red"), "follow_up › colour"),
+        (_set("feedback", "none"), "follow_up › feedback"),
+    ],
+    ids=[
+        "unknown-goal",
+        "text-value",
+        "bad-day",
+        "unknown-measurement-key",
+        "unknown-segment",
+        "unknown-measure",
+        "measure-out-of-range",
+        "customer-day-twice",
+        "acted-on-without-action-or-response",
+        "unknown-action",
+        "unknown-persona",
+        "persona-of-another-segment",
+        "bad-status-changed-on",
+        "unknown-key",
+        "feedback-not-a-list",
+    ],
+)
 def test_a_bad_follow_up_section_is_refused_naming_the_place_and_writes_nothing(engine, change, where):
     document = demo_copy("Follow-up copy")
     change(document["follow_up"])
@@ -282,6 +326,7 @@ def test_the_duplicate_day_message_names_the_earlier_row_of_the_file(engine):
 
 # --- refs follow the file ---------------------------------------------------------------------------
 
+
 def _swap(document: dict, a: str, b: str) -> dict:
     raw = json.dumps(document).replace(f'"{a}"', '"@swap@"').replace(f'"{b}"', f'"{a}"').replace('"@swap@"', f'"{b}"')
     return json.loads(raw)
@@ -291,11 +336,15 @@ def _rename(document: dict, old: str, new: str) -> dict:
     return json.loads(json.dumps(document).replace(f'"{old}"', f'"{new}"'))
 
 
-@pytest.mark.parametrize("rewrite", [
-    lambda d: _swap(d, "G1", "G2"),
-    lambda d: _rename(_rename(d, "G2", "churn"), "A6", "pick-up pilot"),
-    lambda d: _swap(d, "A4", "A6"),
-], ids=["swapped-goal-refs", "named-refs", "swapped-action-refs"])
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda d: _swap(d, "G1", "G2"),
+        lambda d: _rename(_rename(d, "G2", "churn"), "A6", "pick-up pilot"),
+        lambda d: _swap(d, "A4", "A6"),
+    ],
+    ids=["swapped-goal-refs", "named-refs", "swapped-action-refs"],
+)
 def test_measurements_and_feedback_follow_the_refs_of_the_file(engine, rewrite):
     demo = demo_copy("Refs")
     document = rewrite(demo)
@@ -310,6 +359,7 @@ def test_measurements_and_feedback_follow_the_refs_of_the_file(engine, rewrite):
 
 
 # --- what the file may leave out --------------------------------------------------------------------
+
 
 def test_feedback_routed_without_a_status_day_is_not_stored_as_changed_in_the_future(engine):
     document = demo_copy("No status day")
@@ -329,8 +379,9 @@ def test_feedback_routed_without_a_status_day_is_not_stored_as_changed_in_the_fu
 def test_two_goals_with_one_ref_are_refused(engine):
     document = demo_copy("Goal ref twice")
     document["goals"][1]["ref"] = "G1"
-    document["follow_up"]["goal_measurements"] = [m for m in document["follow_up"]["goal_measurements"]
-                                                  if m["goal"] != "G2"]
+    document["follow_up"]["goal_measurements"] = [
+        m for m in document["follow_up"]["goal_measurements"] if m["goal"] != "G2"
+    ]
     before = _counts(engine)
     with pytest.raises(ValidationProblem) as refused:
         import_document(engine, document)

@@ -46,15 +46,23 @@ def ws(engine) -> dict:
     workspace = new_workspace(engine, "Acme")
     installers = new_segment(engine, workspace, "Installers")
     contractors = new_segment(engine, workspace, "Contractors")
-    return {"id": workspace, "installers": installers, "contractors": contractors,
-            "kjetil": new_persona(engine, workspace, installers, "Kjetil"),
-            "sara": new_persona(engine, workspace, installers, "Sara"),
-            "ingrid": new_persona(engine, workspace, contractors, "Ingrid")}
+    return {
+        "id": workspace,
+        "installers": installers,
+        "contractors": contractors,
+        "kjetil": new_persona(engine, workspace, installers, "Kjetil"),
+        "sara": new_persona(engine, workspace, installers, "Sara"),
+        "ingrid": new_persona(engine, workspace, contractors, "Ingrid"),
+    }
 
 
 def _data(**values) -> dict:
-    return {"text": "Parts are missing at the counter", "kind": "Pain", "source_type": "Customer interview",
-            "recorded_on": "2026-09-02"} | values
+    return {
+        "text": "Parts are missing at the counter",
+        "kind": "Pain",
+        "source_type": "Customer interview",
+        "recorded_on": "2026-09-02",
+    } | values
 
 
 def _create(engine, workspace_id, **values) -> int:
@@ -74,6 +82,7 @@ def _themes(engine, workspace_id) -> list[str]:
 
 # --- themes ----------------------------------------------------------------------------
 
+
 def test_a_new_workspace_has_the_default_themes(engine, ws):
     assert _themes(engine, ws["id"]) == list(DEFAULT_THEMES)
 
@@ -89,13 +98,26 @@ def test_add_theme_appends_and_refuses_a_duplicate_ignoring_case(engine, ws):
 
 # --- create, read, update, delete ------------------------------------------------------
 
+
 def test_create_insight_with_links(engine, ws):
-    insight_id = _create(engine, ws["id"], kind="request", source_type="sales", recorded_by="Erik Solberg",
-                         theme="delivery", segment_ids=[ws["contractors"], ws["installers"]],
-                         persona_ids=[ws["sara"], ws["kjetil"], ws["sara"]])
+    insight_id = _create(
+        engine,
+        ws["id"],
+        kind="request",
+        source_type="sales",
+        recorded_by="Erik Solberg",
+        theme="delivery",
+        segment_ids=[ws["contractors"], ws["installers"]],
+        persona_ids=[ws["sara"], ws["kjetil"], ws["sara"]],
+    )
     stored = _get(engine, ws["id"], insight_id)
     assert (stored.text, stored.kind, stored.source_type, stored.recorded_by, stored.recorded_on) == (
-        "Parts are missing at the counter", "Request", "Sales", "Erik Solberg", date(2026, 9, 2))
+        "Parts are missing at the counter",
+        "Request",
+        "Sales",
+        "Erik Solberg",
+        date(2026, 9, 2),
+    )
     assert stored.theme == "Delivery"  # the existing theme's spelling
     assert stored.segment_ids == sorted([ws["installers"], ws["contractors"]])
     assert sorted(stored.segment_names) == ["Contractors", "Installers"]
@@ -112,15 +134,30 @@ def test_an_insight_without_theme_or_links(engine, ws):
 
 
 def test_update_replaces_the_links_and_keeps_other_fields(engine, ws):
-    insight_id = _create(engine, ws["id"], theme="Delivery", recorded_by="Erik",
-                         segment_ids=[ws["installers"]], persona_ids=[ws["kjetil"], ws["sara"]])
+    insight_id = _create(
+        engine,
+        ws["id"],
+        theme="Delivery",
+        recorded_by="Erik",
+        segment_ids=[ws["installers"]],
+        persona_ids=[ws["kjetil"], ws["sara"]],
+    )
     with unit_of_work(engine) as session:
-        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id,
-                       changes={"segment_ids": [ws["contractors"]], "persona_ids": [ws["ingrid"]], "kind": "Need"})
+        update_insight(
+            version=version_of(session, Insight, insight_id),
+            session=session,
+            workspace_id=ws["id"],
+            insight_id=insight_id,
+            changes={"segment_ids": [ws["contractors"]], "persona_ids": [ws["ingrid"]], "kind": "Need"},
+        )
     stored = _get(engine, ws["id"], insight_id)
     assert (stored.segment_names, stored.persona_names) == (["Contractors"], ["Ingrid"])
     assert (stored.kind, stored.text, stored.theme, stored.recorded_by) == (
-        "Need", "Parts are missing at the counter", "Delivery", "Erik")
+        "Need",
+        "Parts are missing at the counter",
+        "Delivery",
+        "Erik",
+    )
     assert count(engine, InsightSegment) == 1
     assert count(engine, InsightPersona) == 1
 
@@ -128,11 +165,22 @@ def test_update_replaces_the_links_and_keeps_other_fields(engine, ws):
 def test_update_without_links_keeps_them_and_empty_lists_clear_them(engine, ws):
     insight_id = _create(engine, ws["id"], segment_ids=[ws["installers"]], persona_ids=[ws["kjetil"]])
     with unit_of_work(engine) as session:
-        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"text": "Changed"})
+        update_insight(
+            version=version_of(session, Insight, insight_id),
+            session=session,
+            workspace_id=ws["id"],
+            insight_id=insight_id,
+            changes={"text": "Changed"},
+        )
     assert _get(engine, ws["id"], insight_id).persona_ids == [ws["kjetil"]]
     with unit_of_work(engine) as session:
-        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id,
-                       changes={"segment_ids": [], "persona_ids": []})
+        update_insight(
+            version=version_of(session, Insight, insight_id),
+            session=session,
+            workspace_id=ws["id"],
+            insight_id=insight_id,
+            changes={"segment_ids": [], "persona_ids": []},
+        )
     stored = _get(engine, ws["id"], insight_id)
     assert (stored.text, stored.segment_ids, stored.persona_ids) == ("Changed", [], [])
     assert count(engine, InsightSegment) == 0 and count(engine, InsightPersona) == 0
@@ -141,7 +189,13 @@ def test_update_without_links_keeps_them_and_empty_lists_clear_them(engine, ws):
 def test_update_with_a_new_theme_name_adds_the_theme(engine, ws):
     insight_id = _create(engine, ws["id"], theme="Delivery")
     with unit_of_work(engine) as session:
-        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"theme": " Invoicing "})
+        update_insight(
+            version=version_of(session, Insight, insight_id),
+            session=session,
+            workspace_id=ws["id"],
+            insight_id=insight_id,
+            changes={"theme": " Invoicing "},
+        )
     assert _get(engine, ws["id"], insight_id).theme == "Invoicing"
     assert _themes(engine, ws["id"]) == [*DEFAULT_THEMES, "Invoicing"]
 
@@ -149,8 +203,13 @@ def test_update_with_a_new_theme_name_adds_the_theme(engine, ws):
 def test_update_matches_an_existing_theme_ignoring_case(engine, ws):
     insight_id = _create(engine, ws["id"])
     with unit_of_work(engine) as session:
-        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id,
-                       changes={"theme": "DIGITAL CHANNELS"})
+        update_insight(
+            version=version_of(session, Insight, insight_id),
+            session=session,
+            workspace_id=ws["id"],
+            insight_id=insight_id,
+            changes={"theme": "DIGITAL CHANNELS"},
+        )
     assert _get(engine, ws["id"], insight_id).theme == "Digital channels"
     assert count(engine, Theme, workspace_id=ws["id"]) == len(DEFAULT_THEMES)
 
@@ -166,7 +225,13 @@ def test_a_theme_name_is_shared_by_insights_and_not_duplicated(engine, ws):
 def test_update_with_a_blank_theme_removes_the_theme_but_keeps_the_list(engine, ws):
     insight_id = _create(engine, ws["id"], theme="Price")
     with unit_of_work(engine) as session:
-        update_insight(version=version_of(session, Insight, insight_id), session=session, workspace_id=ws["id"], insight_id=insight_id, changes={"theme": ""})
+        update_insight(
+            version=version_of(session, Insight, insight_id),
+            session=session,
+            workspace_id=ws["id"],
+            insight_id=insight_id,
+            changes={"theme": ""},
+        )
     assert _get(engine, ws["id"], insight_id).theme is None
     assert _themes(engine, ws["id"]) == list(DEFAULT_THEMES)
 
@@ -174,18 +239,28 @@ def test_update_with_a_blank_theme_removes_the_theme_but_keeps_the_list(engine, 
 def test_a_refused_update_changes_nothing(engine, ws):
     insight_id = _create(engine, ws["id"], segment_ids=[ws["installers"]])
     before = _get(engine, ws["id"], insight_id)
-    refusal_of(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
-             changes={"text": "", "segment_ids": [ws["contractors"]], "theme": "Brand new theme"})
+    refusal_of(
+        engine,
+        update_insight,
+        version=version_of(engine, Insight, insight_id),
+        workspace_id=ws["id"],
+        insight_id=insight_id,
+        changes={"text": "", "segment_ids": [ws["contractors"]], "theme": "Brand new theme"},
+    )
     assert _get(engine, ws["id"], insight_id) == before
     assert "Brand new theme" not in _themes(engine, ws["id"])
 
 
 def test_delete_several_insights(engine, ws):
     keep = _create(engine, ws["id"], text="Keep", segment_ids=[ws["installers"]])
-    gone = [_create(engine, ws["id"], text=f"Gone {n}", segment_ids=[ws["installers"]], persona_ids=[ws["sara"]])
-            for n in range(3)]
+    gone = [
+        _create(engine, ws["id"], text=f"Gone {n}", segment_ids=[ws["installers"]], persona_ids=[ws["sara"]])
+        for n in range(3)
+    ]
     with unit_of_work(engine) as session:
-        assert delete_insights(session=session, workspace_id=ws["id"], insight_ids=gone + gone[:1]) == 3  # a repeated id counts once
+        assert (
+            delete_insights(session=session, workspace_id=ws["id"], insight_ids=gone + gone[:1]) == 3
+        )  # a repeated id counts once
     with read_session(engine) as session:
         assert [i.id for i in list_insights(session=session, workspace_id=ws["id"])] == [keep]
     assert count(engine, InsightSegment) == 1
@@ -200,10 +275,15 @@ def test_deleting_one_missing_insight_among_others_deletes_none(engine, ws):
 
 # --- refusals --------------------------------------------------------------------------
 
+
 def test_a_segment_of_another_workspace_is_refused(engine, ws):
     foreign = new_segment(engine, new_workspace(engine, "Other"), "Their segment")
-    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"],
-                       data=_data(segment_ids=[ws["installers"], foreign], theme="New theme"))
+    refusal = refusal_of(
+        engine,
+        create_insight,
+        workspace_id=ws["id"],
+        data=_data(segment_ids=[ws["installers"], foreign], theme="New theme"),
+    )
     assert refusal.problems == [Problem("Segments", "Choose segments of this workspace.")]
     assert count(engine, Insight) == 0 and count(engine, InsightSegment) == 0
     assert "New theme" not in _themes(engine, ws["id"])
@@ -221,8 +301,14 @@ def test_linking_another_workspaces_persona_in_an_update_is_refused(engine, ws):
     insight_id = _create(engine, ws["id"], persona_ids=[ws["kjetil"]])
     other = new_workspace(engine, "Other")
     foreign = new_persona(engine, other, new_segment(engine, other, "Their segment"), "Their persona")
-    refusal_of(engine, update_insight, version=version_of(engine, Insight, insight_id), workspace_id=ws["id"], insight_id=insight_id,
-             changes={"persona_ids": [ws["sara"], foreign]})
+    refusal_of(
+        engine,
+        update_insight,
+        version=version_of(engine, Insight, insight_id),
+        workspace_id=ws["id"],
+        insight_id=insight_id,
+        changes={"persona_ids": [ws["sara"], foreign]},
+    )
     assert _get(engine, ws["id"], insight_id).persona_ids == [ws["kjetil"]]
 
 
@@ -242,8 +328,9 @@ def test_empty_text_is_refused(engine, ws, text):
 def test_a_future_date_is_refused_with_a_message(engine, ws):
     tomorrow = clock.today() + timedelta(days=1)
     refusal = refusal_of(engine, create_insight, workspace_id=ws["id"], data=_data(recorded_on=tomorrow.isoformat()))
-    assert refusal.problems == [Problem(
-        "Date", f"Date {tomorrow.isoformat()} is in the future; record what has been said.")]
+    assert refusal.problems == [
+        Problem("Date", f"Date {tomorrow.isoformat()} is in the future; record what has been said.")
+    ]
     assert count(engine, Insight) == 0
 
 
@@ -256,8 +343,9 @@ def test_a_number_as_the_date_is_refused_not_taken_as_a_timestamp(engine, ws, wh
 
 
 def test_10000_character_text_is_refused_and_nothing_written(engine, ws):
-    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"],
-                       data=_data(text="t" * 10_000, segment_ids=[ws["installers"]]))
+    refusal = refusal_of(
+        engine, create_insight, workspace_id=ws["id"], data=_data(text="t" * 10_000, segment_ids=[ws["installers"]])
+    )
     [problem] = refusal.problems
     assert problem.field == "Text"
     assert "10,000" in problem.message and "4,000" in problem.message
@@ -265,8 +353,9 @@ def test_10000_character_text_is_refused_and_nothing_written(engine, ws):
 
 
 def test_several_problems_are_reported_together(engine, ws):
-    refusal = refusal_of(engine, create_insight, workspace_id=ws["id"],
-                       data=_data(text="", kind="Complaint", source_type="Rumour"))
+    refusal = refusal_of(
+        engine, create_insight, workspace_id=ws["id"], data=_data(text="", kind="Complaint", source_type="Rumour")
+    )
     assert {p.field for p in refusal.problems} == {"Text", "Type", "Source"}
 
 
@@ -289,9 +378,11 @@ def test_html_markdown_emoji_and_rtl_text_is_stored_literally(engine, ws, text):
 
 # --- links when segments and personas go -----------------------------------------------
 
+
 def test_deleting_a_segment_removes_its_links_but_keeps_the_insight(engine, ws):
-    insight_id = _create(engine, ws["id"], segment_ids=[ws["installers"], ws["contractors"]],
-                         persona_ids=[ws["kjetil"], ws["ingrid"]])
+    insight_id = _create(
+        engine, ws["id"], segment_ids=[ws["installers"], ws["contractors"]], persona_ids=[ws["kjetil"], ws["ingrid"]]
+    )
     with unit_of_work(engine) as session:
         delete_segment(session=session, workspace_id=ws["id"], segment_id=ws["contractors"], with_personas=True)
     stored = _get(engine, ws["id"], insight_id)
@@ -310,9 +401,12 @@ def test_deleting_a_persona_removes_its_links_but_keeps_the_insight(engine, ws):
 
 # --- the confirmed import --------------------------------------------------------------
 
+
 def test_create_insights_writes_every_row(engine, ws):
-    rows = [(2, InsightCreate(**_data(text="One", segment_ids=[ws["installers"]]))),
-            (3, InsightCreate(**_data(text="Two", theme="Invoicing", persona_ids=[ws["ingrid"]])))]
+    rows = [
+        (2, InsightCreate(**_data(text="One", segment_ids=[ws["installers"]]))),
+        (3, InsightCreate(**_data(text="Two", theme="Invoicing", persona_ids=[ws["ingrid"]]))),
+    ]
     with unit_of_work(engine) as session:
         assert create_insights(session=session, workspace_id=ws["id"], rows=rows) == 2
     with read_session(engine) as session:
@@ -323,10 +417,12 @@ def test_create_insights_writes_every_row(engine, ws):
 
 def test_create_insights_is_all_or_nothing_and_names_the_rows(engine, ws):
     foreign = new_segment(engine, new_workspace(engine, "Other"), "Their segment")
-    rows = [(2, InsightCreate(**_data(text="Good", theme="New theme", segment_ids=[ws["installers"]]))),
-            (3, _data(text="")),
-            (4, InsightCreate(**_data(text="Good too"))),
-            (6, InsightCreate(**_data(text="Foreign", segment_ids=[foreign])))]
+    rows = [
+        (2, InsightCreate(**_data(text="Good", theme="New theme", segment_ids=[ws["installers"]]))),
+        (3, _data(text="")),
+        (4, InsightCreate(**_data(text="Good too"))),
+        (6, InsightCreate(**_data(text="Foreign", segment_ids=[foreign]))),
+    ]
     refusal = refusal_of(engine, create_insights, workspace_id=ws["id"], rows=rows)
     assert [(p.row, p.field) for p in refusal.problems] == [(3, "Text"), (6, "Segments")]
     assert str(refusal.problems[1]) == "Row 6, Segments: Choose segments of this workspace."
@@ -335,9 +431,11 @@ def test_create_insights_is_all_or_nothing_and_names_the_rows(engine, ws):
 
 
 def test_import_preview_with_the_workspaces_names_then_create(engine, ws):
-    raw = ("Date,Type,Text,Source,Theme,Segments,Personas\r\n"
-           "2026-09-02,Pain,Parts are missing,Sales,Delivery,installers; CONTRACTORS,kjetil\r\n"
-           "2026-09-03,Need,Unknown persona,Sales,,,Nobody\r\n").encode()
+    raw = (
+        b"Date,Type,Text,Source,Theme,Segments,Personas\r\n"
+        b"2026-09-02,Pain,Parts are missing,Sales,Delivery,installers; CONTRACTORS,kjetil\r\n"
+        b"2026-09-03,Need,Unknown persona,Sales,,,Nobody\r\n"
+    )
     with read_session(engine) as session:
         segments = {s.name: s.id for s in list_segments(session=session, workspace_id=ws["id"])}
         personas = {p.name: p.id for p in list_personas(session=session, workspace_id=ws["id"])}
@@ -352,6 +450,7 @@ def test_import_preview_with_the_workspaces_names_then_create(engine, ws):
 
 
 # --- evidence and the persona card -----------------------------------------------------
+
 
 def test_segment_and_persona_evidence_from_the_database(engine, ws):
     _create(engine, ws["id"], source_type="Sales", persona_ids=[ws["kjetil"]])
@@ -375,8 +474,12 @@ def test_segment_and_persona_evidence_from_the_database(engine, ws):
 
 
 def test_latest_insights_for_a_persona_newest_first_and_limited(engine, ws):
-    for text, on, source in [("Oldest", "2026-09-01", "Sales"), ("Newest", "2026-10-05", "Survey"),
-                             ("Middle A", "2026-09-20", "Sales"), ("Middle B", "2026-09-20", "Customer service")]:
+    for text, on, source in [
+        ("Oldest", "2026-09-01", "Sales"),
+        ("Newest", "2026-10-05", "Survey"),
+        ("Middle A", "2026-09-20", "Sales"),
+        ("Middle B", "2026-09-20", "Customer service"),
+    ]:
         _create(engine, ws["id"], text=text, recorded_on=on, source_type=source, persona_ids=[ws["kjetil"]])
     _create(engine, ws["id"], text="Someone else's", recorded_on="2026-11-01", persona_ids=[ws["sara"]])
     _create(engine, ws["id"], text="Segment only", recorded_on="2026-11-02", segment_ids=[ws["installers"]])
@@ -385,8 +488,11 @@ def test_latest_insights_for_a_persona_newest_first_and_limited(engine, ws):
         two = latest_insights_for_persona(session=session, workspace_id=ws["id"], persona_id=ws["kjetil"], limit=2)
         none = latest_insights_for_persona(session=session, workspace_id=ws["id"], persona_id=ws["ingrid"])
     # Same date: the one recorded later (higher id) first.
-    assert latest == [("2026-10-05", "Survey", "Newest"), ("2026-09-20", "Customer service", "Middle B"),
-                      ("2026-09-20", "Sales", "Middle A")]
+    assert latest == [
+        ("2026-10-05", "Survey", "Newest"),
+        ("2026-09-20", "Customer service", "Middle B"),
+        ("2026-09-20", "Sales", "Middle A"),
+    ]
     assert two == latest[:2]
     assert none == []
 
@@ -405,8 +511,13 @@ def test_two_insights_with_the_same_new_theme_at_once_share_one_theme(engine, ws
     def record(n):
         try:
             barrier.wait(timeout=60)
-            _create(engine, ws["id"], text=f"Said {n}", theme="Invoicing" if n % 2 else "INVOICING",
-                    segment_ids=[ws["installers"]])
+            _create(
+                engine,
+                ws["id"],
+                text=f"Said {n}",
+                theme="Invoicing" if n % 2 else "INVOICING",
+                segment_ids=[ws["installers"]],
+            )
         except BaseException as exc:  # noqa: BLE001  (reported below)
             errors.append(exc)
 

@@ -61,28 +61,42 @@ def two_workspaces(engine):
     a = new_workspace(engine, "A")
     b = new_workspace(engine, "B")
     a_segment = new_segment(engine, a, "A segment", customer_count=1, value_drivers=["A-only driver"])
-    a_persona = new_persona(engine, a, a_segment, "A persona", goals="A goals",
-                            channels=[{"kind": "Owned", "channel": "A channel"}])
+    a_persona = new_persona(
+        engine, a, a_segment, "A persona", goals="A goals", channels=[{"kind": "Owned", "channel": "A channel"}]
+    )
     b_segment = new_segment(engine, b, "B segment")
     return {"a": a, "b": b, "a_segment": a_segment, "a_persona": a_persona, "b_segment": b_segment}
 
 
 def _snapshot(engine, workspace_id):
     with read_session(engine) as session:
-        return (list_segments(session=session, workspace_id=workspace_id),
-                list_personas(session=session, workspace_id=workspace_id),
-                list_value_drivers(session=session, workspace_id=workspace_id))
+        return (
+            list_segments(session=session, workspace_id=workspace_id),
+            list_personas(session=session, workspace_id=workspace_id),
+            list_value_drivers(session=session, workspace_id=workspace_id),
+        )
 
 
 CROSS_WORKSPACE_CALLS = {
     "get segment": lambda s, ids: get_segment(session=s, workspace_id=ids["b"], segment_id=ids["a_segment"]),
-    "update segment": lambda s, ids: update_segment(version=version_of(s, Segment, ids["a_segment"]), session=s, workspace_id=ids["b"], segment_id=ids["a_segment"],
-                                                    changes={"name": "Hijacked", "value_drivers": ["X"]}),
-    "delete segment": lambda s, ids: delete_segment(session=s, workspace_id=ids["b"], segment_id=ids["a_segment"],
-                                                    with_personas=True),
+    "update segment": lambda s, ids: update_segment(
+        version=version_of(s, Segment, ids["a_segment"]),
+        session=s,
+        workspace_id=ids["b"],
+        segment_id=ids["a_segment"],
+        changes={"name": "Hijacked", "value_drivers": ["X"]},
+    ),
+    "delete segment": lambda s, ids: delete_segment(
+        session=s, workspace_id=ids["b"], segment_id=ids["a_segment"], with_personas=True
+    ),
     "get persona": lambda s, ids: get_persona(session=s, workspace_id=ids["b"], persona_id=ids["a_persona"]),
-    "update persona": lambda s, ids: update_persona(version=version_of(s, Persona, ids["a_persona"]), session=s, workspace_id=ids["b"], persona_id=ids["a_persona"],
-                                                    changes={"name": "Hijacked", "segment_id": ids["b_segment"]}),
+    "update persona": lambda s, ids: update_persona(
+        version=version_of(s, Persona, ids["a_persona"]),
+        session=s,
+        workspace_id=ids["b"],
+        persona_id=ids["a_persona"],
+        changes={"name": "Hijacked", "segment_id": ids["b_segment"]},
+    ),
     "delete persona": lambda s, ids: delete_persona(session=s, workspace_id=ids["b"], persona_id=ids["a_persona"]),
 }
 
@@ -106,8 +120,10 @@ def test_lists_of_workspace_b_never_show_workspace_a_rows(engine, two_workspaces
     assert personas == []
     assert "A-only driver" not in drivers
     with read_session(engine) as session:
-        assert list_personas(session=session, workspace_id=two_workspaces["b"],
-                             segment_id=two_workspaces["a_segment"]) == []
+        assert (
+            list_personas(session=session, workspace_id=two_workspaces["b"], segment_id=two_workspaces["a_segment"])
+            == []
+        )
         assert persona_counts(session=session, workspace_id=two_workspaces["b"]) == {}
 
 
@@ -122,18 +138,32 @@ def test_same_value_driver_name_in_two_workspaces_stays_separate(engine, two_wor
 
 # --- insights, participants and the readiness check ------------------------------------
 
+
 @pytest.fixture
 def two_logs(engine, two_workspaces):
     """Workspace A has an insight, a participant with a rating and an own statement; B has the same kinds."""
     ids = dict(two_workspaces)
     with unit_of_work(engine) as session:
-        ids["a_insight"] = create_insight(session=session, workspace_id=ids["a"], data={
-            "text": "A's secret", "kind": "Pain", "source_type": "Sales", "recorded_on": "2026-09-02",
-            "segment_ids": [ids["a_segment"]], "persona_ids": [ids["a_persona"]]})
+        ids["a_insight"] = create_insight(
+            session=session,
+            workspace_id=ids["a"],
+            data={
+                "text": "A's secret",
+                "kind": "Pain",
+                "source_type": "Sales",
+                "recorded_on": "2026-09-02",
+                "segment_ids": [ids["a_segment"]],
+                "persona_ids": [ids["a_persona"]],
+            },
+        )
         ids["a_participant"] = create_participant(session=session, workspace_id=ids["a"], data={"name": "Anne"}).id
         ids["a_statement"] = add_statement(session=session, workspace_id=ids["a"], data={"text": "A's own."}).id
-        save_ratings(session=session, workspace_id=ids["a"], participant_id=ids["a_participant"],
-                     ratings=[{"statement_id": ids["a_statement"], "score": 2}])
+        save_ratings(
+            session=session,
+            workspace_id=ids["a"],
+            participant_id=ids["a_participant"],
+            ratings=[{"statement_id": ids["a_statement"], "score": 2}],
+        )
         ids["b_participant"] = create_participant(session=session, workspace_id=ids["b"], data={"name": "Bo"}).id
     with read_session(engine) as session:
         ids["b_statement"] = list_statements(session=session, workspace_id=ids["b"])[0].id
@@ -142,28 +172,49 @@ def two_logs(engine, two_workspaces):
 
 def _log_snapshot(engine, ids):
     with read_session(engine) as session:
-        return [(list_insights(session=session, workspace_id=w), list_participants(session=session, workspace_id=w),
-                 list_statements(session=session, workspace_id=w), readiness_summary(session=session, workspace_id=w))
-                for w in (ids["a"], ids["b"])]
+        return [
+            (
+                list_insights(session=session, workspace_id=w),
+                list_participants(session=session, workspace_id=w),
+                list_statements(session=session, workspace_id=w),
+                readiness_summary(session=session, workspace_id=w),
+            )
+            for w in (ids["a"], ids["b"])
+        ]
 
 
 CROSS_WORKSPACE_LOG_CALLS = {
     "get insight": lambda s, ids: get_insight(session=s, workspace_id=ids["b"], insight_id=ids["a_insight"]),
-    "update insight": lambda s, ids: update_insight(version=version_of(s, Insight, ids["a_insight"]), session=s, workspace_id=ids["b"], insight_id=ids["a_insight"],
-                                                    changes={"text": "Hijacked"}),
+    "update insight": lambda s, ids: update_insight(
+        version=version_of(s, Insight, ids["a_insight"]),
+        session=s,
+        workspace_id=ids["b"],
+        insight_id=ids["a_insight"],
+        changes={"text": "Hijacked"},
+    ),
     "delete insight": lambda s, ids: delete_insights(session=s, workspace_id=ids["b"], insight_ids=[ids["a_insight"]]),
-    "update participant": lambda s, ids: update_participant(version=version_of(s, Participant, ids["a_participant"]), session=s, workspace_id=ids["b"],
-                                                            participant_id=ids["a_participant"],
-                                                            changes={"name": "Hijacked"}),
-    "delete participant": lambda s, ids: delete_participant(session=s, workspace_id=ids["b"],
-                                                            participant_id=ids["a_participant"]),
-    "ratings of participant": lambda s, ids: ratings_of(session=s, workspace_id=ids["b"],
-                                                        participant_id=ids["a_participant"]),
-    "rate as participant": lambda s, ids: save_ratings(session=s, workspace_id=ids["b"],
-                                                       participant_id=ids["a_participant"],
-                                                       ratings=[{"statement_id": ids["b_statement"], "score": 5}]),
-    "delete statement": lambda s, ids: delete_statement(session=s, workspace_id=ids["b"],
-                                                        statement_id=ids["a_statement"]),
+    "update participant": lambda s, ids: update_participant(
+        version=version_of(s, Participant, ids["a_participant"]),
+        session=s,
+        workspace_id=ids["b"],
+        participant_id=ids["a_participant"],
+        changes={"name": "Hijacked"},
+    ),
+    "delete participant": lambda s, ids: delete_participant(
+        session=s, workspace_id=ids["b"], participant_id=ids["a_participant"]
+    ),
+    "ratings of participant": lambda s, ids: ratings_of(
+        session=s, workspace_id=ids["b"], participant_id=ids["a_participant"]
+    ),
+    "rate as participant": lambda s, ids: save_ratings(
+        session=s,
+        workspace_id=ids["b"],
+        participant_id=ids["a_participant"],
+        ratings=[{"statement_id": ids["b_statement"], "score": 5}],
+    ),
+    "delete statement": lambda s, ids: delete_statement(
+        session=s, workspace_id=ids["b"], statement_id=ids["a_statement"]
+    ),
 }
 
 
@@ -181,8 +232,12 @@ def test_insight_and_readiness_access_through_another_workspace_is_refused(engin
 def test_rating_another_workspaces_statement_is_refused(engine, two_logs):
     with pytest.raises(ValidationProblem, match="not part of this workspace's check"):
         with unit_of_work(engine) as session:
-            save_ratings(session=session, workspace_id=two_logs["b"], participant_id=two_logs["b_participant"],
-                         ratings=[{"statement_id": two_logs["a_statement"], "score": 5}])
+            save_ratings(
+                session=session,
+                workspace_id=two_logs["b"],
+                participant_id=two_logs["b_participant"],
+                ratings=[{"statement_id": two_logs["a_statement"], "score": 5}],
+            )
     assert count(engine, ReadinessRating) == 1
 
 

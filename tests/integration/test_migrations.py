@@ -44,20 +44,30 @@ def test_data_written_at_0001_is_found_after_upgrading_to_head(empty_engine):
     assert "persona" not in _tables(empty_engine)
 
     with empty_engine.begin() as connection:
-        workspace_id = connection.execute(text(
-            "INSERT INTO workspace (name, currency, description, created_at, updated_at) "
-            "VALUES ('Gammel Rørhandel', 'NOK', '', '2024-01-01 10:00:00+00:00', '2024-01-01 10:00:00+00:00') "
-            "RETURNING id")).scalar_one()
-        driver_id = connection.execute(text(
-            "INSERT INTO value_driver (workspace_id, name, position) VALUES (:w, 'Price', 0) RETURNING id"),
-            {"w": workspace_id}).scalar_one()
-        segment_id = connection.execute(text(
-            "INSERT INTO segment (workspace_id, position, name, description, defining_needs, customer_count, "
-            "revenue, expected_growth_pct, lifecycle_focus, notes) "
-            "VALUES (:w, 0, 'Små installatører', 'Beskrivelse', 'Deler i dag', 2400, 520000000.5, -2.5, "
-            "'Retain', '') RETURNING id"), {"w": workspace_id}).scalar_one()
-        connection.execute(text("INSERT INTO segment_value_driver (segment_id, value_driver_id) VALUES (:s, :d)"),
-                           {"s": segment_id, "d": driver_id})
+        workspace_id = connection.execute(
+            text(
+                "INSERT INTO workspace (name, currency, description, created_at, updated_at) "
+                "VALUES ('Gammel Rørhandel', 'NOK', '', '2024-01-01 10:00:00+00:00', '2024-01-01 10:00:00+00:00') "
+                "RETURNING id"
+            )
+        ).scalar_one()
+        driver_id = connection.execute(
+            text("INSERT INTO value_driver (workspace_id, name, position) VALUES (:w, 'Price', 0) RETURNING id"),
+            {"w": workspace_id},
+        ).scalar_one()
+        segment_id = connection.execute(
+            text(
+                "INSERT INTO segment (workspace_id, position, name, description, defining_needs, customer_count, "
+                "revenue, expected_growth_pct, lifecycle_focus, notes) "
+                "VALUES (:w, 0, 'Små installatører', 'Beskrivelse', 'Deler i dag', 2400, 520000000.5, -2.5, "
+                "'Retain', '') RETURNING id"
+            ),
+            {"w": workspace_id},
+        ).scalar_one()
+        connection.execute(
+            text("INSERT INTO segment_value_driver (segment_id, value_driver_id) VALUES (:s, :d)"),
+            {"s": segment_id, "d": driver_id},
+        )
 
     upgrade(empty_engine)
 
@@ -72,17 +82,25 @@ def test_data_written_at_0001_is_found_after_upgrading_to_head(empty_engine):
     with read_session(empty_engine) as session:
         [segment] = list_segments(session=session, workspace_id=workspace_id)
     assert (segment.id, segment.name, segment.customer_count, segment.revenue, segment.expected_growth_pct) == (
-        segment_id, "Små installatører", 2400, 520000000.5, -2.5)
+        segment_id,
+        "Små installatører",
+        2400,
+        520000000.5,
+        -2.5,
+    )
     assert segment.value_drivers == ["Price"]
 
     with unit_of_work(empty_engine) as session:
-        create_persona(session=session, workspace_id=workspace_id,
-                       data={"name": "Ivar", "segment_id": segment_id,
-                             "channels": [{"kind": "Owned", "channel": "Newsletter"}]})
+        create_persona(
+            session=session,
+            workspace_id=workspace_id,
+            data={"name": "Ivar", "segment_id": segment_id, "channels": [{"kind": "Owned", "channel": "Newsletter"}]},
+        )
     with read_session(empty_engine) as session:
         assert [p.name for p in list_personas(session=session, workspace_id=workspace_id)] == ["Ivar"]
         assert get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id).name == (
-            "Små installatører")
+            "Små installatører"
+        )
 
 
 def test_upgrading_an_up_to_date_database_changes_nothing(engine, demo_workspace_id):
@@ -94,17 +112,19 @@ def test_upgrading_an_up_to_date_database_changes_nothing(engine, demo_workspace
 
 def test_models_and_migrations_agree(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "compare_server_default": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 
 
 def _insert_workspace(connection, name: str) -> int:
-    return connection.execute(text(
-        "INSERT INTO workspace (name, currency, description, created_at, updated_at) "
-        "VALUES (:name, 'NOK', '', '2025-05-01 10:00:00+00:00', '2025-05-01 10:00:00+00:00') RETURNING id"),
-        {"name": name}).scalar_one()
+    return connection.execute(
+        text(
+            "INSERT INTO workspace (name, currency, description, created_at, updated_at) "
+            "VALUES (:name, 'NOK', '', '2025-05-01 10:00:00+00:00', '2025-05-01 10:00:00+00:00') RETURNING id"
+        ),
+        {"name": name},
+    ).scalar_one()
 
 
 def test_workspaces_at_0002_get_the_standard_statements_and_default_themes_at_0003(empty_engine):
@@ -115,14 +135,21 @@ def test_workspaces_at_0002_get_the_standard_statements_and_default_themes_at_00
     with empty_engine.begin() as connection:
         first = _insert_workspace(connection, "Nordvik Rørhandel")
         second = _insert_workspace(connection, "Second")
-        segment_id = connection.execute(text(
-            "INSERT INTO segment (workspace_id, position, name, description, defining_needs, notes) "
-            "VALUES (:w, 0, 'Installers', '', 'Parts today', '') RETURNING id"), {"w": first}).scalar_one()
-        persona_id = connection.execute(text(
-            "INSERT INTO persona (workspace_id, segment_id, name, role_title, goals, needs, pains, motives, "
-            "buying_process, touchpoints, quote) "
-            "VALUES (:w, :s, 'Kjetil', 'Owner', '', 'Speed', '', '', '', '', '') RETURNING id"),
-            {"w": first, "s": segment_id}).scalar_one()
+        segment_id = connection.execute(
+            text(
+                "INSERT INTO segment (workspace_id, position, name, description, defining_needs, notes) "
+                "VALUES (:w, 0, 'Installers', '', 'Parts today', '') RETURNING id"
+            ),
+            {"w": first},
+        ).scalar_one()
+        persona_id = connection.execute(
+            text(
+                "INSERT INTO persona (workspace_id, segment_id, name, role_title, goals, needs, pains, motives, "
+                "buying_process, touchpoints, quote) "
+                "VALUES (:w, :s, 'Kjetil', 'Owner', '', 'Speed', '', '', '', '', '') RETURNING id"
+            ),
+            {"w": first, "s": segment_id},
+        ).scalar_one()
 
     upgrade(empty_engine)
 
@@ -141,11 +168,24 @@ def test_workspaces_at_0002_get_the_standard_statements_and_default_themes_at_00
     with unit_of_work(empty_engine) as session:
         statement_id = list_statements(session=session, workspace_id=first)[0].id
         participant_id = create_participant(session=session, workspace_id=first, data={"name": "Tor"}).id
-        save_ratings(session=session, workspace_id=first, participant_id=participant_id,
-                     ratings=[{"statement_id": statement_id, "score": 2}])
-        create_insight(session=session, workspace_id=first, data={
-            "text": "Parts missing", "kind": "Pain", "source_type": "Sales", "recorded_on": "2026-09-02",
-            "theme": "delivery", "persona_ids": [persona_id]})
+        save_ratings(
+            session=session,
+            workspace_id=first,
+            participant_id=participant_id,
+            ratings=[{"statement_id": statement_id, "score": 2}],
+        )
+        create_insight(
+            session=session,
+            workspace_id=first,
+            data={
+                "text": "Parts missing",
+                "kind": "Pain",
+                "source_type": "Sales",
+                "recorded_on": "2026-09-02",
+                "theme": "delivery",
+                "persona_ids": [persona_id],
+            },
+        )
         add_statement(session=session, workspace_id=first, data={"text": "Our own statement."})
     with read_session(empty_engine) as session:
         assert readiness_summary(session=session, workspace_id=first).overall == 2
@@ -172,28 +212,50 @@ def test_rebuilding_the_segment_table_keeps_every_row_that_points_at_it(empty_en
     upgrade(empty_engine, "0003")
     now = "2024-01-01 10:00:00+00:00"
     with empty_engine.begin() as c:
-        ws = c.execute(text("INSERT INTO workspace (name, currency, description, created_at, updated_at) "
-                            f"VALUES ('Old', 'NOK', '', '{now}', '{now}') RETURNING id")).scalar_one()
-        seg = c.execute(text("INSERT INTO segment (workspace_id, position, name, description, defining_needs, notes) "
-                             "VALUES (:w, 0, 'S', '', '', '') RETURNING id"), {"w": ws}).scalar_one()
-        drv = c.execute(text("INSERT INTO value_driver (workspace_id, name, position) VALUES (:w, 'Price', 0) "
-                             "RETURNING id"), {"w": ws}).scalar_one()
+        ws = c.execute(
+            text(
+                "INSERT INTO workspace (name, currency, description, created_at, updated_at) "
+                f"VALUES ('Old', 'NOK', '', '{now}', '{now}') RETURNING id"
+            )
+        ).scalar_one()
+        seg = c.execute(
+            text(
+                "INSERT INTO segment (workspace_id, position, name, description, defining_needs, notes) "
+                "VALUES (:w, 0, 'S', '', '', '') RETURNING id"
+            ),
+            {"w": ws},
+        ).scalar_one()
+        drv = c.execute(
+            text("INSERT INTO value_driver (workspace_id, name, position) VALUES (:w, 'Price', 0) RETURNING id"),
+            {"w": ws},
+        ).scalar_one()
         c.execute(text("INSERT INTO segment_value_driver VALUES (:s, :d)"), {"s": seg, "d": drv})
-        per = c.execute(text("INSERT INTO persona (workspace_id, segment_id, name, role_title, goals, needs, pains, "
-                             "motives, buying_process, touchpoints, quote) VALUES (:w, :s, 'P', '', '', '', '', '', "
-                             "'', '', '') RETURNING id"), {"w": ws, "s": seg}).scalar_one()
-        ins = c.execute(text("INSERT INTO insight (workspace_id, text, kind, source_type, recorded_by, recorded_on, "
-                             f"created_at) VALUES (:w, 'Said', 'Need', 'Sales', '', '2024-01-01', '{now}') "
-                             "RETURNING id"), {"w": ws}).scalar_one()
+        per = c.execute(
+            text(
+                "INSERT INTO persona (workspace_id, segment_id, name, role_title, goals, needs, pains, "
+                "motives, buying_process, touchpoints, quote) VALUES (:w, :s, 'P', '', '', '', '', '', "
+                "'', '', '') RETURNING id"
+            ),
+            {"w": ws, "s": seg},
+        ).scalar_one()
+        ins = c.execute(
+            text(
+                "INSERT INTO insight (workspace_id, text, kind, source_type, recorded_by, recorded_on, "
+                f"created_at) VALUES (:w, 'Said', 'Need', 'Sales', '', '2024-01-01', '{now}') "
+                "RETURNING id"
+            ),
+            {"w": ws},
+        ).scalar_one()
         c.execute(text("INSERT INTO insight_segment VALUES (:i, :s)"), {"i": ins, "s": seg})
         c.execute(text("INSERT INTO insight_persona VALUES (:i, :p)"), {"i": ins, "p": per})
 
     upgrade(empty_engine)
 
     with empty_engine.connect() as c:
-        counts = {table: c.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
-                  for table in ("segment", "segment_value_driver", "persona", "insight_segment", "insight_persona")}
+        counts = {
+            table: c.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+            for table in ("segment", "segment_value_driver", "persona", "insight_segment", "insight_persona")
+        }
         revealed, rationale = c.execute(text("SELECT ratings_revealed, priority_rationale FROM segment")).one()
-    assert counts == {"segment": 1, "segment_value_driver": 1, "persona": 1, "insight_segment": 1,
-                      "insight_persona": 1}
+    assert counts == {"segment": 1, "segment_value_driver": 1, "persona": 1, "insight_segment": 1, "insight_persona": 1}
     assert (bool(revealed), rationale) == (False, "")

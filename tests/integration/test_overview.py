@@ -22,16 +22,23 @@ def test_the_demo_overview_reads_the_whole_workspace(engine, demo_workspace_id):
     view = _overview(engine, demo_workspace_id)
     assert (len(view.segments), view.persona_count) == (4, 6)
     assert [(t.name, t.priority) for t in view.targets] == [
-        ("Time-pressed installers", "Primary target"), ("Project contractors", "Primary target"),
-        ("Quality-focused renovators", "Secondary")]
+        ("Time-pressed installers", "Primary target"),
+        ("Project contractors", "Primary target"),
+        ("Quality-focused renovators", "Secondary"),
+    ]
     assert [(s.step, s.done_count, len(s.checks)) for s in view.steps] == [
-        ("1 · Analysis", 8, 9), ("2 · Strategy", 3, 4), ("3 · Implementation", 4, 6)]
+        ("1 · Analysis", 8, 9),
+        ("2 · Strategy", 3, 4),
+        ("3 · Implementation", 4, 6),
+    ]
     assert summary(view.health) == "9 of 14 rules pass."
     assert [a.title for a in view.overdue] == ["Merge duplicate customer records"]
     assert view.review.due is False
     assert view.promise.number == 3 and view.promise.is_current
     assert (view.next_check.label, view.next_check.page) == (
-        "Segments and personas rest on what customers said", Place.INSIGHTS)
+        "Segments and personas rest on what customers said",
+        Place.INSIGHTS,
+    )
 
 
 def test_a_new_workspace_overview_starts_with_who_takes_part(engine):

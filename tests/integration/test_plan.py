@@ -60,13 +60,19 @@ def _workspace(engine, name: str = "Acme", start: date | None = START) -> int:
 
 
 def _add(engine, workspace_id: int, title: str = "Call quiet regulars", changed_by: str = "", **values):
-    return call(engine, create_action, workspace_id=workspace_id, data={"title": title} | values,
-                changed_by=changed_by)
+    return call(engine, create_action, workspace_id=workspace_id, data={"title": title} | values, changed_by=changed_by)
 
 
 def _update(engine, workspace_id: int, action_id: int, changed_by: str = "", **changes):
-    return call(engine, update_action, version=version_of(engine, Action, action_id), workspace_id=workspace_id, action_id=action_id, changes=changes,
-                changed_by=changed_by)
+    return call(
+        engine,
+        update_action,
+        version=version_of(engine, Action, action_id),
+        workspace_id=workspace_id,
+        action_id=action_id,
+        changes=changes,
+        changed_by=changed_by,
+    )
 
 
 def _actions(engine, workspace_id: int):
@@ -92,20 +98,37 @@ def _people(engine, workspace_id: int):
 
 # --- the plan's start and the horizons ----------------------------------------------------------
 
+
 def test_the_shown_horizon_follows_the_due_date_counted_from_the_plan_start(engine):
     ws = _workspace(engine)
     assert read(engine, get_workspace, workspace_id=ws).plan_start == START
-    cases = [("2026-04-15", 3, False), ("2026-04-16", 6, False), ("2026-07-15", 6, False),
-             ("2026-07-16", 12, False), ("2027-01-15", 12, False), ("2027-01-16", 12, True)]
+    cases = [
+        ("2026-04-15", 3, False),
+        ("2026-04-16", 6, False),
+        ("2026-07-15", 6, False),
+        ("2026-07-16", 12, False),
+        ("2027-01-15", 12, False),
+        ("2027-01-16", 12, True),
+    ]
     for due, horizon, beyond in cases:
         saved = _add(engine, ws, f"Due {due}", due_date=due)
         assert (saved.due_date, saved.horizon, saved.shown_horizon, saved.beyond_plan) == (
-            date.fromisoformat(due), None, horizon, beyond), due
+            date.fromisoformat(due),
+            None,
+            horizon,
+            beyond,
+        ), due
     assert [(a.shown_horizon, a.beyond_plan) for a in _actions(engine, ws)] == [(h, b) for _, h, b in cases]
     # Moving the start moves what the same actions show.
     assert call(engine, set_plan_start, workspace_id=ws, start="2026-03-15") == date(2026, 3, 15)
     assert [(a.shown_horizon, a.beyond_plan) for a in _actions(engine, ws)] == [
-        (3, False), (3, False), (6, False), (6, False), (12, False), (12, False)]
+        (3, False),
+        (3, False),
+        (6, False),
+        (6, False),
+        (12, False),
+        (12, False),
+    ]
 
 
 def test_without_a_plan_start_the_horizons_count_from_the_day_the_workspace_was_made(engine):
@@ -117,8 +140,12 @@ def test_without_a_plan_start_the_horizons_count_from_the_day_the_workspace_was_
     after = _add(engine, ws, "A day later", due_date=add_months(made, 3) + timedelta(days=1))
     late = _add(engine, ws, "Next year", due_date=add_months(made, 12) + timedelta(days=1))
     assert (on_end.shown_horizon, after.shown_horizon, late.shown_horizon, late.beyond_plan) == (3, 6, 12, True)
-    refused = refusal_of(engine, create_action, workspace_id=ws,
-                       data={"title": "Hand-set", "due_date": add_months(made, 3) + timedelta(days=1), "horizon": 3})
+    refused = refusal_of(
+        engine,
+        create_action,
+        workspace_id=ws,
+        data={"title": "Hand-set", "due_date": add_months(made, 3) + timedelta(days=1), "horizon": 3},
+    )
     assert made.isoformat() in refused.problems[0].message
 
 
@@ -133,8 +160,13 @@ def test_a_hand_set_horizon_without_due_date_is_parsed_and_shown(engine):
 
 def test_actions_are_listed_by_due_date_with_undated_last_and_only_their_own_workspace(engine):
     ws, other = _workspace(engine), _workspace(engine, "Other")
-    for title, due in (("Undated A", None), ("Summer", "2026-07-01"), ("Spring", "2026-03-01"),
-                       ("Undated B", None), ("Autumn", "2026-10-01")):
+    for title, due in (
+        ("Undated A", None),
+        ("Summer", "2026-07-01"),
+        ("Spring", "2026-03-01"),
+        ("Undated B", None),
+        ("Autumn", "2026-10-01"),
+    ):
         _add(engine, ws, title, due_date=due)
     _add(engine, other, "Elsewhere", due_date="2026-02-01")
     assert [a.title for a in _actions(engine, ws)] == ["Spring", "Summer", "Autumn", "Undated A", "Undated B"]
@@ -155,15 +187,20 @@ def test_initiatives_are_stored_once_and_read_back_with_names_in_map_order(engin
 
 # --- refusals ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("values, field", [
-    ({"title": "   "}, "Title"),
-    ({"horizon": 4}, "Horizon"),
-    ({"horizon": "six"}, "Horizon"),
-    ({"horizon": "6.5"}, "Horizon"),
-    ({"status": "Later"}, "Status"),
-    ({"kind": "Memo"}, "Kind"),
-    ({"due_date": "31.12.2026"}, "Due"),
-], ids=["empty-title", "horizon-4", "horizon-text", "horizon-6.5", "unknown-status", "unknown-kind", "bad-due-date"])
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"title": "   "}, "Title"),
+        ({"horizon": 4}, "Horizon"),
+        ({"horizon": "six"}, "Horizon"),
+        ({"horizon": "6.5"}, "Horizon"),
+        ({"status": "Later"}, "Status"),
+        ({"kind": "Memo"}, "Kind"),
+        ({"due_date": "31.12.2026"}, "Due"),
+    ],
+    ids=["empty-title", "horizon-4", "horizon-text", "horizon-6.5", "unknown-status", "unknown-kind", "bad-due-date"],
+)
 def test_a_refused_action_names_the_field_and_writes_nothing(engine, values, field):
     ws = _workspace(engine)
     _add(engine, ws, "Already there")
@@ -176,8 +213,12 @@ def test_a_refused_action_names_the_field_and_writes_nothing(engine, values, fie
 def test_a_due_date_before_the_start_is_refused_naming_both_dates_and_writes_nothing(engine):
     ws = _workspace(engine)
     before = _plan_rows(engine)
-    refused = refusal_of(engine, create_action, workspace_id=ws,
-                       data={"title": "Backwards", "start_date": "2026-03-01", "due_date": "2026-02-01"})
+    refused = refusal_of(
+        engine,
+        create_action,
+        workspace_id=ws,
+        data={"title": "Backwards", "start_date": "2026-03-01", "due_date": "2026-02-01"},
+    )
     [problem] = refused.problems
     assert "2026-02-01" in problem.message and "2026-03-01" in problem.message
     assert _plan_rows(engine) == before
@@ -185,16 +226,24 @@ def test_a_due_date_before_the_start_is_refused_naming_both_dates_and_writes_not
 
 def test_a_due_date_before_the_start_is_reported_on_a_date_field(engine):
     ws = _workspace(engine)
-    refused = refusal_of(engine, create_action, workspace_id=ws,
-                       data={"title": "Backwards", "start_date": "2026-03-01", "due_date": "2026-02-01"})
+    refused = refusal_of(
+        engine,
+        create_action,
+        workspace_id=ws,
+        data={"title": "Backwards", "start_date": "2026-03-01", "due_date": "2026-02-01"},
+    )
     assert refused.problems[0].field in ("Due", "Start")
 
 
 def test_a_hand_set_horizon_contradicting_the_due_date_is_refused_naming_the_expected_horizon(engine):
     ws = _workspace(engine)
     before = _plan_rows(engine)
-    refused = refusal_of(engine, create_action, workspace_id=ws,
-                       data={"title": "Quick win", "due_date": "2026-09-01", "horizon": "3 months"})
+    refused = refusal_of(
+        engine,
+        create_action,
+        workspace_id=ws,
+        data={"title": "Quick win", "due_date": "2026-09-01", "horizon": "3 months"},
+    )
     [problem] = refused.problems
     assert problem.field == "Horizon"
     assert "12-month" in problem.message and "2026-09-01" in problem.message and START.isoformat() in problem.message
@@ -210,8 +259,9 @@ def test_an_objective_or_another_workspaces_initiative_is_not_accepted_as_an_ini
     own = _nodes(engine, ws, "initiative")[0]
     before = _plan_rows(engine)
     for wrong in (objective.id, foreign, 999_999):
-        refused = refusal_of(engine, create_action, workspace_id=ws,
-                           data={"title": "Serve it", "initiative_ids": [own.id, wrong]})
+        refused = refusal_of(
+            engine, create_action, workspace_id=ws, data={"title": "Serve it", "initiative_ids": [own.id, wrong]}
+        )
         assert [p.field for p in refused.problems] == ["Initiatives"], wrong
     assert _plan_rows(engine) == before
 
@@ -220,7 +270,11 @@ def test_another_workspaces_action_cannot_be_changed_deleted_or_read_through_thi
     ws, other = _workspace(engine), _workspace(engine, "Other")
     theirs = _add(engine, other, "Theirs", owner="Kari")
     before = _plan_rows(engine)
-    attempts = [(update_action, {"changes": {"title": "Mine now"}, "version": 1}), (delete_action, {}), (action_history, {})]
+    attempts = [
+        (update_action, {"changes": {"title": "Mine now"}, "version": 1}),
+        (delete_action, {}),
+        (action_history, {}),
+    ]
     for service, extra in attempts:
         refused = refusal_of(engine, service, workspace_id=ws, action_id=theirs.id, **extra)
         assert "does not exist in this workspace" in str(refused), service.__name__
@@ -239,6 +293,7 @@ def test_a_plan_start_that_is_not_a_date_is_refused_and_the_old_start_kept(engin
 
 # --- owners --------------------------------------------------------------------------------------
 
+
 def test_an_owner_outside_the_participants_and_an_empty_owner_are_both_saved(engine, demo_workspace_id):
     ws = demo_workspace_id
     names = {p.name for p in _people(engine, ws)}
@@ -252,17 +307,33 @@ def test_an_owner_outside_the_participants_and_an_empty_owner_are_both_saved(eng
 
 # --- history -------------------------------------------------------------------------------------
 
+
 def test_an_update_records_one_change_per_changed_field_with_old_and_new_as_text(engine):
     ws = _workspace(engine)
     saved = _add(engine, ws, owner="Mona Dahl", due_date="2026-03-01")
-    changed = _update(engine, ws, saved.id, changed_by=" Tor ", owner="Tor Haugen", start_date="2026-02-01",
-                      due_date="2026-05-01", status="in progress")
+    changed = _update(
+        engine,
+        ws,
+        saved.id,
+        changed_by=" Tor ",
+        owner="Tor Haugen",
+        start_date="2026-02-01",
+        due_date="2026-05-01",
+        status="in progress",
+    )
     assert (changed.owner, changed.status, changed.due_date, changed.shown_horizon) == (
-        "Tor Haugen", "In progress", date(2026, 5, 1), 6)
+        "Tor Haugen",
+        "In progress",
+        date(2026, 5, 1),
+        6,
+    )
     changes = [c for c in _history(engine, ws, saved.id) if c.field != "created"]
     assert sorted((c.field, c.old, c.new) for c in changes) == [
-        ("due_date", "2026-03-01", "2026-05-01"), ("owner", "Mona Dahl", "Tor Haugen"),
-        ("start_date", "", "2026-02-01"), ("status", "Not started", "In progress")]
+        ("due_date", "2026-03-01", "2026-05-01"),
+        ("owner", "Mona Dahl", "Tor Haugen"),
+        ("start_date", "", "2026-02-01"),
+        ("status", "Not started", "In progress"),
+    ]
     assert {c.changed_by for c in changes} == {"Tor"}
     assert len({c.changed_at for c in changes}) == 1
 
@@ -274,8 +345,14 @@ def test_dating_an_action_lets_the_dates_replace_a_hand_set_horizon_and_records_
     assert (dated.horizon, dated.shown_horizon, dated.due_date) == (None, 3, date(2026, 3, 1))
     changes = {c.field: (c.old, c.new) for c in _history(engine, ws, saved.id)}
     assert (changes["horizon"], changes["due_date"]) == (("12", ""), ("", "2026-03-01"))
-    refused = refusal_of(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id,
-                       changes={"due_date": "2026-09-01", "horizon": 3})
+    refused = refusal_of(
+        engine,
+        update_action,
+        version=version_of(engine, Action, saved.id),
+        workspace_id=ws,
+        action_id=saved.id,
+        changes={"due_date": "2026-09-01", "horizon": 3},
+    )
     assert "12-month" in refused.problems[0].message
     [kept] = _actions(engine, ws)
     assert (kept.horizon, kept.due_date) == (None, date(2026, 3, 1))
@@ -284,8 +361,16 @@ def test_dating_an_action_lets_the_dates_replace_a_hand_set_horizon_and_records_
 def test_unchanged_or_only_reformatted_fields_write_no_history(engine):
     ws = _workspace(engine)
     saved = _add(engine, ws, "Same title", owner="Tor Haugen", status="Done", due_date="2026-03-01")
-    _update(engine, ws, saved.id, title=" Same title ", owner="Tor   Haugen", status="done",
-            due_date=date(2026, 3, 1), initiative_ids=[])
+    _update(
+        engine,
+        ws,
+        saved.id,
+        title=" Same title ",
+        owner="Tor   Haugen",
+        status="done",
+        due_date=date(2026, 3, 1),
+        initiative_ids=[],
+    )
     assert [c.field for c in _history(engine, ws, saved.id)] == ["created"]
     _update(engine, ws, saved.id, notes="Spoke to Erik.")
     assert [(c.field, c.old, c.new) for c in _history(engine, ws, saved.id)][0] == ("notes", "", "Spoke to Erik.")
@@ -299,8 +384,12 @@ def test_changing_the_initiatives_records_their_old_and_new_names(engine, demo_w
     changed = _update(engine, ws, saved.id, changed_by="Siri", initiative_ids=[second.id])
     assert changed.initiative_names == [second.name]
     latest = _history(engine, ws, saved.id)[0]
-    assert (latest.field, latest.old, latest.new, latest.changed_by) == ("initiative_ids", first.name, second.name,
-                                                                         "Siri")
+    assert (latest.field, latest.old, latest.new, latest.changed_by) == (
+        "initiative_ids",
+        first.name,
+        second.name,
+        "Siri",
+    )
     _update(engine, ws, saved.id, initiative_ids=[second.id])  # the same set again: no entry
     _update(engine, ws, saved.id, initiative_ids=[])
     latest = _history(engine, ws, saved.id)[0]
@@ -314,12 +403,21 @@ def test_creation_is_recorded_and_the_history_is_newest_first(engine):
     saved = _add(engine, ws, "Draft", changed_by=" Hanne Lie ")
     [created] = _history(engine, ws, saved.id)
     assert (created.field, created.old, created.new, created.changed_by, created.action_id) == (
-        "created", "", "Draft", "Hanne Lie", saved.id)
+        "created",
+        "",
+        "Draft",
+        "Hanne Lie",
+        saved.id,
+    )
     _update(engine, ws, saved.id, title="Final")
     _update(engine, ws, saved.id, status="Blocked", owner="Erik")
     history = _history(engine, ws, saved.id)
-    assert [(c.field, c.new) for c in history] == [("status", "Blocked"), ("owner", "Erik"), ("title", "Final"),
-                                                   ("created", "Draft")]
+    assert [(c.field, c.new) for c in history] == [
+        ("status", "Blocked"),
+        ("owner", "Erik"),
+        ("title", "Final"),
+        ("created", "Draft"),
+    ]
     assert [c.changed_at for c in history] == sorted((c.changed_at for c in history), reverse=True)
 
 
@@ -330,18 +428,32 @@ def test_a_refused_update_changes_nothing_and_writes_no_history(engine, demo_wor
     call(engine, set_plan_start, workspace_id=ws, start=START)
     saved = _add(engine, ws, "Keep me", due_date="2026-03-01", initiative_ids=[initiative.id])
     before = _plan_rows(engine)
-    wrong_changes = [({"title": "Changed", "start_date": "2026-04-01"}, "Due"),
-                     ({"title": "Changed", "horizon": 12}, "Horizon"),
-                     ({"title": "Changed", "status": "Someday"}, "Status"),
-                     ({"title": "Changed", "initiative_ids": [objective.id]}, "Initiatives"),
-                     ({"title": ""}, "Title")]
+    wrong_changes = [
+        ({"title": "Changed", "start_date": "2026-04-01"}, "Due"),
+        ({"title": "Changed", "horizon": 12}, "Horizon"),
+        ({"title": "Changed", "status": "Someday"}, "Status"),
+        ({"title": "Changed", "initiative_ids": [objective.id]}, "Initiatives"),
+        ({"title": ""}, "Title"),
+    ]
     for changes, field in wrong_changes:
-        refused = refusal_of(engine, update_action, version=version_of(engine, Action, saved.id), workspace_id=ws, action_id=saved.id, changes=changes)
+        refused = refusal_of(
+            engine,
+            update_action,
+            version=version_of(engine, Action, saved.id),
+            workspace_id=ws,
+            action_id=saved.id,
+            changes=changes,
+        )
         assert field is None or [p.field for p in refused.problems] == [field], changes
     assert _plan_rows(engine) == before
     [kept] = [a for a in _actions(engine, ws) if a.id == saved.id]
     assert (kept.title, kept.start_date, kept.horizon, kept.status, kept.initiative_ids) == (
-        "Keep me", None, None, "Not started", [initiative.id])
+        "Keep me",
+        None,
+        None,
+        "Not started",
+        [initiative.id],
+    )
     assert [c.field for c in _history(engine, ws, saved.id)] == ["created"]
 
 
@@ -353,8 +465,11 @@ def test_deleting_an_action_removes_its_history_and_links_and_no_others(engine, 
     _update(engine, ws, gone.id, owner="Erik")
     _update(engine, ws, kept.id, owner="Mona")
     assert call(engine, delete_action, workspace_id=ws, action_id=gone.id) == "Gone"
-    assert (count(engine, Action, id=gone.id), count(engine, ActionChange, action_id=gone.id),
-            count(engine, ActionInitiative, action_id=gone.id)) == (0, 0, 0)
+    assert (
+        count(engine, Action, id=gone.id),
+        count(engine, ActionChange, action_id=gone.id),
+        count(engine, ActionInitiative, action_id=gone.id),
+    ) == (0, 0, 0)
     titles = [a.title for a in _actions(engine, ws)]
     assert "Kept" in titles and "Gone" not in titles
     assert [c.field for c in _history(engine, ws, kept.id)] == ["owner", "created"]
@@ -362,6 +477,7 @@ def test_deleting_an_action_removes_its_history_and_links_and_no_others(engine, 
 
 
 # --- gaps ----------------------------------------------------------------------------------------
+
 
 def test_plan_gaps_on_the_demo_follow_the_actions_as_they_come_and_go(engine, demo_workspace_id):
     ws = demo_workspace_id
@@ -378,38 +494,53 @@ def test_plan_gaps_on_the_demo_follow_the_actions_as_they_come_and_go(engine, de
         for action in actions:
             if loyalty.id in action.initiative_ids:
                 delete_action(session=session, workspace_id=ws, action_id=action.id)
-    assert read(engine, plan_gaps, workspace_id=ws)[0] == ["Loyalty programme for installers",
-                                                           "Monthly newsletter with product news"]
+    assert read(engine, plan_gaps, workspace_id=ws)[0] == [
+        "Loyalty programme for installers",
+        "Monthly newsletter with product news",
+    ]
 
     newsletter = next(n for n in initiatives if n.name == "Monthly newsletter with product news")
     _add(engine, ws, "Newsletter about the loyalty programme", initiative_ids=[newsletter.id])
     _add(engine, ws, "Tidy the customer data")
     _add(engine, new_workspace(engine, "Other"), "Their loose action")
-    assert read(engine, plan_gaps, workspace_id=ws) == (["Loyalty programme for installers"],
-                                                        loose + ["Tidy the customer data"])
+    assert read(engine, plan_gaps, workspace_id=ws) == (
+        ["Loyalty programme for installers"],
+        loose + ["Tidy the customer data"],
+    )
 
 
 # --- reviews -------------------------------------------------------------------------------------
 
+
 def test_reviews_are_stored_and_listed_newest_first(engine):
     ws, other = _workspace(engine), _workspace(engine, "Other")
     for day, by in (("2026-02-01", "Hanne Lie"), ("2026-03-01", "Erik Solberg"), ("2026-01-10", "Mona Dahl")):
-        call(engine, add_review, workspace_id=ws, data={"reviewed_on": day, "reviewed_by": by, "changes": "Moved"},
-             today=TODAY)
-    call(engine, add_review, workspace_id=other, data={"reviewed_on": "2026-02-15", "reviewed_by": "Kari"},
-         today=TODAY)
+        call(
+            engine,
+            add_review,
+            workspace_id=ws,
+            data={"reviewed_on": day, "reviewed_by": by, "changes": "Moved"},
+            today=TODAY,
+        )
+    call(engine, add_review, workspace_id=other, data={"reviewed_on": "2026-02-15", "reviewed_by": "Kari"}, today=TODAY)
     reviews = read(engine, list_reviews, workspace_id=ws)
     assert [(r.reviewed_on, r.reviewed_by, r.changes) for r in reviews] == [
-        (date(2026, 3, 1), "Erik Solberg", "Moved"), (date(2026, 2, 1), "Hanne Lie", "Moved"),
-        (date(2026, 1, 10), "Mona Dahl", "Moved")]
+        (date(2026, 3, 1), "Erik Solberg", "Moved"),
+        (date(2026, 2, 1), "Hanne Lie", "Moved"),
+        (date(2026, 1, 10), "Mona Dahl", "Moved"),
+    ]
     assert count(engine, PlanReview, workspace_id=ws) == 3
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"reviewed_on": "2026-03-02", "reviewed_by": "Hanne Lie"}, "Reviewed on"),
-    ({"reviewed_on": "2026-02-02", "reviewed_by": "  "}, "Reviewed by"),
-    ({"reviewed_on": "2026-02-02"}, "Reviewed by"),
-], ids=["future", "blank-name", "no-name"])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"reviewed_on": "2026-03-02", "reviewed_by": "Hanne Lie"}, "Reviewed on"),
+        ({"reviewed_on": "2026-02-02", "reviewed_by": "  "}, "Reviewed by"),
+        ({"reviewed_on": "2026-02-02"}, "Reviewed by"),
+    ],
+    ids=["future", "blank-name", "no-name"],
+)
 def test_a_review_in_the_future_or_without_a_name_is_refused(engine, data, field):
     ws = _workspace(engine)
     refused = refusal_of(engine, add_review, workspace_id=ws, data=data, today=TODAY)
@@ -419,17 +550,25 @@ def test_a_review_in_the_future_or_without_a_name_is_refused(engine, data, field
 
 # --- participation -------------------------------------------------------------------------------
 
+
 def test_participation_is_stored_in_method_order_and_replaces_the_previous_set(engine, demo_workspace_id):
     ws = demo_workspace_id
     erik, hanne, mona = _people(engine, ws)[:3]
     before = read(engine, participation, workspace_id=ws)
     assert before[erik.id] == ["Analysis", "Strategy", "Implementation"]
-    stored = call(engine, set_participation, workspace_id=ws, participant_id=erik.id,
-                  steps=["Implementation", "Analysis", "Implementation"])
+    stored = call(
+        engine,
+        set_participation,
+        workspace_id=ws,
+        participant_id=erik.id,
+        steps=["Implementation", "Analysis", "Implementation"],
+    )
     assert stored == ["Analysis", "Implementation"]
     call(engine, set_participation, workspace_id=ws, participant_id=mona.id, steps=["Strategy", "Analysis"])
-    assert read(engine, participation, workspace_id=ws) == before | {erik.id: ["Analysis", "Implementation"],
-                                                                     mona.id: ["Analysis", "Strategy"]}
+    assert read(engine, participation, workspace_id=ws) == before | {
+        erik.id: ["Analysis", "Implementation"],
+        mona.id: ["Analysis", "Strategy"],
+    }
     call(engine, set_participation, workspace_id=ws, participant_id=hanne.id, steps=[])
     after = read(engine, participation, workspace_id=ws)
     assert hanne.id not in after and after[erik.id] == ["Analysis", "Implementation"]
@@ -441,8 +580,9 @@ def test_an_unknown_step_or_another_workspaces_participant_is_refused(engine, de
     ws = demo_workspace_id
     erik = _people(engine, ws)[0]
     before, rows = read(engine, participation, workspace_id=ws), count(engine, StepParticipation)
-    refused = refusal_of(engine, set_participation, workspace_id=ws, participant_id=erik.id,
-                       steps=["Strategy", "Celebration"])
+    refused = refusal_of(
+        engine, set_participation, workspace_id=ws, participant_id=erik.id, steps=["Strategy", "Celebration"]
+    )
     assert refused.problems[0].field == "Steps" and "Celebration" in refused.problems[0].message
     other = new_workspace(engine, "Other")
     stranger = call(engine, create_participant, workspace_id=other, data={"name": "Kari"})
@@ -465,17 +605,29 @@ def test_deleting_a_participant_removes_their_participation(engine, demo_workspa
 
 # --- role impacts --------------------------------------------------------------------------------
 
+
 def test_role_impacts_are_created_in_order_and_updated_in_place(engine):
     ws = _workspace(engine)
-    sales = call(engine, save_role_impact, workspace_id=ws,
-                 data={"audience": "Sales", "means": "Fewer lost regulars", "must_do": "Call within a week"})
+    sales = call(
+        engine,
+        save_role_impact,
+        workspace_id=ws,
+        data={"audience": "Sales", "means": "Fewer lost regulars", "must_do": "Call within a week"},
+    )
     service = call(engine, save_role_impact, workspace_id=ws, data={"audience": "Customer service"})
-    changed = call(engine, save_role_impact, workspace_id=ws, impact_id=sales.id,
-                   data={"audience": "SALES", "means": "Keep the regulars", "do_differently": "Log every call"})
+    changed = call(
+        engine,
+        save_role_impact,
+        workspace_id=ws,
+        impact_id=sales.id,
+        data={"audience": "SALES", "means": "Keep the regulars", "do_differently": "Log every call"},
+    )
     assert changed.id == sales.id
     listed = read(engine, list_role_impacts, workspace_id=ws)
     assert [(r.id, r.audience, r.means, r.must_do, r.do_differently) for r in listed] == [
-        (sales.id, "SALES", "Keep the regulars", "", "Log every call"), (service.id, "Customer service", "", "", "")]
+        (sales.id, "SALES", "Keep the regulars", "", "Log every call"),
+        (service.id, "Customer service", "", "", ""),
+    ]
     assert count(engine, RoleImpact) == 2
 
 
@@ -487,7 +639,9 @@ def test_the_same_audience_twice_ignoring_case_is_refused(engine):
         refused = refusal_of(engine, save_role_impact, workspace_id=ws, data=data, impact_id=impact_id)
         assert [p.field for p in refused.problems] == ["Role or department"], data
     assert [(r.audience, r.means) for r in read(engine, list_role_impacts, workspace_id=ws)] == [
-        ("Sales", "More calls"), ("IT", "")]
+        ("Sales", "More calls"),
+        ("IT", ""),
+    ]
     other = _workspace(engine, "Other")
     assert call(engine, save_role_impact, workspace_id=other, data={"audience": "Sales"}).audience == "Sales"
 
@@ -497,11 +651,14 @@ def test_role_impacts_are_deleted_but_never_through_another_workspace(engine):
     mine = call(engine, save_role_impact, workspace_id=ws, data={"audience": "Marketing"})
     theirs = call(engine, save_role_impact, workspace_id=other, data={"audience": "Finance", "means": "Budget"})
     assert "does not exist in this workspace" in str(
-        refusal_of(engine, delete_role_impact, workspace_id=ws, impact_id=theirs.id))
+        refusal_of(engine, delete_role_impact, workspace_id=ws, impact_id=theirs.id)
+    )
     assert "does not exist in this workspace" in str(
-        refusal_of(engine, save_role_impact, workspace_id=ws, impact_id=theirs.id, data={"audience": "Taken over"}))
+        refusal_of(engine, save_role_impact, workspace_id=ws, impact_id=theirs.id, data={"audience": "Taken over"})
+    )
     assert [(r.audience, r.means) for r in read(engine, list_role_impacts, workspace_id=other)] == [
-        ("Finance", "Budget")]
+        ("Finance", "Budget")
+    ]
     assert call(engine, delete_role_impact, workspace_id=ws, impact_id=mine.id) == "Marketing"
     assert read(engine, list_role_impacts, workspace_id=ws) == []
     assert count(engine, RoleImpact) == 1
@@ -509,16 +666,23 @@ def test_role_impacts_are_deleted_but_never_through_another_workspace(engine):
 
 # --- deleting what the plan hangs on -------------------------------------------------------------
 
+
 def _plan_counts(engine, ws: int, participant_ids: list[int]) -> dict[str, int]:
     with read_session(engine) as session:
-        links = session.exec(select(func.count()).select_from(ActionInitiative)
-                             .join(Action, Action.id == ActionInitiative.action_id)
-                             .where(Action.workspace_id == ws)).one()
-    return {"actions": count(engine, Action, workspace_id=ws),
-            "history": count(engine, ActionChange, workspace_id=ws), "links": links,
-            "reviews": count(engine, PlanReview, workspace_id=ws),
-            "participation": sum(count(engine, StepParticipation, participant_id=p) for p in participant_ids),
-            "role impacts": count(engine, RoleImpact, workspace_id=ws)}
+        links = session.exec(
+            select(func.count())
+            .select_from(ActionInitiative)
+            .join(Action, Action.id == ActionInitiative.action_id)
+            .where(Action.workspace_id == ws)
+        ).one()
+    return {
+        "actions": count(engine, Action, workspace_id=ws),
+        "history": count(engine, ActionChange, workspace_id=ws),
+        "links": links,
+        "reviews": count(engine, PlanReview, workspace_id=ws),
+        "participation": sum(count(engine, StepParticipation, participant_id=p) for p in participant_ids),
+        "role impacts": count(engine, RoleImpact, workspace_id=ws),
+    }
 
 
 def test_deleting_the_workspace_removes_its_whole_plan_and_nothing_of_another(engine, demo_workspace_id):
@@ -547,8 +711,14 @@ def test_deleting_the_workspace_removes_its_whole_plan_and_nothing_of_another(en
     assert _plan_counts(engine, ws, people) == dict.fromkeys(kept, 0)
     assert count(engine, ActionInitiative, action_id=action.id) == 0
     assert _plan_counts(engine, other, [stranger]) == kept
-    assert (count(engine, Action), count(engine, ActionChange), count(engine, ActionInitiative),
-            count(engine, PlanReview), count(engine, StepParticipation), count(engine, RoleImpact)) == (1,) * 6
+    assert (
+        count(engine, Action),
+        count(engine, ActionChange),
+        count(engine, ActionInitiative),
+        count(engine, PlanReview),
+        count(engine, StepParticipation),
+        count(engine, RoleImpact),
+    ) == (1,) * 6
 
 
 def test_deleting_an_initiative_removes_its_links_but_keeps_the_actions_and_their_history(engine, demo_workspace_id):
@@ -571,14 +741,18 @@ def test_deleting_an_initiative_removes_its_links_but_keeps_the_actions_and_thei
 
 # --- migration -----------------------------------------------------------------------------------
 
+
 def test_a_workspace_from_0006_gets_no_plan_start_and_no_actions_and_then_works(empty_engine):
     upgrade(empty_engine, "0006")
     with empty_engine.begin() as connection:
-        ws = connection.execute(text(
-            "INSERT INTO workspace (name, currency, description, weight_size, weight_potential, weight_growth, "
-            "max_long_term_goals, created_at, updated_at) "
-            "VALUES ('Gammel Rørhandel', 'NOK', '', 30, 40, 30, 5, :now, :now) RETURNING id"),
-            {"now": "2025-05-01 10:00:00+00:00"}).scalar_one()
+        ws = connection.execute(
+            text(
+                "INSERT INTO workspace (name, currency, description, weight_size, weight_potential, weight_growth, "
+                "max_long_term_goals, created_at, updated_at) "
+                "VALUES ('Gammel Rørhandel', 'NOK', '', 30, 40, 30, 5, :now, :now) RETURNING id"
+            ),
+            {"now": "2025-05-01 10:00:00+00:00"},
+        ).scalar_one()
 
     upgrade(empty_engine)
 

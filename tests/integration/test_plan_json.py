@@ -44,6 +44,7 @@ def _plan_counts(engine) -> tuple[int, ...]:
 
 # --- export -----------------------------------------------------------------------------------
 
+
 def test_export_of_the_demo_has_its_start_actions_initiative_refs_and_utc_history(engine, demo_workspace_id):
     document = _export(engine, demo_workspace_id)
     plan = document["plan"]
@@ -105,6 +106,7 @@ def _drop(path: str):
         for part in parents:
             target = target[int(part)] if isinstance(target, list) else target[part]
         del target[int(last) if isinstance(target, list) else last]
+
     return change
 
 
@@ -118,22 +120,37 @@ def _same_audience_in_other_case(plan: dict) -> None:
     plan["role_impacts"][1]["audience"] = plan["role_impacts"][0]["audience"].upper()
 
 
-@pytest.mark.parametrize("change, where", [
-    (_set("colour", "red"), "plan › colour"),
-    (_set("start", "2026-13-01"), "plan › start"),
-    (_set("actions.2.start_date", "2027-02-01"), "plan › actions[3] › Due"),
-    (_earlier_start_with_hand_set_horizon, "plan › actions[3] › Horizon"),
-    (_set("actions.2.initiatives", ["N99"]), "plan › actions[3] › initiatives"),
-    (_set("actions.2.initiatives", ["N3"]), "plan › actions[3] › Initiatives"),
-    (_drop("actions.2.history.0.old"), "plan › actions[3] › history[1]"),
-    (_set("actions.2.history.0.changed_at", "last Tuesday"), "plan › actions[3] › history[1] › changed_at"),
-    (_set("participation.1.steps", ["Analysis", "Dreaming"]), "plan › participation[2] › steps"),
-    (_set("participation.1.participant", "U9"), "plan › participation[2] › participant"),
-    (_same_audience_in_other_case, "plan › role_impacts[2] › Role or department"),
-    (_drop("reviews.0.reviewed_by"), "plan › reviews[1] › Reviewed by"),
-], ids=["unknown-key", "bad-start", "due-before-start", "horizon-against-file-start", "initiative-not-in-file",
-        "initiative-is-objective", "history-missing-key", "history-bad-changed-at", "unknown-step",
-        "unknown-participant", "audience-twice-ignoring-case", "review-without-reviewer"])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (_set("colour", "red"), "plan › colour"),
+        (_set("start", "2026-13-01"), "plan › start"),
+        (_set("actions.2.start_date", "2027-02-01"), "plan › actions[3] › Due"),
+        (_earlier_start_with_hand_set_horizon, "plan › actions[3] › Horizon"),
+        (_set("actions.2.initiatives", ["N99"]), "plan › actions[3] › initiatives"),
+        (_set("actions.2.initiatives", ["N3"]), "plan › actions[3] › Initiatives"),
+        (_drop("actions.2.history.0.old"), "plan › actions[3] › history[1]"),
+        (_set("actions.2.history.0.changed_at", "last Tuesday"), "plan › actions[3] › history[1] › changed_at"),
+        (_set("participation.1.steps", ["Analysis", "Dreaming"]), "plan › participation[2] › steps"),
+        (_set("participation.1.participant", "U9"), "plan › participation[2] › participant"),
+        (_same_audience_in_other_case, "plan › role_impacts[2] › Role or department"),
+        (_drop("reviews.0.reviewed_by"), "plan › reviews[1] › Reviewed by"),
+    ],
+    ids=[
+        "unknown-key",
+        "bad-start",
+        "due-before-start",
+        "horizon-against-file-start",
+        "initiative-not-in-file",
+        "initiative-is-objective",
+        "history-missing-key",
+        "history-bad-changed-at",
+        "unknown-step",
+        "unknown-participant",
+        "audience-twice-ignoring-case",
+        "review-without-reviewer",
+    ],
+)
 def test_a_bad_plan_section_is_refused_naming_the_place_and_creates_nothing(engine, change, where):
     document = _demo()
     change(document["plan"])
@@ -156,13 +173,24 @@ def test_a_hand_set_horizon_that_fits_the_file_start_is_accepted_and_kept(engine
 
 # --- what the import carries over -------------------------------------------------------------
 
+
 def test_the_file_history_replaces_the_import_own_created_entry(engine):
     document = _demo()
     document["plan"]["actions"][0]["history"] = [
-        {"changed_at": "2026-10-01T07:45:00+00:00", "changed_by": "Ola Nordmann", "field": "created", "old": "",
-         "new": "Agree the signals of a regular going quiet"},
-        {"changed_at": "2026-10-20T12:00:00+00:00", "changed_by": "Kari", "field": "owner", "old": "Mona Dahl",
-         "new": "Erik Solberg"},
+        {
+            "changed_at": "2026-10-01T07:45:00+00:00",
+            "changed_by": "Ola Nordmann",
+            "field": "created",
+            "old": "",
+            "new": "Agree the signals of a regular going quiet",
+        },
+        {
+            "changed_at": "2026-10-20T12:00:00+00:00",
+            "changed_by": "Kari",
+            "field": "owner",
+            "old": "Mona Dahl",
+            "new": "Erik Solberg",
+        },
     ]
     ws = _import(engine, document).id
     action = _actions_by_title(engine, ws)["Agree the signals of a regular going quiet"]
@@ -175,10 +203,14 @@ def test_the_file_history_replaces_the_import_own_created_entry(engine):
     assert count(engine, ActionChange, workspace_id=ws) == sum(len(a["history"]) for a in document["plan"]["actions"])
 
 
-@pytest.mark.parametrize("given, exported", [
-    ("2026-11-02T12:00:00+02:00", "2026-11-02T10:00:00+00:00"),
-    ("2026-11-02T10:00:00", "2026-11-02T10:00:00+00:00"),
-], ids=["offset", "naive-is-utc"])
+@pytest.mark.parametrize(
+    "given, exported",
+    [
+        ("2026-11-02T12:00:00+02:00", "2026-11-02T10:00:00+00:00"),
+        ("2026-11-02T10:00:00", "2026-11-02T10:00:00+00:00"),
+    ],
+    ids=["offset", "naive-is-utc"],
+)
 def test_a_history_time_keeps_its_instant_and_is_exported_in_utc(engine, given, exported):
     document = _demo()
     document["plan"]["actions"][1]["history"][0]["changed_at"] = given
@@ -194,14 +226,16 @@ def test_moving_the_plan_start_in_the_file_moves_the_shown_horizons(engine):
     moved = _actions_by_title(engine, ws)
     assert read(engine, get_workspace, workspace_id=ws).plan_start.isoformat() == "2026-06-01"
     expected = {  # title: (shown horizon from 2026-11-02, from 2026-06-01)
-        "Agree the signals of a regular going quiet": (3, 12),            # due 2026-12-15
-        "Merge duplicate customer records": (3, 6),                       # due 2026-11-20
-        "Loyalty programme: rules and rewards agreed": (6, 12),           # due 2027-03-15
-        "Explore a win-back offer for lapsed installers": (12, 12),       # no due date, set by hand
+        "Agree the signals of a regular going quiet": (3, 12),  # due 2026-12-15
+        "Merge duplicate customer records": (3, 6),  # due 2026-11-20
+        "Loyalty programme: rules and rewards agreed": (6, 12),  # due 2027-03-15
+        "Explore a win-back offer for lapsed installers": (12, 12),  # no due date, set by hand
     }
     assert {t: (as_given[t].shown_horizon, moved[t].shown_horizon) for t in expected} == expected
-    assert (as_given["Loyalty programme in all regions"].beyond_plan,
-            moved["Loyalty programme in all regions"].beyond_plan) == (False, True)  # due 2027-10-29
+    assert (
+        as_given["Loyalty programme in all regions"].beyond_plan,
+        moved["Loyalty programme in all regions"].beyond_plan,
+    ) == (False, True)  # due 2027-10-29
     assert _export(engine, ws)["plan"]["start"] == "2026-06-01"
 
 
@@ -215,32 +249,44 @@ def _rename_ref(document: dict, old: str, new: str) -> dict:
     return json.loads(json.dumps(document).replace(f'"{old}"', f'"{new}"'))
 
 
-@pytest.mark.parametrize("rewrite", [
-    lambda d: _swap_refs(d, "N6", "N7"),
-    lambda d: _rename_ref(d, "N6", "call"),
-], ids=["swapped-refs", "named-ref"])
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda d: _swap_refs(d, "N6", "N7"),
+        lambda d: _rename_ref(d, "N6", "call"),
+    ],
+    ids=["swapped-refs", "named-ref"],
+)
 def test_initiative_refs_follow_the_refs_of_the_file_map_nodes(engine, rewrite):
     document = rewrite(_demo())
     ws = _import(engine, document).id
     actions = _actions_by_title(engine, ws)
     assert actions["Agree the signals of a regular going quiet"].initiative_names == [
-        "Proactive call when a regular goes quiet"]
+        "Proactive call when a regular goes quiet"
+    ]
     assert actions["Name a project contact for the 20 largest contractors"].initiative_names == [
-        "Project contact for every large contractor"]
+        "Project contact for every large contractor"
+    ]
 
 
 # --- duplicating ------------------------------------------------------------------------------
 
+
 def test_duplicating_a_workspace_keeps_its_plan(engine, demo_workspace_id):
     # What the Workspaces page does: import the export of the workspace, under the chosen name.
     with unit_of_work(engine) as session:
-        duplicate = import_workspace(session=session, name="Demo (copy)",
-                                     document=export_workspace(session=session, workspace_id=demo_workspace_id))
+        duplicate = import_workspace(
+            session=session,
+            name="Demo (copy)",
+            document=export_workspace(session=session, workspace_id=demo_workspace_id),
+        )
     assert duplicate.name == "Demo (copy)"
     original, copied = _export(engine, demo_workspace_id), _export(engine, duplicate.id)
     assert copied["plan"] == original["plan"]
     assert count(engine, Action, workspace_id=duplicate.id) == 20
-    assert count(engine, ActionChange, workspace_id=duplicate.id) == count(engine, ActionChange,
-                                                                           workspace_id=demo_workspace_id)
+    assert count(engine, ActionChange, workspace_id=duplicate.id) == count(
+        engine, ActionChange, workspace_id=demo_workspace_id
+    )
     assert {a.title for a in read(engine, list_actions, workspace_id=duplicate.id)} == {
-        a["title"] for a in original["plan"]["actions"]}
+        a["title"] for a in original["plan"]["actions"]
+    }

@@ -75,11 +75,17 @@ def _current_count(engine, workspace_id) -> int:
 
 def _promise_counts(engine, workspace_id) -> dict[str, int]:
     with read_session(engine) as session:
-        links = session.exec(select(func.count()).select_from(PromiseVersionSegment)
-                             .join(PromiseVersion, PromiseVersion.id == PromiseVersionSegment.version_id)
-                             .where(PromiseVersion.workspace_id == workspace_id)).one()
-    return {"versions": count(engine, PromiseVersion, workspace_id=workspace_id), "segment links": links,
-            "terms": count(engine, PromiseTerm, workspace_id=workspace_id)}
+        links = session.exec(
+            select(func.count())
+            .select_from(PromiseVersionSegment)
+            .join(PromiseVersion, PromiseVersion.id == PromiseVersionSegment.version_id)
+            .where(PromiseVersion.workspace_id == workspace_id)
+        ).one()
+    return {
+        "versions": count(engine, PromiseVersion, workspace_id=workspace_id),
+        "segment links": links,
+        "terms": count(engine, PromiseTerm, workspace_id=workspace_id),
+    }
 
 
 def _draft(version) -> PromiseDraft:
@@ -87,6 +93,7 @@ def _draft(version) -> PromiseDraft:
 
 
 # --- saving versions ---------------------------------------------------------------------------
+
 
 def test_versions_are_numbered_in_order_and_only_the_first_becomes_current_by_itself(engine):
     ws = new_workspace(engine)
@@ -114,12 +121,25 @@ def test_make_current_false_leaves_a_workspace_without_a_current_promise(engine)
 def test_author_created_at_and_segments_are_stored_and_read_back_in_segment_order(engine):
     ws = new_workspace(engine)
     alpha, beta, gamma = (new_segment(engine, ws, name) for name in ("Alpha", "Beta", "Gamma"))
-    saved = _save(engine, ws, author="  Hanne   Lie ", delivers="Parts", value="Time", perceived="Easy",
-                  note="First go.", segment_ids=[gamma, alpha, gamma])
+    saved = _save(
+        engine,
+        ws,
+        author="  Hanne   Lie ",
+        delivers="Parts",
+        value="Time",
+        perceived="Easy",
+        note="First go.",
+        segment_ids=[gamma, alpha, gamma],
+    )
 
     [version] = _versions(engine, ws)
     assert (version.author, version.delivers, version.value, version.perceived, version.note) == (
-        "Hanne Lie", "Parts", "Time", "Easy", "First go.")
+        "Hanne Lie",
+        "Parts",
+        "Time",
+        "Easy",
+        "First go.",
+    )
     assert version.segment_ids == [alpha, gamma]
     assert version.segment_names == ["Alpha", "Gamma"]
     assert version.created_at.utcoffset() == timedelta(0)
@@ -131,21 +151,39 @@ def test_author_created_at_and_segments_are_stored_and_read_back_in_segment_orde
 
 def test_html_and_markdown_are_stored_exactly_as_typed(engine):
     ws = new_workspace(engine)
-    _save(engine, ws, text=SCRIPT, delivers="# Heading\n- *item*", perceived="[link](javascript:alert(1))",
-          note="<b>bold</b>")
+    _save(
+        engine,
+        ws,
+        text=SCRIPT,
+        delivers="# Heading\n- *item*",
+        perceived="[link](javascript:alert(1))",
+        note="<b>bold</b>",
+    )
     [version] = _versions(engine, ws)
     assert (version.text, version.delivers, version.perceived, version.note) == (
-        SCRIPT, "# Heading\n- *item*", "[link](javascript:alert(1))", "<b>bold</b>")
+        SCRIPT,
+        "# Heading\n- *item*",
+        "[link](javascript:alert(1))",
+        "<b>bold</b>",
+    )
 
 
 # --- nothing is overwritten ------------------------------------------------------------------
+
 
 def test_set_current_and_restore_never_change_older_versions(engine):
     ws = new_workspace(engine)
     segment = new_segment(engine, ws, "Installers")
     for n, author in enumerate(("Erik Solberg", "Hanne Lie", "Mona Dahl"), start=1):
-        _save(engine, ws, make_current=True, text=f"Promise {n}.", delivers=f"Part {n}", author=author,
-              segment_ids=[segment] if n < 3 else [])
+        _save(
+            engine,
+            ws,
+            make_current=True,
+            text=f"Promise {n}.",
+            delivers=f"Part {n}",
+            author=author,
+            segment_ids=[segment] if n < 3 else [],
+        )
     before = _versions(engine, ws)
 
     _call(engine, set_current, workspace_id=ws, version_id=before[0].id)
@@ -162,15 +200,28 @@ def test_set_current_and_restore_never_change_older_versions(engine):
 def test_restore_brings_an_old_version_back_as_a_new_one_by_the_new_author(engine):
     ws = new_workspace(engine)
     alpha, beta = new_segment(engine, ws, "Alpha"), new_segment(engine, ws, "Beta")
-    old = _save(engine, ws, text="The old one.", delivers="Parts", value="Time", perceived="Easy",
-                author="Erik Solberg", note="Workshop.", segment_ids=[beta, alpha])
+    old = _save(
+        engine,
+        ws,
+        text="The old one.",
+        delivers="Parts",
+        value="Time",
+        perceived="Easy",
+        author="Erik Solberg",
+        note="Workshop.",
+        segment_ids=[beta, alpha],
+    )
     _save(engine, ws, make_current=True, text="The new one.", author="Hanne Lie", segment_ids=[beta])
 
     restored = _call(engine, restore_version, workspace_id=ws, version_id=old.id, author="Mona Dahl")
 
     assert restored.number == 3
     assert (restored.text, restored.delivers, restored.value, restored.perceived) == (
-        "The old one.", "Parts", "Time", "Easy")
+        "The old one.",
+        "Parts",
+        "Time",
+        "Easy",
+    )
     assert (restored.author, restored.restored_from, restored.note) == ("Mona Dahl", 1, "Restored from version 1.")
     assert restored.segment_ids == [alpha, beta]
     assert restored.is_current is False  # there was a current one
@@ -195,20 +246,36 @@ def test_restoring_without_an_author_is_refused_and_writes_nothing(engine, autho
 
 # --- refusals --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("values, field, words", [
-    ({"text": ""}, "The promise", ["Write the promise itself"]),
-    ({"text": "  \n\t  "}, "The promise", ["Write the promise itself"]),
-    ({"text": "x" * 5000}, "The promise", ["5,000 characters", "600"]),
-    ({"author": ""}, "Author", ["Write your name"]),
-    ({"author": None}, "Author", ["Write your name"]),
-    ({"author": "a" * 121}, "Author", ["121 characters", "120"]),
-    ({"delivers": "d" * 401}, "What we deliver", ["401 characters", "400"]),
-    ({"value": "v" * 401}, "How it creates value", ["401 characters", "400"]),
-    ({"perceived": "p" * 401}, "How we want to be perceived", ["401 characters", "400"]),
-    ({"note": "n" * 301}, "What changed", ["301 characters", "300"]),
-    ({"colour": "red"}, "Colour", ["not a known field"]),
-], ids=["empty", "whitespace", "5000-chars", "author-empty", "author-none", "author-121", "delivers-401", "value-401",
-        "perceived-401", "note-301", "unknown-field"])
+
+@pytest.mark.parametrize(
+    "values, field, words",
+    [
+        ({"text": ""}, "The promise", ["Write the promise itself"]),
+        ({"text": "  \n\t  "}, "The promise", ["Write the promise itself"]),
+        ({"text": "x" * 5000}, "The promise", ["5,000 characters", "600"]),
+        ({"author": ""}, "Author", ["Write your name"]),
+        ({"author": None}, "Author", ["Write your name"]),
+        ({"author": "a" * 121}, "Author", ["121 characters", "120"]),
+        ({"delivers": "d" * 401}, "What we deliver", ["401 characters", "400"]),
+        ({"value": "v" * 401}, "How it creates value", ["401 characters", "400"]),
+        ({"perceived": "p" * 401}, "How we want to be perceived", ["401 characters", "400"]),
+        ({"note": "n" * 301}, "What changed", ["301 characters", "300"]),
+        ({"colour": "red"}, "Colour", ["not a known field"]),
+    ],
+    ids=[
+        "empty",
+        "whitespace",
+        "5000-chars",
+        "author-empty",
+        "author-none",
+        "author-121",
+        "delivers-401",
+        "value-401",
+        "perceived-401",
+        "note-301",
+        "unknown-field",
+    ],
+)
 def test_a_bad_version_is_refused_with_a_clear_message_and_nothing_is_written(engine, values, field, words):
     ws = new_workspace(engine)
     data = {"text": "Parts at the counter by seven.", "author": "Hanne Lie"} | values
@@ -231,8 +298,12 @@ def test_a_segment_of_another_workspace_is_refused(engine):
     ws, other = new_workspace(engine, "Acme"), new_workspace(engine, "Other")
     own = new_segment(engine, ws, "Ours")
     foreign = new_segment(engine, other, "Theirs")
-    refused = refusal_of(engine, save_version, workspace_id=ws,
-                       data={"text": "Parts by seven.", "author": "Hanne", "segment_ids": [own, foreign]})
+    refused = refusal_of(
+        engine,
+        save_version,
+        workspace_id=ws,
+        data={"text": "Parts by seven.", "author": "Hanne", "segment_ids": [own, foreign]},
+    )
     [problem] = refused.problems
     assert problem.field == "Segments"
     assert "does not exist in this workspace" in problem.message
@@ -256,6 +327,7 @@ def test_a_version_of_another_workspace_cannot_be_made_current_or_restored(engin
 
 # --- word lists ------------------------------------------------------------------------------
 
+
 def test_a_new_workspace_starts_with_the_default_word_lists_in_order(engine):
     ws = new_workspace(engine)
     assert _read(engine, promise_terms, workspace_id=ws) == DEFAULTS
@@ -273,12 +345,16 @@ def test_set_terms_trims_drops_blank_lines_and_keeps_the_first_spelling_of_a_dup
     assert _read(engine, promise_terms, workspace_id=ws) == {"buzzword": ["best", "world-class"], "jargon": saved}
 
 
-@pytest.mark.parametrize("raw, row, words", [
-    ("leading\n\ninno*vativ", 3, ["*", "end"]),
-    ("leading\n" + "x" * 61, 2, ["61 characters", "60"]),
-    ("leading\n***", 2, ["*"]),
-    ("leading\n?!", 2, ["no letters"]),
-], ids=["star-inside", "61-chars", "only-stars", "no-letters"])
+@pytest.mark.parametrize(
+    "raw, row, words",
+    [
+        ("leading\n\ninno*vativ", 3, ["*", "end"]),
+        ("leading\n" + "x" * 61, 2, ["61 characters", "60"]),
+        ("leading\n***", 2, ["*"]),
+        ("leading\n?!", 2, ["no letters"]),
+    ],
+    ids=["star-inside", "61-chars", "only-stars", "no-letters"],
+)
 def test_a_bad_term_is_refused_naming_its_line_and_the_list_stays_as_it_was(engine, raw, row, words):
     ws = new_workspace(engine)
     refused = refusal_of(engine, set_terms, workspace_id=ws, kind="buzzword", terms=raw)
@@ -328,10 +404,14 @@ def test_word_lists_of_one_workspace_do_not_leak_into_another(engine):
     ws, other = new_workspace(engine, "Acme"), new_workspace(engine, "Other")
     _call(engine, set_terms, workspace_id=ws, kind="jargon", terms="Acme-speak")
     _call(engine, set_terms, workspace_id=other, kind="buzzword", terms="Other-speak")
-    assert _read(engine, promise_terms, workspace_id=ws) == {"buzzword": list(DEFAULT_BUZZWORDS),
-                                                             "jargon": ["Acme-speak"]}
-    assert _read(engine, promise_terms, workspace_id=other) == {"buzzword": ["Other-speak"],
-                                                                "jargon": list(DEFAULT_JARGON)}
+    assert _read(engine, promise_terms, workspace_id=ws) == {
+        "buzzword": list(DEFAULT_BUZZWORDS),
+        "jargon": ["Acme-speak"],
+    }
+    assert _read(engine, promise_terms, workspace_id=other) == {
+        "buzzword": ["Other-speak"],
+        "jargon": list(DEFAULT_JARGON),
+    }
     _call(engine, reset_terms, workspace_id=other, kind="buzzword")
     assert _read(engine, promise_terms, workspace_id=ws)["jargon"] == ["Acme-speak"]
 
@@ -347,6 +427,7 @@ def test_the_review_checks_against_the_workspace_own_word_lists(engine, demo_wor
 
 # --- needs and pains, and the review ----------------------------------------------------------
 
+
 def test_the_default_segments_are_the_demo_target_segments(engine, demo_workspace_id):
     segments = _read(engine, list_segments, workspace_id=demo_workspace_id)
     defaults = _read(engine, default_segment_ids, workspace_id=demo_workspace_id)
@@ -354,8 +435,7 @@ def test_the_default_segments_are_the_demo_target_segments(engine, demo_workspac
     assert "Facility managers" not in {s.name for s in segments if s.id in defaults}
 
 
-def test_needs_and_pains_come_from_the_personas_and_need_or_pain_insights_of_the_segments(engine,
-                                                                                           demo_workspace_id):
+def test_needs_and_pains_come_from_the_personas_and_need_or_pain_insights_of_the_segments(engine, demo_workspace_id):
     ws = demo_workspace_id
     segment_ids = _read(engine, default_segment_ids, workspace_id=ws)
     sources = _read(engine, needs_and_pains, workspace_id=ws, segment_ids=segment_ids)
@@ -386,17 +466,21 @@ def test_an_insight_counts_for_a_segment_through_its_persona(engine):
     alpha, beta = new_segment(engine, ws, "Alpha"), new_segment(engine, ws, "Beta")
     persona = new_persona(engine, ws, alpha, "Kari", needs="Fast delivery", pains="")
     with unit_of_work(engine) as session:
-        for data in ({"text": "Parts arrive late.", "kind": "Pain", "persona_ids": [persona]},
-                     {"text": "Wants a showroom.", "kind": "Need", "segment_ids": [beta]},
-                     {"text": "Asks for an app.", "kind": "Request", "persona_ids": [persona]}):
-            create_insight(session=session, workspace_id=ws,
-                           data=data | {"source_type": "Sales", "recorded_on": "2026-09-02"})
+        for data in (
+            {"text": "Parts arrive late.", "kind": "Pain", "persona_ids": [persona]},
+            {"text": "Wants a showroom.", "kind": "Need", "segment_ids": [beta]},
+            {"text": "Asks for an app.", "kind": "Request", "persona_ids": [persona]},
+        ):
+            create_insight(
+                session=session, workspace_id=ws, data=data | {"source_type": "Sales", "recorded_on": "2026-09-02"}
+            )
 
-    assert [(s.kind, s.text, s.source) for s in _read(engine, needs_and_pains, workspace_id=ws,
-                                                       segment_ids=[alpha])] == [
-        ("need", "Fast delivery", "Kari"), ("pain", "Parts arrive late.", "Insight 2026-09-02")]
+    assert [
+        (s.kind, s.text, s.source) for s in _read(engine, needs_and_pains, workspace_id=ws, segment_ids=[alpha])
+    ] == [("need", "Fast delivery", "Kari"), ("pain", "Parts arrive late.", "Insight 2026-09-02")]
     assert [s.text for s in _read(engine, needs_and_pains, workspace_id=ws, segment_ids=[beta])] == [
-        "Wants a showroom."]
+        "Wants a showroom."
+    ]
 
 
 def test_the_demo_current_promise_passes_every_check(engine, demo_workspace_id):
@@ -448,8 +532,11 @@ def test_export_of_the_demo_has_its_three_versions_and_the_current_one(engine, d
     assert promise["current"] == 3
     assert [v["number"] for v in promise["versions"]] == [1, 2, 3]
     assert [v["author"] for v in promise["versions"]] == ["Erik Solberg", "Hanne Lie", "Mona Dahl"]
-    assert [v["segments"] for v in promise["versions"]] == [["S1", "S2", "S3", "S4"], ["S1", "S2", "S3"],
-                                                            ["S1", "S2", "S3"]]
+    assert [v["segments"] for v in promise["versions"]] == [
+        ["S1", "S2", "S3", "S4"],
+        ["S1", "S2", "S3"],
+        ["S1", "S2", "S3"],
+    ]
     for version in promise["versions"]:
         assert version["created_at"].endswith("+00:00")
         assert datetime.fromisoformat(version["created_at"]).utcoffset() == timedelta(0)
@@ -461,8 +548,7 @@ def test_export_of_the_demo_has_its_three_versions_and_the_current_one(engine, d
 def test_export_import_export_keeps_the_promise_section(engine, demo_workspace_id):
     _call(engine, set_terms, workspace_id=demo_workspace_id, kind="jargon", terms="Counter-speak\nKPI")
     old = _versions(engine, demo_workspace_id)[0]
-    _call(engine, restore_version, workspace_id=demo_workspace_id, version_id=old.id, author="Tor",
-          make_current=True)
+    _call(engine, restore_version, workspace_id=demo_workspace_id, version_id=old.id, author="Tor", make_current=True)
     first = _export(engine, demo_workspace_id)
     raw = json.dumps(first, ensure_ascii=False).encode("utf-8")
     copy_id = _import(engine, parse_workspace_file(raw)).id
@@ -485,26 +571,45 @@ def test_a_file_without_a_promise_section_gets_the_default_lists_and_no_versions
 _set = set_at  # "versions.1.number" sets the promise's versions[1] number (0-based)
 
 
-@pytest.mark.parametrize("change, where", [
-    (_set("versions.1.number", 1), "promise › versions[2] › number"),
-    (_set("versions.2.number", 0), "promise › versions[3] › number"),
-    (_set("versions.2.number", "3"), "promise › versions[3] › number"),
-    (_set("versions.1.restored_from", 3), "promise › versions[2] › restored_from"),
-    (_set("versions.1.restored_from", 9), "promise › versions[2] › restored_from"),
-    (_set("versions.1.restored_from", 2), "promise › versions[2] › restored_from"),
-    (_set("current", 7), "promise › current"),
-    (_set("versions.0.segments", ["S1", "S9"]), "promise › versions[1] › segments"),
-    (_set("versions.0.segments", "S1"), "promise › versions[1] › segments"),
-    (_set("colour", "red"), "promise › colour"),
-    (_set("buzzwords.2", "inno*vativ"), "promise › buzzwords[3]"),
-    (_set("jargon.0", "j" * 61), "promise › jargon[1]"),
-    (_set("versions.1.text", ""), "promise › versions[2] › The promise"),
-    (_set("versions.2.author", " "), "promise › versions[3] › Author"),
-    (_set("versions.0.created_at", "last Tuesday"), "promise › versions[1] › created_at"),
-    (_set("versions", "all of them"), "promise › versions"),
-], ids=["duplicate-number", "number-zero", "number-text", "restored-from-later", "restored-from-unknown",
-        "restored-from-itself", "current-missing", "segment-not-in-file", "segments-not-a-list", "unknown-key",
-        "bad-buzzword", "long-jargon", "empty-text", "no-author", "bad-created-at", "versions-not-a-list"])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (_set("versions.1.number", 1), "promise › versions[2] › number"),
+        (_set("versions.2.number", 0), "promise › versions[3] › number"),
+        (_set("versions.2.number", "3"), "promise › versions[3] › number"),
+        (_set("versions.1.restored_from", 3), "promise › versions[2] › restored_from"),
+        (_set("versions.1.restored_from", 9), "promise › versions[2] › restored_from"),
+        (_set("versions.1.restored_from", 2), "promise › versions[2] › restored_from"),
+        (_set("current", 7), "promise › current"),
+        (_set("versions.0.segments", ["S1", "S9"]), "promise › versions[1] › segments"),
+        (_set("versions.0.segments", "S1"), "promise › versions[1] › segments"),
+        (_set("colour", "red"), "promise › colour"),
+        (_set("buzzwords.2", "inno*vativ"), "promise › buzzwords[3]"),
+        (_set("jargon.0", "j" * 61), "promise › jargon[1]"),
+        (_set("versions.1.text", ""), "promise › versions[2] › The promise"),
+        (_set("versions.2.author", " "), "promise › versions[3] › Author"),
+        (_set("versions.0.created_at", "last Tuesday"), "promise › versions[1] › created_at"),
+        (_set("versions", "all of them"), "promise › versions"),
+    ],
+    ids=[
+        "duplicate-number",
+        "number-zero",
+        "number-text",
+        "restored-from-later",
+        "restored-from-unknown",
+        "restored-from-itself",
+        "current-missing",
+        "segment-not-in-file",
+        "segments-not-a-list",
+        "unknown-key",
+        "bad-buzzword",
+        "long-jargon",
+        "empty-text",
+        "no-author",
+        "bad-created-at",
+        "versions-not-a-list",
+    ],
+)
 def test_a_bad_promise_section_is_refused_naming_the_place_and_creates_nothing(engine, change, where):
     document = _demo()
     change(document["promise"])
@@ -516,11 +621,15 @@ def test_a_bad_promise_section_is_refused_naming_the_place_and_creates_nothing(e
     assert (count(engine, Workspace), count(engine, PromiseVersion), count(engine, PromiseTerm)) == before
 
 
-@pytest.mark.parametrize("numbers, restored_from, expected", [
-    ((1, 2, 5), 2, 2),
-    ((1, 3, 5), 3, 2),
-    ((2, 4, 9), 2, 1),
-], ids=["1-2-5", "1-3-5", "2-4-9"])
+@pytest.mark.parametrize(
+    "numbers, restored_from, expected",
+    [
+        ((1, 2, 5), 2, 2),
+        ((1, 3, 5), 3, 2),
+        ((2, 4, 9), 2, 1),
+    ],
+    ids=["1-2-5", "1-3-5", "2-4-9"],
+)
 def test_gaps_in_the_version_numbers_are_closed_and_restored_from_follows(engine, numbers, restored_from, expected):
     document = _demo()
     versions = document["promise"]["versions"]
@@ -552,7 +661,10 @@ def test_versions_listed_out_of_order_are_imported_by_number(engine):
     document["promise"]["versions"].reverse()
     ws = _import(engine, document).id
     assert [(v.number, v.author) for v in _versions(engine, ws)] == [
-        (1, "Erik Solberg"), (2, "Hanne Lie"), (3, "Mona Dahl")]
+        (1, "Erik Solberg"),
+        (2, "Hanne Lie"),
+        (3, "Mona Dahl"),
+    ]
     assert _read(engine, current_promise, workspace_id=ws).number == 3
 
 
@@ -568,8 +680,9 @@ def test_restored_from_a_later_version_listed_earlier_in_the_file_is_refused(eng
     assert count(engine, Workspace) == before
 
 
-@pytest.mark.parametrize("change", [_set("versions.0.number", [1]), _set("current", {"n": 3})],
-                         ids=["number-list", "current-object"])
+@pytest.mark.parametrize(
+    "change", [_set("versions.0.number", [1]), _set("current", {"n": 3})], ids=["number-list", "current-object"]
+)
 def test_an_unhashable_version_number_is_refused_not_a_crash(engine, change):
     document = _demo()
     change(document["promise"])
@@ -586,10 +699,14 @@ def test_a_null_in_a_word_list_of_the_file_does_not_become_the_term_none(engine)
     assert _read(engine, promise_terms, workspace_id=ws)["buzzword"] == ["best"]
 
 
-@pytest.mark.parametrize("change, where", [
-    (_set("current", True), "promise › current"),
-    (_set("versions.2.restored_from", True), "promise › versions[3] › restored_from"),
-], ids=["current-true", "restored-from-true"])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (_set("current", True), "promise › current"),
+        (_set("versions.2.restored_from", True), "promise › versions[3] › restored_from"),
+    ],
+    ids=["current-true", "restored-from-true"],
+)
 def test_true_is_not_a_version_number_anywhere_in_the_promise_section(engine, change, where):
     document = _demo()
     change(document["promise"])
@@ -614,12 +731,16 @@ def test_a_created_at_with_an_offset_keeps_its_instant(engine):
 
 # --- deleting --------------------------------------------------------------------------------
 
+
 def test_deleting_a_workspace_removes_its_promise_rows_and_no_others(engine, demo_workspace_id):
     other = new_workspace(engine, "Other")
     segment = new_segment(engine, other, "Installers")
     _save(engine, other, segment_ids=[segment])
     assert _promise_counts(engine, demo_workspace_id) == {
-        "versions": 3, "segment links": 10, "terms": len(DEFAULT_BUZZWORDS) + len(DEFAULT_JARGON)}
+        "versions": 3,
+        "segment links": 10,
+        "terms": len(DEFAULT_BUZZWORDS) + len(DEFAULT_JARGON),
+    }
     kept = _promise_counts(engine, other)
 
     name = _read(engine, export_workspace, workspace_id=demo_workspace_id)["workspace"]["name"]
@@ -638,8 +759,9 @@ def test_deleting_a_segment_takes_it_off_the_versions_but_keeps_them(engine, dem
 
     after = _versions(engine, ws)
     assert [v.text for v in after] == [v.text for v in before]
-    assert [v.segment_names for v in after] == [["Time-pressed installers", "Project contractors",
-                                                 "Quality-focused renovators"]] * 3
+    assert [v.segment_names for v in after] == [
+        ["Time-pressed installers", "Project contractors", "Quality-focused renovators"]
+    ] * 3
     assert _read(engine, current_promise, workspace_id=ws).number == 3
 
 
@@ -660,11 +782,17 @@ def test_workspaces_from_before_0006_get_the_default_word_lists_and_no_versions(
     upgrade(empty_engine, "0005")
     now = "2025-05-01 10:00:00+00:00"
     with empty_engine.begin() as connection:
-        ids = [connection.execute(text(
-            "INSERT INTO workspace (name, currency, description, weight_size, weight_potential, weight_growth, "
-            "max_long_term_goals, created_at, updated_at) "
-            "VALUES (:name, 'NOK', '', 30, 40, 30, 5, :now, :now) RETURNING id"),
-            {"name": name, "now": now}).scalar_one() for name in ("Gammel Rørhandel", "Second")]
+        ids = [
+            connection.execute(
+                text(
+                    "INSERT INTO workspace (name, currency, description, weight_size, weight_potential, weight_growth, "
+                    "max_long_term_goals, created_at, updated_at) "
+                    "VALUES (:name, 'NOK', '', 30, 40, 30, 5, :now, :now) RETURNING id"
+                ),
+                {"name": name, "now": now},
+            ).scalar_one()
+            for name in ("Gammel Rørhandel", "Second")
+        ]
 
     upgrade(empty_engine)
 

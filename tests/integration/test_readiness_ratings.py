@@ -55,6 +55,7 @@ def _statements(engine, workspace_id):
 
 # --- a new workspace -------------------------------------------------------------------
 
+
 def test_a_new_workspace_has_the_seven_standard_statements_and_the_default_themes(engine):
     with unit_of_work(engine) as session:
         workspace_id = create_workspace(session=session, data={"name": "Fresh"}).id
@@ -75,10 +76,18 @@ def test_every_workspace_gets_its_own_statements(engine):
 
 # --- saving ratings --------------------------------------------------------------------
 
+
 def test_save_ratings_inserts(engine, ws):
     first, second = ws["statements"][:2]
-    saved = _save(engine, ws, "tor", [{"statement_id": first, "score": 2, "note": "  No owner yet "},
-                                      ReadinessRatingIn(statement_id=second, score=5)])
+    saved = _save(
+        engine,
+        ws,
+        "tor",
+        [
+            {"statement_id": first, "score": 2, "note": "  No owner yet "},
+            ReadinessRatingIn(statement_id=second, score=5),
+        ],
+    )
     assert saved == 2
     assert _ratings(engine, ws, "tor") == {first: (2, "No owner yet"), second: (5, "")}
     assert _ratings(engine, ws, "hanne") == {}
@@ -112,18 +121,32 @@ def test_clearing_a_rating_that_does_not_exist_writes_nothing(engine, ws):
 def test_a_note_without_a_score_is_refused_and_nothing_written(engine, ws):
     first, second = ws["statements"][:2]
     _save(engine, ws, "tor", [{"statement_id": first, "score": 2, "note": "Kept"}])
-    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
-        {"statement_id": second, "score": 4},
-        {"statement_id": first, "score": None, "note": "Why I removed my score"}])
+    refusal = refusal_of(
+        engine,
+        save_ratings,
+        workspace_id=ws["id"],
+        participant_id=ws["tor"],
+        ratings=[
+            {"statement_id": second, "score": 4},
+            {"statement_id": first, "score": None, "note": "Why I removed my score"},
+        ],
+    )
     assert refusal.problems == [Problem(STANDARD_STATEMENTS[0][1], "Give a score from 1 to 5 with the note.")]
     assert _ratings(engine, ws, "tor") == {first: (2, "Kept")}
 
 
 @pytest.mark.parametrize("score", [0, 6, 2.5, "x"])
 def test_a_score_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
-    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
-        {"statement_id": ws["statements"][1], "score": 3},
-        {"statement_id": ws["statements"][0], "score": score}])
+    refusal = refusal_of(
+        engine,
+        save_ratings,
+        workspace_id=ws["id"],
+        participant_id=ws["tor"],
+        ratings=[
+            {"statement_id": ws["statements"][1], "score": 3},
+            {"statement_id": ws["statements"][0], "score": score},
+        ],
+    )
     assert [p.field for p in refusal.problems] == ["Score"]
     assert "whole number from 1 to 5" in refusal.problems[0].message
     assert count(engine, ReadinessRating) == 0
@@ -131,17 +154,29 @@ def test_a_score_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
 
 def test_two_scores_for_one_statement_in_one_save_are_refused_saying_so(engine, ws):
     first = ws["statements"][0]
-    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
-        {"statement_id": first, "score": 2}, {"statement_id": first, "score": 4}])
+    refusal = refusal_of(
+        engine,
+        save_ratings,
+        workspace_id=ws["id"],
+        participant_id=ws["tor"],
+        ratings=[{"statement_id": first, "score": 2}, {"statement_id": first, "score": 4}],
+    )
     assert refusal.problems == [Problem(STANDARD_STATEMENTS[0][1], "Give one score per statement.")]
     assert count(engine, ReadinessRating) == 0
 
 
 def test_every_bad_rating_is_reportedrun_together(engine, ws):
-    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"], ratings=[
-        {"statement_id": ws["statements"][0], "score": 9},
-        {"statement_id": 999_999, "score": 3},
-        {"statement_id": ws["statements"][2], "note": "No score"}])
+    refusal = refusal_of(
+        engine,
+        save_ratings,
+        workspace_id=ws["id"],
+        participant_id=ws["tor"],
+        ratings=[
+            {"statement_id": ws["statements"][0], "score": 9},
+            {"statement_id": 999_999, "score": 3},
+            {"statement_id": ws["statements"][2], "note": "No score"},
+        ],
+    )
     assert len(refusal.problems) == 3
     assert count(engine, ReadinessRating) == 0
 
@@ -149,8 +184,13 @@ def test_every_bad_rating_is_reportedrun_together(engine, ws):
 def test_a_statement_of_another_workspace_is_refused(engine, ws):
     other = new_workspace(engine, "Other")
     foreign = _statements(engine, other)[0].id
-    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=ws["tor"],
-                       ratings=[{"statement_id": ws["statements"][0], "score": 3}, {"statement_id": foreign, "score": 3}])
+    refusal = refusal_of(
+        engine,
+        save_ratings,
+        workspace_id=ws["id"],
+        participant_id=ws["tor"],
+        ratings=[{"statement_id": ws["statements"][0], "score": 3}, {"statement_id": foreign, "score": 3}],
+    )
     assert refusal.problems == [Problem("Statement", "That statement is not part of this workspace's check.")]
     assert count(engine, ReadinessRating) == 0
 
@@ -159,8 +199,13 @@ def test_a_participant_of_another_workspace_is_refused(engine, ws):
     other = new_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         stranger = create_participant(session=session, workspace_id=other, data={"name": "Stranger"}).id
-    refusal = refusal_of(engine, save_ratings, workspace_id=ws["id"], participant_id=stranger,
-                       ratings=[{"statement_id": ws["statements"][0], "score": 3}])
+    refusal = refusal_of(
+        engine,
+        save_ratings,
+        workspace_id=ws["id"],
+        participant_id=stranger,
+        ratings=[{"statement_id": ws["statements"][0], "score": 3}],
+    )
     assert "That participant does not exist in this workspace" in str(refusal)
     assert count(engine, ReadinessRating) == 0
     with pytest.raises(ValidationProblem, match="does not exist in this workspace"):
@@ -170,14 +215,22 @@ def test_a_participant_of_another_workspace_is_refused(engine, ws):
 
 # --- statements ------------------------------------------------------------------------
 
+
 def test_add_statement_appends_an_own_statement(engine, ws):
     with unit_of_work(engine) as session:
-        added = add_statement(session=session, workspace_id=ws["id"],
-                              data={"text": "  Field sales log visits the same day. ", "why": "Fresh data."})
+        added = add_statement(
+            session=session,
+            workspace_id=ws["id"],
+            data={"text": "  Field sales log visits the same day. ", "why": "Fresh data."},
+        )
     statements = _statements(engine, ws["id"])
     assert statements[-1] == added
     assert (added.text, added.why, added.key, added.position) == (
-        "Field sales log visits the same day.", "Fresh data.", None, 7)
+        "Field sales log visits the same day.",
+        "Fresh data.",
+        None,
+        7,
+    )
     assert len(statements) == 8
 
 
@@ -225,6 +278,7 @@ def test_a_statement_of_another_workspace_cannot_be_deleted_through_this_one(eng
 
 # --- the summary -----------------------------------------------------------------------
 
+
 def test_summary_of_a_small_check(engine, ws):
     first, second = ws["statements"][:2]
     _save(engine, ws, "tor", [{"statement_id": first, "score": 1}, {"statement_id": second, "score": 4}])
@@ -259,10 +313,20 @@ def test_summary_of_the_demo_workspace_matches_the_file(engine, demo_workspace_i
     assert summary.overall == pytest.approx(overall)
     assert {statements[s.statement_id]: s.mean for s in summary.statements} == pytest.approx(means)
     assert [statements[s.statement_id] for s in summary.statements] == [
-        "line_to_top", "data_quality", "owner_after_launch", "user_value", "departments", "top_management",
-        "business_goals"]
+        "line_to_top",
+        "data_quality",
+        "owner_after_launch",
+        "user_value",
+        "departments",
+        "top_management",
+        "business_goals",
+    ]
     assert [statements[s.statement_id] for s in summary.weak_points] == [
-        "line_to_top", "data_quality", "owner_after_launch", "user_value"]
+        "line_to_top",
+        "data_quality",
+        "owner_after_launch",
+        "user_value",
+    ]
     assert sum(s.count for s in summary.statements) == sum(len(s["ratings"]) for s in demo["readiness"])
     assert len(participants) == len(demo["participants"])
 
@@ -274,22 +338,30 @@ def test_two_participants_rating_the_same_statement_at_once_are_both_kept(engine
     statement = ws["statements"][3]
 
     def rate(participant, score):
-        return lambda: _save(engine, ws, participant, [{"statement_id": statement, "score": score,
-                                                        "note": f"{participant} says {score}"}])
+        return lambda: _save(
+            engine,
+            ws,
+            participant,
+            [{"statement_id": statement, "score": score, "note": f"{participant} says {score}"}],
+        )
 
     assert run_together([rate("tor", 2), rate("hanne", 5)]) == []
     assert _ratings(engine, ws, "tor") == {statement: (2, "tor says 2")}
     assert _ratings(engine, ws, "hanne") == {statement: (5, "hanne says 5")}
     with read_session(engine) as session:
-        [summary] = [s for s in readiness_summary(session=session, workspace_id=ws["id"]).statements
-                     if s.statement_id == statement]
+        [summary] = [
+            s
+            for s in readiness_summary(session=session, workspace_id=ws["id"]).statements
+            if s.statement_id == statement
+        ]
     assert sorted(summary.scores) == [2, 5]
 
 
 def test_one_participant_saving_from_two_tabs_at_once_keeps_one_rating(engine, ws):
     statement = ws["statements"][0]
-    jobs = [lambda score=score: _save(engine, ws, "tor", [{"statement_id": statement, "score": score}])
-            for score in (2, 4)]
+    jobs = [
+        lambda score=score: _save(engine, ws, "tor", [{"statement_id": statement, "score": score}]) for score in (2, 4)
+    ]
     assert run_together(jobs) == []
     assert count(engine, ReadinessRating) == 1
     assert _ratings(engine, ws, "tor")[statement][0] in (2, 4)

@@ -41,16 +41,33 @@ def _segments(engine, workspace_id):
 
 # --- create, update, delete ------------------------------------------------------------
 
+
 def test_create_segment_stores_every_field(engine, workspace_id):
     with unit_of_work(engine) as session:
-        created = create_segment(session=session, workspace_id=workspace_id, data={
-            "name": "Installers", "description": "Små firma", "defining_needs": "Deler i dag",
-            "customer_count": "2 400", "revenue": "520000000", "potential": 6.4e8, "expected_growth_pct": "4,5",
-            "lifecycle_focus": "retain", "notes": "æøå", "value_drivers": "Service; Price"})
+        created = create_segment(
+            session=session,
+            workspace_id=workspace_id,
+            data={
+                "name": "Installers",
+                "description": "Små firma",
+                "defining_needs": "Deler i dag",
+                "customer_count": "2 400",
+                "revenue": "520000000",
+                "potential": 6.4e8,
+                "expected_growth_pct": "4,5",
+                "lifecycle_focus": "retain",
+                "notes": "æøå",
+                "value_drivers": "Service; Price",
+            },
+        )
     [stored] = _segments(engine, workspace_id)
     assert stored == created
     assert (stored.name, stored.customer_count, stored.revenue, stored.expected_growth_pct) == (
-        "Installers", 2400, 520000000.0, 4.5)
+        "Installers",
+        2400,
+        520000000.0,
+        4.5,
+    )
     assert stored.lifecycle_focus == "Retain"
     assert stored.value_drivers == ["Price", "Service"]  # in the workspace list's order
 
@@ -76,18 +93,25 @@ def test_value_drivers_match_case_insensitively_and_unknown_ones_join_the_list(e
 def test_add_value_driver_refuses_a_duplicate_ignoring_case(engine, workspace_id):
     with unit_of_work(engine) as session:
         assert add_value_driver(session=session, workspace_id=workspace_id, name="  Delivery   precision ") == (
-            "Delivery precision")
+            "Delivery precision"
+        )
     refusal = refusal_of(engine, add_value_driver, workspace_id=workspace_id, name="delivery PRECISION")
     assert refusal.problems == [Problem("Value driver", "'delivery PRECISION' is already in the list.")]
     assert count(engine, ValueDriver, workspace_id=workspace_id) == len(DEFAULT_VALUE_DRIVERS) + 1
 
 
 def test_update_segment_changes_only_the_given_fields(engine, workspace_id):
-    segment_id = new_segment(engine, workspace_id, "Installers", customer_count=10, value_drivers=["Price"],
-                             notes="keep me")
+    segment_id = new_segment(
+        engine, workspace_id, "Installers", customer_count=10, value_drivers=["Price"], notes="keep me"
+    )
     with unit_of_work(engine) as session:
-        update_segment(version=version_of(session, Segment, segment_id), session=session, workspace_id=workspace_id, segment_id=segment_id,
-                       changes={"name": "Time-pressed installers", "customer_count": "12"})
+        update_segment(
+            version=version_of(session, Segment, segment_id),
+            session=session,
+            workspace_id=workspace_id,
+            segment_id=segment_id,
+            changes={"name": "Time-pressed installers", "customer_count": "12"},
+        )
     with read_session(engine) as session:
         segment = get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
     assert (segment.name, segment.customer_count, segment.notes) == ("Time-pressed installers", 12, "keep me")
@@ -97,8 +121,13 @@ def test_update_segment_changes_only_the_given_fields(engine, workspace_id):
 def test_update_segment_replaces_value_drivers_when_given(engine, workspace_id):
     segment_id = new_segment(engine, workspace_id, "Installers", value_drivers=["Price", "Service"])
     with unit_of_work(engine) as session:
-        returned = update_segment(version=version_of(session, Segment, segment_id), session=session, workspace_id=workspace_id, segment_id=segment_id,
-                                  changes={"value_drivers": ["quality", "SPEED"]})
+        returned = update_segment(
+            version=version_of(session, Segment, segment_id),
+            session=session,
+            workspace_id=workspace_id,
+            segment_id=segment_id,
+            changes={"value_drivers": ["quality", "SPEED"]},
+        )
     assert _segments(engine, workspace_id)[0].value_drivers == ["Quality", "SPEED"]
     assert returned == _segments(engine, workspace_id)[0]
     assert count(engine, SegmentValueDriver) == 2
@@ -106,8 +135,14 @@ def test_update_segment_replaces_value_drivers_when_given(engine, workspace_id):
 
 def test_invalid_update_is_refused_and_nothing_changed(engine, workspace_id):
     segment_id = new_segment(engine, workspace_id, "Installers", customer_count=10)
-    refusal = refusal_of(engine, update_segment, version=version_of(engine, Segment, segment_id), workspace_id=workspace_id, segment_id=segment_id,
-                       changes={"name": "Renamed", "customer_count": -5})
+    refusal = refusal_of(
+        engine,
+        update_segment,
+        version=version_of(engine, Segment, segment_id),
+        workspace_id=workspace_id,
+        segment_id=segment_id,
+        changes={"name": "Renamed", "customer_count": -5},
+    )
     assert refusal.problems == [Problem("Customers", "must be at least 0.")]
     [segment] = _segments(engine, workspace_id)
     assert (segment.name, segment.customer_count) == ("Installers", 10)
@@ -125,7 +160,14 @@ def test_duplicate_segment_name_is_refused(engine, workspace_id, duplicate):
 def test_renaming_onto_another_segments_name_is_refused(engine, workspace_id):
     new_segment(engine, workspace_id, "Installers")
     other = new_segment(engine, workspace_id, "Renovators")
-    refusal_of(engine, update_segment, version=version_of(engine, Segment, other), workspace_id=workspace_id, segment_id=other, changes={"name": "installers"})
+    refusal_of(
+        engine,
+        update_segment,
+        version=version_of(engine, Segment, other),
+        workspace_id=workspace_id,
+        segment_id=other,
+        changes={"name": "installers"},
+    )
     assert [s.name for s in _segments(engine, workspace_id)] == ["Installers", "Renovators"]
 
 
@@ -166,9 +208,12 @@ def test_delete_with_personas_when_confirmed(engine, workspace_id):
 
 # --- the table: all or nothing ---------------------------------------------------------
 
+
 def _two_segments(engine, workspace_id) -> list[int]:
-    return [new_segment(engine, workspace_id, "Installers", customer_count=10),
-            new_segment(engine, workspace_id, "Renovators", customer_count=20)]
+    return [
+        new_segment(engine, workspace_id, "Installers", customer_count=10),
+        new_segment(engine, workspace_id, "Renovators", customer_count=20),
+    ]
 
 
 def _apply(engine, workspace_id, commands):
@@ -178,10 +223,15 @@ def _apply(engine, workspace_id, commands):
 
 def test_apply_segment_edits_applies_creates_updates_and_deletes(engine, workspace_id):
     first, second = _two_segments(engine, workspace_id)
-    counts = _apply(engine, workspace_id, EditorCommands(
-        deletes=[Delete(second, 2)],
-        updates=[Update(first, {"customer_count": 11}, 1)],
-        creates=[Create({"name": "Facility managers", "value_drivers": ["Service"]}, 3)]))
+    counts = _apply(
+        engine,
+        workspace_id,
+        EditorCommands(
+            deletes=[Delete(second, 2)],
+            updates=[Update(first, {"customer_count": 11}, 1)],
+            creates=[Create({"name": "Facility managers", "value_drivers": ["Service"]}, 3)],
+        ),
+    )
     assert counts == {"created": 1, "updated": 1, "deleted": 1}
     segments = _segments(engine, workspace_id)
     assert [(s.name, s.customer_count) for s in segments] == [("Installers", 11), ("Facility managers", None)]
@@ -190,10 +240,15 @@ def test_apply_segment_edits_applies_creates_updates_and_deletes(engine, workspa
 def test_one_bad_row_among_good_ones_writes_nothing(engine, workspace_id):
     first, second = _two_segments(engine, workspace_id)
     with pytest.raises(ValidationProblem) as refused:
-        _apply(engine, workspace_id, EditorCommands(
-            deletes=[Delete(second, 2)],
-            updates=[Update(first, {"name": "Renamed", "value_drivers": ["Brand new driver"]}, 1)],
-            creates=[Create({"name": "Good new row"}, 3), Create({"name": "Bad row", "customer_count": -1}, 4)]))
+        _apply(
+            engine,
+            workspace_id,
+            EditorCommands(
+                deletes=[Delete(second, 2)],
+                updates=[Update(first, {"name": "Renamed", "value_drivers": ["Brand new driver"]}, 1)],
+                creates=[Create({"name": "Good new row"}, 3), Create({"name": "Bad row", "customer_count": -1}, 4)],
+            ),
+        )
     assert refused.value.problems == [Problem("Customers", "must be at least 0.", 4)]
     segments = _segments(engine, workspace_id)
     assert [(s.name, s.customer_count) for s in segments] == [("Installers", 10), ("Renovators", 20)]
@@ -205,11 +260,20 @@ def test_several_bad_rows_are_all_reported(engine, workspace_id):
     first, second = _two_segments(engine, workspace_id)
     new_persona(engine, workspace_id, second, "Rita")
     with pytest.raises(ValidationProblem) as refused:
-        _apply(engine, workspace_id, EditorCommands(
-            deletes=[Delete(second, 2)],
-            updates=[Update(first, {"expected_growth_pct": 5000}, 1)],
-            creates=[Create({"name": "Fine"}, 3), Create({"name": "Numbers", "customer_count": "abc"}, 4),
-                     Create({"name": "installers"}, 5), Create({"name": "Stage", "lifecycle_focus": "Later"}, 6)]))
+        _apply(
+            engine,
+            workspace_id,
+            EditorCommands(
+                deletes=[Delete(second, 2)],
+                updates=[Update(first, {"expected_growth_pct": 5000}, 1)],
+                creates=[
+                    Create({"name": "Fine"}, 3),
+                    Create({"name": "Numbers", "customer_count": "abc"}, 4),
+                    Create({"name": "installers"}, 5),
+                    Create({"name": "Stage", "lifecycle_focus": "Later"}, 6),
+                ],
+            ),
+        )
     problems = refused.value.problems
     assert [p.row for p in problems] == [2, 1, 4, 5, 6]
     assert "has 1 persona." in problems[0].message
@@ -225,13 +289,20 @@ def test_several_bad_rows_are_all_reported(engine, workspace_id):
 def test_create_segments_imports_all_or_nothing(engine, workspace_id):
     with pytest.raises(ValidationProblem) as refused:
         with unit_of_work(engine) as session:
-            create_segments(session=session, workspace_id=workspace_id,
-                            rows=[(2, {"name": "One"}), (3, {"name": "Two"}), (5, {"name": "one"})])
+            create_segments(
+                session=session,
+                workspace_id=workspace_id,
+                rows=[(2, {"name": "One"}), (3, {"name": "Two"}), (5, {"name": "one"})],
+            )
     assert [p.row for p in refused.value.problems] == [5]  # the row number in the file
     assert count(engine, Segment) == 0
     with unit_of_work(engine) as session:
-        assert create_segments(session=session, workspace_id=workspace_id,
-                               rows=[(2, {"name": "One"}), (3, {"name": "Two"})]) == 2
+        assert (
+            create_segments(
+                session=session, workspace_id=workspace_id, rows=[(2, {"name": "One"}), (3, {"name": "Two"})]
+            )
+            == 2
+        )
     assert [s.name for s in _segments(engine, workspace_id)] == ["One", "Two"]
 
 

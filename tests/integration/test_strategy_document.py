@@ -25,13 +25,15 @@ from crmstrategy.implementation.models import FEEDBACK_STATUSES
 from crmstrategy.implementation.plan import create_action
 from crmstrategy.strategy.goals import create_goal
 from crmstrategy.strategy.strategy_map import add_constraint, create_node
+from crmstrategy.workspace.blocks import Image
 from crmstrategy.workspace.document_exports import (
     document_html,
     document_markdown,
     document_markdown_zip,
     document_pdf,
 )
-from crmstrategy.workspace.strategy_document import SECTIONS, Image, document_blocks, strategy_document
+from crmstrategy.workspace.document_layout import SECTIONS, document_blocks
+from crmstrategy.workspace.strategy_document import strategy_document
 from crmstrategy.workspace.workspace_file import load_demo_document
 from tests.integration.support import call, demo_copy, import_document, new_persona, new_segment, new_workspace, read
 
@@ -44,6 +46,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 # --- reading the files back ---------------------------------------------------------------------
+
 
 def _flat(text: str) -> str:
     """Text without any whitespace. The PDF writer breaks a word too wide for its table column by characters
@@ -94,7 +97,7 @@ class _Pdf:
 
     def title(self) -> list[str]:
         """The cover's title: the lines before the date line under it."""
-        return self.lines[:self.lines.index(f"CRM strategy · {TODAY.isoformat()}")]
+        return self.lines[: self.lines.index(f"CRM strategy · {TODAY.isoformat()}")]
 
     def image_sizes(self) -> list[tuple[int, int]]:
         return [image.image.size for page in self.reader.pages for image in page.images]
@@ -159,6 +162,7 @@ def _charts(doc) -> list[Image]:
 
 # --- the documents --------------------------------------------------------------------------------
 
+
 def _document(engine, workspace_id: int, **kwargs):
     return read(engine, strategy_document, workspace_id=workspace_id, today=TODAY, **kwargs)
 
@@ -180,8 +184,15 @@ def demo(engine, shared) -> dict:
         workspace_id = import_document(engine, document).id
         doc = _document(engine, workspace_id)
         text, images = document_markdown(doc)
-        shared[key] = {"file": document, "doc": doc, "pdf": document_pdf(doc), "html": document_html(doc),
-                       "md": text, "md_images": images, "zip": document_markdown_zip(doc)}
+        shared[key] = {
+            "file": document,
+            "doc": doc,
+            "pdf": document_pdf(doc),
+            "html": document_html(doc),
+            "md": text,
+            "md_images": images,
+            "zip": document_markdown_zip(doc),
+        }
     return shared[key]
 
 
@@ -197,18 +208,35 @@ def hostile(engine, shared):
     key = ("hostile", engine.dialect.name)
     if key not in shared:
         workspace_id = import_document(engine, demo_copy("Hostile text")).id
-        call(engine, save_role_impact, workspace_id=workspace_id,
-             data={"audience": "Warehouse", "means": HOSTILE, "must_do": MD_HOSTILE})
-        for title, owner, due in ((MD_HOSTILE, "Åse Lindström", "2027-01-29"), (HOSTILE, "<i>Ola</i>", "2027-02-26"),
-                                  (ENTITIES, "Kari", "2027-03-26")):
-            call(engine, create_action, workspace_id=workspace_id,
-                 data={"title": title, "department": "Warehouse", "owner": owner, "due_date": due,
-                       "description": HOSTILE})
+        call(
+            engine,
+            save_role_impact,
+            workspace_id=workspace_id,
+            data={"audience": "Warehouse", "means": HOSTILE, "must_do": MD_HOSTILE},
+        )
+        for title, owner, due in (
+            (MD_HOSTILE, "Åse Lindström", "2027-01-29"),
+            (HOSTILE, "<i>Ola</i>", "2027-02-26"),
+            (ENTITIES, "Kari", "2027-03-26"),
+        ):
+            call(
+                engine,
+                create_action,
+                workspace_id=workspace_id,
+                data={
+                    "title": title,
+                    "department": "Warehouse",
+                    "owner": owner,
+                    "due_date": due,
+                    "description": HOSTILE,
+                },
+            )
         shared[key] = _document(engine, workspace_id, with_charts=False)
     return shared[key]
 
 
 # --- PDF --------------------------------------------------------------------------------------------
+
 
 def test_the_pdf_outline_lists_every_section_in_order(demo, demo_pdf):
     assert demo_pdf.outline() == list(SECTIONS)
@@ -280,8 +308,11 @@ def test_the_pdf_text_holds_each_section_in_its_place(demo, demo_pdf):
 
     feedback = parts["Customer feedback"]
     statuses = Counter(f["status"] for f in file["follow_up"]["feedback"])
-    sentence = f"{sum(statuses.values())} pieces of feedback: " + ", ".join(
-        f"{statuses[s]} {s.lower()}" for s in FEEDBACK_STATUSES) + "."
+    sentence = (
+        f"{sum(statuses.values())} pieces of feedback: "
+        + ", ".join(f"{statuses[s]} {s.lower()}" for s in FEEDBACK_STATUSES)
+        + "."
+    )
     assert sentence == "12 pieces of feedback: 4 new, 4 routed, 4 acted on."
     assert _holds(feedback, sentence)
     assert "Not acted on for more than 30 days (4)" in feedback.splitlines()
@@ -311,8 +342,11 @@ def test_the_pdf_text_holds_each_section_in_its_place(demo, demo_pdf):
 
 
 def test_nordic_letters_come_through_in_the_pdf_text(demo, demo_pdf):
-    for word in ("Rørhandel", "“Jeg bruker to dager i måneden på å finne ut hvilken faktura som hører til",
-                 "Kundene mine betaler for at det skal være riktig – og pent – i tjue år."):
+    for word in (
+        "Rørhandel",
+        "“Jeg bruker to dager i måneden på å finne ut hvilken faktura som hører til",
+        "Kundene mine betaler for at det skal være riktig – og pent – i tjue år.",
+    ):
         assert _holds(demo_pdf.text, word), word
 
 
@@ -334,6 +368,7 @@ def test_the_plan_table_shows_each_due_date_whole(demo, demo_pdf):
 
 # --- HTML -------------------------------------------------------------------------------------------
 
+
 def test_the_html_has_one_h1_per_section_and_charts_inlined_as_png(demo):
     html = demo["html"]
     parsed = _Html(html)
@@ -343,7 +378,7 @@ def test_the_html_has_one_h1_per_section_and_charts_inlined_as_png(demo):
     for image, chart in zip(parsed.images, charts):
         prefix = "data:image/png;base64,"
         assert image["src"].startswith(prefix)
-        payload = base64.b64decode(image["src"][len(prefix):], validate=True)
+        payload = base64.b64decode(image["src"][len(prefix) :], validate=True)
         assert payload.startswith(PNG)
         assert payload == chart.png
     # Nothing is fetched: no URL but the inline pictures, no stylesheet or script from elsewhere
@@ -373,6 +408,7 @@ def test_html_in_user_text_is_shown_literally(hostile):
 
 
 # --- Markdown ---------------------------------------------------------------------------------------
+
 
 def test_the_markdown_has_every_section_as_a_heading_and_links_its_charts(demo):
     text, images = demo["md"], demo["md_images"]
@@ -440,8 +476,12 @@ def test_long_texts_and_nordic_letters_build_a_pdf(engine):
     segment = "Små håndverkere i Ørsta og Älvdalen"
     segment_id = new_segment(engine, workspace_id, segment, priority=PRIORITIES[0])
     new_persona(engine, workspace_id, segment_id, "Åsa Öström fra Ærøy", quote="Jeg vil ha det på lager – nå.")
-    call(engine, save_role_impact, workspace_id=workspace_id,
-         data={"audience": "Økonomi og ÅTERFÖRSÄLJARE", "means": long_text, "must_do": word})
+    call(
+        engine,
+        save_role_impact,
+        workspace_id=workspace_id,
+        data={"audience": "Økonomi og ÅTERFÖRSÄLJARE", "means": long_text, "must_do": word},
+    )
     doc = _document(engine, workspace_id)
     pdf = _Pdf(document_pdf(doc), name)
     assert pdf.outline() == list(SECTIONS)
@@ -460,8 +500,9 @@ def test_long_texts_and_nordic_letters_build_a_pdf(engine):
 
 
 def test_a_60_node_strategy_map_builds_with_every_objective_and_its_image(engine):
-    document = large_workspace_document(segments=5, personas=10, insights=20, name="Large map") \
-        | strategy_map_sections(random.Random(3), 60)
+    document = large_workspace_document(segments=5, personas=10, insights=20, name="Large map") | strategy_map_sections(
+        random.Random(3), 60
+    )
     document["plan"]["actions"] = []  # they served the generator's other map; a plan of 1,000 is not the point
     document["promise"]["versions"] = document["promise"]["versions"][-3:]  # the current one among them
     document["follow_up"] = {"goal_measurements": [], "customer_measurements": [], "feedback": []}
@@ -530,14 +571,30 @@ def test_an_empty_workspace_gives_every_section_with_nothing_yet_in_all_three_fo
 
 # --- the health check's three states ----------------------------------------------------------------
 
+
 def test_goals_that_are_all_not_measured_are_not_yet_judged_in_all_three_formats(engine):
     workspace_id = new_workspace(engine, "Unmeasured goals")
-    objective = call(engine, create_node, workspace_id=workspace_id, data={"kind": "objective", "name": "Keep installers",
-                                                                           "owner": "Mona"})
+    objective = call(
+        engine,
+        create_node,
+        workspace_id=workspace_id,
+        data={"kind": "objective", "name": "Keep installers", "owner": "Mona"},
+    )
     for metric in ("Installer churn", "Share of wallet"):
-        call(engine, create_goal, workspace_id=workspace_id, today=TODAY,
-             data={"objective_id": objective.id, "metric": metric, "baseline": 10, "target": 5,
-                   "deadline": "2027-06-30", "owner": "Mona"})
+        call(
+            engine,
+            create_goal,
+            workspace_id=workspace_id,
+            today=TODAY,
+            data={
+                "objective_id": objective.id,
+                "metric": metric,
+                "baseline": 10,
+                "target": 5,
+                "deadline": "2027-06-30",
+                "owner": "Mona",
+            },
+        )
     doc = _document(engine, workspace_id, with_charts=False)
     assert [g.status.status for g in doc.goals] == ["Not measured", "Not measured"]
     states = {r.rule.key: r.state for r in doc.health}
@@ -572,8 +629,12 @@ def test_goals_that_are_all_not_measured_are_not_yet_judged_in_all_three_formats
 
 def test_constraints_without_nodes_are_listed_in_all_three_formats(engine):
     workspace_id = new_workspace(engine, "Constraints only")
-    call(engine, add_constraint, workspace_id=workspace_id, data={"kind": "Market priorities",
-                                                                 "text": "Norway <first> & **Sweden** later"})
+    call(
+        engine,
+        add_constraint,
+        workspace_id=workspace_id,
+        data={"kind": "Market priorities", "text": "Norway <first> & **Sweden** later"},
+    )
     doc = _document(engine, workspace_id, with_charts=False)
     part = _Pdf(document_pdf(doc), "Constraints only").sections()["Constraints from the company strategy"]
     assert _holds(part, "Market priorities Norway <first> & **Sweden** later –")

@@ -61,8 +61,10 @@ def ws(engine) -> dict:
     workspace = _bare_workspace(engine, "Acme")
     segment = new_segment(engine, workspace, "Installers", revenue=100, potential=200, expected_growth_pct=5)
     with unit_of_work(engine) as session:
-        people = {name.lower(): create_participant(session=session, workspace_id=workspace, data={"name": name}).id
-                  for name in ("Tor", "Hanne", "Mona")}
+        people = {
+            name.lower(): create_participant(session=session, workspace_id=workspace, data={"name": name}).id
+            for name in ("Tor", "Hanne", "Mona")
+        }
     return {"id": workspace, "segment": segment} | people
 
 
@@ -74,8 +76,7 @@ def _bare_workspace(engine, name: str) -> int:
 
 def _set_factors(engine, workspace_id, segment_id, factors) -> list:
     with unit_of_work(engine) as session:
-        return set_segment_factors(session=session, workspace_id=workspace_id, segment_id=segment_id,
-                                   factors=factors)
+        return set_segment_factors(session=session, workspace_id=workspace_id, segment_id=segment_id, factors=factors)
 
 
 def _factors(engine, workspace_id, segment_id) -> list:
@@ -90,15 +91,20 @@ def _library(engine, workspace_id) -> dict[str, tuple[str, ...]]:
 
 def _rate(engine, ws, participant, scores: dict[int, int | None], segment=None) -> int:
     with unit_of_work(engine) as session:
-        return save_strength_ratings(session=session, workspace_id=ws["id"], segment_id=segment or ws["segment"],
-                                     participant_id=ws[participant],
-                                     ratings=[{"segment_factor_id": f, "score": s} for f, s in scores.items()])
+        return save_strength_ratings(
+            session=session,
+            workspace_id=ws["id"],
+            segment_id=segment or ws["segment"],
+            participant_id=ws[participant],
+            ratings=[{"segment_factor_id": f, "score": s} for f, s in scores.items()],
+        )
 
 
 def _ratings(engine, ws, participant, segment=None) -> dict[int, int]:
     with read_session(engine) as session:
-        return ratings_of(session=session, workspace_id=ws["id"], segment_id=segment or ws["segment"],
-                          participant_id=ws[participant])
+        return ratings_of(
+            session=session, workspace_id=ws["id"], segment_id=segment or ws["segment"], participant_id=ws[participant]
+        )
 
 
 def _strength(engine, workspace_id, segment_id):
@@ -113,10 +119,14 @@ def _ids(engine, ws) -> dict[str, int]:
 
 # --- the factor library ----------------------------------------------------------------
 
+
 def test_add_factor_joins_the_library_sorted_by_name(engine, ws):
     with unit_of_work(engine) as session:
-        added = add_factor(session=session, workspace_id=ws["id"],
-                           data={"name": "  Trade   credit ", "description": " Buying on account. "})
+        added = add_factor(
+            session=session,
+            workspace_id=ws["id"],
+            data={"name": "  Trade   credit ", "description": " Buying on account. "},
+        )
         add_factor(session=session, workspace_id=ws["id"], data={"name": "price level"})
     assert (added.name, added.description, added.segments) == ("Trade credit", "Buying on account.", ())
     with read_session(engine) as session:
@@ -186,19 +196,27 @@ def test_a_factor_of_another_workspace_cannot_be_deleted_through_this_one(engine
 
 # --- a segment's key factors -----------------------------------------------------------
 
+
 def test_set_segment_factors_stores_them_in_order_and_new_names_join_the_library(engine, ws):
     created = _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     assert [(f.factor, f.weight, f.competitor_strength, f.agreed_strength) for f in created] == [
-        ("Stock availability", 30, 4, None), ("Speed at the counter", 25, 3, None), ("Order accuracy", 20, None, None)]
+        ("Stock availability", 30, 4, None),
+        ("Speed at the counter", 25, 3, None),
+        ("Order accuracy", 20, None, None),
+    ]
     assert _factors(engine, ws["id"], ws["segment"]) == created
-    assert _library(engine, ws["id"]) == {"Order accuracy": ("Installers",), "Speed at the counter": ("Installers",),
-                                          "Stock availability": ("Installers",)}
+    assert _library(engine, ws["id"]) == {
+        "Order accuracy": ("Installers",),
+        "Speed at the counter": ("Installers",),
+        "Stock availability": ("Installers",),
+    }
 
 
 def test_an_existing_library_factor_is_reused_whatever_the_case(engine, ws):
     with unit_of_work(engine) as session:
-        factor = add_factor(session=session, workspace_id=ws["id"], data={"name": "Price level",
-                                                                          "description": "Net price."})
+        factor = add_factor(
+            session=session, workspace_id=ws["id"], data={"name": "Price level", "description": "Net price."}
+        )
     [key] = _set_factors(engine, ws["id"], ws["segment"], [SegmentFactorIn(factor="PRICE LEVEL", weight=2)])
     assert (key.factor_id, key.factor) == (factor.id, "Price level")
     assert count(engine, Factor) == 1
@@ -227,17 +245,29 @@ def test_a_factor_name_with_a_non_ascii_capital_is_reused_across_segments(engine
 def test_replacing_key_factors_keeps_ratings_of_kept_factors_and_drops_the_others(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     before = _ids(engine, ws)
-    _rate(engine, ws, "tor", {before["Stock availability"]: 4, before["Speed at the counter"]: 2,
-                              before["Order accuracy"]: 5})
+    _rate(
+        engine,
+        ws,
+        "tor",
+        {before["Stock availability"]: 4, before["Speed at the counter"]: 2, before["Order accuracy"]: 5},
+    )
     _rate(engine, ws, "hanne", {before["Order accuracy"]: 3, before["Speed at the counter"]: 3})
 
-    after = _set_factors(engine, ws["id"], ws["segment"], [
-        {"factor": "Order accuracy", "weight": 50, "competitor_strength": 2},
-        {"factor": "Price level", "weight": 10},
-        {"factor": "Stock availability", "weight": 30, "competitor_strength": 4},
-    ])
+    after = _set_factors(
+        engine,
+        ws["id"],
+        ws["segment"],
+        [
+            {"factor": "Order accuracy", "weight": 50, "competitor_strength": 2},
+            {"factor": "Price level", "weight": 10},
+            {"factor": "Stock availability", "weight": 30, "competitor_strength": 4},
+        ],
+    )
     assert [(f.factor, f.weight, f.competitor_strength) for f in after] == [
-        ("Order accuracy", 50, 2), ("Price level", 10, None), ("Stock availability", 30, 4)]
+        ("Order accuracy", 50, 2),
+        ("Price level", 10, None),
+        ("Stock availability", 30, 4),
+    ]
     ids = {f.factor: f.id for f in after}
     assert ids["Order accuracy"] == before["Order accuracy"]
     assert ids["Stock availability"] == before["Stock availability"]
@@ -258,9 +288,17 @@ def test_an_empty_list_removes_every_key_factor_and_its_ratings(engine, ws):
 
 def test_a_factor_listed_twice_is_refused_and_nothing_written(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS[:1])
-    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
-        {"factor": "Trade credit", "weight": 1}, {"factor": "Price level", "weight": 1},
-        {"factor": "trade CREDIT", "weight": 2}])
+    refusal = refusal_of(
+        engine,
+        set_segment_factors,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        factors=[
+            {"factor": "Trade credit", "weight": 1},
+            {"factor": "Price level", "weight": 1},
+            {"factor": "trade CREDIT", "weight": 2},
+        ],
+    )
     assert refusal.problems == [Problem("Factor", "'trade CREDIT' is listed twice; give each factor once.", 3)]
     assert [f.factor for f in _factors(engine, ws["id"], ws["segment"])] == ["Stock availability"]
     assert set(_library(engine, ws["id"])) == {"Stock availability"}
@@ -271,10 +309,17 @@ def test_a_bad_weight_in_the_middle_of_the_list_writes_nothing(engine, ws, weigh
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     _rate(engine, ws, "tor", {f: 4 for f in _ids(engine, ws).values()})
     before = _factors(engine, ws["id"], ws["segment"])
-    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
-        {"factor": "Brand new first", "weight": 10},
-        {"factor": "Stock availability", "weight": weight},
-        {"factor": "Brand new last", "weight": 10}])
+    refusal = refusal_of(
+        engine,
+        set_segment_factors,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        factors=[
+            {"factor": "Brand new first", "weight": 10},
+            {"factor": "Stock availability", "weight": weight},
+            {"factor": "Brand new last", "weight": 10},
+        ],
+    )
     [problem] = refusal.problems
     assert (problem.field, problem.row) == ("Weight", 2)
     assert "above zero" in problem.message
@@ -285,39 +330,61 @@ def test_a_bad_weight_in_the_middle_of_the_list_writes_nothing(engine, ws, weigh
 
 
 def test_every_bad_row_is_reported(engine, ws):
-    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=ws["segment"], factors=[
-        {"factor": "", "weight": 1},
-        {"factor": "Fine", "weight": 1},
-        {"factor": "Competitor", "weight": 1, "competitor_strength": 6},
-        {"factor": "Agreed", "weight": 1, "agreed_strength": 0},
-        {"factor": "Colour", "weight": 1, "colour": "red"}])
+    refusal = refusal_of(
+        engine,
+        set_segment_factors,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        factors=[
+            {"factor": "", "weight": 1},
+            {"factor": "Fine", "weight": 1},
+            {"factor": "Competitor", "weight": 1, "competitor_strength": 6},
+            {"factor": "Agreed", "weight": 1, "agreed_strength": 0},
+            {"factor": "Colour", "weight": 1, "colour": "red"},
+        ],
+    )
     assert [(p.field, p.row) for p in refusal.problems] == [
-        ("Factor", 1), ("Competitor's strength", 3), ("Agreed strength", 4), ("Colour", 5)]
+        ("Factor", 1),
+        ("Competitor's strength", 3),
+        ("Agreed strength", 4),
+        ("Colour", 5),
+    ]
     assert count(engine, SegmentFactor) == 0 and count(engine, Factor) == 0
 
 
 def test_key_factors_of_a_segment_of_another_workspace_are_refused(engine, ws):
     other = _bare_workspace(engine, "Other")
     theirs = new_segment(engine, other, "Theirs")
-    refusal = refusal_of(engine, set_segment_factors, workspace_id=ws["id"], segment_id=theirs,
-                       factors=[{"factor": "Price level", "weight": 1}])
+    refusal = refusal_of(
+        engine,
+        set_segment_factors,
+        workspace_id=ws["id"],
+        segment_id=theirs,
+        factors=[{"factor": "Price level", "weight": 1}],
+    )
     assert "That segment does not exist in this workspace" in str(refusal)
     assert count(engine, SegmentFactor) == 0 and count(engine, Factor) == 0
 
 
 def test_the_library_shows_which_segments_use_each_factor(engine, ws):
     other = new_segment(engine, ws["id"], "Renovators")
-    _set_factors(engine, ws["id"], other, [{"factor": "Stock availability", "weight": 1},
-                                           {"factor": "Showroom", "weight": 1}])
+    _set_factors(
+        engine, ws["id"], other, [{"factor": "Stock availability", "weight": 1}, {"factor": "Showroom", "weight": 1}]
+    )
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     with unit_of_work(engine) as session:
         add_factor(session=session, workspace_id=ws["id"], data={"name": "Unused"})
     assert _library(engine, ws["id"]) == {
-        "Order accuracy": ("Installers",), "Showroom": ("Renovators",), "Speed at the counter": ("Installers",),
-        "Stock availability": ("Installers", "Renovators"), "Unused": ()}
+        "Order accuracy": ("Installers",),
+        "Showroom": ("Renovators",),
+        "Speed at the counter": ("Installers",),
+        "Stock availability": ("Installers", "Renovators"),
+        "Unused": (),
+    }
 
 
 # --- ratings ---------------------------------------------------------------------------
+
 
 def test_ratings_are_saved_updated_and_cleared_per_participant(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
@@ -334,10 +401,15 @@ def test_ratings_are_saved_updated_and_cleared_per_participant(engine, ws):
 
 
 def test_rating_a_segment_without_key_factors_is_refused(engine, ws):
-    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
-                       participant_id=ws["tor"], ratings=[])
-    assert refusal.problems == [Problem("Key factors", "This segment has no key factors yet; add them before "
-                                                       "rating.")]
+    refusal = refusal_of(
+        engine,
+        save_strength_ratings,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        participant_id=ws["tor"],
+        ratings=[],
+    )
+    assert refusal.problems == [Problem("Key factors", "This segment has no key factors yet; add them before rating.")]
 
 
 def test_a_factor_of_another_segment_is_refused_and_nothing_written(engine, ws):
@@ -345,9 +417,14 @@ def test_a_factor_of_another_segment_is_refused_and_nothing_written(engine, ws):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     [foreign] = _set_factors(engine, ws["id"], other, [{"factor": "Showroom", "weight": 1}])
     mine = list(_ids(engine, ws).values())
-    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
-                       participant_id=ws["tor"],
-                       ratings=[{"segment_factor_id": mine[0], "score": 4}, {"segment_factor_id": foreign.id, "score": 4}])
+    refusal = refusal_of(
+        engine,
+        save_strength_ratings,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        participant_id=ws["tor"],
+        ratings=[{"segment_factor_id": mine[0], "score": 4}, {"segment_factor_id": foreign.id, "score": 4}],
+    )
     assert [p.field for p in refusal.problems] == ["Factor"]
     assert "not a key factor of this segment" in refusal.problems[0].message
     assert count(engine, StrengthRating) == 0
@@ -357,9 +434,14 @@ def test_a_factor_of_another_segment_is_refused_and_nothing_written(engine, ws):
 def test_a_strength_outside_1_to_5_or_not_whole_is_refused(engine, ws, score):
     _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
     ids = list(_ids(engine, ws).values())
-    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
-                       participant_id=ws["tor"],
-                       ratings=[{"segment_factor_id": ids[0], "score": 3}, {"segment_factor_id": ids[1], "score": score}])
+    refusal = refusal_of(
+        engine,
+        save_strength_ratings,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        participant_id=ws["tor"],
+        ratings=[{"segment_factor_id": ids[0], "score": 3}, {"segment_factor_id": ids[1], "score": score}],
+    )
     assert [p.field for p in refusal.problems] == ["Strength"]
     assert "whole number from 1 to 5" in refusal.problems[0].message
     assert count(engine, StrengthRating) == 0
@@ -370,9 +452,14 @@ def test_a_participant_of_another_workspace_cannot_rate(engine, ws):
     other = _bare_workspace(engine, "Other")
     with unit_of_work(engine) as session:
         stranger = create_participant(session=session, workspace_id=other, data={"name": "Stranger"}).id
-    refusal = refusal_of(engine, save_strength_ratings, workspace_id=ws["id"], segment_id=ws["segment"],
-                       participant_id=stranger,
-                       ratings=[{"segment_factor_id": list(_ids(engine, ws).values())[0], "score": 3}])
+    refusal = refusal_of(
+        engine,
+        save_strength_ratings,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        participant_id=stranger,
+        ratings=[{"segment_factor_id": list(_ids(engine, ws).values())[0], "score": 3}],
+    )
     assert "That participant does not exist in this workspace" in str(refusal)
     assert count(engine, StrengthRating) == 0
 
@@ -387,8 +474,10 @@ def test_ratings_stay_hidden_until_revealed_and_can_be_hidden_again(engine, ws):
     assert strength.factors[2].by_participant == {"Tor": 2}
 
     with unit_of_work(engine) as session:
-        assert set_ratings_revealed(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                                    revealed=True) is True
+        assert (
+            set_ratings_revealed(session=session, workspace_id=ws["id"], segment_id=ws["segment"], revealed=True)
+            is True
+        )
     assert _strength(engine, ws["id"], ws["segment"]).revealed is True
     with read_session(engine) as session:
         assert [s.ratings_revealed for s in list_segments(session=session, workspace_id=ws["id"])] == [True]
@@ -408,16 +497,23 @@ def test_revealing_one_segment_leaves_the_others_hidden(engine, ws):
 
 # --- strength, agreed values and ability ----------------------------------------------
 
+
 def _reveal(engine, ws, segment=None) -> None:
     with unit_of_work(engine) as session:
-        set_ratings_revealed(session=session, workspace_id=ws["id"], segment_id=segment or ws["segment"],
-                             revealed=True)
+        set_ratings_revealed(session=session, workspace_id=ws["id"], segment_id=segment or ws["segment"], revealed=True)
 
 
 def _two_factor_segment(engine, ws, reveal: bool = True) -> dict[str, int]:
     """Weights 2 and 1; Quality rated 5, 5, 4 (median 5), Price rated 2, 1, 3 (median 2); revealed."""
-    _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2, "competitor_strength": 3},
-                                                   {"factor": "Price", "weight": 1, "competitor_strength": 4}])
+    _set_factors(
+        engine,
+        ws["id"],
+        ws["segment"],
+        [
+            {"factor": "Quality", "weight": 2, "competitor_strength": 3},
+            {"factor": "Price", "weight": 1, "competitor_strength": 4},
+        ],
+    )
     ids = _ids(engine, ws)
     _rate(engine, ws, "tor", {ids["Quality"]: 5, ids["Price"]: 2})
     _rate(engine, ws, "hanne", {ids["Quality"]: 5, ids["Price"]: 1})
@@ -434,8 +530,7 @@ def test_hidden_ratings_do_not_count_until_revealed_but_agreed_values_do(engine,
     with read_session(engine) as session:
         assert priority_matrix(session=session, workspace_id=ws["id"]).rows[0].ability is None
     with unit_of_work(engine) as session:
-        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                             agreed={ids["Price"]: 3})
+        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"], agreed={ids["Price"]: 3})
     # Only the agreed Price counts while the ratings are hidden: 1 * (3-1)/4 / 1 * 100 = 50.
     assert _strength(engine, ws["id"], ws["segment"]).ability == pytest.approx(50)
     _reveal(engine, ws)
@@ -464,8 +559,9 @@ def test_segment_strength_end_to_end(engine, ws):
 
 
 def test_an_unrated_factor_is_left_out_of_ability(engine, ws):
-    _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2},
-                                                   {"factor": "Price", "weight": 1}])
+    _set_factors(
+        engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2}, {"factor": "Price", "weight": 1}]
+    )
     _rate(engine, ws, "tor", {_ids(engine, ws)["Price"]: 2})
     _reveal(engine, ws)
     strength = _strength(engine, ws["id"], ws["segment"])
@@ -480,8 +576,12 @@ def test_an_unrated_factor_is_left_out_of_ability(engine, ws):
 def test_rated_by_counts_only_those_who_rated_every_key_factor(engine, ws):
     _two_factor_segment(engine, ws)  # all three rated Quality and Price
     assert _strength(engine, ws["id"], ws["segment"]).raters == ["Hanne", "Mona", "Tor"]
-    _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 2}, {"factor": "Price", "weight": 1},
-                                                   {"factor": "Delivery", "weight": 1}])
+    _set_factors(
+        engine,
+        ws["id"],
+        ws["segment"],
+        [{"factor": "Quality", "weight": 2}, {"factor": "Price", "weight": 1}, {"factor": "Delivery", "weight": 1}],
+    )
     _rate(engine, ws, "mona", {_ids(engine, ws)["Delivery"]: 4})
     _rate(engine, ws, "tor", {_ids(engine, ws)["Delivery"]: 3})
     strength = _strength(engine, ws["id"], ws["segment"])
@@ -502,8 +602,9 @@ def test_key_factor_coverage_counts_factors_with_an_agreed_value_or_a_rating(eng
         assert key_factor_coverage(session=session, workspace_id=ws["id"]) == {ws["segment"]: (3, 0)}
     _rate(engine, ws, "tor", {ids["Order accuracy"]: 2})  # hidden still counts: someone has rated it
     with unit_of_work(engine) as session:
-        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                             agreed={ids["Stock availability"]: 4})
+        set_agreed_strengths(
+            session=session, workspace_id=ws["id"], segment_id=ws["segment"], agreed={ids["Stock availability"]: 4}
+        )
     other = new_workspace(engine, "Other")  # another workspace's factors are not counted
     _set_factors(engine, other, new_segment(engine, other, "Theirs"), [{"factor": "X", "weight": 1}])
     with read_session(engine) as session:
@@ -521,17 +622,27 @@ def test_a_segment_without_key_factors_or_ratings_has_no_ability(engine, ws):
 def test_agreed_strength_overrides_the_median_and_none_returns_to_it(engine, ws):
     ids = _two_factor_segment(engine, ws)
     with unit_of_work(engine) as session:
-        assert set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                                    agreed={ids["Quality"]: 3, ids["Price"]: "4"}) == 2
+        assert (
+            set_agreed_strengths(
+                session=session,
+                workspace_id=ws["id"],
+                segment_id=ws["segment"],
+                agreed={ids["Quality"]: 3, ids["Price"]: "4"},
+            )
+            == 2
+        )
     strength = _strength(engine, ws["id"], ws["segment"])
     assert [(f.factor.agreed_strength, f.stats.default_agreed, f.strength) for f in strength.factors] == [
-        (3, 5, 3), (4, 2, 4)]
+        (3, 5, 3),
+        (4, 2, 4),
+    ]
     # (2*(3-1)/4 + 1*(4-1)/4) / 3 * 100 = (1 + 0.75) / 3 * 100 = 58.33.
     assert strength.ability == pytest.approx(175 / 3)
 
     with unit_of_work(engine) as session:
-        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                             agreed={ids["Quality"]: None})
+        set_agreed_strengths(
+            session=session, workspace_id=ws["id"], segment_id=ws["segment"], agreed={ids["Quality"]: None}
+        )
     strength = _strength(engine, ws["id"], ws["segment"])
     assert [(f.factor.agreed_strength, f.strength) for f in strength.factors] == [(None, 5), (4, 4)]
     # (2*1 + 1*0.75) / 3 * 100 = 91.67.
@@ -539,8 +650,12 @@ def test_agreed_strength_overrides_the_median_and_none_returns_to_it(engine, ws)
 
 
 def test_an_agreed_strength_without_any_ratings_counts(engine, ws):
-    _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 1, "agreed_strength": 4},
-                                                   {"factor": "Price", "weight": 3}])
+    _set_factors(
+        engine,
+        ws["id"],
+        ws["segment"],
+        [{"factor": "Quality", "weight": 1, "agreed_strength": 4}, {"factor": "Price", "weight": 3}],
+    )
     # Only Quality has a strength: 1 * (4-1)/4 / 1 * 100 = 75.
     assert _strength(engine, ws["id"], ws["segment"]).ability == pytest.approx(75)
 
@@ -548,18 +663,31 @@ def test_an_agreed_strength_without_any_ratings_counts(engine, ws):
 def test_changing_key_factors_keeps_agreed_strength_unless_given(engine, ws):
     ids = _two_factor_segment(engine, ws)
     with unit_of_work(engine) as session:
-        set_agreed_strengths(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                             agreed={ids["Quality"]: 3, ids["Price"]: 3})
-    _set_factors(engine, ws["id"], ws["segment"], [{"factor": "Quality", "weight": 5},
-                                                   {"factor": "Price", "weight": 1, "agreed_strength": None}])
+        set_agreed_strengths(
+            session=session,
+            workspace_id=ws["id"],
+            segment_id=ws["segment"],
+            agreed={ids["Quality"]: 3, ids["Price"]: 3},
+        )
+    _set_factors(
+        engine,
+        ws["id"],
+        ws["segment"],
+        [{"factor": "Quality", "weight": 5}, {"factor": "Price", "weight": 1, "agreed_strength": None}],
+    )
     assert [(f.weight, f.agreed_strength) for f in _factors(engine, ws["id"], ws["segment"])] == [(5, 3), (1, None)]
 
 
 @pytest.mark.parametrize("value", [0, 6, 2.5, "x", True])
 def test_a_bad_agreed_strength_is_refused_and_nothing_written(engine, ws, value):
     ids = _two_factor_segment(engine, ws)
-    refusal = refusal_of(engine, set_agreed_strengths, workspace_id=ws["id"], segment_id=ws["segment"],
-                       agreed={ids["Quality"]: 2, ids["Price"]: value})
+    refusal = refusal_of(
+        engine,
+        set_agreed_strengths,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        agreed={ids["Quality"]: 2, ids["Price"]: value},
+    )
     assert [(p.field, p.row) for p in refusal.problems] == [("Agreed strength", 2)]
     assert [f.agreed_strength for f in _factors(engine, ws["id"], ws["segment"])] == [None, None]
 
@@ -568,8 +696,13 @@ def test_an_agreed_strength_for_a_factor_of_another_segment_is_refused(engine, w
     ids = _two_factor_segment(engine, ws)
     other = new_segment(engine, ws["id"], "Renovators")
     [foreign] = _set_factors(engine, ws["id"], other, [{"factor": "Showroom", "weight": 1}])
-    refusal = refusal_of(engine, set_agreed_strengths, workspace_id=ws["id"], segment_id=ws["segment"],
-                       agreed={ids["Quality"]: 2, foreign.id: 2})
+    refusal = refusal_of(
+        engine,
+        set_agreed_strengths,
+        workspace_id=ws["id"],
+        segment_id=ws["segment"],
+        agreed={ids["Quality"]: 2, foreign.id: 2},
+    )
     assert [(p.field, p.row) for p in refusal.problems] == [("Factor", 2)]
     assert [f.agreed_strength for f in _factors(engine, ws["id"], ws["segment"])] == [None, None]
     assert _factors(engine, ws["id"], other)[0].agreed_strength is None
@@ -577,11 +710,13 @@ def test_an_agreed_strength_for_a_factor_of_another_segment_is_refused(engine, w
 
 # --- attractiveness weights, priorities, the matrix ------------------------------------
 
+
 def test_attractiveness_weights_are_stored_and_used(engine, ws):
     assert _weights(engine, ws["id"]) == {"size": 30, "potential": 40, "growth": 30}
     with unit_of_work(engine) as session:
-        assert set_attractiveness_weights(session=session, workspace_id=ws["id"], size="10", potential=0,
-                                          growth=30) == {"size": 10, "potential": 0, "growth": 30}
+        assert set_attractiveness_weights(
+            session=session, workspace_id=ws["id"], size="10", potential=0, growth=30
+        ) == {"size": 10, "potential": 0, "growth": 30}
     assert _weights(engine, ws["id"]) == {"size": 10, "potential": 0, "growth": 30}
     with read_session(engine) as session:
         matrix = priority_matrix(session=session, workspace_id=ws["id"])
@@ -595,24 +730,29 @@ def _weights(engine, workspace_id) -> dict:
         return workspace_weights(session, workspace_id)
 
 
-@pytest.mark.parametrize("size, potential, growth, field", [
-    (0, 0, 0, ""),
-    (-1, 40, 30, "Size (revenue)"),
-    (30, -0.5, 30, "Potential"),
-    (30, 40, 101, "Expected growth"),
-    (30, "lots", 30, "Potential"),
-])
+@pytest.mark.parametrize(
+    "size, potential, growth, field",
+    [
+        (0, 0, 0, ""),
+        (-1, 40, 30, "Size (revenue)"),
+        (30, -0.5, 30, "Potential"),
+        (30, 40, 101, "Expected growth"),
+        (30, "lots", 30, "Potential"),
+    ],
+)
 def test_bad_attractiveness_weights_are_refused_and_nothing_written(engine, ws, size, potential, growth, field):
-    refusal = refusal_of(engine, set_attractiveness_weights, workspace_id=ws["id"], size=size, potential=potential,
-                       growth=growth)
+    refusal = refusal_of(
+        engine, set_attractiveness_weights, workspace_id=ws["id"], size=size, potential=potential, growth=growth
+    )
     assert [p.field for p in refusal.problems] == [field]
     assert _weights(engine, ws["id"]) == {"size": 30, "potential": 40, "growth": 30}
 
 
 def test_weights_can_be_tried_in_the_matrix_without_saving(engine, ws):
     with read_session(engine) as session:
-        matrix = priority_matrix(session=session, workspace_id=ws["id"],
-                                 weights={"size": 1, "potential": 1, "growth": 2})
+        matrix = priority_matrix(
+            session=session, workspace_id=ws["id"], weights={"size": 1, "potential": 1, "growth": 2}
+        )
     assert matrix.shares == pytest.approx({"size": 25, "potential": 25, "growth": 50})
     assert _weights(engine, ws["id"]) == {"size": 30, "potential": 40, "growth": 30}
     with pytest.raises(ValidationProblem, match="above zero"):
@@ -623,8 +763,9 @@ def test_weights_can_be_tried_in_the_matrix_without_saving(engine, ws):
 @pytest.mark.parametrize("priority", ["Primary target", "Secondary"])
 @pytest.mark.parametrize("rationale", ["", "   \n "])
 def test_a_target_needs_a_rationale(engine, ws, priority, rationale):
-    refusal = refusal_of(engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority=priority,
-                       rationale=rationale)
+    refusal = refusal_of(
+        engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority=priority, rationale=rationale
+    )
     [problem] = refusal.problems
     assert problem.field == "Rationale"
     assert f"why 'Installers' is marked '{priority}'" in problem.message
@@ -639,8 +780,13 @@ def _segment(engine, ws) -> tuple:
 
 def test_priority_with_a_rationale_is_stored_and_can_be_cleared(engine, ws):
     with unit_of_work(engine) as session:
-        chosen = set_priority(session=session, workspace_id=ws["id"], segment_id=ws["segment"],
-                              priority="Primary target", rationale="  Largest and we are strong. ")
+        chosen = set_priority(
+            session=session,
+            workspace_id=ws["id"],
+            segment_id=ws["segment"],
+            priority="Primary target",
+            rationale="  Largest and we are strong. ",
+        )
     assert (chosen.priority, chosen.priority_rationale) == ("Primary target", "Largest and we are strong.")
     assert _segment(engine, ws) == ("Primary target", "Largest and we are strong.")
     with unit_of_work(engine) as session:
@@ -652,8 +798,9 @@ def test_priority_with_a_rationale_is_stored_and_can_be_cleared(engine, ws):
 
 
 def test_an_unknown_priority_is_refused(engine, ws):
-    refusal = refusal_of(engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority="Maybe",
-                       rationale="Because.")
+    refusal = refusal_of(
+        engine, set_priority, workspace_id=ws["id"], segment_id=ws["segment"], priority="Maybe", rationale="Because."
+    )
     assert refusal.problems == [Problem("Priority", "Choose one of: Primary target, Secondary, Not prioritised.")]
     assert _segment(engine, ws) == (None, "")
 
@@ -661,16 +808,33 @@ def test_an_unknown_priority_is_refused(engine, ws):
 def test_save_priorities_is_all_or_nothing_and_targets_list_primary_first(engine, ws):
     second = new_segment(engine, ws["id"], "Contractors")
     third = new_segment(engine, ws["id"], "Renovators")
-    refusal = refusal_of(engine, save_priorities, workspace_id=ws["id"], choices={
-        ws["segment"]: ("Secondary", "Growing."), second: ("Primary target", ""), third: ("Not prioritised", "")})
+    refusal = refusal_of(
+        engine,
+        save_priorities,
+        workspace_id=ws["id"],
+        choices={
+            ws["segment"]: ("Secondary", "Growing."),
+            second: ("Primary target", ""),
+            third: ("Not prioritised", ""),
+        },
+    )
     assert [p.field for p in refusal.problems] == ["Rationale"]
     with read_session(engine) as session:
         assert [s.priority for s in list_segments(session=session, workspace_id=ws["id"])] == [None, None, None]
 
     with unit_of_work(engine) as session:
-        assert save_priorities(session=session, workspace_id=ws["id"], choices={
-            ws["segment"]: ("Secondary", "Growing."), second: ("Not prioritised", ""),
-            third: ("Primary target", "Biggest potential.")}) == 3
+        assert (
+            save_priorities(
+                session=session,
+                workspace_id=ws["id"],
+                choices={
+                    ws["segment"]: ("Secondary", "Growing."),
+                    second: ("Not prioritised", ""),
+                    third: ("Primary target", "Biggest potential."),
+                },
+            )
+            == 3
+        )
     with read_session(engine) as session:
         targets = target_segments(session=session, workspace_id=ws["id"])
     assert [(s.name, s.priority) for s in targets] == [("Renovators", "Primary target"), ("Installers", "Secondary")]
@@ -689,8 +853,9 @@ def test_matrix_notes_say_what_is_missing(engine, ws):
     new_segment(engine, ws["id"], "Renovators", revenue=50)
     with read_session(engine) as session:
         matrix = priority_matrix(session=session, workspace_id=ws["id"])
-    assert matrix.notes[0] == ("Missing revenue, potential or growth counts as the lowest: Renovators. "
-                               "Fill them in on the Segments page.")
+    assert matrix.notes[0] == (
+        "Missing revenue, potential or growth counts as the lowest: Renovators. Fill them in on the Segments page."
+    )
     assert "Installers, Renovators" in matrix.notes[1]
     assert len(matrix.notes) == 2
 
@@ -720,25 +885,42 @@ def test_priority_matrix_of_the_demo(engine, demo_workspace_id):
     with read_session(engine) as session:
         matrix = priority_matrix(session=session, workspace_id=demo_workspace_id)
     rows = {r.name: r for r in matrix.rows}
-    assert {name: r.ability for name, r in rows.items()} == pytest.approx({
-        "Time-pressed installers": 66.25, "Project contractors": 60, "Quality-focused renovators": 42.5,
-        "Facility managers": 50})
-    assert {name: r.attractiveness for name, r in rows.items()} == pytest.approx({
-        "Time-pressed installers": 30 * 440 / 530 + 40 * 490 / 670, "Project contractors": 88.75,
-        "Quality-focused renovators": 30 * 110 / 530 + 40 * 160 / 670 + 30, "Facility managers": 7.5})
+    assert {name: r.ability for name, r in rows.items()} == pytest.approx(
+        {
+            "Time-pressed installers": 66.25,
+            "Project contractors": 60,
+            "Quality-focused renovators": 42.5,
+            "Facility managers": 50,
+        }
+    )
+    assert {name: r.attractiveness for name, r in rows.items()} == pytest.approx(
+        {
+            "Time-pressed installers": 30 * 440 / 530 + 40 * 490 / 670,
+            "Project contractors": 88.75,
+            "Quality-focused renovators": 30 * 110 / 530 + 40 * 160 / 670 + 30,
+            "Facility managers": 7.5,
+        }
+    )
     assert {name: r.quadrant for name, r in rows.items()} == {
-        "Time-pressed installers": "Prioritise", "Project contractors": "Prioritise",
+        "Time-pressed installers": "Prioritise",
+        "Project contractors": "Prioritise",
         "Quality-focused renovators": "Deprioritise",
-        "Facility managers": "Maintain"}  # ability exactly 50 counts as high
+        "Facility managers": "Maintain",
+    }  # ability exactly 50 counts as high
     assert {name: r.rank for name, r in rows.items()} == {
-        "Project contractors": 1, "Time-pressed installers": 2, "Quality-focused renovators": 3,
-        "Facility managers": 4}
+        "Project contractors": 1,
+        "Time-pressed installers": 2,
+        "Quality-focused renovators": 3,
+        "Facility managers": 4,
+    }
     assert matrix.unstable == [] and len(matrix.stable) == 4
     assert matrix.notes == []
     assert {name: (r.priority, bool(r.rationale)) for name, r in rows.items()} == {
-        s["name"]: (s["priority"], bool(s["priority_rationale"])) for s in demo["segments"]}
+        s["name"]: (s["priority"], bool(s["priority_rationale"])) for s in demo["segments"]
+    }
     assert {name: r.factor_count for name, r in rows.items()} == {
-        s["name"]: len(s["key_factors"]) for s in demo["segments"]}
+        s["name"]: len(s["key_factors"]) for s in demo["segments"]
+    }
     assert rows["Project contractors"].bubble == 820_000_000
 
     installers = rows["Time-pressed installers"].segment_id
@@ -750,10 +932,14 @@ def test_priority_matrix_of_the_demo(engine, demo_workspace_id):
     assert len(strength.raters) == 5
     with read_session(engine) as session:
         assert [s.name for s in target_segments(session=session, workspace_id=demo_workspace_id)] == [
-            "Time-pressed installers", "Project contractors", "Quality-focused renovators"]
+            "Time-pressed installers",
+            "Project contractors",
+            "Quality-focused renovators",
+        ]
 
 
 # --- deleting what ratings depend on ---------------------------------------------------
+
 
 def test_deleting_a_segment_removes_its_key_factors_and_ratings(engine, ws):
     other = new_segment(engine, ws["id"], "Renovators")
@@ -766,8 +952,11 @@ def test_deleting_a_segment_removes_its_key_factors_and_ratings(engine, ws):
     assert count(engine, SegmentFactor) == 1 and count(engine, StrengthRating) == 1
     assert _ratings(engine, ws, "tor", segment=other) == {kept.id: 2}
     # The factors stay in the library; the ones no segment uses any more can now go.
-    assert _library(engine, ws["id"]) == {"Order accuracy": ("Renovators",), "Speed at the counter": (),
-                                          "Stock availability": ()}
+    assert _library(engine, ws["id"]) == {
+        "Order accuracy": ("Renovators",),
+        "Speed at the counter": (),
+        "Stock availability": (),
+    }
     with read_session(engine) as session:
         matrix = priority_matrix(session=session, workspace_id=ws["id"])
     assert [r.name for r in matrix.rows] == ["Renovators"]

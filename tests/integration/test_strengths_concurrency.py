@@ -22,12 +22,19 @@ def _workshop(engine) -> tuple[int, int, list[int], list[int]]:
     workspace_id = new_workspace(engine, "Busy workshop")
     segment_id = new_segment(engine, workspace_id, "Time-pressed installers")
     with unit_of_work(engine) as session:
-        factor_ids = [f.id for f in set_segment_factors(
-            session=session, workspace_id=workspace_id, segment_id=segment_id,
-            factors=[{"factor": name, "weight": 30 - 5 * n} for n, name in enumerate(FACTORS)])]
-        participant_ids = [create_participant(session=session, workspace_id=workspace_id,
-                                              data={"name": f"Participant {n:02d}"}).id
-                           for n in range(PARTICIPANTS)]
+        factor_ids = [
+            f.id
+            for f in set_segment_factors(
+                session=session,
+                workspace_id=workspace_id,
+                segment_id=segment_id,
+                factors=[{"factor": name, "weight": 30 - 5 * n} for n, name in enumerate(FACTORS)],
+            )
+        ]
+        participant_ids = [
+            create_participant(session=session, workspace_id=workspace_id, data={"name": f"Participant {n:02d}"}).id
+            for n in range(PARTICIPANTS)
+        ]
     return workspace_id, segment_id, factor_ids, participant_ids
 
 
@@ -40,9 +47,11 @@ def _stored(engine, segment_id: int) -> dict[int, dict[int, int]]:
     """participant id -> {segment-factor id: score} for the segment, read in a fresh session."""
     stored: dict[int, dict[int, int]] = {}
     with read_session(engine) as session:
-        rows = session.exec(select(StrengthRating.participant_id, StrengthRating.segment_factor_id, StrengthRating.score)
-                            .join(SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id)
-                            .where(SegmentFactor.segment_id == segment_id)).all()
+        rows = session.exec(
+            select(StrengthRating.participant_id, StrengthRating.segment_factor_id, StrengthRating.score)
+            .join(SegmentFactor, SegmentFactor.id == StrengthRating.segment_factor_id)
+            .where(SegmentFactor.segment_id == segment_id)
+        ).all()
     for participant_id, factor_id, score in rows:
         stored.setdefault(participant_id, {})[factor_id] = score
     return stored
@@ -53,9 +62,14 @@ def _rater(engine, workspace_id, segment_id, participant_id, rounds: list[dict[i
         for scores in rounds:
             with unit_of_work(engine) as session:
                 saved = save_strength_ratings(
-                    session=session, workspace_id=workspace_id, segment_id=segment_id, participant_id=participant_id,
-                    ratings=[{"segment_factor_id": f, "score": s} for f, s in scores.items()])
+                    session=session,
+                    workspace_id=workspace_id,
+                    segment_id=segment_id,
+                    participant_id=participant_id,
+                    ratings=[{"segment_factor_id": f, "score": s} for f, s in scores.items()],
+                )
             assert saved == len(FACTORS)
+
     return job
 
 
@@ -80,8 +94,10 @@ def test_thirty_participants_rating_one_segment_at_once_lose_nothing(engine):
     started = time.perf_counter()
     errors = run_together(jobs)
     elapsed = time.perf_counter() - started
-    print(f"\n[{engine.dialect.name}] {PARTICIPANTS} sessions x {len(FACTORS)} ratings: "
-          f"{count(engine, StrengthRating)} rows in {elapsed:.2f} s")
+    print(
+        f"\n[{engine.dialect.name}] {PARTICIPANTS} sessions x {len(FACTORS)} ratings: "
+        f"{count(engine, StrengthRating)} rows in {elapsed:.2f} s"
+    )
 
     assert errors == []
     _check(engine, workspace_id, segment_id, factor_ids, participant_ids, sent)
@@ -98,8 +114,10 @@ def test_thirty_participants_rating_and_re_rating_at_once_keep_their_last_values
     started = time.perf_counter()
     errors = run_together(jobs)
     elapsed = time.perf_counter() - started
-    print(f"\n[{engine.dialect.name}] {PARTICIPANTS} sessions x 2 saves x {len(FACTORS)} ratings: "
-          f"{count(engine, StrengthRating)} rows in {elapsed:.2f} s")
+    print(
+        f"\n[{engine.dialect.name}] {PARTICIPANTS} sessions x 2 saves x {len(FACTORS)} ratings: "
+        f"{count(engine, StrengthRating)} rows in {elapsed:.2f} s"
+    )
 
     assert errors == []
     _check(engine, workspace_id, segment_id, factor_ids, participant_ids, last)

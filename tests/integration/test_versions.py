@@ -53,8 +53,12 @@ def _stale(engine, service, **kwargs) -> StaleEdit:
 
 
 def _action(engine, ws: int, title: str = "Call the top 20 installers", **values):
-    return call(engine, create_action, workspace_id=ws, data={"title": title, "owner": "Kari Holm",
-                                                               "department": "Sales"} | values)
+    return call(
+        engine,
+        create_action,
+        workspace_id=ws,
+        data={"title": title, "owner": "Kari Holm", "department": "Sales"} | values,
+    )
 
 
 def test_a_new_row_is_at_version_1_and_every_save_moves_it_on_by_one(engine):
@@ -62,8 +66,9 @@ def test_a_new_row_is_at_version_1_and_every_save_moves_it_on_by_one(engine):
     segment = new_segment(engine, ws, "Installers")
     assert read(engine, update_segment.__globals__["get_segment"], workspace_id=ws, segment_id=segment).version == 1
     first = call(engine, update_segment, workspace_id=ws, segment_id=segment, version=1, changes={"notes": "a"})
-    second = call(engine, update_segment, workspace_id=ws, segment_id=segment, version=2,
-                  changes={"value_drivers": ["Price"]})  # only the segment's drivers change: still a new version
+    second = call(
+        engine, update_segment, workspace_id=ws, segment_id=segment, version=2, changes={"value_drivers": ["Price"]}
+    )  # only the segment's drivers change: still a new version
     assert (first.version, second.version) == (2, 3)
 
 
@@ -79,10 +84,24 @@ def test_two_people_editing_one_action_the_second_save_is_refused_and_nothing_is
     ws = new_workspace(engine)
     action = _action(engine, ws)
     drawn = action.version  # both opened the plan at this version
-    call(engine, update_action, workspace_id=ws, action_id=action.id, version=drawn, changed_by="Kari",
-         changes={"title": "Call the top 25 installers"})
-    refused = _stale(engine, update_action, workspace_id=ws, action_id=action.id, version=drawn, changed_by="Per",
-                     changes={"title": "Visit the top 20 installers", "owner": "Per Lie"})
+    call(
+        engine,
+        update_action,
+        workspace_id=ws,
+        action_id=action.id,
+        version=drawn,
+        changed_by="Kari",
+        changes={"title": "Call the top 25 installers"},
+    )
+    refused = _stale(
+        engine,
+        update_action,
+        workspace_id=ws,
+        action_id=action.id,
+        version=drawn,
+        changed_by="Per",
+        changes={"title": "Visit the top 20 installers", "owner": "Per Lie"},
+    )
     assert str(refused) == f"'Call the top 25 installers' {STALE}"
     assert refused.current["Title"] == "Call the top 25 installers"
     assert refused.current["Owner"] == "Kari Holm"
@@ -90,7 +109,8 @@ def test_two_people_editing_one_action_the_second_save_is_refused_and_nothing_is
     assert (kept.title, kept.owner, kept.version) == ("Call the top 25 installers", "Kari Holm", 2)
     history = read(engine, action_history, workspace_id=ws, action_id=action.id)
     assert [(h.changed_by, h.field, h.new) for h in history if h.field != "created"] == [
-        ("Kari", "title", "Call the top 25 installers")]
+        ("Kari", "title", "Call the top 25 installers")
+    ]
 
 
 def test_two_people_saving_one_action_at_the_same_moment_one_wins_one_is_told(engine):
@@ -99,8 +119,16 @@ def test_two_people_saving_one_action_at_the_same_moment_one_wins_one_is_told(en
 
     def save(title: str, by: str):
         def job():
-            call(engine, update_action, workspace_id=ws, action_id=action.id, version=1, changed_by=by,
-                 changes={"title": title})
+            call(
+                engine,
+                update_action,
+                workspace_id=ws,
+                action_id=action.id,
+                version=1,
+                changed_by=by,
+                changes={"title": title},
+            )
+
         return job
 
     errors = run_together([save("Kari's title", "Kari"), save("Per's title", "Per")])
@@ -108,8 +136,9 @@ def test_two_people_saving_one_action_at_the_same_moment_one_wins_one_is_told(en
     [kept] = read(engine, list_actions, workspace_id=ws)
     assert kept.version == 2 and kept.title in ("Kari's title", "Per's title")
     with read_session(engine) as session:
-        changes = session.exec(select(ActionChange.new).where(ActionChange.action_id == action.id,
-                                                              ActionChange.field == "title")).all()
+        changes = session.exec(
+            select(ActionChange.new).where(ActionChange.action_id == action.id, ActionChange.field == "title")
+        ).all()
     assert list(changes) == [kept.title]
 
 
@@ -118,15 +147,30 @@ def test_a_stale_edit_is_refused_for_every_kind_of_item(engine):
     segment = new_segment(engine, ws, "Installers")
     persona = new_persona(engine, ws, segment, "Ivar the installer")
     person = call(engine, create_participant, workspace_id=ws, data={"name": "Erik Solberg", "department": "Sales"})
-    insight = call(engine, create_insight, workspace_id=ws, data={"text": "They want stock", "kind": "Need",
-                                                                   "source_type": "Customer interview",
-                                                                   "recorded_on": TODAY})
+    insight = call(
+        engine,
+        create_insight,
+        workspace_id=ws,
+        data={"text": "They want stock", "kind": "Need", "source_type": "Customer interview", "recorded_on": TODAY},
+    )
     objective = call(engine, create_node, workspace_id=ws, data={"kind": "objective", "name": "Keep installers"})
-    goal = call(engine, create_goal, workspace_id=ws, today=TODAY, data={
-        "objective_id": objective.id, "metric": "Churn", "baseline": 10, "target": 8,
-        "deadline": date(2027, 12, 31), "owner": "Kari"})
-    feedback = call(engine, create_feedback, workspace_id=ws, today=TODAY,
-                    data={"text": "Deliveries late", "received_on": TODAY})
+    goal = call(
+        engine,
+        create_goal,
+        workspace_id=ws,
+        today=TODAY,
+        data={
+            "objective_id": objective.id,
+            "metric": "Churn",
+            "baseline": 10,
+            "target": 8,
+            "deadline": date(2027, 12, 31),
+            "owner": "Kari",
+        },
+    )
+    feedback = call(
+        engine, create_feedback, workspace_id=ws, today=TODAY, data={"text": "Deliveries late", "received_on": TODAY}
+    )
     impact = call(engine, save_role_impact, workspace_id=ws, data={"audience": "Sales", "means": "More visits"})
     cases = [
         (update_segment, {"segment_id": segment}, {"notes": "x"}, "'Installers'"),
@@ -140,7 +184,7 @@ def test_a_stale_edit_is_refused_for_every_kind_of_item(engine):
     ]
     for service, ids, changes, name in cases:
         arguments = {"changes": changes} if changes is not None else {"data": {"audience": "Sales", "means": "y"}}
-        call(engine, service, workspace_id=ws, version=1, **ids, **arguments)   # someone saves first
+        call(engine, service, workspace_id=ws, version=1, **ids, **arguments)  # someone saves first
         refused = _stale(engine, service, workspace_id=ws, version=1, **ids, **arguments)
         assert str(refused) == f"{name} {STALE}", service.__name__
     assert read(engine, get_workspace, workspace_id=ws).version == 1  # all those writes left the workspace's own
@@ -149,10 +193,22 @@ def test_a_stale_edit_is_refused_for_every_kind_of_item(engine):
 def test_the_refusal_shows_what_the_participant_is_now(engine):
     ws = new_workspace(engine)
     person = call(engine, create_participant, workspace_id=ws, data={"name": "Erik Solberg", "department": "Sales"})
-    call(engine, update_participant, workspace_id=ws, participant_id=person.id, version=1,
-         changes={"department": "Service", "is_leader": True})
-    refused = _stale(engine, update_participant, workspace_id=ws, participant_id=person.id, version=1,
-                     changes={"role": "Key account manager"})
+    call(
+        engine,
+        update_participant,
+        workspace_id=ws,
+        participant_id=person.id,
+        version=1,
+        changes={"department": "Service", "is_leader": True},
+    )
+    refused = _stale(
+        engine,
+        update_participant,
+        workspace_id=ws,
+        participant_id=person.id,
+        version=1,
+        changes={"role": "Key account manager"},
+    )
     assert refused.current == {"Name": "Erik Solberg", "Department": "Service", "Role": "(empty)", "Leader": "yes"}
     with pytest.raises(StaleEdit):
         call(engine, delete_participant, workspace_id=ws, participant_id=person.id, version=1)
@@ -175,8 +231,9 @@ def test_a_table_edit_of_a_segment_changed_since_names_its_row_and_writes_nothin
     ws = new_workspace(engine)
     first, second = new_segment(engine, ws, "Installers"), new_segment(engine, ws, "Facility managers")
     call(engine, update_segment, workspace_id=ws, segment_id=second, version=1, changes={"notes": "theirs"})
-    commands = editor_commands([first, second], {"edited_rows": {0: {"notes": "mine"}, 1: {"notes": "mine too"}}},
-                               {"notes"}, [1, 1])
+    commands = editor_commands(
+        [first, second], {"edited_rows": {0: {"notes": "mine"}, 1: {"notes": "mine too"}}}, {"notes"}, [1, 1]
+    )
     with pytest.raises(ValidationProblem) as info:
         call(engine, apply_segment_edits, workspace_id=ws, commands=commands)
     assert [str(p) for p in info.value.problems] == [f"Row 2, 'Facility managers' {STALE}"]
@@ -187,45 +244,110 @@ def test_a_table_edit_of_a_segment_changed_since_names_its_row_and_writes_nothin
 def test_whole_tables_drawn_before_someone_saved_are_refused(engine):
     ws = new_workspace(engine)
     segment = new_segment(engine, ws, "Installers")
-    call(engine, set_segment_factors, workspace_id=ws, segment_id=segment,
-         factors=[{"factor": "Delivery precision", "weight": 30}])
+    call(
+        engine,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=segment,
+        factors=[{"factor": "Delivery precision", "weight": 30}],
+    )
     drawn = read(engine, key_factor_versions, workspace_id=ws, segment_id=segment)
-    call(engine, set_segment_factors, workspace_id=ws, segment_id=segment, drawn=drawn,
-         factors=[{"factor": "Delivery precision", "weight": 40}])
-    refused = _stale(engine, set_segment_factors, workspace_id=ws, segment_id=segment, drawn=drawn,
-                     factors=[{"factor": "Price level", "weight": 10}])
-    assert str(refused) == ("The key factors of 'Installers' were changed by someone else since you opened them: "
-                            "here is what they are now.")
+    call(
+        engine,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=segment,
+        drawn=drawn,
+        factors=[{"factor": "Delivery precision", "weight": 40}],
+    )
+    refused = _stale(
+        engine,
+        set_segment_factors,
+        workspace_id=ws,
+        segment_id=segment,
+        drawn=drawn,
+        factors=[{"factor": "Price level", "weight": 10}],
+    )
+    assert str(refused) == (
+        "The key factors of 'Installers' were changed by someone else since you opened them: here is what they are now."
+    )
     [kept] = read(engine, segment_factors, workspace_id=ws, segment_id=segment)
     assert (kept.factor, kept.weight) == ("Delivery precision", 40)
     with pytest.raises(StaleEdit):
         call(engine, set_agreed_strengths, workspace_id=ws, segment_id=segment, drawn=drawn, agreed={kept.id: 4})
 
     objective = call(engine, create_node, workspace_id=ws, data={"kind": "objective", "name": "Keep installers"})
-    goal = call(engine, create_goal, workspace_id=ws, today=TODAY, data={
-        "objective_id": objective.id, "metric": "Churn", "baseline": 10, "target": 8,
-        "deadline": date(2027, 12, 31), "owner": "Kari"})
+    goal = call(
+        engine,
+        create_goal,
+        workspace_id=ws,
+        today=TODAY,
+        data={
+            "objective_id": objective.id,
+            "metric": "Churn",
+            "baseline": 10,
+            "target": 8,
+            "deadline": date(2027, 12, 31),
+            "owner": "Kari",
+        },
+    )
     drawn_milestones = read(engine, milestone_versions, workspace_id=ws, goal_id=goal.id)
     assert drawn_milestones == {}
-    call(engine, set_milestones, workspace_id=ws, goal_id=goal.id, milestones=[(date(2027, 6, 30), 9)],
-         drawn=drawn_milestones)
+    call(
+        engine,
+        set_milestones,
+        workspace_id=ws,
+        goal_id=goal.id,
+        milestones=[(date(2027, 6, 30), 9)],
+        drawn=drawn_milestones,
+    )
     with pytest.raises(StaleEdit):
-        call(engine, set_milestones, workspace_id=ws, goal_id=goal.id, milestones=[(date(2027, 3, 31), 9.5)],
-             drawn=drawn_milestones)
+        call(
+            engine,
+            set_milestones,
+            workspace_id=ws,
+            goal_id=goal.id,
+            milestones=[(date(2027, 3, 31), 9.5)],
+            drawn=drawn_milestones,
+        )
     assert read(engine, milestones_of, workspace_id=ws)[goal.id] == [(date(2027, 6, 30), 9.0)]
 
     drawn_values = read(engine, measurement_versions, workspace_id=ws, goal_id=goal.id)
-    call(engine, set_goal_measurements, workspace_id=ws, goal_id=goal.id, today=TODAY, drawn=drawn_values,
-         rows=[{"measured_on": date(2026, 11, 1), "value": 9.8}])
+    call(
+        engine,
+        set_goal_measurements,
+        workspace_id=ws,
+        goal_id=goal.id,
+        today=TODAY,
+        drawn=drawn_values,
+        rows=[{"measured_on": date(2026, 11, 1), "value": 9.8}],
+    )
     with pytest.raises(StaleEdit):
-        call(engine, set_goal_measurements, workspace_id=ws, goal_id=goal.id, today=TODAY, drawn=drawn_values,
-             rows=[{"measured_on": date(2026, 10, 1), "value": 9.9}])
+        call(
+            engine,
+            set_goal_measurements,
+            workspace_id=ws,
+            goal_id=goal.id,
+            today=TODAY,
+            drawn=drawn_values,
+            rows=[{"measured_on": date(2026, 10, 1), "value": 9.9}],
+        )
 
-    call(engine, save_priorities, workspace_id=ws, versions={segment: 1},
-         choices={segment: ("Primary target", "Biggest and loyal")})
+    call(
+        engine,
+        save_priorities,
+        workspace_id=ws,
+        versions={segment: 1},
+        choices={segment: ("Primary target", "Biggest and loyal")},
+    )
     with pytest.raises(ValidationProblem) as info:
-        call(engine, save_priorities, workspace_id=ws, versions={segment: 1},
-             choices={segment: ("Secondary", "Second thoughts")})
+        call(
+            engine,
+            save_priorities,
+            workspace_id=ws,
+            versions={segment: 1},
+            choices={segment: ("Secondary", "Second thoughts")},
+        )
     assert str(info.value) == f"'Installers' {STALE}"
     with read_session(engine) as session:
         assert session.get(Segment, segment).priority == "Primary target"

@@ -141,7 +141,8 @@ def test_persona_referring_to_a_missing_segment_is_refused_and_nothing_created(e
     document = _demo_with(lambda d: d["personas"][1].update(segment="S99"))
     refusal = _refused_import(engine, document)
     assert [str(p) for p in refusal.problems] == [
-        "personas[2] › segment: refers to segment 'S99', which is not in the file."]
+        "personas[2] › segment: refers to segment 'S99', which is not in the file."
+    ]
     assert count(engine, Segment) == 0
 
 
@@ -187,6 +188,7 @@ def test_every_problem_in_a_file_is_reported_at_once(engine):
         d["segments"][0]["customer_count"] = -1
         d["segments"][1]["ref"] = "S1"
         d["personas"][0]["channels"] = [{"kind": "Telepathy", "channel": "Mind"}]
+
     refusal = _refused_import(engine, _demo_with(spoil))
     fields = [p.field for p in refusal.problems]
     assert "workspace › Currency" in fields
@@ -244,7 +246,8 @@ def test_round_trip_keeps_insight_links_and_ratings_in_the_database(engine, demo
         copy_statements = {s.id for s in list_statements(session=session, workspace_id=copy_id)}
         copy_participants = {p.id for p in list_participants(session=session, workspace_id=copy_id)}
     assert sorted((i.text, tuple(i.segment_names), tuple(i.persona_names)) for i in copies) == sorted(
-        (i.text, tuple(i.segment_names), tuple(i.persona_names)) for i in originals)
+        (i.text, tuple(i.segment_names), tuple(i.persona_names)) for i in originals
+    )
     assert not {i.id for i in copies} & {i.id for i in originals}
     assert len(copy_ratings) == 28
     assert {r.statement_id for r in copy_ratings} <= copy_statements
@@ -292,19 +295,22 @@ def test_an_unknown_format_version_is_refused():
 def test_an_insight_referring_to_a_missing_segment_is_refused_and_nothing_created(engine):
     refusal = _refused_v2(engine, lambda d: d["insights"][2].update(segments=["S1", "S99"]))
     assert [str(p) for p in refusal.problems] == [
-        "insights[3] › segments: refers to segment 'S99', which is not in the file."]
+        "insights[3] › segments: refers to segment 'S99', which is not in the file."
+    ]
 
 
 def test_an_insight_referring_to_a_missing_persona_is_refused_and_nothing_created(engine):
     refusal = _refused_v2(engine, lambda d: d["insights"][0].update(personas=["P42"]))
     assert [str(p) for p in refusal.problems] == [
-        "insights[1] › personas: refers to persona 'P42', which is not in the file."]
+        "insights[1] › personas: refers to persona 'P42', which is not in the file."
+    ]
 
 
 def test_a_rating_by_a_missing_participant_is_refused_and_nothing_created(engine):
     refusal = _refused_v2(engine, lambda d: d["readiness"][1]["ratings"][0].update(participant="U9"))
     assert [str(p) for p in refusal.problems] == [
-        "readiness[2] › ratings[1] › participant: refers to participant 'U9', which is not in the file."]
+        "readiness[2] › ratings[1] › participant: refers to participant 'U9', which is not in the file."
+    ]
 
 
 def test_a_rating_without_a_score_is_refused_and_nothing_created(engine):
@@ -321,6 +327,7 @@ def test_a_rating_with_a_score_out_of_range_is_refused_and_nothing_created(engin
 def test_two_ratings_by_one_participant_for_one_statement_are_refused_and_nothing_created(engine):
     def twice(d):
         d["readiness"][4]["ratings"].append({"participant": "U2", "score": 1, "note": "Again"})
+
     refusal = _refused_v2(engine, twice)
     assert [str(p) for p in refusal.problems] == ["readiness[5] › ratings[5]: needs a score, once per participant."]
 
@@ -367,12 +374,16 @@ def test_a_score_of_true_in_the_file_is_refused_and_nothing_created(engine):
     assert [p.field for p in refusal.problems] == ["readiness[3] › ratings[2] › Score"]
 
 
-@pytest.mark.parametrize("spoil, field", [
-    (lambda d: d["readiness"][0].update(ratings=5), "readiness[1] › ratings"),
-    (lambda d: d["readiness"][0].update(ratings="U1"), "readiness[1] › ratings"),
-    (lambda d: d["insights"][0].update(segments=1), "insights[1] › segments"),
-    (lambda d: d["insights"][0].update(personas={"P1": True}), "insights[1] › personas"),
-], ids=["ratings number", "ratings text", "segments number", "personas object"])
+@pytest.mark.parametrize(
+    "spoil, field",
+    [
+        (lambda d: d["readiness"][0].update(ratings=5), "readiness[1] › ratings"),
+        (lambda d: d["readiness"][0].update(ratings="U1"), "readiness[1] › ratings"),
+        (lambda d: d["insights"][0].update(segments=1), "insights[1] › segments"),
+        (lambda d: d["insights"][0].update(personas={"P1": True}), "insights[1] › personas"),
+    ],
+    ids=["ratings number", "ratings text", "segments number", "personas object"],
+)
 def test_a_reference_list_that_is_not_a_list_is_refused_and_nothing_created(engine, spoil, field):
     refusal = _refused_v2(engine, spoil)
     assert [str(p) for p in refusal.problems] == [f"{field}: must be a list."]
@@ -431,8 +442,10 @@ def _strength_parts(document: dict) -> dict:
     return {
         "weights": {k: document["workspace"][k] for k in ("weight_size", "weight_potential", "weight_growth")},
         "factors": document["factors"],
-        "segments": [{k: s[k] for k in ("name", "ratings_revealed", "key_factors", "priority", "priority_rationale")}
-                     for s in document["segments"]],
+        "segments": [
+            {k: s[k] for k in ("name", "ratings_revealed", "key_factors", "priority", "priority_rationale")}
+            for s in document["segments"]
+        ],
     }
 
 
@@ -458,9 +471,13 @@ def test_demo_round_trip_keeps_every_strength_detail(engine, demo_workspace_id):
     assert _strength_parts(second) == _strength_parts(first) == _strength_parts(load_demo_document())
     assert count(engine, StrengthRating) == 2 * 53
     with read_session(engine) as session:
-        matrices = [{r.name: (r.ability, r.attractiveness, r.quadrant, r.priority, r.rationale)
-                     for r in priority_matrix(session=session, workspace_id=w).rows}
-                    for w in (demo_workspace_id, copy_id)]
+        matrices = [
+            {
+                r.name: (r.ability, r.attractiveness, r.quadrant, r.priority, r.rationale)
+                for r in priority_matrix(session=session, workspace_id=w).rows
+            }
+            for w in (demo_workspace_id, copy_id)
+        ]
     assert matrices[0] == matrices[1]
     assert matrices[1]["Time-pressed installers"][0] == pytest.approx(66.25)
 
@@ -472,16 +489,26 @@ def test_own_weights_agreed_strengths_and_a_hidden_choice_round_trip(engine):
         d["segments"][1]["key_factors"][0].update(agreed_strength=5, competitor_strength=None)
         d["segments"][3].update(priority=None, priority_rationale="")
         d["factors"].append({"name": "Økonomi", "description": "Unused for now."})
-        d["segments"][0]["key_factors"].append({"factor": "Øvrig service", "weight": 5.5, "competitor_strength": 2,
-                                                "agreed_strength": None, "ratings": []})
-        d["segments"][1]["key_factors"].append({"factor": "Øvrig service", "weight": 1.0, "competitor_strength": None,
-                                                "agreed_strength": 1, "ratings": [{"participant": "U5", "score": 1}]})
+        d["segments"][0]["key_factors"].append(
+            {"factor": "Øvrig service", "weight": 5.5, "competitor_strength": 2, "agreed_strength": None, "ratings": []}
+        )
+        d["segments"][1]["key_factors"].append(
+            {
+                "factor": "Øvrig service",
+                "weight": 1.0,
+                "competitor_strength": None,
+                "agreed_strength": 1,
+                "ratings": [{"participant": "U5", "score": 1}],
+            }
+        )
+
     document = _demo_with(change)
     workspace_id = _import(engine, document).id
     exported = _export(engine, workspace_id)
     expected = _strength_parts(document)
-    expected["factors"] = sorted(expected["factors"] + [{"name": "Øvrig service", "description": ""}],
-                                 key=lambda f: f["name"].lower())
+    expected["factors"] = sorted(
+        expected["factors"] + [{"name": "Øvrig service", "description": ""}], key=lambda f: f["name"].lower()
+    )
     assert _strength_parts(exported) == expected
     copy_id = _import(engine, parse_workspace_file(json.dumps(exported).encode())).id
     assert _without_volatile(_export(engine, copy_id)) == _without_volatile(exported)
@@ -492,7 +519,11 @@ def test_a_revealed_segment_without_key_factors_stays_revealed(engine):
     workspace_id = _import(engine, document).id
     exported = _export(engine, workspace_id)
     assert [(s["ratings_revealed"], len(s["key_factors"])) for s in exported["segments"]] == [
-        (True, 5), (True, 4), (False, 4), (True, 0)]
+        (True, 5),
+        (True, 4),
+        (False, 4),
+        (True, 0),
+    ]
 
 
 def _version_2(document: dict) -> dict:
@@ -516,10 +547,14 @@ def test_a_version_2_file_without_factors_still_imports(engine):
     exported = _export(engine, workspace_id)
     assert exported["format_version"] == FORMAT_VERSION
     assert exported["factors"] == []
-    assert [(s["key_factors"], s["ratings_revealed"], s["priority"], s["priority_rationale"])
-            for s in exported["segments"]] == [([], False, None, "")] * len(document["segments"])
+    assert [
+        (s["key_factors"], s["ratings_revealed"], s["priority"], s["priority_rationale"]) for s in exported["segments"]
+    ] == [([], False, None, "")] * len(document["segments"])
     assert {k: exported["workspace"][k] for k in ("weight_size", "weight_potential", "weight_growth")} == {
-        "weight_size": 30, "weight_potential": 40, "weight_growth": 30}
+        "weight_size": 30,
+        "weight_potential": 40,
+        "weight_growth": 30,
+    }
     assert exported["participants"] == document["participants"]
     assert {key: exported[key] for key in MAP_SECTIONS} == dict.fromkeys(MAP_SECTIONS, [])
     assert exported["workspace"]["max_long_term_goals"] == 5
@@ -531,7 +566,8 @@ def test_a_version_2_file_without_factors_still_imports(engine):
 def test_a_key_factor_rating_by_an_unknown_participant_is_refused_and_nothing_written(engine):
     refusal = _refused_v3(engine, lambda d: d["segments"][0]["key_factors"][1]["ratings"][2].update(participant="U9"))
     assert [str(p) for p in refusal.problems] == [
-        "segments[1] › key_factors[2] › ratings[3] › participant: refers to participant 'U9', which is not in the file."]
+        "segments[1] › key_factors[2] › ratings[3] › participant: refers to participant 'U9', which is not in the file."
+    ]
 
 
 @pytest.mark.parametrize("weight", [0, -10, "heavy", None])
@@ -545,7 +581,8 @@ def test_a_key_factor_weight_that_is_not_above_zero_is_refused_and_nothing_writt
 def test_a_factor_twice_in_a_segment_is_refused_and_nothing_written(engine):
     refusal = _refused_v3(engine, lambda d: d["segments"][0]["key_factors"][3].update(factor="stock AVAILABILITY"))
     assert [str(p) for p in refusal.problems] == [
-        "segments[1] › key_factors[4] › factor: 'stock AVAILABILITY' is listed twice."]
+        "segments[1] › key_factors[4] › factor: 'stock AVAILABILITY' is listed twice."
+    ]
 
 
 @pytest.mark.parametrize("revealed", ["yes", 1, "true", []])
@@ -555,26 +592,46 @@ def test_ratings_revealed_that_is_not_true_or_false_is_refused_and_nothing_writt
 
 
 def test_two_ratings_by_one_participant_for_one_key_factor_are_refused(engine):
-    refusal = _refused_v3(engine, lambda d: d["segments"][1]["key_factors"][0]["ratings"].append(
-        {"participant": "U1", "score": 5}))
+    refusal = _refused_v3(
+        engine, lambda d: d["segments"][1]["key_factors"][0]["ratings"].append({"participant": "U1", "score": 5})
+    )
     assert [str(p) for p in refusal.problems] == [
-        "segments[2] › key_factors[1] › ratings[5]: needs a score, once per participant."]
+        "segments[2] › key_factors[1] › ratings[5]: needs a score, once per participant."
+    ]
 
 
-@pytest.mark.parametrize("change, field", [
-    (lambda d: d["segments"][0]["key_factors"][0]["ratings"][0].update(score=6),
-     "segments[1] › key_factors[1] › ratings[1] › Score"),
-    (lambda d: d["segments"][2]["key_factors"][1].update(agreed_strength=0),
-     "segments[3] › key_factors[2] › Agreed strength"),
-    (lambda d: d["segments"][3]["key_factors"][0].update(competitor_strength=2.5),
-     "segments[4] › key_factors[1] › Competitor strength"),
-    (lambda d: d["segments"][0].update(key_factors={"factor": "Price level"}), "segments[1] › key_factors"),
-    (lambda d: d["segments"][0]["key_factors"][0].update(ratings="U1"), "segments[1] › key_factors[1] › ratings"),
-    (lambda d: d["segments"][0]["key_factors"][0].update(factor="  "), "segments[1] › key_factors[1] › Factor"),
-    (lambda d: d["factors"][4].update(name=d["factors"][0]["name"].upper()), "factors[5] › Name"),
-    (lambda d: d["segments"][0].update(priority="Top"), "segments[1] › Priority"),
-], ids=["score 6", "agreed 0", "competitor 2.5", "key factors object", "ratings text", "blank factor",
-        "library name twice", "unknown priority"])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (
+            lambda d: d["segments"][0]["key_factors"][0]["ratings"][0].update(score=6),
+            "segments[1] › key_factors[1] › ratings[1] › Score",
+        ),
+        (
+            lambda d: d["segments"][2]["key_factors"][1].update(agreed_strength=0),
+            "segments[3] › key_factors[2] › Agreed strength",
+        ),
+        (
+            lambda d: d["segments"][3]["key_factors"][0].update(competitor_strength=2.5),
+            "segments[4] › key_factors[1] › Competitor strength",
+        ),
+        (lambda d: d["segments"][0].update(key_factors={"factor": "Price level"}), "segments[1] › key_factors"),
+        (lambda d: d["segments"][0]["key_factors"][0].update(ratings="U1"), "segments[1] › key_factors[1] › ratings"),
+        (lambda d: d["segments"][0]["key_factors"][0].update(factor="  "), "segments[1] › key_factors[1] › Factor"),
+        (lambda d: d["factors"][4].update(name=d["factors"][0]["name"].upper()), "factors[5] › Name"),
+        (lambda d: d["segments"][0].update(priority="Top"), "segments[1] › Priority"),
+    ],
+    ids=[
+        "score 6",
+        "agreed 0",
+        "competitor 2.5",
+        "key factors object",
+        "ratings text",
+        "blank factor",
+        "library name twice",
+        "unknown priority",
+    ],
+)
 def test_a_bad_strength_detail_is_refused_by_place_and_nothing_written(engine, change, field):
     refusal = _refused_v3(engine, change)
     assert [p.field for p in refusal.problems] == [field]
@@ -582,20 +639,31 @@ def test_a_bad_strength_detail_is_refused_by_place_and_nothing_written(engine, c
 
 # --- format version 4: the strategy map, constraints, goals and milestones -------------
 
+
 def _map_parts(document: dict) -> dict:
     return {key: document[key] for key in MAP_SECTIONS} | {
-        "max_long_term_goals": document["workspace"]["max_long_term_goals"]}
+        "max_long_term_goals": document["workspace"]["max_long_term_goals"]
+    }
 
 
 def test_demo_export_carries_the_map_constraints_goals_and_milestones(engine, demo_workspace_id):
     demo = load_demo_document()
     exported = _export(engine, demo_workspace_id)
     assert _map_parts(exported) == _map_parts(demo)
-    assert (len(exported["map_nodes"]), len(exported["map_links"]), len(exported["constraints"]),
-            len(exported["goals"])) == (13, 16, 3, 5)
+    assert (
+        len(exported["map_nodes"]),
+        len(exported["map_links"]),
+        len(exported["constraints"]),
+        len(exported["goals"]),
+    ) == (13, 16, 3, 5)
     assert sum(len(g["milestones"]) for g in exported["goals"]) == count(engine, Milestone) == 41
-    assert (count(engine, MapNode), count(engine, MapLink), count(engine, StrategyConstraint),
-            count(engine, ConstraintNode), count(engine, Goal)) == (13, 16, 3, 4, 5)
+    assert (
+        count(engine, MapNode),
+        count(engine, MapLink),
+        count(engine, StrategyConstraint),
+        count(engine, ConstraintNode),
+        count(engine, Goal),
+    ) == (13, 16, 3, 4, 5)
 
 
 def test_demo_map_round_trips_identically(engine, demo_workspace_id):
@@ -610,10 +678,12 @@ def test_demo_map_round_trips_identically(engine, demo_workspace_id):
 
     def by_name(the_map) -> dict:
         names = {n.id: n.name for n in the_map.nodes.values()}
-        return {"links": sorted((names[s], names[t]) for s, t in the_map.links),
-                "breaches": [(b.rule, [names[n] for n in b.nodes]) for b in the_map.breaches],
-                "positions": {names[n]: p for n, p in the_map.positions.items()},
-                "constraints": [(c.kind, c.text, sorted(names[n] for n in c.node_ids)) for c in the_map.constraints]}
+        return {
+            "links": sorted((names[s], names[t]) for s, t in the_map.links),
+            "breaches": [(b.rule, [names[n] for n in b.nodes]) for b in the_map.breaches],
+            "positions": {names[n]: p for n, p in the_map.positions.items()},
+            "constraints": [(c.kind, c.text, sorted(names[n] for n in c.node_ids)) for c in the_map.constraints],
+        }
 
     assert by_name(maps[1]) == by_name(maps[0])
     assert not set(maps[0].nodes) & set(maps[1].nodes)  # new rows, not shared ones
@@ -624,18 +694,23 @@ def test_demo_map_round_trips_identically(engine, demo_workspace_id):
 def test_own_long_term_limit_and_a_map_with_past_deadlines_round_trip(engine):
     def change(d):
         d["workspace"]["max_long_term_goals"] = 2
-        d["goals"][0].update(deadline="2020-06-30", baseline_on="2019-12-31",
-                             milestones=[{"due": "2020-03-31", "value": 60.0},
-                                                                {"due": "2020-06-30", "value": 120.0}])
+        d["goals"][0].update(
+            deadline="2020-06-30",
+            baseline_on="2019-12-31",
+            milestones=[{"due": "2020-03-31", "value": 60.0}, {"due": "2020-06-30", "value": 120.0}],
+        )
         d["constraints"].append({"kind": "Other", "text": "Ålesund waits until 2028.", "nodes": []})
         d["map_nodes"].append({"ref": "N14", "kind": "objective", "name": "Økt lojalitet", "owner": ""})
+
     document = _demo_with(change)
     workspace_id = _import(engine, document).id
     exported = _export(engine, workspace_id)
     assert exported["workspace"]["max_long_term_goals"] == 2
     assert exported["goals"][0]["deadline"] == "2020-06-30"  # an old file's goal is kept, not refused
-    assert exported["goals"][0]["milestones"] == [{"due": "2020-03-31", "value": 60.0},
-                                                 {"due": "2020-06-30", "value": 120.0}]
+    assert exported["goals"][0]["milestones"] == [
+        {"due": "2020-03-31", "value": 60.0},
+        {"due": "2020-06-30", "value": 120.0},
+    ]
     assert exported["constraints"][-1] == {"kind": "Other", "text": "Ålesund waits until 2028.", "nodes": []}
     assert exported["map_nodes"][-1]["name"] == "Økt lojalitet"
     copy_id = _import(engine, parse_workspace_file(json.dumps(exported).encode())).id
@@ -654,8 +729,9 @@ def _version_3(document: dict) -> dict:
 def test_a_version_3_file_without_a_map_still_imports_with_an_empty_map(engine):
     document = _version_3(load_demo_document())
     workspace_id = _import(engine, parse_workspace_file(json.dumps(document).encode())).id
-    assert {name: n for name, n in _all_counts(engine).items() if name in {m.__name__ for m in MAP_TABLES}} == \
-        dict.fromkeys((m.__name__ for m in MAP_TABLES), 0)
+    assert {
+        name: n for name, n in _all_counts(engine).items() if name in {m.__name__ for m in MAP_TABLES}
+    } == dict.fromkeys((m.__name__ for m in MAP_TABLES), 0)
     with read_session(engine) as session:
         the_map = strategy_map(session=session, workspace_id=workspace_id)
     assert (the_map.nodes, the_map.links, the_map.breaches, the_map.goals, the_map.constraints) == ({}, [], [], [], [])
@@ -666,55 +742,108 @@ def test_a_version_3_file_without_a_map_still_imports_with_an_empty_map(engine):
     assert count(engine, StrengthRating) == 53
 
 
-@pytest.mark.parametrize("change, problem", [
-    (lambda d: d["map_links"].append(["N3", "N99"]),
-     "map_links[17]: refers to map node 'N99', which is not in the file."),
-    (lambda d: d["map_links"][0].__setitem__(0, "N0"),
-     "map_links[1]: refers to map node 'N0', which is not in the file."),
-    (lambda d: d["map_links"].append(["N3"]), "map_links[17]: must be a pair [supporting ref, supported ref]."),
-    (lambda d: d["map_links"].append({"from": "N6", "to": "N4"}),
-     "map_links[17]: must be a pair [supporting ref, supported ref]."),
-    (lambda d: d["map_links"].append(["N6", "N4", "N3"]),
-     "map_links[17]: must be a pair [supporting ref, supported ref]."),
-    (lambda d: d.update(map_links={"N6": "N4"}), "Map links: has the wrong type."),
-    (lambda d: d["goals"][0].update(objective="N6"), "goals[1] › objective: 'N6' is not an objective."),
-    (lambda d: d["goals"][4].update(objective="N42"),
-     "goals[5] › objective: refers to map node 'N42', which is not in the file."),
-    (lambda d: d["goals"][1]["milestones"][2].pop("value"),
-     "goals[2] › milestones[3]: must be an object with due and value."),
-    (lambda d: d["goals"][1].update(target=14.0),
-     "goals[2]: The target equals the baseline, so the goal asks for no change: set where you want to be by the "
-     "deadline."),
-    (lambda d: d["goals"][2].update(baseline="high"), "goals[3] › Baseline: Baseline must be a number (got 'high')."),
-    (lambda d: d["constraints"][0].update(nodes=["N8", "N99"]),
-     "constraints[1] › nodes: refers to map node 'N99', which is not in the file."),
-    (lambda d: d["map_nodes"][2].update(business_value=3), "map_nodes[3]: Only initiatives have business value."),
-    (lambda d: d["map_nodes"][3].update(name="REDUCE churn AMONG installers"),
-     "map_nodes[4] › Name: 'REDUCE churn AMONG installers' is already used by map_nodes[3] in the file."),
-    (lambda d: d["map_nodes"][0].update(kind="vision"),
-     "map_nodes[1] › Kind: Kind must be one of: Company strategy, CRM objective, Initiative, Enabler."),
-    (lambda d: d["workspace"].update(max_long_term_goals=0), "workspace › Max long term goals: must be at least 1."),
-], ids=["link unknown ref", "link unknown source", "link not a pair", "link an object", "link of three", "links an object",
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (
+            lambda d: d["map_links"].append(["N3", "N99"]),
+            "map_links[17]: refers to map node 'N99', which is not in the file.",
+        ),
+        (
+            lambda d: d["map_links"][0].__setitem__(0, "N0"),
+            "map_links[1]: refers to map node 'N0', which is not in the file.",
+        ),
+        (lambda d: d["map_links"].append(["N3"]), "map_links[17]: must be a pair [supporting ref, supported ref]."),
+        (
+            lambda d: d["map_links"].append({"from": "N6", "to": "N4"}),
+            "map_links[17]: must be a pair [supporting ref, supported ref].",
+        ),
+        (
+            lambda d: d["map_links"].append(["N6", "N4", "N3"]),
+            "map_links[17]: must be a pair [supporting ref, supported ref].",
+        ),
+        (lambda d: d.update(map_links={"N6": "N4"}), "Map links: has the wrong type."),
+        (lambda d: d["goals"][0].update(objective="N6"), "goals[1] › objective: 'N6' is not an objective."),
+        (
+            lambda d: d["goals"][4].update(objective="N42"),
+            "goals[5] › objective: refers to map node 'N42', which is not in the file.",
+        ),
+        (
+            lambda d: d["goals"][1]["milestones"][2].pop("value"),
+            "goals[2] › milestones[3]: must be an object with due and value.",
+        ),
+        (
+            lambda d: d["goals"][1].update(target=14.0),
+            "goals[2]: The target equals the baseline, so the goal asks for no change: set where you want to be by the "
+            "deadline.",
+        ),
+        (
+            lambda d: d["goals"][2].update(baseline="high"),
+            "goals[3] › Baseline: Baseline must be a number (got 'high').",
+        ),
+        (
+            lambda d: d["constraints"][0].update(nodes=["N8", "N99"]),
+            "constraints[1] › nodes: refers to map node 'N99', which is not in the file.",
+        ),
+        (lambda d: d["map_nodes"][2].update(business_value=3), "map_nodes[3]: Only initiatives have business value."),
+        (
+            lambda d: d["map_nodes"][3].update(name="REDUCE churn AMONG installers"),
+            "map_nodes[4] › Name: 'REDUCE churn AMONG installers' is already used by map_nodes[3] in the file.",
+        ),
+        (
+            lambda d: d["map_nodes"][0].update(kind="vision"),
+            "map_nodes[1] › Kind: Kind must be one of: Company strategy, CRM objective, Initiative, Enabler.",
+        ),
+        (
+            lambda d: d["workspace"].update(max_long_term_goals=0),
+            "workspace › Max long term goals: must be at least 1.",
+        ),
+    ],
+    ids=[
+        "link unknown ref",
+        "link unknown source",
+        "link not a pair",
+        "link an object",
+        "link of three",
+        "links an object",
         "goal on an initiative",
-        "goal on an unknown node", "milestone without value", "target equals baseline", "baseline text",
-        "constraint unknown node", "initiative field on objective", "node name twice",
-        "unknown kind", "long-term limit 0"])
+        "goal on an unknown node",
+        "milestone without value",
+        "target equals baseline",
+        "baseline text",
+        "constraint unknown node",
+        "initiative field on objective",
+        "node name twice",
+        "unknown kind",
+        "long-term limit 0",
+    ],
+)
 def test_a_bad_map_detail_is_refused_by_place_and_nothing_written(engine, change, problem):
     refusal = _refused_v3(engine, change)
     assert [str(p) for p in refusal.problems] == [problem]
 
 
-@pytest.mark.parametrize("link, message", [
-    # ["N1", "N3"] (strategy -> objective) is the reverse of the demo's N3 -> N1, which is reported first;
-    # N5 supports N2 only, so ["N1", "N5"] is refused for its kinds alone.
-    (["N1", "N5"], "A company-strategy element cannot be linked to a CRM objective. Links allowed: CRM objective "
-                   "supports company-strategy element; initiative supports CRM objective; enabler enables initiative."),
-    (["N11", "N3"], "An enabler cannot be linked to a CRM objective. Links allowed: CRM objective supports "
-                    "company-strategy element; initiative supports CRM objective; enabler enables initiative."),
-    (["N1", "N3"], "These two are already linked the other way round."),
-    (["N6", "N3"], "These two are already linked."),
-    (["N6", "N6"], "A node cannot support itself."),
-], ids=["strategy to objective", "enabler to objective", "reverse", "twice", "self"])
+@pytest.mark.parametrize(
+    "link, message",
+    [
+        # ["N1", "N3"] (strategy -> objective) is the reverse of the demo's N3 -> N1, which is reported first;
+        # N5 supports N2 only, so ["N1", "N5"] is refused for its kinds alone.
+        (
+            ["N1", "N5"],
+            "A company-strategy element cannot be linked to a CRM objective. Links allowed: CRM objective "
+            "supports company-strategy element; initiative supports CRM objective; enabler enables initiative.",
+        ),
+        (
+            ["N11", "N3"],
+            "An enabler cannot be linked to a CRM objective. Links allowed: CRM objective supports "
+            "company-strategy element; initiative supports CRM objective; enabler enables initiative.",
+        ),
+        (["N1", "N3"], "These two are already linked the other way round."),
+        (["N6", "N3"], "These two are already linked."),
+        (["N6", "N6"], "A node cannot support itself."),
+    ],
+    ids=["strategy to objective", "enabler to objective", "reverse", "twice", "self"],
+)
 def test_a_link_the_map_rules_refuse_is_refused_at_import_and_nothing_written(engine, link, message):
     # These pass the file check and are refused when the import adds them, after the elements
     # were created in the same transaction: the whole import must still roll back.
@@ -727,6 +856,7 @@ def test_a_milestone_the_goal_refuses_is_refused_at_import_by_place_and_nothing_
         d["goals"][1]["milestones"].append({"due": "2028-03-31", "value": 8.0})
         d["goals"][3]["milestones"][1].update(value="lots")
         d["goals"][4]["milestones"][0].update(due="soon")
+
     refusal = _refused_v3(engine, spoil)
     assert [str(p) for p in refusal.problems] == [
         "goals[2] › milestones[9] › Date: 2028-03-31 is after the goal's deadline (2027-12-31).",
@@ -741,9 +871,14 @@ def test_every_map_problem_in_a_file_is_reported_at_once(engine):
         d["goals"][0].update(objective="N6")
         d["goals"][1]["milestones"][0].pop("due")
         d["constraints"][2].update(text=" ")
+
     refusal = _refused_v3(engine, spoil)
     assert [p.field for p in refusal.problems] == [
-        "map_links[17]", "constraints[3] › Text", "goals[1] › objective", "goals[2] › milestones[1]"]
+        "map_links[17]",
+        "constraints[3] › Text",
+        "goals[1] › objective",
+        "goals[2] › milestones[1]",
+    ]
 
 
 def test_a_node_ref_used_twice_is_refused_and_so_is_every_use_of_the_lost_ref(engine):

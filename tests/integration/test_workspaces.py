@@ -42,8 +42,9 @@ from tests.integration.support import count, new_persona, new_segment, new_works
 
 def test_create_workspace_stores_it_with_the_default_value_drivers(engine):
     with unit_of_work(engine) as session:
-        created = create_workspace(session=session, data={"name": "  Nordvik   Rørhandel ", "currency": "nok",
-                                                          "description": "Grossist"})
+        created = create_workspace(
+            session=session, data={"name": "  Nordvik   Rørhandel ", "currency": "nok", "description": "Grossist"}
+        )
     with read_session(engine) as session:
         stored = get_workspace(session=session, workspace_id=created.id)
         drivers = list_value_drivers(session=session, workspace_id=created.id)
@@ -72,8 +73,16 @@ def test_a_new_workspace_starts_with_the_eight_starter_factors_and_what_each_mea
         add_factor(session=session, workspace_id=workspace, data={"name": "Trade credit"})
     with read_session(engine) as session:
         names = [f.name for f in list_factors(session=session, workspace_id=workspace)]
-    assert names == ["Delivery precision", "Ease of ordering", "Expertise and advice", "Price level", "Product range",
-                     "Relationship", "Service", "Trade credit"]
+    assert names == [
+        "Delivery precision",
+        "Ease of ordering",
+        "Expertise and advice",
+        "Price level",
+        "Product range",
+        "Relationship",
+        "Service",
+        "Trade credit",
+    ]
 
 
 def test_an_imported_workspace_brings_its_own_factor_library_and_no_starter_factors(engine):
@@ -115,7 +124,12 @@ def test_invalid_workspace_is_refused_and_nothing_written(engine):
 def test_rename_workspace(engine):
     workspace_id = new_workspace(engine, "Acme")
     with unit_of_work(engine) as session:
-        update_workspace(version=version_of(session, Workspace, workspace_id), session=session, workspace_id=workspace_id, changes={"name": "Acme Nordic"})
+        update_workspace(
+            version=version_of(session, Workspace, workspace_id),
+            session=session,
+            workspace_id=workspace_id,
+            changes={"name": "Acme Nordic"},
+        )
     with read_session(engine) as session:
         stored = get_workspace(session=session, workspace_id=workspace_id)
     assert stored.name == "Acme Nordic"
@@ -126,7 +140,15 @@ def test_rename_workspace(engine):
 def test_rename_to_own_name_in_other_case_is_allowed(engine):
     workspace_id = new_workspace(engine, "acme")
     with unit_of_work(engine) as session:
-        assert update_workspace(version=version_of(session, Workspace, workspace_id), session=session, workspace_id=workspace_id, changes={"name": "ACME"}).name == "ACME"
+        assert (
+            update_workspace(
+                version=version_of(session, Workspace, workspace_id),
+                session=session,
+                workspace_id=workspace_id,
+                changes={"name": "ACME"},
+            ).name
+            == "ACME"
+        )
 
 
 def test_rename_to_another_workspaces_name_is_refused(engine):
@@ -134,7 +156,12 @@ def test_rename_to_another_workspaces_name_is_refused(engine):
     other = new_workspace(engine, "Other")
     with pytest.raises(ValidationProblem, match="already exists"):
         with unit_of_work(engine) as session:
-            update_workspace(version=version_of(session, Workspace, other), session=session, workspace_id=other, changes={"name": "acme"})
+            update_workspace(
+                version=version_of(session, Workspace, other),
+                session=session,
+                workspace_id=other,
+                changes={"name": "acme"},
+            )
     with read_session(engine) as session:
         assert get_workspace(session=session, workspace_id=other).name == "Other"
 
@@ -164,9 +191,13 @@ def test_delete_with_the_exact_name_cascades_to_everything_in_the_workspace(engi
     kept = new_workspace(engine, "Kept")
     for workspace_id in (doomed, kept):
         segment_id = new_segment(engine, workspace_id, "Installers", value_drivers=["Price", "Speed"])
-        new_persona(engine, workspace_id, segment_id, "Ivar",
-                    channels=[{"kind": "Owned", "channel": "Newsletter"},
-                              {"kind": "Earned", "channel": "Word of mouth"}])
+        new_persona(
+            engine,
+            workspace_id,
+            segment_id,
+            "Ivar",
+            channels=[{"kind": "Owned", "channel": "Newsletter"}, {"kind": "Earned", "channel": "Word of mouth"}],
+        )
     assert count(engine, PersonaChannel) == 4
 
     with unit_of_work(engine) as session:

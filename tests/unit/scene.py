@@ -13,8 +13,9 @@ def scene(chart) -> dict:
 
 def marks(chart_or_scene) -> list[dict]:
     """Every mark in drawing order, each with its marktype, name (e.g. "layer_1_marks"), role and items."""
-    graph = chart_or_scene if isinstance(chart_or_scene, dict) and "scenegraph" in chart_or_scene \
-        else scene(chart_or_scene)
+    graph = (
+        chart_or_scene if isinstance(chart_or_scene, dict) and "scenegraph" in chart_or_scene else scene(chart_or_scene)
+    )
     found: list[dict] = []
 
     def walk(node) -> None:
@@ -33,9 +34,12 @@ def marks(chart_or_scene) -> list[dict]:
 
 def items(chart_or_scene, *, role: str | None = None, name: str | None = None) -> list[dict]:
     """The items of the marks with that role (e.g. "axis-label", "legend-label") or name."""
-    return [item for mark in marks(chart_or_scene)
-            if (role is None or mark.get("role") == role) and (name is None or mark.get("name") == name)
-            for item in mark.get("items", [])]
+    return [
+        item
+        for mark in marks(chart_or_scene)
+        if (role is None or mark.get("role") == role) and (name is None or mark.get("name") == name)
+        for item in mark.get("items", [])
+    ]
 
 
 def texts(chart_or_scene, role: str) -> list[str]:

@@ -14,13 +14,30 @@ from tests.unit.scene import items, marks, scene
 
 
 def _row(segment_id, name, ability, attractiveness, priority=None):
-    return MatrixRow(segment_id=segment_id, name=name, ability=ability, attractiveness=attractiveness,
-                     revenue=1e6, potential=2e6, growth=5.0, bubble=2e6, quadrant="Prioritise", priority=priority,
-                     rationale="", factor_count=4, rank=1, best_rank=1, worst_rank=1)
+    return MatrixRow(
+        segment_id=segment_id,
+        name=name,
+        ability=ability,
+        attractiveness=attractiveness,
+        revenue=1e6,
+        potential=2e6,
+        growth=5.0,
+        bubble=2e6,
+        quadrant="Prioritise",
+        priority=priority,
+        rationale="",
+        factor_count=4,
+        rank=1,
+        best_rank=1,
+        worst_rank=1,
+    )
 
 
-ROWS = [_row(1, "Håndverkere & <co>", 70.0, 80.0, "Primary target"), _row(2, "Unscored", None, 40.0),
-        _row(3, "Renovators", 30.0, 20.0)]
+ROWS = [
+    _row(1, "Håndverkere & <co>", 70.0, 80.0, "Primary target"),
+    _row(2, "Unscored", None, 40.0),
+    _row(3, "Renovators", 30.0, 20.0),
+]
 
 
 def _values(spec: dict) -> list[dict]:
@@ -61,9 +78,20 @@ def test_an_empty_matrix_still_renders():
 
 # --- names, or numbers and a key ----------------------------------------------------------------
 
-TWELVE = ["Time-pressed installers", "Project contractors", "Quality-focused renovators", "Facility managers",
-          "Farmers", "Housing co-ops", "Municipal buyers", "Plumbers in the north", "Hotels", "Hospitals",
-          "Schools & kindergartens", "Gjør-det-selv-kunder"]
+TWELVE = [
+    "Time-pressed installers",
+    "Project contractors",
+    "Quality-focused renovators",
+    "Facility managers",
+    "Farmers",
+    "Housing co-ops",
+    "Municipal buyers",
+    "Plumbers in the north",
+    "Hotels",
+    "Hospitals",
+    "Schools & kindergartens",
+    "Gjør-det-selv-kunder",
+]
 
 
 def _labels(spec: dict) -> dict:
@@ -95,8 +123,9 @@ def _apart(labels: list[dict]) -> bool:
         width, height = len(label["text"]) * 0.55 * label["fontSize"], label["fontSize"]
         x, y = label["x"], label["y"] + label.get("dy", 0)
         boxes.append((x - width / 2, y - height / 2, x + width / 2, y + height / 2))
-    return not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-                   for n, a in enumerate(boxes) for b in boxes[n + 1:])
+    return not any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for n, a in enumerate(boxes) for b in boxes[n + 1 :]
+    )
 
 
 def test_twelve_segments_are_numbered_with_a_key_of_their_names_in_order():
@@ -117,8 +146,11 @@ def test_twelve_segments_are_numbered_with_a_key_of_their_names_in_order():
 
 
 def test_three_segments_far_apart_carry_their_names_and_no_key():
-    rows = [_row(1, "Time-pressed installers", 66, 54), _row(2, "Project contractors", 60, 89),
-            _row(3, "Facility managers", 50, 8)]
+    rows = [
+        _row(1, "Time-pressed installers", 66, 54),
+        _row(2, "Project contractors", 60, 89),
+        _row(3, "Facility managers", 50, 8),
+    ]
     for width in (720, "container"):
         chart = priority_matrix_chart(rows, width=width)
         spec = chart.to_dict(validate=True)
@@ -148,8 +180,10 @@ def test_nine_segments_are_numbered_even_far_apart():
 @pytest.mark.parametrize("seed", range(40))
 def test_labels_never_sit_on_top_of_each_other(seed):
     chance = random.Random(seed)
-    rows = [_row(n, chance.choice(TWELVE), chance.uniform(0, 100), chance.uniform(0, 100))
-            for n in range(1, chance.randint(2, 14))]
+    rows = [
+        _row(n, chance.choice(TWELVE), chance.uniform(0, 100), chance.uniform(0, 100))
+        for n in range(1, chance.randint(2, 14))
+    ]
     for n, row in enumerate(rows):  # some bubbles of other sizes
         rows[n] = dataclasses.replace(row, bubble=chance.choice([0.0, 1e5, 2e6, 9e6]))
     chart = priority_matrix_chart(rows, width="container")

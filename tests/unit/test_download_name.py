@@ -15,18 +15,21 @@ def test_the_example_from_the_plan_page():
     assert download_name("Nordvik Rørhandel", "plan", "xlsx", DAY) == "nordvik-rorhandel-plan-2026-12-02.xlsx"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Demo: Nordvik Rørhandel", "demo-nordvik-rorhandel"),
-    ("Ærø & Øst / Göteborg", "aero-ost-goteborg"),
-    ("Blåbær Ängelholm", "blabaer-angelholm"),
-    ("Café Ñandú", "cafe-nandu"),
-    ("Straße", "strasse"),
-    ("???", "workspace"),
-    ("", "workspace"),
-    ("   --  ", "workspace"),
-    ("CRM 2027 -- Q1", "crm-2027-q1"),
-    ("数据", "workspace"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Demo: Nordvik Rørhandel", "demo-nordvik-rorhandel"),
+        ("Ærø & Øst / Göteborg", "aero-ost-goteborg"),
+        ("Blåbær Ängelholm", "blabaer-angelholm"),
+        ("Café Ñandú", "cafe-nandu"),
+        ("Straße", "strasse"),
+        ("???", "workspace"),
+        ("", "workspace"),
+        ("   --  ", "workspace"),
+        ("CRM 2027 -- Q1", "crm-2027-q1"),
+        ("数据", "workspace"),
+    ],
+)
 def test_slug(name, expected):
     assert slug(name) == expected
 
@@ -38,7 +41,11 @@ def test_a_long_name_is_cut_to_60_characters_without_a_trailing_dash():
 
 
 def test_what_is_made_safe_too():
-    assert download_name("Demo: Nordvik Rørhandel", "persona-Ivar the installer", "md", DAY) == \
-        "demo-nordvik-rorhandel-persona-ivar-the-installer-2026-12-02.md"
-    assert download_name("Demo", "customer-promise-v3", "pdf", date(2027, 1, 9)) == \
-        "demo-customer-promise-v3-2027-01-09.pdf"
+    assert (
+        download_name("Demo: Nordvik Rørhandel", "persona-Ivar the installer", "md", DAY)
+        == "demo-nordvik-rorhandel-persona-ivar-the-installer-2026-12-02.md"
+    )
+    assert (
+        download_name("Demo", "customer-promise-v3", "pdf", date(2027, 1, 9))
+        == "demo-customer-promise-v3-2027-01-09.pdf"
+    )

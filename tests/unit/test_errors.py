@@ -17,22 +17,26 @@ def _problems(model, data, labels=None, row=None) -> list[Problem]:
 
 def test_lower_bound_becomes_must_be_at_least_with_the_field_label():
     assert _problems(SegmentCreate, {"name": "A", "customer_count": -1}, SEGMENT_LABELS) == [
-        Problem("Customers", "must be at least 0.")]
+        Problem("Customers", "must be at least 0.")
+    ]
 
 
 def test_upper_bound_becomes_must_be_at_most_with_thousands_separator():
     assert _problems(SegmentCreate, {"name": "A", "expected_growth_pct": 5000}, SEGMENT_LABELS) == [
-        Problem("Expected growth %", "must be at most 1,000.")]
+        Problem("Expected growth %", "must be at most 1,000.")
+    ]
 
 
 def test_text_in_a_whole_number_field_asks_for_a_number_without_decimals():
     assert _problems(SegmentCreate, {"name": "A", "customer_count": "abc"}, SEGMENT_LABELS) == [
-        Problem("Customers", "must be a number without decimals.")]
+        Problem("Customers", "must be a number without decimals.")
+    ]
 
 
 def test_text_in_a_decimal_field_asks_for_a_number():
     assert _problems(SegmentCreate, {"name": "A", "revenue": "lots"}, SEGMENT_LABELS) == [
-        Problem("Revenue", "must be a number.")]
+        Problem("Revenue", "must be a number.")
+    ]
 
 
 def test_missing_and_unknown_fields_are_named():
@@ -52,9 +56,11 @@ def test_field_without_label_is_humanised():
 
 
 def test_nested_location_is_shown_after_the_field_label():
-    problems = _problems(PersonaCreate, {"name": "P", "segment_id": 1,
-                                         "channels": [{"kind": "Telepathy", "channel": "Mind"}]},
-                         PERSONA_LABELS)
+    problems = _problems(
+        PersonaCreate,
+        {"name": "P", "segment_id": 1, "channels": [{"kind": "Telepathy", "channel": "Mind"}]},
+        PERSONA_LABELS,
+    )
     assert len(problems) == 1
     assert problems[0].field == "Preferred channels (0 › kind)"
     assert problems[0].message.startswith("Channel type must be one of Owned, Bought, Earned")

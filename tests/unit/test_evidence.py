@@ -40,21 +40,28 @@ def test_an_insight_naming_personas_of_two_segments_backs_both_segments():
 
 
 def test_distinct_kinds_of_source_are_counted():
-    links = [_link(1, "Sales", [1]), _link(2, "Sales", [1]), _link(3, "Survey", personas=[10]),
-             _link(4, "Customer service", [2])]
+    links = [
+        _link(1, "Sales", [1]),
+        _link(2, "Sales", [1]),
+        _link(3, "Survey", personas=[10]),
+        _link(4, "Customer service", [2]),
+    ]
     segments = evidence_by_segment(links, PERSONA_SEGMENT, SEGMENTS)
     assert segments[1] == Evidence(insights=3, sources=2)
     assert segments[2] == Evidence(insights=1, sources=1)
 
 
-@pytest.mark.parametrize("sources, level", [
-    ([], "none"),
-    (["Sales"], "thin"),
-    (["Sales", "Survey"], "thin"),                                   # 2 insights, 2 sources: too few
-    (["Sales", "Sales", "Sales"], "thin"),                           # 3 insights, one source
-    (["Sales", "Survey", "Sales"], "solid"),                         # 3 insights, 2 sources
-    (["Sales", "Survey", "Customer interview", "Sales"], "solid"),
-])
+@pytest.mark.parametrize(
+    "sources, level",
+    [
+        ([], "none"),
+        (["Sales"], "thin"),
+        (["Sales", "Survey"], "thin"),  # 2 insights, 2 sources: too few
+        (["Sales", "Sales", "Sales"], "thin"),  # 3 insights, one source
+        (["Sales", "Survey", "Sales"], "solid"),  # 3 insights, 2 sources
+        (["Sales", "Survey", "Customer interview", "Sales"], "solid"),
+    ],
+)
 def test_levels(sources, level):
     links = [_link(n, source, [1]) for n, source in enumerate(sources, start=1)]
     evidence = evidence_by_segment(links, PERSONA_SEGMENT, SEGMENTS)[1]
@@ -62,10 +69,16 @@ def test_levels(sources, level):
     assert evidence.level == level
 
 
-@pytest.mark.parametrize("evidence, level", [
-    (Evidence(0, 0), "none"), (Evidence(2, 2), "thin"), (Evidence(3, 1), "thin"), (Evidence(3, 2), "solid"),
-    (Evidence(40, 1), "thin"),
-])
+@pytest.mark.parametrize(
+    "evidence, level",
+    [
+        (Evidence(0, 0), "none"),
+        (Evidence(2, 2), "thin"),
+        (Evidence(3, 1), "thin"),
+        (Evidence(3, 2), "solid"),
+        (Evidence(40, 1), "thin"),
+    ],
+)
 def test_level_thresholds(evidence, level):
     assert evidence.level == level
 
@@ -89,12 +102,15 @@ def test_every_segment_and_persona_is_in_the_result_even_without_insights():
     assert evidence_by_persona([], PERSONAS) == {10: Evidence(0, 0), 11: Evidence(0, 0), 20: Evidence(0, 0)}
 
 
-@pytest.mark.parametrize("evidence, label", [
-    (Evidence(0, 0), "0 insights · 0 sources"),
-    (Evidence(1, 1), "1 insight · 1 source"),
-    (Evidence(2, 1), "2 insights · 1 source"),
-    (Evidence(1, 2), "1 insight · 2 sources"),
-    (Evidence(12, 3), "12 insights · 3 sources"),
-])
+@pytest.mark.parametrize(
+    "evidence, label",
+    [
+        (Evidence(0, 0), "0 insights · 0 sources"),
+        (Evidence(1, 1), "1 insight · 1 source"),
+        (Evidence(2, 1), "2 insights · 1 source"),
+        (Evidence(1, 2), "1 insight · 2 sources"),
+        (Evidence(12, 3), "12 insights · 3 sources"),
+    ],
+)
 def test_label_is_singular_or_plural(evidence, label):
     assert evidence.label == label

@@ -17,12 +17,24 @@ from crmstrategy.core.db import read_session, unit_of_work
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 
 SEGMENTS = [
-    SegmentRead(id=1, workspace_id=1, position=0, name="Småbedrifter på Østlandet",
-                description="Rørleggere med 1–10 ansatte", defining_needs="Deler i dag, kreditt",
-                value_drivers=["Service", "Availability"], customer_count=2400, revenue=520000000.0,
-                potential=640000000.5, expected_growth_pct=4.5, lifecycle_focus="Retain", notes="æøå äö"),
-    SegmentRead(id=2, workspace_id=1, position=1, name='=HYPERLINK("http://x","y")',
-                expected_growth_pct=-12.0, notes="@SUM(A1)"),
+    SegmentRead(
+        id=1,
+        workspace_id=1,
+        position=0,
+        name="Småbedrifter på Østlandet",
+        description="Rørleggere med 1–10 ansatte",
+        defining_needs="Deler i dag, kreditt",
+        value_drivers=["Service", "Availability"],
+        customer_count=2400,
+        revenue=520000000.0,
+        potential=640000000.5,
+        expected_growth_pct=4.5,
+        lifecycle_focus="Retain",
+        notes="æøå äö",
+    ),
+    SegmentRead(
+        id=2, workspace_id=1, position=1, name='=HYPERLINK("http://x","y")', expected_growth_pct=-12.0, notes="@SUM(A1)"
+    ),
 ]
 
 
@@ -37,6 +49,7 @@ def _pdf_text(data: bytes) -> str:
 
 # --- segments --------------------------------------------------------------------------
 
+
 def test_segments_csv_reads_back_as_the_segments():
     data = segments_csv(SEGMENTS)
     assert data.startswith(b"\xef\xbb\xbf")
@@ -45,10 +58,16 @@ def test_segments_csv_reads_back_as_the_segments():
     records = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert len(records) == 2
     assert records[0] == {
-        "Name": "Småbedrifter på Østlandet", "Description": "Rørleggere med 1–10 ansatte",
-        "Defining needs": "Deler i dag, kreditt", "Value drivers": "Service; Availability",
-        "Customers": "2400", "Revenue": "520000000", "Potential": "640000000.5", "Expected growth %": "4.5",
-        "Lifecycle focus": "Retain", "Notes": "æøå äö",
+        "Name": "Småbedrifter på Østlandet",
+        "Description": "Rørleggere med 1–10 ansatte",
+        "Defining needs": "Deler i dag, kreditt",
+        "Value drivers": "Service; Availability",
+        "Customers": "2400",
+        "Revenue": "520000000",
+        "Potential": "640000000.5",
+        "Expected growth %": "4.5",
+        "Lifecycle focus": "Retain",
+        "Notes": "æøå äö",
     }
     assert records[1]["Name"] == "'" + SEGMENTS[1].name
     assert records[1]["Notes"] == "'@SUM(A1)"
@@ -59,11 +78,31 @@ def test_segments_csv_reads_back_as_the_segments():
 def test_segments_xlsx_reads_back_as_the_segments():
     ws = load_workbook(io.BytesIO(segments_xlsx(SEGMENTS, "NOK")))["Segments"]
     header = [cell.value for cell in ws[1]]
-    assert header == ["Name", "Description", "Defining needs", "Value drivers", "Customers", "Revenue (NOK)",
-                      "Potential (NOK)", "Expected growth %", "Lifecycle focus", "Notes"]
+    assert header == [
+        "Name",
+        "Description",
+        "Defining needs",
+        "Value drivers",
+        "Customers",
+        "Revenue (NOK)",
+        "Potential (NOK)",
+        "Expected growth %",
+        "Lifecycle focus",
+        "Notes",
+    ]
     first = [cell.value for cell in ws[2]]
-    assert first == ["Småbedrifter på Østlandet", "Rørleggere med 1–10 ansatte", "Deler i dag, kreditt",
-                     "Service; Availability", 2400, 520000000, 640000000.5, 4.5, "Retain", "æøå äö"]
+    assert first == [
+        "Småbedrifter på Østlandet",
+        "Rørleggere med 1–10 ansatte",
+        "Deler i dag, kreditt",
+        "Service; Availability",
+        2400,
+        520000000,
+        640000000.5,
+        4.5,
+        "Retain",
+        "æøå äö",
+    ]
     second = {h: cell.value for h, cell in zip(header, ws[3])}
     assert second["Name"] == "'" + SEGMENTS[1].name
     assert second["Notes"] == "'@SUM(A1)"
@@ -82,10 +121,15 @@ def test_segments_xlsx_of_no_segments_still_has_the_header():
 
 # --- persona card ----------------------------------------------------------------------
 
+
 def test_persona_markdown_escapes_markdown_and_html_in_user_text():
-    persona = _persona(name="**Boss** <b>", needs="[click](http://evil) `code`\n# not a heading",
-                       quote="> nested\n- list", role_title="<script>alert(1)</script>",
-                       channels=[ChannelIn(kind="Owned", channel="_web_")])
+    persona = _persona(
+        name="**Boss** <b>",
+        needs="[click](http://evil) `code`\n# not a heading",
+        quote="> nested\n- list",
+        role_title="<script>alert(1)</script>",
+        channels=[ChannelIn(kind="Owned", channel="_web_")],
+    )
     markdown = persona_markdown(persona)
     assert markdown.startswith(r"# \*\*Boss\*\* \<b\>" + "\n")
     assert r"\[click\]\(http://evil\) \`code\`" in markdown
@@ -97,21 +141,29 @@ def test_persona_markdown_escapes_markdown_and_html_in_user_text():
 
 
 def test_persona_markdown_lists_facts_sections_and_channels():
-    persona = _persona(role_title="Daglig leder", decision_role="Decision-maker", goals="Vokse",
-                       channels=[ChannelIn(kind="Owned", channel="Nyhetsbrev"),
-                                 ChannelIn(kind="Owned", channel="Nettbutikk"),
-                                 ChannelIn(kind="Earned", channel="Anbefalinger")])
+    persona = _persona(
+        role_title="Daglig leder",
+        decision_role="Decision-maker",
+        goals="Vokse",
+        channels=[
+            ChannelIn(kind="Owned", channel="Nyhetsbrev"),
+            ChannelIn(kind="Owned", channel="Nettbutikk"),
+            ChannelIn(kind="Earned", channel="Anbefalinger"),
+        ],
+    )
     markdown = persona_markdown(persona)
-    assert ("- **Segment:** Småbedrifter\n- **Role or title:** Daglig leder\n"
-            "- **Decision role:** Decision\\-maker") in markdown
+    assert (
+        "- **Segment:** Småbedrifter\n- **Role or title:** Daglig leder\n- **Decision role:** Decision\\-maker"
+    ) in markdown
     assert "## Goals\n\nVokse\n" in markdown
     assert "## Preferred channels\n\n- Owned: Nyhetsbrev, Nettbutikk\n- Earned: Anbefalinger\n" in markdown
     assert "## Needs" not in markdown
 
 
 def test_persona_pdf_contains_the_name_and_norwegian_letters():
-    persona = _persona(role_title="Daglig leder", goals="Mål: æ ø å Æ Ø Å", needs="Raske leveranser",
-                       quote="Jeg vil ha delene i dag.")
+    persona = _persona(
+        role_title="Daglig leder", goals="Mål: æ ø å Æ Ø Å", needs="Raske leveranser", quote="Jeg vil ha delene i dag."
+    )
     data = persona_pdf(persona)
     assert data.startswith(b"%PDF")
     text = _pdf_text(data)
@@ -122,14 +174,31 @@ def test_persona_pdf_contains_the_name_and_norwegian_letters():
 
 
 def test_persona_pdf_with_every_field_filled_renders_every_part():
-    persona = _persona(role_title="Innkjøpssjef", decision_role="Influencer", desired_relationship="Trusted advisor",
-                       lifecycle_stage="Develop", goals="G", needs="N", pains="P", motives="M",
-                       buying_process="B", touchpoints="T", quote="Q",
-                       channels=[ChannelIn(kind="Owned", channel="Nyhetsbrev"),
-                                 ChannelIn(kind="Bought", channel="Google Ads")])
+    persona = _persona(
+        role_title="Innkjøpssjef",
+        decision_role="Influencer",
+        desired_relationship="Trusted advisor",
+        lifecycle_stage="Develop",
+        goals="G",
+        needs="N",
+        pains="P",
+        motives="M",
+        buying_process="B",
+        touchpoints="T",
+        quote="Q",
+        channels=[ChannelIn(kind="Owned", channel="Nyhetsbrev"), ChannelIn(kind="Bought", channel="Google Ads")],
+    )
     text = _pdf_text(persona_pdf(persona))
-    for expected in ("Innkjøpssjef", "Influencer", "Trusted advisor", "Develop", "Pains and obstacles",
-                     "Buying process", "Owned: Nyhetsbrev", "Bought: Google Ads"):
+    for expected in (
+        "Innkjøpssjef",
+        "Influencer",
+        "Trusted advisor",
+        "Develop",
+        "Pains and obstacles",
+        "Buying process",
+        "Owned: Nyhetsbrev",
+        "Bought: Google Ads",
+    ):
         assert expected in text
 
 
@@ -163,7 +232,8 @@ def test_demo_segments_and_personas_export_from_the_database(sqlite_engine):
     assert [row[3] for row in rows[1:]] == ["; ".join(s.value_drivers) for s in segments]
     ws = load_workbook(io.BytesIO(segments_xlsx(segments, "NOK"))).active
     assert [(r[0].value, r[4].value, r[5].value) for r in ws.iter_rows(min_row=2)] == [
-        (s.name, s.customer_count, s.revenue) for s in segments]
+        (s.name, s.customer_count, s.revenue) for s in segments
+    ]
     for persona in personas:
         text = _pdf_text(persona_pdf(persona))
         assert persona.name in text

@@ -31,15 +31,32 @@ from tests.unit.scene import texts
 
 TODAY = date(2026, 6, 15)
 
-CHURN = {"metric": "Churn", "unit": "%", "status": "At risk",
-         "path": [(date(2026, 1, 1), 14.0), (date(2026, 6, 30), 11.5), (date(2026, 12, 31), 9.0)],
-         "measured": [(date(2026, 2, 1), 13.8), (date(2026, 3, 1), 13.5), (date(2026, 5, 1), 13.0)]}
-NPS = {"metric": "NPS", "unit": "", "status": "On track",
-       "path": [(date(2026, 1, 1), 20.0), (date(2026, 3, 31), 25.0), (date(2026, 9, 30), 35.0),
-                (date(2026, 12, 31), 40.0)],
-       "measured": [(date(2026, 4, 1), 27.0)]}
-NEW = {"metric": "Repeat orders", "unit": "", "status": "Not measured",
-       "path": [(date(2026, 3, 1), 100.0), (date(2026, 12, 31), 150.0)], "measured": []}
+CHURN = {
+    "metric": "Churn",
+    "unit": "%",
+    "status": "At risk",
+    "path": [(date(2026, 1, 1), 14.0), (date(2026, 6, 30), 11.5), (date(2026, 12, 31), 9.0)],
+    "measured": [(date(2026, 2, 1), 13.8), (date(2026, 3, 1), 13.5), (date(2026, 5, 1), 13.0)],
+}
+NPS = {
+    "metric": "NPS",
+    "unit": "",
+    "status": "On track",
+    "path": [
+        (date(2026, 1, 1), 20.0),
+        (date(2026, 3, 31), 25.0),
+        (date(2026, 9, 30), 35.0),
+        (date(2026, 12, 31), 40.0),
+    ],
+    "measured": [(date(2026, 4, 1), 27.0)],
+}
+NEW = {
+    "metric": "Repeat orders",
+    "unit": "",
+    "status": "Not measured",
+    "path": [(date(2026, 3, 1), 100.0), (date(2026, 12, 31), 150.0)],
+    "measured": [],
+}
 
 
 def _values(spec: dict) -> list[dict]:
@@ -52,6 +69,7 @@ def _of(spec: dict, goal: str, series: str) -> list[dict]:
 
 # --- goal_trend_chart -------------------------------------------------------------------------
 
+
 def test_the_goal_trend_spec_is_valid_vega_lite():
     goal_trend_chart([CHURN, NPS, NEW], TODAY).to_dict(validate=True)  # raises if it breaks the schema
     goal_trend_chart([CHURN, NPS], TODAY, columns=2, width=330, height=170).to_dict(validate=True)
@@ -62,7 +80,10 @@ def test_the_path_points_are_baseline_milestones_and_target():
     spec = goal_trend_chart([CHURN, NPS], TODAY).to_dict()
     churn = _of(spec, "At risk · Churn (%)", "Path")
     assert [(r["Point"], r["Date"], r["Value"]) for r in churn] == [
-        ("Baseline", "2026-01-01", 14), ("Milestone", "2026-06-30", 11.5), ("Target", "2026-12-31", 9)]
+        ("Baseline", "2026-01-01", 14),
+        ("Milestone", "2026-06-30", 11.5),
+        ("Target", "2026-12-31", 9),
+    ]
     nps = _of(spec, "On track · NPS", "Path")
     assert [r["Point"] for r in nps] == ["Baseline", "Milestone", "Milestone", "Target"]
 
@@ -70,8 +91,11 @@ def test_the_path_points_are_baseline_milestones_and_target():
 def test_the_measured_points_and_the_status_are_in_the_data():
     spec = goal_trend_chart([CHURN, NPS], TODAY).to_dict()
     measured = _of(spec, "At risk · Churn (%)", "Measured")
-    assert [(r["Date"], r["Value"]) for r in measured] == [("2026-02-01", 13.8), ("2026-03-01", 13.5),
-                                                            ("2026-05-01", 13)]
+    assert [(r["Date"], r["Value"]) for r in measured] == [
+        ("2026-02-01", 13.8),
+        ("2026-03-01", 13.5),
+        ("2026-05-01", 13),
+    ]
     assert {r["Point"] for r in measured} == {"Measured"}
     assert {r["Status"] for r in _values(spec) if r["Goal"] == "At risk · Churn (%)"} == {"At risk"}
     assert {r["Status"] for r in _values(spec) if r["Goal"] == "On track · NPS"} == {"On track"}
@@ -84,8 +108,10 @@ def test_the_measured_points_and_the_status_are_in_the_data():
 def test_every_goal_gets_a_today_line():
     spec = goal_trend_chart([CHURN, NEW], TODAY).to_dict()
     today = [r for r in _values(spec) if r["Series"] == "Today"]
-    assert [(r["Goal"], r["Date"]) for r in today] == [("At risk · Churn (%)", "2026-06-15"),
-                                                       ("Not measured · Repeat orders", "2026-06-15")]
+    assert [(r["Goal"], r["Date"]) for r in today] == [
+        ("At risk · Churn (%)", "2026-06-15"),
+        ("Not measured · Repeat orders", "2026-06-15"),
+    ]
 
 
 def test_one_facet_panel_per_goal_in_the_given_order():
@@ -155,8 +181,9 @@ def test_one_panel_per_measure_in_the_given_order_with_what_it_is():
     spec = customer_measure_chart(MEASURES, CUSTOMER_ROWS).to_dict()
     assert spec["facet"]["field"] == "Panel"
     assert spec["facet"]["sort"] == ["NPS (NPS, -100 to 100)", "Churn (% of customers lost)"]
-    reversed_order = customer_measure_chart({"Churn": "% of customers lost", "NPS": "NPS, -100 to 100"},
-                                            CUSTOMER_ROWS).to_dict()
+    reversed_order = customer_measure_chart(
+        {"Churn": "% of customers lost", "NPS": "NPS, -100 to 100"}, CUSTOMER_ROWS
+    ).to_dict()
     assert reversed_order["facet"]["sort"] == ["Churn (% of customers lost)", "NPS (NPS, -100 to 100)"]
 
 
@@ -179,9 +206,15 @@ def test_the_customer_measure_png_is_a_png():
 
 # --- monthly ------------------------------------------------------------------------------------
 
+
 def test_monthly_keeps_the_last_value_of_each_month():
-    values = [(date(2026, 1, 5), 1.0), (date(2026, 1, 31), 2.0), (date(2026, 1, 20), 3.0),
-              (date(2026, 3, 1), 4.0), (date(2026, 2, 14), 5.0)]
+    values = [
+        (date(2026, 1, 5), 1.0),
+        (date(2026, 1, 31), 2.0),
+        (date(2026, 1, 20), 3.0),
+        (date(2026, 3, 1), 4.0),
+        (date(2026, 2, 14), 5.0),
+    ]
     assert monthly(values) == [(date(2026, 1, 31), 2.0), (date(2026, 2, 14), 5.0), (date(2026, 3, 1), 4.0)]
 
 
@@ -196,24 +229,50 @@ def test_monthly_of_nothing_is_nothing():
 
 # --- goal_panel ---------------------------------------------------------------------------------
 
+
 def _goal(baseline_on: date | None = date(2026, 1, 1), **kwargs) -> GoalRead:
-    fields = dict(id=1, workspace_id=1, objective_id=5, metric="Churn", unit="%", baseline=14.0, target=9.0,
-                  deadline=date(2026, 12, 31), owner="Anna", baseline_on=baseline_on) | kwargs
+    fields = (
+        dict(
+            id=1,
+            workspace_id=1,
+            objective_id=5,
+            metric="Churn",
+            unit="%",
+            baseline=14.0,
+            target=9.0,
+            deadline=date(2026, 12, 31),
+            owner="Anna",
+            baseline_on=baseline_on,
+        )
+        | kwargs
+    )
     return GoalRead(**fields)
 
 
 def _follow_up(goal: GoalRead, values: list[tuple[date, float]], milestones=(), today: date = TODAY) -> GoalFollowUp:
-    measurements = [GoalMeasurementRead(id=n, goal_id=goal.id, measured_on=d, value=v)
-                    for n, (d, v) in enumerate(values, start=1)]
-    status = goal_status(baseline=goal.baseline, target=goal.target, deadline=goal.deadline,
-                         milestones=list(milestones), measurements=values, today=today, baseline_on=goal.baseline_on,
-                         unit=goal.unit)
+    measurements = [
+        GoalMeasurementRead(id=n, goal_id=goal.id, measured_on=d, value=v) for n, (d, v) in enumerate(values, start=1)
+    ]
+    status = goal_status(
+        baseline=goal.baseline,
+        target=goal.target,
+        deadline=goal.deadline,
+        milestones=list(milestones),
+        measurements=values,
+        today=today,
+        baseline_on=goal.baseline_on,
+        unit=goal.unit,
+    )
     return GoalFollowUp(goal, "Keep customers", list(milestones), measurements, status)
 
 
 VALUES = [(date(2026, 2, 3), 13.9), (date(2026, 2, 25), 13.6), (date(2026, 3, 10), 13.4), (date(2026, 4, 30), 12.9)]
-MILESTONES = [(date(2026, 3, 31), 12.75), (date(2026, 6, 30), 11.5), (date(2026, 9, 30), 10.25),
-              (date(2026, 12, 31), 9)]
+MILESTONES = [
+    (date(2026, 3, 31), 12.75),
+    (date(2026, 6, 30), 11.5),
+    (date(2026, 9, 30), 10.25),
+    (date(2026, 12, 31), 9),
+]
 
 
 def test_goal_panel_draws_the_path_from_the_baseline_day_through_the_milestones():
@@ -221,8 +280,13 @@ def test_goal_panel_draws_the_path_from_the_baseline_day_through_the_milestones(
     panel = goal_panel(item)
     assert panel["metric"] == "Churn" and panel["unit"] == "%"
     assert panel["status"] == item.status.status
-    assert panel["path"] == [(date(2026, 1, 1), 14.0), (date(2026, 3, 31), 12.75), (date(2026, 6, 30), 11.5),
-                             (date(2026, 9, 30), 10.25), (date(2026, 12, 31), 9.0)]
+    assert panel["path"] == [
+        (date(2026, 1, 1), 14.0),
+        (date(2026, 3, 31), 12.75),
+        (date(2026, 6, 30), 11.5),
+        (date(2026, 9, 30), 10.25),
+        (date(2026, 12, 31), 9.0),
+    ]
     assert panel["measured"] == VALUES
 
 
@@ -254,8 +318,9 @@ def test_goal_panel_per_month_starts_the_path_where_the_status_does():
 
 def test_a_goal_panel_renders_as_a_valid_chart():
     churn = _follow_up(_goal(), VALUES, MILESTONES)
-    nps = _follow_up(_goal(baseline_on=None, id=2, metric="NPS", unit="", baseline=20, target=40),
-                     [(date(2026, 2, 1), 22.0)])
+    nps = _follow_up(
+        _goal(baseline_on=None, id=2, metric="NPS", unit="", baseline=20, target=40), [(date(2026, 2, 1), 22.0)]
+    )
     chart = goal_trend_chart([goal_panel(churn, per_month=True), goal_panel(nps)], TODAY, columns=2)
     spec = chart.to_dict(validate=True)
     assert spec["facet"]["sort"] == [f"{churn.status.status} · Churn (%)", f"{nps.status.status} · NPS"]
@@ -266,9 +331,11 @@ def test_a_goal_panel_renders_as_a_valid_chart():
 
 # --- customer_rows and charted_segments ---------------------------------------------------------
 
+
 def _measurement(n: int, measure: str, segment: str, on: date, value: float) -> CustomerMeasurementRead:
-    return CustomerMeasurementRead(id=n, measure=measure, segment_id=n if segment else None, segment_name=segment,
-                                   measured_on=on, value=value)
+    return CustomerMeasurementRead(
+        id=n, measure=measure, segment_id=n if segment else None, segment_name=segment, measured_on=on, value=value
+    )
 
 
 CUSTOMER = [
@@ -295,25 +362,56 @@ def test_customer_rows_can_keep_only_some_segments():
 
 
 def _segment(name: str, priority: str | None, attractiveness: float) -> MatrixRow:
-    return MatrixRow(segment_id=hash(name) % 1000, name=name, ability=50.0, attractiveness=attractiveness,
-                     revenue=None, potential=None, growth=None, bubble=0.0, quadrant="Maintain", priority=priority,
-                     rationale="", factor_count=0, rank=1, best_rank=1, worst_rank=1)
+    return MatrixRow(
+        segment_id=hash(name) % 1000,
+        name=name,
+        ability=50.0,
+        attractiveness=attractiveness,
+        revenue=None,
+        potential=None,
+        growth=None,
+        bubble=0.0,
+        quadrant="Maintain",
+        priority=priority,
+        rationale="",
+        factor_count=0,
+        rank=1,
+        best_rank=1,
+        worst_rank=1,
+    )
 
 
 def _document(segments: list[MatrixRow], customer: list[CustomerMeasurementRead]) -> StrategyDocument:
-    return StrategyDocument(workspace=None, today=TODAY, generated_at=datetime(2026, 6, 15, tzinfo=UTC),
-                            segments=segments, smap=None, goals=[], customer=customer)
+    return StrategyDocument(
+        workspace=None,
+        today=TODAY,
+        generated_at=datetime(2026, 6, 15, tzinfo=UTC),
+        segments=segments,
+        smap=None,
+        goals=[],
+        customer=customer,
+    )
 
 
 def test_charted_segments_put_all_customers_first_then_by_priority_and_attractiveness():
-    segments = [_segment("Renovators", None, 90), _segment("Contractors", "Secondary", 40),
-                _segment("Installers", "Primary target", 30), _segment("Farmers", "Primary target", 70),
-                _segment("Dormant", "Not prioritised", 99)]
+    segments = [
+        _segment("Renovators", None, 90),
+        _segment("Contractors", "Secondary", 40),
+        _segment("Installers", "Primary target", 30),
+        _segment("Farmers", "Primary target", 70),
+        _segment("Dormant", "Not prioritised", 99),
+    ]
     names = ["Renovators", "Contractors", "Installers", "Farmers", "Dormant"]
     customer = [_measurement(n, "NPS", name, date(2026, 1, 31), 10.0) for n, name in enumerate(names, start=1)]
     customer += [_measurement(9, "NPS", "", date(2026, 1, 31), 15.0), _measurement(10, "Churn", "Other", TODAY, 2.0)]
     assert charted_segments(_document(segments, customer), "NPS") == [
-        "All customers", "Farmers", "Installers", "Contractors", "Dormant", "Renovators"]
+        "All customers",
+        "Farmers",
+        "Installers",
+        "Contractors",
+        "Dormant",
+        "Renovators",
+    ]
     assert charted_segments(_document(segments, customer), "Churn") == ["Other"]
     assert charted_segments(_document(segments, customer), "Loyalty") == []
 
@@ -329,13 +427,16 @@ def test_charted_segments_are_at_most_six():
 
 # --- on the page: the page's width and a legend -------------------------------------------------
 
+
 def _legend_labels(chart) -> list[str]:
     return texts(chart, "legend-label")
 
 
 def test_a_goal_chart_names_its_three_lines_in_a_legend():
-    for chart in (goal_trend_chart([CHURN], TODAY, width="container"),
-                  goal_trend_chart([CHURN, NPS, NEW], TODAY, columns=2, width=330, height=170)):
+    for chart in (
+        goal_trend_chart([CHURN], TODAY, width="container"),
+        goal_trend_chart([CHURN, NPS, NEW], TODAY, columns=2, width=330, height=170),
+    ):
         spec = chart.to_dict(validate=True)
         layers = spec["layer"] if "layer" in spec else spec["spec"]["layer"]
         dashes = [layer["encoding"]["strokeDash"] for layer in layers if "strokeDash" in layer.get("encoding", {})]
@@ -343,7 +444,10 @@ def test_a_goal_chart_names_its_three_lines_in_a_legend():
         assert all(d["field"] == "Line" for d in dashes)
         assert dashes[0]["scale"]["domain"] == ["Measured", "Milestone path", "Today"]
         assert _legend_labels(chart.properties(width=640) if spec.get("width") == "container" else chart) == [
-            "Measured", "Milestone path", "Today"]
+            "Measured",
+            "Milestone path",
+            "Today",
+        ]
 
 
 def test_the_legend_names_all_three_lines_before_the_first_value_is_measured():
@@ -368,10 +472,16 @@ def test_on_a_page_a_customer_measure_chart_is_one_view_as_wide_as_the_page():
 
 
 def test_the_time_axis_names_each_month_once():
-    weeks = dict(CHURN, path=[(date(2026, 2, 1), 14.0), (date(2026, 3, 10), 13.0)],
-                 measured=[(date(2026, 2, 3), 13.9), (date(2026, 2, 24), 13.6)])
-    for chart in (goal_trend_chart([weeks], date(2026, 2, 25)),
-                  goal_trend_chart([CHURN], TODAY), customer_measure_chart(MEASURES, CUSTOMER_ROWS)):
+    weeks = dict(
+        CHURN,
+        path=[(date(2026, 2, 1), 14.0), (date(2026, 3, 10), 13.0)],
+        measured=[(date(2026, 2, 3), 13.9), (date(2026, 2, 24), 13.6)],
+    )
+    for chart in (
+        goal_trend_chart([weeks], date(2026, 2, 25)),
+        goal_trend_chart([CHURN], TODAY),
+        customer_measure_chart(MEASURES, CUSTOMER_ROWS),
+    ):
         labels = texts(chart, "axis-label")
         months = [label for label in labels if label.endswith(" 2026")]
         assert months and len(months) == len(set(months)), labels

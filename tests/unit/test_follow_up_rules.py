@@ -1,4 +1,5 @@
-"""Follow-up rules (crmstrategy.follow_up_rules): goal status against the milestone path, and overdue feedback."""
+"""Follow-up rules (crmstrategy.implementation.follow_up_rules): goal status against the milestone path,
+and overdue feedback."""
 
 from __future__ import annotations
 
@@ -27,15 +28,36 @@ HALF_WAY = date(2026, 7, 2)
 
 def _up(value: float, *, on: date = HALF_WAY, today: date | None = None, **kwargs):
     """A goal from 0 to 100 over 2026 measured once: the straight path expects 50 on HALF_WAY."""
-    args = dict(baseline=0, target=100, deadline=DEADLINE, milestones=[], baseline_on=START,
-                measurements=[(on, value)], today=today or on + timedelta(days=1)) | kwargs
+    args = (
+        dict(
+            baseline=0,
+            target=100,
+            deadline=DEADLINE,
+            milestones=[],
+            baseline_on=START,
+            measurements=[(on, value)],
+            today=today or on + timedelta(days=1),
+        )
+        | kwargs
+    )
     return goal_status(**args)
 
 
 def _churn(value: float, *, on: date = HALF_WAY, today: date | None = None, **kwargs):
     """A goal going down, churn 14 -> 9 % over 2026: the path expects 11.5 on HALF_WAY."""
-    args = dict(baseline=14, target=9, deadline=DEADLINE, milestones=[], baseline_on=START,
-                measurements=[(on, value)], today=today or on + timedelta(days=1), unit="%") | kwargs
+    args = (
+        dict(
+            baseline=14,
+            target=9,
+            deadline=DEADLINE,
+            milestones=[],
+            baseline_on=START,
+            measurements=[(on, value)],
+            today=today or on + timedelta(days=1),
+            unit="%",
+        )
+        | kwargs
+    )
     return goal_status(**args)
 
 
@@ -45,6 +67,7 @@ def test_the_thresholds_are_the_documented_ones():
 
 
 # --- on track, at risk, off track ---------------------------------------------------------------
+
 
 def test_ahead_of_the_path_is_on_track():
     status = _up(55)
@@ -65,8 +88,9 @@ def test_a_little_behind_the_path_is_on_track():
     status = _up(45)
     assert status.status == "On track"
     assert status.behind == pytest.approx(0.05)
-    assert status.message == ("Latest 45 on 2026-07-02; the path expects 50 by then: behind by 5, 5% of the way "
-                              "from baseline to target.")
+    assert status.message == (
+        "Latest 45 on 2026-07-02; the path expects 50 by then: behind by 5, 5% of the way from baseline to target."
+    )
 
 
 def test_just_over_ten_percent_behind_is_at_risk():
@@ -97,8 +121,10 @@ def test_more_than_twenty_five_percent_behind_is_off_track():
 def test_far_behind_is_off_track_and_the_message_says_by_how_much():
     status = _up(10, unit="customers")
     assert status.status == "Off track"
-    assert status.message == ("Latest 10 customers on 2026-07-02; the path expects 50 customers by then: behind by "
-                              "40, 40% of the way from baseline to target.")
+    assert status.message == (
+        "Latest 10 customers on 2026-07-02; the path expects 50 customers by then: behind by "
+        "40, 40% of the way from baseline to target."
+    )
 
 
 def test_the_message_names_the_latest_value_its_date_and_the_expected_value():
@@ -111,8 +137,15 @@ def test_the_message_names_the_latest_value_its_date_and_the_expected_value():
 
 
 def test_the_latest_value_decides_not_the_best():
-    status = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[], baseline_on=START,
-                         measurements=[(HALF_WAY, 20), (date(2026, 4, 1), 60)], today=date(2026, 7, 10))
+    status = goal_status(
+        baseline=0,
+        target=100,
+        deadline=DEADLINE,
+        milestones=[],
+        baseline_on=START,
+        measurements=[(HALF_WAY, 20), (date(2026, 4, 1), 60)],
+        today=date(2026, 7, 10),
+    )
     assert status.latest == (HALF_WAY, 20)
     assert status.status == "Off track"
 
@@ -125,6 +158,7 @@ def test_the_path_is_read_on_the_day_of_the_latest_value_not_today():
 
 
 # --- goals that go down ----------------------------------------------------------------------
+
 
 def test_a_goal_going_down_is_on_track_below_the_path():
     status = _churn(11)
@@ -159,13 +193,15 @@ def test_a_goal_going_down_that_rises_is_off_track():
 
 # --- the deadline --------------------------------------------------------------------------
 
+
 def test_the_deadline_passed_without_reaching_the_target_is_off_track():
     status = _up(90, on=date(2026, 12, 20), today=date(2027, 1, 15))
     assert status.status == "Off track"
     assert status.expected == 100
     assert status.behind == pytest.approx(0.1)
-    assert status.message == ("The deadline 2026-12-31 has passed at 90 (measured 2026-12-20), short of the target "
-                              "100.")
+    assert status.message == (
+        "The deadline 2026-12-31 has passed at 90 (measured 2026-12-20), short of the target 100."
+    )
 
 
 def test_the_deadline_passed_even_if_the_value_is_close_to_the_target_is_off_track():
@@ -200,13 +236,15 @@ def test_the_deadline_branch_is_not_made_at_risk_by_an_old_value():
 
 # --- stale values ---------------------------------------------------------------------------
 
+
 def test_on_track_but_measured_more_than_120_days_ago_is_at_risk():
     today = HALF_WAY + timedelta(days=STALE_DAYS + 1)
     assert today < DEADLINE
     status = _up(50, today=today)
     assert status.status == "At risk"
-    assert status.message.endswith(f"Last measured {STALE_DAYS + 1} days ago: measure again to know where the goal "
-                                   "stands.")
+    assert status.message.endswith(
+        f"Last measured {STALE_DAYS + 1} days ago: measure again to know where the goal stands."
+    )
 
 
 def test_on_track_and_measured_exactly_120_days_ago_stays_on_track():
@@ -223,20 +261,36 @@ def test_an_old_value_that_is_off_track_stays_off_track():
 
 # --- no values ---------------------------------------------------------------------------
 
+
 def test_no_values_is_not_measured():
-    status = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[], measurements=[],
-                         today=HALF_WAY, baseline_on=START)
+    status = goal_status(
+        baseline=0, target=100, deadline=DEADLINE, milestones=[], measurements=[], today=HALF_WAY, baseline_on=START
+    )
     assert status.status == "Not measured"
     assert (status.latest, status.expected, status.behind) == (None, None, None)
     assert "first measurement" in status.message
 
 
 def test_values_dated_after_today_are_ignored():
-    only_future = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[], baseline_on=START,
-                              measurements=[(date(2026, 8, 1), 90)], today=HALF_WAY)
+    only_future = goal_status(
+        baseline=0,
+        target=100,
+        deadline=DEADLINE,
+        milestones=[],
+        baseline_on=START,
+        measurements=[(date(2026, 8, 1), 90)],
+        today=HALF_WAY,
+    )
     assert only_future.status == "Not measured"
-    mixed = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[], baseline_on=START,
-                        measurements=[(HALF_WAY, 20), (date(2026, 8, 1), 90)], today=HALF_WAY)
+    mixed = goal_status(
+        baseline=0,
+        target=100,
+        deadline=DEADLINE,
+        milestones=[],
+        baseline_on=START,
+        measurements=[(HALF_WAY, 20), (date(2026, 8, 1), 90)],
+        today=HALF_WAY,
+    )
     assert mixed.latest == (HALF_WAY, 20)
     assert mixed.status == "Off track"
 
@@ -284,18 +338,33 @@ def test_a_goal_going_down_through_milestones():
 
 # --- where the path starts ---------------------------------------------------------------------
 
+
 def test_without_a_baseline_date_the_path_starts_at_the_first_value():
     measurements = [(START, 0), (HALF_WAY, 50)]
-    status = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[], measurements=measurements,
-                         today=HALF_WAY, baseline_on=None)
+    status = goal_status(
+        baseline=0,
+        target=100,
+        deadline=DEADLINE,
+        milestones=[],
+        measurements=measurements,
+        today=HALF_WAY,
+        baseline_on=None,
+    )
     assert status.expected == 50
     assert status.status == "On track"
 
 
 def test_without_a_baseline_date_a_single_value_is_judged_against_the_baseline():
     # The path starts on the value's own day, at the baseline: 5 up from 0 is ahead.
-    status = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[], measurements=[(HALF_WAY, 5)],
-                         today=HALF_WAY, baseline_on=None)
+    status = goal_status(
+        baseline=0,
+        target=100,
+        deadline=DEADLINE,
+        milestones=[],
+        measurements=[(HALF_WAY, 5)],
+        today=HALF_WAY,
+        baseline_on=None,
+    )
     assert status.expected == 0
     assert status.status == "On track"
     # With the baseline measured at the start of the year the same value is far behind.
@@ -305,9 +374,15 @@ def test_without_a_baseline_date_a_single_value_is_judged_against_the_baseline()
 def test_without_a_baseline_date_the_line_runs_from_the_first_value_to_the_deadline():
     # The path starts on 2026-04-01 (the first value), 274 days before the deadline: 2026-08-16 is day 137, half
     # way, so 50 is expected (from 2026-01-01 it would be 62.9). The value after today is left out.
-    status = goal_status(baseline=0, target=100, deadline=DEADLINE, milestones=[],
-                         measurements=[(date(2026, 4, 1), 0), (date(2026, 8, 16), 50), (date(2026, 9, 1), 99)],
-                         today=date(2026, 8, 20), baseline_on=None)
+    status = goal_status(
+        baseline=0,
+        target=100,
+        deadline=DEADLINE,
+        milestones=[],
+        measurements=[(date(2026, 4, 1), 0), (date(2026, 8, 16), 50), (date(2026, 9, 1), 99)],
+        today=date(2026, 8, 20),
+        baseline_on=None,
+    )
     assert status.latest == (date(2026, 8, 16), 50)
     assert status.expected == 50
     assert status.status == "On track"
@@ -332,9 +407,19 @@ def test_milestone_path_runs_from_the_baseline_through_the_milestones_to_the_tar
 
 
 def test_milestone_path_leaves_out_milestones_outside_the_start_and_the_deadline():
-    path = milestone_path(14, 9, date(2026, 3, 1), DEADLINE,
-                          [(date(2026, 1, 31), 13.5), (date(2026, 3, 1), 13), (date(2026, 6, 30), 11.5),
-                           (DEADLINE, 9.2), (date(2027, 3, 31), 8)])
+    path = milestone_path(
+        14,
+        9,
+        date(2026, 3, 1),
+        DEADLINE,
+        [
+            (date(2026, 1, 31), 13.5),
+            (date(2026, 3, 1), 13),
+            (date(2026, 6, 30), 11.5),
+            (DEADLINE, 9.2),
+            (date(2027, 3, 31), 8),
+        ],
+    )
     # Only the one strictly between start and deadline stays; the deadline always holds the target itself.
     assert path == [(date(2026, 3, 1), 14), (date(2026, 6, 30), 11.5), (DEADLINE, 9)]
 
@@ -375,10 +460,19 @@ def test_feedback_acted_on_is_never_overdue():
 def test_feedback_is_counted_per_group_and_status_largest_group_first():
     from crmstrategy.implementation.follow_up_rules import counts_by_status
 
-    pairs = [("Price", "New"), ("Delivery", "Routed"), ("Delivery", "Acted on"), ("price", "New"),
-             ("Delivery", "New"), ("Service", "New"), ("Price", "Acted on")]
+    pairs = [
+        ("Price", "New"),
+        ("Delivery", "Routed"),
+        ("Delivery", "Acted on"),
+        ("price", "New"),
+        ("Delivery", "New"),
+        ("Service", "New"),
+        ("Price", "Acted on"),
+    ]
     counts = counts_by_status(pairs, ("New", "Routed", "Acted on"))
-    assert counts == [("Delivery", {"New": 1, "Routed": 1, "Acted on": 1}),
-                      ("Price", {"New": 1, "Routed": 0, "Acted on": 1}),
-                      ("price", {"New": 1, "Routed": 0, "Acted on": 0}),
-                      ("Service", {"New": 1, "Routed": 0, "Acted on": 0})]
+    assert counts == [
+        ("Delivery", {"New": 1, "Routed": 1, "Acted on": 1}),
+        ("Price", {"New": 1, "Routed": 0, "Acted on": 1}),
+        ("price", {"New": 1, "Routed": 0, "Acted on": 0}),
+        ("Service", {"New": 1, "Routed": 0, "Acted on": 0}),
+    ]

@@ -1,4 +1,5 @@
-"""The strategy health check rules (crmstrategy.health_rules) on hand-built snapshots, and run_rules' order."""
+"""The strategy health check rules (crmstrategy.workspace.health_rules) on hand-built snapshots, and
+run_rules' order."""
 
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def test_the_healthy_snapshot_passes_every_rule():
 
 # --- target segments ---------------------------------------------------------------------------
 
+
 def test_no_primary_target_names_the_segments():
     snapshot = replace(HEALTHY, segments=[("Installers", "Secondary", 2), ("Contractors", None, 1)])
     finding = no_target_segments(snapshot)
@@ -97,6 +99,7 @@ def test_one_primary_target_among_others_passes():
 
 # --- the promise ---------------------------------------------------------------------------
 
+
 def test_no_current_promise_is_a_finding():
     finding = no_current_promise(replace(HEALTHY, current_promise=False))
     assert "No current customer promise" in finding.message
@@ -109,10 +112,14 @@ def test_a_current_promise_passes():
 
 # --- owners ------------------------------------------------------------------------------
 
+
 def test_missing_owners_names_objectives_goals_and_actions_without_one():
-    snapshot = replace(HEALTHY, objectives=[("Keep customers", ""), ("Win contractors", "Per")],
-                       goals=[_goal(owner="   "), _goal("Share of wallet", owner="Per")],
-                       actions=[("Build the app", "Kari"), ("Staff the desk", " ")])
+    snapshot = replace(
+        HEALTHY,
+        objectives=[("Keep customers", ""), ("Win contractors", "Per")],
+        goals=[_goal(owner="   "), _goal("Share of wallet", owner="Per")],
+        actions=[("Build the app", "Kari"), ("Staff the desk", " ")],
+    )
     finding = missing_owners(snapshot)
     assert finding.items == ("Objective: Keep customers", "Goal: Churn", "Action: Staff the desk")
     assert finding.message.startswith("3 items without an owner.")
@@ -136,24 +143,36 @@ def test_everything_owned_passes():
 
 def test_nothing_to_own_is_not_yet_judged():
     assert missing_owners(replace(HEALTHY, objectives=[], goals=[], actions=[])) == NotYet(
-        "No objectives, goals or actions yet, so nothing to own.")
+        "No objectives, goals or actions yet, so nothing to own."
+    )
 
 
 # --- value goals ---------------------------------------------------------------------------
 
+
 def test_an_objective_measured_only_by_activity_is_named():
-    snapshot = replace(HEALTHY, goals=[_goal("Emails opened", "Win contractors", measures="Activity"),
-                                       _goal("Calls made", "Win contractors", measures="Activity"),
-                                       _goal("Churn", "Keep customers", measures="Value"),
-                                       _goal("Visits", "Activate installers", measures="Activity")])
+    snapshot = replace(
+        HEALTHY,
+        goals=[
+            _goal("Emails opened", "Win contractors", measures="Activity"),
+            _goal("Calls made", "Win contractors", measures="Activity"),
+            _goal("Churn", "Keep customers", measures="Value"),
+            _goal("Visits", "Activate installers", measures="Activity"),
+        ],
+    )
     finding = activity_only_goals(snapshot)
     assert finding.items == ("Activate installers", "Win contractors")  # sorted by name
     assert finding.message.startswith("2 objectives measured only by activity")
 
 
 def test_an_objective_with_one_value_and_one_activity_goal_is_fine():
-    snapshot = replace(HEALTHY, goals=[_goal("Emails opened", "Keep customers", measures="Activity"),
-                                       _goal("Churn", "Keep customers", measures="Value")])
+    snapshot = replace(
+        HEALTHY,
+        goals=[
+            _goal("Emails opened", "Keep customers", measures="Activity"),
+            _goal("Churn", "Keep customers", measures="Value"),
+        ],
+    )
     assert activity_only_goals(snapshot) is None
 
 
@@ -163,9 +182,13 @@ def test_no_goals_leave_the_value_rule_not_yet_judged():
 
 # --- the size of the map ---------------------------------------------------------------------
 
+
 def _map_of(objectives: int, initiatives: int) -> HealthSnapshot:
-    return replace(HEALTHY, objectives=[(f"Objective {n}", "Anna") for n in range(objectives)],
-                   initiatives=[(f"Initiative {n}", True) for n in range(initiatives)])
+    return replace(
+        HEALTHY,
+        objectives=[(f"Objective {n}", "Anna") for n in range(objectives)],
+        initiatives=[(f"Initiative {n}", True) for n in range(initiatives)],
+    )
 
 
 def test_a_map_of_exactly_15_objectives_and_initiatives_passes():
@@ -186,9 +209,11 @@ def test_a_map_of_16_objectives_and_initiatives_is_too_complex():
 
 # --- initiatives with actions ---------------------------------------------------------------
 
+
 def test_initiatives_without_an_action_are_named():
-    snapshot = replace(HEALTHY, initiatives=[("Pick-up app", False), ("Contractor desk", True),
-                                             ("Loyalty club", False)])
+    snapshot = replace(
+        HEALTHY, initiatives=[("Pick-up app", False), ("Contractor desk", True), ("Loyalty club", False)]
+    )
     finding = initiatives_without_actions(snapshot)
     assert finding.items == ("Pick-up app", "Loyalty club")
     assert finding.message.startswith("2 initiatives with no action in the plan")
@@ -200,14 +225,22 @@ def test_every_initiative_with_an_action_passes():
 
 def test_no_initiatives_are_not_yet_judged():
     assert initiatives_without_actions(replace(HEALTHY, initiatives=[])) == NotYet(
-        "No initiatives on the strategy map yet.")
+        "No initiatives on the strategy map yet."
+    )
 
 
 # --- goals off track ------------------------------------------------------------------------
 
+
 def test_goals_off_track_are_named_with_their_owner():
-    snapshot = replace(HEALTHY, goals=[_goal("Churn", status="Off track"), _goal("NPS", status="At risk"),
-                                       _goal("Share of wallet", owner="", status="Off track")])
+    snapshot = replace(
+        HEALTHY,
+        goals=[
+            _goal("Churn", status="Off track"),
+            _goal("NPS", status="At risk"),
+            _goal("Share of wallet", owner="", status="Off track"),
+        ],
+    )
     finding = goals_off_track(snapshot)
     assert finding.items == ("Churn (Anna)", "Share of wallet (no owner)")
     assert finding.message.startswith("2 goals off track")
@@ -236,6 +269,7 @@ def test_no_goals_are_not_yet_judged_on_track():
 
 # --- plan reviewed --------------------------------------------------------------------------
 
+
 def test_a_plan_reviewed_90_days_ago_passes():
     assert REVIEW_DAYS == 90
     assert plan_not_reviewed(replace(HEALTHY, last_review=TODAY - timedelta(days=90))) is None
@@ -248,17 +282,22 @@ def test_a_plan_reviewed_91_days_ago_is_due():
 
 def test_a_plan_never_reviewed_91_days_after_its_start_is_a_finding():
     finding = plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=TODAY - timedelta(days=91)))
-    assert finding.message == ("The plan has never been reviewed since it started on 2026-03-02. A plan must be "
-                               "maintained: review it at least every quarter.")
+    assert finding.message == (
+        "The plan has never been reviewed since it started on 2026-03-02. A plan must be "
+        "maintained: review it at least every quarter."
+    )
     assert plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=None)).message.startswith(
-        "The plan has never been reviewed.")
+        "The plan has never been reviewed."
+    )
 
 
 def test_a_plan_never_reviewed_within_90_days_of_its_start_is_not_yet_judged():
     assert plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=TODAY)) == NotYet(
-        "The plan started on 2026-06-01; its first review is due by 2026-08-30.")
-    assert isinstance(plan_not_reviewed(replace(HEALTHY, last_review=None,
-                                                plan_start=TODAY - timedelta(days=90))), NotYet)
+        "The plan started on 2026-06-01; its first review is due by 2026-08-30."
+    )
+    assert isinstance(
+        plan_not_reviewed(replace(HEALTHY, last_review=None, plan_start=TODAY - timedelta(days=90))), NotYet
+    )
 
 
 def test_a_plan_with_no_actions_is_not_yet_judged_for_review():
@@ -268,6 +307,7 @@ def test_a_plan_with_no_actions_is_not_yet_judged_for_review():
 
 
 # --- readiness ------------------------------------------------------------------------------
+
 
 def test_weak_readiness_points_are_named_with_their_mean():
     snapshot = replace(HEALTHY, weak_readiness=[("Leadership asks for CRM results", 1.75), ("Data is clean", 2.0)])
@@ -286,10 +326,12 @@ def test_no_weak_readiness_passes():
 
 def test_readiness_nobody_rated_is_not_yet_judged():
     assert weak_readiness(replace(HEALTHY, readiness_rated=0)) == NotYet(
-        "Nobody has rated the readiness statements yet.")
+        "Nobody has rated the readiness statements yet."
+    )
 
 
 # --- departments ----------------------------------------------------------------------------
+
 
 def test_everyone_from_one_department_is_a_finding():
     finding = one_department(replace(HEALTHY, departments=["Sales", "Sales", ""]))
@@ -316,9 +358,11 @@ def test_two_departments_pass():
 
 # --- evidence -------------------------------------------------------------------------------
 
+
 def test_segments_without_insight_are_named():
-    snapshot = replace(HEALTHY, segments=[("Installers", "Primary target", 0), ("Contractors", None, 2),
-                                          ("Renovators", None, 0)])
+    snapshot = replace(
+        HEALTHY, segments=[("Installers", "Primary target", 0), ("Contractors", None, 2), ("Renovators", None, 0)]
+    )
     finding = segments_without_evidence(snapshot)
     assert finding.items == ("Installers", "Renovators")
     assert finding.message.startswith("2 segments without a single insight")
@@ -333,6 +377,7 @@ def test_no_segments_leave_the_evidence_rule_not_yet_judged():
 
 
 # --- feedback -------------------------------------------------------------------------------
+
 
 def test_feedback_waiting_30_days_passes_and_31_fails():
     assert feedback_not_acted_on(replace(HEALTHY, feedback_waiting=[("Queue", FEEDBACK_ACT_DAYS)])) is None
@@ -360,10 +405,12 @@ def test_no_feedback_waiting_passes():
 
 def test_no_feedback_logged_is_not_yet_judged():
     assert feedback_not_acted_on(replace(HEALTHY, feedback_waiting=[], feedback_count=0)) == NotYet(
-        "No customer feedback logged yet.")
+        "No customer feedback logged yet."
+    )
 
 
 # --- a leader takes part --------------------------------------------------------------------
+
 
 def test_no_leader_among_the_participants_fails():
     finding = no_leader(replace(HEALTHY, people=[("Kari", False, True), ("Per", False, False)]))
@@ -389,6 +436,7 @@ def test_no_participants_leave_the_leader_rule_not_yet_judged():
 
 # --- target segments have key factors and ratings --------------------------------------------
 
+
 def test_target_segments_without_key_factors_or_ratings_are_named():
     snapshot = replace(HEALTHY, target_factors=[("Installers", 0, 0), ("Contractors", 4, 0), ("Renovators", 5, 1)])
     finding = targets_without_factors(snapshot)
@@ -406,9 +454,22 @@ def test_no_target_segments_leave_the_factor_rule_not_yet_judged():
 
 # --- run_rules ------------------------------------------------------------------------------
 
-EVERY_RULE_FUNCTION = {no_target_segments, no_current_promise, missing_owners, activity_only_goals, map_too_complex,
-                       initiatives_without_actions, goals_off_track, plan_not_reviewed, weak_readiness, one_department,
-                       segments_without_evidence, feedback_not_acted_on, no_leader, targets_without_factors}
+EVERY_RULE_FUNCTION = {
+    no_target_segments,
+    no_current_promise,
+    missing_owners,
+    activity_only_goals,
+    map_too_complex,
+    initiatives_without_actions,
+    goals_off_track,
+    plan_not_reviewed,
+    weak_readiness,
+    one_department,
+    segments_without_evidence,
+    feedback_not_acted_on,
+    no_leader,
+    targets_without_factors,
+}
 
 
 def test_the_rules_are_the_fourteen_functions_each_registered_once():
@@ -434,16 +495,19 @@ def test_run_rules_runs_every_rule_once():
 
 
 def test_failed_rules_come_first_ordered_by_severity():
-    snapshot = replace(HEALTHY, current_promise=False,                    # Warning
-                       segments=[("Installers", None, 0)],                # Critical + Notice
-                       departments=["Sales"],                             # Warning
-                       goals=[_goal(status="Off track")])                 # Critical
+    snapshot = replace(
+        HEALTHY,
+        current_promise=False,  # Warning
+        segments=[("Installers", None, 0)],  # Critical + Notice
+        departments=["Sales"],  # Warning
+        goals=[_goal(status="Off track")],
+    )  # Critical
     results = run_rules(snapshot)
     failed = [r for r in results if not r.passed]
     assert {r.rule.key for r in failed} == {"promise", "target_segments", "evidence", "departments", "goals_on_track"}
     # The failed ones first, then the passed
-    assert results[:len(failed)] == failed
-    assert all(r.passed for r in results[len(failed):])
+    assert results[: len(failed)] == failed
+    assert all(r.passed for r in results[len(failed) :])
     # Most serious first; within a severity in the order declared
     ranks = [SEVERITIES.index(r.rule.severity) for r in failed]
     assert ranks == sorted(ranks)
@@ -474,13 +538,25 @@ def test_participants_without_any_department_are_asked_for_one():
 
 # --- not yet judged, and the summary ------------------------------------------------------------
 
+
 def test_an_empty_workspace_fails_three_rules_and_judges_no_other():
     results = run_rules(EMPTY)
     assert [(r.rule.key, r.state) for r in results] == [
-        ("target_segments", "Failed"), ("promise", "Failed"), ("departments", "Failed"),
-        ("owners", "Not yet"), ("goals_on_track", "Not yet"), ("activity_goals", "Not yet"), ("map_size", "Not yet"),
-        ("initiative_actions", "Not yet"), ("plan_reviewed", "Not yet"), ("readiness", "Not yet"),
-        ("feedback", "Not yet"), ("leader", "Not yet"), ("target_factors", "Not yet"), ("evidence", "Not yet")]
+        ("target_segments", "Failed"),
+        ("promise", "Failed"),
+        ("departments", "Failed"),
+        ("owners", "Not yet"),
+        ("goals_on_track", "Not yet"),
+        ("activity_goals", "Not yet"),
+        ("map_size", "Not yet"),
+        ("initiative_actions", "Not yet"),
+        ("plan_reviewed", "Not yet"),
+        ("readiness", "Not yet"),
+        ("feedback", "Not yet"),
+        ("leader", "Not yet"),
+        ("target_factors", "Not yet"),
+        ("evidence", "Not yet"),
+    ]
     assert not any(r.passed for r in results)
     assert summary(results) == "0 of 3 judged rules pass · 11 not yet judged."
 
@@ -492,16 +568,28 @@ def test_the_summary_counts_only_the_judged_rules():
     waiting = run_rules(replace(HEALTHY, goals=[]))
     assert summary(waiting) == "All 12 judged rules pass · 2 not yet judged."
     assert summary([r for r in run_rules(EMPTY) if not r.judged]) == (
-        "No rule can be judged yet: all 11 wait for the work they check.")
+        "No rule can be judged yet: all 11 wait for the work they check."
+    )
 
 
 def test_no_finding_or_reason_names_an_internal_reference():
-    snapshots = [EMPTY, replace(HEALTHY, current_promise=False, segments=[("Installers", None, 0)],
-                                departments=["Sales"], goals=[_goal(status="Off track", measures="Activity")],
-                                objectives=[("O", "")] + [(f"O{n}", "A") for n in range(16)],
-                                initiatives=[("I", False)], last_review=TODAY - timedelta(days=200),
-                                weak_readiness=[("X", 1.0)], feedback_waiting=[("Y", 40)],
-                                people=[("Kari", False, True)], target_factors=[("Installers", 0, 0)])]
+    snapshots = [
+        EMPTY,
+        replace(
+            HEALTHY,
+            current_promise=False,
+            segments=[("Installers", None, 0)],
+            departments=["Sales"],
+            goals=[_goal(status="Off track", measures="Activity")],
+            objectives=[("O", "")] + [(f"O{n}", "A") for n in range(16)],
+            initiatives=[("I", False)],
+            last_review=TODAY - timedelta(days=200),
+            weak_readiness=[("X", 1.0)],
+            feedback_waiting=[("Y", 40)],
+            people=[("Kari", False, True)],
+            target_factors=[("Installers", 0, 0)],
+        ),
+    ]
     texts = []
     for snapshot in snapshots:
         for r in run_rules(snapshot):

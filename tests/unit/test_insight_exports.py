@@ -15,12 +15,30 @@ HOSTILE = '=HYPERLINK("http://x","y")'
 HEADER = ["Date", "Type", "Text", "Source", "Theme", "Segments", "Personas", "Recorded by"]
 
 INSIGHTS = [
-    InsightRead(id=1, workspace_id=1, text="«Når delen mangler på disken, kjører jeg til neste filial.»", kind="Pain",
-                source_type="Customer interview", recorded_by="Erik Solberg", recorded_on=date(2026, 9, 2),
-                theme="Delivery", segment_ids=[1, 2], segment_names=["Time-pressed installers", "Project contractors"],
-                persona_ids=[10, 11], persona_names=["Kjetil", "Sara"]),
-    InsightRead(id=2, workspace_id=1, text=HOSTILE, kind="Request", source_type="Sales", recorded_by="@SUM(A1)",
-                recorded_on=date(2026, 11, 17), theme=None),
+    InsightRead(
+        id=1,
+        workspace_id=1,
+        text="«Når delen mangler på disken, kjører jeg til neste filial.»",
+        kind="Pain",
+        source_type="Customer interview",
+        recorded_by="Erik Solberg",
+        recorded_on=date(2026, 9, 2),
+        theme="Delivery",
+        segment_ids=[1, 2],
+        segment_names=["Time-pressed installers", "Project contractors"],
+        persona_ids=[10, 11],
+        persona_names=["Kjetil", "Sara"],
+    ),
+    InsightRead(
+        id=2,
+        workspace_id=1,
+        text=HOSTILE,
+        kind="Request",
+        source_type="Sales",
+        recorded_by="@SUM(A1)",
+        recorded_on=date(2026, 11, 17),
+        theme=None,
+    ),
 ]
 
 
@@ -35,9 +53,13 @@ def test_insights_csv_reads_back_with_dates_and_joined_names():
     assert data.startswith(b"\xef\xbb\xbf")
     first, second = _csv_records(data)
     assert first == {
-        "Date": "2026-09-02", "Type": "Pain", "Text": "«Når delen mangler på disken, kjører jeg til neste filial.»",
-        "Source": "Customer interview", "Theme": "Delivery",
-        "Segments": "Time-pressed installers; Project contractors", "Personas": "Kjetil; Sara",
+        "Date": "2026-09-02",
+        "Type": "Pain",
+        "Text": "«Når delen mangler på disken, kjører jeg til neste filial.»",
+        "Source": "Customer interview",
+        "Theme": "Delivery",
+        "Segments": "Time-pressed installers; Project contractors",
+        "Personas": "Kjetil; Sara",
         "Recorded by": "Erik Solberg",
     }
     assert (second["Date"], second["Theme"], second["Segments"], second["Personas"]) == ("2026-11-17", "", "", "")
@@ -64,7 +86,11 @@ def test_insights_xlsx_reads_back_with_real_dates_and_joined_names():
     assert first["Personas"] == "Kjetil; Sara"
     assert first["Text"] == INSIGHTS[0].text
     assert (first["Type"], first["Source"], first["Theme"], first["Recorded by"]) == (
-        "Pain", "Customer interview", "Delivery", "Erik Solberg")
+        "Pain",
+        "Customer interview",
+        "Delivery",
+        "Erik Solberg",
+    )
     assert ws.freeze_panes == "A2"
 
 

@@ -43,26 +43,50 @@ def _preview(raw: bytes, filename: str = "insights.csv"):
 
 
 def _row(**values) -> list[str]:
-    base = {"Date": "2026-09-02", "Type": "Pain", "Text": "Parts are missing", "Source": "Sales", "Theme": "",
-            "Segments": "", "Personas": "", "Recorded by": ""}
+    base = {
+        "Date": "2026-09-02",
+        "Type": "Pain",
+        "Text": "Parts are missing",
+        "Source": "Sales",
+        "Theme": "",
+        "Segments": "",
+        "Personas": "",
+        "Recorded by": "",
+    }
     merged = base | values
     return [merged[h] for h in HEADER]
 
 
 def test_valid_rows_become_insights_with_ids_for_the_names():
-    raw = _csv([
-        _row(Text="Parts are missing at the counter", Type="pain", Source="customer interview", Theme="Delivery",
-             Segments="Time-pressed installers", Personas="Kjetil the van installer", **{"Recorded by": "Erik"}),
-        _row(Date="2026-09-04", Type="Request", Text="A pick-up code in the app", Source="Sales"),
-    ])
+    raw = _csv(
+        [
+            _row(
+                Text="Parts are missing at the counter",
+                Type="pain",
+                Source="customer interview",
+                Theme="Delivery",
+                Segments="Time-pressed installers",
+                Personas="Kjetil the van installer",
+                **{"Recorded by": "Erik"},
+            ),
+            _row(Date="2026-09-04", Type="Request", Text="A pick-up code in the app", Source="Sales"),
+        ]
+    )
     preview = _preview(raw)
     assert preview.rejected == []
     [(first_row, first), (second_row, second)] = preview.valid
     assert (first_row, second_row) == (2, 3)
     assert isinstance(first, InsightCreate)
-    assert first == InsightCreate(text="Parts are missing at the counter", kind="Pain",
-                                  source_type="Customer interview", recorded_by="Erik",
-                                  recorded_on=date(2026, 9, 2), theme="Delivery", segment_ids=[1], persona_ids=[10])
+    assert first == InsightCreate(
+        text="Parts are missing at the counter",
+        kind="Pain",
+        source_type="Customer interview",
+        recorded_by="Erik",
+        recorded_on=date(2026, 9, 2),
+        theme="Delivery",
+        segment_ids=[1],
+        persona_ids=[10],
+    )
     assert (second.kind, second.theme, second.segment_ids, second.persona_ids) == ("Request", None, [], [])
 
 
@@ -73,10 +97,16 @@ def test_names_are_matched_ignoring_case():
 
 
 def test_semicolon_and_line_separated_lists_name_several():
-    preview = _preview(_csv([
-        _row(Segments="Time-pressed installers; project contractors ;", Personas="Kjetil the van installer\n"
-                                                                                 "Ingrid the project purchaser"),
-    ]))
+    preview = _preview(
+        _csv(
+            [
+                _row(
+                    Segments="Time-pressed installers; project contractors ;",
+                    Personas="Kjetil the van installer\nIngrid the project purchaser",
+                ),
+            ]
+        )
+    )
     [(_, insight)] = preview.valid
     assert (insight.segment_ids, insight.persona_ids) == ([1, 2], [10, 20])
 
@@ -88,10 +118,14 @@ def test_a_semicolon_separated_csv_from_nordic_excel_is_read():
 
 
 def test_unknown_segment_and_persona_names_are_rejected_naming_them():
-    preview = _preview(_csv([
-        _row(Segments="Time-pressed installers; Ghost riders", Personas="Nobody"),
-        _row(Text="Fine row"),
-    ]))
+    preview = _preview(
+        _csv(
+            [
+                _row(Segments="Time-pressed installers; Ghost riders", Personas="Nobody"),
+                _row(Text="Fine row"),
+            ]
+        )
+    )
     assert [number for number, _ in preview.valid] == [3]
     [rejected] = preview.rejected
     assert rejected.row == 2
@@ -104,14 +138,17 @@ def test_a_segment_name_is_not_a_persona_name():
     assert preview.rejected[0].reasons == ["No persona named 'Time-pressed installers'."]
 
 
-@pytest.mark.parametrize("change, phrase", [
-    ({"Type": "Complaint"}, "Type must be one of Need, Pain, Motive, Request (got 'Complaint')"),
-    ({"Type": ""}, "Type is required"),
-    ({"Source": "Gossip"}, "Source must be one of Customer interview, Sales"),
-    ({"Text": "   "}, "Insight text is required"),
-    ({"Date": "02.09.2026"}, "Date must look like 2026-11-23"),
-    ({"Date": ""}, "Date is required"),
-])
+@pytest.mark.parametrize(
+    "change, phrase",
+    [
+        ({"Type": "Complaint"}, "Type must be one of Need, Pain, Motive, Request (got 'Complaint')"),
+        ({"Type": ""}, "Type is required"),
+        ({"Source": "Gossip"}, "Source must be one of Customer interview, Sales"),
+        ({"Text": "   "}, "Insight text is required"),
+        ({"Date": "02.09.2026"}, "Date must look like 2026-11-23"),
+        ({"Date": ""}, "Date is required"),
+    ],
+)
 def test_wrong_values_are_rejected_with_a_reason(change, phrase):
     preview = _preview(_csv([_row(**change), _row()]))
     assert [number for number, _ in preview.valid] == [3]
@@ -140,20 +177,40 @@ def test_a_missing_required_column_refuses_the_file():
 
 
 def test_field_names_work_as_headers_and_optional_columns_may_be_left_out():
-    raw = _csv([["Parts are missing", "need", "survey", "2026-09-02"]],
-               header=["text", "kind", "source_type", "recorded_on"])
+    raw = _csv(
+        [["Parts are missing", "need", "survey", "2026-09-02"]], header=["text", "kind", "source_type", "recorded_on"]
+    )
     [(_, insight)] = _preview(raw).valid
     assert (insight.kind, insight.source_type, insight.segment_ids) == ("Need", "Survey", [])
 
 
 def test_xlsx_with_real_dates_and_names():
-    raw = _xlsx([
-        [datetime(2026, 9, 2), "Pain", "Deler mangler på disken 😀", "Sales", "Delivery",
-         "project contractors;Time-pressed installers", "KJETIL THE VAN INSTALLER", "Erik Solberg"],
-        [date(2026, 10, 1), "Wish", "Unknown type", "Sales", None, None, None, None],
-        [None, None, None, None, None, None, None, None],  # blank row: skipped but counted
-        [date(2026, 10, 3), "Motive", "Wants to look professional", "Survey", None, "Facility managers", None, None],
-    ])
+    raw = _xlsx(
+        [
+            [
+                datetime(2026, 9, 2),
+                "Pain",
+                "Deler mangler på disken 😀",
+                "Sales",
+                "Delivery",
+                "project contractors;Time-pressed installers",
+                "KJETIL THE VAN INSTALLER",
+                "Erik Solberg",
+            ],
+            [date(2026, 10, 1), "Wish", "Unknown type", "Sales", None, None, None, None],
+            [None, None, None, None, None, None, None, None],  # blank row: skipped but counted
+            [
+                date(2026, 10, 3),
+                "Motive",
+                "Wants to look professional",
+                "Survey",
+                None,
+                "Facility managers",
+                None,
+                None,
+            ],
+        ]
+    )
     preview = _preview(raw, "insights.xlsx")
     [(number, insight)] = preview.valid
     assert number == 2
@@ -166,7 +223,7 @@ def test_xlsx_with_real_dates_and_names():
 
 
 def test_hostile_formula_text_neutralised_by_an_export_is_read_back_as_typed():
-    raw = _csv([_row(Text="'=HYPERLINK(\"http://x\",\"y\")")])
+    raw = _csv([_row(Text='\'=HYPERLINK("http://x","y")')])
     [(_, insight)] = _preview(raw).valid
     assert insight.text == '=HYPERLINK("http://x","y")'
 

@@ -55,8 +55,7 @@ def _svg(chart) -> ET.Element:
 
 def _words(root) -> list[str]:
     """Every word in <text> elements (wrapped names are split over <tspan>s inside them)."""
-    return [word for element in root.iter() if _tag(element) == "text"
-            for word in " ".join(element.itertext()).split()]
+    return [word for element in root.iter() if _tag(element) == "text" for word in " ".join(element.itertext()).split()]
 
 
 def _texts(root) -> set[str]:
@@ -91,6 +90,7 @@ def _line_ends(line) -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 # --- the strategy map -------------------------------------------------------------------
+
 
 def test_the_map_spec_is_valid_vega_lite():
     chart = _draw()
@@ -174,14 +174,18 @@ def test_a_breached_node_gets_a_red_ring_and_others_do_not():
     root = _svg(_draw(breached={8, 3}))
     rings = [e for e in root.iter() if e.get("aria-roledescription") == "circle" and e.get("fill") == "#d62728"]
     assert sorted(re.search(r"Name: (.*?);", r.get("aria-label")).group(1) for r in rings) == [
-        "Monthly newsletter", "Økt lojalitet"]
+        "Monthly newsletter",
+        "Økt lojalitet",
+    ]
 
 
 def _crowded_map(count: int = 60):
     kinds = ["strategy"] * 4 + ["objective"] * 12 + ["initiative"] * 30 + ["enabler"] * 14
     assert len(kinds) == count
-    nodes = [NodeInfo(i, kind, f"{kind.capitalize()} number {i} with a fairly long name", f"Owner {i % 5}", i)
-             for i, kind in enumerate(kinds, start=1)]
+    nodes = [
+        NodeInfo(i, kind, f"{kind.capitalize()} number {i} with a fairly long name", f"Owner {i % 5}", i)
+        for i, kind in enumerate(kinds, start=1)
+    ]
     nodes[0] = NodeInfo(1, "strategy", NORWEGIAN[2], "Hanne", 1)
     nodes[4] = NodeInfo(5, "objective", NORWEGIAN[0], "Erik", 5)
     nodes[16] = NodeInfo(17, "initiative", NORWEGIAN[1], "Mona", 17)
@@ -198,8 +202,10 @@ def test_a_60_node_map_renders_crowded_with_every_name_and_line():
     chart = _draw(nodes, links, breached={17})
     spec = chart.to_dict(validate=True)
     assert spec["width"] > _draw().to_dict()["width"]  # the map widens with its widest layer
-    rows = sorted((row for rows in spec["datasets"].values() for row in rows if "Name" in row and row["y"] == 2),
-                  key=lambda row: row["x"])
+    rows = sorted(
+        (row for rows in spec["datasets"].values() for row in rows if "Name" in row and row["y"] == 2),
+        key=lambda row: row["x"],
+    )
     assert len(rows) == 30
     # Crowded: the names of neighbours go to different rows (above and below their node)
     assert len({row["dy"] for row in rows}) > 1
@@ -240,17 +246,21 @@ def test_an_empty_map_still_renders():
 
 # --- wrap -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, width, wrapped", [
-    ("abc def", 7, "abc def"),               # 3 + 1 + 3 = 7 fits exactly
-    ("abc def", 6, "abc\ndef"),              # one over: broken
-    ("abc def ghi", 7, "abc def\nghi"),
-    ("Kundeopplevelsesplattform for alle", 10, "Kundeopplevelsesplattform\nfor alle"),  # a long word stays whole
-    ("a Kundeopplevelsesplattform", 10, "a\nKundeopplevelsesplattform"),
-    ("  many   spaces  here ", 40, "many spaces here"),
-    ("", 10, ""),
-    ("one", 1, "one"),
-    ("Økt lojalitet blant håndverkere", 14, "Økt lojalitet\nblant\nhåndverkere"),
-])
+
+@pytest.mark.parametrize(
+    "text, width, wrapped",
+    [
+        ("abc def", 7, "abc def"),  # 3 + 1 + 3 = 7 fits exactly
+        ("abc def", 6, "abc\ndef"),  # one over: broken
+        ("abc def ghi", 7, "abc def\nghi"),
+        ("Kundeopplevelsesplattform for alle", 10, "Kundeopplevelsesplattform\nfor alle"),  # a long word stays whole
+        ("a Kundeopplevelsesplattform", 10, "a\nKundeopplevelsesplattform"),
+        ("  many   spaces  here ", 40, "many spaces here"),
+        ("", 10, ""),
+        ("one", 1, "one"),
+        ("Økt lojalitet blant håndverkere", 14, "Økt lojalitet\nblant\nhåndverkere"),
+    ],
+)
 def test_wrap_breaks_at_spaces_near_the_width(text, width, wrapped):
     assert wrap(text, width) == wrapped
 
@@ -317,7 +327,8 @@ def _assert_one_arrowhead_per_link_at_the_supported_node(drawn, nodes, links, br
     assert len(arrows) == len(links)
     assert {a["shape"] for a in arrows} == {"triangle"}
     assert sorted((_named(a, "From"), _named(a, "Supports")) for a in arrows) == sorted(
-        (names[s], names[t]) for s, t in links)
+        (names[s], names[t]) for s, t in links
+    )
     for arrow in arrows:
         source, target = dots[_named(arrow, "From")], dots[_named(arrow, "Supports")]
         towards = math.atan2(target["x"] - source["x"], -(target["y"] - source["y"]))  # 0 is up, clockwise
@@ -339,7 +350,8 @@ def test_every_link_has_one_arrowhead_pointing_at_the_node_it_supports():
     rows = spec["datasets"][arrows["data"]["name"]]
     positions = layered_layout(build_graph(NODES, LINKS))
     assert sorted((r["x"], r["y"], r["x2"], r["y2"]) for r in rows) == sorted(
-        (*positions[s], *positions[t]) for s, t in LINKS)
+        (*positions[s], *positions[t]) for s, t in LINKS
+    )
     assert arrows["encoding"]["x"]["field"] == "x2" and arrows["encoding"]["y"]["field"] == "y2"
     names = {n.id: n.name for n in NODES}
     _assert_one_arrowhead_per_link_at_the_supported_node(scene(chart), NODES, LINKS, {names[8], names[3]})
@@ -368,7 +380,9 @@ def _assert_names_sit_on_boxes_drawn_over_the_lines(drawn) -> None:
     order = [m.get("name") for m in marks(drawn)]
     assert order.index("layer_0_marks") < order.index("layer_1_marks") < order.index("layer_5_marks")
     assert [m["marktype"] for m in marks(drawn) if m.get("name") in ("layer_0_marks", "layer_1_marks")] == [
-        "rule", "rect"]
+        "rule",
+        "rect",
+    ]
     for box, label in _boxes_and_labels(drawn):
         assert box["fill"] == "white"
         lines = label["text"].split("\n")
@@ -384,9 +398,13 @@ def _assert_names_sit_on_boxes_drawn_over_the_lines(drawn) -> None:
 def _assert_boxes_keep_apart(drawn) -> None:
     boxes = [box for box, _ in _boxes_and_labels(drawn)]
     for n, a in enumerate(boxes):
-        for b in boxes[n + 1:]:
-            apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                     or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+        for b in boxes[n + 1 :]:
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
             assert apart, (a, b)
 
 
@@ -400,8 +418,10 @@ def test_every_name_sits_on_a_box_drawn_over_the_lines():
 
 def test_on_a_page_names_stay_apart_on_a_laptop_and_grow_on_a_projector():
     """The demo's widest layer holds five nodes."""
-    demo_like = NODES + [NodeInfo(11, "initiative", "Loyalty programme for installers", "Siri", 10),
-                         NodeInfo(12, "initiative", "Project contact for every large contractor", "Siri", 11)]
+    demo_like = NODES + [
+        NodeInfo(11, "initiative", "Loyalty programme for installers", "Siri", 10),
+        NodeInfo(12, "initiative", "Project contact for every large contractor", "Siri", 11),
+    ]
     nodes = {n.id: n for n in demo_like}
     chart = strategy_map_chart(nodes, LINKS, layered_layout(build_graph(demo_like, LINKS)), set(), width="container")
     sizes = []
@@ -424,10 +444,17 @@ def test_a_crowded_map_keeps_its_names_on_boxes_apart():
     _assert_boxes_keep_apart(drawn)
 
 
-@pytest.mark.parametrize("widest, width, font, rows", [
-    (3, 820, 14, 1), (5, MAP_LAPTOP_WIDTH, 14, 1), (30, 2400, 13, 2), (8, 640, 13, 2), (11, 640, 12, 2),
-    (20, 900, 11, 3),
-])
+@pytest.mark.parametrize(
+    "widest, width, font, rows",
+    [
+        (3, 820, 14, 1),
+        (5, MAP_LAPTOP_WIDTH, 14, 1),
+        (30, 2400, 13, 2),
+        (8, 640, 13, 2),
+        (11, 640, 12, 2),
+        (20, 900, 11, 3),
+    ],
+)
 def test_map_labels_take_the_largest_type_that_keeps_the_names_apart(widest, width, font, rows):
     layout = map_labels(widest, width)
     assert (layout.font, layout.rows) == (font, rows)

@@ -1,4 +1,5 @@
-"""Measurement import preview (crmstrategy.measurement_import) from real CSV and XLSX: every refusal says why."""
+"""Measurement import preview (crmstrategy.implementation.measurement_import) from real CSV and XLSX:
+every refusal says why."""
 
 from __future__ import annotations
 
@@ -46,11 +47,17 @@ def _row(measure="Share of wallet", segment="", on="2026-05-01", value="12", not
     return [measure, segment, on, value, note, by]
 
 
-def _preview(raw: bytes, filename: str = "measurements.csv", *, goals=None, segments=None, taken=None,
-             today: date = TODAY):
-    return preview_measurement_import(raw, filename, goals=GOALS if goals is None else goals,
-                                      segments=SEGMENTS if segments is None else segments,
-                                      taken=set() if taken is None else taken, today=today)
+def _preview(
+    raw: bytes, filename: str = "measurements.csv", *, goals=None, segments=None, taken=None, today: date = TODAY
+):
+    return preview_measurement_import(
+        raw,
+        filename,
+        goals=GOALS if goals is None else goals,
+        segments=SEGMENTS if segments is None else segments,
+        taken=set() if taken is None else taken,
+        today=today,
+    )
 
 
 def _only_rejection(preview) -> tuple[int, list[str]]:
@@ -65,14 +72,16 @@ def test_the_template_header_is_the_expected_columns():
 
 # --- goals --------------------------------------------------------------------------------
 
+
 def test_a_goal_row_becomes_a_goal_measurement():
     preview = _preview(_csv([_row(value="41.5", note="From the ERP", by="Erik")]))
     assert preview.rejected == []
     [(row, item)] = preview.valid
     assert row == 2
     assert isinstance(item, GoalMeasurementCreate)
-    assert item == GoalMeasurementCreate(goal_id=1, measured_on=date(2026, 5, 1), value=41.5, note="From the ERP",
-                                         recorded_by="Erik")
+    assert item == GoalMeasurementCreate(
+        goal_id=1, measured_on=date(2026, 5, 1), value=41.5, note="From the ERP", recorded_by="Erik"
+    )
 
 
 def test_the_goal_is_found_by_its_metric_in_any_case_and_spacing():
@@ -126,8 +135,9 @@ def test_a_date_that_is_no_date_is_rejected():
 
 
 def test_the_same_goal_and_day_twice_in_the_file_rejects_the_second_row_naming_the_first():
-    preview = _preview(_csv([_row(value="10"), _row(measure="Repeat orders", value="3"),
-                             _row(measure="SHARE OF WALLET", value="11")]))
+    preview = _preview(
+        _csv([_row(value="10"), _row(measure="Repeat orders", value="3"), _row(measure="SHARE OF WALLET", value="11")])
+    )
     assert [(row, item.value) for row, item in preview.valid] == [(2, 10), (3, 3)]
     [rejected] = preview.rejected
     assert rejected.row == 4
@@ -183,6 +193,7 @@ def test_a_missing_goal_or_measure_is_rejected():
 
 # --- customer measures ----------------------------------------------------------------------
 
+
 def test_a_customer_measure_for_a_segment_becomes_a_customer_measurement():
     [(row, item)] = _preview(_csv([_row(measure="nps", segment="project CONTRACTORS", value="34")])).valid
     assert row == 2
@@ -217,9 +228,15 @@ def test_a_churn_of_minus_5_is_out_of_range():
 
 
 def test_the_same_measure_segment_and_day_twice_rejects_the_second():
-    preview = _preview(_csv([_row(measure="NPS", segment="Project contractors", value="30"),
-                             _row(measure="NPS", value="25"),  # all customers: another series
-                             _row(measure="nps", segment="project contractors", value="31")]))
+    preview = _preview(
+        _csv(
+            [
+                _row(measure="NPS", segment="Project contractors", value="30"),
+                _row(measure="NPS", value="25"),  # all customers: another series
+                _row(measure="nps", segment="project contractors", value="31"),
+            ]
+        )
+    )
     assert [row for row, _ in preview.valid] == [2, 3]
     [rejected] = preview.rejected
     assert (rejected.row, rejected.reasons) == (4, ["The same day is also on row 2: one value per day."])
@@ -227,9 +244,16 @@ def test_the_same_measure_segment_and_day_twice_rejects_the_second():
 
 def test_a_day_already_measured_for_the_measure_and_segment_is_rejected():
     taken = {("NPS", 20, date(2026, 5, 1)), ("NPS", None, date(2026, 5, 1))}
-    preview = _preview(_csv([_row(measure="NPS", segment="Project contractors", value="30"),
-                             _row(measure="NPS", value="30"),
-                             _row(measure="NPS", segment="Time-pressed installers", value="30")]), taken=taken)
+    preview = _preview(
+        _csv(
+            [
+                _row(measure="NPS", segment="Project contractors", value="30"),
+                _row(measure="NPS", value="30"),
+                _row(measure="NPS", segment="Time-pressed installers", value="30"),
+            ]
+        ),
+        taken=taken,
+    )
     assert [row for row, _ in preview.valid] == [4]
     assert [(r.row, r.reasons) for r in preview.rejected] == [
         (2, ["NPS for Project contractors already has a value on 2026-05-01."]),
@@ -238,6 +262,7 @@ def test_a_day_already_measured_for_the_measure_and_segment_is_rejected():
 
 
 # --- the file -----------------------------------------------------------------------------
+
 
 def test_an_unknown_column_is_a_validation_problem():
     with pytest.raises(ValidationProblem, match="Unknown column: 'Colour'"):
@@ -261,40 +286,55 @@ def test_only_the_required_columns_are_enough():
 
 
 def test_rejected_rows_carry_their_spreadsheet_row_number_and_are_sorted():
-    preview = _preview(_csv([
-        _row(value="10"),                          # 2 ok
-        _row(value="abc"),                         # 3 not a number (rejected while reading)
-        _row(value="11"),                          # 4 same day as row 2 (rejected after)
-        [],                                        # 5 blank: skipped, but still counted
-        _row(measure="Happiness"),                 # 6 unknown
-        _row(measure="NPS", value="130"),          # 7 out of range
-        _row(measure="Repeat orders", value="4"),  # 8 ok
-    ]))
+    preview = _preview(
+        _csv(
+            [
+                _row(value="10"),  # 2 ok
+                _row(value="abc"),  # 3 not a number (rejected while reading)
+                _row(value="11"),  # 4 same day as row 2 (rejected after)
+                [],  # 5 blank: skipped, but still counted
+                _row(measure="Happiness"),  # 6 unknown
+                _row(measure="NPS", value="130"),  # 7 out of range
+                _row(measure="Repeat orders", value="4"),  # 8 ok
+            ]
+        )
+    )
     assert [row for row, _ in preview.valid] == [2, 8]
     assert [r.row for r in preview.rejected] == [3, 4, 6, 7]
     assert "on row 2" in preview.rejected[1].reasons[0]
 
 
 def test_an_xlsx_file_with_real_dates_and_numbers():
-    raw = _xlsx([
-        ["Share of wallet", None, datetime(2026, 5, 1), 41.5, "ERP", "Erik"],
-        ["NPS", "Time-pressed installers", date(2026, 5, 2), 12, None, None],
-        ["Satisfaction", None, "2026-05-03", "77,5", None, None],
-        ["Churn", None, datetime(2026, 5, 4), -5, None, None],
-        ["Repeat orders", None, datetime(2026, 7, 1), 3, None, None],
-    ])
+    raw = _xlsx(
+        [
+            ["Share of wallet", None, datetime(2026, 5, 1), 41.5, "ERP", "Erik"],
+            ["NPS", "Time-pressed installers", date(2026, 5, 2), 12, None, None],
+            ["Satisfaction", None, "2026-05-03", "77,5", None, None],
+            ["Churn", None, datetime(2026, 5, 4), -5, None, None],
+            ["Repeat orders", None, datetime(2026, 7, 1), 3, None, None],
+        ]
+    )
     preview = _preview(raw, "measurements.xlsx")
     assert [(row, type(item).__name__) for row, item in preview.valid] == [
-        (2, "GoalMeasurementCreate"), (3, "CustomerMeasurementCreate"), (4, "CustomerMeasurementCreate")]
+        (2, "GoalMeasurementCreate"),
+        (3, "CustomerMeasurementCreate"),
+        (4, "CustomerMeasurementCreate"),
+    ]
     goal, nps, satisfaction = (item for _, item in preview.valid)
     assert (goal.goal_id, goal.measured_on, goal.value, goal.note, goal.recorded_by) == (
-        1, date(2026, 5, 1), 41.5, "ERP", "Erik")
+        1,
+        date(2026, 5, 1),
+        41.5,
+        "ERP",
+        "Erik",
+    )
     assert (nps.measure, nps.segment_id, nps.measured_on, nps.value) == ("NPS", 10, date(2026, 5, 2), 12)
     assert (satisfaction.measure, satisfaction.value) == ("Satisfaction", 77.5)
     assert [r.row for r in preview.rejected] == [5, 6]
     assert preview.rejected[0].reasons == ["Churn (% of customers lost) lies between 0 and 100; -5 is outside."]
-    assert preview.rejected[1].reasons == ["2026-07-01 is in the future: a measurement records a value already "
-                                           "measured."]
+    assert preview.rejected[1].reasons == [
+        "2026-07-01 is in the future: a measurement records a value already measured."
+    ]
 
 
 def test_an_xlsx_file_with_text_for_a_value_is_rejected():
@@ -310,9 +350,13 @@ def test_an_xlsx_file_with_an_unknown_column_is_a_validation_problem():
 
 
 def test_a_goal_named_like_a_customer_measure_yields_to_the_measure_when_a_segment_is_given():
-    preview = _preview(_csv([_row(measure="Churn", segment="Installers", value="14"),
-                             _row(measure="Churn", value="9", on="2026-05-02")]),
-                       goals={7: "Churn"}, segments={"Installers": 3})
+    preview = _preview(
+        _csv(
+            [_row(measure="Churn", segment="Installers", value="14"), _row(measure="Churn", value="9", on="2026-05-02")]
+        ),
+        goals={7: "Churn"},
+        segments={"Installers": 3},
+    )
     kinds = [type(item) for _, item in preview.valid]
     assert kinds == [CustomerMeasurementCreate, GoalMeasurementCreate]
     assert preview.valid[0][1].segment_id == 3 and preview.valid[1][1].goal_id == 7

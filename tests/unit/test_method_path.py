@@ -9,17 +9,29 @@ from crmstrategy.workspace.method_path import PATH, Place, neighbours, step_name
 
 def test_the_path_walks_the_method_in_order():
     assert [step.title for step in PATH] == [
-        "Participants", "Segments", "Personas", "Insights", "Readiness", "Strengths", "Target segments",
-        "Strategy map", "Goals", "Customer promise", "3/6/12-month plan", "Anchoring", "Follow-up",
-        "Customer feedback", "Strategy document"]
+        "Participants",
+        "Segments",
+        "Personas",
+        "Insights",
+        "Readiness",
+        "Strengths",
+        "Target segments",
+        "Strategy map",
+        "Goals",
+        "Customer promise",
+        "3/6/12-month plan",
+        "Anchoring",
+        "Follow-up",
+        "Customer feedback",
+        "Strategy document",
+    ]
     assert PATH[0].page == Place.PARTICIPANTS
     assert PATH[-1].page == Place.DOCUMENT
 
 
 def test_pages_beside_the_path_are_not_on_it():
     pages = {step.page for step in PATH}
-    for beside in (Place.OVERVIEW, Place.HEALTH,
-                   Place.WORKSPACES, Place.PRESENT_PROMISE):
+    for beside in (Place.OVERVIEW, Place.HEALTH, Place.WORKSPACES, Place.PRESENT_PROMISE):
         assert beside not in pages
         assert title_of(beside) is None
 

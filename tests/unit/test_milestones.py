@@ -1,4 +1,4 @@
-"""Milestones from baseline to target (crmstrategy.milestones) against hand-computed dates and values."""
+"""Milestones from baseline to target (crmstrategy.strategy.milestones) against hand-computed dates and values."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from crmstrategy.workspace.workspace_file import load_demo_document
 
 # --- quarterly --------------------------------------------------------------------------
 
+
 def test_quarterly_over_13_months_ends_on_quarter_ends_and_the_deadline():
     milestones = generate(0, 100, date(2026, 5, 15), date(2027, 6, 15))
     # 2026-05-15 -> 2027-06-15 is 365 + 31 = 396 days. The quarter ends after the start are
@@ -26,9 +27,9 @@ def test_quarterly_over_13_months_ends_on_quarter_ends_and_the_deadline():
     # 2026-06-30: 0 + 100 * 46 / 396 = 11.616... -> 11.62
     assert milestones == [
         (date(2026, 6, 30), 11.62),
-        (date(2026, 9, 30), 34.85),   # 100 * 138 / 396 = 34.848...
+        (date(2026, 9, 30), 34.85),  # 100 * 138 / 396 = 34.848...
         (date(2026, 12, 31), 58.08),  # 100 * 230 / 396 = 58.080...
-        (date(2027, 3, 31), 80.81),   # 100 * 320 / 396 = 80.808...
+        (date(2027, 3, 31), 80.81),  # 100 * 320 / 396 = 80.808...
         (date(2027, 6, 15), 100),
     ]
 
@@ -69,27 +70,39 @@ def test_a_deadline_within_the_current_quarter_gives_one_milestone_the_target():
 
 def test_a_deadline_the_day_after_a_quarter_end_gets_that_quarter_end_too():
     # 2026-06-30 is day 89 of 90 from 2026-04-02 to 2026-07-01: 40 + 15 * 89 / 90 = 54.833... -> 54.83
-    assert generate(40, 55, date(2026, 4, 2), date(2026, 7, 1)) == [(date(2026, 6, 30), 54.83),
-                                                                   (date(2026, 7, 1), 55)]
+    assert generate(40, 55, date(2026, 4, 2), date(2026, 7, 1)) == [(date(2026, 6, 30), 54.83), (date(2026, 7, 1), 55)]
 
 
 def test_quarter_ends_run_across_the_new_year():
     assert period_ends(date(2026, 11, 20), date(2027, 8, 1)) == [
-        date(2026, 12, 31), date(2027, 3, 31), date(2027, 6, 30), date(2027, 8, 1)]
+        date(2026, 12, 31),
+        date(2027, 3, 31),
+        date(2027, 6, 30),
+        date(2027, 8, 1),
+    ]
 
 
 # --- monthly ----------------------------------------------------------------------------
+
 
 def test_monthly_milestones_at_month_ends_including_february():
     # 2026-01-10 -> 2026-04-20 is 21 + 28 + 31 + 20 = 100 days, from 10 to 30 (20 up):
     # 2026-01-31 is day 21: 10 + 20 * 21 / 100 = 14.2; 2026-02-28 day 49: 19.8; 2026-03-31 day 80: 26.
     assert generate(10, 30, date(2026, 1, 10), date(2026, 4, 20), "month") == [
-        (date(2026, 1, 31), 14.2), (date(2026, 2, 28), 19.8), (date(2026, 3, 31), 26.0), (date(2026, 4, 20), 30)]
+        (date(2026, 1, 31), 14.2),
+        (date(2026, 2, 28), 19.8),
+        (date(2026, 3, 31), 26.0),
+        (date(2026, 4, 20), 30),
+    ]
 
 
 def test_monthly_in_a_leap_year_ends_february_on_the_29th():
     assert period_ends(date(2028, 1, 15), date(2028, 4, 30), "month") == [
-        date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31), date(2028, 4, 30)]
+        date(2028, 1, 31),
+        date(2028, 2, 29),
+        date(2028, 3, 31),
+        date(2028, 4, 30),
+    ]
 
 
 def test_monthly_with_the_deadline_within_the_month():
@@ -98,8 +111,10 @@ def test_monthly_with_the_deadline_within_the_month():
 
 # --- refusals ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("deadline", [date(2026, 5, 15), date(2026, 5, 14), date(2020, 1, 1)],
-                         ids=["same day", "day before", "years before"])
+
+@pytest.mark.parametrize(
+    "deadline", [date(2026, 5, 15), date(2026, 5, 14), date(2020, 1, 1)], ids=["same day", "day before", "years before"]
+)
 def test_a_deadline_not_after_the_start_is_refused_with_a_clear_message(deadline):
     with pytest.raises(MilestoneError) as refused:
         generate(0, 100, date(2026, 5, 15), deadline)
@@ -119,12 +134,18 @@ def test_milestone_error_is_a_value_error():
 
 # --- decreasing targets -----------------------------------------------------------------
 
+
 def test_a_decreasing_target_gives_decreasing_milestones():
     # Churn 14 % -> 9 % from 2026-10-01 to 2027-12-31 (456 days). 2026-12-31 is day 91:
     # 14 - 5 * 91 / 456 = 13.002... -> 13.0; 2027-03-31 is day 181: 14 - 5 * 181 / 456 = 12.015... -> 12.02.
     milestones = generate(14, 9, date(2026, 10, 1), date(2027, 12, 31))
-    assert milestones == [(date(2026, 12, 31), 13.0), (date(2027, 3, 31), 12.02), (date(2027, 6, 30), 11.02),
-                          (date(2027, 9, 30), 10.01), (date(2027, 12, 31), 9)]
+    assert milestones == [
+        (date(2026, 12, 31), 13.0),
+        (date(2027, 3, 31), 12.02),
+        (date(2027, 6, 30), 11.02),
+        (date(2027, 9, 30), 10.01),
+        (date(2027, 12, 31), 9),
+    ]
     values = [v for _, v in milestones]
     assert values == sorted(values, reverse=True)
 
@@ -132,26 +153,33 @@ def test_a_decreasing_target_gives_decreasing_milestones():
 def test_the_demo_churn_goal_holds_exactly_the_generated_milestones():
     # The demo's milestones were made from the day its baseline was measured; regenerating gives the same path.
     [churn] = [g for g in load_demo_document()["goals"] if g["metric"] == "Installer churn per year"]
-    generated = generate(churn["baseline"], churn["target"], date.fromisoformat(churn["baseline_on"]),
-                         date.fromisoformat(churn["deadline"]))
+    generated = generate(
+        churn["baseline"],
+        churn["target"],
+        date.fromisoformat(churn["baseline_on"]),
+        date.fromisoformat(churn["deadline"]),
+    )
     assert [(date.fromisoformat(m["due"]), m["value"]) for m in churn["milestones"]] == generated
 
 
 def test_negative_values_are_fine():
     # Net change from -20 to +20 over two quarters: 2026-03-31 is day 89 of 180: -20 + 40 * 89 / 180 = -0.222 -> -0.22.
-    assert generate(-20, 20, date(2026, 1, 1), date(2026, 6, 30)) == [(date(2026, 3, 31), -0.22),
-                                                                    (date(2026, 6, 30), 20)]
+    assert generate(-20, 20, date(2026, 1, 1), date(2026, 6, 30)) == [
+        (date(2026, 3, 31), -0.22),
+        (date(2026, 6, 30), 20),
+    ]
 
 
 # --- long-term goals --------------------------------------------------------------------
 
+
 def test_a_goal_365_days_away_is_not_long_term_but_366_is():
     today = date(2026, 1, 1)
     assert LONG_TERM_DAYS == 365
-    assert is_long_term(date(2027, 1, 1), today) is False   # 365 days
-    assert is_long_term(date(2027, 1, 2), today) is True    # 366 days
+    assert is_long_term(date(2027, 1, 1), today) is False  # 365 days
+    assert is_long_term(date(2027, 1, 2), today) is True  # 366 days
     assert is_long_term(date(2026, 6, 1), today) is False
-    assert is_long_term(date(2025, 1, 1), today) is False   # in the past
+    assert is_long_term(date(2025, 1, 1), today) is False  # in the past
 
 
 def test_long_term_counts_days_across_a_leap_year():

@@ -37,8 +37,13 @@ INTERNAL = re.compile(r"(?i)\b(advice|seed)s?\s*\d|\(sd\)")
 
 def _xlsx_text(data: bytes) -> str:
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                     for cell in row if cell is not None)
+    return "\n".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
 
 
 def _export_texts(engine, workspace_id: int) -> dict[str, str]:

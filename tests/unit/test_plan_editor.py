@@ -10,8 +10,13 @@ from crmstrategy.workspace.method_path import Place
 from crmstrategy.workspace.progress import implementation_progress
 
 INITIATIVES = {"Proactive call": 11, "Project contact": 12}
-LABELS = ["A plan for the next 3, 6 and 12 months", "One owner for every action", "Every initiative has an action",
-          "The plan is maintained", "Anchored across departments and leaders"]
+LABELS = [
+    "A plan for the next 3, 6 and 12 months",
+    "One owner for every action",
+    "Every initiative has an action",
+    "The plan is maintained",
+    "Anchored across departments and leaders",
+]
 
 
 def _action(id: int, title: str, horizon: int | None, owner: str = "Erik Solberg") -> ActionRead:
@@ -28,28 +33,50 @@ def _by_label(progress) -> dict:
 
 # --- editor_values ----------------------------------------------------------------------------
 
+
 def test_editor_values_keeps_the_plan_columns_turns_none_and_nan_into_none_and_drops_the_rest():
-    values = {"title": "Call script", "owner": None, "department": float("nan"), "horizon": 6,
-              "start_date": "2026-12-15", "due_date": float("nan"), "status": "In progress",
-              "flags": "Overdue", "shown_horizon": 6, "id": 4}
+    values = {
+        "title": "Call script",
+        "owner": None,
+        "department": float("nan"),
+        "horizon": 6,
+        "start_date": "2026-12-15",
+        "due_date": float("nan"),
+        "status": "In progress",
+        "flags": "Overdue",
+        "shown_horizon": 6,
+        "id": 4,
+    }
     assert editor_values(values, INITIATIVES) == {
-        "title": "Call script", "owner": None, "department": None, "horizon": 6, "start_date": "2026-12-15",
-        "due_date": None, "status": "In progress"}
+        "title": "Call script",
+        "owner": None,
+        "department": None,
+        "horizon": 6,
+        "start_date": "2026-12-15",
+        "due_date": None,
+        "status": "In progress",
+    }
 
 
 def test_editor_values_turns_initiative_names_into_ids_and_an_unknown_name_into_minus_one():
     assert editor_values({"initiatives": ["Project contact", "Proactive call"]}, INITIATIVES) == {
-        "initiative_ids": [12, 11]}
+        "initiative_ids": [12, 11]
+    }
     assert editor_values({"initiatives": ["Proactive call", "Deleted from the map"]}, INITIATIVES) == {
-        "initiative_ids": [11, -1]}
+        "initiative_ids": [11, -1]
+    }
     assert editor_values({"initiatives": None}, INITIATIVES) == {"initiative_ids": []}
 
 
 # --- editor_commands with the plan's columns --------------------------------------------------
 
+
 def test_an_edited_plan_row_gives_an_update_with_only_its_edited_editable_columns():
-    state = {"edited_rows": {1: {"owner": "Mona Dahl", "flags": "No owner", "shown_horizon": 3,
-                                 "initiatives": ["Proactive call"]}}}
+    state = {
+        "edited_rows": {
+            1: {"owner": "Mona Dahl", "flags": "No owner", "shown_horizon": 3, "initiatives": ["Proactive call"]}
+        }
+    }
     commands = editor_commands([7, 8, 9], state, set(EDITOR_COLUMNS))
     assert commands.updates == [Update(8, {"owner": "Mona Dahl", "initiatives": ["Proactive call"]}, 2)]
     assert (commands.creates, commands.deletes) == ([], [])
@@ -72,6 +99,7 @@ def test_a_deleted_plan_row_gives_a_delete_and_its_edits_are_dropped():
 
 
 # --- implementation_progress ------------------------------------------------------------------
+
 
 def test_without_actions_the_plan_checks_are_not_done_and_say_so():
     progress = implementation_progress([], reviewed=True, initiatives_without_action=[], anchoring=[])
@@ -109,7 +137,11 @@ def test_the_anchoring_check_carries_the_first_warning():
     progress = implementation_progress(_planned(), True, [], warnings)
     last = progress.checks[-1]
     assert (last.label, last.done, last.detail, last.page) == (
-        "Anchored across departments and leaders", False, "Only one department took part.", Place.ANCHORING)
+        "Anchored across departments and leaders",
+        False,
+        "Only one department took part.",
+        Place.ANCHORING,
+    )
     assert progress.done_count == 4
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
 from openpyxl import load_workbook
@@ -23,7 +23,7 @@ from crmstrategy.implementation.plan_rules import effective_horizon
 
 PLAN_START = date(2026, 12, 1)
 TODAY = date(2027, 2, 1)
-NOW = datetime(2027, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2027, 2, 1, 9, 30, tzinfo=UTC)
 HOSTILE = '=HYPERLINK("http://evil","click")'
 NORDIC = "Opplæring ved disken – æøå ÆØÅ äö"
 MARKDOWNY = "**bold** [link](x) <b>"
@@ -39,12 +39,29 @@ def _action(id: int, title: str, **values) -> ActionRead:
 def _actions() -> list[ActionRead]:
     return [
         # overdue, open, hostile title, two initiatives
-        _action(1, HOSTILE, start_date=date(2026, 12, 1), due_date=date(2027, 1, 15), status="In progress",
-                initiative_ids=[3, 4], initiative_names=["Key accounts", "Self-service"],
-                description="+47 call every customer", kind="Communication", audience="All sellers"),
+        _action(
+            1,
+            HOSTILE,
+            start_date=date(2026, 12, 1),
+            due_date=date(2027, 1, 15),
+            status="In progress",
+            initiative_ids=[3, 4],
+            initiative_names=["Key accounts", "Self-service"],
+            description="+47 call every customer",
+            kind="Communication",
+            audience="All sellers",
+        ),
         # Nordic letters, no owner, 6-month horizon, not yet due
-        _action(2, NORDIC, department="Kundeservice", owner="", due_date=date(2027, 4, 20),
-                description="@channel Lær bort ø og å", notes="Husk æ", initiative_names=["Key accounts"]),
+        _action(
+            2,
+            NORDIC,
+            department="Kundeservice",
+            owner="",
+            due_date=date(2027, 4, 20),
+            description="@channel Lær bort ø og å",
+            notes="Husk æ",
+            initiative_names=["Key accounts"],
+        ),
         # done and overdue by date: neither overdue nor in the calendar
         _action(3, "Clean the customer register", due_date=date(2027, 1, 10), status="Done"),
         # no due date and no hand-set horizon
@@ -57,14 +74,22 @@ def _actions() -> list[ActionRead]:
 
 def _impacts() -> list[RoleImpactRead]:
     return [
-        RoleImpactRead(id=1, workspace_id=7, audience="Butikkansatte", means="Kundene får svar i dag",
-                       must_do="Registrere hver henvendelse", do_differently="Spørre om e-post"),
-        RoleImpactRead(id=2, workspace_id=7, audience="=cmd|' /C calc'!A0", means="@risk",
-                       must_do="", do_differently="-1 visits"),
+        RoleImpactRead(
+            id=1,
+            workspace_id=7,
+            audience="Butikkansatte",
+            means="Kundene får svar i dag",
+            must_do="Registrere hver henvendelse",
+            do_differently="Spørre om e-post",
+        ),
+        RoleImpactRead(
+            id=2, workspace_id=7, audience="=cmd|' /C calc'!A0", means="@risk", must_do="", do_differently="-1 visits"
+        ),
     ]
 
 
 # --- XLSX ------------------------------------------------------------------------------
+
 
 def _workbook():
     return load_workbook(io.BytesIO(plan_xlsx(_actions(), _impacts(), TODAY)))
@@ -107,9 +132,18 @@ def test_xlsx_second_row_cell_by_cell_keeps_nordic_letters_and_flags_no_owner():
     plan = _workbook()["Plan"]
     row = {h: c.value for h, c in zip(PLAN_HEADER, plan[3])}
     assert row == {
-        "Title": NORDIC, "Department": "Kundeservice", "Owner": NO_OWNER, "Horizon (months)": 6,
-        "Start": None, "Due": datetime(2027, 4, 20), "Status": "Not started", "Initiatives": "Key accounts",
-        "Kind": "Task", "Who is told": None, "Description": "'@channel Lær bort ø og å", "Notes": "Husk æ",
+        "Title": NORDIC,
+        "Department": "Kundeservice",
+        "Owner": NO_OWNER,
+        "Horizon (months)": 6,
+        "Start": None,
+        "Due": datetime(2027, 4, 20),
+        "Status": "Not started",
+        "Initiatives": "Key accounts",
+        "Kind": "Task",
+        "Who is told": None,
+        "Description": "'@channel Lær bort ø og å",
+        "Notes": "Husk æ",
         "Overdue": None,
     }
 
@@ -117,8 +151,14 @@ def test_xlsx_second_row_cell_by_cell_keeps_nordic_letters_and_flags_no_owner():
 def test_xlsx_overdue_only_for_open_actions_past_their_due_date():
     plan = _workbook()["Plan"]
     overdue = {r[0].value: r[12].value for r in plan.iter_rows(min_row=2)}
-    assert overdue == {"'" + HOSTILE: "yes", NORDIC: None, "Clean the customer register": None,
-                       MARKDOWNY: None, "Train the team leads": None, "Review the segment targets": None}
+    assert overdue == {
+        "'" + HOSTILE: "yes",
+        NORDIC: None,
+        "Clean the customer register": None,
+        MARKDOWNY: None,
+        "Train the team leads": None,
+        "Review the segment targets": None,
+    }
 
 
 def test_xlsx_undated_rows_have_empty_dates_and_the_hand_set_horizon():
@@ -149,6 +189,7 @@ def test_xlsx_role_impacts_rows_match_and_are_neutralised():
 
 # --- CSV -------------------------------------------------------------------------------
 
+
 def _csv_rows() -> list[list[str]]:
     raw = plan_csv(_actions(), TODAY)
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -164,11 +205,36 @@ def test_csv_starts_with_a_bom_and_has_the_plan_header():
 
 def test_csv_rows_cell_by_cell():
     rows = _csv_rows()
-    assert rows[1] == ["'" + HOSTILE, "Sales", "Kari Nordmann", "3", "2026-12-01", "2027-01-15", "In progress",
-                       "Key accounts; Self-service", "Communication", "All sellers", "'+47 call every customer",
-                       "", "yes"]
-    assert rows[2] == [NORDIC, "Kundeservice", NO_OWNER, "6", "", "2027-04-20", "Not started", "Key accounts",
-                       "Task", "", "'@channel Lær bort ø og å", "Husk æ", ""]
+    assert rows[1] == [
+        "'" + HOSTILE,
+        "Sales",
+        "Kari Nordmann",
+        "3",
+        "2026-12-01",
+        "2027-01-15",
+        "In progress",
+        "Key accounts; Self-service",
+        "Communication",
+        "All sellers",
+        "'+47 call every customer",
+        "",
+        "yes",
+    ]
+    assert rows[2] == [
+        NORDIC,
+        "Kundeservice",
+        NO_OWNER,
+        "6",
+        "",
+        "2027-04-20",
+        "Not started",
+        "Key accounts",
+        "Task",
+        "",
+        "'@channel Lær bort ø og å",
+        "Husk æ",
+        "",
+    ]
     assert rows[3][0] == "Clean the customer register"
     assert rows[3][5] == "2027-01-10"
     assert rows[3][12] == ""
@@ -187,6 +253,7 @@ def test_csv_undated_actions_have_empty_dates_and_horizon_as_set():
 
 
 # --- ICS -------------------------------------------------------------------------------
+
 
 def _events(actions=None, workspace="Jernvare AS · Øst"):
     calendar = Calendar.from_ical(plan_ics(_actions() if actions is None else actions, workspace, NOW))
@@ -251,6 +318,7 @@ def test_ics_without_open_dated_actions_has_no_events():
 
 # --- Markdown --------------------------------------------------------------------------
 
+
 def _markdown() -> str:
     return plan_markdown(_actions(), _impacts(), "Jernvare AS", TODAY)
 
@@ -258,8 +326,13 @@ def _markdown() -> str:
 def test_markdown_horizon_sections_in_order():
     text = _markdown()
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## Next 3 months", "## Next 6 months", "## Next 12 months", "## No horizon yet",
-                        "## What the strategy means for each role"]
+    assert headings == [
+        "## Next 3 months",
+        "## Next 6 months",
+        "## Next 12 months",
+        "## No horizon yet",
+        "## What the strategy means for each role",
+    ]
 
 
 def _section(text: str, heading: str) -> str:

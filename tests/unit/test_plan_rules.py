@@ -30,35 +30,43 @@ TODAY = date(2027, 5, 15)
 
 # --- add_months ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2026, 12, 1), 3, date(2027, 3, 1)),      # crosses the year
-    (date(2026, 12, 1), 12, date(2027, 12, 1)),
-    (date(2026, 11, 30), 3, date(2027, 2, 28)),    # 30 Nov + 3 = end of a short February
-    (date(2027, 11, 30), 3, date(2028, 2, 29)),    # 2028 is a leap year
-    (date(2027, 1, 31), 1, date(2027, 2, 28)),
-    (date(2028, 1, 31), 1, date(2028, 2, 29)),
-    (date(2027, 1, 31), 3, date(2027, 4, 30)),
-    (date(2027, 1, 31), 6, date(2027, 7, 31)),     # the 31st comes back when the month has one
-    (date(2026, 10, 15), 14, date(2027, 12, 15)),
-    (date(2026, 12, 31), 0, date(2026, 12, 31)),
-])
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 12, 1), 3, date(2027, 3, 1)),  # crosses the year
+        (date(2026, 12, 1), 12, date(2027, 12, 1)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),  # 30 Nov + 3 = end of a short February
+        (date(2027, 11, 30), 3, date(2028, 2, 29)),  # 2028 is a leap year
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2027, 1, 31), 3, date(2027, 4, 30)),
+        (date(2027, 1, 31), 6, date(2027, 7, 31)),  # the 31st comes back when the month has one
+        (date(2026, 10, 15), 14, date(2027, 12, 15)),
+        (date(2026, 12, 31), 0, date(2026, 12, 31)),
+    ],
+)
 def test_add_months_keeps_the_day_or_falls_back_to_the_month_end(day, months, expected):
     assert add_months(day, months) == expected
 
 
 # --- derived horizon -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("due", "horizon"), [
-    (date(2026, 12, 1), 3),    # on the start
-    (date(2027, 3, 1), 3),     # exactly three months: still the 3-month horizon
-    (date(2027, 3, 2), 6),
-    (date(2027, 6, 1), 6),     # exactly six months
-    (date(2027, 6, 2), 12),
-    (date(2027, 12, 1), 12),   # exactly twelve months
-    (date(2027, 12, 2), 12),   # past the plan: still shown as 12
-    (date(2029, 1, 1), 12),
-    (date(2026, 11, 1), 3),    # before the plan starts
-])
+
+@pytest.mark.parametrize(
+    ("due", "horizon"),
+    [
+        (date(2026, 12, 1), 3),  # on the start
+        (date(2027, 3, 1), 3),  # exactly three months: still the 3-month horizon
+        (date(2027, 3, 2), 6),
+        (date(2027, 6, 1), 6),  # exactly six months
+        (date(2027, 6, 2), 12),
+        (date(2027, 12, 1), 12),  # exactly twelve months
+        (date(2027, 12, 2), 12),  # past the plan: still shown as 12
+        (date(2029, 1, 1), 12),
+        (date(2026, 11, 1), 3),  # before the plan starts
+    ],
+)
 def test_derived_horizon_at_the_boundaries_of_a_plan_starting_1_december(due, horizon):
     assert derived_horizon(START, due) == horizon
 
@@ -95,6 +103,7 @@ def test_plan_starting_29_february_ends_on_28_february_next_year():
 
 
 # --- horizon_problem and effective_horizon ---------------------------------------------
+
 
 @pytest.mark.parametrize("horizon", [3, 6, 12])
 def test_any_horizon_may_be_set_by_hand_without_a_due_date(horizon):
@@ -139,6 +148,7 @@ def test_effective_horizon_prefers_the_due_date_then_the_hand_set_value():
 
 # --- overdue ---------------------------------------------------------------------------
 
+
 def test_due_yesterday_and_not_done_is_overdue():
     assert is_overdue("In progress", TODAY - timedelta(days=1), TODAY) is True
     assert is_overdue("Not started", TODAY - timedelta(days=1), TODAY) is True
@@ -162,6 +172,7 @@ def test_blocked_and_past_is_overdue():
 
 
 # --- owner rule ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("owner", ["", "  ", "\t\n", None])
 def test_blank_owner_is_no_owner(owner):
@@ -194,6 +205,7 @@ def test_owner_note_with_no_participants_names_the_owner():
 
 
 # --- review ----------------------------------------------------------------------------
+
 
 def test_never_reviewed_plan_with_actions_is_due():
     state = review_state(None, TODAY, has_actions=True)
@@ -256,6 +268,7 @@ def test_reviewed_today_says_zero_days():
 
 
 # --- anchoring -------------------------------------------------------------------------
+
 
 def _taker(name, department, leader=False, steps=("Analysis",)):
     return Taker(name=name, department=department, is_leader=leader, steps=tuple(steps))

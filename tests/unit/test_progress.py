@@ -16,8 +16,9 @@ def _segment(id: int, name: str, **values) -> SegmentRead:
 
 def _persona(id: int, name: str, segment: SegmentRead, **values) -> PersonaRead:
     base = {"needs": "Speed", "pains": "Queues"}
-    return PersonaRead(id=id, workspace_id=1, segment_id=segment.id, segment_name=segment.name, name=name,
-                       **(base | values))
+    return PersonaRead(
+        id=id, workspace_id=1, segment_id=segment.id, segment_name=segment.name, name=name, **(base | values)
+    )
 
 
 def _by_label(progress) -> dict:
@@ -31,7 +32,8 @@ def test_empty_workspace_has_nothing_done():
     assert len(progress.checks) == 5
     checks = _by_label(progress)
     assert checks["Needs-based segments"].detail == (
-        "0 segments. Describe at least two groups of customers by what they need.")
+        "0 segments. Describe at least two groups of customers by what they need."
+    )
     assert checks["Each segment says what its customers need"].detail == "No segments yet."
     assert checks["Personas with needs and pains"].detail == "No personas yet."
     assert checks["A persona for every segment"].page == Place.PERSONAS
@@ -61,8 +63,11 @@ def test_segment_without_persona_is_named_in_the_detail():
 
 
 def test_segments_missing_needs_or_size_are_named():
-    segments = [_segment(1, "A"), _segment(2, "B", defining_needs=""),
-                _segment(3, "C", customer_count=None, revenue=None, potential=None)]
+    segments = [
+        _segment(1, "A"),
+        _segment(2, "B", defining_needs=""),
+        _segment(3, "C", customer_count=None, revenue=None, potential=None),
+    ]
     checks = _by_label(analysis_progress(segments, []))
     assert checks["Each segment says what its customers need"].detail == "Missing defining needs: 'B'."
     assert checks["Size or potential per segment"].detail == "No size, revenue or potential: 'C'."
@@ -105,8 +110,10 @@ def test_evidence_check_names_the_weak_segments_and_personas():
     # Renovators rest on one kind of source; Rita is missing from the evidence: none.
     check = _evidence_check([a, b], [ivar, rita], {1: SOLID, 2: THIN}, {1: SOLID})
     assert not check.done
-    assert check.detail == ("1 segment ('Renovators') and 1 persona ('Rita') rest on no or thin evidence: "
-                            "fewer than 3 insights, or one kind of source.")
+    assert check.detail == (
+        "1 segment ('Renovators') and 1 persona ('Rita') rest on no or thin evidence: "
+        "fewer than 3 insights, or one kind of source."
+    )
     assert check.page == Place.INSIGHTS
 
 
@@ -115,8 +122,9 @@ def test_evidence_check_with_only_weak_personas():
     personas = [_persona(1, "Ivar", a), _persona(2, "Rita", a)]
     check = _evidence_check([a], personas, {1: SOLID}, {1: Evidence(2, 2), 2: Evidence(0, 0)})
     assert not check.done
-    assert check.detail == ("2 personas ('Ivar', 'Rita') rest on no or thin evidence: "
-                            "fewer than 3 insights, or one kind of source.")
+    assert check.detail == (
+        "2 personas ('Ivar', 'Rita') rest on no or thin evidence: fewer than 3 insights, or one kind of source."
+    )
 
 
 def test_evidence_check_shortens_long_lists_after_three_names():
@@ -217,8 +225,10 @@ def test_target_choice_needs_a_primary_target_every_segment_decided_and_rational
     assert not undecided.done and "Not decided yet: 'B'" in undecided.detail
     no_reason = check(_segment(1, "A", priority="Primary target"), _segment(2, "B", priority="Not prioritised"))
     assert not no_reason.done
-    done = check(_segment(1, "A", priority="Primary target", priority_rationale="Strong"),
-                 _segment(2, "B", priority="Not prioritised"))
+    done = check(
+        _segment(1, "A", priority="Primary target", priority_rationale="Strong"),
+        _segment(2, "B", priority="Not prioritised"),
+    )
     assert done.done and done.detail == "Primary: 'A'." and done.page == Place.TARGETS
 
 
@@ -243,7 +253,9 @@ def test_the_map_checks_separate_its_lines_from_its_goals():
     assert only_goal["A measurable goal for every objective"].detail == goal.message
     broken = checks(kinds, [loose])
     assert not broken["A strategy map with clear lines"].done
-    assert broken["A strategy map with clear lines"].detail.startswith("1 rule broken. Initiative supports no objective")
+    assert broken["A strategy map with clear lines"].detail.startswith(
+        "1 rule broken. Initiative supports no objective"
+    )
     assert broken["A measurable goal for every objective"].done
     assert strategy_progress([]).checks[-1].label == "Target segments chosen"  # without a map: one check
 
@@ -256,8 +268,10 @@ def test_with_participants_the_first_check_is_who_takes_part():
     assert (first.label, first.done, first.page) == ("Who takes part", False, Place.PARTICIPANTS)
     assert first.detail == "No participants yet. Name the people in the room, with their department."
     assert len(empty.checks) == 6
-    people = [ParticipantRead(id=1, workspace_id=1, name="Kari", department="Sales", is_leader=True),
-              ParticipantRead(id=2, workspace_id=1, name="Ola", department="IT"),
-              ParticipantRead(id=3, workspace_id=1, name="Per", department="IT")]
+    people = [
+        ParticipantRead(id=1, workspace_id=1, name="Kari", department="Sales", is_leader=True),
+        ParticipantRead(id=2, workspace_id=1, name="Ola", department="IT"),
+        ParticipantRead(id=3, workspace_id=1, name="Per", department="IT"),
+    ]
     first = analysis_progress([], [], participants=people).checks[0]
     assert (first.done, first.detail) == (True, "3 participants from 2 departments, 1 leader.")

@@ -75,14 +75,27 @@ def _white_pixels(image: Image.Image, top: int, bottom: int) -> int:
 
 
 def _version(**values) -> PromiseVersionRead:
-    base = {"delivers": "Parts at the counter at seven", "value": "Crews start on time",
-            "perceived": "The counter that knows you", "text": SHORT, "author": "Hanne Lie", "note": "",
-            "id": 7, "workspace_id": 1, "number": 3, "created_at": datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
-            "restored_from": None, "is_current": True, "segment_ids": [1, 2], "segment_names": ["A", "B"]}
+    base = {
+        "delivers": "Parts at the counter at seven",
+        "value": "Crews start on time",
+        "perceived": "The counter that knows you",
+        "text": SHORT,
+        "author": "Hanne Lie",
+        "note": "",
+        "id": 7,
+        "workspace_id": 1,
+        "number": 3,
+        "created_at": datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+        "restored_from": None,
+        "is_current": True,
+        "segment_ids": [1, 2],
+        "segment_names": ["A", "B"],
+    }
     return PromiseVersionRead(**(base | values))
 
 
 # --- PDF ------------------------------------------------------------------------------------
+
 
 def test_a_short_promise_is_one_page_with_everything_on_it():
     reader = _pdf(_card())
@@ -160,6 +173,7 @@ def test_an_emoji_does_not_break_the_pdf():
 
 # --- PNG ------------------------------------------------------------------------------------
 
+
 def test_the_png_is_a_1600_by_900_rgb_slide():
     image = _image(_card())
     assert image.format == "PNG"
@@ -185,6 +199,7 @@ def test_a_long_promise_stays_above_the_footer_of_the_png():
 
 
 # --- wrapping -------------------------------------------------------------------------------
+
 
 def _font(size: int = 40) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), size)
@@ -215,6 +230,7 @@ def test_a_width_narrower_than_one_letter_gives_one_letter_a_line():
 
 # --- plain text and the card ----------------------------------------------------------------
 
+
 def test_the_plain_text_has_the_promise_its_parts_segments_and_footer():
     text = promise_text(_version(), "Rørlegger Øst AS")
     lines = text.splitlines()
@@ -243,7 +259,10 @@ def test_the_plain_text_keeps_markup_literal():
 
 
 def test_card_of_builds_the_footer_from_the_version():
-    card = card_of(_version(number=12, author="Kari Nordmann", created_at=datetime(2027, 1, 5, tzinfo=UTC),
-                            segment_names=["Installers"]), "Rørlegger Øst AS")
-    assert card == PromiseCard("Rørlegger Øst AS", SHORT, ["Installers"],
-                               "Version 12 · 2027-01-05 · Kari Nordmann")
+    card = card_of(
+        _version(
+            number=12, author="Kari Nordmann", created_at=datetime(2027, 1, 5, tzinfo=UTC), segment_names=["Installers"]
+        ),
+        "Rørlegger Øst AS",
+    )
+    assert card == PromiseCard("Rørlegger Øst AS", SHORT, ["Installers"], "Version 12 · 2027-01-05 · Kari Nordmann")

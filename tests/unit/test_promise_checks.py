@@ -55,6 +55,7 @@ def _needs(*texts: str, limit: int = 6) -> list:
 
 # --- length ---------------------------------------------------------------------------------
 
+
 def test_the_ceilings_are_the_documented_ones():
     assert (WORD_CEILING, CHAR_CEILING, SENTENCE_CEILING, NEEDS_TO_TOUCH) == (35, 220, 2, 2)
 
@@ -114,6 +115,7 @@ def test_words_leave_out_numbers_and_punctuation():
 
 # --- parts ----------------------------------------------------------------------------------
 
+
 def test_all_three_parts_pass():
     check = parts_check(PromiseDraft("Parts today", "Crews keep working", "The counter that knows you", "x"))
     assert check.status == "pass"
@@ -135,13 +137,17 @@ def test_a_whitespace_only_part_counts_as_missing():
 
 # --- buzzwords and jargon -------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("A world-class and innovative partner", ["world-class", "innovative"]),
-    ("Markedsledende og innovative løsninger", ["Markedsledende", "innovative", "løsninger"]),
-    ("Den førende og bedste grossist", ["førende", "bedste"]),
-    ("Världsklass och bästa service", ["Världsklass", "bästa"]),
-    ("WORLD-CLASS service", ["WORLD-CLASS"]),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A world-class and innovative partner", ["world-class", "innovative"]),
+        ("Markedsledende og innovative løsninger", ["Markedsledende", "innovative", "løsninger"]),
+        ("Den førende og bedste grossist", ["førende", "bedste"]),
+        ("Världsklass och bästa service", ["Världsklass", "bästa"]),
+        ("WORLD-CLASS service", ["WORLD-CLASS"]),
+    ],
+)
 def test_the_default_buzzwords_are_found_in_four_languages(text, expected):
     assert find_terms(text, DEFAULT_BUZZWORDS) == expected
 
@@ -153,8 +159,11 @@ def test_buzzwords_match_whole_words_only():
 
 
 def test_a_wildcard_matches_any_ending():
-    assert find_terms("Innovativt, innovativa og innovativ", ["innovativ*"]) == ["Innovativt", "innovativa",
-                                                                                 "innovativ"]
+    assert find_terms("Innovativt, innovativa og innovativ", ["innovativ*"]) == [
+        "Innovativt",
+        "innovativa",
+        "innovativ",
+    ]
     assert find_terms("Innovativt tenkt", DEFAULT_BUZZWORDS) == ["Innovativt"]
 
 
@@ -165,7 +174,9 @@ def test_a_longer_term_wins_over_a_shorter_one_inside_it():
 
 def test_a_repeated_term_is_reported_once_in_the_order_found():
     assert find_terms("Best parts, best prices, BEST service, and innovative", DEFAULT_BUZZWORDS) == [
-        "Best", "innovative"]
+        "Best",
+        "innovative",
+    ]
 
 
 def test_buzzword_check_warns_and_lists_what_it_found():
@@ -202,9 +213,16 @@ def test_jargon_check_warns_passes_and_waits():
 
 
 def test_clean_term_rejects_what_is_not_a_term():
-    for bad, words_in_error in [("", "empty"), ("   ", "empty"), (None, "empty"), ("x" * 61, "61 characters"),
-                                ("inno*vativ", "only stand at the end"), ("*best", "only stand at the end"),
-                                ("!!!", "no letters"), ("*", "no letters")]:
+    for bad, words_in_error in [
+        ("", "empty"),
+        ("   ", "empty"),
+        (None, "empty"),
+        ("x" * 61, "61 characters"),
+        ("inno*vativ", "only stand at the end"),
+        ("*best", "only stand at the end"),
+        ("!!!", "no letters"),
+        ("*", "no letters"),
+    ]:
         with pytest.raises(ValueError, match=words_in_error):
             clean_term(bad)
 
@@ -217,6 +235,7 @@ def test_clean_term_keeps_a_trailing_wildcard_and_collapses_spaces():
 
 # --- needs and pains -------------------------------------------------------------------------
 
+
 def test_top_needs_rank_by_how_many_items_mention_a_word():
     needs = top_needs(_sources())
     # jobs/job count together (a plain plural s may leave three letters)
@@ -226,8 +245,10 @@ def test_top_needs_rank_by_how_many_items_mention_a_word():
 
 def test_singular_and_plural_are_counted_together():
     delivery, invoices = top_needs(_sources())[:2]
-    assert [e.text for e in delivery.examples] == ["Clear delivery times",
-                                                   "Deliveries arriving before the site is ready"]
+    assert [e.text for e in delivery.examples] == [
+        "Clear delivery times",
+        "Deliveries arriving before the site is ready",
+    ]
     assert [e.source for e in invoices.examples] == ["Kjetil", "Insight 2026-03-04"]
 
 
@@ -304,29 +325,52 @@ def test_needs_check_waits_without_needs_or_without_a_promise():
 
 def test_check_promise_runs_the_five_checks_in_order():
     draft = PromiseDraft("Parts today", "Crews keep working", "Reliable", "Every delivery on time, world-class CRM.")
-    checks = check_promise(draft, buzzwords=list(DEFAULT_BUZZWORDS), jargon=list(DEFAULT_JARGON),
-                           needs=top_needs(_sources()), scope="Installers")
+    checks = check_promise(
+        draft,
+        buzzwords=list(DEFAULT_BUZZWORDS),
+        jargon=list(DEFAULT_JARGON),
+        needs=top_needs(_sources()),
+        scope="Installers",
+    )
     assert [c.key for c in checks] == ["length", "parts", "buzzwords", "jargon", "needs"]
     assert [c.status for c in checks] == ["pass", "pass", "warn", "warn", "warn"]
 
 
 # --- word diff ------------------------------------------------------------------------------
 
+
 def test_identical_texts_are_all_the_same():
     assert word_diff("Parts on the  site", "Parts on the site") == [
-        ("same", "Parts"), ("same", "on"), ("same", "the"), ("same", "site")]
+        ("same", "Parts"),
+        ("same", "on"),
+        ("same", "the"),
+        ("same", "site"),
+    ]
 
 
 def test_a_replaced_word_is_removed_then_added():
     assert word_diff("Parts today", "Parts tomorrow") == [
-        ("same", "Parts"), ("removed", "today"), ("added", "tomorrow")]
+        ("same", "Parts"),
+        ("removed", "today"),
+        ("added", "tomorrow"),
+    ]
 
 
 def test_words_inserted_and_deleted_at_the_start_and_end():
     assert word_diff("on the site", "Parts on the site today") == [
-        ("added", "Parts"), ("same", "on"), ("same", "the"), ("same", "site"), ("added", "today")]
+        ("added", "Parts"),
+        ("same", "on"),
+        ("same", "the"),
+        ("same", "site"),
+        ("added", "today"),
+    ]
     assert word_diff("Parts on the site today", "on the site") == [
-        ("removed", "Parts"), ("same", "on"), ("same", "the"), ("same", "site"), ("removed", "today")]
+        ("removed", "Parts"),
+        ("same", "on"),
+        ("same", "the"),
+        ("same", "site"),
+        ("removed", "today"),
+    ]
 
 
 def test_from_an_empty_text_every_word_is_added():
@@ -336,6 +380,7 @@ def test_from_an_empty_text_every_word_is_added():
 
 
 # --- progress -------------------------------------------------------------------------------
+
 
 def _version(number: int, is_current: bool = False) -> SimpleNamespace:
     return SimpleNamespace(number=number, is_current=is_current)

@@ -15,9 +15,11 @@ def _statements(n: int) -> list[tuple[int, str, str]]:
 
 
 def _ratings(scores_by_statement: dict[int, list[int]]) -> list[Rating]:
-    return [Rating(sid, participant, score)
-            for sid, scores in scores_by_statement.items()
-            for participant, score in enumerate(scores, start=1)]
+    return [
+        Rating(sid, participant, score)
+        for sid, scores in scores_by_statement.items()
+        for participant, score in enumerate(scores, start=1)
+    ]
 
 
 def _one(scores: list[int]):
@@ -26,6 +28,7 @@ def _one(scores: list[int]):
 
 
 # --- the standard statements -----------------------------------------------------------
+
 
 def test_there_are_seven_standard_statements_each_with_a_key_text_and_why():
     assert len(STANDARD_STATEMENTS) == 7
@@ -48,6 +51,7 @@ def test_the_migrations_frozen_statements_match_the_catalogue():
 
 # --- one statement ---------------------------------------------------------------------
 
+
 def test_mean_spread_and_range_of_two_opposite_scores():
     summary = _one([1, 5])
     assert summary.count == 2
@@ -59,10 +63,10 @@ def test_mean_spread_and_range_of_two_opposite_scores():
 def test_population_standard_deviation_on_hand_computed_scores():
     summary = _one([1, 2, 3, 4, 5])  # mean 3, deviations 4+1+0+1+4 = 10, 10/5 = 2 -> sqrt(2)
     assert summary.mean == 3
-    assert summary.spread == pytest.approx(2 ** 0.5)
+    assert summary.spread == pytest.approx(2**0.5)
     summary = _one([2, 4, 4, 4])  # mean 3.5, deviations 2.25+0.25*3 = 3, 3/4 = 0.75 -> sqrt(0.75)
     assert summary.mean == 3.5
-    assert summary.spread == pytest.approx(0.75 ** 0.5)
+    assert summary.spread == pytest.approx(0.75**0.5)
     assert (summary.low, summary.high) == (2, 4)
 
 
@@ -88,14 +92,17 @@ def test_only_non_empty_notes_are_kept():
     assert summary.scores == [2, 4, 3]
 
 
-@pytest.mark.parametrize("scores, level", [
-    ([1], "weak"),
-    ([2, 2, 3], "weak"),              # 2.33
-    ([2, 3], "needs attention"),      # exactly 2.5: no longer weak
-    ([3, 3, 4], "needs attention"),   # 3.33
-    ([3, 4], "in place"),             # exactly 3.5: in place
-    ([5], "in place"),
-])
+@pytest.mark.parametrize(
+    "scores, level",
+    [
+        ([1], "weak"),
+        ([2, 2, 3], "weak"),  # 2.33
+        ([2, 3], "needs attention"),  # exactly 2.5: no longer weak
+        ([3, 3, 4], "needs attention"),  # 3.33
+        ([3, 4], "in place"),  # exactly 3.5: in place
+        ([5], "in place"),
+    ],
+)
 def test_levels_at_the_boundaries(scores, level):
     assert _one(scores).level == level
 
@@ -108,6 +115,7 @@ def test_ratings_of_statements_not_in_the_list_are_ignored():
 
 
 # --- several statements ----------------------------------------------------------------
+
 
 def test_weakest_first_ties_in_the_statements_own_order_unrated_last():
     statements = [(sid, f"S{sid}", "") for sid in (30, 10, 20, 40, 50, 60)]  # own order is not id order
@@ -156,5 +164,8 @@ def test_weak_points_are_the_weak_and_needs_attention_statements_weakest_first()
     # Means: 1 -> 4 in place, 2 -> 2.5 attention, 3 -> 1.5 weak, 4 -> 3.5 in place, 5 -> 3 attention, 6 unrated.
     summary = summarise(_statements(6), ratings)
     assert [(s.statement_id, s.level) for s in summary.weak_points] == [
-        (3, "weak"), (2, "needs attention"), (5, "needs attention")]
+        (3, "weak"),
+        (2, "needs attention"),
+        (5, "needs attention"),
+    ]
     assert summary.statements[-1].statement_id == 6

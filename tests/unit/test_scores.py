@@ -1,4 +1,4 @@
-"""The strength and attractiveness arithmetic (crmstrategy.scores) against hand-computed cases."""
+"""The strength and attractiveness arithmetic (crmstrategy.analysis.scores) against hand-computed cases."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ EVEN = {"size": 30.0, "potential": 40.0, "growth": 30.0}
 
 
 # --- weight shares ---------------------------------------------------------------------
+
 
 def test_weight_shares_that_already_sum_to_100_are_unchanged():
     # 30 + 25 + 20 + 15 + 10 = 100, so each share is the weight itself.
@@ -62,6 +63,7 @@ def test_score_error_is_a_value_error():
 
 # --- ability ---------------------------------------------------------------------------
 
+
 def test_ability_worked_example():
     # Strength 5 -> (5-1)/4 = 1, strength 2 -> (2-1)/4 = 0.25.
     # (2*1 + 1*0.25) / (2+1) * 100 = 2.25 / 3 * 100 = 75.
@@ -88,13 +90,17 @@ def test_ability_leaves_an_unrated_factor_out_of_both_sums():
     assert ability_score([(4, None), (1, 2)]) == pytest.approx(25)
 
 
-@pytest.mark.parametrize("factors", [[], [(2, None), (1, None)], [(0, 4)]],
-                         ids=["no factors", "nothing rated", "rated only with weight zero"])
+@pytest.mark.parametrize(
+    "factors",
+    [[], [(2, None), (1, None)], [(0, 4)]],
+    ids=["no factors", "nothing rated", "rated only with weight zero"],
+)
 def test_ability_of_nothing_rated_is_none(factors):
     assert ability_score(factors) is None
 
 
 # --- rating statistics -----------------------------------------------------------------
+
 
 def test_rating_stats_of_five_ratings():
     stats = RatingStats((5, 4, 1, 4, 2))
@@ -112,13 +118,16 @@ def test_rating_stats_of_five_ratings():
     assert stats.default_agreed == 4
 
 
-@pytest.mark.parametrize("scores, median, agreed", [
-    ((2, 3), 2.5, 3),          # (2+3)/2 = 2.5 -> half up 3 (round() would give 2)
-    ((5, 4), 4.5, 5),          # (4+5)/2 = 4.5 -> half up 5 (round() would give 4)
-    ((1, 2, 3, 4), 2.5, 3),    # middle two 2 and 3 -> 2.5 -> 3
-    ((1, 1, 5, 5), 3.0, 3),    # middle two 1 and 5 -> 3, already whole
-    ((1, 2, 2, 5), 2.0, 2),    # middle two 2 and 2 -> 2
-])
+@pytest.mark.parametrize(
+    "scores, median, agreed",
+    [
+        ((2, 3), 2.5, 3),  # (2+3)/2 = 2.5 -> half up 3 (round() would give 2)
+        ((5, 4), 4.5, 5),  # (4+5)/2 = 4.5 -> half up 5 (round() would give 4)
+        ((1, 2, 3, 4), 2.5, 3),  # middle two 2 and 3 -> 2.5 -> 3
+        ((1, 1, 5, 5), 3.0, 3),  # middle two 1 and 5 -> 3, already whole
+        ((1, 2, 2, 5), 2.0, 2),  # middle two 2 and 2 -> 2
+    ],
+)
 def test_default_agreed_is_the_median_rounded_half_up(scores, median, agreed):
     stats = RatingStats(scores)
     assert stats.median == median
@@ -153,17 +162,18 @@ def test_hidden_ratings_do_not_show_through_the_strength():
 
 # --- discuss first ---------------------------------------------------------------------
 
+
 def _disagreement_stats() -> dict[int, RatingStats]:
     return {
-        1: RatingStats((1, 5)),                    # spread |5-1|/2 = 2.0, range 4
-        2: RatingStats((2, 4, 2, 4)),              # mean 3, every deviation 1 -> spread 1.0, range 2
-        3: RatingStats((3, 4, 3, 4)),              # range 1: one point apart, not a disagreement
-        4: RatingStats((5,)),                      # one rating: nothing to disagree with
-        5: RatingStats((1, 3, 5)),                 # mean 3, squares 4+0+4 = 8, /3 -> sqrt(2.667) = 1.633, range 4
-        6: RatingStats((2, 2, 2, 4)),              # mean 2.5, squares 0.25*3 + 2.25 = 3, /4 -> sqrt(0.75) = 0.866, range 2
+        1: RatingStats((1, 5)),  # spread |5-1|/2 = 2.0, range 4
+        2: RatingStats((2, 4, 2, 4)),  # mean 3, every deviation 1 -> spread 1.0, range 2
+        3: RatingStats((3, 4, 3, 4)),  # range 1: one point apart, not a disagreement
+        4: RatingStats((5,)),  # one rating: nothing to disagree with
+        5: RatingStats((1, 3, 5)),  # mean 3, squares 4+0+4 = 8, /3 -> sqrt(2.667) = 1.633, range 4
+        6: RatingStats((2, 2, 2, 4)),  # mean 2.5, squares 0.25*3 + 2.25 = 3, /4 -> sqrt(0.75) = 0.866, range 2
         7: RatingStats((1, 5, 3, 3, 3, 3, 3, 3)),  # mean 3, squares 4+4 = 8, /8 = 1 -> spread 1.0 (as 2), range 4
-        8: RatingStats((3, 3, 3)),                 # full agreement
-        9: RatingStats(()),                        # nobody rated
+        8: RatingStats((3, 3, 3)),  # full agreement
+        9: RatingStats(()),  # nobody rated
     }
 
 
@@ -184,10 +194,13 @@ def test_discuss_first_is_empty_when_everyone_is_within_one_point():
 
 # --- attractiveness --------------------------------------------------------------------
 
+
 def test_attractiveness_worked_example_for_three_segments():
-    segments = [SegmentFigures(1, revenue=100, potential=50, growth=10),
-                SegmentFigures(2, revenue=200, potential=50, growth=None),
-                SegmentFigures(3, revenue=300, potential=150, growth=0)]
+    segments = [
+        SegmentFigures(1, revenue=100, potential=50, growth=10),
+        SegmentFigures(2, revenue=200, potential=50, growth=None),
+        SegmentFigures(3, revenue=300, potential=150, growth=0),
+    ]
     # size 100..300: 0, 0.5, 1; potential 50..150: 0, 0, 1; growth 0..10 (known): 1, missing -> 0, 0.
     # 1: 30*0 + 40*0 + 30*1 = 30
     # 2: 30*0.5 + 40*0 + 30*0 = 15
@@ -204,8 +217,9 @@ def test_attractiveness_uses_weight_shares_not_raw_weights():
     assert attractiveness_scores(segments, {"size": 0, "potential": 5, "growth": 0}) == pytest.approx({1: 0, 2: 100})
 
 
-@pytest.mark.parametrize("weights", [EVEN, {"size": 1, "potential": 0, "growth": 0},
-                                     {"size": 10, "potential": 70, "growth": 5}])
+@pytest.mark.parametrize(
+    "weights", [EVEN, {"size": 1, "potential": 0, "growth": 0}, {"size": 10, "potential": 70, "growth": 5}]
+)
 def test_attractiveness_of_equal_segments_is_50_with_any_weights(weights):
     segments = [SegmentFigures(n, revenue=500, potential=800, growth=3) for n in (1, 2, 3)]
     # Every criterion all equal -> 0.5 each; shares sum to 100 -> 0.5 * 100 = 50.
@@ -213,9 +227,11 @@ def test_attractiveness_of_equal_segments_is_50_with_any_weights(weights):
 
 
 def test_a_missing_figure_counts_as_the_lowest():
-    segments = [SegmentFigures(1, revenue=None, potential=10, growth=5),
-                SegmentFigures(2, revenue=100, potential=10, growth=5),
-                SegmentFigures(3, revenue=50, potential=10, growth=5)]
+    segments = [
+        SegmentFigures(1, revenue=None, potential=10, growth=5),
+        SegmentFigures(2, revenue=100, potential=10, growth=5),
+        SegmentFigures(3, revenue=50, potential=10, growth=5),
+    ]
     # size: known 50..100 -> 1: missing 0, 2: 1, 3: 0 (the lowest known is 0 too); potential and growth
     # all equal -> 0.5. 1: 0 + 40*0.5 + 30*0.5 = 35; 2: 30 + 20 + 15 = 65; 3: 0 + 20 + 15 = 35.
     assert attractiveness_scores(segments, EVEN) == pytest.approx({1: 35, 2: 65, 3: 35})
@@ -245,10 +261,13 @@ def test_ranking_is_highest_first_and_ties_keep_the_given_order():
 
 # --- sensitivity -----------------------------------------------------------------------
 
+
 def test_a_20_percent_move_of_one_weight_swaps_two_close_segments():
-    segments = [SegmentFigures(1, revenue=10, potential=0, growth=5),
-                SegmentFigures(2, revenue=0, potential=10, growth=5),
-                SegmentFigures(3, revenue=0, potential=0, growth=0)]
+    segments = [
+        SegmentFigures(1, revenue=10, potential=0, growth=5),
+        SegmentFigures(2, revenue=0, potential=10, growth=5),
+        SegmentFigures(3, revenue=0, potential=0, growth=0),
+    ]
     weights = {"size": 30, "potential": 28, "growth": 42}
     # Scaled: 1 -> size 1, potential 0, growth 1; 2 -> 0, 1, 1; 3 -> 0, 0, 0.
     # Base (shares 30/28/42): 1 = 30 + 42 = 72, 2 = 28 + 42 = 70, 3 = 0 -> ranks 1, 2, 3.
@@ -281,18 +300,22 @@ def test_sensitivity_with_a_zero_weight_keeps_a_clear_order():
 
 # --- the matrix's quadrants and the count advice ---------------------------------------
 
-@pytest.mark.parametrize("ability, attractiveness, expected", [
-    (50, 50, "Prioritise"),            # exactly on both lines counts as high
-    (100, 100, "Prioritise"),
-    (49.99, 50, "Build ability"),
-    (0, 100, "Build ability"),
-    (50, 49.99, "Maintain"),
-    (100, 0, "Maintain"),
-    (49.99, 49.99, "Deprioritise"),
-    (0, 0, "Deprioritise"),
-    (None, 80, "Not scored yet"),
-    (80, None, "Not scored yet"),
-])
+
+@pytest.mark.parametrize(
+    "ability, attractiveness, expected",
+    [
+        (50, 50, "Prioritise"),  # exactly on both lines counts as high
+        (100, 100, "Prioritise"),
+        (49.99, 50, "Build ability"),
+        (0, 100, "Build ability"),
+        (50, 49.99, "Maintain"),
+        (100, 0, "Maintain"),
+        (49.99, 49.99, "Deprioritise"),
+        (0, 0, "Deprioritise"),
+        (None, 80, "Not scored yet"),
+        (80, None, "Not scored yet"),
+    ],
+)
 def test_quadrant_boundaries(ability, attractiveness, expected):
     assert quadrant(ability, attractiveness) == expected
 
@@ -309,11 +332,13 @@ def test_factor_count_advice_asks_for_four_to_six():
 
 # --- nothing to rank -----------------------------------------------------------------------------
 
+
 def test_segments_without_size_potential_or_growth_have_nothing_to_rank():
     bare = [SegmentFigures(1, None, None, None), SegmentFigures(2, None, None, None)]
     assert nothing_to_rank(bare) is True
     assert nothing_to_rank([]) is True
     # One known figure anywhere makes a ranking
     assert nothing_to_rank(bare + [SegmentFigures(3, None, None, 4.0)]) is False
-    assert NOTHING_TO_RANK == ("Nothing to rank yet: score the segments' size, potential and growth and rate their "
-                               "key factors.")
+    assert NOTHING_TO_RANK == (
+        "Nothing to rank yet: score the segments' size, potential and growth and rate their key factors."
+    )

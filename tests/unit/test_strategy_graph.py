@@ -1,4 +1,4 @@
-"""The strategy map as a graph (crmstrategy.strategy_graph): building, the link rules, every map
+"""The strategy map as a graph (crmstrategy.strategy.strategy_graph): building, the link rules, every map
 rule firing and not firing, the impact questions, the layered layout and value against effort."""
 
 from __future__ import annotations
@@ -45,8 +45,14 @@ def _rules(breaches: list[Breach]) -> dict[str, tuple[int, ...]]:
 # A small, complete map that breaks no rule:
 #   S1 <- O2 <- I4 <- E6
 #   S1 <- O3 <- I5 <- E6
-HEALTHY_NODES = [_node(1, "strategy"), _node(2, "objective"), _node(3, "objective"), _node(4, "initiative"),
-                 _node(5, "initiative"), _node(6, "enabler")]
+HEALTHY_NODES = [
+    _node(1, "strategy"),
+    _node(2, "objective"),
+    _node(3, "objective"),
+    _node(4, "initiative"),
+    _node(5, "initiative"),
+    _node(6, "enabler"),
+]
 HEALTHY_LINKS = [(2, 1), (3, 1), (4, 2), (5, 3), (6, 4), (6, 5)]
 
 
@@ -57,9 +63,9 @@ def _healthy(extra_nodes=(), extra_links=(), goals=frozenset({2, 3})):
 
 # --- building the graph -----------------------------------------------------------------
 
+
 def test_build_graph_keeps_every_node_with_its_attributes_and_every_link():
-    graph = build_graph([NodeInfo(7, "initiative", "Call quiet regulars", "Mona", 3), _node(8, "objective")],
-                        [(7, 8)])
+    graph = build_graph([NodeInfo(7, "initiative", "Call quiet regulars", "Mona", 3), _node(8, "objective")], [(7, 8)])
     assert set(graph.nodes) == {7, 8}
     assert graph.nodes[7] == {"kind": "initiative", "name": "Call quiet regulars", "owner": "Mona", "position": 3}
     assert list(graph.edges) == [(7, 8)]
@@ -83,6 +89,7 @@ def test_the_healthy_map_breaks_no_rule():
 
 # --- link_problem -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kinds", list(LINK_RULES), ids=[f"{a}->{b}" for a, b in LINK_RULES])
 def test_the_three_allowed_pairs_pass(kinds):
     assert len(LINK_RULES) == 3
@@ -98,18 +105,31 @@ def test_a_duplicate_link_is_refused():
 
 
 def test_the_reverse_of_an_existing_link_is_refused():
-    assert link_problem("initiative", "objective", 1, 2, {(2, 1)}) == \
-        "These two are already linked the other way round."
+    assert (
+        link_problem("initiative", "objective", 1, 2, {(2, 1)}) == "These two are already linked the other way round."
+    )
 
 
-ALLOWED_TEXT = ("Links allowed: CRM objective supports company-strategy element; initiative supports CRM objective; "
-                "enabler enables initiative.")
+ALLOWED_TEXT = (
+    "Links allowed: CRM objective supports company-strategy element; initiative supports CRM objective; "
+    "enabler enables initiative."
+)
 
 
-@pytest.mark.parametrize("source, target", [
-    ("enabler", "objective"), ("strategy", "objective"), ("objective", "initiative"), ("initiative", "enabler"),
-    ("enabler", "strategy"), ("initiative", "strategy"), ("objective", "objective"), ("strategy", "strategy"),
-], ids=lambda kind: kind)
+@pytest.mark.parametrize(
+    "source, target",
+    [
+        ("enabler", "objective"),
+        ("strategy", "objective"),
+        ("objective", "initiative"),
+        ("initiative", "enabler"),
+        ("enabler", "strategy"),
+        ("initiative", "strategy"),
+        ("objective", "objective"),
+        ("strategy", "strategy"),
+    ],
+    ids=lambda kind: kind,
+)
 def test_a_wrong_pair_of_kinds_is_refused_listing_the_allowed_links(source, target):
     message = link_problem(source, target, 1, 2, set())
     assert message is not None
@@ -125,11 +145,13 @@ def test_the_wrong_kinds_message_names_both_kinds():
 def test_self_link_is_reported_before_wrong_kinds_and_duplicates_before_kinds():
     # The cheapest explanation wins: a self-link of a strategy is a self-link, not a kind problem.
     assert link_problem("strategy", "strategy", 3, 3, set()) == "A node cannot support itself."
-    assert link_problem("objective", "initiative", 1, 2, {(2, 1)}) == \
-        "These two are already linked the other way round."
+    assert (
+        link_problem("objective", "initiative", 1, 2, {(2, 1)}) == "These two are already linked the other way round."
+    )
 
 
 # --- rules: initiative supports no objective --------------------------------------------
+
 
 def test_an_initiative_linked_to_nothing_supports_no_objective():
     breaches = _rules(_healthy([_node(7, "initiative")]))
@@ -141,8 +163,9 @@ def test_an_initiative_with_only_an_enabler_still_supports_no_objective():
     breaches = check_rules(build_graph(HEALTHY_NODES + [_node(7, "initiative")], HEALTHY_LINKS + [(6, 7)]), {2, 3})
     [breach] = breaches
     assert (breach.rule, breach.nodes, breach.severity) == (NO_OBJECTIVE, (7,), "warning")
-    assert breach.message == ("Every initiative must support an objective, or it is activity without a purpose: "
-                              "initiative 7.")
+    assert breach.message == (
+        "Every initiative must support an objective, or it is activity without a purpose: initiative 7."
+    )
 
 
 def test_initiatives_supporting_no_objective_are_named_in_map_order():
@@ -165,6 +188,7 @@ def test_an_initiative_supporting_an_objective_is_fine():
 
 # --- rules: objective without initiatives -----------------------------------------------
 
+
 def test_an_objective_without_initiatives_is_found():
     breaches = _rules(_healthy([_node(7, "objective")], [(7, 1)], goals={2, 3, 7}))
     assert breaches == {NO_INITIATIVE: (7,)}
@@ -183,6 +207,7 @@ def test_an_objective_with_one_initiative_is_fine():
 
 # --- rules: objective without a measurable goal -----------------------------------------
 
+
 def test_objectives_without_a_goal_are_found():
     breaches = _rules(_healthy(goals={3}))
     assert breaches == {NO_GOAL: (2,)}
@@ -194,6 +219,7 @@ def test_a_goal_on_a_non_objective_does_not_satisfy_an_objective():
 
 
 # --- rules: more than 15 objectives and initiatives -------------------------------------
+
 
 def _map_of_size(objectives: int, initiatives: int):
     """One strategy, `objectives` objectives each with a goal, and initiatives spread over them."""
@@ -238,6 +264,7 @@ def test_the_advice_is_not_counted_as_a_breached_node_warning():
 
 # --- rules: cycles ----------------------------------------------------------------------
 
+
 def test_two_objectives_pointing_at_each_other_are_a_cycle():
     graph = build_graph(HEALTHY_NODES, HEALTHY_LINKS + [(2, 3), (3, 2)])
     breaches = _rules(check_rules(graph, {2, 3}))
@@ -271,6 +298,7 @@ def test_a_diamond_is_not_a_cycle():
 
 # --- rules: no owner --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("owner", ["", "   ", "\t\n"], ids=["empty", "spaces", "whitespace"])
 def test_a_node_with_a_blank_owner_is_found(owner):
     nodes = [n if n.id != 4 else NodeInfo(4, "initiative", "initiative 4", owner, 4) for n in HEALTHY_NODES]
@@ -278,8 +306,7 @@ def test_a_node_with_a_blank_owner_is_found(owner):
 
 
 def test_nodes_without_owner_are_named_top_layer_first():
-    nodes = [NodeInfo(n.id, n.kind, n.name, "" if n.id in (1, 5, 6) else n.owner, n.position)
-             for n in HEALTHY_NODES]
+    nodes = [NodeInfo(n.id, n.kind, n.name, "" if n.id in (1, 5, 6) else n.owner, n.position) for n in HEALTHY_NODES]
     [breach] = check_rules(build_graph(nodes, HEALTHY_LINKS), {2, 3})
     assert breach.rule == NO_OWNER
     assert breach.nodes == (1, 5, 6)
@@ -292,6 +319,7 @@ def test_an_owner_with_a_name_is_fine():
 
 
 # --- rules: enabler enables nothing -----------------------------------------------------
+
 
 def test_an_enabler_linked_to_nothing_is_found():
     assert _rules(_healthy([_node(7, "enabler")])) == {IDLE_ENABLER: (7,)}
@@ -309,8 +337,7 @@ def test_an_enabler_of_one_initiative_is_fine():
 def test_several_rules_at_once_each_with_their_own_nodes():
     nodes = HEALTHY_NODES + [_node(7, "initiative", owner=""), _node(8, "objective"), _node(9, "enabler")]
     breaches = _rules(check_rules(build_graph(nodes, HEALTHY_LINKS + [(8, 1)]), {2, 3}))
-    assert breaches == {NO_OBJECTIVE: (7,), NO_INITIATIVE: (8,), NO_GOAL: (8,), NO_OWNER: (7,),
-                        IDLE_ENABLER: (9,)}
+    assert breaches == {NO_OBJECTIVE: (7,), NO_INITIATIVE: (8,), NO_GOAL: (8,), NO_OWNER: (7,), IDLE_ENABLER: (9,)}
 
 
 # --- impact questions -------------------------------------------------------------------
@@ -319,9 +346,19 @@ def test_several_rules_at_once_each_with_their_own_nodes():
 # O3   O4   O5       objectives:  O3 -> S1, O4 -> S2, O5 -> S2
 # I6 (-> O3, O4)  I7 (-> O5)  I8 (-> O4)
 # E9 (-> I6)  E10 (-> I7)  E11 (-> I6, I8)
-IMPACT_NODES = [_node(1, "strategy"), _node(2, "strategy"), _node(3, "objective"), _node(4, "objective"),
-                _node(5, "objective"), _node(6, "initiative"), _node(7, "initiative"), _node(8, "initiative"),
-                _node(9, "enabler"), _node(10, "enabler"), _node(11, "enabler")]
+IMPACT_NODES = [
+    _node(1, "strategy"),
+    _node(2, "strategy"),
+    _node(3, "objective"),
+    _node(4, "objective"),
+    _node(5, "objective"),
+    _node(6, "initiative"),
+    _node(7, "initiative"),
+    _node(8, "initiative"),
+    _node(9, "enabler"),
+    _node(10, "enabler"),
+    _node(11, "enabler"),
+]
 IMPACT_LINKS = [(3, 1), (4, 2), (5, 2), (6, 3), (6, 4), (7, 5), (8, 4), (9, 6), (10, 7), (11, 6), (11, 8)]
 
 
@@ -366,6 +403,7 @@ def test_nothing_is_at_risk_for_an_unlinked_initiative():
 
 # --- layered layout ---------------------------------------------------------------------
 
+
 def test_layers_are_strategy_objective_initiative_enabler_top_down(impact_graph):
     positions = layered_layout(impact_graph)
     assert set(positions) == set(impact_graph.nodes)
@@ -395,11 +433,13 @@ def test_the_layout_does_not_depend_on_the_order_nodes_and_links_are_given():
     random.Random(4).shuffle(shuffled_nodes)
     random.Random(5).shuffle(shuffled_links)
     assert shuffled_nodes != IMPACT_NODES
-    assert layered_layout(build_graph(shuffled_nodes, shuffled_links)) == \
-        layered_layout(build_graph(IMPACT_NODES, IMPACT_LINKS))
+    assert layered_layout(build_graph(shuffled_nodes, shuffled_links)) == layered_layout(
+        build_graph(IMPACT_NODES, IMPACT_LINKS)
+    )
     reversed_nodes = list(reversed(IMPACT_NODES))
-    assert layered_layout(build_graph(reversed_nodes, list(reversed(IMPACT_LINKS)))) == \
-        layered_layout(build_graph(IMPACT_NODES, IMPACT_LINKS))
+    assert layered_layout(build_graph(reversed_nodes, list(reversed(IMPACT_LINKS)))) == layered_layout(
+        build_graph(IMPACT_NODES, IMPACT_LINKS)
+    )
 
 
 def _crossings(graph, positions) -> int:
@@ -410,7 +450,7 @@ def _crossings(graph, positions) -> int:
         ends.append((positions[upper], positions[lower], {a, b}))
     count = 0
     for i, (upper1, lower1, nodes1) in enumerate(ends):
-        for upper2, lower2, nodes2 in ends[i + 1:]:
+        for upper2, lower2, nodes2 in ends[i + 1 :]:
             if nodes1 & nodes2 or (upper1[1], lower1[1]) != (upper2[1], lower2[1]):
                 continue
             if (upper1[0] - upper2[0]) * (lower1[0] - lower2[0]) < 0:
@@ -421,8 +461,12 @@ def _crossings(graph, positions) -> int:
 def test_barycentre_ordering_removes_a_crossing_the_stored_order_would_draw():
     # Stored order: objectives A, B; initiatives X (supports B), Y (supports A). Drawn in stored
     # order, X-B and Y-A would cross; the layout puts Y under A and X under B.
-    nodes = [NodeInfo(1, "objective", "A", "o", 0), NodeInfo(2, "objective", "B", "o", 1),
-             NodeInfo(3, "initiative", "X", "o", 2), NodeInfo(4, "initiative", "Y", "o", 3)]
+    nodes = [
+        NodeInfo(1, "objective", "A", "o", 0),
+        NodeInfo(2, "objective", "B", "o", 1),
+        NodeInfo(3, "initiative", "X", "o", 2),
+        NodeInfo(4, "initiative", "Y", "o", 3),
+    ]
     graph = build_graph(nodes, [(3, 2), (4, 1)])
     stored = {1: (0.25, 1.0), 2: (0.75, 1.0), 3: (0.25, 2.0), 4: (0.75, 2.0)}
     assert _crossings(graph, stored) == 1
@@ -436,9 +480,13 @@ def test_barycentre_ordering_removes_a_crossing_the_stored_order_would_draw():
 
 def test_enablers_follow_their_initiatives_in_the_upward_sweep():
     # Enablers E (enables the right initiative) and F (enables the left one), stored E before F.
-    nodes = [NodeInfo(1, "objective", "O", "o", 0), NodeInfo(2, "initiative", "Left", "o", 1),
-             NodeInfo(3, "initiative", "Right", "o", 2), NodeInfo(4, "enabler", "E", "o", 3),
-             NodeInfo(5, "enabler", "F", "o", 4)]
+    nodes = [
+        NodeInfo(1, "objective", "O", "o", 0),
+        NodeInfo(2, "initiative", "Left", "o", 1),
+        NodeInfo(3, "initiative", "Right", "o", 2),
+        NodeInfo(4, "enabler", "E", "o", 3),
+        NodeInfo(5, "enabler", "F", "o", 4),
+    ]
     graph = build_graph(nodes, [(2, 1), (3, 1), (4, 3), (5, 2)])
     positions = layered_layout(graph)
     assert positions[2][0] < positions[3][0]
@@ -468,11 +516,23 @@ def test_200_nodes_lay_out_with_every_node_placed_once():
 
 # --- value against effort ---------------------------------------------------------------
 
-@pytest.mark.parametrize("value, effort, quick", [
-    (4, 2.9, True), (5, 1, True), (3.01, 2.99, True),
-    (3, 2, False), (4, 3, False), (3, 3, False), (2, 1, False), (5, 4, False),
-    (None, 1, False), (5, None, False), (None, None, False),
-])
+
+@pytest.mark.parametrize(
+    "value, effort, quick",
+    [
+        (4, 2.9, True),
+        (5, 1, True),
+        (3.01, 2.99, True),
+        (3, 2, False),
+        (4, 3, False),
+        (3, 3, False),
+        (2, 1, False),
+        (5, 4, False),
+        (None, 1, False),
+        (5, None, False),
+        (None, None, False),
+    ],
+)
 def test_quick_wins_need_value_above_3_and_effort_below_3(value, effort, quick):
     assert is_quick_win(value, effort) is quick
 

@@ -39,8 +39,9 @@ def _xlsx_bytes(rows: list[list]) -> bytes:
 
 
 def _preview(raw: bytes, filename: str, existing=()) -> ImportPreview:
-    return preview_import(raw, filename, model=SegmentCreate, labels=SEGMENT_LABELS, required={"name"},
-                          existing_names=existing)
+    return preview_import(
+        raw, filename, model=SegmentCreate, labels=SEGMENT_LABELS, required={"name"}, existing_names=existing
+    )
 
 
 def _refusal(raw: bytes, filename: str) -> str:
@@ -50,6 +51,7 @@ def _refusal(raw: bytes, filename: str) -> str:
 
 
 # --- safe output -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("value", ["=1+1", "+49 123", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd", HOSTILE])
 def test_safe_cell_neutralises_text_a_spreadsheet_would_run(value):
@@ -83,8 +85,7 @@ def test_csv_keeps_negative_numbers_as_numbers():
 
 
 def test_xlsx_has_bold_frozen_filtered_header_and_real_numbers():
-    sheet = Sheet("Segments", ["Name", "Customers", "Revenue"],
-                  [[HOSTILE, 2400, 1234.5], ["Små håndverkere", 0, None]])
+    sheet = Sheet("Segments", ["Name", "Customers", "Revenue"], [[HOSTILE, 2400, 1234.5], ["Små håndverkere", 0, None]])
     workbook = load_workbook(io.BytesIO(to_xlsx_bytes([sheet])))
     ws = workbook["Segments"]
     assert [cell.value for cell in ws[1]] == ["Name", "Customers", "Revenue"]
@@ -112,8 +113,9 @@ def test_xlsx_sheet_title_with_forbidden_characters_is_made_valid():
 
 # --- reading ---------------------------------------------------------------------------
 
+
 def test_read_table_reads_comma_separated_csv():
-    header, rows = read_table("Name,Customers\nInstallers,2400\n".encode(), "s.csv")
+    header, rows = read_table(b"Name,Customers\nInstallers,2400\n", "s.csv")
     assert header == ["Name", "Customers"]
     assert rows == [["Installers", "2400"]]
 
@@ -181,9 +183,12 @@ def test_unsupported_file_type_is_refused():
 
 # --- preview ---------------------------------------------------------------------------
 
+
 def test_preview_accepts_labels_in_any_case_and_field_names():
-    raw = ("NAME;CUSTOMERS;Expected growth %;value_drivers;lifecycle focus\n"
-           "Installers;2 400;4,5;\"Price; service\";win back\n").encode()
+    raw = (
+        b"NAME;CUSTOMERS;Expected growth %;value_drivers;lifecycle focus\n"
+        b'Installers;2 400;4,5;"Price; service";win back\n'
+    )
     preview = _preview(raw, "s.csv")
     assert preview.rejected == []
     [(row, segment)] = preview.valid
@@ -192,8 +197,12 @@ def test_preview_accepts_labels_in_any_case_and_field_names():
 
 
 def test_preview_reads_value_drivers_and_lifecycle_from_an_xlsx():
-    raw = _xlsx_bytes([["Name", "Customers", "Revenue", "Value drivers", "Lifecycle focus"],
-                       ["Installers", 2400, 520000000.5, "Price; SERVICE; price", "win back"]])
+    raw = _xlsx_bytes(
+        [
+            ["Name", "Customers", "Revenue", "Value drivers", "Lifecycle focus"],
+            ["Installers", 2400, 520000000.5, "Price; SERVICE; price", "win back"],
+        ]
+    )
     [(_, segment)] = _preview(raw, "s.xlsx").valid
     assert segment.value_drivers == ["Price", "SERVICE"]
     assert segment.revenue == 520000000.5
@@ -221,8 +230,10 @@ def test_row_with_wrong_types_is_rejected_with_reasons_while_good_rows_are_valid
     [rejected] = preview.rejected
     assert rejected.row == 3
     assert rejected.values["name"] == "Bad one"
-    assert rejected.reasons == ["Customers: must be a number without decimals.",
-                                "Expected growth %: must be at most 1,000."]
+    assert rejected.reasons == [
+        "Customers: must be a number without decimals.",
+        "Expected growth %: must be at most 1,000.",
+    ]
 
 
 def test_rejected_row_numbers_match_the_spreadsheet_after_a_blank_line():

@@ -11,6 +11,7 @@ from crmstrategy.core.text import NAME_MAX, TEXT_MAX, clean_name, clean_text, md
 
 # --- clean_name ------------------------------------------------------------------------
 
+
 def test_clean_name_strips_and_collapses_inner_whitespace():
     assert clean_name("  Små \t  bedrifter\n ") == "Små bedrifter"
 
@@ -41,6 +42,7 @@ def test_clean_name_removes_control_characters():
 
 # --- clean_text ------------------------------------------------------------------------
 
+
 def test_clean_text_turns_none_into_empty_text():
     assert clean_text(None) == ""
 
@@ -69,6 +71,7 @@ def test_clean_text_honours_a_smaller_limit():
 
 # --- md_escape -------------------------------------------------------------------------
 
+
 def _unescaped_specials(markdown: str) -> list[str]:
     """ASCII punctuation in `markdown` that is not preceded by a backslash escape."""
     found, index = [], 0
@@ -95,16 +98,19 @@ def _unescape(markdown: str) -> str:
     return "".join(out)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("**x**", r"\*\*x\*\*"),
-    ("<script>alert(1)</script>", r"\<script\>alert\(1\)\<\/script\>"),
-    ("[a](b)", r"\[a\]\(b\)"),
-    (":red[x]", r"\:red\[x\]"),
-    ("$x$", r"\$x\$"),
-    ("# Heading", r"\# Heading"),
-    ("`code`", r"\`code\`"),
-    ("back\\slash", "back\\\\slash"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("**x**", r"\*\*x\*\*"),
+        ("<script>alert(1)</script>", r"\<script\>alert\(1\)\<\/script\>"),
+        ("[a](b)", r"\[a\]\(b\)"),
+        (":red[x]", r"\:red\[x\]"),
+        ("$x$", r"\$x\$"),
+        ("# Heading", r"\# Heading"),
+        ("`code`", r"\`code\`"),
+        ("back\\slash", "back\\\\slash"),
+    ],
+)
 def test_md_escape_escapes_markdown_html_and_streamlit_directives(text, expected):
     assert md_escape(text) == expected
 
@@ -132,11 +138,14 @@ def test_md_escape_keeps_every_line_literal():
     assert lines == [r"\- item", r"\> quote", "\u00a0\u00a0" + r"\# heading"]
 
 
-@pytest.mark.parametrize("text", [
-    "😀 👩‍🔧 🇳🇴",
-    "שלום עולם",
-    "مرحبا بالعالم",
-    "Bjørn Ærø Åsen äö",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀 👩‍🔧 🇳🇴",
+        "שלום עולם",
+        "مرحبا بالعالم",
+        "Bjørn Ærø Åsen äö",
+    ],
+)
 def test_md_escape_keeps_emoji_and_right_to_left_text_unchanged(text):
     assert md_escape(text) == text

@@ -18,16 +18,32 @@ TODAY = date(2026, 12, 1)
 
 
 def _action(id: int, title: str, **values) -> ActionRead:
-    return ActionRead(**({"id": id, "workspace_id": 1, "title": title, "owner": "Kari", "status": "Not started"}
-                         | values))
+    return ActionRead(
+        **({"id": id, "workspace_id": 1, "title": title, "owner": "Kari", "status": "Not started"} | values)
+    )
 
 
 ACTIONS = [
-    _action(1, "Roll out in all regions", start_date=date(2027, 6, 1), due_date=date(2027, 11, 15), shown_horizon=12,
-            department="Sales"),
-    _action(2, "Kick-off with the branches", start_date=date(2026, 11, 10), due_date=date(2026, 12, 20),
-            shown_horizon=3, department="Sales", status="Done"),
-    _action(3, "Portal prototype", due_date=date(2027, 5, 31), shown_horizon=6, department="IT"),  # from the plan's start
+    _action(
+        1,
+        "Roll out in all regions",
+        start_date=date(2027, 6, 1),
+        due_date=date(2027, 11, 15),
+        shown_horizon=12,
+        department="Sales",
+    ),
+    _action(
+        2,
+        "Kick-off with the branches",
+        start_date=date(2026, 11, 10),
+        due_date=date(2026, 12, 20),
+        shown_horizon=3,
+        department="Sales",
+        status="Done",
+    ),
+    _action(
+        3, "Portal prototype", due_date=date(2027, 5, 31), shown_horizon=6, department="IT"
+    ),  # from the plan's start
     _action(4, "Decide the budget", shown_horizon=12),  # undated: not drawn
 ]
 
@@ -56,18 +72,27 @@ def test_the_axis_runs_from_the_month_of_the_earliest_start_to_the_month_after_t
     ]
     # The rows: each group's header, then its actions, the soonest due first
     y = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "bar")["encoding"]["y"]
-    assert y["scale"]["domain"] == ["3 months · 1 action", "Kick-off with the branches", "6 months · 1 action",
-                                    "Portal prototype", "12 months · 1 action", "Roll out in all regions"]
+    assert y["scale"]["domain"] == [
+        "3 months · 1 action",
+        "Kick-off with the branches",
+        "6 months · 1 action",
+        "Portal prototype",
+        "12 months · 1 action",
+        "Roll out in all regions",
+    ]
 
 
-@pytest.mark.parametrize("spans, today, extent", [
-    ([(date(2026, 11, 10), date(2026, 12, 20))], date(2026, 12, 1), (date(2026, 11, 1), date(2027, 1, 1))),
-    # December's next month is January of the next year
-    ([(date(2027, 1, 1), date(2027, 12, 31))], date(2027, 1, 1), (date(2027, 1, 1), date(2028, 1, 1))),
-    # Today is always on the axis, before the plan or after it
-    ([(date(2027, 3, 5), date(2027, 4, 1))], date(2026, 12, 24), (date(2026, 12, 1), date(2027, 5, 1))),
-    ([(date(2027, 3, 5), date(2027, 4, 1))], date(2027, 8, 2), (date(2027, 3, 1), date(2027, 9, 1))),
-])
+@pytest.mark.parametrize(
+    "spans, today, extent",
+    [
+        ([(date(2026, 11, 10), date(2026, 12, 20))], date(2026, 12, 1), (date(2026, 11, 1), date(2027, 1, 1))),
+        # December's next month is January of the next year
+        ([(date(2027, 1, 1), date(2027, 12, 31))], date(2027, 1, 1), (date(2027, 1, 1), date(2028, 1, 1))),
+        # Today is always on the axis, before the plan or after it
+        ([(date(2027, 3, 5), date(2027, 4, 1))], date(2026, 12, 24), (date(2026, 12, 1), date(2027, 5, 1))),
+        ([(date(2027, 3, 5), date(2027, 4, 1))], date(2027, 8, 2), (date(2027, 3, 1), date(2027, 9, 1))),
+    ],
+)
 def test_timeline_extent(spans, today, extent):
     assert timeline_extent(spans, today) == extent
 
@@ -92,9 +117,11 @@ def test_every_dated_action_is_drawn_whole_inside_the_plotting_area():
 
 
 def test_group_headers_are_bold_rows_even_with_quotes_in_a_department():
-    hostile = 'Sales "B2B" \\ \'n\' </text>'
-    actions = [_action(1, "Call", due_date=date(2027, 1, 10), department=hostile),
-               _action(2, f"{hostile} · 2 actions", due_date=date(2027, 2, 10), department=hostile)]
+    hostile = "Sales \"B2B\" \\ 'n' </text>"
+    actions = [
+        _action(1, "Call", due_date=date(2027, 1, 10), department=hostile),
+        _action(2, f"{hostile} · 2 actions", due_date=date(2027, 2, 10), department=hostile),
+    ]
     chart = plan_timeline_chart(actions, PLAN_START, TODAY, group_by="department")
     chart.to_dict(validate=True)
     labels = {label["text"]: label for label in items(scene(chart), role="axis-label") if "fontWeight" in label}
@@ -106,9 +133,11 @@ def test_group_headers_are_bold_rows_even_with_quotes_in_a_department():
 
 
 def test_the_same_title_twice_gets_two_rows():
-    actions = [_action(1, "Review", due_date=date(2027, 1, 10), shown_horizon=3),
-               _action(2, "Review", due_date=date(2027, 8, 10), shown_horizon=12),
-               _action(3, "Review", due_date=date(2027, 1, 20), shown_horizon=3)]
+    actions = [
+        _action(1, "Review", due_date=date(2027, 1, 10), shown_horizon=3),
+        _action(2, "Review", due_date=date(2027, 8, 10), shown_horizon=12),
+        _action(3, "Review", due_date=date(2027, 1, 20), shown_horizon=3),
+    ]
     spec = plan_timeline_chart(actions, PLAN_START, TODAY).to_dict()
     assert [r["Row"] for r in _bars(spec)] == ["Review", "Review ", "Review  "]
     assert [r["Action"] for r in _bars(spec)] == ["Review"] * 3

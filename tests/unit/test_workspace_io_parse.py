@@ -65,14 +65,17 @@ def test_missing_format_version_is_refused():
     assert "format version None" in _refusal(json.dumps(document))
 
 
-@pytest.mark.parametrize("document", [
-    MINIMAL | {"kind": "some-other-app/export"},
-    {k: v for k, v in MINIMAL.items() if k != "kind"},
-    [MINIMAL],
-    "just a string",
-    None,
-    42,
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        MINIMAL | {"kind": "some-other-app/export"},
+        {k: v for k, v in MINIMAL.items() if k != "kind"},
+        [MINIMAL],
+        "just a string",
+        None,
+        42,
+    ],
+)
 def test_json_that_is_not_a_workspace_export_is_refused(document):
     assert _refusal(json.dumps(document)) == "This JSON file is not a CRM Strategy Workbench workspace export."
 
@@ -83,7 +86,8 @@ def test_10000_nested_lists_are_refused_without_a_recursion_error():
 
 def test_10000_nested_objects_are_refused_without_a_recursion_error():
     assert _refusal(b'{"a":' * 10_000 + b"1" + b"}" * 10_000) == (
-        "The file is nested too deeply to be a workspace export.")
+        "The file is nested too deeply to be a workspace export."
+    )
 
 
 def test_20_levels_of_nesting_inside_an_export_are_refused():

@@ -3,6 +3,7 @@
 Revision ID: 0001
 Revises:
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -12,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def _fk(target: str) -> sa.Column:
+def _fk(target: str) -> sa.ForeignKey:
     return sa.ForeignKey(target, ondelete="CASCADE")
 
 

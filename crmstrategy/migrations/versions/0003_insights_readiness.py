@@ -4,6 +4,7 @@ default themes and the standard readiness statements.
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,8 +27,9 @@ STANDARD_STATEMENTS = (
 
 
 def _workspace_fk() -> sa.Column:
-    return sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"),
-                     nullable=False, index=True)
+    return sa.Column(
+        "workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+    )
 
 
 def upgrade() -> None:
@@ -54,14 +56,16 @@ def upgrade() -> None:
     op.create_table(
         "insight_segment",
         sa.Column("insight_id", sa.Integer, sa.ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("segment_id", sa.Integer, sa.ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True,
-                  index=True),
+        sa.Column(
+            "segment_id", sa.Integer, sa.ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True, index=True
+        ),
     )
     op.create_table(
         "insight_persona",
         sa.Column("insight_id", sa.Integer, sa.ForeignKey("insight.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("persona_id", sa.Integer, sa.ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True,
-                  index=True),
+        sa.Column(
+            "persona_id", sa.Integer, sa.ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True, index=True
+        ),
     )
     op.create_table(
         "participant",
@@ -86,10 +90,20 @@ def upgrade() -> None:
     op.create_table(
         "readiness_rating",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("statement_id", sa.Integer, sa.ForeignKey("readiness_statement.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
-        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participant.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "statement_id",
+            sa.Integer,
+            sa.ForeignKey("readiness_statement.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column(
+            "participant_id",
+            sa.Integer,
+            sa.ForeignKey("participant.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("score", sa.Integer, nullable=False),
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -97,15 +111,34 @@ def upgrade() -> None:
     )
     workspace_ids = [row[0] for row in op.get_bind().execute(sa.text("SELECT id FROM workspace")).fetchall()]
     if workspace_ids:
-        op.bulk_insert(theme, [{"workspace_id": w, "name": name, "position": i}
-                               for w in workspace_ids for i, name in enumerate(DEFAULT_THEMES)])
-        # The "why" sentences live with the app (crmstrategy.readiness); filled here as empty and
+        op.bulk_insert(
+            theme,
+            [
+                {"workspace_id": w, "name": name, "position": i}
+                for w in workspace_ids
+                for i, name in enumerate(DEFAULT_THEMES)
+            ],
+        )
+        # The "why" sentences live with the app (crmstrategy.analysis.readiness); filled here as empty and
         # shown from the catalogue by key.
-        op.bulk_insert(statement, [{"workspace_id": w, "text": text, "why": "", "key": key, "position": i}
-                                   for w in workspace_ids for i, (key, text) in enumerate(STANDARD_STATEMENTS)])
+        op.bulk_insert(
+            statement,
+            [
+                {"workspace_id": w, "text": text, "why": "", "key": key, "position": i}
+                for w in workspace_ids
+                for i, (key, text) in enumerate(STANDARD_STATEMENTS)
+            ],
+        )
 
 
 def downgrade() -> None:
-    for table in ("readiness_rating", "readiness_statement", "participant", "insight_persona", "insight_segment",
-                  "insight", "theme"):
+    for table in (
+        "readiness_rating",
+        "readiness_statement",
+        "participant",
+        "insight_persona",
+        "insight_segment",
+        "insight",
+        "theme",
+    ):
         op.drop_table(table)

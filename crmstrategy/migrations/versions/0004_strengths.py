@@ -4,6 +4,7 @@ target-segment choice, and the workspace's attractiveness weights.
 Revision ID: 0004
 Revises: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,8 +33,9 @@ def upgrade() -> None:
     op.create_table(
         "factor",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("name", sa.String(120), nullable=False),
         sa.Column("description", sa.Text, nullable=False),
         sa.UniqueConstraint("workspace_id", "name", name="uq_factor_name"),
@@ -41,10 +43,10 @@ def upgrade() -> None:
     op.create_table(
         "segment_factor",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("segment_id", sa.Integer, sa.ForeignKey("segment.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
-        sa.Column("factor_id", sa.Integer, sa.ForeignKey("factor.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "segment_id", sa.Integer, sa.ForeignKey("segment.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
+        sa.Column("factor_id", sa.Integer, sa.ForeignKey("factor.id", ondelete="CASCADE"), nullable=False, index=True),
         sa.Column("weight", sa.Float, nullable=False),
         sa.Column("competitor_strength", sa.Integer),
         sa.Column("agreed_strength", sa.Integer),
@@ -54,10 +56,20 @@ def upgrade() -> None:
     op.create_table(
         "strength_rating",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("segment_factor_id", sa.Integer, sa.ForeignKey("segment_factor.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
-        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participant.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "segment_factor_id",
+            sa.Integer,
+            sa.ForeignKey("segment_factor.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column(
+            "participant_id",
+            sa.Integer,
+            sa.ForeignKey("participant.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("score", sa.Integer, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("segment_factor_id", "participant_id", name="uq_strength_rating"),

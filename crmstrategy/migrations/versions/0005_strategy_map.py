@@ -4,6 +4,7 @@ company-strategy constraints, measurable goals with milestones, and the long-ter
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,8 +15,9 @@ depends_on = None
 
 
 def _workspace_fk() -> sa.Column:
-    return sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False,
-                     index=True)
+    return sa.Column(
+        "workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+    )
 
 
 def upgrade() -> None:
@@ -44,10 +46,12 @@ def upgrade() -> None:
         "map_link",
         sa.Column("id", sa.Integer, primary_key=True),
         _workspace_fk(),
-        sa.Column("source_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
-        sa.Column("target_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "source_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
+        sa.Column(
+            "target_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.UniqueConstraint("source_id", "target_id", name="uq_map_link"),
     )
     op.create_table(
@@ -59,17 +63,20 @@ def upgrade() -> None:
     )
     op.create_table(
         "constraint_node",
-        sa.Column("constraint_id", sa.Integer, sa.ForeignKey("strategy_constraint.id", ondelete="CASCADE"),
-                  primary_key=True),
-        sa.Column("node_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
-                  index=True),
+        sa.Column(
+            "constraint_id", sa.Integer, sa.ForeignKey("strategy_constraint.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column(
+            "node_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True, index=True
+        ),
     )
     op.create_table(
         "goal",
         sa.Column("id", sa.Integer, primary_key=True),
         _workspace_fk(),
-        sa.Column("objective_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "objective_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("goal_type", sa.String(10), nullable=False),
         sa.Column("metric", sa.String(120), nullable=False),
         sa.Column("unit", sa.String(40), nullable=False),

@@ -5,6 +5,7 @@ per role or department.
 Revision ID: 0007
 Revises: 0006
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +16,9 @@ depends_on = None
 
 
 def _workspace_fk() -> sa.Column:
-    return sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False,
-                     index=True)
+    return sa.Column(
+        "workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+    )
 
 
 def upgrade() -> None:
@@ -43,8 +45,9 @@ def upgrade() -> None:
     op.create_table(
         "action_initiative",
         sa.Column("action_id", sa.Integer, sa.ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("node_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True,
-                  index=True),
+        sa.Column(
+            "node_id", sa.Integer, sa.ForeignKey("map_node.id", ondelete="CASCADE"), primary_key=True, index=True
+        ),
     )
     op.create_table(
         "action_change",
@@ -67,8 +70,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "step_participation",
-        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participant.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("step", sa.String(20), primary_key=True),
     )
     op.create_table(

@@ -4,6 +4,7 @@ goal, customer measures per segment over time, and the customer feedback log wit
 Revision ID: 0008
 Revises: 0007
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,13 +15,18 @@ depends_on = None
 
 
 def _workspace_fk() -> sa.Column:
-    return sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False,
-                     index=True)
+    return sa.Column(
+        "workspace_id", sa.Integer, sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
+    )
 
 
 def _measured() -> list[sa.Column]:
-    return [sa.Column("measured_on", sa.Date, nullable=False), sa.Column("value", sa.Float, nullable=False),
-            sa.Column("note", sa.String(300), nullable=False), sa.Column("recorded_by", sa.String(120), nullable=False)]
+    return [
+        sa.Column("measured_on", sa.Date, nullable=False),
+        sa.Column("value", sa.Float, nullable=False),
+        sa.Column("note", sa.String(300), nullable=False),
+        sa.Column("recorded_by", sa.String(120), nullable=False),
+    ]
 
 
 def _optional(name: str, target: str) -> sa.Column:
@@ -43,8 +49,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         _workspace_fk(),
         sa.Column("measure", sa.String(20), nullable=False),
-        sa.Column("segment_id", sa.Integer, sa.ForeignKey("segment.id", ondelete="CASCADE"), nullable=True,
-                  index=True),
+        sa.Column("segment_id", sa.Integer, sa.ForeignKey("segment.id", ondelete="CASCADE"), nullable=True, index=True),
         *_measured(),
     )
     op.create_table(

@@ -4,6 +4,7 @@ drawn from an older version is refused instead of overwriting someone else's cha
 Revision ID: 0009
 Revises: 0008
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -12,9 +13,25 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-VERSIONED_TABLES = ("workspace", "segment", "persona", "insight", "participant", "readiness_statement", "factor",
-                    "segment_factor", "map_node", "strategy_constraint", "goal", "milestone", "action",
-                    "role_impact", "goal_measurement", "customer_measurement", "feedback")
+VERSIONED_TABLES = (
+    "workspace",
+    "segment",
+    "persona",
+    "insight",
+    "participant",
+    "readiness_statement",
+    "factor",
+    "segment_factor",
+    "map_node",
+    "strategy_constraint",
+    "goal",
+    "milestone",
+    "action",
+    "role_impact",
+    "goal_measurement",
+    "customer_measurement",
+    "feedback",
+)
 
 
 def upgrade() -> None:

@@ -1,0 +1,167 @@
+"""Reusable field rules for the input models: what a name, a text, a choice, a score, a number or a
+date must be, each an `Annotated` marker (`name: Annotated[str, CleanName("Segment name")]`), so a
+model says a field's rule where it declares the field and the rules are written once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from pydantic import BeforeValidator
+
+from crmstrategy.core.text import TEXT_MAX, clean_name, clean_text
+
+# The largest goal or measured value accepted: past it, a number is a typing slip.
+MAX_GOAL_VALUE = 1e12
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC, so say so (PostgreSQL does)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
+    """Match `value` to one of `options` ignoring case, spaces, dashes and underscores."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    key = re.sub(r"[\s_\-]+", "", text.lower())
+    for option in options:
+        if re.sub(r"[\s_\-]+", "", option.lower()) == key:
+            return option
+    raise ValueError(f"{label} must be one of {', '.join(options)} (got '{text[:40]}').")
+
+
+def required_choice(value: object, options: tuple[str, ...], label: str, default: str | None = None) -> str:
+    """One of `options` (see choice); `default` stands in for no value at all (None or "")."""
+    if default is not None and value in (None, ""):
+        value = default
+    found = choice(value, options, label)
+    if found is None:
+        raise ValueError(f"{label} is required: {', '.join(options)}.")
+    return found
+
+
+def score_1_to_5(v, label: str):
+    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"{label} must be a whole number from 1 to 5.")
+    try:
+        score = float(v)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{label} must be a whole number from 1 to 5.") from None
+    if score != score or not score.is_integer() or not 1 <= score <= 5:
+        raise ValueError(f"{label} must be a whole number from 1 to 5.")
+    return int(score)
+
+
+def optional_date(v, label: str):
+    """A date from a date, a datetime or YYYY-MM-DD text; None for nothing at all."""
+    if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip()[:10])
+        except ValueError:
+            raise ValueError(f"'{v.strip()[:20]}' is not a date; write it as YYYY-MM-DD.") from None
+    if not isinstance(v, date):
+        raise ValueError(f"{label} must be a date.")
+    return v
+
+
+def required_date(v, label: str, missing: str):
+    """As optional_date, with `missing` as the sentence when there is no date at all."""
+    day = optional_date(v, label)
+    if day is None:
+        raise ValueError(missing)
+    return day
+
+
+def number_value(v, label: str) -> float:
+    """A number from a number or text ("12,5", "1 200"); a clear sentence for anything else."""
+    if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
+        raise ValueError(f"{label} is required: a number.")
+    if isinstance(v, bool):
+        raise ValueError(f"{label} must be a number.")
+    try:
+        number = (
+            float(str(v).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "").removesuffix("%"))
+            if isinstance(v, str)
+            else float(v)
+        )
+    except (TypeError, ValueError):
+        raise ValueError(f"{label} must be a number (got '{str(v).strip()[:30]}').") from None
+    if number != number or abs(number) > MAX_GOAL_VALUE:
+        raise ValueError(f"{label} must be a number of reasonable size.")
+    return number
+
+
+# --- The markers: `Annotated[type, Marker(...)]` on a field runs the rule before pydantic's own checks.
+
+
+def _rule(check: Callable[[object], object]) -> BeforeValidator:
+    return BeforeValidator(check)
+
+
+def CleanName(label: str) -> BeforeValidator:  # noqa: N802  (read as a type in annotations)
+    """A required one-line name: spaces collapsed, at most NAME_MAX characters (clean_name)."""
+    return _rule(lambda v: clean_name(v, label))
+
+
+def CleanText(
+    label: str,
+    max_length: int = TEXT_MAX,
+    *,
+    one_line: bool = False,  # noqa: N802
+    none_if_blank: bool = False,
+) -> BeforeValidator:
+    """Free text, "" for nothing (clean_text); `one_line` collapses every run of white space to
+    one space (a name of a person or a department); `none_if_blank` gives None for nothing."""
+
+    def check(v: object) -> str | None:
+        text = clean_text(v, label, max_length=max_length)
+        if one_line:
+            text = re.sub(r"\s+", " ", text)
+        return (text or None) if none_if_blank else text
+
+    return _rule(check)
+
+
+def OneOf(options: tuple[str, ...], label: str) -> BeforeValidator:  # noqa: N802
+    """One of `options`, or None for nothing (choice)."""
+    return _rule(lambda v: choice(v, options, label))
+
+
+def RequiredOneOf(options: tuple[str, ...], label: str, default: str | None = None) -> BeforeValidator:  # noqa: N802
+    """One of `options`; `default` for nothing at all (required_choice)."""
+    return _rule(lambda v: required_choice(v, options, label, default))
+
+
+def Score(label: str) -> BeforeValidator:  # noqa: N802
+    """A whole number from 1 to 5, or None (score_1_to_5)."""
+    return _rule(lambda v: score_1_to_5(v, label))
+
+
+def Number(label: str) -> BeforeValidator:  # noqa: N802
+    """A required number of reasonable size, from a number or text such as "12,5" (number_value)."""
+    return _rule(lambda v: number_value(v, label))
+
+
+def Day(label: str) -> BeforeValidator:  # noqa: N802
+    """A date from a date, a datetime or YYYY-MM-DD text; None for nothing (optional_date)."""
+    return _rule(lambda v: optional_date(v, label))
+
+
+def RequiredDay(label: str, missing: str) -> BeforeValidator:  # noqa: N802
+    """A date, with `missing` as the sentence when there is none (required_date)."""
+    return _rule(lambda v: required_date(v, label, missing))
+
+
+InUTC = BeforeValidator(as_utc)
+"""A moment in UTC (SQLite hands back naive datetimes)."""
