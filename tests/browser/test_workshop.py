@@ -94,9 +94,19 @@ def _tab(page: Page, name: str) -> None:
     expect(tab).to_have_attribute("aria-selected", "true")
 
 
-def _pick(page: Page, key: str, option: str) -> None:
-    """Choose `option` in the selectbox or multiselect made with `key=`: type it, click it."""
+def _pick(page: Page, key: str, option: str, tab: str | None = None) -> None:
+    """Choose `option` in the selectbox or multiselect made with `key=`: type it, click it.
+
+    With `tab`, the box sits in that tab: a rerun now and then shows the first tab again, so
+    the tab is chosen (again) until the box shows."""
     box = by_key(page, key, "input")
+    for _ in range(3 if tab else 0):
+        _tab(page, tab or "")
+        try:
+            expect(box).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            continue
     box.scroll_into_view_if_needed()
     box.click()
     box.fill(option)
@@ -269,9 +279,8 @@ def _map(page: Page, env) -> None:
     }
     for source, target in links:
         _wait_for_map(page)
-        _tab(page, "Links")
-        _pick(page, "map_link_source", f"{source} · {kinds[source]}")
-        _pick(page, "map_link_target", f"{target} · {kinds[target]}")
+        _pick(page, "map_link_source", f"{source} · {kinds[source]}", tab="Links")
+        _pick(page, "map_link_target", f"{target} · {kinds[target]}", tab="Links")
         _tab(page, "Links")  # a rerun now and then shows the first tab again
         by_key(page, "map_link_add", "button").click()
         settle(page)
