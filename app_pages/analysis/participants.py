@@ -9,6 +9,7 @@ from crmstrategy.analysis.participants import (
     list_participants,
     update_participant,
 )
+from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
 
@@ -118,7 +119,9 @@ with edit_tab:
             ):
                 flash("participants", f"Saved {e_name.strip()}.")
                 st.rerun()
-        sure = st.checkbox(f"Yes, remove {person.name} and their ratings", key=wkey("participant_delete_confirm"))
+        sure = st.checkbox(
+            f"Yes, remove {md_escape(person.name)} and their ratings", key=wkey("participant_delete_confirm")
+        )
         if st.button("Remove participant", key=wkey("participant_delete"), disabled=not sure):
             if act(
                 delete_participant,

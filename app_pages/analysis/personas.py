@@ -221,7 +221,7 @@ with edit_tab:
                 flash("personas", f"Saved '{saved.name}'.")
                 st.rerun()
         with st.expander("Delete this persona", icon=":material/delete:"):
-            sure = st.checkbox(f"Yes, delete {selected.name}", key=wkey("persona_delete_confirm"))
+            sure = st.checkbox(f"Yes, delete {md_escape(selected.name)}", key=wkey("persona_delete_confirm"))
             if st.button("Delete persona", key=wkey("persona_delete"), disabled=not sure):
                 if act(
                     delete_persona,

@@ -129,7 +129,9 @@ with factors_tab:
                 max_chars=120,
                 width="large",
                 help="A factor from the library (the case does not matter) or a new one, which joins the library "
-                "when it is saved. In the library: " + (", ".join(f.name for f in library) or "nothing yet") + ".",
+                "when it is saved. In the library: "
+                + (", ".join(md_escape(f.name) for f in library) or "nothing yet")
+                + ".",
             ),
             "Weight": st.column_config.NumberColumn(
                 help="How much this factor matters to the segment's customers, relative to the others (above zero).",

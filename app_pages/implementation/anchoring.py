@@ -74,7 +74,7 @@ else:
                 by_department[step].append(p.department)
     st.caption(
         " · ".join(
-            f"{step}: {', '.join(by_department[step]) or 'no department'}"
+            f"{step}: {', '.join(md_escape(d) for d in by_department[step]) or 'no department'}"
             for step in METHOD_STEPS
             if step in by_department
         )

@@ -267,7 +267,7 @@ with route_tab:
         st.text(item.text)
         st.caption(
             " · ".join(
-                x
+                md_escape(x)
                 for x in (
                     item.source,
                     item.channel,

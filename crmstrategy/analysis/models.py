@@ -22,6 +22,7 @@ from crmstrategy.core.fields import (
     OneOf,
     RequiredOneOf,
     Score,
+    not_a_flag,
 )
 from crmstrategy.core.models import _fk, utcnow
 from crmstrategy.core.text import clean_name, clean_text
@@ -103,7 +104,8 @@ class SegmentBase(SQLModel):
 
     @field_validator("customer_count", "revenue", "potential", "expected_growth_pct", mode="before")
     @classmethod
-    def _blank_number(cls, v):
+    def _blank_number(cls, v, info):
+        not_a_flag(v, SEGMENT_LABELS.get(info.field_name, info.field_name))
         if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
             return None
         if isinstance(v, str):
@@ -523,6 +525,7 @@ class SegmentFactorIn(BaseModel):
     @field_validator("weight", mode="before")
     @classmethod
     def _weight(cls, v):
+        not_a_flag(v, "Weight")
         try:
             weight = float(v)
         except (TypeError, ValueError, OverflowError):

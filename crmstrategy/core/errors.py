@@ -60,6 +60,8 @@ def _sentence(error: ErrorDetails) -> str:
         return "is required."
     if kind == "extra_forbidden":
         return "is not a known field."
+    if kind == "string_unicode":
+        return "holds half of an emoji or symbol (a broken paste), which cannot be saved; type it again."
     if kind in ("string_type", "list_type", "dict_type", "model_type"):
         return "has the wrong type."
     if kind == "literal_error" or kind == "enum":

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import BeforeValidator
 
-from crmstrategy.core.text import TEXT_MAX, clean_name, clean_text
+from crmstrategy.core.text import NAME_MAX, TEXT_MAX, clean_name, clean_text
 
 # The largest goal or measured value accepted: past it, a number is a typing slip.
 MAX_GOAL_VALUE = 1e12
@@ -19,6 +19,19 @@ MAX_GOAL_VALUE = 1e12
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were written in UTC, so say so (PostgreSQL does)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def person_name(value: object, label: str) -> str:
+    """Who did something ("changed by", "recorded by"): one line of at most NAME_MAX characters, ""
+    for nobody; the same rule in the form, the service, the column and the workspace file."""
+    return re.sub(r"\s+", " ", clean_text(value, label, max_length=NAME_MAX))
+
+
+def not_a_flag(value: object, label: str) -> object:
+    """A number must not be given as true or false: pydantic would read `true` as 1."""
+    if isinstance(value, bool):
+        raise ValueError(f"{label} must be a number, not {str(value).lower()}.")
+    return value
 
 
 def choice(value: object, options: tuple[str, ...], label: str) -> str | None:
@@ -161,6 +174,11 @@ def Day(label: str) -> BeforeValidator:  # noqa: N802
 def RequiredDay(label: str, missing: str) -> BeforeValidator:  # noqa: N802
     """A date, with `missing` as the sentence when there is none (required_date)."""
     return _rule(lambda v: required_date(v, label, missing))
+
+
+def NotAFlag(label: str) -> BeforeValidator:  # noqa: N802
+    """A number field that refuses true and false (not_a_flag); put it after the field's own rule."""
+    return _rule(lambda v: not_a_flag(v, label))
 
 
 InUTC = BeforeValidator(as_utc)

@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel, col
 from sqlmodel._compat import SQLModelConfig
 
 from crmstrategy.core import clock
-from crmstrategy.core.fields import CleanName, CleanText
+from crmstrategy.core.fields import CleanName, CleanText, NotAFlag
 
 
 def utcnow() -> datetime:
@@ -51,11 +51,11 @@ class WorkspaceBase(SQLModel):
     currency: str = Field(default="NOK", max_length=3)
     description: Annotated[str, CleanText("Description")] = Field(default="", sa_type=Text)
     # How attractiveness weighs size, potential and growth (advice 2); shares of their sum.
-    weight_size: float = Field(default=30.0, ge=0, le=100)
-    weight_potential: float = Field(default=40.0, ge=0, le=100)
-    weight_growth: float = Field(default=30.0, ge=0, le=100)
+    weight_size: Annotated[float, NotAFlag("Weight of size")] = Field(default=30.0, ge=0, le=100)
+    weight_potential: Annotated[float, NotAFlag("Weight of potential")] = Field(default=40.0, ge=0, le=100)
+    weight_growth: Annotated[float, NotAFlag("Weight of growth")] = Field(default=30.0, ge=0, le=100)
     # Advice 5: more long-term goals than this blur the direction (a warning, not a limit).
-    max_long_term_goals: int = Field(default=5, ge=1, le=50)
+    max_long_term_goals: Annotated[int, NotAFlag("Most long-term goals")] = Field(default=5, ge=1, le=50)
     # Advice 8: the 3/6/12-month horizons count from here (None: from the day the workspace was made).
     plan_start: date | None = None
 

@@ -10,8 +10,9 @@ FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 
 
 def md_literal(text: str) -> str:
-    """Markdown-escape text for a downloaded .md file, so a wiki shows it as typed."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~&])", r"\\\1", text)
+    """Markdown-escape text for a downloaded .md file, so a wiki shows it as typed (`$` too: GitHub
+    and many wikis read `$...$` as a formula)."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~&$])", r"\\\1", text)
 
 
 def pdf_safe(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Text rules shared by every entity: cleaning, limits, and showing user text literally."""
+"""The one text policy where text enters (forms, tables, imports, the workspace file): what is
+refused, what is tidied, the limits; and showing user text literally."""
 
 from __future__ import annotations
 
@@ -9,14 +10,45 @@ import unicodedata
 NAME_MAX = 120
 TEXT_MAX = 4000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What no database can hold the same way: a lone surrogate (half of an emoji, left by some pastes)
+# cannot be encoded at all, PostgreSQL refuses NUL, and the other control characters are invisible
+# (SQLite would keep them, PostgreSQL too, but nobody could see or type them again). Refused with a
+# sentence, never dropped: a silent change of what someone typed is worse than a question.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def refuse_unstorable(text: str, label: str) -> None:
+    """Raise ValueError naming the field and the place of the first character that cannot be stored."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return
+    place, char = found.start() + 1, found.group()
+    if _SURROGATE.fullmatch(char):
+        raise ValueError(
+            f"{label} holds half of an emoji or symbol at character {place} (a broken paste), which cannot "
+            "be saved. Delete it and type the character again."
+        )
+    raise ValueError(
+        f"{label} holds an invisible control character (U+{ord(char):04X}) at character {place}, which "
+        "cannot be saved. Delete it and try again."
+    )
+
+
+def displayable(text: str) -> str:
+    """`text` with any lone surrogate shown as �: refused input is quoted back in messages, and a
+    lone surrogate cannot be sent to the browser."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def clean_name(value: object, label: str = "Name") -> str:
+    """A one-line name: the ends trimmed and every run of white space one space (a name is never laid
+    out), NFC; required, at most NAME_MAX characters."""
     if value is None:
         raise ValueError(f"{label} is required.")
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value))).strip()
-    text = re.sub(r"\s+", " ", text)
+    text = str(value)
+    refuse_unstorable(text, label)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     if not text:
         raise ValueError(f"{label} is required and cannot be only spaces.")
     if len(text) > NAME_MAX:
@@ -25,10 +57,13 @@ def clean_name(value: object, label: str = "Name") -> str:
 
 
 def clean_text(value: object, label: str = "Text", max_length: int = TEXT_MAX) -> str:
+    """Free text as typed: tabs, inner spaces and line breaks kept; only what cannot matter is tidied
+    (the white space at the two ends, Windows line ends, NFC); "" for nothing."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value)))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = str(value)
+    refuse_unstorable(text, label)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > max_length:
         raise ValueError(
             f"{label} is {len(text):,} characters long; the limit is {max_length:,}. "
@@ -48,7 +83,7 @@ def md_escape(text: str) -> str:
     Line breaks are kept as hard breaks, and leading spaces cannot start a code block.
     """
     lines = []
-    for line in str(text).replace("\r\n", "\n").split("\n"):
+    for line in displayable(str(text)).replace("\r\n", "\n").split("\n"):
         escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in line)
         stripped = escaped.lstrip(" ")
         lines.append("\u00a0" * (len(escaped) - len(stripped)) + stripped)

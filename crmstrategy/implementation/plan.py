@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.fields import optional_date
+from crmstrategy.core.fields import optional_date, person_name
 from crmstrategy.core.models import Workspace, id_col, id_of, utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import bump
@@ -119,9 +119,18 @@ def _names(session: Session, ids: list[int]) -> str:
     return "; ".join(names.get(i, "?") for i in ids)
 
 
+def _who(changed_by: str) -> str:
+    """The name that goes into the history, by the one rule for people's names (at most 120)."""
+    try:
+        return person_name(changed_by, "Your name")
+    except ValueError as exc:
+        raise ValidationProblem([Problem("Your name", str(exc))]) from None
+
+
 def create_action(
     *, session: Session, workspace_id: int, data: ActionCreate | dict, changed_by: str = "", row: int | None = None
 ) -> ActionRead:
+    who = _who(changed_by)
     with writing(session, workspace_id) as workspace:
         clean = validated(ActionCreate, data, labels=ACTION_LABELS, row=row)
         start = plan_start_of(workspace)
@@ -135,7 +144,7 @@ def create_action(
             ActionChange(
                 workspace_id=workspace_id,
                 action_id=action_id,
-                changed_by=changed_by.strip(),
+                changed_by=who,
                 field="created",
                 new=action.title,
             )
@@ -169,6 +178,7 @@ def update_action(
     """Change an action; every changed field goes into its history with who and when. `version`:
     the one the edit was drawn from; refused when someone changed the action since (None: not
     checked, see check_version)."""
+    who = _who(changed_by)
     with writing(session, workspace_id) as workspace:
         action = require_in_workspace(
             session,
@@ -199,7 +209,7 @@ def update_action(
                         workspace_id=workspace_id,
                         action_id=action_id,
                         changed_at=when,
-                        changed_by=changed_by.strip(),
+                        changed_by=who,
                         field=field,
                         old=_text(old),
                         new=_text(new),
@@ -212,7 +222,7 @@ def update_action(
                     workspace_id=workspace_id,
                     action_id=action_id,
                     changed_at=when,
-                    changed_by=changed_by.strip(),
+                    changed_by=who,
                     field="initiative_ids",
                     old=_names(session, current_ids),
                     new=_names(session, initiative_ids),

@@ -9,8 +9,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.fields import as_utc, optional_date
+from crmstrategy.core.fields import as_utc, optional_date, person_name
 from crmstrategy.core.models import id_col
+from crmstrategy.core.text import clean_text
 from crmstrategy.core.workspace_file import (
     as_list,
     at,
@@ -237,15 +238,19 @@ def _parse_history(problems: list[Problem], history, where: str) -> list[dict]:
         except ValueError:
             problems.append(Problem(f"{where} › history[{m}] › changed_at", "is not a date and time."))
             continue
-        changes.append(
-            {
+        try:
+            # The same rules as when the change was made: a name is at most 120, never cut to fit.
+            change = {
                 "changed_at": when,
-                "changed_by": item["changed_by"][:120],
-                "field": item["field"][:40],
-                "old": item["old"],
-                "new": item["new"],
+                "changed_by": person_name(item["changed_by"], "changed_by"),
+                "field": clean_text(item["field"], "field", max_length=40),
+                "old": clean_text(item["old"], "old", max_length=10**6),
+                "new": clean_text(item["new"], "new", max_length=10**6),
             }
-        )
+        except ValueError as exc:
+            problems.append(Problem(f"{where} › history[{m}]", str(exc)))
+            continue
+        changes.append(change)
     return changes
 
 

@@ -25,8 +25,9 @@ from crmstrategy.analysis.workspace_file import KeyFactors
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem, problems_from_pydantic
 from crmstrategy.core.models import WorkspaceCreate, WorkspaceRead
+from crmstrategy.core.text import displayable, refuse_unstorable
 from crmstrategy.core.validation import validated
-from crmstrategy.core.workspace_file import collect_refs, positional_refs, raise_problems
+from crmstrategy.core.workspace_file import at, collect_refs, positional_refs, raise_problems
 from crmstrategy.implementation import workspace_file as implementation_file
 from crmstrategy.strategy import workspace_file as strategy_file
 from crmstrategy.strategy.models import MapNodeCreate, StrategyConstraintCreate
@@ -144,6 +145,9 @@ def parse_workspace_file(raw: bytes | str) -> dict:
         raise ValidationProblem("The file is nested too deeply to be a workspace export.")
     if not isinstance(document, dict) or document.get("kind") != KIND:
         raise ValidationProblem("This JSON file is not a CRM Strategy Workbench workspace export.")
+    # JSON can spell characters no database stores (\ud800, \u0000); refused here, each by its place,
+    # before any rule quotes them back.
+    raise_problems(list(_unstorable(document, "")))
     version = document.get("format_version")
     if version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)
@@ -152,6 +156,30 @@ def parse_workspace_file(raw: bytes | str) -> dict:
             f"{readable}. Export it again from a current workbench."
         )
     return document
+
+
+_MAX_UNSTORABLE_SHOWN = 20
+
+
+def _unstorable(value, where: str):
+    """A problem for each text in the document (keys included) holding a character that cannot be
+    stored, by its place in the file; at most _MAX_UNSTORABLE_SHOWN of them."""
+    shown = 0
+    stack = [(where, value)]
+    while stack and shown < _MAX_UNSTORABLE_SHOWN:
+        place, item = stack.pop(0)
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                stack.append((at(place, str(key)), key))
+                stack.append((at(place, displayable(str(key))), inner))
+        elif isinstance(item, list):
+            stack.extend((f"{place}[{n}]", inner) for n, inner in enumerate(item, start=1))
+        elif isinstance(item, str):
+            try:
+                refuse_unstorable(item, "The text")
+            except ValueError as exc:
+                shown += 1
+                yield Problem(place or "the file", str(exc))
 
 
 def _depth(value, level: int = 1) -> int:

@@ -1,0 +1,75 @@
+"""Every page shows user text literally: with Markdown in every free-text field of a workspace, no page
+makes a formula, a colour or a link out of it (Markdown labels, captions, help and alerts escape it)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from google.protobuf.message import Message
+
+from crmstrategy.workspace.workspace_file import import_workspace
+from tests.app.conftest import PAGES, open_page, write
+from tests.hostile import MARKDOWN_HOSTILE, hostile_document, unescaped, with_suffix
+
+# Where Streamlit shows text as typed: the options and values of inputs, st.text, code, charts.
+_LITERAL_FIELDS = {".options", ".raw_value", ".raw_values", ".default", ".value"}
+_LITERAL_KINDS = {"Selectbox", "MultiSelect", "TextInput", "TextArea"}
+_LITERAL_ELEMENTS = {"Text", "Code", "Json", "VegaLiteChart"}
+
+
+def _strings(message: Message, path: str = ""):
+    """(message type, field path, text) of every text in a protobuf message, nested ones included."""
+    for descriptor, value in message.ListFields():
+        name = f"{path}.{descriptor.name}"
+        items = value if descriptor.is_repeated else [value]
+        for item in items:
+            if isinstance(item, Message):
+                yield from _strings(item, name)
+            elif isinstance(item, str):
+                yield type(message).__name__, name, item
+
+
+def _nodes(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def markdown_made_from_user_text(at) -> list[tuple[str, str, str]]:
+    """Every text the page hands to Markdown in which a hostile marker survives unescaped."""
+    found = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        for kind, field, text in _strings(proto):
+            if kind in _LITERAL_ELEMENTS or (kind in _LITERAL_KINDS and field in _LITERAL_FIELDS):
+                continue
+            if (kind, field) == ("Dataframe", ".columns"):  # a table's column labels and help are Markdown
+                text = " ".join(str(c.get(k, "")) for c in json.loads(text).values() for k in ("label", "help"))
+            if unescaped(text):
+                found.append((kind, field, text[:120]))
+    return found
+
+
+@pytest.fixture
+def hostile_app(app, app_db):
+    workspace = write(app_db, import_workspace, document=hostile_document(with_suffix(MARKDOWN_HOSTILE)))
+    app.query_params["ws"] = str(workspace.id)
+    app.run()
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_makes_markdown_of_user_text(hostile_app, page):
+    at = open_page(hostile_app, page)
+    assert markdown_made_from_user_text(at) == []
+
+
+def test_the_walk_sees_markdown_made_from_user_text(hostile_app):
+    """The check itself: a checkbox label written without escaping is caught."""
+    at = open_page(hostile_app, "app_pages/analysis/participants.py")
+    shown = [c.label for c in at.checkbox]
+    assert any("$$x$$" not in label and "\\$\\$x\\$\\$" in label for label in shown)
+    assert unescaped("Yes, remove Erik $$x$$ :red[x]") == ["$$x$$", ":red[x]"]
