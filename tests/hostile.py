@@ -42,7 +42,7 @@ FREE_TEXT: dict[str, int] = {
     "value_drivers": 120,
     "themes": 120,
     "factors.name": 120,
-    "factors.description": 4000,
+    "factors.description": 1000,
     "segments.name": 120,
     "segments.description": 4000,
     "segments.defining_needs": 4000,
@@ -64,7 +64,7 @@ FREE_TEXT: dict[str, int] = {
     "insights.text": 4000,
     "insights.recorded_by": 120,
     "readiness.text": 300,
-    "readiness.why": 4000,
+    "readiness.why": 1000,
     "map_nodes.name": 120,
     "map_nodes.description": 4000,
     "map_nodes.owner": 120,
@@ -73,9 +73,9 @@ FREE_TEXT: dict[str, int] = {
     "goals.metric": 120,
     "goals.unit": 40,
     "goals.owner": 120,
-    "promise.versions.delivers": 4000,
-    "promise.versions.value": 4000,
-    "promise.versions.perceived": 4000,
+    "promise.versions.delivers": 400,
+    "promise.versions.value": 400,
+    "promise.versions.perceived": 400,
     "promise.versions.text": PROMISE_TEXT_MAX,
     "promise.versions.author": 120,
     "promise.versions.note": PROMISE_NOTE_MAX,
@@ -142,6 +142,29 @@ def with_suffix(suffix: str):
     def text_of(path: str, original: str, limit: int) -> str:
         room = max(0, limit - len(suffix))
         return (original[:room].rstrip() + suffix).strip()
+
+    return text_of
+
+
+def with_prefix(prefix: str):
+    """A text_of for hostile_document: `prefix` first (a formula starts the cell), then the original,
+    cut to leave room."""
+
+    def text_of(path: str, original: str, limit: int) -> str:
+        return (prefix + " " + original)[:limit].strip()
+
+    return text_of
+
+
+def of_length(extra: int = 0):
+    """A text_of for hostile_document: each field exactly at its limit (plus `extra`), numbered so
+    names stay unique, the same for the same original (references by name keep matching)."""
+    numbers: dict[str, int] = {}
+
+    def text_of(path: str, original: str, limit: int) -> str:
+        number = numbers.setdefault(original, len(numbers) + 1)
+        head = f"{number:04d}-"
+        return head + "x" * (limit + extra - len(head))
 
     return text_of
 

@@ -154,7 +154,17 @@ def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int
     return [str(h or "").strip() for h in header], numbered
 
 
+# A surrogate written out as UTF-8 bytes (half of an emoji, from a broken paste): not UTF-8, and read
+# as Windows text it would turn into other letters without a word.
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+
+
 def _read_csv(raw: bytes) -> tuple[list[str], list[list]]:
+    if _ENCODED_SURROGATE.search(raw):
+        raise ValidationProblem(
+            "The file holds half of an emoji or symbol (a broken paste), which cannot be saved. "
+            "Fix that text and save the file again as UTF-8."
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
