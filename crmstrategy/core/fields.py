@@ -24,7 +24,10 @@ def as_utc(moment: datetime) -> datetime:
 def person_name(value: object, label: str) -> str:
     """Who did something ("changed by", "recorded by"): one line of at most NAME_MAX characters, ""
     for nobody; the same rule in the form, the service, the column and the workspace file."""
-    return re.sub(r"\s+", " ", clean_text(value, label, max_length=NAME_MAX))
+    name = re.sub(r"\s+", " ", clean_text(value, label, max_length=10**9))
+    if len(name) > NAME_MAX:
+        raise ValueError(f"{label} is {len(name):,} characters long; keep it to {NAME_MAX}.")
+    return name
 
 
 def not_a_flag(value: object, label: str) -> object:

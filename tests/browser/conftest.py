@@ -22,6 +22,10 @@ from crmstrategy.core.db import make_engine, read_session, unit_of_work, upgrade
 from crmstrategy.workspace.workspaces import create_workspace
 from tests.conftest import ROOT
 
+# An assertion waits as long as an action may (the context's default timeout): on two busy cores a
+# rerun can take longer than Playwright's 5 s default, and a slow machine is not a failure.
+expect.set_options(timeout=20_000)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

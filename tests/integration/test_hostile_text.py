@@ -16,7 +16,12 @@ from crmstrategy.analysis.segments import create_segments, list_segments
 from crmstrategy.core.db import read_session, unit_of_work
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.tabular import preview_import, to_csv_bytes
-from crmstrategy.workspace.workspace_file import export_workspace, import_workspace, parse_workspace_file
+from crmstrategy.workspace.workspace_file import (
+    export_workspace,
+    import_workspace,
+    load_demo_document,
+    parse_workspace_file,
+)
 from crmstrategy.workspace.workspaces import create_workspace, list_workspaces
 from tests.hostile import FREE_TEXT, KEPT, REFUSED, hostile_document, leaves, of_length, with_prefix
 
@@ -172,3 +177,42 @@ def test_an_insight_file_with_a_control_character_names_the_row_and_the_column()
             ],
         )
     ]
+
+
+# --- wrong types in a workspace file ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("section", "index", "key", "value", "expected"),
+    [
+        ("segments", 0, "customer_count", True, "segments[1] › Customers: Customers must be a number, not true."),
+        ("segments", 1, "revenue", False, "segments[2] › Revenue: Revenue must be a number, not false."),
+        (
+            "workspace",
+            None,
+            "weight_size",
+            True,
+            "workspace › Weight size: Weight of size must be a number, not true.",
+        ),
+    ],
+)
+def test_a_true_or_false_for_a_number_is_refused_by_its_place(sqlite_engine, section, index, key, value, expected):
+    document = load_demo_document()
+    (document[section] if index is None else document[section][index])[key] = value
+    with pytest.raises(ValidationProblem) as refused:
+        with unit_of_work(sqlite_engine) as session:
+            import_workspace(session=session, document=document)
+    assert [str(p) for p in refused.value.problems] == [expected]
+
+
+def test_a_name_too_long_for_the_history_is_refused_not_cut(engine):
+    from crmstrategy.implementation.plan import create_action, list_actions
+
+    with unit_of_work(engine) as session:
+        workspace = create_workspace(session=session, data={"name": "Plan"})
+    with pytest.raises(ValidationProblem) as refused:
+        with unit_of_work(engine) as session:
+            create_action(session=session, workspace_id=workspace.id, data={"title": "Call"}, changed_by="N" * 504)
+    assert str(refused.value) == "Your name: Your name is 504 characters long; keep it to 120."
+    with read_session(engine) as session:
+        assert list_actions(session=session, workspace_id=workspace.id) == []
