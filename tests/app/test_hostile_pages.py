@@ -73,3 +73,22 @@ def test_the_walk_sees_markdown_made_from_user_text(hostile_app):
     shown = [c.label for c in at.checkbox]
     assert any("$$x$$" not in label and "\\$\\$x\\$\\$" in label for label in shown)
     assert unescaped("Yes, remove Erik $$x$$ :red[x]") == ["$$x$$", ":red[x]"]
+
+
+def test_a_pasted_control_character_gets_a_sentence_beside_the_form_and_nothing_is_saved(app, db):
+    from crmstrategy.analysis.participants import list_participants
+    from crmstrategy.workspace.workspaces import list_workspaces
+    from tests.app.conftest import errors, new_workspace, wkey
+
+    at = new_workspace(app)
+    ws = next(w.id for w in db(list_workspaces) if w.name == "Blank")
+    at = open_page(at, "app_pages/analysis/participants.py")
+    at.text_input(key=wkey(at, "participant_new_name")).input("Kari\x00Nordmann")
+    at.button(key=wkey(at, "participant_new_submit")).click().run()
+    assert not at.exception
+    assert errors(at) == [
+        "Nothing was saved: Name: Participant name holds an invisible control character (U+0000) at "
+        "character 5, which cannot "
+        "be saved. Delete it and try again."
+    ]
+    assert db(list_participants, workspace_id=ws) == []
