@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from crmstrategy.ui.frame import method_navigation
+from crmstrategy.ui.frame import database_problems_shown, method_navigation
 
 st.set_page_config(page_title="CRM Strategy Workbench", page_icon=":material/hub:", layout="wide")
-method_navigation().run()
+with database_problems_shown():
+    method_navigation().run()

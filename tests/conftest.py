@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -145,3 +146,47 @@ def demo_workspace_id(engine) -> int:
     """The demo workspace, which `database_url` copied in before any other fixture wrote."""
     with read_session(engine) as session:
         return min(w.id for w in list_workspaces(session=session) if w.name.startswith("Demo"))
+
+
+@pytest.fixture
+def read_only():
+    """Make a file or folder truly read-only for this test; `read_only(path)` returns the function that
+    makes it writable again, which also runs after the test (so that tmp_path can be cleaned). As root
+    chmod stops nothing, so there it is the immutable attribute (chattr +i), which binds root too; a
+    file system without it skips the test, saying so."""
+    undo = []
+
+    def make(path: Path):
+        if os.geteuid() != 0:
+            mode = path.stat().st_mode
+            path.chmod(mode & ~0o222)
+
+            def restore() -> None:
+                path.chmod(mode)
+
+        else:
+            chattr = shutil.which("chattr")
+            if chattr is None:
+                pytest.skip("Running as root, where chmod does not stop writes, and chattr is not installed.")
+            done = subprocess.run([chattr, "+i", str(path)], capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(
+                    "Running as root, where chmod does not stop writes, and this file system refuses "
+                    f"chattr +i: {done.stderr.strip()}"
+                )
+
+            def restore() -> None:
+                subprocess.run([chattr, "-i", str(path)], check=True)
+
+        undo.append(restore)
+        # Really read-only, not just marked so:
+        with pytest.raises(PermissionError):
+            if path.is_dir():
+                (path / "probe").touch()
+            else:
+                path.open("ab").close()
+        return restore
+
+    yield make
+    for restore in reversed(undo):
+        restore()

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.errors import DatabaseNotWritable, ValidationProblem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'workbench.db'}"
@@ -37,10 +39,21 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL, None for an in-memory database. A `file:` URI (with `?uri=true`,
+    e.g. `sqlite:///file:/srv/w.db?mode=ro&uri=true`) names its file after the `file:`."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:") :].split("?", 1)[0]
+    return Path(database)
+
+
 def _make_sqlite_engine(url: str) -> Engine:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None hands transaction control to SQLAlchemy's "begin" event below,
     # so that writers can take the write lock up front (see _begin).
     engine = create_engine(
@@ -72,11 +85,18 @@ def _make_sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
+
+
+def schema_revisions() -> list[str]:
+    """The schema revisions this version of the app knows, oldest first (the last is its head)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -91,12 +111,76 @@ def current_revision(engine: Engine) -> str | None:
         return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+# What SQLite or PostgreSQL says when it refuses a write (lower case), what the user reads after
+# "The database cannot be written:", and what to do. First match wins.
+_WRITE_FAILURES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("readonly database", "read-only transaction"),
+        "it is read-only",
+        "Ask whoever runs the workbench to make the database file and its folder writable, then try again.",
+    ),
+    (
+        ("database is locked", "database table is locked", "lock timeout"),
+        "another program kept it busy for too long",
+        "Try again in a moment.",
+    ),
+    (
+        ("database or disk is full", "no space left on device", "disk full"),
+        "the disk is full",
+        "Ask whoever runs the workbench to free some space on the server, then try again.",
+    ),
+    (
+        ("unable to open database file",),
+        "the workbench may not write in the database's folder",
+        "Ask whoever runs the workbench to make that folder writable, then try again.",
+    ),
+    (
+        ("file is not a database",),
+        "the database file has been replaced by a file that is not a database",
+        "Reload the page to see what to do.",
+    ),
+    (
+        ("malformed", "disk i/o error"),
+        "the database file is damaged or its disk failed",
+        "Ask whoever runs the workbench to check the disk and restore the database from a backup.",
+    ),
+)
+
+
+def write_failure_reason(exc: BaseException) -> tuple[str, str] | None:
+    """Why the database refused a write with `exc` and what to do, in the user's words; None when
+    `exc` is not one of the database's own refusals (read-only, locked, disk full, server gone): those
+    go on as they are, to the server log."""
+    if not isinstance(exc, DBAPIError) or isinstance(exc, IntegrityError):
+        return None
+    said = str(exc.orig).lower()
+    for signs, reason, advice in _WRITE_FAILURES:
+        if any(sign in said for sign in signs):
+            return reason, advice
+    if exc.connection_invalidated:
+        return (
+            "the database server cannot be reached",
+            "Try again in a moment; if it keeps failing, ask whoever runs the workbench to check the server.",
+        )
+    return None
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """The sentence a user reads when the database refused a save with `exc` (see write_failure_reason)."""
+    found = write_failure_reason(exc)
+    if found is None:
+        return None
+    reason, advice = found
+    return f"The database cannot be written: {reason}. Nothing was saved. {advice}"
+
+
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction for one user action: commit on success, roll back on any error.
 
     A constraint the services did not foresee (two people saving the same name at the same
-    moment) becomes a ValidationProblem, so the user reads a sentence, not a traceback.
+    moment) becomes a ValidationProblem, so the user reads a sentence, not a traceback; so does
+    a write the database itself refuses (read-only, locked, disk full): DatabaseNotWritable.
     """
     bind = engine.execution_options(sqlite_write=True) if engine.dialect.name == "sqlite" else engine
     session = Session(bind, expire_on_commit=False)
@@ -109,6 +193,13 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
             "Someone saved a conflicting change at the same moment (for example the "
             "same name). Nothing was saved; look at the current data and try again."
         ) from None
+    except DatabaseError as exc:
+        session.rollback()
+        message = write_failure(exc)
+        if message is None:
+            raise
+        # The database's own words stay on the exception (__cause__), for the server log.
+        raise DatabaseNotWritable(message) from exc
     except BaseException:
         session.rollback()
         raise

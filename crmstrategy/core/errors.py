@@ -73,3 +73,8 @@ def _num(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{value:,}" if isinstance(value, (int, float)) else str(value)
+
+
+class DatabaseNotWritable(ValidationProblem):
+    """A save the database itself refused (read-only, locked, disk full): the message says why and
+    that nothing was saved, so it is shown as it is, without the usual "Nothing was saved:" before it."""

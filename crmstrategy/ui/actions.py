@@ -9,25 +9,44 @@ from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from streamlit.logger import get_logger
 
-from crmstrategy.core.db import database_url_from_env, make_engine, read_session, unit_of_work, upgrade
-from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.database_health import DatabaseUnavailable, explain_failure, open_database
+from crmstrategy.core.db import database_url_from_env, read_session, unit_of_work
+from crmstrategy.core.errors import DatabaseNotWritable, ValidationProblem
 from crmstrategy.core.text import md_escape
 from crmstrategy.core.versioning import StaleEdit
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from crmstrategy.workspace.workspaces import list_workspaces
 
+LOG = get_logger(__name__)
 
-@st.cache_resource(show_spinner=False)
+
+def _release(engine: Engine) -> None:
+    engine.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_release)
 def engine_for(url: str) -> Engine:
-    """One engine per database URL for the whole server; schema upgraded, demo loaded if empty."""
-    engine = make_engine(url)
-    upgrade(engine)
-    with read_session(engine) as session:
-        empty = not list_workspaces(session=session)
-    if empty:
-        with unit_of_work(engine) as session:
-            import_workspace(session=session, document=load_demo_document())
+    """One engine per database URL for the whole server; schema upgraded, demo loaded if empty.
+
+    A database the app cannot use raises DatabaseUnavailable. st.cache_resource keeps only what the
+    function returns, never what it raised: the next run checks the database again, so fixing it and
+    reloading the page is enough."""
+    engine = open_database(url)
+    try:
+        with read_session(engine) as session:
+            empty = not list_workspaces(session=session)
+        if empty:
+            with unit_of_work(engine) as session:
+                import_workspace(session=session, document=load_demo_document())
+    except (DBAPIError, DatabaseNotWritable) as exc:
+        engine.dispose()
+        problem = explain_failure(url, exc)
+        if problem is None:
+            raise
+        raise problem from exc
     return engine
 
 
@@ -44,9 +63,18 @@ def engine() -> Engine:
 
 
 def read(fn: Callable[..., Any], **kwargs) -> Any:
-    """Call a read service in a short session of its own."""
-    with read_session(engine()) as session:
-        return fn(session=session, **kwargs)
+    """Call a read service in a short session of its own. A database that broke while the app ran
+    (a file replaced, a server gone) raises DatabaseUnavailable, and the next run checks it afresh."""
+    url = database_url()
+    try:
+        with read_session(engine_for(url)) as session:
+            return fn(session=session, **kwargs)
+    except DBAPIError as exc:
+        problem = explain_failure(url, exc)
+        if problem is None:
+            raise
+        engine_for.clear(url)  # its pooled connections may hold the broken file open
+        raise problem from exc
 
 
 def attempt(fn: Callable[..., Any], **kwargs) -> tuple[Any | None, ValidationProblem | None]:
@@ -55,6 +83,15 @@ def attempt(fn: Callable[..., Any], **kwargs) -> tuple[Any | None, ValidationPro
     try:
         with unit_of_work(engine()) as session:
             return fn(session=session, **kwargs), None
+    except DatabaseNotWritable as exc:
+        LOG.warning("A save was refused by the database: %s", exc.__cause__)
+        # A connection SQLite opened read-only stays read-only: after the file is fixed, the next
+        # save must get a fresh one.
+        engine().dispose()
+        return None, exc
+    except DatabaseUnavailable as exc:  # the database broke since this page was drawn
+        LOG.warning("The database cannot be used (%s): %s", exc.kind, exc.detail)
+        return None, DatabaseNotWritable(f"{exc.what} Nothing was saved. {exc.advice}")
     except ValidationProblem as exc:
         return None, exc
 
@@ -104,6 +141,9 @@ def redraw(kind: str, workspace_id: int, item_id: Any) -> None:
 
 def show_problems(exc: ValidationProblem, where=None) -> None:
     target = where if where is not None else st
+    if isinstance(exc, DatabaseNotWritable):  # its message says that nothing was saved
+        target.error(md_escape(str(exc.problems[0])), icon=":material/database:")
+        return
     if isinstance(exc, StaleEdit):
         _show_stale(exc, target)
         return

@@ -1,17 +1,20 @@
 """The page frame: the navigation in the method's order, the workspace switcher (the workspace is in
 the URL as `?ws=`), the first-run choice between the demo and an empty start, each page's Back and
-Next step."""
+Next step, and the one page shown instead when the database cannot be used."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import streamlit as st
 
 from crmstrategy.core import clock
+from crmstrategy.core.database_health import DatabaseUnavailable
 from crmstrategy.core.models import WorkspaceRead
-from crmstrategy.core.text import download_name
-from crmstrategy.ui.actions import _apply_form_resets, act, read
+from crmstrategy.core.text import download_name, md_escape
+from crmstrategy.ui.actions import LOG, _apply_form_resets, act, read
 from crmstrategy.workspace.method_path import Place, method_guide, neighbours
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from crmstrategy.workspace.workspaces import list_workspaces
@@ -29,6 +32,26 @@ def set_workspace(workspace_id: int) -> None:
 
 def _switch_workspace() -> None:
     set_workspace(st.session_state["workspace_switcher"])
+
+
+def show_database_problem(problem: DatabaseUnavailable) -> NoReturn:
+    """The page shown instead of the app when the database cannot be used: what is wrong and what to
+    do, in plain words. No traceback and no server path there; both go to the server log."""
+    LOG.warning("The database cannot be used (%s): %s", problem.kind, problem.detail or problem.what)
+    st.title(APP_TITLE)
+    st.error(f"**{md_escape(problem.title)}**\n\n{md_escape(problem.what)}", icon=":material/database:")
+    st.markdown(f"**What to do:** {md_escape(problem.advice)}")
+    st.stop()
+
+
+@contextmanager
+def database_problems_shown() -> Iterator[None]:
+    """Around a page's run (app.py): a database that broke while the page ran (after
+    `workbench_page`) gets the same page as one found at the start, not a traceback."""
+    try:
+        yield
+    except DatabaseUnavailable as problem:
+        show_database_problem(problem)
 
 
 def _onboarding() -> NoReturn:
@@ -117,7 +140,10 @@ def workbench_page(title: str) -> WorkspaceRead | None:
     workspace, the Workspaces page gets None and every other page the onboarding."""
     _apply_form_resets()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/hub:", layout="wide")
-    workspaces = read(list_workspaces)
+    try:
+        workspaces = read(list_workspaces)  # the first use of the database in every run
+    except DatabaseUnavailable as problem:
+        show_database_problem(problem)
     by_id = {w.id: w for w in workspaces}
     current_id = None
     raw = st.query_params.get(WORKSPACE_PARAM)
