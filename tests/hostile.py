@@ -156,6 +156,18 @@ def with_prefix(prefix: str):
     return text_of
 
 
+def numbered(text: str):
+    """A text_of for hostile_document: a number (so names stay unique, the same for the same original)
+    and then `text`, cut at the field's limit."""
+    numbers: dict[str, int] = {}
+
+    def text_of(path: str, original: str, limit: int) -> str:
+        number = numbers.setdefault(original, len(numbers) + 1)
+        return f"{number:03d} {text}"[:limit].rstrip()
+
+    return text_of
+
+
 def of_length(extra: int = 0):
     """A text_of for hostile_document: each field exactly at its limit (plus `extra`), numbered so
     names stay unique, the same for the same original (references by name keep matching)."""

@@ -23,7 +23,7 @@ from crmstrategy.workspace.workspace_file import (
     parse_workspace_file,
 )
 from crmstrategy.workspace.workspaces import create_workspace, list_workspaces
-from tests.hostile import FREE_TEXT, KEPT, REFUSED, hostile_document, leaves, of_length, with_prefix
+from tests.hostile import FREE_TEXT, KEPT, REFUSED, hostile_document, leaves, numbered, of_length, with_prefix
 
 
 def _round_trip(engine, document: dict) -> dict:
@@ -42,11 +42,21 @@ def _workspace_count(engine) -> int:
         return len(list_workspaces(session=session))
 
 
-# Names are one line: their runs of white space are one space (the policy), so the inner tab is
-# checked on free text in the unit tests instead.
-@pytest.mark.parametrize("kind", sorted(set(KEPT) - {"inner tab"}))
+# All the kinds at once, in one text (names are one line: their runs of white space are one space by
+# the policy, so the inner tab is checked on free text in the unit tests instead); and each kind of
+# formula first, where a spreadsheet would run it.
+_ALL_KEPT = " ".join(
+    text for kind, text in sorted(KEPT.items()) if kind != "inner tab" and not kind.startswith("formula")
+)
+_KEPT_TEXTS = {"all kinds at once": _ALL_KEPT} | {
+    kind: text for kind, text in KEPT.items() if kind.startswith("formula")
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_KEPT_TEXTS))
 def test_every_field_keeps_what_was_typed(engine, kind):
-    document = hostile_document(with_prefix(KEPT[kind]))
+    text = _KEPT_TEXTS[kind]
+    document = hostile_document(numbered(text) if kind == "all kinds at once" else with_prefix(text))
     exported = _round_trip(engine, document)
     assert _by_path(exported) == _by_path(document)
     assert len(leaves(document)) == len(FREE_TEXT)
