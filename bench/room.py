@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 PARTICIPANTS = 30
 FACTORS = ("Stock availability", "Speed at the counter", "Order accuracy", "Trade credit", "Price level")
 SERVICE_TARGET_MS, BROWSER_TARGET_MS = 300, 3000
+DAY_MS = 86_400_000
 
 
 def percentile(samples: list[float], p: int) -> float:
@@ -284,7 +285,10 @@ async def _no_op(page, room: dict, n: int, round_: int) -> float:
 # 250, 500, 1000 ms) is not added to what a participant waits.
 _WATCH = """text => {
     window.__room = {};
-    document.addEventListener("click", () => { window.__room.clicked ??= performance.now(); }, true);
+    document.addEventListener("click", () => {
+        window.__room.clicked ??= performance.now();
+        window.__room.epoch ??= Date.now();
+    }, true);
     const shown = () => [...document.querySelectorAll("[data-testid=stAlertContentSuccess]")]
         .some(e => e.textContent.includes(text));
     const observer = new MutationObserver(() => {
@@ -297,8 +301,9 @@ _WATCH = """text => {
 }"""
 
 
-async def _save(page, room: dict, n: int) -> tuple[float, float]:
-    """(ms from the click until the confirmation shows, in the page; the same as Playwright saw it)."""
+async def _save(page, room: dict, n: int) -> tuple[float, float, float]:
+    """(ms from the click until the confirmation shows, in the page; the same as Playwright saw it;
+    the click's moment, epoch ms)."""
     from playwright.async_api import expect
 
     text = f"Saved {len(FACTORS)} ratings for Participant {n:02d}."
@@ -308,11 +313,29 @@ async def _save(page, room: dict, n: int) -> tuple[float, float]:
     await expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text=text)).to_be_visible(timeout=120_000)
     seen = (time.perf_counter() - start) * 1000
     await page.wait_for_function("() => window.__room.shown !== undefined", timeout=120_000)
-    shown = await page.evaluate("() => window.__room.shown - window.__room.clicked")
-    return shown, seen
+    shown, clicked = await page.evaluate("() => [window.__room.shown - window.__room.clicked, window.__room.epoch]")
+    return shown, seen, clicked
 
 
-async def _browser_rounds(url: str, server_pid: int, room: dict, rounds: int) -> dict[str, list[float]]:
+def _stored_at(engine, room: dict) -> dict[int, float]:
+    """Participant id -> when their ratings of the measured segment were stored (epoch ms)."""
+    from sqlmodel import col, func, select
+
+    from crmstrategy.analysis.models import SegmentFactor, StrengthRating
+    from crmstrategy.core.db import read_session
+    from crmstrategy.core.fields import as_utc
+
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(StrengthRating.participant_id, func.max(StrengthRating.updated_at))
+            .join(SegmentFactor, col(SegmentFactor.id) == StrengthRating.segment_factor_id)
+            .where(SegmentFactor.segment_id == room["segment"])
+            .group_by(col(StrengthRating.participant_id))
+        ).all()
+    return {participant: as_utc(moment).timestamp() * 1000 for participant, moment in rows}
+
+
+async def _browser_rounds(url: str, server_pid: int, engine, room: dict, rounds: int) -> dict[str, list[float]]:
     from playwright.async_api import async_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -324,6 +347,7 @@ async def _browser_rounds(url: str, server_pid: int, room: dict, rounds: int) ->
         "server_cpu": [],
         "browser_cpu": [],
         "wall": [],
+        "stored": [],
         "round_p50": [],
         "round_p95": [],
     }
@@ -351,9 +375,14 @@ async def _browser_rounds(url: str, server_pid: int, room: dict, rounds: int) ->
                 started = time.perf_counter()
                 timed = await asyncio.gather(*(_save(page, room, n) for n, page in enumerate(pages)))
                 result["wall"].append(time.perf_counter() - started)
-                shown = [s for s, _ in timed]
+                shown = [s for s, _, _ in timed]
                 result["saves"] += shown
-                result["seen"] += [s for _, s in timed]
+                result["seen"] += [s for _, s, _ in timed]
+                stored = _stored_at(engine, room)
+                # The server's clock runs on CRMSTRATEGY_TODAY (the time of day is real): compare times of day.
+                result["stored"] += [
+                    (stored[room["people"][n]] - clicked) % DAY_MS for n, (_, _, clicked) in enumerate(timed)
+                ]
                 result["round_p50"].append(statistics.median(shown))
                 result["round_p95"].append(percentile(shown, 95))
                 result["server_cpu"].append(_cpu_seconds([server_pid]) - server_before)
@@ -373,7 +402,7 @@ def through_the_server(folder: Path, rounds: int) -> dict[str, list[float]]:
     room = make_room(engine)
     process, server_url = start_server(url, folder / "streamlit.log")
     try:
-        result = asyncio.run(_browser_rounds(server_url, process.pid, room, rounds))
+        result = asyncio.run(_browser_rounds(server_url, process.pid, engine, room, rounds))
         _check_strengths(engine, room, room["segment"], rounds - 1)
         return result
     finally:
@@ -446,6 +475,7 @@ def main() -> int:
         print(header)
         print(_line("'Save my ratings' until the confirmation shows", browser["saves"], BROWSER_TARGET_MS))
         print(_line("  the same, as Playwright saw it (+ its polling)", browser["seen"], BROWSER_TARGET_MS))
+        print(_line("  of it: click until the ratings are stored", browser["stored"], BROWSER_TARGET_MS))
         print(_line("no-op: click a score until Playwright sees it", browser["no_op"], BROWSER_TARGET_MS))
         for n, (wall, server_cpu, browser_cpu, p50, p95) in enumerate(
             zip(
