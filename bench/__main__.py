@@ -4,6 +4,7 @@
 
 Prints one table (median of the runs after a warm-up run per page) and the peak RSS.
 Targets on the 2-core reference machine: 150 ms a page on the demo, 500 ms on the large one.
+A room of 30 saving their ratings at once is timed apart: python -m bench.room.
 """
 
 from __future__ import annotations

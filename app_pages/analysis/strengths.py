@@ -6,19 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.analysis.participants import list_participants
-from crmstrategy.analysis.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS
+from crmstrategy.analysis.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS, weight_shares
 from crmstrategy.analysis.strengths import (
     add_factor,
     delete_factor,
     list_factors,
     ratings_of,
     save_strength_ratings,
+    segment_factors,
     segment_strength,
     set_agreed_strengths,
     set_ratings_revealed,
     set_segment_factors,
 )
 from crmstrategy.core.editor import table_records
+from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
@@ -201,6 +203,55 @@ with factors_tab:
                     flash("strengths", f"Removed '{unused[chosen]}' from the library.")
                     st.rerun()
 
+
+@st.fragment
+def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str) -> None:
+    """One participant's rating form, on its own: "Save my ratings" reruns this form only, not
+    the page (a whole room saves at once, and each save should cost its own form, not everyone's
+    statistics). Drawn from the key factors as they are now, so a factor removed meanwhile is
+    not rated. The figures above the tabs follow at the page's next run."""
+    try:
+        factors = read(segment_factors, workspace_id=workspace_id, segment_id=segment_id)
+        mine = read(ratings_of, workspace_id=workspace_id, segment_id=segment_id, participant_id=rater)
+    except ValidationProblem as gone:  # the segment or the participant was deleted meanwhile
+        st.info(f"{gone} Reload the page.")
+        return
+    if not factors:
+        st.info("This segment has no key factors any more; reload the page.")
+        return
+    choices = [None, 1, 2, 3, 4, 5]
+    with st.form(f"strength_form_{segment_id}_{rater}", border=True):
+        typed = []
+        for f, share in zip(factors, weight_shares([f.weight for f in factors])):
+            st.markdown(f"**{md_escape(f.factor)}** · matters {share:.0f} %")
+            score = st.radio(
+                md_escape(f.factor),
+                choices,
+                horizontal=True,
+                label_visibility="collapsed",
+                key=f"strength_score_{segment_id}_{rater}_{f.id}",
+                index=choices.index(mine.get(f.id)),
+                format_func=lambda v: "–" if v is None else str(v),
+            )
+            typed.append({"segment_factor_id": f.id, "score": score})
+        save = st.form_submit_button("Save my ratings", type="primary", key=f"strength_submit_{segment_id}_{rater}")
+    save_problems = st.container()
+    if save:
+        saved = act(
+            save_strength_ratings,
+            workspace_id=workspace_id,
+            segment_id=segment_id,
+            participant_id=rater,
+            ratings=typed,
+            where=save_problems,
+        )
+        if saved is not None:
+            st.success(
+                md_escape(f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}."),
+                icon=":material/check_circle:",
+            )
+
+
 with rate_tab:
     if not strength.factors:
         st.info("This segment has no key factors yet. Add them under **Key factors**, then everyone rates here.")
@@ -209,43 +260,11 @@ with rate_tab:
             key="strength_rater", participants=participants, flash_key="strengths", purpose="Strength ratings"
         )
         if rater is not None:
-            mine = read(ratings_of, workspace_id=ws.id, segment_id=segment_id, participant_id=rater)
-            choices = [None, 1, 2, 3, 4, 5]
             st.write(
                 "How strong are we on each factor, as these customers see it? "
                 "1 = weak, 3 = as good as the others, 5 = best in the market."
             )
-            with st.form(f"strength_form_{segment_id}_{rater}", border=True):
-                typed = []
-                for f in strength.factors:
-                    st.markdown(f"**{md_escape(f.factor.factor)}** · matters {f.share:.0f} %")
-                    score = st.radio(
-                        md_escape(f.factor.factor),
-                        choices,
-                        horizontal=True,
-                        label_visibility="collapsed",
-                        key=f"strength_score_{segment_id}_{rater}_{f.factor.id}",
-                        index=choices.index(mine.get(f.factor.id)),
-                        format_func=lambda v: "–" if v is None else str(v),
-                    )
-                    typed.append({"segment_factor_id": f.factor.id, "score": score})
-                save = st.form_submit_button(
-                    "Save my ratings", type="primary", key=f"strength_submit_{segment_id}_{rater}"
-                )
-            save_problems = st.container()
-            if save:
-                saved = act(
-                    save_strength_ratings,
-                    workspace_id=ws.id,
-                    segment_id=segment_id,
-                    participant_id=rater,
-                    ratings=typed,
-                    where=save_problems,
-                )
-                if saved is not None:
-                    rater_name = next(p.name for p in participants if p.id == rater)
-                    flash("strengths", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
-                    st.rerun()
+            _rating_form(ws.id, segment_id, rater, next(p.name for p in participants if p.id == rater))
             if not strength.revealed:
                 st.caption(
                     ":material/visibility_off: Your ratings are hidden from the others until the facilitator "

@@ -3,7 +3,7 @@ the summary (crmstrategy.analysis.readiness does the arithmetic)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
@@ -18,7 +18,7 @@ from crmstrategy.analysis.readiness import STANDARD_STATEMENTS, Rating, Readines
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
-from crmstrategy.core.writing import require_in_workspace, writing
+from crmstrategy.core.writing import require_in_workspace, touch_workspace, upsert, writing
 
 _WHY_BY_KEY: dict[str | None, str] = {key: why for key, _, why in STANDARD_STATEMENTS}
 
@@ -98,60 +98,65 @@ def ratings_of(*, session: Session, workspace_id: int, participant_id: int) -> d
 def save_ratings(
     *, session: Session, workspace_id: int, participant_id: int, ratings: list[ReadinessRatingIn | dict]
 ) -> int:
-    """Store one participant's ratings (a score of None clears that statement's rating)."""
-    with writing(session, workspace_id):
-        require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-        statements = {s.id: s for s in list_statements(session=session, workspace_id=workspace_id)}
-        clean: list[ReadinessRatingIn] = []
-        problems: list[Problem] = []
-        for item in ratings:
-            try:
-                rating = validated(ReadinessRatingIn, item)
-            except ValidationProblem as exc:
-                problems.extend(exc.problems)
-                continue
-            if rating.statement_id not in statements:
-                problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
-                continue
-            if rating.score is None and rating.note:
-                problems.append(
-                    Problem(statements[rating.statement_id].text, "Give a score from 1 to 5 with the note.")
-                )
-                continue
-            if any(c.statement_id == rating.statement_id for c in clean):
-                problems.append(Problem(statements[rating.statement_id].text, "Give one score per statement."))
-                continue
-            clean.append(rating)
-        if problems:
-            raise ValidationProblem(problems)
-        existing = {
-            r.statement_id: r
-            for r in session.exec(
-                select(ReadinessRating).where(
-                    ReadinessRating.participant_id == participant_id,
-                    col(ReadinessRating.statement_id).in_(list(statements)),
-                )
-            ).all()
-        }
-        saved = 0
-        for rating in clean:
-            row = existing.get(rating.statement_id)
-            if rating.score is None:
-                if row is not None:
-                    session.delete(row)
-                continue
-            if row is None:
-                row = ReadinessRating(
-                    statement_id=rating.statement_id,
-                    participant_id=participant_id,
-                    score=rating.score,
-                    note=rating.note,
-                )
-            else:
-                row.score, row.note, row.updated_at = rating.score, rating.note, utcnow()
-            session.add(row)
-            saved += 1
-        return saved
+    """Store one participant's ratings (a score of None clears that statement's rating).
+
+    Like a participant's strength ratings (strengths.save_strength_ratings says why), a small write
+    without the workspace lock: a read of the participant and the statements' ids and texts, one
+    upsert of this participant's own rows, one delete of those cleared."""
+    typed: list[ReadinessRatingIn | ValidationProblem] = []
+    for item in ratings:
+        try:
+            typed.append(validated(ReadinessRatingIn, item))
+        except ValidationProblem as exc:
+            typed.append(exc)
+    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    texts = dict(
+        session.exec(
+            select(ReadinessStatement.id, ReadinessStatement.text).where(
+                ReadinessStatement.workspace_id == workspace_id
+            )
+        ).all()
+    )
+    clean: dict[int, ReadinessRatingIn] = {}
+    problems: list[Problem] = []
+    for rating in typed:
+        if isinstance(rating, ValidationProblem):
+            problems.extend(rating.problems)
+        elif rating.statement_id not in texts:
+            problems.append(Problem("Statement", "That statement is not part of this workspace's check."))
+        elif rating.score is None and rating.note:
+            problems.append(Problem(texts[rating.statement_id], "Give a score from 1 to 5 with the note."))
+        elif rating.statement_id in clean:
+            problems.append(Problem(texts[rating.statement_id], "Give one score per statement."))
+        else:
+            clean[rating.statement_id] = rating
+    if problems:
+        raise ValidationProblem(problems)
+    now = utcnow()
+    scored = [
+        {"statement_id": r.statement_id, "participant_id": participant_id, "score": r.score, "note": r.note}
+        | {"updated_at": now}
+        for r in clean.values()
+        if r.score is not None
+    ]
+    cleared = [r.statement_id for r in clean.values() if r.score is None]
+    if cleared:
+        session.exec(
+            delete(ReadinessRating).where(
+                col(ReadinessRating.participant_id) == participant_id,
+                col(ReadinessRating.statement_id).in_(cleared),
+            )
+        )
+    upsert(
+        session,
+        ReadinessRating,
+        scored,
+        keys=("statement_id", "participant_id"),
+        update=("score", "note", "updated_at"),
+    )
+    if clean:
+        touch_workspace(session, workspace_id, now)
+    return len(scored)
 
 
 def all_ratings(*, session: Session, workspace_id: int) -> list[Rating]:

@@ -36,7 +36,7 @@ from crmstrategy.core.fields import score_1_to_5
 from crmstrategy.core.models import id_col, id_of, utcnow
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
-from crmstrategy.core.writing import require_in_workspace, writing
+from crmstrategy.core.writing import require_in_workspace, touch_workspace, upsert, writing
 
 
 @dataclass(frozen=True)
@@ -228,55 +228,72 @@ def save_strength_ratings(
     *, session: Session, workspace_id: int, segment_id: int, participant_id: int, ratings: list[StrengthRatingIn | dict]
 ) -> int:
     """Store one participant's ratings of a segment's factors; a score of None clears one.
-    Writers to a workspace take turns (writing() locks it), so many sessions rating
-    at once all land."""
-    with writing(session, workspace_id):
-        require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
-        require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
-        factor_ids = set(session.exec(select(SegmentFactor.id).where(SegmentFactor.segment_id == segment_id)).all())
-        if not factor_ids:
-            raise ValidationProblem(
-                [Problem("Key factors", "This segment has no key factors yet; add them before rating.")]
+
+    A whole workshop saves at the same moment, so this write is kept small: checks that read only
+    the segment, the participant and the segment's key-factor ids, then one upsert of this
+    participant's rows (and one delete of those cleared); the statistics are computed on read
+    (segment_strength).
+
+    It does not go through writing(): the workspace lock makes writers to one workspace take turns
+    so that an edit drawn from a version, or a check-then-insert (a name, a library factor), is
+    never overtaken halfway. A participant's ratings need neither: they are that participant's own
+    rows, one per key factor, never anyone else's and never a version someone else drew from, and
+    the upsert on their unique (segment_factor_id, participant_id) is atomic on both databases,
+    however many save at once. Nothing stale, nothing lost holds without the lock: two saves of
+    one participant are last-saved-wins on the same rows; a key factor or participant removed
+    meanwhile takes its ratings with it (ON DELETE CASCADE) or refuses the insert (the foreign
+    key: "someone saved a conflicting change", nothing saved). The workspace's updated_at is
+    touched without waiting for that lock (touch_workspace)."""
+    typed: list[StrengthRatingIn | ValidationProblem] = []
+    for item in ratings:
+        try:
+            typed.append(validated(StrengthRatingIn, item, labels={"score": "Strength"}))
+        except ValidationProblem as exc:
+            typed.append(exc)
+    require_in_workspace(session, Segment, segment_id, workspace_id, "segment")
+    require_in_workspace(session, Participant, participant_id, workspace_id, "participant")
+    factor_ids = set(session.exec(select(SegmentFactor.id).where(SegmentFactor.segment_id == segment_id)).all())
+    if not factor_ids:
+        raise ValidationProblem(
+            [Problem("Key factors", "This segment has no key factors yet; add them before rating.")]
+        )
+    clean: dict[int, int | None] = {}
+    problems: list[Problem] = []
+    for rating in typed:
+        if isinstance(rating, ValidationProblem):
+            problems.extend(rating.problems)
+        elif rating.segment_factor_id not in factor_ids:
+            problems.append(
+                Problem("Factor", "That factor is not a key factor of this segment any more; reload the page.")
             )
-        clean: dict[int, int | None] = {}
-        problems: list[Problem] = []
-        for item in ratings:
-            try:
-                rating = validated(StrengthRatingIn, item, labels={"score": "Strength"})
-            except ValidationProblem as exc:
-                problems.extend(exc.problems)
-                continue
-            if rating.segment_factor_id not in factor_ids:
-                problems.append(
-                    Problem("Factor", "That factor is not a key factor of this segment any more; reload the page.")
-                )
-                continue
+        else:
             clean[rating.segment_factor_id] = rating.score
-        if problems:
-            raise ValidationProblem(problems)
-        existing = {
-            r.segment_factor_id: r
-            for r in session.exec(
-                select(StrengthRating).where(
-                    StrengthRating.participant_id == participant_id,
-                    col(StrengthRating.segment_factor_id).in_(list(factor_ids)),
-                )
-            ).all()
-        }
-        saved = 0
-        for factor_id, score in clean.items():
-            row = existing.get(factor_id)
-            if score is None:
-                if row is not None:
-                    session.delete(row)
-                continue
-            if row is None:
-                row = StrengthRating(segment_factor_id=factor_id, participant_id=participant_id, score=score)
-            else:
-                row.score, row.updated_at = score, utcnow()
-            session.add(row)
-            saved += 1
-        return saved
+    if problems:
+        raise ValidationProblem(problems)
+    now = utcnow()
+    scored = [
+        {"segment_factor_id": factor_id, "participant_id": participant_id, "score": score, "updated_at": now}
+        for factor_id, score in clean.items()
+        if score is not None
+    ]
+    cleared = [factor_id for factor_id, score in clean.items() if score is None]
+    if cleared:
+        session.exec(
+            delete(StrengthRating).where(
+                col(StrengthRating.participant_id) == participant_id,
+                col(StrengthRating.segment_factor_id).in_(cleared),
+            )
+        )
+    upsert(
+        session,
+        StrengthRating,
+        scored,
+        keys=("segment_factor_id", "participant_id"),
+        update=("score", "updated_at"),
+    )
+    if clean:
+        touch_workspace(session, workspace_id, now)
+    return len(scored)
 
 
 def set_ratings_revealed(*, session: Session, workspace_id: int, segment_id: int, revealed: bool) -> bool:

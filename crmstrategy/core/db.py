@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,11 @@ from crmstrategy.core.errors import DatabaseNotWritable, ValidationProblem
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'workbench.db'}"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+BUSY_TIMEOUT_S = 30  # how long a writer waits for its turn before SQLite says "database is locked"
+# Up to 40 connections at once, as many kept once opened: a workshop room saves in bursts, and a
+# pool of 10 with 30 overflow closed 20 connections after each burst only to open them again at
+# the next (on PostgreSQL a new server process each).
+POOL = {"pool_size": 40, "max_overflow": 0}
 
 
 def database_url_from_env(secrets: dict | None = None) -> str:
@@ -36,7 +42,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+    return create_engine(url, pool_pre_ping=True, **POOL)
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -58,9 +64,8 @@ def _make_sqlite_engine(url: str) -> Engine:
     # so that writers can take the write lock up front (see _begin).
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
-        pool_size=10,
-        max_overflow=30,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S, "isolation_level": None},
+        **POOL,
     )
 
     @event.listens_for(engine, "connect")
@@ -68,7 +73,7 @@ def _make_sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -182,7 +187,10 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     moment) becomes a ValidationProblem, so the user reads a sentence, not a traceback; so does
     a write the database itself refuses (read-only, locked, disk full): DatabaseNotWritable.
     """
-    bind = engine.execution_options(sqlite_write=True) if engine.dialect.name == "sqlite" else engine
+    sqlite = engine.dialect.name == "sqlite"
+    turn = _writer_turn(engine) if sqlite else None
+    waited = turn is not None and turn.acquire(timeout=BUSY_TIMEOUT_S)
+    bind = engine.execution_options(sqlite_write=True) if sqlite else engine
     session = Session(bind, expire_on_commit=False)
     try:
         yield session
@@ -205,6 +213,29 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        if waited:
+            assert turn is not None
+            turn.release()
+
+
+_WRITER_TURNS: dict[str, threading.RLock] = {}
+_WRITER_TURNS_LOCK = threading.Lock()
+
+
+def _writer_turn(engine: Engine) -> threading.RLock:
+    """The turn the units of work of this process take to write to one SQLite database.
+
+    SQLite lets one writer in at a time (BEGIN IMMEDIATE). The others wait in its busy handler,
+    which sleeps and looks again, ever longer: after a while only every 100 ms. With a room of 30
+    saving at once the database then stands idle between writers while the waiting ones sleep,
+    and a save of a few milliseconds takes a second. Queueing the writers of this process (the
+    server is one process, a session a thread) on a lock first hands the database straight from
+    one to the next; writers in other processes still wait in the busy handler. Reentrant, so a
+    unit of work opened inside another on the same thread fails as it did before (busy timeout),
+    rather than waiting on itself here."""
+    key = str(engine.url.database or "")
+    with _WRITER_TURNS_LOCK:
+        return _WRITER_TURNS.setdefault(key, threading.RLock())
 
 
 @contextmanager

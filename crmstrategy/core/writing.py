@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol, TypeVar
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
-from sqlmodel import Session
+from sqlalchemy import update as update_statement
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
 
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.models import Workspace, utcnow
@@ -74,3 +77,47 @@ def require_in_workspace(
         raise ValidationProblem(f"That {noun} does not exist in this workspace (it may have been deleted).")
     check_version(found, version, labels=labels, noun=noun, row=row)
     return found
+
+
+def touch_workspace(session: Session, workspace_id: int, when: datetime) -> None:
+    """What writing() does when its block ends, for the writes that do not take the workspace lock
+    (a participant's own ratings, which a whole room saves at once): the workspace's updated_at
+    becomes `when`. Call it last, just before the commit.
+
+    On SQLite writers take turns anyway, so it is one UPDATE. On PostgreSQL an UPDATE would hold
+    the workspace row until the commit and make every rating queue behind the one before; with
+    SKIP LOCKED a save that finds the row held by another writer leaves the touch to that writer,
+    whose updated_at is set at its own end, the same moment give or take. The version is not
+    moved: it belongs to the workspace's own name and description (update_workspace)."""
+    row = select(Workspace.id).where(col(Workspace.id) == workspace_id)
+    if session.get_bind().dialect.name == "postgresql":
+        row = row.with_for_update(skip_locked=True)
+    session.exec(
+        update_statement(Workspace)
+        .where(col(Workspace.id) == row.correlate(None).scalar_subquery())
+        .values(updated_at=when)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def upsert(
+    session: Session,
+    model: type[SQLModel],
+    rows: list[dict[str, Any]],
+    *,
+    keys: tuple[str, ...],
+    update: tuple[str, ...],
+) -> None:
+    """Insert `rows` into `model`'s table in one statement; a row whose `keys` (a unique
+    constraint) are taken already changes that row's `update` columns instead
+    (INSERT ... ON CONFLICT (keys) DO UPDATE, the same on SQLite and PostgreSQL). Atomic: two
+    sessions upserting the same keys at once never both insert."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model).values(rows)
+    session.exec(
+        statement.on_conflict_do_update(
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+        )
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlmodel import select
 
 from crmstrategy.analysis.insights import list_themes
 from crmstrategy.analysis.models import DEFAULT_THEMES, ReadinessRating, ReadinessRatingIn, ReadinessStatement
@@ -365,3 +366,59 @@ def test_one_participant_saving_from_two_tabs_at_once_keeps_one_rating(engine, w
     assert run_together(jobs) == []
     assert count(engine, ReadinessRating) == 1
     assert _ratings(engine, ws, "tor")[statement][0] in (2, 4)
+
+
+def test_thirty_participants_rating_every_statement_at_once_lose_nothing(engine, ws):
+    """A full room: thirty save all seven statements at once (each participant's own rows, upserted),
+    then the even-numbered ones at once change a score and a note and clear another statement."""
+    with unit_of_work(engine) as session:
+        people = [
+            create_participant(session=session, workspace_id=ws["id"], data={"name": f"Participant {n:02d}"}).id
+            for n in range(30)
+        ]
+    statements = ws["statements"]
+    assert len(statements) == 7
+    first = {
+        p: {s: ((n + 2 * k) % 5 + 1, f"P{n} on {k}" if (n + k) % 3 == 0 else "") for k, s in enumerate(statements)}
+        for n, p in enumerate(people)
+    }
+
+    def save(p: int, ratings: dict[int, tuple[int | None, str]]):
+        def job():
+            with unit_of_work(engine) as session:
+                save_ratings(
+                    session=session,
+                    workspace_id=ws["id"],
+                    participant_id=p,
+                    ratings=[{"statement_id": s, "score": score, "note": note} for s, (score, note) in ratings.items()],
+                )
+
+        return job
+
+    def stored() -> dict[int, dict[int, tuple[int, str]]]:
+        found: dict[int, dict[int, tuple[int, str]]] = {}
+        with read_session(engine) as session:
+            for r in session.exec(select(ReadinessRating)).all():
+                found.setdefault(r.participant_id, {})[r.statement_id] = (r.score, r.note)
+        return found
+
+    assert run_together([save(p, first[p]) for p in people]) == []
+    assert count(engine, ReadinessRating) == 30 * 7 == 210
+    assert stored() == first
+
+    expected = {p: dict(ratings) for p, ratings in first.items()}
+    changes = {}
+    for n, p in enumerate(people[::2]):
+        changed, cleared = statements[n % 7], statements[(n + 1) % 7]
+        changes[p] = {changed: (first[p][changed][0] % 5 + 1, "Changed my mind"), cleared: (None, "")}
+        expected[p][changed] = (first[p][changed][0] % 5 + 1, "Changed my mind")
+        del expected[p][cleared]
+    assert run_together([save(p, ratings) for p, ratings in changes.items()]) == []
+    assert count(engine, ReadinessRating) == 210 - 15 == 195
+    assert stored() == expected
+    with read_session(engine) as session:
+        summary = readiness_summary(session=session, workspace_id=ws["id"])
+    for item in summary.statements:
+        assert sorted(item.scores) == sorted(
+            r[item.statement_id][0] for r in expected.values() if item.statement_id in r
+        )

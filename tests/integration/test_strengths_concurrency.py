@@ -1,16 +1,24 @@
 """Thirty workshop participants rating the same segment at the same moment lose no rating,
-on SQLite (BEGIN IMMEDIATE, busy timeout) and on PostgreSQL (the workspace row lock)."""
+on SQLite (one writer at a time: the writers' turn, BEGIN IMMEDIATE) and on PostgreSQL (each
+participant's own rows upserted, without the workspace lock)."""
 
 from __future__ import annotations
 
+import threading
 import time
+from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from crmstrategy.analysis.models import SegmentFactor, StrengthRating
 from crmstrategy.analysis.participants import create_participant
 from crmstrategy.analysis.strengths import save_strength_ratings, segment_strength, set_segment_factors
+from crmstrategy.core import clock
 from crmstrategy.core.db import read_session, unit_of_work
+from crmstrategy.core.fields import as_utc
+from crmstrategy.core.models import Workspace
+from crmstrategy.core.writing import writing
 from tests.integration.support import count, new_segment, new_workspace, run_together
 
 PARTICIPANTS = 30
@@ -121,3 +129,133 @@ def test_thirty_participants_rating_and_re_rating_at_once_keep_their_last_values
 
     assert errors == []
     _check(engine, workspace_id, segment_id, factor_ids, participant_ids, last)
+
+
+# --- the small write: each participant's own rows, upserted ------------------------------------------
+
+
+def _save(engine, workspace_id, segment_id, participant_id, scores: dict[int, int | None]) -> int:
+    with unit_of_work(engine) as session:
+        return save_strength_ratings(
+            session=session,
+            workspace_id=workspace_id,
+            segment_id=segment_id,
+            participant_id=participant_id,
+            ratings=[{"segment_factor_id": f, "score": s} for f, s in scores.items()],
+        )
+
+
+def test_thirty_participants_re_rating_and_clearing_at_once_change_only_their_own_rows(engine):
+    """All thirty rate (150 rows). Then, at once, the even-numbered participants each change one
+    score and clear another, the odd-numbered ones do nothing: exactly 135 rows, each with the
+    value its participant last sent."""
+    workspace_id, segment_id, factor_ids, participant_ids = _workshop(engine)
+    first = {p: _scores(n, 0, factor_ids) for n, p in enumerate(participant_ids)}
+    assert run_together([_rater(engine, workspace_id, segment_id, p, [first[p]]) for p in participant_ids]) == []
+    assert _stored(engine, segment_id) == first
+
+    expected = {p: dict(scores) for p, scores in first.items()}
+    changes: dict[int, dict[int, int | None]] = {}
+    for n, p in enumerate(participant_ids):
+        if n % 2:
+            continue
+        changed, cleared = factor_ids[n % 5], factor_ids[(n + 1) % 5]
+        changes[p] = {changed: first[p][changed] % 5 + 1, cleared: None}
+        expected[p][changed] = first[p][changed] % 5 + 1
+        del expected[p][cleared]
+    saved: dict[int, int] = {}
+
+    def change(p: int):
+        def job():
+            saved[p] = _save(engine, workspace_id, segment_id, p, changes[p])
+
+        return job
+
+    assert run_together([change(p) for p in changes]) == []
+
+    assert saved == {p: 1 for p in changes}  # the one score each sent; the cleared one is not counted
+    assert count(engine, StrengthRating) == 150 - 15 == 135
+    assert _stored(engine, segment_id) == expected
+    for n, p in enumerate(participant_ids):
+        if n % 2:
+            assert _stored(engine, segment_id)[p] == first[p]  # untouched by the others' saves
+
+
+def test_a_re_save_upserts_the_same_rows_and_a_cleared_score_deletes_its_row(engine):
+    workspace_id, segment_id, factor_ids, participant_ids = _workshop(engine)
+    me, other = participant_ids[:2]
+    assert _save(engine, workspace_id, segment_id, other, dict.fromkeys(factor_ids, 3)) == 5
+    assert _save(engine, workspace_id, segment_id, me, {factor_ids[0]: 1, factor_ids[1]: 2}) == 2
+    with read_session(engine) as session:
+        ids_before = dict(
+            session.exec(
+                select(StrengthRating.segment_factor_id, StrengthRating.id).where(StrengthRating.participant_id == me)
+            ).all()
+        )
+
+    assert _save(engine, workspace_id, segment_id, me, {factor_ids[0]: 5, factor_ids[1]: None, factor_ids[2]: 4}) == 2
+
+    stored = _stored(engine, segment_id)
+    assert stored[me] == {factor_ids[0]: 5, factor_ids[2]: 4}
+    assert stored[other] == dict.fromkeys(factor_ids, 3)
+    assert count(engine, StrengthRating) == 7
+    with read_session(engine) as session:
+        kept = session.exec(
+            select(StrengthRating.id).where(
+                StrengthRating.segment_factor_id == factor_ids[0], StrengthRating.participant_id == me
+            )
+        ).one()
+    assert kept == ids_before[factor_ids[0]]  # updated in place, not deleted and inserted again
+    # Clearing what is not there, and sending nothing, write nothing.
+    assert _save(engine, workspace_id, segment_id, me, {factor_ids[1]: None}) == 0
+    assert _save(engine, workspace_id, segment_id, me, {}) == 0
+    assert _stored(engine, segment_id)[me] == {factor_ids[0]: 5, factor_ids[2]: 4}
+
+
+def test_a_rating_touches_the_workspace_but_leaves_its_version(engine, monkeypatch):
+    workspace_id, segment_id, factor_ids, participant_ids = _workshop(engine)
+
+    def stored() -> tuple[datetime, int]:
+        with read_session(engine) as session:
+            row = session.get(Workspace, workspace_id)
+            return as_utc(row.updated_at), row.version
+
+    before = stored()
+    moment = datetime(2026, 12, 1, 10, 15, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    _save(engine, workspace_id, segment_id, participant_ids[0], {factor_ids[0]: 4})
+    assert stored() == (moment, before[1]) != before
+    with read_session(engine) as session:
+        assert as_utc(session.exec(select(StrengthRating.updated_at)).one()) == moment
+
+
+def test_a_rating_does_not_wait_for_a_writer_holding_the_workspace(engine):
+    """On PostgreSQL a participant's save goes through while another write to the workspace holds
+    its row lock (an import, a key-factor edit); that writer touches the workspace when it ends. (On
+    SQLite one writer at a time is the database's own rule.)"""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite lets one writer in at a time")
+    workspace_id, segment_id, factor_ids, participant_ids = _workshop(engine)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with unit_of_work(engine) as session, writing(session, workspace_id):
+            held.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        saved: list[int] = []
+        rater = threading.Thread(
+            target=lambda: saved.append(_save(engine, workspace_id, segment_id, participant_ids[0], {factor_ids[0]: 2}))
+        )
+        rater.start()
+        rater.join(timeout=20)
+        assert not rater.is_alive(), "the rating waited for the workspace lock"
+        assert saved == [1]
+        assert _stored(engine, segment_id) == {participant_ids[0]: {factor_ids[0]: 2}}
+    finally:
+        release.set()
+        holder.join(timeout=30)
