@@ -15,10 +15,11 @@ from crmstrategy.analysis.insights import (
     list_themes,
     update_insight,
 )
-from crmstrategy.analysis.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_SOURCES
+from crmstrategy.analysis.models import INSIGHT_KINDS, INSIGHT_LABELS, INSIGHT_SOURCES, InsightCreate
 from crmstrategy.analysis.personas import list_personas
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
+from crmstrategy.core.fields import text_limit
 from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
 from crmstrategy.ui.widgets import export_buttons, import_panel
@@ -59,6 +60,7 @@ with st.container(border=True):
             "What was said or observed",
             key=wkey("insight_text"),
             height=90,
+            max_chars=text_limit(InsightCreate, "text"),
             placeholder="In their words, if you have them. Ctrl+Enter saves.",
         )
         kind_col, source_col, date_col, by_col = st.columns(4)
@@ -67,7 +69,9 @@ with st.container(border=True):
         recorded_on = date_col.date_input(
             "Date", value=clock.today(), max_value=clock.today(), key=wkey("insight_date"), format="YYYY-MM-DD"
         )
-        recorded_by = by_col.text_input("Recorded by", key=wkey("insight_recorded_by"), max_chars=120)
+        recorded_by = by_col.text_input(
+            "Recorded by", key=wkey("insight_recorded_by"), max_chars=text_limit(InsightCreate, "recorded_by")
+        )
         seg_col, per_col = st.columns(2)
         chosen_segments = seg_col.multiselect(
             "Segments", list(segment_names), format_func=segment_names.get, key=wkey("insight_segments")
@@ -79,7 +83,9 @@ with st.container(border=True):
         theme = theme_col.selectbox(
             "Theme", [NO_THEME, *themes], key=wkey("insight_theme"), format_func=lambda t: t or "—"
         )
-        new_theme = new_theme_col.text_input("…or a new theme", key=wkey("insight_new_theme"), max_chars=120)
+        new_theme = new_theme_col.text_input(
+            "…or a new theme", key=wkey("insight_new_theme"), max_chars=text_limit(InsightCreate, "theme")
+        )
         saved = st.form_submit_button("Save insight", type="primary", key=wkey("insight_submit"))
     capture_problems = st.container()
     if saved:
@@ -189,7 +195,12 @@ if len(selected) == 1:
     with st.expander(f"Edit insight #{item.id}", expanded=True, icon=":material/edit:"):
         prefix, drawn = edit_scope("insight_edit", ws.id, item.id, item.version)
         with st.form(prefix, border=False):
-            e_text = st.text_area("What was said or observed", value=item.text, key=f"{prefix}_text")
+            e_text = st.text_area(
+                "What was said or observed",
+                value=item.text,
+                key=f"{prefix}_text",
+                max_chars=text_limit(InsightCreate, "text"),
+            )
             c1, c2, c3, c4 = st.columns(4)
             e_kind = c1.selectbox("Type", INSIGHT_KINDS, index=INSIGHT_KINDS.index(item.kind), key=f"{prefix}_kind")
             e_source = c2.selectbox(
@@ -198,7 +209,12 @@ if len(selected) == 1:
             e_date = c3.date_input(
                 "Date", value=item.recorded_on, max_value=clock.today(), key=f"{prefix}_date", format="YYYY-MM-DD"
             )
-            e_by = c4.text_input("Recorded by", value=item.recorded_by, key=f"{prefix}_by", max_chars=120)
+            e_by = c4.text_input(
+                "Recorded by",
+                value=item.recorded_by,
+                key=f"{prefix}_by",
+                max_chars=text_limit(InsightCreate, "recorded_by"),
+            )
             c5, c6, c7 = st.columns(3)
             e_segments = c5.multiselect(
                 "Segments",
@@ -262,7 +278,9 @@ if selected:
 with st.expander("Themes", icon=":material/label:"):
     st.text(", ".join(themes) if themes else "No themes yet.")
     col, button = st.columns([3, 1], vertical_alignment="bottom")
-    theme_name = col.text_input("New theme", key=wkey("insights_new_theme_name"), max_chars=120)
+    theme_name = col.text_input(
+        "New theme", key=wkey("insights_new_theme_name"), max_chars=text_limit(InsightCreate, "theme")
+    )
     theme_problems = st.container()
     if button.button("Add", key=wkey("insights_add_theme")):
         if act(add_theme, workspace_id=ws.id, name=theme_name, where=theme_problems):

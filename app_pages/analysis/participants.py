@@ -3,18 +3,21 @@
 import pandas as pd
 import streamlit as st
 
+from crmstrategy.analysis.models import ParticipantCreate
 from crmstrategy.analysis.participants import (
     create_participant,
     delete_participant,
     list_participants,
     update_participant,
 )
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
 
 ws = workbench_page("Participants")
 wkey = workspace_keys(ws.id)
+LIMITS = {field: text_limit(ParticipantCreate, field) for field in ("name", "department", "role")}
 
 st.title("Participants")
 st.caption(
@@ -55,14 +58,16 @@ add_tab, edit_tab = st.tabs(["Add a participant", "Edit or remove"])
 with add_tab:
     with st.form("participant_new", border=True):
         c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Name", key=wkey("participant_new_name"), max_chars=120)
+        name = c1.text_input("Name", key=wkey("participant_new_name"), max_chars=LIMITS["name"])
         department = c2.text_input(
             "Department",
             key=wkey("participant_new_department"),
-            max_chars=120,
+            max_chars=LIMITS["department"],
             placeholder="e.g. Sales, Customer service, IT",
         )
-        role = c3.text_input("Role", key=wkey("participant_new_role"), max_chars=120, placeholder="e.g. Sales director")
+        role = c3.text_input(
+            "Role", key=wkey("participant_new_role"), max_chars=LIMITS["role"], placeholder="e.g. Sales director"
+        )
         is_leader = st.checkbox("Part of the leadership team", key=wkey("participant_new_leader"))
         add = st.form_submit_button("Add participant", type="primary", key=wkey("participant_new_submit"))
     add_problems = st.container()
@@ -99,11 +104,11 @@ with edit_tab:
         prefix, drawn = edit_scope("participant_edit", ws.id, person.id, person.version)
         with st.form(prefix, border=True):
             c1, c2, c3 = st.columns(3)
-            e_name = c1.text_input("Name", value=person.name, key=f"{prefix}_name", max_chars=120)
+            e_name = c1.text_input("Name", value=person.name, key=f"{prefix}_name", max_chars=LIMITS["name"])
             e_department = c2.text_input(
-                "Department", value=person.department, key=f"{prefix}_department", max_chars=120
+                "Department", value=person.department, key=f"{prefix}_department", max_chars=LIMITS["department"]
             )
-            e_role = c3.text_input("Role", value=person.role, key=f"{prefix}_role", max_chars=120)
+            e_role = c3.text_input("Role", value=person.role, key=f"{prefix}_role", max_chars=LIMITS["role"])
             e_leader = st.checkbox("Part of the leadership team", value=person.is_leader, key=f"{prefix}_leader")
             save = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")
         edit_problems = st.container()

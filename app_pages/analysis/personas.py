@@ -15,6 +15,8 @@ from crmstrategy.analysis.models import (
     PERSONA_LABELS,
     PERSONA_TEXT_FIELDS,
     RELATIONSHIPS,
+    ChannelIn,
+    PersonaCreate,
     PersonaRead,
 )
 from crmstrategy.analysis.personas import (
@@ -24,6 +26,7 @@ from crmstrategy.analysis.personas import (
     parse_channel_lines,
     update_persona,
 )
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import download_file_name, step_footer, workbench_page
@@ -31,6 +34,9 @@ from crmstrategy.ui.widgets import segments_or_stop
 
 ws = workbench_page("Personas")
 wkey = workspace_keys(ws.id)
+# One channel type's box holds a list ("App, Newsletter"): each channel is checked against its own
+# limit by the service, and the box holds twenty channels at that limit with their ", ".
+CHANNELS_BOX_MAX = 20 * (text_limit(ChannelIn, "channel") + 2)
 
 st.title("Personas")
 st.caption(
@@ -79,7 +85,7 @@ def persona_form(key: Callable[[str], str], persona: PersonaRead | None) -> dict
             "Name",
             value=p.name if p else "",
             key=key("name"),
-            max_chars=120,
+            max_chars=text_limit(PersonaCreate, "name"),
             placeholder="e.g. Kjetil the van installer",
         ),
         "segment_id": segment_col.selectbox(
@@ -92,7 +98,10 @@ def persona_form(key: Callable[[str], str], persona: PersonaRead | None) -> dict
     }
     role_col, decision_col, relation_col, stage_col = st.columns(4)
     values["role_title"] = role_col.text_input(
-        "Role or title", value=p.role_title if p else "", key=key("role_title"), max_chars=200
+        "Role or title",
+        value=p.role_title if p else "",
+        key=key("role_title"),
+        max_chars=text_limit(PersonaCreate, "role_title"),
     )
 
     def optional(column, label, options, field):
@@ -115,7 +124,11 @@ def persona_form(key: Callable[[str], str], persona: PersonaRead | None) -> dict
     for index, field in enumerate(PERSONA_TEXT_FIELDS):
         column = left if index % 2 == 0 else right
         values[field] = column.text_area(
-            PERSONA_LABELS[field], value=getattr(p, field) if p else "", key=key(field), height=100
+            PERSONA_LABELS[field],
+            value=getattr(p, field) if p else "",
+            key=key(field),
+            height=100,
+            max_chars=text_limit(PersonaCreate, field),
         )
     st.markdown("**Preferred channels** (comma-separated)")
     channel_cols = st.columns(3)
@@ -126,6 +139,8 @@ def persona_form(key: Callable[[str], str], persona: PersonaRead | None) -> dict
             kind,
             value=current,
             key=key(f"channels_{kind.lower()}"),
+            # Never shorter than the channels already saved: Streamlit would cut them at the end.
+            max_chars=max(CHANNELS_BOX_MAX, len(current)),
             help={
                 "Owned": "Channels you control: app, web, newsletter, stores, staff.",
                 "Bought": "Paid reach: ads, sponsorships, trade fairs.",

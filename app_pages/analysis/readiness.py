@@ -4,6 +4,7 @@ failure causes; the summary puts the weakest points first, with why each matters
 import pandas as pd
 import streamlit as st
 
+from crmstrategy.analysis.models import ReadinessRatingIn, ReadinessStatementCreate
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.analysis.readiness_ratings import (
     add_statement,
@@ -13,6 +14,7 @@ from crmstrategy.analysis.readiness_ratings import (
     readiness_summary,
     save_ratings,
 )
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
@@ -114,7 +116,7 @@ with rate_tab:
                 note = note_col.text_input(
                     "Note",
                     value=current.note if current else "",
-                    max_chars=1000,
+                    max_chars=text_limit(ReadinessRatingIn, "note"),
                     key=f"readiness_note_{rater}_{statement.id}",
                     label_visibility="collapsed",
                     placeholder="Why this score? (optional)",
@@ -143,10 +145,15 @@ with statements_tab:
         text = st.text_input(
             "New statement",
             key=wkey("readiness_new_text"),
-            max_chars=300,
+            max_chars=text_limit(ReadinessStatementCreate, "text"),
             placeholder="Something that can be true or false, e.g. 'Our shops share one customer view.'",
         )
-        why = st.text_area("Why it matters (optional)", key=wkey("readiness_new_why"), height=80)
+        why = st.text_area(
+            "Why it matters (optional)",
+            key=wkey("readiness_new_why"),
+            height=80,
+            max_chars=text_limit(ReadinessStatementCreate, "why"),
+        )
         add = st.form_submit_button("Add statement", type="primary", key=wkey("readiness_new_submit"))
     new_problems = st.container()
     if add:

@@ -12,6 +12,7 @@ from crmstrategy.analysis.models import (
     MAX_MONEY,
     SEGMENT_LABELS,
     SegmentCreate,
+    ValueDriverCreate,
 )
 from crmstrategy.analysis.personas import persona_counts
 from crmstrategy.analysis.segments import (
@@ -22,6 +23,7 @@ from crmstrategy.analysis.segments import (
     list_value_drivers,
     update_segment,
 )
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.tabular import preview_import
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
@@ -117,16 +119,19 @@ rows_table(
         "name": st.column_config.TextColumn(
             "Name",
             required=True,
-            max_chars=120,
+            max_chars=text_limit(SegmentCreate, "name"),
             width="medium",
             help="A short name for the group, in the customers' terms.",
         ),
         "description": st.column_config.TextColumn(
-            "Description", max_chars=4000, width="medium", help="Edited in the form under the table."
+            "Description",
+            max_chars=text_limit(SegmentCreate, "description"),
+            width="medium",
+            help="Edited in the form under the table.",
         ),
         "defining_needs": st.column_config.TextColumn(
             "Defining needs",
-            max_chars=4000,
+            max_chars=text_limit(SegmentCreate, "defining_needs"),
             width="medium",
             help="What these customers need that others do not. Edited in the form under the table.",
         ),
@@ -155,7 +160,10 @@ rows_table(
         ),
         "lifecycle_focus": st.column_config.SelectboxColumn("Lifecycle focus", options=list(LIFECYCLE_STAGES)),
         "notes": st.column_config.TextColumn(
-            "Notes", max_chars=4000, width="medium", help="Edited in the form under the table."
+            "Notes",
+            max_chars=text_limit(SegmentCreate, "notes"),
+            width="medium",
+            help="Edited in the form under the table.",
         ),
         "personas": st.column_config.NumberColumn("Personas", help="Personas describing this segment."),
         "evidence": st.column_config.TextColumn(
@@ -191,20 +199,24 @@ else:
                 "description": st.text_area(
                     "Description",
                     value=segment.description or "",
-                    max_chars=4000,
+                    max_chars=text_limit(SegmentCreate, "description"),
                     key=f"{prefix}_description",
                     height=100,
                 ),
                 "defining_needs": st.text_area(
                     "Defining needs",
                     value=segment.defining_needs or "",
-                    max_chars=4000,
+                    max_chars=text_limit(SegmentCreate, "defining_needs"),
                     key=f"{prefix}_defining_needs",
                     height=100,
                     help="What these customers need that others do not.",
                 ),
                 "notes": st.text_area(
-                    "Notes", value=segment.notes or "", max_chars=4000, key=f"{prefix}_notes", height=100
+                    "Notes",
+                    value=segment.notes or "",
+                    max_chars=text_limit(SegmentCreate, "notes"),
+                    key=f"{prefix}_notes",
+                    height=100,
                 ),
             }
             save_texts = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")
@@ -228,7 +240,9 @@ with st.expander("Value drivers", icon=":material/sell:"):
     st.write("How you create value for customers. The list is shared by all segments in this workspace.")
     st.text(", ".join(drivers) if drivers else "No value drivers yet.")
     col, button = st.columns([3, 1], vertical_alignment="bottom")
-    new_driver = col.text_input("New value driver", key=wkey("segments_new_driver"), max_chars=120)
+    new_driver = col.text_input(
+        "New value driver", key=wkey("segments_new_driver"), max_chars=text_limit(ValueDriverCreate, "name")
+    )
     driver_problems = st.container()
     if button.button("Add", key=wkey("segments_add_driver")):
         added = act(add_value_driver, workspace_id=ws.id, name=new_driver, where=driver_problems)

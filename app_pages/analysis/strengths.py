@@ -5,6 +5,7 @@ the agreed values that make the ability score."""
 import pandas as pd
 import streamlit as st
 
+from crmstrategy.analysis.models import FactorCreate, SegmentFactorIn
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.analysis.scores import DISAGREEMENT_RANGE, FEW_FACTORS, MANY_FACTORS, weight_shares
 from crmstrategy.analysis.strengths import (
@@ -21,6 +22,7 @@ from crmstrategy.analysis.strengths import (
 )
 from crmstrategy.core.editor import table_records
 from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
@@ -128,7 +130,7 @@ with factors_tab:
             # straight into the table, and the service adds names it does not know to the library.
             "Factor": st.column_config.TextColumn(
                 required=True,
-                max_chars=120,
+                max_chars=text_limit(SegmentFactorIn, "factor"),
                 width="large",
                 help="A factor from the library (the case does not matter) or a new one, which joins the library "
                 "when it is saved. In the library: "
@@ -157,10 +159,15 @@ with factors_tab:
     with left, st.form("strength_new_factor", border=True):
         st.markdown("**Add a factor to the library**")
         name = st.text_input(
-            "Factor", key=wkey("strength_new_factor_name"), max_chars=120, placeholder="e.g. Delivery precision"
+            "Factor",
+            key=wkey("strength_new_factor_name"),
+            max_chars=text_limit(FactorCreate, "name"),
+            placeholder="e.g. Delivery precision",
         )
         description = st.text_input(
-            "What it means (optional)", key=wkey("strength_new_factor_description"), max_chars=1000
+            "What it means (optional)",
+            key=wkey("strength_new_factor_description"),
+            max_chars=text_limit(FactorCreate, "description"),
         )
         add = st.form_submit_button("Add factor", key=wkey("strength_new_factor_submit"))
     new_problems = left.container()

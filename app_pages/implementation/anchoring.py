@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.analysis.participants import list_participants
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.implementation.anchoring import (
     delete_role_impact,
@@ -13,7 +14,7 @@ from crmstrategy.implementation.anchoring import (
     save_participation,
     save_role_impact,
 )
-from crmstrategy.implementation.models import METHOD_STEPS, ROLE_IMPACT_LABELS
+from crmstrategy.implementation.models import METHOD_STEPS, ROLE_IMPACT_LABELS, RoleImpactCreate
 from crmstrategy.implementation.plan import list_actions
 from crmstrategy.implementation.plan_rules import Taker, anchoring_warnings
 from crmstrategy.ui.actions import act, edit_scope, flash, read, show_flash, workspace_keys
@@ -111,7 +112,8 @@ with st.form(scoped, border=True):
             label,
             value=getattr(current, key) if current else "",
             key=f"{scoped}_{key}",
-            **({"max_chars": 120} if key == "audience" else {"height": 80}),
+            max_chars=text_limit(RoleImpactCreate, key),
+            **({} if key == "audience" else {"height": 80}),
         )
         for key, label in ROLE_IMPACT_LABELS.items()
     }

@@ -11,6 +11,7 @@ from crmstrategy.analysis.personas import list_personas
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
 from crmstrategy.core.charts import chart_spec
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.implementation.charts import feedback_counts_chart
 from crmstrategy.implementation.feedback import (
@@ -25,7 +26,7 @@ from crmstrategy.implementation.follow_up_rules import (
     feedback_overdue,
     feedback_waiting_days,
 )
-from crmstrategy.implementation.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS
+from crmstrategy.implementation.models import FEEDBACK_CHANNELS, FEEDBACK_STATUSES, SENTIMENTS, FeedbackCreate
 from crmstrategy.implementation.plan import list_actions
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
@@ -161,11 +162,15 @@ with add_tab:
             "What the customer said",
             key=wkey("feedback_new_text"),
             height=90,
+            max_chars=text_limit(FeedbackCreate, "text"),
             placeholder="In their own words, as far as you can",
         )
         c1, c2, c3 = st.columns(3)
         source = c1.text_input(
-            "Source", key=wkey("feedback_new_source"), max_chars=120, placeholder="Who said it, or who heard it"
+            "Source",
+            key=wkey("feedback_new_source"),
+            max_chars=text_limit(FeedbackCreate, "source"),
+            placeholder="Who said it, or who heard it",
         )
         channel = c2.selectbox(
             "Channel",
@@ -205,7 +210,9 @@ with add_tab:
             placeholder="An owner or a department",
             help="Routing it sets the status to Routed.",
         )
-        by = c3.text_input("Recorded by", key=wkey("feedback_new_by"), max_chars=120)
+        by = c3.text_input(
+            "Recorded by", key=wkey("feedback_new_by"), max_chars=text_limit(FeedbackCreate, "recorded_by")
+        )
         add = st.form_submit_button("Add feedback", type="primary", key=wkey("feedback_new_submit"))
     add_problems = st.container()
     if add and gone:
@@ -311,6 +318,7 @@ with route_tab:
                 value=item.response,
                 key=f"{scoped}_response",
                 height=70,
+                max_chars=text_limit(FeedbackCreate, "response"),
                 placeholder="Needed when it is acted on without a plan action",
             )
             save = st.form_submit_button("Save", type="primary", key=f"{scoped}_route_submit")

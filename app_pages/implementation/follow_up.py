@@ -9,6 +9,7 @@ from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core import clock
 from crmstrategy.core.charts import chart_spec
 from crmstrategy.core.editor import table_records
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.implementation.charts import customer_measure_chart, goal_trend_chart
 from crmstrategy.implementation.follow_up import (
@@ -27,7 +28,7 @@ from crmstrategy.implementation.measurement_import import (
     TEMPLATE_HEADER,
     preview_measurement_import,
 )
-from crmstrategy.implementation.models import CUSTOMER_MEASURES
+from crmstrategy.implementation.models import CUSTOMER_MEASURES, MeasurementFields
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import page_link, step_footer, workbench_page
 from crmstrategy.ui.tables import saved_table
@@ -185,8 +186,8 @@ with goals_tab:
             column_config={
                 "Date": st.column_config.DateColumn(required=True, max_value=today, format="YYYY-MM-DD"),
                 "Value": st.column_config.NumberColumn(required=True, format="%g"),
-                "Note": st.column_config.TextColumn(max_chars=300, width="large"),
-                "Recorded by": st.column_config.TextColumn(max_chars=120),
+                "Note": st.column_config.TextColumn(max_chars=text_limit(MeasurementFields, "note"), width="large"),
+                "Recorded by": st.column_config.TextColumn(max_chars=text_limit(MeasurementFields, "recorded_by")),
             },
         )
 
@@ -272,10 +273,12 @@ with add_tab:
         note = c1.text_input(
             "Note",
             key=wkey("measurement_new_note"),
-            max_chars=300,
+            max_chars=text_limit(MeasurementFields, "note"),
             placeholder="Where the number comes from, e.g. 'ERP, rolling 12 months'",
         )
-        by = c2.text_input("Recorded by", key=wkey("measurement_new_by"), max_chars=120)
+        by = c2.text_input(
+            "Recorded by", key=wkey("measurement_new_by"), max_chars=text_limit(MeasurementFields, "recorded_by")
+        )
         add = st.form_submit_button("Add the measurement", type="primary", key=wkey("measurement_new_submit"))
     add_problems = st.container()
     if add:

@@ -8,10 +8,17 @@ import streamlit as st
 from crmstrategy.analysis.participants import list_participants
 from crmstrategy.core import clock
 from crmstrategy.core.charts import chart_spec
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.implementation.anchoring import add_review, list_reviews, list_role_impacts
 from crmstrategy.implementation.charts import plan_timeline_chart
-from crmstrategy.implementation.models import ACTION_KINDS, ACTION_LABELS
+from crmstrategy.implementation.models import (
+    ACTION_KINDS,
+    ACTION_LABELS,
+    ActionChange,
+    ActionCreate,
+    PlanReviewCreate,
+)
 from crmstrategy.implementation.plan import (
     EDITOR_COLUMNS,
     action_history,
@@ -42,6 +49,10 @@ from crmstrategy.ui.widgets import cached_chart_spec
 
 ws = workbench_page("Implementation plan")
 wkey = workspace_keys(ws.id)
+LIMITS = {
+    field: text_limit(ActionCreate, field)
+    for field in ("title", "description", "department", "owner", "audience", "notes")
+}
 # The plan table's columns in the order shown, with their kinds. Long text is read in the table and
 # edited in the form under "Review and history", not in a cramped cell.
 PLAN_COLUMNS = {
@@ -198,7 +209,9 @@ with plan_tab:
         and (not chosen_initiatives or set(a.initiative_ids) & set(chosen_initiatives))
     ]
     editor_name = st.text_input(
-        "Your name (for the history of what you change)", key=wkey("plan_editor_name"), max_chars=120
+        "Your name (for the history of what you change)",
+        key=wkey("plan_editor_name"),
+        max_chars=text_limit(ActionChange, "changed_by"),
     )
 
     # The editor reports edits by row position, so another filter (other rows) gets an editor of its own,
@@ -256,11 +269,13 @@ with plan_tab:
         },
         disabled=["flags", *LONG_TEXT],
         column_config={
-            "title": st.column_config.TextColumn(ACTION_LABELS["title"], required=True, max_chars=120, width="large"),
+            "title": st.column_config.TextColumn(
+                ACTION_LABELS["title"], required=True, max_chars=LIMITS["title"], width="large"
+            ),
             "flags": st.column_config.TextColumn("Needs attention", width="medium"),
-            "department": st.column_config.TextColumn(ACTION_LABELS["department"], max_chars=120),
+            "department": st.column_config.TextColumn(ACTION_LABELS["department"], max_chars=LIMITS["department"]),
             "owner": st.column_config.TextColumn(
-                ACTION_LABELS["owner"], max_chars=120, help="One named person who is responsible."
+                ACTION_LABELS["owner"], max_chars=LIMITS["owner"], help="One named person who is responsible."
             ),
             "horizon": st.column_config.SelectboxColumn(
                 "Horizon (months)",
@@ -277,14 +292,20 @@ with plan_tab:
                 ACTION_LABELS["initiative_ids"], options=list(initiatives.values()), width="large"
             ),
             "description": st.column_config.TextColumn(
-                ACTION_LABELS["description"], max_chars=4000, width="large", help="Edited under **Review and history**."
+                ACTION_LABELS["description"],
+                max_chars=LIMITS["description"],
+                width="large",
+                help="Edited under **Review and history**.",
             ),
             "kind": st.column_config.SelectboxColumn(
                 ACTION_LABELS["kind"], options=list(ACTION_KINDS), required=True, default=ACTION_KINDS[0]
             ),
-            "audience": st.column_config.TextColumn(ACTION_LABELS["audience"], max_chars=200),
+            "audience": st.column_config.TextColumn(ACTION_LABELS["audience"], max_chars=LIMITS["audience"]),
             "notes": st.column_config.TextColumn(
-                ACTION_LABELS["notes"], max_chars=4000, width="large", help="Edited under **Review and history**."
+                ACTION_LABELS["notes"],
+                max_chars=LIMITS["notes"],
+                width="large",
+                help="Edited under **Review and history**.",
             ),
         },
     )
@@ -360,10 +381,17 @@ with timeline_tab:
 
 with add_tab:
     with st.form("plan_new", border=True):
-        title = st.text_input(ACTION_LABELS["title"], key=wkey("plan_new_title"), max_chars=120)
-        description = st.text_area(ACTION_LABELS["description"], key=wkey("plan_new_description"), height=80)
+        title = st.text_input(ACTION_LABELS["title"], key=wkey("plan_new_title"), max_chars=LIMITS["title"])
+        description = st.text_area(
+            ACTION_LABELS["description"],
+            key=wkey("plan_new_description"),
+            height=80,
+            max_chars=LIMITS["description"],
+        )
         c1, c2, c3 = st.columns(3)
-        department = c1.text_input(ACTION_LABELS["department"], key=wkey("plan_new_department"), max_chars=120)
+        department = c1.text_input(
+            ACTION_LABELS["department"], key=wkey("plan_new_department"), max_chars=LIMITS["department"]
+        )
         owner = c2.selectbox(
             ACTION_LABELS["owner"],
             participants,
@@ -397,9 +425,11 @@ with add_tab:
             format_func=lambda i: initiatives[i],
         )
         audience = st.text_input(
-            f"{ACTION_LABELS['audience']} (for a communication activity)", key=wkey("plan_new_audience"), max_chars=200
+            f"{ACTION_LABELS['audience']} (for a communication activity)",
+            key=wkey("plan_new_audience"),
+            max_chars=LIMITS["audience"],
         )
-        notes = st.text_area(ACTION_LABELS["notes"], key=wkey("plan_new_notes"), height=68)
+        notes = st.text_area(ACTION_LABELS["notes"], key=wkey("plan_new_notes"), height=68, max_chars=LIMITS["notes"])
         add = st.form_submit_button("Add the action", type="primary", key=wkey("plan_new_submit"))
     add_problems = st.container()
     if add:
@@ -455,8 +485,15 @@ with review_tab:
         st.markdown("**Record a review of the plan**")
         with st.form("plan_review", border=True):
             reviewed_on = st.date_input("Reviewed on", value=today, max_value=today, key=wkey("plan_review_on"))
-            reviewed_by = st.text_input("Reviewed by", key=wkey("plan_review_by"), max_chars=120)
-            changes = st.text_area("What changed", key=wkey("plan_review_changes"), height=80)
+            reviewed_by = st.text_input(
+                "Reviewed by", key=wkey("plan_review_by"), max_chars=text_limit(PlanReviewCreate, "reviewed_by")
+            )
+            changes = st.text_area(
+                "What changed",
+                key=wkey("plan_review_changes"),
+                height=80,
+                max_chars=text_limit(PlanReviewCreate, "changes"),
+            )
             save_review = st.form_submit_button("Save the review", type="primary", key=wkey("plan_review_submit"))
         review_problems = st.container()
         if save_review and act(
@@ -513,14 +550,14 @@ with review_tab:
                         value=action.description or "",
                         key=f"{prefix}_description",
                         height=100,
-                        max_chars=4000,
+                        max_chars=LIMITS["description"],
                     ),
                     "notes": st.text_area(
                         ACTION_LABELS["notes"],
                         value=action.notes or "",
                         key=f"{prefix}_notes",
                         height=80,
-                        max_chars=4000,
+                        max_chars=LIMITS["notes"],
                     ),
                 }
                 save_texts = st.form_submit_button("Save", type="primary", key=f"{prefix}_submit")

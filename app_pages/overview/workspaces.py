@@ -4,6 +4,8 @@ import streamlit as st
 
 from crmstrategy.core import clock
 from crmstrategy.core.errors import ValidationProblem
+from crmstrategy.core.fields import text_limit
+from crmstrategy.core.models import CURRENCY_LENGTH, WorkspaceCreate
 from crmstrategy.core.text import download_name, md_escape
 from crmstrategy.ui.actions import (
     act,
@@ -31,6 +33,8 @@ from crmstrategy.workspace.workspaces import (
 )
 
 ws = workbench_page("Workspaces")
+NAME_LIMIT = text_limit(WorkspaceCreate, "name")
+COPY = " (copy)"
 
 st.title("Workspaces")
 st.caption("A workspace holds one strategy: one company or one business unit. Everything in it is saved as you go.")
@@ -40,12 +44,14 @@ current_tab, create_tab, import_tab = st.tabs(["Current workspace", "Create", "I
 
 with create_tab:
     with st.form("workspace_create", clear_on_submit=False, border=True):
-        name = st.text_input("Name", key="ws_create_name", max_chars=200, placeholder="e.g. Nordvik Rørhandel 2027")
+        name = st.text_input(
+            "Name", key="ws_create_name", max_chars=NAME_LIMIT, placeholder="e.g. Nordvik Rørhandel 2027"
+        )
         currency = st.text_input(
             "Currency",
             value="NOK",
             key="ws_create_currency",
-            max_chars=3,
+            max_chars=CURRENCY_LENGTH,
             help="Three-letter code, used for revenue and potential.",
         )
         start = st.radio("Start from", ["Empty", "A copy of the demo"], key="ws_create_start", horizontal=True)
@@ -71,12 +77,15 @@ if ws is not None:
         # the current workspace, never the one before, and saves only onto the workspace it shows.
         scoped, drawn = edit_scope("ws_rename", ws.id, ws.id, ws.version)
         with st.form(scoped, border=True):
-            new_name = st.text_input("Name", value=ws.name, key=f"{scoped}_name", max_chars=200)
-            new_currency = st.text_input("Currency", value=ws.currency, key=f"{scoped}_currency", max_chars=3)
+            new_name = st.text_input("Name", value=ws.name, key=f"{scoped}_name", max_chars=NAME_LIMIT)
+            new_currency = st.text_input(
+                "Currency", value=ws.currency, key=f"{scoped}_currency", max_chars=CURRENCY_LENGTH
+            )
             new_description = st.text_area(
                 "Description",
                 value=ws.description,
                 key=f"{scoped}_description",
+                max_chars=text_limit(WorkspaceCreate, "description"),
                 help="One or two sentences on the company and the purpose.",
             )
             renamed = st.form_submit_button("Save changes", type="primary", key=f"{scoped}_submit")
@@ -96,8 +105,12 @@ if ws is not None:
 
         st.markdown("**Duplicate**")
         dup_col, dup_button = st.columns([3, 1], vertical_alignment="bottom")
+        # The suggestion fits the box: Streamlit would cut a longer one at the end, losing "(copy)".
         dup_name = dup_col.text_input(
-            "Name of the copy", value=f"{ws.name} (copy)", key=f"{scoped}_duplicate_name", max_chars=200
+            "Name of the copy",
+            value=ws.name[: NAME_LIMIT - len(COPY)].rstrip() + COPY,
+            key=f"{scoped}_duplicate_name",
+            max_chars=NAME_LIMIT,
         )
         dup_problems = st.container()
         if dup_button.button("Duplicate", key=f"ws_duplicate_{ws.id}"):
@@ -130,7 +143,9 @@ if ws is not None:
                 "Deleting removes the workspace and everything in it. This cannot be undone. "
                 "Download it first if you may need it again."
             )
-            confirm = st.text_input("Type the name of the workspace to confirm", key=f"ws_delete_confirm_{ws.id}")
+            confirm = st.text_input(
+                "Type the name of the workspace to confirm", key=f"ws_delete_confirm_{ws.id}", max_chars=NAME_LIMIT
+            )
             delete_problems = st.container()
             if st.button("Delete workspace", key=f"ws_delete_{ws.id}", type="primary"):
                 if act(delete_workspace, workspace_id=ws.id, confirm_name=confirm, where=delete_problems):
@@ -148,7 +163,9 @@ with import_tab:
         "nothing existing is changed."
     )
     upload = st.file_uploader("Workspace file", type=["json"], key="ws_import_file")
-    import_name = st.text_input("Name (optional: keep the name in the file)", key="ws_import_name", max_chars=200)
+    import_name = st.text_input(
+        "Name (optional: keep the name in the file)", key="ws_import_name", max_chars=NAME_LIMIT
+    )
     import_problems = st.container()
     if st.button("Import workspace", key="ws_import", type="primary", disabled=upload is None):
         try:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from crmstrategy.core import clock
 from crmstrategy.core.editor import table_records
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.strategy.goals import (
     create_goal,
@@ -21,7 +22,7 @@ from crmstrategy.strategy.goals import (
     update_goal,
 )
 from crmstrategy.strategy.milestones import LONG_TERM_DAYS
-from crmstrategy.strategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES
+from crmstrategy.strategy.models import ACTIVITY_EXAMPLES, GOAL_MEASURES, GOAL_TYPES, VALUE_EXAMPLES, GoalCreate
 from crmstrategy.strategy.strategy_map import list_nodes
 from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import page_link, step_footer, workbench_page
@@ -30,6 +31,7 @@ from crmstrategy.workspace.method_path import Place
 
 ws = workbench_page("Goals")
 wkey = workspace_keys(ws.id)
+LIMITS = {field: text_limit(GoalCreate, field) for field in ("metric", "unit", "owner")}
 
 st.title("Measurable goals")
 st.caption(
@@ -110,7 +112,10 @@ with add_tab:
             "Objective", list(objectives), key=wkey("goal_new_objective"), format_func=lambda i: objectives[i].name
         )
         metric = c2.text_input(
-            "Metric", key=wkey("goal_new_metric"), max_chars=120, placeholder="e.g. Installer churn per year"
+            "Metric",
+            key=wkey("goal_new_metric"),
+            max_chars=LIMITS["metric"],
+            placeholder="e.g. Installer churn per year",
         )
         c1, c2, c3 = st.columns(3)
         goal_type = c1.radio(
@@ -127,7 +132,9 @@ with add_tab:
             horizontal=True,
             help=f"Value: {VALUE_EXAMPLES}. Activity: {ACTIVITY_EXAMPLES}.",
         )
-        unit = c3.text_input("Unit", key=wkey("goal_new_unit"), max_chars=40, placeholder="%, NOK, score 1-5")
+        unit = c3.text_input(
+            "Unit", key=wkey("goal_new_unit"), max_chars=LIMITS["unit"], placeholder="%, NOK, score 1-5"
+        )
         c1, c2, c3, c4, c5 = st.columns(5)
         baseline = c1.text_input("Baseline", key=wkey("goal_new_baseline"))
         baseline_on = c2.date_input(
@@ -140,7 +147,7 @@ with add_tab:
         )
         target = c3.text_input("Target", key=wkey("goal_new_target"))
         deadline = c4.date_input("Deadline", value=None, min_value=today, key=wkey("goal_new_deadline"))
-        owner = c5.text_input("Owner", key=wkey("goal_new_owner"), max_chars=120)
+        owner = c5.text_input("Owner", key=wkey("goal_new_owner"), max_chars=LIMITS["owner"])
         add = st.form_submit_button("Add goal", type="primary", key=wkey("goal_new_submit"))
     add_problems = st.container()
     if add:
@@ -186,9 +193,11 @@ with edit_tab:
         with st.form(scoped, border=True):
             c1, c2, c3 = st.columns(3)
             changes = {
-                "metric": c1.text_input("Metric", value=goal.metric, key=f"{scoped}_metric", max_chars=120),
-                "unit": c2.text_input("Unit", value=goal.unit, key=f"{scoped}_unit", max_chars=40),
-                "owner": c3.text_input("Owner", value=goal.owner, key=f"{scoped}_owner", max_chars=120),
+                "metric": c1.text_input(
+                    "Metric", value=goal.metric, key=f"{scoped}_metric", max_chars=LIMITS["metric"]
+                ),
+                "unit": c2.text_input("Unit", value=goal.unit, key=f"{scoped}_unit", max_chars=LIMITS["unit"]),
+                "owner": c3.text_input("Owner", value=goal.owner, key=f"{scoped}_owner", max_chars=LIMITS["owner"]),
                 "goal_type": c1.radio(
                     "Result or process",
                     GOAL_TYPES,

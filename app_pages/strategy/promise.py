@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from crmstrategy.analysis.segments import list_segments
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
-from crmstrategy.strategy.models import PROMISE_NOTE_MAX, PROMISE_PARTS
+from crmstrategy.strategy.models import MAX_TERMS, PROMISE_PARTS, PromiseVersionCreate
 from crmstrategy.strategy.promise import (
     TERM_NOUNS,
     default_segment_ids,
@@ -20,7 +21,14 @@ from crmstrategy.strategy.promise import (
     set_current,
     set_terms,
 )
-from crmstrategy.strategy.promise_checks import CHAR_CEILING, WORD_CEILING, PromiseDraft, word_diff, words
+from crmstrategy.strategy.promise_checks import (
+    CHAR_CEILING,
+    TERM_MAX,
+    WORD_CEILING,
+    PromiseDraft,
+    word_diff,
+    words,
+)
 from crmstrategy.ui.actions import act, flash, read, show_flash, workspace_keys
 from crmstrategy.ui.frame import page_link, step_footer, workbench_page
 from crmstrategy.ui.widgets import promise_downloads, show_check, word_diff_markdown
@@ -28,6 +36,9 @@ from crmstrategy.workspace.method_path import Place
 
 ws = workbench_page("Customer promise")
 wkey = workspace_keys(ws.id)
+# A word list's box holds MAX_TERMS terms of TERM_MAX characters, one a line: every list the service
+# saves fits, and each term is held to TERM_MAX by the service when the list is saved.
+TERMS_BOX_MAX = MAX_TERMS * (TERM_MAX + 1)
 
 st.title("Customer promise")
 st.caption(
@@ -115,11 +126,13 @@ with compose_tab:
     left, right = st.columns([3, 2], gap="large")
     with left:
         for field, label in PROMISE_PARTS.items():
-            # No max_chars: a long paste would be cut without a word; the save says what is too long instead.
+            # The box holds what a version may hold, with its count beside it. A paste that would go
+            # over is not taken at all (the browser refuses the change whole; nothing is cut).
             st.text_area(
                 label,
                 key=COMPOSER[field],
                 height=68,
+                max_chars=text_limit(PromiseVersionCreate, field),
                 placeholder={
                     "delivers": "e.g. parts in stock, on site when the job needs them",
                     "value": "e.g. for the customer: installers spend the day earning, not chasing parts",
@@ -130,6 +143,7 @@ with compose_tab:
             "The promise, in one or two sentences",
             key=COMPOSER["text"],
             height=120,
+            max_chars=text_limit(PromiseVersionCreate, "text"),
             help=f"Aim for at most {WORD_CEILING} words and {CHAR_CEILING} characters. The checks beside "
             "it update when you leave the field or press Ctrl+Enter.",
         )
@@ -142,11 +156,11 @@ with compose_tab:
             "are what the promise is checked against.",
         )
         c1, c2 = st.columns([1, 2])
-        author = c1.text_input("Your name", key="promise_author", max_chars=120)
+        author = c1.text_input("Your name", key="promise_author", max_chars=text_limit(PromiseVersionCreate, "author"))
         note = c2.text_input(
             "What changed (optional)",
             key=wkey("promise_note"),
-            max_chars=PROMISE_NOTE_MAX,
+            max_chars=text_limit(PromiseVersionCreate, "note"),
             placeholder="e.g. cut the superlatives, named the counter",
         )
         current_help = (
@@ -267,7 +281,7 @@ with versions_tab:
         restorer = c3.text_input(
             "Restored by",
             key=wkey("promise_restorer"),
-            max_chars=120,
+            max_chars=text_limit(PromiseVersionCreate, "author"),
             value=st.session_state.get("promise_author", ""),
             label_visibility="collapsed",
             placeholder="Your name, to restore",
@@ -359,6 +373,7 @@ with lists_tab:
                 value="\n".join(terms[kind]),
                 key=wkey(f"promise_terms_{kind}"),
                 height=300,
+                max_chars=TERMS_BOX_MAX,
             )
             list_problems = st.container()
             b1, b2 = st.columns(2)

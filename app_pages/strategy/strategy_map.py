@@ -7,9 +7,17 @@ import streamlit as st
 
 from crmstrategy.analysis.models import LIFECYCLE_STAGES
 from crmstrategy.core.charts import chart_png, chart_spec, chart_svg
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.strategy.charts import strategy_map_chart, value_effort_chart
-from crmstrategy.strategy.models import CONSTRAINT_KINDS, LINK_RULES, NODE_KIND_LABELS, NODE_KIND_NOUNS
+from crmstrategy.strategy.models import (
+    CONSTRAINT_KINDS,
+    LINK_RULES,
+    NODE_KIND_LABELS,
+    NODE_KIND_NOUNS,
+    MapNodeCreate,
+    StrategyConstraintCreate,
+)
 from crmstrategy.strategy.strategy_graph import (
     MAP_ADVICE_HIGH,
     MAP_ADVICE_LOW,
@@ -37,6 +45,7 @@ from crmstrategy.ui.widgets import cached_chart_spec
 
 ws = workbench_page("Strategy map")
 wkey = workspace_keys(ws.id)
+LIMITS = {field: text_limit(MapNodeCreate, field) for field in ("name", "owner", "description", "channel")}
 
 st.title("Strategy map")
 st.caption(
@@ -126,9 +135,11 @@ with elements_tab:
         st.markdown("**Add an element**")
         kind = st.selectbox("Kind", list(NODE_KIND_LABELS), key=wkey("map_new_kind"), format_func=NODE_KIND_LABELS.get)
         with st.form("map_new_node", border=True):
-            name = st.text_input("Name", key=wkey("map_new_name"), max_chars=120)
-            owner = st.text_input("Owner (one person)", key=wkey("map_new_owner"), max_chars=120)
-            description = st.text_area("Description", key=wkey("map_new_description"), height=80)
+            name = st.text_input("Name", key=wkey("map_new_name"), max_chars=LIMITS["name"])
+            owner = st.text_input("Owner (one person)", key=wkey("map_new_owner"), max_chars=LIMITS["owner"])
+            description = st.text_area(
+                "Description", key=wkey("map_new_description"), height=80, max_chars=LIMITS["description"]
+            )
             extra = {}
             if kind == "initiative":
                 c1, c2 = st.columns(2)
@@ -166,7 +177,7 @@ with elements_tab:
                     key=wkey("map_new_stage"),
                     format_func=lambda v: "–" if v is None else v,
                 )
-                extra["channel"] = c2.text_input("Channel", key=wkey("map_new_channel"), max_chars=120)
+                extra["channel"] = c2.text_input("Channel", key=wkey("map_new_channel"), max_chars=LIMITS["channel"])
             add = st.form_submit_button("Add to the map", type="primary", key=wkey("map_new_submit"))
         add_problems = st.container()
         if add:
@@ -192,10 +203,14 @@ with elements_tab:
             node = nodes[chosen]
             scoped, drawn = edit_scope("map_edit", ws.id, chosen, node.version)
             with st.form(scoped, border=True):
-                new_name = st.text_input("Name", value=node.name, key=f"{scoped}_name", max_chars=120)
-                new_owner = st.text_input("Owner", value=node.owner, key=f"{scoped}_owner", max_chars=120)
+                new_name = st.text_input("Name", value=node.name, key=f"{scoped}_name", max_chars=LIMITS["name"])
+                new_owner = st.text_input("Owner", value=node.owner, key=f"{scoped}_owner", max_chars=LIMITS["owner"])
                 new_description = st.text_area(
-                    "Description", value=node.description, height=80, key=f"{scoped}_description"
+                    "Description",
+                    value=node.description,
+                    height=80,
+                    key=f"{scoped}_description",
+                    max_chars=LIMITS["description"],
                 )
                 changes = {"name": new_name, "owner": new_owner, "description": new_description}
                 if node.kind == "initiative":
@@ -221,7 +236,7 @@ with elements_tab:
                         format_func=lambda v: "–" if v is None else v,
                     )
                     changes["channel"] = c2.text_input(
-                        "Channel", value=node.channel or "", max_chars=120, key=f"{scoped}_channel"
+                        "Channel", value=node.channel or "", max_chars=LIMITS["channel"], key=f"{scoped}_channel"
                     )
                 save = st.form_submit_button("Save changes", type="primary", key=f"{scoped}_submit")
             edit_problems = st.container()
@@ -373,7 +388,10 @@ with constraints_tab:
         constraint_kind = c1.selectbox("Kind", CONSTRAINT_KINDS, key=wkey("map_constraint_kind"))
         constrained = c2.multiselect("Constrains", list(nodes), key=wkey("map_constraint_nodes"), format_func=label)
         text = st.text_area(
-            "What the company strategy requires or rules out", key=wkey("map_constraint_text"), height=80
+            "What the company strategy requires or rules out",
+            key=wkey("map_constraint_text"),
+            height=80,
+            max_chars=text_limit(StrategyConstraintCreate, "text"),
         )
         add_constraint_clicked = st.form_submit_button("Add constraint", key=wkey("map_constraint_submit"))
     constraint_problems = st.container()

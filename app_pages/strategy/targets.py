@@ -3,7 +3,7 @@ ranking holds when the weights move, and the choice of primary and secondary tar
 
 import streamlit as st
 
-from crmstrategy.analysis.models import PRIORITIES
+from crmstrategy.analysis.models import PRIORITIES, SegmentCreate
 from crmstrategy.analysis.scores import (
     ATTRACTIVENESS_LABELS,
     DEFAULT_ATTRACTIVENESS_WEIGHTS,
@@ -13,6 +13,7 @@ from crmstrategy.analysis.scores import (
 )
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.core.charts import chart_png, chart_spec, chart_svg
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.strategy.charts import priority_matrix_chart
 from crmstrategy.strategy.targets import priority_matrix, save_priorities, set_attractiveness_weights
@@ -191,9 +192,15 @@ saved_table(
     # Segment, priority and rationale first: the choice reads on a laptop without scrolling sideways.
     disabled=["Segment", "Rationale", "Ability", "Attractiveness", "Quadrant", "Place"],
     column_config={
-        "Segment": st.column_config.TextColumn(width="medium", pinned=True),
+        "Segment": st.column_config.TextColumn(
+            width="medium", pinned=True, max_chars=text_limit(SegmentCreate, "name")
+        ),
         "Priority": st.column_config.SelectboxColumn(options=list(PRIORITIES), width="medium"),
-        "Rationale": st.column_config.TextColumn(width="large", help="Written in the form under the table."),
+        "Rationale": st.column_config.TextColumn(
+            width="large",
+            max_chars=text_limit(SegmentCreate, "priority_rationale"),
+            help="Written in the form under the table.",
+        ),
         "Ability": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d", width="small"),
         "Attractiveness": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d", width="small"),
         "Quadrant": st.column_config.TextColumn(width="small"),
@@ -225,7 +232,7 @@ with st.expander("Edit the rationale of a segment", icon=":material/edit_note:",
             value=row.rationale or "",
             key=f"{scoped}_rationale",
             height=100,
-            max_chars=4000,
+            max_chars=text_limit(SegmentCreate, "priority_rationale"),
             placeholder="Why this segment, in a sentence or two.",
         )
         save_rationale = st.form_submit_button("Save the rationale", type="primary", key=wkey("target_rationale_save"))

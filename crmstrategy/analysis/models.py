@@ -25,7 +25,7 @@ from crmstrategy.core.fields import (
     not_a_flag,
 )
 from crmstrategy.core.models import _fk, utcnow
-from crmstrategy.core.text import clean_name, clean_text
+from crmstrategy.core.text import clean_name
 from crmstrategy.core.versioning import Versioned
 
 LIFECYCLE_STAGES = ("Identify", "Recruit", "Develop", "Retain", "Win back")
@@ -295,19 +295,13 @@ class Theme(SQLModel, table=True):
 
 
 class InsightBase(SQLModel):
-    text: str = Field(sa_type=Text)
+    text: Annotated[
+        str, CleanText("Insight text", missing="Insight text is required: write what was said or observed.")
+    ] = Field(sa_type=Text)
     kind: Annotated[str, RequiredOneOf(INSIGHT_KINDS, "Type")] = Field(max_length=20)
     source_type: Annotated[str, RequiredOneOf(INSIGHT_SOURCES, "Source")] = Field(max_length=40)
     recorded_by: Annotated[str, CleanText("Recorded by", 120)] = Field(default="", max_length=120)
     recorded_on: date
-
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text(cls, v):
-        text = clean_text(v, "Insight text")
-        if not text:
-            raise ValueError("Insight text is required: write what was said or observed.")
-        return text
 
     @field_validator("recorded_on", mode="before")
     @classmethod
@@ -333,16 +327,9 @@ class InsightCreate(InsightBase):
     """Segments and personas by id; the theme by name (a new name extends the list)."""
 
     model_config = SQLModelConfig(extra="forbid")
-    theme: str | None = None
+    theme: Annotated[str | None, CleanName("Theme", none_if_blank=True)] = None
     segment_ids: list[int] = []
     persona_ids: list[int] = []
-
-    @field_validator("theme", mode="before")
-    @classmethod
-    def _theme(cls, v):
-        if v is None or (isinstance(v, float) and v != v) or not str(v).strip():
-            return None
-        return clean_name(v, "Theme")
 
 
 class InsightUpdate(SQLModel):
@@ -427,17 +414,19 @@ class ParticipantRead(ParticipantBase):
     workspace_id: int
 
 
-class ReadinessStatementBase(SQLModel):
-    text: str = Field(sa_type=Text)
-    why: Annotated[str, CleanText("Why it matters", 1000)] = Field(default="", sa_type=Text)
+READINESS_STATEMENT_MAX = 300  # a statement is one line people rate, not a paragraph
 
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text(cls, v):
-        text = clean_text(v, "Statement", max_length=300)
-        if not text:
-            raise ValueError("Statement is required: write it as something that can be true or false.")
-        return text
+
+class ReadinessStatementBase(SQLModel):
+    text: Annotated[
+        str,
+        CleanText(
+            "Statement",
+            READINESS_STATEMENT_MAX,
+            missing="Statement is required: write it as something that can be true or false.",
+        ),
+    ] = Field(sa_type=Text)
+    why: Annotated[str, CleanText("Why it matters", 1000)] = Field(default="", sa_type=Text)
 
 
 class ReadinessStatementCreate(ReadinessStatementBase):

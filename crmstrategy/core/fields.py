@@ -1,14 +1,17 @@
 """Reusable field rules for the input models: what a name, a text, a choice, a score, a number or a
 date must be, each an `Annotated` marker (`name: Annotated[str, CleanName("Segment name")]`), so a
-model says a field's rule where it declares the field and the rules are written once."""
+model says a field's rule where it declares the field and the rules are written once; a text rule
+also says its limit (text_limit), which the forms give their boxes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from pydantic import BeforeValidator
+from annotated_types import MaxLen
+from pydantic import BaseModel, BeforeValidator
 
 from crmstrategy.core.text import NAME_MAX, TEXT_MAX, clean_name, clean_text
 
@@ -125,28 +128,78 @@ def _rule(check: Callable[[object], object]) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-def CleanName(label: str) -> BeforeValidator:  # noqa: N802  (read as a type in annotations)
-    """A required one-line name: spaces collapsed, at most NAME_MAX characters (clean_name)."""
-    return _rule(lambda v: clean_name(v, label))
+@dataclass(frozen=True)
+class TextRule(BeforeValidator):
+    """The rule of a text field, which also says its limit: the most characters it lets through.
+    The form's box reads it (text_limit) so the box, the service and the column say one number."""
+
+    max_length: int = TEXT_MAX
 
 
-def CleanText(
+def _blank(value: object) -> bool:
+    """Nothing at all: None, a missing cell (NaN) or only white space."""
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def CleanName(  # noqa: N802  (read as a type in annotations)
+    label: str, *, missing: str | None = None, none_if_blank: bool = False
+) -> TextRule:
+    """A required one-line name: spaces collapsed, at most NAME_MAX characters (clean_name);
+    `missing` is the sentence for no name at all, `none_if_blank` gives None for it instead."""
+
+    def check(v: object) -> str | None:
+        if _blank(v):
+            if none_if_blank:
+                return None
+            if missing is not None:
+                raise ValueError(missing)
+        return clean_name(v, label)
+
+    return TextRule(check, max_length=NAME_MAX)
+
+
+def CleanText(  # noqa: N802
     label: str,
     max_length: int = TEXT_MAX,
     *,
-    one_line: bool = False,  # noqa: N802
+    one_line: bool = False,
     none_if_blank: bool = False,
-) -> BeforeValidator:
+    missing: str | None = None,
+) -> TextRule:
     """Free text, "" for nothing (clean_text); `one_line` collapses every run of white space to
-    one space (a name of a person or a department); `none_if_blank` gives None for nothing."""
+    one space (a name of a person or a department); `none_if_blank` gives None for nothing;
+    `missing` makes the text required, with that sentence when there is none."""
 
     def check(v: object) -> str | None:
         text = clean_text(v, label, max_length=max_length)
         if one_line:
             text = re.sub(r"\s+", " ", text)
+        if not text and missing is not None:
+            raise ValueError(missing)
         return (text or None) if none_if_blank else text
 
-    return _rule(check)
+    return TextRule(check, max_length=max_length)
+
+
+def PersonName(label: str) -> TextRule:  # noqa: N802
+    """Who did something, "" for nobody (person_name): at most NAME_MAX characters."""
+    return TextRule(lambda v: person_name(v, label), max_length=NAME_MAX)
+
+
+def text_limit(model: type[BaseModel], field: str) -> int:
+    """The most characters `model` accepts in its text `field`: its text rule's limit (CleanName,
+    CleanText, PersonName or a TextRule of its own), or a shorter max_length beside it. A form gives
+    it to the field's box as max_chars, so the box never holds what the service refuses."""
+    info = model.model_fields.get(field)
+    if info is None:
+        raise LookupError(f"{model.__name__} has no field '{field}'.")
+    rules = [m.max_length for m in info.metadata if isinstance(m, TextRule)]
+    if not rules:
+        raise LookupError(
+            f"{model.__name__}.{field} has no text rule (CleanName, CleanText, PersonName or TextRule), "
+            "so its limit is not known."
+        )
+    return min(rules + [m.max_length for m in info.metadata if isinstance(m, MaxLen)])
 
 
 def OneOf(options: tuple[str, ...], label: str) -> BeforeValidator:  # noqa: N802

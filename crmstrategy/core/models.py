@@ -46,9 +46,12 @@ def _fk(target: str, *, nullable: bool = False) -> Column:
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
 
 
+CURRENCY_LENGTH = 3  # a three-letter code (ISO 4217): NOK, DKK, SEK, EUR
+
+
 class WorkspaceBase(SQLModel):
     name: Annotated[str, CleanName("Workspace name")] = Field(max_length=200)
-    currency: str = Field(default="NOK", max_length=3)
+    currency: str = Field(default="NOK", max_length=CURRENCY_LENGTH)
     description: Annotated[str, CleanText("Description")] = Field(default="", sa_type=Text)
     # How attractiveness weighs size, potential and growth (advice 2); shares of their sum.
     weight_size: Annotated[float, NotAFlag("Weight of size")] = Field(default=30.0, ge=0, le=100)

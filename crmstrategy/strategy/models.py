@@ -22,12 +22,13 @@ from crmstrategy.core.fields import (
     OneOf,
     RequiredOneOf,
     Score,
+    TextRule,
     as_utc,
 )
 from crmstrategy.core.models import _fk, utcnow
-from crmstrategy.core.text import clean_name, clean_text
+from crmstrategy.core.text import clean_text
 from crmstrategy.core.versioning import Versioned
-from crmstrategy.strategy.promise_checks import CHAR_CEILING
+from crmstrategy.strategy.promise_checks import CHAR_CEILING, TERM_MAX
 
 NODE_KINDS = ("strategy", "objective", "initiative", "enabler")
 
@@ -62,6 +63,9 @@ LINK_RULES = {
 
 
 CONSTRAINT_KINDS = ("IT-platform order", "Market priorities", "Product portfolio", "Other")
+
+
+CONSTRAINT_TEXT_MAX = 1000
 
 
 MAP_NODE_LABELS = {
@@ -162,16 +166,11 @@ class MapLink(SQLModel, table=True):
 class StrategyConstraintCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Annotated[str, RequiredOneOf(CONSTRAINT_KINDS, "Kind of constraint")]
-    text: str
+    text: Annotated[
+        str,
+        CleanText("Constraint", CONSTRAINT_TEXT_MAX, missing="Say what the company strategy requires or rules out."),
+    ]
     node_ids: list[int] = []
-
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text(cls, v):
-        text = clean_text(v, "Constraint", max_length=1000)
-        if not text.strip():
-            raise ValueError("Say what the company strategy requires or rules out.")
-        return text
 
 
 class StrategyConstraint(Versioned, table=True):
@@ -354,29 +353,25 @@ class PromiseVersionBase(SQLModel):
     note: Annotated[str, CleanText("What changed", PROMISE_NOTE_MAX)] = Field(default="", max_length=PROMISE_NOTE_MAX)
 
 
+def _promise_text(v: object) -> str:
+    """The promise itself: required, and at most PROMISE_TEXT_MAX characters, said as what fits a card."""
+    text = clean_text(v, "The promise", max_length=10**9)
+    if not text:
+        raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
+    if len(text) > PROMISE_TEXT_MAX:
+        raise ValueError(
+            f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
+            f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts."
+        )
+    return text
+
+
 class PromiseVersionCreate(PromiseVersionBase):
     model_config = SQLModelConfig(extra="forbid")
+    # Checked here, not on the base, so versions already saved are read as they are.
+    text: Annotated[str, TextRule(_promise_text, max_length=PROMISE_TEXT_MAX)]
+    author: Annotated[str, CleanName("Author", missing="Write your name, so the history shows who wrote each version.")]
     segment_ids: list[int] = []
-
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text(cls, v):
-        text = clean_text(v, "The promise", max_length=10**9)
-        if not text:
-            raise ValueError("Write the promise itself before saving: one or two sentences, with the parts beside it.")
-        if len(text) > PROMISE_TEXT_MAX:
-            raise ValueError(
-                f"{len(text):,} characters is too long for a card: keep it to {PROMISE_TEXT_MAX} "
-                f"(the suggested ceiling is {CHAR_CEILING}) and move the detail to the three parts."
-            )
-        return text
-
-    @field_validator("author", mode="before")
-    @classmethod
-    def _author(cls, v):
-        if v is None or not str(v).strip():
-            raise ValueError("Write your name, so the history shows who wrote each version.")
-        return clean_name(v, "Author")
 
 
 class PromiseVersion(PromiseVersionBase, table=True):
@@ -424,5 +419,5 @@ class PromiseTerm(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     kind: str = Field(max_length=10)
-    term: str = Field(max_length=60)
+    term: str = Field(max_length=TERM_MAX)
     position: int = 0

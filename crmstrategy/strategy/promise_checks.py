@@ -15,6 +15,7 @@ CHAR_CEILING = 220
 SENTENCE_CEILING = 2
 TOP_NEEDS = 6
 NEEDS_TO_TOUCH = 2
+TERM_MAX = 60  # a buzzword or jargon term is a word or a short phrase (clean_term, the promise_term column)
 
 PART_NAMES = {
     "delivers": "what we deliver",
@@ -216,8 +217,10 @@ def clean_term(value: object) -> str:
     text = re.sub(r"\s+", " ", normalise(str(value or "")))
     if not text:
         raise ValueError("A term cannot be empty.")
-    if len(text) > 60:
-        raise ValueError(f"'{text[:30]}…' is {len(text)} characters; a term is a word or a short phrase (60 at most).")
+    if len(text) > TERM_MAX:
+        raise ValueError(
+            f"'{text[:30]}…' is {len(text)} characters; a term is a word or a short phrase ({TERM_MAX} at most)."
+        )
     if "*" in text[:-1]:
         raise ValueError(f"'{text}': a * may only stand at the end of a term, to match any ending.")
     if not any(ch.isalnum() for ch in text):

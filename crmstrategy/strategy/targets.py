@@ -10,6 +10,7 @@ from sqlmodel import Session
 from crmstrategy.analysis.models import (
     PRIORITIES,
     Segment,
+    SegmentCreate,
     SegmentRead,
 )
 from crmstrategy.analysis.scores import (
@@ -29,6 +30,7 @@ from crmstrategy.analysis.scores import (
 from crmstrategy.analysis.segments import list_segments
 from crmstrategy.analysis.strengths import _scores_by_factor, _segment_factors
 from crmstrategy.core.errors import Problem, ValidationProblem
+from crmstrategy.core.fields import text_limit
 from crmstrategy.core.models import WorkspaceCreate
 from crmstrategy.core.text import clean_text
 from crmstrategy.core.validation import validated
@@ -78,7 +80,7 @@ def set_priority(
         if priority is not None and priority not in PRIORITIES:
             problems.append(Problem("Priority", f"Choose one of: {', '.join(PRIORITIES)}."))
         try:
-            rationale = clean_text(rationale, "Rationale")
+            rationale = clean_text(rationale, "Rationale", max_length=text_limit(SegmentCreate, "priority_rationale"))
         except ValueError as exc:
             problems.append(Problem("Rationale", str(exc)))
         if priority in PRIORITIES[:2] and not (rationale or "").strip():

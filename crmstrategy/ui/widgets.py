@@ -21,7 +21,9 @@ from crmstrategy.workspace.method_path import Place
 def choose_participant(*, key: str, participants: list, flash_key: str, purpose: str) -> int | None:
     """ "Rating as …": the participant this browser rates for. With no participants yet, a small
     form to add oneself (ratings always belong to a named participant)."""
+    from crmstrategy.analysis.models import ParticipantCreate
     from crmstrategy.analysis.participants import create_participant
+    from crmstrategy.core.fields import text_limit
 
     workspace_id = st.session_state["workspace_id"]
     wkey = _keys_here()
@@ -30,8 +32,14 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
         st.info(f"{purpose} belong to participants. Add yourself here, or the whole group on the Participants page.")
         with st.form(f"{key_prefix}_add_self", border=True):
             c1, c2 = st.columns(2)
-            me = c1.text_input("Your name", key=wkey(f"{key_prefix}_self_name"), max_chars=120)
-            department = c2.text_input("Your department", key=wkey(f"{key_prefix}_self_department"), max_chars=120)
+            me = c1.text_input(
+                "Your name", key=wkey(f"{key_prefix}_self_name"), max_chars=text_limit(ParticipantCreate, "name")
+            )
+            department = c2.text_input(
+                "Your department",
+                key=wkey(f"{key_prefix}_self_department"),
+                max_chars=text_limit(ParticipantCreate, "department"),
+            )
             add_me = st.form_submit_button("Add me", type="primary", key=wkey(f"{key_prefix}_self_submit"))
         add_problems = st.container()
         if add_me:
