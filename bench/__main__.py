@@ -4,6 +4,7 @@
 
 Prints one table (median of the runs after a warm-up run per page) and the peak RSS.
 Targets on the 2-core reference machine: 150 ms a page on the demo, 500 ms on the large one.
+Then the downloads, the strategy map's rules and the imports (bench/imports.py).
 A room of 30 saving their ratings at once is timed apart: python -m bench.room.
 """
 
@@ -45,6 +46,16 @@ PAGES = [
 ]
 DEMO_TARGET_MS, LARGE_TARGET_MS = 150, 500
 from bench.generate import ACTIONS, FEEDBACK, MEASUREMENTS, PROMISE_VERSIONS  # noqa: E402 (after the path is set)
+from bench.imports import (  # noqa: E402 (after the path is set)
+    DECLARED_ROWS,
+    IMPORT_ROWS,
+    PREVIEW_TARGET_MS,
+    REFUSAL_TARGET_MB,
+    REFUSAL_TARGET_MS,
+    time_previews,
+    time_refusal,
+    time_write,
+)
 from crmstrategy.core import clock  # noqa: E402 (after the path is set)
 
 EXPORT_TARGET_MS = 2000
@@ -219,6 +230,9 @@ def main() -> int:
             for name, fn in _EXPORTS
         ]
         map_ms = _time_map_rules(args.runs)
+        refusal_ms, refusal_first_ms, refusal_mb, refusal_bytes = time_refusal(args.runs)
+        previews = time_previews(url, large, args.runs)
+        write_ms = time_write(url, large, args.runs)  # last: it adds insights to the large workspace
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"Pages, AppTest full run, median of {args.runs} after a warm-up "
@@ -243,6 +257,21 @@ def main() -> int:
         f"\nStrategy map of {MAP_NODES} nodes: graph, every rule and the layout: {map_ms:.1f} ms "
         f"(target {MAP_TARGET_MS} ms: {'yes' if map_ms <= MAP_TARGET_MS else 'NO'})"
     )
+    refusal_ok = refusal_ms <= REFUSAL_TARGET_MS and refusal_mb <= REFUSAL_TARGET_MB
+    print(
+        f"\nImports, median of {args.runs} after a warm-up, on the large workspace (the insight import, the heaviest: "
+        f"8 columns, segment and persona names resolved); targets {REFUSAL_TARGET_MS} ms and {REFUSAL_TARGET_MB} MB "
+        f"for the refusal, {PREVIEW_TARGET_MS} ms for a preview"
+    )
+    print(f"{'import':<52}{'ms':>10}{'MB':>8}  within target")
+    print(
+        f"{f'xlsx declaring {DECLARED_ROWS:,} rows refused ({refusal_bytes / 1000:.0f} KB)':<52}{refusal_ms:>10.1f}"
+        f"{refusal_mb:>8.1f}  {'yes' if refusal_ok else 'NO'} (first run {refusal_first_ms:.0f} ms, fresh process)"
+    )
+    for kind, ms in previews.items():
+        label = f"import preview of {IMPORT_ROWS:,} rows ({kind})"
+        print(f"{label:<52}{ms:>10.1f}{'':>8}  {'yes' if ms <= PREVIEW_TARGET_MS else 'NO'}")
+    print(f"{f'import of {IMPORT_ROWS:,} insights, one transaction':<52}{write_ms:>10.1f}{'':>8}  (no target)")
     print(f"peak RSS: {peak_mb:.0f} MB")
     return 0
 

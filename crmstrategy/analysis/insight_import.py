@@ -56,15 +56,16 @@ def preview_insight_import(
         required={"text", "kind", "source_type", "recorded_on"},
         extra_check=resolve,
     )
+    # The row was validated as an _InsightRow, which checks every field of an InsightCreate the
+    # same way; the ids come from this workspace's names. Validating it all again cost a third of
+    # a 5,000-row preview.
     valid = [
         (
             number,
-            InsightCreate.model_validate(
-                row.model_dump(exclude={"segments", "personas", "segment_ids", "persona_ids"})
-                | {
-                    "segment_ids": [seg[n.lower()] for n in _names(row.segments)],
-                    "persona_ids": [per[n.lower()] for n in _names(row.personas)],
-                }
+            InsightCreate.model_construct(
+                **row.model_dump(exclude={"segments", "personas", "segment_ids", "persona_ids"}),
+                segment_ids=[seg[n.lower()] for n in _names(row.segments)],
+                persona_ids=[per[n.lower()] for n in _names(row.personas)],
             ),
         )
         for number, row in preview.valid

@@ -4,8 +4,9 @@ segments and personas, and the evidence it gives each of them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.evidence import Evidence, InsightLinks, evidence_by_persona, evidence_by_segment
@@ -21,7 +22,6 @@ from crmstrategy.analysis.models import (
     Segment,
     Theme,
 )
-from crmstrategy.core.editor import create_all
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import id_col, id_of
 from crmstrategy.core.text import clean_name
@@ -171,18 +171,78 @@ def _set_links(session: Session, insight_id: int, segment_ids: list[int], person
     session.flush()
 
 
+def _theme_ids(session: Session, workspace_id: int, names: Iterable[str]) -> dict[str, int]:
+    """Lower-case name -> id for `names`, as resolve_theme matches them; unknown names extend the
+    list (in the order given), in one insert for them all."""
+    rows = session.exec(select(Theme).where(Theme.workspace_id == workspace_id)).all()
+    by_name = {row.name.lower(): id_of(row) for row in rows}
+    new: dict[str, Theme] = {}
+    for name in names:
+        if name.lower() not in by_name and name.lower() not in new:
+            new[name.lower()] = Theme(workspace_id=workspace_id, name=name, position=len(rows) + len(new))
+    if new:
+        session.add_all(new.values())
+        session.flush()
+        by_name |= {key: id_of(row) for key, row in new.items()}
+    return by_name
+
+
+def _add_insights(
+    session: Session, workspace_id: int, rows: Sequence[tuple[int | None, InsightCreate | dict]]
+) -> list[int]:
+    """Check every row (each problem with its row), then insert them all with their themes and
+    links: a few statements for any number of rows, where one insight at a time took a dozen
+    (5,000 imported insights: 14 s)."""
+    segments = set(session.exec(select(id_col(Segment.id)).where(Segment.workspace_id == workspace_id)).all())
+    personas = set(session.exec(select(id_col(Persona.id)).where(Persona.workspace_id == workspace_id)).all())
+    problems: list[Problem] = []
+    clean: list[InsightCreate] = []
+    for row, data in rows:
+        try:
+            item = validated(InsightCreate, data, labels=INSIGHT_LABELS, row=row)
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+            continue
+        if not segments.issuperset(item.segment_ids):
+            problems.append(Problem("Segments", "Choose segments of this workspace.", row))
+        elif not personas.issuperset(item.persona_ids):
+            problems.append(Problem("Personas", "Choose personas of this workspace.", row))
+        else:
+            clean.append(item)
+    if problems:
+        raise ValidationProblem(problems)
+    themes = _theme_ids(session, workspace_id, (item.theme for item in clean if item.theme is not None))
+    insights = [
+        Insight.model_validate(
+            item.model_dump(exclude={"theme", "segment_ids", "persona_ids"})
+            | {"workspace_id": workspace_id, "theme_id": None if item.theme is None else themes[item.theme.lower()]}
+        )
+        for item in clean
+    ]
+    session.add_all(insights)
+    session.flush()
+    # Rows of plain ids: inserted as one statement each, without an object for each.
+    segment_links = [
+        {"insight_id": id_of(insight), "segment_id": segment_id}
+        for insight, item in zip(insights, clean)
+        for segment_id in dict.fromkeys(item.segment_ids)
+    ]
+    persona_links = [
+        {"insight_id": id_of(insight), "persona_id": persona_id}
+        for insight, item in zip(insights, clean)
+        for persona_id in dict.fromkeys(item.persona_ids)
+    ]
+    if segment_links:
+        session.exec(insert(InsightSegment), params=segment_links)
+    if persona_links:
+        session.exec(insert(InsightPersona), params=persona_links)
+    return [id_of(insight) for insight in insights]
+
+
 def create_insight(*, session: Session, workspace_id: int, data: InsightCreate | dict, row: int | None = None) -> int:
     with writing(session, workspace_id):
-        clean = validated(InsightCreate, data, labels=INSIGHT_LABELS, row=row)
-        _check_links(session, workspace_id, clean.segment_ids, clean.persona_ids, row)
-        insight = Insight.model_validate(
-            clean.model_dump(exclude={"theme", "segment_ids", "persona_ids"})
-            | {"workspace_id": workspace_id, "theme_id": resolve_theme(session, workspace_id, clean.theme)}
-        )
-        session.add(insight)
-        session.flush()
-        _set_links(session, id_of(insight), clean.segment_ids, clean.persona_ids)
-        return id_of(insight)
+        [insight_id] = _add_insights(session, workspace_id, [(row, data)])
+        return insight_id
 
 
 def update_insight(
@@ -225,11 +285,14 @@ def delete_insights(*, session: Session, workspace_id: int, insight_ids: list[in
         return len(insight_ids)
 
 
-def create_insights(*, session: Session, workspace_id: int, rows: list[tuple[int, InsightCreate | dict]]) -> int:
-    """The confirmed import, in the caller's transaction: rows are (file row number, insight)."""
-    return create_all(
-        rows, lambda data, row: create_insight(session=session, workspace_id=workspace_id, data=data, row=row)
-    )
+def create_insights(
+    *, session: Session, workspace_id: int, rows: Sequence[tuple[int | None, InsightCreate | dict]]
+) -> int:
+    """The confirmed import, in the caller's transaction: rows are (file row number, or None
+    where there is no file, insight); all or nothing, every row's problems gathered before refusing."""
+    with writing(session, workspace_id):
+        _add_insights(session, workspace_id, rows)
+    return len(rows)
 
 
 # --- evidence --------------------------------------------------------------------------

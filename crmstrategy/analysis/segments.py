@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
@@ -18,7 +19,7 @@ from crmstrategy.analysis.models import (
     ValueDriver,
     ValueDriverCreate,
 )
-from crmstrategy.core.editor import EditorCommands, apply_commands, create_all
+from crmstrategy.core.editor import EditorCommands, apply_commands
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.models import id_of
 from crmstrategy.core.validation import validated
@@ -53,16 +54,20 @@ def _insert_value_driver(session: Session, workspace_id: int, name: str) -> Valu
     return row
 
 
-def _resolve_value_drivers(session: Session, workspace_id: int, names: list[str]) -> list[int]:
-    """Ids for `names`, matched without regard to case; unknown names extend the list."""
+def _value_driver_ids(session: Session, workspace_id: int, names: Iterable[str]) -> dict[str, int]:
+    """Lower-case name -> id for `names`, matched without regard to case; unknown names extend
+    the list (in the order given, as typed the first time), in one insert for them all."""
     rows = session.exec(select(ValueDriver).where(ValueDriver.workspace_id == workspace_id)).all()
     by_name = {row.name.lower(): id_of(row) for row in rows}
-    ids = []
+    new: dict[str, ValueDriver] = {}
     for name in names:
-        if name.lower() not in by_name:
-            by_name[name.lower()] = id_of(_insert_value_driver(session, workspace_id, name))
-        ids.append(by_name[name.lower()])
-    return ids
+        if name.lower() not in by_name and name.lower() not in new:
+            new[name.lower()] = ValueDriver(workspace_id=workspace_id, name=name, position=len(rows) + len(new))
+    if new:
+        session.add_all(new.values())
+        session.flush()
+        by_name |= {key: id_of(row) for key, row in new.items()}
+    return by_name
 
 
 # --- segments --------------------------------------------------------------------------
@@ -115,31 +120,66 @@ def _check_unique_name(
 
 def _set_value_drivers(session: Session, workspace_id: int, segment_id: int, names: list[str]) -> None:
     session.exec(delete(SegmentValueDriver).where(col(SegmentValueDriver.segment_id) == segment_id))
-    for driver_id in _resolve_value_drivers(session, workspace_id, names):
+    ids = _value_driver_ids(session, workspace_id, names)
+    for driver_id in dict.fromkeys(ids[name.lower()] for name in names):
         session.add(SegmentValueDriver(segment_id=segment_id, value_driver_id=driver_id))
     session.flush()
+
+
+def _add_segments(
+    session: Session, workspace_id: int, rows: Sequence[tuple[int | None, SegmentCreate | dict]]
+) -> list[int]:
+    """Check every row (each problem with its row), then insert them all at the end of the list,
+    with their value drivers: a few statements for any number of rows, where one segment at a time
+    took a dozen (5,000 imported segments: 15 s)."""
+    taken = {name.lower() for name in session.exec(select(Segment.name).where(Segment.workspace_id == workspace_id))}
+    problems: list[Problem] = []
+    clean: list[SegmentCreate] = []
+    for row, data in rows:
+        try:
+            item = validated(SegmentCreate, data, labels=SEGMENT_LABELS, row=row)
+        except ValidationProblem as exc:
+            problems.extend(exc.problems)
+            continue
+        if item.name.lower() in taken:  # also a name given twice in the rows
+            problems.append(Problem("Name", f"A segment named '{item.name}' already exists in this workspace.", row))
+            continue
+        taken.add(item.name.lower())
+        clean.append(item)
+    if problems:
+        raise ValidationProblem(problems)
+    first = (
+        session.exec(
+            select(func.coalesce(func.max(Segment.position), -1)).where(Segment.workspace_id == workspace_id)
+        ).one()
+        + 1
+    )
+    segments = [
+        Segment.model_validate(
+            item.model_dump(exclude={"value_drivers"}) | {"workspace_id": workspace_id, "position": first + n}
+        )
+        for n, item in enumerate(clean)
+    ]
+    session.add_all(segments)
+    session.flush()
+    drivers = _value_driver_ids(session, workspace_id, (name for item in clean for name in item.value_drivers))
+    links = [
+        {"segment_id": id_of(segment), "value_driver_id": driver_id}
+        for segment, item in zip(segments, clean)
+        for driver_id in dict.fromkeys(drivers[name.lower()] for name in item.value_drivers)
+    ]
+    if links:  # rows of plain ids: inserted as one statement, without an object for each
+        session.exec(insert(SegmentValueDriver), params=links)
+    return [id_of(segment) for segment in segments]
 
 
 def create_segment(
     *, session: Session, workspace_id: int, data: SegmentCreate | dict, row: int | None = None
 ) -> SegmentRead:
     with writing(session, workspace_id):
-        clean = validated(SegmentCreate, data, labels=SEGMENT_LABELS, row=row)
-        _check_unique_name(session, workspace_id, clean.name, None, row)
-        position = (
-            session.exec(
-                select(func.coalesce(func.max(Segment.position), -1)).where(Segment.workspace_id == workspace_id)
-            ).one()
-            + 1
-        )
-        segment = Segment.model_validate(
-            clean.model_dump(exclude={"value_drivers"}) | {"workspace_id": workspace_id, "position": position}
-        )
-        session.add(segment)
-        session.flush()
-        _set_value_drivers(session, workspace_id, id_of(segment), clean.value_drivers)
+        [segment_id] = _add_segments(session, workspace_id, [(row, data)])
         # Read back: value drivers in the stored spelling and order, not as typed ("PRICE; service").
-        return get_segment(session=session, workspace_id=workspace_id, segment_id=id_of(segment))
+        return get_segment(session=session, workspace_id=workspace_id, segment_id=segment_id)
 
 
 def update_segment(
@@ -229,7 +269,8 @@ def apply_segment_edits(*, session: Session, workspace_id: int, commands: Editor
 
 
 def create_segments(*, session: Session, workspace_id: int, rows: list[tuple[int, SegmentCreate | dict]]) -> int:
-    """The confirmed import, in the caller's transaction: rows are (file row number, segment)."""
-    return create_all(
-        rows, lambda data, row: create_segment(session=session, workspace_id=workspace_id, data=data, row=row)
-    )
+    """The confirmed import, in the caller's transaction: rows are (file row number, segment);
+    all or nothing, every row's problems gathered before refusing."""
+    with writing(session, workspace_id):
+        _add_segments(session, workspace_id, rows)
+    return len(rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from crmstrategy.analysis.insights import add_theme, create_insight, list_insights, list_themes
+from crmstrategy.analysis.insights import add_theme, create_insights, list_insights, list_themes
 from crmstrategy.analysis.models import (
     DEFAULT_THEMES,
     INSIGHT_LABELS,
@@ -418,17 +418,23 @@ def import_insights(
     segment_ids: dict[str, int],
     persona_ids: dict[str, int],
 ) -> None:
-    for insight, segment_refs, persona_refs in insights:
-        create_insight(
-            session=session,
-            workspace_id=ws,
-            data=insight.model_copy(
-                update={
-                    "segment_ids": [segment_ids[r] for r in segment_refs],
-                    "persona_ids": [persona_ids[r] for r in persona_refs],
-                }
-            ),
-        )
+    # All together, as a confirmed file import writes them: one at a time, 2,000 took seconds.
+    create_insights(
+        session=session,
+        workspace_id=ws,
+        rows=[
+            (
+                None,
+                insight.model_copy(
+                    update={
+                        "segment_ids": [segment_ids[r] for r in segment_refs],
+                        "persona_ids": [persona_ids[r] for r in persona_refs],
+                    }
+                ),
+            )
+            for insight, segment_refs, persona_refs in insights
+        ],
+    )
 
 
 def import_readiness(

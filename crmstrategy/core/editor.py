@@ -10,7 +10,7 @@ row indexes refer to the rows shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
@@ -21,7 +21,6 @@ import pyarrow as pa
 from crmstrategy.core.errors import Problem, ValidationProblem
 
 _Command = TypeVar("_Command")  # a Create, an Update or a Delete
-_Data = TypeVar("_Data")  # what an import creates one item from
 
 # The editor reads a column's kind from its type, not from its column config. An untyped empty
 # column is float64 (from []) or has no type at all (object), so a name typed into it is parsed
@@ -155,20 +154,6 @@ def apply_commands(
     if problems:
         raise ValidationProblem(problems)
     return counts
-
-
-def create_all(rows: Sequence[tuple[int, _Data]], create: Callable[[_Data, int], object]) -> int:
-    """A confirmed import: `create(data, row)` for each (file row number, data), all or nothing;
-    every row's problems are gathered before raising."""
-    problems: list[Problem] = []
-    for number, data in rows:
-        try:
-            create(data, number)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationProblem(problems)
-    return len(rows)
 
 
 def table_records(records: list[dict], columns: dict[str, str]) -> list[dict]:

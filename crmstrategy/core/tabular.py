@@ -1,7 +1,9 @@
 """CSV and XLSX: reading uploads into a checked preview, and writing files safe to open.
 
 Imports never write: they return a preview (rows that would be created, rows rejected
-and why). The page writes only when the user confirms, in one transaction.
+and why). The page writes only when the user confirms, in one transaction. Reading stops at
+the row limit, so a huge file is refused without being read whole (an XLSX is streamed by
+xlsx_rows); a formula whose result the file does not hold rejects its row, saying so.
 Exports neutralise cells that a spreadsheet would run as a formula.
 """
 
@@ -10,21 +12,23 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
 from crmstrategy.core.errors import ValidationProblem, problems_from_pydantic
+from crmstrategy.core.xlsx_rows import FormulaCell, xlsx_rows
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_REASON = "a formula, not a value (type the value, or save the file in Excel so the formula's result is stored)."
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -120,14 +124,16 @@ def _xlsx_value(value):
 
 
 def read_table(raw: bytes, filename: str) -> tuple[list[str], list[list]]:
-    """Header and rows of an uploaded CSV or XLSX, or a ValidationProblem saying why not."""
+    """Header and rows of an uploaded CSV or XLSX, or a ValidationProblem saying why not. An XLSX
+    formula whose result was never stored reads as a FormulaCell (see preview_import)."""
     header, numbered = _read_numbered(raw, filename)
     return header, [row for _, row in numbered]
 
 
 def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int, list]]]:
     """Like read_table, with each row's number as the spreadsheet shows it (header = row 1);
-    blank rows are skipped but still counted, so the numbers match what the user sees."""
+    blank rows are skipped but still counted, so the numbers match what the user sees.
+    Reading stops at the first row over MAX_ROWS: a huge file is refused without reading it all."""
     name = (filename or "").lower()
     if not raw:
         raise ValidationProblem("The file is empty.")
@@ -137,20 +143,27 @@ def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int
             f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Split it or remove unused columns."
         )
     if name.endswith(".xlsx"):
-        header, rows = _read_xlsx(raw)
+        rows, empty = xlsx_rows(raw), "The workbook's first sheet is empty."
     elif name.endswith(".csv") or name.endswith(".txt"):
-        header, rows = _read_csv(raw)
+        rows, empty = _csv_rows(raw), "The file is empty."
     else:
         raise ValidationProblem("Choose a .csv or .xlsx file.")
-    numbered = [
-        (number, row) for number, row in enumerate(rows, start=2) if any(str(v).strip() for v in row if v is not None)
-    ]
-    if not header or not any(str(h).strip() for h in header):
+    first = next(rows, None)
+    if first is None:
+        raise ValidationProblem(empty)
+    header = first[1] if first[0] == 1 else []
+    if not any(str(h).strip() for h in header if h is not None):
         raise ValidationProblem("The file has no header row.")
+    numbered: list[tuple[int, list]] = []
+    for number, row in rows:
+        if any(str(v).strip() for v in row if v is not None):
+            if len(numbered) == MAX_ROWS:
+                raise ValidationProblem(
+                    f"The file has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} can be imported at once."
+                )
+            numbered.append((number, [_unneutralise(v) for v in row]))
     if not numbered:
         raise ValidationProblem("The file has a header but no rows.")
-    if len(numbered) > MAX_ROWS:
-        raise ValidationProblem(f"The file has {len(numbered):,} rows; at most {MAX_ROWS:,} can be imported at once.")
     return [str(h or "").strip() for h in header], numbered
 
 
@@ -159,7 +172,9 @@ def _read_numbered(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int
 _ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 
 
-def _read_csv(raw: bytes) -> tuple[list[str], list[list]]:
+def _csv_rows(raw: bytes) -> Iterator[tuple[int, list]]:
+    """(row number, values) of each record, the header first; a record's number is its place
+    among the records (a quoted line break does not count), as a spreadsheet opening it shows."""
     if _ENCODED_SURROGATE.search(raw):
         raise ValidationProblem(
             "The file holds half of an emoji or symbol (a broken paste), which cannot be saved. "
@@ -179,25 +194,9 @@ def _read_csv(raw: bytes) -> tuple[list[str], list[list]]:
     # Nordic Excel writes semicolons; use whichever separator the header uses most.
     delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
     except csv.Error as exc:
         raise ValidationProblem(f"The CSV file could not be read: {exc}.") from None
-    if not rows:
-        raise ValidationProblem("The file is empty.")
-    return rows[0], [[_unneutralise(v) for v in row] for row in rows[1:]]
-
-
-def _read_xlsx(raw: bytes) -> tuple[list[str], list[list]]:
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationProblem("The file could not be read as an Excel workbook (.xlsx).") from None
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    if not rows:
-        raise ValidationProblem("The workbook's first sheet is empty.")
-    return rows[0], [[_unneutralise(v) for v in row] for row in rows[1:]]
 
 
 def _key(text: str) -> str:
@@ -264,6 +263,11 @@ def preview_import(
     rejected: list[Rejected] = []
     for number, row in rows:
         values = {f: (row[i] if i < len(row) else None) for i, f in enumerate(mapping) if f}
+        formulas = [labels[f] for f, v in values.items() if isinstance(v, FormulaCell)]
+        if formulas:
+            # The row cannot be judged without those values: this is the one thing to fix in it.
+            rejected.append(Rejected(number, values, [f"{label}: {FORMULA_REASON}" for label in formulas]))
+            continue
         try:
             item = model.model_validate(values)
         except ValidationError as exc:

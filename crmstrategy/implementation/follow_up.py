@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from crmstrategy.analysis.models import Segment
 from crmstrategy.core import clock
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import id_col
+from crmstrategy.core.models import id_col, id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
 from crmstrategy.core.writing import require_in_workspace, writing
@@ -76,17 +76,43 @@ def goal_measurements(*, session: Session, workspace_id: int) -> dict[int, list[
 def _require_goal(session: Session, workspace_id: int, goal_id: int, row: int | None) -> Goal:
     goal = session.get(Goal, goal_id) if goal_id is not None else None
     if goal is None or goal.workspace_id != workspace_id:
-        raise ValidationProblem(
-            [
-                Problem(
-                    "Goal",
-                    "That goal does not exist any more (it may have been deleted "
-                    "since the page was opened): nothing was saved.",
-                    row,
-                )
-            ]
-        )
+        raise ValidationProblem([_goal_gone(row)])
     return goal
+
+
+# The refusals a single value and an import share, in the same words.
+
+
+def _goal_gone(row: int | None) -> Problem:
+    return Problem(
+        "Goal",
+        "That goal does not exist any more (it may have been deleted since the page was opened): nothing was saved.",
+        row,
+    )
+
+
+def _goal_day_taken(metric: str, day: date, value: float, row: int | None) -> Problem:
+    return Problem(
+        "Date",
+        f"'{metric}' already has a value on {day.isoformat()} ({_fmt(value)}). Change or delete that one, or choose "
+        "another day.",
+        row,
+    )
+
+
+def _segment_gone(row: int | None) -> Problem:
+    return Problem(
+        "Segment", "That segment does not exist any more (it may have been deleted): nothing was saved.", row
+    )
+
+
+def _measure_day_taken(measure: str, segment: str, day: date, value: float, row: int | None) -> Problem:
+    return Problem(
+        "Date",
+        f"{measure} for {segment or 'all customers'} already has a value on {day.isoformat()} ({_fmt(value)}). "
+        "Delete that one first, or choose another day.",
+        row,
+    )
 
 
 def add_goal_measurement(
@@ -108,17 +134,7 @@ def add_goal_measurement(
             )
         ).first()
         if taken is not None:
-            raise ValidationProblem(
-                [
-                    Problem(
-                        "Date",
-                        f"'{goal.metric}' already has a value on "
-                        f"{clean.measured_on.isoformat()} ({_fmt(taken.value)}). Change or delete "
-                        "that one, or choose another day.",
-                        row,
-                    )
-                ]
-            )
+            raise ValidationProblem([_goal_day_taken(goal.metric, clean.measured_on, taken.value, row)])
         measurement = GoalMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
         session.add(measurement)
         session.flush()
@@ -216,15 +232,7 @@ def add_customer_measurement(
         if clean.segment_id is not None:
             segment = session.get(Segment, clean.segment_id)
             if segment is None or segment.workspace_id != workspace_id:
-                raise ValidationProblem(
-                    [
-                        Problem(
-                            "Segment",
-                            "That segment does not exist any more (it may have been deleted): nothing was saved.",
-                            row,
-                        )
-                    ]
-                )
+                raise ValidationProblem([_segment_gone(row)])
             name = segment.name
         _not_in_future(clean.measured_on, today or clock.today(), row)
         same = select(CustomerMeasurement).where(
@@ -239,17 +247,7 @@ def add_customer_measurement(
         )
         taken = session.exec(same).first()
         if taken is not None:
-            raise ValidationProblem(
-                [
-                    Problem(
-                        "Date",
-                        f"{clean.measure} for {name or 'all customers'} already has a "
-                        f"value on {clean.measured_on.isoformat()} ({_fmt(taken.value)}). Delete "
-                        "that one first, or choose another day.",
-                        row,
-                    )
-                ]
-            )
+            raise ValidationProblem([_measure_day_taken(clean.measure, name, clean.measured_on, taken.value, row)])
         measurement = CustomerMeasurement.model_validate(clean.model_dump() | {"workspace_id": workspace_id})
         session.add(measurement)
         session.flush()
@@ -273,18 +271,69 @@ def import_measurements(
     today: date | None = None,
 ) -> int:
     """The rows of an import preview (GoalMeasurementCreate or CustomerMeasurementCreate, with
-    their file row), in one transaction: a goal deleted since the preview refuses them all."""
-    problems: list[Problem] = []
-    for number, item in rows:
-        try:
-            if isinstance(item, GoalMeasurementCreate):
-                add_goal_measurement(session=session, workspace_id=workspace_id, data=item, today=today, row=number)
-            else:
-                add_customer_measurement(session=session, workspace_id=workspace_id, data=item, today=today, row=number)
-        except ValidationProblem as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationProblem(problems)
+    their file row), in one transaction: a goal deleted since the preview refuses them all.
+    Each row is checked as add_goal_measurement and add_customer_measurement check one, against
+    the workspace read once, and all are inserted together (one at a time, 5,000 took minutes)."""
+    with writing(session, workspace_id):
+        today = today or clock.today()
+        goals = {id_of(g): g for g in session.exec(select(Goal).where(Goal.workspace_id == workspace_id)).all()}
+        segments = dict(
+            session.exec(select(id_col(Segment.id), Segment.name).where(Segment.workspace_id == workspace_id)).all()
+        )
+        goal_days = {
+            (goal_id, day): value
+            for goal_id, day, value in session.exec(
+                select(GoalMeasurement.goal_id, col(GoalMeasurement.measured_on), GoalMeasurement.value).where(
+                    GoalMeasurement.workspace_id == workspace_id
+                )
+            ).all()
+        }
+        measure_days = {
+            (measure, segment_id, day): value
+            for measure, segment_id, day, value in session.exec(
+                select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
+                    CustomerMeasurement.measure,
+                    CustomerMeasurement.segment_id,
+                    CustomerMeasurement.measured_on,
+                    CustomerMeasurement.value,
+                ).where(CustomerMeasurement.workspace_id == workspace_id)
+            ).all()
+        }
+        problems: list[Problem] = []
+        new: list[GoalMeasurement | CustomerMeasurement] = []
+        for number, data in rows:
+            try:
+                if isinstance(data, GoalMeasurementCreate):
+                    goal_item = validated(GoalMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=number)
+                    goal = goals.get(goal_item.goal_id)
+                    if goal is None:
+                        raise ValidationProblem([_goal_gone(number)])
+                    _not_in_future(goal_item.measured_on, today, number)
+                    key: tuple = (goal_item.goal_id, goal_item.measured_on)
+                    if key in goal_days:
+                        raise ValidationProblem(
+                            [_goal_day_taken(goal.metric, goal_item.measured_on, goal_days[key], number)]
+                        )
+                    goal_days[key] = goal_item.value
+                    new.append(GoalMeasurement.model_validate(goal_item.model_dump() | {"workspace_id": workspace_id}))
+                else:
+                    item = validated(CustomerMeasurementCreate, data, labels=MEASUREMENT_LABELS, row=number)
+                    if item.segment_id is not None and item.segment_id not in segments:
+                        raise ValidationProblem([_segment_gone(number)])
+                    name = segments.get(item.segment_id, "") if item.segment_id is not None else ""
+                    _not_in_future(item.measured_on, today, number)
+                    key = (item.measure, item.segment_id, item.measured_on)
+                    if key in measure_days:
+                        raise ValidationProblem(
+                            [_measure_day_taken(item.measure, name, item.measured_on, measure_days[key], number)]
+                        )
+                    measure_days[key] = item.value
+                    new.append(CustomerMeasurement.model_validate(item.model_dump() | {"workspace_id": workspace_id}))
+            except ValidationProblem as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ValidationProblem(problems)
+        session.add_all(new)
     return len(rows)
 
 

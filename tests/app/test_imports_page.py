@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 
 from openpyxl import Workbook
 
@@ -59,6 +60,42 @@ def test_empty_and_oversized_segment_files_are_refused(app):
     big = b"Name\n" + b"x" * (50 * 1024 * 1024)
     _segment_uploader(at).set_value(("big.csv", big, "text/csv")).run()
     assert any("52.4 MB" in e and "limit" in e for e in errors(at))
+
+
+def test_segment_xlsx_with_a_formula_and_one_declaring_a_million_rows(app, db):
+    workbook = Workbook()
+    workbook.active.append(["Name", "Customers"])
+    workbook.active.append(["Small shops", 120])
+    workbook.active.append(["Big shops", "=B2*10"])  # openpyxl stores no result: nothing to import
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    at = open_page(app, "app_pages/analysis/segments.py")
+    _segment_uploader(at).set_value(("segments.xlsx", buffer.getvalue(), "application/octet-stream")).run()
+    assert any("**1** row ready to import, **1** rejected" in m.value for m in at.markdown)
+    rejected = at.dataframe[-1].value
+    assert list(rejected["Row"]) == [3]
+    assert list(rejected["Values"]) == ["Big shops · =B2*10"]
+    assert list(rejected["Why"]) == [
+        "Customers: a formula, not a value (type the value, or save the file in Excel so the formula's result "
+        "is stored)."
+    ]
+
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:B1048576"/><sheetData>'
+        + b'<row><c t="inlineStr"><is><t>Name</t></is></c></row>'
+        + b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 1_000_000
+        + b"</sheetData></worksheet>"
+    )
+    source, huge = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(huge, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, sheet if info.filename.endswith("sheet1.xml") else source.read(info))
+    _segment_uploader(at).set_value(("huge.xlsx", huge.getvalue(), "application/octet-stream")).run()
+    assert errors(at) == [
+        "Nothing was saved: The file has more than 5,000 rows; at most 5,000 can be imported at once."
+    ]
+    assert len(db(list_segments, workspace_id=demo_id(db))) == 4
 
 
 def _import(at, name, content):

@@ -970,3 +970,17 @@ def test_measurements_and_feedback_of_one_workspace_never_show_in_another(engine
     assert _written(engine) == before
     assert _values(engine, other, foreign_goal) == [(date(2026, 11, 30), 10.0)]
     assert _one_feedback(engine, other, theirs).text == "Theirs"
+
+
+def test_an_import_refuses_days_already_measured_and_a_day_given_twice(engine):
+    ws, churn, csat, installers, preview = _import_workspace(engine)
+    _customer(engine, ws, "NPS", "2026-11-30", 19, installers)
+    twice = [(9, GoalMeasurementCreate(goal_id=csat, measured_on=date(2026, 10, 31), value=4.0))]
+    refused = refusal_of(engine, import_measurements, workspace_id=ws, rows=preview.valid + twice, today=TODAY)
+    assert [str(p) for p in refused.problems] == [
+        "Row 4, Date: NPS for Installers already has a value on 2026-11-30 (19). Delete that one first, or "
+        "choose another day.",
+        "Row 9, Date: 'Counter satisfaction' already has a value on 2026-10-31 (3.9). Change or delete that one, "
+        "or choose another day.",
+    ]
+    assert _values(engine, ws, csat) == []

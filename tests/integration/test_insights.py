@@ -430,6 +430,25 @@ def test_create_insights_is_all_or_nothing_and_names_the_rows(engine, ws):
     assert "New theme" not in _themes(engine, ws["id"])
 
 
+def test_create_insights_adds_a_new_theme_once_and_links_every_row(engine, ws):
+    rows = [
+        (2, InsightCreate(**_data(text="One", theme="Invoicing", segment_ids=[ws["installers"], ws["installers"]]))),
+        (3, InsightCreate(**_data(text="Two", theme="INVOICING", persona_ids=[ws["kjetil"], ws["ingrid"]]))),
+        (4, InsightCreate(**_data(text="Three", theme="delivery"))),
+    ]
+    with unit_of_work(engine) as session:
+        assert create_insights(session=session, workspace_id=ws["id"], rows=rows) == 3
+    themes = _themes(engine, ws["id"])
+    assert themes.count("Invoicing") == 1 and "INVOICING" not in themes
+    with read_session(engine) as session:
+        stored = {i.text: i for i in list_insights(session=session, workspace_id=ws["id"])}
+    assert [(stored[t].theme, stored[t].segment_names, stored[t].persona_names) for t in ("One", "Two")] == [
+        ("Invoicing", ["Installers"], []),
+        ("Invoicing", [], ["Kjetil", "Ingrid"]),
+    ]
+    assert stored["Three"].theme in themes
+
+
 def test_import_preview_with_the_workspaces_names_then_create(engine, ws):
     raw = (
         b"Date,Type,Text,Source,Theme,Segments,Personas\r\n"

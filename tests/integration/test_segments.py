@@ -306,6 +306,37 @@ def test_create_segments_imports_all_or_nothing(engine, workspace_id):
     assert [s.name for s in _segments(engine, workspace_id)] == ["One", "Two"]
 
 
+def test_create_segments_adds_each_new_value_driver_once_and_continues_the_order(engine, workspace_id):
+    new_segment(engine, workspace_id, "Existing", value_drivers=["Price"])
+    rows = [
+        (2, {"name": "One", "value_drivers": "Speed; price"}),
+        (3, {"name": "Two", "value_drivers": "SPEED; Advice"}),
+        (4, {"name": "Three"}),
+    ]
+    with unit_of_work(engine) as session:
+        defaults = list_value_drivers(session=session, workspace_id=workspace_id)
+        assert create_segments(session=session, workspace_id=workspace_id, rows=rows) == 3
+        assert list_value_drivers(session=session, workspace_id=workspace_id) == defaults + ["Speed", "Advice"]
+    stored = _segments(engine, workspace_id)
+    assert [(s.name, s.position, s.value_drivers) for s in stored] == [
+        ("Existing", 0, ["Price"]),
+        ("One", 1, ["Price", "Speed"]),
+        ("Two", 2, ["Speed", "Advice"]),
+        ("Three", 3, []),
+    ]
+
+
+def test_create_segments_names_every_refused_row(engine, workspace_id):
+    new_segment(engine, workspace_id, "Installers")
+    rows = [(2, {"name": "INSTALLERS"}), (3, {"name": "New", "customer_count": "many"}), (4, {"name": "Fine"})]
+    refused = refusal_of(engine, create_segments, workspace_id=workspace_id, rows=rows)
+    assert [str(p) for p in refused.problems] == [
+        "Row 2, Name: A segment named 'INSTALLERS' already exists in this workspace.",
+        "Row 3, Customers: must be a number without decimals.",
+    ]
+    assert [s.name for s in _segments(engine, workspace_id)] == ["Installers"]
+
+
 def test_segment_in_a_missing_workspace_is_refused(engine):
     refusal = refusal_of(engine, create_segment, workspace_id=999, data={"name": "Orphan"})
     assert "workspace does not exist" in str(refusal)

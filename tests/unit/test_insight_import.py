@@ -243,3 +243,18 @@ def test_a_segment_named_by_a_number_in_an_xlsx_cell_is_found():
     preview = preview_insight_import(buffer.getvalue(), "insights.xlsx", segments={"2025": 7}, personas={})
     assert not preview.rejected
     assert preview.valid[0][1].segment_ids == [7]
+
+
+def test_a_date_given_by_a_formula_never_calculated_rejects_the_row():
+    raw = _xlsx([_row(Text="Typed"), _row(Date="=TODAY()-3", Text="Computed")])
+    preview = _preview(raw, "insights.xlsx")
+    assert [(n, i.text) for n, i in preview.valid] == [(2, "Typed")]
+    assert [(r.row, r.reasons) for r in preview.rejected] == [
+        (
+            3,
+            [
+                "Date: a formula, not a value (type the value, or save the file in Excel so the formula's "
+                "result is stored)."
+            ],
+        )
+    ]

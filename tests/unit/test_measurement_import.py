@@ -360,3 +360,17 @@ def test_a_goal_named_like_a_customer_measure_yields_to_the_measure_when_a_segme
     kinds = [type(item) for _, item in preview.valid]
     assert kinds == [CustomerMeasurementCreate, GoalMeasurementCreate]
     assert preview.valid[0][1].segment_id == 3 and preview.valid[1][1].goal_id == 7
+
+
+def test_a_value_given_by_a_formula_never_calculated_rejects_the_row():
+    preview = _preview(_xlsx([_row(value=12), _row(on="2026-05-02", value="=B2*1.1")]), "measurements.xlsx")
+    assert [n for n, _ in preview.valid] == [2]
+    assert [(r.row, r.reasons) for r in preview.rejected] == [
+        (
+            3,
+            [
+                "Value: a formula, not a value (type the value, or save the file in Excel so the formula's "
+                "result is stored)."
+            ],
+        )
+    ]

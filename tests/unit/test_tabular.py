@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -254,7 +256,14 @@ def test_names_existing_in_the_workspace_or_repeated_in_the_file_are_rejected():
 
 def test_too_many_rows_are_refused():
     raw = b"Name\n" + b"".join(b"S%d\n" % n for n in range(5001))
-    assert _refusal(raw, "s.csv") == "The file has 5,001 rows; at most 5,000 can be imported at once."
+    assert _refusal(raw, "s.csv") == "The file has more than 5,000 rows; at most 5,000 can be imported at once."
+
+
+def test_5000_rows_with_blank_lines_between_them_are_read():
+    raw = b"Name\n" + b"".join(b"S%d\n\n" % n for n in range(5000))
+    preview = _preview(raw, "s.csv")
+    assert (len(preview.valid), preview.rejected) == (5000, [])
+    assert preview.valid[-1][0] == 10000  # the row number as the spreadsheet shows it
 
 
 def test_rejected_row_numbers_match_the_workbook_after_an_empty_row():
@@ -269,3 +278,50 @@ def test_rejected_row_numbers_match_the_workbook_after_an_empty_row():
     preview = _preview(buffer.getvalue(), "s.xlsx")
     assert [row for row, _ in preview.valid] == [2]
     assert [r.row for r in preview.rejected] == [5]
+
+
+# --- formulas in an XLSX ---------------------------------------------------------------
+
+FORMULA = "a formula, not a value (type the value, or save the file in Excel so the formula's result is stored)."
+
+
+def _with_cached_results(raw: bytes, results: dict[str, str]) -> bytes:
+    """The workbook as Excel saves it after calculating: each formula cell named in `results`
+    (openpyxl writes "<v />", no result) holds that result."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    for cell, result in results.items():
+        sheet, found = re.subn(f'(<c r="{cell}"[^>]*>)(<f>[^<]*</f>)<v ?/>', rf"\g<1>\g<2><v>{result}</v>", sheet)
+        assert found == 1, cell
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = sheet.encode() if info.filename == "xl/worksheets/sheet1.xml" else source.read(info)
+            target.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+def test_a_formula_without_a_stored_result_rejects_its_row_saying_so():
+    raw = _xlsx_bytes(
+        [
+            ["Name", "Customers", "Expected growth %"],
+            ["Installers", "=SUM(1,2)", 4],
+            ['=UPPER("renovators")', 10, "=1/0"],
+            ["Builders", 12, None],
+        ]
+    )
+    preview = _preview(raw, "s.xlsx")
+    assert [(row, segment.name) for row, segment in preview.valid] == [(4, "Builders")]
+    assert [(r.row, r.reasons) for r in preview.rejected] == [
+        (2, [f"Customers: {FORMULA}"]),
+        (3, [f"Name: {FORMULA}", f"Expected growth %: {FORMULA}"]),
+    ]
+    assert str(preview.rejected[0].values["customer_count"]) == "=SUM(1,2)"  # what the rejected rows show
+
+
+def test_a_formula_with_a_stored_result_imports_the_result():
+    raw = _xlsx_bytes([["Name", "Customers"], ['="Install"&"ers"', "=SUM(1,2)"], ["Renovators", "=B2*2"]])
+    raw = _with_cached_results(raw, {"B2": "3", "B3": "6"})
+    preview = _preview(raw, "s.xlsx")
+    assert [(r.row, r.reasons) for r in preview.rejected] == [(2, [f"Name: {FORMULA}"])]
+    assert [(row, segment.name, segment.customer_count) for row, segment in preview.valid] == [(3, "Renovators", 6)]
