@@ -216,7 +216,7 @@ def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str
     """One participant's rating form, on its own: "Save my ratings" reruns this form only, not
     the page (a whole room saves at once, and each save should cost its own form, not everyone's
     statistics). Drawn from the key factors as they are now, so a factor removed meanwhile is
-    not rated. The figures above the tabs follow at the page's next run."""
+    not rated. A save then runs the page once, so the figures above the tabs follow at once."""
     try:
         factors = read(segment_factors, workspace_id=workspace_id, segment_id=segment_id)
         mine = read(ratings_of, workspace_id=workspace_id, segment_id=segment_id, participant_id=rater)
@@ -253,10 +253,11 @@ def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str
             where=save_problems,
         )
         if saved is not None:
-            st.success(
-                md_escape(f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}."),
-                icon=":material/check_circle:",
-            )
+            # The whole page follows (the counts above the tabs and the facilitator's view), with the
+            # confirmation shown again here, under the button.
+            flash("strength_rating", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
+            st.rerun()
+    show_flash("strength_rating")
 
 
 with rate_tab:
