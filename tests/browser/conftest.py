@@ -299,9 +299,15 @@ def add_row(page: Page, prefix: str, rows_before: int = 0) -> None:
     settle(page)
 
 
+# The browser tests in two groups of about equal length (`--dist loadgroup`), one a worker: they
+# mostly wait for the app and the browser, so two at once finish in about half the time, and their
+# assertions wait as long as their actions may (expect's timeout above), so a busy core only slows
+# them. The whole workshop and the accessibility scans are the one group, the rest the other.
+_SECOND_GROUP = ("test_workshop.py", "test_accessibility.py")
+
+
 def pytest_collection_modifyitems(items):
-    """The browser tests keep to one test worker (`--dist loadgroup`): each drives a server and a
-    browser of its own, and two of them at once on two cores would be racing their timeouts."""
     for item in items:
         if "tests/browser/" in str(item.path):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            group = "browser-walk" if item.path.name in _SECOND_GROUP else "browser"
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -86,17 +86,20 @@ def _map_drawn(page: Page) -> None:
     page.wait_for_function("el => el.getBoundingClientRect().height >= 600", arg=chart.element_handle())
 
 
-def _choose(page: Page, key: str, option: str) -> None:
+def _choose(page: Page, key: str, option: str, tab: str | None = None) -> None:
     """Pick `option` in a selectbox: type it, then Enter on the one option left.
 
     Unlike the shared `choose` it scrolls first and lets the scroll events pass, and it needs no
     click on the option: the list closes (or is left behind) when the page moves under it, as it
-    did here below the tall map. One more try if the list closed anyway."""
+    did here below the tall map. One more try if the list closed anyway. `tab`: the tab the box is
+    on, chosen again while the box is hidden (a rerun now and then shows the first tab)."""
     box = by_key(page, key, "input")
     if box.input_value() == option:
         return
     options = page.get_by_role("option")
     for attempt in range(3):
+        if tab is not None and not box.is_visible():
+            _open_tab(page, tab)
         box.scroll_into_view_if_needed()
         page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         box.click()
@@ -145,9 +148,9 @@ def _link(page: Page, source: str, target: str) -> None:
     _, target_name, _, target_kind = ELEMENTS[target]
     _map_drawn(page)
     _open_tab(page, "Links")
-    _choose(page, "map_link_source", f"{source_name} · {source_kind}")
+    _choose(page, "map_link_source", f"{source_name} · {source_kind}", tab="Links")
     settle(page)
-    _choose(page, "map_link_target", f"{target_name} · {target_kind}")
+    _choose(page, "map_link_target", f"{target_name} · {target_kind}", tab="Links")
     settle(page)
     _open_tab(page, "Links")  # the rerun after a choice now and then shows the first tab (see _open_tab)
     by_key(page, "map_link_add", "button").click()
