@@ -37,7 +37,8 @@ def problems_from_pydantic(
     labels = labels or {}
     problems = []
     for error in exc.errors():
-        loc = [str(part) for part in error.get("loc", ())]
+        # An item of a list is counted from one, as people count (pydantic counts from zero).
+        loc = [str(part + 1) if isinstance(part, int) else str(part) for part in error.get("loc", ())]
         field = labels.get(loc[0], loc[0].replace("_", " ").capitalize()) if loc else ""
         if len(loc) > 1:
             field = f"{field} ({' › '.join(loc[1:])})"

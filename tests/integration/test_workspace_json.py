@@ -194,7 +194,7 @@ def test_every_problem_in_a_file_is_reported_at_once(engine):
     assert "workspace › Currency" in fields
     assert "segments[1] › Customers" in fields
     assert "segments[2] › ref" in fields
-    assert "personas[1] › Preferred channels (0 › kind)" in fields
+    assert "personas[1] › Preferred channels (1 › kind)" in fields
     assert count(engine, Segment) == 0 and count(engine, Persona) == 0 and count(engine, PersonaChannel) == 0
 
 

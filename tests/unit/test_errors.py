@@ -62,7 +62,7 @@ def test_nested_location_is_shown_after_the_field_label():
         PERSONA_LABELS,
     )
     assert len(problems) == 1
-    assert problems[0].field == "Preferred channels (0 › kind)"
+    assert problems[0].field == "Preferred channels (1 › kind)"  # the first channel, counted from one
     assert problems[0].message.startswith("Channel type must be one of Owned, Bought, Earned")
 
 
@@ -81,3 +81,18 @@ def test_validation_problem_from_plain_text_has_one_problem_without_field():
 def test_validation_problem_message_joins_all_problems():
     problem = ValidationProblem([Problem("Name", "is required.", 2), Problem("Revenue", "must be a number.", 4)])
     assert str(problem) == "Row 2, Name: is required.; Row 4, Revenue: must be a number."
+
+
+def test_an_item_of_a_list_is_counted_from_one_as_people_count():
+    from pydantic import BaseModel, ValidationError
+
+    from crmstrategy.core.errors import problems_from_pydantic
+
+    class Drivers(BaseModel):
+        value_drivers: list[str]
+
+    with pytest.raises(ValidationError) as refused:
+        Drivers.model_validate({"value_drivers": ["Price", 5]})
+    assert [str(p) for p in problems_from_pydantic(refused.value, {"value_drivers": "Value drivers"})] == [
+        "Value drivers (2): has the wrong type."
+    ]
