@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import Workbook
 
 from crmstrategy.core.db import unit_of_work
 from crmstrategy.core.errors import ValidationProblem
@@ -14,3 +17,13 @@ def refusal_of(engine, service, **kwargs) -> ValidationProblem:
         with unit_of_work(engine) as session:
             service(session=session, **kwargs)
     return refusal.value
+
+
+def xlsx_of(rows: list[list]) -> bytes:
+    """A workbook written by openpyxl with `rows` on its first sheet (formulas never calculated)."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

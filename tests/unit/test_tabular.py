@@ -22,6 +22,7 @@ from crmstrategy.core.tabular import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from tests.support import xlsx_of
 
 HOSTILE = '=HYPERLINK("http://x","y")'
 BOM = b"\xef\xbb\xbf"
@@ -29,15 +30,6 @@ BOM = b"\xef\xbb\xbf"
 
 def _csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-def _xlsx_bytes(rows: list[list]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _preview(raw: bytes, filename: str, existing=()) -> ImportPreview:
@@ -134,7 +126,7 @@ def test_read_table_reads_cp1252_csv():
 
 
 def test_read_table_reads_the_first_sheet_of_an_xlsx():
-    raw = _xlsx_bytes([["Name", "Customers"], ["Installers", 2400], [None, None], ["Renovators", 650.0]])
+    raw = xlsx_of([["Name", "Customers"], ["Installers", 2400], [None, None], ["Renovators", 650.0]])
     header, rows = read_table(raw, "Segments.XLSX")
     assert header == ["Name", "Customers"]
     assert rows == [["Installers", 2400], ["Renovators", 650]]
@@ -156,7 +148,7 @@ def test_empty_file_is_refused():
 
 def test_header_only_file_is_refused():
     assert _refusal(b"Name,Customers\r\n", "s.csv") == "The file has a header but no rows."
-    assert _refusal(_xlsx_bytes([["Name", "Customers"]]), "s.xlsx") == "The file has a header but no rows."
+    assert _refusal(xlsx_of([["Name", "Customers"]]), "s.xlsx") == "The file has a header but no rows."
 
 
 def test_file_over_10_mb_is_refused_naming_the_size_in_mb():
@@ -199,7 +191,7 @@ def test_preview_accepts_labels_in_any_case_and_field_names():
 
 
 def test_preview_reads_value_drivers_and_lifecycle_from_an_xlsx():
-    raw = _xlsx_bytes(
+    raw = xlsx_of(
         [
             ["Name", "Customers", "Revenue", "Value drivers", "Lifecycle focus"],
             ["Installers", 2400, 520000000.5, "Price; SERVICE; price", "win back"],
@@ -302,7 +294,7 @@ def _with_cached_results(raw: bytes, results: dict[str, str]) -> bytes:
 
 
 def test_a_formula_without_a_stored_result_rejects_its_row_saying_so():
-    raw = _xlsx_bytes(
+    raw = xlsx_of(
         [
             ["Name", "Customers", "Expected growth %"],
             ["Installers", "=SUM(1,2)", 4],
@@ -320,7 +312,7 @@ def test_a_formula_without_a_stored_result_rejects_its_row_saying_so():
 
 
 def test_a_formula_with_a_stored_result_imports_the_result():
-    raw = _xlsx_bytes([["Name", "Customers"], ['="Install"&"ers"', "=SUM(1,2)"], ["Renovators", "=B2*2"]])
+    raw = xlsx_of([["Name", "Customers"], ['="Install"&"ers"', "=SUM(1,2)"], ["Renovators", "=B2*2"]])
     raw = _with_cached_results(raw, {"B2": "3", "B3": "6"})
     preview = _preview(raw, "s.xlsx")
     assert [(r.row, r.reasons) for r in preview.rejected] == [(2, [f"Name: {FORMULA}"])]

@@ -15,19 +15,11 @@ from crmstrategy.core import xlsx_rows as reader
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.tabular import read_table
 from crmstrategy.core.xlsx_rows import NOT_A_WORKBOOK, TOO_MUCH, FormulaCell, xlsx_rows
+from tests.support import xlsx_of
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET = "xl/worksheets/sheet1.xml"
 TOO_MANY_ROWS = "The file has more than 5,000 rows; at most 5,000 can be imported at once."
-
-
-def _openpyxl_file(rows: list[list]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _replaced(raw: bytes, parts: dict[str, bytes]) -> bytes:
@@ -45,7 +37,7 @@ def _replaced(raw: bytes, parts: dict[str, bytes]) -> bytes:
 def _with_sheet(sheet_data: bytes, before: bytes = b"") -> bytes:
     """An openpyxl workbook whose first sheet holds `sheet_data` (the rows' XML)."""
     xml = f'<worksheet xmlns="{MAIN}">'.encode() + before + b"<sheetData>" + sheet_data + b"</sheetData></worksheet>"
-    return _replaced(_openpyxl_file([["Name"]]), {SHEET: xml})
+    return _replaced(xlsx_of([["Name"]]), {SHEET: xml})
 
 
 def _text_row(number: int, *texts: str) -> bytes:
@@ -151,7 +143,7 @@ def test_an_excel_workbook_reads_as_openpyxl_reads_it():
 
 
 def test_an_openpyxl_workbook_reads_as_openpyxl_reads_it():
-    raw = _openpyxl_file(
+    raw = xlsx_of(
         [
             ["Name", "Customers", "Revenue", "Since", "Active"],
             ["Installers", 2400, 1234.5, datetime(2025, 3, 1, 10, 30), False],
@@ -189,7 +181,7 @@ def test_a_formula_never_calculated_reads_as_a_formula_cell_and_a_stored_result_
 
 
 def test_formulas_written_by_openpyxl_have_no_stored_result():
-    raw = _openpyxl_file([["Name", "Customers"], ["Installers", "=1+1"]])
+    raw = xlsx_of([["Name", "Customers"], ["Installers", "=1+1"]])
     assert list(xlsx_rows(raw)) == [(1, ["Name", "Customers"]), (2, ["Installers", FormulaCell("=1+1")])]
 
 
@@ -254,7 +246,7 @@ def test_a_row_of_endless_cells_is_refused(monkeypatch):
 def test_a_part_unpacking_to_too_much_is_refused(monkeypatch):
     monkeypatch.setattr(reader, "MAX_PART_BYTES", 100_000)
     strings = f'<sst xmlns="{MAIN}">'.encode() + b"<si><t>a</t></si>" * 10_000 + b"</sst>"
-    raw = _replaced(_openpyxl_file([["Name"], ["A"]]), {"xl/sharedStrings.xml": strings})
+    raw = _replaced(xlsx_of([["Name"], ["A"]]), {"xl/sharedStrings.xml": strings})
     rels = (
         zipfile.ZipFile(io.BytesIO(raw))
         .read("xl/_rels/workbook.xml.rels")
@@ -270,11 +262,11 @@ def test_a_part_unpacking_to_too_much_is_refused(monkeypatch):
 def test_entity_declarations_are_refused():
     laughs = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
     xml = laughs + f'<worksheet xmlns="{MAIN}"><sheetData>'.encode() + _text_row(1, "&b;") + b"</sheetData></worksheet>"
-    assert _refusal(_replaced(_openpyxl_file([["Name"]]), {SHEET: xml})) == NOT_A_WORKBOOK
+    assert _refusal(_replaced(xlsx_of([["Name"]]), {SHEET: xml})) == NOT_A_WORKBOOK
 
 
 def test_a_workbook_without_its_sheet_is_not_a_workbook():
-    raw = _openpyxl_file([["Name"], ["A"]])
+    raw = xlsx_of([["Name"], ["A"]])
     source = zipfile.ZipFile(io.BytesIO(raw))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
