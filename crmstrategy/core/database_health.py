@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -58,8 +60,17 @@ def open_database(url: str) -> Engine:
     if problem is not None:
         raise problem
     engine = make_engine(url)
-    try:
+    with explained_failures(url, engine):
         upgrade(engine)
+    return engine
+
+
+@contextmanager
+def explained_failures(url: str, engine: Engine) -> Iterator[None]:
+    """Run a first use of `engine`: a failure that is the database's (see explain_failure) disposes the
+    engine and becomes DatabaseUnavailable; anything else goes on as it is."""
+    try:
+        yield
     except (DBAPIError, DatabaseNotWritable, CommandError) as exc:
         # CommandError: alembic met a revision it does not know, written since check_database looked.
         engine.dispose()
@@ -67,7 +78,6 @@ def open_database(url: str) -> Engine:
         if problem is None:
             raise
         raise problem from exc
-    return engine
 
 
 def explain_failure(url: str, exc: BaseException) -> DatabaseUnavailable | None:

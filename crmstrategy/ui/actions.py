@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from streamlit.logger import get_logger
 
-from crmstrategy.core.database_health import DatabaseUnavailable, explain_failure, open_database
+from crmstrategy.core.database_health import DatabaseUnavailable, explain_failure, explained_failures, open_database
 from crmstrategy.core.db import database_url_from_env, read_session, unit_of_work
 from crmstrategy.core.errors import DatabaseNotWritable, ValidationProblem
 from crmstrategy.core.text import md_escape
@@ -35,18 +35,12 @@ def engine_for(url: str) -> Engine:
     function returns, never what it raised: the next run checks the database again, so fixing it and
     reloading the page is enough."""
     engine = open_database(url)
-    try:
+    with explained_failures(url, engine):
         with read_session(engine) as session:
             empty = not list_workspaces(session=session)
         if empty:
             with unit_of_work(engine) as session:
                 import_workspace(session=session, document=load_demo_document())
-    except (DBAPIError, DatabaseNotWritable) as exc:
-        engine.dispose()
-        problem = explain_failure(url, exc)
-        if problem is None:
-            raise
-        raise problem from exc
     return engine
 
 
