@@ -3,7 +3,7 @@ the summary (crmstrategy.analysis.readiness does the arithmetic)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from crmstrategy.analysis.models import (
@@ -16,9 +16,8 @@ from crmstrategy.analysis.models import (
 )
 from crmstrategy.analysis.readiness import STANDARD_STATEMENTS, Rating, ReadinessSummary, summarise
 from crmstrategy.core.errors import Problem, ValidationProblem
-from crmstrategy.core.models import utcnow
 from crmstrategy.core.validation import validated
-from crmstrategy.core.writing import require_in_workspace, touch_workspace, upsert, writing
+from crmstrategy.core.writing import require_in_workspace, save_own_rows, writing
 
 _WHY_BY_KEY: dict[str | None, str] = {key: why for key, _, why in STANDARD_STATEMENTS}
 
@@ -132,30 +131,17 @@ def save_ratings(
             clean[rating.statement_id] = rating
     if problems:
         raise ValidationProblem(problems)
-    now = utcnow()
-    scored = [
-        {"statement_id": r.statement_id, "participant_id": participant_id, "score": r.score, "note": r.note}
-        | {"updated_at": now}
-        for r in clean.values()
-        if r.score is not None
-    ]
-    cleared = [r.statement_id for r in clean.values() if r.score is None]
-    if cleared:
-        session.exec(
-            delete(ReadinessRating).where(
-                col(ReadinessRating.participant_id) == participant_id,
-                col(ReadinessRating.statement_id).in_(cleared),
-            )
-        )
-    upsert(
+    scored = {r.statement_id: {"score": r.score, "note": r.note} for r in clean.values() if r.score is not None}
+    save_own_rows(
         session,
         ReadinessRating,
-        scored,
-        keys=("statement_id", "participant_id"),
-        update=("score", "note", "updated_at"),
+        workspace_id=workspace_id,
+        participant_id=participant_id,
+        key="statement_id",
+        scored=scored,
+        cleared=[r.statement_id for r in clean.values() if r.score is None],
+        update=("score", "note"),
     )
-    if clean:
-        touch_workspace(session, workspace_id, now)
     return len(scored)
 
 

@@ -33,10 +33,10 @@ from crmstrategy.analysis.scores import (
 )
 from crmstrategy.core.errors import Problem, ValidationProblem
 from crmstrategy.core.fields import score_1_to_5
-from crmstrategy.core.models import id_col, id_of, utcnow
+from crmstrategy.core.models import id_col, id_of
 from crmstrategy.core.validation import validated
 from crmstrategy.core.versioning import check_versions
-from crmstrategy.core.writing import require_in_workspace, touch_workspace, upsert, writing
+from crmstrategy.core.writing import require_in_workspace, save_own_rows, writing
 
 
 @dataclass(frozen=True)
@@ -270,29 +270,17 @@ def save_strength_ratings(
             clean[rating.segment_factor_id] = rating.score
     if problems:
         raise ValidationProblem(problems)
-    now = utcnow()
-    scored = [
-        {"segment_factor_id": factor_id, "participant_id": participant_id, "score": score, "updated_at": now}
-        for factor_id, score in clean.items()
-        if score is not None
-    ]
-    cleared = [factor_id for factor_id, score in clean.items() if score is None]
-    if cleared:
-        session.exec(
-            delete(StrengthRating).where(
-                col(StrengthRating.participant_id) == participant_id,
-                col(StrengthRating.segment_factor_id).in_(cleared),
-            )
-        )
-    upsert(
+    scored = {factor_id: {"score": score} for factor_id, score in clean.items() if score is not None}
+    save_own_rows(
         session,
         StrengthRating,
-        scored,
-        keys=("segment_factor_id", "participant_id"),
-        update=("score", "updated_at"),
+        workspace_id=workspace_id,
+        participant_id=participant_id,
+        key="segment_factor_id",
+        scored=scored,
+        cleared=[factor_id for factor_id, score in clean.items() if score is None],
+        update=("score",),
     )
-    if clean:
-        touch_workspace(session, workspace_id, now)
     return len(scored)
 
 

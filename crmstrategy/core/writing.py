@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import delete
 from sqlalchemy import update as update_statement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
@@ -121,3 +122,32 @@ def upsert(
             index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
         )
     )
+
+
+def save_own_rows(
+    session: Session,
+    model: type[SQLModel],
+    *,
+    workspace_id: int,
+    participant_id: int,
+    key: str,
+    scored: dict[int, dict[str, Any]],
+    cleared: list[int],
+    update: tuple[str, ...],
+) -> None:
+    """One participant's own rows (their ratings), written without the workspace lock: the rows of
+    the `key` ids in `cleared` deleted, those in `scored` (key id -> values) upserted with `update`
+    and their updated_at, then the workspace touched (touch_workspace) if anything changed."""
+    now = utcnow()
+    columns = model.__table__.c  # type: ignore[attr-defined]  # every table=True model has its table
+    if cleared:
+        session.exec(delete(model).where(columns.participant_id == participant_id, columns[key].in_(cleared)))
+    upsert(
+        session,
+        model,
+        [{key: item, "participant_id": participant_id, **values, "updated_at": now} for item, values in scored.items()],
+        keys=(key, "participant_id"),
+        update=(*update, "updated_at"),
+    )
+    if scored or cleared:
+        touch_workspace(session, workspace_id, now)
