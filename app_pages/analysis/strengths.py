@@ -12,7 +12,7 @@ from crmstrategy.analysis.strengths import (
     add_factor,
     delete_factor,
     list_factors,
-    ratings_of,
+    rating_form,
     save_strength_ratings,
     segment_factors,
     segment_strength,
@@ -24,12 +24,23 @@ from crmstrategy.core.editor import table_records
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui.actions import act, clear_form, edit_scope, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.actions import (
+    act,
+    attempt,
+    clear_form,
+    edit_scope,
+    flash,
+    read,
+    show_flash,
+    show_problems,
+    workspace_keys,
+)
 from crmstrategy.ui.frame import step_footer, workbench_page
 from crmstrategy.ui.tables import saved_table
 from crmstrategy.ui.widgets import choose_participant, segments_or_stop
 
 ws = workbench_page("Strengths")
+LIVE_EVERY = "5s"  # how often the progress refreshes while the room rates
 wkey = workspace_keys(ws.id)
 
 
@@ -62,23 +73,9 @@ factors_key, drawn_factors = edit_scope(
 )
 participants = read(list_participants, workspace_id=ws.id)
 
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(
-    "Ability",
-    "not scored" if strength.ability is None else f"{strength.ability:.0f} / 100",
-    help="Importance-weighted strength on the key factors; see 'How this is computed' below.",
-)
-m2.metric("Key factors", len(strength.factors))
-partly = [name for name in strength.started if name not in strength.raters]
-m3.metric(
-    "Rated every factor",
-    f"{len(strength.raters)} of {len(strength.participants)}",
-    help="Participants who have rated every key factor of this segment"
-    + (f"; {len(partly)} more rated only some." if partly else "."),
-)
-m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
-if strength.advice:
-    st.warning(strength.advice, icon=":material/info:")
+# The figures above the tabs and the facilitator's progress are drawn by `_progress` (below), which
+# reruns on its own: every few seconds while the ratings are hidden, and after each participant's save.
+progress_box = st.container()
 
 factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"], key=wkey("strength_tabs"))
 
@@ -211,53 +208,78 @@ with factors_tab:
                     st.rerun()
 
 
-@st.fragment
-def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str) -> None:
-    """One participant's rating form, on its own: "Save my ratings" reruns this form only, not
-    the page (a whole room saves at once, and each save should cost its own form, not everyone's
-    statistics). Drawn from the key factors as they are now, so a factor removed meanwhile is
-    not rated. A save then runs the page once, so the figures above the tabs follow at once."""
+def _save_my_ratings(workspace_id: int, segment_id: int, rater: int, rater_name: str, factor_ids: list[int]) -> None:
+    """The callback of "Save my ratings": saves the scores chosen in the form, then reruns only the
+    form (its confirmation) and the progress (the counts), not the page: a whole room saves at once,
+    and each save should cost its own form and a few figures, not everyone's page."""
     try:
-        factors = read(segment_factors, workspace_id=workspace_id, segment_id=segment_id)
-        mine = read(ratings_of, workspace_id=workspace_id, segment_id=segment_id, participant_id=rater)
+        # A factor the facilitator removed while the form was open is left out, not refused: the
+        # participant's other ratings are saved.
+        current = {f.id for f in read(segment_factors, workspace_id=workspace_id, segment_id=segment_id)}
+    except ValidationProblem as gone:  # the segment was deleted meanwhile
+        saved, problem = None, gone
+    else:
+        ratings = [
+            {"segment_factor_id": f, "score": st.session_state.get(f"strength_score_{segment_id}_{rater}_{f}")}
+            for f in factor_ids
+            if f in current
+        ]
+        saved, problem = attempt(
+            save_strength_ratings,
+            workspace_id=workspace_id,
+            segment_id=segment_id,
+            participant_id=rater,
+            ratings=ratings,
+        )
+    if problem is None:
+        flash("strength_rating", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
+    else:
+        st.session_state["_strength_rating_problem"] = problem
+    st.rerun(["strength_rating", "strength_progress"])
+
+
+@st.fragment(key="strength_rating")
+def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str) -> None:
+    """One participant's rating form, on its own: drawn from the key factors as they are now, so a
+    factor removed meanwhile is not rated."""
+    try:
+        form = read(rating_form, workspace_id=workspace_id, segment_id=segment_id, participant_id=rater)
     except ValidationProblem as gone:  # the segment or the participant was deleted meanwhile
         st.info(f"{gone} Reload the page.")
         return
+    factors = form.factors
     if not factors:
         st.info("This segment has no key factors any more; reload the page.")
         return
     choices = [None, 1, 2, 3, 4, 5]
     with st.form(f"strength_form_{segment_id}_{rater}", border=True):
-        typed = []
         for f, share in zip(factors, weight_shares([f.weight for f in factors])):
             st.markdown(f"**{md_escape(f.factor)}** · matters {share:.0f} %")
-            score = st.radio(
+            st.radio(
                 md_escape(f.factor),
                 choices,
                 horizontal=True,
                 label_visibility="collapsed",
                 key=f"strength_score_{segment_id}_{rater}_{f.id}",
-                index=choices.index(mine.get(f.id)),
+                index=choices.index(form.mine.get(f.id)),
                 format_func=lambda v: "–" if v is None else str(v),
             )
-            typed.append({"segment_factor_id": f.id, "score": score})
-        save = st.form_submit_button("Save my ratings", type="primary", key=f"strength_submit_{segment_id}_{rater}")
-    save_problems = st.container()
-    if save:
-        saved = act(
-            save_strength_ratings,
-            workspace_id=workspace_id,
-            segment_id=segment_id,
-            participant_id=rater,
-            ratings=typed,
-            where=save_problems,
+        st.form_submit_button(
+            "Save my ratings",
+            type="primary",
+            key=f"strength_submit_{segment_id}_{rater}",
+            on_click=_save_my_ratings,
+            args=(workspace_id, segment_id, rater, rater_name, [f.id for f in factors]),
         )
-        if saved is not None:
-            # The whole page follows (the counts above the tabs and the facilitator's view), with the
-            # confirmation shown again here, under the button.
-            flash("strength_rating", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
-            st.rerun()
+    problem = st.session_state.pop("_strength_rating_problem", None)
+    if problem is not None:
+        show_problems(problem)
     show_flash("strength_rating")
+    if not form.revealed:
+        st.caption(
+            ":material/visibility_off: Your ratings are hidden from the others until the facilitator "
+            "reveals them, so nobody anchors on the first number said aloud."
+        )
 
 
 with rate_tab:
@@ -273,45 +295,13 @@ with rate_tab:
                 "1 = weak, 3 = as good as the others, 5 = best in the market."
             )
             _rating_form(ws.id, segment_id, rater, next(p.name for p in participants if p.id == rater))
-            if not strength.revealed:
-                st.caption(
-                    ":material/visibility_off: Your ratings are hidden from the others until the facilitator "
-                    "reveals them, so nobody anchors on the first number said aloud."
-                )
 
+status_box = None
 with facilitator_tab:
     if not strength.factors:
         st.info("Add key factors first; then participants rate them and you reveal the ratings here.")
     else:
-        waiting = strength.waiting
-        total = len(strength.factors)
-        st.markdown(
-            f"**{len(strength.raters)} of {len(strength.participants)} participants have rated every "
-            "factor.**"
-            + (
-                " Partly rated: "
-                + md_escape(", ".join(f"{name} ({strength.rated_count(name)} of {total})" for name in partly))
-                + "."
-                if partly
-                else ""
-            )
-            + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.started else "")
-        )
-        if strength.revealed:
-            if st.button("Hide the ratings again", key=wkey("strength_hide"), icon=":material/visibility_off:"):
-                if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=False) is not None:
-                    st.rerun()
-        elif st.button(
-            "Reveal the ratings",
-            key=wkey("strength_reveal"),
-            type="primary",
-            icon=":material/visibility:",
-            disabled=not strength.started,
-            help="Shows every participant's rating to everyone.",
-        ):
-            if act(set_ratings_revealed, workspace_id=ws.id, segment_id=segment_id, revealed=True) is not None:
-                flash("strengths", "Ratings revealed. Discuss the factors where you disagree, then agree the values.")
-                st.rerun()
+        status_box = st.container()
 
         if strength.revealed:
             names = strength.started  # everyone with a rating, finished or not
@@ -402,6 +392,92 @@ with facilitator_tab:
                 "Gap": st.column_config.NumberColumn(format="%+d", help="Our strength minus the competitor's."),
             },
         )
+
+
+def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
+    """The segment's figures above the tabs, and in the Facilitator tab (`status`, when the segment
+    has key factors) who has rated and the reveal. A fragment of its own: it follows each
+    participant's save, and while the ratings are hidden it refreshes every few seconds, so the
+    facilitator sees the room's progress without reloading."""
+    try:
+        strength = read(segment_strength, workspace_id=workspace_id, segment_id=segment_id)
+    except ValidationProblem as gone:  # the segment was deleted meanwhile
+        figures.info(f"{gone} Reload the page.")
+        return
+    with figures:
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric(
+            "Ability",
+            "not scored" if strength.ability is None else f"{strength.ability:.0f} / 100",
+            help="Importance-weighted strength on the key factors; see 'How this is computed' below.",
+        )
+        m2.metric("Key factors", len(strength.factors))
+        partly = [name for name in strength.started if name not in strength.raters]
+        m3.metric(
+            "Rated every factor",
+            f"{len(strength.raters)} of {len(strength.participants)}",
+            help="Participants who have rated every key factor of this segment"
+            + (f"; {len(partly)} more rated only some." if partly else "."),
+        )
+        m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
+        if strength.advice:
+            st.warning(strength.advice, icon=":material/info:")
+    if status is None or not strength.factors:
+        return
+    with status:
+        waiting, total = strength.waiting, len(strength.factors)
+        st.markdown(
+            f"**{len(strength.raters)} of {len(strength.participants)} participants have rated every "
+            "factor.**"
+            + (
+                " Partly rated: "
+                + md_escape(", ".join(f"{name} ({strength.rated_count(name)} of {total})" for name in partly))
+                + "."
+                if partly
+                else ""
+            )
+            + (f" Waiting for: {md_escape(', '.join(waiting))}." if waiting and strength.started else "")
+        )
+        problems = st.container()
+        if strength.revealed:
+            if st.button("Hide the ratings again", key=wkey("strength_hide"), icon=":material/visibility_off:"):
+                if (
+                    act(
+                        set_ratings_revealed,
+                        workspace_id=workspace_id,
+                        segment_id=segment_id,
+                        revealed=False,
+                        where=problems,
+                    )
+                    is not None
+                ):
+                    st.rerun()
+        elif st.button(
+            "Reveal the ratings",
+            key=wkey("strength_reveal"),
+            type="primary",
+            icon=":material/visibility:",
+            disabled=not strength.started,
+            help="Shows every participant's rating to everyone.",
+        ):
+            if (
+                act(
+                    set_ratings_revealed,
+                    workspace_id=workspace_id,
+                    segment_id=segment_id,
+                    revealed=True,
+                    where=problems,
+                )
+                is not None
+            ):
+                flash("strengths", "Ratings revealed. Discuss the factors where you disagree, then agree the values.")
+                st.rerun()
+
+
+# Live while the ratings are hidden (the room is rating); once revealed, nothing changes unless someone acts.
+st.fragment(_progress, key="strength_progress", run_every=None if strength.revealed else LIVE_EVERY)(
+    ws.id, segment_id, progress_box, status_box
+)
 
 with st.expander("How this is computed"):
     st.markdown(

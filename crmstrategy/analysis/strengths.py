@@ -224,6 +224,24 @@ def ratings_of(*, session: Session, workspace_id: int, segment_id: int, particip
     return {r.segment_factor_id: r.score for r in rows}
 
 
+@dataclass(frozen=True)
+class RatingForm:
+    """What one participant's rating form is drawn from, read in one session."""
+
+    factors: list[SegmentFactorRead]
+    mine: dict[int, int]  # segment-factor id -> their score
+    revealed: bool
+
+
+def rating_form(*, session: Session, workspace_id: int, segment_id: int, participant_id: int) -> RatingForm:
+    mine = ratings_of(session=session, workspace_id=workspace_id, segment_id=segment_id, participant_id=participant_id)
+    segment = session.get(Segment, segment_id)
+    assert segment is not None  # ratings_of checked it is in the workspace
+    return RatingForm(
+        factors=_segment_factors(session, [segment_id])[segment_id], mine=mine, revealed=segment.ratings_revealed
+    )
+
+
 def save_strength_ratings(
     *, session: Session, workspace_id: int, segment_id: int, participant_id: int, ratings: list[StrengthRatingIn | dict]
 ) -> int:

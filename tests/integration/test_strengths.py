@@ -22,6 +22,7 @@ from crmstrategy.analysis.strengths import (
     delete_factor,
     key_factor_coverage,
     list_factors,
+    rating_form,
     ratings_of,
     save_strength_ratings,
     segment_factors,
@@ -485,6 +486,28 @@ def test_ratings_stay_hidden_until_revealed_and_can_be_hidden_again(engine, ws):
     with unit_of_work(engine) as session:
         set_ratings_revealed(session=session, workspace_id=ws["id"], segment_id=ws["segment"], revealed=False)
     assert _strength(engine, ws["id"], ws["segment"]).revealed is False
+
+
+def test_the_rating_form_holds_the_key_factors_in_order_her_own_scores_and_whether_revealed(engine, ws):
+    _set_factors(engine, ws["id"], ws["segment"], INSTALLER_FACTORS)
+    ids = _ids(engine, ws)
+    _rate(engine, ws, "tor", {ids["Order accuracy"]: 2})
+    _rate(engine, ws, "hanne", {ids["Order accuracy"]: 5})
+
+    def form():
+        with read_session(engine) as session:
+            return rating_form(
+                session=session, workspace_id=ws["id"], segment_id=ws["segment"], participant_id=ws["tor"]
+            )
+
+    first = form()
+    assert [f.factor for f in first.factors] == [f["factor"] for f in INSTALLER_FACTORS]
+    assert first.mine == {ids["Order accuracy"]: 2}  # her own, never the others'
+    assert first.revealed is False
+    _reveal(engine, ws)
+    assert form().revealed is True
+    with read_session(engine) as session, pytest.raises(ValidationProblem):
+        rating_form(session=session, workspace_id=ws["id"] + 1000, segment_id=ws["segment"], participant_id=ws["tor"])
 
 
 def test_revealing_one_segment_leaves_the_others_hidden(engine, ws):
