@@ -14,9 +14,10 @@ from crmstrategy.analysis.readiness_ratings import (
     readiness_summary,
     save_ratings,
 )
+from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui.actions import act, flash, read, show_flash, workspace_keys
+from crmstrategy.ui.actions import act, attempt, flash, read, show_flash, show_problems, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
 from crmstrategy.ui.widgets import choose_participant
 
@@ -31,7 +32,6 @@ st.caption(
 )
 show_flash("readiness")
 
-summary = read(readiness_summary, workspace_id=ws.id)
 statements = read(list_statements, workspace_id=ws.id)
 participants = read(list_participants, workspace_id=ws.id)
 
@@ -39,7 +39,11 @@ LEVEL_COLOUR = {"weak": "red", "needs attention": "orange", "in place": "green",
 
 summary_tab, rate_tab, statements_tab = st.tabs(["Summary", "Rate", "Statements"])
 
-with summary_tab:
+
+@st.fragment(key="readiness_summary")
+def _summary(workspace_id: int) -> None:
+    """The room's result; a fragment, so that each participant's save redraws it and not the page."""
+    summary = read(readiness_summary, workspace_id=workspace_id)
     if summary.overall is None:
         st.info("Nobody has rated the statements yet. Open **Rate**, pick your name and rate each statement.")
     else:
@@ -90,45 +94,84 @@ with summary_tab:
         },
     )
 
+
+with summary_tab:
+    _summary(ws.id)
+
+
+def _save_my_ratings(workspace_id: int, rater: int, rater_name: str, statement_ids: list[int]) -> None:
+    """The callback of "Save my ratings": saves what the form holds, then reruns only the form (its
+    confirmation) and the summary, not the page: a whole room saves at once."""
+    # A statement removed while the form was open is left out, not refused.
+    current = {s.id for s in read(list_statements, workspace_id=workspace_id)}
+    ratings = [
+        {
+            "statement_id": s,
+            "score": st.session_state.get(f"readiness_score_{rater}_{s}"),
+            "note": st.session_state.get(f"readiness_note_{rater}_{s}", ""),
+        }
+        for s in statement_ids
+        if s in current
+    ]
+    saved, problem = attempt(save_ratings, workspace_id=workspace_id, participant_id=rater, ratings=ratings)
+    if problem is None:
+        flash("readiness_rating", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
+    else:
+        st.session_state["_readiness_rating_problem"] = problem
+    st.rerun(["readiness_rating", "readiness_summary"])
+
+
+@st.fragment(key="readiness_rating")
+def _rating_form(workspace_id: int, rater: int, rater_name: str) -> None:
+    """One participant's ratings of the statements as they are now, with a note each."""
+    try:
+        statements = read(list_statements, workspace_id=workspace_id)
+        mine = read(ratings_of, workspace_id=workspace_id, participant_id=rater)
+    except ValidationProblem as gone:  # the participant was deleted meanwhile
+        st.info(f"{gone} Reload the page.")
+        return
+    choices = [None, 1, 2, 3, 4, 5]
+    with st.form(f"readiness_form_{rater}", border=True):
+        for statement in statements:
+            current = mine.get(statement.id)
+            st.markdown(f"**{md_escape(statement.text)}**")
+            score_col, note_col = st.columns([2, 3])
+            score_col.radio(
+                "Score",
+                choices,
+                horizontal=True,
+                key=f"readiness_score_{rater}_{statement.id}",
+                index=choices.index(current.score if current else None),
+                label_visibility="collapsed",
+                format_func=lambda v: "–" if v is None else str(v),
+            )
+            note_col.text_input(
+                "Note",
+                value=current.note if current else "",
+                max_chars=text_limit(ReadinessRatingIn, "note"),
+                key=f"readiness_note_{rater}_{statement.id}",
+                label_visibility="collapsed",
+                placeholder="Why this score? (optional)",
+            )
+        st.form_submit_button(
+            "Save my ratings",
+            type="primary",
+            key=f"readiness_submit_{rater}",
+            on_click=_save_my_ratings,
+            args=(workspace_id, rater, rater_name, [s.id for s in statements]),
+        )
+    problem = st.session_state.pop("_readiness_rating_problem", None)
+    if problem is not None:
+        show_problems(problem)
+    show_flash("readiness_rating")
+
+
 with rate_tab:
     rater = choose_participant(
         key="readiness_rater", participants=participants, flash_key="readiness", purpose="Ratings"
     )
     if rater is not None:
-        by_id = {p.id: p for p in participants}
-        mine = read(ratings_of, workspace_id=ws.id, participant_id=rater)
-        choices = [None, 1, 2, 3, 4, 5]
-        with st.form(f"readiness_form_{rater}", border=True):
-            typed = []
-            for statement in statements:
-                current = mine.get(statement.id)
-                st.markdown(f"**{md_escape(statement.text)}**")
-                score_col, note_col = st.columns([2, 3])
-                score = score_col.radio(
-                    "Score",
-                    choices,
-                    horizontal=True,
-                    key=f"readiness_score_{rater}_{statement.id}",
-                    index=choices.index(current.score if current else None),
-                    label_visibility="collapsed",
-                    format_func=lambda v: "–" if v is None else str(v),
-                )
-                note = note_col.text_input(
-                    "Note",
-                    value=current.note if current else "",
-                    max_chars=text_limit(ReadinessRatingIn, "note"),
-                    key=f"readiness_note_{rater}_{statement.id}",
-                    label_visibility="collapsed",
-                    placeholder="Why this score? (optional)",
-                )
-                typed.append({"statement_id": statement.id, "score": score, "note": note})
-            save = st.form_submit_button("Save my ratings", type="primary", key=f"readiness_submit_{rater}")
-        save_problems = st.container()
-        if save:
-            saved = act(save_ratings, workspace_id=ws.id, participant_id=rater, ratings=typed, where=save_problems)
-            if saved is not None:
-                flash("readiness", f"Saved {saved} rating{'s' if saved != 1 else ''} for {by_id[rater].name}.")
-                st.rerun()
+        _rating_form(ws.id, rater, next(p.name for p in participants if p.id == rater))
 
 with statements_tab:
     st.write(

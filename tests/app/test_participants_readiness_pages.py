@@ -1,9 +1,15 @@
 """Participants and the readiness check through their pages, with the error paths."""
 
 from crmstrategy.analysis.participants import list_participants
-from crmstrategy.analysis.readiness_ratings import list_statements, ratings_of, readiness_summary
+from crmstrategy.analysis.readiness_ratings import (
+    add_statement,
+    delete_statement,
+    list_statements,
+    ratings_of,
+    readiness_summary,
+)
 from crmstrategy.workspace.workspaces import list_workspaces
-from tests.app.conftest import demo_id, errors, new_workspace, open_page, scoped_key, successes, wkey
+from tests.app.conftest import demo_id, errors, new_workspace, open_page, scoped_key, successes, wkey, write
 
 
 def test_add_participants_and_see_the_anchoring_warnings(app, db):
@@ -60,7 +66,28 @@ def test_rating_as_a_participant_updates_the_summary(app, db):
     mine = db(ratings_of, workspace_id=ws, participant_id=rater.id)
     assert {r.score for r in mine.values()} == {5}
     assert mine[statements[0].id].note == "Leaders <b>show up</b>"
-    assert db(readiness_summary, workspace_id=ws).overall_percent > before
+    after = db(readiness_summary, workspace_id=ws).overall_percent
+    assert after > before
+    # The summary on the page follows the save at once (it reruns with the form).
+    assert {m.label: m.value for m in at.metric}["Readiness"] == f"{after} / 100"
+
+
+def test_a_statement_removed_while_the_form_was_open_is_left_out_and_the_rest_saved(app, app_db, db):
+    ws = demo_id(db)
+    own = write(app_db, add_statement, workspace_id=ws, data={"text": "Our shops share one customer view."})
+    rater = next(p for p in db(list_participants, workspace_id=ws) if p.name == "Siri Nilsen")
+    statements = db(list_statements, workspace_id=ws)
+    at = open_page(app, "app_pages/analysis/readiness.py")
+    at.selectbox(key=wkey(at, "readiness_rater")).set_value(rater.id).run()
+    for statement in statements:
+        at.radio(key=f"readiness_score_{rater.id}_{statement.id}").set_value(4)
+    write(app_db, delete_statement, workspace_id=ws, statement_id=own.id)
+    at.button(key=f"readiness_submit_{rater.id}").click().run()
+    assert not errors(at)
+    assert "Saved 7 ratings for Siri Nilsen." in successes(at)
+    assert {k: r.score for k, r in db(ratings_of, workspace_id=ws, participant_id=rater.id).items()} == {
+        s.id: 4 for s in statements if s.id != own.id
+    }
 
 
 def test_note_without_score_is_refused(app, db):

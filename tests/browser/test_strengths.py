@@ -111,6 +111,9 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
             no_exception(page)
             # Still hidden: nobody sees the other's numbers before the reveal.
             expect(page.get_by_test_id("stMetric").filter(has_text="Ratings")).to_contain_text("hidden")
+        # Each page's progress follows the other's save without a reload (it refreshes while hidden).
+        for page in raters.values():
+            expect(page.get_by_test_id("stMetric").filter(has_text="Rated every factor")).to_contain_text("2 of 2")
     finally:
         for page in raters.values():
             page.context.close()
