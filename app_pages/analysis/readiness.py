@@ -17,7 +17,7 @@ from crmstrategy.analysis.readiness_ratings import (
 from crmstrategy.core.errors import ValidationProblem
 from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
-from crmstrategy.ui.actions import act, attempt, flash, read, show_flash, show_problems, workspace_keys
+from crmstrategy.ui.actions import act, attempt, flash, read, remember_outcome, show_flash, show_outcome, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
 from crmstrategy.ui.widgets import choose_participant
 
@@ -114,10 +114,9 @@ def _save_my_ratings(workspace_id: int, rater: int, rater_name: str, statement_i
         if s in current
     ]
     saved, problem = attempt(save_ratings, workspace_id=workspace_id, participant_id=rater, ratings=ratings)
-    if problem is None:
-        flash("readiness_rating", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
-    else:
-        st.session_state["_readiness_rating_problem"] = problem
+    remember_outcome(
+        "readiness_rating", problem, lambda: f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}."
+    )
     st.rerun(["readiness_rating", "readiness_summary"])
 
 
@@ -160,10 +159,7 @@ def _rating_form(workspace_id: int, rater: int, rater_name: str) -> None:
             on_click=_save_my_ratings,
             args=(workspace_id, rater, rater_name, [s.id for s in statements]),
         )
-    problem = st.session_state.pop("_readiness_rating_problem", None)
-    if problem is not None:
-        show_problems(problem)
-    show_flash("readiness_rating")
+    show_outcome("readiness_rating")
 
 
 with rate_tab:

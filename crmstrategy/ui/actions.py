@@ -175,6 +175,22 @@ def show_flash(key: str) -> None:
         st.success(md_escape(message), icon=":material/check_circle:")
 
 
+def remember_outcome(key: str, problem: ValidationProblem | None, confirmation: Callable[[], str]) -> None:
+    """For a callback that saved and then reruns only its fragments: remember what came of it for
+    `show_outcome(key)` there, the confirmation when it was saved, else the problem."""
+    if problem is None:
+        flash(key, confirmation())
+    else:
+        st.session_state[f"_problem_{key}"] = problem
+
+
+def show_outcome(key: str) -> None:
+    problem = st.session_state.pop(f"_problem_{key}", None)
+    if problem is not None:
+        show_problems(problem)
+    show_flash(key)
+
+
 def clear_form(values: dict[str, Any], *, key: Callable[[str], str] = str) -> None:
     """Empty a form after its action succeeded: on the next run its widgets (named `key(name)`) take
     `values` (their empty values). Forgetting a widget's value is not enough: the browser keeps
