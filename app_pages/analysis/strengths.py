@@ -31,8 +31,9 @@ from crmstrategy.ui.actions import (
     edit_scope,
     flash,
     read,
+    remember_outcome,
     show_flash,
-    show_problems,
+    show_outcome,
     workspace_keys,
 )
 from crmstrategy.ui.frame import step_footer, workbench_page
@@ -231,10 +232,9 @@ def _save_my_ratings(workspace_id: int, segment_id: int, rater: int, rater_name:
             participant_id=rater,
             ratings=ratings,
         )
-    if problem is None:
-        flash("strength_rating", f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}.")
-    else:
-        st.session_state["_strength_rating_problem"] = problem
+    remember_outcome(
+        "strength_rating", problem, lambda: f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}."
+    )
     st.rerun(["strength_rating", "strength_progress"])
 
 
@@ -271,10 +271,7 @@ def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str
             on_click=_save_my_ratings,
             args=(workspace_id, segment_id, rater, rater_name, [f.id for f in factors]),
         )
-    problem = st.session_state.pop("_strength_rating_problem", None)
-    if problem is not None:
-        show_problems(problem)
-    show_flash("strength_rating")
+    show_outcome("strength_rating")
     if not form.revealed:
         st.caption(
             ":material/visibility_off: Your ratings are hidden from the others until the facilitator "
@@ -399,11 +396,15 @@ def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
     has key factors) who has rated and the reveal. A fragment of its own: it follows each
     participant's save, and while the ratings are hidden it refreshes every few seconds, so the
     facilitator sees the room's progress without reloading."""
-    try:
-        strength = read(segment_strength, workspace_id=workspace_id, segment_id=segment_id)
-    except ValidationProblem as gone:  # the segment was deleted meanwhile
-        figures.info(f"{gone} Reload the page.")
-        return
+    # On the page's run, the strength it has just read is handed over rather than read twice; the
+    # fragment's own reruns (its timer, a participant's save) read it afresh.
+    strength = st.session_state.pop("_strength_just_read", None)
+    if strength is None:
+        try:
+            strength = read(segment_strength, workspace_id=workspace_id, segment_id=segment_id)
+        except ValidationProblem as gone:  # the segment was deleted meanwhile
+            figures.info(f"{gone} Reload the page.")
+            return
     with figures:
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(
@@ -474,6 +475,7 @@ def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
                 st.rerun()
 
 
+st.session_state["_strength_just_read"] = strength
 # Live while the ratings are hidden (the room is rating); once revealed, nothing changes unless someone acts.
 st.fragment(_progress, key="strength_progress", run_every=None if strength.revealed else LIVE_EVERY)(
     ws.id, segment_id, progress_box, status_box
