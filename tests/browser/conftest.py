@@ -15,7 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlmodel import Session
 
 from crmstrategy.core.db import make_engine, read_session, unit_of_work, upgrade
@@ -216,12 +217,26 @@ def current_workspace(page: Page):
     return page.get_by_test_id("stSidebar").get_by_role("combobox", name="Workspace")
 
 
+def click_option(page: Page, box: Locator, option: str) -> None:
+    """Open the list of a selectbox or multiselect (`box` is its input), type `option` and click it.
+    Now and then the list is drawn again just as the click lands, and Playwright, finding the option
+    detached each time, retries until its timeout: then the list is closed and opened afresh."""
+    attempts = 3
+    for attempt in range(attempts):
+        box.click()
+        box.fill(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).first.click(timeout=6_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            box.press("Escape")  # nothing was chosen: this only closes the list
+
+
 def choose(page: Page, key: str, option: str) -> None:
-    """Pick `option` in the selectbox or multiselect created with `key=` (type, then Enter)."""
-    box = by_key(page, key, "input")
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
+    """Pick `option` in the selectbox or multiselect created with `key=` (type, click, Escape)."""
+    click_option(page, by_key(page, key, "input"), option)
     page.keyboard.press("Escape")
 
 

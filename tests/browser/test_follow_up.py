@@ -18,6 +18,7 @@ from crmstrategy.workspace.document_layout import SECTIONS
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from tests.browser.conftest import (
     by_key,
+    click_option,
     new_page,
     no_exception,
     own_server,
@@ -73,8 +74,7 @@ def _outline_titles(outline) -> list[str]:
 
 def _pick(page, key: str, option: str) -> None:
     """Type into a selectbox in a form and click the option (Escape would undo the choice)."""
-    by_key(page, key, "input").fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
+    click_option(page, by_key(page, key, "input"), option)
 
 
 def test_strategy_document_downloads_as_pdf_and_html(browser, tmp_path):

@@ -16,7 +16,17 @@ from crmstrategy.analysis.participants import create_participant
 from crmstrategy.implementation.plan import action_history, create_action, list_actions, set_plan_start
 from crmstrategy.strategy.strategy_map import create_node
 from crmstrategy.workspace.workspaces import create_workspace
-from tests.browser.conftest import by_key, goto, new_page, no_exception, own_server, read_in, screenshot, settle
+from tests.browser.conftest import (
+    by_key,
+    click_option,
+    goto,
+    new_page,
+    no_exception,
+    own_server,
+    read_in,
+    screenshot,
+    settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +54,8 @@ def _setup(session) -> dict:
 def _pick(page, key: str, option: str) -> None:
     """Type into a selectbox or multiselect in a form and click the option (Escape would undo a
     selectbox's choice, so the list is left to close by itself)."""
-    box = by_key(page, key, "input")
-    box.click()  # opens the list (and closes a date picker left open by the field before)
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
+    # Clicking the box opens the list (and closes a date picker left open by the field before).
+    click_option(page, by_key(page, key, "input"), option)
 
 
 def test_add_an_action_edit_one_in_the_table_and_download_the_plan(browser, tmp_path):

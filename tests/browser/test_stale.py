@@ -11,7 +11,16 @@ from crmstrategy.core.db import read_session
 from crmstrategy.implementation.plan import action_history, create_action, list_actions, set_plan_start
 from crmstrategy.workspace.workspace_file import import_workspace, load_demo_document
 from crmstrategy.workspace.workspaces import create_workspace, list_workspaces
-from tests.browser.conftest import by_key, current_workspace, goto, new_page, no_exception, own_server, settle
+from tests.browser.conftest import (
+    by_key,
+    click_option,
+    current_workspace,
+    goto,
+    new_page,
+    no_exception,
+    own_server,
+    settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +36,7 @@ def _names(env) -> list[tuple[str, str]]:
 
 
 def _switch(page, name: str) -> None:
-    box = by_key(page, "workspace_switcher", "input")
-    box.click()
-    box.fill(name)
-    page.get_by_role("option", name=name, exact=True).first.click()
+    click_option(page, by_key(page, "workspace_switcher", "input"), name)
     settle(page)
 
 

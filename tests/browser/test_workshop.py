@@ -33,6 +33,7 @@ from tests.browser.conftest import (
     add_row,
     add_row_in_editor,
     by_key,
+    click_option,
     current_workspace,
     goto,
     new_page,
@@ -108,9 +109,7 @@ def _pick(page: Page, key: str, option: str, tab: str | None = None) -> None:
         except AssertionError:
             continue
     box.scroll_into_view_if_needed()
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
+    click_option(page, box, option)
     settle(page)
 
 
@@ -242,10 +241,7 @@ def _targets(page: Page, env) -> None:
 
 
 def _pick_in(page: Page, prefix: str, suffix: str, option: str) -> None:
-    box = page.locator(f"[class*='st-key-{prefix}'][class*='{suffix}'] input").first
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
+    click_option(page, page.locator(f"[class*='st-key-{prefix}'][class*='{suffix}'] input").first, option)
     settle(page)
 
 
