@@ -78,135 +78,141 @@ participants = read(list_participants, workspace_id=ws.id)
 # reruns on its own: every few seconds while the ratings are hidden, and after each participant's save.
 progress_box = st.container()
 
-factors_tab, rate_tab, facilitator_tab = st.tabs(["Key factors", "Rate", "Facilitator"], key=wkey("strength_tabs"))
+# Lazy tabs: only the open tab runs. A participant's page then holds only their form, and the live
+# refresh (below) runs only where the facilitator watches the room, not on every rating page.
+factors_tab, rate_tab, facilitator_tab = st.tabs(
+    ["Key factors", "Rate", "Facilitator"], key=wkey("strength_tabs"), on_change="rerun"
+)
 
 with factors_tab:
-    library = read(list_factors, workspace_id=ws.id)
-    st.write(
-        f"The factors these customers choose a supplier by, with how much each matters. Weights are "
-        f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
-        "Type a factor from the library below, or a new name: it joins the library. Every change is saved at "
-        "once."
-    )
-    known = {f.name.lower() for f in library}
-
-    def _save_factors(records: list[dict]):
-        return set_segment_factors, {
-            "workspace_id": ws.id,
-            "segment_id": segment_id,
-            "drawn": drawn_factors,
-            "factors": table_records(
-                records, {"Factor": "factor", "Weight": "weight", "Competitor's strength": "competitor_strength"}
-            ),
-        }
-
-    def _factors_saved(saved) -> str:
-        joined = [f.factor for f in saved if f.factor.lower() not in known]
-        return f"Saved the key factors of {segment_names[segment_id]}." + (
-            f" New in the library: {', '.join(joined)}." if joined else ""
+    if factors_tab.open:  # lazy: a tab runs only while it is open
+        library = read(list_factors, workspace_id=ws.id)
+        st.write(
+            f"The factors these customers choose a supplier by, with how much each matters. Weights are "
+            f"relative (shown as shares of 100%); {FEW_FACTORS} to {MANY_FACTORS} factors work best. "
+            "Type a factor from the library below, or a new name: it joins the library. Every change is saved at "
+            "once."
         )
+        known = {f.name.lower() for f in library}
 
-    saved_table(
-        "strength_factors",
-        key=factors_key,
-        scope=("strength_factors", ws.id, segment_id),
-        save=_save_factors,
-        confirm=_factors_saved,
-        num_rows="dynamic",
-        rows=[
-            {
-                "Factor": f.factor.factor,
-                "Weight": f.factor.weight,
-                "Share": f"{f.share:.0f} %",
-                "Competitor's strength": f.factor.competitor_strength,
+        def _save_factors(records: list[dict]):
+            return set_segment_factors, {
+                "workspace_id": ws.id,
+                "segment_id": segment_id,
+                "drawn": drawn_factors,
+                "factors": table_records(
+                    records, {"Factor": "factor", "Weight": "weight", "Competitor's strength": "competitor_strength"}
+                ),
             }
-            for f in strength.factors
-        ],
-        columns={"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"},
-        column_config={
-            # Free text, not a select box (which allows only its options): a new factor can be typed
-            # straight into the table, and the service adds names it does not know to the library.
-            "Factor": st.column_config.TextColumn(
-                required=True,
-                max_chars=text_limit(SegmentFactorIn, "factor"),
-                width="large",
-                help="A factor from the library (the case does not matter) or a new one, which joins the library "
-                "when it is saved. In the library: "
-                + (", ".join(md_escape(f.name) for f in library) or "nothing yet")
-                + ".",
-            ),
-            "Weight": st.column_config.NumberColumn(
-                help="How much this factor matters to the segment's customers, relative to the others (above zero).",
-                format="%g",
-            ),
-            "Share": st.column_config.TextColumn(
-                disabled=True, help="The weight as a share of all weights (as last saved)."
-            ),
-            "Competitor's strength": st.column_config.NumberColumn(
-                min_value=1,
-                max_value=5,
-                step=1,
-                format="%d",
-                help="The main competitor's strength, 1-5 (optional), so the gap shows.",
-            ),
-        },
-    )
-    st.caption("Removing a factor from a segment also removes the participants' ratings of it.")
 
-    left, right = st.columns(2)
-    with left, st.form("strength_new_factor", border=True):
-        st.markdown("**Add a factor to the library**")
-        name = st.text_input(
-            "Factor",
-            key=wkey("strength_new_factor_name"),
-            max_chars=text_limit(FactorCreate, "name"),
-            placeholder="e.g. Delivery precision",
-        )
-        description = st.text_input(
-            "What it means (optional)",
-            key=wkey("strength_new_factor_description"),
-            max_chars=text_limit(FactorCreate, "description"),
-        )
-        add = st.form_submit_button("Add factor", key=wkey("strength_new_factor_submit"))
-    new_problems = left.container()
-    if add:
-        created = act(
-            add_factor, workspace_id=ws.id, data={"name": name, "description": description}, where=new_problems
-        )
-        if created:
-            clear_form({"strength_new_factor_name": "", "strength_new_factor_description": ""}, key=wkey)
-            flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
-            st.rerun()
-    with right:
-        st.markdown("**The factor library**")
-        if not library:
-            st.caption("No factors yet.")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Factor": [f.name for f in library],
-                    "Used by": [", ".join(f.segments) or "–" for f in library],
-                    "Means": [f.description or "" for f in library],
-                }
-            ),
-            hide_index=True,
-            placeholder="",
-            width="stretch",
-            height=min(400, 38 + 35 * max(len(library), 1)),
-        )
-        unused = {f.id: f.name for f in library if not f.segments}
-        if unused:
-            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-            chosen = c1.selectbox(
-                "Remove an unused factor",
-                list(unused),
-                key=wkey("strength_remove_factor"),
-                format_func=lambda i: unused[i],
+        def _factors_saved(saved) -> str:
+            joined = [f.factor for f in saved if f.factor.lower() not in known]
+            return f"Saved the key factors of {segment_names[segment_id]}." + (
+                f" New in the library: {', '.join(joined)}." if joined else ""
             )
-            if c2.button("Remove", key=wkey("strength_remove_factor_submit")):
-                if act(delete_factor, workspace_id=ws.id, factor_id=chosen):
-                    flash("strengths", f"Removed '{unused[chosen]}' from the library.")
-                    st.rerun()
+
+        saved_table(
+            "strength_factors",
+            key=factors_key,
+            scope=("strength_factors", ws.id, segment_id),
+            save=_save_factors,
+            confirm=_factors_saved,
+            num_rows="dynamic",
+            rows=[
+                {
+                    "Factor": f.factor.factor,
+                    "Weight": f.factor.weight,
+                    "Share": f"{f.share:.0f} %",
+                    "Competitor's strength": f.factor.competitor_strength,
+                }
+                for f in strength.factors
+            ],
+            columns={"Factor": "text", "Weight": "number", "Share": "text", "Competitor's strength": "number"},
+            column_config={
+                # Free text, not a select box (which allows only its options): a new factor can be typed
+                # straight into the table, and the service adds names it does not know to the library.
+                "Factor": st.column_config.TextColumn(
+                    required=True,
+                    max_chars=text_limit(SegmentFactorIn, "factor"),
+                    width="large",
+                    help="A factor from the library (the case does not matter) or a new one, which joins the library "
+                    "when it is saved. In the library: "
+                    + (", ".join(md_escape(f.name) for f in library) or "nothing yet")
+                    + ".",
+                ),
+                "Weight": st.column_config.NumberColumn(
+                    help="How much this factor matters to the segment's customers, relative to the others "
+                    "(above zero).",
+                    format="%g",
+                ),
+                "Share": st.column_config.TextColumn(
+                    disabled=True, help="The weight as a share of all weights (as last saved)."
+                ),
+                "Competitor's strength": st.column_config.NumberColumn(
+                    min_value=1,
+                    max_value=5,
+                    step=1,
+                    format="%d",
+                    help="The main competitor's strength, 1-5 (optional), so the gap shows.",
+                ),
+            },
+        )
+        st.caption("Removing a factor from a segment also removes the participants' ratings of it.")
+
+        left, right = st.columns(2)
+        with left, st.form("strength_new_factor", border=True):
+            st.markdown("**Add a factor to the library**")
+            name = st.text_input(
+                "Factor",
+                key=wkey("strength_new_factor_name"),
+                max_chars=text_limit(FactorCreate, "name"),
+                placeholder="e.g. Delivery precision",
+            )
+            description = st.text_input(
+                "What it means (optional)",
+                key=wkey("strength_new_factor_description"),
+                max_chars=text_limit(FactorCreate, "description"),
+            )
+            add = st.form_submit_button("Add factor", key=wkey("strength_new_factor_submit"))
+        new_problems = left.container()
+        if add:
+            created = act(
+                add_factor, workspace_id=ws.id, data={"name": name, "description": description}, where=new_problems
+            )
+            if created:
+                clear_form({"strength_new_factor_name": "", "strength_new_factor_description": ""}, key=wkey)
+                flash("strengths", f"Added '{created.name}' to the library; choose it in the table above.")
+                st.rerun()
+        with right:
+            st.markdown("**The factor library**")
+            if not library:
+                st.caption("No factors yet.")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Factor": [f.name for f in library],
+                        "Used by": [", ".join(f.segments) or "–" for f in library],
+                        "Means": [f.description or "" for f in library],
+                    }
+                ),
+                hide_index=True,
+                placeholder="",
+                width="stretch",
+                height=min(400, 38 + 35 * max(len(library), 1)),
+            )
+            unused = {f.id: f.name for f in library if not f.segments}
+            if unused:
+                c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+                chosen = c1.selectbox(
+                    "Remove an unused factor",
+                    list(unused),
+                    key=wkey("strength_remove_factor"),
+                    format_func=lambda i: unused[i],
+                )
+                if c2.button("Remove", key=wkey("strength_remove_factor_submit")):
+                    if act(delete_factor, workspace_id=ws.id, factor_id=chosen):
+                        flash("strengths", f"Removed '{unused[chosen]}' from the library.")
+                        st.rerun()
 
 
 def _save_my_ratings(workspace_id: int, segment_id: int, rater: int, rater_name: str, factor_ids: list[int]) -> None:
@@ -295,100 +301,108 @@ with rate_tab:
 
 status_box = None
 with facilitator_tab:
-    if not strength.factors:
-        st.info("Add key factors first; then participants rate them and you reveal the ratings here.")
-    else:
-        status_box = st.container()
-
-        if strength.revealed:
-            names = strength.started  # everyone with a rating, finished or not
-            overview = pd.DataFrame(
-                {
-                    "Factor": [f.factor.factor for f in strength.factors],
-                    "Share": [f"{f.share:.0f} %" for f in strength.factors],
-                }
-            )
-            for name in names:
-                overview[name] = _scores([f.by_participant.get(name) for f in strength.factors])
-            overview["Mean"] = [None if f.stats.mean is None else round(f.stats.mean, 2) for f in strength.factors]
-            overview["Median"] = [f.stats.median for f in strength.factors]
-            overview["Spread"] = [
-                None if f.stats.spread is None else round(f.stats.spread, 2) for f in strength.factors
-            ]
-            overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
-            st.dataframe(
-                overview,
-                hide_index=True,
-                placeholder="",
-                width="stretch",
-                key=wkey("strength_overview"),
-                column_config={name: st.column_config.NumberColumn(format="%d") for name in names},
-            )
-
-            st.header("Discuss these first", anchor=False)
-            if not strength.discuss_first:
-                st.success(
-                    f"No factor has ratings {DISAGREEMENT_RANGE} or more points apart: the group broadly agrees.",
-                    icon=":material/handshake:",
-                )
-            for f in strength.discuss_first:
-                with st.container(border=True):
-                    st.markdown(
-                        f":red-badge[spread {f.stats.spread:.2f}] **{md_escape(f.factor.factor)}** · "
-                        f"ratings from {f.stats.low} to {f.stats.high}, median {f.stats.median:g}"
-                    )
-                    st.text(
-                        " · ".join(
-                            f"{name}: {score}" for name, score in sorted(f.by_participant.items(), key=lambda kv: kv[1])
-                        )
-                    )
+    if facilitator_tab.open:  # lazy: a tab runs only while it is open
+        if not strength.factors:
+            st.info("Add key factors first; then participants rate them and you reveal the ratings here.")
         else:
-            st.caption("The individual ratings, their mean, median and spread appear here after you reveal them.")
+            status_box = st.container()
 
-        st.header("Agreed strength", anchor=False)
-        st.write(
-            "The value the scores use. Left blank, the median of the ratings is used once they are "
-            "revealed; type the value the group agrees on where the discussion changed it (or where there "
-            "are no ratings)."
-        )
-        saved_table(
-            "strength_agreed",
-            key=f"{factors_key}_agreed",
-            scope=("strength_factors", ws.id, segment_id),
-            save=lambda records: (
-                set_agreed_strengths,
-                {
-                    "workspace_id": ws.id,
-                    "segment_id": segment_id,
-                    "drawn": drawn_factors,
-                    "agreed": {int(r["id"]): r["Agreed"] for r in records},
-                },
-            ),
-            confirm=lambda _: (
-                f"Saved the agreed values of {segment_names[segment_id]}; the ability score uses them now."
-            ),
-            rows=[
-                {
-                    "id": f.factor.id,
-                    "Factor": f.factor.factor,
-                    "Median": f.stats.median if strength.revealed else None,
-                    "Agreed": f.factor.agreed_strength,
-                    "Competitor": f.factor.competitor_strength,
-                    "Gap": f.gap if strength.revealed or f.factor.agreed_strength is not None else None,
-                }
-                for f in strength.factors
-            ],
-            columns={"Factor": "text", "Median": "number", "Agreed": "whole", "Competitor": "whole", "Gap": "whole"},
-            disabled=["Factor", "Median", "Competitor", "Gap"],
-            column_config={
-                "Median": st.column_config.NumberColumn(format="%g"),
-                "Agreed": st.column_config.NumberColumn(
-                    min_value=1, max_value=5, step=1, format="%d", help="Blank: the median is used once revealed."
+            if strength.revealed:
+                names = strength.started  # everyone with a rating, finished or not
+                overview = pd.DataFrame(
+                    {
+                        "Factor": [f.factor.factor for f in strength.factors],
+                        "Share": [f"{f.share:.0f} %" for f in strength.factors],
+                    }
+                )
+                for name in names:
+                    overview[name] = _scores([f.by_participant.get(name) for f in strength.factors])
+                overview["Mean"] = [None if f.stats.mean is None else round(f.stats.mean, 2) for f in strength.factors]
+                overview["Median"] = [f.stats.median for f in strength.factors]
+                overview["Spread"] = [
+                    None if f.stats.spread is None else round(f.stats.spread, 2) for f in strength.factors
+                ]
+                overview["Range"] = [f"{f.stats.low}–{f.stats.high}" if f.stats.count else "" for f in strength.factors]
+                st.dataframe(
+                    overview,
+                    hide_index=True,
+                    placeholder="",
+                    width="stretch",
+                    key=wkey("strength_overview"),
+                    column_config={name: st.column_config.NumberColumn(format="%d") for name in names},
+                )
+
+                st.header("Discuss these first", anchor=False)
+                if not strength.discuss_first:
+                    st.success(
+                        f"No factor has ratings {DISAGREEMENT_RANGE} or more points apart: the group broadly agrees.",
+                        icon=":material/handshake:",
+                    )
+                for f in strength.discuss_first:
+                    with st.container(border=True):
+                        st.markdown(
+                            f":red-badge[spread {f.stats.spread:.2f}] **{md_escape(f.factor.factor)}** · "
+                            f"ratings from {f.stats.low} to {f.stats.high}, median {f.stats.median:g}"
+                        )
+                        st.text(
+                            " · ".join(
+                                f"{name}: {score}"
+                                for name, score in sorted(f.by_participant.items(), key=lambda kv: kv[1])
+                            )
+                        )
+            else:
+                st.caption("The individual ratings, their mean, median and spread appear here after you reveal them.")
+
+            st.header("Agreed strength", anchor=False)
+            st.write(
+                "The value the scores use. Left blank, the median of the ratings is used once they are "
+                "revealed; type the value the group agrees on where the discussion changed it (or where there "
+                "are no ratings)."
+            )
+            saved_table(
+                "strength_agreed",
+                key=f"{factors_key}_agreed",
+                scope=("strength_factors", ws.id, segment_id),
+                save=lambda records: (
+                    set_agreed_strengths,
+                    {
+                        "workspace_id": ws.id,
+                        "segment_id": segment_id,
+                        "drawn": drawn_factors,
+                        "agreed": {int(r["id"]): r["Agreed"] for r in records},
+                    },
                 ),
-                "Competitor": st.column_config.NumberColumn(format="%d"),
-                "Gap": st.column_config.NumberColumn(format="%+d", help="Our strength minus the competitor's."),
-            },
-        )
+                confirm=lambda _: (
+                    f"Saved the agreed values of {segment_names[segment_id]}; the ability score uses them now."
+                ),
+                rows=[
+                    {
+                        "id": f.factor.id,
+                        "Factor": f.factor.factor,
+                        "Median": f.stats.median if strength.revealed else None,
+                        "Agreed": f.factor.agreed_strength,
+                        "Competitor": f.factor.competitor_strength,
+                        "Gap": f.gap if strength.revealed or f.factor.agreed_strength is not None else None,
+                    }
+                    for f in strength.factors
+                ],
+                columns={
+                    "Factor": "text",
+                    "Median": "number",
+                    "Agreed": "whole",
+                    "Competitor": "whole",
+                    "Gap": "whole",
+                },
+                disabled=["Factor", "Median", "Competitor", "Gap"],
+                column_config={
+                    "Median": st.column_config.NumberColumn(format="%g"),
+                    "Agreed": st.column_config.NumberColumn(
+                        min_value=1, max_value=5, step=1, format="%d", help="Blank: the median is used once revealed."
+                    ),
+                    "Competitor": st.column_config.NumberColumn(format="%d"),
+                    "Gap": st.column_config.NumberColumn(format="%+d", help="Our strength minus the competitor's."),
+                },
+            )
 
 
 def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
@@ -476,8 +490,12 @@ def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
 
 
 st.session_state["_strength_just_read"] = strength
-# Live while the ratings are hidden (the room is rating); once revealed, nothing changes unless someone acts.
-st.fragment(_progress, key="strength_progress", run_every=None if strength.revealed else LIVE_EVERY)(
+# Live while the ratings are hidden (the room is rating) and the facilitator's tab is open; once
+# revealed, nothing changes unless someone acts. Not on the pages where people rate: there a save
+# reruns the progress itself, and a timer's run beside the save's could clear its confirmation
+# (streamlit/streamlit#16708).
+live = not strength.revealed and status_box is not None
+st.fragment(_progress, key="strength_progress", run_every=LIVE_EVERY if live else None)(
     ws.id, segment_id, progress_box, status_box
 )
 

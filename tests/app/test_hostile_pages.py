@@ -92,3 +92,14 @@ def test_a_pasted_control_character_gets_a_sentence_beside_the_form_and_nothing_
         "be saved. Delete it and try again."
     ]
     assert db(list_participants, workspace_id=ws) == []
+
+
+def test_the_facilitator_tab_of_strengths_makes_no_markdown_of_user_text(hostile_app):
+    """The Strengths tabs are lazy (only the open one runs), so the walk above sees the first tab
+    only; the Facilitator's tab, with every participant's and factor's name, is opened here."""
+    at = open_page(hostile_app, "app_pages/analysis/strengths.py")
+    at.session_state[f"strength_tabs_w{at.session_state['workspace_id']}"] = "Facilitator"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Agreed strength" in [h.value for h in at.header]  # the tab ran
+    assert markdown_made_from_user_text(at) == []

@@ -56,11 +56,19 @@ def _overview(at):
     return found[0].value if found else None
 
 
-def _strengths_on(at, segment_id: int):
+def _open_tab(at, label: str):
+    """Choose a tab of the page, as a click on it does: the tabs are lazy, only the open one runs."""
+    at.session_state[wkey(at, "strength_tabs")] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _strengths_on(at, segment_id: int, tab: str | None = None):
     at = open_page(at, "app_pages/analysis/strengths.py")
     at.selectbox(key=wkey(at, "strength_segment")).set_value(segment_id).run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return _open_tab(at, tab) if tab else at
 
 
 def _page_links(at) -> list[str]:
@@ -83,7 +91,9 @@ def test_demo_shows_the_ability_and_the_revealed_ratings(app, db):
     assert metrics["Rated every factor"] == "5 of 5"
     assert metrics["Ratings"] == "revealed"
     assert [t.label for t in at.tabs] == ["Key factors", "Rate", "Facilitator"]
+    assert _overview(at) is None  # the Facilitator tab has not been opened: it has not run
 
+    _open_tab(at, "Facilitator")
     overview = _overview(at)
     assert overview is not None
     participants = [p.name for p in db(list_participants, workspace_id=ws)]
@@ -167,7 +177,7 @@ def test_a_factor_added_after_the_round_counts_only_those_who_rated_it(app, app_
             ratings=[{"segment_factor_id": new, "score": 4}],
         )
 
-    at = _strengths_on(app, installers.id)
+    at = _strengths_on(app, installers.id, tab="Facilitator")
     assert not errors(at)
     assert _metrics(at)["Key factors"] == "6"
     assert _metrics(at)["Rated every factor"] == "2 of 5"
@@ -185,7 +195,7 @@ def test_a_factor_added_after_the_round_counts_only_those_who_rated_it(app, app_
 def test_a_segment_without_key_factors_offers_no_rating_form(app, app_db, db):
     ws = demo_id(db)
     bare = write(app_db, create_segment, workspace_id=ws, data={"name": "Export customers"})
-    at = _strengths_on(app, bare.id)
+    at = _strengths_on(app, bare.id, tab="Facilitator")
     assert not errors(at)
     metrics = _metrics(at)
     assert (metrics["Ability"], metrics["Key factors"], metrics["Rated every factor"]) == ("not scored", "0", "0 of 5")
@@ -244,7 +254,7 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
 def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
     ws = demo_id(db)
     facility = _segment(db, ws, "Facility managers")  # a new round of ratings, not revealed yet
-    at = _strengths_on(app, facility.id)
+    at = _strengths_on(app, facility.id, tab="Facilitator")
     assert _metrics(at)["Ratings"] == "hidden"
     assert _overview(at) is None
     assert "Discuss these first" not in [s.value for s in at.header]
@@ -302,6 +312,7 @@ def test_a_change_in_either_key_factor_table_is_saved_at_once_and_keeps_the_rati
     assert db(ratings_of, workspace_id=ws, segment_id=installers.id, participant_id=erik.id) == mine
     assert at.data_editor(key=editor_key(at, FACTORS_EDITOR)).value["Weight"].iloc[0] == 45.0  # drawn afresh
 
+    _open_tab(at, "Facilitator")
     edit_table(at, editor_key(at, AGREED_EDITOR), {"edited_rows": {"1": {"Agreed": 2}}})
     assert not errors(at)
     assert successes(at) == ["Saved the agreed values of Time-pressed installers; the ability score uses them now."]
