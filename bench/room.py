@@ -255,6 +255,7 @@ async def _open_rate_tab(page, url: str, room: dict, n: int, round_: int) -> Non
     await page.goto(f"{url}/strengths?ws={room['ws']}", timeout=120_000)
     await _settled(page)
     await page.get_by_role("tab", name="Rate").click()
+    await _settled(page)  # the tabs are lazy: choosing one runs the page
     box = _key(page, "strength_rater", "input")
     await box.click()
     await box.fill(f"Participant {n:02d}")
