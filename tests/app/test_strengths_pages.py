@@ -628,3 +628,16 @@ def test_segments_with_nothing_scored_have_nothing_to_rank_not_a_stable_ranking(
     at.run()
     assert not [i for i in at.info if i.value.startswith("Nothing to rank")]
     assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)
+
+
+def test_the_facilitator_tab_runs_only_while_it_is_open(app, db):
+    """Only the Facilitator tab is lazy (the live refresh goes with it); what survives a tab switch
+    in the forms of the other tabs is checked in the browser, which holds unsent form values."""
+    at = open_page(app, "app_pages/analysis/strengths.py")
+    assert "Agreed strength" not in [h.value for h in at.header]
+    assert at.text_input(key=wkey(at, "strength_new_factor_name"))  # the Key factors tab ran
+    _open_tab(at, "Facilitator")
+    assert "Agreed strength" in [h.value for h in at.header]
+    assert at.text_input(key=wkey(at, "strength_new_factor_name"))  # and still runs
+    _open_tab(at, "Key factors")
+    assert "Agreed strength" not in [h.value for h in at.header]

@@ -182,6 +182,30 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
     assert "Priority matrix" in texts
 
 
+def test_half_typed_text_and_unsaved_scores_survive_a_look_at_the_facilitator_tab(workshop, browser):
+    """The Facilitator tab runs only while open; the tabs with forms always run, so nothing typed
+    and not yet sent is lost by a look at another tab."""
+    page = new_page(browser)
+    try:
+        _fill_in_ratings(page, workshop, "Åse Berg")  # scores clicked, not saved
+        page.get_by_role("tab", name="Key factors").click()
+        by_key(page, "strength_new_factor_name", "input").fill("Leveringspresisjon")
+        page.get_by_role("tab", name="Facilitator").click()
+        expect(page.get_by_role("tabpanel", name="Facilitator")).to_contain_text(
+            "participants have rated every factor."
+        )
+        page.get_by_role("tab", name="Key factors").click()
+        expect(by_key(page, "strength_new_factor_name", "input")).to_have_value("Leveringspresisjon")
+        page.get_by_role("tab", name="Rate").click()
+        me = workshop.people["Åse Berg"]
+        for factor, score in zip(workshop.factors, SCORES["Åse Berg"]):
+            radios = by_key(page, f"strength_score_{workshop.segment}_{me}_{factor.id}")
+            expect(radios.get_by_role("radio", checked=True)).to_have_value(str(score))
+        no_exception(page)
+    finally:
+        page.context.close()
+
+
 def test_a_weight_changed_in_the_key_factors_table_is_saved(workshop, browser):
     """One real edit in the (canvas) data editor: the first factor's weight, saved as it is committed."""
     page = new_page(browser)
