@@ -95,8 +95,8 @@ def test_a_pasted_control_character_gets_a_sentence_beside_the_form_and_nothing_
 
 
 def test_the_facilitator_tab_of_strengths_makes_no_markdown_of_user_text(hostile_app):
-    """The Strengths tabs are lazy (only the open one runs), so the walk above sees the first tab
-    only; the Facilitator's tab, with every participant's and factor's name, is opened here."""
+    """The Facilitator tab of Strengths runs only while it is open, so the walk above does not see
+    it; here it is opened, with every participant's and factor's name."""
     at = open_page(hostile_app, "app_pages/analysis/strengths.py")
     at.session_state[f"strength_tabs_w{at.session_state['workspace_id']}"] = "Facilitator"
     at.run()
