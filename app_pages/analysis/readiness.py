@@ -19,7 +19,7 @@ from crmstrategy.core.fields import text_limit
 from crmstrategy.core.text import md_escape
 from crmstrategy.ui.actions import act, attempt, flash, read, remember_outcome, show_flash, show_outcome, workspace_keys
 from crmstrategy.ui.frame import step_footer, workbench_page
-from crmstrategy.ui.widgets import choose_participant
+from crmstrategy.ui.widgets import choose_participant, ratings_saved
 
 ws = workbench_page("Readiness")
 wkey = workspace_keys(ws.id)
@@ -114,9 +114,7 @@ def _save_my_ratings(workspace_id: int, rater: int, rater_name: str, statement_i
         if s in current
     ]
     saved, problem = attempt(save_ratings, workspace_id=workspace_id, participant_id=rater, ratings=ratings)
-    remember_outcome(
-        "readiness_rating", problem, lambda: f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}."
-    )
+    remember_outcome("readiness_rating", problem, lambda: ratings_saved(saved, rater_name))
     st.rerun(["readiness_rating", "readiness_summary"])
 
 

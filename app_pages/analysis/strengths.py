@@ -38,7 +38,7 @@ from crmstrategy.ui.actions import (
 )
 from crmstrategy.ui.frame import step_footer, workbench_page
 from crmstrategy.ui.tables import saved_table
-from crmstrategy.ui.widgets import choose_participant, segments_or_stop
+from crmstrategy.ui.widgets import choose_participant, ratings_saved, segments_or_stop
 
 ws = workbench_page("Strengths")
 LIVE_EVERY = "5s"  # how often the progress refreshes while the room rates
@@ -238,9 +238,7 @@ def _save_my_ratings(workspace_id: int, segment_id: int, rater: int, rater_name:
             participant_id=rater,
             ratings=ratings,
         )
-    remember_outcome(
-        "strength_rating", problem, lambda: f"Saved {saved} rating{'s' if saved != 1 else ''} for {rater_name}."
-    )
+    remember_outcome("strength_rating", problem, lambda: ratings_saved(saved, rater_name))
     st.rerun(["strength_rating", "strength_progress"])
 
 

@@ -62,6 +62,11 @@ def choose_participant(*, key: str, participants: list, flash_key: str, purpose:
     )
 
 
+def ratings_saved(count: int, rater_name: str) -> str:
+    """The confirmation of a participant's "Save my ratings" (strengths and readiness alike)."""
+    return f"Saved {count} rating{'s' if count != 1 else ''} for {rater_name}."
+
+
 def segments_or_stop(workspace_id: int, why: str, *, step: str) -> list:
     """The workspace's segments; with none yet, say why this page needs them, link to Segments and
     stop the page there (after the footer of `step`, the page's place on the method's path)."""
