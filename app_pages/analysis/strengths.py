@@ -14,7 +14,6 @@ from crmstrategy.analysis.strengths import (
     list_factors,
     rating_form,
     save_strength_ratings,
-    segment_factors,
     segment_strength,
     set_agreed_strengths,
     set_ratings_revealed,
@@ -215,17 +214,34 @@ with factors_tab:
                     st.rerun()
 
 
-def _save_my_ratings(workspace_id: int, segment_id: int, rater: int, rater_name: str, factor_ids: list[int]) -> None:
-    """The callback of "Save my ratings": saves the scores chosen in the form, then reruns only the
-    form (its confirmation) and the progress (the counts), not the page: a whole room saves at once,
-    and each save should cost its own form and a few figures, not everyone's page."""
+def _save_my_ratings(
+    workspace_id: int,
+    segment_id: int,
+    rater: int,
+    rater_name: str,
+    factor_ids: list[int],
+) -> None:
+    """The callback of "Save my ratings": saves the scores chosen in the form, then reruns only what
+    the save changed on this page, not the page: a whole room saves at once, and on 30 laptops (or
+    one small machine) each save should cost a line or two of the page, not everyone's page.
+
+    - The confirmation, a fragment of its own: the form stays as the participant left it, which is
+      what was saved. The whole form is drawn again only when the key factors changed meanwhile
+      (one removed is left out of the save, and of the form from now on) or the save failed.
+    - The figures above the tabs, only as far as this save changes them: while the ratings are
+      hidden, only "Rated every factor" (and its "N more rated only some"), and only when the
+      participant's save changed which of those they count in; once revealed, all of them (the
+      medians move the ability)."""
+    figures = "strength_progress"  # what this save changes above the tabs; all of it unless known
     try:
+        # As things are now, not as when the form was drawn: someone may have changed them since.
+        before = read(rating_form, workspace_id=workspace_id, segment_id=segment_id, participant_id=rater)
+    except ValidationProblem as gone:  # the segment or the participant was deleted meanwhile
+        saved, problem, current = None, gone, set()
+    else:
         # A factor the facilitator removed while the form was open is left out, not refused: the
         # participant's other ratings are saved.
-        current = {f.id for f in read(segment_factors, workspace_id=workspace_id, segment_id=segment_id)}
-    except ValidationProblem as gone:  # the segment was deleted meanwhile
-        saved, problem = None, gone
-    else:
+        current = {f.id for f in before.factors}
         ratings = [
             {"segment_factor_id": f, "score": st.session_state.get(f"strength_score_{segment_id}_{rater}_{f}")}
             for f in factor_ids
@@ -238,8 +254,22 @@ def _save_my_ratings(workspace_id: int, segment_id: int, rater: int, rater_name:
             participant_id=rater,
             ratings=ratings,
         )
+        # (rated some, rated every factor): one score per key factor, of those there are now
+        had = (bool(current & before.mine.keys()), current <= before.mine.keys())
+        has = (bool(saved), saved == len(current))
+        if not before.revealed:  # hidden ratings move no figure but the count of who has rated them all
+            figures = "strength_rated" if has != had else ""
     remember_outcome("strength_rating", problem, lambda: ratings_saved(saved, rater_name))
-    st.rerun(["strength_rating", "strength_progress"])
+    redraw = saved is None or set(factor_ids) != current
+    if redraw:
+        st.rerun(["strength_rating", "strength_progress"])
+    st.rerun(["strength_rating_outcome"] + ([figures] if figures else []))
+
+
+def _rating_outcome() -> None:
+    """The confirmation (or the problem) of the participant's last save, on its own so that a save
+    reruns this and not the form."""
+    show_outcome("strength_rating")
 
 
 @st.fragment(key="strength_rating")
@@ -275,7 +305,7 @@ def _rating_form(workspace_id: int, segment_id: int, rater: int, rater_name: str
             on_click=_save_my_ratings,
             args=(workspace_id, segment_id, rater, rater_name, [f.id for f in factors]),
         )
-    show_outcome("strength_rating")
+    st.fragment(_rating_outcome, key="strength_rating_outcome")()
     if not form.revealed:
         st.caption(
             ":material/visibility_off: Your ratings are hidden from the others until the facilitator "
@@ -403,6 +433,25 @@ with facilitator_tab:
             )
 
 
+def _rated_every_factor(workspace_id: int, segment_id: int) -> None:
+    """How many have rated every key factor: the one figure above the tabs that a participant's save
+    changes while the ratings are hidden, so their save redraws this figure and not the row."""
+    strength = st.session_state.pop("_strength_rated_just_read", None)
+    if strength is None:
+        try:
+            strength = read(segment_strength, workspace_id=workspace_id, segment_id=segment_id)
+        except ValidationProblem as gone:  # the segment was deleted meanwhile
+            st.info(f"{gone} Reload the page.")
+            return
+    partly = [name for name in strength.started if name not in strength.raters]
+    st.metric(
+        "Rated every factor",
+        f"{len(strength.raters)} of {len(strength.participants)}",
+        help="Participants who have rated every key factor of this segment"
+        + (f"; {len(partly)} more rated only some." if partly else "."),
+    )
+
+
 def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
     """The segment's figures above the tabs, and in the Facilitator tab (`status`, when the segment
     has key factors) who has rated and the reveal. A fragment of its own: it follows each
@@ -425,18 +474,15 @@ def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
             help="Importance-weighted strength on the key factors; see 'How this is computed' below.",
         )
         m2.metric("Key factors", len(strength.factors))
-        partly = [name for name in strength.started if name not in strength.raters]
-        m3.metric(
-            "Rated every factor",
-            f"{len(strength.raters)} of {len(strength.participants)}",
-            help="Participants who have rated every key factor of this segment"
-            + (f"; {len(partly)} more rated only some." if partly else "."),
-        )
+        with m3:
+            st.session_state["_strength_rated_just_read"] = strength
+            st.fragment(_rated_every_factor, key="strength_rated")(workspace_id, segment_id)
         m4.metric("Ratings", "revealed" if strength.revealed else "hidden")
         if strength.advice:
             st.warning(strength.advice, icon=":material/info:")
     if status is None or not strength.factors:
         return
+    partly = [name for name in strength.started if name not in strength.raters]
     with status:
         waiting, total = strength.waiting, len(strength.factors)
         st.markdown(

@@ -128,12 +128,17 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     assert not errors(at)
     assert "Saved 4 ratings for Hanne Lie." in successes(at)
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == wanted
-    assert _metrics(at)["Rated every factor"] == "4 of 5"
+    # The save reran its confirmation and, as she has now rated every factor, that count; not the
+    # form (she sees it as she left it, which is what was saved) nor the other figures, which hidden
+    # ratings do not move. AppTest shows what that run drew.
+    assert _metrics(at) == {"Rated every factor": "4 of 5"}
+    assert not at.radio and not at.caption
+    at.run()  # the whole page, as the next rerun or a reload draws it
     # Still hidden: rating does not show anyone the others' ratings.
     assert _metrics(at)["Ratings"] == "hidden" and _overview(at) is None
     assert any("hidden from the others" in c.value for c in at.caption)
 
-    # The form shows her own ratings again; clearing one ("–") removes it.
+    # The form shows her own ratings; clearing one ("–") removes it.
     first = factors[0].factor.id
     radio = at.radio(key=f"strength_score_{facility.id}_{hanne.id}_{first}")
     assert radio.value == 2
@@ -143,7 +148,32 @@ def test_rating_as_a_participant_through_the_form_saves(app, db):
     assert db(ratings_of, workspace_id=ws, segment_id=facility.id, participant_id=hanne.id) == {
         k: v for k, v in wanted.items() if k != first
     }
-    assert _metrics(at)["Rated every factor"] == "3 of 5"  # one factor left unrated: not finished any more
+    assert _metrics(at) == {"Rated every factor": "3 of 5"}  # one factor left unrated: not finished any more
+
+    # Saving again without finishing changes none of the figures: only the confirmation is redrawn.
+    at.run()
+    at.button(key=f"strength_submit_{facility.id}_{hanne.id}").click().run()
+    assert "Saved 3 ratings for Hanne Lie." in successes(at)
+    assert not at.metric
+
+
+def test_once_revealed_a_participants_save_redraws_the_figures(app, db):
+    """After the reveal the medians count, so a save can change the ability: the figures are drawn
+    again even when the participant had already rated every factor."""
+    ws = demo_id(db)
+    contractors = _segment(db, ws, "Project contractors")  # revealed, everyone rated
+    erik = _participant(db, ws, "Erik Solberg")  # has rated every factor
+    factors = [f.factor for f in db(segment_strength, workspace_id=ws, segment_id=contractors.id).factors]
+    at = _strengths_on(app, contractors.id)
+    at.selectbox(key=wkey(at, "strength_rater")).set_value(erik.id).run()
+    assert all(at.radio(key=f"strength_score_{contractors.id}_{erik.id}_{f.id}").value for f in factors)
+    for factor in factors:
+        at.radio(key=f"strength_score_{contractors.id}_{erik.id}_{factor.id}").set_value(5)
+    at.button(key=f"strength_submit_{contractors.id}_{erik.id}").click().run()
+    assert f"Saved {len(factors)} ratings for Erik Solberg." in successes(at)
+    after = db(segment_strength, workspace_id=ws, segment_id=contractors.id).ability
+    assert _metrics(at)["Ratings"] == "revealed"
+    assert _metrics(at)["Ability"] == f"{after:.0f} / 100"
 
 
 def test_a_factor_added_after_the_round_counts_only_those_who_rated_it(app, app_db, db):
@@ -249,6 +279,10 @@ def test_a_factor_removed_while_the_form_was_open_is_not_rated(app, app_db, db):
         f.id: 5 for f in factors[1:]
     }
     assert _metrics(at)["Key factors"] == "4"
+    # The form is drawn again from the key factors as they are now.
+    shown = {r.key for r in at.radio}
+    assert f"strength_score_{contractors.id}_{mona.id}_{factors[0].id}" not in shown
+    assert len(shown) == 4
 
 
 def test_a_hidden_segment_shows_the_ratings_only_after_the_reveal(app, db):
