@@ -433,17 +433,28 @@ with facilitator_tab:
             )
 
 
-def _rated_every_factor(workspace_id: int, segment_id: int) -> None:
-    """How many have rated every key factor: the one figure above the tabs that a participant's save
-    changes while the ratings are hidden, so their save redraws this figure and not the row."""
-    strength = st.session_state.pop("_strength_rated_just_read", None)
+def _handed_over_or_read(key: str, workspace_id: int, segment_id: int, *, where):
+    """The segment's strength for a fragment: on the page's run, the one the page (or the enclosing
+    fragment) has just read is handed over under `key` rather than read again; the fragment's own
+    reruns (its timer, a participant's save) read it afresh. None, with a word in `where`, when the
+    segment was deleted meanwhile."""
+    strength = st.session_state.pop(key, None)
     if strength is None:
         try:
             strength = read(segment_strength, workspace_id=workspace_id, segment_id=segment_id)
-        except ValidationProblem as gone:  # the segment was deleted meanwhile
-            st.info(f"{gone} Reload the page.")
-            return
-    partly = [name for name in strength.started if name not in strength.raters]
+        except ValidationProblem as gone:
+            where.info(f"{gone} Reload the page.")
+            return None
+    return strength
+
+
+def _rated_every_factor(workspace_id: int, segment_id: int) -> None:
+    """How many have rated every key factor: the one figure above the tabs that a participant's save
+    changes while the ratings are hidden, so their save redraws this figure and not the row."""
+    strength = _handed_over_or_read("_strength_rated_just_read", workspace_id, segment_id, where=st)
+    if strength is None:
+        return
+    partly = strength.partly
     st.metric(
         "Rated every factor",
         f"{len(strength.raters)} of {len(strength.participants)}",
@@ -457,15 +468,9 @@ def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
     has key factors) who has rated and the reveal. A fragment of its own: it follows each
     participant's save, and while the ratings are hidden it refreshes every few seconds, so the
     facilitator sees the room's progress without reloading."""
-    # On the page's run, the strength it has just read is handed over rather than read twice; the
-    # fragment's own reruns (its timer, a participant's save) read it afresh.
-    strength = st.session_state.pop("_strength_just_read", None)
+    strength = _handed_over_or_read("_strength_just_read", workspace_id, segment_id, where=figures)
     if strength is None:
-        try:
-            strength = read(segment_strength, workspace_id=workspace_id, segment_id=segment_id)
-        except ValidationProblem as gone:  # the segment was deleted meanwhile
-            figures.info(f"{gone} Reload the page.")
-            return
+        return
     with figures:
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(
@@ -482,7 +487,7 @@ def _progress(workspace_id: int, segment_id: int, figures, status) -> None:
             st.warning(strength.advice, icon=":material/info:")
     if status is None or not strength.factors:
         return
-    partly = [name for name in strength.started if name not in strength.raters]
+    partly = strength.partly
     with status:
         waiting, total = strength.waiting, len(strength.factors)
         st.markdown(

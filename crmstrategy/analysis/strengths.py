@@ -382,6 +382,11 @@ class SegmentStrength:
         """Participants who have not rated every key factor yet (none, or only some)."""
         return [name for name in self.participants if name not in self.raters]
 
+    @property
+    def partly(self) -> list[str]:
+        """Participants who have rated some key factors but not every one."""
+        return [name for name in self.started if name not in self.raters]
+
     def rated_count(self, name: str) -> int:
         return sum(name in f.by_participant for f in self.factors)
 
