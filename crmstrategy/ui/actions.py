@@ -202,5 +202,22 @@ def clear_form(values: dict[str, Any], *, key: Callable[[str], str] = str) -> No
 
 
 def _apply_form_resets() -> None:
+    kept = st.session_state.get("_kept_typed", {})
     for key, value in st.session_state.pop("_form_resets", {}).items():
         st.session_state[key] = value
+        kept.pop(key, None)
+
+
+def kept_typed(key: str) -> dict[str, Any]:
+    """For a text input in a tab that runs only while it is open: what was typed and not yet acted
+    on outlives a look at another tab. Streamlit forgets the value of a widget a run does not draw,
+    so each change is kept aside (the widget's `on_change`) and given back when the tab draws the
+    widget again. Returns the keyword arguments for the widget."""
+    kept = st.session_state.setdefault("_kept_typed", {})
+    if key not in st.session_state and key in kept:
+        st.session_state[key] = kept[key]
+    return {"key": key, "on_change": _keep_typed, "args": (key,)}
+
+
+def _keep_typed(key: str) -> None:
+    st.session_state.setdefault("_kept_typed", {})[key] = st.session_state[key]

@@ -664,14 +664,27 @@ def test_segments_with_nothing_scored_have_nothing_to_rank_not_a_stable_ranking(
     assert any(s.value.startswith("Stable: no segment changes place") for s in at.success)
 
 
-def test_the_facilitator_tab_runs_only_while_it_is_open(app, db):
-    """Only the Facilitator tab is lazy (the live refresh goes with it); what survives a tab switch
-    in the forms of the other tabs is checked in the browser, which holds unsent form values."""
+def test_the_key_factors_and_facilitator_tabs_run_only_while_open_and_keep_what_was_typed(app, db):
+    """A participant's page holds the Rate tab alone; the Key factors tab's half-typed factor (a
+    text not yet added) is given back when the tab opens again. The rating form's unsent scores,
+    which only the browser holds, are checked in the browser."""
     at = open_page(app, "app_pages/analysis/strengths.py")
     assert "Agreed strength" not in [h.value for h in at.header]
-    assert at.text_input(key=wkey(at, "strength_new_factor_name"))  # the Key factors tab ran
+    assert len(at.dataframe) == 2  # the key factors table and the library
+    at.text_input(key=wkey(at, "strength_new_factor_name")).input("Leveringspresisjon").run()
+    at.text_input(key=wkey(at, "strength_new_factor_description")).input("  Levert når lovet ").run()
     _open_tab(at, "Facilitator")
     assert "Agreed strength" in [h.value for h in at.header]
-    assert at.text_input(key=wkey(at, "strength_new_factor_name"))  # and still runs
-    _open_tab(at, "Key factors")
+    assert wkey(at, "strength_new_factor_name") not in {t.key for t in at.text_input}
+    _open_tab(at, "Rate")
     assert "Agreed strength" not in [h.value for h in at.header]
+    assert not at.text_input and not at.dataframe  # no library, no key factors table
+    _open_tab(at, "Key factors")
+    assert at.text_input(key=wkey(at, "strength_new_factor_name")).value == "Leveringspresisjon"
+    assert at.text_input(key=wkey(at, "strength_new_factor_description")).value == "  Levert når lovet "
+    at.button(key=wkey(at, "strength_new_factor_submit")).click().run()
+    assert successes(at) == ["Added 'Leveringspresisjon' to the library; choose it in the table above."]
+    assert at.text_input(key=wkey(at, "strength_new_factor_name")).value == ""  # added, so emptied
+    _open_tab(at, "Rate")
+    _open_tab(at, "Key factors")
+    assert at.text_input(key=wkey(at, "strength_new_factor_name")).value == ""  # and not given back

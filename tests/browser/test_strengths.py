@@ -183,8 +183,9 @@ def test_two_people_rate_at_once_and_the_facilitator_sees_both_then_downloads_th
 
 
 def test_half_typed_text_and_unsaved_scores_survive_a_look_at_the_facilitator_tab(workshop, browser):
-    """The Facilitator tab runs only while open; the tabs with forms always run, so nothing typed
-    and not yet sent is lost by a look at another tab."""
+    """The Key factors and Facilitator tabs run only while open: the factor typed and not yet added
+    comes back with its tab, and the Rate tab, whose form holds the scores not yet saved, always
+    runs. Nothing typed and not yet sent is lost by a look at another tab."""
     page = new_page(browser)
     try:
         _fill_in_ratings(page, workshop, "Åse Berg")  # scores clicked, not saved
